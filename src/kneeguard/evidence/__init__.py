@@ -1,0 +1,98 @@
+"""The evidence registry: every threshold that reaches a user, with its citation.
+
+Data lives in `registry.toml` beside this file; code asks for rules by key
+(`rule("load.spike.small")`) and never hard-codes a user-facing number.
+"""
+from __future__ import annotations
+
+import tomllib
+from dataclasses import dataclass
+from functools import lru_cache
+from importlib import resources
+from typing import Any
+
+
+@dataclass(frozen=True)
+class Citation:
+    key: str
+    text: str
+    doi: str = ""
+    url: str = ""
+
+    def to_dict(self) -> dict[str, str]:
+        return {"key": self.key, "text": self.text, "doi": self.doi, "url": self.url}
+
+
+@dataclass(frozen=True)
+class Rule:
+    """A threshold or constant with the sources that justify it."""
+
+    key: str
+    value: Any
+    unit: str
+    summary: str
+    citations: tuple[Citation, ...]
+
+
+class UnknownEvidence(KeyError):
+    pass
+
+
+@lru_cache(maxsize=1)
+def _load() -> tuple[dict[str, Citation], dict[str, Rule]]:
+    raw = tomllib.loads(resources.files(__package__).joinpath("registry.toml").read_text("utf-8"))
+    citations = {
+        key: Citation(key=key, text=c["text"], doi=c.get("doi", ""), url=c.get("url", ""))
+        for key, c in raw.get("citations", {}).items()
+    }
+    rules: dict[str, Rule] = {}
+    for key, r in _flatten(raw.get("rules", {})).items():
+        missing = [c for c in r["citations"] if c not in citations]
+        if missing:
+            raise UnknownEvidence(f"rule {key} cites unknown {missing}")
+        rules[key] = Rule(
+            key=key,
+            value=r["value"],
+            unit=r.get("unit", ""),
+            summary=r["summary"],
+            citations=tuple(citations[c] for c in r["citations"]),
+        )
+    return citations, rules
+
+
+def _flatten(tree: dict[str, Any], prefix: str = "") -> dict[str, dict[str, Any]]:
+    """TOML tables nest by dots; a table with `value` is a rule."""
+    out: dict[str, dict[str, Any]] = {}
+    for name, node in tree.items():
+        key = f"{prefix}{name}"
+        if isinstance(node, dict) and "value" in node:
+            out[key] = node
+        elif isinstance(node, dict):
+            out.update(_flatten(node, key + "."))
+    return out
+
+
+def rule(key: str) -> Rule:
+    try:
+        return _load()[1][key]
+    except KeyError:
+        raise UnknownEvidence(key) from None
+
+
+def value(key: str) -> Any:
+    return rule(key).value
+
+
+def citation(key: str) -> Citation:
+    try:
+        return _load()[0][key]
+    except KeyError:
+        raise UnknownEvidence(key) from None
+
+
+def all_rules() -> dict[str, Rule]:
+    return dict(_load()[1])
+
+
+def all_citations() -> dict[str, Citation]:
+    return dict(_load()[0])

@@ -1,0 +1,91 @@
+"""The one result type every analysis returns: a Finding with its evidence."""
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from enum import Enum
+from typing import Any
+
+from kneeguard.evidence import Citation, Rule
+
+
+class Severity(str, Enum):
+    """Ordered from harmless to serious; `rank` gives the order."""
+
+    INFO = "info"
+    LOW = "low"
+    MODERATE = "moderate"
+    HIGH = "high"
+
+    @property
+    def rank(self) -> int:
+        return list(Severity).index(self)
+
+
+@dataclass(frozen=True)
+class Finding:
+    """One flag an analysis raises, with the number behind it and its sources.
+
+    `measured` and `threshold` are in `unit`; `rule` is the evidence-registry
+    entry the threshold came from, so the citation always travels with it.
+    """
+
+    code: str
+    severity: Severity
+    title: str
+    explanation: str
+    measured: float | str | None = None
+    threshold: float | str | None = None
+    unit: str = ""
+    rule: Rule | None = None
+    extra_citations: tuple[Citation, ...] = ()
+    domain: str = ""
+    on_date: dt.date | None = None
+    details: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def citations(self) -> tuple[Citation, ...]:
+        own = self.rule.citations if self.rule else ()
+        seen: dict[str, Citation] = {}
+        for c in (*own, *self.extra_citations):
+            seen.setdefault(c.key, c)
+        return tuple(seen.values())
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "code": self.code,
+            "domain": self.domain,
+            "severity": self.severity.value,
+            "title": self.title,
+            "measured": _plain(self.measured),
+            "threshold": _plain(self.threshold),
+            "unit": self.unit,
+            "date": self.on_date.isoformat() if self.on_date else None,
+            "explanation": self.explanation,
+            "rule": self.rule.key if self.rule else None,
+            "citations": [c.to_dict() for c in self.citations],
+            "details": {k: _plain(v) for k, v in self.details.items()},
+        }
+
+
+def _plain(value: Any) -> Any:
+    """Numpy scalars and dates to JSON-friendly values."""
+    if value is None or isinstance(value, (str, bool, int)):
+        return value
+    if isinstance(value, float):
+        return round(value, 4)
+    if isinstance(value, (dt.date, dt.datetime)):
+        return value.isoformat()
+    if hasattr(value, "item"):
+        return _plain(value.item())
+    if isinstance(value, (list, tuple)):
+        return [_plain(v) for v in value]
+    return str(value)
+
+
+def sort_findings(findings: list[Finding]) -> list[Finding]:
+    """Most serious first, then newest first."""
+    return sorted(
+        findings,
+        key=lambda f: (-f.severity.rank, -(f.on_date.toordinal() if f.on_date else 0), f.code),
+    )

@@ -1,0 +1,78 @@
+"""What every reader produces: normalised activities, whatever the file format.
+
+Units are SI except where the name says otherwise; cadence is always in
+steps/min (FIT running cadence is strides/min and is doubled by the reader).
+"""
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+
+import pandas as pd
+
+# Sample-stream columns; a reader fills those it has and leaves the rest out.
+SAMPLE_COLUMNS: dict[str, str] = {
+    "time": "datetime64[ns, UTC]",
+    "distance_m": "float64",
+    "speed_mps": "float64",
+    "heart_rate_bpm": "float64",
+    "cadence_spm": "float64",
+    "altitude_m": "float64",
+    "lat_deg": "float64",
+    "lon_deg": "float64",
+    "power_w": "float64",
+    "vertical_oscillation_mm": "float64",
+    "ground_contact_ms": "float64",
+    "stride_length_m": "float64",
+    "gct_balance_left_pct": "float64",
+    "vertical_ratio_pct": "float64",
+}
+
+
+@dataclass
+class ParsedActivity:
+    """One activity (one sport session of a multisport file is one activity)."""
+
+    sport: str  # normalised lower-case: running, cycling, walking, swimming, transition, ...
+    start: dt.datetime  # timezone-aware UTC
+    sub_sport: str = ""
+    distance_m: float | None = None
+    timer_s: float | None = None
+    moving_s: float | None = None
+    elapsed_s: float | None = None
+    avg_hr: float | None = None
+    max_hr: float | None = None
+    avg_cadence_spm: float | None = None
+    avg_speed_mps: float | None = None
+    ascent_m: float | None = None
+    device: str = ""
+    name: str = ""
+    gear: str = ""  # e.g. Strava 'Activity Gear': used for shoe mileage
+    rpe: float | None = None  # CR-10 session RPE when recorded
+    session_index: int = 0  # position within its source file
+    samples: pd.DataFrame = field(default_factory=pd.DataFrame)
+    # Seconds spent at each whole bpm (index = bpm, 0..255); lets load analysis
+    # compute TRIMP and zones for any rest/max HR without re-reading samples.
+    hr_seconds_by_bpm: list[float] | None = None
+    warnings: list[str] = field(default_factory=list)
+
+
+@dataclass
+class ParsedFile:
+    """What one source file yielded."""
+
+    source: str  # display name: path, or archive!member
+    content_hash: str  # sha256 of the (decompressed) file bytes
+    format: str  # fit | gpx | tcx
+    activities: list[ParsedActivity] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)  # e.g. "truncated: kept data before byte 403456"
+    skipped_reason: str | None = None  # not an activity file (monitoring, settings, course...)
+
+
+class IngestError(Exception):
+    """A file that cannot be read; the message names the file and the problem."""
+
+    def __init__(self, source: str, problem: str):
+        super().__init__(f"{source}: {problem}")
+        self.source = source
+        self.problem = problem
