@@ -1,0 +1,174 @@
+"""Engine, sessions and schema migration: `open_store()` is the one way in."""
+from __future__ import annotations
+
+import contextlib
+import os
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from alembic import command
+from alembic.config import Config
+from alembic.runtime.migration import MigrationContext
+from alembic.script import ScriptDirectory
+from sqlalchemy import Connection, Engine, create_engine, event
+from sqlalchemy.engine import make_url
+from sqlalchemy.orm import Session, sessionmaker
+from sqlalchemy.pool import StaticPool
+
+from kneeguard.store import config
+
+MIGRATIONS_DIR = Path(__file__).with_name("migrations")
+# Execution option read by the SQLite BEGIN hook: "IMMEDIATE" takes the write
+# lock up front so check-then-insert transactions cannot deadlock each other.
+BEGIN_MODE = "kneeguard_begin"
+
+
+@dataclass
+class Store:
+    """An open kneeguard database plus the folder holding its sample files."""
+
+    url: str = field(repr=False)  # may hold a password; see display_url
+    home: Path
+    engine: Engine
+    sessions: sessionmaker[Session] = field(repr=False)
+
+    @property
+    def display_url(self) -> str:
+        """The URL with any password masked, for messages."""
+        return make_url(self.url).render_as_string(hide_password=True)
+
+    @property
+    def samples_dir(self) -> Path:
+        return self.home / config.SAMPLES_DIRNAME
+
+    @property
+    def dialect(self) -> str:
+        return self.engine.dialect.name
+
+    def session(self) -> Session:
+        """A plain session; the caller commits. Use as `with store.session() as s:`."""
+        return self.sessions()
+
+    @contextlib.contextmanager
+    def begin(self) -> Iterator[Session]:
+        """A session in one transaction: committed on success, rolled back on error."""
+        with self.sessions.begin() as session:
+            yield session
+
+    @contextlib.contextmanager
+    def write(self) -> Iterator[Session]:
+        """Like `begin`, but on SQLite takes the write lock at BEGIN (waits, then runs
+        alone), for transactions that read before they write."""
+        with self.sessions() as session:
+            session.connection(execution_options={BEGIN_MODE: "IMMEDIATE"})
+            try:
+                yield session
+                session.commit()
+            except BaseException:
+                session.rollback()
+                raise
+
+    def close(self) -> None:
+        self.engine.dispose()
+
+    def __enter__(self) -> Store:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+
+def make_engine(url: str) -> Engine:
+    parsed = make_url(url)
+    kwargs: dict[str, Any] = {}
+    if parsed.get_backend_name() == "sqlite":
+        in_memory = parsed.database in (None, "", ":memory:")
+        kwargs["connect_args"] = {"timeout": 30.0}
+        if in_memory:
+            # One shared connection, or every session would see its own empty DB.
+            kwargs["poolclass"] = StaticPool
+            kwargs["connect_args"]["check_same_thread"] = False
+        engine = create_engine(url, **kwargs)
+        _sqlite_setup(engine, wal=not in_memory)
+        return engine
+    return create_engine(url, pool_pre_ping=True)
+
+
+def _sqlite_setup(engine: Engine, wal: bool) -> None:
+    """Real transactions on SQLite: pysqlite's own implicit BEGIN only starts
+    before DML, which would leave DDL and leading SELECTs outside the transaction."""
+
+    @event.listens_for(engine, "connect")
+    def _on_connect(dbapi_conn: Any, _record: Any) -> None:
+        dbapi_conn.isolation_level = None
+        cursor = dbapi_conn.cursor()
+        try:
+            cursor.execute("PRAGMA foreign_keys = ON")
+            cursor.execute("PRAGMA busy_timeout = 30000")
+            if wal:
+                # Readers (reports) keep working while an import writes.
+                cursor.execute("PRAGMA journal_mode = WAL")
+                cursor.execute("PRAGMA synchronous = NORMAL")
+        finally:
+            cursor.close()
+
+    @event.listens_for(engine, "begin")
+    def _on_begin(conn: Connection) -> None:
+        mode = conn.get_execution_options().get(BEGIN_MODE, "")
+        conn.exec_driver_sql(f"BEGIN {mode}".strip())
+
+
+def _alembic_config(connection: Connection | None = None) -> Config:
+    cfg = Config()
+    cfg.set_main_option("script_location", str(MIGRATIONS_DIR))
+    if connection is not None:
+        cfg.attributes["connection"] = connection
+    return cfg
+
+
+def head_revision() -> str | None:
+    return ScriptDirectory.from_config(_alembic_config()).get_current_head()
+
+
+def current_revision(engine: Engine) -> str | None:
+    with engine.connect() as conn:
+        return MigrationContext.configure(conn).get_current_revision()
+
+
+def migrate(engine: Engine) -> None:
+    """Bring the schema to the newest revision, in one transaction."""
+    head = head_revision()
+    if current_revision(engine) == head:
+        return
+    with engine.connect().execution_options(**{BEGIN_MODE: "IMMEDIATE"}) as conn:
+        with conn.begin():
+            # Re-check under the lock: another process may have just migrated.
+            if MigrationContext.configure(conn).get_current_revision() != head:
+                command.upgrade(_alembic_config(conn), "head")
+
+
+def open_store(
+    url: str | None = None,
+    home: str | os.PathLike[str] | None = None,
+    *,
+    upgrade: bool = True,
+) -> Store:
+    """Open (creating if needed) the database and sample folder, migrated to head."""
+    home_path = config.home_dir(home)
+    resolved = config.database_url(url, home_path)
+    home_path.mkdir(parents=True, exist_ok=True)
+    (home_path / config.SAMPLES_DIRNAME).mkdir(exist_ok=True)
+    parsed = make_url(resolved)
+    if parsed.get_backend_name() == "sqlite" and parsed.database not in (None, "", ":memory:"):
+        Path(parsed.database).parent.mkdir(parents=True, exist_ok=True)
+    engine = make_engine(resolved)
+    try:
+        if upgrade:
+            migrate(engine)
+    except BaseException:
+        engine.dispose()
+        raise
+    sessions = sessionmaker(bind=engine, expire_on_commit=False)
+    return Store(url=resolved, home=home_path, engine=engine, sessions=sessions)

@@ -1,0 +1,311 @@
+"""Import activity files into the store: one transaction per file, no duplicates.
+
+Hashing: `imported_files.content_hash` is sha256 of the RAW bytes a Source
+returns (gzipped or not), so a file seen before is recognised without decoding.
+Activities carry the decoder's hash of the DECOMPRESSED bytes, also kept as
+`imported_files.decoded_hash`; so `run.fit` and `run.fit.gz` differ as files
+but meet at the activity level: (athlete, decoded hash, session) is unique.
+
+Cross-export de-duplication (the FIT and a Strava GPX of the same run): an
+incoming activity is a duplicate of a stored one of the same athlete when
+  - the starts are within DUPLICATE_WINDOW_S (60 s),
+  - the sport families match, or either sport is unknown/generic, and
+  - the distances are within 3 % of the larger, or either is missing/zero.
+The activity stored first is kept and the newcomer dropped (no merging), so
+what a user imported first, typically the richer device FIT, stays.  The same
+rule applies between sessions of one file (chained copies of a session).
+
+Atomicity: an activity's Parquet samples are written (temp file + rename)
+before its row is flushed, and the file's rows are committed last.  Any
+failure rolls the whole file back; a sample file left behind is harmless (see
+samples.py).  One bad file never aborts the batch.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import json
+import math
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+from sqlalchemy import select, text
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
+
+from kneeguard.ingest.model import IngestError, ParsedActivity, ParsedFile
+from kneeguard.store import athletes, config
+from kneeguard.store import samples as samples_io
+from kneeguard.store.models import Activity, ImportedFile
+
+if TYPE_CHECKING:
+    from kneeguard.ingest.sources import Source, SourceError
+    from kneeguard.store.db import Store
+
+DUPLICATE_WINDOW_S = 60.0
+DUPLICATE_DISTANCE_FRACTION = 0.03
+HR_BINS = 256
+_PG_LOCK_NS = 0x6B67  # advisory-lock namespace ("kg") for per-athlete imports
+UNKNOWN_SPORTS = frozenset({"", "generic", "unknown", "other", "all", "none"})
+# Sports that are the same activity seen through different exports.
+_FAMILIES = {"hiking": "walking", "e_biking": "cycling", "mountain_biking": "cycling",
+             "trail_running": "running", "treadmill_running": "running"}
+# Export metadata (e.g. Strava's activities.csv) names sports its own way.
+_METADATA_SPORTS = {"run": "running", "trail run": "running", "virtual run": "running",
+                    "ride": "cycling", "virtual ride": "cycling", "walk": "walking",
+                    "hike": "hiking", "swim": "swimming"}
+
+Decoder = Callable[[str, bytes], ParsedFile]
+
+
+@dataclass
+class FileOutcome:
+    """What happened to one file.  `error` holds the reason for 'error' and
+    'skipped'; `activities` counts NEW activities stored."""
+
+    file: str
+    status: str  # 'imported' | 'duplicate' | 'skipped' | 'error'
+    activities: int = 0
+    error: str | None = None
+    warnings: list[str] = field(default_factory=list)
+
+
+def sport_family(sport: str) -> str:
+    sport = (sport or "").strip().lower()
+    return _FAMILIES.get(sport, sport)
+
+
+def is_same_activity(a_start: dt.datetime, a_sport: str, a_dist: float | None,
+                     b_start: dt.datetime, b_sport: str, b_dist: float | None) -> bool:
+    """The de-duplication rule (see module docstring)."""
+    if abs((a_start - b_start).total_seconds()) > DUPLICATE_WINDOW_S:
+        return False
+    fa, fb = sport_family(a_sport), sport_family(b_sport)
+    if fa not in UNKNOWN_SPORTS and fb not in UNKNOWN_SPORTS and fa != fb:
+        return False
+    if not a_dist or not b_dist:
+        return True
+    return abs(a_dist - b_dist) <= DUPLICATE_DISTANCE_FRACTION * max(a_dist, b_dist)
+
+
+def import_sources(
+    store: Store,
+    sources: Iterable[Source | SourceError],
+    athlete: str | None = None,
+    on_file: Callable[[FileOutcome], None] | None = None,
+    *,
+    decoder: Decoder | None = None,
+) -> list[FileOutcome]:
+    """Import every source for `athlete` (created if missing; default "me")."""
+    with store.write() as session:
+        athlete_id = athletes.get_or_create(session, athlete or config.DEFAULT_ATHLETE).id
+    outcomes = []
+    for source in sources:
+        outcome = _import_one(store, athlete_id, source, decoder)
+        outcomes.append(outcome)
+        if on_file is not None:
+            on_file(outcome)
+    return outcomes
+
+
+def _default_decoder() -> Decoder:
+    from kneeguard.ingest import readers
+
+    read_bytes = getattr(readers, "read_bytes", None)
+    if read_bytes is None:
+        raise RuntimeError("kneeguard.ingest.readers.read_bytes is not available")
+    return read_bytes
+
+
+def _import_one(store: Store, athlete_id: int, source: Any, decoder: Decoder | None) -> FileOutcome:
+    name = str(getattr(source, "name", source))
+    if not callable(getattr(source, "read", None)):  # a SourceError
+        return FileOutcome(name, "error", error=str(getattr(source, "problem", "unreadable source")))
+    try:
+        data = source.read()
+    except IngestError as exc:  # the Source contract's way of saying "cannot read"
+        return FileOutcome(name, "error", error=str(exc))
+    except OSError as exc:
+        return FileOutcome(name, "error", error=f"cannot read: {exc}")
+    except Exception as exc:  # noqa: BLE001 - one bad file never aborts a batch
+        return FileOutcome(name, "error", error=f"internal error while reading: {type(exc).__name__}: {exc}")
+    raw_hash = hashlib.sha256(data).hexdigest()
+
+    with store.session() as session:
+        seen = _seen(session, athlete_id, raw_hash)
+    if seen is not None:
+        return FileOutcome(name, "duplicate", warnings=[_seen_note(seen)])
+
+    try:
+        parsed = (decoder or _default_decoder())(name, data)
+    except IngestError as exc:
+        return FileOutcome(name, "error", error=str(exc))
+    except Exception as exc:  # noqa: BLE001 - decoder bugs must not stop the batch
+        return FileOutcome(name, "error", error=f"internal error while reading: {type(exc).__name__}: {exc}")
+
+    try:
+        return _store_parsed(store, athlete_id, name, raw_hash, parsed, dict(getattr(source, "metadata", {}) or {}))
+    except IntegrityError as exc:
+        # Usually another process stored this very file meanwhile.
+        with store.session() as session:
+            seen = _seen(session, athlete_id, raw_hash)
+        if seen is not None:
+            return FileOutcome(name, "duplicate", warnings=[_seen_note(seen)])
+        return FileOutcome(name, "error", error=f"internal error while storing: IntegrityError: {exc.orig}")
+    except Exception as exc:  # noqa: BLE001 - rolled back; report and carry on
+        return FileOutcome(name, "error", error=f"internal error while storing: {type(exc).__name__}: {exc}")
+
+
+def _seen(session: Session, athlete_id: int, raw_hash: str) -> ImportedFile | None:
+    return session.scalar(select(ImportedFile).where(
+        ImportedFile.athlete_id == athlete_id, ImportedFile.content_hash == raw_hash))
+
+
+def _seen_note(seen: ImportedFile) -> str:
+    when = seen.imported_at.strftime("%Y-%m-%d %H:%M UTC")
+    note = f"file already seen on {when} as {seen.source_name} ({seen.status}"
+    return note + (f": {seen.detail})" if seen.detail else ")")
+
+
+def _store_parsed(store: Store, athlete_id: int, name: str, raw_hash: str,
+                  parsed: ParsedFile, metadata: dict[str, Any]) -> FileOutcome:
+    warnings = list(parsed.warnings) + [str(w) for w in metadata.get("warnings") or []]
+    reason = parsed.skipped_reason or (None if parsed.activities else "no activities in file")
+    with store.write() as session:
+        _serialise_imports(session, athlete_id)
+        if reason is not None:
+            session.add(_file_row(athlete_id, raw_hash, parsed, name, "skipped", 0, reason))
+            return FileOutcome(name, "skipped", error=reason, warnings=warnings)
+        added = 0
+        multi = len(parsed.activities) > 1
+        for activity in parsed.activities:
+            prefix = f"session {activity.session_index}: " if multi else ""
+            notes = _apply_metadata(activity, metadata, whole_file=not multi)
+            twin = _find_twin(session, athlete_id, parsed.content_hash, activity)
+            if twin is not None:
+                warnings.append(f"{prefix}same activity as #{twin.id} ({twin.source_name}); kept that one")
+                continue
+            _add_activity(session, store, athlete_id, name, parsed.content_hash, activity, notes)
+            warnings.extend(prefix + w for w in [*activity.warnings, *notes])
+            added += 1
+        status = "imported" if added else "duplicate"
+        session.add(_file_row(athlete_id, raw_hash, parsed, name, status, added, ""))
+    return FileOutcome(name, status, activities=added, warnings=warnings)
+
+
+def _serialise_imports(session: Session, athlete_id: int) -> None:
+    """PostgreSQL: one import per athlete at a time, so the de-dup check sees
+    every committed activity (SQLite gets this from BEGIN IMMEDIATE)."""
+    if session.get_bind().dialect.name == "postgresql":
+        session.execute(text("SELECT pg_advisory_xact_lock(:ns, :key)"), {"ns": _PG_LOCK_NS, "key": athlete_id})
+
+
+def _file_row(athlete_id: int, raw_hash: str, parsed: ParsedFile, name: str,
+              status: str, count: int, detail: str) -> ImportedFile:
+    return ImportedFile(athlete_id=athlete_id, content_hash=raw_hash, decoded_hash=parsed.content_hash or None,
+                        source_name=name, status=status, n_activities=count, detail=detail)
+
+
+def _find_twin(session: Session, athlete_id: int, content_hash: str, activity: ParsedActivity) -> Activity | None:
+    exact = session.scalar(select(Activity).where(
+        Activity.athlete_id == athlete_id, Activity.content_hash == content_hash,
+        Activity.session_index == activity.session_index))
+    if exact is not None:
+        return exact
+    window = dt.timedelta(seconds=DUPLICATE_WINDOW_S)
+    nearby = session.scalars(select(Activity).where(
+        Activity.athlete_id == athlete_id,
+        Activity.start_utc >= activity.start - window,
+        Activity.start_utc <= activity.start + window,
+    ).order_by(Activity.id))
+    distance = _opt_float(activity.distance_m)
+    for other in nearby:  # oldest first: the first-stored copy is the one kept
+        if is_same_activity(activity.start, activity.sport, distance,
+                            other.start_utc, other.sport, other.distance_m):
+            return other
+    return None
+
+
+def _add_activity(session: Session, store: Store, athlete_id: int, name: str, content_hash: str,
+                  activity: ParsedActivity, notes: list[str]) -> None:
+    # Samples first: the row that references them is only committed afterwards.
+    key = samples_io.write_samples(store.samples_dir, content_hash, activity.session_index, activity.samples)
+    session.add(Activity(
+        athlete_id=athlete_id,
+        sport=(activity.sport or "").strip().lower() or "generic",
+        sub_sport=(activity.sub_sport or "").strip().lower(),
+        start_utc=activity.start,
+        distance_m=_opt_float(activity.distance_m),
+        timer_s=_opt_float(activity.timer_s),
+        moving_s=_opt_float(activity.moving_s),
+        elapsed_s=_opt_float(activity.elapsed_s),
+        avg_hr=_opt_float(activity.avg_hr),
+        max_hr=_opt_float(activity.max_hr),
+        avg_cadence_spm=_opt_float(activity.avg_cadence_spm),
+        avg_speed_mps=_opt_float(activity.avg_speed_mps),
+        ascent_m=_opt_float(activity.ascent_m),
+        device=activity.device or "",
+        name=activity.name or "",
+        gear=activity.gear or "",
+        rpe=_opt_float(activity.rpe),
+        source_name=name,
+        content_hash=content_hash,
+        session_index=activity.session_index,
+        samples_key=key,
+        hr_histogram=histogram_blob(activity.hr_seconds_by_bpm),
+        warnings=json.dumps([*activity.warnings, *notes]),
+    ))
+    session.flush()  # later sessions of this file must see it when de-duplicating
+
+
+def _apply_metadata(activity: ParsedActivity, metadata: dict[str, Any], whole_file: bool) -> list[str]:
+    """Export metadata: gear, name and RPE win when present; sport only fills an
+    unknown one, and distance a missing one when the file is this one activity."""
+    notes: list[str] = []
+    if whole_file and not _opt_float(activity.distance_m):
+        distance = _opt_float(metadata.get("distance_m"))
+        if distance and distance > 0:
+            activity.distance_m = distance
+    for key in ("gear", "name"):
+        value = str(metadata.get(key) or "").strip()
+        if value:
+            setattr(activity, key, value)
+    if metadata.get("rpe") not in (None, ""):
+        rpe = _opt_float(metadata["rpe"])
+        if rpe is not None and 0 <= rpe <= 10:
+            activity.rpe = rpe
+        else:
+            notes.append(f"ignored RPE {metadata['rpe']!r} from export metadata (expected 0-10)")
+    sport = str(metadata.get("sport") or "").strip().lower()
+    if sport and (activity.sport or "").strip().lower() in UNKNOWN_SPORTS:
+        activity.sport = _METADATA_SPORTS.get(sport, sport.replace(" ", "_"))
+    return notes
+
+
+def _opt_float(value: Any) -> float | None:
+    if value is None:
+        return None
+    try:
+        number = float(value)
+    except (TypeError, ValueError):
+        return None
+    return number if math.isfinite(number) else None
+
+
+def histogram_blob(seconds_by_bpm: Any) -> bytes | None:
+    """256 little-endian float32 seconds; longer input folds into the top bin."""
+    if seconds_by_bpm is None:
+        return None
+    values = np.nan_to_num(np.asarray(seconds_by_bpm, dtype=np.float64).ravel())
+    out = np.zeros(HR_BINS, dtype="<f4")
+    head = values[:HR_BINS]
+    out[: len(head)] = head
+    if len(values) > HR_BINS:
+        out[-1] += values[HR_BINS:].sum()
+    return out.tobytes()
+
+
+def histogram_array(blob: bytes | None) -> np.ndarray | None:
+    return None if blob is None else np.frombuffer(blob, dtype="<f4").astype(np.float64)

@@ -1,0 +1,181 @@
+"""ORM schema. The Alembic migrations in `migrations/versions` must match it
+exactly (a test compares them); change both together.
+"""
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from sqlalchemy import (
+    Boolean,
+    Date,
+    DateTime,
+    Float,
+    ForeignKey,
+    Index,
+    Integer,
+    LargeBinary,
+    MetaData,
+    String,
+    Text,
+    UniqueConstraint,
+)
+from sqlalchemy.engine import Dialect
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+from sqlalchemy.types import TypeDecorator
+
+UTC = dt.timezone.utc
+
+# Explicit constraint names keep migrations portable (SQLite batch mode and
+# PostgreSQL need to address constraints by name).
+NAMING_CONVENTION = {
+    "ix": "ix_%(table_name)s_%(column_0_N_name)s",
+    "uq": "uq_%(table_name)s_%(column_0_N_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+
+
+def utc_now() -> dt.datetime:
+    return dt.datetime.now(UTC)
+
+
+class UTCDateTime(TypeDecorator[dt.datetime]):
+    """Timezone-aware UTC datetimes on every backend.
+
+    SQLite has no timezone type and silently drops tzinfo, so values are stored
+    as naive UTC there and given tzinfo=UTC back on read; PostgreSQL uses
+    timestamptz and returns the session's zone, which is converted to UTC.
+    """
+
+    impl = DateTime(timezone=True)
+    cache_ok = True
+
+    def process_bind_param(self, value: Any, dialect: Dialect) -> dt.datetime | None:
+        if value is None:
+            return None
+        if not isinstance(value, dt.datetime):
+            raise TypeError(f"expected a datetime, got {type(value).__name__}")
+        if value.tzinfo is None or value.utcoffset() is None:
+            raise ValueError(f"naive datetime {value.isoformat()} given; kneeguard stores timezone-aware UTC")
+        value = value.astimezone(UTC)
+        return value.replace(tzinfo=None) if dialect.name == "sqlite" else value
+
+    def process_result_value(self, value: Any, dialect: Dialect) -> dt.datetime | None:
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            return value.replace(tzinfo=UTC)
+        return value.astimezone(UTC)
+
+
+class Base(DeclarativeBase):
+    metadata = MetaData(naming_convention=NAMING_CONVENTION)
+
+
+class Athlete(Base):
+    __tablename__ = "athletes"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    name: Mapped[str] = mapped_column(String(100), unique=True)
+    sex: Mapped[str | None] = mapped_column(String(10))
+    birth_year: Mapped[int | None] = mapped_column(Integer)
+    height_cm: Mapped[float | None] = mapped_column(Float)
+    mass_kg: Mapped[float | None] = mapped_column(Float)
+    hr_max: Mapped[float | None] = mapped_column(Float)
+    hr_rest: Mapped[float | None] = mapped_column(Float)
+    created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utc_now)
+
+    def __repr__(self) -> str:
+        return f"Athlete(id={self.id!r}, name={self.name!r})"
+
+
+class Shoe(Base):
+    __tablename__ = "shoes"
+    __table_args__ = (UniqueConstraint("athlete_id", "name"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    athlete_id: Mapped[int] = mapped_column(ForeignKey("athletes.id", ondelete="CASCADE"), index=True)
+    name: Mapped[str] = mapped_column(String(100))
+    brand: Mapped[str | None] = mapped_column(String(100))
+    model: Mapped[str | None] = mapped_column(String(100))
+    start_km: Mapped[float] = mapped_column(Float, default=0.0)
+    alert_km: Mapped[float] = mapped_column(Float)
+    retired_on: Mapped[dt.date | None] = mapped_column(Date)
+    is_default: Mapped[bool] = mapped_column(Boolean, default=False)
+    created_on: Mapped[dt.date] = mapped_column(Date)
+    notes: Mapped[str] = mapped_column(Text, default="")
+
+    def __repr__(self) -> str:
+        return f"Shoe(id={self.id!r}, name={self.name!r})"
+
+
+class ShoeAssignment(Base):
+    """Runs dated from_date..to_date (inclusive; open-ended when null) were on this shoe."""
+
+    __tablename__ = "shoe_assignments"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    shoe_id: Mapped[int] = mapped_column(ForeignKey("shoes.id", ondelete="CASCADE"), index=True)
+    from_date: Mapped[dt.date] = mapped_column(Date)
+    to_date: Mapped[dt.date | None] = mapped_column(Date)
+
+
+class Activity(Base):
+    __tablename__ = "activities"
+    __table_args__ = (
+        UniqueConstraint("athlete_id", "content_hash", "session_index"),
+        Index("ix_activities_athlete_id_start_utc", "athlete_id", "start_utc"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    athlete_id: Mapped[int] = mapped_column(ForeignKey("athletes.id", ondelete="CASCADE"))
+    sport: Mapped[str] = mapped_column(String(40))
+    sub_sport: Mapped[str] = mapped_column(String(40), default="")
+    start_utc: Mapped[dt.datetime] = mapped_column(UTCDateTime)
+    distance_m: Mapped[float | None] = mapped_column(Float)
+    timer_s: Mapped[float | None] = mapped_column(Float)
+    moving_s: Mapped[float | None] = mapped_column(Float)
+    elapsed_s: Mapped[float | None] = mapped_column(Float)
+    avg_hr: Mapped[float | None] = mapped_column(Float)
+    max_hr: Mapped[float | None] = mapped_column(Float)
+    avg_cadence_spm: Mapped[float | None] = mapped_column(Float)
+    avg_speed_mps: Mapped[float | None] = mapped_column(Float)
+    ascent_m: Mapped[float | None] = mapped_column(Float)
+    device: Mapped[str] = mapped_column(Text, default="")
+    name: Mapped[str] = mapped_column(Text, default="")
+    gear: Mapped[str] = mapped_column(Text, default="")
+    rpe: Mapped[float | None] = mapped_column(Float)
+    source_name: Mapped[str] = mapped_column(Text)
+    # sha256 of the DECODED (decompressed) file, as ParsedFile.content_hash.
+    content_hash: Mapped[str] = mapped_column(String(64))
+    session_index: Mapped[int] = mapped_column(Integer, default=0)
+    samples_key: Mapped[str | None] = mapped_column(String(200))
+    hr_histogram: Mapped[bytes | None] = mapped_column(LargeBinary)  # 256 little-endian float32 seconds
+    # Explicit per-activity shoe; other rules are resolved at query time (shoes.py).
+    shoe_id: Mapped[int | None] = mapped_column(ForeignKey("shoes.id", ondelete="SET NULL"))
+    imported_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utc_now)
+    warnings: Mapped[str] = mapped_column(Text, default="[]")  # JSON list of strings
+
+    def __repr__(self) -> str:
+        return f"Activity(id={self.id!r}, sport={self.sport!r}, start_utc={self.start_utc!r})"
+
+
+class ImportedFile(Base):
+    """Every file seen per athlete, so re-imports are recognised before decoding."""
+
+    __tablename__ = "imported_files"
+    __table_args__ = (UniqueConstraint("athlete_id", "content_hash"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    athlete_id: Mapped[int] = mapped_column(ForeignKey("athletes.id", ondelete="CASCADE"))
+    # sha256 of the RAW bytes as read (possibly gzipped): known without decoding.
+    content_hash: Mapped[str] = mapped_column(String(64))
+    # sha256 of the decoded bytes (ParsedFile.content_hash), joins to activities.
+    decoded_hash: Mapped[str | None] = mapped_column(String(64))
+    source_name: Mapped[str] = mapped_column(Text)
+    status: Mapped[str] = mapped_column(String(20))  # imported | duplicate | skipped
+    detail: Mapped[str] = mapped_column(Text, default="")  # e.g. the skip reason
+    n_activities: Mapped[int] = mapped_column(Integer, default=0)
+    imported_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utc_now)

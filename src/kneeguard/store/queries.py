@@ -1,0 +1,125 @@
+"""Read-side helpers: the activity table for the load engine, listings, samples."""
+from __future__ import annotations
+
+import datetime as dt
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+import pandas as pd
+from sqlalchemy import String, select, type_coerce
+from sqlalchemy.orm import Session
+
+from kneeguard.store import athletes, shoes
+from kneeguard.store import samples as samples_io
+from kneeguard.store.errors import UnknownActivity
+from kneeguard.store.models import UTC, Activity, Athlete, Shoe
+
+if TYPE_CHECKING:
+    from kneeguard.store.db import Store
+
+FRAME_COLUMNS = ("id", "start", "sport", "sub_sport", "distance_m", "timer_s", "moving_s",
+                 "elapsed_s", "avg_hr", "rpe", "hr_seconds_by_bpm", "shoe_id")
+_FLOATS = ("distance_m", "timer_s", "moving_s", "elapsed_s", "avg_hr", "rpe")
+
+
+def _day_end(until: dt.date) -> dt.datetime:
+    return dt.datetime.combine(until + dt.timedelta(days=1), dt.time(), tzinfo=UTC)
+
+
+def activities_frame(session: Session, athlete_id: int, until: dt.date | None = None) -> pd.DataFrame:
+    """All activities of one athlete, oldest first, up to `until` (inclusive, UTC date).
+
+    Columns: FRAME_COLUMNS; `start` is datetime64[ns, UTC], floats are float64
+    with NaN for missing, `hr_seconds_by_bpm` is None or a 256-float ndarray,
+    `shoe_id` is the resolved shoe (Int64, <NA> when none).
+    """
+    fast_sqlite = session.get_bind().dialect.name == "sqlite"
+    # On SQLite, read the stored UTC text and parse it vectorised: per-row
+    # datetime processing would dominate the time of this hot query.
+    start_col = type_coerce(Activity.start_utc, String) if fast_sqlite else Activity.start_utc
+    query = select(
+        Activity.id, start_col, Activity.sport, Activity.sub_sport, Activity.distance_m,
+        Activity.timer_s, Activity.moving_s, Activity.elapsed_s, Activity.avg_hr, Activity.rpe,
+        Activity.hr_histogram, Activity.shoe_id, Activity.gear,
+    ).where(Activity.athlete_id == athlete_id).order_by(Activity.start_utc, Activity.id)
+    if until is not None:
+        query = query.where(Activity.start_utc < _day_end(until))
+    rows = session.connection().execute(query).all()  # Core: no ORM row overhead
+    cols = list(zip(*rows, strict=True)) if rows else [()] * 13
+    (ids, starts, sport, sub_sport, dist, timer, moving, elapsed, avg_hr, rpe,
+     blobs, explicit, gear) = cols
+    if fast_sqlite:
+        start = pd.to_datetime(pd.Series(starts, dtype=object), format="ISO8601").dt.tz_localize(UTC)
+    else:
+        start = pd.to_datetime(pd.Series(starts, dtype=object), utc=True)
+    frame = pd.DataFrame({
+        "id": np.asarray(ids, dtype=np.int64),
+        "start": start.astype("datetime64[ns, UTC]"),
+        "sport": pd.Series(sport, dtype="str"),
+        "sub_sport": pd.Series(sub_sport, dtype="str"),
+    })
+    for name, values in zip(_FLOATS, (dist, timer, moving, elapsed, avg_hr, rpe), strict=True):
+        frame[name] = np.array(values, dtype=np.float64)  # None becomes NaN
+    frame["hr_seconds_by_bpm"] = pd.Series(
+        [None if b is None else np.frombuffer(b, dtype="<f4").astype(np.float64) for b in blobs],
+        dtype=object,
+    )
+    resolved = shoes.resolve(shoes.load_rules(session, athlete_id), explicit, gear, sport, frame["start"])
+    frame["shoe_id"] = resolved.to_numpy()
+    frame["shoe_id"] = frame["shoe_id"].astype("Int64")
+    return frame[list(FRAME_COLUMNS)]
+
+
+def list_activities(session: Session, athlete: athletes.AthleteRef | None = None) -> list[dict[str, Any]]:
+    """Activities (of one athlete, or everyone), oldest first, as plain dicts for
+    display/JSON: start is ISO 8601 UTC, shoe is the resolved shoe's name or None."""
+    query = select(Activity, Athlete.name).join(Athlete, Athlete.id == Activity.athlete_id)
+    if athlete is not None:
+        query = query.where(Activity.athlete_id == athletes.get(session, athlete).id)
+    rows = session.execute(query.order_by(Activity.start_utc, Activity.id)).all()
+    shoe_of: dict[int, Any] = {}
+    for athlete_id in {activity.athlete_id for activity, _ in rows}:
+        mine = [activity for activity, _ in rows if activity.athlete_id == athlete_id]
+        resolved = shoes.resolve(
+            shoes.load_rules(session, athlete_id), [a.shoe_id for a in mine], [a.gear for a in mine],
+            [a.sport for a in mine], [a.start_utc for a in mine],
+        )
+        shoe_of.update(zip((a.id for a in mine), resolved.tolist(), strict=True))
+    names = {shoe_id: name for shoe_id, name in session.execute(select(Shoe.id, Shoe.name))}
+    out = []
+    for activity, athlete_name in rows:
+        shoe_id = shoe_of.get(activity.id)
+        out.append({
+            "id": activity.id,
+            "athlete": athlete_name,
+            "sport": activity.sport,
+            "sub_sport": activity.sub_sport,
+            "start": activity.start_utc.astimezone(UTC).isoformat(),
+            "distance_m": activity.distance_m,
+            "timer_s": activity.timer_s,
+            "elapsed_s": activity.elapsed_s,
+            "moving_s": activity.moving_s,
+            "avg_hr": activity.avg_hr,
+            "avg_cadence_spm": activity.avg_cadence_spm,
+            "device": activity.device,
+            "source": activity.source_name,
+            "gear": activity.gear,
+            "shoe": None if shoe_id is None or shoe_id is pd.NA else names.get(int(shoe_id)),
+        })
+    return out
+
+
+def get_activity(session: Session, activity_id: int) -> Activity:
+    activity = session.get(Activity, activity_id)
+    if activity is None:
+        raise UnknownActivity(f"no activity with id {activity_id}")
+    return activity
+
+
+def load_samples(store: Store, activity_id: int) -> pd.DataFrame:
+    """The activity's sample stream (empty frame when it has none)."""
+    with store.session() as session:
+        key = get_activity(session, activity_id).samples_key
+    if key is None:
+        return pd.DataFrame()
+    return samples_io.read_samples(store.samples_dir, key)

@@ -1,0 +1,83 @@
+"""Sample streams as Parquet files, one per activity, content-addressed.
+
+The key is `<hash[:2]>/<content_hash>-<session_index>.parquet` with the
+decoder's content hash, so the same session always maps to the same file:
+re-writing it is idempotent, and a file left behind by a rolled-back import is
+harmless (it is overwritten, or simply never referenced).
+"""
+from __future__ import annotations
+
+import contextlib
+import os
+import re
+import uuid
+from pathlib import Path
+
+import pandas as pd
+import pyarrow as pa
+import pyarrow.parquet as pq
+
+from kneeguard.ingest.model import SAMPLE_COLUMNS
+
+_SAFE_HASH = re.compile(r"^[0-9A-Za-z_-]{8,128}$")
+
+
+def samples_key(content_hash: str, session_index: int) -> str:
+    if not _SAFE_HASH.match(content_hash):
+        raise ValueError(f"content hash {content_hash!r} is not a plain hex/word string")
+    if session_index < 0:
+        raise ValueError(f"session index must be >= 0, got {session_index}")
+    return f"{content_hash[:2].lower()}/{content_hash}-{session_index}.parquet"
+
+
+def samples_path(root: Path, key: str) -> Path:
+    path = (root / key).resolve()
+    # Keys come from the database; refuse anything that would leave the folder.
+    if root.resolve() not in path.parents:
+        raise ValueError(f"sample key {key!r} points outside {root}")
+    return path
+
+
+def write_samples(root: Path, content_hash: str, session_index: int, frame: pd.DataFrame) -> str | None:
+    """Write one activity's samples atomically; returns the key, or None when empty."""
+    if frame is None or frame.empty:
+        return None
+    key = samples_key(content_hash, session_index)
+    path = samples_path(root, key)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    table = pa.Table.from_pandas(_normalise(frame), preserve_index=False)
+    tmp = path.with_name(f".{path.name}.{os.getpid()}.{uuid.uuid4().hex}.tmp")
+    try:
+        with open(tmp, "wb") as handle:
+            pq.write_table(table, handle, compression="zstd")
+            handle.flush()
+            os.fsync(handle.fileno())
+        # Readers see either no file or the whole file, never a partial one.
+        os.replace(tmp, path)
+    except BaseException:
+        with contextlib.suppress(FileNotFoundError):
+            tmp.unlink()
+        raise
+    return key
+
+
+def read_samples(root: Path, key: str) -> pd.DataFrame:
+    """Read one sample stream back with the dtypes of `SAMPLE_COLUMNS`."""
+    path = samples_path(root, key)
+    if not path.exists():
+        raise FileNotFoundError(f"sample file {key} is missing under {root}")
+    return _normalise(pq.read_table(path).to_pandas())
+
+
+def _normalise(frame: pd.DataFrame) -> pd.DataFrame:
+    """Known columns get their contract dtype (time in ns UTC); others pass through."""
+    out = frame.reset_index(drop=True).copy()
+    for column, dtype in SAMPLE_COLUMNS.items():
+        if column not in out.columns:
+            continue
+        if column == "time":
+            times = pd.to_datetime(out[column], utc=True)
+            out[column] = times.astype("datetime64[ns, UTC]")
+        elif str(out[column].dtype) != dtype:
+            out[column] = pd.to_numeric(out[column], errors="coerce").astype(dtype)
+    return out

@@ -1,0 +1,101 @@
+"""Parquet sample streams: round-trip, atomic write, safe keys."""
+from __future__ import annotations
+
+import datetime as dt
+
+import numpy as np
+import pandas as pd
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from kneeguard.ingest.model import SAMPLE_COLUMNS
+from kneeguard.store import samples
+
+HASH = "ab" * 32
+
+
+def full_frame(n: int = 50) -> pd.DataFrame:
+    start = dt.datetime(2023, 6, 1, 5, 4, 3, 250_000, tzinfo=dt.timezone.utc)
+    times = pd.date_range(start, periods=n, freq="250ms").astype("datetime64[ns, UTC]")
+    frame = pd.DataFrame({"time": times})
+    rng = np.random.default_rng(1)
+    for column, dtype in SAMPLE_COLUMNS.items():
+        if column != "time":
+            frame[column] = rng.normal(100, 20, n).astype(dtype)
+    frame.loc[3, "heart_rate_bpm"] = np.nan
+    return frame
+
+
+def test_round_trip_all_columns(tmp_path):
+    frame = full_frame()
+    key = samples.write_samples(tmp_path, HASH, 2, frame)
+    assert key == f"ab/{HASH}-2.parquet"
+    back = samples.read_samples(tmp_path, key)
+    pd.testing.assert_frame_equal(back, frame)
+    assert str(back["time"].dtype) == "datetime64[ns, UTC]"
+
+
+def test_write_is_atomic_and_idempotent(tmp_path, monkeypatch):
+    frame = full_frame()
+    key = samples.write_samples(tmp_path, HASH, 0, frame)
+    assert samples.write_samples(tmp_path, HASH, 0, frame) == key
+    assert [p.name for p in (tmp_path / "ab").iterdir()] == [f"{HASH}-0.parquet"]
+
+    # A writer dying mid-file leaves the old file intact and no temp file.
+    def broken(table, where, **kwargs):
+        where.write(b"PAR1 half a file")
+        raise OSError("disk full")
+
+    monkeypatch.setattr(samples.pq, "write_table", broken)
+    with pytest.raises(OSError, match="disk full"):
+        samples.write_samples(tmp_path, HASH, 0, frame.head(3))
+    assert [p.name for p in (tmp_path / "ab").iterdir()] == [f"{HASH}-0.parquet"]
+    monkeypatch.undo()
+    pd.testing.assert_frame_equal(samples.read_samples(tmp_path, key), frame)
+
+
+def test_time_resolution_normalised_to_ns(tmp_path):
+    """pandas 3 makes microsecond timestamps by default; the contract is ns."""
+    start = dt.datetime(2023, 1, 1, tzinfo=dt.timezone.utc)
+    times = pd.date_range(start, periods=3, freq="1s", unit="us")
+    frame = pd.DataFrame({"time": times, "cadence_spm": [170, 171, 172]})
+    back = samples.read_samples(tmp_path, samples.write_samples(tmp_path, HASH, 0, frame))
+    assert str(back["time"].dtype) == "datetime64[ns, UTC]"
+    assert str(back["cadence_spm"].dtype) == "float64"
+    assert back["time"].iloc[2] == pd.Timestamp(start) + pd.Timedelta(seconds=2)
+
+
+def test_empty_frame_writes_nothing(tmp_path):
+    assert samples.write_samples(tmp_path, HASH, 0, pd.DataFrame()) is None
+    assert list(tmp_path.iterdir()) == []
+
+
+@pytest.mark.parametrize("bad", ["../../etc/passwd", "a/b", "", "x" * 200])
+def test_unsafe_hash_refused(tmp_path, bad):
+    with pytest.raises(ValueError):
+        samples.write_samples(tmp_path, bad, 0, full_frame(3))
+
+
+def test_key_outside_root_refused(tmp_path):
+    with pytest.raises(ValueError, match="outside"):
+        samples.read_samples(tmp_path, "../x.parquet")
+
+
+def test_missing_file_is_clear(tmp_path):
+    with pytest.raises(FileNotFoundError, match="missing"):
+        samples.read_samples(tmp_path, f"ab/{HASH}-9.parquet")
+
+
+@settings(max_examples=25, deadline=None)
+@given(st.lists(st.one_of(st.none(), st.floats(allow_nan=False, allow_infinity=True, width=64)),
+                min_size=1, max_size=40))
+def test_any_floats_round_trip(tmp_path_factory, values):
+    root = tmp_path_factory.mktemp("hyp")
+    start = dt.datetime(2020, 1, 1, tzinfo=dt.timezone.utc)
+    frame = pd.DataFrame({
+        "time": pd.date_range(start, periods=len(values), freq="1s", unit="ns"),
+        "speed_mps": np.array([np.nan if v is None else v for v in values], dtype="float64"),
+    })
+    back = samples.read_samples(root, samples.write_samples(root, HASH, 1, frame))
+    pd.testing.assert_frame_equal(back, frame)
