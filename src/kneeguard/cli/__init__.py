@@ -1,0 +1,25 @@
+"""The `kneeguard` command line: one Typer app, one module per command group."""
+from __future__ import annotations
+
+import typer
+
+from kneeguard.cli import activities_cmd, athletes_cmd, demo_cmd, import_cmd, load_cmd, shoes_cmd
+
+app = typer.Typer(
+    name="kneeguard",
+    help="Find the training-load, gait and clinical factors behind pain behind the knee. "
+    "Educational support, not a diagnosis.",
+    no_args_is_help=True,
+    pretty_exceptions_enable=False,
+    add_completion=False,
+)
+import_cmd.register(app)
+activities_cmd.register(app)
+load_cmd.register(app)
+demo_cmd.register(app)
+app.add_typer(athletes_cmd.app, name="athlete")
+app.add_typer(shoes_cmd.app, name="shoes")
+
+
+def main() -> None:
+    app()

@@ -1,0 +1,57 @@
+"""Rich rendering of Findings, shared by every analysis command."""
+from __future__ import annotations
+
+from rich.console import Console
+from rich.markup import escape
+from rich.padding import Padding
+from rich.panel import Panel
+from rich.text import Text
+
+from kneeguard.findings import Finding, Severity
+
+SEVERITY_STYLE = {
+    Severity.HIGH: "bold red",
+    Severity.MODERATE: "bold yellow",
+    Severity.LOW: "yellow",
+    Severity.INFO: "cyan",
+}
+
+DISCLAIMER = (
+    "kneeguard gives educational information from your own data. It is not a diagnosis "
+    "and does not replace a health professional. If pain is severe, getting worse, or comes "
+    "with swelling of the calf, a locked knee, numbness or a cold foot, see a doctor now."
+)
+
+
+def print_findings(console: Console, findings: list[Finding], title: str = "Findings") -> None:
+    """One block per finding: what, the number against its threshold, why, and the sources."""
+    console.print(f"[bold]{title}[/]")
+    for f in findings:
+        style = SEVERITY_STYLE[f.severity]
+        when = f"  [dim]{f.on_date.isoformat()}[/]" if f.on_date else ""
+        console.print(f"\n[{style}]● {f.severity.value.upper()}[/]  [bold]{f.title}[/]{when}")
+        if f.measured is not None:
+            console.print(_indent(f"measured [bold]{_value(f.measured, f.unit)}[/]"
+                          + (f"   threshold {_value(f.threshold, f.unit)}" if f.threshold is not None else "")))
+        console.print(_indent(escape(f.explanation)))
+        for c in f.citations:
+            console.print(_indent(f"[dim]↳ {escape(c.text)}" + (f" doi:{c.doi}" if c.doi else "") + "[/]"))
+
+
+def _indent(markup: str) -> Padding:
+    return Padding(Text.from_markup(markup), (0, 0, 0, 2))
+
+
+def _value(value, unit: str) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, float):
+        text = f"{value:.2f}".rstrip("0").rstrip(".")
+    else:
+        text = str(value)
+    short = unit if len(unit) <= 8 else ""
+    return f"{text} {short}".strip()
+
+
+def print_disclaimer(console: Console) -> None:
+    console.print(Panel(DISCLAIMER, title="Not a diagnosis", border_style="dim"))

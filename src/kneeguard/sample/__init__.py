@@ -1,0 +1,16 @@
+"""Bundled sample data for `kneeguard demo`: real device files and a demo history."""
+from __future__ import annotations
+
+from importlib import resources
+from pathlib import Path
+
+
+def bundled_files() -> list[Path]:
+    """The real FIT recordings shipped with the package (see files/ATTRIBUTION.md)."""
+    folder = Path(str(resources.files(__package__).joinpath("files")))
+    return sorted(p for p in folder.iterdir() if p.suffix.lower() == ".fit")
+
+
+def template_file() -> Path:
+    """The real run whose route and heart rate the demo history re-uses."""
+    return next(p for p in bundled_files() if p.name == "2013-02-06-12-11-14.fit")
