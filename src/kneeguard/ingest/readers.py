@@ -1,6 +1,126 @@
 """Decode one activity file (FIT, GPX, TCX, optionally gzipped) by content.
 
-CONTRACT (helper fills in):
     read_bytes(name: str, data: bytes) -> ParsedFile   # raises IngestError
     read_path(path: Path) -> ParsedFile                # raises IngestError
+
+The format is taken from the bytes, never from the file name: exports are
+often mislabelled (a ".fit" that is GPX, a ".gz" that is not compressed).
 """
+from __future__ import annotations
+
+import hashlib
+import re
+import zlib
+from pathlib import Path
+
+from kneeguard.ingest.fit import read_fit
+from kneeguard.ingest.gpx import read_gpx
+from kneeguard.ingest.model import IngestError, ParsedFile
+from kneeguard.ingest.tcx import read_tcx
+
+# Real activity files are a few MB; anything bigger decompressed is a bomb.
+MAX_DECOMPRESSED_BYTES = 512 * 1024 * 1024
+GZIP_MAGIC = b"\x1f\x8b"
+GZIP_CHUNK_BYTES = 4 * 1024 * 1024
+FIT_SIGNATURE = b".FIT"
+XML_SNIFF_BYTES = 64 * 1024
+# Skips the XML declaration, comments, processing instructions and DOCTYPE.
+XML_PROLOGUE = re.compile(r"\s*(?:<\?.*?\?>\s*|<!--.*?-->\s*|<!DOCTYPE[^>]*>\s*)*", re.S)
+XML_ROOT = re.compile(r"<([A-Za-z_][\w.\-]*:)?([A-Za-z_][\w.\-]*)")
+NOT_ACTIVITY_FORMAT = "not a FIT, GPX or TCX file"
+
+
+def read_path(path: Path | str) -> ParsedFile:
+    """Read and decode the file at `path`."""
+    path = Path(path)
+    try:
+        data = path.read_bytes()
+    except OSError as exc:
+        raise IngestError(str(path), f"cannot read file ({exc.strerror or exc})") from exc
+    return read_bytes(str(path), data)
+
+
+def read_bytes(name: str, data: bytes) -> ParsedFile:
+    """Decode one file's bytes; any failure is an IngestError naming `name`."""
+    if not data:
+        raise IngestError(name, "file is empty")
+    warnings: list[str] = []
+    if data[:2] == GZIP_MAGIC:
+        data = _gunzip(name, data, warnings)
+        if not data:
+            raise IngestError(name, "file is empty once decompressed")
+    content_hash = hashlib.sha256(data).hexdigest()
+    file_format = sniff_format(data)
+    if file_format is None:
+        raise IngestError(name, f"{NOT_ACTIVITY_FORMAT}{_xml_hint(data)}")
+    decoder = {"fit": read_fit, "gpx": read_gpx, "tcx": read_tcx}[file_format]
+    try:
+        parsed = decoder(name, data, content_hash)
+    except IngestError:
+        raise
+    # Safety net: the decoders wrap the libraries' errors they know of, but a
+    # crafted or damaged file must never crash an import of many files.
+    except Exception as exc:  # noqa: BLE001 - see above
+        raise IngestError(
+            name, f"could not decode this {file_format.upper()} file ({type(exc).__name__}: {exc})"
+        ) from exc
+    parsed.warnings[:0] = warnings
+    return parsed
+
+
+def sniff_format(data: bytes) -> str | None:
+    """'fit', 'gpx', 'tcx' or None, from the bytes alone."""
+    if len(data) >= 12 and data[8:12] == FIT_SIGNATURE:
+        return "fit"
+    root = _xml_root(data)
+    if root == "gpx":
+        return "gpx"
+    if root == "TrainingCenterDatabase":
+        return "tcx"
+    return None
+
+
+def _xml_root(data: bytes) -> str | None:
+    head = data[:XML_SNIFF_BYTES]
+    if head[:2] in (b"\xff\xfe", b"\xfe\xff"):
+        text = head.decode("utf-16", errors="replace")
+    else:
+        text = head.decode("utf-8-sig", errors="replace")
+    prologue = XML_PROLOGUE.match(text)
+    match = XML_ROOT.match(text, prologue.end() if prologue else 0)
+    return match.group(2) if match else None
+
+
+def _xml_hint(data: bytes) -> str:
+    root = _xml_root(data)
+    return f" (XML with root <{root}>)" if root else ""
+
+
+def _gunzip(name: str, data: bytes, warnings: list[str]) -> bytes:
+    """Decompress every gzip member, refusing output over MAX_DECOMPRESSED_BYTES."""
+    out = bytearray()
+    pending = data
+    decompressor = zlib.decompressobj(wbits=16 + zlib.MAX_WBITS)
+    try:
+        while True:
+            chunk = decompressor.decompress(pending, GZIP_CHUNK_BYTES)
+            out += chunk
+            if len(out) > MAX_DECOMPRESSED_BYTES:
+                raise IngestError(
+                    name, f"decompressed size exceeds {MAX_DECOMPRESSED_BYTES // 2**20} MB; "
+                    "not a plausible activity file")
+            pending = decompressor.unconsumed_tail
+            if decompressor.eof:
+                rest = decompressor.unused_data
+                if rest[:2] != GZIP_MAGIC:
+                    break  # padding or junk after the last member
+                decompressor = zlib.decompressobj(wbits=16 + zlib.MAX_WBITS)
+                pending = rest
+            elif not pending and not chunk:
+                warnings.append("gzip data is truncated: decoded the part that was there")
+                break
+    except zlib.error as exc:
+        if not out:
+            raise IngestError(name, f"corrupt gzip data ({exc})") from exc
+        warnings.append(f"gzip data is corrupt after {len(out)} bytes: decoded the part before")
+    return bytes(out)
