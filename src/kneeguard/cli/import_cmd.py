@@ -67,7 +67,7 @@ def import_command(
                 summary = " ".join(f"{k} {v}" for k, v in counts.items() if v)
                 progress.update(task, advance=1, counts=summary)
                 if not as_json and outcome.status == "error":
-                    progress.console.print(f"[bold red]error[/] {outcome.file}: {outcome.error}")
+                    progress.console.print(f"[bold red]error[/] {outcome.file}: {outcome.error}", soft_wrap=True)
 
             import_sources(store, iter_sources(paths), athlete=athlete or DEFAULT_ATHLETE, on_file=on_file)
 

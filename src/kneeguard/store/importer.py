@@ -126,7 +126,7 @@ def _import_one(store: Store, athlete_id: int, source: Any, decoder: Decoder | N
     try:
         data = source.read()
     except IngestError as exc:  # the Source contract's way of saying "cannot read"
-        return FileOutcome(name, "error", error=str(exc))
+        return FileOutcome(name, "error", error=exc.problem)
     except OSError as exc:
         return FileOutcome(name, "error", error=f"cannot read: {exc}")
     except Exception as exc:  # noqa: BLE001 - one bad file never aborts a batch
@@ -140,8 +140,8 @@ def _import_one(store: Store, athlete_id: int, source: Any, decoder: Decoder | N
 
     try:
         parsed = (decoder or _default_decoder())(name, data)
-    except IngestError as exc:
-        return FileOutcome(name, "error", error=str(exc))
+    except IngestError as exc:  # the outcome already names the file: keep just the problem
+        return FileOutcome(name, "error", error=exc.problem)
     except Exception as exc:  # noqa: BLE001 - decoder bugs must not stop the batch
         return FileOutcome(name, "error", error=f"internal error while reading: {type(exc).__name__}: {exc}")
 
