@@ -47,6 +47,10 @@ def plot_load(report, path: str | Path, weeks: int | None = 52) -> Path:
     """Write the chart for `report` (a LoadReport) to `path` as PNG; `weeks=None` shows all."""
     path = Path(path)
     weekly = report.weekly if weeks is None else report.weekly.iloc[-weeks:]
+    active = weekly["distance_km"].to_numpy() > 0 if "distance_km" in weekly else []
+    if len(active) and active.any():
+        # Leading empty weeks only squeeze the bars that matter: start 2 weeks before the first run.
+        weekly = weekly.iloc[max(int(active.argmax()) - 2, 0):]
     fig, ax = plt.subplots(figsize=(11, 5.5), dpi=120)
     try:
         _draw(ax, report, weekly)
