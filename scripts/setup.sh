@@ -23,6 +23,8 @@ stamp=.venv/.kneeguard-installed
 want=$(cat pyproject.toml requirements.lock | sha256sum | cut -d' ' -f1)
 if [ ! -f "$stamp" ] || [ "$(cat "$stamp")" != "$want" ]; then
   .venv/bin/python -m pip install -q --disable-pip-version-check --upgrade pip
-  .venv/bin/python -m pip install -q --disable-pip-version-check -c requirements.lock -e ".[dev,postgres]"
+  .venv/bin/python -m pip install -q --disable-pip-version-check -c requirements.lock -e ".[dev,postgres,pose]"
+  # The one offline pose model: mediapipe's declared extras (jax, opencv-contrib) are not needed.
+  .venv/bin/python -m pip install -q --disable-pip-version-check --no-deps -c requirements.lock "mediapipe==0.10.21"
   echo "$want" > "$stamp"
 fi

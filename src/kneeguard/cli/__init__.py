@@ -3,7 +3,17 @@ from __future__ import annotations
 
 import typer
 
-from kneeguard.cli import activities_cmd, athletes_cmd, demo_cmd, import_cmd, load_cmd, shoes_cmd
+from kneeguard.cli import (
+    activities_cmd,
+    athletes_cmd,
+    checkin_cmd,
+    demo_cmd,
+    gait_cmd,
+    import_cmd,
+    load_cmd,
+    shoes_cmd,
+    validate_cmd,
+)
 
 app = typer.Typer(
     name="kneeguard",
@@ -17,8 +27,11 @@ import_cmd.register(app)
 activities_cmd.register(app)
 load_cmd.register(app)
 demo_cmd.register(app)
+checkin_cmd.register(app)
 app.add_typer(athletes_cmd.app, name="athlete")
 app.add_typer(shoes_cmd.app, name="shoes")
+app.add_typer(gait_cmd.app, name="gait")
+app.add_typer(validate_cmd.app, name="validate")
 
 
 def main() -> None:

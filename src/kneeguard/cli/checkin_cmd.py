@@ -1,0 +1,179 @@
+"""`kneeguard checkin`: the symptom check-in as an interview, an answers file or a schema."""
+from __future__ import annotations
+
+import datetime as dt
+import json
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+from rich.markup import escape
+from rich.prompt import Prompt
+
+from kneeguard.cli.common import AthleteOption, HomeOption, JsonOption, UserError, console, err_console, print_json, user_errors
+from kneeguard.cli.render import print_disclaimer, print_findings
+
+LEVEL_STYLE = {"emergency": "bold white on red", "urgent": "bold red", "routine": "bold yellow", "self-care": "bold green"}
+
+
+def register(app: typer.Typer) -> None:
+    app.command("checkin")(checkin_command)
+
+
+def checkin_command(
+    athlete: AthleteOption = None,
+    answers: Annotated[Path | None, typer.Option("--answers", help="Answers file (JSON object: question id -> answer).")] = None,
+    schema: Annotated[bool, typer.Option("--schema", help="Print the JSON Schema of an answers file and exit.")] = False,
+    save: Annotated[bool, typer.Option("--save/--no-save", help="Store the check-in in the athlete's history.")] = True,
+    as_json: JsonOption = False,
+    home: HomeOption = None,
+) -> None:
+    """Symptom check-in and triage for pain behind the knee (educational, not a diagnosis)."""
+    from kneeguard.clinic import load_questionnaire
+
+    if schema:
+        print_json(load_questionnaire().json_schema())
+        return
+    with user_errors():
+        raw = read_answers_file(answers) if answers is not None else interview(athlete, home)
+        result = run_checkin(raw, athlete, home, save)
+    if as_json:
+        print_json(result)
+    else:
+        show_result(result)
+    for c in result["validation"]["contradictions"]:
+        err_console.print(f"[yellow]check:[/] {escape(c['message'])}")
+
+
+def read_answers_file(path: Path) -> dict[str, Any]:
+    try:
+        data = json.loads(path.read_text("utf-8"))
+    except FileNotFoundError:
+        raise UserError(f"{path}: no such file") from None
+    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
+        raise UserError(f"{path}: not a valid JSON answers file ({exc})") from None
+    except OSError as exc:
+        raise UserError(f"{path}: cannot read ({exc.strerror})") from None
+    if not isinstance(data, dict):
+        raise UserError(f"{path}: the answers file must be a JSON object of question id -> answer")
+    return data
+
+
+def run_checkin(raw: dict[str, Any], athlete: str | None, home: Path | None, save: bool) -> dict[str, Any]:
+    from kneeguard.clinic import CheckinError, assess
+    from kneeguard.clinic.history import CheckinRecord, clear_partial, load_checkins, save_checkin
+
+    today = dt.date.today()
+    try:
+        result = assess(raw, history=load_checkins(athlete, home), today=today)
+    except CheckinError as exc:
+        raise UserError(str(exc)) from None
+    result["athlete"] = athlete or "me"
+    if save:
+        save_checkin(CheckinRecord(today, result["answers"], result["level"]), athlete, home)
+        clear_partial(athlete, home)
+    return result
+
+
+def interview(athlete: str | None, home: Path | None) -> dict[str, Any]:
+    """Ask every question that applies; typos are re-asked, Ctrl-C keeps progress for next time."""
+    from kneeguard.clinic import load_questionnaire
+    from kneeguard.clinic.history import load_partial, save_partial
+
+    qn = load_questionnaire()
+    answers: dict[str, Any] = load_partial(athlete, home) or {}
+    if answers:
+        console.print(f"[cyan]Resuming your unfinished check-in ({len(answers)} answers kept).[/]")
+    console.print("[bold]Check-in: pain behind the knee.[/] Press Enter to skip optional questions; Ctrl-C saves and stops.")
+    try:
+        while True:
+            pending = [q for q in qn.visible_questions(answers) if q.id not in answers and q.id not in _skipped(answers)]
+            if not pending:
+                problems = qn.contradictions(answers)
+                if not problems:
+                    break
+                console.print(f"[yellow]These answers disagree:[/] {escape(problems[0].message)}. Please answer again.")
+                for qid in problems[0].questions:
+                    answers.pop(qid, None)
+                continue
+            question = pending[0]
+            answers[question.id] = _ask(question)
+            save_partial(answers, athlete, home)
+    except (KeyboardInterrupt, EOFError):
+        save_partial(answers, athlete, home)
+        err_console.print("\n[yellow]Stopped. Your answers are saved; run `kneeguard checkin` again to continue.[/]")
+        raise typer.Exit(130) from None
+    return {k: v for k, v in answers.items() if v is not _SKIP and not k.startswith("_")}
+
+
+_SKIP = None  # a skipped optional question is stored as None so it is not asked again
+
+
+def _skipped(answers: dict[str, Any]) -> set[str]:
+    return {k for k, v in answers.items() if v is None}
+
+
+def _ask(question) -> Any:
+    console.print()
+    console.print(f"[bold]{escape(question.text)}[/]" + (" [red](warning sign)[/]" if question.red_flag else ""))
+    if question.help:
+        console.print(f"[dim]{escape(question.help)}[/]")
+    for i, option in enumerate(question.options, start=1):
+        console.print(f"  {i}. {escape(option.label)}")
+    hint = {"bool": "yes/no", "scale": "0-10", "multi": "numbers separated by commas", "choice": "number"}.get(question.type, "")
+    if question.type == "number":
+        hint = f"{question.minimum:g}-{question.maximum:g} {question.unit}".strip()
+    while True:
+        text = Prompt.ask(f"[dim]{hint}[/]" if hint else "", console=console, default="", show_default=False).strip()
+        if not text and not question.required:
+            return _SKIP
+        if not text:
+            console.print("[red]This one is needed; please answer.[/]")
+            continue
+        try:
+            return question.coerce(text)
+        except ValueError as exc:
+            console.print(f"[red]{escape(str(exc))}[/] Please try again.")
+
+
+def show_result(result: dict[str, Any]) -> None:
+    level = result["level"]
+    console.rule(f"[bold]Check-in — {escape(result['athlete'])}, {result['date']}")
+    console.print(f"Level: [{LEVEL_STYLE[level]}] {level.upper()} [/]")
+    for line in result["what_to_do"]:
+        console.print(f"• {escape(line)}")
+    if result["reasons"]:
+        console.print("\n[bold]Why[/]")
+        for r in result["reasons"]:
+            used = ", ".join(f"{k}={v}" for k, v in r["triggered_by"].items())
+            console.print(f"  [{LEVEL_STYLE[r['level']]}]{r['level']}[/] {escape(r['summary'])} [dim]({escape(used)})[/]")
+            for c in r["citations"]:
+                console.print(f"    [dim]↳ {escape(c['text'])}[/]")
+    if result["possible_causes"]:
+        console.print("\n[bold]Possible sources, for education (not a diagnosis)[/]")
+        for c in result["possible_causes"]:
+            console.print(f"  • [bold]{escape(c['name'])}[/]: {escape('; '.join(c['why']))}.")
+            console.print(f"    [dim]A professional would examine {escape(c['professional_would_examine'])}.[/]")
+    for note in result["context"]:
+        console.print(f"\n[cyan]Context:[/] {escape(note['text'])}")
+    if result["ostrc"]:
+        o = result["ostrc"]
+        console.print(f"\nOSTRC severity {o['severity']}/100" + (" — [bold]substantial problem[/]" if o["substantial_problem"] else ""))
+    if result["findings"]:
+        from kneeguard.findings import Severity
+
+        findings = [_finding_from_dict(f, Severity) for f in result["findings"]]
+        print_findings(console, findings, "Self-test and trend findings")
+    console.print(f"\n[dim]{escape(result['not_a_diagnosis'])}[/]")
+    print_disclaimer(console)
+
+
+def _finding_from_dict(data: dict[str, Any], severity_type) -> Any:
+    """Rebuild a Finding for the shared renderer (citations carried as extra citations)."""
+    from kneeguard.evidence import Citation
+    from kneeguard.findings import Finding
+
+    cites = tuple(Citation(c["key"], c["text"], c.get("doi", ""), c.get("url", "")) for c in data["citations"])
+    return Finding(code=data["code"], severity=severity_type(data["severity"]), title=data["title"],
+                   explanation=data["explanation"], measured=data["measured"], threshold=data["threshold"],
+                   unit=data["unit"], extra_citations=cites, domain=data["domain"])

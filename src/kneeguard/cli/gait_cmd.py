@@ -1,0 +1,352 @@
+"""`kneeguard gait`: running gait from a side-view video (or a keypoint file), and before/after comparison.
+
+    kneeguard gait run.mp4 --height-cm 180 --out run_gait/   (analyse; same as `gait analyse`)
+    kneeguard gait --guide                                   (how to film)
+    kneeguard gait compare before.json after.json            (or two output folders)
+    kneeguard gait compare --athlete ana                     (the two latest saved sessions)
+
+`gait` is a Typer group whose unknown first word is routed to `analyse`, so
+`kneeguard gait VIDEO` works next to `kneeguard gait compare A B`.
+"""
+from __future__ import annotations
+
+import contextlib
+import datetime as dt
+import json
+import re
+from collections.abc import Iterator
+from enum import Enum
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+from rich.table import Table
+from typer.core import TyperGroup
+
+from kneeguard.cli.common import AthleteOption, HomeOption, JsonOption, UserError, console, err_console, print_json, user_errors
+from kneeguard.cli.render import print_disclaimer, print_findings
+from kneeguard.gait.keypoints import GaitError
+
+# Headline metrics in display order: key, label, unit.
+METRICS: tuple[tuple[str, str, str], ...] = (
+    ("cadence_spm", "cadence", "steps/min"),
+    ("contact_time_ms", "ground contact time", "ms"),
+    ("duty_factor", "duty factor", ""),
+    ("knee_flexion_ic_deg", "knee flexion at landing", "deg"),
+    ("peak_knee_flexion_deg", "peak stance knee flexion", "deg"),
+    ("shank_angle_ic_deg", "shank angle at landing", "deg"),
+    ("overstride_cm", "overstride (ankle ahead of hip)", "cm"),
+    ("overstride_pct_leg", "overstride", "% leg"),
+    ("foot_strike", "foot strike", ""),
+    ("trunk_lean_deg", "trunk lean", "deg"),
+    ("vertical_oscillation_cm", "vertical oscillation", "cm"),
+)
+
+
+class View(str, Enum):
+    side = "side"
+    rear = "rear"
+    front = "front"
+
+
+class _VideoByDefault(TyperGroup):
+    """Route `kneeguard gait VIDEO ...` to the `analyse` subcommand."""
+
+    def parse_args(self, ctx, args: list[str]) -> list[str]:
+        if args and args[0] not in self.commands and args[0] not in ("--help", "-h"):
+            args = ["analyse", *args]
+        return super().parse_args(ctx, args)
+
+
+app = typer.Typer(
+    cls=_VideoByDefault,
+    help="Running gait from a side-view video: cadence, overstride, knee angles, contact time. "
+    "Usage: kneeguard gait VIDEO [OPTIONS] (see `kneeguard gait analyse --help`), "
+    "kneeguard gait --guide, kneeguard gait compare BEFORE AFTER.",
+    no_args_is_help=True,
+)
+
+
+@contextlib.contextmanager
+def gait_errors() -> Iterator[None]:
+    """GaitError (bad video, no runner, walking...) is a user problem: one line, exit code 2."""
+    with user_errors():
+        try:
+            yield
+        except GaitError as exc:
+            raise UserError(str(exc)) from None
+
+
+@app.command("analyse")
+def analyse_command(
+    video: Annotated[Path | None, typer.Argument(help="Side-view running video (MP4/MOV).", show_default=False)] = None,
+    athlete: AthleteOption = None,
+    view: Annotated[View | None, typer.Option("--view", help="Camera view (default: side).")] = None,
+    height_cm: Annotated[float | None, typer.Option("--height-cm", help="Runner height, to report cm.")] = None,
+    slowmo: Annotated[float | None, typer.Option(
+        "--slowmo", help="Slow-motion factor: how many times slower than real time the video plays.")] = None,
+    keypoints: Annotated[Path | None, typer.Option(
+        "--keypoints", help="Analyse a saved keypoint file (.json/.npz) instead of a video.")] = None,
+    out: Annotated[Path | None, typer.Option("--out", help="Output folder (default: <video>_gait next to it).")] = None,
+    no_video: Annotated[bool, typer.Option("--no-video", help="Skip the annotated video (faster).")] = False,
+    guide: Annotated[bool, typer.Option("--guide", help="Show how to film a usable video and exit.")] = False,
+    as_json: JsonOption = False,
+    home: HomeOption = None,
+) -> None:
+    """Analyse running gait from VIDEO (or --keypoints FILE) and write plots, tables and an annotated video."""
+    from kneeguard.gait.guide import capture_guide
+
+    if guide:
+        console.print(capture_guide(), markup=False, highlight=False)
+        return
+    with gait_errors():
+        if (video is None) == (keypoints is None):
+            raise UserError("give a VIDEO or --keypoints FILE (one of them); see `kneeguard gait --guide`")
+        if height_cm is not None and not (100 <= height_cm <= 230):
+            raise UserError(f"--height-cm must be between 100 and 230, got {height_cm:g}")
+        name = _athlete(athlete)
+        result = run_gait(video=video, keypoints=keypoints, view=view.value if view else None,
+                          height_cm=height_cm, slowmo=slowmo, progress=not as_json)
+        source = video or keypoints
+        out_dir = out or source.with_name(f"{source.stem}_gait")
+        summary, written = save_results(result, out_dir, athlete=name, source=str(source),
+                                        annotated=not no_video, home=home)
+    if as_json:
+        print_json(summary)
+        return
+    show_report(summary, result["report"], name, written)
+
+
+@app.command("compare")
+def compare_command(
+    before: Annotated[Path | None, typer.Argument(help="Earlier summary.json (or its output folder).")] = None,
+    after: Annotated[Path | None, typer.Argument(help="Later summary.json (or its output folder).")] = None,
+    athlete: AthleteOption = None,
+    as_json: JsonOption = False,
+    home: HomeOption = None,
+) -> None:
+    """Compare two gait sessions (e.g. before/after cadence retraining); default: the athlete's last two."""
+    with gait_errors():
+        if before is None and after is None:
+            before, after = _latest_sessions(_athlete(athlete), home)
+        elif before is None or after is None:
+            raise UserError("give two summaries (BEFORE AFTER), or none to use the athlete's two latest sessions")
+        a, b = _load_summary(before), _load_summary(after)
+        rows = compare_summaries(a, b)
+    if as_json:
+        print_json({"before": str(before), "after": str(after), "metrics": rows})
+        return
+    table = Table(title=f"Gait: {Path(before).name} → {Path(after).name}")
+    for col in ("metric", "before", "after", "change"):
+        table.add_column(col, justify="left" if col == "metric" else "right")
+    for r in rows:
+        table.add_row(r["label"], _fmt(r["before"]), _fmt(r["after"]), _change(r))
+    console.print(table)
+    cad = next((r for r in rows if r["key"] == "cadence_spm"), None)
+    if cad and cad.get("change_pct") is not None:
+        console.print(f"cadence change {cad['change_pct']:+.1f} % (retraining usually aims for +5 to +10 %)")
+
+
+# --- pipeline -------------------------------------------------------------------
+
+
+def run_gait(*, video: Path | None, keypoints: Path | None, view: str | None, height_cm: float | None,
+             slowmo: float | None, progress: bool = False) -> dict[str, Any]:
+    """Video/keypoints → checked KeypointSeries → GaitReport. Raises GaitError for unusable input."""
+    from kneeguard.gait.guide import check_capture
+    from kneeguard.gait.pose import check_person, keypoints_from_video
+    from kneeguard.gait.video import probe_video
+
+    info = None
+    if video is not None:
+        info = probe_video(video, slowmo=slowmo)
+        status = err_console.status(f"pose estimation on {info.n_frames} frames…") if progress else contextlib.nullcontext()
+        with status:
+            series = keypoints_from_video(info)
+        name = video.name
+    else:
+        series = load_keypoints(keypoints)
+        name = keypoints.name
+    if view:
+        series.meta["view"] = view
+    warnings = check_person(series, name) if series.units == "px" else []
+    warnings += check_capture(series, info)
+    report = analyze(series, view=view, height_cm=height_cm)
+    return {"series": series, "info": info, "report": report, "warnings": warnings}
+
+
+def analyze(series, *, view: str | None, height_cm: float | None):
+    try:
+        from kneeguard.gait.analysis import analyze_gait
+    except ImportError as exc:
+        raise UserError("the gait analysis module is not available in this installation") from exc
+    return analyze_gait(series, view=view, height_cm=height_cm)
+
+
+def load_keypoints(path: Path):
+    """A kneeguard keypoint file: JSON (kneeguard.keypoints schema) or the .npz archive."""
+    from kneeguard.gait.io.schema_json import read_keypoints_json
+    from kneeguard.gait.outputs import load_keypoints_npz
+
+    if not path.is_file():
+        raise UserError(f"keypoint file not found: {path}")
+    suffix = path.suffix.lower()
+    if suffix == ".npz":
+        try:
+            return load_keypoints_npz(path)
+        except (OSError, KeyError, ValueError) as exc:
+            raise GaitError(f"{path.name} is not a kneeguard keypoint archive ({exc})") from None
+    if suffix == ".json":
+        return read_keypoints_json(path)  # raises KeypointFileError (a ValueError) with a clear message
+    raise GaitError(f"{path.name}: unsupported keypoint file (use kneeguard keypoint .json or .npz)")
+
+
+def save_results(result: dict, out_dir: Path, *, athlete: str, source: str, annotated: bool,
+                 home: Path | None) -> tuple[dict, dict[str, Path]]:
+    """Write DIR outputs, the annotated video, and a copy of the summary under KNEEGUARD_HOME."""
+    from kneeguard.gait.annotate import write_annotated_video
+    from kneeguard.gait.outputs import build_summary, write_json, write_outputs
+
+    report, info = result["report"], result["info"]
+    series = getattr(report, "series", None) or result["series"]  # cleaned, L/R-swap-corrected when available
+    summary = build_summary(report, athlete=athlete, source=source, video_info=info,
+                            extra_warnings=result["warnings"])
+    written = write_outputs(out_dir, report, series, summary)
+    if annotated and info is not None:
+        written["annotated_video"] = write_annotated_video(
+            info, series, Path(out_dir) / "annotated.mp4", getattr(report, "events", None),
+            title=f"{athlete} — {Path(source).name}")
+    # TODO(store): a gait_sessions DB table; until then a JSON per session under KNEEGUARD_HOME.
+    written["session"] = write_json(session_path(athlete, home), summary)
+    return summary, written
+
+
+def session_dir(athlete: str, home: Path | None = None) -> Path:
+    from kneeguard.store.config import home_dir
+
+    safe = re.sub(r"[^\w.-]+", "_", athlete).strip("._") or "athlete"
+    return home_dir(home) / "gait" / safe
+
+
+def session_path(athlete: str, home: Path | None = None) -> Path:
+    folder = session_dir(athlete, home)
+    folder.mkdir(parents=True, exist_ok=True)
+    stamp = dt.datetime.now().strftime("%Y%m%dT%H%M%S")
+    path = folder / f"{stamp}.json"
+    n = 1
+    while path.exists():  # two analyses in the same second
+        path = folder / f"{stamp}_{n:02d}.json"  # "_" sorts after ".", so names stay in time order
+        n += 1
+    return path
+
+
+def _latest_sessions(athlete: str, home: Path | None) -> tuple[Path, Path]:
+    folder = session_dir(athlete, home)
+    files = sorted(folder.glob("*.json")) if folder.is_dir() else []
+    if len(files) < 2:
+        raise UserError(f"need two saved gait sessions for {athlete!r} to compare, found {len(files)}")
+    return files[-2], files[-1]
+
+
+def _load_summary(path: Path) -> dict:
+    path = Path(path)
+    if path.is_dir():
+        path = path / "summary.json"
+    if not path.is_file():
+        raise UserError(f"gait summary not found: {path}")
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
+        raise UserError(f"{path.name} is not a gait summary JSON ({exc})") from None
+    if not isinstance(data, dict) or metric(data, "cadence_spm") is None and "n_steps" not in data:
+        raise UserError(f"{path.name} is not a kneeguard gait summary")
+    return data
+
+
+def metric(summary: dict, key: str, side: str | None = None) -> Any:
+    """A metric from the summary, whether at top level, under "summary", or per side."""
+    pools = [summary, summary.get("summary") or {}]
+    if side is None:
+        for pool in pools:
+            if isinstance(pool, dict) and key in pool and not isinstance(pool[key], dict):
+                return pool[key]
+        return None
+    for pool in pools:
+        if not isinstance(pool, dict):
+            continue
+        for container in ("per_side", "sides", "by_side"):
+            sides = pool.get(container)
+            if isinstance(sides, dict) and isinstance(sides.get(side), dict) and key in sides[side]:
+                return sides[side][key]
+        if isinstance(pool.get(side), dict) and key in pool[side]:
+            return pool[side][key]
+        if isinstance(pool.get(key), dict) and side in pool[key]:
+            return pool[key][side]
+        for name in (f"{key}_{side}", f"{side}_{key}"):
+            if name in pool:
+                return pool[name]
+    return None
+
+
+def compare_summaries(before: dict, after: dict) -> list[dict]:
+    rows = []
+    for key, label, unit in (("n_steps", "steps analysed", ""), *METRICS):
+        a, b = metric(before, key), metric(after, key)
+        if a is None and b is None:
+            continue
+        row = {"key": key, "label": label + (f" ({unit})" if unit else ""), "before": a, "after": b,
+               "change": None, "change_pct": None}
+        if isinstance(a, (int, float)) and isinstance(b, (int, float)) and not isinstance(a, bool):
+            row["change"] = b - a
+            row["change_pct"] = (b - a) / abs(a) * 100 if a else None
+        rows.append(row)
+    return rows
+
+
+# --- human output ------------------------------------------------------------------
+
+
+def show_report(summary: dict, report, athlete: str, written: dict[str, Path]) -> None:
+    n_steps = metric(summary, "n_steps")
+    console.rule(f"[bold]Running gait — {athlete}, {metric(summary, 'view') or 'side'} view, {n_steps} steps")
+    table = Table()
+    for col in ("metric", "value", "left", "right"):
+        table.add_column(col, justify="left" if col == "metric" else "right")
+    for key, label, unit in METRICS:
+        value = metric(summary, key)
+        left, right = metric(summary, key, "left"), metric(summary, key, "right")
+        if value is None and left is None and right is None:
+            continue
+        table.add_row(label + (f" ({unit})" if unit else ""), _fmt(value), _fmt(left), _fmt(right))
+    console.print(table)
+    for warning in summary.get("warnings") or []:
+        console.print(f"[yellow]note:[/] {warning}")
+    findings = list(getattr(report, "findings", []) or [])
+    if findings:
+        print_findings(console, findings, "Gait findings, most serious first")
+    else:
+        console.print("[green]No gait findings.[/]")
+    for kind, path in written.items():
+        console.print(f"[dim]{kind}:[/] {path}")
+    print_disclaimer(console)
+
+
+def _athlete(athlete: str | None) -> str:
+    from kneeguard.store.config import DEFAULT_ATHLETE
+
+    return athlete or DEFAULT_ATHLETE
+
+
+def _fmt(value: Any) -> str:
+    if value is None:
+        return "–"
+    if isinstance(value, float):
+        return f"{value:.2f}".rstrip("0").rstrip(".") if abs(value) < 10 else f"{value:.1f}"
+    return str(value)
+
+
+def _change(row: dict) -> str:
+    if row["change"] is None:
+        return "" if row["before"] == row["after"] else "changed"
+    pct = f" ({row['change_pct']:+.1f} %)" if row["change_pct"] is not None else ""
+    return f"{row['change']:+.2f}".rstrip("0").rstrip(".") + pct

@@ -1,0 +1,136 @@
+"""Self-test and history answers as Findings (domain 'clinic'), norms from the registry.
+
+Below-norm results are prompts for a professional, not diagnoses. Plank holds,
+leg-length difference and shoe age have no sourced norm: they are recorded and
+produce no below-norm finding (the registry says why).
+"""
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any, Mapping
+
+from kneeguard import evidence
+from kneeguard.findings import Finding, Severity
+
+DOMAIN = "clinic"
+SIDES = ("left", "right")
+
+
+def make_finding(code: str, severity: Severity, title: str, explanation: str, **fields: Any) -> Finding:
+    return Finding(code=code, severity=severity, title=title, explanation=explanation, domain=DOMAIN, **fields)
+
+
+def selftest_findings(answers: Mapping[str, Any], on_date: dt.date | None = None) -> list[Finding]:
+    sex = answers.get("sex")
+    out: list[Finding] = []
+    out += _heel_rise(answers, sex, on_date)
+    out += _bridge(answers, on_date)
+    out += _knee_to_wall(answers, on_date)
+    out += _ake(answers, sex, on_date)
+    out += _history(answers, on_date)
+    return out
+
+
+def _heel_rise(answers: Mapping[str, Any], sex: str | None, on_date: dt.date | None) -> list[Finding]:
+    median = evidence.rule("clinic.selftest.heel_rise_median")
+    noise = evidence.rule("clinic.selftest.heel_rise_noise")
+    out = []
+    for side in SIDES:
+        count = answers.get(f"heel_rise_{side}")
+        if count is None or sex not in median.value or count >= median.value[sex]:
+            continue
+        out.append(make_finding(
+            f"clinic.heel_rise_below_median.{side}", Severity.LOW, f"Heel raises ({side}) below the median for {sex}s",
+            f"{count} single-leg heel raises is below the median of {median.value[sex]} in healthy adults. Half of healthy "
+            "people score below the median, so read this as a prompt to build calf capacity, not as a problem.",
+            measured=count, threshold=median.value[sex], unit="reps", rule=median, on_date=on_date))
+    left, right = answers.get("heel_rise_left"), answers.get("heel_rise_right")
+    if left is not None and right is not None and abs(left - right) > noise.value:
+        weaker = "left" if left < right else "right"
+        out.append(make_finding(
+            "clinic.heel_rise_asymmetry", Severity.LOW, f"Heel raises: {weaker} side weaker beyond test noise",
+            f"Left {left} vs right {right}: a difference of {abs(left - right)} is more than the test's day-to-day "
+            f"noise of about {noise.value} repetitions.",
+            measured=abs(left - right), threshold=noise.value, unit="reps", rule=noise, on_date=on_date))
+    return out
+
+
+def _bridge(answers: Mapping[str, Any], on_date: dt.date | None) -> list[Finding]:
+    poor = evidence.rule("clinic.selftest.bridge_poor")
+    out = []
+    for side in SIDES:
+        count = answers.get(f"bridge_{side}")
+        if count is not None and count < poor.value:
+            out.append(make_finding(
+                f"clinic.bridge_poor.{side}", Severity.MODERATE, f"Single-leg hamstring bridge ({side}) in the 'poor' range",
+                f"{count} repetitions is under {poor.value}, rated 'poor' in a clinic interpretation of Freckleton 2014, "
+                "where lower scores predicted hamstring injury in footballers. It measures endurance, not maximal strength.",
+                measured=count, threshold=poor.value, unit="reps", rule=poor, on_date=on_date))
+    return out
+
+
+def _knee_to_wall(answers: Mapping[str, Any], on_date: dt.date | None) -> list[Finding]:
+    soft = evidence.rule("clinic.selftest.ktw_soft_cutoff")
+    per_cm = float(evidence.value("clinic.selftest.ktw_deg_per_cm"))
+    out = []
+    for side in SIDES:
+        cm = answers.get(f"ktw_{side}_cm")
+        if cm is not None and cm < soft.value:
+            out.append(make_finding(
+                f"clinic.knee_to_wall_soft.{side}", Severity.INFO, f"Knee-to-wall ({side}) under the commonly quoted {soft.value} cm",
+                f"{cm:g} cm is about {cm * per_cm:.0f} degrees of ankle bend. The '<{soft.value} cm' cut-off is widely "
+                "quoted but NOT sourced in kneeguard's evidence, so this is information only; a side-to-side "
+                "difference is more useful.",
+                measured=cm, threshold=soft.value, unit="cm", rule=soft, on_date=on_date,
+                details={"degrees": round(cm * per_cm, 1)}))
+    return out
+
+
+def _ake(answers: Mapping[str, Any], sex: str | None, on_date: dt.date | None) -> list[Finding]:
+    cut = evidence.rule("clinic.selftest.ake_shortness")
+    # Without a sex, only a value beyond both cut-offs is flagged.
+    threshold = cut.value.get(sex, max(cut.value.values())) if sex else max(cut.value.values())
+    out = []
+    for side in SIDES:
+        deg = answers.get(f"ake_{side}_deg")
+        if deg is not None and deg > threshold:
+            out.append(make_finding(
+                f"clinic.ake_short.{side}", Severity.LOW, f"Active knee extension ({side}): hamstring shortness",
+                f"{deg:g} degrees short of straight is beyond the {threshold} degree cut-off for hamstring shortness "
+                "(derived in adults aged 18-24).",
+                measured=deg, threshold=threshold, unit="deg", rule=cut, on_date=on_date))
+    return out
+
+
+def _history(answers: Mapping[str, Any], on_date: dt.date | None) -> list[Finding]:
+    out = []
+    if answers.get("previous_injury") is True:
+        hr = evidence.rule("clinic.history.previous_injury_hr")
+        ratio, low, high = hr.value
+        out.append(make_finding(
+            "clinic.previous_injury", Severity.INFO, "A previous running injury",
+            f"A previous injury was the strongest predictor of a new one (hazard ratio {ratio} ({low}-{high})): "
+            "progress load carefully.", measured="yes", rule=hr, on_date=on_date))
+    years = answers.get("years_running")
+    novice = evidence.rule("clinic.history.novice_months")
+    if years is not None and years * 12 < novice.value:
+        out.append(make_finding(
+            "clinic.novice_runner", Severity.INFO, "Running for less than 6 months",
+            "Runners with under 6 months' experience had about twice the injury likelihood of runners with 5-10 years.",
+            measured=round(years * 12, 1), threshold=novice.value, unit="months", rule=novice, on_date=on_date))
+    return out
+
+
+def recorded_without_norm(answers: Mapping[str, Any]) -> list[dict[str, Any]]:
+    """Answers kept for the record with the reason no finding is made."""
+    keys = {
+        "plank_s": "clinic.selftest.plank_no_norm", "side_plank_left_s": "clinic.selftest.plank_no_norm",
+        "side_plank_right_s": "clinic.selftest.plank_no_norm", "leg_length_diff_cm": "clinic.selftest.leg_length_no_norm",
+        "shoe_age_months": "clinic.history.shoe_age_no_norm",
+    }
+    out = []
+    for qid, key in keys.items():
+        if answers.get(qid) is not None:
+            ev = evidence.rule(key)
+            out.append({"question": qid, "value": answers[qid], "note": ev.summary, "citations": [c.to_dict() for c in ev.citations]})
+    return out

@@ -1,0 +1,51 @@
+"""OSTRC Overuse Injury Questionnaire (Clarsen 2013): severity 0-100 and 'substantial problem'.
+
+Point values and the substantial-problem options live in the evidence registry
+(`clinic.ostrc.*`); they are marked there as not yet verified against the
+published instrument.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any, Mapping
+
+from kneeguard import evidence
+
+QUESTIONS = ("ostrc_q1", "ostrc_q2", "ostrc_q3", "ostrc_q4")
+
+
+@dataclass(frozen=True)
+class OstrcScore:
+    severity: int
+    substantial: bool
+    answers: dict[str, str]
+
+    def to_dict(self) -> dict[str, Any]:
+        points = evidence.rule("clinic.ostrc.points")
+        substantial = evidence.rule("clinic.ostrc.substantial")
+        return {
+            "severity": self.severity,
+            "max": 100,
+            "substantial_problem": self.substantial,
+            "answers": self.answers,
+            "definition": substantial.summary,
+            "verification": points.summary,
+            "citations": [c.to_dict() for c in (*points.citations, *substantial.citations[1:])],
+        }
+
+
+def score_ostrc(answers: Mapping[str, Any]) -> OstrcScore | None:
+    """None unless all four OSTRC answers are present (validation enforces all-or-none)."""
+    if any(answers.get(q) is None for q in QUESTIONS):
+        return None
+    from kneeguard.clinic.engine import load_questionnaire
+
+    qn = load_questionnaire()
+    points = evidence.value("clinic.ostrc.points")
+    substantial_options = evidence.value("clinic.ostrc.substantial")
+    total, substantial = 0, False
+    for number, qid in enumerate(QUESTIONS, start=1):
+        index = qn.by_id[qid].values.index(answers[qid])
+        total += points[f"q{number}"][index]
+        substantial |= index in substantial_options.get(f"q{number}", [])
+    return OstrcScore(total, substantial, {q: answers[q] for q in QUESTIONS})

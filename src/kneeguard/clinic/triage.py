@@ -1,0 +1,152 @@
+"""Triage: one level (emergency / urgent / routine / self-care) from check-in answers.
+
+Rules are data (`rules/triage.json`: a condition and what to do now); each rule's
+level, summary and citations come from the evidence registry under
+`clinic.triage.<id>`. The highest level any rule reaches wins. A red-flag
+question left unanswered escalates to at least urgent: when unsure, escalate.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import json
+from dataclasses import dataclass, field
+from functools import lru_cache
+from importlib import resources
+from typing import Any, Mapping, Sequence
+
+from kneeguard import evidence
+from kneeguard.clinic.conditions import evaluate, referenced_questions
+
+LEVELS = ("self-care", "routine", "urgent", "emergency")  # lowest to highest
+NOT_A_DIAGNOSIS = (
+    "This is not a diagnosis. kneeguard sorts your answers into a level of care using published "
+    "rules; only a health professional who examines you can say what is wrong. If you feel worse or "
+    "are worried, seek care sooner than this says."
+)
+OSTRC_WEEKS_KEY = "_ostrc_substantial_weeks"  # derived input, not a question
+
+
+def level_rank(level: str) -> int:
+    return LEVELS.index(level)
+
+
+def _registry_level(level: str) -> str:
+    return level.replace("-", "_")
+
+
+@dataclass(frozen=True)
+class TriageRule:
+    id: str
+    when: Mapping[str, Any]
+    advice: str
+    red_flag: bool
+    level: str
+
+    @property
+    def evidence(self) -> evidence.Rule:
+        return evidence.rule(f"clinic.triage.{self.id}")
+
+
+@dataclass
+class Reason:
+    rule: str
+    level: str
+    summary: str
+    triggered_by: dict[str, Any]
+    advice: str
+    red_flag: bool
+    citations: list[dict[str, str]]
+
+    def to_dict(self) -> dict[str, Any]:
+        return dict(self.__dict__)
+
+
+@dataclass
+class TriageResult:
+    level: str
+    reasons: list[Reason]
+    red_flags: list[str]
+    what_to_do: list[str]
+    review_date: dt.date | None = None
+    unanswered_red_flags: list[str] = field(default_factory=list)
+    statement: str = NOT_A_DIAGNOSIS
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "level": self.level,
+            "reasons": [r.to_dict() for r in self.reasons],
+            "red_flags": self.red_flags,
+            "what_to_do": self.what_to_do,
+            "review_date": self.review_date.isoformat() if self.review_date else None,
+            "unanswered_red_flags": self.unanswered_red_flags,
+            "not_a_diagnosis": self.statement,
+        }
+
+
+@lru_cache(maxsize=1)
+def triage_rules() -> tuple[TriageRule, ...]:
+    raw = json.loads(resources.files(__package__).joinpath("rules").joinpath("triage.json").read_text("utf-8"))
+    rules = []
+    for r in raw:
+        registry_value = evidence.value(f"clinic.triage.{r['id']}")
+        # A rule whose registry value is a threshold (weeks, points) states its level in the data.
+        level = registry_value if registry_value in LEVELS else r["level"]
+        rules.append(TriageRule(r["id"], r["when"], r["advice"], r.get("red_flag", False), level))
+    return tuple(rules)
+
+
+def triage(
+    answers: Mapping[str, Any],
+    missing_red_flags: Sequence[str] = (),
+    previous_ostrc_substantial_weeks: int = 0,
+    today: dt.date | None = None,
+) -> TriageResult:
+    """Triage clean answers (see `Questionnaire.validate`).
+
+    `previous_ostrc_substantial_weeks`: consecutive earlier weekly check-ins with an
+    OSTRC substantial problem (from the stored history), so 'two weeks running' works.
+    """
+    from kneeguard.clinic.ostrc import score_ostrc
+
+    today = today or dt.date.today()
+    facts = dict(answers)
+    ostrc = score_ostrc(answers)
+    facts[OSTRC_WEEKS_KEY] = (previous_ostrc_substantial_weeks + 1) if ostrc and ostrc.substantial else 0
+
+    reasons = [_reason(rule, facts) for rule in triage_rules() if evaluate(rule.when, facts) is True]
+    if missing_red_flags:
+        reasons.append(_unanswered_reason(missing_red_flags))
+    reasons.sort(key=lambda r: -level_rank(r.level))
+    level = reasons[0].level if reasons else "self-care"
+
+    what_to_do = [evidence.value(f"clinic.level.{_registry_level(level)}")]
+    what_to_do += [r.advice for r in reasons if r.level == level and r.advice not in what_to_do]
+    review = None
+    if level == "self-care":
+        review = today + dt.timedelta(days=int(evidence.value("clinic.selfcare.review_days")))
+        what_to_do.append(f"Check in again by {review.isoformat()}, or sooner if anything changes.")
+    return TriageResult(
+        level=level,
+        reasons=reasons,
+        red_flags=[r.rule for r in reasons if r.red_flag],
+        what_to_do=what_to_do,
+        review_date=review,
+        unanswered_red_flags=list(missing_red_flags),
+    )
+
+
+def _reason(rule: TriageRule, facts: Mapping[str, Any]) -> Reason:
+    ev = rule.evidence
+    used = {q: facts[q] for q in dict.fromkeys(referenced_questions(rule.when)) if q in facts}
+    return Reason(rule.id, rule.level, ev.summary, used, rule.advice, rule.red_flag, [c.to_dict() for c in ev.citations])
+
+
+def _unanswered_reason(missing: Sequence[str]) -> Reason:
+    ev = evidence.rule("clinic.triage.unanswered_red_flag")
+    advice = (
+        "Answer the warning-sign questions (" + ", ".join(missing) + ") to get an accurate level. "
+        "If you have chest pain, breathlessness, a cold or pale foot, or a knee stuck that will not unlock, "
+        "call emergency services now."
+    )
+    return Reason("unanswered_red_flag", ev.value, ev.summary, {q: None for q in missing}, advice, True,
+                  [c.to_dict() for c in ev.citations])

@@ -1,0 +1,257 @@
+"""Keypoint signal cleaning: swaps, outliers, gaps, low-pass, and pixel → metre scale.
+
+Order matters (see `clean_series`): left/right label swaps are fixed first on the
+raw data (a swapped stretch is not an "outlier" to a Hampel filter), then single
+outliers are removed, short dropouts are bridged, and finally a zero-lag
+Butterworth low-pass removes pose jitter. Long gaps stay NaN: never invent data.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field, replace
+
+import numpy as np
+from scipy.ndimage import median_filter
+from scipy.signal import butter, sosfiltfilt
+
+from kneeguard import evidence
+from kneeguard.gait.keypoints import KeypointSeries
+
+# 12 Hz is OpenCap's 2D-keypoint cut-off for gait; Pose2Sim advises 6-15 Hz for
+# running (shared/evidence/gait.md §1.1). Capped at 0.4*fps so it stays below Nyquist.
+DEFAULT_CUTOFF_HZ = 12.0
+MIN_VISIBILITY = 0.3  # keypoints scored below this are treated as missing
+MAX_GAP_S = 0.1  # bridge dropouts up to ~1/3 of a contact; longer gaps stay missing
+HAMPEL_HALF_WINDOW_S = 0.05
+HAMPEL_SIGMAS = 3.0
+LEG_PARTS = ("hip", "knee", "ankle", "heel", "toe")
+
+
+@dataclass
+class CleaningInfo:
+    """What cleaning changed, for warnings and the quality score."""
+
+    swapped_frames: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=bool))
+    outliers: int = 0
+    filled: int = 0
+    missing_after: float = 0.0  # fraction of leg coordinates still NaN
+    cutoff_hz: float = DEFAULT_CUTOFF_HZ
+
+
+def fill_gaps(x: np.ndarray, max_gap: int) -> tuple[np.ndarray, int]:
+    """Linearly bridge NaN runs of at most `max_gap` samples along axis 0 (interior gaps only).
+
+    Returns the filled copy and how many samples were filled.
+    """
+    out = np.array(x, dtype=float, copy=True)
+    flat = out.reshape(out.shape[0], -1)
+    filled = 0
+    idx = np.arange(flat.shape[0])
+    for j in range(flat.shape[1]):
+        col = flat[:, j]
+        bad = np.isnan(col)
+        if not bad.any() or bad.all():
+            continue
+        starts, ends = _runs(bad)
+        good = ~bad
+        for s, e in zip(starts, ends):
+            if s == 0 or e == len(col) or e - s > max_gap:
+                continue
+            col[s:e] = np.interp(idx[s:e], idx[good], col[good])
+            filled += e - s
+    return out, filled
+
+
+def _runs(mask: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Start (inclusive) and end (exclusive) indices of True runs."""
+    padded = np.concatenate(([False], mask, [False])).astype(np.int8)
+    d = np.diff(padded)
+    return np.flatnonzero(d == 1), np.flatnonzero(d == -1)
+
+
+def hampel(x: np.ndarray, half_window: int, n_sigmas: float = HAMPEL_SIGMAS) -> tuple[np.ndarray, int]:
+    """Set samples further than `n_sigmas` robust SDs from the moving median to NaN (axis 0).
+
+    The MAD is scaled by 1.4826 (consistent with the SD for Gaussian noise); a
+    floor of 0.5 % of the signal range keeps flat stretches from flagging jitter.
+    """
+    out = np.array(x, dtype=float, copy=True)
+    flat = out.reshape(out.shape[0], -1)
+    size = 2 * max(int(half_window), 1) + 1
+    removed = 0
+    for j in range(flat.shape[1]):
+        col = flat[:, j]
+        ok = np.isfinite(col)
+        if ok.sum() < size:
+            continue
+        # median_filter cannot skip NaN: fill them with neighbours for the reference only
+        ref_src = np.interp(np.arange(len(col)), np.flatnonzero(ok), col[ok])
+        med = median_filter(ref_src, size=size, mode="nearest")
+        mad = 1.4826 * median_filter(np.abs(ref_src - med), size=size, mode="nearest")
+        span = np.nanpercentile(col, 95) - np.nanpercentile(col, 5)
+        bad = ok & (np.abs(col - med) > n_sigmas * np.maximum(mad, 0.005 * span + 1e-9))
+        col[bad] = np.nan
+        removed += int(bad.sum())
+    return out, removed
+
+
+def effective_cutoff(fps: float, cutoff_hz: float = DEFAULT_CUTOFF_HZ) -> float:
+    return float(min(cutoff_hz, 0.4 * fps))
+
+
+def lowpass(x: np.ndarray, fps: float, cutoff_hz: float = DEFAULT_CUTOFF_HZ, order: int = 4) -> np.ndarray:
+    """Zero-lag Butterworth low-pass along axis 0, applied to each finite stretch separately.
+
+    `order` is the total (forward + backward) order, so each pass uses order/2.
+    Stretches too short to filter are left as they are.
+    """
+    sos = butter(max(order // 2, 1), effective_cutoff(fps, cutoff_hz), btype="low", fs=fps, output="sos")
+    out = np.array(x, dtype=float, copy=True)
+    flat = out.reshape(out.shape[0], -1)
+    min_len = 3 * (2 * sos.shape[0] + 1) + 1
+    for j in range(flat.shape[1]):
+        col = flat[:, j]
+        starts, ends = _runs(np.isfinite(col))
+        for s, e in zip(starts, ends):
+            if e - s >= min_len:
+                col[s:e] = sosfiltfilt(sos, col[s:e])
+    return out
+
+
+def _leg_indices(series: KeypointSeries) -> tuple[list[int], list[int]]:
+    """Index pairs of left/right leg keypoints present in the series."""
+    left, right = [], []
+    for part in LEG_PARTS:
+        ln, rn = f"left_{part}", f"right_{part}"
+        if ln in series.names and rn in series.names:
+            left.append(series.names.index(ln))
+            right.append(series.names.index(rn))
+    return left, right
+
+
+def detect_swaps(xy: np.ndarray, left: list[int], right: list[int], switch_penalty: float | None = None) -> np.ndarray:
+    """Frames whose left/right leg labels are swapped, by trajectory continuity.
+
+    A Viterbi search over "swapped or not" per frame with a constant-velocity
+    motion model: the cost of a labelling is the sum over leg points of
+    |p[t] - 2 p[t-1] + p[t-2]| (a position jump from a wrong label shows up as
+    a large second difference), plus a small penalty per label change. A
+    second-order model is used because two legs crossing in side view make a
+    position-only cost blind to a swap at the crossing frame. Missing points cost
+    nothing. The labelling that agrees with most raw frames is returned (the
+    cost is symmetric, so a whole-clip flip is free: keep the detector's labels).
+    """
+    n = xy.shape[0]
+    if n < 3 or not left:
+        return np.zeros(n, dtype=bool)
+    legs = np.stack([xy[:, left, :], xy[:, right, :]], axis=1)  # (n, 2 legs, points, 2)
+    views = [legs, legs[:, ::-1]]  # state 0: as labelled, 1: swapped
+
+    def second_diff(a: int, b: int, c: int) -> np.ndarray:
+        d = views[c][2:] - 2 * views[b][1:-1] + views[a][:-2]
+        norm = np.sqrt((d**2).sum(axis=-1))
+        return np.nansum(norm, axis=(1, 2))  # (n-2,)
+
+    if switch_penalty is None:
+        # a fraction of the typical leg separation: cheap enough to fix a real swap, dear enough to avoid flicker
+        sep = np.sqrt(((legs[:, 0] - legs[:, 1]) ** 2).sum(axis=-1))
+        switch_penalty = 0.25 * float(np.nanmedian(sep)) if np.isfinite(sep).any() else 0.0
+    cost = {(a, b, c): second_diff(a, b, c) + switch_penalty * (b != c) for a in (0, 1) for b in (0, 1) for c in (0, 1)}
+    # state (prev, cur) packed as 2*prev + cur
+    acc = [0.0, switch_penalty, switch_penalty, 0.0]
+    back = [[0] * 4 for _ in range(n - 2)]
+    # plain lists: this loop runs once per frame and numpy scalar indexing would dominate
+    trans = np.stack([cost[(a, b, c)] for a in (0, 1) for b in (0, 1) for c in (0, 1)], axis=1).tolist()
+    for t in range(n - 2):
+        row, new, ptr = trans[t], [0.0] * 4, back[t]
+        for b in (0, 1):
+            for c in (0, 1):
+                from0 = acc[b] + row[b * 2 + c]
+                from1 = acc[2 + b] + row[4 + b * 2 + c]
+                new[b * 2 + c] = from0 if from0 <= from1 else from1
+                ptr[b * 2 + c] = 0 if from0 <= from1 else 1
+        acc = new
+    state = int(np.argmin(acc))
+    labels = np.zeros(n, dtype=bool)
+    labels[-1], labels[-2] = bool(state & 1), bool(state >> 1)
+    for t in range(n - 3, -1, -1):
+        prev = back[t][state]
+        labels[t] = bool(prev)
+        state = prev * 2 + (state >> 1)
+    if labels.sum() > n / 2:
+        labels = ~labels
+    return labels
+
+
+def apply_swaps(series: KeypointSeries, swapped: np.ndarray) -> KeypointSeries:
+    """A copy with left/right leg labels exchanged on the `swapped` frames."""
+    left, right = _leg_indices(series)
+    xy, vis = series.xy.copy(), series.visibility.copy()
+    if swapped.any() and left:
+        rows = np.flatnonzero(swapped)
+        for li, ri in zip(left, right):
+            xy[np.ix_(rows, [li, ri])] = xy[np.ix_(rows, [ri, li])]
+            vis[np.ix_(rows, [li, ri])] = vis[np.ix_(rows, [ri, li])]
+    return replace(series, xy=xy, visibility=vis)
+
+
+def clean_series(
+    series: KeypointSeries, *, fix_swaps: bool = True, cutoff_hz: float = DEFAULT_CUTOFF_HZ
+) -> tuple[KeypointSeries, CleaningInfo]:
+    """Swap fix → Hampel → gap fill → zero-lag low-pass. Returns the cleaned copy and what changed."""
+    info = CleaningInfo(cutoff_hz=effective_cutoff(series.fps, cutoff_hz))
+    xy = series.xy.copy()
+    xy[series.visibility < MIN_VISIBILITY] = np.nan
+    work = replace(series, xy=xy)
+    if fix_swaps:
+        left, right = _leg_indices(work)
+        info.swapped_frames = detect_swaps(work.xy, left, right)
+        work = apply_swaps(work, info.swapped_frames)
+    else:
+        info.swapped_frames = np.zeros(series.n_frames, dtype=bool)
+    xy, info.outliers = hampel(work.xy, round(HAMPEL_HALF_WINDOW_S * series.fps))
+    xy, info.filled = fill_gaps(xy, max(1, round(MAX_GAP_S * series.fps)))
+    xy = lowpass(xy, series.fps, cutoff_hz)
+    left, right = _leg_indices(work)
+    legs = xy[:, left + right, :]
+    info.missing_after = float(np.isnan(legs).mean()) if legs.size else 1.0
+    return replace(work, xy=xy), info
+
+
+def segment_lengths_px(series: KeypointSeries) -> dict[str, float]:
+    """Median thigh (hip-knee) and shank (knee-ankle) lengths over frames and both sides."""
+    out = {}
+    for seg, (a, b) in {"thigh": ("hip", "knee"), "shank": ("knee", "ankle")}.items():
+        lengths = [
+            np.linalg.norm(series.point(f"{side}_{a}") - series.point(f"{side}_{b}"), axis=1)
+            for side in ("left", "right")
+        ]
+        values = np.concatenate(lengths)
+        values = values[np.isfinite(values)]
+        out[seg] = float(np.median(values)) if values.size else float("nan")
+    return out
+
+
+def leg_length_px(series: KeypointSeries) -> float:
+    """Thigh + shank length in the image's units (hip keypoint to ankle keypoint along the leg)."""
+    seg = segment_lengths_px(series)
+    return seg["thigh"] + seg["shank"]
+
+
+def metres_per_unit(series: KeypointSeries, height_cm: float | None = None) -> float | None:
+    """Scale from image units to metres, or None when it cannot be known.
+
+    Projected motion capture (`units == "m"`) needs no scale. Otherwise the
+    hip-knee-ankle length is matched to the anthropometric fraction of body
+    height (rule `gait.anthropometry.leg_fraction`: thigh 0.245 H + shank
+    0.246 H, Drillis & Contini via Winter 2009). Nose/top of head is not used:
+    the head is often cropped or tilted in running video.
+    """
+    if series.units == "m":
+        return 1.0
+    height_m = height_cm / 100 if height_cm else series.meta.get("person_height_m")
+    if not height_m:
+        return None
+    leg = leg_length_px(series)
+    if not np.isfinite(leg) or leg <= 0:
+        return None
+    return float(height_m) * float(evidence.value("gait.anthropometry.leg_fraction")) / leg

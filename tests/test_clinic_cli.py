@@ -1,0 +1,81 @@
+"""`kneeguard checkin` end to end: answers file, JSON, schema, bad input, interview, resume."""
+from __future__ import annotations
+
+import json
+
+import pytest
+import typer
+from typer.testing import CliRunner
+
+from kneeguard.cli import checkin_cmd
+from tests.test_triage_vignettes import NEGATIVE
+
+runner = CliRunner()
+
+
+@pytest.fixture(scope="module")
+def app():
+    # The main app registers checkin itself later; a private app keeps this test independent.
+    app = typer.Typer()
+    checkin_cmd.register(app)
+    app.command("noop")(lambda: None)
+    return app
+
+
+def kg(app, *args, input=None):
+    return runner.invoke(app, ["checkin", *args], input=input, catch_exceptions=False)
+
+
+def test_answers_json_has_the_contract_fields(app, tmp_path):
+    path = tmp_path / "a.json"
+    path.write_text(json.dumps({**NEGATIVE, "onset": "gradual", "location": ["calf"], "pain_now": 3, "calf_swelling": True,
+                                "ostrc_q1": "reduced", "ostrc_q2": "minor", "ostrc_q3": "minor", "ostrc_q4": "mild"}))
+    result = kg(app, "--answers", str(path), "--json", "--home", str(tmp_path), "--athlete", "ana")
+    assert result.exit_code == 0, result.output
+    data = json.loads(result.stdout)
+    assert {"level", "reasons", "red_flags", "possible_causes", "ostrc", "findings"} <= set(data)
+    assert data["level"] == "urgent" and "calf_swelling" in data["red_flags"]
+    assert data["possible_causes"][0]["citations"] and data["ostrc"]["severity"] == 17 + 6 + 6 + 8
+    assert list((tmp_path / "checkins" / "ana").glob("*T*.json"))
+
+
+@pytest.mark.parametrize("content, needle", [
+    ("{not json", "not a valid JSON answers file"),
+    ("[1, 2]", "must be a JSON object"),
+    (json.dumps({**NEGATIVE, "pain_now": 14, "onset": "gradual", "location": ["calf"]}), "pain_now: 14 is out of range"),
+])
+def test_bad_answers_file_is_one_line_exit_2(app, tmp_path, content, needle):
+    path = tmp_path / "a.json"
+    path.write_text(content)
+    result = kg(app, "--answers", str(path), "--json", "--home", str(tmp_path))
+    assert result.exit_code == 2
+    assert needle in " ".join(result.output.split())
+    assert "Traceback" not in result.output
+
+
+def test_missing_file_and_schema(app, tmp_path):
+    assert kg(app, "--answers", str(tmp_path / "nope.json"), "--home", str(tmp_path)).exit_code == 2
+    schema = json.loads(kg(app, "--schema").stdout)
+    assert schema["type"] == "object" and "calf_swelling" in schema["properties"]
+
+
+def _interview_input(stop_after: int | None = None) -> str:
+    lines = ["abc", "34", "", "no"]  # a typo for age is re-asked; sex skipped; has_pain no
+    lines += ["yes", "1"] + ["no"] * 5 + ["1"] + ["no"] * 4  # bear weight, locking, flags, clot none, flags
+    lines += [""] * 40  # skip every optional question
+    if stop_after is not None:
+        return "\n".join(lines[:stop_after]) + "\n"
+    return "\n".join(lines) + "\n"
+
+
+def test_interview_survives_typos_and_interrupt_then_resumes(app, tmp_path):
+    first = kg(app, "--home", str(tmp_path), input=_interview_input(stop_after=6))
+    assert first.exit_code == 130  # input ran out (like Ctrl-D / Ctrl-C): progress saved
+    partial = json.loads((tmp_path / "checkins" / "me" / "partial.json").read_text())["answers"]
+    assert partial["age"] == 34 and partial["has_pain"] is False
+    rest = "\n".join(["no"] * 5 + ["1"] + ["no"] * 4 + [""] * 40) + "\n"
+    second = kg(app, "--home", str(tmp_path), "--json", input=rest)
+    assert second.exit_code == 0, second.output
+    data = json.loads(second.stdout[second.stdout.index("{"):])
+    assert data["level"] == "self-care" and data["review_date"]
+    assert not (tmp_path / "checkins" / "me" / "partial.json").exists()

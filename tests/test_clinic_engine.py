@@ -1,0 +1,108 @@
+"""Questionnaire engine, registry wiring, OSTRC, causes and self-test findings."""
+from __future__ import annotations
+
+import pytest
+
+from kneeguard import evidence
+from kneeguard.clinic import CheckinError, assess, load_questionnaire, score_ostrc
+from kneeguard.clinic.causes import cause_definitions
+from kneeguard.clinic.conditions import referenced_questions, referenced_rules
+from kneeguard.clinic.triage import LEVELS, triage_rules
+from tests.test_triage_vignettes import NEGATIVE
+
+QN = load_questionnaire()
+
+
+def test_every_rule_and_cause_has_registry_evidence_and_known_questions():
+    for rule in triage_rules():
+        assert rule.level in LEVELS
+        assert rule.evidence.citations
+        assert set(referenced_questions(rule.when)) <= set(QN.by_id) | {"_ostrc_substantial_weeks"}, rule.id
+        for key in referenced_rules(rule.when):
+            evidence.rule(key)
+    for cause in cause_definitions():
+        assert evidence.rule(f"clinic.cause.{cause['id']}").citations
+        for f in cause["features"]:
+            assert set(referenced_questions(f["when"])) <= set(QN.by_id), cause["id"]
+    for q in QN.questions:
+        if q.show_if:
+            assert set(referenced_questions(q.show_if)) <= set(QN.by_id)
+
+
+def test_validation_messages_name_the_question():
+    v = QN.validate({"agee": 30, "pain_now": 11, "has_pain": "maybe", "clot_risks": ["none", "hormones"], "age": 200})
+    text = " | ".join(v.errors)
+    assert "agee: unknown question (did you mean 'age'?)" in text
+    assert "has_pain: expected yes or no" in text
+    assert "clot_risks: 'none' cannot be combined" in text
+    assert "age: 200 is out of range (10-100 years)" in text
+
+
+def test_coercion_accepts_friendly_forms():
+    v = QN.validate({"age": "34", "has_pain": "yes", "onset": "2", "location": "calf, central", "pain_now": 3.0})
+    assert v.ok
+    assert v.answers["onset"] == "sudden_no_injury" and v.answers["location"] == ["calf", "central"]
+    assert v.answers["pain_now"] == 3 and v.answers["age"] == 34
+
+
+def test_branching_hides_and_requires():
+    v = QN.validate({**NEGATIVE, "has_pain": False, "pain_during_run": 8})
+    assert "pain_during_run" not in v.answers and v.ignored
+    assert [c.id for c in v.contradictions] == ["no_pain_but_scores"]
+    assert "8" in v.contradictions[0].message
+    v = QN.validate({**NEGATIVE, "onset": "sudden_injury"})
+    assert {"injury_days_ago", "ottawa_fibular_head", "can_flex_90", "deformity", "location", "pain_now"} <= set(v.missing)
+
+
+def test_missing_red_flag_escalates_to_urgent():
+    answers = {k: v for k, v in NEGATIVE.items() if k != "chest_symptoms"}
+    result = assess({**answers, "has_pain": False})
+    assert result["level"] == "urgent"
+    assert result["unanswered_red_flags"] == ["chest_symptoms"]
+
+
+def test_malformed_answers_raise_checkin_error():
+    with pytest.raises(CheckinError, match="pain_now"):
+        assess({**NEGATIVE, "onset": "gradual", "location": ["calf"], "pain_now": "ten"})
+    with pytest.raises(CheckinError):
+        assess(["not", "a", "dict"])  # type: ignore[arg-type]
+
+
+def test_ostrc_partial_is_an_error_and_full_is_scored():
+    assert "ostrc: answer all 4" in " ".join(QN.validate({"ostrc_q1": "reduced"}).errors)
+    score = score_ostrc({"ostrc_q1": "reduced", "ostrc_q2": "minor", "ostrc_q3": "moderate", "ostrc_q4": "severe"})
+    assert score.severity == 17 + 6 + 13 + 25 and score.substantial
+    score = score_ostrc({"ostrc_q1": "full_with_problem", "ostrc_q2": "minor", "ostrc_q3": "minor", "ostrc_q4": "mild"})
+    assert score.severity == 8 + 6 + 6 + 8 and not score.substantial
+    assert "NOT yet verified" in score.to_dict()["verification"]
+
+
+def test_schema_lists_every_question():
+    schema = QN.json_schema()
+    assert set(schema["properties"]) == set(QN.by_id)
+    assert schema["properties"]["pain_now"] == {**schema["properties"]["pain_now"], "type": "integer", "minimum": 0, "maximum": 10}
+    assert "has_pain" in schema["required"] and schema["additionalProperties"] is False
+
+
+def test_selftest_findings_and_unnormed_records():
+    result = assess({**NEGATIVE, "has_pain": False, "sex": "female", "heel_rise_left": 12, "heel_rise_right": 22,
+                     "bridge_right": 15, "ktw_left_cm": 7, "ake_left_deg": 30, "plank_s": 40, "leg_length_diff_cm": 1,
+                     "previous_injury": True, "years_running": 0.25})
+    codes = {f["code"] for f in result["findings"]}
+    assert {"clinic.heel_rise_below_median.left", "clinic.heel_rise_asymmetry", "clinic.bridge_poor.right",
+            "clinic.knee_to_wall_soft.left", "clinic.ake_short.left", "clinic.previous_injury", "clinic.novice_runner"} <= codes
+    assert "clinic.heel_rise_below_median.right" not in codes
+    assert all(f["citations"] and f["domain"] == "clinic" for f in result["findings"])
+    ktw = next(f for f in result["findings"] if f["code"] == "clinic.knee_to_wall_soft.left")
+    assert ktw["severity"] == "info" and "NOT sourced" in ktw["explanation"]
+    assert {r["question"] for r in result["recorded"]} == {"plank_s", "leg_length_diff_cm"}
+
+
+def test_context_notes_follow_the_answers():
+    base = {**NEGATIVE, "onset": "gradual", "location": ["posteromedial"], "pain_now": 2}
+    ids = [n["id"] for n in assess({**base, "lump": True})["context"]]
+    assert ids[:2] == ["cyst_meniscus", "unloader_brace"]
+    assert "kks2012" in [n["id"] for n in assess({**base, "surgery": ["total_knee_replacement"]})["context"]]
+    assert assess({**base, "has_pain": False})["context"] == []
+    for cause in assess({**base, "lump": True})["possible_causes"]:
+        assert cause["label"].startswith("possibility") and cause["citations"]

@@ -1,0 +1,47 @@
+"""File-based check-in history and trend findings."""
+from __future__ import annotations
+
+import datetime as dt
+
+from kneeguard.clinic.history import (
+    CheckinRecord, athlete_dir, clear_partial, consecutive_ostrc_substantial, load_checkins, load_partial,
+    save_checkin, save_partial, trend_findings,
+)
+
+D = dt.date(2026, 3, 2)
+SUBSTANTIAL = {"ostrc_q1": "reduced", "ostrc_q2": "moderate", "ostrc_q3": "minor", "ostrc_q4": "mild"}
+
+
+def rec(days: int, **answers) -> CheckinRecord:
+    return CheckinRecord(D + dt.timedelta(days=days), {"has_pain": True, **answers})
+
+
+def test_save_load_and_partial_round_trip(tmp_path):
+    save_checkin(rec(0, pain_now=2), "Ana B.", tmp_path)
+    save_checkin(rec(7, pain_now=3), "Ana B.", tmp_path)
+    (athlete_dir("Ana B.", tmp_path) / "2026-01-01T000000.json").write_text("{broken")
+    assert [r.answers["pain_now"] for r in load_checkins("Ana B.", tmp_path)] == [2, 3]
+    assert load_partial("Ana B.", tmp_path) is None
+    save_partial({"age": 30}, "Ana B.", tmp_path)
+    assert load_partial("Ana B.", tmp_path) == {"age": 30}
+    clear_partial("Ana B.", tmp_path)
+    assert load_partial("Ana B.", tmp_path) is None
+    assert athlete_dir("../etc", tmp_path).parent == tmp_path / "checkins"
+
+
+def test_worse_over_two_weeks_and_morning_baseline():
+    records = [rec(0, pain_now=2, pain_next_morning=1), rec(7, pain_now=3, pain_next_morning=1),
+               rec(14, pain_now=5, pain_next_morning=3)]
+    codes = {f.code for f in trend_findings(records)}
+    assert codes == {"clinic.worse_over_two_weeks", "clinic.morning_pain_above_baseline"}
+    steady = [rec(0, pain_now=3, pain_next_morning=1), rec(14, pain_now=4, pain_next_morning=1)]
+    assert trend_findings(steady) == []
+
+
+def test_ostrc_substantial_weeks():
+    records = [rec(0, **SUBSTANTIAL), rec(7, **SUBSTANTIAL)]
+    assert consecutive_ostrc_substantial(records) == 2
+    finding = trend_findings(records)[0]
+    assert finding.code == "clinic.ostrc_substantial" and finding.severity.value == "high"
+    assert consecutive_ostrc_substantial([rec(0, **SUBSTANTIAL), rec(40, **SUBSTANTIAL)]) == 1
+    assert consecutive_ostrc_substantial([rec(0, **{**SUBSTANTIAL, "ostrc_q2": "none", "ostrc_q3": "none"})]) == 0
