@@ -36,7 +36,11 @@ def test_answers_json_has_the_contract_fields(app, tmp_path):
     assert {"level", "reasons", "red_flags", "possible_causes", "ostrc", "findings"} <= set(data)
     assert data["level"] == "urgent" and "calf_swelling" in data["red_flags"]
     assert data["possible_causes"][0]["citations"] and data["ostrc"]["severity"] == 17 + 6 + 6 + 8
-    assert list((tmp_path / "checkins" / "ana").glob("*T*.json"))
+    from kneeguard.store import open_store, records
+
+    with open_store(home=tmp_path) as store, store.session() as s:
+        (saved,) = records.list_checkins(s, "ana")
+    assert saved["record"]["level"] == "urgent" and saved["record"]["answers"] == data["answers"]
 
 
 @pytest.mark.parametrize("content, needle", [

@@ -1,4 +1,4 @@
-"""File-based check-in history and trend findings."""
+"""Check-in history (database, partial interview on disk) and trend findings."""
 from __future__ import annotations
 
 import datetime as dt
@@ -17,10 +17,11 @@ def rec(days: int, **answers) -> CheckinRecord:
 
 
 def test_save_load_and_partial_round_trip(tmp_path):
-    save_checkin(rec(0, pain_now=2), "Ana B.", tmp_path)
     save_checkin(rec(7, pain_now=3), "Ana B.", tmp_path)
-    (athlete_dir("Ana B.", tmp_path) / "2026-01-01T000000.json").write_text("{broken")
-    assert [r.answers["pain_now"] for r in load_checkins("Ana B.", tmp_path)] == [2, 3]
+    save_checkin(rec(0, pain_now=2), "Ana B.", tmp_path)
+    assert [r.answers["pain_now"] for r in load_checkins("Ana B.", tmp_path)] == [2, 3]  # by check-in date
+    assert load_checkins("nobody yet", tmp_path) == []
+    assert not list(tmp_path.glob("checkins/**/*T*.json"))  # completed check-ins go to the database
     assert load_partial("Ana B.", tmp_path) is None
     save_partial({"age": 30}, "Ana B.", tmp_path)
     assert load_partial("Ana B.", tmp_path) == {"age": 30}

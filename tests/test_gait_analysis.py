@@ -2,7 +2,6 @@
 from __future__ import annotations
 
 import json
-import time
 from dataclasses import replace
 
 import numpy as np
@@ -102,8 +101,8 @@ def test_mirroring_leaves_cadence_and_knee_angles_unchanged(seed, cadence, fps):
     assert np.allclose(a.angles["knee_left"], b.angles["knee_left"], equal_nan=True)
 
 
-def test_sixty_seconds_at_sixty_fps_under_one_second():
+def test_sixty_seconds_at_sixty_fps_is_analysed():
+    # The < 1 s target is measured in benchmarks/bench_gait.py, not in a timed unit test.
     series = RunModel(fps=60, duration_s=60).series(noise_px=1.0, dropout=0.01, seed=9)
-    start = time.perf_counter()
-    analyze_gait(series, height_cm=180)
-    assert time.perf_counter() - start < 1.0
+    report = analyze_gait(series, height_cm=180)
+    assert report.summary["n_steps"] > 100

@@ -253,14 +253,22 @@ def test_keypoints_cli_writes_outputs_and_compares_sessions(tmp_path, stub_analy
     second = runner.invoke(cli_app(), ["gait", "--keypoints", str(FIXTURE), "--out", str(tmp_path / "o2"),
                                        "--athlete", "ana"])
     assert second.exit_code == 0 and "cadence" in second.output and "Not a diagnosis" in second.output
-    sessions = sorted((gait_cmd.session_dir("ana")).glob("*.json"))
-    assert len(sessions) == 2
+    from kneeguard.store import open_store, records
+
+    with open_store() as store, store.session() as s:
+        sessions = records.list_gait_sessions(s, "ana")
+    assert [g["summary"]["summary"]["cadence_spm"] for g in sessions] == [160, 172]
     compared = runner.invoke(cli_app(), ["gait", "compare", "--athlete", "ana", "--json"])
     assert compared.exit_code == 0, compared.output
     cad = next(r for r in json.loads(compared.stdout)["metrics"] if r["key"] == "cadence_spm")
     assert (cad["before"], cad["after"]) == (160, 172) and cad["change_pct"] == pytest.approx(7.5)
     by_dir = runner.invoke(cli_app(), ["gait", "compare", str(out), str(tmp_path / "o2")])
     assert by_dir.exit_code == 0 and "+7.5 %" in by_dir.output
+    by_id = runner.invoke(cli_app(), ["gait", "compare", str(sessions[1]["id"]), str(sessions[0]["id"]), "--json"])
+    cad = next(r for r in json.loads(by_id.stdout)["metrics"] if r["key"] == "cadence_spm")
+    assert (cad["before"], cad["after"]) == (172, 160)
+    missing = runner.invoke(cli_app(), ["gait", "compare", "1", "999"])
+    assert missing.exit_code == 2 and "no gait session with id 999" in missing.output
 
 
 REQUIRED_SUMMARY = ("view", "n_steps", "cadence_spm", "contact_time_ms", "duty_factor", "knee_flexion_ic_deg",

@@ -10,7 +10,9 @@ import typer
 from rich.markup import escape
 from rich.prompt import Prompt
 
-from kneeguard.cli.common import AthleteOption, HomeOption, JsonOption, UserError, console, err_console, print_json, user_errors
+from kneeguard.cli.common import (
+    AthleteOption, DbOption, HomeOption, JsonOption, UserError, console, err_console, open_store, print_json, user_errors,
+)
 from kneeguard.cli.render import print_disclaimer, print_findings
 
 LEVEL_STYLE = {"emergency": "bold white on red", "urgent": "bold red", "routine": "bold yellow", "self-care": "bold green"}
@@ -26,6 +28,7 @@ def checkin_command(
     schema: Annotated[bool, typer.Option("--schema", help="Print the JSON Schema of an answers file and exit.")] = False,
     save: Annotated[bool, typer.Option("--save/--no-save", help="Store the check-in in the athlete's history.")] = True,
     as_json: JsonOption = False,
+    db: DbOption = None,
     home: HomeOption = None,
 ) -> None:
     """Symptom check-in and triage for pain behind the knee (educational, not a diagnosis)."""
@@ -36,7 +39,8 @@ def checkin_command(
         return
     with user_errors():
         raw = read_answers_file(answers) if answers is not None else interview(athlete, home)
-        result = run_checkin(raw, athlete, home, save)
+        with open_store(db, home) as store:
+            result = run_checkin(raw, athlete, home, save, store)
     if as_json:
         print_json(result)
     else:
@@ -59,19 +63,19 @@ def read_answers_file(path: Path) -> dict[str, Any]:
     return data
 
 
-def run_checkin(raw: dict[str, Any], athlete: str | None, home: Path | None, save: bool) -> dict[str, Any]:
+def run_checkin(raw: dict[str, Any], athlete: str | None, home: Path | None, save: bool, store) -> dict[str, Any]:
     from kneeguard.clinic import CheckinError, assess
     from kneeguard.clinic.history import CheckinRecord, clear_partial, load_checkins, save_checkin
 
     today = dt.date.today()
     try:
-        result = assess(raw, history=load_checkins(athlete, home), today=today)
+        result = assess(raw, history=load_checkins(athlete, store=store), today=today)
     except CheckinError as exc:
         raise UserError(str(exc)) from None
     result["athlete"] = athlete or "me"
     if save:
-        save_checkin(CheckinRecord(today, result["answers"], result["level"]), athlete, home)
-        clear_partial(athlete, home)
+        save_checkin(CheckinRecord(today, result["answers"], result["level"]), athlete, store=store)
+        clear_partial(athlete, home)  # only once the check-in is safely in the database
     return result
 
 

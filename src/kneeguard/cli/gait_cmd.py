@@ -4,6 +4,7 @@
     kneeguard gait --guide                                   (how to film)
     kneeguard gait compare before.json after.json            (or two output folders)
     kneeguard gait compare --athlete ana                     (the two latest saved sessions)
+    kneeguard gait compare 3 5                               (saved sessions by id)
 
 `gait` is a Typer group whose unknown first word is routed to `analyse`, so
 `kneeguard gait VIDEO` works next to `kneeguard gait compare A B`.
@@ -11,9 +12,7 @@
 from __future__ import annotations
 
 import contextlib
-import datetime as dt
 import json
-import re
 from collections.abc import Iterator
 from enum import Enum
 from pathlib import Path
@@ -23,7 +22,9 @@ import typer
 from rich.table import Table
 from typer.core import TyperGroup
 
-from kneeguard.cli.common import AthleteOption, HomeOption, JsonOption, UserError, console, err_console, print_json, user_errors
+from kneeguard.cli.common import (
+    AthleteOption, DbOption, HomeOption, JsonOption, UserError, console, err_console, open_store, print_json, user_errors,
+)
 from kneeguard.cli.render import print_disclaimer, print_findings
 from kneeguard.gait.keypoints import GaitError
 
@@ -91,6 +92,7 @@ def analyse_command(
     no_video: Annotated[bool, typer.Option("--no-video", help="Skip the annotated video (faster).")] = False,
     guide: Annotated[bool, typer.Option("--guide", help="Show how to film a usable video and exit.")] = False,
     as_json: JsonOption = False,
+    db: DbOption = None,
     home: HomeOption = None,
 ) -> None:
     """Analyse running gait from VIDEO (or --keypoints FILE) and write plots, tables and an annotated video."""
@@ -110,7 +112,7 @@ def analyse_command(
         source = video or keypoints
         out_dir = out or source.with_name(f"{source.stem}_gait")
         summary, written = save_results(result, out_dir, athlete=name, source=str(source),
-                                        annotated=not no_video, home=home)
+                                        annotated=not no_video, home=home, db=db)
     if as_json:
         print_json(summary)
         return
@@ -119,22 +121,27 @@ def analyse_command(
 
 @app.command("compare")
 def compare_command(
-    before: Annotated[Path | None, typer.Argument(help="Earlier summary.json (or its output folder).")] = None,
-    after: Annotated[Path | None, typer.Argument(help="Later summary.json (or its output folder).")] = None,
+    before: Annotated[str | None, typer.Argument(
+        help="Earlier summary.json (or its output folder), or a saved session id.")] = None,
+    after: Annotated[str | None, typer.Argument(
+        help="Later summary.json (or its output folder), or a saved session id.")] = None,
     athlete: AthleteOption = None,
     as_json: JsonOption = False,
+    db: DbOption = None,
     home: HomeOption = None,
 ) -> None:
     """Compare two gait sessions (e.g. before/after cadence retraining); default: the athlete's last two."""
     with gait_errors():
         if before is None and after is None:
-            before, after = _latest_sessions(_athlete(athlete), home)
+            with open_store(db, home) as store:
+                (before, a), (after, b) = _latest_sessions(store, _athlete(athlete))
         elif before is None or after is None:
             raise UserError("give two summaries (BEFORE AFTER), or none to use the athlete's two latest sessions")
-        a, b = _load_summary(before), _load_summary(after)
+        else:
+            (before, a), (after, b) = _resolve(before, db, home), _resolve(after, db, home)
         rows = compare_summaries(a, b)
     if as_json:
-        print_json({"before": str(before), "after": str(after), "metrics": rows})
+        print_json({"before": before, "after": after, "metrics": rows})
         return
     table = Table(title=f"Gait: {Path(before).name} → {Path(after).name}")
     for col in ("metric", "before", "after", "change"):
@@ -202,10 +209,11 @@ def load_keypoints(path: Path):
 
 
 def save_results(result: dict, out_dir: Path, *, athlete: str, source: str, annotated: bool,
-                 home: Path | None) -> tuple[dict, dict[str, Path]]:
-    """Write DIR outputs, the annotated video, and a copy of the summary under KNEEGUARD_HOME."""
+                 home: Path | None, db: str | None = None) -> tuple[dict, dict[str, Path | str]]:
+    """Write DIR outputs, the annotated video, and the summary as a gait session in the database."""
     from kneeguard.gait.annotate import write_annotated_video
-    from kneeguard.gait.outputs import build_summary, write_json, write_outputs
+    from kneeguard.gait.outputs import build_summary, clean_nans, json_default, write_outputs
+    from kneeguard.store import records
 
     report, info = result["report"], result["info"]
     series = getattr(report, "series", None) or result["series"]  # cleaned, L/R-swap-corrected when available
@@ -216,36 +224,40 @@ def save_results(result: dict, out_dir: Path, *, athlete: str, source: str, anno
         written["annotated_video"] = write_annotated_video(
             info, series, Path(out_dir) / "annotated.mp4", getattr(report, "events", None),
             title=f"{athlete} — {Path(source).name}")
-    # TODO(store): a gait_sessions DB table; until then a JSON per session under KNEEGUARD_HOME.
-    written["session"] = write_json(session_path(athlete, home), summary)
+    # The same plain JSON as summary.json (numpy made plain, NaN as null), which the database can hold.
+    plain = clean_nans(json.loads(json.dumps(summary, default=json_default, allow_nan=True)))
+    with open_store(db, home) as store, store.write() as session:
+        session_id = records.save_gait_session(session, athlete, plain, source=source)
+    written["session"] = f"saved as gait session {session_id} (`kneeguard gait compare` takes its id)"
     return summary, written
 
 
-def session_dir(athlete: str, home: Path | None = None) -> Path:
-    from kneeguard.store.config import home_dir
+def _latest_sessions(store, athlete: str) -> tuple[tuple[str, dict], tuple[str, dict]]:
+    from kneeguard.store import UnknownAthlete, records
 
-    safe = re.sub(r"[^\w.-]+", "_", athlete).strip("._") or "athlete"
-    return home_dir(home) / "gait" / safe
-
-
-def session_path(athlete: str, home: Path | None = None) -> Path:
-    folder = session_dir(athlete, home)
-    folder.mkdir(parents=True, exist_ok=True)
-    stamp = dt.datetime.now().strftime("%Y%m%dT%H%M%S")
-    path = folder / f"{stamp}.json"
-    n = 1
-    while path.exists():  # two analyses in the same second
-        path = folder / f"{stamp}_{n:02d}.json"  # "_" sorts after ".", so names stay in time order
-        n += 1
-    return path
+    with store.session() as session:
+        try:
+            saved = records.list_gait_sessions(session, athlete)
+        except UnknownAthlete:
+            saved = []  # nothing analysed for this name yet
+    if len(saved) < 2:
+        raise UserError(f"need two saved gait sessions for {athlete!r} to compare, found {len(saved)}")
+    return tuple((_session_label(s), _check_summary(s["summary"], _session_label(s))) for s in saved[-2:])
 
 
-def _latest_sessions(athlete: str, home: Path | None) -> tuple[Path, Path]:
-    folder = session_dir(athlete, home)
-    files = sorted(folder.glob("*.json")) if folder.is_dir() else []
-    if len(files) < 2:
-        raise UserError(f"need two saved gait sessions for {athlete!r} to compare, found {len(files)}")
-    return files[-2], files[-1]
+def _resolve(ref: str, db: str | None, home: Path | None) -> tuple[str, dict]:
+    """A summary file or output folder by path; else a saved session by its id."""
+    if Path(ref).exists() or not ref.strip().isdigit():
+        return str(Path(ref)), _load_summary(Path(ref))
+    from kneeguard.store import records
+
+    with open_store(db, home) as store, store.session() as session:
+        saved = records.get_gait_session(session, int(ref))
+    return _session_label(saved), _check_summary(saved["summary"], _session_label(saved))
+
+
+def _session_label(saved: dict) -> str:
+    return f"session {saved['id']} ({saved['recorded_at']:%Y-%m-%d %H:%M} UTC)"
 
 
 def _load_summary(path: Path) -> dict:
@@ -258,8 +270,12 @@ def _load_summary(path: Path) -> dict:
         data = json.loads(path.read_text(encoding="utf-8"))
     except (UnicodeDecodeError, json.JSONDecodeError) as exc:
         raise UserError(f"{path.name} is not a gait summary JSON ({exc})") from None
+    return _check_summary(data, path.name)
+
+
+def _check_summary(data: Any, name: str) -> dict:
     if not isinstance(data, dict) or metric(data, "cadence_spm") is None and "n_steps" not in data:
-        raise UserError(f"{path.name} is not a kneeguard gait summary")
+        raise UserError(f"{name} is not a kneeguard gait summary")
     return data
 
 
@@ -306,7 +322,7 @@ def compare_summaries(before: dict, after: dict) -> list[dict]:
 # --- human output ------------------------------------------------------------------
 
 
-def show_report(summary: dict, report, athlete: str, written: dict[str, Path]) -> None:
+def show_report(summary: dict, report, athlete: str, written: dict[str, Path | str]) -> None:
     n_steps = metric(summary, "n_steps")
     console.rule(f"[bold]Running gait — {athlete}, {metric(summary, 'view') or 'side'} view, {n_steps} steps")
     table = Table()

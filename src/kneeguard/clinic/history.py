@@ -1,25 +1,32 @@
-"""Check-ins stored per athlete as JSON files, and trends over them as Findings.
+"""Check-in history per athlete, and trends over it as Findings.
 
-Layout: ``<home>/checkins/<athlete>/<YYYY-MM-DD>T<HHMMSS>.json`` (one per check-in)
-and ``partial.json`` (an interview in progress, for resume). A database table
-can replace this later; the record format is `CheckinRecord.to_dict()`.
+Completed check-ins live in the database (`kneeguard.store.records`, table
+``checkins``; the record is `CheckinRecord.to_dict()`). An interview in progress
+stays a file, ``<home>/checkins/<athlete>/partial.json``, so Ctrl-C can save it
+without a database round trip and `kneeguard checkin` can resume it.
+Functions take an open `Store`, or open (and close) one under `home`.
 """
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import json
 import os
 import re
 import statistics
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from kneeguard import evidence
 from kneeguard.clinic.findings import make_finding
 from kneeguard.clinic.ostrc import score_ostrc
 from kneeguard.findings import Finding, Severity
 from kneeguard.store.config import DEFAULT_ATHLETE, home_dir
+
+if TYPE_CHECKING:
+    from kneeguard.store.db import Store
 
 PARTIAL = "partial.json"
 BASELINE_CHECKINS = 4  # earlier check-ins that make the next-morning baseline
@@ -56,25 +63,44 @@ def athlete_dir(athlete: str | None = None, home: str | os.PathLike[str] | None 
     return home_dir(home) / "checkins" / slug
 
 
-def save_checkin(record: CheckinRecord, athlete: str | None = None, home=None, now: dt.datetime | None = None) -> Path:
-    folder = athlete_dir(athlete, home)
-    folder.mkdir(parents=True, exist_ok=True)
-    stamp = (now or dt.datetime.now()).strftime("%H%M%S%f")
-    path = folder / f"{record.on_date.isoformat()}T{stamp}.json"
-    _write_atomic(path, record.to_dict())
-    return path
+def save_checkin(record: CheckinRecord, athlete: str | None = None, home=None, now: dt.datetime | None = None,
+                 *, store: Store | None = None) -> int:
+    """Store a completed check-in in the database; returns its id. A naive `now` is local time."""
+    from kneeguard.store import records
+
+    recorded_at = (now or dt.datetime.now()).astimezone()
+    with _opened(store, home) as opened, opened.write() as session:
+        return records.save_checkin(session, athlete or DEFAULT_ATHLETE, record.to_dict(), recorded_at)
 
 
-def load_checkins(athlete: str | None = None, home=None) -> list[CheckinRecord]:
-    """All stored check-ins, oldest first; an unreadable file is skipped, never fatal."""
-    folder = athlete_dir(athlete, home)
-    records = []
-    for path in sorted(folder.glob("*T*.json")) if folder.exists() else []:
+def load_checkins(athlete: str | None = None, home=None, *, store: Store | None = None) -> list[CheckinRecord]:
+    """All stored check-ins, oldest first; a malformed record is skipped, never fatal."""
+    from kneeguard.store import UnknownAthlete, records
+
+    with _opened(store, home) as opened, opened.session() as session:
         try:
-            records.append(CheckinRecord.from_dict(json.loads(path.read_text("utf-8"))))
-        except (OSError, ValueError, KeyError, TypeError):
-            continue  # a damaged file should not hide the others
-    return sorted(records, key=lambda r: r.on_date)
+            rows = records.list_checkins(session, athlete or DEFAULT_ATHLETE)
+        except UnknownAthlete:
+            return []  # no check-in saved yet
+    out = []
+    for row in rows:
+        try:
+            out.append(CheckinRecord.from_dict(row["record"]))
+        except (ValueError, KeyError, TypeError):
+            continue  # one damaged record should not hide the others
+    return sorted(out, key=lambda r: r.on_date)  # stable: same-day check-ins keep save order
+
+
+@contextlib.contextmanager
+def _opened(store: Store | None, home) -> Iterator[Store]:
+    """The caller's store, or one opened under `home` for this call only."""
+    if store is not None:
+        yield store
+        return
+    from kneeguard.store import open_store
+
+    with open_store(home=home) as opened:
+        yield opened
 
 
 def save_partial(answers: dict[str, Any], athlete: str | None = None, home=None) -> Path:

@@ -1,29 +1,57 @@
-"""Initial contact (IC) and toe-off (TO) per foot from 2D keypoints, in two passes.
+"""Initial contact (IC) and toe-off (TO) per foot from 2D side-view keypoints, in two passes.
 
 Pass 1 (segmentation): a foot's *clearance* is how far its lowest point (heel
 or toe, else ankle) is above that point's own ground level (a high percentile
 of its image y). Stretches with clearance below a coarse fraction of the foot's
-vertical range are candidate stances; they must recur with the stride period.
-Pass 2 (refinement): IC is where the clearance reaches a fine threshold on the
-way down, extrapolated to the ground with the local velocity (at most one
-frame); TO is where the toe leaves the fine threshold. Both are sub-frame
-(linear interpolation between samples); at high frame rates IC is further
-refined at the vertical-deceleration peak of heel or toe, whichever comes
-first (Handsaker 2016), with parabolic sub-frame interpolation.
-Then L/R alternation is enforced and implausible steps are rejected.
+vertical range are candidate stances; short gaps are merged.
+
+Pass 2 (timing) uses the foot's horizontal motion, the strongest contact cue
+in a side view (shared/evidence/gait.md §2.1): during stance the foot moves
+backward relative to the runner at running (belt) speed, in late swing it moves
+forward and then retracts. Horizontal positions are taken relative to the
+hips' stride-averaged position, so a treadmill, a fixed camera overground and
+a panning camera all give the same picture. The stance speed is the median
+ankle velocity over the middle halves of the candidate stances (on a
+treadmill, the belt speed).
+* IC = where the ankle's backward speed reaches 40 % of the stance speed on the
+  way into stance: about the midpoint of the swing-to-stance speed change when the
+  foot lands still drifting forward at ≈ 0.2 of that speed (a zero-lag low-pass
+  widens such a step's ramp but does not move its midpoint).
+* TO = where the toe's speed relative to the stance ground (vector norm of
+  its velocity minus the stance velocity) exceeds 30 % of the stance speed on
+  the way out (the forefoot moves with the ground until it is lifted), averaged
+  with the steepest rise of that slip nearby (parabolic sub-frame peak).
+Both are sub-frame (linear interpolation between samples).
+When there is no usable stance speed (no horizontal motion, missing points), the
+vertical rule is used: IC where the clearance reaches a fine threshold on the way
+down, TO where the toe leaves it, each extrapolated to the ground by at most one frame.
+Then L/R alternation is checked and implausible contacts are flagged invalid.
+
+Calibration (docs/validation.md; Fukuchi et al. 2017 treadmill subject RBDS001 seen
+by a virtual side camera, force-plate truth): IC_SPEED_FRACTION and TO_SLIP_FRACTION
+were chosen at 150 Hz and checked at 60 and 30 fps, with 8 px noise, on the real
+male_side clip and on the synthetic model. TO_SLIP_FRACTION is the sensitive one
+(±0.05 moves TO by ≈ ±10 ms) because the marker used as "toe" (first metatarsal head)
+starts to lift before the hallux leaves the ground.
 """
 from __future__ import annotations
 
 import numpy as np
 import pandas as pd
+from scipy.ndimage import uniform_filter1d
 
 from kneeguard.gait.keypoints import GaitError, KeypointSeries
 
 GROUND_PERCENTILE = 95.0
 COARSE_FRACTION = 0.20  # pass-1 stance: foot within 20 % of its vertical range of the ground
-FINE_FRACTION = 0.05  # pass-2 contact threshold
+FINE_FRACTION = 0.05  # vertical fallback: contact threshold
 MIN_CONTACT_S = 0.06
-ACCEL_REFINE_MIN_FPS = float("inf")  # Handsaker-style refinement: off until validated (made Fukuchi IC worse)
+IC_SPEED_FRACTION = 0.4  # IC: ankle at 40 % of the stance speed (the swing foot lands still moving ≈ 0.2 forward)
+TO_SLIP_FRACTION = 0.30  # TO: toe slipping off the stance ground at 30 % of the stance speed
+TO_SLIP_CLEAR = 0.60  # the toe is certainly airborne here: the TO search stops at this slip
+TO_PEAK_WINDOW_S = 0.04  # the steepest slip rise is looked for this close to the threshold crossing
+SEARCH_S = 0.15  # how far outside a pass-1 stance the timing pass may look
+MIN_STANCE_SPEED = 0.5  # stance speed below this share of the foot's median swing speed: use the vertical rule
 EVENT_COLUMNS = ("side", "ic_time_s", "to_time_s", "ic_frame", "to_frame", "valid", "note")
 
 
@@ -57,7 +85,7 @@ def _runs(mask: np.ndarray) -> list[tuple[int, int]]:
 
 
 def candidate_stances(clear: np.ndarray, span: float, fps: float) -> list[tuple[int, int]]:
-    """Pass 1: frame ranges [start, end) where the foot is near the ground, merged and period-checked."""
+    """Pass 1: frame ranges [start, end) where the foot is near the ground, merged and length-checked."""
     near = np.nan_to_num(clear, nan=np.inf) < COARSE_FRACTION * span
     runs = _runs(near)
     if len(runs) < 2:
@@ -74,28 +102,17 @@ def candidate_stances(clear: np.ndarray, span: float, fps: float) -> list[tuple[
     return [(s, e) for s, e in merged if (e - s) / fps >= MIN_CONTACT_S * 0.5]
 
 
-def _crossing(sig: np.ndarray, i0: int, i1: int, level: float, rising: bool, last: bool = False) -> float | None:
-    """Sub-frame index where `sig` crosses `level` between samples i0 and i1 (the first, or the last one)."""
-    lo, hi = max(i0, 0), min(i1, len(sig) - 1)
+def _last_rise(sig: np.ndarray, i0: int, i1: int, level: float) -> float | None:
+    """Sub-frame index of the last upward crossing of `level` between samples i0 and i1 (None if none).
+
+    The last one, so a noisy wiggle earlier in the window cannot fire the event early.
+    """
     found = None
-    for i in range(lo, hi):
+    for i in range(max(i0, 0), min(i1, len(sig) - 1)):
         a, b = sig[i], sig[i + 1]
-        if not (np.isfinite(a) and np.isfinite(b)):
-            continue
-        if (rising and a <= level < b) or (not rising and a > level >= b):
-            found = i + (level - a) / (b - a) if b != a else float(i)
-            if not last:
-                return found
+        if np.isfinite(a) and np.isfinite(b) and a < level <= b:
+            found = i + (level - a) / (b - a)
     return found
-
-
-def _parabolic_peak(sig: np.ndarray, i: int) -> float:
-    """Sub-frame location of a peak at sample i by fitting a parabola through i-1, i, i+1."""
-    if i <= 0 or i >= len(sig) - 1:
-        return float(i)
-    a, b, c = sig[i - 1], sig[i], sig[i + 1]
-    den = a - 2 * b + c
-    return float(i) if den == 0 or not np.isfinite(den) else i + 0.5 * (a - c) / den
 
 
 def _touch(sig: np.ndarray, j: int, step: int) -> float:
@@ -114,34 +131,106 @@ def _touch(sig: np.ndarray, j: int, step: int) -> float:
     return b + step * frac
 
 
-def refine_contact(clear: np.ndarray, toe: np.ndarray, stance: tuple[int, int], span: float,
-                   fps: float) -> tuple[float, float]:
-    """Pass 2: sub-frame IC and TO (in frames) around one candidate stance."""
+def vertical_contact(clear: np.ndarray, toe: np.ndarray, stance: tuple[int, int], span: float) -> tuple[float, float]:
+    """Fallback timing: sub-frame IC and TO (frames) from clearance thresholds around one candidate stance."""
     s, e = stance
     fine = FINE_FRACTION * span
-    reach = max(2, int(round(0.08 * fps)))
     lo, hi = max(s - 1, 0), min(e + 1, len(clear))
     down = np.flatnonzero(np.nan_to_num(clear[lo:hi], nan=np.inf) <= fine)
     ic = _touch(clear, lo + int(down[0]), 1) if down.size else float(s)
-    if fps >= ACCEL_REFINE_MIN_FPS:
-        ic = _accel_refine(clear, ic, reach)
     sig = toe if np.isfinite(toe[lo:hi]).any() else clear
     on = np.flatnonzero(np.nan_to_num(sig[lo:hi], nan=np.inf) <= fine)
     to = _touch(sig, lo + int(on[-1]), -1) if on.size else float(e)
     return ic, to
 
 
-def _accel_refine(clear: np.ndarray, ic: float, reach: int) -> float:
-    """IC at the peak deceleration of the landing foot near the threshold estimate (Handsaker 2016)."""
-    acc = np.gradient(np.gradient(clear))  # +ve when a descending foot is being stopped
-    i0, i1 = int(ic) - reach, int(ic) + reach // 2 + 1
-    if i0 < 1 or i1 >= len(acc) - 1:
-        return ic
-    window = acc[i0:i1]
-    if not np.isfinite(window).all():
-        return ic
-    peak = i0 + int(np.argmax(window))
-    return _parabolic_peak(acc, peak)
+def body_reference_x(series: KeypointSeries, stride_frames: int) -> np.ndarray:
+    """The runner's horizontal position averaged over one stride (removes camera pan and drift, not the stride)."""
+    hips = np.stack([series.point(f"{s}_hip")[:, 0] for s in ("left", "right")])
+    with np.errstate(invalid="ignore"):
+        x = np.where(np.isfinite(hips).any(0), np.nanmean(np.where(np.isfinite(hips), hips, np.nan), 0), np.nan)
+    ok = np.isfinite(x)
+    if ok.sum() < 2:
+        return np.zeros(series.n_frames)
+    x = np.interp(np.arange(len(x)), np.flatnonzero(ok), x[ok])
+    return uniform_filter1d(x, max(stride_frames, 1), mode="nearest")
+
+
+class FootMotion:
+    """A foot's horizontal motion relative to the runner, scaled by its stance (belt) velocity."""
+
+    def __init__(self, series: KeypointSeries, side: str, stances: list[tuple[int, int]], ref_x: np.ndarray):
+        toe_name = f"{side}_toe" if series.has(f"{side}_toe") else f"{side}_ankle"
+        self.ankle = self._velocity(series.point(f"{side}_ankle"), ref_x, series.fps)
+        self.toe = self._velocity(series.point(toe_name), ref_x, series.fps)
+        self.stance_vx = self._stance_vx(self.ankle[:, 0], stances)
+        self.toe_stance_vx = self._stance_vx(self.toe[:, 0], stances)
+
+    @staticmethod
+    def _velocity(xy: np.ndarray, ref_x: np.ndarray, fps: float) -> np.ndarray:
+        rel = xy - np.stack([ref_x, np.zeros_like(ref_x)], axis=1)
+        return np.gradient(rel, axis=0) * fps
+
+    @staticmethod
+    def _stance_vx(vx: np.ndarray, stances: list[tuple[int, int]]) -> float:
+        """Median horizontal velocity over the middle half of each stance: flat-foot, on-the-ground frames."""
+        cores = [vx[s + (e - s) // 4: e - (e - s) // 4 + 1] for s, e in stances]
+        values = np.concatenate(cores) if cores else np.array([])
+        values = values[np.isfinite(values)]
+        return float(np.median(values)) if values.size else float("nan")
+
+    def usable(self) -> bool:
+        """A stance speed clearly above the noise: at least MIN_STANCE_SPEED of the foot's typical speed in swing."""
+        v, swing = self.stance_vx, np.abs(self.ankle[:, 0])
+        if not (np.isfinite(v) and np.isfinite(self.toe_stance_vx) and np.isfinite(swing).any()):
+            return False
+        return abs(v) >= MIN_STANCE_SPEED * float(np.nanmedian(swing)) and v * self.toe_stance_vx > 0
+
+    def speed_ratio(self) -> np.ndarray:
+        """Ankle velocity as a share of the stance velocity: ≈ 1 in stance, ≤ 0 in late swing."""
+        return self.ankle[:, 0] / self.stance_vx
+
+    def toe_slip(self) -> np.ndarray:
+        """Toe speed relative to the stance ground, as a share of the stance speed: ≈ 0 while planted."""
+        rel = self.toe - np.array([self.toe_stance_vx, 0.0])
+        return np.hypot(rel[:, 0], rel[:, 1]) / abs(self.toe_stance_vx)
+
+
+def _steepest_near(sig: np.ndarray, at: float | None, half_window: int) -> float | None:
+    """Sub-frame index of the steepest rise of `sig` within `half_window` samples of `at` (parabolic peak).
+
+    Keeps `at` when the steepest sample is on the window's edge (no local peak there).
+    """
+    if at is None:
+        return None
+    slope = np.gradient(sig)
+    i0, i1 = int(np.floor(at)) - half_window, int(np.ceil(at)) + half_window
+    if i0 < 1 or i1 >= len(sig) - 1 or not np.isfinite(slope[i0:i1 + 1]).all():
+        return at
+    i = i0 + int(np.argmax(slope[i0:i1 + 1]))
+    if i in (i0, i1):
+        return at
+    a, b, c = slope[i - 1], slope[i], slope[i + 1]
+    den = a - 2 * b + c
+    return float(i) if den == 0 else i + 0.5 * (a - c) / den
+
+
+def motion_contact(ratio: np.ndarray, slip: np.ndarray, stance: tuple[int, int], fps: float) -> tuple[float | None, float | None]:
+    """Sub-frame IC and TO (frames) from the foot's horizontal motion around one candidate stance."""
+    s, e = stance
+    mid = (s + e) // 2
+    reach = int(round(SEARCH_S * fps))
+    ic = _last_rise(ratio, s - reach, mid, IC_SPEED_FRACTION)
+    end = mid  # the TO search stops once the toe is certainly airborne
+    while end < min(e + reach, len(slip) - 1) and not slip[end] >= TO_SLIP_CLEAR:
+        end += 1
+    to = _last_rise(slip, mid, end + 1, TO_SLIP_FRACTION)
+    if to is not None:
+        # the lift-off is where the slip rises fastest; averaging it with the threshold crossing
+        # keeps the crossing's robustness to noise and the peak's independence of the foot's push-off style
+        steepest = _steepest_near(slip, to, max(1, int(round(TO_PEAK_WINDOW_S * fps))))
+        to = 0.5 * (to + steepest)
+    return ic, to
 
 
 def detect_events(series: KeypointSeries) -> pd.DataFrame:
@@ -150,13 +239,23 @@ def detect_events(series: KeypointSeries) -> pd.DataFrame:
     Columns: side, ic_time_s, to_time_s, ic_frame, to_frame (float, sub-frame),
     valid (bool) and note (why a contact was rejected).
     """
-    rows = []
+    segments = {}
     for side in ("left", "right"):
         clear, toe, span = foot_clearance(series, side)
-        if not np.isfinite(span) or span <= 0:
-            continue
-        for stance in candidate_stances(clear, span, series.fps):
-            ic, to = refine_contact(clear, toe, stance, span, series.fps)
+        if np.isfinite(span) and span > 0:
+            segments[side] = (clear, toe, span, candidate_stances(clear, span, series.fps))
+    strides = [np.median(np.diff([s for s, _ in st])) for *_, st in segments.values() if len(st) > 1]
+    ref_x = body_reference_x(series, int(np.median(strides)) if strides else int(round(0.7 * series.fps)))
+    rows = []
+    for side, (clear, toe, span, stances) in segments.items():
+        motion = FootMotion(series, side, stances, ref_x)
+        use_motion = motion.usable()
+        ratio, slip = (motion.speed_ratio(), motion.toe_slip()) if use_motion else (None, None)
+        for stance in stances:
+            ic, to = vertical_contact(clear, toe, stance, span)
+            if use_motion:
+                ic_m, to_m = motion_contact(ratio, slip, stance, series.fps)
+                ic, to = (ic if ic_m is None else ic_m), (to if to_m is None else to_m)
             rows.append({"side": side, "ic_frame": ic, "to_frame": to})
     events = pd.DataFrame(rows, columns=["side", "ic_frame", "to_frame"])
     events = events.sort_values("ic_frame", ignore_index=True)

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Iterable
+from contextlib import closing
 from typing import Protocol
 
 import cv2
@@ -246,13 +247,18 @@ def check_person(series: KeypointSeries, name: str = "the video") -> list[str]:
 
 def keypoints_from_video(info, backend: PoseBackend | None = None, *, scale: float | None = None,
                          max_frames: int | None = None) -> KeypointSeries:
-    """Decode (streamed, resized for speed) and run pose; keypoints come back in original pixels."""
-    from kneeguard.gait.video import iter_frames, pose_scale
+    """Decode (streamed, resized for speed) and run pose; keypoints come back in original pixels.
+
+    Decoding and resizing run in a background thread a few frames ahead of the pose
+    model, so on two cores they cost (almost) no wall time.
+    """
+    from kneeguard.gait.video import iter_frames, pose_scale, prefetched
 
     backend = backend or MediaPipePoseBackend()
     scale = pose_scale(info) if scale is None else scale
-    frames = iter_frames(info, scale=scale, max_frames=max_frames)
-    series = backend.process(frames, info.effective_fps, info.frame_size)
+    # closing(): stop the decoder thread at once if pose raises.
+    with closing(prefetched(iter_frames(info, scale=scale, max_frames=max_frames))) as frames:
+        series = backend.process(frames, info.effective_fps, info.frame_size)
     series.source = info.path
     series.meta.update({"capture_fps": info.capture_fps, "slowmo": info.slowmo, "rotation_deg": info.rotation_deg})
     return series

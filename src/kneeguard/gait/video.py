@@ -3,23 +3,31 @@
 Every problem a user can fix (not a video, corrupt, truncated, too short, too dark,
 too few frames per second) becomes a `GaitError` with one clear sentence.
 Frames are streamed one at a time: a 60 fps phone clip never sits in memory.
+`prefetched` moves decoding to a background thread (OpenCV releases the GIL), so
+on two cores decoding overlaps pose inference or encoding instead of adding to it.
 """
 from __future__ import annotations
 
+import queue
 import struct
-from collections.abc import Iterator
+import threading
+from collections.abc import Iterable, Iterator
 from dataclasses import asdict, dataclass
 from pathlib import Path
+from typing import TypeVar
 
 import cv2
 import numpy as np
 
 from kneeguard.gait.keypoints import GaitError
 
+T = TypeVar("T")
+
 MIN_FPS = 24.0  # below this a ground contact (~200-300 ms) spans too few frames to time
 MIN_DURATION_S = 2.5  # ~7 steps at 170 steps/min; the analysis needs at least that
 DARK_MEAN = 25.0  # mean 8-bit luminance below which pose models fail on phone clips
 POSE_TARGET_SHORT_SIDE = 720  # pose runs as well on 720 px and costs less to decode/convert
+PREFETCH_DEPTH = 4  # frames decoded ahead: enough to absorb jitter, few enough to keep memory flat
 
 _CV_LOG_ERROR = 2  # OpenCV log levels: 0 silent, 1 fatal, 2 error, 3 warning
 
@@ -116,15 +124,17 @@ def iter_frames(
     """
     cap = _open_capture(Path(info.path))
     read = 0
+    # Target size of the STORED frame: displayed size scaled, swapped back for 90°/270° rotations.
+    width, height = max(1, round(info.width * scale)), max(1, round(info.height * scale))
+    stored_size = (height, width) if info.rotation_deg in (90, 270) else (width, height)
     try:
         while max_frames is None or read < max_frames:
             ok, frame = cap.read()
             if not ok or frame is None:
                 break
+            if scale != 1.0:  # resize before rotating: the rotation then moves fewer pixels
+                frame = cv2.resize(frame, stored_size, interpolation=cv2.INTER_AREA)
             frame = _rotate(frame, info.rotation_deg)
-            if scale != 1.0:
-                size = (max(1, round(frame.shape[1] * scale)), max(1, round(frame.shape[0] * scale)))
-                frame = cv2.resize(frame, size, interpolation=cv2.INTER_AREA)
             read += 1
             yield frame
     finally:
@@ -135,6 +145,66 @@ def iter_frames(
             f"{Path(info.path).name}: only {read} of {wanted} frames could be decoded; "
             "the file is truncated or corrupt"
         )
+
+
+class _Outcome:
+    """How the producer thread ended: normally or with the exception to re-raise in the consumer."""
+
+    def __init__(self, error: Exception | None = None) -> None:
+        self.error = error
+
+
+def prefetched(items: Iterable[T], depth: int = PREFETCH_DEPTH) -> Iterator[T]:
+    """Yield `items` in order while a background thread produces up to `depth` of them ahead.
+
+    An exception raised while producing (a GaitError for a truncated file, say) is
+    re-raised here, after the items produced before it. Closing this generator early
+    (a `break`, an error in the consumer) stops the thread and closes the source, so a
+    VideoCapture is released at once. Use it around iterators whose work releases the GIL.
+    """
+    buffer: queue.Queue = queue.Queue(maxsize=max(1, depth))
+    stop = threading.Event()
+
+    def offer(item) -> bool:
+        # Time-outs let the producer notice a consumer that went away while the buffer was full.
+        while not stop.is_set():
+            try:
+                buffer.put(item, timeout=0.05)
+                return True
+            except queue.Full:
+                continue
+        return False
+
+    def produce() -> None:
+        source = iter(items)
+        outcome = _Outcome()
+        try:
+            for item in source:
+                if not offer(item):
+                    return
+        except Exception as exc:  # handed over to the consumer thread, which re-raises it
+            outcome = _Outcome(exc)
+        finally:
+            try:
+                close = getattr(source, "close", None)
+                if close is not None:
+                    close()  # runs the source's own clean-up (cap.release) in the thread that used it
+            finally:
+                offer(outcome)  # always, or a waiting consumer would block for ever
+
+    thread = threading.Thread(target=produce, name="kneeguard-prefetch", daemon=True)
+    thread.start()
+    try:
+        while True:
+            item = buffer.get()
+            if isinstance(item, _Outcome):
+                if item.error is not None:
+                    raise item.error
+                return
+            yield item
+    finally:
+        stop.set()
+        thread.join()
 
 
 def pose_scale(info: VideoInfo, target_short_side: int = POSE_TARGET_SHORT_SIDE) -> float:

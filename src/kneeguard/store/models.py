@@ -14,6 +14,7 @@ from sqlalchemy import (
     ForeignKey,
     Index,
     Integer,
+    JSON,
     LargeBinary,
     MetaData,
     String,
@@ -179,3 +180,32 @@ class ImportedFile(Base):
     detail: Mapped[str] = mapped_column(Text, default="")  # e.g. the skip reason
     n_activities: Mapped[int] = mapped_column(Integer, default=0)
     imported_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utc_now)
+
+
+class Checkin(Base):
+    """One completed symptom check-in; `record` is `CheckinRecord.to_dict()` as JSON."""
+
+    __tablename__ = "checkins"
+    __table_args__ = (Index("ix_checkins_athlete_id_recorded_at", "athlete_id", "recorded_at"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    athlete_id: Mapped[int] = mapped_column(ForeignKey("athletes.id", ondelete="CASCADE"))
+    recorded_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utc_now)
+    # Plain JSON (not JSONB on PostgreSQL) keeps key order, so the dict reads back as written.
+    record: Mapped[dict[str, Any]] = mapped_column(JSON)
+
+
+class GaitSession(Base):
+    """One analysed gait video or keypoint file; `summary` is the summary.json content."""
+
+    __tablename__ = "gait_sessions"
+    __table_args__ = (Index("ix_gait_sessions_athlete_id_recorded_at", "athlete_id", "recorded_at"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    athlete_id: Mapped[int] = mapped_column(ForeignKey("athletes.id", ondelete="CASCADE"))
+    recorded_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utc_now)
+    source: Mapped[str] = mapped_column(Text, default="")  # the video or keypoint file analysed
+    summary: Mapped[dict[str, Any]] = mapped_column(JSON)
+
+    def __repr__(self) -> str:
+        return f"GaitSession(id={self.id!r}, recorded_at={self.recorded_at!r})"

@@ -1,0 +1,64 @@
+"""Gait events on real data: Fukuchi 2017 motion capture (force-plate truth) and the male_side Halpe26 clip.
+
+Tolerances are the issue-3 targets where the analysis meets them; where it does not, they are the measured
+value plus a margin and say so (MEASURED), so a regression still fails. See docs/validation.md.
+"""
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+DATA = Path(__file__).parent / "data" / "gait"
+FUKUCHI = DATA / "fukuchi2017"
+MALE_SIDE = DATA / "gaitlab_male_side" / "male_side.pose.json"
+
+
+@pytest.fixture(scope="module")
+def mocap_results():
+    from kneeguard.gait.validate import load_reference, validate_mocap
+
+    ref = load_reference(FUKUCHI / "RBDS001runT25markers.txt", FUKUCHI / "RBDS001runT25forces.txt",
+                         FUKUCHI / "RBDS001static.c3d", FUKUCHI / "RBDS001processed.txt")
+    return validate_mocap(reference=ref)
+
+
+@pytest.mark.parametrize("rate", ["150", "60", "30"])
+def test_fukuchi_events_within_one_frame(mocap_results, rate):
+    r = mocap_results[rate]
+    assert r["n_matched_ic"] >= 75 and r["n_matched_to"] >= 75  # of 77 force-plate contacts
+    assert r["ic_error_ms_median"] <= r["frame_ms"]  # target
+    assert r["to_error_ms_median"] <= r["frame_ms"]  # target
+    assert r["cadence_error_pct"] <= 1.0  # target
+    assert r["knee_peak_error_deg"] <= 3.0  # target
+
+
+def test_fukuchi_contact_time_and_knee_at_150hz(mocap_results):
+    r = mocap_results["150"]
+    assert r["contact_time_error_ms"] <= 10.0  # target
+    assert r["knee_ic_error_deg"] <= 3.0  # target (measured 1.3°)
+
+
+def test_fukuchi_knee_ic_at_video_rates(mocap_results):
+    # MEASURED, target (3°) not met at 30 fps: measured 2.7° at 60 and 6.9° at 30 fps (IC +9 ms late at 30)
+    assert mocap_results["60"]["knee_ic_error_deg"] <= 3.0
+    assert mocap_results["30"]["knee_ic_error_deg"] <= 8.0
+
+
+@pytest.mark.parametrize("rate", ["60+noise", "30+noise"])
+def test_fukuchi_with_pose_noise(mocap_results, rate):
+    # MEASURED (8 px noise; no target of its own): IC 6.1/10.1 ms, TO 19.5/22.5 ms, cadence 0.1 %
+    r = mocap_results[rate]
+    assert r["ic_error_ms_median"] <= r["frame_ms"]
+    assert r["to_error_ms_median"] <= (25.0 if rate == "60+noise" else r["frame_ms"])
+    assert r["cadence_error_pct"] <= 1.0
+
+
+def test_male_side_halpe26_clip():
+    from kneeguard.gait.analysis import analyze_gait
+    from kneeguard.gait.io.halpe26 import read_halpe26
+
+    summary = analyze_gait(read_halpe26(MALE_SIDE)).summary
+    assert summary["cadence_spm"] == pytest.approx(168.9, rel=0.01)  # raw-pixel ground truth
+    assert 180 <= summary["contact_time_ms"] <= 320  # physiological band (groundtruth.json)
+    assert 0.25 <= summary["duty_factor"] <= 0.48
