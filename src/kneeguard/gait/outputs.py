@@ -78,7 +78,11 @@ def build_summary(report, *, athlete: str, source: str, video_info=None, extra_w
         if w not in warnings and not ("fps" in w and any("fps" in old for old in warnings)):
             warnings.append(w)
     body["warnings"] = warnings
+    # Headline metrics also at the top level (cadence_spm, contact_time_ms, left/right, ...) so
+    # a consumer needs no knowledge of the nesting; "summary" keeps the full block.
+    headline = {k: v for k, v in (body.get("summary") or {}).items() if k not in body}
     return {
+        **headline,
         "athlete": athlete,
         "recorded_at": dt.datetime.now().astimezone().isoformat(timespec="seconds"),
         "source": source,
