@@ -15,6 +15,24 @@ pick_python() {
   return 1
 }
 
+# System packages: pango and fonts for PDF reports (WeasyPrint), Debian's chromium for the
+# browser tests. Installed only when missing and when we may (root with apt-get).
+system_packages() {
+  local missing=()
+  [ -e /usr/bin/chromium ] || missing+=(chromium)
+  ldconfig -p 2>/dev/null | grep -q libpango-1.0 || missing+=(libpango-1.0-0 libpangoft2-1.0-0)
+  [ -d /usr/share/fonts/truetype/dejavu ] || missing+=(fonts-dejavu-core)
+  [ ${#missing[@]} -gt 0 ] || return 0
+  if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then
+    apt-get install -y -q "${missing[@]}" >/dev/null 2>&1 ||
+      { apt-get update -q >/dev/null 2>&1 && apt-get install -y -q "${missing[@]}" >/dev/null 2>&1; } ||
+      echo "note: could not install ${missing[*]}; PDF output and browser tests may be unavailable" >&2
+  else
+    echo "note: please install ${missing[*]} (PDF reports and browser tests need them)" >&2
+  fi
+}
+system_packages
+
 PY=$(pick_python)
 if [ ! -x .venv/bin/python ]; then
   "$PY" -m venv .venv

@@ -154,10 +154,18 @@ def test_load_rejects_bad_date_and_unknown_athlete(tmp_path):
 
 
 def test_demo_prints_load_findings(tmp_path):
-    result = runner.invoke(app, ["demo", "--out", str(tmp_path / "demo")], catch_exceptions=False)
+    result = runner.invoke(app, ["demo", "--out", str(tmp_path / "demo"), "--no-pdf"], catch_exceptions=False)
     assert result.exit_code == 0, result.output
     assert "Run 4" in result.output or "longer than your recent longest" in result.output
     report = json.loads((tmp_path / "demo" / "load.json").read_text())
     codes = {f["code"] for f in report["findings"]}
     assert {"load.spike", "load.no_rest", "load.shoe_over_limit"} <= codes
     assert (tmp_path / "demo" / "load.png").exists()
+    html = (tmp_path / "demo" / "report.html").read_text()
+    for heading in ("Triage", "Summary", "Findings", "plan", "References"):
+        assert heading.lower() in html.lower(), heading
+    assert "not a diagnosis" in html.lower()
+    import icalendar
+
+    calendar = icalendar.Calendar.from_ical((tmp_path / "demo" / "plan.ics").read_bytes())
+    assert len(calendar.walk("VEVENT")) > 20

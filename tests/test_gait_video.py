@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import json
 import struct
+import threading
+import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -24,7 +26,7 @@ from kneeguard.gait.guide import capture_guide, check_capture
 from kneeguard.gait.io.schema_json import read_keypoints_json
 from kneeguard.gait.keypoints import CANONICAL_NAMES, GaitError, KeypointSeries
 from kneeguard.gait.pose import check_person, identity_segments
-from kneeguard.gait.video import iter_frames, probe_video, read_capture_fps
+from kneeguard.gait.video import iter_frames, prefetched, probe_video, read_capture_fps
 
 GAIT = Path(__file__).parent / "data" / "gait"
 MALE_SIDE = GAIT / "gaitlab_male_side" / "male_side.mp4"
@@ -138,6 +140,83 @@ def test_frames_are_streamed_and_downscaled():
     frames = iter_frames(info, scale=0.5, max_frames=3)
     assert not isinstance(frames, list)
     assert [f.shape for f in frames] == [(640, 360, 3)] * 3
+
+
+def test_rotated_frames_are_resized_before_rotation(tmp_path):
+    rotated = set_rotation(write_clip(tmp_path / "land.mp4"), tmp_path / "portrait.mp4")
+    info = probe_video(rotated)
+    frame = next(iter_frames(info, scale=0.5))
+    assert frame.shape[:2] == (80, 48)  # displayed size halved, not the stored one
+    bright = np.argwhere(frame[:, :, 0] > 200).mean(axis=0)
+    assert bright[0] < 10 and bright[1] > 38  # marker still top-right after rotation
+
+
+# --- background decoding -------------------------------------------------------------
+
+
+def test_prefetched_frames_are_the_same_frames_in_order(tmp_path):
+    clip = write_clip(tmp_path / "clip.mp4", n=80)
+    info = probe_video(clip)
+    expected = list(iter_frames(info, scale=0.5))
+    got = list(prefetched(iter_frames(info, scale=0.5), depth=2))
+    assert len(got) == len(expected) == 80
+    assert all(np.array_equal(a, b) for a, b in zip(got, expected))
+
+
+def test_prefetched_reraises_producer_errors_after_earlier_items():
+    def source():
+        yield from range(3)
+        raise ValueError("decoder broke")
+
+    seen = []
+    with pytest.raises(ValueError, match="decoder broke"):
+        for item in prefetched(source(), depth=1):
+            seen.append(item)
+    assert seen == [0, 1, 2]
+
+
+def test_prefetched_truncated_file_still_raises_gait_error(tmp_path):
+    clip = write_clip(tmp_path / "clip.mp4", n=150)
+    info = probe_video(clip)
+    info.n_frames, info.effective_fps = 1500, 600.0  # header promises far more than the file holds
+    with pytest.raises(GaitError, match="truncated"):
+        for _ in prefetched(iter_frames(info)):
+            pass
+
+
+def test_prefetched_stays_bounded_and_stops_cleanly_when_consumer_stops():
+    produced, closed = [], threading.Event()
+
+    def source():
+        try:
+            for k in range(1000):
+                produced.append(k)
+                yield k
+        finally:
+            closed.set()  # e.g. VideoCapture.release()
+
+    before = threading.active_count()
+    frames = prefetched(source(), depth=3)
+    assert next(frames) == 0
+    time.sleep(0.2)  # let the producer run ahead as far as it may
+    assert len(produced) <= 3 + 2  # buffer + the one handed out + the one waiting to be queued
+    frames.close()  # what a `break` or an exception in the consumer does
+    assert closed.is_set() and threading.active_count() == before
+
+
+def test_annotation_stops_threads_when_drawing_fails(tmp_path, monkeypatch):
+    import kneeguard.gait.annotate as annotate
+
+    def broken(*args, **kwargs):
+        raise RuntimeError("drawing failed")
+
+    monkeypatch.setattr(annotate, "_draw_timeline", broken)
+    info = probe_video(write_clip(tmp_path / "clip.mp4", n=90))
+    series = fixture_series()
+    before = threading.active_count()
+    with pytest.raises(RuntimeError, match="drawing failed"):
+        write_annotated_video(info, series, tmp_path / "a.mp4")
+    assert threading.active_count() == before
 
 
 # --- person checks on keypoints -------------------------------------------------------------
@@ -315,7 +394,14 @@ def test_annotated_video_is_written(tmp_path):
     out = write_annotated_video(info, fixture_series(), tmp_path / "a.mp4", StubReport().events, title="t")
     cap = cv2.VideoCapture(str(out))
     assert cap.get(cv2.CAP_PROP_FRAME_COUNT) >= 30
+    ok, drawn = cap.read()
     cap.release()
+    original = next(iter_frames(info))
+    assert ok and drawn.shape == original.shape  # 720 px short side: written at the pose size
+    # The panel is darkened, the middle of the picture is left alone, the timeline strip is dark.
+    assert drawn[20:40, 200:300].mean() < 0.7 * original[20:40, 200:300].mean()
+    assert abs(float(drawn[600:700, 500:700].mean()) - float(original[600:700, 500:700].mean())) < 8
+    assert drawn[-20:, 100:600].mean() < 60
 
 
 # --- real clips through MediaPipe -------------------------------------------------------------

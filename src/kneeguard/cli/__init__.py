@@ -11,6 +11,8 @@ from kneeguard.cli import (
     gait_cmd,
     import_cmd,
     load_cmd,
+    plan_cmd,
+    report_cmd,
     shoes_cmd,
     validate_cmd,
 )
@@ -28,6 +30,8 @@ activities_cmd.register(app)
 load_cmd.register(app)
 demo_cmd.register(app)
 checkin_cmd.register(app)
+plan_cmd.register(app)
+report_cmd.register(app)
 app.add_typer(athletes_cmd.app, name="athlete")
 app.add_typer(shoes_cmd.app, name="shoes")
 app.add_typer(gait_cmd.app, name="gait")

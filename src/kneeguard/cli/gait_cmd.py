@@ -12,6 +12,7 @@
 from __future__ import annotations
 
 import contextlib
+import datetime as dt
 import json
 from collections.abc import Iterator
 from enum import Enum
@@ -209,7 +210,8 @@ def load_keypoints(path: Path):
 
 
 def save_results(result: dict, out_dir: Path, *, athlete: str, source: str, annotated: bool,
-                 home: Path | None, db: str | None = None) -> tuple[dict, dict[str, Path | str]]:
+                 home: Path | None, db: str | None = None,
+                 recorded_at: dt.datetime | None = None) -> tuple[dict, dict[str, Path | str]]:
     """Write DIR outputs, the annotated video, and the summary as a gait session in the database."""
     from kneeguard.gait.annotate import write_annotated_video
     from kneeguard.gait.outputs import build_summary, clean_nans, json_default, write_outputs
@@ -227,7 +229,7 @@ def save_results(result: dict, out_dir: Path, *, athlete: str, source: str, anno
     # The same plain JSON as summary.json (numpy made plain, NaN as null), which the database can hold.
     plain = clean_nans(json.loads(json.dumps(summary, default=json_default, allow_nan=True)))
     with open_store(db, home) as store, store.write() as session:
-        session_id = records.save_gait_session(session, athlete, plain, source=source)
+        session_id = records.save_gait_session(session, athlete, plain, recorded_at, source=source)
     written["session"] = f"saved as gait session {session_id} (`kneeguard gait compare` takes its id)"
     return summary, written
 

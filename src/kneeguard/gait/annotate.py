@@ -217,7 +217,10 @@ def _draw_panel(frame, i: int, fps: float, flex: dict[str, float], font_scale: f
     if title:
         lines.insert(0, (title, TRUNK_COLOUR))
     line_h = int(32 * font_scale)
-    width = int(330 * font_scale)
+    thickness = max(1, round(2 * font_scale))
+    # As wide as the longest line (a fixed width cut off the knee-angle values).
+    width = 16 + max(cv2.getTextSize(_ascii(text), cv2.FONT_HERSHEY_SIMPLEX, font_scale, thickness + 2)[0][0]
+                     for text, _ in lines)
     # Darken only the panel area to 45 % (a 55 % black overlay) instead of blending a full-frame copy.
     panel = frame[8:17 + line_h * len(lines), 8:9 + width]
     np.multiply(panel, 0.45, out=panel, casting="unsafe")
@@ -242,9 +245,14 @@ def _draw_timeline(frame, i: int, n: int, marks: list[EventMark]) -> None:
 
 
 def _text(frame, text: str, org, font_scale: float, colour) -> None:
+    text = _ascii(text)
+    thickness = max(1, round(2 * font_scale))
+    # The black outline needs no anti-aliasing (the coloured text on top has it): half the cost.
+    cv2.putText(frame, text, org, cv2.FONT_HERSHEY_SIMPLEX, font_scale, (0, 0, 0), thickness + 2, cv2.LINE_8)
+    cv2.putText(frame, text, org, cv2.FONT_HERSHEY_SIMPLEX, font_scale, colour, thickness, cv2.LINE_AA)
+
+
+def _ascii(text: str) -> str:
     # OpenCV's Hershey fonts are ASCII-only: spell out the few symbols we use.
     text = text.replace("—", "-").replace("–", "-").replace("°", " deg")
-    text = text.encode("ascii", "replace").decode("ascii")
-    thickness = max(1, round(2 * font_scale))
-    cv2.putText(frame, text, org, cv2.FONT_HERSHEY_SIMPLEX, font_scale, (0, 0, 0), thickness + 2, cv2.LINE_AA)
-    cv2.putText(frame, text, org, cv2.FONT_HERSHEY_SIMPLEX, font_scale, colour, thickness, cv2.LINE_AA)
+    return text.encode("ascii", "replace").decode("ascii")

@@ -1,0 +1,249 @@
+"""Everything the advice engine knows about one athlete on one day, gathered from the store.
+
+Each part (load history, latest gait session, latest check-in, shoes) may be
+missing; a missing part stays None and is listed in `missing` with the command
+that adds it. Findings from all sources are normalised into one list of dicts
+(`Finding.to_dict()` shape plus `source`).
+"""
+from __future__ import annotations
+
+import datetime as dt
+import logging
+from dataclasses import dataclass, field
+from typing import Any
+
+import pandas as pd
+
+from kneeguard import evidence
+from kneeguard.profile import AthleteProfile, ShoeStatus
+
+log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class MissingPart:
+    part: str  # "activities" | "checkin" | "self_tests" | "gait" | "shoes" | "athlete"
+    message: str
+    how: str  # the command that adds it
+
+    def text(self) -> str:
+        return f"{self.message}: {self.how}"
+
+    def to_dict(self) -> dict[str, str]:
+        return {"part": self.part, "message": self.message, "how": self.how}
+
+
+@dataclass
+class AthleteContext:
+    athlete: str
+    as_of: dt.date
+    profile: AthleteProfile | None = None
+    load_report: Any = None  # kneeguard.load.LoadReport | None
+    gait: dict[str, Any] | None = None  # latest gait session summary (with its "findings" list)
+    checkin: dict[str, Any] | None = None  # latest check-in as `clinic.assess` returns it
+    shoes: list[ShoeStatus] = field(default_factory=list)
+    findings: list[dict[str, Any]] = field(default_factory=list)
+    missing: list[MissingPart] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)  # stale data, conflicts between sources
+
+    @property
+    def checkin_date(self) -> dt.date | None:
+        return _as_date(self.checkin.get("date")) if self.checkin else None
+
+    @property
+    def gait_date(self) -> dt.date | None:
+        return _as_date(self.gait.get("recorded_at")) if self.gait else None
+
+    @property
+    def answers(self) -> dict[str, Any]:
+        return dict((self.checkin or {}).get("answers") or {})
+
+    @property
+    def finding_codes(self) -> list[str]:
+        return [f["code"] for f in self.findings]
+
+    def past_runs(self) -> list[tuple[dt.date, float, float | None]]:
+        """(day, km, duration_s) of every run up to as_of, oldest first."""
+        runs = getattr(self.load_report, "runs", None)
+        if runs is None or len(runs) == 0:
+            return []
+        days = pd.to_datetime(runs["date"]).dt.date.tolist()
+        km = (runs["distance_m"].astype(float) / 1000).tolist()
+        dur = runs["duration_s"].astype(float).tolist() if "duration_s" in runs else [None] * len(km)
+        return [(d, k, s if s == s else None) for d, k, s in zip(days, km, dur)
+                if d <= self.as_of and k == k and k > 0]
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "athlete": self.athlete, "as_of": self.as_of.isoformat(),
+            "has": {"activities": self.load_report is not None, "checkin": self.checkin is not None,
+                    "gait": self.gait is not None, "shoes": bool(self.shoes)},
+            "checkin_date": _iso(self.checkin_date), "gait_date": _iso(self.gait_date),
+            "findings": self.findings, "missing": [m.to_dict() for m in self.missing], "notes": list(self.notes),
+        }
+
+
+def make_context(
+    athlete: str,
+    as_of: dt.date,
+    *,
+    profile: AthleteProfile | None = None,
+    activities: pd.DataFrame | None = None,
+    load_report: Any = None,
+    checkin: dict[str, Any] | None = None,
+    gait: dict[str, Any] | None = None,
+    shoes: list[ShoeStatus] | tuple = (),
+    athlete_known: bool = True,
+) -> AthleteContext:
+    """Build a context from parts already in hand (tests, the demo); `gather_context` reads the store."""
+    shoes = list(shoes)
+    if load_report is None and activities is not None and len(activities):
+        from kneeguard.load import analyze_load
+
+        load_report = analyze_load(activities, profile, as_of, shoes)
+    ctx = AthleteContext(athlete, as_of, profile, load_report, gait, checkin, shoes)
+    ctx.findings = _normalised_findings(ctx)
+    ctx.missing = _missing_parts(ctx, athlete_known)
+    ctx.notes = _notes(ctx)
+    return ctx
+
+
+def gather_context(store, athlete: str | None, as_of: dt.date) -> AthleteContext:
+    """Read load history, shoes, the latest check-in and gait session as of `as_of` from the store."""
+    from kneeguard.store import UnknownAthlete, athletes, records
+    from kneeguard.store.config import DEFAULT_ATHLETE
+    from kneeguard.store.queries import activities_frame
+    from kneeguard.store.shoes import shoe_statuses
+
+    name = athlete or DEFAULT_ATHLETE
+    with store.session() as session:
+        try:
+            row = athletes.get(session, name)
+        except UnknownAthlete:
+            return make_context(name, as_of, athlete_known=False)
+        frame = activities_frame(session, row.id, until=as_of)
+        shoes = shoe_statuses(session, row.id, as_of=as_of)
+        profile = athletes.profile(row)
+        checkin_rows = records.list_checkins(session, row.id)
+        gait_rows = records.list_gait_sessions(session, row.id)
+    return make_context(
+        name, as_of, profile=profile, activities=frame if len(frame) else None, shoes=shoes,
+        checkin=assess_latest_checkin([r["record"] for r in checkin_rows], as_of),
+        gait=latest_gait(gait_rows, as_of),
+    )
+
+
+def assess_latest_checkin(records: list[dict[str, Any]], as_of: dt.date) -> dict[str, Any] | None:
+    """Re-assess the latest stored check-in on or before `as_of` against the ones before it."""
+    from kneeguard.clinic import CheckinError, assess
+    from kneeguard.clinic.history import CheckinRecord
+
+    parsed = []
+    for rec in records:
+        try:
+            parsed.append(CheckinRecord.from_dict(rec))
+        except (ValueError, KeyError, TypeError):
+            continue  # a damaged record must not hide the others
+    parsed = sorted((r for r in parsed if r.on_date <= as_of), key=lambda r: r.on_date)
+    if not parsed:
+        return None
+    latest = parsed[-1]
+    try:
+        return assess(latest.answers, history=parsed[:-1], today=latest.on_date)
+    except CheckinError as exc:
+        # An old record may not satisfy today's questionnaire: keep its stored level, say so.
+        log.warning("stored check-in of %s could not be re-assessed: %s", latest.on_date, exc)
+        return {"level": latest.level, "date": latest.on_date.isoformat(), "answers": latest.answers,
+                "reasons": [], "red_flags": [], "what_to_do": [], "review_date": None, "findings": [],
+                "possible_causes": [], "ostrc": None, "reassess_error": str(exc)}
+
+
+def latest_gait(rows: list[dict[str, Any]], as_of: dt.date) -> dict[str, Any] | None:
+    """The newest gait session summary recorded on or before `as_of`, with its date and id."""
+    usable = [r for r in rows if isinstance(r.get("summary"), dict) and (_as_date(r.get("recorded_at")) or as_of) <= as_of]
+    if not usable:
+        return None
+    row = usable[-1]
+    summary = dict(row["summary"])
+    summary["recorded_at"] = _iso(_as_date(row.get("recorded_at"))) or summary.get("recorded_at")
+    summary.setdefault("session_id", row.get("id"))
+    return summary
+
+
+def _normalised_findings(ctx: AthleteContext) -> list[dict[str, Any]]:
+    out: list[dict[str, Any]] = []
+    for f in getattr(ctx.load_report, "findings", None) or []:
+        out.append({**f.to_dict(), "source": "load"})
+    for source, doc in (("gait", ctx.gait), ("checkin", ctx.checkin)):
+        for f in (doc or {}).get("findings") or []:
+            if isinstance(f, dict) and f.get("code"):
+                out.append({**f, "source": source})
+    return out
+
+
+SELF_TEST_KEYS = ("heel_rise_left", "heel_rise_right", "bridge_left", "bridge_right", "ktw_left_cm", "ktw_right_cm",
+                  "ake_left_deg", "ake_right_deg", "side_plank_left_s", "side_plank_right_s", "plank_s")
+
+
+def self_tests_measured(ctx: AthleteContext) -> bool:
+    return any(ctx.answers.get(k) is not None for k in SELF_TEST_KEYS)
+
+
+def _missing_parts(ctx: AthleteContext, athlete_known: bool) -> list[MissingPart]:
+    out = []
+    if not athlete_known:
+        out.append(MissingPart("athlete", f"no athlete called {ctx.athlete!r} yet",
+                               f"kneeguard import FILES --athlete {ctx.athlete}"))
+    if ctx.load_report is None:
+        out.append(MissingPart("activities", "no runs imported yet, so the plan cannot size your runs",
+                               "kneeguard import FILES (FIT, GPX, TCX, Strava or Garmin export)"))
+    if ctx.checkin is None:
+        out.append(MissingPart("checkin", "no check-in yet, so pain and warning signs are unknown",
+                               "kneeguard checkin"))
+    elif not self_tests_measured(ctx):
+        out.append(MissingPart("self_tests", "no self-test results, so the exercises are a default programme",
+                               "kneeguard checkin (answer the heel-raise, bridge, knee-to-wall and AKE questions)"))
+    if ctx.gait is None:
+        out.append(MissingPart("gait", "no gait video yet, so cadence and overstride are unknown",
+                               "kneeguard gait VIDEO"))
+    if not ctx.shoes:
+        out.append(MissingPart("shoes", "no shoes recorded, so shoe mileage is unknown", "kneeguard shoes add NAME"))
+    return out
+
+
+def _notes(ctx: AthleteContext) -> list[str]:
+    notes = []
+    stale = int(evidence.value("advice.checkin.stale_days"))
+    if ctx.checkin_date and (ctx.as_of - ctx.checkin_date).days > stale:
+        notes.append(f"your latest check-in is {(ctx.as_of - ctx.checkin_date).days} days old (over {stale}): "
+                     "the plan holds your loads until you run `kneeguard checkin` again")
+    if ctx.checkin and ctx.checkin.get("reassess_error"):
+        notes.append("your latest check-in could not be re-read by this version; its stored level is used")
+    runs = ctx.past_runs()
+    recent = [r for r in runs if (ctx.as_of - r[0]).days < 30]
+    if ctx.answers.get("pain_during_run") is not None and ctx.load_report is not None and not recent:
+        notes.append("the check-in reports pain during running but no run was imported in the last 30 days: "
+                     "import your recent runs so the plan can size them")
+    if ctx.answers.get("has_pain") is False and any(f["code"].startswith("clinic.morning_pain") for f in ctx.findings):
+        notes.append("the check-in says no pain now but earlier check-ins showed rising morning pain: the plan stays cautious")
+    gait_date = ctx.gait_date
+    if gait_date and (ctx.as_of - gait_date).days > int(evidence.value("advice.gait.refilm_days")):
+        notes.append(f"your gait video is from {gait_date.isoformat()}: film again (`kneeguard gait VIDEO`)")
+    return notes
+
+
+def _as_date(value: Any) -> dt.date | None:
+    if value is None:
+        return None
+    if isinstance(value, dt.datetime):
+        return value.date()
+    if isinstance(value, dt.date):
+        return value
+    try:
+        return dt.datetime.fromisoformat(str(value)).date()
+    except ValueError:
+        return None
+
+
+def _iso(day: dt.date | None) -> str | None:
+    return day.isoformat() if day else None

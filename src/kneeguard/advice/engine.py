@@ -1,0 +1,258 @@
+"""`advise(context)`: triage banner, ranked factors and the day-by-day personal plan.
+
+Every recommendation carries `reason` (the finding or rule codes behind it) and
+its citations. Nothing rises while the pain rules say hold, and an emergency or
+urgent check-in leaves nothing in the plan but rest and the professional visit.
+"""
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from typing import Any
+
+from kneeguard import evidence
+from kneeguard.advice.context import AthleteContext, MissingPart, self_tests_measured
+from kneeguard.advice.exercises import Prescription, choose, pain_rule_text
+from kneeguard.advice.footwear import footwear_advice
+from kneeguard.advice.gait_retraining import GaitRetraining, apply_gait, plan_gait
+from kneeguard.advice.pain import PainState, pain_state
+from kneeguard.advice.running import RunningPlan, plan_running
+from kneeguard.advice.session import Recommendation, Session, unique_citations
+from kneeguard.findings import Severity
+
+MIN_WEEKS, MAX_WEEKS = 4, 8
+TOP_FACTORS = 5
+KIND_ORDER = ("see_professional", "run", "walk_run", "strength", "mobility", "film", "rest")
+DISCLAIMER = ("kneeguard gives educational self-management support from published research, not a diagnosis or "
+              "treatment. Stop and seek care if the pain is severe, the knee swells or locks, or any warning sign "
+              "from the check-in appears.")
+BRING = ["this report (`kneeguard report`)", "your latest check-in and pain diary", "your runs of the last 30 days",
+         "your running shoes", "your gait video, if you have one", "your self-test results"]
+
+
+@dataclass
+class Banner:
+    level: str  # "emergency" | "urgent" | "routine" | "self-care" | "no-checkin"
+    headline: str
+    what_to_do: list[str] = field(default_factory=list)
+    reasons: list[str] = field(default_factory=list)
+    checkin_date: dt.date | None = None
+    review_date: str | None = None
+    stale: bool = False
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"level": self.level, "headline": self.headline, "what_to_do": list(self.what_to_do),
+                "reasons": list(self.reasons), "checkin_date": self.checkin_date.isoformat() if self.checkin_date else None,
+                "review_date": self.review_date, "stale": self.stale}
+
+
+@dataclass
+class Advice:
+    athlete: str
+    as_of: dt.date
+    start: dt.date
+    weeks: int
+    banner: Banner
+    pain: PainState
+    factors: list[dict[str, Any]]
+    strength: list[Prescription]
+    warmup: list[Prescription]
+    flexibility: list[Prescription]
+    running: RunningPlan
+    gait: GaitRetraining
+    footwear: list[Recommendation]
+    professional: Recommendation
+    missing: list[MissingPart]
+    notes: list[str]
+    days: list[Session]
+    disclaimer: str = DISCLAIMER
+
+    @property
+    def end(self) -> dt.date:
+        return self.start + dt.timedelta(days=self.weeks * 7 - 1)
+
+    @property
+    def top_factors(self) -> list[dict[str, Any]]:
+        return self.factors[:TOP_FACTORS]
+
+    def week(self, index: int) -> list[Session]:
+        lo = self.start + dt.timedelta(days=7 * index)
+        return [s for s in self.days if lo <= s.date < lo + dt.timedelta(days=7)]
+
+    def citations(self) -> list[dict[str, str]]:
+        groups = [s.citations for s in self.days] + [p.citations for p in self.strength + self.warmup + self.flexibility]
+        groups += [r.citations for r in self.footwear] + [self.professional.citations, self.gait.citations]
+        groups += [[evidence.citation(k) for f in self.factors for k in f["citation_keys"]]]
+        return [c.to_dict() for c in unique_citations(*groups)]
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "athlete": self.athlete, "as_of": self.as_of.isoformat(), "start": self.start.isoformat(),
+            "end": self.end.isoformat(), "weeks": self.weeks, "banner": self.banner.to_dict(),
+            "pain": self.pain.to_dict(), "top_factors": self.top_factors, "factors": self.factors,
+            "strength": [p.to_dict() for p in self.strength], "warmup": [p.to_dict() for p in self.warmup],
+            "flexibility": [p.to_dict() for p in self.flexibility], "running": self.running.to_dict(),
+            "gait_retraining": self.gait.to_dict(), "footwear": [r.to_dict() for r in self.footwear],
+            "professional": self.professional.to_dict(), "missing": [m.to_dict() for m in self.missing],
+            "notes": list(self.notes), "pain_rule": pain_rule_text(), "days": [s.to_dict() for s in self.days],
+            "citations": self.citations(), "disclaimer": self.disclaimer,
+        }
+
+
+def advise(context: AthleteContext, *, weeks: int = 6, start: dt.date | None = None) -> Advice:
+    """The whole plan for `weeks` (4-8) weeks from `start` (default: the day after as_of)."""
+    if not MIN_WEEKS <= weeks <= MAX_WEEKS:
+        raise ValueError(f"weeks must be {MIN_WEEKS}-{MAX_WEEKS}, got {weeks}")
+    start = start or context.as_of + dt.timedelta(days=1)
+    codes = context.finding_codes
+    stale = any("check-in is" in n and "days old" in n for n in context.notes)
+    pain = pain_state(context.checkin, codes, stale=stale)
+    load_codes = [c for c in codes if c.startswith("load.spike")]
+    running = plan_running(context.past_runs(), context.as_of, start, weeks, pain, reason=load_codes)
+    if pain.stop:
+        strength, gait = [], GaitRetraining(False, "No gait work until a professional has seen you.")
+    else:
+        strength = choose(codes, weeks=weeks, hold=pain.hold, self_tests_measured=self_tests_measured(context))
+        gait_codes = [f["code"] for f in context.findings if f.get("source") == "gait"]
+        gait = plan_gait(context.gait, gait_codes, start, weeks, context.gait_date)
+    sessions = list(running.sessions)
+    if not pain.stop:
+        sessions += apply_gait(gait, sessions, start)
+        sessions += _exercise_sessions(strength, start, weeks, {s.date for s in running.sessions})
+    professional = _professional(context, pain)
+    if pain.stop:
+        sessions.append(Session(start, "see_professional", professional.title, professional.text,
+                                reason=professional.reason, citations=professional.citations))
+    days = _with_rest_days(sessions, start, weeks, pain)
+    return Advice(
+        context.athlete, context.as_of, start, weeks, _banner(context, pain, stale), pain, rank_factors(context.findings),
+        [p for p in strength if p.exercise.kind == "strength"], [p for p in strength if p.exercise.kind == "warmup"],
+        [p for p in strength if p.exercise.kind == "flexibility"], running, gait,
+        [] if pain.stop else footwear_advice(context.shoes, codes, context.gait, context.answers),
+        professional, list(context.missing), list(context.notes), days)
+
+
+def rank_factors(findings: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Non-info findings, one per code: severity first, then evidence strength (the spike rule leads load)."""
+    strengths = evidence.value("advice.evidence_strength")
+    best: dict[str, dict[str, Any]] = {}
+    for f in findings:
+        sev = f.get("severity", "info")
+        if sev == Severity.INFO.value or sev not in {s.value for s in Severity}:
+            continue
+        code = f["code"]
+        rank = Severity(sev).rank
+        entry = best.get(code)
+        if entry is None or rank > entry["_rank"]:
+            best[code] = {
+                "code": code, "title": f.get("title", code), "severity": sev, "source": f.get("source", ""),
+                "evidence_strength": _strength(code, strengths), "explanation": f.get("explanation", ""),
+                "measured": f.get("measured"), "threshold": f.get("threshold"), "unit": f.get("unit", ""),
+                "date": f.get("date"), "rule": f.get("rule"), "citations": f.get("citations", []),
+                "citation_keys": [c["key"] for c in f.get("citations", []) if c.get("key") in evidence.all_citations()],
+                "count": (entry or {}).get("count", 0), "_rank": rank,
+            }
+        best[code]["count"] += 1
+    ranked = sorted(best.values(), key=lambda e: (-e["_rank"], -e["evidence_strength"], e["code"]))
+    return [{k: v for k, v in e.items() if k != "_rank"} for e in ranked]
+
+
+def _strength(code: str, table: dict[str, int]) -> int:
+    matches = [p for p in table if code == p or code.startswith(p + ".") or code.startswith(p + "_") or code.startswith(p)]
+    return table[max(matches, key=len)] if matches else 0
+
+
+def _banner(ctx: AthleteContext, pain: PainState, stale: bool) -> Banner:
+    if not ctx.checkin:
+        return Banner("no-checkin", "No check-in yet: pain and warning signs are unknown. Run `kneeguard checkin` "
+                      "before following this plan; until then nothing in it increases.",
+                      ["kneeguard checkin"], pain.reasons)
+    c = ctx.checkin
+    level = c.get("level") or "routine"
+    heads = {"emergency": "EMERGENCY: get help now. Do not run.",
+             "urgent": "URGENT: see a doctor today. No running or training until you have been seen.",
+             "routine": "Book a physiotherapist or sports doctor within 1-2 weeks; the plan below is gentle meanwhile.",
+             "self-care": "Self-care is reasonable: follow the plan and check in again by the review date."}
+    reasons = [(r.get("advice") or r.get("summary") or r.get("rule", "")) if isinstance(r, dict) else str(r)
+               for r in c.get("reasons") or []]
+    headline = heads.get(level, heads["routine"])
+    if stale:
+        headline += " Your check-in is out of date: run `kneeguard checkin` again."
+    return Banner(level, headline, list(c.get("what_to_do") or []), [r for r in reasons if r],
+                  ctx.checkin_date, c.get("review_date"), stale)
+
+
+def _professional(ctx: AthleteContext, pain: PainState) -> Recommendation:
+    level = pain.level
+    cites = list(evidence.rule("clinic.level." + {"self-care": "self_care"}.get(level or "", level or "routine")).citations) \
+        if level else list(evidence.citation(k) for k in ("kneeguard_heuristic",))
+    bring = "Bring: " + "; ".join(BRING) + "."
+    if level == "emergency":
+        return Recommendation("professional", "Emergency care now", str(evidence.value("clinic.level.emergency")) + " " + bring,
+                              pain.codes, cites)
+    if level == "urgent":
+        return Recommendation("professional", "See a doctor today",
+                              str(evidence.value("clinic.level.urgent")) + " " + bring, pain.codes, cites)
+    if level == "routine":
+        return Recommendation("professional", "Book a physiotherapist or sports doctor (1-2 weeks)",
+                              str(evidence.value("clinic.level.routine")) + " " + bring, pain.codes or ["clinic.level.routine"], cites)
+    if level == "self-care":
+        review = (ctx.checkin or {}).get("review_date")
+        return Recommendation("professional", "When to see a professional",
+                              f"If it is not improving by {review or 'your review date'}, if it gets worse, or if any "
+                              f"warning sign appears. {bring}", ["clinic.level.self_care"], cites)
+    return Recommendation("professional", "Check in first",
+                          "Without a check-in kneeguard cannot tell whether you need a professional: run "
+                          f"`kneeguard checkin`. {bring}", ["advice.no_checkin"], cites)
+
+
+def _exercise_sessions(prescriptions: list[Prescription], start: dt.date, weeks: int, run_days: set) -> list[Session]:
+    """Strength sessions on up to 3 days a week (preferring days without a run); daily items on the rest."""
+    out: list[Session] = []
+    strength = [p for p in prescriptions if p.exercise.kind == "strength"]
+    flex = [p for p in prescriptions if p.exercise.kind == "flexibility"]
+    for week in range(weeks):
+        week_days = [start + dt.timedelta(days=week * 7 + i) for i in range(7)]
+        ordered = [d for d in week_days if d not in run_days] + [d for d in week_days if d in run_days]
+        slots = sorted(ordered[:3], key=lambda d: d)
+        for day in week_days:
+            k = slots.index(day) if day in slots else None
+            items = [p for p in strength if (k is not None and k < p.dose_for_week(week).per_week)
+                     or p.dose_for_week(week).per_week >= 7]
+            if items:
+                daily_only = k is None
+                out.append(_session(day, "strength", items, week,
+                                    "Calf heel drops (twice today)" if daily_only else "Strength: " + _targets(items)))
+            flex_items = [p for p in flex if week_days.index(day) < p.dose_for_week(week).per_week]
+            if flex_items:
+                out.append(_session(day, "mobility", flex_items, week, "Mobility: " + _targets(flex_items)))
+    return out
+
+
+def _session(day: dt.date, kind: str, items: list[Prescription], week: int, title: str) -> Session:
+    exercises = [{"key": p.exercise.key, "name": p.exercise.name, "dose": p.dose_for_week(week).to_dict(),
+                  "tempo": p.exercise.tempo, "held": p.held} for p in items]
+    lines = [f"{e['name']}: {e['dose']['text']} ({e['tempo']})" for e in exercises]
+    held = " Doses held at the first stage while the pain rules say hold." if any(p.held for p in items) else \
+        " Move to next week's dose only if this week kept the pain rule."
+    return Session(day, kind, title, "; ".join(lines) + "." + held,
+                   duration_min=5 + 5 * len(items), reason=list(dict.fromkeys(c for p in items for c in p.reason)) or
+                   ["advice.default_programme"], citations=unique_citations(*(p.citations for p in items)),
+                   exercises=exercises, pain_rule=pain_rule_text())
+
+
+def _targets(items: list[Prescription]) -> str:
+    return ", ".join(dict.fromkeys(t for p in items for t in p.exercise.targets))
+
+
+def _with_rest_days(sessions: list[Session], start: dt.date, weeks: int, pain: PainState) -> list[Session]:
+    busy = {s.date for s in sessions}
+    text = ("No running or training until a professional has seen you." if pain.stop else
+            "No running today. Walking and daily activity are fine.")
+    cites = list(evidence.rule("advice.run.min_rest_days_per_week").citations)
+    for i in range(weeks * 7):
+        day = start + dt.timedelta(days=i)
+        if day not in busy:
+            sessions.append(Session(day, "rest", "Rest day", text, reason=["advice.run.min_rest_days_per_week"],
+                                    citations=cites))
+    return sorted(sessions, key=lambda s: (s.date, KIND_ORDER.index(s.kind)))

@@ -1,0 +1,121 @@
+"""Cadence retraining when the gait video shows overstriding or a low step rate.
+
+Target = measured cadence x (1 + the low end of the registry's +5-10 %): for pain
+behind the knee the smallest effective step, because a higher step rate raises
+late-swing hamstring activity (Chumanov 2012). A metronome at the target beat on
+2-3 runs a week for a few weeks, then film again to compare with yourself.
+"""
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from typing import Any
+
+from kneeguard import evidence
+from kneeguard.advice.session import Session, unique_citations
+from kneeguard.evidence import Citation
+
+TRIGGERS = ("gait.overstride", "gait.low_cadence")
+
+
+@dataclass
+class GaitRetraining:
+    active: bool
+    summary: str
+    measured_cadence_spm: float | None = None
+    target_cadence_spm: int | None = None
+    upper_cadence_spm: int | None = None
+    metronome_bpm: int | None = None
+    weeks: int = 0
+    schedule: list[str] = field(default_factory=list)
+    film_date: dt.date | None = None
+    caution: str = ""
+    reason: list[str] = field(default_factory=list)
+    citations: list[Citation] = field(default_factory=list)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"active": self.active, "summary": self.summary, "measured_cadence_spm": self.measured_cadence_spm,
+                "target_cadence_spm": self.target_cadence_spm, "upper_cadence_spm": self.upper_cadence_spm,
+                "metronome_bpm": self.metronome_bpm, "weeks": self.weeks, "schedule": list(self.schedule),
+                "film_date": self.film_date.isoformat() if self.film_date else None, "caution": self.caution,
+                "reason": list(self.reason), "citations": [c.to_dict() for c in self.citations]}
+
+
+def measured_cadence(gait: dict[str, Any] | None) -> float | None:
+    if not gait:
+        return None
+    value = gait.get("cadence_spm")
+    if value is None and isinstance(gait.get("summary"), dict):
+        value = gait["summary"].get("cadence_spm")
+    return float(value) if isinstance(value, (int, float)) and value > 0 else None
+
+
+def plan_gait(gait: dict[str, Any] | None, gait_codes: list[str], start: dt.date, weeks: int,
+              gait_date: dt.date | None) -> GaitRetraining:
+    plan_end = start + dt.timedelta(days=weeks * 7 - 1)
+    if gait is None:
+        return GaitRetraining(False, "No gait video yet: film 20-30 s of easy running from the side "
+                              "(`kneeguard gait VIDEO`) so cadence and overstride can be checked.",
+                              film_date=start + dt.timedelta(days=1), reason=["advice.no_gait"],
+                              citations=list(evidence.rule("gait.capture.stable_steps").citations))
+    triggers = [c for c in gait_codes if c.startswith(TRIGGERS)]
+    if not triggers:
+        refilm = (gait_date or start) + dt.timedelta(days=int(evidence.value("advice.gait.refilm_days")))
+        return GaitRetraining(False, "No overstride or low-cadence flag in your latest gait video: no retraining. "
+                              "Film again to compare with yourself later.",
+                              measured_cadence_spm=measured_cadence(gait),
+                              film_date=refilm if start <= refilm <= plan_end else None,
+                              citations=list(evidence.rule("advice.gait.refilm_days").citations))
+    cadence = measured_cadence(gait)
+    cites = unique_citations(evidence.rule("gait.cadence.increase_pct").citations,
+                             evidence.rule("advice.gait.retrain_weeks").citations,
+                             evidence.rule("advice.gait.hamstring_caution").citations)
+    caution = evidence.rule("advice.gait.hamstring_caution").summary
+    retrain_weeks = min(int(evidence.value("advice.gait.retrain_weeks")), weeks)
+    film = start + dt.timedelta(days=retrain_weeks * 7)
+    film = film if film <= plan_end else plan_end
+    if cadence is None:
+        return GaitRetraining(False, "Your video flagged overstriding but no cadence could be measured: film again "
+                              "(side view, 60 fps or more) to get a target step rate.", film_date=start + dt.timedelta(days=1),
+                              caution=caution, reason=triggers, citations=cites)
+    low, high = evidence.value("gait.cadence.increase_pct")
+    target, upper = round(cadence * (1 + low / 100)), round(cadence * (1 + high / 100))
+    minutes = evidence.value("advice.gait.metronome_minutes")
+    per_week = int(evidence.value("advice.gait.metronome_runs_per_week"))
+    schedule = [f"Week {w + 1}: metronome at {target} bpm on up to {per_week} easy runs, "
+                f"{minutes[min(w, len(minutes) - 1)]} min per run with it" for w in range(retrain_weeks)]
+    schedule.insert(0, "Before week 1: 5 minutes of practice with the metronome on an easy run (shorter steps, "
+                       "same speed; land with the foot closer under the hip)")
+    schedule.append(f"{film.isoformat()}: film again from the side and run `kneeguard gait VIDEO` to compare")
+    return GaitRetraining(
+        True, f"Raise your step rate from {cadence:.0f} to {target} steps/min (+{low} %; at most {upper}, +{high} %) "
+              f"with a metronome at {target} bpm.",
+        cadence, target, upper, target, retrain_weeks, schedule, film, caution, triggers, cites)
+
+
+def apply_gait(retraining: GaitRetraining, sessions: list[Session], start: dt.date) -> list[Session]:
+    """Put the metronome target on the first runs of each retraining week; add the filming day."""
+    out: list[Session] = []
+    if retraining.active:
+        minutes = evidence.value("advice.gait.metronome_minutes")
+        per_week = int(evidence.value("advice.gait.metronome_runs_per_week"))
+        used: dict[int, int] = {}
+        for s in sessions:
+            week = (s.date - start).days // 7
+            continuous = s.kind == "run" or (s.kind == "walk_run" and s.phase and s.phase.startswith("Continuous"))
+            if continuous and week < retraining.weeks and used.get(week, 0) < per_week:
+                used[week] = used.get(week, 0) + 1
+                s.target_cadence_spm = retraining.target_cadence_spm
+                s.details += (f" Metronome: {retraining.metronome_bpm} bpm for "
+                              f"{minutes[min(week, len(minutes) - 1)]} min of this run.")
+                s.reason = list(dict.fromkeys([*s.reason, *retraining.reason]))
+                s.citations = unique_citations(s.citations, retraining.citations)
+        if not used:
+            retraining.schedule.append("Your plan has no continuous runs yet: start the metronome work once "
+                                       "you run continuously again.")
+    if retraining.film_date is not None:
+        out.append(Session(retraining.film_date, "film", "Film your running (side view)",
+                           "20-30 s of easy running, side view, phone at hip height, 60 fps or more if possible; "
+                           "then `kneeguard gait VIDEO`.", duration_min=15, reason=retraining.reason or ["advice.gait.refilm"],
+                           citations=retraining.citations))
+    return out

@@ -1,0 +1,94 @@
+"""The pain-monitoring model applied to the latest check-in: may loads progress, hold, or stop?
+
+Silbernagel 2007: during activity up to 5/10 is acceptable, pain must settle by
+the next morning and must not rise week to week. When it does not, loads HOLD
+(no progression anywhere in the plan) until the next check-in regenerates it.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from kneeguard import evidence
+
+STOP_LEVELS = ("emergency", "urgent")
+CARE_LEVELS = ("routine", "urgent", "emergency")
+# Trend findings from the check-in history that mean pain is rising.
+RISING_CODES = ("clinic.morning_pain_above_baseline", "clinic.worse_over_two_weeks")
+
+
+@dataclass
+class PainState:
+    known: bool  # a usable, recent check-in exists
+    level: str | None  # triage level, None without a check-in
+    has_pain: bool | None = None
+    during_run: float | None = None
+    next_morning: float | None = None
+    stop: bool = False  # emergency / urgent: nothing but rest and a professional
+    hold: bool = False  # no load may rise in this plan
+    limits_running: bool = False  # use the walk/run return-to-run progression
+    reasons: list[str] = field(default_factory=list)
+    codes: list[str] = field(default_factory=list)  # finding codes behind hold / limits
+
+    @property
+    def pain_free(self) -> bool:
+        return self.known and (self.has_pain is False or (
+            (self.during_run or 0) <= evidence.value("advice.pain.safe_max")
+            and (self.next_morning or 0) <= evidence.value("advice.pain.safe_max")
+            and self.has_pain is not True))
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"known": self.known, "level": self.level, "has_pain": self.has_pain,
+                "during_run": self.during_run, "next_morning": self.next_morning, "stop": self.stop,
+                "hold": self.hold, "limits_running": self.limits_running, "reasons": list(self.reasons),
+                "codes": list(self.codes)}
+
+
+def pain_state(checkin: dict[str, Any] | None, finding_codes: list[str], *, stale: bool = False) -> PainState:
+    if not checkin:
+        return PainState(False, None, hold=True, codes=["advice.no_checkin"],
+                         reasons=["no check-in yet: pain is unknown, so no load rises until you do one"])
+    answers = checkin.get("answers") or {}
+    level = checkin.get("level")
+    state = PainState(not stale, level, answers.get("has_pain"), _num(answers.get("pain_during_run")),
+                      _num(answers.get("pain_next_morning")))
+    acceptable = evidence.value("advice.pain.acceptable_max")
+    settled = evidence.value("advice.pain.morning_settled_max")
+    if level in STOP_LEVELS:
+        state.stop = state.hold = True
+        state.codes.append(f"clinic.level.{level}")
+        state.reasons.append(f"triage level {level}: see a professional before any training")
+    if state.during_run is not None and state.during_run > acceptable:
+        state.hold = state.limits_running = True
+        state.codes.append("advice.pain.during_above_acceptable")
+        state.reasons.append(f"pain during running {state.during_run:g}/10 is above the acceptable {acceptable}/10")
+    if state.next_morning is not None and state.next_morning > settled:
+        state.hold = True
+        state.codes.append("advice.pain.not_settled")
+        state.reasons.append(f"next-morning pain {state.next_morning:g}/10 has not settled (to {settled}/10 or less)")
+    if answers.get("trend") == "worse" or answers.get("swelling") in ("hours_later", "comes_and_goes"):
+        state.hold = True
+        state.codes.append("advice.pain.worse_or_swelling")
+        state.reasons.append("pain getting worse or the knee swelling: do not progress")
+    for code in finding_codes:
+        if code.startswith(RISING_CODES):
+            state.hold = True
+            state.codes.append(code)
+            state.reasons.append("pain has risen across your recent check-ins")
+    if level in CARE_LEVELS and state.has_pain:
+        # Pain within the acceptable band: keep running, but nothing rises until a professional has
+        # seen it; walk/run is kept for pain above that band (handled above).
+        state.hold = True
+        state.codes.append(f"clinic.level.{level}")
+        state.reasons.append(f"triage level {level} with pain: hold running and exercise loads until you have been seen")
+    if stale:
+        state.hold = True
+        state.codes.append("advice.checkin.stale")
+        state.reasons.append("your latest check-in is out of date: loads hold until a new one")
+    state.codes = list(dict.fromkeys(state.codes))
+    state.reasons = list(dict.fromkeys(state.reasons))
+    return state
+
+
+def _num(value: Any) -> float | None:
+    return float(value) if isinstance(value, (int, float)) and not isinstance(value, bool) else None

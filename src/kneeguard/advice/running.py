@@ -1,0 +1,206 @@
+"""The running part of the plan, day by day from the current state.
+
+Three modes:
+- "stop": triage emergency/urgent: no running at all (the engine adds the professional visit).
+- "return_to_run": pain limits running, or no run in the last 30 days: walk/run phases, each at least
+  twice, a rest day between sessions; no progression while the pain rules say hold.
+- "build" (or "hold" when pain rules say hold): easy runs sized from your history, where every run is
+  at most (1 + spike cap) x the longest run of the previous 30 days *including runs planned earlier*.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import math
+import statistics
+from dataclasses import dataclass, field
+from typing import Any
+
+from kneeguard import evidence
+from kneeguard.advice.exercises import pain_rule_text
+from kneeguard.advice.pain import PainState
+from kneeguard.advice.session import Session, unique_citations
+
+# Run days inside each 7-day block (0 = plan start), by runs per week; the last one is the long run.
+# Chosen so that, repeated week after week, no window has more than 2 running days in a row and
+# every 7 days hold at least 3 rest days; the first run is on day 0, so it (and, in turn, every
+# later run) always has a run within the previous 30 days to be measured against.
+RUN_OFFSETS = {1: (0,), 2: (0, 3), 3: (0, 2, 5), 4: (0, 1, 3, 5)}
+RTR_OFFSETS = (0, 2, 4)  # a rest day between return-to-run sessions
+LONG_SHARE = {1: 1.0, 2: 0.55, 3: 0.4, 4: 0.34}  # design: share of the week's distance in the long run
+
+
+@dataclass
+class RunningPlan:
+    mode: str  # "stop" | "return_to_run" | "build" | "hold"
+    sessions: list[Session]
+    summary: str
+    rules: list[dict[str, Any]] = field(default_factory=list)  # {"key", "text"} of the rules applied
+    reference_longest_km: float | None = None
+    runs_per_week: int = 0
+    reason: list[str] = field(default_factory=list)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"mode": self.mode, "summary": self.summary, "rules": self.rules,
+                "reference_longest_km": None if self.reference_longest_km is None else round(self.reference_longest_km, 2),
+                "runs_per_week": self.runs_per_week, "reason": list(self.reason)}
+
+
+def spike_cap() -> float:
+    return 1.0 + float(evidence.value("load.spike.small"))
+
+
+def window_days() -> int:
+    return int(evidence.value("load.spike.window_days"))
+
+
+def longest_before(day: dt.date, runs: list[tuple[dt.date, float]]) -> float | None:
+    """Longest run in the `window_days` days before `day` (not counting `day` itself)."""
+    start = day - dt.timedelta(days=window_days())
+    inside = [km for d, km in runs if start < d < day and km]
+    return max(inside) if inside else None
+
+
+def plan_running(past: list[tuple[dt.date, float, float | None]], as_of: dt.date, start: dt.date, weeks: int,
+                 pain: PainState, reason: list[str] | None = None) -> RunningPlan:
+    """Running sessions for `weeks` weeks from `start`. `past`: (day, km, duration_s) up to `as_of`."""
+    reason = list(reason or [])
+    days = [start + dt.timedelta(days=i) for i in range(weeks * 7)]
+    history = [(d, km) for d, km, _ in past if d <= as_of and d < start]
+    if pain.stop:
+        return RunningPlan("stop", [], "No running: your check-in needs a professional first.",
+                           [_rule("clinic.level." + str(pain.level).replace("-", "_"))], None, 0,
+                           reason + pain.codes)
+    recent = [(d, km) for d, km in history if (start - d).days < window_days()]
+    if not recent or pain.limits_running:
+        why = pain.codes if pain.limits_running else ["advice.no_recent_runs"]
+        return _return_to_run(days, pain, reason + why)
+    return _build(days, history, past, start, pain, reason)
+
+
+def _build(days, history, past, start, pain: PainState, reason: list[str]) -> RunningPlan:
+    last28 = [(d, km) for d, km in history if 0 < (start - d).days <= 28]
+    per_week = max(1, min(int(evidence.value("advice.run.max_runs_per_week")), round(len(last28) / 4) or 1))
+    base_week_km = sum(km for _, km in last28) / 4 if last28 else 0.0
+    ref = longest_before(start, history)
+    if base_week_km <= 0:  # only runs older than 28 days but inside 30: use the longest as one run
+        base_week_km = ref or 0.0
+    growth = 0.0 if pain.hold else float(evidence.value("advice.run.weekly_growth"))
+    pace = _pace(past, start)
+    min_km = float(evidence.value("advice.run.min_run_km"))
+    easy, steady = int(evidence.value("advice.run.easy_rpe")), int(evidence.value("advice.run.steady_rpe"))
+    offsets = RUN_OFFSETS[per_week]
+    planned: list[tuple[dt.date, float]] = []
+    sessions: list[Session] = []
+    first_week: dict[int, float] = {}
+    streak = _streak_before(start, history)
+    cites = unique_citations(evidence.rule("load.spike.small").citations,
+                             evidence.rule("advice.run.easy_rpe").citations,
+                             evidence.rule("advice.run.weekly_growth").citations)
+    for week in range(len(days) // 7):
+        week_km = base_week_km * (1 + growth) ** week
+        for slot, off in enumerate(offsets):
+            day = days[week * 7 + off]
+            if week == 0 and off == 0 and streak >= int(evidence.value("advice.run.max_consecutive_days")):
+                continue  # you already ran the days before: start with a rest day
+            is_long = slot == len(offsets) - 1
+            share = LONG_SHARE[per_week] if is_long else (1 - LONG_SHARE[per_week]) / max(per_week - 1, 1)
+            target = max(week_km * share, min_km)
+            if pain.hold and slot in first_week:
+                target = min(target, first_week[slot])  # on hold: never longer than the same run in week 1
+            longest = longest_before(day, history + planned)
+            cap = spike_cap() * longest if longest else target
+            km = math.floor(min(target, cap) * 10) / 10  # round down so the cap always holds
+            if km <= 0:
+                continue
+            first_week.setdefault(slot, km)
+            planned.append((day, km))
+            quality = (slot == 0 and per_week >= 3 and pain.pain_free and not pain.hold)
+            rpe = steady if quality else easy
+            label = "Long easy run" if is_long and per_week > 1 else ("Steady run" if quality else "Easy run")
+            sessions.append(Session(
+                day, "run", f"{label} {km:.1f} km", _run_details(km, longest, rpe, quality),
+                duration_min=round(km * pace), distance_km=km, reason=reason + ["advice.run.rolling_spike_cap"],
+                citations=cites, rpe_max=rpe, pain_rule=pain_rule_text()))
+    mode = "hold" if pain.hold else "build"
+    summary = (f"{per_week} easy run(s) a week sized from your last 28 days ({base_week_km:.1f} km/week); "
+               + ("distances held, not increased, while the pain rules say hold." if pain.hold else
+                  f"weekly distance grows at most {growth:.0%} a week.")
+               + f" No run is longer than {spike_cap() - 1:.0%} over the longest run of the previous "
+                 f"{window_days()} days, counting the plan's own runs.")
+    rules = [_rule("load.spike.small"), _rule("load.spike.window_days"), _rule("advice.run.weekly_growth"),
+             _rule("advice.run.min_rest_days_per_week"), _rule("advice.run.max_consecutive_days"),
+             _rule("advice.run.easy_rpe")]
+    return RunningPlan(mode, sessions, summary, rules, ref, per_week, reason)
+
+
+def _return_to_run(days, pain: PainState, reason: list[str]) -> RunningPlan:
+    phases = evidence.value("advice.rtr.phases")
+    repeats = int(evidence.value("advice.rtr.repeats"))
+    per_week = int(evidence.value("advice.rtr.runs_per_week"))
+    offsets = RTR_OFFSETS[:per_week]
+    # Pain above the acceptable band: pain-free walking first, and no progression in this plan.
+    index = 0 if pain.hold and pain.limits_running else 1
+    done = 0
+    cites = unique_citations(evidence.rule("advice.rtr.phases").citations, evidence.rule("advice.rtr.repeats").citations)
+    readiness = evidence.value("advice.rtr.readiness")
+    sessions = []
+    for week in range(len(days) // 7):
+        for off in offsets:
+            phase = phases[index]
+            minutes = phase["reps"] * (phase["walk_min"] + phase["run_min"])
+            if phase["run_min"] == 0:
+                title, what = f"{phase['name']} {minutes} min", "Brisk walk on the flat; it must be pain-free."
+            elif phase["walk_min"] == 0:
+                title, what = phase["name"], f"Run {phase['run_min']} min without walk breaks, flat ground."
+            else:
+                title = f"Walk/run: {phase['name']} x {phase['reps']}"
+                what = f"{phase['reps']} x (walk {phase['walk_min']} min + run {phase['run_min']} min), flat ground."
+            nxt = ("Stay at this phase: the plan moves on after your next check-in shows pain within the rules."
+                   if pain.hold else
+                   f"Do each phase at least {repeats} times; move on only if pain stayed within the rules and "
+                   "there is no new swelling or stiffness.")
+            details = (f"{what} RPE {phase['rpe']}/10 or less. No hills. {nxt} "
+                       + (f"Readiness for running: {readiness}" if index <= 1 else ""))
+            sessions.append(Session(days[week * 7 + off], "walk_run", title, details.strip(), duration_min=minutes,
+                                    reason=reason, citations=cites, rpe_max=int(phase["rpe"]), phase=phase["name"],
+                                    pain_rule=pain_rule_text()))
+            done += 1
+            if not pain.hold and done >= repeats and index < len(phases) - 1:
+                index, done = index + 1, 0
+    summary = ("Return to running by walk/run phases, a rest day between sessions, no hills. "
+               + ("Held at pain-free walking until the pain settles." if pain.hold and pain.limits_running else
+                  "Held at the first phase until a new check-in shows the pain rules kept." if pain.hold else
+                  f"Each phase at least {repeats} times before the next."))
+    rules = [_rule("advice.rtr.phases"), _rule("advice.rtr.repeats"), _rule("advice.rtr.runs_per_week"),
+             _rule("advice.rtr.readiness"), _rule("advice.pain.acceptable_max")]
+    return RunningPlan("return_to_run", sessions, summary, rules, None, len(offsets), reason)
+
+
+def _streak_before(start: dt.date, history: list[tuple[dt.date, float]]) -> int:
+    run_days = {d for d, _ in history}
+    n = 0
+    while start - dt.timedelta(days=n + 1) in run_days:
+        n += 1
+    return n
+
+
+def _pace(past, start: dt.date) -> float:
+    """Median min/km of the last 30 days' runs, or the registry default."""
+    paces = [s / 60 / km for d, km, s in past if s and km and (start - d).days <= window_days()]
+    paces = [p for p in paces if 3 <= p <= 15]  # ignore GPS glitches and walks logged as runs
+    return statistics.median(paces) if paces else float(evidence.value("advice.run.default_pace_min_per_km"))
+
+
+def _run_details(km: float, longest: float | None, rpe: int, quality: bool) -> str:
+    cap = (f"Cap today: {spike_cap() * longest:.1f} km ({spike_cap() - 1:.0%} over your longest run of the "
+           f"previous {window_days()} days, {longest:.1f} km)." if longest else "")
+    effort = ("Steady effort, still controlled" if quality else "Easy: you can talk in full sentences")
+    return f"{effort}, RPE {rpe}/10 or less. {cap} Stop and walk home if pain goes above the acceptable band."
+
+
+def _rule(key: str) -> dict[str, Any]:
+    try:
+        r = evidence.rule(key)
+    except evidence.UnknownEvidence:
+        return {"key": key, "text": ""}
+    return {"key": r.key, "text": r.summary, "citations": [c.key for c in r.citations]}

@@ -1,0 +1,72 @@
+"""One dated entry of the personal plan (what the calendar and the report show)."""
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from typing import Any
+
+from kneeguard.evidence import Citation
+
+SESSION_KINDS = ("run", "walk_run", "strength", "mobility", "rest", "film", "see_professional")
+RUNNING_KINDS = ("run", "walk_run")
+
+
+@dataclass
+class Session:
+    date: dt.date
+    kind: str
+    title: str
+    details: str
+    duration_min: float | None = None
+    distance_km: float | None = None
+    target_cadence_spm: int | None = None
+    reason: list[str] = field(default_factory=list)  # finding / rule codes behind it
+    citations: list[Citation] = field(default_factory=list)
+    rpe_max: int | None = None
+    phase: str | None = None  # return-to-run phase name
+    exercises: list[dict[str, Any]] = field(default_factory=list)  # strength: name + this week's dose
+    pain_rule: str = ""
+
+    def __post_init__(self) -> None:
+        if self.kind not in SESSION_KINDS:
+            raise ValueError(f"unknown session kind {self.kind!r}")
+
+    @property
+    def is_running(self) -> bool:
+        return self.kind in RUNNING_KINDS
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "date": self.date.isoformat(), "kind": self.kind, "title": self.title, "details": self.details,
+            "duration_min": _round(self.duration_min), "distance_km": _round(self.distance_km),
+            "target_cadence_spm": self.target_cadence_spm, "rpe_max": self.rpe_max, "phase": self.phase,
+            "exercises": self.exercises, "reason": list(self.reason), "pain_rule": self.pain_rule,
+            "citations": [c.to_dict() for c in self.citations],
+        }
+
+
+def unique_citations(*groups) -> list[Citation]:
+    seen: dict[str, Citation] = {}
+    for group in groups:
+        for c in group:
+            seen.setdefault(c.key, c)
+    return list(seen.values())
+
+
+def _round(value: float | None) -> float | None:
+    return None if value is None else round(float(value), 1)
+
+
+@dataclass
+class Recommendation:
+    """One piece of advice outside the calendar (footwear, when to see a professional...)."""
+
+    domain: str
+    title: str
+    text: str
+    reason: list[str] = field(default_factory=list)
+    citations: list[Citation] = field(default_factory=list)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"domain": self.domain, "title": self.title, "text": self.text, "reason": list(self.reason),
+                "citations": [c.to_dict() for c in self.citations]}

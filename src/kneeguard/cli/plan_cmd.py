@@ -1,0 +1,100 @@
+"""`kneeguard plan`: the personal plan (triage banner, top factors, this week, exercises), JSON or a calendar."""
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.markup import escape
+from rich.table import Table
+
+from kneeguard.cli.common import (
+    AthleteOption, DbOption, HomeOption, JsonOption, UserError, console, open_store, parse_date, print_json, user_errors,
+)
+
+BANNER_STYLE = {"emergency": "bold white on red", "urgent": "bold red", "routine": "bold yellow",
+                "self-care": "bold green", "no-checkin": "bold magenta"}
+
+
+def register(app: typer.Typer) -> None:
+    app.command("plan")(plan_command)
+
+
+def plan_command(
+    athlete: AthleteOption = None,
+    as_of: Annotated[str | None, typer.Option("--as-of", help="Plan from the state on this day (YYYY-MM-DD; default today).")] = None,
+    weeks: Annotated[int, typer.Option("--weeks", help="Plan length in weeks (4-8).")] = 6,
+    as_json: JsonOption = False,
+    ics: Annotated[Path | None, typer.Option("--ics", help="Write the plan as an iCalendar (.ics) file here.")] = None,
+    db: DbOption = None,
+    home: HomeOption = None,
+) -> None:
+    """Your personal plan: runs, strength, gait retraining, footwear and when to see a professional."""
+    from kneeguard.advice import advise, gather_context, write_ics
+
+    with user_errors():
+        if not 4 <= weeks <= 8:
+            raise UserError(f"--weeks must be between 4 and 8, got {weeks}")
+        day = parse_date(as_of, "--as-of") or dt.date.today()
+        if ics is not None and ics.suffix.lower() != ".ics":
+            raise UserError(f"--ics must name a .ics file, got {ics}")
+        with open_store(db, home) as store:
+            context = gather_context(store, athlete, day)
+        advice = advise(context, weeks=weeks)
+        if ics is not None:
+            try:
+                write_ics(advice, ics)
+            except OSError as exc:
+                raise UserError(f"cannot write {ics}: {exc.strerror or exc}") from None
+    if as_json:
+        print_json(advice.to_dict())
+        return
+    show_plan(advice)
+    if ics is not None:
+        console.print(f"calendar written to [bold]{escape(str(ics))}[/] ({len(advice.days)} events)")
+
+
+def show_plan(advice) -> None:
+    console.rule(f"[bold]Personal plan — {escape(advice.athlete)}, {advice.start.isoformat()} to {advice.end.isoformat()}")
+    b = advice.banner
+    console.print(f"[{BANNER_STYLE.get(b.level, 'bold')}] {b.level.upper()} [/] {escape(b.headline)}")
+    for line in b.what_to_do[:4]:
+        console.print(f"  • {escape(line)}")
+    for reason in advice.pain.reasons:
+        console.print(f"  [yellow]hold:[/] {escape(reason)}" if advice.pain.hold else f"  {escape(reason)}")
+    if advice.top_factors:
+        table = Table(title="Top contributing factors")
+        for col in ("severity", "factor", "source", "evidence"):
+            table.add_column(col)
+        for f in advice.top_factors:
+            table.add_row(f["severity"], escape(f["title"]), f["source"], "●" * max(f["evidence_strength"], 1))
+        console.print(table)
+    console.print(f"\n[bold]Running[/] ({advice.running.mode}): {escape(advice.running.summary)}")
+    week = Table(title="This week")
+    for col in ("date", "kind", "session", "km", "min", "cadence"):
+        week.add_column(col)
+    for s in advice.week(0):
+        week.add_row(s.date.strftime("%a %d %b"), s.kind, escape(s.title),
+                     "" if s.distance_km is None else f"{s.distance_km:.1f}",
+                     "" if s.duration_min is None else f"{s.duration_min:.0f}",
+                     "" if not s.target_cadence_spm else str(s.target_cadence_spm))
+    console.print(week)
+    items = advice.strength + advice.flexibility + advice.warmup
+    if items:
+        ex = Table(title="Exercises (week 1 dose)")
+        for col in ("exercise", "dose", "tempo", "why"):
+            ex.add_column(col)
+        for p in items:
+            ex.add_row(escape(p.exercise.name), p.dose_for_week(0).text(), escape(p.exercise.tempo), escape(p.why))
+        console.print(ex)
+    if advice.gait.summary:
+        console.print(f"\n[bold]Gait[/]: {escape(advice.gait.summary)}")
+    for r in advice.footwear:
+        console.print(f"[bold]{escape(r.title)}[/]: {escape(r.text)}")
+    console.print(f"\n[bold]{escape(advice.professional.title)}[/]: {escape(advice.professional.text)}")
+    for m in advice.missing:
+        console.print(f"[cyan]missing:[/] {escape(m.text())}")
+    for n in advice.notes:
+        console.print(f"[yellow]note:[/] {escape(n)}")
+    console.print(f"[dim]{escape(advice.disclaimer)}[/]")

@@ -1,0 +1,72 @@
+"""`kneeguard report`: the clinician report as self-contained HTML, optionally PDF."""
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from kneeguard.cli.common import (
+    AthleteOption,
+    DbOption,
+    HomeOption,
+    UserError,
+    console,
+    open_store,
+    parse_date,
+    user_errors,
+)
+
+
+def register(app: typer.Typer) -> None:
+    app.command("report")(report_command)
+
+
+def report_command(
+    out: Annotated[Path, typer.Option("--out", help="Write the HTML report here (e.g. report.html).")],
+    athlete: AthleteOption = None,
+    as_of: Annotated[str | None, typer.Option("--as-of", help="Report as of this day (YYYY-MM-DD; default today).")] = None,
+    pdf: Annotated[Path | None, typer.Option("--pdf", help="Also write a PDF here.")] = None,
+    weeks: Annotated[int, typer.Option("--weeks", min=4, max=8, help="Weeks of plan in the report.")] = 6,
+    db: DbOption = None,
+    home: HomeOption = None,
+) -> None:
+    """A two-minute report for a physiotherapist: triage, findings with charts, the plan, references."""
+    from kneeguard.report import write_html
+
+    with user_errors():
+        if out.suffix.lower() not in (".html", ".htm"):
+            raise UserError(f"--out must name an .html file, got {out}")
+        if pdf is not None and pdf.suffix.lower() != ".pdf":
+            raise UserError(f"--pdf must name a .pdf file, got {pdf}")
+        day = parse_date(as_of, "--as-of") or dt.date.today()
+        with open_store(db, home) as store:
+            doc = build_for_store(store, athlete, day, weeks)
+        write_html(doc, out)
+        console.print(f"report written to [bold]{out}[/]")
+        if pdf is not None:
+            write_report_pdf(out, pdf)
+            console.print(f"PDF written to [bold]{pdf}[/]")
+
+
+def build_for_store(store, athlete: str | None, day: dt.date, weeks: int = 6):
+    """Context, advice and check-in history from the store, into a ReportDocument."""
+    from kneeguard.advice.context import gather_context
+    from kneeguard.advice.engine import advise
+    from kneeguard.clinic.history import load_checkins
+    from kneeguard.report import build_report
+
+    context = gather_context(store, athlete, day)
+    advice = advise(context, weeks=weeks)
+    history = [r for r in load_checkins(context.athlete, store=store) if r.on_date <= day]
+    return build_report(context, advice, history=history)
+
+
+def write_report_pdf(html: Path, pdf: Path) -> None:
+    from kneeguard.report.pdf import PdfEngineMissing, PdfError, write_pdf
+
+    try:
+        write_pdf(html, pdf)
+    except (PdfEngineMissing, PdfError) as exc:
+        raise UserError(f"the HTML report is written, but not the PDF: {exc}") from None

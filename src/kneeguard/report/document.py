@@ -1,0 +1,107 @@
+"""The report as data: what the template shows, in the order a clinician reads it.
+
+Everything here is plain (str, numbers, lists, dicts) so the template needs no
+logic beyond loops, and tests can check structure without parsing HTML.
+"""
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from typing import Any
+
+DISCLAIMER = (
+    "This report is not a diagnosis. kneeguard is educational support: it sorts a runner's answers, "
+    "training data and video measurements against published thresholds. Only a health professional who "
+    "examines the runner can say what is wrong. Measurements from a phone video and a questionnaire carry "
+    "error; thresholds marked as heuristics have no validated cut-off. If symptoms get worse or a warning "
+    "sign appears, seek care sooner than this report suggests."
+)
+
+# Section ids in reading order; the template and the golden tests both use this.
+SECTION_ORDER = (
+    ("triage", "Triage"),
+    ("summary", "Summary: top contributing factors"),
+    ("findings", "Findings by domain"),
+    ("causes", "Possible causes (educational)"),
+    ("plan", "The plan"),
+    ("missing", "What is missing"),
+    ("references", "References"),
+    ("disclaimer", "Disclaimer"),
+)
+
+
+@dataclass
+class Chart:
+    """One embedded image: `src` is always a data: URI."""
+
+    title: str
+    src: str
+    alt: str
+    caption: str = ""
+
+
+@dataclass
+class References:
+    """Numbers citations in order of first use; the same key always gets the same number."""
+
+    entries: list[dict[str, str]] = field(default_factory=list)
+    _index: dict[str, int] = field(default_factory=dict)
+
+    def cite(self, citations: Any) -> list[int]:
+        numbers: list[int] = []
+        for c in citations or ():
+            c = _citation_dict(c)
+            if not c:
+                continue
+            key = c.get("key") or c.get("text", "")
+            if key not in self._index:
+                self.entries.append({"n": len(self.entries) + 1, **c})
+                self._index[key] = len(self.entries)
+            if self._index[key] not in numbers:
+                numbers.append(self._index[key])
+        return numbers
+
+
+def _citation_dict(c: Any) -> dict[str, str] | None:
+    if c is None:
+        return None
+    if hasattr(c, "to_dict"):
+        c = c.to_dict()
+    if isinstance(c, str):  # a bare registry key: look it up, else show the key itself
+        from kneeguard import evidence
+
+        try:
+            return evidence.citation(c).to_dict()
+        except KeyError:
+            return {"key": c, "text": c, "doi": "", "url": ""}
+    if isinstance(c, dict) and (c.get("key") or c.get("text")):
+        return {"key": str(c.get("key") or c.get("text")), "text": str(c.get("text") or c.get("key")),
+                "doi": str(c.get("doi") or ""), "url": str(c.get("url") or "")}
+    return None
+
+
+@dataclass
+class ReportDocument:
+    """All sections of one report; `write_html` renders it."""
+
+    athlete: str
+    as_of: dt.date
+    generated_at: str
+    sources: list[dict[str, str]]
+    triage: dict[str, Any]
+    summary: list[dict[str, Any]]
+    domains: list[dict[str, Any]]
+    causes: list[dict[str, Any]]
+    plan: dict[str, Any]
+    missing: list[dict[str, str]]
+    references: list[dict[str, str]]
+    notes: list[str] = field(default_factory=list)  # stale data, conflicts between sources
+    disclaimer: str = DISCLAIMER
+    sections: tuple[tuple[str, str], ...] = SECTION_ORDER
+
+    @property
+    def title(self) -> str:
+        return f"Posterior knee pain report: {self.athlete}, {self.as_of:%d %b %Y}"
+
+    def charts(self) -> list[Chart]:
+        return [c for d in self.domains for c in d.get("charts", [])]

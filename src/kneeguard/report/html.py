@@ -1,0 +1,45 @@
+"""Render a ReportDocument to one self-contained HTML file (CSS inline, images as data: URIs)."""
+from __future__ import annotations
+
+import os
+from functools import lru_cache
+from importlib import resources
+from pathlib import Path
+
+from jinja2 import Environment, StrictUndefined, select_autoescape
+
+from kneeguard.report.document import ReportDocument
+
+TEMPLATE = "report.html.j2"
+STYLESHEET = "report.css"
+
+
+@lru_cache(maxsize=1)
+def _environment() -> Environment:
+    # Templates are package data, read through importlib so an installed wheel works too.
+    folder = resources.files(__package__).joinpath("templates")
+
+    def load(name: str) -> tuple[str, None, None]:
+        return folder.joinpath(name).read_text("utf-8"), None, lambda: True
+
+    from jinja2 import FunctionLoader
+
+    # Autoescape everything: athlete names, answers and notes are user text.
+    return Environment(loader=FunctionLoader(load), autoescape=select_autoescape(default=True, default_for_string=True),
+                       undefined=StrictUndefined, trim_blocks=False, lstrip_blocks=False)
+
+
+def render_html(doc: ReportDocument) -> str:
+    env = _environment()
+    css = resources.files(__package__).joinpath("templates", STYLESHEET).read_text("utf-8")
+    return env.get_template(TEMPLATE).render(doc=doc, css=css)
+
+
+def write_html(doc: ReportDocument, path: str | os.PathLike[str]) -> Path:
+    """Write the report; the folder is created if needed. Returns the path."""
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_name(path.name + ".tmp")
+    tmp.write_text(render_html(doc), encoding="utf-8")
+    os.replace(tmp, path)  # never leave half a report behind
+    return path

@@ -1,0 +1,42 @@
+"""Builders shared by the advice tests: check-ins, gait summaries, run histories."""
+from __future__ import annotations
+
+import datetime as dt
+
+import pandas as pd
+
+from kneeguard.clinic import assess
+
+AS_OF = dt.date(2025, 6, 30)
+
+BASE_ANSWERS = {
+    "age": 34, "sex": "male", "has_pain": True, "onset": "gradual", "can_bear_weight": True, "locking": "no",
+    "chest_symptoms": False, "knee_hot_swollen": False, "fever_unwell": False, "calf_swelling": False,
+    "calf_red_warm": False, "clot_risks": ["none"], "foot_cold_pale": False, "foot_drop": False,
+    "exertional_calf": False, "saddle_bladder": False, "location": ["posterolateral"], "pain_now": 2,
+}
+
+
+def checkin(today: dt.date = AS_OF, **answers) -> dict:
+    """A real `assess` result for the base answers plus overrides (None removes a key)."""
+    raw = {**BASE_ANSWERS, **answers}
+    return assess({k: v for k, v in raw.items() if v is not None}, today=today)
+
+
+def fake_checkin(level: str, today: dt.date = AS_OF, **answers) -> dict:
+    """An assess-shaped dict with a chosen level (for levels hard to reach with consistent answers)."""
+    return {"level": level, "date": today.isoformat(), "answers": {**BASE_ANSWERS, **answers}, "reasons": [],
+            "red_flags": [], "what_to_do": ["see a doctor"], "review_date": None, "findings": []}
+
+
+def gait_summary(cadence: float | None = 158.0, codes=("gait.overstride",), day: dt.date = AS_OF) -> dict:
+    return {"cadence_spm": cadence, "overstride_pct_leg": 14.0, "recorded_at": f"{day.isoformat()}T10:00:00",
+            "quality": 0.9,
+            "findings": [{"code": c, "severity": "moderate", "title": c, "citations": []} for c in codes]}
+
+
+def runs_frame(runs: list[tuple[dt.date, float]]) -> pd.DataFrame:
+    """Activities in the store's frame format: one run per (day, km) at 08:00 UTC, 6 min/km."""
+    rows = [{"id": i + 1, "start": pd.Timestamp(dt.datetime.combine(d, dt.time(8)), tz="UTC"), "sport": "running",
+             "distance_m": km * 1000.0, "duration_s": km * 360.0} for i, (d, km) in enumerate(runs)]
+    return pd.DataFrame(rows)

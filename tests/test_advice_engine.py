@@ -1,0 +1,131 @@
+"""Advice engine: banner, factor ranking, deficit-driven exercises, modes, missing parts, JSON."""
+from __future__ import annotations
+
+import datetime as dt
+import json
+
+import pytest
+
+from kneeguard import evidence
+from kneeguard.advice import advise, make_context, rank_factors
+from kneeguard.advice.exercises import DEFAULT_PROGRAMME, library
+from kneeguard.advice.session import SESSION_KINDS
+from tests.advice_support import AS_OF, checkin, fake_checkin, gait_summary, runs_frame
+
+STEADY = [(AS_OF - dt.timedelta(days=d), 8.0 if d % 7 else 12.0) for d in range(1, 60, 2)]
+
+
+def plan(**parts):
+    weeks = parts.pop("weeks", 6)
+    return advise(make_context("ana", AS_OF, **parts), weeks=weeks)
+
+
+def test_no_data_gets_a_sensible_plan_that_says_what_is_missing():
+    a = plan()
+    assert a.banner.level == "no-checkin" and "kneeguard checkin" in a.banner.headline
+    assert {m.part for m in a.missing} >= {"activities", "checkin", "gait", "shoes"}
+    assert a.running.mode == "return_to_run"
+    assert a.pain.hold  # unknown pain: nothing rises
+    assert [p.exercise.key for p in a.strength] == list(DEFAULT_PROGRAMME)
+    assert all("DEFAULT" in p.why for p in a.strength)
+    assert any(s.kind == "film" for s in a.days)
+    assert len({s.date for s in a.days}) == 42
+    json.dumps(a.to_dict())
+
+
+def test_only_checkin_and_only_gait():
+    a = plan(checkin=checkin(pain_during_run=3, pain_next_morning=1))
+    assert a.banner.level == "self-care" and "activities" in {m.part for m in a.missing}
+    assert "self_tests" in {m.part for m in a.missing}
+    b = plan(gait=gait_summary())
+    assert b.gait.active and b.gait.target_cadence_spm == round(158 * 1.05)
+    assert b.banner.level == "no-checkin"
+
+
+def test_emergency_or_urgent_plans_only_rest_and_professional():
+    for level in ("emergency", "urgent"):
+        a = plan(checkin=fake_checkin(level), activities=runs_frame(STEADY), gait=gait_summary())
+        kinds = {s.kind for s in a.days}
+        assert kinds == {"rest", "see_professional"}, kinds
+        assert a.days[0].kind == "see_professional" and a.strength == [] and a.running.mode == "stop"
+        assert "Bring" in a.professional.text
+
+
+def test_exercises_follow_measured_deficits():
+    a = plan(checkin=checkin(heel_rise_left=12, heel_rise_right=13, bridge_left=25, bridge_right=26,
+                             pain_during_run=2, pain_next_morning=0))
+    keys = {p.exercise.key for p in a.strength}
+    assert {"heel_drop_straight", "heel_drop_bent", "seated_soleus_raise"} <= keys
+    assert "nordic_hamstring" not in keys
+    b = plan(checkin=checkin(bridge_left=12, bridge_right=14, ake_left_deg=40, pain_during_run=2, pain_next_morning=0))
+    keys = {p.exercise.key for p in b.strength}
+    assert {"nordic_hamstring", "single_leg_bridge"} <= keys and "heel_drop_bent" not in keys
+    assert [p.exercise.key for p in b.flexibility] == ["hamstring_stretch"]
+    assert "NOT prevent" in b.flexibility[0].to_dict()["dose_summary"]
+    for p in a.strength + b.strength:
+        assert p.reason and p.citations
+
+
+def test_hold_swaps_nordic_and_keeps_doses_flat():
+    a = plan(checkin=checkin(bridge_left=12, pain_during_run=7, pain_next_morning=4), activities=runs_frame(STEADY))
+    assert a.pain.hold and a.pain.limits_running
+    assert "nordic_hamstring" not in {p.exercise.key for p in a.strength}
+    for p in a.strength:
+        assert len({s.load_index for s in p.weekly}) == 1
+    assert a.running.mode == "return_to_run"
+    assert {s.phase for s in a.days if s.kind == "walk_run"} == {"Walk only"}
+
+
+def test_build_mode_progresses_and_caps():
+    a = plan(checkin=checkin(pain_during_run=2, pain_next_morning=0, has_pain=True), activities=runs_frame(STEADY))
+    assert a.running.mode == "build" and a.running.reference_longest_km == 12.0
+    runs = [s for s in a.days if s.kind == "run"]
+    assert runs and all(s.distance_km <= 12.0 * 1.1 + 1e-9 for s in runs[:3])
+    assert all(s.rpe_max <= evidence.value("advice.run.steady_rpe") for s in runs)
+    assert all(s.reason and s.citations for s in a.days)
+
+
+def test_gait_retraining_sets_metronome_and_film_date():
+    a = plan(checkin=checkin(pain_during_run=2, pain_next_morning=0), activities=runs_frame(STEADY), gait=gait_summary())
+    target = round(158 * 1.05)
+    marked = [s for s in a.days if s.target_cadence_spm]
+    assert marked and all(s.target_cadence_spm == target for s in marked)
+    assert all((s.date - a.start).days < 7 * a.gait.weeks for s in marked)
+    assert a.gait.film_date == a.start + dt.timedelta(days=7 * a.gait.weeks)
+    assert any(s.kind == "film" and s.date == a.gait.film_date for s in a.days)
+    assert "hamstring" in a.gait.caution
+    ok = plan(gait=gait_summary(codes=("gait.cadence",)))
+    assert not ok.gait.active
+
+
+def test_factor_ranking_spike_leads_and_info_dropped():
+    findings = [
+        {"code": "load.monotony_high", "severity": "moderate", "source": "load"},
+        {"code": "load.spike", "severity": "moderate", "source": "load"},
+        {"code": "load.spike", "severity": "low", "source": "load"},
+        {"code": "gait.cadence", "severity": "info", "source": "gait"},
+        {"code": "clinic.previous_injury", "severity": "low", "source": "checkin"},
+    ]
+    ranked = rank_factors(findings)
+    assert [f["code"] for f in ranked] == ["load.spike", "load.monotony_high", "clinic.previous_injury"]
+    assert ranked[0]["count"] == 2
+
+
+def test_contradictory_sources_still_plan_and_note_it():
+    # Check-in reports painful running, but no runs imported in the last 30 days; gait says low cadence with no value.
+    old = [(AS_OF - dt.timedelta(days=d), 6.0) for d in range(60, 90, 3)]
+    a = plan(checkin=checkin(pain_during_run=6, pain_next_morning=3), activities=runs_frame(old),
+             gait=gait_summary(cadence=None, codes=("gait.low_cadence",)))
+    assert a.notes and any("30 days" in n for n in a.notes)
+    assert a.running.mode == "return_to_run" and not a.gait.active
+    assert a.days and {s.kind for s in a.days} <= set(SESSION_KINDS)
+
+
+def test_weeks_validated_and_library_consistent():
+    with pytest.raises(ValueError):
+        plan(weeks=3)
+    for ex in library().values():
+        assert ex.stages and ex.citations
+    d = plan(weeks=4).to_dict()
+    assert {"banner", "top_factors", "days", "strength", "running", "gait_retraining", "footwear", "professional",
+            "missing", "citations", "disclaimer"} <= set(d)
