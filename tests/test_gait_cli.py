@@ -16,7 +16,8 @@ REQUIRED = ("view", "n_steps", "cadence_spm", "contact_time_ms", "duty_factor", 
 
 def test_keypoint_json_has_every_required_field_at_the_top(tmp_path):
     result = CliRunner().invoke(
-        app, ["gait", "--keypoints", str(FIXTURE), "--height-cm", "178", "--json", "--home", str(tmp_path)],
+        app, ["gait", "--keypoints", str(FIXTURE), "--height-cm", "178", "--json", "--home", str(tmp_path),
+              "--out", str(tmp_path / "out")],
         catch_exceptions=False,
     )
     assert result.exit_code == 0, result.output
