@@ -23,6 +23,7 @@ import pandas as pd
 
 from kneeguard.gait.annotate import SIDE_COLOUR, event_marks, knee_flexion_deg
 from kneeguard.gait.keypoints import GaitError, KeypointSeries
+from kneeguard.gait.landing_figure import plot_landing
 
 SIDE_MPL = {"left": "#00aaff", "right": "#ff8c00"}
 PREFERRED_STEP_METRICS = (
@@ -125,6 +126,9 @@ def write_outputs(
     written.update(_write_opensim(out, series, report))
     if plots:
         written["knee_plot"] = plot_knee_per_step(series, report, out / "knee_angle.png")
+        landing = plot_landing(series, report, out / "landing.png")
+        if landing is not None:
+            written["landing_figure"] = landing
         if not steps.empty:
             written["steps_plot"] = plot_step_metrics(steps, out / "step_metrics.png")
     return written

@@ -220,6 +220,8 @@ def _gait_domain(gait: dict, refs: References, gait_dir: str | Path | None) -> d
     found = [charts.gait_metrics_chart(gait), charts.knee_steps_chart(gait)]
     folder = Path(gait_dir) if gait_dir else None
     if folder is not None:
+        found.append(charts.image_file_chart(folder / "landing.png", "The runner at landing (initial contact)",
+                                             "Drawn from the video's keypoints at a typical contact."))
         found.append(charts.image_file_chart(folder / "knee_angle.png", "Knee angle over each stride",
                                              "Drawn by the gait analysis: landing (IC) and toe-off (TO) marked."))
     return _domain("gait", _finding_rows(gait.get("findings"), refs), metrics, [c for c in found if c],
