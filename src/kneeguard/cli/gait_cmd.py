@@ -11,6 +11,7 @@
 """
 from __future__ import annotations
 
+import concurrent.futures
 import contextlib
 import datetime as dt
 import json
@@ -221,11 +222,16 @@ def save_results(result: dict, out_dir: Path, *, athlete: str, source: str, anno
     series = getattr(report, "series", None) or result["series"]  # cleaned, L/R-swap-corrected when available
     summary = build_summary(report, athlete=athlete, source=source, video_info=info,
                             extra_warnings=result["warnings"])
-    written = write_outputs(out_dir, report, series, summary)
-    if annotated and info is not None:
-        written["annotated_video"] = write_annotated_video(
-            info, series, Path(out_dir) / "annotated.mp4", getattr(report, "events", None),
-            title=f"{athlete} — {Path(source).name}")
+    # The annotated video (decode + draw + encode) runs beside the tables and plots.
+    with concurrent.futures.ThreadPoolExecutor(max_workers=1) as pool:
+        video_job = None
+        if annotated and info is not None:
+            Path(out_dir).mkdir(parents=True, exist_ok=True)
+            video_job = pool.submit(write_annotated_video, info, series, Path(out_dir) / "annotated.mp4",
+                                    getattr(report, "events", None), title=f"{athlete} — {Path(source).name}")
+        written = write_outputs(out_dir, report, series, summary)
+        if video_job is not None:
+            written["annotated_video"] = video_job.result()
     # The same plain JSON as summary.json (numpy made plain, NaN as null), which the database can hold.
     plain = clean_nans(json.loads(json.dumps(summary, default=json_default, allow_nan=True)))
     with open_store(db, home) as store, store.write() as session:

@@ -26,6 +26,8 @@ T = TypeVar("T")
 MIN_FPS = 24.0  # below this a ground contact (~200-300 ms) spans too few frames to time
 MIN_DURATION_S = 2.5  # ~7 steps at 170 steps/min; the analysis needs at least that
 DARK_MEAN = 25.0  # mean 8-bit luminance below which pose models fail on phone clips
+BRIGHTNESS_FRAMES = 90  # frames read to judge brightness (3 s at 30 fps)
+BRIGHTNESS_EVERY = 15
 POSE_TARGET_SHORT_SIDE = 720  # pose runs as well on 720 px and costs less to decode/convert
 PREFETCH_DEPTH = 4  # frames decoded ahead: enough to absorb jitter, few enough to keep memory flat
 
@@ -256,14 +258,17 @@ def _fourcc(cap: cv2.VideoCapture) -> str:
 
 
 def _sample_brightness(cap: cv2.VideoCapture, first: np.ndarray, n_frames: int) -> float:
-    """Median luminance of the first frame and two later ones (a clip can start dark)."""
+    """Median luminance over the first seconds, read in order.
+
+    Seeking would look further into the clip, but phone videos often have few
+    keyframes, so a seek decodes hundreds of frames; reading on costs a few.
+    """
     values = [_luma(first)]
-    for frac in (0.5, 0.9):
-        idx = int(n_frames * frac)
-        if idx <= 1:
-            continue
-        if cap.set(cv2.CAP_PROP_POS_FRAMES, idx):
-            ok, frame = cap.read()
+    for index in range(1, min(n_frames, BRIGHTNESS_FRAMES)):
+        if not cap.grab():
+            break
+        if index % BRIGHTNESS_EVERY == 0:
+            ok, frame = cap.retrieve()
             if ok and frame is not None:
                 values.append(_luma(frame))
     return float(np.median(values))
