@@ -3,6 +3,9 @@ from __future__ import annotations
 
 import pytest
 
+# SQLite/PostgreSQL store fixtures (`store`, `store_url`) for every test module.
+pytest_plugins = ["tests.test_store_support"]
+
 
 @pytest.fixture(autouse=True)
 def _isolated_home(tmp_path_factory, monkeypatch):

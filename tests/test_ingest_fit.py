@@ -7,28 +7,14 @@ avg_fractional_cadence) doubled; other sports carry no avg_cadence_spm.
 """
 from __future__ import annotations
 
-import datetime as dt
-import functools
-from pathlib import Path
 
 import numpy as np
 import pandas as pd
 import pytest
 
 from kneeguard.ingest import hr as streams
-from kneeguard.ingest.model import SAMPLE_COLUMNS, ParsedFile
-from kneeguard.ingest.readers import read_path
-
-DATA = Path(__file__).parent / "data" / "activities"
-
-
-@functools.lru_cache(maxsize=None)
-def parsed(relative: str) -> ParsedFile:
-    return read_path(DATA / relative)
-
-
-def utc(text: str) -> dt.datetime:
-    return dt.datetime.fromisoformat(text).replace(tzinfo=dt.timezone.utc)
+from kneeguard.ingest.model import SAMPLE_COLUMNS
+from tests.ingest_support import parsed, utc
 
 
 # (sport, start UTC, distance m, timer s, avg HR or None = device wrote none, cadence spm or None)

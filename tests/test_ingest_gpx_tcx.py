@@ -9,25 +9,12 @@ TCX totals are device lap sums: distance 0.5 %, timer 1 s, HR 1 bpm.
 """
 from __future__ import annotations
 
-import datetime as dt
-import functools
-from pathlib import Path
 
 import pytest
 
-from kneeguard.ingest.model import SAMPLE_COLUMNS, IngestError, ParsedFile
-from kneeguard.ingest.readers import read_bytes, read_path
-
-DATA = Path(__file__).parent / "data" / "activities"
-
-
-@functools.lru_cache(maxsize=None)
-def parsed(relative: str) -> ParsedFile:
-    return read_path(DATA / relative)
-
-
-def utc(text: str) -> dt.datetime:
-    return dt.datetime.fromisoformat(text).replace(tzinfo=dt.timezone.utc)
+from kneeguard.ingest.model import SAMPLE_COLUMNS, IngestError
+from kneeguard.ingest.readers import read_bytes
+from tests.ingest_support import parsed, utc
 
 
 # file: (sport, start, distance reference m, elapsed s, avg HR or None, device)

@@ -7,7 +7,6 @@ import pytest
 
 from kneeguard.profile import AthleteProfile
 from kneeguard.store import UnknownAthlete, athletes
-from tests.test_store_support import store, store_url  # noqa: F401 - fixtures
 
 
 def test_create_get_update_list_profile(store):

@@ -11,7 +11,6 @@ from sqlalchemy import inspect, select, text
 
 from kneeguard.store import config, db
 from kneeguard.store.models import Activity, Athlete, Base
-from tests.test_store_support import store, store_url  # noqa: F401 - fixtures
 
 UTC = dt.timezone.utc
 

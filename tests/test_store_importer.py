@@ -22,8 +22,8 @@ from kneeguard.store import import_sources, load_samples, open_store
 from kneeguard.store import samples as samples_io
 from kneeguard.store.importer import FileOutcome, is_same_activity
 from kneeguard.store.models import Activity, Athlete, ImportedFile
-from tests.test_store_support import (  # noqa: F401 - fixtures
-    Decoder, FakeSource, FakeSourceError, activity, at, store, store_url,
+from tests.test_store_support import (
+    Decoder, FakeSource, FakeSourceError, activity, at,
 )
 
 T0 = at(2024, 5, 1, 6, 30, 0)

@@ -14,7 +14,7 @@ from kneeguard.store import (
 from kneeguard.store.importer import histogram_blob
 from kneeguard.store.models import Activity
 from kneeguard.store.queries import FRAME_COLUMNS
-from tests.test_store_support import Decoder, activity, at, store, store_url  # noqa: F401 - fixtures
+from tests.test_store_support import Decoder, activity, at
 
 EXPECTED_COLUMNS = ["id", "start", "sport", "sub_sport", "distance_m", "timer_s", "moving_s", "elapsed_s",
                     "avg_hr", "rpe", "hr_seconds_by_bpm", "shoe_id"]

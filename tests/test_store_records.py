@@ -10,7 +10,7 @@ from sqlalchemy import func, inspect, select
 
 from kneeguard.store import UnknownAthlete, athletes, db, records
 from kneeguard.store.models import Checkin, GaitSession
-from tests.test_store_support import at, store, store_url  # noqa: F401 - fixtures
+from tests.test_store_support import at
 
 CHECKIN = {
     "date": "2026-03-02",

@@ -11,7 +11,7 @@ from kneeguard import evidence
 from kneeguard.store import UnknownActivity, UnknownAthlete, UnknownShoe, athletes, shoes
 from kneeguard.store.models import Activity
 from kneeguard.store.queries import activities_frame
-from tests.test_store_support import at, store, store_url  # noqa: F401 - fixtures
+from tests.test_store_support import at
 
 D = dt.date
 

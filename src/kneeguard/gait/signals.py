@@ -7,6 +7,7 @@ Butterworth low-pass removes pose jitter. Long gaps stay NaN: never invent data.
 """
 from __future__ import annotations
 
+import warnings
 from dataclasses import dataclass, field, replace
 
 import numpy as np
@@ -24,6 +25,13 @@ MAX_GAP_S = 0.1  # bridge dropouts up to ~1/3 of a contact; longer gaps stay mis
 HAMPEL_HALF_WINDOW_S = 0.05
 HAMPEL_SIGMAS = 3.0
 LEG_PARTS = ("hip", "knee", "ankle", "heel", "toe")
+# A pose model that loses the far leg in side view often draws it on top of the near leg for a few
+# frames ("collapse"). Legs closer than this share of their median separation are suspect ...
+COLLAPSE_FRACTION = 0.3
+COLLAPSE_EDGE_FRACTION = 0.6  # frames next to a collapse that are this close count as part of it
+# ... and the leg that jumped there from its own path (by this share of the median separation) is removed.
+COLLAPSE_JUMP_FRACTION = 0.25
+COLLAPSE_MAX_S = 0.25  # longer overlaps are not a glitch (e.g. a standing runner): leave them
 
 
 @dataclass
@@ -31,6 +39,7 @@ class CleaningInfo:
     """What cleaning changed, for warnings and the quality score."""
 
     swapped_frames: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=bool))
+    collapsed_frames: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=bool))
     outliers: int = 0
     filled: int = 0
     missing_after: float = 0.0  # fraction of leg coordinates still NaN
@@ -128,6 +137,60 @@ def _leg_indices(series: KeypointSeries) -> tuple[list[int], list[int]]:
     return left, right
 
 
+def remove_collapsed_legs(xy: np.ndarray, left: list[int], right: list[int], fps: float) -> tuple[np.ndarray, np.ndarray]:
+    """Blank one leg where the pose model drew both legs on the same limb; returns the copy and the frames.
+
+    Such frames are not swaps: one leg's points leave their own path and land on the
+    other leg (MediaPipe does this to a half-hidden far leg in side view). Left in, they
+    read as extra ground contacts and mislead the swap search. A frame is suspect when
+    the two legs' points nearly coincide; for each short run of suspect frames the leg
+    that strays from the straight line between its positions just before and just after
+    the run is the one that jumped, and its points are set missing (bridged later like
+    any dropout). Two legs genuinely passing each other stay on their paths, so a real
+    crossing is left alone.
+    """
+    out = np.array(xy, dtype=float, copy=True)
+    n = xy.shape[0]
+    collapsed = np.zeros(n, dtype=bool)
+    if n < 3 or not left:
+        return out, collapsed
+    legs = (xy[:, left, :], xy[:, right, :])
+    with np.errstate(invalid="ignore"), warnings.catch_warnings():
+        warnings.simplefilter("ignore", RuntimeWarning)  # all-NaN frames give NaN, which is never "close"
+        dist = np.nanmean(np.linalg.norm(legs[0] - legs[1], axis=-1), axis=1)
+        typical = float(np.nanmedian(dist)) if np.isfinite(dist).any() else float("nan")
+    if not np.isfinite(typical) or typical <= 0:
+        return out, collapsed
+    close = np.nan_to_num(dist, nan=np.inf) < COLLAPSE_FRACTION * typical
+    near = np.nan_to_num(dist, nan=np.inf) < COLLAPSE_EDGE_FRACTION * typical
+    max_len = max(1, round(COLLAPSE_MAX_S * fps))
+    for s, e in zip(*_runs(close)):
+        # the frames around a collapse are often half-collapsed: grow the run through them
+        while s > 0 and near[s - 1]:
+            s -= 1
+        while e < n and near[e]:
+            e += 1
+        if s == 0 or e >= n or e - s > max_len or collapsed[s:e].any():
+            continue
+        strays = [_stray(leg, s, e) for leg in legs]
+        if not np.isfinite(strays).all():
+            continue
+        jumped = int(np.argmax(strays))
+        # the jumped leg left its path by a good share of the leg spacing, the other stayed on its own
+        if strays[jumped] > COLLAPSE_JUMP_FRACTION * typical and strays[jumped] > 2 * strays[1 - jumped]:
+            out[s:e, left if jumped == 0 else right, :] = np.nan
+            collapsed[s:e] = True
+    return out, collapsed
+
+
+def _stray(leg: np.ndarray, s: int, e: int) -> float:
+    """Mean distance of a leg's points in frames [s, e) from the line between frames s-1 and e."""
+    frac = (np.arange(s, e) - (s - 1)) / (e - s + 1)
+    expected = leg[s - 1] + frac[:, None, None] * (leg[e] - leg[s - 1])
+    d = np.linalg.norm(leg[s:e] - expected, axis=-1)
+    return float(np.nanmean(d)) if np.isfinite(d).any() else float("nan")
+
+
 def detect_swaps(xy: np.ndarray, left: list[int], right: list[int], switch_penalty: float | None = None) -> np.ndarray:
     """Frames whose left/right leg labels are swapped, by trajectory continuity.
 
@@ -204,10 +267,16 @@ def clean_series(
     work = replace(series, xy=xy)
     if fix_swaps:
         left, right = _leg_indices(work)
+        # hips overlap in side view by nature: judge collapse on the lower leg only
+        lower = [k for k, i in enumerate(left) if not work.names[i].endswith("_hip")]
+        xy, info.collapsed_frames = remove_collapsed_legs(
+            work.xy, [left[k] for k in lower], [right[k] for k in lower], series.fps)
+        work = replace(work, xy=xy)
         info.swapped_frames = detect_swaps(work.xy, left, right)
         work = apply_swaps(work, info.swapped_frames)
     else:
         info.swapped_frames = np.zeros(series.n_frames, dtype=bool)
+        info.collapsed_frames = np.zeros(series.n_frames, dtype=bool)
     xy, info.outliers = hampel(work.xy, round(HAMPEL_HALF_WINDOW_S * series.fps))
     xy, info.filled = fill_gaps(xy, max(1, round(MAX_GAP_S * series.fps)))
     xy = lowpass(xy, series.fps, cutoff_hz)

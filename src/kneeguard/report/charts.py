@@ -24,6 +24,7 @@ from matplotlib.ticker import MaxNLocator  # noqa: E402
 
 from kneeguard import evidence  # noqa: E402
 from kneeguard.report.document import Chart  # noqa: E402
+from kneeguard.numbers import finite_float
 
 DPI = 110
 OK_COLOUR, FLAG_COLOUR, MEASURED_COLOUR = "#d9efd5", "#f8d3cc", "#111111"
@@ -81,7 +82,7 @@ def gait_metrics_chart(summary: dict[str, Any] | None) -> Chart | None:
     """Each key gait metric as a marker on its own scale, over the acceptable (green) and flagged (red) zones."""
     rows = []
     for key, label, rule_key, kind in GAIT_METRICS:
-        measured = _number((summary or {}).get(key))
+        measured = finite_float((summary or {}).get(key))
         if measured is None:
             continue
         try:
@@ -129,7 +130,7 @@ def knee_steps_chart(summary: dict[str, Any] | None) -> Chart | None:
     ax = fig.subplots()
     plotted = False
     for side, colour in SIDE_COLOUR.items():
-        pts = [(i + 1, _number(s.get("knee_flexion_ic_deg")), _number(s.get("peak_knee_flexion_deg")))
+        pts = [(i + 1, finite_float(s.get("knee_flexion_ic_deg")), finite_float(s.get("peak_knee_flexion_deg")))
                for i, s in enumerate(steps) if str(s.get("side", "")).lower() == side]
         ic = [(n, v) for n, v, _ in pts if v is not None]
         peak = [(n, v) for n, _, v in pts if v is not None]
@@ -212,7 +213,7 @@ def selftest_chart(answers: dict[str, Any] | None) -> Chart | None:
         ("Knee-to-wall (cm)", "ktw_{}_cm", "clinic.selftest.ktw_soft_cutoff", "higher"),
         ("Active knee extension (deg short of straight)", "ake_{}_deg", "clinic.selftest.ake_shortness", "lower"),
     ):
-        values = {side: _number(answers.get(stem.format(side))) for side in SIDE_COLOUR}
+        values = {side: finite_float(answers.get(stem.format(side))) for side in SIDE_COLOUR}
         if all(v is None for v in values.values()):
             continue
         tests.append((label, values, _norm(rule_key, sex), better))
@@ -244,14 +245,6 @@ def _norm(rule_key: str, sex: Any) -> float | None:
         return None
     if isinstance(value, dict):  # per-sex norms; without a sex, the stricter is not assumed: show none
         value = value.get(sex) if sex else None
-    return _number(value)
+    return finite_float(value)
 
 
-def _number(value: Any) -> float | None:
-    if isinstance(value, bool) or value is None:
-        return None
-    try:
-        number = float(value)
-    except (TypeError, ValueError):
-        return None
-    return number if math.isfinite(number) else None

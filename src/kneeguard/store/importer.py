@@ -25,7 +25,6 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import json
-import math
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
@@ -39,6 +38,7 @@ from kneeguard.ingest.model import IngestError, ParsedActivity, ParsedFile
 from kneeguard.store import athletes, config
 from kneeguard.store import samples as samples_io
 from kneeguard.store.models import Activity, ImportedFile
+from kneeguard.numbers import finite_float
 
 if TYPE_CHECKING:
     from kneeguard.ingest.sources import Source, SourceError
@@ -220,7 +220,7 @@ def _find_twin(session: Session, athlete_id: int, content_hash: str, activity: P
         Activity.start_utc >= activity.start - window,
         Activity.start_utc <= activity.start + window,
     ).order_by(Activity.id))
-    distance = _opt_float(activity.distance_m)
+    distance = finite_float(activity.distance_m)
     for other in nearby:  # oldest first: the first-stored copy is the one kept
         if is_same_activity(activity.start, activity.sport, distance,
                             other.start_utc, other.sport, other.distance_m):
@@ -237,19 +237,19 @@ def _add_activity(session: Session, store: Store, athlete_id: int, name: str, co
         sport=(activity.sport or "").strip().lower() or "generic",
         sub_sport=(activity.sub_sport or "").strip().lower(),
         start_utc=activity.start,
-        distance_m=_opt_float(activity.distance_m),
-        timer_s=_opt_float(activity.timer_s),
-        moving_s=_opt_float(activity.moving_s),
-        elapsed_s=_opt_float(activity.elapsed_s),
-        avg_hr=_opt_float(activity.avg_hr),
-        max_hr=_opt_float(activity.max_hr),
-        avg_cadence_spm=_opt_float(activity.avg_cadence_spm),
-        avg_speed_mps=_opt_float(activity.avg_speed_mps),
-        ascent_m=_opt_float(activity.ascent_m),
+        distance_m=finite_float(activity.distance_m),
+        timer_s=finite_float(activity.timer_s),
+        moving_s=finite_float(activity.moving_s),
+        elapsed_s=finite_float(activity.elapsed_s),
+        avg_hr=finite_float(activity.avg_hr),
+        max_hr=finite_float(activity.max_hr),
+        avg_cadence_spm=finite_float(activity.avg_cadence_spm),
+        avg_speed_mps=finite_float(activity.avg_speed_mps),
+        ascent_m=finite_float(activity.ascent_m),
         device=activity.device or "",
         name=activity.name or "",
         gear=activity.gear or "",
-        rpe=_opt_float(activity.rpe),
+        rpe=finite_float(activity.rpe),
         source_name=name,
         content_hash=content_hash,
         session_index=activity.session_index,
@@ -264,8 +264,8 @@ def _apply_metadata(activity: ParsedActivity, metadata: dict[str, Any], whole_fi
     """Export metadata: gear, name and RPE win when present; sport only fills an
     unknown one, and distance a missing one when the file is this one activity."""
     notes: list[str] = []
-    if whole_file and not _opt_float(activity.distance_m):
-        distance = _opt_float(metadata.get("distance_m"))
+    if whole_file and not finite_float(activity.distance_m):
+        distance = finite_float(metadata.get("distance_m"))
         if distance and distance > 0:
             activity.distance_m = distance
     for key in ("gear", "name"):
@@ -273,7 +273,7 @@ def _apply_metadata(activity: ParsedActivity, metadata: dict[str, Any], whole_fi
         if value:
             setattr(activity, key, value)
     if metadata.get("rpe") not in (None, ""):
-        rpe = _opt_float(metadata["rpe"])
+        rpe = finite_float(metadata["rpe"])
         if rpe is not None and 0 <= rpe <= 10:
             activity.rpe = rpe
         else:
@@ -282,16 +282,6 @@ def _apply_metadata(activity: ParsedActivity, metadata: dict[str, Any], whole_fi
     if sport and (activity.sport or "").strip().lower() in UNKNOWN_SPORTS:
         activity.sport = _METADATA_SPORTS.get(sport, sport.replace(" ", "_"))
     return notes
-
-
-def _opt_float(value: Any) -> float | None:
-    if value is None:
-        return None
-    try:
-        number = float(value)
-    except (TypeError, ValueError):
-        return None
-    return number if math.isfinite(number) else None
 
 
 def histogram_blob(seconds_by_bpm: Any) -> bytes | None:

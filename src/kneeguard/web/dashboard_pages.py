@@ -1,0 +1,23 @@
+"""Dashboard: the triage banner from the latest check-in, the top factors, the next sessions."""
+from __future__ import annotations
+
+from fastapi import APIRouter, Request
+
+from kneeguard.web.advice_view import BANNER_CLASS, advice_for, upcoming
+from kneeguard.web.common import athlete_name, parse_day, render, store_of
+
+router = APIRouter()
+
+
+@router.get("/")
+def dashboard(request: Request, as_of: str | None = None):
+    from kneeguard.store.queries import list_activities
+
+    day = parse_day(as_of)
+    advice = advice_for(request, day)
+    with store_of(request).session() as session:
+        activities = list_activities(session, athlete=athlete_name(request))
+    return render(request, "dashboard.html", advice=advice, banner=advice.banner,
+                  banner_class=BANNER_CLASS.get(advice.banner.level, "routine"),
+                  factors=advice.top_factors[:5], sessions=upcoming(advice, day), day=day,
+                  activity_count=len(activities), last_activity=activities[-1] if activities else None)
