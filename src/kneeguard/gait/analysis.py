@@ -251,6 +251,10 @@ def analyze_gait(series: KeypointSeries, *, view: str | None = None, height_cm: 
     n_swapped = int(info.swapped_frames.sum())
     if n_swapped:
         warnings.append(f"left/right leg labels were swapped by the pose model in {n_swapped} frames; corrected")
+    n_collapsed = int(np.asarray(getattr(info, "collapsed_frames", [])).sum())
+    if n_collapsed:
+        warnings.append(f"in {n_collapsed} frames the pose model drew the hidden leg on top of the visible one; "
+                        "those points were dropped and bridged")
     if view == "side":
         warnings.append("foot-strike angle uses mid-stance as the flat-foot reference (no standing frame)")
         warnings.append("left/right differences are low-confidence from one side camera (far leg is less accurate)")

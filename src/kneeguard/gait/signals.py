@@ -32,6 +32,11 @@ COLLAPSE_EDGE_FRACTION = 0.6  # frames next to a collapse that are this close co
 # ... and the leg that jumped there from its own path (by this share of the median separation) is removed.
 COLLAPSE_JUMP_FRACTION = 0.25
 COLLAPSE_MAX_S = 0.25  # longer overlaps are not a glitch (e.g. a standing runner): leave them
+# Swap-search cues besides continuity (see `swap_prior`); weights are per frame, in the continuity cost's px.
+STRIDE_BAND_HZ = (0.5, 2.0)  # strides/s: 60-240 steps/min
+RHYTHM_MIN_FIT = 0.3  # the stride template must explain this share of the L-R spacing's variance
+RHYTHM_WEIGHT = 0.5
+VISIBILITY_MARGIN = 0.15  # one leg must be this much more visible over the clip to be "the near leg"
 
 
 @dataclass
@@ -191,7 +196,75 @@ def _stray(leg: np.ndarray, s: int, e: int) -> float:
     return float(np.nanmean(d)) if np.isfinite(d).any() else float("nan")
 
 
-def detect_swaps(xy: np.ndarray, left: list[int], right: list[int], switch_penalty: float | None = None) -> np.ndarray:
+def _stride_template(dx: np.ndarray, fps: float) -> tuple[np.ndarray, np.ndarray] | None:
+    """The stride-periodic part of the legs' horizontal spacing (odd harmonics 1 and 3) and its offset line, or None.
+
+    In running, left minus right ankle position reverses sign every step: it is
+    anti-periodic over half a stride, so it holds only odd harmonics of the stride
+    rate. Fitted to the whole clip, a minority of swapped frames cannot flip it.
+    """
+    ok = np.isfinite(dx)
+    if ok.sum() < 2 * fps / STRIDE_BAND_HZ[0] or ok.mean() < 0.5:  # at least two slow strides
+        return None
+    t = np.arange(len(dx)) / fps
+    x = np.interp(t, t[ok], dx[ok])
+    x = x - np.polyval(np.polyfit(t, x, 1), t)  # perspective offset and drift are not the stride
+    n = 1 << int(np.ceil(np.log2(len(x) * 8)))  # zero-padding: a finer frequency grid
+    power = np.abs(np.fft.rfft(x * np.hanning(len(x)), n))
+    freqs = np.fft.rfftfreq(n, d=1.0 / fps)
+    band = (freqs >= STRIDE_BAND_HZ[0]) & (freqs <= min(STRIDE_BAND_HZ[1], 0.15 * fps))
+    if not band.any():
+        return None
+    f0 = freqs[np.flatnonzero(band)[np.argmax(power[band])]]
+    basis = np.stack([np.ones_like(t), t] + [g(2 * np.pi * k * f0 * t) for k in (1, 3) for g in (np.cos, np.sin)], 1)
+    coef = np.linalg.lstsq(basis[ok], dx[ok], rcond=None)[0]
+    periodic = basis[:, 2:] @ coef[2:]
+    resid = dx[ok] - basis[ok] @ coef
+    detrended = dx[ok] - basis[ok, :2] @ coef[:2]
+    fit = 1 - resid.var() / detrended.var() if detrended.var() > 0 else 0.0
+    return (periodic, basis[:, :2] @ coef[:2]) if fit >= RHYTHM_MIN_FIT else None
+
+
+def swap_prior(xy: np.ndarray, vis: np.ndarray, left: list[int], right: list[int], fps: float) -> np.ndarray:
+    """Per-frame cost (n, 2) of keeping the labels (column 0) or swapping them (column 1).
+
+    Two cues that continuity alone lacks where the legs cross, or where a leg is
+    missing or glitched around the crossing (then a label change is nearly free):
+    * rhythm: left minus right horizontal position follows the stride-periodic
+      template (`_stride_template`); a frame that contradicts it costs in
+      proportion to how far apart the legs are (nothing near a crossing);
+    * visibility: in side view one leg is the near one for the whole clip; where
+      the clip-wide near leg (clearly more visible) is scored less visible than
+      the other, that labelling costs. Pose models that score both legs alike
+      give no cue.
+    Pass the lower-leg points only: the hips overlap in side view.
+    """
+    n = xy.shape[0]
+    prior = np.zeros((n, 2))
+    if not left:
+        return prior
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", RuntimeWarning)  # frames with every point missing give NaN
+        dx = np.nanmean(xy[:, left, 0] - xy[:, right, 0], axis=1)
+        dv = np.nanmean(vis[:, left] - vis[:, right], axis=1)
+    template = _stride_template(dx, fps)
+    if template is not None:
+        periodic, offset = template
+        agree = np.nan_to_num(dx - offset) * periodic / np.median(np.abs(periodic))
+        prior[:, 0] += RHYTHM_WEIGHT * np.maximum(-agree, 0)
+        prior[:, 1] += RHYTHM_WEIGHT * np.maximum(agree, 0)
+    near = float(np.nanmedian(dv)) if np.isfinite(dv).any() else 0.0
+    if abs(near) > VISIBILITY_MARGIN:
+        # px per unit of visibility: a contradicted frame costs about a leg spacing at full contrast
+        spacing = float(np.nanmedian(np.abs(dx)))
+        against = np.nan_to_num(-np.sign(near) * dv)
+        prior[:, 0] += spacing * np.maximum(against, 0)
+        prior[:, 1] += spacing * np.maximum(-against, 0)
+    return prior
+
+
+def detect_swaps(xy: np.ndarray, left: list[int], right: list[int], switch_penalty: float | None = None,
+                 prior: np.ndarray | None = None) -> np.ndarray:
     """Frames whose left/right leg labels are swapped, by trajectory continuity.
 
     A Viterbi search over "swapped or not" per frame with a constant-velocity
@@ -200,7 +273,8 @@ def detect_swaps(xy: np.ndarray, left: list[int], right: list[int], switch_penal
     a large second difference), plus a small penalty per label change. A
     second-order model is used because two legs crossing in side view make a
     position-only cost blind to a swap at the crossing frame. Missing points cost
-    nothing. The labelling that agrees with most raw frames is returned (the
+    nothing. `prior` (n, 2) adds a per-frame cost of each state (`swap_prior`).
+    Without it the labelling that agrees with most raw frames is returned (the
     cost is symmetric, so a whole-clip flip is free: keep the detector's labels).
     """
     n = xy.shape[0]
@@ -218,9 +292,11 @@ def detect_swaps(xy: np.ndarray, left: list[int], right: list[int], switch_penal
         # a fraction of the typical leg separation: cheap enough to fix a real swap, dear enough to avoid flicker
         sep = np.sqrt(((legs[:, 0] - legs[:, 1]) ** 2).sum(axis=-1))
         switch_penalty = 0.25 * float(np.nanmedian(sep)) if np.isfinite(sep).any() else 0.0
-    cost = {(a, b, c): second_diff(a, b, c) + switch_penalty * (b != c) for a in (0, 1) for b in (0, 1) for c in (0, 1)}
+    unary = np.zeros((n, 2)) if prior is None else np.asarray(prior, dtype=float)
+    cost = {(a, b, c): second_diff(a, b, c) + switch_penalty * (b != c) + unary[2:, c]
+            for a in (0, 1) for b in (0, 1) for c in (0, 1)}
     # state (prev, cur) packed as 2*prev + cur
-    acc = [0.0, switch_penalty, switch_penalty, 0.0]
+    acc = [switch_penalty * (b != c) + unary[0, b] + unary[1, c] for b in (0, 1) for c in (0, 1)]
     back = [[0] * 4 for _ in range(n - 2)]
     # plain lists: this loop runs once per frame and numpy scalar indexing would dominate
     trans = np.stack([cost[(a, b, c)] for a in (0, 1) for b in (0, 1) for c in (0, 1)], axis=1).tolist()
@@ -230,7 +306,7 @@ def detect_swaps(xy: np.ndarray, left: list[int], right: list[int], switch_penal
             for c in (0, 1):
                 from0 = acc[b] + row[b * 2 + c]
                 from1 = acc[2 + b] + row[4 + b * 2 + c]
-                new[b * 2 + c] = from0 if from0 <= from1 else from1
+                new[b * 2 + c] = min(from0, from1)
                 ptr[b * 2 + c] = 0 if from0 <= from1 else 1
         acc = new
     state = int(np.argmin(acc))
@@ -240,9 +316,23 @@ def detect_swaps(xy: np.ndarray, left: list[int], right: list[int], switch_penal
         prev = back[t][state]
         labels[t] = bool(prev)
         state = prev * 2 + (state >> 1)
-    if labels.sum() > n / 2:
+    if prior is None and labels.sum() > n / 2:
         labels = ~labels
     return labels
+
+
+def _hold_through(swapped: np.ndarray, collapsed: np.ndarray) -> np.ndarray:
+    """Collapse runs keep their neighbours' labelling when both sides agree.
+
+    With one leg blanked, a label change inside the run costs the swap search
+    nothing, yet the kept leg was checked to stay on its own path: its label is
+    as good as the frames around it.
+    """
+    out = swapped.copy()
+    for s, e in zip(*_runs(collapsed)):
+        if s > 0 and e < len(out) and out[s - 1] == out[e]:
+            out[s:e] = out[s - 1]
+    return out
 
 
 def apply_swaps(series: KeypointSeries, swapped: np.ndarray) -> KeypointSeries:
@@ -272,7 +362,8 @@ def clean_series(
         xy, info.collapsed_frames = remove_collapsed_legs(
             work.xy, [left[k] for k in lower], [right[k] for k in lower], series.fps)
         work = replace(work, xy=xy)
-        info.swapped_frames = detect_swaps(work.xy, left, right)
+        prior = swap_prior(work.xy, series.visibility, [left[k] for k in lower], [right[k] for k in lower], series.fps)
+        info.swapped_frames = _hold_through(detect_swaps(work.xy, left, right, prior=prior), info.collapsed_frames)
         work = apply_swaps(work, info.swapped_frames)
     else:
         info.swapped_frames = np.zeros(series.n_frames, dtype=bool)

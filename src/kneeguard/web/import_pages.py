@@ -7,6 +7,7 @@ import tempfile
 from pathlib import Path
 
 from fastapi import APIRouter, Request
+from starlette.concurrency import run_in_threadpool
 from starlette.datastructures import UploadFile
 
 from kneeguard.web.common import athlete_name, render, store_of
@@ -43,7 +44,8 @@ async def import_upload(request: Request):
             saved = await _save_all(uploads, workdir, limit)
         except UploadTooLarge:
             return _error(request, f"The upload is larger than the limit of {_limit_mb(request)} MB.", 413)
-        outcomes = _import(request, saved, workdir)
+        athlete = athlete_name(request)
+        outcomes = await run_in_threadpool(_import, request, saved, workdir, athlete)  # parsing is CPU work
     finally:
         shutil.rmtree(workdir, ignore_errors=True)
         for f in uploads:
@@ -77,11 +79,11 @@ def safe_name(client_name: str) -> str:
     return cleaned[-120:] or "upload"
 
 
-def _import(request: Request, saved: dict[Path, str], workdir: Path) -> list[dict]:
+def _import(request: Request, saved: dict[Path, str], workdir: Path, athlete: str) -> list[dict]:
     from kneeguard.ingest.sources import iter_sources
     from kneeguard.store.importer import import_sources
 
-    results = import_sources(store_of(request), iter_sources(list(saved)), athlete=athlete_name(request))
+    results = import_sources(store_of(request), iter_sources(list(saved)), athlete=athlete)
     shown = {str(path): name for path, name in saved.items()}
     rows = []
     for o in results:

@@ -1,0 +1,39 @@
+"""`kneeguard serve`: the local web app (single-user mode) on http://127.0.0.1:8000."""
+from __future__ import annotations
+
+from typing import Annotated
+
+import typer
+
+from kneeguard.cli.common import DbOption, HomeOption, UserError, console, open_store, user_errors
+
+
+def register(app: typer.Typer) -> None:
+    app.command("serve")(serve_command)
+
+
+def serve_command(
+    host: Annotated[str, typer.Option("--host", help="Address to listen on. Keep 127.0.0.1 unless you know why.")] = "127.0.0.1",
+    port: Annotated[int, typer.Option("--port", help="TCP port.")] = 8000,
+    max_upload_mb: Annotated[float, typer.Option("--max-upload-mb", help="Largest upload accepted, in MB.")] = 200.0,
+    db: DbOption = None,
+    home: HomeOption = None,
+) -> None:
+    """Open the web app in your browser: import, activities, load, check-in, plan, report, shoes."""
+    import uvicorn
+
+    from kneeguard.web import create_app
+
+    with user_errors():
+        if not 1 <= port <= 65535:
+            raise UserError(f"--port must be between 1 and 65535, got {port}")
+        if max_upload_mb <= 0:
+            raise UserError(f"--max-upload-mb must be positive, got {max_upload_mb:g}")
+        store = open_store(db, home)
+        app = create_app(store, max_upload_mb=max_upload_mb)
+    if host not in ("127.0.0.1", "localhost", "::1"):
+        # Single-user mode has no accounts: anyone who reaches the port sees every athlete.
+        console.print(f"[bold yellow]warning:[/] listening on {host} exposes all data without a login.")
+    console.print(f"kneeguard is running at [bold]http://{'[' + host + ']' if ':' in host else host}:{port}/[/] "
+                  "(Ctrl-C to stop)")
+    uvicorn.run(app, host=host, port=port, log_level="warning")

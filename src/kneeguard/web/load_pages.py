@@ -1,0 +1,46 @@
+"""Load: the weekly chart (a PNG rendered in memory) and the load findings with their sources."""
+from __future__ import annotations
+
+import tempfile
+from pathlib import Path
+
+from fastapi import APIRouter, Request
+from fastapi.responses import Response
+
+from kneeguard.web.common import athlete_name, parse_day, render, store_of
+
+router = APIRouter()
+
+
+def _report(request: Request, as_of: str | None):
+    from kneeguard.cli.load_cmd import run_load_analysis
+
+    day = parse_day(as_of)
+    return day, run_load_analysis(store_of(request), athlete_name(request), day)
+
+
+@router.get("/load")
+def load_page(request: Request, as_of: str | None = None):
+    day, report = _report(request, as_of)
+    weekly = []
+    for week, w in report.weekly.tail(8).iloc[::-1].iterrows():
+        change = w.get("change_pct")
+        weekly.append({"week": week.date() if hasattr(week, "date") else week, "km": w["distance_km"],
+                       "runs": int(w["runs"]), "longest": w["longest_run_km"],
+                       "change": None if change is None or change != change else change})
+    has_runs = bool(len(report.weekly)) and float(report.weekly["distance_km"].sum()) > 0
+    return render(request, "load.html", day=day, report=report, weekly=weekly, has_runs=has_runs,
+                  findings=[f.to_dict() for f in report.findings], as_of=as_of or "")
+
+
+@router.get("/load/chart.png")
+def load_chart(request: Request, as_of: str | None = None, weeks: int = 52):
+    from kneeguard.load.plot import plot_load
+
+    if not 4 <= weeks <= 520:
+        raise ValueError(f"weeks must be between 4 and 520, got {weeks}")
+    _, report = _report(request, as_of)
+    # plot_load writes a file; a private temporary folder keeps nothing behind.
+    with tempfile.TemporaryDirectory(prefix="kneeguard-chart-") as tmp:
+        png = plot_load(report, Path(tmp) / "load.png", weeks=weeks).read_bytes()
+    return Response(png, media_type="image/png", headers={"Cache-Control": "no-store"})

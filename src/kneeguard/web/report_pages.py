@@ -1,0 +1,65 @@
+"""Report: the clinician report as HTML (view or download) and PDF, built like `kneeguard report`."""
+from __future__ import annotations
+
+import tempfile
+from pathlib import Path
+
+from fastapi import APIRouter, Request
+from fastapi.responses import HTMLResponse, Response
+
+from kneeguard.web.common import athlete_name, parse_day, render, store_of
+
+router = APIRouter()
+
+
+def _html(request: Request, as_of: str | None, weeks: int) -> str:
+    from kneeguard.cli.report_cmd import build_for_store
+    from kneeguard.report import render_html
+
+    if not 4 <= weeks <= 8:
+        raise ValueError(f"the plan length must be between 4 and 8 weeks, got {weeks}")
+    doc = build_for_store(store_of(request), athlete_name(request), parse_day(as_of), weeks)
+    return render_html(doc)
+
+
+def _filename(request: Request, suffix: str) -> str:
+    safe = "".join(ch if ch.isalnum() else "-" for ch in athlete_name(request)).strip("-") or "athlete"
+    return f"kneeguard-report-{safe}{suffix}"
+
+
+@router.get("/report")
+def report_page(request: Request, as_of: str | None = None):
+    day = parse_day(as_of)
+    return render(request, "report.html", day=day, as_of=as_of or "")
+
+
+@router.get("/report/view")
+def report_view(request: Request, as_of: str | None = None, weeks: int = 6):
+    return HTMLResponse(_html(request, as_of, weeks))
+
+
+@router.get("/report/download.html")
+def report_download_html(request: Request, as_of: str | None = None, weeks: int = 6):
+    name = _filename(request, ".html")
+    return HTMLResponse(_html(request, as_of, weeks),
+                        headers={"Content-Disposition": f'attachment; filename="{name}"'})
+
+
+@router.get("/report/download.pdf")
+def report_download_pdf(request: Request, as_of: str | None = None, weeks: int = 6):
+    from kneeguard.report.pdf import PdfEngineMissing, PdfError, write_pdf
+
+    html = _html(request, as_of, weeks)
+    with tempfile.TemporaryDirectory(prefix="kneeguard-pdf-") as tmp:
+        source, target = Path(tmp) / "report.html", Path(tmp) / "report.pdf"
+        source.write_text(html, encoding="utf-8")
+        try:
+            write_pdf(source, target)
+        except (PdfEngineMissing, PdfError) as exc:
+            return render(request, "error.html", status_code=503,
+                          message=f"The PDF could not be made: {exc}. Download the HTML report and print it "
+                          "from the browser instead.")
+        pdf = target.read_bytes()
+    name = _filename(request, ".pdf")
+    return Response(pdf, media_type="application/pdf",
+                    headers={"Content-Disposition": f'attachment; filename="{name}"'})

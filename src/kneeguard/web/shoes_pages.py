@@ -1,0 +1,61 @@
+"""Shoes: distance per shoe against its alert limit; add and retire."""
+from __future__ import annotations
+
+import datetime as dt
+
+from fastapi import APIRouter, Form, Request
+from fastapi.responses import RedirectResponse
+
+from kneeguard.web.common import athlete_name, render, store_of
+
+router = APIRouter()
+
+
+def _rows(request: Request) -> list[dict]:
+    from kneeguard.store import shoes
+
+    with store_of(request).session() as session:
+        statuses = shoes.list_shoes(session, athlete_name(request), as_of=dt.date.today())
+    return [{"name": s.name, "km": s.distance_km, "alert_km": s.alert_km, "runs": s.runs,
+             "last_used": s.last_used, "retired": s.retired,
+             "used_pct": 100 * s.distance_km / s.alert_km if s.alert_km else None} for s in statuses]
+
+
+@router.get("/shoes")
+def shoes_page(request: Request):
+    return render(request, "shoes.html", shoes=_rows(request), form={})
+
+
+@router.post("/shoes")
+def add_shoe(request: Request, name: str = Form(""), start_km: str = Form(""), alert_km: str = Form(""),
+             default: str = Form("")):
+    from kneeguard.store import shoes
+
+    form = {"name": name, "start_km": start_km, "alert_km": alert_km, "default": default}
+    try:
+        start = _km("Kilometres already on the shoe", start_km) or 0.0
+        alert = _km("Alert limit", alert_km)
+        with store_of(request).write() as session:
+            shoes.add(session, athlete_name(request), name, start_km=start, alert_km=alert, default=bool(default))
+    except ValueError as exc:
+        return render(request, "shoes.html", status_code=400, shoes=_rows(request), form=form, error=str(exc))
+    return RedirectResponse("/shoes", status_code=303)
+
+
+@router.post("/shoes/retire")
+def retire_shoe(request: Request, name: str = Form("")):
+    from kneeguard.store import shoes
+
+    with store_of(request).write() as session:
+        shoes.retire(session, athlete_name(request), name)  # UnknownShoe -> a clear 404 page
+    return RedirectResponse("/shoes", status_code=303)
+
+
+def _km(label: str, text: str) -> float | None:
+    text = text.strip().replace(",", ".")
+    if not text:
+        return None
+    try:
+        return float(text)
+    except ValueError:
+        raise ValueError(f"{label} must be a number of kilometres, got {text!r}") from None

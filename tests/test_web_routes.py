@@ -1,0 +1,229 @@
+"""Route tests of the web app with FastAPI's TestClient: every page, bad input, traversal."""
+from __future__ import annotations
+
+import io
+import warnings
+import zipfile
+from pathlib import Path
+
+import pytest
+
+with warnings.catch_warnings():
+    warnings.simplefilter("ignore")  # starlette's notice about its httpx-based client
+    from fastapi.testclient import TestClient
+
+from kneeguard.web import create_app
+
+FIT = Path(__file__).parent / "data" / "activities" / "fitparse" / "2013-02-06-12-11-14.fit"
+PAGES = ["/", "/athletes", "/profile", "/import", "/activities", "/load", "/checkin", "/plan", "/report",
+         "/shoes", "/gait"]
+# Every warning sign answered "no", a healthy runner: the smallest complete check-in.
+CALM_CHECKIN = {
+    "age": "35", "has_pain": "no", "can_bear_weight": "yes", "locking": "no", "chest_symptoms": "no",
+    "knee_hot_swollen": "no", "fever_unwell": "no", "calf_swelling": "no", "calf_red_warm": "no",
+    "clot_risks": "none", "foot_cold_pale": "no", "foot_drop": "no", "exertional_calf": "no",
+    "saddle_bladder": "no",
+}
+
+
+@pytest.fixture()
+def client(tmp_path):
+    with TestClient(create_app(home=tmp_path / "home", max_upload_mb=1)) as c:
+        yield c
+
+
+@pytest.fixture()
+def imported(client):
+    r = client.post("/import", files=[("files", ("run.fit", FIT.read_bytes(), "application/octet-stream"))])
+    assert r.status_code == 200 and "imported" in r.text
+    return client
+
+
+@pytest.mark.parametrize("path", PAGES)
+def test_every_page_renders_with_navigation_and_disclaimer(client, path):
+    r = client.get(path)
+    assert r.status_code == 200, r.text[:500]
+    assert 'aria-label="Main"' in r.text and "not a diagnosis" in r.text
+    assert "http://" not in r.text.split("<main")[0]  # no CDN assets in the head
+
+
+def test_dashboard_without_checkin_says_so(client):
+    r = client.get("/")
+    assert "NO-CHECKIN" in r.text and "Start a check-in" in r.text
+
+
+def test_unknown_page_and_activity_are_clear_404s(client):
+    for path in ("/nope", "/activities/999"):
+        r = client.get(path)
+        assert r.status_code == 404 and "role=\"alert\"" in r.text
+    assert "no activity with id 999" in client.get("/activities/999").text
+
+
+def test_bad_query_values_are_400_not_500(client):
+    assert client.get("/load?as_of=yesterday").status_code == 400
+    assert "YYYY-MM-DD" in client.get("/load?as_of=yesterday").text
+    assert client.get("/plan?weeks=30").status_code == 400
+    assert client.get("/report/view?weeks=2").status_code == 400
+    assert client.get("/activities/abc").status_code == 422
+
+
+@pytest.mark.parametrize("path", ["/static/../app.py", "/static/%2e%2e/app.py", "/static/..%2fapp.py",
+                                  "/static/%2e%2e/%2e%2e/cli/common.py", "/static//etc/passwd"])
+def test_static_files_refuse_path_traversal(client, path):
+    r = client.get(path)
+    assert r.status_code == 404
+    assert "create_app" not in r.text and "root:" not in r.text
+
+
+def test_import_fit_then_activity_streams_load_chart(imported):
+    rows = imported.get("/activities").text
+    assert "2013-02-06 12:11" in rows
+    detail = imported.get("/activities/1")
+    assert detail.status_code == 200 and "Heart rate" in detail.text and "<polyline" in detail.text
+    page = imported.get("/load?as_of=2013-02-20")
+    assert 'id="load-chart"' in page.text
+    png = imported.get("/load/chart.png?as_of=2013-02-20")
+    assert png.headers["content-type"] == "image/png" and png.content[:8] == b"\x89PNG\r\n\x1a\n"
+
+
+def test_import_reports_each_file_and_hides_temp_paths(client):
+    archive = io.BytesIO()
+    with zipfile.ZipFile(archive, "w") as z:
+        z.writestr("export/run.fit", FIT.read_bytes())
+    r = client.post("/import", files=[
+        ("files", ("bad.gpx", b"<nope/>", "application/gpx+xml")),
+        ("files", ("../../evil.fit", b"junk", "application/octet-stream")),
+        ("files", ("export.zip", archive.getvalue(), "application/zip")),
+    ])
+    assert r.status_code == 200
+    assert "bad.gpx" in r.text and "st-error" in r.text and "export.zip" in r.text
+    assert "kneeguard-upload-" not in r.text  # the temporary folder never shows
+    assert "new activities: <strong>1</strong>" in r.text
+    again = client.post("/import", files=[("files", ("run.fit", FIT.read_bytes(), "application/octet-stream"))])
+    assert "duplicate" in again.text
+
+
+def test_import_without_files_or_too_large_is_a_clear_message(client):
+    r = client.post("/import", data={"x": "1"})
+    assert r.status_code == 400 and "Choose at least one file" in r.text
+    big = b"\0" * (2 * 1024 * 1024)
+    r = client.post("/import", files=[("files", ("big.fit", big, "application/octet-stream"))])
+    assert r.status_code == 413 and "limit of 1 MB" in r.text
+
+
+def test_athletes_create_switch_and_bad_names(client):
+    r = client.post("/athletes", data={"name": "Ana"}, follow_redirects=True)
+    assert r.status_code == 200 and "Athlete: <a href=\"/athletes\"><strong>Ana</strong>" in r.text
+    dup = client.post("/athletes", data={"name": "Ana"})
+    assert dup.status_code == 400 and "already exists" in dup.text
+    assert client.post("/athletes", data={"name": "  "}).status_code == 400
+    client.post("/athletes", data={"name": "Bob"})
+    back = client.post("/athletes/select", data={"name": "Ana"}, follow_redirects=True)
+    assert "<strong>Ana</strong>" in back.text
+    assert client.post("/athletes/select", data={"name": "ghost"}).status_code == 404
+
+
+def test_unknown_athlete_cookie_falls_back_to_default(client):
+    client.cookies.set("kneeguard_athlete", "nobody")
+    assert "<strong>me</strong>" in client.get("/").text
+
+
+def test_profile_saves_and_rejects_out_of_range(client):
+    r = client.post("/profile", data={"sex": "female", "birth_year": "1990", "height_cm": "170", "mass_kg": "60",
+                                      "hr_max": "190", "hr_rest": "50"})
+    assert r.status_code == 200 and "Profile saved" in r.text and 'value="170"' in r.text
+    bad = client.post("/profile", data={"hr_max": "60", "hr_rest": "80"})
+    assert bad.status_code == 400 and "must be" in bad.text
+    assert client.post("/profile", data={"birth_year": "nineteen"}).status_code == 400
+
+
+def test_checkin_form_is_generated_from_the_questions(client):
+    from kneeguard.clinic import load_questionnaire
+
+    page = client.get("/checkin").text
+    for q in load_questionnaire().questions:
+        assert f'data-qid="{q.id}"' in page
+    assert "data-show-if=" in page and 'id="f-age"' in page and '<label for="f-age">' in page
+
+
+def test_checkin_calm_answers_give_self_care_and_dashboard_banner(client):
+    r = client.post("/checkin", data=CALM_CHECKIN)
+    assert r.status_code == 200 and 'id="level-banner"' in r.text
+    assert "EMERGENCY" not in r.text
+    assert "NO-CHECKIN" not in client.get("/").text
+
+
+def test_checkin_red_flag_is_emergency(client):
+    r = client.post("/checkin", data=CALM_CHECKIN | {"chest_symptoms": "yes"})
+    assert r.status_code == 200 and "EMERGENCY" in r.text and "Call emergency services now" in r.text
+    assert "EMERGENCY" in client.get("/").text
+
+
+def test_checkin_server_revalidates(client):
+    missing = client.post("/checkin", data={"age": "35"})
+    assert missing.status_code == 422 and "Please answer" in missing.text
+    bad = client.post("/checkin", data=CALM_CHECKIN | {"age": "300"})
+    assert bad.status_code == 422 and "out of range" in bad.text
+    # A branch answer that does not apply (no pain) is ignored, not trusted.
+    ignored = client.post("/checkin", data=CALM_CHECKIN | {"pain_now": "9", "onset": "sudden_injury"})
+    assert ignored.status_code == 200
+    clash = client.post("/checkin", data={k: v for k, v in CALM_CHECKIN.items()} | {"clot_risks": ["none", "cancer"]})
+    assert clash.status_code == 422 and "cannot be combined" in clash.text
+
+
+def test_plan_page_and_calendar(client):
+    assert "Week 1" in client.get("/plan").text
+    ics = client.get("/plan.ics")
+    assert ics.status_code == 200 and ics.headers["content-type"].startswith("text/calendar")
+    assert ics.content.startswith(b"BEGIN:VCALENDAR") and "attachment" in ics.headers["content-disposition"]
+
+
+def test_report_html_download(imported):
+    r = imported.get("/report/download.html")
+    assert r.status_code == 200 and "attachment" in r.headers["content-disposition"]
+    assert r.text.lstrip().lower().startswith("<!doctype html")
+
+
+def test_report_pdf_missing_engine_is_clear(client, monkeypatch):
+    from kneeguard.report import pdf
+
+    def no_engine(*_args, **_kwargs):
+        raise pdf.PdfEngineMissing("no PDF engine installed")
+
+    monkeypatch.setattr(pdf, "write_pdf", no_engine)
+    r = client.get("/report/download.pdf")
+    assert r.status_code == 503 and "print it" in r.text
+
+
+def test_shoes_add_retire_and_errors(client):
+    r = client.post("/shoes", data={"name": "Pegasus", "start_km": "120", "alert_km": ""}, follow_redirects=True)
+    assert r.status_code == 200 and "Pegasus" in r.text and "Retire Pegasus" in r.text
+    assert client.post("/shoes", data={"name": "X", "start_km": "lots"}).status_code == 400
+    assert client.post("/shoes", data={"name": "Pegasus"}).status_code == 400  # duplicate
+    r = client.post("/shoes/retire", data={"name": "Pegasus"}, follow_redirects=True)
+    assert "retired" in r.text and "Retire Pegasus" not in r.text
+    assert client.post("/shoes/retire", data={"name": "Ghost"}).status_code == 404
+
+
+def test_cross_site_form_posts_are_refused(client):
+    r = client.post("/athletes", data={"name": "Eve"}, headers={"Origin": "http://evil.example"})
+    assert r.status_code == 403
+    ok = client.post("/athletes", data={"name": "Eve"}, headers={"Origin": "http://testserver"})
+    assert ok.status_code in (200, 303)
+
+
+def test_templates_escape_user_text(client):
+    client.post("/athletes", data={"name": "<script>alert(1)</script>"})
+    page = client.get("/athletes").text
+    assert "<script>alert(1)</script>" not in page and "&lt;script&gt;" in page
+
+
+def test_gait_page_lists_sessions(client, tmp_path):
+    from kneeguard.store.records import save_gait_session
+
+    store = client.app.state.store
+    with store.write() as session:
+        save_gait_session(session, "me", {"findings": [{"severity": "moderate", "title": "Overstride"}]},
+                          source="treadmill.mp4")
+    page = client.get("/gait").text
+    assert "treadmill.mp4" in page and "Overstride" in page and "kneeguard gait analyse" in page
