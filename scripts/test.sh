@@ -13,4 +13,6 @@ if [ -z "${KNEEGUARD_TEST_PG_URL:-}" ]; then
     echo "note: no PostgreSQL server could be started; PostgreSQL tests will be skipped (see /tmp/kneeguard-pg.log)" >&2
   fi
 fi
+# Pyflakes-level lint first (unused or undefined names), then the suite.
+.venv/bin/ruff check --quiet --select F src tests benchmarks scripts
 .venv/bin/python -m pytest -n 2 -q "$@"
