@@ -49,7 +49,7 @@ def test_every_page_renders_with_navigation_and_disclaimer(client, path):
 
 def test_dashboard_without_checkin_says_so(client):
     r = client.get("/")
-    assert "NO-CHECKIN" in r.text and "Start a check-in" in r.text
+    assert "NO CHECKIN" in r.text and "Start a check-in" in r.text
 
 
 def test_unknown_page_and_activity_are_clear_404s(client):
@@ -165,8 +165,10 @@ def test_checkin_server_revalidates(client):
     bad = client.post("/checkin", data=CALM_CHECKIN | {"age": "300"})
     assert bad.status_code == 422 and "out of range" in bad.text
     # A branch answer that does not apply (no pain) is ignored, not trusted.
-    ignored = client.post("/checkin", data=CALM_CHECKIN | {"pain_now": "9", "onset": "sudden_injury"})
+    ignored = client.post("/checkin", data=CALM_CHECKIN | {"side": "left"})
     assert ignored.status_code == 200
+    contradiction = client.post("/checkin", data=CALM_CHECKIN | {"pain_now": "9"})
+    assert contradiction.status_code == 422 and "pain score above 0" in contradiction.text
     clash = client.post("/checkin", data={k: v for k, v in CALM_CHECKIN.items()} | {"clot_risks": ["none", "cancer"]})
     assert clash.status_code == 422 and "cannot be combined" in clash.text
 
@@ -227,3 +229,21 @@ def test_gait_page_lists_sessions(client, tmp_path):
                           source="treadmill.mp4")
     page = client.get("/gait").text
     assert "treadmill.mp4" in page and "Overstride" in page and "kneeguard gait analyse" in page
+
+
+def test_serve_command_checks_its_options(monkeypatch, tmp_path):
+    import typer
+    from typer.testing import CliRunner
+
+    from kneeguard.cli import serve_cmd
+
+    app = typer.Typer()
+    serve_cmd.register(app)
+    app.command("noop")(lambda: None)  # two commands keep `serve` as a sub-command
+    runner = CliRunner()
+    assert runner.invoke(app, ["serve", "--port", "0", "--home", str(tmp_path)]).exit_code == 2
+    started = {}
+    monkeypatch.setattr("uvicorn.run", lambda app_, host, port, log_level: started.update(host=host, port=port))
+    result = runner.invoke(app, ["serve", "--port", "8123", "--home", str(tmp_path)])
+    assert result.exit_code == 0 and started == {"host": "127.0.0.1", "port": 8123}
+    assert "http://127.0.0.1:8123/" in result.output

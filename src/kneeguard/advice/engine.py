@@ -164,9 +164,9 @@ def _strength(code: str, table: dict[str, int]) -> int:
 
 def _banner(ctx: AthleteContext, pain: PainState, stale: bool) -> Banner:
     if not ctx.checkin:
-        return Banner("no-checkin", "No check-in yet: pain and warning signs are unknown. Run `kneeguard checkin` "
-                      "before following this plan; until then nothing in it increases.",
-                      ["kneeguard checkin"], pain.reasons)
+        return Banner("no-checkin", "No check-in yet: pain and warning signs are unknown. Do a check-in before "
+                      "following this plan; until then nothing in it increases.",
+                      ["Do a symptom check-in (web: Check-in page; terminal: kneeguard checkin)"], pain.reasons)
     c = ctx.checkin
     level = c.get("level") or "routine"
     heads = {"emergency": "EMERGENCY: get help now. Do not run.",

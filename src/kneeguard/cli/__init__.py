@@ -13,6 +13,7 @@ from kneeguard.cli import (
     load_cmd,
     plan_cmd,
     report_cmd,
+    serve_cmd,
     shoes_cmd,
     validate_cmd,
 )
@@ -32,6 +33,7 @@ demo_cmd.register(app)
 checkin_cmd.register(app)
 plan_cmd.register(app)
 report_cmd.register(app)
+serve_cmd.register(app)
 app.add_typer(athletes_cmd.app, name="athlete")
 app.add_typer(shoes_cmd.app, name="shoes")
 app.add_typer(gait_cmd.app, name="gait")

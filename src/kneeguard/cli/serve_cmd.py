@@ -5,7 +5,14 @@ from typing import Annotated
 
 import typer
 
-from kneeguard.cli.common import DbOption, HomeOption, UserError, console, open_store, user_errors
+from kneeguard.cli.common import (
+    DbOption,
+    HomeOption,
+    UserError,
+    console,
+    open_store,
+    user_errors,
+)
 
 
 def register(app: typer.Typer) -> None:

@@ -21,8 +21,16 @@ def create_app(store=None, home: str | os.PathLike[str] | None = None, db: str |
     """The app over `store`, or over the store opened from `db`/`home` (env defaults otherwise)."""
     from kneeguard.store import open_store
     from kneeguard.web import (
-        activities_pages, athlete_pages, checkin_pages, dashboard_pages, gait_pages, import_pages, load_pages,
-        plan_pages, report_pages, shoes_pages,
+        activities_pages,
+        athlete_pages,
+        checkin_pages,
+        dashboard_pages,
+        gait_pages,
+        import_pages,
+        load_pages,
+        plan_pages,
+        report_pages,
+        shoes_pages,
     )
 
     if store is None:

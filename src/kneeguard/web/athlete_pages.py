@@ -67,8 +67,9 @@ async def save_profile(request: Request):
     raw = {field: str(form.get(field, "")).strip() for field in PROFILE_LABELS}
     try:
         changes = _profile_changes(raw)
+        name = athlete_name(request)  # before the write: SQLite allows one writer at a time
         with store_of(request).write() as session:
-            athletes.update(session, athlete_name(request), **changes)
+            athletes.update(session, name, **changes)
     except ValueError as exc:
         return render(request, "profile.html", status_code=400, values=raw, labels=PROFILE_LABELS, error=str(exc))
     return render(request, "profile.html", values=_profile_values(request), labels=PROFILE_LABELS,

@@ -52,6 +52,7 @@ async def checkin_submit(request: Request):
         result = assess(raw, history=load_checkins(athlete, store=store), today=today)
     except CheckinError as exc:
         return render(request, "checkin.html", status_code=422, problems=[str(exc)], **_form_context(raw))
+    result["athlete"] = athlete
     save_checkin(CheckinRecord(today, result["answers"], result["level"]), athlete, store=store)
     return render(request, "checkin_result.html", result=result,
                   level_class=LEVEL_CLASS.get(result["level"], "routine"))

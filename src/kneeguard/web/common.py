@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import math
 from pathlib import Path
 from typing import Any
 
@@ -80,7 +81,7 @@ def parse_day(text: str | None) -> dt.date:
 
 
 def fmt_number(value: Any, digits: int = 1, unit: str = "") -> str:
-    if value is None or value != value:  # None or NaN
+    if value is None or (isinstance(value, float) and math.isnan(value)):
         return ""
     if isinstance(value, (int, float)):
         text = f"{value:.{digits}f}" if isinstance(value, float) else str(value)
@@ -90,9 +91,9 @@ def fmt_number(value: Any, digits: int = 1, unit: str = "") -> str:
 
 
 def fmt_duration(seconds: Any) -> str:
-    if seconds is None or seconds != seconds:
+    if seconds is None or (isinstance(seconds, float) and math.isnan(seconds)):
         return ""
-    s = int(round(seconds))
+    s = round(seconds)
     return f"{s // 3600}:{s % 3600 // 60:02d}:{s % 60:02d}"
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 import tempfile
 from pathlib import Path
 
+import pandas as pd
 from fastapi import APIRouter, Request
 from fastapi.responses import Response
 
@@ -27,7 +28,7 @@ def load_page(request: Request, as_of: str | None = None):
         change = w.get("change_pct")
         weekly.append({"week": week.date() if hasattr(week, "date") else week, "km": w["distance_km"],
                        "runs": int(w["runs"]), "longest": w["longest_run_km"],
-                       "change": None if change is None or change != change else change})
+                       "change": None if change is None or pd.isna(change) else change})
     has_runs = bool(len(report.weekly)) and float(report.weekly["distance_km"].sum()) > 0
     return render(request, "load.html", day=day, report=report, weekly=weekly, has_runs=has_runs,
                   findings=[f.to_dict() for f in report.findings], as_of=as_of or "")

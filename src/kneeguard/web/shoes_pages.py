@@ -35,8 +35,9 @@ def add_shoe(request: Request, name: str = Form(""), start_km: str = Form(""), a
     try:
         start = _km("Kilometres already on the shoe", start_km) or 0.0
         alert = _km("Alert limit", alert_km)
+        athlete = athlete_name(request)  # before the write: SQLite allows one writer at a time
         with store_of(request).write() as session:
-            shoes.add(session, athlete_name(request), name, start_km=start, alert_km=alert, default=bool(default))
+            shoes.add(session, athlete, name, start_km=start, alert_km=alert, default=bool(default))
     except ValueError as exc:
         return render(request, "shoes.html", status_code=400, shoes=_rows(request), form=form, error=str(exc))
     return RedirectResponse("/shoes", status_code=303)
@@ -46,8 +47,9 @@ def add_shoe(request: Request, name: str = Form(""), start_km: str = Form(""), a
 def retire_shoe(request: Request, name: str = Form("")):
     from kneeguard.store import shoes
 
+    athlete = athlete_name(request)
     with store_of(request).write() as session:
-        shoes.retire(session, athlete_name(request), name)  # UnknownShoe -> a clear 404 page
+        shoes.retire(session, athlete, name)  # UnknownShoe -> a clear 404 page
     return RedirectResponse("/shoes", status_code=303)
 
 

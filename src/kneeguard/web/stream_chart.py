@@ -1,6 +1,7 @@
 """A small inline SVG line chart of an activity's sample streams (no plotting library, no script)."""
 from __future__ import annotations
 
+import itertools
 from dataclasses import dataclass
 
 import numpy as np
@@ -59,8 +60,9 @@ def _downsample(x: np.ndarray, y: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         return x, y
     # Bin means keep the shape of the curve without drawing every second.
     edges = np.linspace(0, len(x), MAX_POINTS + 1).astype(int)
-    xs = np.array([x[a:b].mean() for a, b in zip(edges[:-1], edges[1:], strict=True) if b > a])
-    ys = np.array([y[a:b].mean() for a, b in zip(edges[:-1], edges[1:], strict=True) if b > a])
+    bins = [(a, b) for a, b in itertools.pairwise(edges) if b > a]
+    xs = np.array([x[a:b].mean() for a, b in bins])
+    ys = np.array([y[a:b].mean() for a, b in bins])
     return xs, ys
 
 

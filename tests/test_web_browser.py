@@ -1,0 +1,172 @@
+"""End-to-end flows in headless Chromium (Playwright) against a real uvicorn server."""
+from __future__ import annotations
+
+import os
+import socket
+import threading
+import time
+from pathlib import Path
+
+import pytest
+
+CHROMIUM = "/usr/bin/chromium"
+if not Path(CHROMIUM).exists():
+    pytest.skip(f"browser tests need Debian's Chromium at {CHROMIUM}", allow_module_level=True)
+sync_api = pytest.importorskip("playwright.sync_api", reason="the playwright Python package is not installed")
+uvicorn = pytest.importorskip("uvicorn")
+
+FIT = Path(__file__).parent / "data" / "activities" / "fitparse" / "2013-02-06-12-11-14.fit"
+REPO_SHOTS = Path(__file__).resolve().parents[1] / "docs" / "screenshots"
+ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
+        "--disable-sync", "--no-first-run"]
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@pytest.fixture()
+def server(tmp_path):
+    """The app on a free loopback port, in a thread, over a fresh data folder."""
+    from kneeguard.web import create_app
+
+    port = _free_port()
+    config = uvicorn.Config(create_app(home=tmp_path / "home"), host="127.0.0.1", port=port, log_level="warning")
+    srv = uvicorn.Server(config)
+    thread = threading.Thread(target=srv.run, daemon=True)
+    thread.start()
+    deadline = time.monotonic() + 15
+    while not srv.started:
+        if time.monotonic() > deadline:
+            raise RuntimeError("uvicorn did not start")
+        time.sleep(0.05)
+    yield f"http://127.0.0.1:{port}"
+    srv.should_exit = True
+    thread.join(10)
+
+
+@pytest.fixture(scope="module")
+def browser():
+    with sync_api.sync_playwright() as pw:
+        b = pw.chromium.launch(executable_path=CHROMIUM, args=ARGS, headless=True)
+        yield b
+        b.close()
+
+
+@pytest.fixture()
+def page(browser, tmp_path):
+    context = browser.new_context(viewport={"width": 1000, "height": 800}, accept_downloads=True)
+    p = context.new_page()
+    p.set_default_timeout(20_000)
+    yield p
+    context.close()
+
+
+@pytest.fixture()
+def shoot(tmp_path):
+    """Full-page screenshots: into docs/screenshots with KNEEGUARD_SAVE_SCREENSHOTS=1, else a temp dir."""
+    folder = REPO_SHOTS if os.environ.get("KNEEGUARD_SAVE_SCREENSHOTS") == "1" else tmp_path / "shots"
+    folder.mkdir(parents=True, exist_ok=True)
+
+    def take(page, name: str) -> Path:
+        path = folder / f"{name}.png"
+        # Long pages (plan, report) are cut at 1600 px so the committed images stay small.
+        width, height = page.evaluate("[document.documentElement.scrollWidth, document.documentElement.scrollHeight]")
+        page.screenshot(path=str(path), full_page=True, clip={"x": 0, "y": 0, "width": width, "height": min(height, 1600)})
+        return path
+
+    return take
+
+
+def test_import_fit_then_activity_and_load_chart(server, page, shoot):
+    page.goto(server + "/import")
+    shoot(page, "import")
+    page.set_input_files("#files", str(FIT))
+    page.get_by_role("button", name="Import for me").click()
+    page.wait_for_selector("#import-result")
+    assert "imported" in page.inner_text("#import-result")
+    shoot(page, "import-result")
+    page.get_by_role("link", name="See activities").click()
+    page.wait_for_selector("#activities")
+    assert "2013-02-06 12:11" in page.inner_text("#activities")
+    shoot(page, "activities")
+    page.get_by_role("link", name="2013-02-06 12:11").click()
+    page.wait_for_selector("figure.stream svg")
+    shoot(page, "activity")
+    page.goto(server + "/load")
+    page.fill("#as_of", "2013-02-20")
+    page.get_by_role("button", name="Show").click()
+    chart = page.wait_for_selector("#load-chart")
+    page.wait_for_function("document.getElementById('load-chart').complete")
+    assert page.evaluate("document.getElementById('load-chart').naturalWidth") > 300
+    assert chart.is_visible()
+    shoot(page, "load")
+    for path, name in (("/", "dashboard"), ("/plan", "plan"), ("/shoes", "shoes"), ("/gait", "gait"),
+                       ("/athletes", "athletes"), ("/profile", "profile")):
+        page.goto(server + path)
+        shoot(page, name)
+
+
+def test_checkin_with_chest_symptoms_shows_emergency(server, page, shoot):
+    page.goto(server + "/checkin")
+    assert page.is_hidden("#q-onset")  # branching: no pain yet, so no pain questions
+    page.fill("#f-age", "41")
+    page.check('#q-has_pain input[value="yes"]')
+    assert page.is_visible("#q-onset") and page.is_visible("#q-pain_now")
+    page.check('#q-has_pain input[value="no"]')
+    assert page.is_hidden("#q-onset")
+    shoot(page, "checkin")
+    for qid in ("can_bear_weight",):
+        page.check(f'#q-{qid} input[value="yes"]')
+    page.check('#q-locking input[value="no"]')
+    page.check('#q-chest_symptoms input[value="yes"]')
+    for qid in ("knee_hot_swollen", "fever_unwell", "calf_swelling", "calf_red_warm", "foot_cold_pale",
+                "foot_drop", "exertional_calf", "saddle_bladder"):
+        page.check(f'#q-{qid} input[value="no"]')
+    page.check('#q-clot_risks input[value="none"]')
+    page.get_by_role("button", name="See my result").click()
+    banner = page.wait_for_selector("#level-banner.emergency")
+    text = banner.inner_text()
+    assert "EMERGENCY" in text and "Call emergency services now" in text
+    shoot(page, "checkin-emergency")
+    page.goto(server + "/")
+    assert "Call emergency services now" in page.inner_text("main")
+
+
+def test_report_download_html(server, page, shoot):
+    page.goto(server + "/report")
+    shoot(page, "report")
+    with page.expect_download() as info:
+        page.click("#report-html")
+    download = info.value
+    assert download.suggested_filename == "kneeguard-report-me.html"
+    text = Path(download.path()).read_text("utf-8")
+    assert text.lstrip().lower().startswith("<!doctype html") and "me" in text
+    page.goto(server + "/report/view")
+    shoot(page, "report-view")
+
+
+def test_phone_sized_screen(server, browser, shoot):
+    context = browser.new_context(viewport={"width": 390, "height": 800})
+    try:
+        p = context.new_page()
+        p.goto(server + "/")
+        # Nothing wider than the screen: no sideways scrolling of the whole page.
+        assert p.evaluate("document.documentElement.scrollWidth") <= 390
+        shoot(p, "dashboard-phone")
+        p.goto(server + "/checkin")
+        assert p.evaluate("document.documentElement.scrollWidth") <= 390
+    finally:
+        context.close()
+
+
+def test_keyboard_reaches_navigation(server, page):
+    page.goto(server + "/")
+    page.keyboard.press("Tab")
+    assert page.evaluate("document.activeElement.textContent").strip() == "Skip to content"
+    page.keyboard.press("Tab")
+    assert page.evaluate("document.activeElement.getAttribute('href')") == "/"
+
+
