@@ -6,9 +6,11 @@ frames were resized to for speed. `MediaPipePoseBackend` is the offline default.
 
 Limitation: MediaPipe Pose (legacy solution) tracks ONE person. With several
 people in view it follows whoever its detector picked first and may jump to
-someone else after losing them. We cannot choose the runner; `check_person`
-detects the symptoms (tiny person, sudden jumps of position or size) and raises
-or warns, so a report is never built from a mix of people.
+someone else after losing them. So `keypoints_from_video` first asks
+`person.choose_runner` where the rhythmic mover (the runner) is and whether anyone
+else is in view; if so, pose runs on a crop around the runner only. `check_person`
+still detects the symptoms (tiny person, sudden jumps of position or size) and
+raises or warns, so a report is never built from a mix of people.
 """
 from __future__ import annotations
 
@@ -206,6 +208,13 @@ def count_identity_jumps(series: KeypointSeries) -> int:
 def check_person(series: KeypointSeries, name: str = "the video") -> list[str]:
     """Raise GaitError when no single, big-enough person was tracked; return softer warnings."""
     warnings: list[str] = []
+    choice = series.meta.get("person_choice") or {}
+    if choice.get("cropped"):
+        x, y, w, h = choice["box"]
+        warnings.append(
+            f"{choice['people_seen']} or more people were in view; analysed the one moving with a running "
+            f"rhythm (the area x {x}–{x + w}, y {y}–{y + h} px) — check the annotated video"
+        )
     found = detected_frames(series)
     fraction = float(found.mean()) if series.n_frames else 0.0
     if not found.any():
@@ -224,6 +233,8 @@ def check_person(series: KeypointSeries, name: str = "the video") -> list[str]:
         raise GaitError(
             f"several people in {name}: the pose tracker switched between people {jumps} time(s). "
             "It follows one person only — film the runner alone"
+            + (" (and none of the people in view moves with a running rhythm)"
+               if choice and choice.get("box") is None else "")
         )
     if jumps:
         warnings.append(
@@ -246,19 +257,100 @@ def check_person(series: KeypointSeries, name: str = "the video") -> list[str]:
 
 
 def keypoints_from_video(info, backend: PoseBackend | None = None, *, scale: float | None = None,
-                         max_frames: int | None = None) -> KeypointSeries:
+                         max_frames: int | None = None, choose_person: bool = True) -> KeypointSeries:
     """Decode (streamed, resized for speed) and run pose; keypoints come back in original pixels.
 
     Decoding and resizing run in a background thread a few frames ahead of the pose
-    model, so on two cores they cost (almost) no wall time.
+    model, so on two cores they cost (almost) no wall time. With `choose_person`,
+    when someone besides the runner is in view, pose runs on a fixed crop around
+    the runner (see `person.choose_runner`) and keypoints are shifted back.
     """
-    from kneeguard.gait.video import iter_frames, pose_scale, prefetched
+    from kneeguard.gait.person import choose_runner
+    from kneeguard.gait.video import pose_scale
 
     backend = backend or MediaPipePoseBackend()
     scale = pose_scale(info) if scale is None else scale
-    # closing(): stop the decoder thread at once if pose raises.
-    with closing(prefetched(iter_frames(info, scale=scale, max_frames=max_frames))) as frames:
-        series = backend.process(frames, info.effective_fps, info.frame_size)
+    # The chooser counts bystanders with MediaPipe (other backends skip it). It runs only when the
+    # whole-frame pass shows signs of more than one person (the tracker jumped, stretches that cannot be
+    # the same person, or long stretches with nobody), so a clip with one runner pays nothing for it;
+    # then pose runs again on a crop around the runner.
+    series = _pose_pass(info, backend, scale, max_frames, crop=None)
+    choice = None
+    if choose_person and isinstance(backend, MediaPipePoseBackend) and _maybe_several_people(series):
+        choice = choose_runner(info)
+    crop = _crop_in_scaled_frame(choice.box, scale, info) if choice is not None and choice.several_people else None
+    if crop is not None:
+        series = _pose_pass(info, MediaPipePoseBackend(), scale, max_frames, crop=crop)
     series.source = info.path
     series.meta.update({"capture_fps": info.capture_fps, "slowmo": info.slowmo, "rotation_deg": info.rotation_deg})
+    if choice is not None:
+        series.meta["person_choice"] = {
+            "box": list(choice.box) if choice.box else None, "cropped": crop is not None,
+            "people_seen": choice.people_seen, "other_person_frames": choice.others,
+            "rhythm_share": round(choice.band_share, 3), "notes": choice.notes,
+        }
     return series
+
+
+def _maybe_several_people(series: KeypointSeries) -> bool:
+    """Whether the whole-frame pass might have followed someone other than a runner."""
+    found = detected_frames(series)
+    if not found.any():
+        return True  # nobody tracked at all: maybe the runner is small beside someone else
+    return (count_identity_jumps(series) > 0 or distinct_people(series, identity_segments(series)) > 1
+            or found.mean() < 0.9 or bounce_share(series) < MIN_BOUNCE_SHARE)
+
+
+def bounce_share(series: KeypointSeries) -> float:
+    """Share of the tracked hips' vertical motion at running step rates (1.7-3.7 Hz).
+
+    A runner's pelvis bounces once per step; a bystander the tracker latched on to
+    does not, which is the cue to look for the runner elsewhere in the frame.
+    """
+    from kneeguard.gait.cadence import mid_hip_height
+
+    y = mid_hip_height(series)
+    ok = np.isfinite(y)
+    if ok.sum() < 2 * series.fps:
+        return 0.0
+    idx = np.arange(len(y))
+    y = np.interp(idx, idx[ok], y[ok])
+    y = y - np.polyval(np.polyfit(idx, y, 2), idx)
+    power = np.abs(np.fft.rfft(y * np.hanning(len(y)))) ** 2
+    freqs = np.fft.rfftfreq(len(y), d=1.0 / series.fps)
+    total = power[freqs > 0.5].sum()
+    return float(power[(freqs >= 1.7) & (freqs <= 3.7)].sum() / total) if total > 0 else 0.0
+
+
+MIN_BOUNCE_SHARE = 0.3
+
+
+def _pose_pass(info, backend: PoseBackend, scale: float, max_frames: int | None,
+               crop: tuple[int, int, int, int] | None) -> KeypointSeries:
+    """One streamed pose pass over the clip, optionally on a fixed crop; keypoints in original pixels."""
+    from kneeguard.gait.video import iter_frames, prefetched
+
+    frames = iter_frames(info, scale=scale, max_frames=max_frames)
+    if crop is None:
+        size, offset = info.frame_size, (0.0, 0.0)
+    else:
+        x, y, w, h = crop
+        frames = (frame[y:y + h, x:x + w] for frame in frames)
+        # A fixed crop keeps the runner's scale steady; its size/origin in ORIGINAL pixels maps keypoints back.
+        size, offset = (w / scale, h / scale), (x / scale, y / scale)
+    # closing(): stop the decoder thread at once if pose raises.
+    with closing(prefetched(frames)) as stream:
+        series = backend.process(stream, info.effective_fps, size)
+    if crop is not None:
+        series.xy = series.xy + np.asarray(offset)[None, None, :]
+        series.frame_size = (int(info.width), int(info.height))
+    return series
+
+
+def _crop_in_scaled_frame(box, scale: float, info) -> tuple[int, int, int, int]:
+    """The full-frame box in the pixels of frames resized by `scale`, clamped, at least 1 px."""
+    width, height = max(1, round(info.width * scale)), max(1, round(info.height * scale))
+    x0, y0 = min(width - 1, int(box[0] * scale)), min(height - 1, int(box[1] * scale))
+    x1 = min(width, max(x0 + 1, int(np.ceil((box[0] + box[2]) * scale))))
+    y1 = min(height, max(y0 + 1, int(np.ceil((box[1] + box[3]) * scale))))
+    return x0, y0, x1 - x0, y1 - y0
