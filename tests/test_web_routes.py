@@ -147,13 +147,15 @@ def test_checkin_form_is_generated_from_the_questions(client):
 
 
 def test_checkin_calm_answers_give_self_care_and_dashboard_banner(client):
+    assert "NO CHECKIN" in client.get("/").text  # computed (and cached) before the check-in
     r = client.post("/checkin", data=CALM_CHECKIN)
     assert r.status_code == 200 and 'id="level-banner"' in r.text
     assert "EMERGENCY" not in r.text
-    assert "NO-CHECKIN" not in client.get("/").text
+    assert "NO CHECKIN" not in client.get("/").text  # the new check-in is seen at once
 
 
 def test_checkin_red_flag_is_emergency(client):
+    client.get("/")
     r = client.post("/checkin", data=CALM_CHECKIN | {"chest_symptoms": "yes"})
     assert r.status_code == 200 and "EMERGENCY" in r.text and "Call emergency services now" in r.text
     assert "EMERGENCY" in client.get("/").text

@@ -6,7 +6,7 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import pandas as pd
-from sqlalchemy import String, select, type_coerce
+from sqlalchemy import String, func, select, type_coerce
 from sqlalchemy.orm import Session
 
 from kneeguard.store import athletes, shoes
@@ -70,13 +70,39 @@ def activities_frame(session: Session, athlete_id: int, until: dt.date | None = 
     return frame[list(FRAME_COLUMNS)]
 
 
-def list_activities(session: Session, athlete: athletes.AthleteRef | None = None) -> list[dict[str, Any]]:
-    """Activities (of one athlete, or everyone), oldest first, as plain dicts for
-    display/JSON: start is ISO 8601 UTC, shoe is the resolved shoe's name or None."""
-    query = select(Activity, Athlete.name).join(Athlete, Athlete.id == Activity.athlete_id)
+def _activity_filter(session: Session, athlete: athletes.AthleteRef | None, sport: str | None,
+                     activity_id: int | None) -> list:
+    conditions = []
     if athlete is not None:
-        query = query.where(Activity.athlete_id == athletes.get(session, athlete).id)
-    rows = session.execute(query.order_by(Activity.start_utc, Activity.id)).all()
+        conditions.append(Activity.athlete_id == athletes.get(session, athlete).id)
+    if sport:
+        conditions.append(Activity.sport == sport)
+    if activity_id is not None:
+        conditions.append(Activity.id == activity_id)
+    return conditions
+
+
+def count_activities(session: Session, athlete: athletes.AthleteRef | None = None, *,
+                     sport: str | None = None) -> int:
+    return int(session.scalar(select(func.count(Activity.id)).where(*_activity_filter(session, athlete, sport, None))))
+
+
+def activity_sports(session: Session, athlete: athletes.AthleteRef | None = None) -> list[str]:
+    query = select(Activity.sport).where(*_activity_filter(session, athlete, None, None)).distinct()
+    return sorted(s for s in session.scalars(query) if s)
+
+
+def list_activities(session: Session, athlete: athletes.AthleteRef | None = None, *, sport: str | None = None,
+                    activity_id: int | None = None, newest_first: bool = False, limit: int | None = None,
+                    offset: int = 0) -> list[dict[str, Any]]:
+    """Activities (of one athlete, or everyone), oldest first unless `newest_first`, as plain
+    dicts for display/JSON: start is ISO 8601 UTC, shoe is the resolved shoe's name or None.
+    `sport`, `activity_id`, `limit` and `offset` narrow it in the database (pages of a long history)."""
+    order = (Activity.start_utc.desc(), Activity.id.desc()) if newest_first else (Activity.start_utc, Activity.id)
+    query = (select(Activity, Athlete.name).join(Athlete, Athlete.id == Activity.athlete_id)
+             .where(*_activity_filter(session, athlete, sport, activity_id)).order_by(*order)
+             .offset(offset).limit(limit))
+    rows = session.execute(query).all()
     shoe_of: dict[int, Any] = {}
     for athlete_id in {activity.athlete_id for activity, _ in rows}:
         mine = [activity for activity, _ in rows if activity.athlete_id == athlete_id]

@@ -12,18 +12,16 @@ PAGE_SIZE = 200
 
 @router.get("/activities")
 def activities_page(request: Request, sport: str | None = None, page: int = 1):
-    from kneeguard.store.queries import list_activities
+    from kneeguard.store.queries import activity_sports, count_activities, list_activities
 
+    name, page = athlete_name(request), max(page, 1)
     with store_of(request).session() as session:
-        rows = list_activities(session, athlete=athlete_name(request))
-    sports = sorted({r["sport"] for r in rows})
-    if sport:
-        rows = [r for r in rows if r["sport"] == sport]
-    rows.sort(key=lambda r: r["start"], reverse=True)
-    page = max(page, 1)
-    pages = max((len(rows) + PAGE_SIZE - 1) // PAGE_SIZE, 1)
-    shown = rows[(page - 1) * PAGE_SIZE: page * PAGE_SIZE]
-    return render(request, "activities.html", rows=shown, total=len(rows), sports=sports, sport=sport or "",
+        sports = activity_sports(session, name)
+        total = count_activities(session, name, sport=sport or None)
+        shown = list_activities(session, name, sport=sport or None, newest_first=True, limit=PAGE_SIZE,
+                                offset=(page - 1) * PAGE_SIZE)
+    pages = max((total + PAGE_SIZE - 1) // PAGE_SIZE, 1)
+    return render(request, "activities.html", rows=shown, total=total, sports=sports, sport=sport or "",
                   page=page, pages=pages)
 
 
@@ -33,8 +31,8 @@ def activity_page(request: Request, activity_id: int):
     from kneeguard.store.queries import list_activities, load_samples
 
     with store_of(request).session() as session:
-        rows = list_activities(session, athlete=athlete_name(request))
-    row = next((r for r in rows if r["id"] == activity_id), None)
+        rows = list_activities(session, athlete=athlete_name(request), activity_id=activity_id)
+    row = rows[0] if rows else None
     if row is None:  # also hides other athletes' activities from a guessed URL
         raise UnknownActivity(f"no activity with id {activity_id} for {athlete_name(request)}")
     samples = load_samples(store_of(request), activity_id)

@@ -1,7 +1,17 @@
-"""The advice for the current athlete, computed once per request by the same calls as `kneeguard plan`."""
+"""The advice for the current athlete, by the same calls as `kneeguard plan`, cached while the data stand still.
+
+Computing the advice runs the whole load analysis (≈ 0.1 s for years of history);
+pages that show it are the most visited, so the result is kept per athlete, day and
+plan length until anything it depends on changes (activities, check-ins, gait
+sessions, shoes and their assignments, the athlete's profile), checked with one small
+query per request, and for at most `CACHE_SECONDS` in any case.
+"""
 from __future__ import annotations
 
 import datetime as dt
+import threading
+import time
+from collections import OrderedDict
 
 from fastapi import Request
 
@@ -11,14 +21,56 @@ BANNER_CLASS = {"emergency": "emergency", "urgent": "urgent", "routine": "routin
                 "no-checkin": "nocheckin"}
 
 
+CACHE_SECONDS = 60.0
+CACHE_SIZE = 64
+_cache: OrderedDict[tuple, tuple[float, object]] = OrderedDict()
+_lock = threading.Lock()
+
+
 def advice_for(request: Request, day: dt.date, weeks: int = 6):
     from kneeguard.advice.context import gather_context
     from kneeguard.advice.engine import advise
 
     if not 4 <= weeks <= 8:
         raise ValueError(f"the plan length must be between 4 and 8 weeks, got {weeks}")
-    context = gather_context(store_of(request), athlete_name(request), day)
-    return advise(context, weeks=weeks)
+    store, name = store_of(request), athlete_name(request)
+    key = (id(store), name, day, weeks, data_fingerprint(store, name))
+    now = time.monotonic()
+    with _lock:
+        hit = _cache.get(key)
+        if hit is not None and now - hit[0] < CACHE_SECONDS:
+            _cache.move_to_end(key)
+            return hit[1]
+    advice = advise(gather_context(store, name, day), weeks=weeks)
+    with _lock:
+        _cache[key] = (now, advice)
+        while len(_cache) > CACHE_SIZE:
+            _cache.popitem(last=False)
+    return advice
+
+
+def data_fingerprint(store, athlete: str) -> tuple:
+    """Counts and newest ids of everything the advice reads, for one athlete (a few small queries)."""
+    from sqlalchemy import func, select
+
+    from kneeguard.store.models import Activity, Athlete, Checkin, GaitSession, Shoe, ShoeAssignment
+
+    owner = select(Athlete.id).where(Athlete.name == athlete).scalar_subquery()
+
+    def stats(model, *columns):
+        return select(func.count(), *[func.max(c) for c in columns]).where(model.athlete_id == owner)
+
+    shoe_rows = select(Shoe.id).where(Shoe.athlete_id == owner)
+    with store.session() as session:
+        profile = session.execute(select(Athlete.sex, Athlete.birth_year, Athlete.height_cm, Athlete.mass_kg,
+                                         Athlete.hr_max, Athlete.hr_rest).where(Athlete.name == athlete)).first()
+        parts = [tuple(profile) if profile else None]
+        for query in (stats(Activity, Activity.id).add_columns(func.sum(Activity.shoe_id)), stats(Checkin, Checkin.id),
+                      stats(GaitSession, GaitSession.id),
+                      stats(Shoe, Shoe.id, Shoe.alert_km, Shoe.start_km, Shoe.retired_on, Shoe.is_default),
+                      select(func.count(), func.max(ShoeAssignment.id)).where(ShoeAssignment.shoe_id.in_(shoe_rows))):
+            parts.append(tuple(session.execute(query).one()))
+    return tuple(parts)
 
 
 def upcoming(advice, day: dt.date, count: int = 5) -> list:
