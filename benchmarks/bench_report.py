@@ -59,16 +59,11 @@ def build_store(home: Path, years: float, end: dt.date):
 
 
 def report_once(store, home: Path, end: dt.date, pdf: bool) -> float:
-    from kneeguard.advice.context import gather_context
-    from kneeguard.advice.engine import advise
-    from kneeguard.clinic.history import load_checkins
-    from kneeguard.report import build_report, write_html
+    from kneeguard.report import write_html
+    from kneeguard.report.stored import build_report_from_store
 
     start = time.perf_counter()
-    context = gather_context(store, ATHLETE, end)
-    advice = advise(context, weeks=6)
-    history = load_checkins(ATHLETE, store=store)
-    doc = build_report(context, advice, history=history)
+    doc, _advice = build_report_from_store(store, ATHLETE, end, weeks=6)  # what `kneeguard report` runs
     html = write_html(doc, home / "report.html")
     if pdf:
         from kneeguard.report.pdf import write_pdf

@@ -108,12 +108,22 @@ def make_context(
     return ctx
 
 
+def stored_load_report(store, athlete: str | None, as_of: dt.date):
+    """The load analysis of one stored athlete as of `as_of` (UnknownAthlete when there is none)."""
+    from kneeguard.load import analyze_load
+    from kneeguard.store.config import DEFAULT_ATHLETE
+    from kneeguard.store.queries import load_inputs
+
+    with store.session() as session:
+        profile, frame, shoes = load_inputs(session, athlete or DEFAULT_ATHLETE, as_of)
+    return analyze_load(frame, profile, as_of, shoes)
+
+
 def gather_context(store, athlete: str | None, as_of: dt.date) -> AthleteContext:
     """Read load history, shoes, the latest check-in and gait session as of `as_of` from the store."""
     from kneeguard.store import UnknownAthlete, athletes, records
     from kneeguard.store.config import DEFAULT_ATHLETE
-    from kneeguard.store.queries import activities_frame
-    from kneeguard.store.shoes import shoe_statuses
+    from kneeguard.store.queries import load_inputs
 
     name = athlete or DEFAULT_ATHLETE
     with store.session() as session:
@@ -121,9 +131,7 @@ def gather_context(store, athlete: str | None, as_of: dt.date) -> AthleteContext
             row = athletes.get(session, name)
         except UnknownAthlete:
             return make_context(name, as_of, athlete_known=False)
-        frame = activities_frame(session, row.id, until=as_of)
-        shoes = shoe_statuses(session, row.id, as_of=as_of)
-        profile = athletes.profile(row)
+        profile, frame, shoes = load_inputs(session, row, as_of)
         checkin_rows = records.list_checkins(session, row.id)
         gait_rows = records.list_gait_sessions(session, row.id)
     return make_context(

@@ -121,19 +121,14 @@ def _checkins(store, end: dt.date) -> str:
 
 
 def _report_and_plan(store, out: Path, end: dt.date, pdf: bool) -> list[Path]:
-    from kneeguard.advice.context import gather_context
-    from kneeguard.advice.engine import advise
     from kneeguard.advice.ics import write_ics
-    from kneeguard.clinic.history import load_checkins
-    from kneeguard.report import build_report, write_html
+    from kneeguard.report import write_html
+    from kneeguard.report.stored import build_report_from_store
 
-    context = gather_context(store, DEMO_ATHLETE, end)
-    advice = advise(context, weeks=6)
+    doc, advice = build_report_from_store(store, DEMO_ATHLETE, end, weeks=6, gait_dir=out / "gait")
     written = [write_ics(advice, out / "plan.ics")]
     (out / "plan.json").write_text(json.dumps(advice.to_dict(), indent=2, default=str), encoding="utf-8")
     written.append(out / "plan.json")
-    history = [r for r in load_checkins(DEMO_ATHLETE, store=store) if r.on_date <= end]
-    doc = build_report(context, advice, history=history, gait_dir=out / "gait")
     html = write_html(doc, out / "report.html")
     written.append(html)
     if pdf:

@@ -64,17 +64,9 @@ def athlete_name(athlete: str | None) -> str:
 
 
 def run_load_analysis(store, athlete: str | None, day: dt.date):
-    from kneeguard.load import analyze_load
-    from kneeguard.store import athletes
-    from kneeguard.store.queries import activities_frame
-    from kneeguard.store.shoes import shoe_statuses
+    from kneeguard.advice.context import stored_load_report
 
-    with store.session() as session:
-        row = athletes.get(session, athlete_name(athlete))
-        frame = activities_frame(session, row.id, until=day)
-        shoes = shoe_statuses(session, row.id, as_of=day)
-        profile = athletes.profile(row)
-    return analyze_load(frame, profile, day, shoes)
+    return stored_load_report(store, athlete_name(athlete), day)
 
 
 def show_load_report(report, name: str, day: dt.date) -> None:

@@ -7,6 +7,7 @@ from rich.padding import Padding
 from rich.panel import Panel
 from rich.text import Text
 
+from kneeguard.disclaimer import DISCLAIMER
 from kneeguard.findings import Finding, Severity
 
 SEVERITY_STYLE = {
@@ -16,11 +17,6 @@ SEVERITY_STYLE = {
     Severity.INFO: "cyan",
 }
 
-DISCLAIMER = (
-    "kneeguard gives educational information from your own data. It is not a diagnosis "
-    "and does not replace a health professional. If pain is severe, getting worse, or comes "
-    "with swelling of the calf, a locked knee, numbness or a cold foot, see a doctor now."
-)
 
 
 def print_findings(console: Console, findings: list[Finding], title: str = "Findings") -> None:

@@ -34,6 +34,7 @@ def report_command(
 ) -> None:
     """A two-minute report for a physiotherapist: triage, findings with charts, the plan, references."""
     from kneeguard.report import write_html
+    from kneeguard.report.stored import build_report_from_store
 
     with user_errors():
         if out.suffix.lower() not in (".html", ".htm"):
@@ -42,25 +43,12 @@ def report_command(
             raise UserError(f"--pdf must name a .pdf file, got {pdf}")
         day = parse_date(as_of, "--as-of") or dt.date.today()
         with open_store(db, home) as store:
-            doc = build_for_store(store, athlete, day, weeks)
+            doc, _advice = build_report_from_store(store, athlete, day, weeks)
         write_html(doc, out)
         console.print(f"report written to [bold]{out}[/]")
         if pdf is not None:
             write_report_pdf(out, pdf)
             console.print(f"PDF written to [bold]{pdf}[/]")
-
-
-def build_for_store(store, athlete: str | None, day: dt.date, weeks: int = 6):
-    """Context, advice and check-in history from the store, into a ReportDocument."""
-    from kneeguard.advice.context import gather_context
-    from kneeguard.advice.engine import advise
-    from kneeguard.clinic.history import load_checkins
-    from kneeguard.report import build_report
-
-    context = gather_context(store, athlete, day)
-    advice = advise(context, weeks=weeks)
-    history = [r for r in load_checkins(context.athlete, store=store) if r.on_date <= day]
-    return build_report(context, advice, history=history)
 
 
 def write_report_pdf(html: Path, pdf: Path) -> None:

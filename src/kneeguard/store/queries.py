@@ -135,6 +135,15 @@ def list_activities(session: Session, athlete: athletes.AthleteRef | None = None
     return out
 
 
+def load_inputs(session: Session, athlete: athletes.AthleteRef, until: dt.date):
+    """What the load analysis needs for one athlete up to `until`: (profile, activities frame, shoe statuses)."""
+    from kneeguard.store.shoes import shoe_statuses
+
+    row = athletes.get(session, athlete)
+    return athletes.profile(row), activities_frame(session, row.id, until=until), shoe_statuses(session, row.id,
+                                                                                                 as_of=until)
+
+
 def get_activity(session: Session, activity_id: int) -> Activity:
     activity = session.get(Activity, activity_id)
     if activity is None:

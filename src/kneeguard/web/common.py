@@ -10,7 +10,7 @@ from fastapi import Request
 from fastapi.responses import HTMLResponse
 from fastapi.templating import Jinja2Templates
 
-from kneeguard.cli.render import DISCLAIMER
+from kneeguard.disclaimer import DISCLAIMER
 
 ATHLETE_COOKIE = "kneeguard_athlete"
 TEMPLATES = Jinja2Templates(directory=str(Path(__file__).parent / "templates"))  # autoescapes .html

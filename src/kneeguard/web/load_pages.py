@@ -14,10 +14,10 @@ router = APIRouter()
 
 
 def _report(request: Request, as_of: str | None):
-    from kneeguard.cli.load_cmd import run_load_analysis
+    from kneeguard.advice.context import stored_load_report
 
     day = parse_day(as_of)
-    return day, run_load_analysis(store_of(request), athlete_name(request), day)
+    return day, stored_load_report(store_of(request), athlete_name(request), day)
 
 
 @router.get("/load")

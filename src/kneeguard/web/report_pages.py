@@ -13,12 +13,12 @@ router = APIRouter()
 
 
 def _html(request: Request, as_of: str | None, weeks: int) -> str:
-    from kneeguard.cli.report_cmd import build_for_store
     from kneeguard.report import render_html
+    from kneeguard.report.stored import build_report_from_store
 
     if not 4 <= weeks <= 8:
         raise ValueError(f"the plan length must be between 4 and 8 weeks, got {weeks}")
-    doc = build_for_store(store_of(request), athlete_name(request), parse_day(as_of), weeks)
+    doc, _advice = build_report_from_store(store_of(request), athlete_name(request), parse_day(as_of), weeks)
     return render_html(doc)
 
 
