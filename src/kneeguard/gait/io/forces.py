@@ -12,6 +12,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from kneeguard.gait.io.files import read_tab_table
 from kneeguard.gait.io.mocap import MarkerTrial
 
 FORCE_COLUMNS = ("Time", "Fx", "Fy", "Fz", "COPx", "COPy", "COPz", "Ty")
@@ -23,13 +24,7 @@ def read_forces(path: str | Path, rate: float = 300.0) -> pd.DataFrame:
     Returns the columns unchanged plus `time_s` (seconds from the first sample).
     """
     path = Path(path)
-    if not path.is_file():
-        raise FileNotFoundError(f"force file not found: {path}")
-    try:
-        table = pd.read_csv(path, sep="\t")
-    except (pd.errors.ParserError, UnicodeDecodeError, pd.errors.EmptyDataError) as exc:
-        raise ValueError(f"{path.name}: not a tab-separated force export ({exc})") from exc
-    table.columns = [str(c).strip() for c in table.columns]
+    table = read_tab_table(path, "force file", "force export")
     missing = [c for c in ("Time", "Fy") if c not in table.columns]
     if missing or len(table) < 2:
         raise ValueError(f"{path.name}: expected force columns {', '.join(FORCE_COLUMNS)}; missing {missing or 'rows'}")

@@ -7,12 +7,12 @@ MMPose-style {"instances": [{"keypoints": …, "keypoint_scores": …}]} per fra
 """
 from __future__ import annotations
 
-import json
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 
+from kneeguard.gait.io.files import read_json_document
 from kneeguard.gait.keypoints import CANONICAL_NAMES, KeypointSeries
 
 # Halpe-26 keypoint order (AlphaPose/RTMPose body model).
@@ -43,12 +43,7 @@ def read_halpe26(
     (RTMPose scores can slightly exceed 1).
     """
     path = Path(path)
-    if not path.is_file():
-        raise FileNotFoundError(f"pose file not found: {path}")
-    try:
-        data = json.loads(path.read_text(encoding="utf-8"))
-    except (json.JSONDecodeError, UnicodeDecodeError) as exc:
-        raise ValueError(f"{path.name}: not valid JSON ({exc})") from exc
+    data = read_json_document(path, "pose file")
     if isinstance(data, dict) and "frames" in data:
         return _from_gaitlab(data, path.name, fps, frame_size, min_score)
     if isinstance(data, list):

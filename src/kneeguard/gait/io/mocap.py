@@ -16,6 +16,7 @@ import numpy as np
 import pandas as pd
 from scipy.interpolate import CubicSpline
 
+from kneeguard.gait.io.files import existing_file, read_tab_table
 from kneeguard.gait.keypoints import KeypointSeries
 
 MOCAP_NAMES: tuple[str, ...] = (
@@ -65,9 +66,7 @@ class MarkerTrial:
 
 def read_markers(path: str | Path, rate: float | None = None) -> MarkerTrial:
     """Read a marker trial from a Fukuchi-style .txt export or a .c3d file (by suffix)."""
-    path = Path(path)
-    if not path.is_file():
-        raise FileNotFoundError(f"marker file not found: {path}")
+    path = existing_file(path, "marker file")
     if path.suffix.lower() == ".c3d":
         return read_c3d(path)
     return read_marker_txt(path, rate=rate)
@@ -76,11 +75,7 @@ def read_markers(path: str | Path, rate: float | None = None) -> MarkerTrial:
 def read_marker_txt(path: str | Path, rate: float | None = None) -> MarkerTrial:
     """Tab-separated `Time` + `<marker>X <marker>Y <marker>Z` columns, millimetres."""
     path = Path(path)
-    try:
-        table = pd.read_csv(path, sep="\t")
-    except (pd.errors.ParserError, UnicodeDecodeError, pd.errors.EmptyDataError) as exc:
-        raise ValueError(f"{path.name}: not a tab-separated marker export ({exc})") from exc
-    table.columns = [str(c).strip() for c in table.columns]
+    table = read_tab_table(path, "marker file", "marker export")
     if not table.columns.size or table.columns[0].lower() != "time" or len(table) < 2:
         raise ValueError(f"{path.name}: expected a 'Time' column followed by marker X/Y/Z columns")
     coords = list(table.columns[1:])

@@ -12,6 +12,8 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from kneeguard.gait.io.files import read_tab_table
+
 SPEEDS = ("25", "35", "45")  # 2.5, 3.5 and 4.5 m/s
 
 
@@ -27,13 +29,7 @@ class KneeReference:
 
 def read_processed(path: str | Path) -> pd.DataFrame:
     path = Path(path)
-    if not path.is_file():
-        raise FileNotFoundError(f"processed-curves file not found: {path}")
-    try:
-        table = pd.read_csv(path, sep="\t")
-    except (pd.errors.ParserError, UnicodeDecodeError, pd.errors.EmptyDataError) as exc:
-        raise ValueError(f"{path.name}: not a tab-separated curves file ({exc})") from exc
-    table.columns = [str(c).strip() for c in table.columns]
+    table = read_tab_table(path, "processed-curves file", "curves file")
     if "RkneeAngZ25" not in table.columns and not any(c.endswith("kneeAngZ25") for c in table.columns):
         raise ValueError(f"{path.name}: no knee-angle columns (e.g. RkneeAngZ25); is this a processed curves file?")
     return table.apply(pd.to_numeric, errors="coerce")

@@ -12,6 +12,7 @@ from typing import Any
 
 import numpy as np
 
+from kneeguard.gait.io.files import read_json_document
 from kneeguard.gait.keypoints import CANONICAL_NAMES, KeypointSeries
 
 FORMAT = "kneeguard.keypoints"
@@ -77,12 +78,7 @@ def write_keypoints_json(series: KeypointSeries, path: str | Path, decimals: int
 
 def read_keypoints_json(path: str | Path) -> KeypointSeries:
     path = Path(path)
-    if not path.is_file():
-        raise FileNotFoundError(f"keypoint file not found: {path}")
-    try:
-        data = json.loads(path.read_text(encoding="utf-8"))
-    except (json.JSONDecodeError, UnicodeDecodeError) as exc:
-        raise KeypointFileError(f"{path.name}: not valid JSON ({exc})") from exc
+    data = read_json_document(path, "keypoint file", KeypointFileError)
     return series_from_dict(data, where=path.name)
 
 

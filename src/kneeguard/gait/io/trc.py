@@ -9,6 +9,7 @@ from pathlib import Path
 
 import numpy as np
 
+from kneeguard.gait.io.files import existing_file
 from kneeguard.gait.keypoints import KeypointSeries
 
 # Winter's segment proportions of stature: thigh (hip→knee) 0.245, leg (knee→ankle) 0.246.
@@ -74,8 +75,7 @@ def write_trc(
 def read_trc(path: str | Path, fps: float | None = None) -> KeypointSeries:
     """Read a .trc back into image coordinates (y down); Z is dropped."""
     path = Path(path)
-    if not path.is_file():
-        raise FileNotFoundError(f"trc file not found: {path}")
+    existing_file(path, "trc file")
     lines = path.read_text(encoding="utf-8").splitlines()
     if len(lines) < 5 or not lines[0].startswith("PathFileType"):
         raise ValueError(f"{path.name}: not a .trc file (no PathFileType header)")
