@@ -95,22 +95,16 @@ def iter_sources(
 
     limits = limits or archives.ZipLimits()
     cache = archives.ArchiveCache(limits)
-    seen: set[str] = set()
     try:
-        for raw in _as_list(paths):
-            for item in _expand(Path(raw), str(raw)):
-                if isinstance(item, SourceError):
-                    yield item
-                    continue
-                file_path, display, explicit = item
-                key = _identity(file_path)
-                if key in seen:
-                    continue
-                seen.add(key)
-                if _is_archive(file_path, explicit):
-                    yield from archives.iter_archive(file_path, display, cache)
-                else:
-                    yield _file_source(file_path, display, limits.max_member_bytes)
+        for item in _unique_candidates(paths):
+            if isinstance(item, SourceError):
+                yield item
+                continue
+            file_path, display, explicit = item
+            if _is_archive(file_path, explicit):
+                yield from archives.iter_archive(file_path, display, cache)
+            else:
+                yield _file_source(file_path, display, limits.max_member_bytes)
     finally:
         # Release the open archive promptly; a later read() reopens it.
         with cache.lock:
@@ -130,19 +124,27 @@ def count_sources(
 
     limits = limits or archives.ZipLimits()
     total = 0
+    for item in _unique_candidates(paths):
+        if isinstance(item, SourceError):
+            total += 1
+            continue
+        file_path, _display, explicit = item
+        total += archives.count_archive(file_path, limits) if _is_archive(file_path, explicit) else 1
+    return total
+
+
+def _unique_candidates(paths) -> Iterator[SourceError | tuple[Path, str, bool]]:
+    """Every candidate file (path, display name, named explicitly?) under `paths`, each file once."""
     seen: set[str] = set()
     for raw in _as_list(paths):
         for item in _expand(Path(raw), str(raw)):
             if isinstance(item, SourceError):
-                total += 1
+                yield item
                 continue
-            file_path, _display, explicit = item
-            key = _identity(file_path)
-            if key in seen:
-                continue
-            seen.add(key)
-            total += archives.count_archive(file_path, limits) if _is_archive(file_path, explicit) else 1
-    return total
+            key = _identity(item[0])
+            if key not in seen:
+                seen.add(key)
+                yield item
 
 
 def _as_list(paths) -> list:
