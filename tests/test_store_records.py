@@ -130,10 +130,20 @@ def test_deleting_an_athlete_removes_their_records(store):
 
 
 def test_migration_0002_downgrades_and_upgrades(store):
-    assert db.current_revision(store.engine) == "0002"
+    assert db.current_revision(store.engine) == db.head_revision()
     with store.engine.begin() as conn:
         command.downgrade(db._alembic_config(conn), "0001")
     tables = set(inspect(store.engine).get_table_names())
     assert "checkins" not in tables and "gait_sessions" not in tables and "athletes" in tables
     db.migrate(store.engine)
     assert {"checkins", "gait_sessions"} <= set(inspect(store.engine).get_table_names())
+
+
+def test_migration_0003_downgrades_and_upgrades(store):
+    web_tables = {"users", "user_athletes", "athlete_notes", "jobs", "plan_completions"}
+    assert web_tables <= set(inspect(store.engine).get_table_names())
+    with store.engine.begin() as conn:
+        command.downgrade(db._alembic_config(conn), "0002")
+    assert not web_tables & set(inspect(store.engine).get_table_names())
+    db.migrate(store.engine)
+    assert web_tables <= set(inspect(store.engine).get_table_names())

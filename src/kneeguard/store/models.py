@@ -209,3 +209,81 @@ class GaitSession(Base):
 
     def __repr__(self) -> str:
         return f"GaitSession(id={self.id!r}, recorded_at={self.recorded_at!r})"
+
+
+# ---------------------------------------------------------------- web app: accounts, notes, jobs, plan ticks
+class User(Base):
+    """A web account (multi-user mode). `role`: athlete, clinician, coach or admin.
+
+    An athlete account is bound to one athlete record (`athlete_id`); clinicians and
+    coaches see the athletes assigned to them in `user_athletes`; admins see everyone.
+    """
+
+    __tablename__ = "users"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    username: Mapped[str] = mapped_column(String(80), unique=True)
+    password_hash: Mapped[str] = mapped_column(Text)  # argon2id, never the password
+    role: Mapped[str] = mapped_column(String(16))
+    athlete_id: Mapped[int | None] = mapped_column(ForeignKey("athletes.id", ondelete="SET NULL"))
+    disabled: Mapped[bool] = mapped_column(Boolean, default=False)
+    created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utc_now)
+
+    def __repr__(self) -> str:
+        return f"User(id={self.id!r}, username={self.username!r}, role={self.role!r})"
+
+
+class UserAthlete(Base):
+    """A clinician or coach assigned to an athlete."""
+
+    __tablename__ = "user_athletes"
+
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), primary_key=True)
+    athlete_id: Mapped[int] = mapped_column(ForeignKey("athletes.id", ondelete="CASCADE"), primary_key=True)
+
+
+class AthleteNote(Base):
+    """A clinician's or coach's free-text note on an athlete."""
+
+    __tablename__ = "athlete_notes"
+    __table_args__ = (Index("ix_athlete_notes_athlete_id_created_at", "athlete_id", "created_at"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    athlete_id: Mapped[int] = mapped_column(ForeignKey("athletes.id", ondelete="CASCADE"))
+    author: Mapped[str] = mapped_column(String(80), default="")
+    created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utc_now)
+    text: Mapped[str] = mapped_column(Text)
+
+
+class Job(Base):
+    """A long task (video analysis, large import) run by the background worker.
+
+    `status`: queued, running, done or failed; `progress` 0..1; `result` is the JSON the
+    finished job leaves (e.g. the gait session id); `message` the last progress or error line.
+    """
+
+    __tablename__ = "jobs"
+    __table_args__ = (Index("ix_jobs_athlete_id_created_at", "athlete_id", "created_at"),)
+
+    id: Mapped[str] = mapped_column(String(36), primary_key=True)  # uuid4 hex, unguessable
+    athlete_id: Mapped[int] = mapped_column(ForeignKey("athletes.id", ondelete="CASCADE"))
+    kind: Mapped[str] = mapped_column(String(32))
+    status: Mapped[str] = mapped_column(String(16), default="queued")
+    progress: Mapped[float] = mapped_column(Float, default=0.0)
+    message: Mapped[str] = mapped_column(Text, default="")
+    params: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+    result: Mapped[dict[str, Any] | None] = mapped_column(JSON)
+    created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utc_now)
+    updated_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utc_now)
+
+
+class PlanCompletion(Base):
+    """A plan session the athlete ticked off, with the pain it caused (0-10, optional)."""
+
+    __tablename__ = "plan_completions"
+
+    athlete_id: Mapped[int] = mapped_column(ForeignKey("athletes.id", ondelete="CASCADE"), primary_key=True)
+    day: Mapped[dt.date] = mapped_column(Date, primary_key=True)
+    session_key: Mapped[str] = mapped_column(String(80), primary_key=True)
+    done_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utc_now)
+    pain: Mapped[int | None] = mapped_column(Integer)
