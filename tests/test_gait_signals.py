@@ -27,6 +27,18 @@ def test_hampel_removes_spike_but_keeps_corner():
     assert np.isnan(out[50]) and n == 1
 
 
+def test_hampel_keeps_real_peaks_of_coarsely_sampled_motion():
+    # a foot turning at landing spans 2-3 frames at 30 fps; a moving median clipped such peaks and
+    # flagged them as outliers, flattening the knee angle at contact (bug: 6.9° error at 30 fps)
+    t = np.arange(90) / 30.0
+    x = 300 * np.sin(2 * np.pi * 2.7 * t) + np.random.default_rng(1).normal(0, 1.0, t.size)
+    out, n = signals.hampel(x, half_window=2)
+    assert n == 0 and np.allclose(out, x)
+    x[40] += 80  # a real glitch is still caught
+    out, n = signals.hampel(x, half_window=2)
+    assert n == 1 and np.isnan(out[40])
+
+
 def test_lowpass_cutoff_is_capped_below_nyquist_and_zero_lag():
     assert signals.effective_cutoff(20.0, 12.0) == pytest.approx(8.0)
     fps = 100.0

@@ -41,12 +41,14 @@ import pandas as pd
 from scipy.ndimage import uniform_filter1d
 
 from kneeguard.gait.keypoints import GaitError, KeypointSeries
+from kneeguard.gait.signals import lowpass
 
 GROUND_PERCENTILE = 95.0
 COARSE_FRACTION = 0.20  # pass-1 stance: foot within 20 % of its vertical range of the ground
+COARSE_CUTOFF_HZ = 6.0  # pass-1 smoothing; a stance (≥ 0.15 s) survives it, one-frame dips do not
 FINE_FRACTION = 0.05  # vertical fallback: contact threshold
 MIN_CONTACT_S = 0.06
-IC_SPEED_FRACTION = 0.4  # IC: ankle at 40 % of the stance speed (the swing foot lands still moving ≈ 0.2 forward)
+IC_SPEED_FRACTION = 0.55  # IC: ankle back to 55 % of the stance speed (the foot lands still moving forward relative to the belt)
 TO_SLIP_FRACTION = 0.30  # TO: toe slipping off the stance ground at 30 % of the stance speed
 TO_SLIP_CLEAR = 0.60  # the toe is certainly airborne here: the TO search stops at this slip
 TO_PEAK_WINDOW_S = 0.04  # the steepest slip rise is looked for this close to the threshold crossing
@@ -86,7 +88,9 @@ def _runs(mask: np.ndarray) -> list[tuple[int, int]]:
 
 def candidate_stances(clear: np.ndarray, span: float, fps: float) -> list[tuple[int, int]]:
     """Pass 1: frame ranges [start, end) where the foot is near the ground, merged and length-checked."""
-    near = np.nan_to_num(clear, nan=np.inf) < COARSE_FRACTION * span
+    # pass 1 only brackets the stances: a heavier smoothing keeps a jittery toe that barely
+    # lifts (forefoot strikers seen with pose noise) from bridging two stances through a swing
+    near = np.nan_to_num(lowpass(clear, fps, COARSE_CUTOFF_HZ), nan=np.inf) < COARSE_FRACTION * span
     runs = _runs(near)
     if len(runs) < 2:
         return runs

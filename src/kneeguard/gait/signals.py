@@ -10,8 +10,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field, replace
 
 import numpy as np
-from scipy.ndimage import median_filter
-from scipy.signal import butter, sosfiltfilt
+from scipy.ndimage import maximum_filter1d, median_filter
+from scipy.signal import butter, savgol_filter, sosfiltfilt
 
 from kneeguard import evidence
 from kneeguard.gait.keypoints import KeypointSeries
@@ -31,7 +31,9 @@ DEFAULT_CUTOFF_HZ = 12.0
 MIN_VISIBILITY = 0.3  # keypoints scored below this are treated as missing
 MAX_GAP_S = 0.1  # bridge dropouts up to ~1/3 of a contact; longer gaps stay missing
 HAMPEL_HALF_WINDOW_S = 0.05
-HAMPEL_SIGMAS = 3.0
+HAMPEL_SIGMAS = 5.0  # gross pose glitches only: at 3, sharp but real turns of the foot (a 30 fps toe-off) were cut
+HAMPEL_PASSES = 3  # clustered glitches: each pass removes the worst of each neighbourhood
+HAMPEL_FLOOR = 0.01  # share of the 5-95 % range below which a residual is never an outlier
 
 
 
@@ -45,6 +47,20 @@ class CleaningInfo:
     filled: int = 0
     missing_after: float = 0.0  # fraction of leg coordinates still NaN
     cutoff_hz: float = DEFAULT_CUTOFF_HZ
+
+
+def _worst_outliers(col: np.ndarray, size: int, n_sigmas: float, floor: float) -> np.ndarray:
+    """Samples beyond the threshold that are also the largest residual within their window."""
+    ok = np.isfinite(col)
+    # the filters cannot skip NaN: fill them with neighbours for the reference only
+    ref_src = np.interp(np.arange(len(col)), np.flatnonzero(ok), col[ok])
+    fit = savgol_filter(ref_src, size, 2, mode="interp")
+    resid = np.where(ok, ref_src - fit, 0.0)
+    wide = 3 * size
+    mad = 1.4826 * median_filter(np.abs(resid - median_filter(resid, size=wide, mode="nearest")),
+                                 size=wide, mode="nearest")
+    score = np.abs(resid) / np.maximum(mad, floor)
+    return ok & (score > n_sigmas) & (score >= maximum_filter1d(score, size, mode="nearest"))
 
 
 def fill_gaps(x: np.ndarray, max_gap: int) -> tuple[np.ndarray, int]:
@@ -72,28 +88,32 @@ def fill_gaps(x: np.ndarray, max_gap: int) -> tuple[np.ndarray, int]:
 
 
 def hampel(x: np.ndarray, half_window: int, n_sigmas: float = HAMPEL_SIGMAS) -> tuple[np.ndarray, int]:
-    """Set samples further than `n_sigmas` robust SDs from the moving median to NaN (axis 0).
+    """Set samples further than `n_sigmas` robust SDs from a local quadratic fit to NaN (axis 0).
 
-    The MAD is scaled by 1.4826 (consistent with the SD for Gaussian noise); a
-    floor of 0.5 % of the signal range keeps flat stretches from flagging jitter.
+    The reference is a Savitzky-Golay quadratic, not the moving median: a median clips every
+    peak of a coarsely sampled trajectory (the foot's turn at landing spans 2-3 frames at
+    30 fps), which flagged real motion as outliers and flattened the knee angle at contact.
+    A glitch also pulls the fit at its neighbours, so only the worst sample of a neighbourhood
+    is flagged per pass, and the fit is redone without it (a few passes catch clustered glitches).
+    The MAD of the residuals (x1.4826, consistent with the SD for Gaussian noise) is taken over
+    a window three times wider so one glitch cannot inflate its own threshold; a floor of 1 %
+    of the signal range keeps flat stretches from flagging jitter.
     """
     out = np.array(x, dtype=float, copy=True)
     flat = out.reshape(out.shape[0], -1)
-    size = 2 * max(int(half_window), 1) + 1
+    size = 2 * max(int(half_window), 2) + 1
     removed = 0
     for j in range(flat.shape[1]):
         col = flat[:, j]
-        ok = np.isfinite(col)
-        if ok.sum() < size:
+        if np.isfinite(col).sum() < 3 * size:
             continue
-        # median_filter cannot skip NaN: fill them with neighbours for the reference only
-        ref_src = np.interp(np.arange(len(col)), np.flatnonzero(ok), col[ok])
-        med = median_filter(ref_src, size=size, mode="nearest")
-        mad = 1.4826 * median_filter(np.abs(ref_src - med), size=size, mode="nearest")
-        span = np.nanpercentile(col, 95) - np.nanpercentile(col, 5)
-        bad = ok & (np.abs(col - med) > n_sigmas * np.maximum(mad, 0.005 * span + 1e-9))
-        col[bad] = np.nan
-        removed += int(bad.sum())
+        floor = HAMPEL_FLOOR * (np.nanpercentile(col, 95) - np.nanpercentile(col, 5)) + 1e-9
+        for _ in range(HAMPEL_PASSES):
+            bad = _worst_outliers(col, size, n_sigmas, floor)
+            if not bad.any():
+                break
+            col[bad] = np.nan
+            removed += int(bad.sum())
     return out, removed
 
 
