@@ -74,7 +74,11 @@ def test_ostrc_partial_is_an_error_and_full_is_scored():
     assert score.severity == 17 + 6 + 13 + 25 and score.substantial
     score = score_ostrc({"ostrc_q1": "full_with_problem", "ostrc_q2": "minor", "ostrc_q3": "minor", "ostrc_q4": "mild"})
     assert score.severity == 8 + 6 + 6 + 8 and not score.substantial
-    assert "NOT yet verified" in score.to_dict()["verification"]
+    info = score.to_dict()
+    assert "verified against the OSTRC's own implementation" in info["verification"]
+    assert [c["key"] for c in info["citations"]] == ["clarsen2013", "ostrc_rpackage"]
+    worst = score_ostrc({"ostrc_q1": "cannot", "ostrc_q2": "cannot", "ostrc_q3": "cannot", "ostrc_q4": "severe"})
+    assert worst.severity == 100 and worst.substantial
 
 
 def test_schema_lists_every_question():

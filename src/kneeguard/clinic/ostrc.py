@@ -1,8 +1,10 @@
-"""OSTRC Overuse Injury Questionnaire (Clarsen 2013): severity 0-100 and 'substantial problem'.
+"""OSTRC Overuse Injury Questionnaire (OSTRC-O 1.0, Clarsen 2013): severity 0-100 and 'substantial problem'.
 
-Point values and the substantial-problem options live in the evidence registry
-(`clinic.ostrc.*`); they are marked there as not yet verified against the
-published instrument.
+Point values (Q1 and Q4 0/8/17/25, Q2 and Q3 0/6/13/19/25) and the substantial-problem
+options live in the evidence registry (`clinic.ostrc.*`). They were verified against the
+OSTRC's own implementation (ostRc R package, Bache-Mathiesen & Clarsen: its tests accept
+only "the classic 0, 8, 17, 25 or 0, 6, 13, 19, 25 values"; version 1.0 substantial = Q2 or
+Q3 >= 13); the 2013 paper's figure itself was not available to re-read.
 """
 from __future__ import annotations
 
@@ -30,7 +32,7 @@ class OstrcScore:
             "answers": self.answers,
             "definition": substantial.summary,
             "verification": points.summary,
-            "citations": [c.to_dict() for c in (*points.citations, *substantial.citations[1:])],
+            "citations": [c.to_dict() for c in dict.fromkeys((*points.citations, *substantial.citations))],
         }
 
 
