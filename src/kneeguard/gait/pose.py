@@ -15,7 +15,7 @@ raises or warns, so a report is never built from a mix of people.
 from __future__ import annotations
 
 import os
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import closing
 from typing import Protocol
 
@@ -257,13 +257,16 @@ def check_person(series: KeypointSeries, name: str = "the video") -> list[str]:
 
 
 def keypoints_from_video(info, backend: PoseBackend | None = None, *, scale: float | None = None,
-                         max_frames: int | None = None, choose_person: bool = True) -> KeypointSeries:
+                         max_frames: int | None = None, choose_person: bool = True,
+                         on_frame: Callable[[int], None] | None = None) -> KeypointSeries:
     """Decode (streamed, resized for speed) and run pose; keypoints come back in original pixels.
 
     Decoding and resizing run in a background thread a few frames ahead of the pose
     model, so on two cores they cost (almost) no wall time. With `choose_person`,
     when someone besides the runner is in view, pose runs on a fixed crop around
     the runner (see `person.choose_runner`) and keypoints are shifted back.
+    `on_frame(count)` is called after each frame a pass has given to the pose model (progress;
+    the count starts again when a second pass runs on the crop).
     """
     from kneeguard.gait.person import choose_runner
     from kneeguard.gait.video import pose_scale
@@ -274,13 +277,13 @@ def keypoints_from_video(info, backend: PoseBackend | None = None, *, scale: flo
     # whole-frame pass shows signs of more than one person (the tracker jumped, stretches that cannot be
     # the same person, or long stretches with nobody), so a clip with one runner pays nothing for it;
     # then pose runs again on a crop around the runner.
-    series = _pose_pass(info, backend, scale, max_frames, crop=None)
+    series = _pose_pass(info, backend, scale, max_frames, crop=None, on_frame=on_frame)
     choice = None
     if choose_person and isinstance(backend, MediaPipePoseBackend) and _maybe_several_people(series):
         choice = choose_runner(info)
     crop = _crop_in_scaled_frame(choice.box, scale, info) if choice is not None and choice.several_people else None
     if crop is not None:
-        series = _pose_pass(info, MediaPipePoseBackend(), scale, max_frames, crop=crop)
+        series = _pose_pass(info, MediaPipePoseBackend(), scale, max_frames, crop=crop, on_frame=on_frame)
     series.source = info.path
     series.meta.update({"capture_fps": info.capture_fps, "slowmo": info.slowmo, "rotation_deg": info.rotation_deg})
     if choice is not None:
@@ -326,25 +329,55 @@ MIN_BOUNCE_SHARE = 0.3
 
 
 def _pose_pass(info, backend: PoseBackend, scale: float, max_frames: int | None,
-               crop: tuple[int, int, int, int] | None) -> KeypointSeries:
-    """One streamed pose pass over the clip, optionally on a fixed crop; keypoints in original pixels."""
+               crop: tuple[int, int, int, int] | None,
+               on_frame: Callable[[int], None] | None = None) -> KeypointSeries:
+    """One streamed pose pass over the clip, optionally on a fixed crop; keypoints in original pixels.
+
+    With MediaPipe (≈ one core per model) a long enough clip is read as two halves by two models
+    at once (`pose_shards`); when the halves do not line up the clip is read again in one pass.
+    """
+    from kneeguard.gait.pose_shards import sharded_pose
     from kneeguard.gait.video import iter_frames, prefetched
 
-    frames = iter_frames(info, scale=scale, max_frames=max_frames)
     if crop is None:
         size, offset = info.frame_size, (0.0, 0.0)
     else:
         x, y, w, h = crop
-        frames = (frame[y:y + h, x:x + w] for frame in frames)
         # A fixed crop keeps the runner's scale steady; its size/origin in ORIGINAL pixels maps keypoints back.
         size, offset = (w / scale, h / scale), (x / scale, y / scale)
-    # closing(): stop the decoder thread at once if pose raises.
-    with closing(prefetched(frames)) as stream:
-        series = backend.process(stream, info.effective_fps, size)
+
+    def frames(start: int = 0, count: int | None = max_frames) -> Iterator[np.ndarray]:
+        stream = iter_frames(info, scale=scale, max_frames=count, start=start)
+        if crop is None:
+            return stream
+        x, y, w, h = crop
+        return (frame[y:y + h, x:x + w] for frame in stream)
+
+    def run_pose(stream: Iterable[np.ndarray], progress: Callable[[int], None] | None) -> KeypointSeries:
+        # closing(): stop the decoder thread at once if pose raises.
+        with closing(prefetched(stream)) as ahead:
+            return backend.process(_counted(ahead, progress), info.effective_fps, size)
+
+    series = None
+    if isinstance(backend, MediaPipePoseBackend):  # each process() call builds its own model
+        n_frames = info.n_frames if max_frames is None else min(max_frames, info.n_frames)
+        series = sharded_pose(n_frames, info.effective_fps, frames, run_pose, on_frame)
+    if series is None:
+        series = run_pose(frames(), on_frame)
     if crop is not None:
         series.xy = series.xy + np.asarray(offset)[None, None, :]
         series.frame_size = (int(info.width), int(info.height))
     return series
+
+
+def _counted(frames: Iterable[np.ndarray], on_frame: Callable[[int], None] | None) -> Iterator[np.ndarray]:
+    """`frames` unchanged, calling `on_frame(count)` as each one is taken (in the consumer's thread)."""
+    if on_frame is None:
+        yield from frames
+        return
+    for count, frame in enumerate(frames, start=1):
+        yield frame
+        on_frame(count)
 
 
 def _crop_in_scaled_frame(box, scale: float, info) -> tuple[int, int, int, int]:

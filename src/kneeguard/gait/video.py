@@ -40,6 +40,10 @@ _ROTATIONS = {
 }
 
 
+class SeekError(GaitError):
+    """The file cannot be positioned exactly on a frame (callers can read it from the start instead)."""
+
+
 @dataclass
 class VideoInfo:
     """What we know about a clip before running pose on it; sizes are as displayed (after rotation)."""
@@ -118,13 +122,18 @@ def iter_frames(
     *,
     scale: float = 1.0,
     max_frames: int | None = None,
+    start: int = 0,
 ) -> Iterator[np.ndarray]:
-    """Yield upright BGR frames one at a time, optionally resized by `scale`.
+    """Yield upright BGR frames one at a time from frame `start`, optionally resized by `scale`.
 
     Raises GaitError when the file stops far earlier than its header promised
-    (a truncated download) and too little is left to analyse.
+    (a truncated download) and too little is left to analyse, or when it cannot
+    seek exactly to `start` (callers that split a clip must not get shifted frames).
     """
     cap = _open_capture(Path(info.path))
+    if start > 0 and not _seek(cap, start):
+        cap.release()
+        raise SeekError(f"{Path(info.path).name}: cannot seek to frame {start}")
     read = 0
     # Target size of the STORED frame: displayed size scaled, swapped back for 90°/270° rotations.
     width, height = max(1, round(info.width * scale)), max(1, round(info.height * scale))
@@ -144,7 +153,7 @@ def iter_frames(
             yield frame
     finally:
         cap.release()
-    wanted = info.n_frames if max_frames is None else min(max_frames, info.n_frames)
+    wanted = info.n_frames - start if max_frames is None else min(max_frames, info.n_frames - start)
     if read < 0.9 * wanted and read / info.effective_fps < MIN_DURATION_S:
         raise GaitError(
             f"{Path(info.path).name}: only {read} of {wanted} frames could be decoded; "
@@ -239,6 +248,11 @@ def _open_capture(path: Path) -> cv2.VideoCapture:
     # OpenCV build's auto-orientation default (it changed between releases).
     cap.set(cv2.CAP_PROP_ORIENTATION_AUTO, 0)
     return cap
+
+
+def _seek(cap: cv2.VideoCapture, frame: int) -> bool:
+    """Position `cap` on `frame`; False unless the backend reports exactly that frame."""
+    return bool(cap.set(cv2.CAP_PROP_POS_FRAMES, frame)) and int(round(cap.get(cv2.CAP_PROP_POS_FRAMES))) == frame
 
 
 def _rotation_of(cap: cv2.VideoCapture) -> int:
