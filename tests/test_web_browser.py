@@ -1,6 +1,7 @@
 """End-to-end flows in headless Chromium (Playwright) against a real uvicorn server."""
 from __future__ import annotations
 
+import contextlib
 import os
 import socket
 import threading
@@ -98,10 +99,11 @@ def test_import_fit_then_activity_and_load_chart(server, page, shoot):
     page.goto(server + "/load")
     page.fill("#as_of", "2013-02-20")
     page.get_by_role("button", name="Show").click()
-    chart = page.wait_for_selector("#load-chart")
-    page.wait_for_function("document.getElementById('load-chart').complete")
-    assert page.evaluate("document.getElementById('load-chart').naturalWidth") > 300
-    assert chart.is_visible()
+    chart = page.wait_for_selector("#load-chart svg")
+    assert chart.is_visible() and chart.bounding_box()["width"] > 300
+    run_week = page.locator("#load-chart rect.mark").filter(has=page.locator("title", has_text="in 1 run"))
+    run_week.hover()  # the week's numbers appear under the chart
+    assert "Week of Mon 04 Feb 2013" in page.inner_text("#load-chart .chart-readout")
     shoot(page, "load")
     for path, name in (("/", "dashboard"), ("/plan", "plan"), ("/shoes", "shoes"), ("/gait", "gait"),
                        ("/athletes", "athletes"), ("/profile", "profile")):
@@ -170,3 +172,56 @@ def test_keyboard_reaches_navigation(server, page):
     assert page.evaluate("document.activeElement.getAttribute('href')") == "/"
 
 
+
+
+@contextlib.contextmanager
+def _uvicorn(app):
+    """`app` on a free loopback port in a thread; yields its base URL."""
+    port = _free_port()
+    srv = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning"))
+    thread = threading.Thread(target=srv.run, daemon=True)
+    thread.start()
+    deadline = time.monotonic() + 15
+    while not srv.started:
+        if time.monotonic() > deadline:
+            raise RuntimeError("uvicorn did not start")
+        time.sleep(0.05)
+    try:
+        yield f"http://127.0.0.1:{port}"
+    finally:
+        srv.should_exit = True
+        thread.join(10)
+
+
+def test_multi_user_athlete_cannot_open_another_athletes_activity(tmp_path, page, shoot):
+    from kneeguard.ingest.sources import iter_sources
+    from kneeguard.store import accounts, import_sources, open_store
+    from kneeguard.store.queries import list_activities
+    from kneeguard.web import create_app
+
+    store = open_store(home=tmp_path / "home")
+    import_sources(store, iter_sources([FIT]), athlete="bob")
+    with store.write() as s:
+        accounts.create_user(s, "ana", "ana's long password", "athlete")
+        accounts.create_user(s, "bob", "bob's long password", "athlete")
+        bob_activity = list_activities(s, "bob")[0]["id"]
+    with _uvicorn(create_app(store, multi_user=True)) as base:
+        page.goto(f"{base}/activities/{bob_activity}")
+        assert page.url.startswith(f"{base}/login")  # signed out: the login page first
+        shoot(page, "login")
+        page.fill("#login-username", "ana")
+        page.fill("#login-password", "ana's long password")
+        with page.expect_navigation():
+            page.get_by_role("button", name="Sign in").click()
+        # Back at the wanted URL, as ana: refused like an activity that does not exist.
+        assert page.url == f"{base}/activities/{bob_activity}"
+        assert f"no activity with id {bob_activity}" in page.inner_text("main")
+        assert "ana (athlete)" in page.inner_text("header")
+        response = page.goto(f"{base}/activities/{bob_activity}")
+        assert response.status == 404
+        shoot(page, "multi-user-refused")
+        assert page.goto(f"{base}/activities").status == 200
+        assert "2013-02-06 12:11" not in page.inner_text("main")  # bob's run is not listed for ana
+        page.get_by_role("button", name="Log out").click()
+        page.wait_for_url(f"{base}/login")
+    store.close()

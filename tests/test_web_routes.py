@@ -16,7 +16,7 @@ from kneeguard.web import create_app
 
 FIT = Path(__file__).parent / "data" / "activities" / "fitparse" / "2013-02-06-12-11-14.fit"
 PAGES = ["/", "/athletes", "/profile", "/import", "/activities", "/load", "/checkin", "/plan", "/report",
-         "/shoes", "/gait"]
+         "/shoes", "/gait", "/notes", "/selftests"]
 # Every warning sign answered "no", a healthy runner: the smallest complete check-in.
 CALM_CHECKIN = {
     "age": "35", "has_pain": "no", "can_bear_weight": "yes", "locking": "no", "chest_symptoms": "no",

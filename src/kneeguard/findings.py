@@ -65,7 +65,15 @@ class Finding:
             "rule": self.rule.key if self.rule else None,
             "citations": [c.to_dict() for c in self.citations],
             "details": {k: _plain(v) for k, v in self.details.items()},
+            "explain": _explain(self.code),
         }
+
+
+def _explain(code: str) -> dict[str, list[str]]:
+    """Which explanations (`kneeguard explain CODE`, web /explain/CODE) cover this code."""
+    from kneeguard.explain import explain_keys  # imported late: explain reads Findings, not the reverse
+
+    return explain_keys(code)
 
 
 def _plain(value: Any) -> Any:

@@ -8,6 +8,7 @@ from kneeguard.cli import (
     athletes_cmd,
     checkin_cmd,
     demo_cmd,
+    explain_cmd,
     gait_cmd,
     import_cmd,
     load_cmd,
@@ -15,6 +16,7 @@ from kneeguard.cli import (
     report_cmd,
     serve_cmd,
     shoes_cmd,
+    users_cmd,
     validate_cmd,
 )
 
@@ -34,10 +36,12 @@ checkin_cmd.register(app)
 plan_cmd.register(app)
 report_cmd.register(app)
 serve_cmd.register(app)
+explain_cmd.register(app)
 app.add_typer(athletes_cmd.app, name="athlete")
 app.add_typer(shoes_cmd.app, name="shoes")
 app.add_typer(gait_cmd.app, name="gait")
 app.add_typer(validate_cmd.app, name="validate")
+app.add_typer(users_cmd.app, name="users")
 
 
 def main() -> None:

@@ -11,7 +11,6 @@
 """
 from __future__ import annotations
 
-import concurrent.futures
 import contextlib
 import datetime as dt
 import json
@@ -28,22 +27,12 @@ from kneeguard.cli.common import (
     AthleteOption, DbOption, HomeOption, JsonOption, UserError, console, err_console, open_store, print_json, user_errors,
 )
 from kneeguard.cli.render import print_disclaimer, print_findings
+from kneeguard.gait.compare import METRICS, cadence_change_note, compare_summaries, is_gait_summary, metric
 from kneeguard.gait.keypoints import GaitError
 
-# Headline metrics in display order: key, label, unit.
-METRICS: tuple[tuple[str, str, str], ...] = (
-    ("cadence_spm", "cadence", "steps/min"),
-    ("contact_time_ms", "ground contact time", "ms"),
-    ("duty_factor", "duty factor", ""),
-    ("knee_flexion_ic_deg", "knee flexion at landing", "deg"),
-    ("peak_knee_flexion_deg", "peak stance knee flexion", "deg"),
-    ("shank_angle_ic_deg", "shank angle at landing", "deg"),
-    ("overstride_cm", "overstride (ankle ahead of hip)", "cm"),
-    ("overstride_pct_leg", "overstride", "% leg"),
-    ("foot_strike", "foot strike", ""),
-    ("trunk_lean_deg", "trunk lean", "deg"),
-    ("vertical_oscillation_cm", "vertical oscillation", "cm"),
-)
+# METRICS, metric and compare_summaries live in kneeguard.gait.compare (shared with the web app);
+# they stay importable from here for existing callers.
+__all__ = ["METRICS", "app", "compare_summaries", "metric", "run_gait", "save_results"]
 
 
 class View(str, Enum):
@@ -151,9 +140,9 @@ def compare_command(
     for r in rows:
         table.add_row(r["label"], _fmt(r["before"]), _fmt(r["after"]), _change(r))
     console.print(table)
-    cad = next((r for r in rows if r["key"] == "cadence_spm"), None)
-    if cad and cad.get("change_pct") is not None:
-        console.print(f"cadence change {cad['change_pct']:+.1f} % (retraining usually aims for +5 to +10 %)")
+    note = cadence_change_note(rows)
+    if note:
+        console.print(note)
 
 
 # --- pipeline -------------------------------------------------------------------
@@ -162,8 +151,8 @@ def compare_command(
 def run_gait(*, video: Path | None, keypoints: Path | None, view: str | None, height_cm: float | None,
              slowmo: float | None, progress: bool = False) -> dict[str, Any]:
     """Video/keypoints → checked KeypointSeries → GaitReport. Raises GaitError for unusable input."""
-    from kneeguard.gait.guide import check_capture
-    from kneeguard.gait.pose import check_person, keypoints_from_video
+    from kneeguard.gait.pipeline import analyse_series
+    from kneeguard.gait.pose import keypoints_from_video
     from kneeguard.gait.video import probe_video
 
     info = None
@@ -176,12 +165,7 @@ def run_gait(*, video: Path | None, keypoints: Path | None, view: str | None, he
     else:
         series = load_keypoints(keypoints)
         name = keypoints.name
-    if view:
-        series.meta["view"] = view
-    warnings = check_person(series, name) if series.units == "px" else []
-    warnings += check_capture(series, info)
-    report = analyze(series, view=view, height_cm=height_cm)
-    return {"series": series, "info": info, "report": report, "warnings": warnings}
+    return analyse_series(series, info, name, view=view, height_cm=height_cm, analyze=analyze)
 
 
 def analyze(series, *, view: str | None, height_cm: float | None):
@@ -214,28 +198,14 @@ def save_results(result: dict, out_dir: Path, *, athlete: str, source: str, anno
                  home: Path | None, db: str | None = None,
                  recorded_at: dt.datetime | None = None) -> tuple[dict, dict[str, Path | str]]:
     """Write DIR outputs, the annotated video, and the summary as a gait session in the database."""
-    from kneeguard.gait.annotate import write_annotated_video
-    from kneeguard.gait.outputs import build_summary, clean_nans, json_default, write_outputs
+    from kneeguard.gait.pipeline import ANNOTATED_MP4, storable_summary, write_results
     from kneeguard.store import records
 
-    report, info = result["report"], result["info"]
-    series = getattr(report, "series", None) or result["series"]  # cleaned, L/R-swap-corrected when available
-    summary = build_summary(report, athlete=athlete, source=source, video_info=info,
-                            extra_warnings=result["warnings"])
-    # The annotated video (decode + draw + encode) runs beside the tables and plots.
-    with concurrent.futures.ThreadPoolExecutor(max_workers=1) as pool:
-        video_job = None
-        if annotated and info is not None:
-            Path(out_dir).mkdir(parents=True, exist_ok=True)
-            video_job = pool.submit(write_annotated_video, info, series, Path(out_dir) / "annotated.mp4",
-                                    getattr(report, "events", None), title=f"{athlete} — {Path(source).name}")
-        written = write_outputs(out_dir, report, series, summary)
-        if video_job is not None:
-            written["annotated_video"] = video_job.result()
-    # The same plain JSON as summary.json (numpy made plain, NaN as null), which the database can hold.
-    plain = clean_nans(json.loads(json.dumps(summary, default=json_default, allow_nan=True)))
+    summary, written = write_results(result, out_dir, athlete=athlete, source=source,
+                                     video_name=ANNOTATED_MP4 if annotated else None)
     with open_store(db, home) as store, store.write() as session:
-        session_id = records.save_gait_session(session, athlete, plain, recorded_at, source=source)
+        session_id = records.save_gait_session(session, athlete, storable_summary(summary), recorded_at,
+                                               source=source)
     written["session"] = f"saved as gait session {session_id} (`kneeguard gait compare` takes its id)"
     return summary, written
 
@@ -282,49 +252,9 @@ def _load_summary(path: Path) -> dict:
 
 
 def _check_summary(data: Any, name: str) -> dict:
-    if not isinstance(data, dict) or metric(data, "cadence_spm") is None and "n_steps" not in data:
+    if not is_gait_summary(data):
         raise UserError(f"{name} is not a kneeguard gait summary")
     return data
-
-
-def metric(summary: dict, key: str, side: str | None = None) -> Any:
-    """A metric from the summary, whether at top level, under "summary", or per side."""
-    pools = [summary, summary.get("summary") or {}]
-    if side is None:
-        for pool in pools:
-            if isinstance(pool, dict) and key in pool and not isinstance(pool[key], dict):
-                return pool[key]
-        return None
-    for pool in pools:
-        if not isinstance(pool, dict):
-            continue
-        for container in ("per_side", "sides", "by_side"):
-            sides = pool.get(container)
-            if isinstance(sides, dict) and isinstance(sides.get(side), dict) and key in sides[side]:
-                return sides[side][key]
-        if isinstance(pool.get(side), dict) and key in pool[side]:
-            return pool[side][key]
-        if isinstance(pool.get(key), dict) and side in pool[key]:
-            return pool[key][side]
-        for name in (f"{key}_{side}", f"{side}_{key}"):
-            if name in pool:
-                return pool[name]
-    return None
-
-
-def compare_summaries(before: dict, after: dict) -> list[dict]:
-    rows = []
-    for key, label, unit in (("n_steps", "steps analysed", ""), *METRICS):
-        a, b = metric(before, key), metric(after, key)
-        if a is None and b is None:
-            continue
-        row = {"key": key, "label": label + (f" ({unit})" if unit else ""), "before": a, "after": b,
-               "change": None, "change_pct": None}
-        if isinstance(a, (int, float)) and isinstance(b, (int, float)) and not isinstance(a, bool):
-            row["change"] = b - a
-            row["change_pct"] = (b - a) / abs(a) * 100 if a else None
-        rows.append(row)
-    return rows
 
 
 # --- human output ------------------------------------------------------------------

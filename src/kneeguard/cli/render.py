@@ -32,6 +32,7 @@ def print_findings(console: Console, findings: list[Finding], title: str = "Find
         console.print(_indent(escape(f.explanation)))
         for c in f.citations:
             console.print(_indent(f"[dim]↳ {escape(c.text)}" + (f" doi:{c.doi}" if c.doi else "") + "[/]"))
+        console.print(_indent(f"[dim]where it loads and why: kneeguard explain {escape(f.code)}[/]"))
 
 
 def _indent(markup: str) -> Padding:

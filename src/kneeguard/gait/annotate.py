@@ -3,10 +3,17 @@
 Streams frame by frame (decode → draw → encode, each stage in its own thread), so memory
 does not grow with the clip.
 The output is resized like the pose input (≈ 720 px short side) to keep files small.
+
+Codec by file suffix: `.mp4` is H.264 (`avc1`) when the OpenCV build can encode it, else
+MPEG-4 Part 2 (`mp4v`, which desktop players show but browsers do not); `.webm` is VP8,
+which Chromium and Firefox play. The pip OpenCV wheels carry no H.264 encoder, so the web
+app asks `browser_video_name()` and gets `annotated.webm` there.
 """
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
+import functools
+import tempfile
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import closing, nullcontext
 from dataclasses import dataclass
 from pathlib import Path
@@ -24,6 +31,9 @@ TRUNK_COLOUR = (235, 235, 235)
 SIDE_COLOUR = {"left": LEFT_COLOUR, "right": RIGHT_COLOUR}
 MIN_VIS = 0.3  # below this a keypoint is not drawn
 EVENT_SHOW_S = 0.25  # how long an IC/TO mark stays on screen
+# Codecs tried in order per output suffix (FourCC codes OpenCV's FFmpeg writer knows).
+CODECS_BY_SUFFIX = {".mp4": ("avc1", "mp4v"), ".webm": ("VP80",), ".avi": ("MJPG",)}
+_CV_LOG_SILENT = 0
 
 BONES: tuple[tuple[str, str, tuple[int, int, int]], ...] = (
     ("left_shoulder", "right_shoulder", TRUNK_COLOUR),
@@ -106,27 +116,61 @@ def write_annotated_video(
     *,
     scale: float | None = None,
     title: str = "",
+    on_frame: Callable[[int], None] | None = None,
 ) -> Path:
     """Draw `series` (pixels of the original frame) and `events` over the video; returns the path.
 
     Three stages overlap (OpenCV releases the GIL): a thread decodes, a thread draws,
     and this thread encodes; bounded buffers between them keep memory flat.
+    `on_frame(count)` is called in this thread after each encoded frame (progress).
     """
     out_path = Path(out_path)
     scale = pose_scale(info) if scale is None else scale
     size = (max(1, round(info.width * scale)), max(1, round(info.height * scale)))
-    writer = cv2.VideoWriter(str(out_path), cv2.VideoWriter_fourcc(*"mp4v"), info.capture_fps, size)
-    if not writer.isOpened():
+    writer = open_writer(out_path, info.capture_fps, size)
+    if writer is None:
         raise GaitError(f"cannot write the annotated video to {out_path}")
     decoded = prefetched(iter_frames(info, scale=scale, max_frames=info.n_frames))
     try:
         # closing(): an encoder error stops the drawing and decoding threads at once.
         with closing(prefetched(annotated_frames(decoded, series, events, scale, size, title))) as frames:
-            for frame in frames:
+            for count, frame in enumerate(frames, start=1):
                 writer.write(frame)
+                if on_frame is not None:
+                    on_frame(count)
     finally:
         writer.release()
     return out_path
+
+
+def open_writer(path: Path, fps: float, size: tuple[int, int]) -> cv2.VideoWriter | None:
+    """A writer with the first codec for `path`'s suffix this OpenCV build can encode, or None."""
+    for code in CODECS_BY_SUFFIX.get(path.suffix.lower(), ("mp4v",)):
+        old_level = cv2.getLogLevel()
+        cv2.setLogLevel(_CV_LOG_SILENT)  # a missing encoder is expected here, not an error to print
+        try:
+            writer = cv2.VideoWriter(str(path), cv2.VideoWriter_fourcc(*code), fps, size)
+        finally:
+            cv2.setLogLevel(old_level)
+        if writer.isOpened():
+            return writer
+        writer.release()
+    return None
+
+
+@functools.lru_cache(maxsize=1)
+def browser_video_name() -> str:
+    """`annotated.mp4` when this OpenCV can write H.264 (every browser plays it), else `annotated.webm` (VP8)."""
+    with tempfile.TemporaryDirectory(prefix="kneeguard-codec-") as tmp:
+        old_level = cv2.getLogLevel()
+        cv2.setLogLevel(_CV_LOG_SILENT)
+        try:
+            writer = cv2.VideoWriter(str(Path(tmp) / "probe.mp4"), cv2.VideoWriter_fourcc(*"avc1"), 30.0, (64, 64))
+            h264 = writer.isOpened()
+            writer.release()
+        finally:
+            cv2.setLogLevel(old_level)
+    return "annotated.mp4" if h264 else "annotated.webm"
 
 
 def annotated_frames(

@@ -181,15 +181,33 @@ def _all_findings(load_report: Any, gait: dict, checkin: dict) -> list[dict]:
 # --- findings by domain ---------------------------------------------------------
 
 
-def _finding_rows(findings: list[Any], refs: References) -> list[dict]:
+def _finding_rows(findings: list[Any], refs: References, gait_values: dict | None = None) -> list[dict]:
     rows = []
+    explained: set[str] = set()
     for f in sorted((_as_dict(x) for x in findings or []), key=lambda f: SEVERITY_ORDER.get(f.get("severity"), 9)):
         rows.append({"title": f.get("title", ""), "severity": f.get("severity", ""),
                      "measured": _value_text(f.get("measured"), f.get("unit")),
                      "threshold": _value_text(f.get("threshold"), f.get("unit")),
                      "explanation": f.get("explanation", ""), "date": f.get("date") or "",
-                     "cites": refs.cite(f.get("citations"))})
+                     "cites": refs.cite(f.get("citations")),
+                     "explain": _explain_panel(f, len(rows), refs, gait_values, explained)})
     return rows
+
+
+def _explain_panel(f: dict, index: int, refs: References, gait_values: dict | None, explained: set[str]) -> dict | None:
+    """The highlighted knee diagram (and runner figure) beside a finding; once per explanation in a domain."""
+    from kneeguard.explain import base_code, explain_keys
+    from kneeguard.explain.panels import finding_panel
+
+    code = base_code(str(f.get("code") or ""))
+    same = ",".join(explain_keys(code)["entries"])  # e.g. every load-progression finding shares one picture
+    if not code or same in explained:
+        return None
+    explained.add(same)
+    panel = finding_panel(f, id_prefix=f"kg-{code}-{index}", gait_values=gait_values)
+    if panel is not None:
+        panel["cites"] = refs.cite(panel["citations"])
+    return panel
 
 
 def _load_domain(load_report: Any, refs: References) -> dict:
@@ -224,7 +242,7 @@ def _gait_domain(gait: dict, refs: References, gait_dir: str | Path | None) -> d
                                              "Drawn from the video's keypoints at a typical contact."))
         found.append(charts.image_file_chart(folder / "knee_angle.png", "Knee angle over each stride",
                                              "Drawn by the gait analysis: landing (IC) and toe-off (TO) marked."))
-    return _domain("gait", _finding_rows(gait.get("findings"), refs), metrics, [c for c in found if c],
+    return _domain("gait", _finding_rows(gait.get("findings"), refs, gait), metrics, [c for c in found if c],
                    list(gait.get("warnings") or []), True)
 
 

@@ -20,7 +20,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from kneeguard.store import athletes
-from kneeguard.store.errors import NotFoundError
+from kneeguard.store.errors import NotFoundError, UnknownAthlete
 from kneeguard.store.models import Athlete, Checkin, GaitSession, utc_now
 
 AthleteRef = athletes.AthleteRef
@@ -67,9 +67,14 @@ def list_gait_sessions(session: Session, athlete: AthleteRef) -> list[dict[str, 
     return [_gait_dict(r, found.name) for r in rows]
 
 
-def get_gait_session(session: Session, session_id: int) -> dict[str, Any]:
-    """One gait session: id, athlete, recorded_at, source, summary; UnknownGaitSession when absent."""
+def get_gait_session(session: Session, session_id: int, athlete: AthleteRef | None = None) -> dict[str, Any]:
+    """One gait session: id, athlete, recorded_at, source, summary; UnknownGaitSession when absent.
+
+    With `athlete`, a session of anyone else is absent too (the web app looks ids up this way).
+    """
     row = session.get(GaitSession, session_id)
+    if row is not None and athlete is not None and row.athlete_id != _athlete_id_or_none(session, athlete):
+        row = None
     if row is None:
         raise UnknownGaitSession(f"no gait session with id {session_id}")
     return _gait_dict(row, session.get(Athlete, row.athlete_id).name)
@@ -78,6 +83,13 @@ def get_gait_session(session: Session, session_id: int) -> dict[str, Any]:
 def _gait_dict(row: GaitSession, athlete_name: str) -> dict[str, Any]:
     return {"id": row.id, "athlete": athlete_name, "recorded_at": row.recorded_at,
             "source": row.source, "summary": row.summary}
+
+
+def _athlete_id_or_none(session: Session, athlete: AthleteRef) -> int | None:
+    try:
+        return athletes.get(session, athlete).id
+    except UnknownAthlete:
+        return None
 
 
 def _athlete_for_write(session: Session, athlete: AthleteRef) -> Athlete:

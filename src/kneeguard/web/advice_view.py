@@ -51,7 +51,7 @@ def advice_for(request: Request, day: dt.date, weeks: int = 6):
 
 def data_fingerprint(store, athlete: str) -> tuple:
     """Counts and newest ids of everything the advice reads, for one athlete (a few small queries)."""
-    from sqlalchemy import func, select
+    from sqlalchemy import Integer, cast, func, select
 
     from kneeguard.store.models import Activity, Athlete, Checkin, GaitSession, Shoe, ShoeAssignment
 
@@ -67,7 +67,8 @@ def data_fingerprint(store, athlete: str) -> tuple:
         parts = [tuple(profile) if profile else None]
         for query in (stats(Activity, Activity.id).add_columns(func.sum(Activity.shoe_id)), stats(Checkin, Checkin.id),
                       stats(GaitSession, GaitSession.id),
-                      stats(Shoe, Shoe.id, Shoe.alert_km, Shoe.start_km, Shoe.retired_on, Shoe.is_default),
+                      stats(Shoe, Shoe.id, Shoe.alert_km, Shoe.start_km, Shoe.retired_on,
+                            cast(Shoe.is_default, Integer)),  # PostgreSQL has no max(boolean)
                       select(func.count(), func.max(ShoeAssignment.id)).where(ShoeAssignment.shoe_id.in_(shoe_rows))):
             parts.append(tuple(session.execute(query).one()))
     return tuple(parts)

@@ -1,6 +1,7 @@
-"""`create_app()`: the FastAPI application, one router per page, single-user mode."""
+"""`create_app()`: the FastAPI application, one router per page; single-user or multi-user mode."""
 from __future__ import annotations
 
+import contextlib
 import os
 from pathlib import Path
 from urllib.parse import urlsplit
@@ -17,33 +18,72 @@ DEFAULT_MAX_UPLOAD_MB = 200.0
 
 
 def create_app(store=None, home: str | os.PathLike[str] | None = None, db: str | None = None,
-               *, max_upload_mb: float = DEFAULT_MAX_UPLOAD_MB) -> FastAPI:
-    """The app over `store`, or over the store opened from `db`/`home` (env defaults otherwise)."""
+               *, max_upload_mb: float = DEFAULT_MAX_UPLOAD_MB, multi_user: bool = False,
+               secure_cookies: bool = False, secret_key: bytes | None = None,
+               background_jobs: bool = True) -> FastAPI:
+    """The app over `store`, or over the store opened from `db`/`home` (env defaults otherwise).
+
+    `multi_user`: accounts, login, CSRF tokens and per-athlete access (see auth_pages);
+    `secure_cookies` marks cookies Secure even when the app itself sees plain http (behind
+    an https proxy); `secret_key` signs sessions (default: $KNEEGUARD_SECRET_KEY or a key
+    file in the data folder). `background_jobs`: run the job worker (video analysis, big
+    imports) while the app is up; without it jobs wait in the queue.
+    """
+    from kneeguard.jobs import JobWorker
     from kneeguard.store import open_store
     from kneeguard.web import (
         activities_pages,
         athlete_pages,
         checkin_pages,
         dashboard_pages,
+        explain_pages,
         gait_pages,
         import_pages,
+        jobs_pages,
         load_pages,
+        notes_pages,
         plan_pages,
         report_pages,
+        selftests_pages,
         shoes_pages,
     )
 
     if store is None:
         store = open_store(url=db, home=home)
-    app = FastAPI(title="kneeguard", docs_url=None, redoc_url=None, openapi_url=None)
+    app = FastAPI(title="kneeguard", docs_url=None, redoc_url=None, openapi_url=None, lifespan=_job_worker_lifespan)
     app.state.store = store
+    app.state.job_worker = JobWorker(store) if background_jobs else None
     app.state.max_upload_bytes = int(max_upload_mb * 1024 * 1024)
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
     for module in (dashboard_pages, athlete_pages, import_pages, activities_pages, load_pages, checkin_pages,
-                   plan_pages, report_pages, shoes_pages, gait_pages):
+                   plan_pages, report_pages, shoes_pages, gait_pages, notes_pages, jobs_pages, selftests_pages,
+                   explain_pages):
         app.include_router(module.router)
-    _install_guards(app)
+    if multi_user:
+        _install_multi_user(app, store, secure_cookies, secret_key)
+    _install_guards(app)  # after: the cross-site check and headers wrap the login middleware too
     return app
+
+
+@contextlib.asynccontextmanager
+async def _job_worker_lifespan(app: FastAPI):
+    # The worker lives as long as the server: jobs queued while it was down run on start.
+    worker = getattr(app.state, "job_worker", None)
+    if worker is not None:
+        worker.start()
+    try:
+        yield
+    finally:
+        if worker is not None:
+            worker.stop()
+
+
+def _install_multi_user(app: FastAPI, store, secure_cookies: bool, secret_key: bytes | None) -> None:
+    from kneeguard.web import auth_pages
+    from kneeguard.web.security import LoginThrottle, SessionSigner, load_secret
+
+    signer = SessionSigner(secret_key or load_secret(store.home))
+    auth_pages.install(app, auth_pages.AuthSettings(signer, LoginThrottle(), secure_cookies))
 
 
 def _install_guards(app: FastAPI) -> None:

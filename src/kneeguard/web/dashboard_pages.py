@@ -11,14 +11,18 @@ router = APIRouter()
 
 @router.get("/")
 def dashboard(request: Request, as_of: str | None = None):
+    from kneeguard.store import plan_log
     from kneeguard.store.queries import count_activities, list_activities
 
     day = parse_day(as_of)
     advice = advice_for(request, day)
+    sessions = upcoming(advice, day)
     with store_of(request).session() as session:
         count = count_activities(session, athlete_name(request))
         latest = list_activities(session, athlete=athlete_name(request), newest_first=True, limit=1)
+        recent_ticks = plan_log.recent(session, athlete_name(request), limit=5)
     return render(request, "dashboard.html", advice=advice, banner=advice.banner,
                   banner_class=BANNER_CLASS.get(advice.banner.level, "routine"),
-                  factors=advice.top_factors[:5], sessions=upcoming(advice, day), day=day,
-                  activity_count=count, last_activity=latest[0] if latest else None)
+                  factors=advice.top_factors[:5], sessions=sessions, day=day,
+                  activity_count=count, last_activity=latest[0] if latest else None,
+                  recent_ticks=recent_ticks)

@@ -1,4 +1,5 @@
-"""Load: the weekly chart (a PNG rendered in memory) and the load findings with their sources."""
+"""Load: the weekly chart (inline SVG with every week's numbers on hover; the PNG for download)
+and the load findings with their sources."""
 from __future__ import annotations
 
 import tempfile
@@ -9,6 +10,7 @@ from fastapi import APIRouter, Request
 from fastapi.responses import Response
 
 from kneeguard.web.common import athlete_name, parse_day, render, store_of
+from kneeguard.web.load_chart import load_chart as weekly_load_chart
 
 router = APIRouter()
 
@@ -31,6 +33,7 @@ def load_page(request: Request, as_of: str | None = None):
                        "change": None if change is None or pd.isna(change) else change})
     has_runs = bool(len(report.weekly)) and float(report.weekly["distance_km"].sum()) > 0
     return render(request, "load.html", day=day, report=report, weekly=weekly, has_runs=has_runs,
+                  chart=weekly_load_chart(report) if has_runs else None,
                   findings=[f.to_dict() for f in report.findings], as_of=as_of or "")
 
 

@@ -110,3 +110,120 @@
     });
   }
 })();
+
+// --- uploads with a progress bar, background job pages, chart readouts. Each is an
+// enhancement: without script the forms post normally, job pages reload themselves
+// (a <noscript> refresh) and every chart value is in its <title> hover text.
+(function () {
+  function selectedBytes(form) {
+    var total = 0;
+    form.querySelectorAll('input[type="file"]').forEach(function (input) {
+      Array.prototype.forEach.call(input.files || [], function (f) { total += f.size; });
+    });
+    return total;
+  }
+
+  // Show a page the server answered with (an error, or a synchronous result) in place of <main>.
+  function showAnswer(html) {
+    var doc = new DOMParser().parseFromString(html, "text/html");
+    var fresh = doc.querySelector("main");
+    var main = document.querySelector("main");
+    if (!fresh || !main) { document.body.textContent = "The server answered with an unexpected page."; return; }
+    main.replaceWith(fresh);
+    if (doc.title) document.title = doc.title;
+    bindUploads(fresh);
+    bindCharts(fresh);
+  }
+
+  function uploadWithProgress(form, event) {
+    if (!window.FormData || !window.XMLHttpRequest || !window.DOMParser) return;
+    if (selectedBytes(form) <= Number(form.dataset.backgroundBytes || 0)) return; // small: post normally
+    event.preventDefault();
+    var bar = form.querySelector(".upload-progress");
+    var note = form.querySelector('[aria-live="polite"]');
+    var button = form.querySelector('button[type="submit"]');
+    if (button) button.disabled = true;
+    if (bar) { bar.hidden = false; bar.value = 0; }
+    var xhr = new XMLHttpRequest();
+    xhr.open("POST", form.action);
+    var token = document.querySelector('meta[name="csrf-token"]');
+    if (token) xhr.setRequestHeader("X-CSRF-Token", token.content);
+    xhr.upload.addEventListener("progress", function (e) {
+      if (!e.lengthComputable) return;
+      if (bar) bar.value = e.loaded / e.total;
+      if (note) note.textContent = "Uploading… " + Math.round(100 * e.loaded / e.total) + " %";
+    });
+    xhr.upload.addEventListener("load", function () {
+      if (note) note.textContent = "Upload complete; handing it to the worker…";
+    });
+    xhr.addEventListener("load", function () {
+      // A job answers with a redirect to its progress page, which the request has followed.
+      var landed = new URL(xhr.responseURL || form.action, location.href);
+      if (xhr.status < 400 && landed.pathname !== new URL(form.action, location.href).pathname) {
+        location.assign(landed.href);
+      } else {
+        showAnswer(xhr.responseText);
+      }
+    });
+    xhr.addEventListener("error", function () {
+      if (note) note.textContent = "The upload stopped (the connection was lost). Please try again.";
+      if (button) button.disabled = false;
+    });
+    xhr.send(new FormData(form));
+  }
+
+  function bindUploads(root) {
+    root.querySelectorAll("form[data-upload-progress]").forEach(function (form) {
+      form.addEventListener("submit", function (event) { uploadWithProgress(form, event); });
+    });
+  }
+
+  // Mirror the hovered or tapped mark's <title> in the line under the chart (touch screens have no hover).
+  function bindCharts(root) {
+    root.querySelectorAll("[data-chart]").forEach(function (figure) {
+      var readout = figure.querySelector(".chart-readout");
+      var svg = figure.querySelector("svg");
+      if (!readout || !svg) return;
+      function show(event) {
+        var mark = event.target.closest ? event.target.closest(".mark") : null;
+        if (!mark) return;
+        var title = mark.querySelector("title");
+        if (title) readout.textContent = title.textContent;
+        svg.querySelectorAll(".mark.active").forEach(function (m) { m.classList.remove("active"); });
+        mark.classList.add("active");
+      }
+      svg.addEventListener("mouseover", show);
+      svg.addEventListener("click", show);
+    });
+  }
+
+  function followJob(section) {
+    var url = section.dataset.statusUrl;
+    if (!url || section.dataset.status === "done" || section.dataset.status === "failed" || !window.fetch) return;
+    var bar = document.getElementById("job-progress");
+    var percent = document.getElementById("job-percent");
+    var text = document.getElementById("job-text");
+    var badge = document.getElementById("job-status");
+    function later() { window.setTimeout(poll, 1500); }
+    function poll() {
+      fetch(url, { cache: "no-store", credentials: "same-origin" })
+        .then(function (r) { return r.ok ? r.json() : null; })
+        .then(function (s) {
+          if (!s) { later(); return; }
+          if (bar) bar.value = s.progress;
+          if (percent) percent.textContent = Math.round(100 * s.progress) + " %";
+          if (text) text.textContent = s.message;
+          if (badge) { badge.textContent = s.status; badge.className = "badge job-" + s.status; }
+          if (!s.finished) { later(); return; }
+          if (s.result_url) location.assign(s.result_url); else location.reload();
+        })
+        .catch(later);
+    }
+    later();
+  }
+
+  bindUploads(document);
+  bindCharts(document);
+  var job = document.getElementById("job");
+  if (job) followJob(job);
+})();

@@ -1,0 +1,99 @@
+"""What the gait pages show, computed from a stored gait summary: headline metrics per side,
+per-step charts, the filming guide as a list, and which output files a session has."""
+from __future__ import annotations
+
+import math
+import re
+from pathlib import Path
+
+from kneeguard.gait.compare import METRICS, metric
+from kneeguard.web.svg_chart import Mark, Scale, SvgChart, nice_ticks, padded_range, tick_label
+
+SIDES = ("left", "right")
+SIDE_CSS = {"left": "side-left", "right": "side-right"}
+STEP_METRICS = (  # per-step metrics worth a chart, posterior-knee-relevant first: key, label, unit
+    ("knee_flexion_ic_deg", "Knee flexion at landing", "deg"),
+    ("peak_knee_flexion_deg", "Peak stance knee flexion", "deg"),
+    ("overstride_cm", "Overstride", "cm"),
+    ("shank_angle_ic_deg", "Shank angle at landing", "deg"),
+    ("contact_time_ms", "Ground contact time", "ms"),
+    ("cadence_spm", "Cadence", "steps/min"),
+    ("trunk_lean_deg", "Trunk lean", "deg"),
+    ("vertical_oscillation_cm", "Vertical oscillation", "cm"),
+)
+# Files of a web-analysed session a page may link to: URL name -> (file names to try, media type).
+SESSION_FILES = {
+    "video": (("annotated.mp4", "annotated.webm"), None),
+    "knee_angle.png": (("knee_angle.png",), "image/png"),
+    "landing.png": (("landing.png",), "image/png"),
+    "steps.csv": (("steps.csv",), "text/csv"),
+    "summary.json": (("summary.json",), "application/json"),
+}
+VIDEO_TYPES = {".mp4": "video/mp4", ".webm": "video/webm"}
+
+
+def metric_rows(summary: dict) -> list[dict]:
+    """Headline metrics: label, unit, overall, left, right (None when absent)."""
+    rows = []
+    for key, label, unit in METRICS:
+        values = {"all": metric(summary, key), **{side: metric(summary, key, side) for side in SIDES}}
+        if all(v is None for v in values.values()):
+            continue
+        rows.append({"key": key, "label": label, "unit": unit, **values,
+                     "uncertainty": (summary.get("uncertainty") or {}).get(key) if isinstance(
+                         summary.get("uncertainty"), dict) else None})
+    return rows
+
+
+def step_charts(summary: dict) -> list[SvgChart]:
+    """One small chart per step metric: a dot per step, coloured by side, its value on hover."""
+    steps = [s for s in summary.get("steps") or [] if isinstance(s, dict)]
+    charts = []
+    for key, label, unit in STEP_METRICS:
+        values = [_number(s.get(key)) for s in steps]
+        if sum(v is not None for v in values) < 2:
+            continue
+        chart = SvgChart(f"step-{key}", f"{label} ({unit}) per step", width=360, height=180, y_label=unit)
+        x = Scale(0.5, len(steps) + 0.5, chart.plot_left + 4, chart.plot_right - 4)
+        lo, hi = padded_range([v for v in values if v is not None])
+        y = Scale(lo, hi, chart.plot_bottom, chart.plot_top)
+        chart.y_ticks = [(y(v), tick_label(v)) for v in nice_ticks(lo, hi, 4)]
+        for number, (step, value) in enumerate(zip(steps, values, strict=True), start=1):
+            if value is None:
+                continue
+            side = str(step.get("side") or "").lower()
+            chart.marks.append(Mark("circle", x(number), y(value), f"Step {number}"
+                                    f"{' (' + side + ')' if side in SIDES else ''}: {value:.1f} {unit}",
+                                    css=SIDE_CSS.get(side, "side-unknown"), r=4.0))
+        every = max(1, math.ceil(len(steps) / 8))
+        chart.x_labels = [(x(n), str(n)) for n in range(1, len(steps) + 1) if (n - 1) % every == 0]
+        chart.legend = [(SIDE_CSS[s], s, "") for s in SIDES]
+        charts.append(chart)
+    return charts
+
+
+def session_file(outputs: Path | None, name: str) -> tuple[Path, str] | None:
+    """(path, media type) of a whitelisted output file that exists, else None."""
+    if outputs is None or name not in SESSION_FILES:
+        return None
+    candidates, media_type = SESSION_FILES[name]
+    for candidate in candidates:
+        path = outputs / candidate
+        if path.is_file():
+            return path, media_type or VIDEO_TYPES.get(path.suffix, "application/octet-stream")
+    return None
+
+
+def guide_steps() -> list[str]:
+    """The numbered points of the CLI's filming guide (one text for both)."""
+    from kneeguard.gait.guide import capture_guide
+
+    text = capture_guide()
+    items = re.findall(r"^\s+\d+\.\s+(.*?)(?=^\s+\d+\.|^\S|\Z)", text, flags=re.M | re.S)
+    return [" ".join(item.split()) for item in items]
+
+
+def _number(value) -> float | None:
+    if isinstance(value, bool) or not isinstance(value, (int, float)):
+        return None
+    return float(value) if math.isfinite(value) else None
