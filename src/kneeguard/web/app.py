@@ -29,6 +29,8 @@ def create_app(store=None, home: str | os.PathLike[str] | None = None, db: str |
     file in the data folder). `background_jobs`: run the job worker (video analysis, big
     imports) while the app is up; without it jobs wait in the queue.
     """
+    import kneeguard.advice.context  # noqa: F401 - the landing page's analysis, loaded at start-up
+    import kneeguard.advice.engine  # noqa: F401   rather than on the first visit
     from kneeguard.jobs import JobWorker
     from kneeguard.store import open_store
     from kneeguard.web import (
@@ -62,6 +64,8 @@ def create_app(store=None, home: str | os.PathLike[str] | None = None, db: str |
     if multi_user:
         _install_multi_user(app, store, secure_cookies, secret_key)
     _install_guards(app)  # after: the cross-site check and headers wrap the login middleware too
+    for name in common.TEMPLATES.env.list_templates(extensions=["html"]):
+        common.TEMPLATES.env.get_template(name)  # compile at start-up, not on each page's first visit
     return app
 
 
