@@ -11,6 +11,7 @@ from __future__ import annotations
 import numpy as np
 
 from kneeguard.gait.keypoints import KeypointSeries
+from kneeguard.numbers import mean_of_present
 
 BAND_SPM = (120.0, 240.0)  # plausible running step rates
 MIN_SECONDS = 3.0
@@ -18,7 +19,7 @@ MIN_SECONDS = 3.0
 
 def mid_hip_height(series: KeypointSeries) -> np.ndarray:
     hips = np.stack([series.point("left_hip")[:, 1], series.point("right_hip")[:, 1]])
-    return np.nanmean(hips, axis=0) if np.isfinite(hips).any() else np.full(series.n_frames, np.nan)
+    return mean_of_present(hips, axis=0)
 
 
 def spectral_cadence(series: KeypointSeries) -> float | None:

@@ -42,6 +42,7 @@ from scipy.ndimage import uniform_filter1d
 
 from kneeguard.gait.keypoints import GaitError, KeypointSeries
 from kneeguard.gait.signals import lowpass
+from kneeguard.numbers import mean_of_present
 
 GROUND_PERCENTILE = 95.0
 COARSE_FRACTION = 0.20  # pass-1 stance: foot within 20 % of its vertical range of the ground
@@ -151,8 +152,7 @@ def vertical_contact(clear: np.ndarray, toe: np.ndarray, stance: tuple[int, int]
 def body_reference_x(series: KeypointSeries, stride_frames: int) -> np.ndarray:
     """The runner's horizontal position averaged over one stride (removes camera pan and drift, not the stride)."""
     hips = np.stack([series.point(f"{s}_hip")[:, 0] for s in ("left", "right")])
-    with np.errstate(invalid="ignore"):
-        x = np.where(np.isfinite(hips).any(0), np.nanmean(np.where(np.isfinite(hips), hips, np.nan), 0), np.nan)
+    x = mean_of_present(hips, axis=0)
     ok = np.isfinite(x)
     if ok.sum() < 2:
         return np.zeros(series.n_frames)

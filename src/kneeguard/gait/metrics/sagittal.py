@@ -4,6 +4,7 @@ from __future__ import annotations
 import numpy as np
 
 from kneeguard.gait.metrics.base import StepContext, finite, metric
+from kneeguard.numbers import mean_of_present
 
 
 def _overstride_units(ctx: StepContext) -> float | None:
@@ -74,7 +75,7 @@ def _bounce_units(ctx: StepContext) -> float | None:
     y = ctx.cache.get("hip_mid_y")
     if y is None:
         pts = np.stack([ctx.series.point("left_hip")[:, 1], ctx.series.point("right_hip")[:, 1]])
-        y = ctx.cache["hip_mid_y"] = np.nanmean(pts, axis=0) if np.isfinite(pts).any() else pts[0]
+        y = ctx.cache["hip_mid_y"] = mean_of_present(pts, axis=0)
     w = y[int(np.floor(ctx.ic)):int(np.ceil(ctx.next_ic)) + 1]
     return finite(np.ptp(w)) if w.size and np.isfinite(w).all() else None
 
