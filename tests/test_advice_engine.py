@@ -130,3 +130,29 @@ def test_weeks_validated_and_library_consistent():
     d = plan(weeks=4).to_dict()
     assert {"banner", "top_factors", "days", "strength", "running", "gait_retraining", "footwear", "professional",
             "missing", "citations", "disclaimer"} <= set(d)
+
+
+def test_pain_recorded_with_ticked_sessions_holds_the_plan():
+    # the same history and a good check-in build; pain 7/10 after a ticked run since then holds loads
+    good = dict(checkin=checkin(AS_OF - dt.timedelta(days=3), pain_during_run=2, pain_next_morning=0),
+                activities=runs_frame(STEADY))
+    assert plan(**good).running.mode == "build"
+    sore = plan(**good, session_pain=[(AS_OF - dt.timedelta(days=1), "run", 7)])
+    assert sore.pain.hold and sore.pain.limits_running and sore.running.mode == "return_to_run"
+    assert "advice.pain.session_above_acceptable" in sore.pain.codes
+    assert any("7/10 after your run session" in r for r in sore.pain.reasons)
+    # acceptable pain, or pain recorded before the latest check-in, changes nothing
+    assert plan(**good, session_pain=[(AS_OF - dt.timedelta(days=1), "run", 4)]).running.mode == "build"
+    assert plan(**good, session_pain=[(AS_OF - dt.timedelta(days=5), "run", 8)]).running.mode == "build"
+
+
+def test_gather_context_reads_the_pain_of_ticked_sessions(store):
+    from kneeguard.advice import gather_context
+    from kneeguard.store import athletes, plan_log
+
+    with store.write() as s:
+        athletes.create(s, "ana")
+        plan_log.mark_done(s, "ana", AS_OF - dt.timedelta(days=1), "run", pain=7)
+        plan_log.mark_done(s, "ana", AS_OF - dt.timedelta(days=2), "strength")  # no pain recorded
+    ctx = gather_context(store, "ana", AS_OF)
+    assert ctx.session_pain == [(AS_OF - dt.timedelta(days=1), "run", 7)]  # no check-in: every recent tick

@@ -276,3 +276,10 @@ def test_load_chart_is_inline_svg_with_a_hover_text_per_week(client):
     assert tips and any(" km in 1 run" in t for t in tips)
     assert "<script" not in page.split("<main", 1)[1].split("</main>")[0]  # the chart itself needs no script
     assert "/load/chart.png" in page
+
+
+def test_pain_above_the_band_after_a_ticked_session_holds_the_plan(client):
+    kind = _todays_kind(client)
+    client.post("/plan/done", data={"day": _today(), "kind": kind, "pain": "7"})
+    # the cached advice is recomputed (ticks are part of its fingerprint) and says why it holds
+    assert "7/10 after your" in client.get("/plan").text

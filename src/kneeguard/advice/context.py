@@ -42,6 +42,8 @@ class AthleteContext:
     gait: dict[str, Any] | None = None  # latest gait session summary (with its "findings" list)
     checkin: dict[str, Any] | None = None  # latest check-in as `clinic.assess` returns it
     shoes: list[ShoeStatus] = field(default_factory=list)
+    # (day, session kind, pain 0-10) from plan sessions ticked off after the latest check-in
+    session_pain: list[tuple[dt.date, str, int]] = field(default_factory=list)
     findings: list[dict[str, Any]] = field(default_factory=list)
     missing: list[MissingPart] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)  # stale data, conflicts between sources
@@ -93,6 +95,7 @@ def make_context(
     checkin: dict[str, Any] | None = None,
     gait: dict[str, Any] | None = None,
     shoes: list[ShoeStatus] | tuple = (),
+    session_pain: list[tuple[dt.date, str, int]] | tuple = (),
     athlete_known: bool = True,
 ) -> AthleteContext:
     """Build a context from parts already in hand (tests, the demo); `gather_context` reads the store."""
@@ -102,6 +105,8 @@ def make_context(
 
         load_report = analyze_load(activities, profile, as_of, shoes)
     ctx = AthleteContext(athlete, as_of, profile, load_report, gait, checkin, shoes)
+    since = ctx.checkin_date
+    ctx.session_pain = sorted(t for t in session_pain if t[0] <= as_of and (since is None or t[0] >= since))
     ctx.findings = _normalised_findings(ctx)
     ctx.missing = _missing_parts(ctx, athlete_known)
     ctx.notes = _notes(ctx)
@@ -121,7 +126,7 @@ def stored_load_report(store, athlete: str | None, as_of: dt.date):
 
 def gather_context(store, athlete: str | None, as_of: dt.date) -> AthleteContext:
     """Read load history, shoes, the latest check-in and gait session as of `as_of` from the store."""
-    from kneeguard.store import UnknownAthlete, athletes, records
+    from kneeguard.store import UnknownAthlete, athletes, plan_log, records
     from kneeguard.store.config import DEFAULT_ATHLETE
     from kneeguard.store.queries import load_inputs
 
@@ -134,10 +139,14 @@ def gather_context(store, athlete: str | None, as_of: dt.date) -> AthleteContext
         profile, frame, shoes = load_inputs(session, row, as_of)
         checkin_rows = records.list_checkins(session, row.id)
         gait_rows = records.list_gait_sessions(session, row.id)
+        # ticks as old as a still-current check-in can be (older ones say little about the knee now)
+        look_back = dt.timedelta(days=int(evidence.value("advice.checkin.stale_days")))
+        ticks = plan_log.completions(session, row, start=as_of - look_back, end=as_of)
     return make_context(
         name, as_of, profile=profile, activities=frame if len(frame) else None, shoes=shoes,
         checkin=assess_latest_checkin([r["record"] for r in checkin_rows], as_of),
         gait=latest_gait(gait_rows, as_of),
+        session_pain=[(day, kind, t["pain"]) for (day, kind), t in ticks.items() if t["pain"] is not None],
     )
 
 

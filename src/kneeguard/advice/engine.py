@@ -106,7 +106,7 @@ def advise(context: AthleteContext, *, weeks: int = 6, start: dt.date | None = N
     start = start or context.as_of + dt.timedelta(days=1)
     codes = context.finding_codes
     stale = any("check-in is" in n and "days old" in n for n in context.notes)
-    pain = pain_state(context.checkin, codes, stale=stale)
+    pain = pain_state(context.checkin, codes, stale=stale, session_pain=context.session_pain)
     load_codes = [c for c in codes if c.startswith("load.spike")]
     running = plan_running(context.past_runs(), context.as_of, start, weeks, pain, reason=load_codes)
     if pain.stop:

@@ -1,4 +1,5 @@
-"""The pain-monitoring model applied to the latest check-in: may loads progress, hold, or stop?
+"""The pain-monitoring model applied to the latest check-in (and the pain recorded with ticked-off
+plan sessions since): may loads progress, hold, or stop?
 
 Silbernagel 2007: during activity up to 5/10 is acceptable, pain must settle by
 the next morning and must not rise week to week. When it does not, loads HOLD
@@ -44,10 +45,15 @@ class PainState:
                 "codes": list(self.codes)}
 
 
-def pain_state(checkin: dict[str, Any] | None, finding_codes: list[str], *, stale: bool = False) -> PainState:
+def pain_state(checkin: dict[str, Any] | None, finding_codes: list[str], *, stale: bool = False,
+               session_pain: list[tuple[Any, str, int]] | tuple = ()) -> PainState:
+    """`session_pain`: (day, session kind, pain 0-10) the athlete recorded when ticking plan
+    sessions off since the latest check-in; pain above the acceptable band holds loads too."""
     if not checkin:
-        return PainState(False, None, hold=True, codes=["advice.no_checkin"],
-                         reasons=["no check-in yet: pain is unknown, so no load rises until you do one"])
+        state = PainState(False, None, hold=True, codes=["advice.no_checkin"],
+                          reasons=["no check-in yet: pain is unknown, so no load rises until you do one"])
+        _session_pain(state, session_pain)
+        return state
     answers = checkin.get("answers") or {}
     level = checkin.get("level")
     state = PainState(not stale, level, answers.get("has_pain"), _num(answers.get("pain_during_run")),
@@ -81,6 +87,7 @@ def pain_state(checkin: dict[str, Any] | None, finding_codes: list[str], *, stal
         state.hold = True
         state.codes.append(f"clinic.level.{level}")
         state.reasons.append(f"triage level {level} with pain: hold running and exercise loads until you have been seen")
+    _session_pain(state, session_pain)
     if stale:
         state.hold = True
         state.codes.append("advice.checkin.stale")
@@ -88,6 +95,16 @@ def pain_state(checkin: dict[str, Any] | None, finding_codes: list[str], *, stal
     state.codes = list(dict.fromkeys(state.codes))
     state.reasons = list(dict.fromkeys(state.reasons))
     return state
+
+
+def _session_pain(state: PainState, session_pain) -> None:
+    acceptable = evidence.value("advice.pain.acceptable_max")
+    worst = max(session_pain, key=lambda tick: tick[2], default=None)
+    if worst is not None and worst[2] > acceptable:
+        state.hold = state.limits_running = True
+        state.codes.append("advice.pain.session_above_acceptable")
+        state.reasons.append(f"pain {worst[2]}/10 after your {worst[1]} session on {worst[0]} is above the "
+                             f"acceptable {acceptable}/10: loads hold and running goes back to walk/run")
 
 
 def _num(value: Any) -> float | None:
