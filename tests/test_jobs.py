@@ -8,19 +8,14 @@ import pytest
 
 from kneeguard.jobs import JobWorker, job_dir, submit_job
 from kneeguard.jobs.runner import run_claimed
-from kneeguard.store import athletes, open_store
+from kneeguard.store import open_store
 from kneeguard.store import jobs as job_rows
 from tests.job_fakes import FAKE_KINDS
 
 
 @pytest.fixture()
-def store(store_url, tmp_path):  # SQLite, and PostgreSQL when KNEEGUARD_TEST_PG_URL is set
-    opened = open_store(url=store_url, home=tmp_path / "home")
-    with opened.write() as s:
-        athletes.get_or_create(s, "ana")
-        athletes.get_or_create(s, "bob")
-    yield opened
-    opened.close()
+def store(two_athletes):  # SQLite, and PostgreSQL when KNEEGUARD_TEST_PG_URL is set
+    return two_athletes
 
 
 def _job(store, athlete: str, job_id: str) -> job_rows.JobView:

@@ -5,19 +5,14 @@ import datetime as dt
 
 import pytest
 
-from kneeguard.store import athletes, open_store, plan_log, records
+from kneeguard.store import plan_log, records
 
 DAY = dt.date(2026, 3, 2)
 
 
 @pytest.fixture()
-def store(store_url, tmp_path):  # SQLite, and PostgreSQL when KNEEGUARD_TEST_PG_URL is set
-    opened = open_store(url=store_url, home=tmp_path / "home")
-    with opened.write() as s:
-        athletes.get_or_create(s, "ana")
-        athletes.get_or_create(s, "bob")
-    yield opened
-    opened.close()
+def store(two_athletes):  # SQLite, and PostgreSQL when KNEEGUARD_TEST_PG_URL is set
+    return two_athletes
 
 
 def test_tick_update_and_undo(store):

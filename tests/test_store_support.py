@@ -54,6 +54,19 @@ def store(store_url, tmp_path):
     opened.close()
 
 
+@pytest.fixture
+def two_athletes(store_url, tmp_path):
+    """A store like `store` with athletes "ana" and "bob" (scoping tests: one never sees the other's rows)."""
+    from kneeguard.store import athletes
+
+    opened = open_store(url=store_url, home=tmp_path / "home")
+    with opened.write() as s:
+        athletes.get_or_create(s, "ana")
+        athletes.get_or_create(s, "bob")
+    yield opened
+    opened.close()
+
+
 @dataclass
 class FakeSource:
     """Stands in for kneeguard.ingest.sources.Source."""

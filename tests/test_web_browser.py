@@ -33,19 +33,8 @@ def server(tmp_path):
     """The app on a free loopback port, in a thread, over a fresh data folder."""
     from kneeguard.web import create_app
 
-    port = _free_port()
-    config = uvicorn.Config(create_app(home=tmp_path / "home"), host="127.0.0.1", port=port, log_level="warning")
-    srv = uvicorn.Server(config)
-    thread = threading.Thread(target=srv.run, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 15
-    while not srv.started:
-        if time.monotonic() > deadline:
-            raise RuntimeError("uvicorn did not start")
-        time.sleep(0.05)
-    yield f"http://127.0.0.1:{port}"
-    srv.should_exit = True
-    thread.join(10)
+    with _uvicorn(create_app(home=tmp_path / "home")) as url:
+        yield url
 
 
 @pytest.fixture(scope="module")
