@@ -23,7 +23,8 @@ from sqlalchemy import insert
 ATHLETE = "bench"
 
 
-def build_store(home: Path, years: float, end: dt.date):
+def build_store(home: Path, years: float, end: dt.date, db: str | None = None):
+    """A store at `db` (an empty database; default: SQLite in `home`) with the benchmark athlete's history."""
     from kneeguard.clinic import assess
     from kneeguard.clinic.history import CheckinRecord, save_checkin
     from kneeguard.cli.gait_cmd import run_gait, save_results
@@ -32,7 +33,7 @@ def build_store(home: Path, years: float, end: dt.date):
     from kneeguard.store.importer import histogram_blob
     from kneeguard.store.models import Activity
 
-    store = open_store(home=home)
+    store = open_store(url=db, home=home)
     days = int(years * 365)
     rng = np.random.default_rng(1)
     first = dt.datetime.combine(end - dt.timedelta(days=days), dt.time(6), tzinfo=dt.timezone.utc)
@@ -53,7 +54,7 @@ def build_store(home: Path, years: float, end: dt.date):
     save_checkin(CheckinRecord(end, result["answers"], result["level"]), ATHLETE,
                  now=dt.datetime.combine(end, dt.time(20), tzinfo=dt.timezone.utc), store=store)
     gait = run_gait(video=None, keypoints=sample_keypoints(), view="side", height_cm=175, slowmo=None)
-    save_results(gait, home / "gait", athlete=ATHLETE, source="bench", annotated=False, home=home,
+    save_results(gait, home / "gait", athlete=ATHLETE, source="bench", annotated=False, home=home, db=db,
                  recorded_at=dt.datetime.combine(end, dt.time(8), tzinfo=dt.timezone.utc))
     return store, len(rows)
 
