@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
 
-from kneeguard.explain.scene import Region, Scene, Shape, Text
+from kneeguard.explain.scene import Region, Scene, Shape, Text, circle_path
 
 TOP = 72.0  # room for the heading above the drawing
 BOTTOM = 34.0
@@ -113,7 +113,7 @@ def knee_scene(highlight: Iterable[str] = (), *, labels: str = "highlighted", he
     if labels == "numbers":
         for n, s in enumerate(wanted, start=1):
             x, y = data.labels[s][0] + ml, data.labels[s][1] + top
-            scene.add(Shape(_dot(x, y, MARKER_RADIUS), "#ffffff", "#000000", 2.5),
+            scene.add(Shape(circle_path(x, y, MARKER_RADIUS), "#ffffff", "#000000", 2.5),
                       Text(x, y + MARKER_FONT * 0.36, str(n), MARKER_FONT, "middle", bold=True))
     return scene
 
@@ -184,16 +184,8 @@ def _labels(scene: Scene, data: DiagramData, structures: list[str], side: str, n
         lx = tx + (4 if side == "left" else -4)
         leader = f"M{lx:.1f},{y - size * 0.33:.1f} L{ax:.1f},{ay:.1f}"
         scene.add(Shape(leader, stroke="#ffffff", width=4.0), Shape(leader, stroke="#000000", width=1.5),
-                  Shape(_dot(ax, ay, 3.6), "#000000", "#ffffff", 1.2),
+                  Shape(circle_path(ax, ay, 3.6), "#000000", "#ffffff", 1.2),
                   Text(tx, y, names[s], size, "end" if side == "left" else "start", bold=bold))
-
-
-def _dot(x: float, y: float, r: float) -> str:
-    k = r * 0.5523
-    return (f"M{x:.1f},{y - r:.1f} C{x + k:.1f},{y - r:.1f} {x + r:.1f},{y - k:.1f} {x + r:.1f},{y:.1f} "
-            f"C{x + r:.1f},{y + k:.1f} {x + k:.1f},{y + r:.1f} {x:.1f},{y + r:.1f} "
-            f"C{x - k:.1f},{y + r:.1f} {x - r:.1f},{y + k:.1f} {x - r:.1f},{y:.1f} "
-            f"C{x - r:.1f},{y - k:.1f} {x - k:.1f},{y - r:.1f} {x:.1f},{y - r:.1f} Z")
 
 
 def _shift(d: str, dx: float, dy: float) -> str:

@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from kneeguard import evidence
-from kneeguard.explain.scene import Placed, Scene, Shape, Text, to_svg
+from kneeguard.explain.scene import Placed, Scene, Shape, Text, circle_path, to_svg
 
 SEGMENT = 80.0  # thigh and shank length in picture units (leg length = 2 segments)
 TRUNK = 100.0
@@ -225,12 +225,12 @@ def _stick(panel: Scene, pose: Pose, solid: bool, swing_leg: bool = True) -> Non
     if swing_leg:
         grey = "#8c8c8c"
         panel.add(_line(p["hip"], p["back_knee"], grey, 6.0, "6 4"), _line(p["back_knee"], p["back_ankle"], grey, 5.0, "6 4"))
-    panel.add(_line(p["hip"], p["shoulder"], ink, 7.0, dash), Shape(_circle(*p["head"], 13), "#ffffff", ink, 3.0, dash=dash),
+    panel.add(_line(p["hip"], p["shoulder"], ink, 7.0, dash), Shape(circle_path(*p["head"], 13), "#ffffff", ink, 3.0, dash=dash),
               _line(p["hip"], p["knee"], ink, 7.0, dash), _line(p["knee"], p["ankle"], ink, 7.0, dash),
               _line(p["heel"], p["toe"], ink, 5.0, dash), _line(p["ankle"], p["heel"], ink, 5.0, dash))
     if solid:
         for name in ("hip", "knee", "ankle"):
-            panel.add(Shape(_circle(*p[name], 4.5), "#ffffff", ink, 2.0))
+            panel.add(Shape(circle_path(*p[name], 4.5), "#ffffff", ink, 2.0))
 
 
 def _references(panel: Scene, pose: Pose, labels: dict[str, str], emphasis: str) -> None:
@@ -341,14 +341,6 @@ def _arrowhead(tip: tuple[float, float], direction: int, width: float) -> Shape:
 
 def _rect(x: float, y: float, w: float, h: float) -> str:
     return f"M{x:.1f},{y:.1f} L{x + w:.1f},{y:.1f} L{x + w:.1f},{y + h:.1f} L{x:.1f},{y + h:.1f} Z"
-
-
-def _circle(x: float, y: float, r: float) -> str:
-    k = r * 0.5523
-    return (f"M{x:.1f},{y - r:.1f} C{x + k:.1f},{y - r:.1f} {x + r:.1f},{y - k:.1f} {x + r:.1f},{y:.1f} "
-            f"C{x + r:.1f},{y + k:.1f} {x + k:.1f},{y + r:.1f} {x:.1f},{y + r:.1f} "
-            f"C{x - k:.1f},{y + r:.1f} {x - r:.1f},{y + k:.1f} {x - r:.1f},{y:.1f} "
-            f"C{x - r:.1f},{y - k:.1f} {x - k:.1f},{y - r:.1f} {x:.1f},{y - r:.1f} Z")
 
 
 def _num(value: Any) -> float | None:

@@ -342,3 +342,12 @@ def _mpl_path(d: str, dx: float, dy: float):
                 verts.append(start)
                 codes.append(MPath.CLOSEPOLY)
     return MPath([(x + dx, y + dy) for x, y in verts], codes)
+
+
+def circle_path(x: float, y: float, r: float) -> str:
+    """SVG path data of a circle (four cubic Béziers), so circles go through the same path renderer."""
+    k = r * 0.5523
+    return (f"M{x:.1f},{y - r:.1f} C{x + k:.1f},{y - r:.1f} {x + r:.1f},{y - k:.1f} {x + r:.1f},{y:.1f} "
+            f"C{x + r:.1f},{y + k:.1f} {x + k:.1f},{y + r:.1f} {x:.1f},{y + r:.1f} "
+            f"C{x - k:.1f},{y + r:.1f} {x - r:.1f},{y + k:.1f} {x - r:.1f},{y:.1f} "
+            f"C{x - r:.1f},{y - k:.1f} {x - k:.1f},{y - r:.1f} {x:.1f},{y - r:.1f} Z")
