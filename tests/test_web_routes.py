@@ -49,7 +49,7 @@ def test_every_page_renders_with_navigation_and_disclaimer(client, path):
 
 def test_dashboard_without_checkin_says_so(client):
     r = client.get("/")
-    assert "NO CHECKIN" in r.text and "Start a check-in" in r.text
+    assert "NO CHECK-IN" in r.text and "Start a check-in" in r.text
 
 
 def test_unknown_page_and_activity_are_clear_404s(client):
@@ -147,11 +147,11 @@ def test_checkin_form_is_generated_from_the_questions(client):
 
 
 def test_checkin_calm_answers_give_self_care_and_dashboard_banner(client):
-    assert "NO CHECKIN" in client.get("/").text  # computed (and cached) before the check-in
+    assert "NO CHECK-IN" in client.get("/").text  # computed (and cached) before the check-in
     r = client.post("/checkin", data=CALM_CHECKIN)
     assert r.status_code == 200 and 'id="level-banner"' in r.text
     assert "EMERGENCY" not in r.text
-    assert "NO CHECKIN" not in client.get("/").text  # the new check-in is seen at once
+    assert "NO CHECK-IN" not in client.get("/").text  # the new check-in is seen at once
 
 
 def test_checkin_red_flag_is_emergency(client):
