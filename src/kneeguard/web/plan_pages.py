@@ -1,8 +1,8 @@
 """Plan: the sessions of the personal plan as a week-by-week table, the .ics calendar, and
 ticking sessions off as done with the pain felt afterwards (0-10, optional).
 
-The recorded pain is stored and shown; the advice does not read it: `advice.pain` judges
-loads from the check-in's answers only and has no input for per-session pain yet.
+The recorded pain is stored, shown, and read by the advice (`advice.pain`): above the acceptable
+band after a session since the latest check-in, loads hold.
 """
 from __future__ import annotations
 
@@ -11,6 +11,7 @@ import datetime as dt
 from fastapi import APIRouter, Form, Request
 from fastapi.responses import RedirectResponse, Response
 
+from kneeguard import evidence
 from kneeguard.web.advice_view import BANNER_CLASS, advice_for
 from kneeguard.web.common import athlete_name, parse_day, render, store_of
 
@@ -31,7 +32,8 @@ def plan_page(request: Request, as_of: str | None = None, weeks: int = 6):
     return render(request, "plan.html", advice=advice, banner=advice.banner, weeks=grouped,
                   banner_class=BANNER_CLASS.get(advice.banner.level, "routine"), weeks_n=weeks,
                   ticks=ticks_between(request, first, advice.end), today=today, recent=recent,
-                  tickable=tickable_kinds(), back="/plan")
+                  tickable=tickable_kinds(), back="/plan",
+                  pain_acceptable=evidence.value("advice.pain.acceptable_max"))
 
 
 @router.get("/plan.ics")
