@@ -1,6 +1,6 @@
 """Blinded second vignette set (tests/data/vignettes_blind.json).
 
-The cases were written from the evidence brief (shared/evidence/clinical.md), issue #4 and the answer
+The cases were written from the evidence brief (clinical.md, kept outside this repository), issue #4 and the answer
 format only, and frozen (their sha256 is in the file header) before any triage rule, the engine or the
 first vignette suite was opened and before any case was run. This file was written afterwards; it must
 never change a case. A disagreement is either a rule to fix (safety gap) or an ambiguous case that is
