@@ -7,6 +7,10 @@ from enum import Enum
 from typing import Any
 
 from kneeguard.evidence import Citation, Rule
+from kneeguard.jsonable import plain
+
+# Findings are read by people: four decimals is more than any of their units needs.
+FINDING_DIGITS = 4
 
 
 class Severity(str, Enum):
@@ -57,14 +61,14 @@ class Finding:
             "domain": self.domain,
             "severity": self.severity.value,
             "title": self.title,
-            "measured": _plain(self.measured),
-            "threshold": _plain(self.threshold),
+            "measured": plain(self.measured, FINDING_DIGITS),
+            "threshold": plain(self.threshold, FINDING_DIGITS),
             "unit": self.unit,
             "date": self.on_date.isoformat() if self.on_date else None,
             "explanation": self.explanation,
             "rule": self.rule.key if self.rule else None,
             "citations": [c.to_dict() for c in self.citations],
-            "details": {k: _plain(v) for k, v in self.details.items()},
+            "details": {k: plain(v, FINDING_DIGITS) for k, v in self.details.items()},
             "explain": _explain(self.code),
         }
 
@@ -74,21 +78,6 @@ def _explain(code: str) -> dict[str, list[str]]:
     from kneeguard.explain import explain_keys  # imported late: explain reads Findings, not the reverse
 
     return explain_keys(code)
-
-
-def _plain(value: Any) -> Any:
-    """Numpy scalars and dates to JSON-friendly values."""
-    if value is None or isinstance(value, (str, bool, int)):
-        return value
-    if isinstance(value, float):
-        return round(value, 4)
-    if isinstance(value, (dt.date, dt.datetime)):
-        return value.isoformat()
-    if hasattr(value, "item"):
-        return _plain(value.item())
-    if isinstance(value, (list, tuple)):
-        return [_plain(v) for v in value]
-    return str(value)
 
 
 def sort_findings(findings: list[Finding]) -> list[Finding]:

@@ -22,7 +22,7 @@ from kneeguard.gait.findings import gait_findings
 from kneeguard.gait.keypoints import GaitError, KeypointSeries
 from kneeguard.gait.metrics import REGISTRY, step_table, summarise
 from kneeguard.gait.signals import CleaningInfo, clean_series, leg_length_px, metres_per_unit
-from kneeguard.load.report_dict import frame_records, plain
+from kneeguard.jsonable import frame_records, plain
 
 VIEWS = ("side", "rear", "front")
 MIN_FRAMES_S = 2.0  # fewer seconds than this cannot hold 4 running steps

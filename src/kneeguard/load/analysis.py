@@ -24,7 +24,7 @@ from kneeguard.load.heart_rate import HeartRateSettings, resolve_heart_rate
 from kneeguard.load.monotony_strain import WINDOW_DAYS as MONOTONY_DAYS
 from kneeguard.load.monotony_strain import monotony_series
 from kneeguard.load.pmc import performance_chart
-from kneeguard.load.report_dict import frame_records, plain
+from kneeguard.jsonable import frame_records, plain
 from kneeguard.load.shoes import shoe_findings
 from kneeguard.load.spike import spike_columns
 from kneeguard.load.trimp import activity_loads, load_source_warnings

@@ -14,6 +14,7 @@ import numpy as np
 
 from kneeguard.gait.io.files import read_json_document
 from kneeguard.gait.keypoints import CANONICAL_NAMES, KeypointSeries
+from kneeguard.jsonable import plain
 
 FORMAT = "kneeguard.keypoints"
 VERSION = 1
@@ -42,7 +43,7 @@ def series_to_dict(series: KeypointSeries, decimals: int | None = None) -> dict[
         "units": series.units,
         "frame_size": [int(series.frame_size[0]), int(series.frame_size[1])],
         "source": series.source,
-        "meta": _jsonable(series.meta),
+        "meta": plain(series.meta, digits=None),
         "names": list(series.names),
         "frames": frames,
     }
@@ -51,23 +52,6 @@ def series_to_dict(series: KeypointSeries, decimals: int | None = None) -> dict[
 def _num(value: float, decimals: int) -> float | None:
     value = float(value)
     return round(value, decimals) if math.isfinite(value) else None
-
-
-def _jsonable(value: Any) -> Any:
-    """Meta may hold numpy scalars/arrays or tuples; make them plain JSON values."""
-    if isinstance(value, dict):
-        return {str(k): _jsonable(v) for k, v in value.items()}
-    if isinstance(value, (list, tuple)):
-        return [_jsonable(v) for v in value]
-    if isinstance(value, np.ndarray):
-        return _jsonable(value.tolist())
-    if isinstance(value, np.generic):
-        return value.item()
-    if isinstance(value, float) and not math.isfinite(value):
-        return None
-    if value is None or isinstance(value, (str, int, float, bool)):
-        return value
-    return str(value)
 
 
 def write_keypoints_json(series: KeypointSeries, path: str | Path, decimals: int | None = None) -> Path:
