@@ -55,6 +55,32 @@ class Finding:
             seen.setdefault(c.key, c)
         return tuple(seen.values())
 
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> "Finding":
+        """A Finding back from its `to_dict()` form (stored gait sessions and check-ins).
+
+        The rule is looked up again by key so its citations are today's; a rule
+        this version no longer knows is dropped and its stored citations kept.
+        """
+        from kneeguard import evidence
+
+        rule = None
+        if data.get("rule"):
+            try:
+                rule = evidence.rule(data["rule"])
+            except evidence.UnknownEvidence:
+                rule = None
+        own = {c.key for c in rule.citations} if rule else set()
+        extra = tuple(Citation(key=c.get("key", ""), text=c.get("text", ""), doi=c.get("doi", ""), url=c.get("url", ""))
+                      for c in data.get("citations") or [] if isinstance(c, dict) and c.get("key") not in own)
+        on_date = data.get("date")
+        return cls(
+            code=str(data["code"]), severity=Severity(data.get("severity") or "info"), title=data.get("title") or "",
+            explanation=data.get("explanation") or "", measured=data.get("measured"), threshold=data.get("threshold"),
+            unit=data.get("unit") or "", rule=rule, extra_citations=extra, domain=data.get("domain") or "",
+            on_date=dt.date.fromisoformat(str(on_date)[:10]) if on_date else None, details=dict(data.get("details") or {}),
+        )
+
     def to_dict(self) -> dict[str, Any]:
         return {
             "code": self.code,
