@@ -3,6 +3,8 @@ from __future__ import annotations
 
 import os
 
+from kneeguard.gait.keypoints import GaitError
+
 FAKE_KINDS = {
     "fake_ok": "tests.job_fakes:finish_quickly",
     "fake_bad_input": "tests.job_fakes:refuse_input",
@@ -18,7 +20,7 @@ def finish_quickly(ctx) -> dict:
 
 
 def refuse_input(ctx) -> dict:
-    raise ValueError("clip.mp4: only 3 steps detected;\n need at least 6")
+    raise GaitError("clip.mp4: only 3 steps detected;\n need at least 6")
 
 
 def hit_a_bug(ctx) -> dict:

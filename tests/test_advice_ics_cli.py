@@ -10,7 +10,8 @@ from typer.testing import CliRunner
 
 from kneeguard.advice import advise, gather_context, make_context, write_ics
 from kneeguard.cli import plan_cmd
-from kneeguard.clinic.history import CheckinRecord, save_checkin
+from kneeguard.advice.checkins import save_checkin
+from kneeguard.clinic.history import CheckinRecord
 from kneeguard.store import open_store, records
 from tests.advice_support import AS_OF, BASE_ANSWERS, gait_summary
 

@@ -3,10 +3,9 @@ from __future__ import annotations
 
 import datetime as dt
 
-from kneeguard.clinic.history import (
-    CheckinRecord, athlete_dir, clear_partial, consecutive_ostrc_substantial, load_checkins, load_partial,
-    save_checkin, save_partial, trend_findings,
-)
+from kneeguard.advice.checkins import load_checkins, save_checkin
+from kneeguard.cli.checkin_partial import athlete_dir, clear_partial, load_partial, save_partial
+from kneeguard.clinic.history import CheckinRecord, consecutive_ostrc_substantial, trend_findings
 
 D = dt.date(2026, 3, 2)
 SUBSTANTIAL = {"ostrc_q1": "reduced", "ostrc_q2": "moderate", "ostrc_q3": "minor", "ostrc_q4": "mild"}

@@ -6,7 +6,8 @@ from html.parser import HTMLParser
 
 import pytest
 
-from kneeguard.report import DISCLAIMER, SECTION_ORDER, build_report, render_html, write_html
+from kneeguard.disclaimer import DISCLAIMER
+from kneeguard.report import SECTION_ORDER, build_report, render_html, write_html
 from tests.report_fixtures import AS_OF, FakeAdvice, FakeContext, advice_dict, checkin, full_context, gait_summary, history
 
 

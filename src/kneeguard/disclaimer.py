@@ -1,7 +1,9 @@
-"""The general "not a diagnosis" statement every presentation layer shows."""
+"""The one "not a diagnosis" statement that the CLI, the plan, the calendar, the report and the web show."""
 
 DISCLAIMER = (
-    "kneeguard gives educational information from your own data. It is not a diagnosis "
-    "and does not replace a health professional. If pain is severe, getting worse, or comes "
-    "with swelling of the calf, a locked knee, numbness or a cold foot, see a doctor now."
+    "kneeguard gives educational information from your own data and published research. It is not a "
+    "diagnosis or treatment and does not replace a health professional: only one who examines you can say "
+    "what is wrong. Numbers from a phone video and a questionnaire carry error. See a doctor now if the "
+    "pain is severe or getting worse, the knee swells or locks, the calf swells, or you have numbness or a "
+    "cold foot."
 )

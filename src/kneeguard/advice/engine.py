@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from kneeguard import evidence
+from kneeguard.disclaimer import DISCLAIMER
 from kneeguard.advice.context import AthleteContext, MissingPart, self_tests_measured
 from kneeguard.advice.exercises import Prescription, choose, pain_rule_text
 from kneeguard.advice.footwear import footwear_advice
@@ -18,14 +19,12 @@ from kneeguard.advice.gait_retraining import GaitRetraining, apply_gait, plan_ga
 from kneeguard.advice.pain import PainState, pain_state
 from kneeguard.advice.running import RunningPlan, plan_running
 from kneeguard.advice.session import Recommendation, Session, unique_citations
+from kneeguard.errors import InvalidInput
 from kneeguard.findings import Severity
 
 MIN_WEEKS, MAX_WEEKS = 4, 8
 TOP_FACTORS = 5
 KIND_ORDER = ("see_professional", "run", "walk_run", "strength", "mobility", "film", "rest")
-DISCLAIMER = ("kneeguard gives educational self-management support from published research, not a diagnosis or "
-              "treatment. Stop and seek care if the pain is severe, the knee swells or locks, or any warning sign "
-              "from the check-in appears.")
 BRING = ["this report (`kneeguard report`)", "your latest check-in and pain diary", "your runs of the last 30 days",
          "your running shoes", "your gait video, if you have one", "your self-test results"]
 
@@ -102,7 +101,7 @@ class Advice:
 def advise(context: AthleteContext, *, weeks: int = 6, start: dt.date | None = None) -> Advice:
     """The whole plan for `weeks` (4-8) weeks from `start` (default: the day after as_of)."""
     if not MIN_WEEKS <= weeks <= MAX_WEEKS:
-        raise ValueError(f"weeks must be {MIN_WEEKS}-{MAX_WEEKS}, got {weeks}")
+        raise InvalidInput(f"weeks must be {MIN_WEEKS}-{MAX_WEEKS}, got {weeks}")
     start = start or context.as_of + dt.timedelta(days=1)
     codes = context.finding_codes
     stale = any("check-in is" in n and "days old" in n for n in context.notes)

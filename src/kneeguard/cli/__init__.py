@@ -1,7 +1,11 @@
 """The `kneeguard` command line: one Typer app, one module per command group."""
 from __future__ import annotations
 
+import os
+import sys
+
 import typer
+from rich.markup import escape
 
 from kneeguard.cli import (
     activities_cmd,
@@ -19,6 +23,7 @@ from kneeguard.cli import (
     users_cmd,
     validate_cmd,
 )
+from kneeguard.cli.common import err_console
 
 app = typer.Typer(
     name="kneeguard",
@@ -28,6 +33,18 @@ app = typer.Typer(
     pretty_exceptions_enable=False,
     add_completion=False,
 )
+DEBUG_ENV = "KNEEGUARD_DEBUG"
+
+
+@app.callback()
+def _global_options(
+    debug: bool = typer.Option(False, "--debug", help="Show the full traceback if kneeguard hits a bug "
+                               f"(or set {DEBUG_ENV}=1)."),
+) -> None:
+    if debug:
+        os.environ[DEBUG_ENV] = "1"
+
+
 import_cmd.register(app)
 activities_cmd.register(app)
 load_cmd.register(app)
@@ -45,4 +62,15 @@ app.add_typer(users_cmd.app, name="users")
 
 
 def main() -> None:
-    app()
+    """Run the CLI. The user's mistakes were already printed as one line (exit 2);
+    whatever still arrives here is a bug in kneeguard, shown as one line unless --debug."""
+    try:
+        app()
+    except Exception as exc:
+        if os.environ.get(DEBUG_ENV) == "1":
+            raise
+        err_console.print(f"[bold red]internal error:[/] {type(exc).__name__}: {escape(str(exc))}\n"
+                          "This is a bug in kneeguard, not a problem with your data. "
+                          "Run the command again with --debug (kneeguard --debug ...) for the traceback.",
+                          markup=True, highlight=False)
+        sys.exit(1)

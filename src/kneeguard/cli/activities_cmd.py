@@ -6,7 +6,7 @@ from typing import Annotated
 import typer
 from rich.table import Table
 
-from kneeguard.cli.common import AthleteOption, DbOption, HomeOption, JsonOption, console, open_store, print_json, user_errors
+from kneeguard.cli.common import AthleteOption, DbOption, HomeOption, JsonOption, console, print_json, store_session, user_errors
 
 
 def register(app: typer.Typer) -> None:
@@ -25,8 +25,7 @@ def activities_command(
     from kneeguard.store.queries import list_activities
 
     with user_errors():
-        store = open_store(db, home)
-        with store.session() as session:
+        with store_session(db, home) as session:
             rows = list_activities(session, athlete=athlete)
     if sport:
         rows = [r for r in rows if r["sport"] == sport]

@@ -6,7 +6,7 @@ from typing import Annotated
 import typer
 from rich.table import Table
 
-from kneeguard.cli.common import DbOption, HomeOption, JsonOption, console, open_store, print_json, user_errors
+from kneeguard.cli.common import DbOption, HomeOption, JsonOption, console, print_json, store_session, user_errors
 
 app = typer.Typer(help="Add, change and list athletes (a coach or clinic keeps many).", no_args_is_help=True)
 
@@ -33,8 +33,7 @@ def add_command(
     from kneeguard.store import athletes
 
     with user_errors():
-        store = open_store(db, home)
-        with store.write() as session:
+        with store_session(db, home, write=True) as session:
             athletes.create(session, name, **_fields(sex, birth_year, height_cm, mass_kg, hr_max, hr_rest))
     console.print(f"added athlete [bold]{name}[/]")
 
@@ -50,11 +49,10 @@ def set_command(
     from kneeguard.store import athletes
 
     with user_errors():
-        store = open_store(db, home)
         changes = _fields(sex, birth_year, height_cm, mass_kg, hr_max, hr_rest)
         if rename:
             changes["name"] = rename
-        with store.write() as session:
+        with store_session(db, home, write=True) as session:
             athletes.update(session, name, **changes)
     console.print(f"updated athlete [bold]{rename or name}[/]")
 
@@ -65,8 +63,7 @@ def list_command(as_json: JsonOption = False, db: DbOption = None, home: HomeOpt
     from kneeguard.store import athletes
 
     with user_errors():
-        store = open_store(db, home)
-        with store.session() as session:
+        with store_session(db, home) as session:
             rows = [
                 {"name": a.name, "sex": a.sex, "birth_year": a.birth_year, "height_cm": a.height_cm,
                  "mass_kg": a.mass_kg, "hr_max": a.hr_max, "hr_rest": a.hr_rest}

@@ -65,7 +65,9 @@ def read_answers_file(path: Path) -> dict[str, Any]:
 
 def run_checkin(raw: dict[str, Any], athlete: str | None, home: Path | None, save: bool, store) -> dict[str, Any]:
     from kneeguard.clinic import CheckinError, assess
-    from kneeguard.clinic.history import CheckinRecord, clear_partial, load_checkins, save_checkin
+    from kneeguard.advice.checkins import load_checkins, save_checkin
+    from kneeguard.cli.checkin_partial import clear_partial
+    from kneeguard.clinic.history import CheckinRecord
 
     today = dt.date.today()
     try:
@@ -82,7 +84,7 @@ def run_checkin(raw: dict[str, Any], athlete: str | None, home: Path | None, sav
 def interview(athlete: str | None, home: Path | None) -> dict[str, Any]:
     """Ask every question that applies; typos are re-asked, Ctrl-C keeps progress for next time."""
     from kneeguard.clinic import load_questionnaire
-    from kneeguard.clinic.history import load_partial, save_partial
+    from kneeguard.cli.checkin_partial import load_partial, save_partial
 
     qn = load_questionnaire()
     answers: dict[str, Any] = load_partial(athlete, home) or {}

@@ -11,6 +11,9 @@ from typing import Annotated, Any
 
 import typer
 from rich.console import Console
+from rich.markup import escape
+
+from kneeguard.errors import UserError
 
 console = Console()
 err_console = Console(stderr=True)
@@ -27,37 +30,43 @@ AthleteOption = Annotated[str | None, typer.Option("--athlete", "-a", help="Athl
 JsonOption = Annotated[bool, typer.Option("--json", help="Print JSON for machines instead of tables.")]
 
 
-class UserError(Exception):
-    """A problem the user can fix; printed as one line, never a traceback."""
+# Paths the user typed on the command line: a missing or unreadable one is their problem, not a bug.
+USER_OS_ERRORS = (FileNotFoundError, PermissionError, IsADirectoryError, NotADirectoryError)
 
 
 @contextlib.contextmanager
 def user_errors() -> Iterator[None]:
-    """Turn expected failures into one clear line and exit code 2."""
-    from kneeguard.evidence import UnknownEvidence
-
+    """Turn the user's mistakes into one clear line and exit code 2; anything else is a bug and propagates."""
     try:
         yield
-    except (UserError, LookupError, ValueError, FileNotFoundError, PermissionError) as exc:
-        if isinstance(exc, UnknownEvidence):
-            raise
-        err_console.print(f"[bold red]error:[/] {_message(exc)}")
+    except (UserError, *USER_OS_ERRORS) as exc:
+        err_console.print(f"[bold red]error:[/] {escape(_message(exc))}")
         raise typer.Exit(2) from None
 
 
 def _message(exc: BaseException) -> str:
-    if isinstance(exc, KeyError) and exc.args:
-        return str(exc.args[0])
+    if isinstance(exc, OSError) and exc.filename is not None:
+        return f"{exc.filename}: {exc.strerror or exc}"
     return str(exc)
 
 
 def open_store(db: str | None, home: Path | None):
+    """The user's store from --db/--home (or the environment); a bad URL or unreachable server is one line."""
+    from sqlalchemy.exc import SQLAlchemyError
+
     from kneeguard.store import open_store as _open
 
     try:
         return _open(url=db, home=home)
-    except Exception as exc:  # a bad URL or unreachable server is a user problem
+    except (SQLAlchemyError, OSError) as exc:
         raise UserError(f"cannot open the database: {exc}") from exc
+
+
+@contextlib.contextmanager
+def store_session(db: str | None, home: Path | None, *, write: bool = False):
+    """One session on the user's store (a transaction when `write`), the store closed afterwards."""
+    with open_store(db, home) as store, (store.write() if write else store.session()) as session:
+        yield session
 
 
 def print_json(payload: Any) -> None:

@@ -104,7 +104,8 @@ def _gait_session(out: Path, home: Path, end: dt.date) -> None:
 def _checkins(store, end: dt.date) -> str:
     """A check-in a week before the end (a little less pain) and the bundled one on the last day."""
     from kneeguard.clinic import assess
-    from kneeguard.clinic.history import CheckinRecord, load_checkins, save_checkin
+    from kneeguard.advice.checkins import load_checkins, save_checkin
+    from kneeguard.clinic.history import CheckinRecord
     from kneeguard.sample import sample_checkin
 
     latest = json.loads(sample_checkin().read_text(encoding="utf-8"))

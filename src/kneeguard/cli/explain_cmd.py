@@ -139,13 +139,13 @@ def write_atlas(out: Path) -> None:
 
 def _stored_gait(athlete: str | None, db: str | None, home: Path | None) -> dict | None:
     """The athlete's latest gait summary, for the runner figure; None when there is none."""
-    from kneeguard.cli.common import open_store
+    from kneeguard.cli.common import store_session
     from kneeguard.store import UnknownAthlete
     from kneeguard.store.config import DEFAULT_ATHLETE
     from kneeguard.store.records import list_gait_sessions
 
     try:
-        with open_store(db, home) as store, store.session() as session:
+        with store_session(db, home) as session:
             rows = list_gait_sessions(session, athlete or DEFAULT_ATHLETE)
     except UnknownAthlete:
         return None

@@ -24,7 +24,8 @@ from rich.table import Table
 from typer.core import TyperGroup
 
 from kneeguard.cli.common import (
-    AthleteOption, DbOption, HomeOption, JsonOption, UserError, console, err_console, open_store, print_json, user_errors,
+    AthleteOption, DbOption, HomeOption, JsonOption, UserError, console, err_console, open_store,
+    print_json, store_session, user_errors,
 )
 from kneeguard.cli.render import print_disclaimer, print_findings
 from kneeguard.gait.compare import METRICS, cadence_change_note, compare_summaries, is_gait_summary, metric
@@ -203,7 +204,7 @@ def save_results(result: dict, out_dir: Path, *, athlete: str, source: str, anno
 
     summary, written = write_results(result, out_dir, athlete=athlete, source=source,
                                      video_name=ANNOTATED_MP4 if annotated else None)
-    with open_store(db, home) as store, store.write() as session:
+    with store_session(db, home, write=True) as session:
         session_id = records.save_gait_session(session, athlete, storable_summary(summary), recorded_at,
                                                source=source)
     written["session"] = f"saved as gait session {session_id} (`kneeguard gait compare` takes its id)"
@@ -229,7 +230,7 @@ def _resolve(ref: str, db: str | None, home: Path | None) -> tuple[str, dict]:
         return str(Path(ref)), _load_summary(Path(ref))
     from kneeguard.store import records
 
-    with open_store(db, home) as store, store.session() as session:
+    with store_session(db, home) as session:
         saved = records.get_gait_session(session, int(ref))
     return _session_label(saved), _check_summary(saved["summary"], _session_label(saved))
 

@@ -8,7 +8,7 @@ import typer
 from rich.table import Table
 
 from kneeguard.cli.common import (
-    AthleteOption, DbOption, HomeOption, JsonOption, UserError, console, open_store, parse_date, print_json,
+    AthleteOption, DbOption, HomeOption, JsonOption, UserError, console, parse_date, print_json, store_session,
     user_errors,
 )
 
@@ -35,8 +35,7 @@ def add_command(
     from kneeguard.store import athletes, shoes
 
     with user_errors():
-        store = open_store(db, home)
-        with store.write() as session:
+        with store_session(db, home, write=True) as session:
             athletes.get_or_create(session, _athlete(athlete))
             shoe = shoes.add(session, _athlete(athlete), name, start_km=start_km, alert_km=alert_km,
                              default=default, notes=notes)
@@ -55,8 +54,7 @@ def list_command(
 
     with user_errors():
         day = parse_date(as_of, "--as-of") or dt.date.today()
-        store = open_store(db, home)
-        with store.session() as session:
+        with store_session(db, home) as session:
             statuses = shoes.list_shoes(session, _athlete(athlete), as_of=day)
     rows = [
         {"name": s.name, "distance_km": round(s.distance_km, 1), "alert_km": s.alert_km,
@@ -99,8 +97,7 @@ def assign_command(
         start, end = parse_date(from_date, "--from"), parse_date(to_date, "--to")
         if not activity and start is None:
             raise UserError("give --from DATE (and optionally --to DATE) or --activity ID")
-        store = open_store(db, home)
-        with store.write() as session:
+        with store_session(db, home, write=True) as session:
             if activity:
                 count = shoes.assign_activities(session, _athlete(athlete), name, activity)
                 message = f"{count} activities now on [bold]{name}[/]"
@@ -121,8 +118,7 @@ def retire_command(
 
     with user_errors():
         day = parse_date(on, "--on")
-        store = open_store(db, home)
-        with store.write() as session:
+        with store_session(db, home, write=True) as session:
             shoe = shoes.retire(session, _athlete(athlete), name, on=day)
             when = shoe.retired_on
     console.print(f"retired [bold]{name}[/] on {when}")
@@ -141,8 +137,7 @@ def set_command(
     with user_errors():
         if alert_km is None and default is None:
             raise UserError("nothing to change: give --alert-km and/or --default/--no-default")
-        store = open_store(db, home)
-        with store.write() as session:
+        with store_session(db, home, write=True) as session:
             if alert_km is not None:
                 shoes.set_alert(session, _athlete(athlete), name, alert_km)
             if default is True:

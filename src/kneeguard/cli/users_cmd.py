@@ -13,7 +13,7 @@ from kneeguard.cli.common import (
     JsonOption,
     UserError,
     console,
-    open_store,
+    store_session,
     print_json,
     user_errors,
 )
@@ -54,8 +54,7 @@ def add_command(
             raise UserError("an athlete account belongs to one athlete: give --athlete once")
         accounts.clean_username(username)  # a bad name fails before the password is asked
         password = accounts.check_password(_password(password_stdin))
-        store = open_store(db, home)
-        with store.write() as session:
+        with store_session(db, home, write=True) as session:
             user = accounts.create_user(session, username, password, role, athlete=chosen[0] if chosen else None)
             for extra in chosen[1:]:
                 accounts.assign(session, user.username, extra)
@@ -78,8 +77,7 @@ def assign_command(username: str, athlete: str, db: DbOption = None, home: HomeO
     from kneeguard.store import accounts
 
     with user_errors():
-        store = open_store(db, home)
-        with store.write() as session:
+        with store_session(db, home, write=True) as session:
             added = accounts.assign(session, username, athlete)
     console.print(f"{username.strip().lower()} {'now sees' if added else 'already saw'} {athlete}")
 
@@ -90,8 +88,7 @@ def unassign_command(username: str, athlete: str, db: DbOption = None, home: Hom
     from kneeguard.store import accounts
 
     with user_errors():
-        store = open_store(db, home)
-        with store.write() as session:
+        with store_session(db, home, write=True) as session:
             removed = accounts.unassign(session, username, athlete)
     console.print(f"{username.strip().lower()} {'no longer sees' if removed else 'was not assigned'} {athlete}")
 
@@ -102,8 +99,7 @@ def list_command(as_json: JsonOption = False, db: DbOption = None, home: HomeOpt
     from kneeguard.store import accounts
 
     with user_errors():
-        store = open_store(db, home)
-        with store.session() as session:
+        with store_session(db, home) as session:
             users = accounts.list_users(session)
     rows = [{"username": u.username, "role": u.role, "athlete": u.athlete, "assigned": list(u.assigned),
              "disabled": u.disabled} for u in users]
@@ -130,11 +126,10 @@ def passwd_command(username: str, password_stdin: PasswordStdin = False,
     from kneeguard.store import accounts
 
     with user_errors():
-        store = open_store(db, home)
-        with store.session() as session:
+        with store_session(db, home) as session:
             accounts.get_user(session, username)  # an unknown name fails before the prompt
         password = accounts.check_password(_password(password_stdin))
-        with store.write() as session:
+        with store_session(db, home, write=True) as session:
             accounts.set_password(session, username, password)
     console.print(f"password changed for [bold]{username.strip().lower()}[/]")
 
@@ -155,7 +150,6 @@ def _set_disabled(username: str, disabled: bool, db, home) -> None:
     from kneeguard.store import accounts
 
     with user_errors():
-        store = open_store(db, home)
-        with store.write() as session:
+        with store_session(db, home, write=True) as session:
             accounts.set_disabled(session, username, disabled)
     console.print(f"{username.strip().lower()} is {'disabled' if disabled else 'enabled'}")

@@ -10,10 +10,11 @@ from kneeguard.clinic.findings import recorded_without_norm, selftest_findings
 from kneeguard.clinic.history import CheckinRecord, consecutive_ostrc_substantial, trend_findings
 from kneeguard.clinic.ostrc import score_ostrc
 from kneeguard.clinic.triage import triage
+from kneeguard.errors import InvalidInput
 from kneeguard.findings import sort_findings
 
 
-class CheckinError(ValueError):
+class CheckinError(InvalidInput):
     """Answers that cannot be used as they are; the message names each question."""
 
 

@@ -16,6 +16,7 @@ from importlib import resources
 from typing import Any, Mapping
 
 from kneeguard.clinic.conditions import evaluate
+from kneeguard.errors import InvalidInput
 
 TYPES = ("bool", "choice", "multi", "number", "scale", "text")
 SCALE_MIN, SCALE_MAX = 0, 10
@@ -24,7 +25,7 @@ _YES = {"yes", "y", "true", "1"}
 _NO = {"no", "n", "false", "0"}
 
 
-class AnswerError(ValueError):
+class AnswerError(InvalidInput):
     """One answer that cannot be accepted; the message names the question."""
 
     def __init__(self, qid: str, problem: str):

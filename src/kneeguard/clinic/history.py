@@ -1,34 +1,20 @@
-"""Check-in history per athlete, and trends over it as Findings.
+"""Check-in history per athlete (`CheckinRecord`), and trends over it as Findings.
 
-Completed check-ins live in the database (`kneeguard.store.records`, table
-``checkins``; the record is `CheckinRecord.to_dict()`). An interview in progress
-stays a file, ``<home>/checkins/<athlete>/partial.json``, so Ctrl-C can save it
-without a database round trip and `kneeguard checkin` can resume it.
-Functions take an open `Store`, or open (and close) one under `home`.
+Pure functions over records: reading and saving them in the database is
+`kneeguard.advice.checkins`, the interview in progress is `kneeguard.cli.checkin_partial`.
 """
 from __future__ import annotations
 
-import contextlib
 import datetime as dt
-import json
-import os
-import re
 import statistics
-from collections.abc import Iterator
 from dataclasses import dataclass
-from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from kneeguard import evidence
 from kneeguard.clinic.findings import make_finding
 from kneeguard.clinic.ostrc import score_ostrc
 from kneeguard.findings import Finding, Severity
-from kneeguard.store.config import DEFAULT_ATHLETE, home_dir
 
-if TYPE_CHECKING:
-    from kneeguard.store.db import Store
-
-PARTIAL = "partial.json"
 BASELINE_CHECKINS = 4  # earlier check-ins that make the next-morning baseline
 
 
@@ -53,83 +39,6 @@ class CheckinRecord:
         if self.answers.get("has_pain") is False:
             return 0
         return max(scores) if scores else None
-
-
-def athlete_dir(athlete: str | None = None, home: str | os.PathLike[str] | None = None) -> Path:
-    name = athlete or DEFAULT_ATHLETE
-    slug = re.sub(r"[^A-Za-z0-9_-]+", "_", name).strip("_")
-    if not slug:
-        raise ValueError(f"athlete name {name!r} has no usable characters")
-    return home_dir(home) / "checkins" / slug
-
-
-def save_checkin(record: CheckinRecord, athlete: str | None = None, home=None, now: dt.datetime | None = None,
-                 *, store: Store | None = None) -> int:
-    """Store a completed check-in in the database; returns its id. A naive `now` is local time."""
-    from kneeguard.store import records
-
-    recorded_at = (now or dt.datetime.now()).astimezone()
-    with _opened(store, home) as opened, opened.write() as session:
-        return records.save_checkin(session, athlete or DEFAULT_ATHLETE, record.to_dict(), recorded_at)
-
-
-def load_checkins(athlete: str | None = None, home=None, *, store: Store | None = None) -> list[CheckinRecord]:
-    """All stored check-ins, oldest first; a malformed record is skipped, never fatal."""
-    from kneeguard.store import UnknownAthlete, records
-
-    with _opened(store, home) as opened, opened.session() as session:
-        try:
-            rows = records.list_checkins(session, athlete or DEFAULT_ATHLETE)
-        except UnknownAthlete:
-            return []  # no check-in saved yet
-    out = []
-    for row in rows:
-        try:
-            out.append(CheckinRecord.from_dict(row["record"]))
-        except (ValueError, KeyError, TypeError):
-            continue  # one damaged record should not hide the others
-    return sorted(out, key=lambda r: r.on_date)  # stable: same-day check-ins keep save order
-
-
-@contextlib.contextmanager
-def _opened(store: Store | None, home) -> Iterator[Store]:
-    """The caller's store, or one opened under `home` for this call only."""
-    if store is not None:
-        yield store
-        return
-    from kneeguard.store import open_store
-
-    with open_store(home=home) as opened:
-        yield opened
-
-
-def save_partial(answers: dict[str, Any], athlete: str | None = None, home=None) -> Path:
-    folder = athlete_dir(athlete, home)
-    folder.mkdir(parents=True, exist_ok=True)
-    path = folder / PARTIAL
-    _write_atomic(path, {"answers": answers, "saved_at": dt.datetime.now().isoformat(timespec="seconds")})
-    return path
-
-
-def load_partial(athlete: str | None = None, home=None) -> dict[str, Any] | None:
-    path = athlete_dir(athlete, home) / PARTIAL
-    try:
-        data = json.loads(path.read_text("utf-8"))
-    except (OSError, ValueError):
-        return None
-    answers = data.get("answers") if isinstance(data, dict) else None
-    return answers if isinstance(answers, dict) else None
-
-
-def clear_partial(athlete: str | None = None, home=None) -> None:
-    (athlete_dir(athlete, home) / PARTIAL).unlink(missing_ok=True)
-
-
-def _write_atomic(path: Path, payload: dict[str, Any]) -> None:
-    """Write then rename, so Ctrl-C mid-write never leaves half a file."""
-    tmp = path.with_suffix(".tmp")
-    tmp.write_text(json.dumps(payload, indent=1, ensure_ascii=False), "utf-8")
-    os.replace(tmp, path)
 
 
 def consecutive_ostrc_substantial(records: list[CheckinRecord]) -> int:

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
 
+from kneeguard.errors import InvalidInput
 from kneeguard.explain.scene import Region, Scene, Shape, Text, circle_path
 
 TOP = 72.0  # room for the heading above the drawing
@@ -87,9 +88,9 @@ def knee_scene(highlight: Iterable[str] = (), *, labels: str = "highlighted", he
     wanted = list(dict.fromkeys(highlight))
     unknown = [s for s in wanted if s not in data.structures]
     if unknown:
-        raise ValueError(f"not a structure on the knee diagram: {', '.join(unknown)}")
+        raise InvalidInput(f"not a structure on the knee diagram: {', '.join(unknown)}")
     if labels not in LABEL_MODES:
-        raise ValueError(f"labels must be one of {', '.join(LABEL_MODES)}, got {labels!r}")
+        raise InvalidInput(f"labels must be one of {', '.join(LABEL_MODES)}, got {labels!r}")
     entries = all_explanations()
     names = {s: entries[s].label if s in entries else s.replace("_", " ") for s in data.structures}
     labelled = wanted if labels == "highlighted" else list(data.structures) if labels == "all" else []

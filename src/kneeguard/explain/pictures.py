@@ -9,6 +9,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
+from kneeguard.errors import InvalidInput
 from kneeguard.explain.codes import base_code
 from kneeguard.explain.diagram import knee_scene
 from kneeguard.explain.registry import Topic
@@ -38,7 +39,7 @@ def write_picture(topic: Topic, path: str | Path, gait_values: dict[str, Any] | 
     path = Path(path)
     suffix = path.suffix.lower()
     if suffix not in (".svg", ".png"):
-        raise ValueError(f"the picture must be a .svg or .png file, got {path.name}")
+        raise InvalidInput(f"the picture must be a .svg or .png file, got {path.name}")
     path.parent.mkdir(parents=True, exist_ok=True)
     scene = topic_scene(topic, gait_values)
     if suffix == ".png":

@@ -19,13 +19,14 @@ from importlib import resources
 from typing import Any
 
 from kneeguard import evidence
+from kneeguard.errors import NotFound
 from kneeguard.explain.codes import base_code
 
 KINDS = ("structure", "mechanism")
 _PLACEHOLDER = re.compile(r"\{\{\s*([a-z0-9_.]+)\s*(?:\|\s*(pct|range|first|last))?\s*\}\}")
 
 
-class UnknownExplanation(LookupError):
+class UnknownExplanation(NotFound):
     """No entry, alias or finding code matches; `suggestions` holds the closest keys."""
 
     def __init__(self, key: str, suggestions: list[str]):

@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from kneeguard import evidence
+from kneeguard.errors import InvalidInput
 from kneeguard.explain.scene import Placed, Scene, Shape, Text, circle_path, to_svg
 
 SEGMENT = 80.0  # thigh and shank length in picture units (leg length = 2 segments)
@@ -151,7 +152,7 @@ def runner_scene(values: LandingValues | dict[str, Any] | None = None, emphasis:
     if not isinstance(values, LandingValues):
         values = LandingValues.from_summary(values)
     if emphasis and emphasis not in MEASURES:
-        raise ValueError(f"emphasis must be one of {MEASURES}, got {emphasis!r}")
+        raise InvalidInput(f"emphasis must be one of {MEASURES}, got {emphasis!r}")
     b = band()
     typical = band_values()
     if compact:

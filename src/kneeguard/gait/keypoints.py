@@ -10,6 +10,8 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
+from kneeguard.errors import InvalidInput
+
 CANONICAL_NAMES: tuple[str, ...] = (
     "nose",
     "left_shoulder", "right_shoulder",
@@ -21,7 +23,7 @@ CANONICAL_NAMES: tuple[str, ...] = (
 )
 
 
-class GaitError(Exception):
+class GaitError(InvalidInput):
     """The video or keypoints cannot give a trustworthy running analysis; the message says why."""
 
 

@@ -127,7 +127,7 @@ def _decode(data: bytes) -> _Decoded:
         data, processor=None, check_crc=fitdecode.CrcCheck.DISABLED,
         error_handling=fitdecode.ErrorHandling.IGNORE)
     try:
-        for frame in reader:
+        for frame in _frames_until_damage(reader, out):
             last_kind = kind = frame.frame_type
             if kind != data_frame:
                 if kind == header_frame:
@@ -155,14 +155,31 @@ def _decode(data: bytes) -> _Decoded:
                     out.creator = info
             elif mesg == MESG_SPORT and not out.sport:
                 out.sport = _fields(frame)
-    # fitdecode raises its own errors for cut or corrupt files, but fuzzed bytes
-    # also reach struct/assert/index errors inside it; all mean "stop here".
-    except Exception as exc:  # noqa: BLE001 - library internals, see above
-        out.error = _describe_stop(exc)
-        out.trailing_only = last_kind == crc_frame
     finally:
         reader.close()
+    if out.error:
+        out.trailing_only = last_kind == crc_frame
     return out
+
+
+def _frames_until_damage(reader, out: _Decoded):
+    """fitdecode's frames, until the data ends or the decoder stops at damage (noted in `out.error`).
+
+    Only the decoder's own step is guarded: a bug in kneeguard's handling of a
+    frame must surface as a bug, not be reported as a corrupt file.
+    """
+    frames = iter(reader)
+    while True:
+        try:
+            frame = next(frames)
+        except StopIteration:
+            return
+        # fitdecode raises its own errors for cut or corrupt files, but fuzzed bytes
+        # also reach struct/assert/index errors inside it; all mean "the data stops here".
+        except Exception as exc:  # noqa: BLE001 - library internals, see above
+            out.error = _describe_stop(exc)
+            return
+        yield frame
 
 
 def _column_arrays(decoded: _Decoded) -> list[np.ndarray]:

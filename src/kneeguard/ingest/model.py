@@ -10,6 +10,8 @@ from dataclasses import dataclass, field
 
 import pandas as pd
 
+from kneeguard.errors import InvalidInput
+
 # Sample-stream columns; a reader fills those it has and leaves the rest out.
 SAMPLE_COLUMNS: dict[str, str] = {
     "time": "datetime64[ns, UTC]",
@@ -69,7 +71,7 @@ class ParsedFile:
     skipped_reason: str | None = None  # not an activity file (monitoring, settings, course...)
 
 
-class IngestError(Exception):
+class IngestError(InvalidInput):
     """A file that cannot be read; the message names the file and the problem."""
 
     def __init__(self, source: str, problem: str):

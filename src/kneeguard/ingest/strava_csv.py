@@ -25,6 +25,8 @@ import math
 import re
 from dataclasses import dataclass, field
 
+from kneeguard.errors import InvalidInput
+
 __all__ = [
     "StravaCsvError",
     "StravaRow",
@@ -34,7 +36,7 @@ __all__ = [
 ]
 
 
-class StravaCsvError(ValueError):
+class StravaCsvError(InvalidInput):
     """activities.csv (or one of its dates) cannot be understood."""
 
 

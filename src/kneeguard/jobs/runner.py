@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from kneeguard.errors import UserError
 from kneeguard.store import jobs as job_rows
 
 log = logging.getLogger(__name__)
@@ -92,13 +93,10 @@ def resolve(path: str) -> Callable[[JobContext], dict[str, Any]]:
 
 
 def failure_message(exc: BaseException) -> str:
-    """The one line a person sees. Errors about the input (GaitError, IngestError, ValueError,
-    LookupError...) carry their own clear message; anything else is named, never traced."""
-    from kneeguard.gait.keypoints import GaitError
-    from kneeguard.ingest.model import IngestError
-
+    """The one line a person sees. Errors about the input (UserError: GaitError, IngestError, an
+    unknown athlete...) carry their own clear message; anything else is a bug, named, never traced."""
     text = " ".join(str(exc).split()) or exc.__class__.__name__
-    if isinstance(exc, (GaitError, IngestError, ValueError, LookupError)):
+    if isinstance(exc, UserError):
         return text
     if isinstance(exc, MemoryError):
         return "the job ran out of memory; try a shorter or smaller file"
@@ -130,7 +128,7 @@ def run_claimed(store, job: job_rows.JobView, handler_path: str, *, cancel: thre
         return ""
     except Exception as exc:  # noqa: BLE001 - every failure becomes the job's one-line message
         message = failure_message(exc)
-        if message.startswith("unexpected error"):
+        if not isinstance(exc, (UserError, MemoryError, OSError)):
             log.exception("job %s (%s) failed", job.id, job.kind)
         with store.write() as session:
             failed = job_rows.fail(session, job.id, job.attempt, message)

@@ -13,7 +13,8 @@ from pathlib import Path
 from typing import Any
 
 from kneeguard.report import charts
-from kneeguard.report.document import DISCLAIMER, ReportDocument, References
+from kneeguard.disclaimer import DISCLAIMER
+from kneeguard.report.document import ReportDocument, References
 from kneeguard.report.plan import build_plan, plain_advice
 
 SEVERITY_ORDER = {"high": 0, "moderate": 1, "low": 2, "info": 3}
@@ -72,7 +73,7 @@ def build_report(context: Any, advice: Any = None, *, history: list[Any] | None 
         missing=_missing(getattr(context, "missing", None), adv.get("missing"), domains),
         references=refs.entries,
         notes=list(dict.fromkeys(str(n) for n in [*(getattr(context, "notes", None) or []), *(adv.get("notes") or [])])),
-        disclaimer=" ".join(dict.fromkeys(t for t in (DISCLAIMER, adv.get("disclaimer")) if t)),
+        disclaimer=DISCLAIMER,
     )
 
 

@@ -9,13 +9,7 @@ import datetime as dt
 from dataclasses import dataclass, field
 from typing import Any
 
-DISCLAIMER = (
-    "This report is not a diagnosis. kneeguard is educational support: it sorts a runner's answers, "
-    "training data and video measurements against published thresholds. Only a health professional who "
-    "examines the runner can say what is wrong. Measurements from a phone video and a questionnaire carry "
-    "error; thresholds marked as heuristics have no validated cut-off. If symptoms get worse or a warning "
-    "sign appears, seek care sooner than this report suggests."
-)
+from kneeguard.disclaimer import DISCLAIMER
 
 # Section ids in reading order; the template and the golden tests both use this.
 SECTION_ORDER = (

@@ -14,6 +14,8 @@ import subprocess
 import tempfile
 from pathlib import Path
 
+from kneeguard.errors import InvalidInput, UserError
+
 CHROMIUM_NAMES = ("chromium", "chromium-browser", "google-chrome", "google-chrome-stable")
 CHROMIUM_TIMEOUT_S = 60
 INSTALL_HINT = (
@@ -22,7 +24,7 @@ INSTALL_HINT = (
 )
 
 
-class PdfEngineMissing(RuntimeError):
+class PdfEngineMissing(UserError, RuntimeError):
     """No PDF engine is installed; the message says what to install."""
 
 
@@ -37,7 +39,7 @@ def write_pdf(html: str | os.PathLike[str], pdf_path: str | os.PathLike[str], en
     Raises PdfEngineMissing when no engine can run.
     """
     if engine not in ("auto", "weasyprint", "chromium"):
-        raise ValueError(f"unknown PDF engine {engine!r}: use auto, weasyprint or chromium")
+        raise InvalidInput(f"unknown PDF engine {engine!r}: use auto, weasyprint or chromium")
     text = _html_text(html)
     pdf_path = Path(pdf_path)
     pdf_path.parent.mkdir(parents=True, exist_ok=True)

@@ -10,7 +10,7 @@ def build_report_from_store(store, athlete: str | None, day: dt.date, weeks: int
     """Context, advice and check-in history as of `day`, into a ReportDocument (and the Advice used)."""
     from kneeguard.advice.context import gather_context
     from kneeguard.advice.engine import advise
-    from kneeguard.clinic.history import load_checkins
+    from kneeguard.advice.checkins import load_checkins
     from kneeguard.report.builder import build_report
 
     context = gather_context(store, athlete, day)

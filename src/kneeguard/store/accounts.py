@@ -21,6 +21,7 @@ from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatc
 from sqlalchemy import delete, func, select
 from sqlalchemy.orm import Session
 
+from kneeguard.errors import InvalidInput
 from kneeguard.store import athletes
 from kneeguard.store.errors import NotFoundError
 from kneeguard.store.models import Athlete, User, UserAthlete
@@ -61,16 +62,16 @@ class UserSummary:
 def clean_username(username: str) -> str:
     name = (username or "").strip().lower()
     if not _USERNAME.match(name):
-        raise ValueError("a username is 1-80 characters: letters, digits and . _ @ + - "
+        raise InvalidInput("a username is 1-80 characters: letters, digits and . _ @ + - "
                          f"(starting with a letter or digit), got {username!r}")
     return name
 
 
 def check_password(password: str) -> str:
     if not isinstance(password, str) or len(password) < MIN_PASSWORD:
-        raise ValueError(f"the password must have at least {MIN_PASSWORD} characters")
+        raise InvalidInput(f"the password must have at least {MIN_PASSWORD} characters")
     if len(password) > MAX_PASSWORD:
-        raise ValueError(f"the password must have at most {MAX_PASSWORD} characters")
+        raise InvalidInput(f"the password must have at most {MAX_PASSWORD} characters")
     return password
 
 
@@ -81,7 +82,7 @@ def hash_password(password: str) -> str:
 def _check_role(role: str) -> str:
     cleaned = (role or "").strip().lower()
     if cleaned not in ROLES:
-        raise ValueError(f"role must be one of {', '.join(ROLES)}, got {role!r}")
+        raise InvalidInput(f"role must be one of {', '.join(ROLES)}, got {role!r}")
     return cleaned
 
 
@@ -102,9 +103,9 @@ def create_user(session: Session, username: str, password: str, role: str,
     username when not given); for a clinician or coach, `athlete` is a first assignment."""
     name, role = clean_username(username), _check_role(role)
     if find_user(session, name) is not None:
-        raise ValueError(f"an account named {name!r} already exists")
+        raise InvalidInput(f"an account named {name!r} already exists")
     if role == "admin" and athlete is not None:
-        raise ValueError("an admin sees every athlete; do not give --athlete")
+        raise InvalidInput("an admin sees every athlete; do not give --athlete")
     user = User(username=name, password_hash=hash_password(password), role=role, disabled=False)
     if role == "athlete":
         user.athlete_id = _athlete_row(session, athlete if athlete is not None else name, create=True).id
@@ -150,7 +151,7 @@ def assign(session: Session, username: str, athlete: athletes.AthleteRef) -> boo
     """Assign an athlete to a clinician or coach; False when it already was."""
     user = get_user(session, username)
     if user.role not in ASSIGNABLE_ROLES:
-        raise ValueError(f"only clinicians and coaches get assigned athletes; {user.username!r} is {user.role!r}"
+        raise InvalidInput(f"only clinicians and coaches get assigned athletes; {user.username!r} is {user.role!r}"
                          + (" and sees every athlete" if user.role == "admin" else ""))
     row = _athlete_row(session, athlete)
     if session.get(UserAthlete, (user.id, row.id)) is not None:

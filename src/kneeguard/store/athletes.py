@@ -14,6 +14,7 @@ from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
+from kneeguard.errors import InvalidInput
 from kneeguard.profile import AthleteProfile
 from kneeguard.store.errors import UnknownAthlete
 from kneeguard.store.models import Athlete
@@ -34,10 +35,10 @@ AthleteRef = Athlete | str | int
 
 def clean_name(name: str) -> str:
     if not isinstance(name, str) or not name.strip():
-        raise ValueError("athlete name must be a non-empty text")
+        raise InvalidInput("athlete name must be a non-empty text")
     name = name.strip()
     if len(name) > MAX_NAME:
-        raise ValueError(f"athlete name is longer than {MAX_NAME} characters")
+        raise InvalidInput(f"athlete name is longer than {MAX_NAME} characters")
     return name
 
 
@@ -45,7 +46,7 @@ def validate_profile(values: dict[str, Any]) -> dict[str, Any]:
     """Check and normalise profile fields; raises ValueError naming the field."""
     unknown = set(values) - set(PROFILE_FIELDS)
     if unknown:
-        raise ValueError(f"unknown athlete field(s): {', '.join(sorted(unknown))}; "
+        raise InvalidInput(f"unknown athlete field(s): {', '.join(sorted(unknown))}; "
                          f"known: {', '.join(PROFILE_FIELDS)}")
     out: dict[str, Any] = {}
     for field, value in values.items():
@@ -54,37 +55,37 @@ def validate_profile(values: dict[str, Any]) -> dict[str, Any]:
         elif field == "sex":
             key = str(value).strip().lower()
             if key not in SEXES:
-                raise ValueError(f"sex must be 'male' or 'female', got {value!r}")
+                raise InvalidInput(f"sex must be 'male' or 'female', got {value!r}")
             out[field] = SEXES[key]
         elif field == "birth_year":
             this_year = dt.date.today().year
             if isinstance(value, bool) or not isinstance(value, numbers.Integral) or not 1900 <= value <= this_year:
-                raise ValueError(f"birth year must be a whole year between 1900 and {this_year}, got {value!r}")
+                raise InvalidInput(f"birth year must be a whole year between 1900 and {this_year}, got {value!r}")
             out[field] = int(value)
         else:
             low, high, unit = _RANGES[field]
             number = _number(field, value)
             if not low <= number <= high:
-                raise ValueError(f"{field} must be between {low:g} and {high:g} {unit}, got {number:g}")
+                raise InvalidInput(f"{field} must be between {low:g} and {high:g} {unit}, got {number:g}")
             out[field] = number
     return out
 
 
 def _number(field: str, value: Any) -> float:
     if isinstance(value, bool):
-        raise ValueError(f"{field} must be a number, got {value!r}")
+        raise InvalidInput(f"{field} must be a number, got {value!r}")
     try:
         number = float(value)
     except (TypeError, ValueError):
-        raise ValueError(f"{field} must be a number, got {value!r}") from None
+        raise InvalidInput(f"{field} must be a number, got {value!r}") from None
     if not math.isfinite(number):
-        raise ValueError(f"{field} must be a finite number, got {value!r}")
+        raise InvalidInput(f"{field} must be a finite number, got {value!r}")
     return number
 
 
 def _check_hr_pair(hr_rest: float | None, hr_max: float | None) -> None:
     if hr_rest is not None and hr_max is not None and hr_rest >= hr_max:
-        raise ValueError(f"resting heart rate ({hr_rest:g}) must be below maximum heart rate ({hr_max:g})")
+        raise InvalidInput(f"resting heart rate ({hr_rest:g}) must be below maximum heart rate ({hr_max:g})")
 
 
 def find(session: Session, name: str) -> Athlete | None:
@@ -111,7 +112,7 @@ def get(session: Session, athlete: AthleteRef) -> Athlete:
 def create(session: Session, name: str, **fields: Any) -> Athlete:
     name = clean_name(name)
     if find(session, name) is not None:
-        raise ValueError(f"athlete {name!r} already exists")
+        raise InvalidInput(f"athlete {name!r} already exists")
     values = validate_profile(fields)
     _check_hr_pair(values.get("hr_rest"), values.get("hr_max"))
     athlete = Athlete(name=name, **values)
@@ -149,7 +150,7 @@ def update(session: Session, athlete: AthleteRef, **changes: Any) -> Athlete:
     if new_name is not None:
         new_name = clean_name(new_name)
         if new_name != target.name and find(session, new_name) is not None:
-            raise ValueError(f"athlete {new_name!r} already exists")
+            raise InvalidInput(f"athlete {new_name!r} already exists")
         target.name = new_name
     for field, value in values.items():
         setattr(target, field, value)

@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from kneeguard.errors import InvalidInput
 from kneeguard.store import athletes
 from kneeguard.store.models import AthleteNote
 
@@ -33,9 +34,9 @@ def add_note(session: Session, athlete: athletes.AthleteRef, author: str, text: 
     """Store a note on an existing athlete; ValueError for empty or overlong text."""
     body = (text or "").strip()
     if not body:
-        raise ValueError("the note is empty")
+        raise InvalidInput("the note is empty")
     if len(body) > MAX_NOTE:
-        raise ValueError(f"a note has at most {MAX_NOTE} characters, this one has {len(body)}")
+        raise InvalidInput(f"a note has at most {MAX_NOTE} characters, this one has {len(body)}")
     who = (author or "").strip()[:MAX_AUTHOR] or LOCAL_AUTHOR
     row = athletes.get(session, athlete)
     note = AthleteNote(athlete_id=row.id, author=who, text=body)

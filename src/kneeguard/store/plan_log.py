@@ -12,6 +12,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from kneeguard.errors import InvalidInput
 from kneeguard.store import athletes
 from kneeguard.store.models import PlanCompletion, utc_now
 
@@ -24,7 +25,7 @@ def mark_done(session: Session, athlete: athletes.AthleteRef, day: dt.date, sess
     """Record (or update) the tick for `session_key` on `day`; ValueError for bad input."""
     key = _checked_key(session_key)
     if pain is not None and (isinstance(pain, bool) or not isinstance(pain, int) or not PAIN_MIN <= pain <= PAIN_MAX):
-        raise ValueError(f"pain must be a whole number from {PAIN_MIN} to {PAIN_MAX}, got {pain!r}")
+        raise InvalidInput(f"pain must be a whole number from {PAIN_MIN} to {PAIN_MAX}, got {pain!r}")
     owner = athletes.get(session, athlete)
     row = session.get(PlanCompletion, (owner.id, day, key))
     if row is None:
@@ -69,5 +70,5 @@ def recent(session: Session, athlete: athletes.AthleteRef, limit: int = 5) -> li
 def _checked_key(session_key: str) -> str:
     key = (session_key or "").strip()
     if not key or len(key) > KEY_MAX:
-        raise ValueError(f"a plan session key must be 1-{KEY_MAX} characters, got {session_key!r}")
+        raise InvalidInput(f"a plan session key must be 1-{KEY_MAX} characters, got {session_key!r}")
     return key

@@ -24,6 +24,7 @@ from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
 
 from kneeguard import evidence
+from kneeguard.errors import InvalidInput
 from kneeguard.profile import ShoeStatus
 from kneeguard.store import athletes
 from kneeguard.store.errors import UnknownActivity, UnknownShoe
@@ -127,10 +128,10 @@ def shoe_statuses(session: Session, athlete_id: int, as_of: dt.date | None = Non
 # ----------------------------------------------------------------- management
 def _clean_name(name: str) -> str:
     if not isinstance(name, str) or not name.strip():
-        raise ValueError("shoe name must be a non-empty text")
+        raise InvalidInput("shoe name must be a non-empty text")
     name = name.strip()
     if len(name) > MAX_NAME:
-        raise ValueError(f"shoe name is longer than {MAX_NAME} characters")
+        raise InvalidInput(f"shoe name is longer than {MAX_NAME} characters")
     return name
 
 
@@ -138,9 +139,9 @@ def _km(label: str, value: Any, *, positive: bool) -> float:
     try:
         km = float(value)
     except (TypeError, ValueError):
-        raise ValueError(f"{label} must be a number of km, got {value!r}") from None
+        raise InvalidInput(f"{label} must be a number of km, got {value!r}") from None
     if not math.isfinite(km) or km < 0 or (positive and km == 0):
-        raise ValueError(f"{label} must be {'above' if positive else 'at least'} 0 km, got {value!r}")
+        raise InvalidInput(f"{label} must be {'above' if positive else 'at least'} 0 km, got {value!r}")
     return km
 
 
@@ -184,7 +185,7 @@ def add(
     owner = athletes.get(session, athlete)
     name = _clean_name(name)
     if _find(session, owner.id, name) is not None:
-        raise ValueError(f"athlete {owner.name!r} already has a shoe named {name!r}")
+        raise InvalidInput(f"athlete {owner.name!r} already has a shoe named {name!r}")
     alert = evidence.value("load.shoe.alert_km") if alert_km is None else alert_km
     shoe = Shoe(
         athlete_id=owner.id, name=name, brand=brand, model=model,
@@ -210,7 +211,7 @@ def assign(
     """Runs dated from_date..to_date (inclusive; open-ended without to_date) were on `shoe`."""
     target = get(session, athlete, shoe)
     if to_date is not None and to_date < from_date:
-        raise ValueError(f"assignment ends ({to_date}) before it starts ({from_date})")
+        raise InvalidInput(f"assignment ends ({to_date}) before it starts ({from_date})")
     assignment = ShoeAssignment(shoe_id=target.id, from_date=from_date, to_date=to_date)
     session.add(assignment)
     session.flush()

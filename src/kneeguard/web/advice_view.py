@@ -15,6 +15,7 @@ from collections import OrderedDict
 
 from fastapi import Request
 
+from kneeguard.errors import InvalidInput
 from kneeguard.web.common import athlete_name, store_of
 
 BANNER_CLASS = {"emergency": "emergency", "urgent": "urgent", "routine": "routine", "self-care": "selfcare",
@@ -34,7 +35,7 @@ def advice_for(request: Request, day: dt.date, weeks: int = 6):
     from kneeguard.advice.engine import advise
 
     if not 4 <= weeks <= 8:
-        raise ValueError(f"the plan length must be between 4 and 8 weeks, got {weeks}")
+        raise InvalidInput(f"the plan length must be between 4 and 8 weeks, got {weeks}")
     store, name = store_of(request), athlete_name(request)
     key = (id(store), name, day, weeks, data_fingerprint(store, name))
     # One computation per key: when many requests miss the cache at once (a server just started,

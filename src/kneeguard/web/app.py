@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import contextlib
+import logging
 import os
 from pathlib import Path
 from urllib.parse import urlsplit
@@ -11,7 +12,10 @@ from fastapi.responses import HTMLResponse, PlainTextResponse
 from fastapi.staticfiles import StaticFiles
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
+from kneeguard.errors import UserError
 from kneeguard.web import common
+
+log = logging.getLogger(__name__)
 
 STATIC_DIR = Path(__file__).parent / "static"
 DEFAULT_MAX_UPLOAD_MB = 200.0
@@ -112,11 +116,15 @@ def _install_guards(app: FastAPI) -> None:
             message = "There is no such page."
         return common.error_page(request, message, exc.status_code)
 
-    @app.exception_handler(LookupError)
-    async def not_found(request: Request, exc: LookupError) -> HTMLResponse:
-        # UnknownAthlete, UnknownActivity, UnknownShoe... are LookupErrors with a clear line.
-        return common.error_page(request, common.message_of(exc), 404)
+    @app.exception_handler(UserError)
+    async def user_error(request: Request, exc: UserError) -> HTMLResponse:
+        # UnknownAthlete, a bad form value, an unreadable upload...: one clear line and its status.
+        return common.error_page(request, str(exc), exc.http_status)
 
-    @app.exception_handler(ValueError)
-    async def bad_input(request: Request, exc: ValueError) -> HTMLResponse:
-        return common.error_page(request, common.message_of(exc), 400)
+    @app.exception_handler(Exception)
+    async def bug(request: Request, exc: Exception) -> HTMLResponse:
+        # Anything else is a bug in kneeguard: log the traceback, tell the user plainly, never
+        # dress it up as "not found" or "bad request".
+        log.error("bug while serving %s %s", request.method, request.url.path, exc_info=exc)
+        return common.error_page(request, "kneeguard hit an internal error (a bug, not a problem with your data); "
+                                 "the details are in the server log.", 500)

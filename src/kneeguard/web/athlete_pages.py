@@ -8,6 +8,7 @@ from fastapi import APIRouter, Form, Request
 from fastapi.responses import RedirectResponse
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
+from kneeguard.errors import InvalidInput
 from kneeguard.web.common import (
     ATHLETE_COOKIE,
     NoVisibleAthlete,
@@ -63,7 +64,7 @@ def create_athlete(request: Request, name: str = Form("")):
     try:
         with store_of(request).write() as session:
             created = athletes.create(session, name).name
-    except ValueError as exc:
+    except InvalidInput as exc:
         return _page(request, status_code=400, error=str(exc), new_name=name)
     return _switch_to(request, created)
 
@@ -108,7 +109,7 @@ async def save_profile(request: Request):
         name = athlete_name(request)  # before the write: SQLite allows one writer at a time
         with store_of(request).write() as session:
             athletes.update(session, name, **changes)
-    except ValueError as exc:
+    except InvalidInput as exc:
         return render(request, "profile.html", status_code=400, values=raw, labels=PROFILE_LABELS, error=str(exc))
     return render(request, "profile.html", values=_profile_values(request), labels=PROFILE_LABELS,
                   saved=True)
@@ -122,7 +123,7 @@ def _profile_changes(raw: dict[str, str]) -> dict:
             changes[field] = None
         elif field == "birth_year":
             if not text.isdigit():
-                raise ValueError(f"birth year must be a whole year, got {text!r}")
+                raise InvalidInput(f"birth year must be a whole year, got {text!r}")
             changes[field] = int(text)
         else:
             changes[field] = text

@@ -39,7 +39,8 @@ def checkin_page(request: Request):
 @router.post("/checkin")
 async def checkin_submit(request: Request):
     from kneeguard.clinic import CheckinError, assess, load_questionnaire
-    from kneeguard.clinic.history import CheckinRecord, load_checkins, save_checkin
+    from kneeguard.advice.checkins import load_checkins, save_checkin
+    from kneeguard.clinic.history import CheckinRecord
 
     form = await request.form()
     qn = load_questionnaire()

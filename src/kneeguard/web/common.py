@@ -13,6 +13,7 @@ from fastapi.templating import Jinja2Templates
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from kneeguard.disclaimer import DISCLAIMER
+from kneeguard.errors import InvalidInput
 
 ATHLETE_COOKIE = "kneeguard_athlete"
 TEMPLATES = Jinja2Templates(directory=str(Path(__file__).parent / "templates"))  # autoescapes .html
@@ -163,12 +164,6 @@ def error_page(request: Request, message: str, status_code: int) -> HTMLResponse
     return render(request, "error.html", status_code=status_code, message=message, athlete=name)
 
 
-def message_of(exc: BaseException) -> str:
-    if isinstance(exc, KeyError) and exc.args:
-        return str(exc.args[0])
-    return str(exc) or exc.__class__.__name__
-
-
 def parse_day(text: str | None) -> dt.date:
     """A YYYY-MM-DD query parameter, today when absent; ValueError (a 400 page) when malformed."""
     if not text:
@@ -176,7 +171,7 @@ def parse_day(text: str | None) -> dt.date:
     try:
         return dt.date.fromisoformat(text)
     except ValueError:
-        raise ValueError(f"the date must be YYYY-MM-DD, got {text!r}") from None
+        raise InvalidInput(f"the date must be YYYY-MM-DD, got {text!r}") from None
 
 
 def fmt_number(value: Any, digits: int = 1, unit: str = "") -> str:

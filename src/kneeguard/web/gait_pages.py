@@ -11,6 +11,7 @@ from fastapi import APIRouter, Request
 from fastapi.responses import FileResponse, RedirectResponse
 from starlette.datastructures import UploadFile
 
+from kneeguard.errors import InvalidInput
 from kneeguard.web import gait_view
 from kneeguard.web.common import athlete_name, render, store_of
 from kneeguard.web.uploads import UploadTooLarge, declared_too_large, limit_mb, save_upload, shown_name
@@ -88,10 +89,10 @@ async def gait_upload(request: Request):
     upload = form.get("video")
     try:
         if not isinstance(upload, UploadFile) or not upload.filename:
-            raise ValueError("Choose a video file of the runner (MP4 or MOV from a phone).")
+            raise InvalidInput("Choose a video file of the runner (MP4 or MOV from a phone).")
         suffix = Path(upload.filename).suffix.lower()
         if suffix not in VIDEO_SUFFIXES:
-            raise ValueError(f"{shown_name(upload.filename)} is not a video kneeguard reads; use "
+            raise InvalidInput(f"{shown_name(upload.filename)} is not a video kneeguard reads; use "
                              f"{', '.join(s.lstrip('.').upper() for s in VIDEO_SUFFIXES)}.")
         params = _options(fields)
         name = athlete_name(request)
@@ -109,7 +110,7 @@ async def gait_upload(request: Request):
     except UploadTooLarge:
         return _gait_page(request, 413, f"The video is larger than the limit of {limit_mb(request)} MB. "
                           "Trim it to 10-20 seconds of running.", fields)
-    except ValueError as exc:
+    except InvalidInput as exc:
         return _gait_page(request, 400, str(exc), fields)
     finally:
         if isinstance(upload, UploadFile):
@@ -124,7 +125,7 @@ def _options(fields: dict[str, str]) -> dict:
     """The form's analysis options, checked; ValueError with a line for the page otherwise."""
     view = fields["view"] or None
     if view is not None and view not in VIEWS:
-        raise ValueError(f"the camera view must be one of {', '.join(VIEWS)} (or automatic), got {view!r}")
+        raise InvalidInput(f"the camera view must be one of {', '.join(VIEWS)} (or automatic), got {view!r}")
     height = _number("Height", fields["height_cm"], *HEIGHT_RANGE, "cm")
     slowmo = _number("Slow-motion factor", fields["slowmo"], *SLOWMO_RANGE, "times slower")
     return {"view": view, "height_cm": height, "slowmo": slowmo}
@@ -136,9 +137,9 @@ def _number(label: str, text: str, low: float, high: float, unit: str) -> float 
     try:
         value = float(text.replace(",", "."))
     except ValueError:
-        raise ValueError(f"{label} must be a number, got {text!r}") from None
+        raise InvalidInput(f"{label} must be a number, got {text!r}") from None
     if not low <= value <= high:
-        raise ValueError(f"{label} must be between {low:g} and {high:g} {unit}, got {text}")
+        raise InvalidInput(f"{label} must be between {low:g} and {high:g} {unit}, got {text}")
     return value
 
 

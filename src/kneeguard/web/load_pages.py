@@ -9,6 +9,7 @@ import pandas as pd
 from fastapi import APIRouter, Request
 from fastapi.responses import Response
 
+from kneeguard.errors import InvalidInput
 from kneeguard.web.common import athlete_name, parse_day, render, store_of
 from kneeguard.web.load_chart import load_chart as weekly_load_chart
 
@@ -42,7 +43,7 @@ def load_chart(request: Request, as_of: str | None = None, weeks: int = 52):
     from kneeguard.load.plot import plot_load
 
     if not 4 <= weeks <= 520:
-        raise ValueError(f"weeks must be between 4 and 520, got {weeks}")
+        raise InvalidInput(f"weeks must be between 4 and 520, got {weeks}")
     _, report = _report(request, as_of)
     # plot_load writes a file; a private temporary folder keeps nothing behind.
     with tempfile.TemporaryDirectory(prefix="kneeguard-chart-") as tmp:

@@ -10,6 +10,7 @@ from fastapi import APIRouter, Form, Request
 from fastapi.responses import RedirectResponse
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
+from kneeguard.errors import InvalidInput
 from kneeguard.web.common import athlete_name, render, signed_in_user, store_of
 
 router = APIRouter()
@@ -44,7 +45,7 @@ def add_note_submit(request: Request, text: str = Form("")):
     try:
         with store_of(request).write() as session:
             add_note(session, name, user.username if user else LOCAL_AUTHOR, text)
-    except ValueError as exc:
+    except InvalidInput as exc:
         return render(request, "notes.html", status_code=400, notes=_notes(request), may_write=True,
                       text=text, error=str(exc))
     return RedirectResponse("/notes", status_code=303)

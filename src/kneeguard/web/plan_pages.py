@@ -12,6 +12,7 @@ from fastapi import APIRouter, Form, Request
 from fastapi.responses import RedirectResponse, Response
 
 from kneeguard import evidence
+from kneeguard.errors import InvalidInput
 from kneeguard.web.advice_view import BANNER_CLASS, advice_for
 from kneeguard.web.common import athlete_name, parse_day, render, store_of
 
@@ -93,15 +94,15 @@ def plan_session_undo(request: Request, day: str = Form(""), kind: str = Form(""
 def _tick_target(day: str, kind: str) -> tuple[dt.date, str]:
     """The session's day and kind, checked; ValueError (a 400 page) otherwise."""
     if not day:
-        raise ValueError("the session's day is missing")
+        raise InvalidInput("the session's day is missing")
     when = parse_day(day)
     today = dt.date.today()
     if when > today:
-        raise ValueError(f"a session on {when} is still to come: tick it off once it is done")
+        raise InvalidInput(f"a session on {when} is still to come: tick it off once it is done")
     if (today - when).days > TICK_DAYS_BACK:
-        raise ValueError(f"a session on {when} is too long ago to tick off")
+        raise InvalidInput(f"a session on {when} is too long ago to tick off")
     if kind not in tickable_kinds():
-        raise ValueError(f"unknown plan session {kind!r}; one of {', '.join(tickable_kinds())}")
+        raise InvalidInput(f"unknown plan session {kind!r}; one of {', '.join(tickable_kinds())}")
     return when, kind
 
 
@@ -110,7 +111,7 @@ def _pain(text: str) -> int | None:
     if not text:
         return None
     if not text.isdigit() or not 0 <= int(text) <= 10:
-        raise ValueError(f"pain after the session must be a whole number from 0 to 10, got {text!r}")
+        raise InvalidInput(f"pain after the session must be a whole number from 0 to 10, got {text!r}")
     return int(text)
 
 

@@ -7,6 +7,7 @@ from pathlib import Path
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, Response
 
+from kneeguard.errors import InvalidInput
 from kneeguard.web.common import athlete_name, parse_day, render, store_of
 
 router = APIRouter()
@@ -17,7 +18,7 @@ def _html(request: Request, as_of: str | None, weeks: int) -> str:
     from kneeguard.report.stored import build_report_from_store
 
     if not 4 <= weeks <= 8:
-        raise ValueError(f"the plan length must be between 4 and 8 weeks, got {weeks}")
+        raise InvalidInput(f"the plan length must be between 4 and 8 weeks, got {weeks}")
     doc, _advice = build_report_from_store(store_of(request), athlete_name(request), parse_day(as_of), weeks)
     return render_html(doc)
 

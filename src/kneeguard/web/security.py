@@ -21,6 +21,8 @@ from pathlib import Path
 
 from itsdangerous import BadSignature, URLSafeTimedSerializer
 
+from kneeguard.errors import InvalidInput
+
 SESSION_COOKIE = "kneeguard_session"
 PRELOGIN_COOKIE = "kneeguard_prelogin"
 CSRF_FIELD = "csrf_token"
@@ -64,7 +66,7 @@ class SessionSigner:
 
     def __init__(self, secret: bytes, max_age: int = SESSION_SECONDS) -> None:
         if len(secret) < 32:
-            raise ValueError("the session secret must have at least 32 bytes")
+            raise InvalidInput("the session secret must have at least 32 bytes")
         self.max_age = max_age
         self._serializer = URLSafeTimedSerializer(secret, salt="kneeguard-session")
         self._csrf_key = hmac.new(secret, b"kneeguard-csrf", hashlib.sha256).digest()
@@ -163,7 +165,7 @@ def load_secret(home: Path) -> bytes:
     from_env = os.environ.get(SECRET_ENV, "").strip()
     if from_env:
         if len(from_env) < 32:
-            raise ValueError(f"{SECRET_ENV} must have at least 32 characters")
+            raise InvalidInput(f"{SECRET_ENV} must have at least 32 characters")
         return from_env.encode()
     path = Path(home) / SECRET_FILE
     if not path.exists():
@@ -181,5 +183,5 @@ def load_secret(home: Path) -> bytes:
             tmp.unlink()
     secret = path.read_bytes().strip()
     if len(secret) < 32:
-        raise ValueError(f"{path} holds no usable secret; delete it to make a new one")
+        raise InvalidInput(f"{path} holds no usable secret; delete it to make a new one")
     return secret

@@ -11,7 +11,7 @@ router = APIRouter()
 
 @router.get("/selftests")
 def selftests_page(request: Request):
-    from kneeguard.clinic.history import load_checkins
+    from kneeguard.advice.checkins import load_checkins
     from kneeguard.clinic.selftests import results_by_test
     from kneeguard.store import athletes
 

@@ -6,6 +6,7 @@ import datetime as dt
 from fastapi import APIRouter, Form, Request
 from fastapi.responses import RedirectResponse
 
+from kneeguard.errors import InvalidInput
 from kneeguard.web.common import athlete_name, render, store_of
 
 router = APIRouter()
@@ -38,7 +39,7 @@ def add_shoe(request: Request, name: str = Form(""), start_km: str = Form(""), a
         athlete = athlete_name(request)  # before the write: SQLite allows one writer at a time
         with store_of(request).write() as session:
             shoes.add(session, athlete, name, start_km=start, alert_km=alert, default=bool(default))
-    except ValueError as exc:
+    except InvalidInput as exc:
         return render(request, "shoes.html", status_code=400, shoes=_rows(request), form=form, error=str(exc))
     return RedirectResponse("/shoes", status_code=303)
 
@@ -60,4 +61,4 @@ def _km(label: str, text: str) -> float | None:
     try:
         return float(text)
     except ValueError:
-        raise ValueError(f"{label} must be a number of kilometres, got {text!r}") from None
+        raise InvalidInput(f"{label} must be a number of kilometres, got {text!r}") from None

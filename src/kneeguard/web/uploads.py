@@ -12,11 +12,15 @@ from pathlib import Path
 from fastapi import Request
 from starlette.datastructures import UploadFile
 
+from kneeguard.errors import UserError
+
 CHUNK = 1024 * 1024
 
 
-class UploadTooLarge(Exception):
-    pass
+class UploadTooLarge(UserError):
+    """An upload over the server's size limit."""
+
+    http_status = 413
 
 
 def limit_bytes(request: Request) -> int:

@@ -12,6 +12,7 @@ from typing import Any
 
 import numpy as np
 
+from kneeguard.errors import InvalidInput
 from kneeguard.gait.io.files import read_json_document
 from kneeguard.gait.keypoints import CANONICAL_NAMES, KeypointSeries
 from kneeguard.jsonable import plain
@@ -21,7 +22,7 @@ VERSION = 1
 SUPPORTED_VERSIONS = (1,)
 
 
-class KeypointFileError(ValueError):
+class KeypointFileError(InvalidInput):
     """The file is not a valid kneeguard keypoint JSON; the message says where."""
 
 

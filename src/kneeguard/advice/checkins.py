@@ -1,0 +1,54 @@
+"""Check-ins between the database and the clinic: stored records back as `CheckinRecord`s, new ones saved.
+
+The store keeps each completed check-in as `CheckinRecord.to_dict()` (table
+``checkins``). Functions take an open `Store`, or open (and close) one under `home`.
+"""
+from __future__ import annotations
+
+import contextlib
+import datetime as dt
+from collections.abc import Iterator
+
+from kneeguard.clinic.history import CheckinRecord
+from kneeguard.store import UnknownAthlete, open_store, records
+from kneeguard.store.config import DEFAULT_ATHLETE
+from kneeguard.store.db import Store
+
+
+def save_checkin(record: CheckinRecord, athlete: str | None = None, home=None, now: dt.datetime | None = None,
+                 *, store: Store | None = None) -> int:
+    """Store a completed check-in in the database; returns its id. A naive `now` is local time."""
+    recorded_at = (now or dt.datetime.now()).astimezone()
+    with _opened(store, home) as opened, opened.write() as session:
+        return records.save_checkin(session, athlete or DEFAULT_ATHLETE, record.to_dict(), recorded_at)
+
+
+def load_checkins(athlete: str | None = None, home=None, *, store: Store | None = None) -> list[CheckinRecord]:
+    """All stored check-ins, oldest first; a malformed record is skipped, never fatal."""
+    with _opened(store, home) as opened, opened.session() as session:
+        try:
+            rows = records.list_checkins(session, athlete or DEFAULT_ATHLETE)
+        except UnknownAthlete:
+            return []  # no check-in saved yet
+    return parse_records([row["record"] for row in rows])
+
+
+def parse_records(stored: list[dict]) -> list[CheckinRecord]:
+    """Stored record documents as CheckinRecords by date; one damaged record must not hide the others."""
+    out = []
+    for document in stored:
+        try:
+            out.append(CheckinRecord.from_dict(document))
+        except (ValueError, KeyError, TypeError):
+            continue
+    return sorted(out, key=lambda r: r.on_date)  # stable: same-day check-ins keep save order
+
+
+@contextlib.contextmanager
+def _opened(store: Store | None, home) -> Iterator[Store]:
+    """The caller's store, or one opened under `home` for this call only."""
+    if store is not None:
+        yield store
+        return
+    with open_store(home=home) as opened:
+        yield opened
