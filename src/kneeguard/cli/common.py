@@ -70,15 +70,10 @@ def store_session(db: str | None, home: Path | None, *, write: bool = False):
 
 
 def print_json(payload: Any) -> None:
-    sys.stdout.write(json.dumps(payload, indent=2, default=_json_default, ensure_ascii=False) + "\n")
+    """JSON for machines: numpy values, dates and NaN made plain by the one helper (values not rounded)."""
+    from kneeguard.jsonable import plain
 
-
-def _json_default(value: Any) -> Any:
-    if isinstance(value, (dt.date, dt.datetime)):
-        return value.isoformat()
-    if hasattr(value, "item"):
-        return value.item()
-    return str(value)
+    sys.stdout.write(json.dumps(plain(payload, digits=None), indent=2, ensure_ascii=False, allow_nan=False) + "\n")
 
 
 def parse_date(text: str | None, name: str = "date") -> dt.date | None:
