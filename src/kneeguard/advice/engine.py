@@ -18,12 +18,11 @@ from kneeguard.advice.footwear import footwear_advice
 from kneeguard.advice.gait_retraining import GaitRetraining, apply_gait, plan_gait
 from kneeguard.advice.pain import PainState, pain_state
 from kneeguard.advice.running import RunningPlan, plan_running
-from kneeguard.advice.session import Recommendation, Session, unique_citations
+from kneeguard.advice.session import SESSION_KINDS, Recommendation, Session, unique_citations
 from kneeguard.clinic.levels import TriageLevel
 
 MIN_WEEKS, MAX_WEEKS = 4, 8
 TOP_FACTORS = 5
-KIND_ORDER = ("see_professional", "run", "walk_run", "strength", "mobility", "film", "rest")
 DISCLAIMER = ("kneeguard gives educational self-management support from published research, not a diagnosis or "
               "treatment. Stop and seek care if the pain is severe, the knee swells or locks, or any warning sign "
               "from the check-in appears.")
@@ -233,4 +232,4 @@ def _with_rest_days(sessions: list[Session], start: dt.date, weeks: int, pain: P
         if day not in busy:
             sessions.append(Session(day, "rest", "Rest day", text, reason=["advice.run.min_rest_days_per_week"],
                                     citations=cites))
-    return sorted(sessions, key=lambda s: (s.date, KIND_ORDER.index(s.kind)))
+    return sorted(sessions, key=lambda s: (s.date, SESSION_KINDS.index(s.kind)))
