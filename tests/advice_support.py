@@ -5,7 +5,7 @@ import datetime as dt
 
 import pandas as pd
 
-from kneeguard.clinic import assess
+from kneeguard.clinic import CheckinAssessment, TriageLevel, TriageResult, assess
 
 AS_OF = dt.date(2025, 6, 30)
 
@@ -17,16 +17,15 @@ BASE_ANSWERS = {
 }
 
 
-def checkin(today: dt.date = AS_OF, **answers) -> dict:
+def checkin(today: dt.date = AS_OF, **answers) -> CheckinAssessment:
     """A real `assess` result for the base answers plus overrides (None removes a key)."""
     raw = {**BASE_ANSWERS, **answers}
     return assess({k: v for k, v in raw.items() if v is not None}, today=today)
 
 
-def fake_checkin(level: str, today: dt.date = AS_OF, **answers) -> dict:
-    """An assess-shaped dict with a chosen level (for levels hard to reach with consistent answers)."""
-    return {"level": level, "date": today.isoformat(), "answers": {**BASE_ANSWERS, **answers}, "reasons": [],
-            "red_flags": [], "what_to_do": ["see a doctor"], "review_date": None, "findings": []}
+def fake_checkin(level: str, today: dt.date = AS_OF, **answers) -> CheckinAssessment:
+    """An assessment with a chosen level (for levels hard to reach with consistent answers)."""
+    return CheckinAssessment(today, {**BASE_ANSWERS, **answers}, TriageResult(TriageLevel(level), [], [], ["see a doctor"]))
 
 
 def gait_summary(cadence: float | None = 158.0, codes=("gait.overstride",), day: dt.date = AS_OF) -> dict:

@@ -1,5 +1,5 @@
-"""Small stand-ins for the advice engine's AthleteContext and Advice, built from the
-real load, gait and clinic analyses, so report tests do not depend on the engine."""
+"""A small stand-in for the advice engine's AthleteContext built from the real load, gait and
+clinic analyses, and the engine's Advice for it."""
 from __future__ import annotations
 
 import datetime as dt
@@ -20,17 +20,9 @@ class FakeContext:
     as_of: dt.date = AS_OF
     load_report: Any = None
     gait: dict | None = None
-    checkin: dict | None = None
+    checkin: Any = None  # a CheckinAssessment
     shoes: list = field(default_factory=list)
     missing: list = field(default_factory=list)
-
-
-@dataclass
-class FakeAdvice:
-    payload: dict
-
-    def to_dict(self) -> dict:
-        return self.payload
 
 
 @lru_cache(maxsize=1)
@@ -81,33 +73,12 @@ def checkin() -> dict:
     return assess(answers, history=history(), today=AS_OF)
 
 
-def advice_dict() -> dict:
-    start = AS_OF + dt.timedelta(days=1)
-    days = []
-    for i in range(14):
-        day = start + dt.timedelta(days=i)
-        rest = day.weekday() in (0, 4)
-        days.append({"date": day.isoformat(), "kind": "rest" if rest else "easy",
-                     "title": "Rest" if rest else "Easy run", "details": "" if rest else "Conversational pace",
-                     "duration_min": None if rest else 30, "distance_km": None if rest else 5.0,
-                     "target_cadence_spm": None if rest else 168, "reason": "Within 10 % of the longest run",
-                     "citations": [] if rest else ["frandsen2025"]})
-    return {
-        "triage": None,
-        "factors": [{"rank": 1, "title": "Foot lands well ahead of the hip", "domain": "gait", "severity": "moderate",
-                     "reason": "Overstride 34 % of leg length", "citations": ["heiderscheit2011"]}],
-        "strength": [{"name": "Nordic hamstring curl", "sets": 2, "reps": 5, "tempo": "3 s lowering",
-                      "frequency": "2 per week", "progression": "add 1 rep a week", "regression": "band-assisted",
-                      "reason": "Bridge test in the poor range (left)", "citations": ["heiderscheit2011"]}],
-        "pain_rule": "Pain during exercise at most 5/10, settled by the next morning.",
-        "warm_up": [{"name": "Leg swings", "sets": 1, "reps": 10, "reason": "Before every run"}],
-        "flexibility": [],
-        "days": days,
-        "gait_retraining": {"target_cadence_spm": 168, "metronome_bpm": 168, "schedule": "every second run",
-                            "film_again": (AS_OF + dt.timedelta(days=28)).isoformat(), "reason": "Overstriding"},
-        "footwear": [{"name": "Rotate two pairs", "reason": "lower injury risk", "citations": []}],
-        "professional": {"text": "See a physiotherapist if pain lasts beyond two weeks.", "bring": "this report"},
-    }
+def advice():
+    """The advice engine's plan for the full context's data."""
+    from kneeguard.advice import advise, make_context
+
+    ctx = full_context()
+    return advise(make_context(ctx.athlete, AS_OF, load_report=ctx.load_report, gait=ctx.gait, checkin=ctx.checkin))
 
 
 def full_context() -> FakeContext:

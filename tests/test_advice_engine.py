@@ -10,6 +10,7 @@ from kneeguard import evidence
 from kneeguard.advice import advise, make_context, rank_factors
 from kneeguard.advice.exercises import DEFAULT_PROGRAMME, library
 from kneeguard.advice.session import SESSION_KINDS
+from kneeguard.findings import Finding, Severity
 from tests.advice_support import AS_OF, checkin, fake_checkin, gait_summary, runs_frame
 
 STEADY = [(AS_OF - dt.timedelta(days=d), 8.0 if d % 7 else 12.0) for d in range(1, 60, 2)]
@@ -22,7 +23,7 @@ def plan(**parts):
 
 def test_no_data_gets_a_sensible_plan_that_says_what_is_missing():
     a = plan()
-    assert a.banner.level == "no-checkin" and "check-in" in a.banner.headline
+    assert a.banner.level is None and a.banner.to_dict()["level"] == "no-checkin" and "check-in" in a.banner.headline
     assert any("kneeguard checkin" in step for step in a.banner.what_to_do)
     assert {m.part for m in a.missing} >= {"activities", "checkin", "gait", "shoes"}
     assert a.running.mode == "return_to_run"
@@ -40,7 +41,7 @@ def test_only_checkin_and_only_gait():
     assert "self_tests" in {m.part for m in a.missing}
     b = plan(gait=gait_summary())
     assert b.gait.active and b.gait.target_cadence_spm == round(158 * 1.05)
-    assert b.banner.level == "no-checkin"
+    assert b.banner.level is None
 
 
 def test_emergency_or_urgent_plans_only_rest_and_professional():
@@ -100,16 +101,28 @@ def test_gait_retraining_sets_metronome_and_film_date():
 
 
 def test_factor_ranking_spike_leads_and_info_dropped():
-    findings = [
-        {"code": "load.monotony_high", "severity": "moderate", "source": "load"},
-        {"code": "load.spike", "severity": "moderate", "source": "load"},
-        {"code": "load.spike", "severity": "low", "source": "load"},
-        {"code": "gait.cadence", "severity": "info", "source": "gait"},
-        {"code": "clinic.previous_injury", "severity": "low", "source": "checkin"},
-    ]
+    findings = [Finding(code, Severity(sev), code, "", domain=domain) for code, sev, domain in (
+        ("load.monotony_high", "moderate", "load"), ("load.spike", "low", "load"), ("load.spike", "moderate", "load"),
+        ("gait.cadence", "info", "gait"), ("clinic.previous_injury", "low", "clinic"))]
     ranked = rank_factors(findings)
-    assert [f["code"] for f in ranked] == ["load.spike", "load.monotony_high", "clinic.previous_injury"]
-    assert ranked[0]["count"] == 2
+    assert [f.code for f in ranked] == ["load.spike", "load.monotony_high", "clinic.previous_injury"]
+    assert ranked[0].count == 2 and ranked[0].severity is Severity.MODERATE  # the worst of the code stands
+    assert [f.source for f in ranked] == ["load", "load", "checkin"]
+    data = ranked[0].to_dict()
+    assert data["severity"] == "moderate" and data["source"] == "load" and "_rank" not in data
+    assert set(data) == {"code", "title", "severity", "source", "evidence_strength", "explanation", "measured",
+                         "threshold", "unit", "date", "rule", "citations", "citation_keys", "count"}
+
+
+def test_a_stale_checkin_is_data_not_the_wording_of_a_note():
+    old = checkin(AS_OF - dt.timedelta(days=60), pain_during_run=2, pain_next_morning=0)
+    ctx = make_context("ana", AS_OF, checkin=old)
+    assert ctx.checkin_stale and ctx.checkin_age_days == 60
+    ctx.notes = []  # notes are presentation only: staleness must not hang on their wording
+    a = advise(ctx, weeks=4)
+    assert a.banner.stale and a.pain.hold and "advice.checkin.stale" in a.pain.codes
+    fresh = make_context("ana", AS_OF, checkin=checkin(AS_OF - dt.timedelta(days=1)))
+    assert not fresh.checkin_stale and not advise(fresh, weeks=4).banner.stale
 
 
 def test_contradictory_sources_still_plan_and_note_it():

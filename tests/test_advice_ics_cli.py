@@ -11,6 +11,7 @@ from typer.testing import CliRunner
 from kneeguard.advice import advise, gather_context, make_context, write_ics
 from kneeguard.cli import plan_cmd
 from kneeguard.advice.checkins import save_checkin
+from kneeguard.clinic import TriageLevel
 from kneeguard.clinic.history import CheckinRecord
 from kneeguard.store import open_store, records
 from tests.advice_support import AS_OF, BASE_ANSWERS, gait_summary
@@ -46,8 +47,8 @@ def test_gather_context_reads_checkin_and_gait(tmp_path):
         ctx = gather_context(store, "ana", AS_OF)
         early = gather_context(store, "ana", AS_OF - dt.timedelta(days=10))
         nobody = gather_context(store, "zed", AS_OF)
-    assert ctx.checkin["level"] == "self-care" and ctx.gait["cadence_spm"] == 158.0
-    assert {"checkin", "gait"} <= {f["source"] for f in ctx.findings}
+    assert ctx.checkin.level is TriageLevel.SELF_CARE and ctx.gait["cadence_spm"] == 158.0
+    assert {"checkin", "gait"} <= {f["source"] for f in ctx.to_dict()["findings"]}
     assert {m.part for m in ctx.missing} == {"activities", "shoes"}
     assert early.checkin is None and early.gait is None  # nothing recorded yet on that day
     assert "athlete" in {m.part for m in nobody.missing}

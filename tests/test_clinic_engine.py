@@ -7,7 +7,8 @@ from kneeguard import evidence
 from kneeguard.clinic import CheckinError, assess, load_questionnaire, score_ostrc
 from kneeguard.clinic.causes import cause_definitions
 from kneeguard.clinic.conditions import referenced_questions, referenced_rules
-from kneeguard.clinic.triage import LEVELS, triage_rules
+from kneeguard.clinic import TriageLevel
+from kneeguard.clinic.triage import triage_rules
 from tests.test_triage_vignettes import NEGATIVE
 
 QN = load_questionnaire()
@@ -15,7 +16,7 @@ QN = load_questionnaire()
 
 def test_every_rule_and_cause_has_registry_evidence_and_known_questions():
     for rule in triage_rules():
-        assert rule.level in LEVELS
+        assert rule.level in list(TriageLevel)
         assert rule.evidence.citations
         assert set(referenced_questions(rule.when)) <= set(QN.by_id) | {"_ostrc_substantial_weeks"}, rule.id
         for key in referenced_rules(rule.when):
@@ -57,8 +58,8 @@ def test_branching_hides_and_requires():
 def test_missing_red_flag_escalates_to_urgent():
     answers = {k: v for k, v in NEGATIVE.items() if k != "chest_symptoms"}
     result = assess({**answers, "has_pain": False})
-    assert result["level"] == "urgent"
-    assert result["unanswered_red_flags"] == ["chest_symptoms"]
+    assert result.level is TriageLevel.URGENT
+    assert result.triage.unanswered_red_flags == ["chest_symptoms"]
 
 
 def test_malformed_answers_raise_checkin_error():
@@ -91,7 +92,7 @@ def test_schema_lists_every_question():
 def test_selftest_findings_and_unnormed_records():
     result = assess({**NEGATIVE, "has_pain": False, "sex": "female", "heel_rise_left": 12, "heel_rise_right": 22,
                      "bridge_right": 15, "ktw_left_cm": 7, "ake_left_deg": 30, "plank_s": 40, "leg_length_diff_cm": 1,
-                     "previous_injury": True, "years_running": 0.25})
+                     "previous_injury": True, "years_running": 0.25}).to_dict()
     codes = {f["code"] for f in result["findings"]}
     assert {"clinic.heel_rise_below_median.left", "clinic.heel_rise_asymmetry", "clinic.bridge_poor.right",
             "clinic.knee_to_wall_soft.left", "clinic.ake_short.left", "clinic.previous_injury", "clinic.novice_runner"} <= codes
@@ -104,9 +105,34 @@ def test_selftest_findings_and_unnormed_records():
 
 def test_context_notes_follow_the_answers():
     base = {**NEGATIVE, "onset": "gradual", "location": ["posteromedial"], "pain_now": 2}
-    ids = [n["id"] for n in assess({**base, "lump": True})["context"]]
+    ids = [n["id"] for n in assess({**base, "lump": True}).context]
     assert ids[:2] == ["cyst_meniscus", "unloader_brace"]
-    assert "kks2012" in [n["id"] for n in assess({**base, "surgery": ["total_knee_replacement"]})["context"]]
-    assert assess({**base, "has_pain": False})["context"] == []
-    for cause in assess({**base, "lump": True})["possible_causes"]:
+    assert "kks2012" in [n["id"] for n in assess({**base, "surgery": ["total_knee_replacement"]}).context]
+    assert assess({**base, "has_pain": False}).context == []
+    for cause in assess({**base, "lump": True}).possible_causes:
         assert cause["label"].startswith("possibility") and cause["citations"]
+
+
+def test_triage_levels_are_one_ordered_enum_with_their_registry_entries():
+    from kneeguard import evidence
+
+    assert [level.value for level in sorted(TriageLevel, key=lambda x: x.rank)] == [
+        "self-care", "routine", "urgent", "emergency"]
+    assert TriageLevel.SELF_CARE.registry_key == "clinic.level.self_care"
+    for level in TriageLevel:
+        assert evidence.value(level.registry_key)  # every level says what it means
+    assert [x.stops_training for x in TriageLevel] == [False, False, True, True]
+    assert TriageLevel.SELF_CARE.css_class == "selfcare"
+    assert TriageLevel("self-care") is TriageLevel.SELF_CARE and f"{TriageLevel.URGENT}" == "urgent"
+
+
+def test_assessment_json_shape_and_stored_record_keep_plain_strings():
+    from kneeguard.clinic.history import CheckinRecord
+
+    result = assess({**NEGATIVE, "onset": "gradual", "location": ["calf"], "pain_now": 2})
+    data = result.to_dict()
+    assert list(data)[:8] == ["level", "reasons", "red_flags", "what_to_do", "review_date", "unanswered_red_flags",
+                              "not_a_diagnosis", "date"]
+    assert type(data["level"]) is str and data["review_date"] == result.review_date.isoformat()
+    stored = result.record.to_dict()
+    assert type(stored["level"]) is str and CheckinRecord.from_dict(stored).level is result.level

@@ -5,7 +5,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from kneeguard.clinic import load_questionnaire, triage
-from kneeguard.clinic.triage import level_rank
+from kneeguard.clinic import TriageLevel
 
 QN = load_questionnaire()
 RED_FLAG_ANSWERS = [
@@ -51,9 +51,9 @@ def test_adding_a_red_flag_never_lowers_the_level(validation, flag, weeks):
     qid, value = flag
     changed = QN.validate({**validation.answers, qid: value})
     after = triage(changed.answers, changed.missing_red_flags, weeks)
-    assert level_rank(after.level) >= level_rank(before.level)
+    assert TriageLevel(after.level).rank >= TriageLevel(before.level).rank
     if qid not in CONDITIONAL:  # these need another answer (knee pain, calf pain) to count
-        assert level_rank(after.level) >= level_rank("urgent")
+        assert TriageLevel(after.level).rank >= TriageLevel("urgent").rank
 
 
 @settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])

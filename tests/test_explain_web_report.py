@@ -73,9 +73,9 @@ def test_finding_lists_link_to_the_explain_page_with_a_thumbnail():
 
 def test_report_shows_the_highlighted_diagram_beside_findings(tmp_path):
     from kneeguard.report import build_report, render_html
-    from tests.report_fixtures import FakeAdvice, advice_dict, full_context, history
+    from tests.report_fixtures import advice, full_context, history
 
-    doc = build_report(full_context(), FakeAdvice(advice_dict()), history=history())
+    doc = build_report(full_context(), advice(), history=history())
     rows = [f for d in doc.domains for f in d["findings"]]
     assert rows and all(f["explain"] or _same_picture_above(f, rows) for f in rows)
     html = render_html(doc)
@@ -95,9 +95,9 @@ def test_report_pdf_renders_the_diagrams(tmp_path):
     pytest.importorskip("weasyprint", reason="WeasyPrint renders the PDF")
     from kneeguard.report import build_report, write_html
     from kneeguard.report.pdf import PdfEngineMissing, write_pdf
-    from tests.report_fixtures import FakeAdvice, advice_dict, full_context, history
+    from tests.report_fixtures import advice, full_context, history
 
-    html = write_html(build_report(full_context(), FakeAdvice(advice_dict()), history=history()),
+    html = write_html(build_report(full_context(), advice(), history=history()),
                       tmp_path / "report.html")
     try:
         pdf = write_pdf(html, tmp_path / "report.pdf", engine="weasyprint")

@@ -8,7 +8,7 @@ import pytest
 
 from kneeguard.disclaimer import DISCLAIMER
 from kneeguard.report import SECTION_ORDER, build_report, render_html, write_html
-from tests.report_fixtures import AS_OF, FakeAdvice, FakeContext, advice_dict, checkin, full_context, gait_summary, history
+from tests.report_fixtures import AS_OF, FakeContext, advice, checkin, full_context, gait_summary, history
 
 
 class _Tags(HTMLParser):
@@ -51,7 +51,7 @@ def _parse(html: str) -> _Tags:
 
 @pytest.fixture(scope="module")
 def full_html() -> str:
-    doc = build_report(full_context(), FakeAdvice(advice_dict()), history=history())
+    doc = build_report(full_context(), advice(), history=history())
     return render_html(doc)
 
 
@@ -65,11 +65,12 @@ def test_sections_in_clinical_reading_order(full_html):
 
 def test_key_fields_present(full_html):
     text = re.sub(r"<[^>]+>", " ", full_html)
-    for expected in ("Self-care", "Red flags", "Foot lands well ahead of the hip",  # triage, summary
+    for expected in ("Self-care", "Red flags", "Your foot lands well ahead of your hip",  # triage, summary
                      "Training load", "Running gait (video)", "Clinic: check-in and self-tests",
                      "Measured", "Threshold",
                      "possibility - not a diagnosis",
-                     "Running: the next weeks", "Strength programme", "Nordic hamstring curl", "2 × 5",
+                     "Running: the next weeks", "Strength programme", "Nordic hamstring lowers", "week 1 2x5",
+                     "Target cadence spm", "Metronome bpm",
                      "Pain-monitoring rule", "Gait retraining", "Footwear", "When to see a professional",
                      "What is missing", "not a diagnosis", AS_OF.isoformat(), "Activities", "Gait video", "Check-in"):
         assert expected in text, expected
@@ -86,7 +87,7 @@ def test_charts_are_embedded_and_nothing_is_fetched(full_html):
 
 
 def test_references_numbered_once_and_cited(full_html):
-    doc = build_report(full_context(), FakeAdvice(advice_dict()), history=history())
+    doc = build_report(full_context(), advice(), history=history())
     keys = [r["key"] for r in doc.references]
     assert len(keys) == len(set(keys)) and keys
     assert [r["n"] for r in doc.references] == list(range(1, len(keys) + 1))

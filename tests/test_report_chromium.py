@@ -17,7 +17,7 @@ import pytest
 
 from kneeguard.report import build_report, write_html
 from kneeguard.report.pdf import chromium_args
-from tests.report_fixtures import FakeAdvice, FakeContext, advice_dict, full_context, history
+from tests.report_fixtures import FakeContext, advice, full_context, history
 
 CHROMIUM = Path("/usr/bin/chromium")
 BROWSER_HOSTS = ("google.com", "googleapis.com", "gstatic.com", "gvt1.com", "googleusercontent.com")
@@ -66,7 +66,7 @@ def _not_blank(png: Path) -> tuple[int, float]:
 
 def test_report_renders_in_chromium_without_network(tmp_path):
     pytest.importorskip("PIL", reason="Pillow (a matplotlib dependency) reads the screenshot")
-    html = write_html(build_report(full_context(), FakeAdvice(advice_dict()), history=history()),
+    html = write_html(build_report(full_context(), advice(), history=history()),
                       tmp_path / "report.html")
     png, requests = _render(html, tmp_path, "report")
     colours, dark = _not_blank(png)

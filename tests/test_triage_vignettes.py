@@ -165,7 +165,7 @@ import datetime as dt  # noqa: E402
 
 import pytest  # noqa: E402
 
-from kneeguard.clinic import assess, level_rank  # noqa: E402
+from kneeguard.clinic import TriageLevel, assess  # noqa: E402
 from kneeguard.clinic.history import CheckinRecord  # noqa: E402
 
 TODAY = dt.date(2026, 5, 4)
@@ -181,7 +181,7 @@ def run(v: dict) -> dict:
     history = []
     for weeks_back in range(v.get("previous_ostrc", 0), 0, -1):
         history.append(CheckinRecord(TODAY - dt.timedelta(days=7 * weeks_back), dict(answers)))
-    result = assess(answers, history=history, today=TODAY)
+    result = assess(answers, history=history, today=TODAY).to_dict()
     assert result["validation"]["missing_red_flags"] == [], v["id"]
     assert result["validation"]["contradictions"] == [], v["id"]
     return result
@@ -199,7 +199,7 @@ def test_suite_size_and_sources():
 @pytest.mark.parametrize("v", V, ids=[v["id"] for v in V])
 def test_no_under_triage_of_emergency_or_urgent(v):
     if v["expected"] in ("emergency", "urgent"):
-        assert level_rank(RESULTS[v["id"]]["level"]) >= level_rank(v["expected"])
+        assert TriageLevel(RESULTS[v["id"]]["level"]).rank >= TriageLevel(v["expected"]).rank
 
 
 def test_exact_agreement_at_least_90_percent():
@@ -236,6 +236,6 @@ def test_self_care_has_review_date_and_statement():
 def vignette_figures() -> dict:
     """n, exact agreement and under-triage count (for docs/triage.md)."""
     exact = sum(RESULTS[v["id"]]["level"] == v["expected"] for v in V)
-    under = sum(level_rank(RESULTS[v["id"]]["level"]) < level_rank(v["expected"]) for v in V)
+    under = sum(TriageLevel(RESULTS[v["id"]]["level"]).rank < TriageLevel(v["expected"]).rank for v in V)
     by_level = {lvl: sum(v["expected"] == lvl for v in V) for lvl in ("emergency", "urgent", "routine", "self-care")}
     return {"n": len(V), "exact": exact, "agreement": exact / len(V), "under_triage": under, "by_level": by_level}

@@ -17,7 +17,7 @@ from pathlib import Path
 
 import pytest
 
-from kneeguard.clinic import assess, level_rank
+from kneeguard.clinic import TriageLevel, assess
 
 DATA = Path(__file__).parent / "data" / "vignettes_blind.json"
 DOC = json.loads(DATA.read_text(encoding="utf-8"))
@@ -59,7 +59,7 @@ DOCUMENTED_DISAGREEMENTS = {
 
 
 def run(case: dict) -> dict:
-    result = assess(case["answers"], history=[], today=TODAY)
+    result = assess(case["answers"], history=[], today=TODAY).to_dict()
     assert result["validation"]["missing_red_flags"] == [], case["id"]
     assert result["validation"]["contradictions"] == [], case["id"]
     return result
@@ -81,8 +81,8 @@ def blind_figures() -> dict:
     n = len(CASES)
     exact = sum(RESULTS[c["id"]]["level"] == c["expected_level"] for c in CASES)
     serious = [c for c in CASES if c["expected_level"] in ("emergency", "urgent")]
-    under = [c["id"] for c in CASES if level_rank(RESULTS[c["id"]]["level"]) < level_rank(c["expected_level"])]
-    over = [c["id"] for c in CASES if level_rank(RESULTS[c["id"]]["level"]) > level_rank(c["expected_level"])]
+    under = [c["id"] for c in CASES if TriageLevel(RESULTS[c["id"]]["level"]).rank < TriageLevel(c["expected_level"]).rank]
+    over = [c["id"] for c in CASES if TriageLevel(RESULTS[c["id"]]["level"]).rank > TriageLevel(c["expected_level"]).rank]
     red = [c for c in CASES if is_red_flag_case(c)]
     return {
         "n": n,
@@ -90,7 +90,7 @@ def blind_figures() -> dict:
         "exact": exact,
         "agreement": exact / n,
         "serious_cases": len(serious),
-        "serious_at_or_above": sum(level_rank(RESULTS[c["id"]]["level"]) >= level_rank(c["expected_level"]) for c in serious),
+        "serious_at_or_above": sum(TriageLevel(RESULTS[c["id"]]["level"]).rank >= TriageLevel(c["expected_level"]).rank for c in serious),
         "red_flag_cases": len(red),
         "red_flag_cases_at_self_care": sum(RESULTS[c["id"]]["level"] == "self-care" for c in red),
         "cases_naming_red_flags": sum(bool(c["expected_red_flags"]) for c in CASES),
@@ -120,7 +120,7 @@ def test_set_size_sources_and_coverage():
 @pytest.mark.parametrize("case", CASES, ids=[c["id"] for c in CASES])
 def test_no_under_triage_of_emergency_or_urgent(case):
     if case["expected_level"] in ("emergency", "urgent"):
-        assert level_rank(RESULTS[case["id"]]["level"]) >= level_rank(case["expected_level"])
+        assert TriageLevel(RESULTS[case["id"]]["level"]).rank >= TriageLevel(case["expected_level"]).rank
 
 
 @pytest.mark.parametrize("case", CASES, ids=[c["id"] for c in CASES])

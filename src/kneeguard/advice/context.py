@@ -2,22 +2,33 @@
 
 Each part (load history, latest gait session, latest check-in, shoes) may be
 missing; a missing part stays None and is listed in `missing` with the command
-that adds it. Findings from all sources are normalised into one list of dicts
-(`Finding.to_dict()` shape plus `source`).
+that adds it. Findings from all sources are kept as one list of `Finding`s; where
+each came from (load / gait / checkin) is `finding_source(f)`.
 """
 from __future__ import annotations
 
 import datetime as dt
 import logging
-from dataclasses import dataclass, field
-from typing import Any
+from dataclasses import dataclass, field, replace
+from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 
 from kneeguard import evidence
+from kneeguard.findings import Finding
 from kneeguard.profile import AthleteProfile, ShoeStatus
 
+if TYPE_CHECKING:
+    from kneeguard.clinic.assess import CheckinAssessment
+
 log = logging.getLogger(__name__)
+# Findings are named by the part of the data they came from; the clinic's come from the check-in.
+SOURCE_OF_DOMAIN = {"clinic": "checkin"}
+
+
+def finding_source(finding: Finding) -> str:
+    """Where a finding came from: "load", "gait" or "checkin"."""
+    return SOURCE_OF_DOMAIN.get(finding.domain, finding.domain)
 
 
 @dataclass(frozen=True)
@@ -40,17 +51,27 @@ class AthleteContext:
     profile: AthleteProfile | None = None
     load_report: Any = None  # kneeguard.load.LoadReport | None
     gait: dict[str, Any] | None = None  # latest gait session summary (with its "findings" list)
-    checkin: dict[str, Any] | None = None  # latest check-in as `clinic.assess` returns it
+    checkin: CheckinAssessment | None = None  # the latest check-in, re-assessed
     shoes: list[ShoeStatus] = field(default_factory=list)
     # (day, session kind, pain 0-10) from plan sessions ticked off after the latest check-in
     session_pain: list[tuple[dt.date, str, int]] = field(default_factory=list)
-    findings: list[dict[str, Any]] = field(default_factory=list)
+    findings: list[Finding] = field(default_factory=list)
     missing: list[MissingPart] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)  # stale data, conflicts between sources
 
     @property
     def checkin_date(self) -> dt.date | None:
-        return _as_date(self.checkin.get("date")) if self.checkin else None
+        return self.checkin.on_date if self.checkin else None
+
+    @property
+    def checkin_age_days(self) -> int | None:
+        return (self.as_of - self.checkin.on_date).days if self.checkin else None
+
+    @property
+    def checkin_stale(self) -> bool:
+        """The latest check-in is too old to say how the knee is now: loads hold until a new one."""
+        age = self.checkin_age_days
+        return age is not None and age > int(evidence.value("advice.checkin.stale_days"))
 
     @property
     def gait_date(self) -> dt.date | None:
@@ -58,11 +79,11 @@ class AthleteContext:
 
     @property
     def answers(self) -> dict[str, Any]:
-        return dict((self.checkin or {}).get("answers") or {})
+        return dict(self.checkin.answers) if self.checkin else {}
 
     @property
     def finding_codes(self) -> list[str]:
-        return [f["code"] for f in self.findings]
+        return [f.code for f in self.findings]
 
     def past_runs(self) -> list[tuple[dt.date, float, float | None]]:
         """(day, km, duration_s) of every run up to as_of, oldest first."""
@@ -81,7 +102,7 @@ class AthleteContext:
             "has": {"activities": self.load_report is not None, "checkin": self.checkin is not None,
                     "gait": self.gait is not None, "shoes": bool(self.shoes)},
             "checkin_date": _iso(self.checkin_date), "gait_date": _iso(self.gait_date),
-            "findings": self.findings, "missing": [m.to_dict() for m in self.missing], "notes": list(self.notes),
+            "findings": [{**f.to_dict(), "source": finding_source(f)} for f in self.findings], "missing": [m.to_dict() for m in self.missing], "notes": list(self.notes),
         }
 
 
@@ -92,7 +113,7 @@ def make_context(
     profile: AthleteProfile | None = None,
     activities: pd.DataFrame | None = None,
     load_report: Any = None,
-    checkin: dict[str, Any] | None = None,
+    checkin: CheckinAssessment | None = None,
     gait: dict[str, Any] | None = None,
     shoes: list[ShoeStatus] | tuple = (),
     session_pain: list[tuple[dt.date, str, int]] | tuple = (),
@@ -107,7 +128,7 @@ def make_context(
     ctx = AthleteContext(athlete, as_of, profile, load_report, gait, checkin, shoes)
     since = ctx.checkin_date
     ctx.session_pain = sorted(t for t in session_pain if t[0] <= as_of and (since is None or t[0] >= since))
-    ctx.findings = _normalised_findings(ctx)
+    ctx.findings = _all_findings(ctx)
     ctx.missing = _missing_parts(ctx, athlete_known)
     ctx.notes = _notes(ctx)
     return ctx
@@ -150,18 +171,12 @@ def gather_context(store, athlete: str | None, as_of: dt.date) -> AthleteContext
     )
 
 
-def assess_latest_checkin(records: list[dict[str, Any]], as_of: dt.date) -> dict[str, Any] | None:
+def assess_latest_checkin(records: list[dict[str, Any]], as_of: dt.date) -> CheckinAssessment | None:
     """Re-assess the latest stored check-in on or before `as_of` against the ones before it."""
-    from kneeguard.clinic import CheckinError, assess
-    from kneeguard.clinic.history import CheckinRecord
+    from kneeguard.advice.checkins import parse_records
+    from kneeguard.clinic.assess import CheckinAssessment, CheckinError, assess
 
-    parsed = []
-    for rec in records:
-        try:
-            parsed.append(CheckinRecord.from_dict(rec))
-        except (ValueError, KeyError, TypeError):
-            continue  # a damaged record must not hide the others
-    parsed = sorted((r for r in parsed if r.on_date <= as_of), key=lambda r: r.on_date)
+    parsed = [r for r in parse_records(records) if r.on_date <= as_of]
     if not parsed:
         return None
     latest = parsed[-1]
@@ -170,9 +185,7 @@ def assess_latest_checkin(records: list[dict[str, Any]], as_of: dt.date) -> dict
     except CheckinError as exc:
         # An old record may not satisfy today's questionnaire: keep its stored level, say so.
         log.warning("stored check-in of %s could not be re-assessed: %s", latest.on_date, exc)
-        return {"level": latest.level, "date": latest.on_date.isoformat(), "answers": latest.answers,
-                "reasons": [], "red_flags": [], "what_to_do": [], "review_date": None, "findings": [],
-                "possible_causes": [], "ostrc": None, "reassess_error": str(exc)}
+        return CheckinAssessment.stored_level_only(latest, str(exc))
 
 
 def latest_gait(rows: list[dict[str, Any]], as_of: dt.date) -> dict[str, Any] | None:
@@ -187,14 +200,18 @@ def latest_gait(rows: list[dict[str, Any]], as_of: dt.date) -> dict[str, Any] | 
     return summary
 
 
-def _normalised_findings(ctx: AthleteContext) -> list[dict[str, Any]]:
-    out: list[dict[str, Any]] = []
-    for f in getattr(ctx.load_report, "findings", None) or []:
-        out.append({**f.to_dict(), "source": "load"})
-    for source, doc in (("gait", ctx.gait), ("checkin", ctx.checkin)):
-        for f in (doc or {}).get("findings") or []:
-            if isinstance(f, dict) and f.get("code"):
-                out.append({**f, "source": source})
+def _all_findings(ctx: AthleteContext) -> list[Finding]:
+    load = list(getattr(ctx.load_report, "findings", None) or [])
+    return load + gait_findings(ctx.gait) + (list(ctx.checkin.findings) if ctx.checkin else [])
+
+
+def gait_findings(gait: dict[str, Any] | None) -> list[Finding]:
+    """The findings of a gait session summary as Findings (the one place advice reads them)."""
+    out = []
+    for data in (gait or {}).get("findings") or []:
+        if isinstance(data, dict) and data.get("code"):
+            finding = Finding.from_dict(data)
+            out.append(finding if finding.domain else replace(finding, domain="gait"))
     return out
 
 
@@ -230,18 +247,18 @@ def _missing_parts(ctx: AthleteContext, athlete_known: bool) -> list[MissingPart
 
 def _notes(ctx: AthleteContext) -> list[str]:
     notes = []
-    stale = int(evidence.value("advice.checkin.stale_days"))
-    if ctx.checkin_date and (ctx.as_of - ctx.checkin_date).days > stale:
-        notes.append(f"your latest check-in is {(ctx.as_of - ctx.checkin_date).days} days old (over {stale}): "
+    if ctx.checkin_stale:
+        notes.append(f"your latest check-in is {ctx.checkin_age_days} days old "
+                     f"(over {int(evidence.value('advice.checkin.stale_days'))}): "
                      "the plan holds your loads until you run `kneeguard checkin` again")
-    if ctx.checkin and ctx.checkin.get("reassess_error"):
+    if ctx.checkin and ctx.checkin.reassess_error:
         notes.append("your latest check-in could not be re-read by this version; its stored level is used")
     runs = ctx.past_runs()
     recent = [r for r in runs if (ctx.as_of - r[0]).days < 30]
     if ctx.answers.get("pain_during_run") is not None and ctx.load_report is not None and not recent:
         notes.append("the check-in reports pain during running but no run was imported in the last 30 days: "
                      "import your recent runs so the plan can size them")
-    if ctx.answers.get("has_pain") is False and any(f["code"].startswith("clinic.morning_pain") for f in ctx.findings):
+    if ctx.answers.get("has_pain") is False and any(f.code.startswith("clinic.morning_pain") for f in ctx.findings):
         notes.append("the check-in says no pain now but earlier check-ins showed rising morning pain: the plan stays cautious")
     gait_date = ctx.gait_date
     if gait_date and (ctx.as_of - gait_date).days > int(evidence.value("advice.gait.refilm_days")):

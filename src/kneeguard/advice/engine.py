@@ -11,38 +11,57 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from kneeguard import evidence
-from kneeguard.disclaimer import DISCLAIMER
-from kneeguard.advice.context import AthleteContext, MissingPart, self_tests_measured
+from kneeguard.advice.context import AthleteContext, MissingPart, finding_source, self_tests_measured
 from kneeguard.advice.exercises import Prescription, choose, pain_rule_text
+from kneeguard.advice.factors import Factor, rank_factors
 from kneeguard.advice.footwear import footwear_advice
 from kneeguard.advice.gait_retraining import GaitRetraining, apply_gait, plan_gait
 from kneeguard.advice.pain import PainState, pain_state
 from kneeguard.advice.running import RunningPlan, plan_running
-from kneeguard.advice.session import Recommendation, Session, unique_citations
+from kneeguard.advice.session import SESSION_KINDS, Recommendation, Session, unique_citations
+from kneeguard.clinic.levels import TriageLevel
+from kneeguard.disclaimer import DISCLAIMER
 from kneeguard.errors import InvalidInput
-from kneeguard.findings import Severity
 
 MIN_WEEKS, MAX_WEEKS = 4, 8
 TOP_FACTORS = 5
-KIND_ORDER = ("see_professional", "run", "walk_run", "strength", "mobility", "film", "rest")
+HEADLINES = {
+    TriageLevel.EMERGENCY: "EMERGENCY: get help now. Do not run.",
+    TriageLevel.URGENT: "URGENT: see a doctor today. No running or training until you have been seen.",
+    TriageLevel.ROUTINE: "Book a physiotherapist or sports doctor within 1-2 weeks; the plan below is gentle meanwhile.",
+    TriageLevel.SELF_CARE: "Self-care is reasonable: follow the plan and check in again by the review date.",
+}
+PROFESSIONAL_TITLES = {
+    TriageLevel.EMERGENCY: "Emergency care now",
+    TriageLevel.URGENT: "See a doctor today",
+    TriageLevel.ROUTINE: "Book a physiotherapist or sports doctor (1-2 weeks)",
+}
 BRING = ["this report (`kneeguard report`)", "your latest check-in and pain diary", "your runs of the last 30 days",
          "your running shoes", "your gait video, if you have one", "your self-test results"]
 
 
+NO_CHECKIN = "no-checkin"  # the banner's level in JSON when there is no check-in yet
+
+
 @dataclass
 class Banner:
-    level: str  # "emergency" | "urgent" | "routine" | "self-care" | "no-checkin"
+    level: TriageLevel | None  # None: no check-in yet
     headline: str
     what_to_do: list[str] = field(default_factory=list)
     reasons: list[str] = field(default_factory=list)
     checkin_date: dt.date | None = None
-    review_date: str | None = None
+    review_date: dt.date | None = None
     stale: bool = False
 
+    @property
+    def level_name(self) -> str:
+        """The level as JSON and the terminal spell it ("self-care", ..., "no-checkin")."""
+        return self.level.value if self.level else NO_CHECKIN
+
     def to_dict(self) -> dict[str, Any]:
-        return {"level": self.level, "headline": self.headline, "what_to_do": list(self.what_to_do),
+        return {"level": self.level_name, "headline": self.headline, "what_to_do": list(self.what_to_do),
                 "reasons": list(self.reasons), "checkin_date": self.checkin_date.isoformat() if self.checkin_date else None,
-                "review_date": self.review_date, "stale": self.stale}
+                "review_date": self.review_date.isoformat() if self.review_date else None, "stale": self.stale}
 
 
 @dataclass
@@ -53,7 +72,7 @@ class Advice:
     weeks: int
     banner: Banner
     pain: PainState
-    factors: list[dict[str, Any]]
+    factors: list[Factor]
     strength: list[Prescription]
     warmup: list[Prescription]
     flexibility: list[Prescription]
@@ -71,7 +90,7 @@ class Advice:
         return self.start + dt.timedelta(days=self.weeks * 7 - 1)
 
     @property
-    def top_factors(self) -> list[dict[str, Any]]:
+    def top_factors(self) -> list[Factor]:
         return self.factors[:TOP_FACTORS]
 
     def week(self, index: int) -> list[Session]:
@@ -81,14 +100,15 @@ class Advice:
     def citations(self) -> list[dict[str, str]]:
         groups = [s.citations for s in self.days] + [p.citations for p in self.strength + self.warmup + self.flexibility]
         groups += [r.citations for r in self.footwear] + [self.professional.citations, self.gait.citations]
-        groups += [[evidence.citation(k) for f in self.factors for k in f["citation_keys"]]]
+        groups += [[evidence.citation(k) for f in self.factors for k in f.citation_keys]]
         return [c.to_dict() for c in unique_citations(*groups)]
 
     def to_dict(self) -> dict[str, Any]:
         return {
             "athlete": self.athlete, "as_of": self.as_of.isoformat(), "start": self.start.isoformat(),
             "end": self.end.isoformat(), "weeks": self.weeks, "banner": self.banner.to_dict(),
-            "pain": self.pain.to_dict(), "top_factors": self.top_factors, "factors": self.factors,
+            "pain": self.pain.to_dict(), "top_factors": [f.to_dict() for f in self.top_factors],
+            "factors": [f.to_dict() for f in self.factors],
             "strength": [p.to_dict() for p in self.strength], "warmup": [p.to_dict() for p in self.warmup],
             "flexibility": [p.to_dict() for p in self.flexibility], "running": self.running.to_dict(),
             "gait_retraining": self.gait.to_dict(), "footwear": [r.to_dict() for r in self.footwear],
@@ -104,7 +124,7 @@ def advise(context: AthleteContext, *, weeks: int = 6, start: dt.date | None = N
         raise InvalidInput(f"weeks must be {MIN_WEEKS}-{MAX_WEEKS}, got {weeks}")
     start = start or context.as_of + dt.timedelta(days=1)
     codes = context.finding_codes
-    stale = any("check-in is" in n and "days old" in n for n in context.notes)
+    stale = context.checkin_stale
     pain = pain_state(context.checkin, codes, stale=stale, session_pain=context.session_pain)
     load_codes = [c for c in codes if c.startswith("load.spike")]
     running = plan_running(context.past_runs(), context.as_of, start, weeks, pain, reason=load_codes)
@@ -112,7 +132,7 @@ def advise(context: AthleteContext, *, weeks: int = 6, start: dt.date | None = N
         strength, gait = [], GaitRetraining(False, "No gait work until a professional has seen you.")
     else:
         strength = choose(codes, weeks=weeks, hold=pain.hold, self_tests_measured=self_tests_measured(context))
-        gait_codes = [f["code"] for f in context.findings if f.get("source") == "gait"]
+        gait_codes = [f.code for f in context.findings if finding_source(f) == "gait"]
         gait = plan_gait(context.gait, gait_codes, start, weeks, context.gait_date)
     sessions = list(running.sessions)
     if not pain.stop:
@@ -131,78 +151,35 @@ def advise(context: AthleteContext, *, weeks: int = 6, start: dt.date | None = N
         professional, list(context.missing), list(context.notes), days)
 
 
-def rank_factors(findings: list[dict[str, Any]]) -> list[dict[str, Any]]:
-    """Non-info findings, one per code: severity first, then evidence strength (the spike rule leads load)."""
-    strengths = evidence.value("advice.evidence_strength")
-    best: dict[str, dict[str, Any]] = {}
-    for f in findings:
-        sev = f.get("severity", "info")
-        if sev == Severity.INFO.value or sev not in {s.value for s in Severity}:
-            continue
-        code = f["code"]
-        rank = Severity(sev).rank
-        entry = best.get(code)
-        if entry is None or rank > entry["_rank"]:
-            best[code] = {
-                "code": code, "title": f.get("title", code), "severity": sev, "source": f.get("source", ""),
-                "evidence_strength": _strength(code, strengths), "explanation": f.get("explanation", ""),
-                "measured": f.get("measured"), "threshold": f.get("threshold"), "unit": f.get("unit", ""),
-                "date": f.get("date"), "rule": f.get("rule"), "citations": f.get("citations", []),
-                "citation_keys": [c["key"] for c in f.get("citations", []) if c.get("key") in evidence.all_citations()],
-                "count": (entry or {}).get("count", 0), "_rank": rank,
-            }
-        best[code]["count"] += 1
-    ranked = sorted(best.values(), key=lambda e: (-e["_rank"], -e["evidence_strength"], e["code"]))
-    return [{k: v for k, v in e.items() if k != "_rank"} for e in ranked]
-
-
-def _strength(code: str, table: dict[str, int]) -> int:
-    matches = [p for p in table if code == p or code.startswith(p + ".") or code.startswith(p + "_") or code.startswith(p)]
-    return table[max(matches, key=len)] if matches else 0
-
-
 def _banner(ctx: AthleteContext, pain: PainState, stale: bool) -> Banner:
     if not ctx.checkin:
-        return Banner("no-checkin", "No check-in yet: pain and warning signs are unknown. Do a check-in before "
+        return Banner(None, "No check-in yet: pain and warning signs are unknown. Do a check-in before "
                       "following this plan; until then nothing in it increases.",
                       ["Do a symptom check-in (web: Check-in page; terminal: kneeguard checkin)"], pain.reasons)
     c = ctx.checkin
-    level = c.get("level") or "routine"
-    heads = {"emergency": "EMERGENCY: get help now. Do not run.",
-             "urgent": "URGENT: see a doctor today. No running or training until you have been seen.",
-             "routine": "Book a physiotherapist or sports doctor within 1-2 weeks; the plan below is gentle meanwhile.",
-             "self-care": "Self-care is reasonable: follow the plan and check in again by the review date."}
-    reasons = [(r.get("advice") or r.get("summary") or r.get("rule", "")) if isinstance(r, dict) else str(r)
-               for r in c.get("reasons") or []]
-    headline = heads.get(level, heads["routine"])
+    headline = HEADLINES[c.level]
     if stale:
         headline += " Your check-in is out of date: run `kneeguard checkin` again."
-    return Banner(level, headline, list(c.get("what_to_do") or []), [r for r in reasons if r],
-                  ctx.checkin_date, c.get("review_date"), stale)
+    reasons = [r.advice or r.summary or r.rule for r in c.reasons]
+    return Banner(c.level, headline, list(c.what_to_do), [r for r in reasons if r], c.on_date, c.review_date, stale)
 
 
 def _professional(ctx: AthleteContext, pain: PainState) -> Recommendation:
     level = pain.level
-    cites = list(evidence.rule("clinic.level." + {"self-care": "self_care"}.get(level or "", level or "routine")).citations) \
-        if level else list(evidence.citation(k) for k in ("kneeguard_heuristic",))
     bring = "Bring: " + "; ".join(BRING) + "."
-    if level == "emergency":
-        return Recommendation("professional", "Emergency care now", str(evidence.value("clinic.level.emergency")) + " " + bring,
-                              pain.codes, cites)
-    if level == "urgent":
-        return Recommendation("professional", "See a doctor today",
-                              str(evidence.value("clinic.level.urgent")) + " " + bring, pain.codes, cites)
-    if level == "routine":
-        return Recommendation("professional", "Book a physiotherapist or sports doctor (1-2 weeks)",
-                              str(evidence.value("clinic.level.routine")) + " " + bring, pain.codes or ["clinic.level.routine"], cites)
-    if level == "self-care":
-        review = (ctx.checkin or {}).get("review_date")
+    if level is None:
+        return Recommendation("professional", "Check in first",
+                              "Without a check-in kneeguard cannot tell whether you need a professional: run "
+                              f"`kneeguard checkin`. {bring}", ["advice.no_checkin"],
+                              [evidence.citation("kneeguard_heuristic")])
+    cites = list(evidence.rule(level.registry_key).citations)
+    if level is TriageLevel.SELF_CARE:
+        review = ctx.checkin.review_date if ctx.checkin else None
         return Recommendation("professional", "When to see a professional",
                               f"If it is not improving by {review or 'your review date'}, if it gets worse, or if any "
-                              f"warning sign appears. {bring}", ["clinic.level.self_care"], cites)
-    return Recommendation("professional", "Check in first",
-                          "Without a check-in kneeguard cannot tell whether you need a professional: run "
-                          f"`kneeguard checkin`. {bring}", ["advice.no_checkin"], cites)
+                              f"warning sign appears. {bring}", [level.registry_key], cites)
+    text = f"{evidence.value(level.registry_key)} {bring}"
+    return Recommendation("professional", PROFESSIONAL_TITLES[level], text, pain.codes or [level.registry_key], cites)
 
 
 def _exercise_sessions(prescriptions: list[Prescription], start: dt.date, weeks: int, run_days: set) -> list[Session]:
@@ -254,4 +231,4 @@ def _with_rest_days(sessions: list[Session], start: dt.date, weeks: int, pain: P
         if day not in busy:
             sessions.append(Session(day, "rest", "Rest day", text, reason=["advice.run.min_rest_days_per_week"],
                                     citations=cites))
-    return sorted(sessions, key=lambda s: (s.date, KIND_ORDER.index(s.kind)))
+    return sorted(sessions, key=lambda s: (s.date, SESSION_KINDS.index(s.kind)))

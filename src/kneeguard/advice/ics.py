@@ -63,5 +63,5 @@ def _description(s, advice) -> str:
         lines.append("Why: " + ", ".join(s.reason))
     if s.citations:
         lines.append("Sources: " + "; ".join(c.text for c in s.citations))
-    lines.append(f"Triage: {advice.banner.level}. {advice.disclaimer}")
+    lines.append(f"Triage: {advice.banner.level_name}. {advice.disclaimer}")
     return "\n".join(lines)

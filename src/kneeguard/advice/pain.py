@@ -8,12 +8,14 @@ the next morning and must not rise week to week. When it does not, loads HOLD
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from kneeguard import evidence
+from kneeguard.clinic.levels import TriageLevel
 
-STOP_LEVELS = ("emergency", "urgent")
-CARE_LEVELS = ("routine", "urgent", "emergency")
+if TYPE_CHECKING:
+    from kneeguard.clinic.assess import CheckinAssessment
+
 # Trend findings from the check-in history that mean pain is rising.
 RISING_CODES = ("clinic.morning_pain_above_baseline", "clinic.worse_over_two_weeks")
 
@@ -21,7 +23,7 @@ RISING_CODES = ("clinic.morning_pain_above_baseline", "clinic.worse_over_two_wee
 @dataclass
 class PainState:
     known: bool  # a usable, recent check-in exists
-    level: str | None  # triage level, None without a check-in
+    level: TriageLevel | None  # None without a check-in
     has_pain: bool | None = None
     during_run: float | None = None
     next_morning: float | None = None
@@ -39,13 +41,13 @@ class PainState:
             and self.has_pain is not True))
 
     def to_dict(self) -> dict[str, Any]:
-        return {"known": self.known, "level": self.level, "has_pain": self.has_pain,
+        return {"known": self.known, "level": self.level.value if self.level else None, "has_pain": self.has_pain,
                 "during_run": self.during_run, "next_morning": self.next_morning, "stop": self.stop,
                 "hold": self.hold, "limits_running": self.limits_running, "reasons": list(self.reasons),
                 "codes": list(self.codes)}
 
 
-def pain_state(checkin: dict[str, Any] | None, finding_codes: list[str], *, stale: bool = False,
+def pain_state(checkin: CheckinAssessment | None, finding_codes: list[str], *, stale: bool = False,
                session_pain: list[tuple[Any, str, int]] | tuple = ()) -> PainState:
     """`session_pain`: (day, session kind, pain 0-10) the athlete recorded when ticking plan
     sessions off since the latest check-in; pain above the acceptable band holds loads too."""
@@ -54,15 +56,15 @@ def pain_state(checkin: dict[str, Any] | None, finding_codes: list[str], *, stal
                           reasons=["no check-in yet: pain is unknown, so no load rises until you do one"])
         _session_pain(state, session_pain)
         return state
-    answers = checkin.get("answers") or {}
-    level = checkin.get("level")
+    answers = checkin.answers
+    level = checkin.level
     state = PainState(not stale, level, answers.get("has_pain"), _num(answers.get("pain_during_run")),
                       _num(answers.get("pain_next_morning")))
     acceptable = evidence.value("advice.pain.acceptable_max")
     settled = evidence.value("advice.pain.morning_settled_max")
-    if level in STOP_LEVELS:
+    if level.stops_training:
         state.stop = state.hold = True
-        state.codes.append(f"clinic.level.{level}")
+        state.codes.append(level.registry_key)
         state.reasons.append(f"triage level {level}: see a professional before any training")
     if state.during_run is not None and state.during_run > acceptable:
         state.hold = state.limits_running = True
@@ -81,11 +83,11 @@ def pain_state(checkin: dict[str, Any] | None, finding_codes: list[str], *, stal
             state.hold = True
             state.codes.append(code)
             state.reasons.append("pain has risen across your recent check-ins")
-    if level in CARE_LEVELS and state.has_pain:
+    if level.needs_professional and state.has_pain:
         # Pain within the acceptable band: keep running, but nothing rises until a professional has
         # seen it; walk/run is kept for pain above that band (handled above).
         state.hold = True
-        state.codes.append(f"clinic.level.{level}")
+        state.codes.append(level.registry_key)
         state.reasons.append(f"triage level {level} with pain: hold running and exercise loads until you have been seen")
     _session_pain(state, session_pain)
     if stale:

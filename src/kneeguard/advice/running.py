@@ -68,7 +68,7 @@ def plan_running(past: list[tuple[dt.date, float, float | None]], as_of: dt.date
     history = [(d, km) for d, km, _ in past if d <= as_of and d < start]
     if pain.stop:
         return RunningPlan("stop", [], "No running: your check-in needs a professional first.",
-                           [_rule("clinic.level." + str(pain.level).replace("-", "_"))], None, 0,
+                           [_rule(pain.level.registry_key)], None, 0,
                            reason + pain.codes)
     recent = [(d, km) for d, km in history if (start - d).days < window_days()]
     if not recent or pain.limits_running:

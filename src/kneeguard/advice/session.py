@@ -7,7 +7,8 @@ from typing import Any
 
 from kneeguard.evidence import Citation
 
-SESSION_KINDS = ("run", "walk_run", "strength", "mobility", "rest", "film", "see_professional")
+# Every kind of plan session, in the order one day lists them (the one list: report, web and calendar read it).
+SESSION_KINDS = ("see_professional", "run", "walk_run", "strength", "mobility", "film", "rest")
 RUNNING_KINDS = ("run", "walk_run")
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 from pathlib import Path
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 from rich.markup import escape
@@ -13,9 +13,10 @@ from rich.prompt import Prompt
 from kneeguard.cli.common import (
     AthleteOption, DbOption, HomeOption, JsonOption, UserError, console, err_console, open_store, print_json, user_errors,
 )
-from kneeguard.cli.render import print_disclaimer, print_findings
+from kneeguard.cli.render import LEVEL_STYLE, print_disclaimer, print_findings
 
-LEVEL_STYLE = {"emergency": "bold white on red", "urgent": "bold red", "routine": "bold yellow", "self-care": "bold green"}
+if TYPE_CHECKING:
+    from kneeguard.clinic.assess import CheckinAssessment
 
 
 def register(app: typer.Typer) -> None:
@@ -42,11 +43,11 @@ def checkin_command(
         with open_store(db, home) as store:
             result = run_checkin(raw, athlete, home, save, store)
     if as_json:
-        print_json(result)
+        print_json(result.to_dict())
     else:
         show_result(result)
-    for c in result["validation"]["contradictions"]:
-        err_console.print(f"[yellow]check:[/] {escape(c['message'])}")
+    for c in result.validation.contradictions:
+        err_console.print(f"[yellow]check:[/] {escape(c.message)}")
 
 
 def read_answers_file(path: Path) -> dict[str, Any]:
@@ -63,20 +64,19 @@ def read_answers_file(path: Path) -> dict[str, Any]:
     return data
 
 
-def run_checkin(raw: dict[str, Any], athlete: str | None, home: Path | None, save: bool, store) -> dict[str, Any]:
+def run_checkin(raw: dict[str, Any], athlete: str | None, home: Path | None, save: bool, store) -> CheckinAssessment:
     from kneeguard.clinic import CheckinError, assess
     from kneeguard.advice.checkins import load_checkins, save_checkin
     from kneeguard.cli.checkin_partial import clear_partial
-    from kneeguard.clinic.history import CheckinRecord
 
     today = dt.date.today()
     try:
         result = assess(raw, history=load_checkins(athlete, store=store), today=today)
     except CheckinError as exc:
         raise UserError(str(exc)) from None
-    result["athlete"] = athlete or "me"
+    result.athlete = athlete or "me"
     if save:
-        save_checkin(CheckinRecord(today, result["answers"], result["level"]), athlete, store=store)
+        save_checkin(result.record, athlete, store=store)
         clear_partial(athlete, home)  # only once the check-in is safely in the database
     return result
 
@@ -142,44 +142,29 @@ def _ask(question) -> Any:
             console.print(f"[red]{escape(str(exc))}[/] Please try again.")
 
 
-def show_result(result: dict[str, Any]) -> None:
-    level = result["level"]
-    console.rule(f"[bold]Check-in — {escape(result['athlete'])}, {result['date']}")
-    console.print(f"Level: [{LEVEL_STYLE[level]}] {level.upper()} [/]")
-    for line in result["what_to_do"]:
+def show_result(result: CheckinAssessment) -> None:
+    console.rule(f"[bold]Check-in — {escape(result.athlete or '')}, {result.on_date.isoformat()}")
+    console.print(f"Level: [{LEVEL_STYLE[result.level]}] {result.level.upper()} [/]")
+    for line in result.what_to_do:
         console.print(f"• {escape(line)}")
-    if result["reasons"]:
+    if result.reasons:
         console.print("\n[bold]Why[/]")
-        for r in result["reasons"]:
-            used = ", ".join(f"{k}={v}" for k, v in r["triggered_by"].items())
-            console.print(f"  [{LEVEL_STYLE[r['level']]}]{r['level']}[/] {escape(r['summary'])} [dim]({escape(used)})[/]")
-            for c in r["citations"]:
+        for r in result.reasons:
+            used = ", ".join(f"{k}={v}" for k, v in r.triggered_by.items())
+            console.print(f"  [{LEVEL_STYLE[r.level]}]{r.level}[/] {escape(r.summary)} [dim]({escape(used)})[/]")
+            for c in r.citations:
                 console.print(f"    [dim]↳ {escape(c['text'])}[/]")
-    if result["possible_causes"]:
+    if result.possible_causes:
         console.print("\n[bold]Possible sources, for education (not a diagnosis)[/]")
-        for c in result["possible_causes"]:
+        for c in result.possible_causes:
             console.print(f"  • [bold]{escape(c['name'])}[/]: {escape('; '.join(c['why']))}.")
             console.print(f"    [dim]A professional would examine {escape(c['professional_would_examine'])}.[/]")
-    for note in result["context"]:
+    for note in result.context:
         console.print(f"\n[cyan]Context:[/] {escape(note['text'])}")
-    if result["ostrc"]:
-        o = result["ostrc"]
-        console.print(f"\nOSTRC severity {o['severity']}/100" + (" — [bold]substantial problem[/]" if o["substantial_problem"] else ""))
-    if result["findings"]:
-        from kneeguard.findings import Severity
-
-        findings = [_finding_from_dict(f, Severity) for f in result["findings"]]
-        print_findings(console, findings, "Self-test and trend findings")
-    console.print(f"\n[dim]{escape(result['not_a_diagnosis'])}[/]")
+    if result.ostrc:
+        o = result.ostrc
+        console.print(f"\nOSTRC severity {o.severity}/100" + (" — [bold]substantial problem[/]" if o.substantial else ""))
+    if result.findings:
+        print_findings(console, result.findings, "Self-test and trend findings")
+    console.print(f"\n[dim]{escape(result.not_a_diagnosis)}[/]")
     print_disclaimer(console)
-
-
-def _finding_from_dict(data: dict[str, Any], severity_type) -> Any:
-    """Rebuild a Finding for the shared renderer (citations carried as extra citations)."""
-    from kneeguard.evidence import Citation
-    from kneeguard.findings import Finding
-
-    cites = tuple(Citation(c["key"], c["text"], c.get("doi", ""), c.get("url", "")) for c in data["citations"])
-    return Finding(code=data["code"], severity=severity_type(data["severity"]), title=data["title"],
-                   explanation=data["explanation"], measured=data["measured"], threshold=data["threshold"],
-                   unit=data["unit"], extra_citations=cites, domain=data["domain"])

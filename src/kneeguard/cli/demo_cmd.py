@@ -105,7 +105,6 @@ def _checkins(store, end: dt.date) -> str:
     """A check-in a week before the end (a little less pain) and the bundled one on the last day."""
     from kneeguard.clinic import assess
     from kneeguard.advice.checkins import load_checkins, save_checkin
-    from kneeguard.clinic.history import CheckinRecord
     from kneeguard.sample import sample_checkin
 
     latest = json.loads(sample_checkin().read_text(encoding="utf-8"))
@@ -114,10 +113,9 @@ def _checkins(store, end: dt.date) -> str:
     for answers, day in ((earlier, end - dt.timedelta(days=7)), (latest, end)):
         history = load_checkins(DEMO_ATHLETE, store=store)
         result = assess(answers, history=history, today=day)
-        record = CheckinRecord(day, result["answers"], result["level"])
-        save_checkin(record, DEMO_ATHLETE, now=dt.datetime.combine(day, dt.time(20, 0), tzinfo=dt.timezone.utc),
+        save_checkin(result.record, DEMO_ATHLETE, now=dt.datetime.combine(day, dt.time(20, 0), tzinfo=dt.timezone.utc),
                      store=store)
-        level = result["level"]
+        level = result.level.value
     return level
 
 

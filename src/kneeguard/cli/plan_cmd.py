@@ -12,9 +12,7 @@ from rich.table import Table
 from kneeguard.cli.common import (
     AthleteOption, DbOption, HomeOption, JsonOption, UserError, console, open_store, parse_date, print_json, user_errors,
 )
-
-BANNER_STYLE = {"emergency": "bold white on red", "urgent": "bold red", "routine": "bold yellow",
-                "self-care": "bold green", "no-checkin": "bold magenta"}
+from kneeguard.cli.render import LEVEL_STYLE, NO_CHECKIN_STYLE
 
 
 def register(app: typer.Typer) -> None:
@@ -58,7 +56,8 @@ def plan_command(
 def show_plan(advice) -> None:
     console.rule(f"[bold]Personal plan — {escape(advice.athlete)}, {advice.start.isoformat()} to {advice.end.isoformat()}")
     b = advice.banner
-    console.print(f"[{BANNER_STYLE.get(b.level, 'bold')}] {b.level.upper()} [/] {escape(b.headline)}")
+    style = LEVEL_STYLE[b.level] if b.level else NO_CHECKIN_STYLE
+    console.print(f"[{style}] {b.level_name.upper()} [/] {escape(b.headline)}")
     for line in b.what_to_do[:4]:
         console.print(f"  • {escape(line)}")
     for reason in advice.pain.reasons:
@@ -68,7 +67,7 @@ def show_plan(advice) -> None:
         for col in ("severity", "factor", "source", "evidence"):
             table.add_column(col)
         for f in advice.top_factors:
-            table.add_row(f["severity"], escape(f["title"]), f["source"], "●" * max(f["evidence_strength"], 1))
+            table.add_row(f.severity.value, escape(f.title), f.source, "●" * max(f.evidence_strength, 1))
         console.print(table)
     console.print(f"\n[bold]Running[/] ({advice.running.mode}): {escape(advice.running.summary)}")
     week = Table(title="This week")

@@ -7,6 +7,7 @@ from rich.padding import Padding
 from rich.panel import Panel
 from rich.text import Text
 
+from kneeguard.clinic.levels import TriageLevel
 from kneeguard.disclaimer import DISCLAIMER
 from kneeguard.findings import Finding, Severity
 
@@ -16,7 +17,13 @@ SEVERITY_STYLE = {
     Severity.LOW: "yellow",
     Severity.INFO: "cyan",
 }
-
+LEVEL_STYLE = {
+    TriageLevel.EMERGENCY: "bold white on red",
+    TriageLevel.URGENT: "bold red",
+    TriageLevel.ROUTINE: "bold yellow",
+    TriageLevel.SELF_CARE: "bold green",
+}
+NO_CHECKIN_STYLE = "bold magenta"
 
 
 def print_findings(console: Console, findings: list[Finding], title: str = "Findings") -> None:

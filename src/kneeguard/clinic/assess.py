@@ -2,28 +2,106 @@
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import dataclass, field
 from typing import Any, Mapping
 
 from kneeguard.clinic.causes import context_notes, possible_causes
-from kneeguard.clinic.engine import load_questionnaire
+from kneeguard.clinic.engine import Validation, load_questionnaire
 from kneeguard.clinic.findings import recorded_without_norm, selftest_findings
 from kneeguard.clinic.history import CheckinRecord, consecutive_ostrc_substantial, trend_findings
-from kneeguard.clinic.ostrc import score_ostrc
-from kneeguard.clinic.triage import triage
+from kneeguard.clinic.levels import TriageLevel
+from kneeguard.clinic.ostrc import OstrcScore, score_ostrc
+from kneeguard.clinic.triage import Reason, TriageResult, triage
 from kneeguard.errors import InvalidInput
-from kneeguard.findings import sort_findings
+from kneeguard.findings import Finding, sort_findings
 
 
 class CheckinError(InvalidInput):
     """Answers that cannot be used as they are; the message names each question."""
 
 
+@dataclass
+class CheckinAssessment:
+    """One assessed check-in: its triage and what the answers show.
+
+    `to_dict()` is the JSON of `kneeguard checkin --json` (docs/json.md). `reassess_error`
+    is set when a stored check-in could not be re-assessed and only its stored level is known.
+    """
+
+    on_date: dt.date
+    answers: dict[str, Any]
+    triage: TriageResult
+    findings: list[Finding] = field(default_factory=list)
+    possible_causes: list[dict[str, Any]] = field(default_factory=list)
+    context: list[dict[str, Any]] = field(default_factory=list)
+    ostrc: OstrcScore | None = None
+    recorded: list[dict[str, Any]] = field(default_factory=list)
+    validation: Validation = field(default_factory=Validation)
+    athlete: str | None = None
+    reassess_error: str | None = None
+
+    @property
+    def level(self) -> TriageLevel:
+        return self.triage.level
+
+    @property
+    def reasons(self) -> list[Reason]:
+        return self.triage.reasons
+
+    @property
+    def red_flags(self) -> list[str]:
+        return self.triage.red_flags
+
+    @property
+    def what_to_do(self) -> list[str]:
+        return self.triage.what_to_do
+
+    @property
+    def review_date(self) -> dt.date | None:
+        return self.triage.review_date
+
+    @property
+    def not_a_diagnosis(self) -> str:
+        return self.triage.statement
+
+    @property
+    def record(self) -> CheckinRecord:
+        """What the history stores of this check-in."""
+        return CheckinRecord(self.on_date, self.answers, self.level)
+
+    @classmethod
+    def stored_level_only(cls, record: CheckinRecord, error: str) -> "CheckinAssessment":
+        """A stored check-in this version cannot re-assess: its answers and stored level, nothing derived.
+
+        A record without a level counts as routine: when unsure, a professional should look."""
+        level = record.level or TriageLevel.ROUTINE
+        return cls(record.on_date, dict(record.answers), TriageResult(level, [], [], []), reassess_error=error)
+
+    def to_dict(self) -> dict[str, Any]:
+        payload = self.triage.to_dict()
+        payload.update(
+            date=self.on_date.isoformat(),
+            possible_causes=self.possible_causes,
+            context=self.context,
+            ostrc=self.ostrc.to_dict() if self.ostrc else None,
+            findings=[f.to_dict() for f in self.findings],
+            recorded=self.recorded,
+            answers=self.answers,
+            validation=self.validation.to_dict(),
+        )
+        if self.reassess_error is not None:
+            payload["reassess_error"] = self.reassess_error
+        if self.athlete is not None:
+            payload["athlete"] = self.athlete
+        return payload
+
+
 def assess(
     raw: Mapping[str, Any],
     history: list[CheckinRecord] | None = None,
     today: dt.date | None = None,
-) -> dict[str, Any]:
-    """The JSON-ready result of one check-in. `history`: earlier stored check-ins, oldest first."""
+) -> CheckinAssessment:
+    """Assess one check-in. `history`: earlier stored check-ins, oldest first."""
     if not isinstance(raw, Mapping):
         raise CheckinError("the answers must be a JSON object of question id -> answer")
     today = today or dt.date.today()
@@ -34,18 +112,15 @@ def assess(
     earlier = [r for r in (history or []) if r.on_date <= today]
     result = triage(answers, validation.missing_red_flags, consecutive_ostrc_substantial(earlier), today)
     causes = possible_causes(answers)
-    ostrc = score_ostrc(answers)
     current = CheckinRecord(today, answers, result.level)
-    findings = sort_findings(selftest_findings(answers, today) + trend_findings([*earlier, current]))
-    payload = result.to_dict()
-    payload.update(
-        date=today.isoformat(),
+    return CheckinAssessment(
+        on_date=today,
+        answers=answers,
+        triage=result,
+        findings=sort_findings(selftest_findings(answers, today) + trend_findings([*earlier, current])),
         possible_causes=causes,
         context=context_notes(answers, causes),
-        ostrc=ostrc.to_dict() if ostrc else None,
-        findings=[f.to_dict() for f in findings],
+        ostrc=score_ostrc(answers),
         recorded=recorded_without_norm(answers),
-        answers=answers,
-        validation=validation.to_dict(),
+        validation=validation,
     )
-    return payload

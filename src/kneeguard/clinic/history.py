@@ -12,6 +12,7 @@ from typing import Any
 
 from kneeguard import evidence
 from kneeguard.clinic.findings import make_finding
+from kneeguard.clinic.levels import TriageLevel
 from kneeguard.clinic.ostrc import score_ostrc
 from kneeguard.findings import Finding, Severity
 
@@ -22,14 +23,19 @@ BASELINE_CHECKINS = 4  # earlier check-ins that make the next-morning baseline
 class CheckinRecord:
     on_date: dt.date
     answers: dict[str, Any]
-    level: str | None = None
+    level: TriageLevel | None = None  # a stored string ("self-care") is read as its TriageLevel
+
+    def __post_init__(self) -> None:
+        if self.level is not None:
+            object.__setattr__(self, "level", TriageLevel(self.level))
 
     def to_dict(self) -> dict[str, Any]:
-        return {"date": self.on_date.isoformat(), "answers": self.answers, "level": self.level}
+        return {"date": self.on_date.isoformat(), "answers": self.answers,
+                "level": self.level.value if self.level else None}
 
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> "CheckinRecord":
-        return cls(dt.date.fromisoformat(data["date"]), dict(data["answers"]), data.get("level"))
+        return cls(dt.date.fromisoformat(data["date"]), dict(data["answers"]), data.get("level") or None)
 
     @property
     def pain(self) -> float | None:

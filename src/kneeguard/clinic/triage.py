@@ -16,8 +16,8 @@ from typing import Any, Mapping, Sequence
 
 from kneeguard import evidence
 from kneeguard.clinic.conditions import evaluate, referenced_questions
+from kneeguard.clinic.levels import TriageLevel
 
-LEVELS = ("self-care", "routine", "urgent", "emergency")  # lowest to highest
 NOT_A_DIAGNOSIS = (
     "This is not a diagnosis. kneeguard sorts your answers into a level of care using published "
     "rules; only a health professional who examines you can say what is wrong. If you feel worse or "
@@ -26,21 +26,13 @@ NOT_A_DIAGNOSIS = (
 OSTRC_WEEKS_KEY = "_ostrc_substantial_weeks"  # derived input, not a question
 
 
-def level_rank(level: str) -> int:
-    return LEVELS.index(level)
-
-
-def _registry_level(level: str) -> str:
-    return level.replace("-", "_")
-
-
 @dataclass(frozen=True)
 class TriageRule:
     id: str
     when: Mapping[str, Any]
     advice: str
     red_flag: bool
-    level: str
+    level: TriageLevel
 
     @property
     def evidence(self) -> evidence.Rule:
@@ -50,7 +42,7 @@ class TriageRule:
 @dataclass
 class Reason:
     rule: str
-    level: str
+    level: TriageLevel
     summary: str
     triggered_by: dict[str, Any]
     advice: str
@@ -58,12 +50,12 @@ class Reason:
     citations: list[dict[str, str]]
 
     def to_dict(self) -> dict[str, Any]:
-        return dict(self.__dict__)
+        return {**self.__dict__, "level": self.level.value}
 
 
 @dataclass
 class TriageResult:
-    level: str
+    level: TriageLevel
     reasons: list[Reason]
     red_flags: list[str]
     what_to_do: list[str]
@@ -73,7 +65,7 @@ class TriageResult:
 
     def to_dict(self) -> dict[str, Any]:
         return {
-            "level": self.level,
+            "level": self.level.value,
             "reasons": [r.to_dict() for r in self.reasons],
             "red_flags": self.red_flags,
             "what_to_do": self.what_to_do,
@@ -90,8 +82,8 @@ def triage_rules() -> tuple[TriageRule, ...]:
     for r in raw:
         registry_value = evidence.value(f"clinic.triage.{r['id']}")
         # A rule whose registry value is a threshold (weeks, points) states its level in the data.
-        level = registry_value if registry_value in LEVELS else r["level"]
-        rules.append(TriageRule(r["id"], r["when"], r["advice"], r.get("red_flag", False), level))
+        level = registry_value if registry_value in list(TriageLevel) else r["level"]
+        rules.append(TriageRule(r["id"], r["when"], r["advice"], r.get("red_flag", False), TriageLevel(level)))
     return tuple(rules)
 
 
@@ -116,13 +108,13 @@ def triage(
     reasons = [_reason(rule, facts) for rule in triage_rules() if evaluate(rule.when, facts) is True]
     if missing_red_flags:
         reasons.append(_unanswered_reason(missing_red_flags))
-    reasons.sort(key=lambda r: -level_rank(r.level))
-    level = reasons[0].level if reasons else "self-care"
+    reasons.sort(key=lambda r: -r.level.rank)
+    level = reasons[0].level if reasons else TriageLevel.SELF_CARE
 
-    what_to_do = [evidence.value(f"clinic.level.{_registry_level(level)}")]
+    what_to_do = [evidence.value(level.registry_key)]
     what_to_do += [r.advice for r in reasons if r.level == level and r.advice not in what_to_do]
     review = None
-    if level == "self-care":
+    if level is TriageLevel.SELF_CARE:
         review = today + dt.timedelta(days=int(evidence.value("clinic.selfcare.review_days")))
         what_to_do.append(f"Check in again by {review.isoformat()}, or sooner if anything changes.")
     return TriageResult(
@@ -148,5 +140,5 @@ def _unanswered_reason(missing: Sequence[str]) -> Reason:
         "If you have chest pain, breathlessness, a cold or pale foot, or a knee stuck that will not unlock, "
         "call emergency services now."
     )
-    return Reason("unanswered_red_flag", ev.value, ev.summary, {q: None for q in missing}, advice, True,
+    return Reason("unanswered_red_flag", TriageLevel(ev.value), ev.summary, {q: None for q in missing}, advice, True,
                   [c.to_dict() for c in ev.citations])

@@ -1,8 +1,8 @@
 """`build_report(context, advice)`: gather every section of the clinician report.
 
-Reads the advice engine's `AthleteContext` and `Advice` by attribute / key with
-defaults, so an athlete with no data (or a partial context) still gets every
-section, each saying what is absent and how to add it. Citations are numbered in
+Reads the advice engine's `AthleteContext` and `Advice` (or no advice), so an
+athlete with no data (or a partial context) still gets every section, each
+saying what is absent and how to add it. Citations are numbered in
 reading order through one `References`, so the same source keeps one number.
 """
 from __future__ import annotations
@@ -10,14 +10,18 @@ from __future__ import annotations
 import datetime as dt
 import re
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from kneeguard.report import charts
 from kneeguard.disclaimer import DISCLAIMER
 from kneeguard.report.document import ReportDocument, References
-from kneeguard.report.plan import build_plan, plain_advice
+from kneeguard.report.plan import build_plan
+
+if TYPE_CHECKING:
+    from kneeguard.advice import Advice, Banner
 
 SEVERITY_ORDER = {"high": 0, "moderate": 1, "low": 2, "info": 3}
+DOMAIN_OF_SOURCE = {"checkin": "clinic"}  # a factor's source names the domain its findings are listed under
 DOMAIN_TITLES = {"load": "Training load", "gait": "Running gait (video)", "clinic": "Clinic: check-in and self-tests"}
 # What to do when a domain has no data; used when the context's own `missing` says nothing about it.
 HOW_TO_ADD = {
@@ -35,23 +39,22 @@ TRIAGE_TEXT = {
 }
 
 
-def build_report(context: Any, advice: Any = None, *, history: list[Any] | None = None,
+def build_report(context: Any, advice: Advice | None = None, *, history: list[Any] | None = None,
                  gait_dir: str | Path | None = None) -> ReportDocument:
-    """The report for `context` (AthleteContext) and `advice` (Advice, or its dict, or None).
+    """The report for `context` (AthleteContext) and `advice` (None: the plan section says how to get one).
 
     `history`: the athlete's check-ins (CheckinRecord or stored dicts), for the pain trend.
     `gait_dir`: the gait output folder, whose knee_angle.png is embedded when present.
     """
     refs = References()
-    adv = plain_advice(advice)
     checkin = _as_dict(getattr(context, "checkin", None))
     gait = _as_dict(getattr(context, "gait", None))
     load_report = getattr(context, "load_report", None)
     as_of = _as_date(getattr(context, "as_of", None)) or dt.date.today()
 
     # Build in reading order so reference numbers rise through the document.
-    triage = _triage(adv.get("triage") or adv.get("banner"), checkin, refs)
-    summary = _summary(adv, load_report, gait, checkin, refs)
+    triage = _triage(advice.banner if advice else None, checkin, refs)
+    summary = _summary(advice, load_report, gait, checkin, refs)
     domains = [
         _load_domain(load_report, refs),
         _gait_domain(gait, refs, gait_dir),
@@ -59,7 +62,7 @@ def build_report(context: Any, advice: Any = None, *, history: list[Any] | None 
     ]
     causes = _causes(checkin, refs)
     titles = {f.get("code"): f.get("title") for f in _all_findings(load_report, gait, checkin) if f.get("code")}
-    plan = build_plan(adv, refs, titles)
+    plan = build_plan(advice, refs, titles)
     return ReportDocument(
         athlete=str(getattr(context, "athlete", None) or "unknown athlete"),
         as_of=as_of,
@@ -70,9 +73,9 @@ def build_report(context: Any, advice: Any = None, *, history: list[Any] | None 
         domains=domains,
         causes=causes,
         plan=plan,
-        missing=_missing(getattr(context, "missing", None), adv.get("missing"), domains),
+        missing=_missing(getattr(context, "missing", None), advice.missing if advice else None, domains),
         references=refs.entries,
-        notes=list(dict.fromkeys(str(n) for n in [*(getattr(context, "notes", None) or []), *(adv.get("notes") or [])])),
+        notes=list(dict.fromkeys(str(n) for n in [*(getattr(context, "notes", None) or []), *(advice.notes if advice else [])])),
         disclaimer=DISCLAIMER,
     )
 
@@ -113,54 +116,42 @@ def _sources(context: Any, load_report: Any, gait: dict, checkin: dict, history:
 # --- triage and summary ---------------------------------------------------------
 
 
-def _triage(banner: Any, checkin: dict, refs: References) -> dict[str, Any]:
+def _triage(banner: Banner | None, checkin: dict, refs: References) -> dict[str, Any]:
     # The advice banner decides level and wording; the check-in holds the cited reasons and red flags.
-    source = {**checkin, **{k: v for k, v in _as_dict(banner).items() if v not in (None, [], "")}}
-    level = source.get("level")
+    level = banner.level_name if banner else checkin.get("level")
     if not level:
         return {"level": "not-assessed", "headline": "Not assessed: no check-in yet",
                 "what_to_do": ["Triage needs the symptom and warning-sign questions: run `kneeguard checkin`. "
                                "Until then, stop running and seek care if you have any warning sign "
                                "(calf swelling, chest symptoms, a hot swollen knee, a locked knee)."],
                 "reasons": [], "red_flags": [], "review_date": None, "stale": False, "unanswered": []}
-    reasons = []
-    for r in checkin.get("reasons") or source.get("reasons") or []:
-        r = _as_dict(r) if not isinstance(r, str) else {"summary": r}
-        reasons.append({"level": r.get("level", ""), "summary": r.get("summary") or r.get("text") or "",
-                        "advice": r.get("advice", ""), "red_flag": bool(r.get("red_flag")),
-                        "cites": refs.cite(r.get("citations"))})
+    reasons = [{"level": r["level"], "summary": r["summary"], "advice": r["advice"], "red_flag": r["red_flag"],
+                "cites": refs.cite(r["citations"])} for r in checkin.get("reasons") or []]
+    if not reasons and banner:
+        reasons = [{"level": "", "summary": r, "advice": "", "red_flag": False, "cites": []} for r in banner.reasons]
+    review = banner.review_date if banner and banner.review_date else checkin.get("review_date")
     return {
-        "level": str(level),
-        "headline": source.get("headline") or TRIAGE_TEXT.get(str(level), str(level)),
-        "what_to_do": list(source.get("what_to_do") or []),
+        "level": level,
+        "headline": banner.headline if banner else TRIAGE_TEXT[level],
+        "what_to_do": list((banner.what_to_do if banner else None) or checkin.get("what_to_do") or []),
         "reasons": reasons,
-        "red_flags": [str(f) for f in source.get("red_flags") or []],
-        "review_date": source.get("review_date"),
-        "stale": bool(source.get("stale")),
-        "unanswered": list(source.get("unanswered_red_flags") or []),
+        "red_flags": list(checkin.get("red_flags") or []),
+        "review_date": review.isoformat() if isinstance(review, dt.date) else review,
+        "stale": bool(banner and banner.stale),
+        "unanswered": list(checkin.get("unanswered_red_flags") or []),
     }
 
 
-def _summary(adv: dict, load_report: Any, gait: dict, checkin: dict, refs: References) -> list[dict]:
-    factors = adv.get("top_factors") or adv.get("factors") or adv.get("ranked_factors")
-    if not factors:  # no advice engine output: the most serious findings stand in
-        factors = sorted(_all_findings(load_report, gait, checkin),
-                         key=lambda f: SEVERITY_ORDER.get(f.get("severity"), 9))
-        factors = [f for f in factors if f.get("severity") != "info"]
-    out = []
-    for rank, f in enumerate(factors[:5], start=1):
-        f = _as_dict(f)
-        finding = _as_dict(f.get("finding")) or f
-        out.append({
-            "rank": f.get("rank", rank),
-            "title": f.get("title") or finding.get("title", ""),
-            "domain": {"checkin": "clinic"}.get(d := f.get("domain") or f.get("source") or finding.get("domain", ""), d),
-            "severity": f.get("severity") or finding.get("severity", ""),
-            "why": _first_sentences(f.get("why") or f.get("reason") or finding.get("explanation", "")),
-            "measured": _measured_text(finding),
-            "cites": refs.cite(f.get("citations") or finding.get("citations")),
-        })
-    return out
+def _summary(advice: Advice | None, load_report: Any, gait: dict, checkin: dict, refs: References) -> list[dict]:
+    if advice is not None and advice.top_factors:
+        rows = [{**f.to_dict(), "domain": DOMAIN_OF_SOURCE.get(f.source, f.source)} for f in advice.top_factors]
+    else:  # no factors from the advice engine: the most serious findings stand in
+        rows = sorted(_all_findings(load_report, gait, checkin), key=lambda f: SEVERITY_ORDER.get(f.get("severity"), 9))
+        rows = [f for f in rows if f.get("severity") != "info"]
+    return [{"rank": rank, "title": f.get("title", ""), "domain": f.get("domain", ""), "severity": f.get("severity", ""),
+             "why": _first_sentences(f.get("explanation", "")), "measured": _measured_text(f),
+             "cites": refs.cite(f.get("citations"))}
+            for rank, f in enumerate(rows[:5], start=1)]
 
 
 def _first_sentences(text: Any, limit: int = 220) -> str:

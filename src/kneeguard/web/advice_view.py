@@ -18,8 +18,12 @@ from fastapi import Request
 from kneeguard.errors import InvalidInput
 from kneeguard.web.common import athlete_name, store_of
 
-BANNER_CLASS = {"emergency": "emergency", "urgent": "urgent", "routine": "routine", "self-care": "selfcare",
-                "no-checkin": "nocheckin"}
+NO_CHECKIN_CLASS = "nocheckin"
+
+
+def banner_class(banner) -> str:
+    """The colour class of the advice banner: the triage level's, or the no-check-in one."""
+    return banner.level.css_class if banner.level else NO_CHECKIN_CLASS
 
 
 CACHE_SECONDS = 60.0

@@ -13,9 +13,6 @@ from kneeguard.web.common import athlete_name, render, store_of
 
 router = APIRouter()
 
-LEVEL_CLASS = {"emergency": "emergency", "urgent": "urgent", "routine": "routine", "self-care": "selfcare"}
-
-
 def _form_context(given: dict[str, Any]) -> dict[str, Any]:
     from kneeguard.clinic import load_questionnaire
 
@@ -40,7 +37,6 @@ def checkin_page(request: Request):
 async def checkin_submit(request: Request):
     from kneeguard.clinic import CheckinError, assess, load_questionnaire
     from kneeguard.advice.checkins import load_checkins, save_checkin
-    from kneeguard.clinic.history import CheckinRecord
 
     form = await request.form()
     qn = load_questionnaire()
@@ -53,10 +49,9 @@ async def checkin_submit(request: Request):
         result = assess(raw, history=load_checkins(athlete, store=store), today=today)
     except CheckinError as exc:
         return render(request, "checkin.html", status_code=422, problems=[str(exc)], **_form_context(raw))
-    result["athlete"] = athlete
-    save_checkin(CheckinRecord(today, result["answers"], result["level"]), athlete, store=store)
-    return render(request, "checkin_result.html", result=result,
-                  level_class=LEVEL_CLASS.get(result["level"], "routine"))
+    result.athlete = athlete
+    save_checkin(result.record, athlete, store=store)
+    return render(request, "checkin_result.html", result=result, findings=[f.to_dict() for f in result.findings])
 
 
 def answers_from_form(form: FormData, qn) -> dict[str, Any]:

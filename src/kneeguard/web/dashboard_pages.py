@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from fastapi import APIRouter, Request
 
-from kneeguard.web.advice_view import BANNER_CLASS, advice_for, upcoming
+from kneeguard.web.advice_view import advice_for, banner_class, upcoming
 from kneeguard.web.common import athlete_name, parse_day, render, store_of
 
 router = APIRouter()
@@ -22,7 +22,7 @@ def dashboard(request: Request, as_of: str | None = None):
         latest = list_activities(session, athlete=athlete_name(request), newest_first=True, limit=1)
         recent_ticks = plan_log.recent(session, athlete_name(request), limit=5)
     return render(request, "dashboard.html", advice=advice, banner=advice.banner,
-                  banner_class=BANNER_CLASS.get(advice.banner.level, "routine"),
+                  banner_class=banner_class(advice.banner),
                   factors=advice.top_factors[:5], sessions=sessions, day=day,
                   activity_count=count, last_activity=latest[0] if latest else None,
                   recent_ticks=recent_ticks)

@@ -13,7 +13,7 @@ from fastapi.responses import RedirectResponse, Response
 
 from kneeguard import evidence
 from kneeguard.errors import InvalidInput
-from kneeguard.web.advice_view import BANNER_CLASS, advice_for
+from kneeguard.web.advice_view import advice_for, banner_class
 from kneeguard.web.common import athlete_name, parse_day, render, store_of
 
 router = APIRouter()
@@ -31,7 +31,7 @@ def plan_page(request: Request, as_of: str | None = None, weeks: int = 6):
     recent = recent_sessions(request, today)
     first = min([advice.start] + [s.date for s in recent])
     return render(request, "plan.html", advice=advice, banner=advice.banner, weeks=grouped,
-                  banner_class=BANNER_CLASS.get(advice.banner.level, "routine"), weeks_n=weeks,
+                  banner_class=banner_class(advice.banner), weeks_n=weeks,
                   ticks=ticks_between(request, first, advice.end), today=today, recent=recent,
                   tickable=tickable_kinds(), back="/plan",
                   pain_acceptable=evidence.value("advice.pain.acceptable_max"))
