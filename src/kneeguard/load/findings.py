@@ -14,6 +14,7 @@ import pandas as pd
 
 from kneeguard import evidence
 from kneeguard.findings import Finding, Severity
+from kneeguard.load.spike import window_days
 from kneeguard.load.volume import run_streaks
 
 DOMAIN = "load"
@@ -65,7 +66,7 @@ def spike_findings(runs: pd.DataFrame, as_of: dt.date, record_start: dt.date | N
     """
     if runs.empty:
         return []
-    window = int(evidence.value("load.spike.window_days"))
+    window = window_days()
     columns = ["id", "date", "distance_m", "ref_longest_m", "spike_ratio", "spike_band", "days_since_prev_run",
                "first_in_record"]
     out: list[Finding] = []
@@ -83,7 +84,7 @@ def spike_findings(runs: pd.DataFrame, as_of: dt.date, record_start: dt.date | N
 def _spike_finding(row, day: dt.date) -> Finding:
     band = row.spike_band
     rule = evidence.rule(f"load.spike.{band}")
-    window = int(evidence.value("load.spike.window_days"))
+    window = window_days()
     reference_pct = float(evidence.value("load.spike.small")) * 100
     km, ref_km, pct = row.distance_m / 1000, row.ref_longest_m / 1000, row.spike_ratio * 100
     explanation = (
