@@ -16,11 +16,11 @@ from kneeguard.advice.exercises import Prescription, choose, pain_rule_text
 from kneeguard.advice.footwear import footwear_advice
 from kneeguard.advice.gait_retraining import GaitRetraining, apply_gait, plan_gait
 from kneeguard.advice.pain import PainState, pain_state
+from kneeguard.plan_length import DEFAULT_PLAN_WEEKS, check_plan_weeks
 from kneeguard.advice.running import RunningPlan, plan_running
 from kneeguard.advice.session import Recommendation, Session, unique_citations
 from kneeguard.findings import Severity
 
-MIN_WEEKS, MAX_WEEKS = 4, 8
 TOP_FACTORS = 5
 KIND_ORDER = ("see_professional", "run", "walk_run", "strength", "mobility", "film", "rest")
 DISCLAIMER = ("kneeguard gives educational self-management support from published research, not a diagnosis or "
@@ -99,10 +99,9 @@ class Advice:
         }
 
 
-def advise(context: AthleteContext, *, weeks: int = 6, start: dt.date | None = None) -> Advice:
-    """The whole plan for `weeks` (4-8) weeks from `start` (default: the day after as_of)."""
-    if not MIN_WEEKS <= weeks <= MAX_WEEKS:
-        raise ValueError(f"weeks must be {MIN_WEEKS}-{MAX_WEEKS}, got {weeks}")
+def advise(context: AthleteContext, *, weeks: int = DEFAULT_PLAN_WEEKS, start: dt.date | None = None) -> Advice:
+    """The whole plan for `weeks` weeks (`advice.plan.weeks`: 4-8) from `start` (default: the day after as_of)."""
+    check_plan_weeks(weeks)
     start = start or context.as_of + dt.timedelta(days=1)
     codes = context.finding_codes
     stale = any("check-in is" in n and "days old" in n for n in context.notes)

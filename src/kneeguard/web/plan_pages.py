@@ -12,6 +12,7 @@ from fastapi import APIRouter, Form, Request
 from fastapi.responses import RedirectResponse, Response
 
 from kneeguard import evidence
+from kneeguard.plan_length import DEFAULT_PLAN_WEEKS
 from kneeguard.web.advice_view import BANNER_CLASS, advice_for
 from kneeguard.web.common import athlete_name, parse_day, render, store_of
 
@@ -23,7 +24,7 @@ RECENT_DAYS = 7  # the plan starts tomorrow; the days just past come from the pl
 
 
 @router.get("/plan")
-def plan_page(request: Request, as_of: str | None = None, weeks: int = 6):
+def plan_page(request: Request, as_of: str | None = None, weeks: int = DEFAULT_PLAN_WEEKS):
     advice = advice_for(request, parse_day(as_of), weeks)
     grouped = [(i, advice.week(i)) for i in range(advice.weeks)]
     today = dt.date.today()
@@ -37,7 +38,7 @@ def plan_page(request: Request, as_of: str | None = None, weeks: int = 6):
 
 
 @router.get("/plan.ics")
-def plan_calendar(request: Request, as_of: str | None = None, weeks: int = 6):
+def plan_calendar(request: Request, as_of: str | None = None, weeks: int = DEFAULT_PLAN_WEEKS):
     from kneeguard.advice.ics import build_calendar
 
     advice = advice_for(request, parse_day(as_of), weeks)
