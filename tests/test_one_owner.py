@@ -80,6 +80,7 @@ REMOVED_DOUBLES = {
     "web/report_pages.py": ("4 <= weeks <= 8",),
     "cli/plan_cmd.py": ("4 <= weeks <= 8", "(4-8)"),
     "cli/report_cmd.py": ("min=4, max=8",),
+    "load/plot.py": ("spike 10-30 %", "spike 30-100 %"),
 }
 
 

@@ -22,6 +22,7 @@ from kneeguard.advice.session import Recommendation, Session, unique_citations
 from kneeguard.findings import Severity
 
 TOP_FACTORS = 5
+STRENGTH_DAYS_PER_WEEK = 3  # design: strength on at most 3 days a week, days without a run first
 KIND_ORDER = ("see_professional", "run", "walk_run", "strength", "mobility", "film", "rest")
 DISCLAIMER = ("kneeguard gives educational self-management support from published research, not a diagnosis or "
               "treatment. Stop and seek care if the pain is severe, the knee swells or locks, or any warning sign "
@@ -206,14 +207,14 @@ def _professional(ctx: AthleteContext, pain: PainState) -> Recommendation:
 
 
 def _exercise_sessions(prescriptions: list[Prescription], start: dt.date, weeks: int, run_days: set) -> list[Session]:
-    """Strength sessions on up to 3 days a week (preferring days without a run); daily items on the rest."""
+    """Strength sessions on up to STRENGTH_DAYS_PER_WEEK days a week (days without a run first); daily items on the rest."""
     out: list[Session] = []
     strength = [p for p in prescriptions if p.exercise.kind == "strength"]
     flex = [p for p in prescriptions if p.exercise.kind == "flexibility"]
     for week in range(weeks):
         week_days = [start + dt.timedelta(days=week * 7 + i) for i in range(7)]
         ordered = [d for d in week_days if d not in run_days] + [d for d in week_days if d in run_days]
-        slots = sorted(ordered[:3], key=lambda d: d)
+        slots = sorted(ordered[:STRENGTH_DAYS_PER_WEEK])
         for day in week_days:
             k = slots.index(day) if day in slots else None
             items = [p for p in strength if (k is not None and k < p.dose_for_week(week).per_week)
