@@ -22,7 +22,7 @@ from kneeguard.load.spike import spike_thresholds  # noqa: E402
 
 
 def _spike_label(band: str) -> str:
-    """'spike 10-30 %' etc., from the registry's band edges."""
+    """The legend label of a spike band ('spike SMALL-MODERATE %'...), from the registry's band edges."""
     small, moderate, large = (f"{edge * 100:g}" for edge in spike_thresholds())
     return {"small": f"spike {small}-{moderate} %", "moderate": f"spike {moderate}-{large} %",
             "large": f"spike > {large} %"}[band]
