@@ -16,10 +16,10 @@ from kneeguard.advice.exercises import Prescription, choose, pain_rule_text
 from kneeguard.advice.footwear import footwear_advice
 from kneeguard.advice.gait_retraining import GaitRetraining, apply_gait, plan_gait
 from kneeguard.advice.pain import PainState, pain_state
-from kneeguard.plan_length import DEFAULT_PLAN_WEEKS, check_plan_weeks
 from kneeguard.advice.running import RunningPlan, plan_running
 from kneeguard.advice.session import Recommendation, Session, unique_citations
 from kneeguard.findings import Severity
+from kneeguard.plan_length import DEFAULT_PLAN_WEEKS, check_plan_weeks
 
 TOP_FACTORS = 5
 STRENGTH_DAYS_PER_WEEK = 3  # design: strength on at most 3 days a week, days without a run first
