@@ -11,6 +11,7 @@ from hypothesis import strategies as st
 from kneeguard import evidence
 from kneeguard.advice import advise, make_context
 from kneeguard.advice.session import RUNNING_KINDS
+from kneeguard.load.spike import in_reference_window
 from tests.advice_support import AS_OF, fake_checkin, gait_summary
 
 CAP = 1 + evidence.value("load.spike.small")
@@ -54,7 +55,7 @@ def test_plan_safety_rules(runs, checkin, with_gait, weeks):
     past = [(AS_OF - dt.timedelta(days=d), km) for d, km in runs]
     planned = sorted((s.date, s.distance_km) for s in a.days if s.kind == "run")
     for day, km in planned:
-        window = [k for d, k in past + planned if day - dt.timedelta(days=WINDOW) < d < day]
+        window = [k for d, k in past + planned if in_reference_window(d, day)]  # [day - 30 d, day), as load
         assert window, f"run on {day} has no reference run in the previous {WINDOW} days"
         assert km <= CAP * max(window) + 1e-9
 

@@ -14,7 +14,7 @@ from kneeguard.explain import (
     explanations_for_finding,
     topic,
 )
-from kneeguard.explain.codes import UnlistableCode, base_code, finding_codes_in_source
+from kneeguard.explain.codes import base_code
 from kneeguard.findings import Finding, Severity
 
 # The issue's list: one entry per structure and one per mechanism (extras are allowed).
@@ -36,7 +36,7 @@ def test_every_emittable_code_has_an_explanation():
     assert not unexplained, f"Finding codes with no explanation: {unexplained}"
 
 
-def test_the_scan_finds_every_emitter():
+def test_the_registry_declares_every_emitter():
     codes = emittable_codes()
     # one per emitter family: load, shoes (a factory imported from another module), gait, self-tests
     # (per side), history trends (factory imported), triage rules, causes
@@ -133,16 +133,16 @@ def test_topic_for_a_structure_lists_the_codes_pointing_to_it():
     assert "gait.overstride" in found.codes  # through the overstriding mechanism
 
 
-def test_code_scanner_expands_sides_and_follows_factories():
-    source = '''
-def make(code, severity):
-    return Finding(code=code, severity=severity)
+def test_code_registry_expands_sides_and_refuses_doubles():
+    from kneeguard.codes import FindingCode, declaration
 
-def emit(side):
-    make(f"x.weak.{side}", 1)
-    make("x.plain", 1)
-    Finding(code=data["code"])
-'''
-    assert finding_codes_in_source(source) == ["x.weak.left", "x.weak.right", "x.plain"]
-    with pytest.raises(UnlistableCode):
-        finding_codes_in_source('def f(code):\n    return Finding(code=code)\nf(f"x.{metric}")\n')
+    weak = FindingCode("x.weak", "x", per_side=True)
+    assert weak.emitted() == ("x.weak.left", "x.weak.right") and weak.for_side("left") == "x.weak.left"
+    with pytest.raises(ValueError):
+        weak.for_side(None)
+    with pytest.raises(ValueError):
+        FindingCode("y.code", "x")
+    assert declaration("clinic.bridge_poor.right").code == "clinic.bridge_poor"
+    assert base_code("clinic.bridge_poor.right") == "clinic.bridge_poor"
+
+

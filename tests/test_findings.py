@@ -1,6 +1,8 @@
 """Finding round-trips through its stored (dict) form unchanged."""
 import datetime as dt
 
+import pytest
+
 from kneeguard import evidence
 from kneeguard.findings import Finding, Severity
 
@@ -19,3 +21,37 @@ def test_a_stored_finding_whose_rule_is_gone_keeps_its_citations():
               "citations": [{"key": "x", "text": "A source"}]}
     finding = Finding.from_dict(stored)
     assert finding.rule is None and [c.key for c in finding.citations] == ["x"]
+
+
+def test_make_finding_takes_a_declared_code_and_a_rule_key():
+    import datetime as dt
+
+    from kneeguard import evidence
+    from kneeguard.clinic import codes as clinic_codes
+    from kneeguard.findings import make_finding
+    from kneeguard.load import codes as load_codes
+
+    f = make_finding(load_codes.SPIKE, Severity.HIGH, "t", "e", rule="load.spike.large", measured=120.0,
+                     on_date=dt.date(2025, 1, 1))
+    assert (f.code, f.domain, f.rule) == ("load.spike", "load", evidence.rule("load.spike.large"))
+    assert f.citations == evidence.rule("load.spike.large").citations
+    side = make_finding(clinic_codes.BRIDGE_POOR, Severity.LOW, "t", "e", side="left")
+    assert (side.code, side.domain) == ("clinic.bridge_poor.left", "clinic")
+    with pytest.raises(ValueError):
+        make_finding(clinic_codes.BRIDGE_POOR, Severity.LOW, "t", "e")
+
+
+def test_analyses_emit_only_declared_codes():
+    """Load and clinic build Findings only through the factory; gait's literal codes are all declared."""
+    import re
+    from pathlib import Path
+
+    import kneeguard
+    from kneeguard.codes import catalogue
+
+    root = Path(kneeguard.__file__).parent
+    for domain in ("load", "clinic"):
+        for path in (root / domain).rglob("*.py"):
+            assert "Finding(code=" not in path.read_text("utf-8"), f"{path} builds a Finding without the factory"
+    gait_codes = set(re.findall(r'"(gait\.[a-z_]+)"', (root / "gait" / "findings.py").read_text("utf-8")))
+    assert gait_codes and gait_codes <= set(catalogue())

@@ -6,6 +6,8 @@ from dataclasses import dataclass, field
 from enum import Enum
 from typing import Any
 
+from kneeguard import evidence
+from kneeguard.codes import FindingCode
 from kneeguard.evidence import Citation, Rule
 from kneeguard.jsonable import plain
 
@@ -62,8 +64,6 @@ class Finding:
         The rule is looked up again by key so its citations are today's; a rule
         this version no longer knows is dropped and its stored citations kept.
         """
-        from kneeguard import evidence
-
         rule = None
         if data.get("rule"):
             try:
@@ -97,6 +97,19 @@ class Finding:
             "details": {k: plain(v, FINDING_DIGITS) for k, v in self.details.items()},
             "explain": _explain(self.code),
         }
+
+
+def make_finding(code: FindingCode, severity: Severity, title: str, explanation: str, *, side: str | None = None,
+                 rule: Rule | str | None = None, **fields: Any) -> Finding:
+    """The one way analyses build a Finding.
+
+    `code` is a declared code (`kneeguard.codes`): it gives the domain, and a per-side code
+    needs `side` (the emitted code is `code.side`). `rule` is the evidence-registry rule the
+    threshold came from, as a Rule or its key, so its citations travel with the finding.
+    Other fields (measured, threshold, unit, on_date, details, extra_citations) pass through.
+    """
+    return Finding(code=code.for_side(side), severity=severity, title=title, explanation=explanation,
+                   rule=evidence.rule(rule) if isinstance(rule, str) else rule, domain=code.domain, **fields)
 
 
 def _explain(code: str) -> dict[str, list[str]]:

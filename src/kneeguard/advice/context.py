@@ -16,6 +16,7 @@ import pandas as pd
 
 from kneeguard import evidence
 from kneeguard.findings import Finding
+from kneeguard.load.spike import in_reference_window, window_days
 from kneeguard.profile import AthleteProfile, ShoeStatus
 
 if TYPE_CHECKING:
@@ -254,10 +255,11 @@ def _notes(ctx: AthleteContext) -> list[str]:
     if ctx.checkin and ctx.checkin.reassess_error:
         notes.append("your latest check-in could not be re-read by this version; its stored level is used")
     runs = ctx.past_runs()
-    recent = [r for r in runs if (ctx.as_of - r[0]).days < 30]
+    tomorrow = ctx.as_of + dt.timedelta(days=1)  # the plan's default start: the runs it can size from
+    recent = [r for r in runs if in_reference_window(r[0], tomorrow)]
     if ctx.answers.get("pain_during_run") is not None and ctx.load_report is not None and not recent:
-        notes.append("the check-in reports pain during running but no run was imported in the last 30 days: "
-                     "import your recent runs so the plan can size them")
+        notes.append("the check-in reports pain during running but no run was imported in the last "
+                     f"{window_days()} days: import your recent runs so the plan can size them")
     if ctx.answers.get("has_pain") is False and any(f.code.startswith("clinic.morning_pain") for f in ctx.findings):
         notes.append("the check-in says no pain now but earlier check-ins showed rising morning pain: the plan stays cautious")
     gait_date = ctx.gait_date

@@ -21,10 +21,10 @@ from kneeguard.advice.running import RunningPlan, plan_running
 from kneeguard.advice.session import SESSION_KINDS, Recommendation, Session, unique_citations
 from kneeguard.clinic.levels import TriageLevel
 from kneeguard.disclaimer import DISCLAIMER
-from kneeguard.errors import InvalidInput
+from kneeguard.plan_length import DEFAULT_PLAN_WEEKS, check_plan_weeks
 
-MIN_WEEKS, MAX_WEEKS = 4, 8
 TOP_FACTORS = 5
+STRENGTH_DAYS_PER_WEEK = 3  # design: strength on at most 3 days a week, days without a run first
 HEADLINES = {
     TriageLevel.EMERGENCY: "EMERGENCY: get help now. Do not run.",
     TriageLevel.URGENT: "URGENT: see a doctor today. No running or training until you have been seen.",
@@ -118,10 +118,9 @@ class Advice:
         }
 
 
-def advise(context: AthleteContext, *, weeks: int = 6, start: dt.date | None = None) -> Advice:
-    """The whole plan for `weeks` (4-8) weeks from `start` (default: the day after as_of)."""
-    if not MIN_WEEKS <= weeks <= MAX_WEEKS:
-        raise InvalidInput(f"weeks must be {MIN_WEEKS}-{MAX_WEEKS}, got {weeks}")
+def advise(context: AthleteContext, *, weeks: int = DEFAULT_PLAN_WEEKS, start: dt.date | None = None) -> Advice:
+    """The whole plan for `weeks` weeks (`advice.plan.weeks`: 4-8) from `start` (default: the day after as_of)."""
+    check_plan_weeks(weeks)
     start = start or context.as_of + dt.timedelta(days=1)
     codes = context.finding_codes
     stale = context.checkin_stale
@@ -183,14 +182,14 @@ def _professional(ctx: AthleteContext, pain: PainState) -> Recommendation:
 
 
 def _exercise_sessions(prescriptions: list[Prescription], start: dt.date, weeks: int, run_days: set) -> list[Session]:
-    """Strength sessions on up to 3 days a week (preferring days without a run); daily items on the rest."""
+    """Strength sessions on up to STRENGTH_DAYS_PER_WEEK days a week (days without a run first); daily items on the rest."""
     out: list[Session] = []
     strength = [p for p in prescriptions if p.exercise.kind == "strength"]
     flex = [p for p in prescriptions if p.exercise.kind == "flexibility"]
     for week in range(weeks):
         week_days = [start + dt.timedelta(days=week * 7 + i) for i in range(7)]
         ordered = [d for d in week_days if d not in run_days] + [d for d in week_days if d in run_days]
-        slots = sorted(ordered[:3], key=lambda d: d)
+        slots = sorted(ordered[:STRENGTH_DAYS_PER_WEEK])
         for day in week_days:
             k = slots.index(day) if day in slots else None
             items = [p for p in strength if (k is not None and k < p.dose_for_week(week).per_week)

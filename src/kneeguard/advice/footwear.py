@@ -5,6 +5,8 @@ from typing import Any
 
 from kneeguard import evidence
 from kneeguard.advice.session import Recommendation
+from kneeguard.clinic.conditions import evaluate
+from kneeguard.clinic.triage import triage_rules
 from kneeguard.profile import ShoeStatus
 
 # Gait flags a professional running assessment can look at properly (frontal plane, 3D, asymmetry).
@@ -56,7 +58,7 @@ def _professional_gait(codes: list[str], gait: dict[str, Any] | None, answers: d
     quality = (gait or {}).get("quality")
     if isinstance(quality, (int, float)) and quality < LOW_VIDEO_QUALITY:
         reasons.append("advice.gait.low_video_quality")
-    if answers.get("trend") in ("same", "worse") and (answers.get("duration_weeks") or 0) >= 3:
+    if _not_improving(answers):
         reasons.append("clinic.triage.not_improving")
     cites = list(evidence.rule("gait.cadence.increase_pct").citations)
     if reasons:
@@ -68,3 +70,9 @@ def _professional_gait(codes: list[str], gait: dict[str, Any] | None, answers: d
                 "or if your re-filmed video still shows overstriding after the retraining weeks.")
     return Recommendation("gait_assessment", "Professional gait analysis", text, reasons or ["advice.gait.when_professional"],
                           cites)
+
+
+def _not_improving(answers: dict[str, Any]) -> bool:
+    """The triage rule this recommendation cites decides: `clinic.triage.not_improving` on these answers."""
+    rule = next(r for r in triage_rules() if r.id == "not_improving")
+    return evaluate(rule.when, answers) is True

@@ -2,10 +2,13 @@
 
 Three modes:
 - "stop": triage emergency/urgent: no running at all (the engine adds the professional visit).
-- "return_to_run": pain limits running, or no run in the last 30 days: walk/run phases, each at least
+- "return_to_run": pain limits running, or no run in the spike reference window (30 days) before the start: walk/run phases, each at least
   twice, a rest day between sessions; no progression while the pain rules say hold.
 - "build" (or "hold" when pain rules say hold): easy runs sized from your history, where every run is
   at most (1 + spike cap) x the longest run of the previous 30 days *including runs planned earlier*.
+
+"The previous 30 days" is the load analysis's own window (`kneeguard.load.spike.reference_window`):
+[day - 30, day), so a run exactly 30 days back is the reference here as it is there.
 """
 from __future__ import annotations
 
@@ -19,6 +22,7 @@ from kneeguard import evidence
 from kneeguard.advice.exercises import pain_rule_text
 from kneeguard.advice.pain import PainState
 from kneeguard.advice.session import Session, unique_citations
+from kneeguard.load.spike import in_reference_window, window_days
 
 # Run days inside each 7-day block (0 = plan start), by runs per week; the last one is the long run.
 # Chosen so that, repeated week after week, no window has more than 2 running days in a row and
@@ -27,6 +31,8 @@ from kneeguard.advice.session import Session, unique_citations
 RUN_OFFSETS = {1: (0,), 2: (0, 3), 3: (0, 2, 5), 4: (0, 1, 3, 5)}
 RTR_OFFSETS = (0, 2, 4)  # a rest day between return-to-run sessions
 LONG_SHARE = {1: 1.0, 2: 0.55, 3: 0.4, 4: 0.34}  # design: share of the week's distance in the long run
+BASE_WEEKS = 4  # design: the plan's weekly distance and runs per week are the average of the last 4 weeks
+PLAUSIBLE_PACE_MIN_PER_KM = (3.0, 15.0)  # paces outside are GPS glitches or walks logged as runs
 
 
 @dataclass
@@ -49,14 +55,9 @@ def spike_cap() -> float:
     return 1.0 + float(evidence.value("load.spike.small"))
 
 
-def window_days() -> int:
-    return int(evidence.value("load.spike.window_days"))
-
-
 def longest_before(day: dt.date, runs: list[tuple[dt.date, float]]) -> float | None:
-    """Longest run in the `window_days` days before `day` (not counting `day` itself)."""
-    start = day - dt.timedelta(days=window_days())
-    inside = [km for d, km in runs if start < d < day and km]
+    """Longest run in the spike reference window before `day`: [day - 30 d, day), `day` itself not counted."""
+    inside = [km for d, km in runs if in_reference_window(d, day) and km]
     return max(inside) if inside else None
 
 
@@ -70,7 +71,7 @@ def plan_running(past: list[tuple[dt.date, float, float | None]], as_of: dt.date
         return RunningPlan("stop", [], "No running: your check-in needs a professional first.",
                            [_rule(pain.level.registry_key)], None, 0,
                            reason + pain.codes)
-    recent = [(d, km) for d, km in history if (start - d).days < window_days()]
+    recent = [(d, km) for d, km in history if in_reference_window(d, start)]
     if not recent or pain.limits_running:
         why = pain.codes if pain.limits_running else ["advice.no_recent_runs"]
         return _return_to_run(days, pain, reason + why)
@@ -78,11 +79,12 @@ def plan_running(past: list[tuple[dt.date, float, float | None]], as_of: dt.date
 
 
 def _build(days, history, past, start, pain: PainState, reason: list[str]) -> RunningPlan:
-    last28 = [(d, km) for d, km in history if 0 < (start - d).days <= 28]
-    per_week = max(1, min(int(evidence.value("advice.run.max_runs_per_week")), round(len(last28) / 4) or 1))
-    base_week_km = sum(km for _, km in last28) / 4 if last28 else 0.0
+    base_start = start - dt.timedelta(weeks=BASE_WEEKS)
+    base = [(d, km) for d, km in history if base_start <= d < start]
+    per_week = max(1, min(int(evidence.value("advice.run.max_runs_per_week")), round(len(base) / BASE_WEEKS) or 1))
+    base_week_km = sum(km for _, km in base) / BASE_WEEKS if base else 0.0
     ref = longest_before(start, history)
-    if base_week_km <= 0:  # only runs older than 28 days but inside 30: use the longest as one run
+    if base_week_km <= 0:  # only runs older than the base weeks but inside the spike window: the longest as one run
         base_week_km = ref or 0.0
     growth = 0.0 if pain.hold else float(evidence.value("advice.run.weekly_growth"))
     pace = _pace(past, start)
@@ -122,7 +124,7 @@ def _build(days, history, past, start, pain: PainState, reason: list[str]) -> Ru
                 duration_min=round(km * pace), distance_km=km, reason=reason + ["advice.run.rolling_spike_cap"],
                 citations=cites, rpe_max=rpe, pain_rule=pain_rule_text()))
     mode = "hold" if pain.hold else "build"
-    summary = (f"{per_week} easy run(s) a week sized from your last 28 days ({base_week_km:.1f} km/week); "
+    summary = (f"{per_week} easy run(s) a week sized from your last {BASE_WEEKS * 7} days ({base_week_km:.1f} km/week); "
                + ("distances held, not increased, while the pain rules say hold." if pain.hold else
                   f"weekly distance grows at most {growth:.0%} a week.")
                + f" No run is longer than {spike_cap() - 1:.0%} over the longest run of the previous "
@@ -185,9 +187,10 @@ def _streak_before(start: dt.date, history: list[tuple[dt.date, float]]) -> int:
 
 
 def _pace(past, start: dt.date) -> float:
-    """Median min/km of the last 30 days' runs, or the registry default."""
-    paces = [s / 60 / km for d, km, s in past if s and km and (start - d).days <= window_days()]
-    paces = [p for p in paces if 3 <= p <= 15]  # ignore GPS glitches and walks logged as runs
+    """Median min/km of the runs in the spike reference window before `start`, or the registry default."""
+    fastest, slowest = PLAUSIBLE_PACE_MIN_PER_KM
+    paces = [s / 60 / km for d, km, s in past if s and km and in_reference_window(d, start)]
+    paces = [p for p in paces if fastest <= p <= slowest]
     return statistics.median(paces) if paces else float(evidence.value("advice.run.default_pace_min_per_km"))
 
 

@@ -13,6 +13,9 @@ from kneeguard.cli.common import (
     AthleteOption, DbOption, HomeOption, JsonOption, UserError, console, open_store, parse_date, print_json, user_errors,
 )
 from kneeguard.cli.render import LEVEL_STYLE, NO_CHECKIN_STYLE
+from kneeguard.plan_length import DEFAULT_PLAN_WEEKS, plan_weeks_bounds
+
+PLAN_WEEKS_HELP = "Plan length in weeks ({}-{}).".format(*plan_weeks_bounds())
 
 
 def register(app: typer.Typer) -> None:
@@ -22,7 +25,7 @@ def register(app: typer.Typer) -> None:
 def plan_command(
     athlete: AthleteOption = None,
     as_of: Annotated[str | None, typer.Option("--as-of", help="Plan from the state on this day (YYYY-MM-DD; default today).")] = None,
-    weeks: Annotated[int, typer.Option("--weeks", help="Plan length in weeks (4-8).")] = 6,
+    weeks: Annotated[int, typer.Option("--weeks", help=PLAN_WEEKS_HELP)] = DEFAULT_PLAN_WEEKS,
     as_json: JsonOption = False,
     ics: Annotated[Path | None, typer.Option("--ics", help="Write the plan as an iCalendar (.ics) file here.")] = None,
     db: DbOption = None,
@@ -32,8 +35,9 @@ def plan_command(
     from kneeguard.advice import advise, gather_context, write_ics
 
     with user_errors():
-        if not 4 <= weeks <= 8:
-            raise UserError(f"--weeks must be between 4 and 8, got {weeks}")
+        shortest, longest = plan_weeks_bounds()
+        if not shortest <= weeks <= longest:
+            raise UserError(f"--weeks must be between {shortest} and {longest}, got {weeks}")
         day = parse_date(as_of, "--as-of") or dt.date.today()
         if ics is not None and ics.suffix.lower() != ".ics":
             raise UserError(f"--ics must name a .ics file, got {ics}")

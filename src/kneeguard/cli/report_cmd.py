@@ -17,6 +17,7 @@ from kneeguard.cli.common import (
     parse_date,
     user_errors,
 )
+from kneeguard.plan_length import DEFAULT_PLAN_WEEKS, plan_weeks_bounds
 
 
 def register(app: typer.Typer) -> None:
@@ -28,7 +29,8 @@ def report_command(
     athlete: AthleteOption = None,
     as_of: Annotated[str | None, typer.Option("--as-of", help="Report as of this day (YYYY-MM-DD; default today).")] = None,
     pdf: Annotated[Path | None, typer.Option("--pdf", help="Also write a PDF here.")] = None,
-    weeks: Annotated[int, typer.Option("--weeks", min=4, max=8, help="Weeks of plan in the report.")] = 6,
+    weeks: Annotated[int, typer.Option("--weeks", min=plan_weeks_bounds()[0], max=plan_weeks_bounds()[1],
+                                       help="Weeks of plan in the report.")] = DEFAULT_PLAN_WEEKS,
     db: DbOption = None,
     home: HomeOption = None,
 ) -> None:

@@ -10,14 +10,10 @@ import datetime as dt
 from typing import Any, Mapping
 
 from kneeguard import evidence
-from kneeguard.findings import Finding, Severity
+from kneeguard.clinic import codes
+from kneeguard.findings import Finding, Severity, make_finding
 
-DOMAIN = "clinic"
 SIDES = ("left", "right")
-
-
-def make_finding(code: str, severity: Severity, title: str, explanation: str, **fields: Any) -> Finding:
-    return Finding(code=code, severity=severity, title=title, explanation=explanation, domain=DOMAIN, **fields)
 
 
 def selftest_findings(answers: Mapping[str, Any], on_date: dt.date | None = None) -> list[Finding]:
@@ -40,15 +36,15 @@ def _heel_rise(answers: Mapping[str, Any], sex: str | None, on_date: dt.date | N
         if count is None or sex not in median.value or count >= median.value[sex]:
             continue
         out.append(make_finding(
-            f"clinic.heel_rise_below_median.{side}", Severity.LOW, f"Heel raises ({side}) below the median for {sex}s",
+            codes.HEEL_RISE_BELOW_MEDIAN, Severity.LOW, f"Heel raises ({side}) below the median for {sex}s",
             f"{count} single-leg heel raises is below the median of {median.value[sex]} in healthy adults. Half of healthy "
             "people score below the median, so read this as a prompt to build calf capacity, not as a problem.",
-            measured=count, threshold=median.value[sex], unit="reps", rule=median, on_date=on_date))
+            measured=count, threshold=median.value[sex], unit="reps", rule=median, on_date=on_date, side=side))
     left, right = answers.get("heel_rise_left"), answers.get("heel_rise_right")
     if left is not None and right is not None and abs(left - right) > noise.value:
         weaker = "left" if left < right else "right"
         out.append(make_finding(
-            "clinic.heel_rise_asymmetry", Severity.LOW, f"Heel raises: {weaker} side weaker beyond test noise",
+            codes.HEEL_RISE_ASYMMETRY, Severity.LOW, f"Heel raises: {weaker} side weaker beyond test noise",
             f"Left {left} vs right {right}: a difference of {abs(left - right)} is more than the test's day-to-day "
             f"noise of about {noise.value} repetitions.",
             measured=abs(left - right), threshold=noise.value, unit="reps", rule=noise, on_date=on_date))
@@ -62,10 +58,10 @@ def _bridge(answers: Mapping[str, Any], on_date: dt.date | None) -> list[Finding
         count = answers.get(f"bridge_{side}")
         if count is not None and count < poor.value:
             out.append(make_finding(
-                f"clinic.bridge_poor.{side}", Severity.MODERATE, f"Single-leg hamstring bridge ({side}) in the 'poor' range",
+                codes.BRIDGE_POOR, Severity.MODERATE, f"Single-leg hamstring bridge ({side}) in the 'poor' range",
                 f"{count} repetitions is under {poor.value}, rated 'poor' in a clinic interpretation of Freckleton 2014, "
                 "where lower scores predicted hamstring injury in footballers. It measures endurance, not maximal strength.",
-                measured=count, threshold=poor.value, unit="reps", rule=poor, on_date=on_date))
+                measured=count, threshold=poor.value, unit="reps", rule=poor, on_date=on_date, side=side))
     return out
 
 
@@ -77,12 +73,12 @@ def _knee_to_wall(answers: Mapping[str, Any], on_date: dt.date | None) -> list[F
         cm = answers.get(f"ktw_{side}_cm")
         if cm is not None and cm < soft.value:
             out.append(make_finding(
-                f"clinic.knee_to_wall_soft.{side}", Severity.INFO, f"Knee-to-wall ({side}) under the commonly quoted {soft.value} cm",
+                codes.KNEE_TO_WALL_SOFT, Severity.INFO, f"Knee-to-wall ({side}) under the commonly quoted {soft.value} cm",
                 f"{cm:g} cm is about {cm * per_cm:.0f} degrees of ankle bend. The '<{soft.value} cm' cut-off is widely "
                 "quoted but NOT sourced in kneeguard's evidence, so this is information only; a side-to-side "
                 "difference is more useful.",
                 measured=cm, threshold=soft.value, unit="cm", rule=soft, on_date=on_date,
-                details={"degrees": round(cm * per_cm, 1)}))
+                details={"degrees": round(cm * per_cm, 1)}, side=side))
     return out
 
 
@@ -95,10 +91,10 @@ def _ake(answers: Mapping[str, Any], sex: str | None, on_date: dt.date | None) -
         deg = answers.get(f"ake_{side}_deg")
         if deg is not None and deg > threshold:
             out.append(make_finding(
-                f"clinic.ake_short.{side}", Severity.LOW, f"Active knee extension ({side}): hamstring shortness",
+                codes.AKE_SHORT, Severity.LOW, f"Active knee extension ({side}): hamstring shortness",
                 f"{deg:g} degrees short of straight is beyond the {threshold} degree cut-off for hamstring shortness "
                 "(derived in adults aged 18-24).",
-                measured=deg, threshold=threshold, unit="deg", rule=cut, on_date=on_date))
+                measured=deg, threshold=threshold, unit="deg", rule=cut, on_date=on_date, side=side))
     return out
 
 
@@ -108,14 +104,14 @@ def _history(answers: Mapping[str, Any], on_date: dt.date | None) -> list[Findin
         hr = evidence.rule("clinic.history.previous_injury_hr")
         ratio, low, high = hr.value
         out.append(make_finding(
-            "clinic.previous_injury", Severity.INFO, "A previous running injury",
+            codes.PREVIOUS_INJURY, Severity.INFO, "A previous running injury",
             f"A previous injury was the strongest predictor of a new one (hazard ratio {ratio} ({low}-{high})): "
             "progress load carefully.", measured="yes", rule=hr, on_date=on_date))
     years = answers.get("years_running")
     novice = evidence.rule("clinic.history.novice_months")
     if years is not None and years * 12 < novice.value:
         out.append(make_finding(
-            "clinic.novice_runner", Severity.INFO, "Running for less than 6 months",
+            codes.NOVICE_RUNNER, Severity.INFO, "Running for less than 6 months",
             "Runners with under 6 months' experience had about twice the injury likelihood of runners with 5-10 years.",
             measured=round(years * 12, 1), threshold=novice.value, unit="months", rule=novice, on_date=on_date))
     return out

@@ -11,10 +11,10 @@ from dataclasses import dataclass
 from typing import Any
 
 from kneeguard import evidence
-from kneeguard.clinic.findings import make_finding
+from kneeguard.clinic import codes
 from kneeguard.clinic.levels import TriageLevel
 from kneeguard.clinic.ostrc import score_ostrc
-from kneeguard.findings import Finding, Severity
+from kneeguard.findings import Finding, Severity, make_finding
 
 BASELINE_CHECKINS = 4  # earlier check-ins that make the next-morning baseline
 
@@ -74,7 +74,7 @@ def trend_findings(records: list[CheckinRecord]) -> list[Finding]:
         rule = evidence.rule("clinic.triage.ostrc_two_weeks")
         two = weeks >= rule.value
         out.append(make_finding(
-            "clinic.ostrc_substantial", Severity.HIGH if two else Severity.MODERATE,
+            codes.OSTRC_SUBSTANTIAL, Severity.HIGH if two else Severity.MODERATE,
             "OSTRC substantial problem" + (f", {weeks} weeks running" if two else " this week"),
             "The weekly OSTRC questionnaire shows a moderate or severe reduction in training or performance, or "
             "no participation." + (" Two weeks in a row means a professional should examine it." if two else ""),
@@ -94,7 +94,7 @@ def _worse_over_window(records: list[CheckinRecord], latest: CheckinRecord) -> l
     if rise < change.value:
         return []
     return [make_finding(
-        "clinic.worse_over_two_weeks", Severity.MODERATE, "Pain worse over two weeks",
+        codes.WORSE_OVER_TWO_WEEKS, Severity.MODERATE, "Pain worse over two weeks",
         f"Pain rose from {earlier[0].pain} on {earlier[0].on_date.isoformat()} to {latest.pain} now: a rise of "
         f"{change.value} points or more is one people feel as clearly worse.",
         measured=rise, threshold=change.value, unit="points", rule=change, on_date=latest.on_date)]
@@ -111,7 +111,7 @@ def _morning_above_baseline(records: list[CheckinRecord], latest: CheckinRecord)
     if now - baseline < rise.value:
         return []
     return [make_finding(
-        "clinic.morning_pain_above_baseline", Severity.MODERATE, "Next-morning pain above your baseline",
+        codes.MORNING_PAIN_ABOVE_BASELINE, Severity.MODERATE, "Next-morning pain above your baseline",
         f"Next-morning pain {now}/10 vs your earlier median of {baseline:g}/10. Pain should settle by the next "
         "morning and not rise week to week: reduce load.",
         measured=now, threshold=baseline + rise.value, unit="/10", rule=rise, on_date=latest.on_date)]

@@ -26,7 +26,7 @@ from kneeguard.load.monotony_strain import monotony_series
 from kneeguard.load.pmc import performance_chart
 from kneeguard.jsonable import frame_records, plain
 from kneeguard.load.shoes import shoe_findings
-from kneeguard.load.spike import spike_columns
+from kneeguard.load.spike import reference_window, spike_columns
 from kneeguard.load.trimp import activity_loads, load_source_warnings
 from kneeguard.load.volume import daily_table, four_weekly_table, rest_days, run_streaks, weekly_table
 from kneeguard.load.zones import WINDOW_DAYS as ZONE_DAYS
@@ -118,7 +118,7 @@ def analyze_load(
         warnings.append(f"only {len(daily)} days of history: fitness needs about {settle_days} days to settle")
 
     found = _findings(runs, daily, weekly, acwr, monotony, strain, as_of, record_start, shoes)
-    summary = build_summary(as_of, runs, daily, weekly, pmc, acwr, monotony, strain, zones, loads, settings)
+    summary = headline_numbers(as_of, runs, daily, weekly, pmc, acwr, monotony, strain, zones, loads, settings)
     return LoadReport(
         as_of, runs, daily, weekly, four_weekly, pmc, acwr, monotony, strain, mono, zones, summary,
         sort_findings(found), warnings,
@@ -169,8 +169,8 @@ def _data_warnings(prepared: pd.DataFrame, loads: pd.DataFrame, settings: HeartR
     return notes
 
 
-def build_summary(as_of, runs, daily, weekly, pmc, acwr, monotony, strain, zones, loads, settings) -> dict[str, Any]:
-    """Headline numbers as plain Python values (JSON-friendly)."""
+def headline_numbers(as_of, runs, daily, weekly, pmc, acwr, monotony, strain, zones, loads, settings) -> dict[str, Any]:
+    """LoadReport.summary: the headline numbers as plain Python values (JSON-friendly)."""
     today = day_number(as_of)
     run_days = runs["date"].to_numpy(dtype="datetime64[D]").astype(np.int64)
     km = runs["distance_m"].to_numpy(dtype=float) / 1000
@@ -186,7 +186,9 @@ def build_summary(as_of, runs, daily, weekly, pmc, acwr, monotony, strain, zones
     worst = next((b for b in ("large", "moderate", "small") if band_counts.get(b)), None)
     complete = weekly["complete"].to_numpy(dtype=bool) if len(weekly) else np.zeros(0, dtype=bool)
     week_km, week_change = weekly["distance_km"].to_numpy(), weekly["change_pct"].to_numpy()
-    in_30d = km[run_days > today - 30]
+    # the runs a run after as_of is measured against: the spike window before the next day
+    window_start, _ = reference_window(as_of + dt.timedelta(days=1))
+    in_spike_window = km[run_days >= day_number(window_start)]
     latest = {name: pmc[name].to_numpy()[-1] if len(pmc) else None for name in pmc.columns}
     sources, counts = np.unique(loads["load_source"].to_numpy(dtype=str), return_counts=True)
     full_week = len(daily) >= MONOTONY_DAYS
@@ -205,7 +207,7 @@ def build_summary(as_of, runs, daily, weekly, pmc, acwr, monotony, strain, zones
         "this_week_km": week_km[-1] if len(week_km) else None,
         "last_complete_week_km": week_km[complete][-1] if complete.any() else None,
         "last_complete_week_change_pct": week_change[complete][-1] if complete.any() else None,
-        "longest_run_30d_km": np.nanmax(in_30d) if np.isfinite(in_30d).any() else None,
+        "longest_run_30d_km": np.nanmax(in_spike_window) if np.isfinite(in_spike_window).any() else None,
         "last_run_km": km[-1] if has_runs else None,
         "last_run_spike_ratio": ratios[-1] if has_runs else None,
         "last_run_spike_band": bands[-1] if has_runs else None,

@@ -13,17 +13,13 @@ import numpy as np
 import pandas as pd
 
 from kneeguard import evidence
-from kneeguard.findings import Finding, Severity
+from kneeguard.findings import Finding, Severity, make_finding
+from kneeguard.load import codes
+from kneeguard.load.spike import window_days
 from kneeguard.load.volume import run_streaks
 
-DOMAIN = "load"
 SPIKE_SEVERITY = {"small": Severity.LOW, "moderate": Severity.MODERATE, "large": Severity.HIGH}
 _LEADS = "The single-run spike check leads this report; this is context."
-
-
-def make_finding(code: str, severity: Severity, title: str, explanation: str, **fields) -> Finding:
-    """A Finding in the load domain (keeps `domain` out of every call site)."""
-    return Finding(code=code, severity=severity, title=title, explanation=explanation, domain=DOMAIN, **fields)
 
 
 def lookback_days() -> int:
@@ -65,7 +61,7 @@ def spike_findings(runs: pd.DataFrame, as_of: dt.date, record_start: dt.date | N
     """
     if runs.empty:
         return []
-    window = int(evidence.value("load.spike.window_days"))
+    window = window_days()
     columns = ["id", "date", "distance_m", "ref_longest_m", "spike_ratio", "spike_band", "days_since_prev_run",
                "first_in_record"]
     out: list[Finding] = []
@@ -83,7 +79,7 @@ def spike_findings(runs: pd.DataFrame, as_of: dt.date, record_start: dt.date | N
 def _spike_finding(row, day: dt.date) -> Finding:
     band = row.spike_band
     rule = evidence.rule(f"load.spike.{band}")
-    window = int(evidence.value("load.spike.window_days"))
+    window = window_days()
     reference_pct = float(evidence.value("load.spike.small")) * 100
     km, ref_km, pct = row.distance_m / 1000, row.ref_longest_m / 1000, row.spike_ratio * 100
     explanation = (
@@ -95,7 +91,7 @@ def _spike_finding(row, day: dt.date) -> Finding:
         f"about {reference_pct:.0f} % of your longest run of the last {window} days."
     )
     return make_finding(
-        "load.spike", SPIKE_SEVERITY[band], f"Run {pct:.0f} % longer than your recent longest",
+        codes.SPIKE, SPIKE_SEVERITY[band], f"Run {pct:.0f} % longer than your recent longest",
         explanation, measured=round(pct, 1), threshold=round(float(rule.value) * 100, 1), unit="%",
         rule=rule, on_date=day,
         details={"band": band, "distance_km": round(km, 2), "ref_longest_km": round(ref_km, 2),
@@ -115,7 +111,7 @@ def _return_finding(row, day: dt.date, window: int) -> Finding:
         f"run is compared with your longest run of the previous {window} days."
     )
     return make_finding(
-        "load.return_after_break", Severity.LOW, f"First run after {gap_text} off",
+        codes.RETURN_AFTER_BREAK, Severity.LOW, f"First run after {gap_text} off",
         explanation, measured=None if gap != gap else round(float(gap), 1), threshold=window, unit="days",
         rule=evidence.rule("load.spike.window_days"), on_date=day,
         details={"distance_km": None if km is None else round(km, 2), "activity_id": row.id},
@@ -143,7 +139,7 @@ def weekly_jump_finding(weekly: pd.DataFrame, as_of: dt.date) -> Finding | None:
         f"effect in a randomised trial. {_LEADS}"
     )
     return make_finding(
-        "load.weekly_jump", Severity.LOW, f"Weekly distance up {worst.change_pct:.0f} %", explanation,
+        codes.WEEKLY_JUMP, Severity.LOW, f"Weekly distance up {worst.change_pct:.0f} %", explanation,
         measured=round(float(worst.change_pct), 1), threshold=limit, unit="%", rule=rule,
         extra_citations=(evidence.citation("frandsen2025"),),
         on_date=min(pd.Timestamp(worst.week_end).date(), as_of),
@@ -173,7 +169,7 @@ def rest_streak_finding(daily: pd.DataFrame) -> Finding | None:
         f"easy days), not a proven injury cut-off. {_LEADS}"
     )
     return make_finding(
-        "load.no_rest", Severity.LOW, f"{longest} days in a row without a rest day", explanation,
+        codes.NO_REST, Severity.LOW, f"{longest} days in a row without a rest day", explanation,
         measured=longest, threshold=int(rule.value), unit="days", rule=rule, on_date=end,
         details={"ongoing": ongoing},
     )
@@ -193,7 +189,7 @@ def monotony_finding(monotony: float, strain: float, as_of: dt.date) -> Finding 
         f"with harder ones lowers it. {_LEADS}"
     )
     return make_finding(
-        "load.monotony_high", severity, f"Very even training load this week (monotony {monotony:.1f})",
+        codes.MONOTONY_HIGH, severity, f"Very even training load this week (monotony {monotony:.1f})",
         explanation, measured=round(monotony, 2), threshold=float(rule.value), unit="", rule=rule, on_date=as_of,
         details={"strain": round(strain, 1)},
     )
@@ -214,7 +210,7 @@ def acwr_finding(acwr: pd.DataFrame, history_days: int, as_of: dt.date) -> Findi
         f"depends on it. {_LEADS}"
     )
     return make_finding(
-        "load.acwr_context", Severity.INFO, f"Acute:chronic load ratio {ratio:.2f} (context only)", explanation,
+        codes.ACWR_CONTEXT, Severity.INFO, f"Acute:chronic load ratio {ratio:.2f} (context only)", explanation,
         measured=round(ratio, 3), threshold=float(rule.value), unit="ratio", rule=rule, on_date=as_of,
         details={"acute": round(float(acwr["acute"].iloc[-1]), 1),
                  "chronic": round(float(acwr["chronic"].iloc[-1]), 1)},
@@ -246,7 +242,7 @@ def long_run_share_finding(weekly: pd.DataFrame, as_of: dt.date) -> Finding | No
         f"week it is often also a jump over your recent longest run, the measure with evidence.{note} {_LEADS}"
     )
     return make_finding(
-        "load.long_run_share", Severity.INFO if few else Severity.LOW,
+        codes.LONG_RUN_SHARE, Severity.INFO if few else Severity.LOW,
         f"Long run was {share:.0%} of the week", explanation, measured=round(share * 100, 1),
         threshold=round(float(rule.value) * 100, 1), unit="%", rule=rule,
         on_date=pd.Timestamp(week.week_end).date(), details={"runs": runs},
@@ -261,6 +257,6 @@ def no_data_finding(as_of: dt.date) -> Finding:
         f"any run jumped well past your recent longest run, the load pattern best linked to overuse injury."
     )
     return make_finding(
-        "load.no_data", Severity.INFO, "No runs to analyse yet", explanation,
+        codes.NO_DATA, Severity.INFO, "No runs to analyse yet", explanation,
         rule=evidence.rule("load.spike.window_days"), on_date=as_of,
     )

@@ -14,8 +14,9 @@ import numpy as np
 import pandas as pd
 
 from kneeguard import evidence
-from kneeguard.findings import Finding, Severity
-from kneeguard.load.findings import lookback_days, make_finding
+from kneeguard.findings import Finding, Severity, make_finding
+from kneeguard.load import codes
+from kneeguard.load.findings import lookback_days
 from kneeguard.profile import ShoeStatus
 
 
@@ -45,7 +46,7 @@ def mileage_findings(shoes: Iterable[ShoeStatus], as_of: dt.date) -> list[Findin
         )
         if used > alert:
             out.append(make_finding(
-                "load.shoe_over_limit", Severity.MODERATE, f"'{shoe.name}' is past its {alert:.0f} km alert",
+                codes.SHOE_OVER_LIMIT, Severity.MODERATE, f"'{shoe.name}' is past its {alert:.0f} km alert",
                 f"'{shoe.name}' has carried {used:.0f} km, past the {alert:.0f} km alert. {wear} "
                 "Consider retiring it or moving it to easy runs while a newer pair takes over.",
                 measured=round(used, 1), threshold=alert, unit="km", rule=rule, on_date=as_of,
@@ -53,7 +54,7 @@ def mileage_findings(shoes: Iterable[ShoeStatus], as_of: dt.date) -> list[Findin
             ))
         elif used >= near * alert:
             out.append(make_finding(
-                "load.shoe_near_limit", Severity.LOW, f"'{shoe.name}' is near its {alert:.0f} km alert",
+                codes.SHOE_NEAR_LIMIT, Severity.LOW, f"'{shoe.name}' is near its {alert:.0f} km alert",
                 f"'{shoe.name}' has carried {used:.0f} km, {used / alert:.0%} of its {alert:.0f} km alert. {wear} "
                 "A good time to start running in a second pair.",
                 measured=round(used, 1), threshold=round(near * alert, 1), unit="km",
@@ -98,7 +99,7 @@ def rotation_finding(runs: pd.DataFrame, shoes: Iterable[ShoeStatus], as_of: dt.
         f"cheap change."
     )
     return make_finding(
-        "load.single_shoe", Severity.INFO, "Running in a single pair of shoes", explanation,
+        codes.SINGLE_SHOE, Severity.INFO, "Running in a single pair of shoes", explanation,
         measured=1, threshold=int(rule.value), unit="pairs", rule=rule, on_date=as_of,
         details={"shoe_id": shoe_id},
     )

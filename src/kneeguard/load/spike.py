@@ -18,11 +18,20 @@ Conventions (decided here, tested in tests/test_load_spike.py):
 - Ratios are rounded to 1e-9 before banding, so 11.0 km after 10.0 km is
   exactly 10 % ('reference') despite binary floating point.
 
+The window is owned here: its length is the registry's `load.spike.window_days`
+(`window_days()`), and "the runs in the window before t" is [t - window, t), closed at
+its start and open at its end (`reference_window`, `in_reference_window`; `window_bounds`
+for arrays of start times). The plan (advice/running.py) sizes its runs with the same
+functions, on calendar days, so a run exactly 30 days back is the reference in both.
+
 The windowed maximum is a sparse table (O(n log n), all numpy) queried at
 [searchsorted(t - 30 d), searchsorted(t)), so ten years of daily runs take
 well under a millisecond and the window never reaches a later run.
 """
 from __future__ import annotations
+
+import datetime as dt
+from typing import TypeVar
 
 import numpy as np
 import pandas as pd
@@ -31,6 +40,24 @@ from kneeguard import evidence
 
 BANDS = ("reference", "small", "moderate", "large", "return_after_break")
 NS_PER_DAY = 86_400 * 10**9
+
+When = TypeVar("When", dt.date, dt.datetime, pd.Timestamp)
+
+
+def window_days() -> int:
+    """Length of the spike reference window in days (registry `load.spike.window_days`)."""
+    return int(evidence.value("load.spike.window_days"))
+
+
+def reference_window(end: When) -> tuple[When, When]:
+    """The window [start, end) whose runs a session starting at `end` is measured against."""
+    return end - dt.timedelta(days=window_days()), end
+
+
+def in_reference_window(when: When, end: When) -> bool:
+    """Whether a run at `when` is in the reference window of a session at `end`: start <= when < end."""
+    start, end = reference_window(end)
+    return start <= when < end
 
 
 def spike_thresholds() -> tuple[float, float, float]:
@@ -42,9 +69,9 @@ def spike_thresholds() -> tuple[float, float, float]:
     )
 
 
-def window_bounds(start_ns: np.ndarray, window_days: float) -> tuple[np.ndarray, np.ndarray]:
-    """For sorted start times: index range [lo, hi) of sessions in [t - window, t)."""
-    lo = np.searchsorted(start_ns, start_ns - int(window_days * NS_PER_DAY), side="left")
+def window_bounds(start_ns: np.ndarray, days: float) -> tuple[np.ndarray, np.ndarray]:
+    """For sorted start times: index range [lo, hi) of sessions in [t - days, t) (see `in_reference_window`)."""
+    lo = np.searchsorted(start_ns, start_ns - int(days * NS_PER_DAY), side="left")
     hi = np.searchsorted(start_ns, start_ns, side="left")
     return lo, hi
 
@@ -89,9 +116,9 @@ def classify_spikes(ratio: np.ndarray, had_prior_run: np.ndarray) -> np.ndarray:
     return band
 
 
-def spike_columns(start_ns: np.ndarray, distance_m: np.ndarray, window_days: float | None = None) -> dict:
+def spike_columns(start_ns: np.ndarray, distance_m: np.ndarray, days: float | None = None) -> dict:
     """The spike columns as arrays for runs sorted by start (int64 UTC ns); see `spike_table`."""
-    window = float(window_days if window_days is not None else evidence.value("load.spike.window_days"))
+    window = float(days if days is not None else window_days())
     start = np.asarray(start_ns, dtype=np.int64)
     if len(start) > 1 and np.any(np.diff(start) < 0):
         raise ValueError("the spike rule needs runs sorted by start time")
@@ -111,7 +138,7 @@ def spike_columns(start_ns: np.ndarray, distance_m: np.ndarray, window_days: flo
     }
 
 
-def spike_table(runs: pd.DataFrame, window_days: float | None = None) -> pd.DataFrame:
+def spike_table(runs: pd.DataFrame, days: float | None = None) -> pd.DataFrame:
     """Spike columns for running sessions sorted by start time.
 
     `runs` needs `start_ns` (int64 UTC nanoseconds, ascending) and `distance_m`
@@ -119,7 +146,7 @@ def spike_table(runs: pd.DataFrame, window_days: float | None = None) -> pd.Data
     spike_band, days_since_prev_run, first_in_record.
     """
     columns = spike_columns(runs["start_ns"].to_numpy(dtype=np.int64), runs["distance_m"].to_numpy(dtype=float),
-                            window_days)
+                            days)
     return pd.DataFrame(columns, index=runs.index)
 
 

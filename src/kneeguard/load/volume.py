@@ -19,6 +19,7 @@ WEEKLY_COLUMNS = (
 )
 FOUR_WEEKLY_COLUMNS = ("block_end", "distance_km", "duration_h", "runs", "load", "change_pct", "longest_run_km")
 _MONDAY_OFFSET = 3  # 1970-01-01 was a Thursday: (day + 3) // 7 numbers Monday-based weeks
+BLOCK_DAYS = 28  # the four-weekly table's block: four whole weeks, counted back from the analysis day
 
 
 def daily_table(
@@ -110,7 +111,7 @@ def weekly_table(daily: pd.DataFrame, runs: pd.DataFrame) -> pd.DataFrame:
 
 
 def four_weekly_table(daily: pd.DataFrame, runs: pd.DataFrame) -> pd.DataFrame:
-    """28-day blocks counted back from the analysis day, so the newest block is complete.
+    """BLOCK_DAYS (28-day) blocks counted back from the analysis day, so the newest block is complete.
 
     Index: the block's first day ('block_start'). A first block that reaches
     before the record holds only the days the record has.
@@ -119,17 +120,17 @@ def four_weekly_table(daily: pd.DataFrame, runs: pd.DataFrame) -> pd.DataFrame:
         return pd.DataFrame(columns=list(FOUR_WEEKLY_COLUMNS), index=pd.DatetimeIndex([], name="block_start"))
     day = _days_of(daily.index)
     last = int(day[-1])
-    back = (last - day) // 28  # 0 = newest block
+    back = (last - day) // BLOCK_DAYS  # 0 = newest block
     n = int(back[0]) + 1
     slot = n - 1 - back
 
     def block_of(run_days: np.ndarray) -> np.ndarray:
-        return n - 1 - (last - run_days) // 28
+        return n - 1 - (last - run_days) // BLOCK_DAYS
 
     distance = np.bincount(slot, weights=daily["distance_km"].to_numpy(), minlength=n)
-    block_end = last - 28 * (n - 1 - np.arange(n, dtype=np.int64))
+    block_end = last - BLOCK_DAYS * (n - 1 - np.arange(n, dtype=np.int64))
     change = percent_change(distance)
-    change[1:][block_end[:-1] - 27 < day[0]] = np.nan  # the record began inside the previous block
+    change[1:][block_end[:-1] - (BLOCK_DAYS - 1) < day[0]] = np.nan  # the record began inside the previous block
     return pd.DataFrame(
         {
             "block_end": _to_index(block_end),

@@ -183,7 +183,8 @@ def pain_trend_chart(points: list[dict[str, Any]]) -> Chart | None:
         lines += ax.plot(*zip(*pain), "o-", color="#b2182b", label="pain (worse of now / during run), 0-10")
     ax.set_ylim(0, 10.5)
     ax.set_ylabel("pain (0-10)")
-    ax.axhline(5, color="#b2182b", lw=0.8, ls=":")
+    acceptable = evidence.value("advice.pain.acceptable_max")
+    ax.axhline(acceptable, color="#b2182b", lw=0.8, ls=":")
     if ostrc:
         twin = ax.twinx()
         lines += twin.plot(*zip(*ostrc), "s--", color="#2166ac", label="OSTRC severity, 0-100")
@@ -199,7 +200,8 @@ def pain_trend_chart(points: list[dict[str, Any]]) -> Chart | None:
     ax.legend(handles=lines, fontsize=7, loc="lower center", bbox_to_anchor=(0.5, 1.0), ncol=2, frameon=False)
     fig.tight_layout()
     return Chart("Pain and OSTRC trend", _figure_uri(fig), "Pain score and OSTRC severity over time",
-                 "Dotted line: 5/10, the upper limit for pain during exercise in the plan's pain-monitoring rule.")
+                 f"Dotted line: {acceptable}/10, the upper limit for pain during exercise in the plan's "
+                 "pain-monitoring rule.")
 
 
 def selftest_chart(answers: dict[str, Any] | None) -> Chart | None:

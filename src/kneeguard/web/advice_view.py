@@ -15,7 +15,7 @@ from collections import OrderedDict
 
 from fastapi import Request
 
-from kneeguard.errors import InvalidInput
+from kneeguard.plan_length import DEFAULT_PLAN_WEEKS, check_plan_weeks
 from kneeguard.web.common import athlete_name, store_of
 
 NO_CHECKIN_CLASS = "nocheckin"
@@ -34,12 +34,11 @@ _in_flight: dict[tuple, threading.Event] = {}
 FLIGHT_TIMEOUT_S = 30.0
 
 
-def advice_for(request: Request, day: dt.date, weeks: int = 6):
+def advice_for(request: Request, day: dt.date, weeks: int = DEFAULT_PLAN_WEEKS):
     from kneeguard.advice.context import gather_context
     from kneeguard.advice.engine import advise
 
-    if not 4 <= weeks <= 8:
-        raise InvalidInput(f"the plan length must be between 4 and 8 weeks, got {weeks}")
+    check_plan_weeks(weeks)
     store, name = store_of(request), athlete_name(request)
     key = (id(store), name, day, weeks, data_fingerprint(store, name))
     # One computation per key: when many requests miss the cache at once (a server just started,

@@ -13,6 +13,7 @@ from fastapi.responses import RedirectResponse, Response
 
 from kneeguard import evidence
 from kneeguard.errors import InvalidInput
+from kneeguard.plan_length import DEFAULT_PLAN_WEEKS
 from kneeguard.web.advice_view import advice_for, banner_class
 from kneeguard.web.common import athlete_name, parse_day, render, store_of
 
@@ -24,7 +25,7 @@ RECENT_DAYS = 7  # the plan starts tomorrow; the days just past come from the pl
 
 
 @router.get("/plan")
-def plan_page(request: Request, as_of: str | None = None, weeks: int = 6):
+def plan_page(request: Request, as_of: str | None = None, weeks: int = DEFAULT_PLAN_WEEKS):
     advice = advice_for(request, parse_day(as_of), weeks)
     grouped = [(i, advice.week(i)) for i in range(advice.weeks)]
     today = dt.date.today()
@@ -38,7 +39,7 @@ def plan_page(request: Request, as_of: str | None = None, weeks: int = 6):
 
 
 @router.get("/plan.ics")
-def plan_calendar(request: Request, as_of: str | None = None, weeks: int = 6):
+def plan_calendar(request: Request, as_of: str | None = None, weeks: int = DEFAULT_PLAN_WEEKS):
     from kneeguard.advice.ics import build_calendar
 
     advice = advice_for(request, parse_day(as_of), weeks)

@@ -7,7 +7,7 @@ from pathlib import Path
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, Response
 
-from kneeguard.errors import InvalidInput
+from kneeguard.plan_length import DEFAULT_PLAN_WEEKS, check_plan_weeks
 from kneeguard.web.common import athlete_name, parse_day, render, store_of
 
 router = APIRouter()
@@ -17,8 +17,7 @@ def _html(request: Request, as_of: str | None, weeks: int) -> str:
     from kneeguard.report import render_html
     from kneeguard.report.stored import build_report_from_store
 
-    if not 4 <= weeks <= 8:
-        raise InvalidInput(f"the plan length must be between 4 and 8 weeks, got {weeks}")
+    check_plan_weeks(weeks)
     doc, _advice = build_report_from_store(store_of(request), athlete_name(request), parse_day(as_of), weeks)
     return render_html(doc)
 
@@ -35,19 +34,19 @@ def report_page(request: Request, as_of: str | None = None):
 
 
 @router.get("/report/view")
-def report_view(request: Request, as_of: str | None = None, weeks: int = 6):
+def report_view(request: Request, as_of: str | None = None, weeks: int = DEFAULT_PLAN_WEEKS):
     return HTMLResponse(_html(request, as_of, weeks))
 
 
 @router.get("/report/download.html")
-def report_download_html(request: Request, as_of: str | None = None, weeks: int = 6):
+def report_download_html(request: Request, as_of: str | None = None, weeks: int = DEFAULT_PLAN_WEEKS):
     name = _filename(request, ".html")
     return HTMLResponse(_html(request, as_of, weeks),
                         headers={"Content-Disposition": f'attachment; filename="{name}"'})
 
 
 @router.get("/report/download.pdf")
-def report_download_pdf(request: Request, as_of: str | None = None, weeks: int = 6):
+def report_download_pdf(request: Request, as_of: str | None = None, weeks: int = DEFAULT_PLAN_WEEKS):
     from kneeguard.report.pdf import PdfEngineMissing, PdfError, write_pdf
 
     html = _html(request, as_of, weeks)

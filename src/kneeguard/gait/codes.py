@@ -1,0 +1,18 @@
+"""The Finding codes of the gait domain (see `kneeguard.codes`).
+
+Declared here until each gait `Metric` declares its own with its band; `finding_codes()`
+is what the code registry collects, whichever form the declarations take.
+"""
+from __future__ import annotations
+
+from kneeguard.codes import FindingCode, declare
+
+(LOW_CADENCE, CADENCE, OVERSTRIDE, SHANK_ANGLE, EXTENDED_KNEE_LANDING, TRUNK_LEAN, LARGE_PELVIC_DROP, KNEE_VALGUS,
+ ASYMMETRY, CONTACT_TIME) = declare(
+    "gait", "low_cadence", "cadence", "overstride", "shank_angle", "extended_knee_landing", "trunk_lean",
+    "large_pelvic_drop", "knee_valgus", "asymmetry", "contact_time")
+
+
+def finding_codes() -> tuple[FindingCode, ...]:
+    return (LOW_CADENCE, CADENCE, OVERSTRIDE, SHANK_ANGLE, EXTENDED_KNEE_LANDING, TRUNK_LEAN, LARGE_PELVIC_DROP,
+            KNEE_VALGUS, ASYMMETRY, CONTACT_TIME)
