@@ -48,7 +48,7 @@ def load_report():
 @lru_cache(maxsize=1)
 def _gait_json() -> str:
     from kneeguard.gait.analysis import analyze_gait
-    from kneeguard.gait.outputs import build_summary, clean_nans, json_default
+    from kneeguard.gait.outputs.files import build_summary, clean_nans, json_default
     from tests.gait_synth import RunModel
 
     report = analyze_gait(RunModel(cadence_spm=160, ic_ahead=170, duration_s=8).series(), height_cm=175)

@@ -21,12 +21,13 @@ import typer
 from typer.testing import CliRunner
 
 from kneeguard.cli import gait_cmd
-from kneeguard.gait.annotate import event_marks, write_annotated_video
-from kneeguard.gait.guide import capture_guide, check_capture
+from kneeguard.gait.outputs.annotate import event_marks, write_annotated_video
+from kneeguard.gait.capture.guide import capture_guide, check_capture
 from kneeguard.gait.io.schema_json import read_keypoints_json
 from kneeguard.gait.keypoints import CANONICAL_NAMES, GaitError, KeypointSeries
-from kneeguard.gait.pose import check_person, identity_segments
-from kneeguard.gait.video import iter_frames, prefetched, probe_video, read_capture_fps
+from kneeguard.gait.capture.pose import check_person, identity_segments
+from kneeguard.gait.capture.slowmo import read_capture_fps
+from kneeguard.gait.capture.video import iter_frames, prefetched, probe_video
 
 GAIT = Path(__file__).parent / "data" / "gait"
 MALE_SIDE = GAIT / "gaitlab_male_side" / "male_side.mp4"
@@ -205,7 +206,7 @@ def test_prefetched_stays_bounded_and_stops_cleanly_when_consumer_stops():
 
 
 def test_annotation_stops_threads_when_drawing_fails(tmp_path, monkeypatch):
-    import kneeguard.gait.annotate as annotate
+    import kneeguard.gait.outputs.annotate as annotate
 
     def broken(*args, **kwargs):
         raise RuntimeError("drawing failed")
@@ -418,7 +419,7 @@ def test_synthetic_clip_without_a_person(tmp_path, stub_analysis):
 
 @pytest.mark.slow
 def test_mediapipe_finds_the_runner_on_male_side():
-    from kneeguard.gait.pose import detected_frames, keypoints_from_video
+    from kneeguard.gait.capture.pose import detected_frames, keypoints_from_video
 
     series = keypoints_from_video(probe_video(MALE_SIDE), max_frames=180)  # first 6 s
     assert series.n_frames == 180 and detected_frames(series).mean() > 0.9

@@ -87,7 +87,7 @@ def analyse_command(
     home: HomeOption = None,
 ) -> None:
     """Analyse running gait from VIDEO (or --keypoints FILE) and write plots, tables and an annotated video."""
-    from kneeguard.gait.guide import capture_guide
+    from kneeguard.gait.capture.guide import capture_guide
 
     if guide:
         console.print(capture_guide(), markup=False, highlight=False)
@@ -152,8 +152,8 @@ def run_gait(*, video: Path | None, keypoints: Path | None, view: str | None, he
              slowmo: float | None, progress: bool = False) -> dict[str, Any]:
     """Video/keypoints → checked KeypointSeries → GaitReport. Raises GaitError for unusable input."""
     from kneeguard.gait.pipeline import analyse_series
-    from kneeguard.gait.pose import keypoints_from_video
-    from kneeguard.gait.video import probe_video
+    from kneeguard.gait.capture.pose import keypoints_from_video
+    from kneeguard.gait.capture.video import probe_video
 
     info = None
     if video is not None:
@@ -179,7 +179,7 @@ def analyze(series, *, view: str | None, height_cm: float | None):
 def load_keypoints(path: Path):
     """A kneeguard keypoint file: JSON (kneeguard.keypoints schema) or the .npz archive."""
     from kneeguard.gait.io.schema_json import read_keypoints_json
-    from kneeguard.gait.outputs import load_keypoints_npz
+    from kneeguard.gait.outputs.files import load_keypoints_npz
 
     if not path.is_file():
         raise UserError(f"keypoint file not found: {path}")

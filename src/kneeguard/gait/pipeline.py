@@ -26,8 +26,8 @@ def analyse_series(series, info, name: str, *, view: str | None, height_cm: floa
     `analyze(series, view=, height_cm=)` defaults to `analysis.analyze_gait` (the CLI passes
     its own so the message for a missing optional module stays a CLI concern).
     """
-    from kneeguard.gait.guide import check_capture
-    from kneeguard.gait.pose import check_person
+    from kneeguard.gait.capture.guide import check_capture
+    from kneeguard.gait.capture.pose import check_person
 
     if analyze is None:
         from kneeguard.gait.analysis import analyze_gait as analyze
@@ -46,8 +46,8 @@ def write_results(result: dict, out_dir: Path, *, athlete: str, source: str,
 
     Returns the summary (as summary.json holds it) and {kind: path} of what was written.
     """
-    from kneeguard.gait.annotate import write_annotated_video
-    from kneeguard.gait.outputs import build_summary, write_outputs
+    from kneeguard.gait.outputs.annotate import write_annotated_video
+    from kneeguard.gait.outputs.files import build_summary, write_outputs
 
     report, info = result["report"], result["info"]
     series = getattr(report, "series", None) or result["series"]  # cleaned, L/R-swap-corrected when available
@@ -69,6 +69,6 @@ def write_results(result: dict, out_dir: Path, *, athlete: str, source: str,
 
 def storable_summary(summary: dict) -> dict:
     """The same plain JSON as summary.json (numpy made plain, NaN as null), which the database can hold."""
-    from kneeguard.gait.outputs import clean_nans, json_default
+    from kneeguard.gait.outputs.files import clean_nans, json_default
 
     return clean_nans(json.loads(json.dumps(summary, default=json_default, allow_nan=True)))

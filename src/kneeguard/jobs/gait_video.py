@@ -31,10 +31,10 @@ def outputs_dir(home: Path, summary: dict) -> Path | None:
 
 
 def run(ctx: JobContext) -> dict:
-    from kneeguard.gait.annotate import browser_video_name
+    from kneeguard.gait.outputs.annotate import browser_video_name
     from kneeguard.gait.pipeline import analyse_series, storable_summary, write_results
-    from kneeguard.gait.pose import keypoints_from_video
-    from kneeguard.gait.video import probe_video
+    from kneeguard.gait.capture.pose import keypoints_from_video
+    from kneeguard.gait.capture.video import probe_video
     from kneeguard.store import records
 
     params = ctx.job.params

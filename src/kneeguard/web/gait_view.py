@@ -86,7 +86,7 @@ def session_file(outputs: Path | None, name: str) -> tuple[Path, str] | None:
 
 def guide_steps() -> list[str]:
     """The numbered points of the CLI's filming guide (one text for both)."""
-    from kneeguard.gait.guide import capture_guide
+    from kneeguard.gait.capture.guide import capture_guide
 
     text = capture_guide()
     items = re.findall(r"^\s+\d+\.\s+(.*?)(?=^\s+\d+\.|^\S|\Z)", text, flags=re.M | re.S)

@@ -16,9 +16,10 @@ import numpy as np
 import pandas as pd
 
 from kneeguard.gait.io.forces import force_events, summarize_events
-from kneeguard.gait.io.mocap import MarkerTrial, VirtualCamera, add_noise, mocap_keypoints, read_markers, resample
+from kneeguard.gait.io.mocap import MarkerTrial, read_markers
 from kneeguard.gait.io.processed import knee_reference
 from kneeguard.gait.keypoints import GaitError, KeypointSeries
+from kneeguard.gait.validation.virtual_camera import VirtualCamera, add_noise, mocap_keypoints, resample
 
 DEFAULT_NOISE_PX = 8.0  # middle of the 5–15 px error reported for pose models at this scale
 TARGETS = {  # what the analysis should reach; see docs/validation.md

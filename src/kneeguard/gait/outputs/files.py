@@ -21,9 +21,9 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from kneeguard.gait.annotate import SIDE_COLOUR, event_marks, knee_flexion_deg
+from kneeguard.gait.outputs.annotate import SIDE_COLOUR, event_marks, knee_flexion_deg
 from kneeguard.gait.keypoints import GaitError, KeypointSeries
-from kneeguard.gait.landing_figure import plot_landing
+from kneeguard.gait.outputs.landing_figure import plot_landing
 
 SIDE_MPL = {"left": "#00aaff", "right": "#ff8c00"}
 PREFERRED_STEP_METRICS = (
