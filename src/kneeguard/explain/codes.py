@@ -11,7 +11,8 @@ this module finds them:
   over the side (`f"clinic.bridge_poor.{side}"`) yields one code per side;
 - triage rules give `clinic.triage.<id>` (the key of their evidence rule), plus
   the escalation for unanswered warning-sign questions;
-- possible causes give `clinic.cause.<id>`.
+- possible causes give `clinic.cause.<id>`;
+- gait metric bands (`Metric.band`, data on each metric) give their Finding codes.
 """
 from __future__ import annotations
 
@@ -43,6 +44,7 @@ def emittable_codes() -> dict[str, str]:
             found.setdefault(code, f"kneeguard/{name}")
     found.update({code: "kneeguard/clinic/rules/triage.json" for code in triage_codes()})
     found.update({code: "kneeguard/clinic/rules/causes.json" for code in cause_codes()})
+    found.update(gait_band_codes())
     return dict(sorted(found.items()))
 
 
@@ -56,6 +58,21 @@ def cause_codes() -> list[str]:
     from kneeguard.clinic.causes import cause_definitions
 
     return [f"clinic.cause.{cause['id']}" for cause in cause_definitions()]
+
+
+def gait_band_codes() -> dict[str, str]:
+    """code -> the gait metrics module whose band raises it."""
+    from kneeguard.gait.metrics import REGISTRY
+
+    found = {}
+    for metric in REGISTRY.values():
+        band = metric.band
+        if band is not None:
+            where = f"kneeguard/gait/metrics/{metric.per_step.__module__.rpartition('.')[2]}.py"
+            for message in (band.out, band.out_low, band.within):
+                if message is not None:
+                    found[message.code] = where
+    return found
 
 
 def finding_codes_in_source(source: str, filename: str = "<source>") -> list[str]:
