@@ -17,7 +17,7 @@ from kneeguard import evidence
 from kneeguard.findings import Finding, sort_findings
 from kneeguard.gait import angles as gait_angles
 from kneeguard.gait.cadence import spectral_cadence
-from kneeguard.gait.events import detect_events
+from kneeguard.gait.events import DEFAULT_EVENT_PARAMETERS, EventParameters, detect_events
 from kneeguard.gait.findings import gait_findings
 from kneeguard.gait.keypoints import GaitError, KeypointSeries
 from kneeguard.gait.metrics import REGISTRY, step_table, summarise
@@ -217,12 +217,14 @@ def _settle_cadence(summary: dict[str, Any], from_bounce: float | None) -> list[
 
 
 def analyze_gait(series: KeypointSeries, *, view: str | None = None, height_cm: float | None = None,
-                 treadmill: bool | None = None) -> GaitReport:
+                 treadmill: bool | None = None,
+                 event_parameters: EventParameters = DEFAULT_EVENT_PARAMETERS) -> GaitReport:
     """Run the whole gait analysis on one clip's keypoints.
 
     `view` is 'side', 'rear' or 'front' (detected when None); `height_cm` gives
     distances in cm; `treadmill` is recorded for context (speed is estimated
-    from the stance foot either way).
+    from the stance foot either way); `event_parameters` are the contact-detection
+    thresholds (validation may try others).
     """
     warnings = check_input(series)
     view = view or series.meta.get("view") or detect_view(series)
@@ -235,7 +237,7 @@ def analyze_gait(series: KeypointSeries, *, view: str | None = None, height_cm: 
     else:
         direction = 0
         angle_table = gait_angles.frontal_angles(cleaned)
-    events = detect_events(cleaned)
+    events = detect_events(cleaned, event_parameters)
     scale = metres_per_unit(cleaned, height_cm)
     leg = leg_length_px(cleaned)
     speed = running_speed(cleaned, events, direction) if view == "side" else None
