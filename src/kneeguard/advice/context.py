@@ -15,6 +15,7 @@ from typing import Any
 import pandas as pd
 
 from kneeguard import evidence
+from kneeguard.gait.summary import GaitSummary
 from kneeguard.profile import AthleteProfile, ShoeStatus
 
 log = logging.getLogger(__name__)
@@ -39,7 +40,7 @@ class AthleteContext:
     as_of: dt.date
     profile: AthleteProfile | None = None
     load_report: Any = None  # kneeguard.load.LoadReport | None
-    gait: dict[str, Any] | None = None  # latest gait session summary (with its "findings" list)
+    gait: GaitSummary | None = None  # latest gait session
     checkin: dict[str, Any] | None = None  # latest check-in as `clinic.assess` returns it
     shoes: list[ShoeStatus] = field(default_factory=list)
     # (day, session kind, pain 0-10) from plan sessions ticked off after the latest check-in
@@ -54,7 +55,7 @@ class AthleteContext:
 
     @property
     def gait_date(self) -> dt.date | None:
-        return _as_date(self.gait.get("recorded_at")) if self.gait else None
+        return self.gait.recorded_date if self.gait else None
 
     @property
     def answers(self) -> dict[str, Any]:
@@ -93,7 +94,7 @@ def make_context(
     activities: pd.DataFrame | None = None,
     load_report: Any = None,
     checkin: dict[str, Any] | None = None,
-    gait: dict[str, Any] | None = None,
+    gait: GaitSummary | None = None,
     shoes: list[ShoeStatus] | tuple = (),
     session_pain: list[tuple[dt.date, str, int]] | tuple = (),
     athlete_known: bool = True,
@@ -175,23 +176,23 @@ def assess_latest_checkin(records: list[dict[str, Any]], as_of: dt.date) -> dict
                 "possible_causes": [], "ostrc": None, "reassess_error": str(exc)}
 
 
-def latest_gait(rows: list[dict[str, Any]], as_of: dt.date) -> dict[str, Any] | None:
-    """The newest gait session summary recorded on or before `as_of`, with its date and id."""
+def latest_gait(rows: list[dict[str, Any]], as_of: dt.date) -> GaitSummary | None:
+    """The newest gait session recorded on or before `as_of`, with the store's date and id."""
     usable = [r for r in rows if isinstance(r.get("summary"), dict) and (_as_date(r.get("recorded_at")) or as_of) <= as_of]
     if not usable:
         return None
     row = usable[-1]
-    summary = dict(row["summary"])
-    summary["recorded_at"] = _iso(_as_date(row.get("recorded_at"))) or summary.get("recorded_at")
-    summary.setdefault("session_id", row.get("id"))
-    return summary
+    return GaitSummary.from_dict(row["summary"]).stored(session_id=row.get("id"),
+                                                        recorded_at=_iso(_as_date(row.get("recorded_at"))))
 
 
 def _normalised_findings(ctx: AthleteContext) -> list[dict[str, Any]]:
     out: list[dict[str, Any]] = []
     for f in getattr(ctx.load_report, "findings", None) or []:
         out.append({**f.to_dict(), "source": "load"})
-    for source, doc in (("gait", ctx.gait), ("checkin", ctx.checkin)):
+    for f in ctx.gait.findings if ctx.gait else []:
+        out.append({**f.to_dict(), "source": "gait"})
+    for source, doc in (("checkin", ctx.checkin),):
         for f in (doc or {}).get("findings") or []:
             if isinstance(f, dict) and f.get("code"):
                 out.append({**f, "source": source})

@@ -5,6 +5,7 @@ from typing import Any
 
 from kneeguard import evidence
 from kneeguard.advice.session import Recommendation
+from kneeguard.gait.summary import GaitSummary
 from kneeguard.profile import ShoeStatus
 
 # Gait flags a professional running assessment can look at properly (frontal plane, 3D, asymmetry).
@@ -12,7 +13,7 @@ PROFESSIONAL_GAIT_CODES = ("gait.large_pelvic_drop", "gait.knee_valgus", "gait.a
 LOW_VIDEO_QUALITY = 0.5  # gait summary "quality" (0-1) under which the video itself is doubtful
 
 
-def footwear_advice(shoes: list[ShoeStatus], codes: list[str], gait: dict[str, Any] | None,
+def footwear_advice(shoes: list[ShoeStatus], codes: list[str], gait: GaitSummary | None,
                     answers: dict[str, Any]) -> list[Recommendation]:
     out: list[Recommendation] = []
     alert = evidence.rule("load.shoe.alert_km")
@@ -51,9 +52,9 @@ def footwear_advice(shoes: list[ShoeStatus], codes: list[str], gait: dict[str, A
     return out
 
 
-def _professional_gait(codes: list[str], gait: dict[str, Any] | None, answers: dict[str, Any]) -> Recommendation:
+def _professional_gait(codes: list[str], gait: GaitSummary | None, answers: dict[str, Any]) -> Recommendation:
     reasons = [c for c in codes if c.startswith(PROFESSIONAL_GAIT_CODES)]
-    quality = (gait or {}).get("quality")
+    quality = gait.quality if gait else None
     if isinstance(quality, (int, float)) and quality < LOW_VIDEO_QUALITY:
         reasons.append("advice.gait.low_video_quality")
     if answers.get("trend") in ("same", "worse") and (answers.get("duration_weeks") or 0) >= 3:

@@ -162,8 +162,9 @@ def _uncertainty(names: list[str], fps: float) -> dict[str, str]:
     return out
 
 
-def build_summary(view: str, steps: pd.DataFrame, stats: dict, quality: float, fps: float,
-                  speed_m_s: float | None) -> dict[str, Any]:
+def clip_summary(view: str, steps: pd.DataFrame, stats: dict, quality: float, fps: float,
+                 speed_m_s: float | None) -> dict[str, Any]:
+    """The analysis' metric block (`GaitReport.summary`): headline medians, per side, asymmetry, quality."""
     overall = stats["overall"]
     summary: dict[str, Any] = {"view": view, "n_steps": int(len(steps)), "fps": fps}
     for name in HEADLINE:
@@ -247,7 +248,7 @@ def analyze_gait(series: KeypointSeries, *, view: str | None = None, height_cm: 
     warnings += check_running(stats["overall"], len(steps))
     speed_m_s = speed * scale if speed and scale else None
     quality = quality_score(info, steps, len(events), series.fps)
-    summary = build_summary(view, steps, stats, quality, series.fps, speed_m_s)
+    summary = clip_summary(view, steps, stats, quality, series.fps, speed_m_s)
     summary["treadmill"] = treadmill if treadmill is not None else series.meta.get("treadmill")
     warnings += _settle_cadence(summary, spectral_cadence(cleaned))
     n_swapped = int(info.swapped_frames.sum())
