@@ -284,11 +284,13 @@ class StubReport:
     warnings: list = field(default_factory=lambda: ["stub warning"])
     cadence: float = 168.0
 
-    def to_dict(self) -> dict:
-        return {"view": "side", "summary": {
-                    "view": "side", "n_steps": 8, "cadence_spm": self.cadence, "contact_time_ms": 240.0,
-                    "left": {"contact_time_ms": 238.0}, "right": {"contact_time_ms": 242.0}},
-                "findings": [], "warnings": list(self.warnings)}
+    view: str = "side"
+    direction: int = 1
+
+    @property
+    def summary(self) -> dict:
+        return {"view": "side", "n_steps": 8, "cadence_spm": self.cadence, "contact_time_ms": 240.0,
+                "left": {"contact_time_ms": 238.0}, "right": {"contact_time_ms": 242.0}}
 
 
 def cli_app() -> typer.Typer:
@@ -323,7 +325,7 @@ def test_keypoints_cli_writes_outputs_and_compares_sessions(tmp_path, stub_analy
                                        "--athlete", "ana", "--json"])
     assert result.exit_code == 0, result.output
     summary = json.loads(result.stdout)
-    assert summary["summary"]["cadence_spm"] == 160 and summary["athlete"] == "ana"
+    assert summary["cadence_spm"] == 160 and summary["athlete"] == "ana"
     assert "stub warning" in summary["warnings"]
     for name in ("summary.json", "steps.csv", "steps.json", "keypoints.json", "keypoints.trc", "angles.mot",
                  "knee_angle.png", "step_metrics.png"):
@@ -337,7 +339,7 @@ def test_keypoints_cli_writes_outputs_and_compares_sessions(tmp_path, stub_analy
 
     with open_store() as store, store.session() as s:
         sessions = records.list_gait_sessions(s, "ana")
-    assert [g["summary"]["summary"]["cadence_spm"] for g in sessions] == [160, 172]
+    assert [g["summary"]["cadence_spm"] for g in sessions] == [160, 172]
     compared = runner.invoke(cli_app(), ["gait", "compare", "--athlete", "ana", "--json"])
     assert compared.exit_code == 0, compared.output
     cad = next(r for r in json.loads(compared.stdout)["metrics"] if r["key"] == "cadence_spm")
@@ -364,7 +366,8 @@ def test_real_analysis_summary_has_the_required_fields(tmp_path):
     assert result.exit_code == 0, result.output
     summary = json.loads((out / "summary.json").read_text())
     assert summary == json.loads(result.stdout)
-    metrics = summary["summary"]
+    metrics = summary  # one shape: the headline metrics at the top level
+    assert "summary" not in summary
     assert [k for k in REQUIRED_SUMMARY if metrics.get(k) is None] == []
     assert metrics["left"]["cadence_spm"] and metrics["right"]["contact_time_ms"]
     assert isinstance(summary["findings"], list) and summary["warnings"]

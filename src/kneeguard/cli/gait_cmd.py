@@ -208,7 +208,7 @@ def save_results(result: dict, out_dir: Path, *, athlete: str, source: str, anno
         session_id = records.save_gait_session(session, athlete, summary.to_dict(), recorded_at,
                                                source=source)
     written["session"] = f"saved as gait session {session_id} (`kneeguard gait compare` takes its id)"
-    return summary.stored(session_id=session_id), written
+    return summary, written
 
 
 def _latest_sessions(store, athlete: str) -> tuple[tuple[str, GaitSummary], tuple[str, GaitSummary]]:

@@ -99,7 +99,8 @@ class GaitSummary:
         nested = data.get("summary")
         flat = {**(nested if isinstance(nested, Mapping) else {}), **{k: v for k, v in data.items() if k != "summary"}}
         values = {k: v for k, v in flat.items() if k in _FIELDS and v is not None}
-        values["findings"] = [Finding.from_dict(f) for f in flat.get("findings") or [] if isinstance(f, Mapping)]
+        values["findings"] = [Finding.from_dict(f) for f in flat.get("findings") or []
+                              if isinstance(f, Mapping) and f.get("code")]
         for name in ("left", "right", "asymmetry_pct", "uncertainty"):
             values[name] = dict(values[name]) if isinstance(values.get(name), Mapping) else {}
         return cls(**values)
