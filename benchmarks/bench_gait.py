@@ -42,8 +42,8 @@ def pose_only_fps(path: Path) -> tuple[int, float]:
     """(frames, fps) of MediaPipe alone on the pose-sized frames of `path`."""
     import cv2
 
-    from kneeguard.gait.pose import MediaPipePoseBackend, _import_mediapipe_pose
-    from kneeguard.gait.video import iter_frames, pose_scale, probe_video
+    from kneeguard.gait.capture.pose import MediaPipePoseBackend, _import_mediapipe_pose
+    from kneeguard.gait.capture.video import iter_frames, pose_scale, probe_video
 
     info = probe_video(path)
     backend = MediaPipePoseBackend()
@@ -70,8 +70,8 @@ def full_pipeline(path: Path, height_cm: float | None) -> dict:
 
     from kneeguard.cli.gait_cmd import run_gait, save_results
     from kneeguard.gait.analysis import analyze_gait
-    from kneeguard.gait.outputs import write_outputs  # noqa: F401
-    from kneeguard.gait.pose import _import_mediapipe_pose
+    from kneeguard.gait.outputs.files import write_outputs  # noqa: F401
+    from kneeguard.gait.capture.pose import _import_mediapipe_pose
 
     _import_mediapipe_pose()
     import_s = time.perf_counter() - start
@@ -109,7 +109,7 @@ def build_long_clip(source: Path, dest: Path, seconds: float = 60.0, short_side:
     """Loop `source` (a treadmill clip: looping does not move the runner) and upscale it to 1080p."""
     import cv2
 
-    from kneeguard.gait.video import iter_frames, probe_video
+    from kneeguard.gait.capture.video import iter_frames, probe_video
 
     info = probe_video(source)
     factor = short_side / min(info.width, info.height)
@@ -133,7 +133,7 @@ def build_long_clip(source: Path, dest: Path, seconds: float = 60.0, short_side:
 
 def bench_clip(path: Path, height_cm: float | None, label: str | None = None, repeat: int = 1) -> dict:
     """Best of `repeat` alternating runs of each measure (the least disturbed by other work)."""
-    from kneeguard.gait.video import probe_video
+    from kneeguard.gait.capture.video import probe_video
 
     info = probe_video(path)
     pose_runs, children = [], []

@@ -13,7 +13,7 @@ import json
 import sys
 from pathlib import Path
 
-from kneeguard.gait.validate import DEFAULT_NOISE_PX, load_reference, markdown_table, reference_facts, validate_mocap
+from kneeguard.gait.validation.validate import DEFAULT_NOISE_PX, load_reference, markdown_table, reference_facts, validate_mocap
 
 DATA = Path(__file__).resolve().parents[1] / "tests" / "data" / "gait" / "fukuchi2017"
 

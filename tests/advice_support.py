@@ -6,6 +6,7 @@ import datetime as dt
 import pandas as pd
 
 from kneeguard.clinic import CheckinAssessment, TriageLevel, TriageResult, assess
+from kneeguard.gait.summary import GaitSummary
 
 AS_OF = dt.date(2025, 6, 30)
 
@@ -28,10 +29,10 @@ def fake_checkin(level: str, today: dt.date = AS_OF, **answers) -> CheckinAssess
     return CheckinAssessment(today, {**BASE_ANSWERS, **answers}, TriageResult(TriageLevel(level), [], [], ["see a doctor"]))
 
 
-def gait_summary(cadence: float | None = 158.0, codes=("gait.overstride",), day: dt.date = AS_OF) -> dict:
-    return {"cadence_spm": cadence, "overstride_pct_leg": 14.0, "recorded_at": f"{day.isoformat()}T10:00:00",
-            "quality": 0.9,
-            "findings": [{"code": c, "severity": "moderate", "title": c, "citations": []} for c in codes]}
+def gait_summary(cadence: float | None = 158.0, codes=("gait.overstride",), day: dt.date = AS_OF) -> GaitSummary:
+    return GaitSummary.from_dict({
+        "cadence_spm": cadence, "overstride_pct_leg": 14.0, "recorded_at": f"{day.isoformat()}T10:00:00",
+        "quality": 0.9, "findings": [{"code": c, "severity": "moderate", "title": c, "citations": []} for c in codes]})
 
 
 def runs_frame(runs: list[tuple[dt.date, float]]) -> pd.DataFrame:

@@ -40,16 +40,18 @@ def load_report():
 @lru_cache(maxsize=1)
 def _gait_json() -> str:
     from kneeguard.gait.analysis import analyze_gait
-    from kneeguard.gait.outputs import build_summary, clean_nans, json_default
+    from kneeguard.gait.summary import GaitSummary
     from tests.gait_synth import RunModel
 
     report = analyze_gait(RunModel(cadence_spm=160, ic_ahead=170, duration_s=8).series(), height_cm=175)
-    summary = build_summary(report, athlete="ana", source="/videos/ana_side.mp4")
-    return json.dumps(clean_nans(json.loads(json.dumps(summary, default=json_default, allow_nan=True))))
+    return json.dumps(GaitSummary.from_report(report, athlete="ana", source="/videos/ana_side.mp4").to_dict())
 
 
-def gait_summary() -> dict:
-    return json.loads(_gait_json())
+def gait_summary():
+    """A stored gait session's summary, as the advice context holds it."""
+    from kneeguard.gait.summary import GaitSummary
+
+    return GaitSummary.from_dict(json.loads(_gait_json()))
 
 
 def history() -> list:

@@ -37,7 +37,7 @@ def _seed(home):
         answers = {**BASE_ANSWERS, "pain_during_run": 3, "pain_next_morning": 1, "heel_rise_left": 10}
         save_checkin(CheckinRecord(AS_OF - dt.timedelta(days=2), answers, "self-care"), "ana", store=store)
         with store.write() as s:
-            records.save_gait_session(s, "ana", gait_summary(day=AS_OF - dt.timedelta(days=3)),
+            records.save_gait_session(s, "ana", gait_summary(day=AS_OF - dt.timedelta(days=3)).to_dict(),
                                       recorded_at=dt.datetime(2025, 6, 27, 10, tzinfo=dt.timezone.utc))
 
 
@@ -47,7 +47,7 @@ def test_gather_context_reads_checkin_and_gait(tmp_path):
         ctx = gather_context(store, "ana", AS_OF)
         early = gather_context(store, "ana", AS_OF - dt.timedelta(days=10))
         nobody = gather_context(store, "zed", AS_OF)
-    assert ctx.checkin.level is TriageLevel.SELF_CARE and ctx.gait["cadence_spm"] == 158.0
+    assert ctx.checkin.level is TriageLevel.SELF_CARE and ctx.gait.cadence_spm == 158.0
     assert {"checkin", "gait"} <= {f["source"] for f in ctx.to_dict()["findings"]}
     assert {m.part for m in ctx.missing} == {"activities", "shoes"}
     assert early.checkin is None and early.gait is None  # nothing recorded yet on that day

@@ -1,11 +1,15 @@
 """Gait events on synthetic running with known IC/TO."""
 from __future__ import annotations
 
+import dataclasses
+import re
+
 import numpy as np
 import pytest
 
 from tests.gait_synth import RunModel
-from kneeguard.gait.events import detect_events
+from kneeguard.gait.analysis import analyze_gait
+from kneeguard.gait.events import EventParameters, detect_events
 from kneeguard.gait.signals import clean_series
 
 
@@ -46,3 +50,20 @@ def test_events_alternate_and_have_subframe_columns():
     assert (valid.side.to_numpy()[1:] != valid.side.to_numpy()[:-1]).all()
     assert not np.allclose(valid.ic_frame, np.round(valid.ic_frame))  # sub-frame
     assert (valid.to_time_s > valid.ic_time_s).all()
+
+
+def test_event_parameters_docstring_states_each_value():
+    stated = dict(re.findall(r"- (\w+) = ([-\d.]+)", EventParameters.__doc__))
+    defaults = EventParameters()
+    assert set(stated) == {f.name for f in dataclasses.fields(EventParameters)}
+    assert all(float(stated[name]) == getattr(defaults, name) for name in stated)
+
+
+def test_event_parameters_reach_the_analysis():
+    """Validation can pass other thresholds: a later IC threshold lands every contact later."""
+    series = RunModel(fps=60, duration_s=8).series(noise_px=0.5, seed=5)
+    usual = analyze_gait(series).events.query("valid")
+    later = analyze_gait(series, event_parameters=EventParameters(ic_speed_fraction=0.9)).events.query("valid")
+    assert len(later) == len(usual)
+    shift = later["ic_frame"].to_numpy() - usual["ic_frame"].to_numpy()
+    assert (shift >= 0).all() and shift.mean() > 0.1

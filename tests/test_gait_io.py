@@ -14,12 +14,10 @@ from kneeguard.gait.io import (
     write_keypoints_json, write_mot, write_trc,
 )
 from kneeguard.gait.io.forces import detect_contacts, force_events, read_c3d_vertical_force, summarize_events
-from kneeguard.gait.io.mocap import (
-    MOCAP_NAMES, MarkerTrial, VirtualCamera, add_noise, fill_gaps, joint_centres, mocap_keypoints, read_markers,
-    resample, rigid_transforms,
-)
+from kneeguard.gait.io.mocap import MOCAP_NAMES, MarkerTrial, fill_gaps, joint_centres, read_markers, rigid_transforms
 from kneeguard.gait.io.processed import knee_reference
 from kneeguard.gait.keypoints import CANONICAL_NAMES, KeypointSeries
+from kneeguard.gait.validation.virtual_camera import VirtualCamera, add_noise, mocap_keypoints, resample
 
 DATA = Path(__file__).parent / "data" / "gait"
 FUKUCHI = DATA / "fukuchi2017"

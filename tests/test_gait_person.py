@@ -1,4 +1,4 @@
-"""Choosing the runner when several people are visible (kneeguard.gait.person + pose).
+"""Choosing the runner when several people are visible (kneeguard.gait.capture.person + pose).
 
 The two-person clip is composed from the real male_side treadmill video: the
 runner (moving) on the left, a mirrored still frame of him (a second, standing
@@ -13,13 +13,13 @@ import numpy as np
 import pytest
 
 from kneeguard.gait.keypoints import GaitError
-from kneeguard.gait.person import (
+from kneeguard.gait.capture.person import (
     MIN_BAND_SHARE,
     find_runner_box,
     pad_box,
     periodic_motion_map,
 )
-from kneeguard.gait.video import iter_frames, probe_video
+from kneeguard.gait.capture.video import iter_frames, probe_video
 
 GAIT = Path(__file__).parent / "data" / "gait"
 MALE_SIDE = GAIT / "gaitlab_male_side" / "male_side.mp4"
@@ -78,7 +78,7 @@ pytest.importorskip("mediapipe.python.solutions.pose", reason="needs mediapipe")
 @pytest.mark.slow
 def test_runner_is_chosen_beside_a_standing_person(tmp_path):
     from kneeguard.gait.analysis import analyze_gait
-    from kneeguard.gait.pose import check_person, keypoints_from_video
+    from kneeguard.gait.capture.pose import check_person, keypoints_from_video
 
     info = probe_video(two_person_clip(tmp_path / "two_people.mp4"))
     series = keypoints_from_video(info)
@@ -99,7 +99,7 @@ def test_runner_is_chosen_beside_a_standing_person(tmp_path):
 
 def test_a_still_person_does_not_look_like_a_runner():
     from kneeguard.gait.keypoints import CANONICAL_NAMES, KeypointSeries
-    from kneeguard.gait.pose import _maybe_several_people
+    from kneeguard.gait.capture.pose import _maybe_several_people
 
     frames, k = 150, len(CANONICAL_NAMES)
     rng = np.random.default_rng(0)
@@ -110,7 +110,7 @@ def test_a_still_person_does_not_look_like_a_runner():
 
 @pytest.mark.slow
 def test_single_runner_is_not_cropped():
-    from kneeguard.gait.person import choose_runner
+    from kneeguard.gait.capture.person import choose_runner
 
     choice = choose_runner(probe_video(MALE_SIDE))
     assert choice.box is not None and not choice.several_people
@@ -118,7 +118,7 @@ def test_single_runner_is_not_cropped():
 
 @pytest.mark.slow
 def test_sports2d_has_no_runner_and_still_fails_clearly():
-    from kneeguard.gait.pose import check_person, keypoints_from_video
+    from kneeguard.gait.capture.pose import check_person, keypoints_from_video
 
     series = keypoints_from_video(probe_video(SPORTS2D))
     assert not series.meta["person_choice"]["cropped"]

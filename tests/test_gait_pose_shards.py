@@ -6,10 +6,10 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from kneeguard.gait import pose_shards
+from kneeguard.gait.capture import pose_shards
 from kneeguard.gait.keypoints import GaitError, KeypointSeries
-from kneeguard.gait.pose_shards import join_halves, shard_plan, sharded_pose
-from kneeguard.gait.video import SeekError
+from kneeguard.gait.capture.pose_shards import join_halves, shard_plan, sharded_pose
+from kneeguard.gait.capture.video import SeekError
 
 CLIP = Path(__file__).parent / "data" / "gait" / "gaitlab_male_side" / "male_side.mp4"
 FPS = 30.0
@@ -87,7 +87,7 @@ def test_short_half_or_failed_seek_falls_back(monkeypatch):
 
 
 def test_seeking_into_a_real_clip_gives_the_same_frames_as_reading_on():
-    from kneeguard.gait.video import iter_frames, probe_video
+    from kneeguard.gait.capture.video import iter_frames, probe_video
 
     info = probe_video(CLIP)
     sequential = [frame for _, frame in zip(range(182), iter_frames(info))]

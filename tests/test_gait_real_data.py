@@ -17,7 +17,7 @@ MALE_SIDE_MEDIAPIPE = DATA / "male_side.mediapipe.json"
 
 @pytest.fixture(scope="module")
 def mocap_results():
-    from kneeguard.gait.validate import load_reference, validate_mocap
+    from kneeguard.gait.validation.validate import load_reference, validate_mocap
 
     ref = load_reference(FUKUCHI / "RBDS001runT25markers.txt", FUKUCHI / "RBDS001runT25forces.txt",
                          FUKUCHI / "RBDS001static.c3d", FUKUCHI / "RBDS001processed.txt")

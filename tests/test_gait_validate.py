@@ -13,7 +13,7 @@ import typer
 from typer.testing import CliRunner
 
 from kneeguard.cli import validate_cmd
-from kneeguard.gait import validate
+from kneeguard.gait.validation import validate
 from kneeguard.gait.keypoints import GaitError
 
 FUKUCHI = Path(__file__).parent / "data" / "gait" / "fukuchi2017"

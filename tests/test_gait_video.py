@@ -21,12 +21,13 @@ import typer
 from typer.testing import CliRunner
 
 from kneeguard.cli import gait_cmd
-from kneeguard.gait.annotate import event_marks, write_annotated_video
-from kneeguard.gait.guide import capture_guide, check_capture
+from kneeguard.gait.outputs.annotate import event_marks, write_annotated_video
+from kneeguard.gait.capture.guide import capture_guide, check_capture
 from kneeguard.gait.io.schema_json import read_keypoints_json
 from kneeguard.gait.keypoints import CANONICAL_NAMES, GaitError, KeypointSeries
-from kneeguard.gait.pose import check_person, identity_segments
-from kneeguard.gait.video import iter_frames, prefetched, probe_video, read_capture_fps
+from kneeguard.gait.capture.pose import check_person, identity_segments
+from kneeguard.gait.capture.slowmo import read_capture_fps
+from kneeguard.gait.capture.video import iter_frames, prefetched, probe_video
 
 GAIT = Path(__file__).parent / "data" / "gait"
 MALE_SIDE = GAIT / "gaitlab_male_side" / "male_side.mp4"
@@ -205,7 +206,7 @@ def test_prefetched_stays_bounded_and_stops_cleanly_when_consumer_stops():
 
 
 def test_annotation_stops_threads_when_drawing_fails(tmp_path, monkeypatch):
-    import kneeguard.gait.annotate as annotate
+    import kneeguard.gait.outputs.annotate as annotate
 
     def broken(*args, **kwargs):
         raise RuntimeError("drawing failed")
@@ -283,11 +284,13 @@ class StubReport:
     warnings: list = field(default_factory=lambda: ["stub warning"])
     cadence: float = 168.0
 
-    def to_dict(self) -> dict:
-        return {"view": "side", "summary": {
-                    "view": "side", "n_steps": 8, "cadence_spm": self.cadence, "contact_time_ms": 240.0,
-                    "left": {"contact_time_ms": 238.0}, "right": {"contact_time_ms": 242.0}},
-                "findings": [], "warnings": list(self.warnings)}
+    view: str = "side"
+    direction: int = 1
+
+    @property
+    def summary(self) -> dict:
+        return {"view": "side", "n_steps": 8, "cadence_spm": self.cadence, "contact_time_ms": 240.0,
+                "left": {"contact_time_ms": 238.0}, "right": {"contact_time_ms": 242.0}}
 
 
 def cli_app() -> typer.Typer:
@@ -322,7 +325,7 @@ def test_keypoints_cli_writes_outputs_and_compares_sessions(tmp_path, stub_analy
                                        "--athlete", "ana", "--json"])
     assert result.exit_code == 0, result.output
     summary = json.loads(result.stdout)
-    assert summary["summary"]["cadence_spm"] == 160 and summary["athlete"] == "ana"
+    assert summary["cadence_spm"] == 160 and summary["athlete"] == "ana"
     assert "stub warning" in summary["warnings"]
     for name in ("summary.json", "steps.csv", "steps.json", "keypoints.json", "keypoints.trc", "angles.mot",
                  "knee_angle.png", "step_metrics.png"):
@@ -336,7 +339,7 @@ def test_keypoints_cli_writes_outputs_and_compares_sessions(tmp_path, stub_analy
 
     with open_store() as store, store.session() as s:
         sessions = records.list_gait_sessions(s, "ana")
-    assert [g["summary"]["summary"]["cadence_spm"] for g in sessions] == [160, 172]
+    assert [g["summary"]["cadence_spm"] for g in sessions] == [160, 172]
     compared = runner.invoke(cli_app(), ["gait", "compare", "--athlete", "ana", "--json"])
     assert compared.exit_code == 0, compared.output
     cad = next(r for r in json.loads(compared.stdout)["metrics"] if r["key"] == "cadence_spm")
@@ -363,7 +366,8 @@ def test_real_analysis_summary_has_the_required_fields(tmp_path):
     assert result.exit_code == 0, result.output
     summary = json.loads((out / "summary.json").read_text())
     assert summary == json.loads(result.stdout)
-    metrics = summary["summary"]
+    metrics = summary  # one shape: the headline metrics at the top level
+    assert "summary" not in summary
     assert [k for k in REQUIRED_SUMMARY if metrics.get(k) is None] == []
     assert metrics["left"]["cadence_spm"] and metrics["right"]["contact_time_ms"]
     assert isinstance(summary["findings"], list) and summary["warnings"]
@@ -418,7 +422,7 @@ def test_synthetic_clip_without_a_person(tmp_path, stub_analysis):
 
 @pytest.mark.slow
 def test_mediapipe_finds_the_runner_on_male_side():
-    from kneeguard.gait.pose import detected_frames, keypoints_from_video
+    from kneeguard.gait.capture.pose import detected_frames, keypoints_from_video
 
     series = keypoints_from_video(probe_video(MALE_SIDE), max_frames=180)  # first 6 s
     assert series.n_frames == 180 and detected_frames(series).mean() > 0.9

@@ -40,13 +40,13 @@ def short_clip(tmp_path_factory) -> Path:
 def _store_second_session(server_home: Path) -> None:
     """An earlier analysis (from the clip's keypoints) so the comparison has a 'before'."""
     from kneeguard.gait.io.schema_json import read_keypoints_json
-    from kneeguard.gait.pipeline import analyse_series, storable_summary, write_results
+    from kneeguard.gait.pipeline import analyse_series, write_results
     from kneeguard.store import open_store, records
 
     result = analyse_series(read_keypoints_json(KEYPOINTS), None, "january.mp4", view="side", height_cm=178)
     summary, _ = write_results(result, server_home / "cli-out", athlete="me", source="january.mp4", video_name=None)
     with open_store(home=server_home) as store, store.write() as session:
-        records.save_gait_session(session, "me", storable_summary(summary),
+        records.save_gait_session(session, "me", summary.to_dict(),
                                   dt.datetime(2026, 1, 10, 18, tzinfo=dt.timezone.utc), source="january.mp4")
 
 

@@ -116,7 +116,7 @@ def _analysed_session(app, athlete: str = "me", with_video: bool = True, when=No
     import numpy as np
 
     from kneeguard.gait.io.schema_json import read_keypoints_json
-    from kneeguard.gait.pipeline import analyse_series, storable_summary, write_results
+    from kneeguard.gait.pipeline import analyse_series, write_results
     from kneeguard.store import records
     from kneeguard.store.jobs import new_job_id
 
@@ -130,7 +130,7 @@ def _analysed_session(app, athlete: str = "me", with_video: bool = True, when=No
         for _ in range(10):
             writer.write(np.zeros((64, 64, 3), np.uint8))
         writer.release()
-    stored = {**storable_summary(summary), "outputs_id": outputs_id}
+    stored = {**summary.to_dict(), "outputs_id": outputs_id}
     with store.write() as session:
         return records.save_gait_session(session, athlete, stored, when, source="clip.mp4")
 

@@ -227,7 +227,7 @@ def test_gait_page_lists_sessions(client, tmp_path):
 
     store = client.app.state.store
     with store.write() as session:
-        save_gait_session(session, "me", {"findings": [{"severity": "moderate", "title": "Overstride"}]},
+        save_gait_session(session, "me", {"findings": [{"code": "gait.overstride", "severity": "moderate", "title": "Overstride"}]},
                           source="treadmill.mp4")
     page = client.get("/gait").text
     assert "treadmill.mp4" in page and "Overstride" in page and "kneeguard gait analyse" in page

@@ -17,6 +17,7 @@ import pandas as pd
 from kneeguard import evidence
 from kneeguard.findings import Finding
 from kneeguard.load.spike import in_reference_window, window_days
+from kneeguard.gait.summary import GaitSummary
 from kneeguard.profile import AthleteProfile, ShoeStatus
 
 if TYPE_CHECKING:
@@ -51,7 +52,7 @@ class AthleteContext:
     as_of: dt.date
     profile: AthleteProfile | None = None
     load_report: Any = None  # kneeguard.load.LoadReport | None
-    gait: dict[str, Any] | None = None  # latest gait session summary (with its "findings" list)
+    gait: GaitSummary | None = None  # latest gait session
     checkin: CheckinAssessment | None = None  # the latest check-in, re-assessed
     shoes: list[ShoeStatus] = field(default_factory=list)
     # (day, session kind, pain 0-10) from plan sessions ticked off after the latest check-in
@@ -76,7 +77,7 @@ class AthleteContext:
 
     @property
     def gait_date(self) -> dt.date | None:
-        return _as_date(self.gait.get("recorded_at")) if self.gait else None
+        return self.gait.recorded_date if self.gait else None
 
     @property
     def answers(self) -> dict[str, Any]:
@@ -115,7 +116,7 @@ def make_context(
     activities: pd.DataFrame | None = None,
     load_report: Any = None,
     checkin: CheckinAssessment | None = None,
-    gait: dict[str, Any] | None = None,
+    gait: GaitSummary | None = None,
     shoes: list[ShoeStatus] | tuple = (),
     session_pain: list[tuple[dt.date, str, int]] | tuple = (),
     athlete_known: bool = True,
@@ -189,16 +190,14 @@ def assess_latest_checkin(records: list[dict[str, Any]], as_of: dt.date) -> Chec
         return CheckinAssessment.stored_level_only(latest, str(exc))
 
 
-def latest_gait(rows: list[dict[str, Any]], as_of: dt.date) -> dict[str, Any] | None:
-    """The newest gait session summary recorded on or before `as_of`, with its date and id."""
+def latest_gait(rows: list[dict[str, Any]], as_of: dt.date) -> GaitSummary | None:
+    """The newest gait session recorded on or before `as_of`, with the store's date and id."""
     usable = [r for r in rows if isinstance(r.get("summary"), dict) and (_as_date(r.get("recorded_at")) or as_of) <= as_of]
     if not usable:
         return None
     row = usable[-1]
-    summary = dict(row["summary"])
-    summary["recorded_at"] = _iso(_as_date(row.get("recorded_at"))) or summary.get("recorded_at")
-    summary.setdefault("session_id", row.get("id"))
-    return summary
+    return GaitSummary.from_dict(row["summary"]).stored(session_id=row.get("id"),
+                                                        recorded_at=_iso(_as_date(row.get("recorded_at"))))
 
 
 def _all_findings(ctx: AthleteContext) -> list[Finding]:
@@ -206,13 +205,11 @@ def _all_findings(ctx: AthleteContext) -> list[Finding]:
     return load + gait_findings(ctx.gait) + (list(ctx.checkin.findings) if ctx.checkin else [])
 
 
-def gait_findings(gait: dict[str, Any] | None) -> list[Finding]:
-    """The findings of a gait session summary as Findings (the one place advice reads them)."""
+def gait_findings(gait: GaitSummary | None) -> list[Finding]:
+    """The findings of the latest gait session (the one place advice reads them)."""
     out = []
-    for data in (gait or {}).get("findings") or []:
-        if isinstance(data, dict) and data.get("code"):
-            finding = Finding.from_dict(data)
-            out.append(finding if finding.domain else replace(finding, domain="gait"))
+    for finding in gait.findings if gait else []:
+        out.append(finding if finding.domain else replace(finding, domain="gait"))
     return out
 
 

@@ -7,6 +7,7 @@ from kneeguard import evidence
 from kneeguard.advice.session import Recommendation
 from kneeguard.clinic.conditions import evaluate
 from kneeguard.clinic.triage import triage_rules
+from kneeguard.gait.summary import GaitSummary
 from kneeguard.profile import ShoeStatus
 
 # Gait flags a professional running assessment can look at properly (frontal plane, 3D, asymmetry).
@@ -14,7 +15,7 @@ PROFESSIONAL_GAIT_CODES = ("gait.large_pelvic_drop", "gait.knee_valgus", "gait.a
 LOW_VIDEO_QUALITY = 0.5  # gait summary "quality" (0-1) under which the video itself is doubtful
 
 
-def footwear_advice(shoes: list[ShoeStatus], codes: list[str], gait: dict[str, Any] | None,
+def footwear_advice(shoes: list[ShoeStatus], codes: list[str], gait: GaitSummary | None,
                     answers: dict[str, Any]) -> list[Recommendation]:
     out: list[Recommendation] = []
     alert = evidence.rule("load.shoe.alert_km")
@@ -53,9 +54,9 @@ def footwear_advice(shoes: list[ShoeStatus], codes: list[str], gait: dict[str, A
     return out
 
 
-def _professional_gait(codes: list[str], gait: dict[str, Any] | None, answers: dict[str, Any]) -> Recommendation:
+def _professional_gait(codes: list[str], gait: GaitSummary | None, answers: dict[str, Any]) -> Recommendation:
     reasons = [c for c in codes if c.startswith(PROFESSIONAL_GAIT_CODES)]
-    quality = (gait or {}).get("quality")
+    quality = gait.quality if gait else None
     if isinstance(quality, (int, float)) and quality < LOW_VIDEO_QUALITY:
         reasons.append("advice.gait.low_video_quality")
     if _not_improving(answers):

@@ -14,6 +14,7 @@ from typing import Any
 from kneeguard import evidence
 from kneeguard.advice.session import Session, unique_citations
 from kneeguard.evidence import Citation
+from kneeguard.gait.summary import GaitSummary
 
 TRIGGERS = ("gait.overstride", "gait.low_cadence")
 
@@ -41,16 +42,12 @@ class GaitRetraining:
                 "reason": list(self.reason), "citations": [c.to_dict() for c in self.citations]}
 
 
-def measured_cadence(gait: dict[str, Any] | None) -> float | None:
-    if not gait:
-        return None
-    value = gait.get("cadence_spm")
-    if value is None and isinstance(gait.get("summary"), dict):
-        value = gait["summary"].get("cadence_spm")
+def measured_cadence(gait: GaitSummary | None) -> float | None:
+    value = gait.cadence_spm if gait else None
     return float(value) if isinstance(value, (int, float)) and value > 0 else None
 
 
-def plan_gait(gait: dict[str, Any] | None, gait_codes: list[str], start: dt.date, weeks: int,
+def plan_gait(gait: GaitSummary | None, gait_codes: list[str], start: dt.date, weeks: int,
               gait_date: dt.date | None) -> GaitRetraining:
     plan_end = start + dt.timedelta(days=weeks * 7 - 1)
     if gait is None:

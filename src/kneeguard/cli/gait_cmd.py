@@ -28,12 +28,13 @@ from kneeguard.cli.common import (
     print_json, store_session, user_errors,
 )
 from kneeguard.cli.render import print_disclaimer, print_findings
-from kneeguard.gait.compare import METRICS, cadence_change_note, compare_summaries, is_gait_summary, metric
+from kneeguard.gait.compare import METRICS, cadence_change_note, compare_summaries, is_gait_summary
+from kneeguard.gait.summary import GaitSummary
 from kneeguard.gait.keypoints import GaitError
 
-# METRICS, metric and compare_summaries live in kneeguard.gait.compare (shared with the web app);
+# METRICS and compare_summaries live in kneeguard.gait.compare (shared with the web app);
 # they stay importable from here for existing callers.
-__all__ = ["METRICS", "app", "compare_summaries", "metric", "run_gait", "save_results"]
+__all__ = ["METRICS", "app", "compare_summaries", "run_gait", "save_results"]
 
 
 class View(str, Enum):
@@ -88,7 +89,7 @@ def analyse_command(
     home: HomeOption = None,
 ) -> None:
     """Analyse running gait from VIDEO (or --keypoints FILE) and write plots, tables and an annotated video."""
-    from kneeguard.gait.guide import capture_guide
+    from kneeguard.gait.capture.guide import capture_guide
 
     if guide:
         console.print(capture_guide(), markup=False, highlight=False)
@@ -106,9 +107,9 @@ def analyse_command(
         summary, written = save_results(result, out_dir, athlete=name, source=str(source),
                                         annotated=not no_video, home=home, db=db)
     if as_json:
-        print_json(summary)
+        print_json(summary.to_dict())
         return
-    show_report(summary, result["report"], name, written)
+    show_report(summary, name, written)
 
 
 @app.command("compare")
@@ -153,8 +154,8 @@ def run_gait(*, video: Path | None, keypoints: Path | None, view: str | None, he
              slowmo: float | None, progress: bool = False) -> dict[str, Any]:
     """Video/keypoints → checked KeypointSeries → GaitReport. Raises GaitError for unusable input."""
     from kneeguard.gait.pipeline import analyse_series
-    from kneeguard.gait.pose import keypoints_from_video
-    from kneeguard.gait.video import probe_video
+    from kneeguard.gait.capture.pose import keypoints_from_video
+    from kneeguard.gait.capture.video import probe_video
 
     info = None
     if video is not None:
@@ -180,7 +181,7 @@ def analyze(series, *, view: str | None, height_cm: float | None):
 def load_keypoints(path: Path):
     """A kneeguard keypoint file: JSON (kneeguard.keypoints schema) or the .npz archive."""
     from kneeguard.gait.io.schema_json import read_keypoints_json
-    from kneeguard.gait.outputs import load_keypoints_npz
+    from kneeguard.gait.outputs.files import load_keypoints_npz
 
     if not path.is_file():
         raise UserError(f"keypoint file not found: {path}")
@@ -197,21 +198,21 @@ def load_keypoints(path: Path):
 
 def save_results(result: dict, out_dir: Path, *, athlete: str, source: str, annotated: bool,
                  home: Path | None, db: str | None = None,
-                 recorded_at: dt.datetime | None = None) -> tuple[dict, dict[str, Path | str]]:
+                 recorded_at: dt.datetime | None = None) -> tuple[GaitSummary, dict[str, Path | str]]:
     """Write DIR outputs, the annotated video, and the summary as a gait session in the database."""
-    from kneeguard.gait.pipeline import ANNOTATED_MP4, storable_summary, write_results
+    from kneeguard.gait.pipeline import ANNOTATED_MP4, write_results
     from kneeguard.store import records
 
     summary, written = write_results(result, out_dir, athlete=athlete, source=source,
                                      video_name=ANNOTATED_MP4 if annotated else None)
     with store_session(db, home, write=True) as session:
-        session_id = records.save_gait_session(session, athlete, storable_summary(summary), recorded_at,
+        session_id = records.save_gait_session(session, athlete, summary.to_dict(), recorded_at,
                                                source=source)
     written["session"] = f"saved as gait session {session_id} (`kneeguard gait compare` takes its id)"
     return summary, written
 
 
-def _latest_sessions(store, athlete: str) -> tuple[tuple[str, dict], tuple[str, dict]]:
+def _latest_sessions(store, athlete: str) -> tuple[tuple[str, GaitSummary], tuple[str, GaitSummary]]:
     from kneeguard.store import UnknownAthlete, records
 
     with store.session() as session:
@@ -224,7 +225,7 @@ def _latest_sessions(store, athlete: str) -> tuple[tuple[str, dict], tuple[str, 
     return tuple((_session_label(s), _check_summary(s["summary"], _session_label(s))) for s in saved[-2:])
 
 
-def _resolve(ref: str, db: str | None, home: Path | None) -> tuple[str, dict]:
+def _resolve(ref: str, db: str | None, home: Path | None) -> tuple[str, GaitSummary]:
     """A summary file or output folder by path; else a saved session by its id."""
     if Path(ref).exists() or not ref.strip().isdigit():
         return str(Path(ref)), _load_summary(Path(ref))
@@ -239,7 +240,7 @@ def _session_label(saved: dict) -> str:
     return f"session {saved['id']} ({saved['recorded_at']:%Y-%m-%d %H:%M} UTC)"
 
 
-def _load_summary(path: Path) -> dict:
+def _load_summary(path: Path) -> GaitSummary:
     path = Path(path)
     if path.is_dir():
         path = path / "summary.json"
@@ -252,33 +253,31 @@ def _load_summary(path: Path) -> dict:
     return _check_summary(data, path.name)
 
 
-def _check_summary(data: Any, name: str) -> dict:
+def _check_summary(data: Any, name: str) -> GaitSummary:
     if not is_gait_summary(data):
         raise UserError(f"{name} is not a kneeguard gait summary")
-    return data
+    return GaitSummary.from_dict(data)
 
 
 # --- human output ------------------------------------------------------------------
 
 
-def show_report(summary: dict, report, athlete: str, written: dict[str, Path | str]) -> None:
-    n_steps = metric(summary, "n_steps")
-    console.rule(f"[bold]Running gait — {athlete}, {metric(summary, 'view') or 'side'} view, {n_steps} steps")
+def show_report(summary: GaitSummary, athlete: str, written: dict[str, Path | str]) -> None:
+    console.rule(f"[bold]Running gait — {athlete}, {summary.view} view, {summary.n_steps} steps")
     table = Table()
     for col in ("metric", "value", "left", "right"):
         table.add_column(col, justify="left" if col == "metric" else "right")
     for key, label, unit in METRICS:
-        value = metric(summary, key)
-        left, right = metric(summary, key, "left"), metric(summary, key, "right")
+        value = summary.value(key)
+        left, right = summary.value(key, "left"), summary.value(key, "right")
         if value is None and left is None and right is None:
             continue
         table.add_row(label + (f" ({unit})" if unit else ""), _fmt(value), _fmt(left), _fmt(right))
     console.print(table)
-    for warning in summary.get("warnings") or []:
+    for warning in summary.warnings:
         console.print(f"[yellow]note:[/] {warning}")
-    findings = list(getattr(report, "findings", []) or [])
-    if findings:
-        print_findings(console, findings, "Gait findings, most serious first")
+    if summary.findings:
+        print_findings(console, summary.findings, "Gait findings, most serious first")
     else:
         console.print("[green]No gait findings.[/]")
     for kind, path in written.items():

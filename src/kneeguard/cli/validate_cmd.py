@@ -37,7 +37,7 @@ def mocap(
             if path is not None and not path.is_file():
                 raise UserError(f"file not found: {path}")
         from kneeguard.gait.keypoints import GaitError
-        from kneeguard.gait.validate import load_reference, reference_facts, validate_mocap
+        from kneeguard.gait.validation.validate import load_reference, reference_facts, validate_mocap
 
         try:
             reference = load_reference(markers, forces, static, processed, c3d)

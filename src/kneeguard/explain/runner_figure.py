@@ -1,6 +1,6 @@
 """The runner at landing, side view, drawn from the runner's own gait numbers next to the evidence band.
 
-`gait/landing_figure.py` draws one real contact from the video's keypoints (for
+`gait/outputs/landing_figure.py` draws one real contact from the video's keypoints (for
 the gait output folder). This picture needs no keypoints: it is built from the
 summary numbers that every stored gait session keeps (overstride, shank angle,
 knee flexion at contact, trunk lean), so the report, the web page and

@@ -17,7 +17,7 @@ from kneeguard import evidence
 from kneeguard.findings import Finding, sort_findings
 from kneeguard.gait import angles as gait_angles
 from kneeguard.gait.cadence import spectral_cadence
-from kneeguard.gait.events import detect_events
+from kneeguard.gait.events import DEFAULT_EVENT_PARAMETERS, EventParameters, detect_events
 from kneeguard.gait.findings import gait_findings
 from kneeguard.gait.keypoints import GaitError, KeypointSeries
 from kneeguard.gait.metrics import REGISTRY, step_table, summarise
@@ -162,8 +162,9 @@ def _uncertainty(names: list[str], fps: float) -> dict[str, str]:
     return out
 
 
-def build_summary(view: str, steps: pd.DataFrame, stats: dict, quality: float, fps: float,
-                  speed_m_s: float | None) -> dict[str, Any]:
+def clip_summary(view: str, steps: pd.DataFrame, stats: dict, quality: float, fps: float,
+                 speed_m_s: float | None) -> dict[str, Any]:
+    """The analysis' metric block (`GaitReport.summary`): headline medians, per side, asymmetry, quality."""
     overall = stats["overall"]
     summary: dict[str, Any] = {"view": view, "n_steps": int(len(steps)), "fps": fps}
     for name in HEADLINE:
@@ -217,12 +218,14 @@ def _settle_cadence(summary: dict[str, Any], from_bounce: float | None) -> list[
 
 
 def analyze_gait(series: KeypointSeries, *, view: str | None = None, height_cm: float | None = None,
-                 treadmill: bool | None = None) -> GaitReport:
+                 treadmill: bool | None = None,
+                 event_parameters: EventParameters = DEFAULT_EVENT_PARAMETERS) -> GaitReport:
     """Run the whole gait analysis on one clip's keypoints.
 
     `view` is 'side', 'rear' or 'front' (detected when None); `height_cm` gives
     distances in cm; `treadmill` is recorded for context (speed is estimated
-    from the stance foot either way).
+    from the stance foot either way); `event_parameters` are the contact-detection
+    thresholds (validation may try others).
     """
     warnings = check_input(series)
     view = view or series.meta.get("view") or detect_view(series)
@@ -235,7 +238,7 @@ def analyze_gait(series: KeypointSeries, *, view: str | None = None, height_cm: 
     else:
         direction = 0
         angle_table = gait_angles.frontal_angles(cleaned)
-    events = detect_events(cleaned)
+    events = detect_events(cleaned, event_parameters)
     scale = metres_per_unit(cleaned, height_cm)
     leg = leg_length_px(cleaned)
     speed = running_speed(cleaned, events, direction) if view == "side" else None
@@ -245,7 +248,7 @@ def analyze_gait(series: KeypointSeries, *, view: str | None = None, height_cm: 
     warnings += check_running(stats["overall"], len(steps))
     speed_m_s = speed * scale if speed and scale else None
     quality = quality_score(info, steps, len(events), series.fps)
-    summary = build_summary(view, steps, stats, quality, series.fps, speed_m_s)
+    summary = clip_summary(view, steps, stats, quality, series.fps, speed_m_s)
     summary["treadmill"] = treadmill if treadmill is not None else series.meta.get("treadmill")
     warnings += _settle_cadence(summary, spectral_cadence(cleaned))
     n_swapped = int(info.swapped_frames.sum())
@@ -259,5 +262,5 @@ def analyze_gait(series: KeypointSeries, *, view: str | None = None, height_cm: 
         warnings.append("foot-strike angle uses mid-stance as the flat-foot reference (no standing frame)")
         warnings.append("left/right differences are low-confidence from one side camera (far leg is less accurate)")
     warnings += _missing_warnings(summary, view, scale is not None)
-    findings = sort_findings(gait_findings(summary, view, series.fps, speed_m_s))
+    findings = sort_findings(gait_findings(summary, view))
     return GaitReport(cleaned, view, direction, events, steps, angle_table, summary, findings, warnings, info)

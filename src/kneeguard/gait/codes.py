@@ -1,7 +1,7 @@
 """The Finding codes of the gait domain (see `kneeguard.codes`).
 
-Declared here until each gait `Metric` declares its own with its band; `finding_codes()`
-is what the code registry collects, whichever form the declarations take.
+The metric bands (`kneeguard.gait.metrics`) and the asymmetry check emit these values;
+`finding_codes()` is what the code registry collects.
 """
 from __future__ import annotations
 

@@ -1,13 +1,15 @@
 """Before/after comparison of two gait summaries: the one definition `kneeguard gait compare`
 and the web app's comparison page both use.
 
-A summary is the dict `outputs.build_summary` writes (summary.json, or a stored gait
-session); older or hand-made summaries may nest metrics under "summary" or per side,
-which `metric` looks through.
+A summary is a `GaitSummary` (from summary.json or a stored gait session through
+`GaitSummary.from_dict`, which also reads the older stored shapes).
 """
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any
+
+from kneeguard.gait.summary import GaitSummary
 
 # Headline metrics in display order: key, label, unit.
 METRICS: tuple[tuple[str, str, str], ...] = (
@@ -25,36 +27,11 @@ METRICS: tuple[tuple[str, str, str], ...] = (
 )
 
 
-def metric(summary: dict, key: str, side: str | None = None) -> Any:
-    """A metric from the summary, whether at top level, under "summary", or per side."""
-    pools = [summary, summary.get("summary") or {}]
-    if side is None:
-        for pool in pools:
-            if isinstance(pool, dict) and key in pool and not isinstance(pool[key], dict):
-                return pool[key]
-        return None
-    for pool in pools:
-        if not isinstance(pool, dict):
-            continue
-        for container in ("per_side", "sides", "by_side"):
-            sides = pool.get(container)
-            if isinstance(sides, dict) and isinstance(sides.get(side), dict) and key in sides[side]:
-                return sides[side][key]
-        if isinstance(pool.get(side), dict) and key in pool[side]:
-            return pool[side][key]
-        if isinstance(pool.get(key), dict) and side in pool[key]:
-            return pool[key][side]
-        for name in (f"{key}_{side}", f"{side}_{key}"):
-            if name in pool:
-                return pool[name]
-    return None
-
-
-def compare_summaries(before: dict, after: dict) -> list[dict]:
+def compare_summaries(before: GaitSummary, after: GaitSummary) -> list[dict]:
     """One row per metric present in either: key, label, before, after, change, change_pct."""
     rows = []
     for key, label, unit in (("n_steps", "steps analysed", ""), *METRICS):
-        a, b = metric(before, key), metric(after, key)
+        a, b = before.value(key), after.value(key)
         if a is None and b is None:
             continue
         row = {"key": key, "label": label + (f" ({unit})" if unit else ""), "before": a, "after": b,
@@ -67,8 +44,11 @@ def compare_summaries(before: dict, after: dict) -> list[dict]:
 
 
 def is_gait_summary(data: Any) -> bool:
-    """Whether `data` looks like a kneeguard gait summary (what compare can read)."""
-    return isinstance(data, dict) and (metric(data, "cadence_spm") is not None or "n_steps" in data)
+    """Whether a JSON document is a kneeguard gait summary (what compare can read)."""
+    if not isinstance(data, Mapping):
+        return False
+    summary = GaitSummary.from_dict(data)
+    return summary.cadence_spm is not None or "n_steps" in data or "n_steps" in (data.get("summary") or {})
 
 
 def cadence_change_note(rows: list[dict]) -> str | None:

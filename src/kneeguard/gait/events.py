@@ -13,9 +13,9 @@ hips' stride-averaged position, so a treadmill, a fixed camera overground and
 a panning camera all give the same picture. The stance speed is the median
 ankle velocity over the middle halves of the candidate stances (on a
 treadmill, the belt speed).
-* IC = where the ankle's backward speed reaches 40 % of the stance speed on the
-  way into stance: about the midpoint of the swing-to-stance speed change when the
-  foot lands still drifting forward at ≈ 0.2 of that speed (a zero-lag low-pass
+* IC = where the ankle's backward speed reaches 55 % of the stance speed on the
+  way into stance: about the midpoint of the swing-to-stance speed change, the
+  foot landing still drifting forward relative to the belt (a zero-lag low-pass
   widens such a step's ramp but does not move its midpoint).
 * TO = where the toe's speed relative to the stance ground (vector norm of
   its velocity minus the stance velocity) exceeds 30 % of the stance speed on
@@ -28,13 +28,16 @@ down, TO where the toe leaves it, each extrapolated to the ground by at most one
 Then L/R alternation is checked and implausible contacts are flagged invalid.
 
 Calibration (docs/validation.md; Fukuchi et al. 2017 treadmill subject RBDS001 seen
-by a virtual side camera, force-plate truth): IC_SPEED_FRACTION and TO_SLIP_FRACTION
+by a virtual side camera, force-plate truth): `ic_speed_fraction` and `to_slip_fraction`
 were chosen at 150 Hz and checked at 60 and 30 fps, with 8 px noise, on the real
-male_side clip and on the synthetic model. TO_SLIP_FRACTION is the sensitive one
+male_side clip and on the synthetic model. `to_slip_fraction` is the sensitive one
 (±0.05 moves TO by ≈ ±10 ms) because the marker used as "toe" (first metatarsal head)
-starts to lift before the hallux leaves the ground.
+starts to lift before the hallux leaves the ground. All these numbers are the fields
+of `EventParameters`; validation may pass others to `detect_events`/`analyze_gait`.
 """
 from __future__ import annotations
+
+from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
@@ -44,21 +47,47 @@ from kneeguard.gait.keypoints import GaitError, KeypointSeries
 from kneeguard.gait.signals import lowpass
 from kneeguard.numbers import mean_of_present
 
-GROUND_PERCENTILE = 95.0
-COARSE_FRACTION = 0.20  # pass-1 stance: foot within 20 % of its vertical range of the ground
-COARSE_CUTOFF_HZ = 6.0  # pass-1 smoothing; a stance (≥ 0.15 s) survives it, one-frame dips do not
-FINE_FRACTION = 0.05  # vertical fallback: contact threshold
-MIN_CONTACT_S = 0.06
-IC_SPEED_FRACTION = 0.55  # IC: ankle back to 55 % of the stance speed (the foot lands still moving forward relative to the belt)
-TO_SLIP_FRACTION = 0.30  # TO: toe slipping off the stance ground at 30 % of the stance speed
-TO_SLIP_CLEAR = 0.60  # the toe is certainly airborne here: the TO search stops at this slip
-TO_PEAK_WINDOW_S = 0.04  # the steepest slip rise is looked for this close to the threshold crossing
-SEARCH_S = 0.15  # how far outside a pass-1 stance the timing pass may look
-MIN_STANCE_SPEED = 0.5  # stance speed below this share of the foot's median swing speed: use the vertical rule
+
+
+@dataclass(frozen=True)
+class EventParameters:
+    """The thresholds of contact detection; the defaults are the calibrated ones (see the module docstring).
+
+    - ground_percentile = 95: a foot point's ground level is the 95th percentile of its image y
+      (image y points down: the lowest 5 % of its positions are noise or a slipping foot).
+    - coarse_fraction = 0.20: pass-1 stance is the foot within 20 % of its vertical range of the ground.
+    - coarse_cutoff_hz = 6: pass-1 low-pass; a stance (≥ 0.15 s) survives it, one-frame dips do not.
+    - fine_fraction = 0.05: vertical fallback rule: contact when within 5 % of the range of the ground.
+    - min_contact_s = 0.06: a contact shorter than 60 ms is noise, not a stance (running contacts are ≥ 150 ms).
+    - ic_speed_fraction = 0.55: IC where the ankle is back to 55 % of the stance speed (the foot lands
+      still moving forward relative to the belt: the midpoint of the swing-to-stance speed change).
+    - to_slip_fraction = 0.30: TO where the toe slips off the stance ground at 30 % of the stance speed.
+    - to_slip_clear = 0.60: at this slip the toe is certainly airborne: the TO search stops there.
+    - to_peak_window_s = 0.04: the steepest slip rise is looked for within 40 ms of the threshold crossing.
+    - search_s = 0.15: the timing pass may look 150 ms outside a pass-1 stance.
+    - min_stance_speed = 0.5: a stance speed below half the foot's median swing speed is too close to the
+      noise: the vertical rule is used instead of the motion rule.
+    """
+
+    ground_percentile: float = 95.0
+    coarse_fraction: float = 0.20
+    coarse_cutoff_hz: float = 6.0
+    fine_fraction: float = 0.05
+    min_contact_s: float = 0.06
+    ic_speed_fraction: float = 0.55
+    to_slip_fraction: float = 0.30
+    to_slip_clear: float = 0.60
+    to_peak_window_s: float = 0.04
+    search_s: float = 0.15
+    min_stance_speed: float = 0.5
+
+
+DEFAULT_EVENT_PARAMETERS = EventParameters()
 EVENT_COLUMNS = ("side", "ic_time_s", "to_time_s", "ic_frame", "to_frame", "valid", "note")
 
 
-def foot_clearance(series: KeypointSeries, side: str) -> tuple[np.ndarray, np.ndarray, float]:
+def foot_clearance(series: KeypointSeries, side: str,
+                   params: EventParameters = DEFAULT_EVENT_PARAMETERS) -> tuple[np.ndarray, np.ndarray, float]:
     """Per-frame clearance of the foot's lowest point, the toe's own clearance, and the foot's vertical range.
 
     Image y points down, so clearance = ground_y − y (≥ 0 in swing, ≈ 0 in stance).
@@ -69,7 +98,7 @@ def foot_clearance(series: KeypointSeries, side: str) -> tuple[np.ndarray, np.nd
         y = series.point(f"{side}_{p}")[:, 1]
         if not np.isfinite(y).any():
             continue
-        ground = np.nanpercentile(y, GROUND_PERCENTILE)
+        ground = np.nanpercentile(y, params.ground_percentile)
         clears.append(ground - y)
         ranges.append(ground - np.nanpercentile(y, 5))
     if not clears:
@@ -87,11 +116,12 @@ def _runs(mask: np.ndarray) -> list[tuple[int, int]]:
     return list(zip(np.flatnonzero(d == 1), np.flatnonzero(d == -1)))
 
 
-def candidate_stances(clear: np.ndarray, span: float, fps: float) -> list[tuple[int, int]]:
+def candidate_stances(clear: np.ndarray, span: float, fps: float,
+                      params: EventParameters = DEFAULT_EVENT_PARAMETERS) -> list[tuple[int, int]]:
     """Pass 1: frame ranges [start, end) where the foot is near the ground, merged and length-checked."""
     # pass 1 only brackets the stances: a heavier smoothing keeps a jittery toe that barely
     # lifts (forefoot strikers seen with pose noise) from bridging two stances through a swing
-    near = np.nan_to_num(lowpass(clear, fps, COARSE_CUTOFF_HZ), nan=np.inf) < COARSE_FRACTION * span
+    near = np.nan_to_num(lowpass(clear, fps, params.coarse_cutoff_hz), nan=np.inf) < params.coarse_fraction * span
     runs = _runs(near)
     if len(runs) < 2:
         return runs
@@ -104,7 +134,7 @@ def candidate_stances(clear: np.ndarray, span: float, fps: float) -> list[tuple[
             merged[-1] = (merged[-1][0], e)
         else:
             merged.append((s, e))
-    return [(s, e) for s, e in merged if (e - s) / fps >= MIN_CONTACT_S * 0.5]
+    return [(s, e) for s, e in merged if (e - s) / fps >= params.min_contact_s * 0.5]
 
 
 def _last_rise(sig: np.ndarray, i0: int, i1: int, level: float) -> float | None:
@@ -136,10 +166,11 @@ def _touch(sig: np.ndarray, j: int, step: int) -> float:
     return b + step * frac
 
 
-def vertical_contact(clear: np.ndarray, toe: np.ndarray, stance: tuple[int, int], span: float) -> tuple[float, float]:
+def vertical_contact(clear: np.ndarray, toe: np.ndarray, stance: tuple[int, int], span: float,
+                     params: EventParameters = DEFAULT_EVENT_PARAMETERS) -> tuple[float, float]:
     """Fallback timing: sub-frame IC and TO (frames) from clearance thresholds around one candidate stance."""
     s, e = stance
-    fine = FINE_FRACTION * span
+    fine = params.fine_fraction * span
     lo, hi = max(s - 1, 0), min(e + 1, len(clear))
     down = np.flatnonzero(np.nan_to_num(clear[lo:hi], nan=np.inf) <= fine)
     ic = _touch(clear, lo + int(down[0]), 1) if down.size else float(s)
@@ -163,7 +194,9 @@ def body_reference_x(series: KeypointSeries, stride_frames: int) -> np.ndarray:
 class FootMotion:
     """A foot's horizontal motion relative to the runner, scaled by its stance (belt) velocity."""
 
-    def __init__(self, series: KeypointSeries, side: str, stances: list[tuple[int, int]], ref_x: np.ndarray):
+    def __init__(self, series: KeypointSeries, side: str, stances: list[tuple[int, int]], ref_x: np.ndarray,
+                 min_stance_speed: float = DEFAULT_EVENT_PARAMETERS.min_stance_speed):
+        self.min_stance_speed = min_stance_speed
         toe_name = f"{side}_toe" if series.has(f"{side}_toe") else f"{side}_ankle"
         self.ankle = self._velocity(series.point(f"{side}_ankle"), ref_x, series.fps)
         self.toe = self._velocity(series.point(toe_name), ref_x, series.fps)
@@ -184,11 +217,11 @@ class FootMotion:
         return float(np.median(values)) if values.size else float("nan")
 
     def usable(self) -> bool:
-        """A stance speed clearly above the noise: at least MIN_STANCE_SPEED of the foot's typical speed in swing."""
+        """A stance speed clearly above the noise: at least `min_stance_speed` of the foot's typical speed in swing."""
         v, swing = self.stance_vx, np.abs(self.ankle[:, 0])
         if not (np.isfinite(v) and np.isfinite(self.toe_stance_vx) and np.isfinite(swing).any()):
             return False
-        return abs(v) >= MIN_STANCE_SPEED * float(np.nanmedian(swing)) and v * self.toe_stance_vx > 0
+        return abs(v) >= self.min_stance_speed * float(np.nanmedian(swing)) and v * self.toe_stance_vx > 0
 
     def speed_ratio(self) -> np.ndarray:
         """Ankle velocity as a share of the stance velocity: ≈ 1 in stance, ≤ 0 in late swing."""
@@ -219,25 +252,26 @@ def _steepest_near(sig: np.ndarray, at: float | None, half_window: int) -> float
     return float(i) if den == 0 else i + 0.5 * (a - c) / den
 
 
-def motion_contact(ratio: np.ndarray, slip: np.ndarray, stance: tuple[int, int], fps: float) -> tuple[float | None, float | None]:
+def motion_contact(ratio: np.ndarray, slip: np.ndarray, stance: tuple[int, int], fps: float,
+                   params: EventParameters = DEFAULT_EVENT_PARAMETERS) -> tuple[float | None, float | None]:
     """Sub-frame IC and TO (frames) from the foot's horizontal motion around one candidate stance."""
     s, e = stance
     mid = (s + e) // 2
-    reach = int(round(SEARCH_S * fps))
-    ic = _last_rise(ratio, s - reach, mid, IC_SPEED_FRACTION)
+    reach = int(round(params.search_s * fps))
+    ic = _last_rise(ratio, s - reach, mid, params.ic_speed_fraction)
     end = mid  # the TO search stops once the toe is certainly airborne
-    while end < min(e + reach, len(slip) - 1) and not slip[end] >= TO_SLIP_CLEAR:
+    while end < min(e + reach, len(slip) - 1) and not slip[end] >= params.to_slip_clear:
         end += 1
-    to = _last_rise(slip, mid, end + 1, TO_SLIP_FRACTION)
+    to = _last_rise(slip, mid, end + 1, params.to_slip_fraction)
     if to is not None:
         # the lift-off is where the slip rises fastest; averaging it with the threshold crossing
         # keeps the crossing's robustness to noise and the peak's independence of the foot's push-off style
-        steepest = _steepest_near(slip, to, max(1, int(round(TO_PEAK_WINDOW_S * fps))))
+        steepest = _steepest_near(slip, to, max(1, int(round(params.to_peak_window_s * fps))))
         to = 0.5 * (to + steepest)
     return ic, to
 
 
-def detect_events(series: KeypointSeries) -> pd.DataFrame:
+def detect_events(series: KeypointSeries, params: EventParameters = DEFAULT_EVENT_PARAMETERS) -> pd.DataFrame:
     """IC/TO for both feet (side view), one row per contact, sorted by IC time.
 
     Columns: side, ic_time_s, to_time_s, ic_frame, to_frame (float, sub-frame),
@@ -245,30 +279,31 @@ def detect_events(series: KeypointSeries) -> pd.DataFrame:
     """
     segments = {}
     for side in ("left", "right"):
-        clear, toe, span = foot_clearance(series, side)
+        clear, toe, span = foot_clearance(series, side, params)
         if np.isfinite(span) and span > 0:
-            segments[side] = (clear, toe, span, candidate_stances(clear, span, series.fps))
+            segments[side] = (clear, toe, span, candidate_stances(clear, span, series.fps, params))
     strides = [np.median(np.diff([s for s, _ in st])) for *_, st in segments.values() if len(st) > 1]
     ref_x = body_reference_x(series, int(np.median(strides)) if strides else int(round(0.7 * series.fps)))
     rows = []
     for side, (clear, toe, span, stances) in segments.items():
-        motion = FootMotion(series, side, stances, ref_x)
+        motion = FootMotion(series, side, stances, ref_x, params.min_stance_speed)
         use_motion = motion.usable()
         ratio, slip = (motion.speed_ratio(), motion.toe_slip()) if use_motion else (None, None)
         for stance in stances:
-            ic, to = vertical_contact(clear, toe, stance, span)
+            ic, to = vertical_contact(clear, toe, stance, span, params)
             if use_motion:
-                ic_m, to_m = motion_contact(ratio, slip, stance, series.fps)
+                ic_m, to_m = motion_contact(ratio, slip, stance, series.fps, params)
                 ic, to = (ic if ic_m is None else ic_m), (to if to_m is None else to_m)
             rows.append({"side": side, "ic_frame": ic, "to_frame": to})
     events = pd.DataFrame(rows, columns=["side", "ic_frame", "to_frame"])
     events = events.sort_values("ic_frame", ignore_index=True)
     events["ic_time_s"] = events["ic_frame"] / series.fps
     events["to_time_s"] = events["to_frame"] / series.fps
-    return check_events(events, series.n_frames, series.fps)
+    return check_events(events, series.n_frames, series.fps, params.min_contact_s)
 
 
-def check_events(events: pd.DataFrame, n_frames: int, fps: float) -> pd.DataFrame:
+def check_events(events: pd.DataFrame, n_frames: int, fps: float,
+                 min_contact_s: float = DEFAULT_EVENT_PARAMETERS.min_contact_s) -> pd.DataFrame:
     """Mark implausible contacts invalid: cut at the clip edges, too short, or breaking L/R alternation."""
     valid = np.ones(len(events), dtype=bool)
     notes = [""] * len(events)
@@ -276,7 +311,7 @@ def check_events(events: pd.DataFrame, n_frames: int, fps: float) -> pd.DataFram
     for i in range(len(events)):
         if events["ic_frame"].iat[i] < 1 or events["to_frame"].iat[i] > n_frames - 2:
             valid[i], notes[i] = False, "cut by the clip edge"
-        elif contact[i] < MIN_CONTACT_S:
+        elif contact[i] < min_contact_s:
             valid[i], notes[i] = False, "contact too short"
     stride = np.median(contact[valid]) * 3 if valid.any() else np.inf
     for i in range(len(events)):

@@ -3,7 +3,7 @@
     series = keypoints_from_video(probe_video(path))          # or a keypoint file
     result = analyse_series(series, info, path.name, view=None, height_cm=180)
     summary, written = write_results(result, out_dir, athlete="ana", source=path.name)
-    storable_summary(summary)                                  # what a gait session stores
+    summary.to_dict()                                          # a GaitSummary: what a gait session stores
 
 Nothing here touches the database: the caller stores the summary (the CLI and the
 worker each open the store their own way).
@@ -11,10 +11,11 @@ worker each open the store their own way).
 from __future__ import annotations
 
 import concurrent.futures
-import json
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
+
+from kneeguard.gait.summary import GaitSummary
 
 ANNOTATED_MP4 = "annotated.mp4"
 
@@ -26,8 +27,8 @@ def analyse_series(series, info, name: str, *, view: str | None, height_cm: floa
     `analyze(series, view=, height_cm=)` defaults to `analysis.analyze_gait` (the CLI passes
     its own so the message for a missing optional module stays a CLI concern).
     """
-    from kneeguard.gait.guide import check_capture
-    from kneeguard.gait.pose import check_person
+    from kneeguard.gait.capture.guide import check_capture
+    from kneeguard.gait.capture.pose import check_person
 
     if analyze is None:
         from kneeguard.gait.analysis import analyze_gait as analyze
@@ -41,18 +42,18 @@ def analyse_series(series, info, name: str, *, view: str | None, height_cm: floa
 
 def write_results(result: dict, out_dir: Path, *, athlete: str, source: str,
                   video_name: str | None = ANNOTATED_MP4,
-                  on_video_frame: Callable[[int], None] | None = None) -> tuple[dict, dict[str, Path | str]]:
+                  on_video_frame: Callable[[int], None] | None = None) -> tuple[GaitSummary, dict[str, Path | str]]:
     """Tables, plots, keypoints and (with `video_name` and a video) the annotated video in `out_dir`.
 
-    Returns the summary (as summary.json holds it) and {kind: path} of what was written.
+    Returns the summary (summary.json holds its `to_dict()`) and {kind: path} of what was written.
     """
-    from kneeguard.gait.annotate import write_annotated_video
-    from kneeguard.gait.outputs import build_summary, write_outputs
+    from kneeguard.gait.outputs.annotate import write_annotated_video
+    from kneeguard.gait.outputs.files import write_outputs
 
     report, info = result["report"], result["info"]
     series = getattr(report, "series", None) or result["series"]  # cleaned, L/R-swap-corrected when available
-    summary = build_summary(report, athlete=athlete, source=source, video_info=info,
-                            extra_warnings=result["warnings"])
+    summary = GaitSummary.from_report(report, athlete=athlete, source=source, video_info=info,
+                                      extra_warnings=result["warnings"])
     # The annotated video (decode + draw + encode) runs beside the tables and plots.
     with concurrent.futures.ThreadPoolExecutor(max_workers=1) as pool:
         video_job = None
@@ -65,10 +66,3 @@ def write_results(result: dict, out_dir: Path, *, athlete: str, source: str,
         if video_job is not None:
             written["annotated_video"] = video_job.result()
     return summary, written
-
-
-def storable_summary(summary: dict) -> dict:
-    """The same plain JSON as summary.json (numpy made plain, NaN as null), which the database can hold."""
-    from kneeguard.gait.outputs import clean_nans, json_default
-
-    return clean_nans(json.loads(json.dumps(summary, default=json_default, allow_nan=True)))

@@ -8,9 +8,11 @@ athlete), and a folder name is never reused.
 """
 from __future__ import annotations
 
+import dataclasses
 import shutil
 from pathlib import Path
 
+from kneeguard.gait.summary import GaitSummary
 from kneeguard.jobs.runner import JobContext
 from kneeguard.store import jobs as job_rows
 
@@ -22,19 +24,19 @@ POSE_START, POSE_END = 0.02, 0.6
 VIDEO_START, VIDEO_END = 0.62, 0.98
 
 
-def outputs_dir(home: Path, summary: dict) -> Path | None:
+def outputs_dir(home: Path, summary: GaitSummary) -> Path | None:
     """The folder of a session analysed by this job kind, or None (CLI sessions keep theirs elsewhere)."""
-    outputs_id = summary.get("outputs_id") if isinstance(summary, dict) else None
+    outputs_id = summary.outputs_id
     if not isinstance(outputs_id, str) or not job_rows.is_job_id(outputs_id):
         return None
     return Path(home) / OUTPUTS_DIRNAME / outputs_id
 
 
 def run(ctx: JobContext) -> dict:
-    from kneeguard.gait.annotate import browser_video_name
-    from kneeguard.gait.pipeline import analyse_series, storable_summary, write_results
-    from kneeguard.gait.pose import keypoints_from_video
-    from kneeguard.gait.video import probe_video
+    from kneeguard.gait.outputs.annotate import browser_video_name
+    from kneeguard.gait.pipeline import analyse_series, write_results
+    from kneeguard.gait.capture.pose import keypoints_from_video
+    from kneeguard.gait.capture.video import probe_video
     from kneeguard.store import records
 
     params = ctx.job.params
@@ -63,15 +65,14 @@ def run(ctx: JobContext) -> dict:
     try:
         summary, _written = write_results(result, out, athlete=ctx.athlete, source=shown,
                                           video_name=browser_video_name(), on_video_frame=video_frame)
-        stored = storable_summary(summary)
-        stored["outputs_id"] = ctx.job.id
-        if isinstance(stored.get("video"), dict):
-            stored["video"]["path"] = shown  # the upload itself is deleted when the job ends
+        # the upload itself is deleted when the job ends: the session names it as the user did
+        video = dict(summary.video, path=shown) if summary.video is not None else None
+        stored = dataclasses.replace(summary, outputs_id=ctx.job.id, video=video)
         ctx.progress(0.99, "saving the results", force=True)
         with ctx.store.write() as session:
-            session_id = records.save_gait_session(session, ctx.job.athlete_id, stored, source=shown)
+            session_id = records.save_gait_session(session, ctx.job.athlete_id, stored.to_dict(), source=shown)
             outcome = {"gait_session_id": session_id, "url": f"/gait/{session_id}"}
-            ctx.complete(session, outcome, f"done: {stored.get('n_steps', 0)} steps analysed")
+            ctx.complete(session, outcome, f"done: {stored.n_steps} steps analysed")
     except BaseException:
         shutil.rmtree(out, ignore_errors=True)  # no session points at it
         raise

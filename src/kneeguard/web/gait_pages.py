@@ -12,6 +12,7 @@ from fastapi.responses import FileResponse, RedirectResponse
 from starlette.datastructures import UploadFile
 
 from kneeguard.errors import InvalidInput
+from kneeguard.gait.summary import GaitSummary
 from kneeguard.web import gait_view
 from kneeguard.web.common import athlete_name, render, store_of
 from kneeguard.web.uploads import UploadTooLarge, declared_too_large, limit_mb, save_upload, shown_name
@@ -39,8 +40,8 @@ def _session(request: Request, session_id: int) -> dict:
         return get_gait_session(session, session_id, athlete=name)  # 404 page for anyone else's
 
 
-def _summary(saved: dict) -> dict:
-    return saved["summary"] if isinstance(saved.get("summary"), dict) else {}
+def _summary(saved: dict) -> GaitSummary:
+    return GaitSummary.from_dict(saved["summary"] if isinstance(saved.get("summary"), dict) else {})
 
 
 def _outputs(request: Request, saved: dict) -> Path | None:
@@ -65,11 +66,10 @@ def _gait_page(request: Request, status_code: int = 200, error: str = "", form: 
     rows = []
     for s in reversed(_sessions(request)):
         summary = _summary(s)
-        findings = summary.get("findings") if isinstance(summary.get("findings"), list) else []
         rows.append({"id": s["id"], "recorded_at": s["recorded_at"], "source": s["source"],
-                     "n_steps": summary.get("n_steps"), "has_video": gait_view.session_file(
+                     "n_steps": summary.n_steps, "has_video": gait_view.session_file(
                          _outputs(request, s), "video") is not None,
-                     "findings": [f for f in findings if isinstance(f, dict)][:5]})
+                     "findings": [f.to_dict() for f in summary.findings][:5]})
     values = {"view": "", "height_cm": f"{height:g}" if height else "", "slowmo": "", **(form or {})}
     return render(request, "gait.html", status_code=status_code, sessions=rows, jobs=recent, error=error,
                   form=values, views=VIEWS, limit_mb=limit_mb(request), guide=gait_view.guide_steps())
@@ -170,8 +170,8 @@ def gait_session_page(request: Request, session_id: int):
     others = [s for s in reversed(_sessions(request)) if s["id"] != session_id]
     return render(request, "gait_session.html", saved=saved, summary=summary, rows=gait_view.metric_rows(summary),
                   charts=gait_view.step_charts(summary), files=files, others=others,
-                  findings=[f for f in summary.get("findings") or [] if isinstance(f, dict)],
-                  warnings=[w for w in summary.get("warnings") or [] if isinstance(w, str)])
+                  findings=[f.to_dict() for f in summary.findings],
+                  warnings=[w for w in summary.warnings if isinstance(w, str)])
 
 
 @router.get("/gait/{session_id}/files/{name}")

@@ -6,7 +6,8 @@ import math
 import re
 from pathlib import Path
 
-from kneeguard.gait.compare import METRICS, metric
+from kneeguard.gait.compare import METRICS
+from kneeguard.gait.summary import GaitSummary
 from kneeguard.web.svg_chart import Mark, Scale, SvgChart, nice_ticks, padded_range, tick_label
 
 SIDES = ("left", "right")
@@ -32,22 +33,21 @@ SESSION_FILES = {
 VIDEO_TYPES = {".mp4": "video/mp4", ".webm": "video/webm"}
 
 
-def metric_rows(summary: dict) -> list[dict]:
+def metric_rows(summary: GaitSummary) -> list[dict]:
     """Headline metrics: label, unit, overall, left, right (None when absent)."""
     rows = []
     for key, label, unit in METRICS:
-        values = {"all": metric(summary, key), **{side: metric(summary, key, side) for side in SIDES}}
+        values = {"all": summary.value(key), **{side: summary.value(key, side) for side in SIDES}}
         if all(v is None for v in values.values()):
             continue
         rows.append({"key": key, "label": label, "unit": unit, **values,
-                     "uncertainty": (summary.get("uncertainty") or {}).get(key) if isinstance(
-                         summary.get("uncertainty"), dict) else None})
+                     "uncertainty": summary.uncertainty.get(key)})
     return rows
 
 
-def step_charts(summary: dict) -> list[SvgChart]:
+def step_charts(summary: GaitSummary) -> list[SvgChart]:
     """One small chart per step metric: a dot per step, coloured by side, its value on hover."""
-    steps = [s for s in summary.get("steps") or [] if isinstance(s, dict)]
+    steps = [s for s in summary.steps if isinstance(s, dict)]
     charts = []
     for key, label, unit in STEP_METRICS:
         values = [_number(s.get(key)) for s in steps]
@@ -86,7 +86,7 @@ def session_file(outputs: Path | None, name: str) -> tuple[Path, str] | None:
 
 def guide_steps() -> list[str]:
     """The numbered points of the CLI's filming guide (one text for both)."""
-    from kneeguard.gait.guide import capture_guide
+    from kneeguard.gait.capture.guide import capture_guide
 
     text = capture_guide()
     items = re.findall(r"^\s+\d+\.\s+(.*?)(?=^\s+\d+\.|^\S|\Z)", text, flags=re.M | re.S)

@@ -7,6 +7,8 @@ from typing import Any
 
 import pandas as pd
 
+from kneeguard.errors import InvalidInput
+
 
 def existing_file(path: str | Path, kind: str) -> Path:
     """`path` as a Path; FileNotFoundError naming `kind` (e.g. "force file") when it is not a file."""
@@ -22,7 +24,7 @@ def read_tab_table(path: str | Path, kind: str, description: str) -> pd.DataFram
     try:
         table = pd.read_csv(path, sep="\t")
     except (pd.errors.ParserError, UnicodeDecodeError, pd.errors.EmptyDataError) as exc:
-        raise ValueError(f"{path.name}: not a tab-separated {description} ({exc})") from exc
+        raise InvalidInput(f"{path.name}: not a tab-separated {description} ({exc})") from exc
     table.columns = [str(c).strip() for c in table.columns]
     return table
 

@@ -12,6 +12,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from kneeguard.errors import InvalidInput
 from kneeguard.gait.io.files import read_tab_table
 from kneeguard.gait.io.mocap import MarkerTrial
 
@@ -27,7 +28,7 @@ def read_forces(path: str | Path, rate: float = 300.0) -> pd.DataFrame:
     table = read_tab_table(path, "force file", "force export")
     missing = [c for c in ("Time", "Fy") if c not in table.columns]
     if missing or len(table) < 2:
-        raise ValueError(f"{path.name}: expected force columns {', '.join(FORCE_COLUMNS)}; missing {missing or 'rows'}")
+        raise InvalidInput(f"{path.name}: expected force columns {', '.join(FORCE_COLUMNS)}; missing {missing or 'rows'}")
     table = table.apply(pd.to_numeric, errors="coerce")
     table["time_s"] = (table["Time"] - table["Time"].iloc[0]) / rate
     table.attrs["rate"] = rate
@@ -58,11 +59,11 @@ def read_c3d_vertical_force(path: str | Path) -> pd.DataFrame:
             for _, _, analog in reader.read_frames():
                 chunks.append(np.asarray(analog, dtype=float))
     except (OSError, ValueError, AssertionError, KeyError, IndexError) as exc:
-        raise ValueError(f"{path.name}: cannot read as C3D ({exc})") from exc
+        raise InvalidInput(f"{path.name}: cannot read as C3D ({exc})") from exc
     force_idx = [i for i, label in enumerate(labels)
                  if any(tag in label.lower().replace(".", "").replace("_", "") for tag in ("fx", "fy", "fz"))]
     if not force_idx or not chunks or rate <= 0 or chunks[0].size == 0:
-        raise ValueError(f"{path.name}: the C3D file has no force-plate channels; give the forces with --forces")
+        raise InvalidInput(f"{path.name}: the C3D file has no force-plate channels; give the forces with --forces")
     signals = np.concatenate(chunks, axis=1)  # (channels, samples)
     best = max(force_idx, key=lambda i: np.nanmedian(np.abs(signals[i])))
     vertical = signals[best]
@@ -150,7 +151,7 @@ def force_events(
 def summarize_events(contacts: pd.DataFrame) -> dict:
     """Mean contact time, step time, cadence, flight time and duty factor from reference contacts."""
     if len(contacts) < 2:
-        raise ValueError("need at least two foot contacts to measure step time")
+        raise InvalidInput("need at least two foot contacts to measure step time")
     ic = contacts["ic_time_s"].to_numpy()
     contact = contacts["contact_time_s"].to_numpy()
     step = float(np.median(np.diff(ic)))

@@ -12,6 +12,7 @@ from typing import Any
 
 import numpy as np
 
+from kneeguard.errors import InvalidInput
 from kneeguard.gait.io.files import read_json_document
 from kneeguard.gait.keypoints import CANONICAL_NAMES, KeypointSeries
 
@@ -49,16 +50,16 @@ def read_halpe26(
     if isinstance(data, list):
         triples = [_frame_triples(frame, HALPE26_INDEX, path.name, i) for i, frame in enumerate(data)]
         return _build(triples, fps, frame_size, min_score, source=f"halpe26:{path.name}", meta={})
-    raise ValueError(f"{path.name}: neither a gaitlab.pose/v1 object nor a list of Halpe-26 frames")
+    raise InvalidInput(f"{path.name}: neither a gaitlab.pose/v1 object nor a list of Halpe-26 frames")
 
 
 def _from_gaitlab(data: dict, name: str, fps, frame_size, min_score) -> KeypointSeries:
     names = data.get("keypoint_names")
     if not isinstance(names, list):
-        raise ValueError(f"{name}: 'keypoint_names' is missing")
+        raise InvalidInput(f"{name}: 'keypoint_names' is missing")
     index = {GAITLAB_NAMES[n]: i for i, n in enumerate(names) if n in GAITLAB_NAMES}
     if not index:
-        raise ValueError(f"{name}: no known keypoint names (expected e.g. l_hip, r_knee, l_big_toe)")
+        raise InvalidInput(f"{name}: no known keypoint names (expected e.g. l_hip, r_knee, l_big_toe)")
     triples = [_frame_triples(frame, index, name, i) for i, frame in enumerate(data["frames"])]
     if fps is None:
         fps = data.get("fps") or _fps_from_timestamps(data.get("timestamps"))
@@ -108,21 +109,21 @@ def _frame_points(frame: Any, name: str, i: int) -> np.ndarray | None:
     try:
         arr = np.asarray(frame, dtype=float)
     except (TypeError, ValueError) as exc:
-        raise ValueError(f"{name}: frame {i} is not numeric keypoints") from exc
+        raise InvalidInput(f"{name}: frame {i} is not numeric keypoints") from exc
     if arr.ndim == 1 and arr.size % 3 == 0:
         arr = arr.reshape(-1, 3)
     if arr.ndim == 3:  # several people: keep the most confident one
         arr = arr[int(np.nanargmax(np.nanmean(arr[:, :, 2], axis=1)))]
     if arr.ndim != 2 or arr.shape[1] != 3:
-        raise ValueError(f"{name}: frame {i} must hold [x, y, score] triples")
+        raise InvalidInput(f"{name}: frame {i} must hold [x, y, score] triples")
     return arr
 
 
 def _build(triples, fps, frame_size, min_score, source: str, meta: dict) -> KeypointSeries:
     if not fps or fps <= 0:
-        raise ValueError("the pose file does not give its frame rate; pass fps")
+        raise InvalidInput("the pose file does not give its frame rate; pass fps")
     if not triples:
-        raise ValueError("the pose file has no frames")
+        raise InvalidInput("the pose file has no frames")
     arr = np.stack(triples)
     present = [k for k in range(len(CANONICAL_NAMES)) if np.isfinite(arr[:, k, 0]).any()]
     arr = arr[:, present]

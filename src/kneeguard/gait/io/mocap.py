@@ -1,10 +1,9 @@
-"""Motion-capture markers → pose-like 2D keypoints seen by a virtual camera.
+"""Motion-capture markers → 3D joint centres (pseudo-keypoints).
 
 Reads the Fukuchi et al. (2017) running data set (tab-separated marker
-exports and .c3d files), rebuilds joint centres from the static calibration
-trial with rigid-body cluster transforms, and projects them onto a sagittal
-(side) or frontal (rear) camera so the video gait pipeline can be validated
-against force-plate events. Lab axes of that data set: X forward (direction
+exports and .c3d files) and rebuilds joint centres from the static calibration
+trial with rigid-body cluster transforms; `gait/validation/virtual_camera.py`
+projects them onto a camera. Lab axes of that data set: X forward (direction
 of running), Y up, Z to the runner's right, millimetres.
 """
 from __future__ import annotations
@@ -14,10 +13,9 @@ from pathlib import Path
 
 import numpy as np
 import pandas as pd
-from scipy.interpolate import CubicSpline
 
+from kneeguard.errors import InvalidInput
 from kneeguard.gait.io.files import existing_file, read_tab_table
-from kneeguard.gait.keypoints import KeypointSeries
 
 MOCAP_NAMES: tuple[str, ...] = (
     "left_hip", "right_hip", "left_knee", "right_knee", "left_ankle", "right_ankle",
@@ -77,10 +75,10 @@ def read_marker_txt(path: str | Path, rate: float | None = None) -> MarkerTrial:
     path = Path(path)
     table = read_tab_table(path, "marker file", "marker export")
     if not table.columns.size or table.columns[0].lower() != "time" or len(table) < 2:
-        raise ValueError(f"{path.name}: expected a 'Time' column followed by marker X/Y/Z columns")
+        raise InvalidInput(f"{path.name}: expected a 'Time' column followed by marker X/Y/Z columns")
     coords = list(table.columns[1:])
     if len(coords) % 3 or any(c[-1:] != axis for c, axis in zip(coords, "XYZ" * len(coords))):
-        raise ValueError(f"{path.name}: marker columns must come in X, Y, Z triples")
+        raise InvalidInput(f"{path.name}: marker columns must come in X, Y, Z triples")
     labels = [c[:-1] for c in coords[::3]]
     values = table[coords].apply(pd.to_numeric, errors="coerce").to_numpy(dtype=float)
     xyz = values.reshape(len(table), len(labels), 3)
@@ -89,7 +87,7 @@ def read_marker_txt(path: str | Path, rate: float | None = None) -> MarkerTrial:
         t = pd.to_numeric(table.iloc[:, 0], errors="coerce").to_numpy(dtype=float)
         span = t[-1] - t[0]
         if not np.isfinite(span) or span <= 0:
-            raise ValueError(f"{path.name}: cannot infer the sampling rate from the Time column")
+            raise InvalidInput(f"{path.name}: cannot infer the sampling rate from the Time column")
         rate = (len(t) - 1) / span
         if abs(rate - round(rate)) < 0.005 * rate:
             rate = float(round(rate))
@@ -117,9 +115,9 @@ def read_c3d(path: str | Path) -> MarkerTrial:
                 frames.append(xyz)
             rate = float(reader.point_rate)
     except (OSError, ValueError, AssertionError, KeyError, IndexError) as exc:
-        raise ValueError(f"{path.name}: cannot read as C3D ({exc})") from exc
+        raise InvalidInput(f"{path.name}: cannot read as C3D ({exc})") from exc
     if not frames:
-        raise ValueError(f"{path.name}: the C3D file has no point frames")
+        raise InvalidInput(f"{path.name}: the C3D file has no point frames")
     scale = {"mm": 1.0, "m": 1000.0, "cm": 10.0}.get(units, 1.0)
     return MarkerTrial(labels=labels, xyz=np.stack(frames) * scale, rate=rate, source=path.name)
 
@@ -240,163 +238,3 @@ def joint_centres(trial: MarkerTrial, static: MarkerTrial | None = None, hip: st
         out[f"{side}_heel"] = trial.marker(f"{s}.Heel.Bottom")
         out[f"{side}_toe"] = trial.marker(f"{s}.MT1")
     return {name: out[name] for name in MOCAP_NAMES}
-
-
-# --- virtual camera ----------------------------------------------------------
-
-@dataclass(frozen=True)
-class VirtualCamera:
-    """A camera looking at the runner: view "side" (sagittal) or "rear" (frontal).
-
-    The camera stands `distance_m` from the runner's mean hip position, at hip height, with its
-    optical axis horizontal. `view_height_m` is how many metres of the runner's plane fill the
-    frame height, which sets the focal length (2.5 m in a 1080 px frame ≈ 430 px per metre).
-    `side` says on which side of the runner a side camera stands: "right" shows the runner
-    facing image-right. units="m" gives metres in the image plane (orthographic, y down).
-    """
-
-    view: str = "side"
-    model: str = "pinhole"
-    distance_m: float = 4.0
-    frame_size: tuple[int, int] = (1920, 1080)
-    view_height_m: float = 2.5
-    side: str = "right"
-    units: str = "px"
-
-    def __post_init__(self) -> None:
-        if self.view not in ("side", "rear"):
-            raise ValueError("camera view must be 'side' or 'rear'")
-        if self.model not in ("pinhole", "orthographic"):
-            raise ValueError("camera model must be 'pinhole' or 'orthographic'")
-        if self.side not in ("left", "right"):
-            raise ValueError("camera side must be 'left' or 'right'")
-        if self.units not in ("px", "m"):
-            raise ValueError("camera units must be 'px' or 'm'")
-        if self.distance_m <= 0 or self.view_height_m <= 0:
-            raise ValueError("camera distance and view height must be positive")
-
-    @property
-    def focal_px(self) -> float:
-        return self.frame_size[1] * self.distance_m / self.view_height_m
-
-    def basis(self) -> np.ndarray:
-        """Rows: image-right, image-down, optical axis, as lab unit vectors."""
-        if self.view == "rear":
-            return np.array([[0.0, 0, 1], [0, -1, 0], [1, 0, 0]])
-        if self.side == "right":
-            return np.array([[1.0, 0, 0], [0, -1, 0], [0, 0, -1]])
-        return np.array([[-1.0, 0, 0], [0, -1, 0], [0, 0, 1]])
-
-    def project(self, points_mm: np.ndarray, target_mm: np.ndarray) -> np.ndarray:
-        """(…, 3) lab millimetres → (…, 2) image coordinates (px or m, y down)."""
-        basis = self.basis()
-        centre = target_mm / 1000.0 - basis[2] * self.distance_m
-        cam = (points_mm / 1000.0 - centre) @ basis.T
-        if self.units == "m":
-            return cam[..., :2].copy()
-        depth = cam[..., 2] if self.model == "pinhole" else np.full(cam.shape[:-1], self.distance_m)
-        width, height = self.frame_size
-        u = width / 2 + self.focal_px * cam[..., 0] / depth
-        v = height / 2 + self.focal_px * cam[..., 1] / depth
-        return np.stack([u, v], axis=-1)
-
-
-# --- keypoint series ----------------------------------------------------------
-
-def project_keypoints(
-    centres: dict[str, np.ndarray],
-    rate: float,
-    camera: VirtualCamera = VirtualCamera(),
-    person_height_m: float | None = None,
-    source: str = "mocap",
-    meta: dict | None = None,
-) -> KeypointSeries:
-    """Project 3D pseudo-keypoints (name → (frames, 3) mm) into a KeypointSeries."""
-    names = list(centres)
-    xyz = np.stack([centres[n] for n in names], axis=1)
-    hips = [centres[n] for n in names if n.endswith("_hip")]
-    target = np.nanmean(np.concatenate(hips), axis=0) if hips else np.nanmean(xyz.reshape(-1, 3), axis=0)
-    xy = camera.project(xyz, target)
-    visibility = np.isfinite(xy).all(axis=2).astype(float)
-    info = {
-        "view": camera.view, "treadmill": True, "facing": _facing(camera),
-        "camera": {"model": camera.model, "distance_m": camera.distance_m, "side": camera.side,
-                   "focal_px": camera.focal_px if camera.units == "px" else None},
-        "native_fps": rate,
-    }
-    if person_height_m:
-        info["person_height_m"] = person_height_m
-    info.update(meta or {})
-    return KeypointSeries(
-        names=names, xy=xy, visibility=visibility, fps=rate,
-        frame_size=camera.frame_size if camera.units == "px" else (0, 0),
-        units=camera.units, source=source, meta=info,
-    )
-
-
-def _facing(camera: VirtualCamera) -> str:
-    if camera.view == "rear":
-        return "away"
-    return camera.side  # the side camera on the runner's right sees them run image-right
-
-
-def resample(series: KeypointSeries, fps: float, phase_s: float = 0.0) -> KeypointSeries:
-    """Sample the trajectories at `fps` as a camera would (cubic spline; `phase_s` shifts the first frame)."""
-    if fps <= 0:
-        raise ValueError("fps must be positive")
-    if abs(fps - series.fps) < 1e-9 and phase_s == 0.0:
-        return series
-    t_old = series.times
-    t_new = np.arange(phase_s, t_old[-1] + 1e-9, 1.0 / fps)
-    flat = series.xy.reshape(series.n_frames, -1)
-    out = np.full((len(t_new), flat.shape[1]), np.nan)
-    for col in range(flat.shape[1]):
-        ok = np.isfinite(flat[:, col])
-        if ok.sum() >= 4:
-            values = CubicSpline(t_old[ok], flat[ok, col], extrapolate=False)(t_new)
-            # Never invent data inside a gap: samples that touch a missing source frame stay NaN.
-            gap = np.interp(t_new, t_old, (~ok).astype(float)) > 0
-            values[gap] = np.nan
-            out[:, col] = values
-    xy = out.reshape(len(t_new), len(series.names), 2)
-    meta = dict(series.meta, resampled_from_fps=series.fps, phase_s=phase_s)
-    return KeypointSeries(
-        names=list(series.names), xy=xy, visibility=np.isfinite(xy).all(axis=2).astype(float),
-        fps=float(fps), frame_size=series.frame_size, units=series.units, source=series.source, meta=meta,
-    )
-
-
-def add_noise(series: KeypointSeries, sigma: float, seed: int = 0) -> KeypointSeries:
-    """Independent Gaussian noise (standard deviation `sigma` in the series' units) on every coordinate."""
-    if sigma < 0:
-        raise ValueError("noise sigma must be ≥ 0")
-    rng = np.random.default_rng(seed)
-    xy = series.xy + rng.normal(0.0, sigma, size=series.xy.shape) if sigma else series.xy.copy()
-    meta = dict(series.meta, noise_sigma=sigma, noise_seed=seed)
-    return KeypointSeries(
-        names=list(series.names), xy=xy, visibility=series.visibility.copy(), fps=series.fps,
-        frame_size=series.frame_size, units=series.units, source=series.source, meta=meta,
-    )
-
-
-def mocap_keypoints(
-    trial: MarkerTrial,
-    static: MarkerTrial | None = None,
-    camera: VirtualCamera = VirtualCamera(),
-    fps: float | None = None,
-    noise_px: float = 0.0,
-    seed: int = 0,
-    hip: str = "gtr",
-    person_height_m: float | None = None,
-) -> KeypointSeries:
-    """One call: markers (+ static) → projected, optionally resampled and noisy KeypointSeries."""
-    centres = joint_centres(fill_gaps(trial), static, hip=hip)
-    series = project_keypoints(
-        centres, trial.rate, camera, person_height_m=person_height_m, source=f"mocap:{trial.source}",
-        meta={"static_trial": static.source if static is not None else None, "hip_definition": hip},
-    )
-    if fps is not None:
-        series = resample(series, fps)
-    if noise_px:
-        series = add_noise(series, noise_px, seed)
-    return series

@@ -7,6 +7,8 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from kneeguard.errors import InvalidInput
+
 
 def write_mot(
     path: str | Path, times: np.ndarray, angles: Mapping[str, np.ndarray] | pd.DataFrame,
@@ -38,7 +40,7 @@ def read_mot(path: str | Path) -> pd.DataFrame:
     try:
         end = next(i for i, line in enumerate(lines) if line.strip().lower() == "endheader")
     except StopIteration as exc:
-        raise ValueError(f"{path.name}: no 'endheader' line; not a .mot file") from exc
+        raise InvalidInput(f"{path.name}: no 'endheader' line; not a .mot file") from exc
     columns = lines[end + 1].split("\t")
     rows = [[float(v) for v in line.split("\t")] for line in lines[end + 2:] if line.strip()]
     table = pd.DataFrame(rows, columns=columns)

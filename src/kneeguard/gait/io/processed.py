@@ -12,6 +12,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from kneeguard.errors import InvalidInput
 from kneeguard.gait.io.files import read_tab_table
 
 SPEEDS = ("25", "35", "45")  # 2.5, 3.5 and 4.5 m/s
@@ -31,14 +32,14 @@ def read_processed(path: str | Path) -> pd.DataFrame:
     path = Path(path)
     table = read_tab_table(path, "processed-curves file", "curves file")
     if "RkneeAngZ25" not in table.columns and not any(c.endswith("kneeAngZ25") for c in table.columns):
-        raise ValueError(f"{path.name}: no knee-angle columns (e.g. RkneeAngZ25); is this a processed curves file?")
+        raise InvalidInput(f"{path.name}: no knee-angle columns (e.g. RkneeAngZ25); is this a processed curves file?")
     return table.apply(pd.to_numeric, errors="coerce")
 
 
 def knee_reference(source: str | Path | pd.DataFrame, speed: str = "25") -> dict[str, KneeReference]:
     """Knee flexion at IC and peak in stance for each side ("left", "right") at one speed."""
     if speed not in SPEEDS:
-        raise ValueError(f"speed must be one of {', '.join(SPEEDS)} (tenths of m/s)")
+        raise InvalidInput(f"speed must be one of {', '.join(SPEEDS)} (tenths of m/s)")
     table = source if isinstance(source, pd.DataFrame) else read_processed(source)
     pct = table["PercGcycle"].to_numpy(dtype=float) if "PercGcycle" in table else np.arange(len(table), dtype=float)
     out = {}
@@ -57,5 +58,5 @@ def knee_reference(source: str | Path | pd.DataFrame, speed: str = "25") -> dict
         out[side] = KneeReference(side, speed, float(knee[0]), float(knee[peak_row]),
                                   float(pct[peak_row]), float(pct[stance_end]))
     if not out:
-        raise ValueError(f"no knee-angle columns for speed {speed}")
+        raise InvalidInput(f"no knee-angle columns for speed {speed}")
     return out

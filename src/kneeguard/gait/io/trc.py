@@ -9,6 +9,7 @@ from pathlib import Path
 
 import numpy as np
 
+from kneeguard.errors import InvalidInput
 from kneeguard.gait.io.files import existing_file
 from kneeguard.gait.keypoints import KeypointSeries
 
@@ -24,7 +25,7 @@ def estimate_metres_per_px(series: KeypointSeries, person_height_m: float) -> fl
         lengths.append(np.linalg.norm(hip - knee, axis=1) + np.linalg.norm(knee - ankle, axis=1))
     leg_px = np.nanmedian(np.concatenate(lengths))
     if not np.isfinite(leg_px) or leg_px <= 0:
-        raise ValueError("cannot scale to metres: hips, knees and ankles are missing")
+        raise InvalidInput("cannot scale to metres: hips, knees and ankles are missing")
     return person_height_m * _LEG_FRACTION / float(leg_px)
 
 
@@ -78,7 +79,7 @@ def read_trc(path: str | Path, fps: float | None = None) -> KeypointSeries:
     existing_file(path, "trc file")
     lines = path.read_text(encoding="utf-8").splitlines()
     if len(lines) < 5 or not lines[0].startswith("PathFileType"):
-        raise ValueError(f"{path.name}: not a .trc file (no PathFileType header)")
+        raise InvalidInput(f"{path.name}: not a .trc file (no PathFileType header)")
     keys = lines[1].split("\t")
     values = lines[2].split("\t")
     info = dict(zip((k.strip() for k in keys), (v.strip() for v in values)))
@@ -86,7 +87,7 @@ def read_trc(path: str | Path, fps: float | None = None) -> KeypointSeries:
         rate = fps or float(info["DataRate"])
         n_markers = int(info["NumMarkers"])
     except (KeyError, ValueError) as exc:
-        raise ValueError(f"{path.name}: bad .trc header ({exc})") from exc
+        raise InvalidInput(f"{path.name}: bad .trc header ({exc})") from exc
     units = info.get("Units", "m").lower()
     if units == "mm":  # OpenSim mocap files are often in mm; keypoint series speak metres
         scale, units = 0.001, "m"
@@ -94,7 +95,7 @@ def read_trc(path: str | Path, fps: float | None = None) -> KeypointSeries:
         scale = 1.0
     names = [c.strip() for c in lines[3].split("\t")[2:] if c.strip()][:n_markers]
     if len(names) != n_markers:
-        raise ValueError(f"{path.name}: header names {len(names)} markers, NumMarkers says {n_markers}")
+        raise InvalidInput(f"{path.name}: header names {len(names)} markers, NumMarkers says {n_markers}")
     rows = [line.split("\t") for line in lines[5:] if line.strip()]
     xy = np.full((len(rows), n_markers, 2), np.nan)
     for f, cells in enumerate(rows):
@@ -102,7 +103,7 @@ def read_trc(path: str | Path, fps: float | None = None) -> KeypointSeries:
             x, y = _cell(cells, 2 + 3 * k), _cell(cells, 3 + 3 * k)
             xy[f, k] = (x * scale, -y * scale)
     if not rows:
-        raise ValueError(f"{path.name}: no data rows")
+        raise InvalidInput(f"{path.name}: no data rows")
     return KeypointSeries(
         names=names, xy=xy, visibility=np.isfinite(xy).all(axis=2).astype(float), fps=rate,
         units=units if units in ("px", "m") else "m", source=f"trc:{path.name}",

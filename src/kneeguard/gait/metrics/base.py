@@ -1,7 +1,8 @@
 """The metric registry: one small definition per gait metric.
 
 A metric is a name, a unit, the views it applies to and a per-step function
-of a `StepContext`; it returns a number or None (never a guess). Adding a
+of a `StepContext`; it returns a number or None (never a guess). A metric that
+can raise a Finding carries its evidence `Band` (see `band.py`). Adding a
 metric is one `@metric(...)` function in one of this package's modules.
 """
 from __future__ import annotations
@@ -12,6 +13,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from kneeguard.gait.keypoints import KeypointSeries
+from kneeguard.gait.metrics.band import Band
 
 
 @dataclass(frozen=True)
@@ -24,17 +26,20 @@ class Metric:
     bilateral: bool = True  # meaningful per side (enters the L/R asymmetry table)
     needs_scale: bool = False  # needs pixel → metre scale (runner height)
     description: str = ""
+    band: Band | None = None  # when the clip median is flagged, and the Finding that says so
+    flag_asymmetry: bool = False  # its L/R symmetry index is flagged above `gait.asymmetry.warn_pct`
 
 
 REGISTRY: dict[str, Metric] = {}
 
 
 def metric(name: str, unit: str, views: tuple[str, ...] = ("side",), *, uncertainty_key: str | None = None,
-           bilateral: bool = True, needs_scale: bool = False):
+           bilateral: bool = True, needs_scale: bool = False, band: Band | None = None,
+           flag_asymmetry: bool = False):
     """Decorator: register `fn(ctx) -> float | None` as a per-step metric."""
     def register(fn: Callable[[StepContext], float | None]) -> Callable[[StepContext], float | None]:
         REGISTRY[name] = Metric(name, unit, views, fn, uncertainty_key, bilateral, needs_scale,
-                                (fn.__doc__ or "").strip())
+                                (fn.__doc__ or "").strip(), band, flag_asymmetry)
         return fn
     return register
 

@@ -3,12 +3,25 @@ from __future__ import annotations
 
 import numpy as np
 
+from kneeguard.findings import Severity
+from kneeguard.gait import codes
+from kneeguard.gait.metrics.band import Band, Message
 from kneeguard.gait.metrics.base import StepContext, finite, metric
 
 FRONTAL = ("rear", "front")
 
+PELVIC_DROP_BAND = Band("gait.pelvic_drop.warn", "above", Message(
+    codes.LARGE_PELVIC_DROP, Severity.MODERATE, "Your pelvis drops on the swing side",
+    "Contralateral pelvic drop {value:.1f}° (flag above {threshold}°). In injured runners this was the strongest "
+    "single marker. Uncertainty {uncertainty} (2D, rear view)."))
+KNEE_VALGUS_BAND = Band("gait.knee_fppa.warn", "above", Message(
+    codes.KNEE_VALGUS, Severity.LOW, "Your knee moves inward in stance",
+    "Knee frontal-plane projection angle {value:.0f}° (screening flag above {threshold}°). 2D FPPA only moderately "
+    "reflects 3D knee motion. Uncertainty {uncertainty}."))
 
-@metric("pelvic_drop_deg", "deg", FRONTAL, uncertainty_key="gait.uncertainty.frontal_deg")
+
+@metric("pelvic_drop_deg", "deg", FRONTAL, uncertainty_key="gait.uncertainty.frontal_deg", band=PELVIC_DROP_BAND,
+        flag_asymmetry=True)
 def pelvic_drop(ctx: StepContext) -> float | None:
     """Peak drop of the swing-side hip below the stance-side hip during stance (positive = drop)."""
     w = ctx.window("pelvis_obliquity", ctx.ic, ctx.to)  # positive = left hip lower
@@ -18,7 +31,7 @@ def pelvic_drop(ctx: StepContext) -> float | None:
     return finite(np.max(drop))
 
 
-@metric("knee_fppa_deg", "deg", FRONTAL, uncertainty_key="gait.uncertainty.frontal_deg")
+@metric("knee_fppa_deg", "deg", FRONTAL, uncertainty_key="gait.uncertainty.frontal_deg", band=KNEE_VALGUS_BAND)
 def knee_fppa(ctx: StepContext) -> float | None:
     """Knee frontal-plane projection angle at mid-stance (positive = knee medial / valgus)."""
     return ctx.angle(f"fppa_{ctx.side}", ctx.mid)

@@ -1,10 +1,55 @@
 """Side-view metrics: landing geometry, knee and hip angles, foot strike, trunk, bounce."""
 from __future__ import annotations
 
+from collections.abc import Mapping
+from typing import Any
+
 import numpy as np
 
+from kneeguard.findings import Severity
+from kneeguard.gait import codes
+from kneeguard.gait.metrics.band import Band, Escalation, Message
 from kneeguard.gait.metrics.base import StepContext, finite, metric
 from kneeguard.numbers import mean_of_present
+
+
+def _overstride_in_cm(summary: Mapping[str, Any], value: float) -> dict[str, str]:
+    cm = summary.get("overstride_cm")
+    return {"where": f" ({cm:.0f} cm)" if cm is not None else ""}
+
+
+OVERSTRIDE_BAND = Band(
+    "gait.overstride.warn_pct_leg", "above",
+    Message(codes.OVERSTRIDE, Severity.LOW, "Your foot lands well ahead of your hip",
+            "At contact your heel is {value:.0f} % of your leg length{where} ahead of your hip (flag above "
+            "{threshold} %). Landing far ahead of the body raises braking and knee loading. A slightly higher step "
+            "rate brings the foot closer to the hip. Uncertainty {uncertainty} of leg length (2D pose).",
+            also_cite=("gait.cadence.increase_pct",)),
+    escalate=Escalation("gait.overstride.high_pct_leg", Severity.MODERATE),
+    words=_overstride_in_cm,
+)
+EXTENDED_KNEE_BAND = Band(
+    "gait.knee_ic.extended", "below",
+    Message(codes.EXTENDED_KNEE_LANDING, Severity.LOW, "You land with a nearly straight knee",
+            "Knee flexion at contact is {value:.0f}° (typical about 10-20°; flag below {threshold}°). "
+            "{note}Uncertainty {uncertainty} (2D pose)."),
+    escalate=Escalation("gait.overstride.warn_pct_leg", Severity.MODERATE, metric="overstride_pct_leg",
+                        note="Together with overstriding this is the 'straight-leg reach' landing that strains the "
+                             "back of the knee. "),
+)
+SHANK_ANGLE_BAND = Band("gait.shank_angle_ic.warn", "above", Message(
+    codes.SHANK_ANGLE, Severity.LOW, "Your shin is tilted forward at landing",
+    "At contact your ankle is ahead of your knee: shank angle {value:.0f}° from vertical (heuristic flag above "
+    "{threshold}°). A near-vertical shin at landing is the usual target. Uncertainty {uncertainty}."))
+TRUNK_LEAN_BAND = Band(
+    "gait.trunk_lean.band", "outside",
+    Message(codes.TRUNK_LEAN, Severity.LOW, "More forward trunk lean than usual",
+            "Trunk lean at mid-stance is {value:.0f}° (band {low}-{high}°). More forward lean was seen in injured "
+            "runners and shifts load to the hip. Uncertainty {uncertainty}."),
+    out_low=Message(codes.TRUNK_LEAN, Severity.LOW, "Very upright trunk",
+                    "Trunk lean at mid-stance is {value:.0f}° (band {low}-{high}°). An upright trunk puts "
+                    "relatively more demand on the knee. Uncertainty {uncertainty}."),
+)
 
 
 def _overstride_units(ctx: StepContext) -> float | None:
@@ -19,26 +64,28 @@ def overstride_cm(ctx: StepContext) -> float | None:
     return ctx.to_cm(_overstride_units(ctx))
 
 
-@metric("overstride_pct_leg", "% leg length", uncertainty_key="gait.uncertainty.overstride_pct_leg")
+@metric("overstride_pct_leg", "% leg length", uncertainty_key="gait.uncertainty.overstride_pct_leg",
+        band=OVERSTRIDE_BAND, flag_asymmetry=True)
 def overstride_pct(ctx: StepContext) -> float | None:
     """Overstride as a percentage of hip-knee-ankle length."""
     d = _overstride_units(ctx)
     return None if d is None or not ctx.leg_length else 100.0 * d / ctx.leg_length
 
 
-@metric("shank_angle_ic_deg", "deg", uncertainty_key="gait.uncertainty.knee_deg")
+@metric("shank_angle_ic_deg", "deg", uncertainty_key="gait.uncertainty.knee_deg", band=SHANK_ANGLE_BAND)
 def shank_ic(ctx: StepContext) -> float | None:
     """Knee→ankle from vertical at IC; positive = ankle ahead of knee."""
     return ctx.angle(f"shank_{ctx.side}", ctx.ic)
 
 
-@metric("knee_flexion_ic_deg", "deg", uncertainty_key="gait.uncertainty.knee_deg")
+@metric("knee_flexion_ic_deg", "deg", uncertainty_key="gait.uncertainty.knee_deg", band=EXTENDED_KNEE_BAND,
+        flag_asymmetry=True)
 def knee_ic(ctx: StepContext) -> float | None:
     """180° − hip-knee-ankle angle at IC."""
     return ctx.angle(f"knee_{ctx.side}", ctx.ic)
 
 
-@metric("peak_knee_flexion_deg", "deg", uncertainty_key="gait.uncertainty.knee_deg")
+@metric("peak_knee_flexion_deg", "deg", uncertainty_key="gait.uncertainty.knee_deg", flag_asymmetry=True)
 def peak_knee(ctx: StepContext) -> float | None:
     """Largest knee flexion between IC and TO."""
     w = ctx.window(f"knee_{ctx.side}", ctx.ic, ctx.to)
@@ -63,7 +110,8 @@ def foot_strike(ctx: StepContext) -> float | None:
     return None if ic is None or ref is None else ic - ref
 
 
-@metric("trunk_lean_deg", "deg", bilateral=False, uncertainty_key="gait.uncertainty.trunk_deg")
+@metric("trunk_lean_deg", "deg", bilateral=False, uncertainty_key="gait.uncertainty.trunk_deg",
+        band=TRUNK_LEAN_BAND)
 def trunk(ctx: StepContext) -> float | None:
     """Mid-hip→mid-shoulder from vertical at mid-stance; positive = forward."""
     return ctx.angle("trunk", ctx.mid)

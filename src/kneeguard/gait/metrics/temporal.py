@@ -1,9 +1,49 @@
 """Temporal metrics: step time, cadence, contact, flight, duty factor."""
 from __future__ import annotations
 
+from collections.abc import Mapping
+from typing import Any
+
+from kneeguard import evidence
+from kneeguard.findings import Severity
+from kneeguard.gait import codes
+from kneeguard.gait.metrics.band import Band, Message
 from kneeguard.gait.metrics.base import StepContext, finite, metric
 
 ALL_VIEWS = ("side", "rear", "front")
+
+
+def _cadence_words(summary: Mapping[str, Any], cadence: float) -> dict[str, str]:
+    """The running speed for context and the Heiderscheit 2011 step-rate advice for this cadence."""
+    low, high = evidence.value("gait.cadence.increase_pct")
+    speed = summary.get("speed_m_s")
+    return {
+        "speed": f" at {speed:.1f} m/s" if speed else "",
+        "advice": f"If you want to try it, raise your step rate by {low}-{high} % (to about "
+                  f"{cadence * (1 + low / 100):.0f}-{cadence * (1 + high / 100):.0f} steps/min): "
+                  f"+{low} % lowered knee energy absorption and +{high} % also shortened the step and reduced peak "
+                  "knee flexion (Heiderscheit 2011).",
+    }
+
+
+CADENCE_BAND = Band(
+    "gait.cadence.low", "below",
+    Message(codes.LOW_CADENCE, Severity.LOW, "Your step rate is on the low side",
+            "Cadence {value:.0f} steps/min{speed}, below the usual {threshold}+ of recreational runners (this "
+            "depends on speed and leg length, so compare with your own baseline). {advice}",
+            also_cite=("gait.cadence.increase_pct",)),
+    within=Message(codes.CADENCE, Severity.INFO, "Cadence {value:.0f} steps/min{speed}",
+                   "Your step rate is within the usual range for recreational runners. {advice}",
+                   cite="gait.cadence.increase_pct"),
+    words=_cadence_words,
+)
+CONTACT_TIME_BAND = Band(
+    "gait.contact_time.band", "outside",
+    Message(codes.CONTACT_TIME, Severity.INFO, "Ground contact time outside the usual range",
+            "Contact time {value:.0f} ms (usual {low}-{high} ms). At {fps:.0f} fps one frame is {frame_ms:.0f} ms, "
+            "so check the frame rate before reading much into this."),
+    min_fps_rule="gait.capture.contact_fps",
+)
 
 
 @metric("step_time_s", "s", ALL_VIEWS, uncertainty_key="gait.uncertainty.event_frames")
@@ -12,14 +52,15 @@ def step_time(ctx: StepContext) -> float | None:
     return None if ctx.next_ic is None else finite((ctx.next_ic - ctx.ic) / ctx.fps)
 
 
-@metric("cadence_spm", "steps/min", ALL_VIEWS, uncertainty_key="gait.uncertainty.event_frames")
+@metric("cadence_spm", "steps/min", ALL_VIEWS, uncertainty_key="gait.uncertainty.event_frames", band=CADENCE_BAND)
 def cadence(ctx: StepContext) -> float | None:
     """60 / step time."""
     t = step_time(ctx)
     return 60.0 / t if t else None
 
 
-@metric("contact_time_ms", "ms", ALL_VIEWS, uncertainty_key="gait.uncertainty.event_frames")
+@metric("contact_time_ms", "ms", ALL_VIEWS, uncertainty_key="gait.uncertainty.event_frames",
+        band=CONTACT_TIME_BAND, flag_asymmetry=True)
 def contact_time(ctx: StepContext) -> float | None:
     """IC to TO of the same foot."""
     return finite((ctx.to - ctx.ic) / ctx.fps * 1000)

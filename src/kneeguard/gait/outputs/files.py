@@ -1,7 +1,7 @@
 """Write a gait analysis to a folder: summary JSON, per-step CSV/JSON, plots, keypoints and angles.
 
 Layout of DIR:
-    summary.json           report.to_dict() + video info + warnings (what `gait compare` reads)
+    summary.json           GaitSummary.to_dict(): metrics, findings, video info, warnings (what `gait compare` reads)
     steps.csv, steps.json  one row per step
     keypoints.json         the keypoint series (re-analyse later with --keypoints)
     keypoints.trc          OpenSim/Sports2D marker file (pixels, Y up)
@@ -21,9 +21,10 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from kneeguard.gait.annotate import SIDE_COLOUR, event_marks, knee_flexion_deg
+from kneeguard.gait.outputs.annotate import SIDE_COLOUR, event_marks, knee_flexion_deg
 from kneeguard.gait.keypoints import GaitError, KeypointSeries
-from kneeguard.gait.landing_figure import plot_landing
+from kneeguard.gait.outputs.landing_figure import plot_landing
+from kneeguard.gait.summary import GaitSummary
 
 SIDE_MPL = {"left": "#00aaff", "right": "#ff8c00"}
 PREFERRED_STEP_METRICS = (
@@ -67,31 +68,6 @@ def write_json(path: Path, payload: Any) -> Path:
     return path
 
 
-def build_summary(report, *, athlete: str, source: str, video_info=None, extra_warnings=()) -> dict:
-    """The summary JSON: the report's own dict plus where it came from."""
-    try:  # per-frame angles go to angles.mot, not into the summary
-        body = report.to_dict(series=False)
-    except TypeError:
-        body = report.to_dict()
-    warnings = list(body.get("warnings") or [])
-    for w in extra_warnings:
-        # The analysis already warns about frame rate in its own words; keep one.
-        if w not in warnings and not ("fps" in w and any("fps" in old for old in warnings)):
-            warnings.append(w)
-    body["warnings"] = warnings
-    # Headline metrics also at the top level (cadence_spm, contact_time_ms, left/right, ...) so
-    # a consumer needs no knowledge of the nesting; "summary" keeps the full block.
-    headline = {k: v for k, v in (body.get("summary") or {}).items() if k not in body}
-    return {
-        **headline,
-        "athlete": athlete,
-        "recorded_at": dt.datetime.now().astimezone().isoformat(timespec="seconds"),
-        "source": source,
-        "video": video_info.to_dict() if video_info is not None else None,
-        **body,
-    }
-
-
 def steps_frame(report) -> pd.DataFrame:
     steps = getattr(report, "steps", None)
     if steps is None:
@@ -106,7 +82,7 @@ def write_outputs(
     out_dir: str | Path,
     report,
     series: KeypointSeries,
-    summary: dict,
+    summary: GaitSummary,
     *,
     plots: bool = True,
 ) -> dict[str, Path]:
@@ -116,7 +92,7 @@ def write_outputs(
         out.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
         raise GaitError(f"cannot create the output folder {out}: {exc.strerror}") from exc
-    written: dict[str, Path] = {"summary": write_json(out / "summary.json", summary)}
+    written: dict[str, Path] = {"summary": write_json(out / "summary.json", summary.to_dict())}
 
     steps = steps_frame(report)
     steps.to_csv(out / "steps.csv", index=False)

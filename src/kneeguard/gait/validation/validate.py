@@ -15,10 +15,12 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from kneeguard.errors import InvalidInput
 from kneeguard.gait.io.forces import force_events, summarize_events
-from kneeguard.gait.io.mocap import MarkerTrial, VirtualCamera, add_noise, mocap_keypoints, read_markers, resample
+from kneeguard.gait.io.mocap import MarkerTrial, read_markers
 from kneeguard.gait.io.processed import knee_reference
 from kneeguard.gait.keypoints import GaitError, KeypointSeries
+from kneeguard.gait.validation.virtual_camera import VirtualCamera, add_noise, mocap_keypoints, resample
 
 DEFAULT_NOISE_PX = 8.0  # middle of the 5–15 px error reported for pose models at this scale
 TARGETS = {  # what the analysis should reach; see docs/validation.md
@@ -53,12 +55,12 @@ def load_reference(
 ) -> MocapReference:
     """Read the trial (a .c3d or a marker export + force file) and build the reference."""
     if c3d is None and (markers is None or forces is None):
-        raise ValueError("give either a .c3d running trial or both a marker file and a force file")
+        raise InvalidInput("give either a .c3d running trial or both a marker file and a force file")
     trial = read_markers(c3d if c3d is not None else markers)
     static_trial = read_markers(static) if static is not None else None
     contacts = force_events(forces if forces is not None else c3d, trial)
     if len(contacts) < 4:
-        raise ValueError("the force data hold fewer than 4 foot contacts above 80 N; nothing to validate")
+        raise InvalidInput("the force data hold fewer than 4 foot contacts above 80 N; nothing to validate")
     summary = summarize_events(contacts)
     if processed is not None:
         knee = {side: {"ic_deg": ref.ic_deg, "peak_deg": ref.peak_stance_deg}

@@ -268,8 +268,8 @@ def keypoints_from_video(info, backend: PoseBackend | None = None, *, scale: flo
     `on_frame(count)` is called after each frame a pass has given to the pose model (progress;
     the count starts again when a second pass runs on the crop).
     """
-    from kneeguard.gait.person import choose_runner
-    from kneeguard.gait.video import pose_scale
+    from kneeguard.gait.capture.person import choose_runner
+    from kneeguard.gait.capture.video import pose_scale
 
     backend = backend or MediaPipePoseBackend()
     scale = pose_scale(info) if scale is None else scale
@@ -336,8 +336,8 @@ def _pose_pass(info, backend: PoseBackend, scale: float, max_frames: int | None,
     With MediaPipe (≈ one core per model) a long enough clip is read as two halves by two models
     at once (`pose_shards`); when the halves do not line up the clip is read again in one pass.
     """
-    from kneeguard.gait.pose_shards import sharded_pose
-    from kneeguard.gait.video import iter_frames, prefetched
+    from kneeguard.gait.capture.pose_shards import sharded_pose
+    from kneeguard.gait.capture.video import iter_frames, prefetched
 
     if crop is None:
         size, offset = info.frame_size, (0.0, 0.0)

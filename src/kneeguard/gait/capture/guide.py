@@ -42,7 +42,7 @@ def capture_guide() -> str:
 def check_capture(series: KeypointSeries, video_info=None) -> list[str]:
     """Plain-language warnings for a clip that breaks the capture guide (never raises).
 
-    `video_info` is a `kneeguard.gait.video.VideoInfo` (or None for keypoint files).
+    `video_info` is a `kneeguard.gait.capture.video.VideoInfo` (or None for keypoint files).
     """
     warnings: list[str] = []
     fps = float(video_info.effective_fps) if video_info is not None else float(series.fps)

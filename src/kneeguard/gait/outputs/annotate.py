@@ -22,7 +22,7 @@ import cv2
 import numpy as np
 
 from kneeguard.gait.keypoints import GaitError, KeypointSeries
-from kneeguard.gait.video import VideoInfo, iter_frames, pose_scale, prefetched
+from kneeguard.gait.capture.video import VideoInfo, iter_frames, pose_scale, prefetched
 
 # BGR colours: the person's left in cyan-blue, right in orange; trunk white.
 LEFT_COLOUR = (255, 170, 0)

@@ -62,7 +62,7 @@ def decode_for_choice(info, short_side: int = MAP_SHORT_SIDE,
                       max_seconds: float = MAX_SECONDS) -> tuple[np.ndarray, dict[int, np.ndarray]]:
     """One decoding pass: a (frames, h, w) float32 tiny grey copy of the first `max_seconds`,
     and the few pose-scale frames (by index) that `count_other_people` inspects."""
-    from kneeguard.gait.video import iter_frames, pose_scale
+    from kneeguard.gait.capture.video import iter_frames, pose_scale
 
     scale = pose_scale(info)
     n_grey = round(max_seconds * info.effective_fps)
@@ -127,7 +127,7 @@ def pad_box(box: tuple[int, int, int, int], frame_size: tuple[int, int], pad: fl
 
 def count_other_people(frames: list[np.ndarray], box_scaled: tuple[int, int, int, int]) -> int:
     """On how many `frames` MediaPipe finds a person with the runner's box (same pixels) blanked out."""
-    from kneeguard.gait.pose import _import_mediapipe_pose
+    from kneeguard.gait.capture.pose import _import_mediapipe_pose
 
     x, y, w, h = box_scaled
     mp_pose = _import_mediapipe_pose()

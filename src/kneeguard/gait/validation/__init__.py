@@ -1,0 +1,1 @@
+"""Checking the video analysis against motion capture seen by a virtual camera."""
