@@ -23,6 +23,7 @@ class FakeContext:
     checkin: Any = None  # a CheckinAssessment
     shoes: list = field(default_factory=list)
     missing: list = field(default_factory=list)
+    notes: list = field(default_factory=list)
 
 
 @lru_cache(maxsize=1)

@@ -122,8 +122,10 @@ def test_explanations_for_a_finding_give_entries_and_structures():
     assert explanations_for_finding("no.such.code").entries == ()
 
 
-def test_finding_to_dict_carries_its_explain_keys():
-    d = Finding("load.spike", Severity.HIGH, "t", "e").to_dict()
+def test_finding_json_carries_its_explain_keys():
+    from kneeguard.explain import finding_json
+
+    d = finding_json(Finding("load.spike", Severity.HIGH, "t", "e"))
     assert d["explain"]["entries"] == ["load_spikes"] and "popliteus" in d["explain"]["structures"]
 
 

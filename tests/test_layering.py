@@ -13,7 +13,8 @@ FORBIDDEN = {
              "kneeguard.gait", "kneeguard.clinic"),
     "clinic": ("kneeguard.store", "kneeguard.advice", "kneeguard.report", "kneeguard.web", "kneeguard.cli"),
     "gait": ("kneeguard.load", "kneeguard.advice", "kneeguard.report", "kneeguard.web", "kneeguard.cli"),
-    "findings.py": ("kneeguard.store", "kneeguard.advice", "kneeguard.report", "kneeguard.web", "kneeguard.cli"),
+    "findings.py": ("kneeguard.store", "kneeguard.advice", "kneeguard.report", "kneeguard.web", "kneeguard.cli",
+                    "kneeguard.explain"),
 }
 
 

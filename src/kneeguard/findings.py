@@ -95,7 +95,6 @@ class Finding:
             "rule": self.rule.key if self.rule else None,
             "citations": [c.to_dict() for c in self.citations],
             "details": {k: plain(v, FINDING_DIGITS) for k, v in self.details.items()},
-            "explain": _explain(self.code),
         }
 
 
@@ -110,13 +109,6 @@ def make_finding(code: FindingCode, severity: Severity, title: str, explanation:
     """
     return Finding(code=code.for_side(side), severity=severity, title=title, explanation=explanation,
                    rule=evidence.rule(rule) if isinstance(rule, str) else rule, domain=code.domain, **fields)
-
-
-def _explain(code: str) -> dict[str, list[str]]:
-    """Which explanations (`kneeguard explain CODE`, web /explain/CODE) cover this code."""
-    from kneeguard.explain import explain_keys  # imported late: explain reads Findings, not the reverse
-
-    return explain_keys(code)
 
 
 def sort_findings(findings: list[Finding]) -> list[Finding]:

@@ -43,7 +43,9 @@ def checkin_command(
         with open_store(db, home) as store:
             result = run_checkin(raw, athlete, home, save, store)
     if as_json:
-        print_json(result.to_dict())
+        from kneeguard.explain import finding_json
+
+        print_json({**result.to_dict(), "findings": [finding_json(f) for f in result.findings]})
     else:
         show_result(result)
     for c in result.validation.contradictions:

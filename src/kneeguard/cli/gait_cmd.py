@@ -107,7 +107,9 @@ def analyse_command(
         summary, written = save_results(result, out_dir, athlete=name, source=str(source),
                                         annotated=not no_video, home=home, db=db)
     if as_json:
-        print_json(summary.to_dict())
+        from kneeguard.explain import finding_json
+
+        print_json({**summary.to_dict(), "findings": [finding_json(f) for f in summary.findings]})
         return
     show_report(summary, name, written)
 

@@ -47,7 +47,10 @@ def load_command(
                 raise UserError(f"--plot must name a .png file, got {plot}")
             plot_load(report, plot)
     if as_json:
+        from kneeguard.explain import finding_json
+
         payload = report.to_dict()
+        payload["findings"] = [finding_json(f) for f in report.findings]
         payload["athlete"] = athlete_name(athlete)
         payload["as_of"] = day.isoformat()
         print_json(payload)

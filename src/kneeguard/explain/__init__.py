@@ -30,7 +30,7 @@ from kneeguard.explain.runner_figure import LandingValues, runner_scene, runner_
 __all__ = [
     "Explanation", "LandingValues", "Topic", "UnknownExplanation", "all_explanations", "base_code", "close_matches",
     "diagram_data", "emittable_codes", "explain_keys", "explanation_for", "explanations_for_code",
-    "explanations_for_finding", "knee_scene", "knee_svg", "pointing_codes", "runner_scene", "runner_svg", "topic",
+    "explanations_for_finding", "finding_json", "knee_scene", "knee_svg", "pointing_codes", "runner_scene", "runner_svg", "topic",
     "topic_scene", "write_picture",
 ]
 
@@ -39,3 +39,9 @@ def explain_keys(code: str) -> dict[str, list[str]]:
     """The cheap JSON form for a Finding's `explain` field: entry keys and structures to highlight."""
     found = explanations_for_finding(code)
     return {"entries": [e.key for e in found.entries], "structures": list(found.structures)}
+
+
+def finding_json(finding) -> dict:
+    """A Finding as people's JSON shows it (`--json`): its own fields plus `explain`, the explanations
+    that cover its code. Analyses and the store keep the plain `Finding.to_dict()`."""
+    return {**finding.to_dict(), "explain": explain_keys(finding.code)}

@@ -12,15 +12,18 @@ import re
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from kneeguard.report import charts
 from kneeguard.disclaimer import DISCLAIMER
+from kneeguard.findings import Finding, Severity, sort_findings
+from kneeguard.report import charts
 from kneeguard.report.document import ReportDocument, References
 from kneeguard.report.plan import build_plan
 
 if TYPE_CHECKING:
-    from kneeguard.advice import Advice, Banner
-
-SEVERITY_ORDER = {"high": 0, "moderate": 1, "low": 2, "info": 3}
+    from kneeguard.advice import Advice, AthleteContext, Banner, MissingPart
+    from kneeguard.clinic import CheckinAssessment
+    from kneeguard.clinic.history import CheckinRecord
+    from kneeguard.gait.summary import GaitSummary
+    from kneeguard.load import LoadReport
 DOMAIN_OF_SOURCE = {"checkin": "clinic"}  # a factor's source names the domain its findings are listed under
 DOMAIN_TITLES = {"load": "Training load", "gait": "Running gait (video)", "clinic": "Clinic: check-in and self-tests"}
 # What to do when a domain has no data; used when the context's own `missing` says nothing about it.
@@ -39,43 +42,43 @@ TRIAGE_TEXT = {
 }
 
 
-def build_report(context: Any, advice: Advice | None = None, *, history: list[Any] | None = None,
+def build_report(context: AthleteContext, advice: Advice | None = None, *, history: list[CheckinRecord] | None = None,
                  gait_dir: str | Path | None = None) -> ReportDocument:
-    """The report for `context` (AthleteContext) and `advice` (None: the plan section says how to get one).
+    """The report for `context` and `advice` (None: the plan section says how to get one).
 
-    `history`: the athlete's check-ins (CheckinRecord or stored dicts), for the pain trend.
+    `history`: the athlete's check-ins, for the pain trend.
     `gait_dir`: the gait output folder, whose knee_angle.png is embedded when present.
     """
     refs = References()
-    checkin = _as_dict(getattr(context, "checkin", None))
-    gait = _as_dict(getattr(context, "gait", None))
-    load_report = getattr(context, "load_report", None)
-    as_of = _as_date(getattr(context, "as_of", None)) or dt.date.today()
+    checkin, gait, load_report = context.checkin, context.gait, context.load_report
+    load_findings = list(load_report.findings) if load_report is not None else []
+    gait_findings = list(gait.findings) if gait is not None else []
+    checkin_findings = list(checkin.findings) if checkin is not None else []
+    everything = load_findings + gait_findings + checkin_findings
 
     # Build in reading order so reference numbers rise through the document.
     triage = _triage(advice.banner if advice else None, checkin, refs)
-    summary = _summary(advice, load_report, gait, checkin, refs)
+    summary = _summary(advice, everything, refs)
     domains = [
-        _load_domain(load_report, refs),
+        _load_domain(load_report, load_findings, refs),
         _gait_domain(gait, refs, gait_dir),
         _clinic_domain(checkin, history, refs),
     ]
     causes = _causes(checkin, refs)
-    titles = {f.get("code"): f.get("title") for f in _all_findings(load_report, gait, checkin) if f.get("code")}
-    plan = build_plan(advice, refs, titles)
+    plan = build_plan(advice, refs, {f.code: f.title for f in everything})
     return ReportDocument(
-        athlete=str(getattr(context, "athlete", None) or "unknown athlete"),
-        as_of=as_of,
+        athlete=str(context.athlete or "unknown athlete"),
+        as_of=context.as_of,
         generated_at=dt.datetime.now().astimezone().strftime("%d %b %Y %H:%M"),
-        sources=_sources(context, load_report, gait, checkin, history),
+        sources=_sources(context, history),
         triage=triage,
         summary=summary,
         domains=domains,
         causes=causes,
         plan=plan,
-        missing=_missing(getattr(context, "missing", None), advice.missing if advice else None, domains),
+        missing=_missing(context.missing, advice.missing if advice else [], domains),
         references=refs.entries,
-        notes=list(dict.fromkeys(str(n) for n in [*(getattr(context, "notes", None) or []), *(advice.notes if advice else [])])),
+        notes=list(dict.fromkeys(str(n) for n in [*context.notes, *(advice.notes if advice else [])])),
         disclaimer=DISCLAIMER,
     )
 
@@ -83,75 +86,73 @@ def build_report(context: Any, advice: Advice | None = None, *, history: list[An
 # --- header ---------------------------------------------------------------------
 
 
-def _sources(context: Any, load_report: Any, gait: dict, checkin: dict, history: list[Any] | None) -> list[dict]:
+def _sources(context: AthleteContext, history: list[CheckinRecord] | None) -> list[dict]:
     out = []
-    s = getattr(load_report, "summary", None) or {}
+    s = context.load_report.summary if context.load_report is not None else {}
     if s.get("runs_total"):
         out.append({"name": "Activities", "date": f"{s.get('first_run_date')} to {s.get('last_run_date')}",
                     "detail": f"{s['runs_total']} runs; last 28 days {_fmt(s.get('distance_last_28d_km'))} km"})
     else:
         out.append({"name": "Activities", "date": "none", "detail": "no runs imported"})
-    if gait:
-        view = gait.get("view") or (gait.get("summary") or {}).get("view")
+    gait = context.gait
+    if gait is not None:
         detail = ", ".join(x for x in (
-            Path(str(gait.get("source"))).name if gait.get("source") else "",
-            f"{view} view" if view else "",
-            f"{gait.get('n_steps')} steps" if gait.get("n_steps") else "",
-            f"quality {_fmt(gait.get('quality'), 2)}" if gait.get("quality") is not None else "") if x)
-        out.append({"name": "Gait video", "date": _date_text(gait.get("recorded_at")), "detail": detail})
+            Path(gait.source).name if gait.source else "",
+            f"{gait.view} view" if gait.view else "",
+            f"{gait.n_steps} steps" if gait.n_steps else "",
+            f"quality {_fmt(gait.quality, 2)}" if gait.quality is not None else "") if x)
+        out.append({"name": "Gait video", "date": _date_text(gait.recorded_date), "detail": detail})
     else:
         out.append({"name": "Gait video", "date": "none", "detail": "no gait session"})
-    if checkin:
+    if context.checkin is not None:
         n = len(history or []) or 1
-        out.append({"name": "Check-in", "date": _date_text(checkin.get("date")),
+        out.append({"name": "Check-in", "date": context.checkin.on_date.isoformat(),
                     "detail": f"{n} check-in{'s' if n != 1 else ''} on record"})
     else:
         out.append({"name": "Check-in", "date": "none", "detail": "no check-in"})
-    shoes = list(getattr(context, "shoes", None) or [])
-    if shoes:
-        out.append({"name": "Shoes", "date": "", "detail": f"{len(shoes)} pair{'s' if len(shoes) != 1 else ''} tracked"})
+    if context.shoes:
+        n = len(context.shoes)
+        out.append({"name": "Shoes", "date": "", "detail": f"{n} pair{'s' if n != 1 else ''} tracked"})
     return out
 
 
 # --- triage and summary ---------------------------------------------------------
 
 
-def _triage(banner: Banner | None, checkin: dict, refs: References) -> dict[str, Any]:
+def _triage(banner: Banner | None, checkin: CheckinAssessment | None, refs: References) -> dict[str, Any]:
     # The advice banner decides level and wording; the check-in holds the cited reasons and red flags.
-    level = banner.level_name if banner else checkin.get("level")
+    level = banner.level_name if banner else (checkin.level.value if checkin is not None else None)
     if not level:
         return {"level": "not-assessed", "headline": "Not assessed: no check-in yet",
                 "what_to_do": ["Triage needs the symptom and warning-sign questions: run `kneeguard checkin`. "
                                "Until then, stop running and seek care if you have any warning sign "
                                "(calf swelling, chest symptoms, a hot swollen knee, a locked knee)."],
                 "reasons": [], "red_flags": [], "review_date": None, "stale": False, "unanswered": []}
-    reasons = [{"level": r["level"], "summary": r["summary"], "advice": r["advice"], "red_flag": r["red_flag"],
-                "cites": refs.cite(r["citations"])} for r in checkin.get("reasons") or []]
+    reasons = [{"level": r.level.value, "summary": r.summary, "advice": r.advice, "red_flag": r.red_flag,
+                "cites": refs.cite(r.citations)} for r in (checkin.reasons if checkin is not None else [])]
     if not reasons and banner:
         reasons = [{"level": "", "summary": r, "advice": "", "red_flag": False, "cites": []} for r in banner.reasons]
-    review = banner.review_date if banner and banner.review_date else checkin.get("review_date")
+    review = banner.review_date if banner and banner.review_date else (checkin.review_date if checkin else None)
     return {
         "level": level,
         "headline": banner.headline if banner else TRIAGE_TEXT[level],
-        "what_to_do": list((banner.what_to_do if banner else None) or checkin.get("what_to_do") or []),
+        "what_to_do": list((banner.what_to_do if banner else None) or (checkin.what_to_do if checkin else [])),
         "reasons": reasons,
-        "red_flags": list(checkin.get("red_flags") or []),
-        "review_date": review.isoformat() if isinstance(review, dt.date) else review,
+        "red_flags": list(checkin.red_flags) if checkin is not None else [],
+        "review_date": review.isoformat() if review else None,
         "stale": bool(banner and banner.stale),
-        "unanswered": list(checkin.get("unanswered_red_flags") or []),
+        "unanswered": list(checkin.triage.unanswered_red_flags) if checkin is not None else [],
     }
 
 
-def _summary(advice: Advice | None, load_report: Any, gait: dict, checkin: dict, refs: References) -> list[dict]:
+def _summary(advice: Advice | None, findings: list[Finding], refs: References) -> list[dict]:
     if advice is not None and advice.top_factors:
-        rows = [{**f.to_dict(), "domain": DOMAIN_OF_SOURCE.get(f.source, f.source)} for f in advice.top_factors]
+        rows = [(f.finding, DOMAIN_OF_SOURCE.get(f.source, f.source)) for f in advice.top_factors]
     else:  # no factors from the advice engine: the most serious findings stand in
-        rows = sorted(_all_findings(load_report, gait, checkin), key=lambda f: SEVERITY_ORDER.get(f.get("severity"), 9))
-        rows = [f for f in rows if f.get("severity") != "info"]
-    return [{"rank": rank, "title": f.get("title", ""), "domain": f.get("domain", ""), "severity": f.get("severity", ""),
-             "why": _first_sentences(f.get("explanation", "")), "measured": _measured_text(f),
-             "cites": refs.cite(f.get("citations"))}
-            for rank, f in enumerate(rows[:5], start=1)]
+        rows = [(f, f.domain) for f in sort_findings(findings) if f.severity is not Severity.INFO]
+    return [{"rank": rank, "title": f.title, "domain": domain, "severity": f.severity.value,
+             "why": _first_sentences(f.explanation), "measured": _measured_text(f), "cites": refs.cite(f.citations)}
+            for rank, (f, domain) in enumerate(rows[:5], start=1)]
 
 
 def _first_sentences(text: Any, limit: int = 220) -> str:
@@ -163,35 +164,28 @@ def _first_sentences(text: Any, limit: int = 220) -> str:
     return text[:cut + 1] if cut > 40 else text[:limit].rsplit(" ", 1)[0] + " …"
 
 
-def _all_findings(load_report: Any, gait: dict, checkin: dict) -> list[dict]:
-    found = [_as_dict(f) for f in getattr(load_report, "findings", None) or []]
-    found += [_as_dict(f) for f in gait.get("findings") or []]
-    found += [_as_dict(f) for f in checkin.get("findings") or []]
-    return [f for f in found if f]
-
-
 # --- findings by domain ---------------------------------------------------------
 
 
-def _finding_rows(findings: list[Any], refs: References, gait_values: dict | None = None) -> list[dict]:
+def _finding_rows(findings: list[Finding], refs: References, gait_values: dict | None = None) -> list[dict]:
     rows = []
     explained: set[str] = set()
-    for f in sorted((_as_dict(x) for x in findings or []), key=lambda f: SEVERITY_ORDER.get(f.get("severity"), 9)):
-        rows.append({"title": f.get("title", ""), "severity": f.get("severity", ""),
-                     "measured": _value_text(f.get("measured"), f.get("unit")),
-                     "threshold": _value_text(f.get("threshold"), f.get("unit")),
-                     "explanation": f.get("explanation", ""), "date": f.get("date") or "",
-                     "cites": refs.cite(f.get("citations")),
+    for f in sorted(findings, key=lambda f: -f.severity.rank):
+        rows.append({"title": f.title, "severity": f.severity.value,
+                     "measured": _value_text(f.measured, f.unit), "threshold": _value_text(f.threshold, f.unit),
+                     "explanation": f.explanation, "date": f.on_date.isoformat() if f.on_date else "",
+                     "cites": refs.cite(f.citations),
                      "explain": _explain_panel(f, len(rows), refs, gait_values, explained)})
     return rows
 
 
-def _explain_panel(f: dict, index: int, refs: References, gait_values: dict | None, explained: set[str]) -> dict | None:
+def _explain_panel(f: Finding, index: int, refs: References, gait_values: dict | None,
+                   explained: set[str]) -> dict | None:
     """The highlighted knee diagram (and runner figure) beside a finding; once per explanation in a domain."""
     from kneeguard.explain import base_code, explain_keys
     from kneeguard.explain.panels import finding_panel
 
-    code = base_code(str(f.get("code") or ""))
+    code = base_code(f.code)
     same = ",".join(explain_keys(code)["entries"])  # e.g. every load-progression finding shares one picture
     if not code or same in explained:
         return None
@@ -202,8 +196,8 @@ def _explain_panel(f: dict, index: int, refs: References, gait_values: dict | No
     return panel
 
 
-def _load_domain(load_report: Any, refs: References) -> dict:
-    s = getattr(load_report, "summary", None) or {}
+def _load_domain(load_report: LoadReport | None, findings: list[Finding], refs: References) -> dict:
+    s = load_report.summary if load_report is not None else {}
     has_runs = bool(s.get("runs_total"))
     metrics = [(label, _value_text(s.get(key), unit)) for label, key, unit in (
         ("Distance, last 7 days", "distance_last_7d_km", "km"), ("Distance, last 28 days", "distance_last_28d_km", "km"),
@@ -211,67 +205,61 @@ def _load_domain(load_report: Any, refs: References) -> dict:
         ("Last run", "last_run_km", "km"), ("Last complete week vs the one before", "last_complete_week_change_pct", "%"),
         ("Acute:chronic ratio (EWMA)", "acwr_ewma", ""), ("Rest days, last 7 days", "rest_days_last_7d", ""),
     ) if s.get(key) is not None] if has_runs else []
-    chart = charts.load_chart(load_report) if has_runs else None
-    return _domain("load", _finding_rows(getattr(load_report, "findings", None) or [], refs) if has_runs else [],
-                   metrics, [c for c in (chart,) if c], list(getattr(load_report, "warnings", None) or []) if has_runs else [],
-                   has_runs)
+    if not has_runs:
+        return _domain("load", [], [], [], [], False)
+    chart = charts.load_chart(load_report)
+    return _domain("load", _finding_rows(findings, refs), metrics, [c for c in (chart,) if c],
+                   list(load_report.warnings or []), True)
 
 
-def _gait_domain(gait: dict, refs: References, gait_dir: str | Path | None) -> dict:
-    if not gait:
+def _gait_domain(gait: GaitSummary | None, refs: References, gait_dir: str | Path | None) -> dict:
+    if gait is None:
         return _domain("gait", [], [], [], [], False)
-    metrics = [(label, _value_text(gait.get(key), unit)) for label, key, unit in (
+    values = gait.to_dict()  # the charts and the runner figure read the one flat stored shape
+    metrics = [(label, _value_text(values.get(key), unit)) for label, key, unit in (
         ("Cadence", "cadence_spm", "steps/min"), ("Overstride", "overstride_pct_leg", "% leg"),
         ("Knee flexion at landing", "knee_flexion_ic_deg", "deg"), ("Peak knee flexion", "peak_knee_flexion_deg", "deg"),
         ("Shank angle at landing", "shank_angle_ic_deg", "deg"), ("Trunk lean", "trunk_lean_deg", "deg"),
         ("Contact time", "contact_time_ms", "ms"), ("Foot strike", "foot_strike", ""),
         ("Speed", "speed_m_s", "m/s"),
-    ) if gait.get(key) is not None]
-    found = [charts.gait_metrics_chart(gait), charts.knee_steps_chart(gait)]
+    ) if values.get(key) is not None]
+    found = [charts.gait_metrics_chart(values), charts.knee_steps_chart(values)]
     folder = Path(gait_dir) if gait_dir else None
     if folder is not None:
         found.append(charts.image_file_chart(folder / "landing.png", "The runner at landing (initial contact)",
                                              "Drawn from the video's keypoints at a typical contact."))
         found.append(charts.image_file_chart(folder / "knee_angle.png", "Knee angle over each stride",
                                              "Drawn by the gait analysis: landing (IC) and toe-off (TO) marked."))
-    return _domain("gait", _finding_rows(gait.get("findings"), refs, gait), metrics, [c for c in found if c],
-                   list(gait.get("warnings") or []), True)
+    return _domain("gait", _finding_rows(list(gait.findings), refs, values), metrics, [c for c in found if c],
+                   list(gait.warnings), True)
 
 
-def _clinic_domain(checkin: dict, history: list[Any] | None, refs: References) -> dict:
-    if not checkin:
+def _clinic_domain(checkin: CheckinAssessment | None, history: list[CheckinRecord] | None, refs: References) -> dict:
+    if checkin is None:
         return _domain("clinic", [], [], [], [], False)
-    answers = checkin.get("answers") or {}
-    ostrc = _as_dict(checkin.get("ostrc"))
+    answers = checkin.answers
     metrics = [(label, _value_text(answers.get(key), unit)) for label, key, unit in (
         ("Pain now", "pain_now", "/10"), ("Pain during running", "pain_during_run", "/10"),
         ("Pain next morning", "pain_next_morning", "/10"),
     ) if answers.get(key) is not None]
-    if ostrc:
-        metrics.append(("OSTRC severity", f"{ostrc.get('severity')}/100"
-                        + (" (substantial problem)" if ostrc.get("substantial_problem") else "")))
+    if checkin.ostrc is not None:
+        metrics.append(("OSTRC severity", f"{checkin.ostrc.severity}/100"
+                        + (" (substantial problem)" if checkin.ostrc.substantial else "")))
     found = [charts.pain_trend_chart(_trend_points(history, checkin)), charts.selftest_chart(answers)]
-    notes = [f"{r.get('question')}: {r.get('value')} (recorded; {r.get('note')})" for r in checkin.get("recorded") or []]
-    return _domain("clinic", _finding_rows(checkin.get("findings"), refs), metrics, [c for c in found if c], notes, True)
+    notes = [f"{r.get('question')}: {r.get('value')} (recorded; {r.get('note')})" for r in checkin.recorded]
+    return _domain("clinic", _finding_rows(list(checkin.findings), refs), metrics, [c for c in found if c], notes, True)
 
 
-def _trend_points(history: list[Any] | None, checkin: dict) -> list[dict]:
-    from kneeguard.clinic.history import CheckinRecord
+def _trend_points(history: list[CheckinRecord] | None, checkin: CheckinAssessment) -> list[dict]:
     from kneeguard.clinic.ostrc import score_ostrc
 
     points = []
-    for item in history or []:
-        try:
-            rec = item if isinstance(item, CheckinRecord) else CheckinRecord.from_dict(_as_dict(item).get("record", item))
-        except (KeyError, TypeError, ValueError):
-            continue  # a damaged stored record is skipped, as the history module does
+    for rec in history or []:
         ostrc = score_ostrc(rec.answers)
         points.append({"date": rec.on_date, "pain": rec.pain, "ostrc": ostrc.severity if ostrc else None})
-    if not points and checkin.get("date"):
-        answers = checkin.get("answers") or {}
-        pains = [answers.get(k) for k in ("pain_now", "pain_during_run") if answers.get(k) is not None]
-        points.append({"date": _as_date(checkin["date"]), "pain": max(pains) if pains else None,
-                       "ostrc": (_as_dict(checkin.get("ostrc")) or {}).get("severity")})
+    if not points:
+        points.append({"date": checkin.on_date, "pain": checkin.record.pain,
+                       "ostrc": checkin.ostrc.severity if checkin.ostrc else None})
     return points
 
 
@@ -281,12 +269,12 @@ def _domain(key: str, findings: list, metrics: list, chart_list: list, notes: li
             "empty": None if has_data else {"what": HOW_TO_ADD[key][0], "how": HOW_TO_ADD[key][1]}}
 
 
-def _causes(checkin: dict, refs: References) -> list[dict]:
+def _causes(checkin: CheckinAssessment | None, refs: References) -> list[dict]:
     return [{"name": c.get("name", ""), "label": c.get("label") or "possibility - not a diagnosis",
              "why": list(c.get("why") or []), "examine": c.get("professional_would_examine") or "",
              "care": _care_text(c.get("usual_level_of_care")), "about": c.get("about", ""),
              "cites": refs.cite(c.get("citations"))}
-            for c in (_as_dict(x) for x in checkin.get("possible_causes") or [])]
+            for c in (checkin.possible_causes if checkin is not None else [])]
 
 
 def _care_text(code: Any) -> str:
@@ -296,15 +284,8 @@ def _care_text(code: Any) -> str:
     return text.replace(" -> ", ", then ")
 
 
-def _missing(from_context: Any, from_advice: Any, domains: list[dict]) -> list[dict]:
-    out: list[dict] = []
-    for item in [*(from_context or []), *(from_advice or [])]:
-        if isinstance(item, str):
-            out.append({"what": item, "how": ""})
-        else:
-            d = _as_dict(item)
-            what = d.get("what") or d.get("message") or d.get("item") or d.get("name") or d.get("title") or ""
-            out.append({"what": str(what), "how": str(d.get("how") or d.get("how_to_add") or d.get("action") or "")})
+def _missing(from_context: list[MissingPart], from_advice: list[MissingPart], domains: list[dict]) -> list[dict]:
+    out = [{"what": m.message, "how": m.how} for m in [*from_context, *from_advice]]
     for d in domains:  # a domain with no data is always listed, even if the context forgot it
         if d["empty"] and not any(d["empty"]["what"].lower() == m["what"].lower() for m in out):
             out.append(dict(d["empty"]))
@@ -319,32 +300,8 @@ def _missing(from_context: Any, from_advice: Any, domains: list[dict]) -> list[d
 # --- small helpers --------------------------------------------------------------
 
 
-def _as_dict(value: Any) -> dict:
-    if value is None:
-        return {}
-    if isinstance(value, dict):
-        return value
-    if hasattr(value, "to_dict"):
-        return value.to_dict()
-    if hasattr(value, "__dataclass_fields__"):
-        return dict(vars(value))
-    return {}
-
-
-def _as_date(value: Any) -> dt.date | None:
-    if isinstance(value, dt.datetime):
-        return value.date()
-    if isinstance(value, dt.date):
-        return value
-    try:
-        return dt.date.fromisoformat(str(value)[:10]) if value else None
-    except ValueError:
-        return None
-
-
-def _date_text(value: Any) -> str:
-    day = _as_date(value)
-    return day.isoformat() if day else (str(value) if value else "")
+def _date_text(day: dt.date | None) -> str:
+    return day.isoformat() if day else ""
 
 
 def _fmt(value: Any, digits: int = 1) -> str:
@@ -363,10 +320,10 @@ def _value_text(value: Any, unit: str | None) -> str:
     return f"{text} {unit}".strip() if unit and unit not in ("/10",) else text + (unit or "")
 
 
-def _measured_text(f: dict) -> str:
-    if f.get("measured") is None:
+def _measured_text(f: Finding) -> str:
+    if f.measured is None:
         return ""
-    text = _value_text(f.get("measured"), f.get("unit"))
-    if f.get("threshold") is not None:
-        text += f" (threshold {_value_text(f.get('threshold'), f.get('unit'))})"
+    text = _value_text(f.measured, f.unit)
+    if f.threshold is not None:
+        text += f" (threshold {_value_text(f.threshold, f.unit)})"
     return text
