@@ -15,17 +15,21 @@ from kneeguard.jsonable import plain
 FINDING_DIGITS = 4
 
 
-class Severity(str, Enum):
-    """Ordered from harmless to serious; `rank` gives the order."""
+class Ranked:
+    """For enums listed from least to most serious: `rank` is the position, so levels compare by it."""
+
+    @property
+    def rank(self) -> int:
+        return list(type(self)).index(self)
+
+
+class Severity(Ranked, str, Enum):
+    """Ordered from harmless to serious."""
 
     INFO = "info"
     LOW = "low"
     MODERATE = "moderate"
     HIGH = "high"
-
-    @property
-    def rank(self) -> int:
-        return list(Severity).index(self)
 
 
 @dataclass(frozen=True)

@@ -76,10 +76,7 @@ def assign_command(username: str, athlete: str, db: DbOption = None, home: HomeO
     """Let a clinician or coach see an athlete."""
     from kneeguard.store import accounts
 
-    with user_errors():
-        with store_session(db, home, write=True) as session:
-            added = accounts.assign(session, username, athlete)
-    console.print(f"{username.strip().lower()} {'now sees' if added else 'already saw'} {athlete}")
+    _change_assignment(accounts.assign, username, athlete, db, home, ("now sees", "already saw"))
 
 
 @app.command("unassign")
@@ -87,10 +84,15 @@ def unassign_command(username: str, athlete: str, db: DbOption = None, home: Hom
     """Take an athlete away from a clinician or coach."""
     from kneeguard.store import accounts
 
+    _change_assignment(accounts.unassign, username, athlete, db, home, ("no longer sees", "was not assigned"))
+
+
+def _change_assignment(change, username: str, athlete: str, db, home, words: tuple[str, str]) -> None:
+    """Run `change` (assign or unassign) and say whether it changed anything."""
     with user_errors():
         with store_session(db, home, write=True) as session:
-            removed = accounts.unassign(session, username, athlete)
-    console.print(f"{username.strip().lower()} {'no longer sees' if removed else 'was not assigned'} {athlete}")
+            changed = change(session, username, athlete)
+    console.print(f"{username.strip().lower()} {words[0] if changed else words[1]} {athlete}")
 
 
 @app.command("list")

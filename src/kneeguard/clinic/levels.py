@@ -8,18 +8,16 @@ from __future__ import annotations
 
 from enum import StrEnum
 
+from kneeguard.findings import Ranked
 
-class TriageLevel(StrEnum):
-    """Ordered from the lowest level of care to the highest; `rank` gives the order."""
+
+class TriageLevel(Ranked, StrEnum):
+    """Ordered from the lowest level of care to the highest."""
 
     SELF_CARE = "self-care"
     ROUTINE = "routine"
     URGENT = "urgent"
     EMERGENCY = "emergency"
-
-    @property
-    def rank(self) -> int:
-        return list(TriageLevel).index(self)
 
     @property
     def registry_key(self) -> str:

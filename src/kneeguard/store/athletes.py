@@ -33,12 +33,13 @@ MAX_NAME = 100
 AthleteRef = Athlete | str | int
 
 
-def clean_name(name: str) -> str:
+def clean_name(name: str, what: str = "athlete name") -> str:
+    """A user-given name (athlete, shoe) stripped of surrounding space, or InvalidInput saying why not."""
     if not isinstance(name, str) or not name.strip():
-        raise InvalidInput("athlete name must be a non-empty text")
+        raise InvalidInput(f"{what} must be a non-empty text")
     name = name.strip()
     if len(name) > MAX_NAME:
-        raise InvalidInput(f"athlete name is longer than {MAX_NAME} characters")
+        raise InvalidInput(f"{what} is longer than {MAX_NAME} characters")
     return name
 
 

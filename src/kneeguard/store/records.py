@@ -33,37 +33,27 @@ class UnknownGaitSession(NotFoundError):
 def save_checkin(session: Session, athlete: AthleteRef, record: dict[str, Any],
                  recorded_at: dt.datetime | None = None) -> int:
     """Store one completed check-in; returns its id. `recorded_at` defaults to now."""
-    row = Checkin(athlete_id=_athlete_for_write(session, athlete).id,
-                  recorded_at=recorded_at or utc_now(), record=_plain_json(record, "check-in record"))
-    session.add(row)
-    session.flush()
-    return row.id
+    return _added(session, Checkin(athlete_id=_athlete_for_write(session, athlete).id,
+                                   recorded_at=recorded_at or utc_now(), record=_plain_json(record, "check-in record")))
 
 
 def list_checkins(session: Session, athlete: AthleteRef) -> list[dict[str, Any]]:
     """The athlete's check-ins, oldest first: dicts of id, athlete, recorded_at, record."""
-    found = athletes.get(session, athlete)
-    rows = session.scalars(select(Checkin).where(Checkin.athlete_id == found.id)
-                           .order_by(Checkin.recorded_at, Checkin.id))
+    found, rows = _oldest_first(session, Checkin, athlete)
     return [{"id": r.id, "athlete": found.name, "recorded_at": r.recorded_at, "record": r.record} for r in rows]
 
 
 def save_gait_session(session: Session, athlete: AthleteRef, summary: dict[str, Any],
                       recorded_at: dt.datetime | None = None, source: str = "") -> int:
     """Store one gait analysis summary; returns its id. `recorded_at` defaults to now."""
-    row = GaitSession(athlete_id=_athlete_for_write(session, athlete).id,
-                      recorded_at=recorded_at or utc_now(), source=source or "",
-                      summary=_plain_json(summary, "gait summary"))
-    session.add(row)
-    session.flush()
-    return row.id
+    return _added(session, GaitSession(athlete_id=_athlete_for_write(session, athlete).id,
+                                       recorded_at=recorded_at or utc_now(), source=source or "",
+                                       summary=_plain_json(summary, "gait summary")))
 
 
 def list_gait_sessions(session: Session, athlete: AthleteRef) -> list[dict[str, Any]]:
     """The athlete's gait sessions, oldest first (see `get_gait_session` for the keys)."""
-    found = athletes.get(session, athlete)
-    rows = session.scalars(select(GaitSession).where(GaitSession.athlete_id == found.id)
-                           .order_by(GaitSession.recorded_at, GaitSession.id))
+    found, rows = _oldest_first(session, GaitSession, athlete)
     return [_gait_dict(r, found.name) for r in rows]
 
 
@@ -97,6 +87,19 @@ def _athlete_for_write(session: Session, athlete: AthleteRef) -> Athlete:
     if isinstance(athlete, (Athlete, int)) and not isinstance(athlete, bool):
         return athletes.get(session, athlete)
     return athletes.get_or_create(session, str(athlete))
+
+
+def _added(session: Session, row: Checkin | GaitSession) -> int:
+    session.add(row)
+    session.flush()
+    return row.id
+
+
+def _oldest_first(session: Session, model: type[Checkin] | type[GaitSession], athlete: AthleteRef):
+    """The athlete and their rows of `model`, oldest recorded first."""
+    found = athletes.get(session, athlete)
+    return found, session.scalars(select(model).where(model.athlete_id == found.id)
+                                  .order_by(model.recorded_at, model.id))
 
 
 def _plain_json(document: dict[str, Any], what: str) -> dict[str, Any]:

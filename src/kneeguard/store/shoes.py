@@ -31,7 +31,6 @@ from kneeguard.store.errors import UnknownActivity, UnknownShoe
 from kneeguard.store.models import UTC, Activity, Shoe, ShoeAssignment
 
 RUNNING = "running"
-MAX_NAME = 100
 ShoeRef = Shoe | str | int
 
 
@@ -126,15 +125,6 @@ def shoe_statuses(session: Session, athlete_id: int, as_of: dt.date | None = Non
 
 
 # ----------------------------------------------------------------- management
-def _clean_name(name: str) -> str:
-    if not isinstance(name, str) or not name.strip():
-        raise InvalidInput("shoe name must be a non-empty text")
-    name = name.strip()
-    if len(name) > MAX_NAME:
-        raise InvalidInput(f"shoe name is longer than {MAX_NAME} characters")
-    return name
-
-
 def _km(label: str, value: Any, *, positive: bool) -> float:
     try:
         km = float(value)
@@ -183,7 +173,7 @@ def add(
     created_on: dt.date | None = None,
 ) -> Shoe:
     owner = athletes.get(session, athlete)
-    name = _clean_name(name)
+    name = athletes.clean_name(name, "shoe name")
     if _find(session, owner.id, name) is not None:
         raise InvalidInput(f"athlete {owner.name!r} already has a shoe named {name!r}")
     alert = evidence.value("load.shoe.alert_km") if alert_km is None else alert_km
