@@ -27,7 +27,7 @@ from kneeguard.cli.common import (
     AthleteOption, DbOption, HomeOption, JsonOption, UserError, console, err_console, open_store,
     print_json, store_session, user_errors,
 )
-from kneeguard.cli.render import print_disclaimer, print_findings
+from kneeguard.cli.render import print_disclaimer, print_notes_and_findings
 from kneeguard.gait.compare import METRICS, cadence_change_note, compare_summaries, is_gait_summary
 from kneeguard.gait.summary import GaitSummary
 from kneeguard.gait.keypoints import GaitError
@@ -276,12 +276,7 @@ def show_report(summary: GaitSummary, athlete: str, written: dict[str, Path | st
             continue
         table.add_row(label + (f" ({unit})" if unit else ""), _fmt(value), _fmt(left), _fmt(right))
     console.print(table)
-    for warning in summary.warnings:
-        console.print(f"[yellow]note:[/] {warning}")
-    if summary.findings:
-        print_findings(console, summary.findings, "Gait findings, most serious first")
-    else:
-        console.print("[green]No gait findings.[/]")
+    print_notes_and_findings(console, summary.warnings, summary.findings, "Gait")
     for kind, path in written.items():
         console.print(f"[dim]{kind}:[/] {path}")
     print_disclaimer(console)

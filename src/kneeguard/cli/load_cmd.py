@@ -20,7 +20,7 @@ from kneeguard.cli.common import (
     print_json,
     user_errors,
 )
-from kneeguard.cli.render import print_disclaimer, print_findings
+from kneeguard.cli.render import print_disclaimer, print_notes_and_findings
 
 
 def register(app: typer.Typer) -> None:
@@ -91,12 +91,7 @@ def show_load_report(report, name: str, day: dt.date) -> None:
         console.print(table)
     for line in _summary_lines(report.summary):
         console.print(line)
-    for warning in report.warnings:
-        console.print(f"[yellow]note:[/] {warning}")
-    if report.findings:
-        print_findings(console, report.findings, "Load findings, most serious first")
-    else:
-        console.print("[green]No load findings.[/]")
+    print_notes_and_findings(console, report.warnings, report.findings, "Load")
     print_disclaimer(console)
 
 

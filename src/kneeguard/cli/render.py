@@ -42,6 +42,16 @@ def print_findings(console: Console, findings: list[Finding], title: str = "Find
         console.print(_indent(f"[dim]where it loads and why: kneeguard explain {escape(f.code)}[/]"))
 
 
+def print_notes_and_findings(console: Console, warnings: list[str], findings: list[Finding], domain: str) -> None:
+    """An analysis's notes, then its findings (most serious first) or that there are none, then the disclaimer."""
+    for warning in warnings:
+        console.print(f"[yellow]note:[/] {escape(warning)}")
+    if findings:
+        print_findings(console, findings, f"{domain} findings, most serious first")
+    else:
+        console.print(f"[green]No {domain.lower()} findings.[/]")
+
+
 def _indent(markup: str) -> Padding:
     return Padding(Text.from_markup(markup), (0, 0, 0, 2))
 
