@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING, Any
 
 from kneeguard.report import charts
 from kneeguard.disclaimer import DISCLAIMER
+from kneeguard.findings import Finding, uncertain_groups
 from kneeguard.report.document import ReportDocument, References
 from kneeguard.report.plan import build_plan
 
@@ -55,6 +56,7 @@ def build_report(context: Any, advice: Advice | None = None, *, history: list[An
     # Build in reading order so reference numbers rise through the document.
     triage = _triage(advice.banner if advice else None, checkin, refs)
     summary = _summary(advice, load_report, gait, checkin, refs)
+    uncertain = _uncertain(advice, load_report, gait, checkin)
     domains = [
         _load_domain(load_report, refs),
         _gait_domain(gait, refs, gait_dir),
@@ -70,6 +72,7 @@ def build_report(context: Any, advice: Advice | None = None, *, history: list[An
         sources=_sources(context, load_report, gait, checkin, history),
         triage=triage,
         summary=summary,
+        uncertain=uncertain,
         domains=domains,
         causes=causes,
         plan=plan,
@@ -147,11 +150,18 @@ def _summary(advice: Advice | None, load_report: Any, gait: dict, checkin: dict,
         rows = [{**f.to_dict(), "domain": DOMAIN_OF_SOURCE.get(f.source, f.source)} for f in advice.top_factors]
     else:  # no factors from the advice engine: the most serious findings stand in
         rows = sorted(_all_findings(load_report, gait, checkin), key=lambda f: SEVERITY_ORDER.get(f.get("severity"), 9))
-        rows = [f for f in rows if f.get("severity") != "info"]
+        rows = [f for f in rows if f.get("severity") != "info" and not f.get("uncertain")]
     return [{"rank": rank, "title": f.get("title", ""), "domain": f.get("domain", ""), "severity": f.get("severity", ""),
              "why": _first_sentences(f.get("explanation", "")), "measured": _measured_text(f),
              "cites": refs.cite(f.get("citations"))}
             for rank, f in enumerate(rows[:5], start=1)]
+
+
+def _uncertain(advice: Advice | None, load_report: Any, gait: dict, checkin: dict) -> list[dict[str, str]]:
+    """Findings from doubtful evidence grouped by reason: what was found, why it is doubtful, what to do."""
+    found = advice.uncertain if advice is not None else \
+        [Finding.from_dict(f) for f in _all_findings(load_report, gait, checkin) if f.get("uncertain")]
+    return [{"titles": "; ".join(titles), "reason": reason} for reason, titles in uncertain_groups(found).items()]
 
 
 def _first_sentences(text: Any, limit: int = 220) -> str:
@@ -181,6 +191,7 @@ def _finding_rows(findings: list[Any], refs: References, gait_values: dict | Non
                      "measured": _value_text(f.get("measured"), f.get("unit")),
                      "threshold": _value_text(f.get("threshold"), f.get("unit")),
                      "explanation": f.get("explanation", ""), "date": f.get("date") or "",
+                     "uncertain": f.get("uncertain") or "",
                      "cites": refs.cite(f.get("citations")),
                      "explain": _explain_panel(f, len(rows), refs, gait_values, explained)})
     return rows
