@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from enum import Enum
 from typing import Any
 
@@ -38,6 +38,9 @@ class Finding:
 
     `measured` and `threshold` are in `unit`; `rule` is the evidence-registry
     entry the threshold came from, so the citation always travels with it.
+    `uncertain` is set when the evidence behind the finding is doubtful (a poor video,
+    too few steps, a test without a norm): the reason and what to do about it. An
+    uncertain finding is shown, never ranked among the factors, never acted on.
     """
 
     code: str
@@ -52,6 +55,7 @@ class Finding:
     domain: str = ""
     on_date: dt.date | None = None
     details: dict[str, Any] = field(default_factory=dict)
+    uncertain: str | None = None
 
     @property
     def citations(self) -> tuple[Citation, ...]:
@@ -83,6 +87,7 @@ class Finding:
             explanation=data.get("explanation") or "", measured=data.get("measured"), threshold=data.get("threshold"),
             unit=data.get("unit") or "", rule=rule, extra_citations=extra, domain=data.get("domain") or "",
             on_date=dt.date.fromisoformat(str(on_date)[:10]) if on_date else None, details=dict(data.get("details") or {}),
+            uncertain=data.get("uncertain") or None,
         )
 
     def to_dict(self) -> dict[str, Any]:
@@ -99,6 +104,7 @@ class Finding:
             "rule": self.rule.key if self.rule else None,
             "citations": [c.to_dict() for c in self.citations],
             "details": {k: plain(v, FINDING_DIGITS) for k, v in self.details.items()},
+            "uncertain": self.uncertain,
         }
 
 
@@ -113,6 +119,24 @@ def make_finding(code: FindingCode, severity: Severity, title: str, explanation:
     """
     return Finding(code=code.for_side(side), severity=severity, title=title, explanation=explanation,
                    rule=evidence.rule(rule) if isinstance(rule, str) else rule, domain=code.domain, **fields)
+
+
+def mark_uncertain(findings: list[Finding], reason: str | None) -> list[Finding]:
+    """The findings with `reason` as their doubt (None: unchanged); a doubt already stated is kept."""
+    if not reason:
+        return list(findings)
+    return [f if f.uncertain else replace(f, uncertain=reason) for f in findings]
+
+
+def uncertain_groups(findings: list[Finding]) -> dict[str, list[str]]:
+    """The uncertain findings' titles grouped by their reason (one clip's findings share one reason)."""
+    groups: dict[str, list[str]] = {}
+    for f in findings:
+        if f.uncertain:
+            titles = groups.setdefault(f.uncertain, [])
+            if (f.title or f.code) not in titles:
+                titles.append(f.title or f.code)
+    return groups
 
 
 def sort_findings(findings: list[Finding]) -> list[Finding]:

@@ -84,8 +84,19 @@ class AthleteContext:
         return dict(self.checkin.answers) if self.checkin else {}
 
     @property
+    def certain_findings(self) -> list[Finding]:
+        """The findings whose evidence is good enough to act on (the plan reads only these)."""
+        return [f for f in self.findings if not f.uncertain]
+
+    @property
+    def uncertain_findings(self) -> list[Finding]:
+        """Findings from doubtful evidence: shown with their reason, never acted on."""
+        return [f for f in self.findings if f.uncertain]
+
+    @property
     def finding_codes(self) -> list[str]:
-        return [f.code for f in self.findings]
+        """The codes of the certain findings: what programmes, pain rules and footwear advice act on."""
+        return [f.code for f in self.certain_findings]
 
     def past_runs(self) -> list[tuple[dt.date, float, float | None]]:
         """(day, km, duration_s) of every run up to as_of, oldest first."""

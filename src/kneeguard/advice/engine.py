@@ -21,6 +21,7 @@ from kneeguard.advice.running import RunningPlan, plan_running
 from kneeguard.advice.session import SESSION_KINDS, Recommendation, Session, unique_citations
 from kneeguard.clinic.levels import TriageLevel
 from kneeguard.disclaimer import DISCLAIMER
+from kneeguard.findings import Finding
 from kneeguard.plan_length import DEFAULT_PLAN_WEEKS, check_plan_weeks
 
 TOP_FACTORS = 5
@@ -84,6 +85,7 @@ class Advice:
     notes: list[str]
     days: list[Session]
     disclaimer: str = DISCLAIMER
+    uncertain: list[Finding] = field(default_factory=list)  # shown with their reason, never acted on
 
     @property
     def end(self) -> dt.date:
@@ -115,6 +117,7 @@ class Advice:
             "professional": self.professional.to_dict(), "missing": [m.to_dict() for m in self.missing],
             "notes": list(self.notes), "pain_rule": pain_rule_text(), "days": [s.to_dict() for s in self.days],
             "citations": self.citations(), "disclaimer": self.disclaimer,
+            "uncertain": [{**f.to_dict(), "source": finding_source(f)} for f in self.uncertain],
         }
 
 
@@ -131,7 +134,7 @@ def advise(context: AthleteContext, *, weeks: int = DEFAULT_PLAN_WEEKS, start: d
         strength, gait = [], GaitRetraining(False, "No gait work until a professional has seen you.")
     else:
         strength = choose(codes, weeks=weeks, hold=pain.hold, self_tests_measured=self_tests_measured(context))
-        gait_codes = [f.code for f in context.findings if finding_source(f) == "gait"]
+        gait_codes = [f.code for f in context.certain_findings if finding_source(f) == "gait"]
         gait = plan_gait(context.gait, gait_codes, start, weeks, context.gait_date)
     sessions = list(running.sessions)
     if not pain.stop:
@@ -147,7 +150,7 @@ def advise(context: AthleteContext, *, weeks: int = DEFAULT_PLAN_WEEKS, start: d
         [p for p in strength if p.exercise.kind == "strength"], [p for p in strength if p.exercise.kind == "warmup"],
         [p for p in strength if p.exercise.kind == "flexibility"], running, gait,
         [] if pain.stop else footwear_advice(context.shoes, codes, context.gait, context.answers),
-        professional, list(context.missing), list(context.notes), days)
+        professional, list(context.missing), list(context.notes), days, uncertain=context.uncertain_findings)
 
 
 def _banner(ctx: AthleteContext, pain: PainState, stale: bool) -> Banner:

@@ -54,12 +54,13 @@ class Factor:
 
 
 def rank_factors(findings: list[Finding]) -> list[Factor]:
-    """Non-info findings, one per code: severity first, then evidence strength (the spike rule leads load)."""
+    """Non-info findings with sound evidence, one per code: severity first, then evidence strength (the spike
+    rule leads load). Uncertain findings (doubtful video, too few steps, no norm) never rank."""
     strengths = evidence.value("advice.evidence_strength")
     worst: dict[str, Finding] = {}
     counts: dict[str, int] = {}
     for f in findings:
-        if f.severity is Severity.INFO:
+        if f.severity is Severity.INFO or f.uncertain:
             continue
         counts[f.code] = counts.get(f.code, 0) + 1
         if f.code not in worst or f.severity.rank > worst[f.code].severity.rank:

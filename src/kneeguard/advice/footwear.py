@@ -12,7 +12,6 @@ from kneeguard.profile import ShoeStatus
 
 # Gait flags a professional running assessment can look at properly (frontal plane, 3D, asymmetry).
 PROFESSIONAL_GAIT_CODES = ("gait.large_pelvic_drop", "gait.knee_valgus", "gait.asymmetry")
-LOW_VIDEO_QUALITY = 0.5  # gait summary "quality" (0-1) under which the video itself is doubtful
 
 
 def footwear_advice(shoes: list[ShoeStatus], codes: list[str], gait: GaitSummary | None,
@@ -56,8 +55,7 @@ def footwear_advice(shoes: list[ShoeStatus], codes: list[str], gait: GaitSummary
 
 def _professional_gait(codes: list[str], gait: GaitSummary | None, answers: dict[str, Any]) -> Recommendation:
     reasons = [c for c in codes if c.startswith(PROFESSIONAL_GAIT_CODES)]
-    quality = gait.quality if gait else None
-    if isinstance(quality, (int, float)) and quality < LOW_VIDEO_QUALITY:
+    if gait is not None and gait.doubt:  # below the registry's quality score, or too few steps
         reasons.append("advice.gait.low_video_quality")
     if _not_improving(answers):
         reasons.append("clinic.triage.not_improving")

@@ -56,6 +56,13 @@ def plan_gait(gait: GaitSummary | None, gait_codes: list[str], start: dt.date, w
                               film_date=start + dt.timedelta(days=1), reason=["advice.no_gait"],
                               citations=list(evidence.rule("gait.capture.stable_steps").citations))
     triggers = [c for c in gait_codes if c.startswith(TRIGGERS)]
+    if not triggers and gait.doubt:
+        # Doubtful flags are shown as uncertain elsewhere; alone they drive no metronome work.
+        return GaitRetraining(False, f"Your latest gait video is doubtful: {gait.doubt}. Its flags are shown as "
+                              "uncertain and start no retraining until a clearer video confirms them.",
+                              measured_cadence_spm=measured_cadence(gait), film_date=start + dt.timedelta(days=1),
+                              reason=["advice.gait.low_video_quality"],
+                              citations=list(evidence.rule("gait.capture.doubtful_quality").citations))
     if not triggers:
         refilm = (gait_date or start) + dt.timedelta(days=int(evidence.value("advice.gait.refilm_days")))
         return GaitRetraining(False, "No overstride or low-cadence flag in your latest gait video: no retraining. "

@@ -13,6 +13,7 @@ from kneeguard.cli.common import (
     AthleteOption, DbOption, HomeOption, JsonOption, UserError, console, open_store, parse_date, print_json, user_errors,
 )
 from kneeguard.cli.render import LEVEL_STYLE, NO_CHECKIN_STYLE
+from kneeguard.findings import uncertain_groups
 from kneeguard.plan_length import DEFAULT_PLAN_WEEKS, plan_weeks_bounds
 
 PLAN_WEEKS_HELP = "Plan length in weeks ({}-{}).".format(*plan_weeks_bounds())
@@ -73,6 +74,10 @@ def show_plan(advice) -> None:
         for f in advice.top_factors:
             table.add_row(f.severity.value, escape(f.title), f.source, "●" * max(f.evidence_strength, 1))
         console.print(table)
+    if advice.uncertain:
+        console.print("[bold]Uncertain[/] (shown, not ranked or acted on):")
+        for reason, titles in uncertain_groups(advice.uncertain).items():
+            console.print(f"  [magenta]?[/] {escape('; '.join(titles))}\n    [magenta]why:[/] {escape(reason)}")
     console.print(f"\n[bold]Running[/] ({advice.running.mode}): {escape(advice.running.summary)}")
     week = Table(title="This week")
     for col in ("date", "kind", "session", "km", "min", "cadence"):

@@ -37,6 +37,8 @@ def print_findings(console: Console, findings: list[Finding], title: str = "Find
             console.print(_indent(f"measured [bold]{_value(f.measured, f.unit)}[/]"
                           + (f"   threshold {_value(f.threshold, f.unit)}" if f.threshold is not None else "")))
         console.print(_indent(escape(f.explanation)))
+        if f.uncertain:
+            console.print(_indent(f"[magenta]uncertain:[/] {escape(f.uncertain)}"))
         for c in f.citations:
             console.print(_indent(f"[dim]↳ {escape(c.text)}" + (f" doi:{c.doi}" if c.doi else "") + "[/]"))
         console.print(_indent(f"[dim]where it loads and why: kneeguard explain {escape(f.code)}[/]"))

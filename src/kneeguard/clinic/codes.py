@@ -16,6 +16,8 @@ HEEL_RISE_ASYMMETRY, PREVIOUS_INJURY, NOVICE_RUNNER = declare(
     DOMAIN, "heel_rise_asymmetry", "previous_injury", "novice_runner")
 OSTRC_SUBSTANTIAL, WORSE_OVER_TWO_WEEKS, MORNING_PAIN_ABOVE_BASELINE = declare(
     DOMAIN, "ostrc_substantial", "worse_over_two_weeks", "morning_pain_above_baseline")
+# self-tests with no sourced norm: recorded as uncertain findings, never judged (registry `*_no_norm`)
+PLANK_NO_NORM, LEG_LENGTH_NO_NORM = declare(DOMAIN, "plank_no_norm", "leg_length_no_norm")
 UNANSWERED_RED_FLAG = FindingCode("clinic.triage.unanswered_red_flag", DOMAIN)  # added by triage(), not in triage.json
 
 
@@ -33,5 +35,5 @@ def cause_codes() -> tuple[FindingCode, ...]:
 
 def finding_codes() -> tuple[FindingCode, ...]:
     return (HEEL_RISE_BELOW_MEDIAN, BRIDGE_POOR, KNEE_TO_WALL_SOFT, AKE_SHORT, HEEL_RISE_ASYMMETRY, PREVIOUS_INJURY,
-            NOVICE_RUNNER, OSTRC_SUBSTANTIAL, WORSE_OVER_TWO_WEEKS, MORNING_PAIN_ABOVE_BASELINE,
-            *triage_codes(), *cause_codes())
+            NOVICE_RUNNER, OSTRC_SUBSTANTIAL, WORSE_OVER_TWO_WEEKS, MORNING_PAIN_ABOVE_BASELINE, PLANK_NO_NORM,
+            LEG_LENGTH_NO_NORM, *triage_codes(), *cause_codes())

@@ -2,7 +2,8 @@
 
 Below-norm results are prompts for a professional, not diagnoses. Plank holds,
 leg-length difference and shoe age have no sourced norm: they are recorded and
-produce no below-norm finding (the registry says why).
+produce no below-norm finding (the registry says why); the two self-tests among
+them give one uncertain INFO finding each, so the runner sees why and what to do.
 """
 from __future__ import annotations
 
@@ -24,6 +25,7 @@ def selftest_findings(answers: Mapping[str, Any], on_date: dt.date | None = None
     out += _knee_to_wall(answers, on_date)
     out += _ake(answers, sex, on_date)
     out += _history(answers, on_date)
+    out += _without_norm(answers, on_date)
     return out
 
 
@@ -117,15 +119,41 @@ def _history(answers: Mapping[str, Any], on_date: dt.date | None) -> list[Findin
     return out
 
 
+# Answers with no sourced norm -> the registry rule that says so.
+WITHOUT_NORM = {
+    "plank_s": "clinic.selftest.plank_no_norm", "side_plank_left_s": "clinic.selftest.plank_no_norm",
+    "side_plank_right_s": "clinic.selftest.plank_no_norm", "leg_length_diff_cm": "clinic.selftest.leg_length_no_norm",
+    "shoe_age_months": "clinic.history.shoe_age_no_norm",
+}
+# The self-tests among them: each gives one uncertain finding (shown with what to do, never acted on).
+UNCERTAIN_TESTS = (
+    (codes.PLANK_NO_NORM, "clinic.selftest.plank_no_norm", "Plank holds: no norm to compare with", "s",
+     "re-test the same way after a few weeks of the plan and compare with yourself"),
+    (codes.LEG_LENGTH_NO_NORM, "clinic.selftest.leg_length_no_norm", "Leg-length difference: no norm to compare with",
+     "cm", "have a professional measure it before trying heel lifts"),
+)
+
+
+def _without_norm(answers: Mapping[str, Any], on_date: dt.date | None) -> list[Finding]:
+    """One uncertain finding per self-test that was done but has no sourced norm."""
+    out = []
+    for code, key, title, unit, todo in UNCERTAIN_TESTS:
+        values = {q: answers[q] for q, k in WITHOUT_NORM.items() if k == key and answers.get(q) is not None}
+        if not values:
+            continue
+        rule = evidence.rule(key)
+        measured = ", ".join(f"{q.replace('_', ' ').removesuffix(' s').removesuffix(' cm')} {v:g} {unit}"
+                             for q, v in values.items())
+        out.append(make_finding(
+            code, Severity.INFO, title, f"Recorded: {measured}. {rule.summary}", measured=measured, rule=rule,
+            on_date=on_date, uncertain=f"no sourced norm for this test, so it is not judged: {todo}"))
+    return out
+
+
 def recorded_without_norm(answers: Mapping[str, Any]) -> list[dict[str, Any]]:
     """Answers kept for the record with the reason no finding is made."""
-    keys = {
-        "plank_s": "clinic.selftest.plank_no_norm", "side_plank_left_s": "clinic.selftest.plank_no_norm",
-        "side_plank_right_s": "clinic.selftest.plank_no_norm", "leg_length_diff_cm": "clinic.selftest.leg_length_no_norm",
-        "shoe_age_months": "clinic.history.shoe_age_no_norm",
-    }
     out = []
-    for qid, key in keys.items():
+    for qid, key in WITHOUT_NORM.items():
         if answers.get(qid) is not None:
             ev = evidence.rule(key)
             out.append({"question": qid, "value": answers[qid], "note": ev.summary, "citations": [c.to_dict() for c in ev.citations]})

@@ -17,6 +17,7 @@ from kneeguard.findings import Finding, Severity, make_finding
 from kneeguard.gait import codes
 from kneeguard.gait.metrics import REGISTRY, Metric
 from kneeguard.gait.metrics.band import Band, Message
+from kneeguard.gait.quality import gate_findings
 
 
 def uncertainty_text(key: str | None) -> str:
@@ -92,6 +93,8 @@ def asymmetry(asym: Mapping[str, float | None], view: str) -> list[Finding]:
 
 
 def gait_findings(summary: Mapping[str, Any], view: str) -> list[Finding]:
-    """All gait findings for one analysed clip (`summary` = GaitReport.summary, with its fps and speed)."""
+    """All gait findings for one analysed clip (`summary` = GaitReport.summary, with its fps, speed, quality and
+    step count); a doubtful clip's findings are marked uncertain."""
     found = [band_finding(m, summary) for m in REGISTRY.values() if m.band is not None]
-    return [f for f in found if f is not None] + asymmetry(summary.get("asymmetry_pct") or {}, view)
+    found = [f for f in found if f is not None] + asymmetry(summary.get("asymmetry_pct") or {}, view)
+    return gate_findings(found, summary.get("quality"), summary.get("n_steps"))

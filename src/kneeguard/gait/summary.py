@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from kneeguard.findings import Finding
+from kneeguard.gait.quality import clip_doubt, gate_findings
 from kneeguard.jsonable import frame_records, plain
 
 SIDES = ("left", "right")
@@ -74,6 +75,15 @@ class GaitSummary:
     video: dict[str, Any] | None = None  # VideoInfo.to_dict() of the clip (None for keypoint files)
     session_id: int | None = None  # the stored gait session
     outputs_id: str | None = None  # the web job folder holding this session's files
+
+    def __post_init__(self) -> None:
+        # A doubtful clip's findings are uncertain however the summary was built (analysis, store, by hand).
+        object.__setattr__(self, "findings", gate_findings(self.findings, self.quality, self.n_steps))
+
+    @property
+    def doubt(self) -> str | None:
+        """Why this clip's findings are doubtful and what to do (None: good enough to act on)."""
+        return clip_doubt(self.quality, self.n_steps)
 
     @classmethod
     def from_report(cls, report, *, athlete: str, source: str, video_info=None, extra_warnings: Iterable[str] = (),

@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from kneeguard.disclaimer import DISCLAIMER
-from kneeguard.findings import Finding, Severity, sort_findings
+from kneeguard.findings import Finding, Severity, sort_findings, uncertain_groups
 from kneeguard.report import charts
 from kneeguard.report.document import ReportDocument, References
 from kneeguard.report.plan import build_plan
@@ -59,6 +59,7 @@ def build_report(context: AthleteContext, advice: Advice | None = None, *, histo
     # Build in reading order so reference numbers rise through the document.
     triage = _triage(advice.banner if advice else None, checkin, refs)
     summary = _summary(advice, everything, refs)
+    uncertain = _uncertain(advice, everything)
     domains = [
         _load_domain(load_report, load_findings, refs),
         _gait_domain(gait, refs, gait_dir),
@@ -73,6 +74,7 @@ def build_report(context: AthleteContext, advice: Advice | None = None, *, histo
         sources=_sources(context, history),
         triage=triage,
         summary=summary,
+        uncertain=uncertain,
         domains=domains,
         causes=causes,
         plan=plan,
@@ -149,10 +151,16 @@ def _summary(advice: Advice | None, findings: list[Finding], refs: References) -
     if advice is not None and advice.top_factors:
         rows = [(f.finding, DOMAIN_OF_SOURCE.get(f.source, f.source)) for f in advice.top_factors]
     else:  # no factors from the advice engine: the most serious findings stand in
-        rows = [(f, f.domain) for f in sort_findings(findings) if f.severity is not Severity.INFO]
+        rows = [(f, f.domain) for f in sort_findings(findings) if f.severity is not Severity.INFO and not f.uncertain]
     return [{"rank": rank, "title": f.title, "domain": domain, "severity": f.severity.value,
              "why": _first_sentences(f.explanation), "measured": _measured_text(f), "cites": refs.cite(f.citations)}
             for rank, (f, domain) in enumerate(rows[:5], start=1)]
+
+
+def _uncertain(advice: Advice | None, findings: list[Finding]) -> list[dict[str, str]]:
+    """Findings from doubtful evidence grouped by reason: what was found, why it is doubtful, what to do."""
+    found = advice.uncertain if advice is not None else [f for f in findings if f.uncertain]
+    return [{"titles": "; ".join(titles), "reason": reason} for reason, titles in uncertain_groups(found).items()]
 
 
 def _first_sentences(text: Any, limit: int = 220) -> str:
@@ -174,6 +182,7 @@ def _finding_rows(findings: list[Finding], refs: References, gait_values: dict |
         rows.append({"title": f.title, "severity": f.severity.value,
                      "measured": _value_text(f.measured, f.unit), "threshold": _value_text(f.threshold, f.unit),
                      "explanation": f.explanation, "date": f.on_date.isoformat() if f.on_date else "",
+                     "uncertain": f.uncertain or "",
                      "cites": refs.cite(f.citations),
                      "explain": _explain_panel(f, len(rows), refs, gait_values, explained)})
     return rows

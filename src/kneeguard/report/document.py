@@ -90,6 +90,7 @@ class ReportDocument:
     missing: list[dict[str, str]]
     references: list[dict[str, str]]
     notes: list[str] = field(default_factory=list)  # stale data, conflicts between sources
+    uncertain: list[dict[str, str]] = field(default_factory=list)  # doubtful findings: title, reason
     disclaimer: str = DISCLAIMER
     sections: tuple[tuple[str, str], ...] = SECTION_ORDER
 

@@ -13,6 +13,7 @@ from fastapi.responses import RedirectResponse, Response
 
 from kneeguard import evidence
 from kneeguard.errors import InvalidInput
+from kneeguard.findings import uncertain_groups
 from kneeguard.plan_length import DEFAULT_PLAN_WEEKS
 from kneeguard.web.advice_view import advice_for, banner_class
 from kneeguard.web.common import athlete_name, parse_day, render, store_of
@@ -35,7 +36,8 @@ def plan_page(request: Request, as_of: str | None = None, weeks: int = DEFAULT_P
                   banner_class=banner_class(advice.banner), weeks_n=weeks,
                   ticks=ticks_between(request, first, advice.end), today=today, recent=recent,
                   tickable=tickable_kinds(), back="/plan",
-                  pain_acceptable=evidence.value("advice.pain.acceptable_max"))
+                  pain_acceptable=evidence.value("advice.pain.acceptable_max"),
+                  uncertain=list(uncertain_groups(advice.uncertain).items()))
 
 
 @router.get("/plan.ics")
