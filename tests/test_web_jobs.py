@@ -285,3 +285,38 @@ def test_pain_above_the_band_after_a_ticked_session_holds_the_plan(client):
     client.post("/plan/done", data={"day": _today(), "kind": kind, "pain_during": "7"})
     # the cached advice is recomputed (ticks are part of its fingerprint) and says why it holds
     assert "7/10 during your" in client.get("/plan").text
+
+
+def _decision(client) -> str:
+    found = re.search(r'id="pain-rule".*?Now: <strong>([a-z ]+)</strong>', client.get("/plan").text, re.S)
+    assert found, "the plan page states the pain rule's decision"
+    return found.group(1)
+
+
+def test_ticking_with_pain_changes_the_next_sessions_by_the_pain_rule(app, client):
+    from kneeguard.advice.checkins import save_checkin
+    from kneeguard.clinic.history import CheckinRecord
+    from tests.advice_support import BASE_ANSWERS
+
+    # a check-in three days ago that kept the pain rule (3/10 during, 1/10 next morning)
+    answers = {**BASE_ANSWERS, "pain_during_run": 3, "pain_next_morning": 1}
+    save_checkin(CheckinRecord(dt.date.today() - dt.timedelta(days=3), answers, "self-care"), "me",
+                 store=app.state.store)
+    yesterday = (dt.date.today() - dt.timedelta(days=1)).isoformat()
+    assert _decision(client) == "progress"
+    found = re.search(rf'name="day" value="{yesterday}"><input type="hidden" name="kind" value="([a-z_]+)"',
+                      client.get("/plan").text)
+    assert found, "the plan offers a session to tick off from yesterday"
+    kind = found.group(1)
+    client.post("/plan/done", data={"day": yesterday, "kind": kind, "pain_during": "3"})
+    assert _decision(client) == "progress"
+    # the next-morning pain is added to the ticked session with the form shown beside it
+    assert 'class="inline tick morning"' in client.get("/plan").text
+    client.post("/plan/done", data={"day": yesterday, "kind": kind, "pain_morning": "4"})
+    assert _decision(client) == "step back"  # not settled, 3 points above the check-in's 1/10
+    client.post("/plan/done", data={"day": yesterday, "kind": kind, "pain_morning": "2"})
+    assert _decision(client) == "progress"  # settled after all (ticking again corrects it)
+    assert "pain 3/10 during, 2/10 next morning" in client.get("/").text
+    client.post("/plan/done", data={"day": yesterday, "kind": kind, "pain_during": "7"})
+    page = client.get("/plan").text
+    assert _decision(client) == "step back" and f"7/10 during your {kind} session" in page

@@ -25,7 +25,6 @@ def tick_command(
     pain_morning: Annotated[int | None, typer.Option(
         "--pain-morning", help="Pain the next morning, 0-10 (add it the day after with another tick).")] = None,
     undo: Annotated[bool, typer.Option("--undo", help="Remove the tick instead.")] = False,
-    today: Annotated[str | None, typer.Option("--today", help="Treat this day as today (YYYY-MM-DD).")] = None,
     athlete: AthleteOption = None,
     db: DbOption = None,
     home: HomeOption = None,
@@ -35,7 +34,7 @@ def tick_command(
 
     with user_errors():
         when = parse_date(day, "DATE")
-        now = parse_date(today, "--today") or dt.date.today()
+        now = dt.date.today()
         if undo:
             if pain_during is not None or pain_morning is not None:
                 raise UserError("--undo removes the tick: give it no --pain-during or --pain-morning")
