@@ -9,6 +9,7 @@ import pytest
 from kneeguard import evidence
 from kneeguard.advice import advise, make_context, rank_factors
 from kneeguard.advice.exercises import DEFAULT_PROGRAMME, library
+from kneeguard.advice.pain import LoadDecision, SessionPain
 from kneeguard.advice.session import SESSION_KINDS
 from kneeguard.findings import Finding, Severity
 from tests.advice_support import AS_OF, checkin, fake_checkin, gait_summary, runs_frame
@@ -153,7 +154,8 @@ def test_pain_recorded_with_ticked_sessions_holds_the_plan():
     sore = plan(**good, session_pain=[(AS_OF - dt.timedelta(days=1), "run", 7)])
     assert sore.pain.hold and sore.pain.limits_running and sore.running.mode == "return_to_run"
     assert "advice.pain.session_above_acceptable" in sore.pain.codes
-    assert any("7/10 after your run session" in r for r in sore.pain.reasons)
+    assert any("7/10 during your run session" in r for r in sore.pain.reasons)
+    assert sore.pain.decision is LoadDecision.STEP_BACK and sore.pain.step_back
     # acceptable pain, or pain recorded before the latest check-in, changes nothing
     assert plan(**good, session_pain=[(AS_OF - dt.timedelta(days=1), "run", 4)]).running.mode == "build"
     assert plan(**good, session_pain=[(AS_OF - dt.timedelta(days=5), "run", 8)]).running.mode == "build"
@@ -165,7 +167,36 @@ def test_gather_context_reads_the_pain_of_ticked_sessions(store):
 
     with store.write() as s:
         athletes.create(s, "ana")
-        plan_log.mark_done(s, "ana", AS_OF - dt.timedelta(days=1), "run", pain=7)
+        plan_log.mark_done(s, "ana", AS_OF - dt.timedelta(days=1), "run", pain_during=7, pain_morning=3)
         plan_log.mark_done(s, "ana", AS_OF - dt.timedelta(days=2), "strength")  # no pain recorded
     ctx = gather_context(store, "ana", AS_OF)
-    assert ctx.session_pain == [(AS_OF - dt.timedelta(days=1), "run", 7)]  # no check-in: every recent tick
+    # no check-in: every recent tick with pain
+    assert ctx.session_pain == [SessionPain(AS_OF - dt.timedelta(days=1), "run", 7, 3)]
+
+
+YESTERDAY = AS_OF - dt.timedelta(days=1)
+
+
+@pytest.mark.parametrize(("during", "morning", "decision", "mode"), [
+    (3, 1, LoadDecision.PROGRESS, "build"),  # acceptable during, settled by the morning
+    (5, 2, LoadDecision.PROGRESS, "build"),  # the limits themselves are kept
+    (4, 3, LoadDecision.HOLD, "hold"),  # not settled, but less than the important change above baseline 2
+    (4, 4, LoadDecision.STEP_BACK, "hold"),  # 2 points above the check-in's morning pain: clearly worse
+    (4, 6, LoadDecision.STEP_BACK, "hold"),  # next morning above the acceptable band
+    (6, 1, LoadDecision.STEP_BACK, "return_to_run"),  # during above acceptable: back to walk/run
+])
+def test_a_ticked_session_changes_the_next_sessions_by_the_pain_rule(during, morning, decision, mode):
+    good = dict(checkin=checkin(AS_OF - dt.timedelta(days=3), pain_during_run=2, pain_next_morning=2),
+                activities=runs_frame(STEADY))
+    a = plan(**good, session_pain=[SessionPain(YESTERDAY, "run", during, morning)])
+    assert a.pain.decision is decision and a.running.mode == mode
+    assert a.pain.hold == (decision is not LoadDecision.PROGRESS)
+    assert a.pain.step_back == (decision is LoadDecision.STEP_BACK) and not a.pain.stop
+    assert a.to_dict()["pain"]["decision"] == decision.value
+
+
+def test_red_flags_stop_and_worse_steps_back():
+    stop = plan(checkin=fake_checkin("emergency"), session_pain=[SessionPain(YESTERDAY, "run", 1, 0)])
+    assert stop.pain.decision is LoadDecision.STOP and stop.pain.stop and stop.pain.hold and not stop.pain.step_back
+    worse = plan(checkin=checkin(pain_during_run=3, pain_next_morning=1, trend="worse"), activities=runs_frame(STEADY))
+    assert worse.pain.decision is LoadDecision.STEP_BACK and "advice.pain.worse" in worse.pain.codes

@@ -45,3 +45,26 @@ def test_ostrc_substantial_weeks():
     assert finding.code == "clinic.ostrc_substantial" and finding.severity.value == "high"
     assert consecutive_ostrc_substantial([rec(0, **SUBSTANTIAL), rec(40, **SUBSTANTIAL)]) == 1
     assert consecutive_ostrc_substantial([rec(0, **{**SUBSTANTIAL, "ostrc_q2": "none", "ostrc_q3": "none"})]) == 0
+
+
+def test_morning_pain_back_in_the_settled_band_is_not_a_finding():
+    # issue 12: the plan says next-morning pain must be back to 2/10 or less, so 2/10 after a 1/10
+    # baseline keeps the rule and is no finding (it was MODERATE, justified by a 1-point change).
+    records = [rec(0, pain_next_morning=1), rec(7, pain_next_morning=1), rec(14, pain_next_morning=2)]
+    assert "clinic.morning_pain_above_baseline" not in {f.code for f in trend_findings(records)}
+
+
+def test_morning_rise_uses_the_plan_rule_and_its_severity():
+    from kneeguard import evidence
+    from kneeguard.pain_rule import LoadDecision, decision_severity, morning_decision
+
+    change = evidence.rule("clinic.trend.pain_change")
+    assert change.value == 2 and {c.key for c in change.citations} >= {"salaffi2004", "farrar2001"}
+    # a rise below the minimal important change is noise, even when the morning is not settled
+    assert trend_findings([rec(0, pain_next_morning=2), rec(7, pain_next_morning=3)]) == []
+    rising = [rec(0, pain_next_morning=1), rec(7, pain_next_morning=3)]
+    (finding,) = [f for f in trend_findings(rising) if f.code == "clinic.morning_pain_above_baseline"]
+    decision = morning_decision(3, baseline=1)
+    assert decision is LoadDecision.STEP_BACK
+    assert finding.severity is decision_severity(decision)
+    assert finding.rule.key == "clinic.trend.pain_change" and finding.threshold == 1 + change.value

@@ -39,13 +39,13 @@ def test_open_store_creates_home_and_migrates(tmp_path):
     with db.open_store(home=home) as store:
         assert (home / "kneeguard.db").exists()
         assert store.samples_dir.is_dir()
-        assert db.current_revision(store.engine) == db.head_revision() == "0003"
+        assert db.current_revision(store.engine) == db.head_revision() == "0004"
         tables = set(inspect(store.engine).get_table_names())
     assert {"athletes", "activities", "imported_files", "shoes", "shoe_assignments", "checkins",
             "gait_sessions"} <= tables
     # Re-opening an up-to-date database is a no-op.
     with db.open_store(home=home) as again:
-        assert db.current_revision(again.engine) == "0003"
+        assert db.current_revision(again.engine) == "0004"
 
 
 def test_in_memory_sqlite_shares_one_database(tmp_path):
@@ -112,3 +112,25 @@ def test_migrations_are_packaged():
     versions = Path(db.MIGRATIONS_DIR) / "versions"
     assert (Path(db.MIGRATIONS_DIR) / "env.py").exists()
     assert (versions / "0001_initial.py").exists()
+
+
+def test_0004_keeps_the_pain_of_old_ticks_as_pain_during(tmp_path):
+    """Ticks stored before 0004 had one `pain` ("after the session"): it becomes pain during, and back."""
+    from alembic import command
+
+    engine = db.make_engine(f"sqlite:///{tmp_path / 'old.db'}")
+    try:
+        with engine.begin() as conn:
+            command.upgrade(db._alembic_config(conn), "0003")
+            conn.execute(text("INSERT INTO athletes (name, created_at) VALUES ('ana', '2026-03-01 10:00:00')"))
+            conn.execute(text("INSERT INTO plan_completions (athlete_id, day, session_key, done_at, pain) "
+                              "VALUES (1, '2026-03-02', 'run', '2026-03-02 10:00:00', 6)"))
+        db.migrate(engine)
+        with engine.connect() as conn:
+            row = conn.execute(text("SELECT pain_during, pain_morning FROM plan_completions")).one()
+        assert tuple(row) == (6, None)
+        with engine.begin() as conn:
+            command.downgrade(db._alembic_config(conn), "0003")
+            assert conn.execute(text("SELECT pain FROM plan_completions")).scalar() == 6
+    finally:
+        engine.dispose()

@@ -220,9 +220,9 @@ def _todays_kind(client) -> str:
 
 def test_tick_a_session_with_pain_then_undo(client):
     kind = _todays_kind(client)
-    r = client.post("/plan/done", data={"day": _today(), "kind": kind, "pain": "4"}, follow_redirects=False)
+    r = client.post("/plan/done", data={"day": _today(), "kind": kind, "pain_during": "4"}, follow_redirects=False)
     assert r.status_code == 303 and r.headers["location"] == f"/plan#day-{_today()}"
-    assert "✓ done, pain 4/10" in client.get("/plan").text
+    assert "✓ done, pain 4/10 during" in client.get("/plan").text
     dashboard = client.get("/").text
     assert 'id="recent-ticks"' in dashboard and "pain 4/10" in dashboard
     client.post("/plan/undo", data={"day": _today(), "kind": kind})
@@ -233,7 +233,9 @@ def test_tick_a_session_with_pain_then_undo(client):
     ({"day": "", "kind": "run"}, "day is missing"), ({"day": "soon", "kind": "run"}, "YYYY-MM-DD"),
     ({"day": "2999-01-01", "kind": "run"}, "still to come"), ({"day": "2001-01-01", "kind": "run"}, "too long ago"),
     ({"kind": "rest"}, "unknown plan session"), ({"kind": "nap"}, "unknown plan session"),
-    ({"kind": "run", "pain": "11"}, "0 to 10"), ({"kind": "run", "pain": "-1"}, "0 to 10"),
+    ({"kind": "run", "pain_during": "11"}, "0 to 10"), ({"kind": "run", "pain_during": "-1"}, "0 to 10"),
+    ({"kind": "run", "pain_morning": "x"}, "0 to 10"),
+    ({"kind": "run", "pain_morning": "2"}, "record the next-morning pain then"),  # today's morning-after is to come
 ])
 def test_bad_ticks_are_400(client, data, needle):
     r = client.post("/plan/done", data={"day": _today(), **data})
@@ -249,7 +251,7 @@ def test_a_tick_never_redirects_off_site(client):
 
 
 def test_ticks_belong_to_the_current_athlete(client):
-    client.post("/plan/done", data={"day": _today(), "kind": "strength", "pain": "7"})
+    client.post("/plan/done", data={"day": _today(), "kind": "strength", "pain_during": "7"})
     _switch(client, "bob")
     assert "pain 7/10" not in client.get("/plan").text and "pain 7/10" not in client.get("/").text
 
@@ -280,6 +282,41 @@ def test_load_chart_is_inline_svg_with_a_hover_text_per_week(client):
 
 def test_pain_above_the_band_after_a_ticked_session_holds_the_plan(client):
     kind = _todays_kind(client)
-    client.post("/plan/done", data={"day": _today(), "kind": kind, "pain": "7"})
+    client.post("/plan/done", data={"day": _today(), "kind": kind, "pain_during": "7"})
     # the cached advice is recomputed (ticks are part of its fingerprint) and says why it holds
-    assert "7/10 after your" in client.get("/plan").text
+    assert "7/10 during your" in client.get("/plan").text
+
+
+def _decision(client) -> str:
+    found = re.search(r'id="pain-rule".*?Now: <strong>([a-z ]+)</strong>', client.get("/plan").text, re.S)
+    assert found, "the plan page states the pain rule's decision"
+    return found.group(1)
+
+
+def test_ticking_with_pain_changes_the_next_sessions_by_the_pain_rule(app, client):
+    from kneeguard.advice.checkins import save_checkin
+    from kneeguard.clinic.history import CheckinRecord
+    from tests.advice_support import BASE_ANSWERS
+
+    # a check-in three days ago that kept the pain rule (3/10 during, 1/10 next morning)
+    answers = {**BASE_ANSWERS, "pain_during_run": 3, "pain_next_morning": 1}
+    save_checkin(CheckinRecord(dt.date.today() - dt.timedelta(days=3), answers, "self-care"), "me",
+                 store=app.state.store)
+    yesterday = (dt.date.today() - dt.timedelta(days=1)).isoformat()
+    assert _decision(client) == "progress"
+    found = re.search(rf'name="day" value="{yesterday}"><input type="hidden" name="kind" value="([a-z_]+)"',
+                      client.get("/plan").text)
+    assert found, "the plan offers a session to tick off from yesterday"
+    kind = found.group(1)
+    client.post("/plan/done", data={"day": yesterday, "kind": kind, "pain_during": "3"})
+    assert _decision(client) == "progress"
+    # the next-morning pain is added to the ticked session with the form shown beside it
+    assert 'class="inline tick morning"' in client.get("/plan").text
+    client.post("/plan/done", data={"day": yesterday, "kind": kind, "pain_morning": "4"})
+    assert _decision(client) == "step back"  # not settled, 3 points above the check-in's 1/10
+    client.post("/plan/done", data={"day": yesterday, "kind": kind, "pain_morning": "2"})
+    assert _decision(client) == "progress"  # settled after all (ticking again corrects it)
+    assert "pain 3/10 during, 2/10 next morning" in client.get("/").text
+    client.post("/plan/done", data={"day": yesterday, "kind": kind, "pain_during": "7"})
+    page = client.get("/plan").text
+    assert _decision(client) == "step back" and f"7/10 during your {kind} session" in page

@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING, Any
 import pandas as pd
 
 from kneeguard import evidence
+from kneeguard.advice.pain import SessionPain
 from kneeguard.findings import Finding
 from kneeguard.load.spike import in_reference_window, window_days
 from kneeguard.gait.summary import GaitSummary
@@ -55,8 +56,8 @@ class AthleteContext:
     gait: GaitSummary | None = None  # latest gait session
     checkin: CheckinAssessment | None = None  # the latest check-in, re-assessed
     shoes: list[ShoeStatus] = field(default_factory=list)
-    # (day, session kind, pain 0-10) from plan sessions ticked off after the latest check-in
-    session_pain: list[tuple[dt.date, str, int]] = field(default_factory=list)
+    # pain during / next morning recorded with plan sessions ticked off since the latest check-in
+    session_pain: list[SessionPain] = field(default_factory=list)
     findings: list[Finding] = field(default_factory=list)
     missing: list[MissingPart] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)  # stale data, conflicts between sources
@@ -129,7 +130,7 @@ def make_context(
     checkin: CheckinAssessment | None = None,
     gait: GaitSummary | None = None,
     shoes: list[ShoeStatus] | tuple = (),
-    session_pain: list[tuple[dt.date, str, int]] | tuple = (),
+    session_pain: list[SessionPain | tuple] | tuple = (),
     athlete_known: bool = True,
 ) -> AthleteContext:
     """Build a context from parts already in hand (tests, the demo); `gather_context` reads the store."""
@@ -140,7 +141,9 @@ def make_context(
         load_report = analyze_load(activities, profile, as_of, shoes)
     ctx = AthleteContext(athlete, as_of, profile, load_report, gait, checkin, shoes)
     since = ctx.checkin_date
-    ctx.session_pain = sorted(t for t in session_pain if t[0] <= as_of and (since is None or t[0] >= since))
+    ticks = [SessionPain.of(t) for t in session_pain]
+    ctx.session_pain = sorted((t for t in ticks if t.recorded and t.day <= as_of and (since is None or t.day >= since)),
+                              key=lambda t: (t.day, t.kind))
     ctx.findings = _all_findings(ctx)
     ctx.missing = _missing_parts(ctx, athlete_known)
     ctx.notes = _notes(ctx)
@@ -180,7 +183,7 @@ def gather_context(store, athlete: str | None, as_of: dt.date) -> AthleteContext
         name, as_of, profile=profile, activities=frame if len(frame) else None, shoes=shoes,
         checkin=assess_latest_checkin([r["record"] for r in checkin_rows], as_of),
         gait=latest_gait(gait_rows, as_of),
-        session_pain=[(day, kind, t["pain"]) for (day, kind), t in ticks.items() if t["pain"] is not None],
+        session_pain=[SessionPain(t.day, t.session_key, t.pain_during, t.pain_morning) for t in ticks.values()],
     )
 
 

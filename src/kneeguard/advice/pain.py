@@ -1,23 +1,55 @@
-"""The pain-monitoring model applied to the latest check-in (and the pain recorded with ticked-off
-plan sessions since): may loads progress, hold, or stop?
+"""The pain-monitoring rule (`kneeguard.pain_rule`, Silbernagel 2007) applied to the latest check-in
+and the pain recorded with the plan sessions ticked off since: may loads progress, hold, step back
+one level, or stop?
 
-Silbernagel 2007: during activity up to 5/10 is acceptable, pain must settle by
-the next morning and must not rise week to week. When it does not, loads HOLD
-(no progression anywhere in the plan) until the next check-in regenerates it.
+One decision (`PainState.decision`) for the whole plan: the worst of what each reading calls for.
+`hold` (nothing rises) is true for HOLD, STEP_BACK and STOP; `step_back` only for STEP_BACK; `stop`
+only for STOP. The plan keeps it until the next check-in or tick regenerates it.
 """
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
-from kneeguard import evidence
+from kneeguard import evidence, pain_rule
 from kneeguard.clinic.levels import TriageLevel
+from kneeguard.errors import InvalidInput
+from kneeguard.pain_rule import LoadDecision
 
 if TYPE_CHECKING:
     from kneeguard.clinic.assess import CheckinAssessment
 
-# Trend findings from the check-in history that mean pain is rising.
+__all__ = ["LoadDecision", "PainState", "SessionPain", "pain_state"]
+
+# Trend findings from the check-in history that mean pain is rising week to week (step back).
 RISING_CODES = ("clinic.morning_pain_above_baseline", "clinic.worse_over_two_weeks")
+
+
+@dataclass(frozen=True)
+class SessionPain:
+    """Pain (0-10) recorded when ticking a plan session off: during it and the next morning."""
+
+    day: dt.date
+    kind: str
+    during: int | None = None
+    morning: int | None = None
+
+    @classmethod
+    def of(cls, item: "SessionPain | tuple") -> "SessionPain":
+        """A SessionPain, or a (day, kind, during[, morning]) tuple as older callers pass."""
+        if isinstance(item, SessionPain):
+            return item
+        if isinstance(item, tuple) and len(item) in (3, 4):
+            return cls(*item)
+        raise InvalidInput(f"session pain must be (day, kind, during[, morning]), got {item!r}")
+
+    @property
+    def recorded(self) -> bool:
+        return self.during is not None or self.morning is not None
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"day": self.day.isoformat(), "kind": self.kind, "during": self.during, "morning": self.morning}
 
 
 @dataclass
@@ -32,6 +64,19 @@ class PainState:
     limits_running: bool = False  # use the walk/run return-to-run progression
     reasons: list[str] = field(default_factory=list)
     codes: list[str] = field(default_factory=list)  # finding codes behind hold / limits
+    step_back: bool = False
+    decision: LoadDecision = LoadDecision.PROGRESS
+
+    def apply(self, decision: LoadDecision, code: str, reason: str) -> None:
+        """Record one reading's verdict; the state keeps the worst, and hold/step_back/stop follow it."""
+        self.decision = self.decision.worst(decision)
+        self.stop = self.decision is LoadDecision.STOP
+        self.step_back = self.decision is LoadDecision.STEP_BACK
+        self.hold = self.decision is not LoadDecision.PROGRESS
+        if code not in self.codes:
+            self.codes.append(code)
+        if reason not in self.reasons:
+            self.reasons.append(reason)
 
     @property
     def pain_free(self) -> bool:
@@ -42,71 +87,80 @@ class PainState:
 
     def to_dict(self) -> dict[str, Any]:
         return {"known": self.known, "level": self.level.value if self.level else None, "has_pain": self.has_pain,
-                "during_run": self.during_run, "next_morning": self.next_morning, "stop": self.stop,
-                "hold": self.hold, "limits_running": self.limits_running, "reasons": list(self.reasons),
-                "codes": list(self.codes)}
+                "during_run": self.during_run, "next_morning": self.next_morning, "decision": self.decision.value,
+                "stop": self.stop, "hold": self.hold, "step_back": self.step_back,
+                "limits_running": self.limits_running, "reasons": list(self.reasons), "codes": list(self.codes)}
 
 
 def pain_state(checkin: CheckinAssessment | None, finding_codes: list[str], *, stale: bool = False,
-               session_pain: list[tuple[Any, str, int]] | tuple = ()) -> PainState:
-    """`session_pain`: (day, session kind, pain 0-10) the athlete recorded when ticking plan
-    sessions off since the latest check-in; pain above the acceptable band holds loads too."""
+               session_pain: list[SessionPain] | tuple = ()) -> PainState:
+    """`session_pain`: what the athlete recorded when ticking plan sessions off since the latest check-in."""
+    sessions = [SessionPain.of(s) for s in session_pain]
     if not checkin:
-        state = PainState(False, None, hold=True, codes=["advice.no_checkin"],
-                          reasons=["no check-in yet: pain is unknown, so no load rises until you do one"])
-        _session_pain(state, session_pain)
+        state = PainState(False, None)
+        state.apply(LoadDecision.HOLD, "advice.no_checkin",
+                    "no check-in yet: pain is unknown, so no load rises until you do one")
+        _session_pain(state, sessions, baseline=None)
         return state
     answers = checkin.answers
     level = checkin.level
     state = PainState(not stale, level, answers.get("has_pain"), _num(answers.get("pain_during_run")),
                       _num(answers.get("pain_next_morning")))
-    acceptable = evidence.value("advice.pain.acceptable_max")
-    settled = evidence.value("advice.pain.morning_settled_max")
     if level.stops_training:
-        state.stop = state.hold = True
-        state.codes.append(level.registry_key)
-        state.reasons.append(f"triage level {level}: see a professional before any training")
-    if state.during_run is not None and state.during_run > acceptable:
-        state.hold = state.limits_running = True
-        state.codes.append("advice.pain.during_above_acceptable")
-        state.reasons.append(f"pain during running {state.during_run:g}/10 is above the acceptable {acceptable}/10")
-    if state.next_morning is not None and state.next_morning > settled:
-        state.hold = True
-        state.codes.append("advice.pain.not_settled")
-        state.reasons.append(f"next-morning pain {state.next_morning:g}/10 has not settled (to {settled}/10 or less)")
-    if answers.get("trend") == "worse" or answers.get("swelling") in ("hours_later", "comes_and_goes"):
-        state.hold = True
-        state.codes.append("advice.pain.worse_or_swelling")
-        state.reasons.append("pain getting worse or the knee swelling: do not progress")
-    for code in finding_codes:
-        if code.startswith(RISING_CODES):
-            state.hold = True
-            state.codes.append(code)
-            state.reasons.append("pain has risen across your recent check-ins")
+        state.apply(LoadDecision.STOP, level.registry_key,
+                    f"triage level {level}: see a professional before any training")
+    _checkin_pain(state, answers, finding_codes)
     if level.needs_professional and state.has_pain:
         # Pain within the acceptable band: keep running, but nothing rises until a professional has
         # seen it; walk/run is kept for pain above that band (handled above).
-        state.hold = True
-        state.codes.append(level.registry_key)
-        state.reasons.append(f"triage level {level} with pain: hold running and exercise loads until you have been seen")
-    _session_pain(state, session_pain)
+        state.apply(LoadDecision.HOLD, level.registry_key,
+                    f"triage level {level} with pain: hold running and exercise loads until you have been seen")
+    _session_pain(state, sessions, baseline=state.next_morning)
     if stale:
-        state.hold = True
-        state.codes.append("advice.checkin.stale")
-        state.reasons.append("your latest check-in is out of date: loads hold until a new one")
-    state.codes = list(dict.fromkeys(state.codes))
-    state.reasons = list(dict.fromkeys(state.reasons))
+        state.apply(LoadDecision.HOLD, "advice.checkin.stale",
+                    "your latest check-in is out of date: loads hold until a new one")
     return state
 
 
-def _session_pain(state: PainState, session_pain) -> None:
-    acceptable = evidence.value("advice.pain.acceptable_max")
-    worst = max(session_pain, key=lambda tick: tick[2], default=None)
-    if worst is not None and worst[2] > acceptable:
-        state.hold = state.limits_running = True
-        state.codes.append("advice.pain.session_above_acceptable")
-        state.reasons.append(f"pain {worst[2]}/10 after your {worst[1]} session on {worst[0]} is above the "
-                             f"acceptable {acceptable}/10: loads hold and running goes back to walk/run")
+def _checkin_pain(state: PainState, answers: dict[str, Any], finding_codes: list[str]) -> None:
+    acceptable, settled = pain_rule.acceptable_max(), pain_rule.settled_max()
+    if pain_rule.during_decision(state.during_run) is LoadDecision.STEP_BACK:
+        state.limits_running = True
+        state.apply(LoadDecision.STEP_BACK, "advice.pain.during_above_acceptable",
+                    f"pain during running {state.during_run:g}/10 is above the acceptable {acceptable:g}/10: "
+                    "step back one level")
+    # The baseline rise is judged over the check-in history (clinic.morning_pain_above_baseline below).
+    morning = pain_rule.morning_decision(state.next_morning)
+    if morning is not LoadDecision.PROGRESS:
+        state.apply(morning, "advice.pain.not_settled",
+                    f"next-morning pain {state.next_morning:g}/10 has not settled (to {settled:g}/10 or less)"
+                    + (": step back one level" if morning is LoadDecision.STEP_BACK else ""))
+    if answers.get("trend") == "worse":
+        state.apply(LoadDecision.STEP_BACK, "advice.pain.worse",
+                    "pain getting worse week to week: step back one level")
+    if answers.get("swelling") in ("hours_later", "comes_and_goes"):
+        state.apply(LoadDecision.HOLD, "advice.pain.swelling", "the knee swelling: do not progress")
+    for code in finding_codes:
+        if code.startswith(RISING_CODES):
+            state.apply(LoadDecision.STEP_BACK, code,
+                        "pain has risen across your recent check-ins: step back one level")
+
+
+def _session_pain(state: PainState, sessions: list[SessionPain], baseline: float | None) -> None:
+    """Every ticked session since the check-in, by the same rule; the worst decides."""
+    acceptable, settled = pain_rule.acceptable_max(), pain_rule.settled_max()
+    for tick in sorted(sessions, key=lambda s: (s.day, s.kind)):
+        if pain_rule.during_decision(tick.during) is LoadDecision.STEP_BACK:
+            state.limits_running = True
+            state.apply(LoadDecision.STEP_BACK, "advice.pain.session_above_acceptable",
+                        f"pain {tick.during}/10 during your {tick.kind} session on {tick.day} is above the "
+                        f"acceptable {acceptable:g}/10: step back one level (running goes back to walk/run)")
+        morning = pain_rule.morning_decision(tick.morning, baseline)
+        if morning is not LoadDecision.PROGRESS:
+            state.apply(morning, "advice.pain.session_not_settled",
+                        f"pain {tick.morning}/10 the morning after your {tick.kind} session on {tick.day} has not "
+                        f"settled (to {settled:g}/10 or less): "
+                        + ("step back one level" if morning is LoadDecision.STEP_BACK else "hold, nothing increases"))
 
 
 def _num(value: Any) -> float | None:

@@ -1,4 +1,5 @@
-"""`kneeguard plan`: the personal plan (triage banner, top factors, this week, exercises), JSON or a calendar."""
+"""`kneeguard plan`: the personal plan (triage banner, top factors, this week, exercises), JSON or a calendar;
+`kneeguard plan tick` (cli/plan_tick_cmd.py) ticks a session off with its pain."""
 from __future__ import annotations
 
 import datetime as dt
@@ -20,10 +21,16 @@ PLAN_WEEKS_HELP = "Plan length in weeks ({}-{}).".format(*plan_weeks_bounds())
 
 
 def register(app: typer.Typer) -> None:
-    app.command("plan")(plan_command)
+    from kneeguard.cli import plan_tick_cmd
+
+    plan_app = typer.Typer(no_args_is_help=False)
+    plan_app.callback(invoke_without_command=True)(plan_command)
+    plan_tick_cmd.register(plan_app)
+    app.add_typer(plan_app, name="plan")
 
 
 def plan_command(
+    ctx: typer.Context,
     athlete: AthleteOption = None,
     as_of: Annotated[str | None, typer.Option("--as-of", help="Plan from the state on this day (YYYY-MM-DD; default today).")] = None,
     weeks: Annotated[int, typer.Option("--weeks", help=PLAN_WEEKS_HELP)] = DEFAULT_PLAN_WEEKS,
@@ -32,7 +39,10 @@ def plan_command(
     db: DbOption = None,
     home: HomeOption = None,
 ) -> None:
-    """Your personal plan: runs, strength, gait retraining, footwear and when to see a professional."""
+    """Your personal plan: runs, strength, gait retraining, footwear and when to see a professional.
+    `plan tick` records a session done with the pain during it and the next morning."""
+    if ctx.invoked_subcommand is not None:
+        return
     from kneeguard.advice import advise, gather_context, write_ics
 
     with user_errors():
@@ -65,6 +75,7 @@ def show_plan(advice) -> None:
     console.print(f"[{style}] {b.level_name.upper()} [/] {escape(b.headline)}")
     for line in b.what_to_do[:4]:
         console.print(f"  • {escape(line)}")
+    console.print(f"  [bold]Pain rule:[/] {advice.pain.decision.label}")
     for reason in advice.pain.reasons:
         console.print(f"  [yellow]hold:[/] {escape(reason)}" if advice.pain.hold else f"  {escape(reason)}")
     if advice.top_factors:

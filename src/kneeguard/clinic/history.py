@@ -10,7 +10,7 @@ import statistics
 from dataclasses import dataclass
 from typing import Any
 
-from kneeguard import evidence
+from kneeguard import evidence, pain_rule
 from kneeguard.clinic import codes
 from kneeguard.clinic.levels import TriageLevel
 from kneeguard.clinic.ostrc import score_ostrc
@@ -85,33 +85,41 @@ def trend_findings(records: list[CheckinRecord]) -> list[Finding]:
 
 def _worse_over_window(records: list[CheckinRecord], latest: CheckinRecord) -> list[Finding]:
     window = int(evidence.value("clinic.trend.window_days"))
-    change = evidence.rule("clinic.trend.pain_change")
+    change = evidence.rule(pain_rule.CHANGE_KEY)
     start = latest.on_date - dt.timedelta(days=window)
     earlier = [r for r in records[:-1] if start <= r.on_date < latest.on_date and r.pain is not None]
-    if not earlier or latest.pain is None:
-        return []
-    rise = latest.pain - earlier[0].pain
-    if rise < change.value:
+    if not earlier or latest.pain is None or not pain_rule.risen(earlier[0].pain, latest.pain):
         return []
     return [make_finding(
-        codes.WORSE_OVER_TWO_WEEKS, Severity.MODERATE, "Pain worse over two weeks",
+        codes.WORSE_OVER_TWO_WEEKS, pain_rule.decision_severity(pain_rule.LoadDecision.STEP_BACK),
+        "Pain worse over two weeks",
         f"Pain rose from {earlier[0].pain} on {earlier[0].on_date.isoformat()} to {latest.pain} now: a rise of "
-        f"{change.value} points or more is one people feel as clearly worse.",
-        measured=rise, threshold=change.value, unit="points", rule=change, on_date=latest.on_date)]
+        f"{change.value} points or more is one people feel as clearly worse, so the pain rule steps the load back.",
+        measured=latest.pain - earlier[0].pain, threshold=change.value, unit="points", rule=change,
+        on_date=latest.on_date)]
 
 
 def _morning_above_baseline(records: list[CheckinRecord], latest: CheckinRecord) -> list[Finding]:
-    rise = evidence.rule("clinic.trend.morning_rise")
+    """Next-morning pain not settled and risen by the minimal important change over the athlete's own
+    baseline: the pain rule's 'clearly worse', with the severity of the step back it calls for."""
     now = latest.answers.get("pain_next_morning")
-    before = [r.answers.get("pain_next_morning") for r in records[:-1]]
-    before = [b for b in before if b is not None][-BASELINE_CHECKINS:]
-    if now is None or not before:
+    baseline = morning_baseline(records[:-1])
+    if not pain_rule.morning_risen(now, baseline):
         return []
-    baseline = statistics.median(before)
-    if now - baseline < rise.value:
-        return []
+    change = evidence.rule(pain_rule.CHANGE_KEY)
+    decision = pain_rule.morning_decision(now, baseline)
     return [make_finding(
-        codes.MORNING_PAIN_ABOVE_BASELINE, Severity.MODERATE, "Next-morning pain above your baseline",
-        f"Next-morning pain {now}/10 vs your earlier median of {baseline:g}/10. Pain should settle by the next "
-        "morning and not rise week to week: reduce load.",
-        measured=now, threshold=baseline + rise.value, unit="/10", rule=rise, on_date=latest.on_date)]
+        codes.MORNING_PAIN_ABOVE_BASELINE, pain_rule.decision_severity(decision),
+        "Next-morning pain above your baseline",
+        f"Next-morning pain {now}/10 vs your earlier median of {baseline:g}/10: it has not settled to "
+        f"{pain_rule.settled_max():g}/10 and is {change.value} points or more above your usual, a change people "
+        "feel as clearly worse. Step the load back one level.",
+        measured=now, threshold=baseline + change.value, unit="/10", rule=change,
+        extra_citations=evidence.rule(pain_rule.SETTLED_KEY).citations, on_date=latest.on_date)]
+
+
+def morning_baseline(records: list[CheckinRecord]) -> float | None:
+    """The median next-morning pain of the latest few check-ins (None without any)."""
+    before = [r.answers.get("pain_next_morning") for r in records]
+    before = [b for b in before if b is not None][-BASELINE_CHECKINS:]
+    return statistics.median(before) if before else None

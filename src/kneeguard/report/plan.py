@@ -28,7 +28,7 @@ GAIT_ROWS = (("Measured cadence spm", "measured_cadence_spm"), ("Target cadence 
 
 def build_plan(advice: Advice | None, refs: References, titles: dict[str, str] | None = None) -> dict[str, Any]:
     """`titles`: finding code -> title, so a reason given as codes reads as words."""
-    from kneeguard.advice.exercises import pain_rule_text
+    from kneeguard import pain_rule
 
     titles = titles or {}
     if advice is None:
@@ -46,7 +46,7 @@ def build_plan(advice: Advice | None, refs: References, titles: dict[str, str] |
         "days": [_day(s, refs, titles) for s in days if (s.date - first).days < DETAIL_DAYS],
         "days_total": len(days),
         "strength": [_exercise(p, refs, titles) for p in advice.strength],
-        "pain_rule": pain_rule_text(),
+        "pain_rule": f"{pain_rule.describe()} Now: {advice.pain.decision.label}.",
         "warmup": [_exercise(p, refs, titles) for p in advice.warmup],
         "flexibility": [_exercise(p, refs, titles) for p in advice.flexibility],
         "gait": _gait(advice.gait, refs, titles),

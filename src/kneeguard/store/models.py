@@ -278,7 +278,11 @@ class Job(Base):
 
 
 class PlanCompletion(Base):
-    """A plan session the athlete ticked off, with the pain it caused (0-10, optional)."""
+    """A plan session the athlete ticked off, with the pain during it and the next morning (0-10, optional).
+
+    `pain_during` is the column revision 0004 renamed from `pain` ("pain after the session"): it was
+    always judged against the acceptable band for pain during activity, so the values keep their meaning.
+    """
 
     __tablename__ = "plan_completions"
 
@@ -286,4 +290,5 @@ class PlanCompletion(Base):
     day: Mapped[dt.date] = mapped_column(Date, primary_key=True)
     session_key: Mapped[str] = mapped_column(String(80), primary_key=True)
     done_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utc_now)
-    pain: Mapped[int | None] = mapped_column(Integer)
+    pain_during: Mapped[int | None] = mapped_column(Integer)
+    pain_morning: Mapped[int | None] = mapped_column(Integer)

@@ -101,7 +101,8 @@ def data_fingerprint(store, athlete: str) -> tuple:
         for query in (stats(Activity, Activity.id).add_columns(func.sum(Activity.shoe_id)), stats(Checkin, Checkin.id),
                       stats(GaitSession, GaitSession.id),
                       stats(PlanCompletion, PlanCompletion.day, PlanCompletion.done_at).add_columns(
-                          func.sum(PlanCompletion.pain)),  # the pain recorded with ticks feeds the advice
+                          func.sum(PlanCompletion.pain_during),  # the pain recorded with ticks feeds the advice
+                          func.sum(PlanCompletion.pain_morning)),
                       stats(Shoe, Shoe.id, Shoe.alert_km, Shoe.start_km, Shoe.retired_on,
                             cast(Shoe.is_default, Integer)),  # PostgreSQL has no max(boolean)
                       select(func.count(), func.max(ShoeAssignment.id)).where(ShoeAssignment.shoe_id.in_(shoe_rows))):

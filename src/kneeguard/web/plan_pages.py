@@ -1,8 +1,9 @@
 """Plan: the sessions of the personal plan as a week-by-week table, the .ics calendar, and
-ticking sessions off as done with the pain felt afterwards (0-10, optional).
+ticking sessions off as done with the pain during them and the next morning (0-10, optional).
 
-The recorded pain is stored, shown, and read by the advice (`advice.pain`): above the acceptable
-band after a session since the latest check-in, loads hold.
+The recorded pain is stored, shown, and read by the pain rule (`advice.pain`, `kneeguard.pain_rule`):
+the next sessions progress, hold or step back by it. A ticked session can get its next-morning pain
+added the day after (the same form, posted again).
 """
 from __future__ import annotations
 
@@ -11,7 +12,8 @@ import datetime as dt
 from fastapi import APIRouter, Form, Request
 from fastapi.responses import RedirectResponse, Response
 
-from kneeguard import evidence
+from kneeguard import pain_rule
+from kneeguard.advice.ticks import TICKABLE_KINDS, checked_tick, record_tick, undo_tick
 from kneeguard.errors import InvalidInput
 from kneeguard.findings import uncertain_groups
 from kneeguard.plan_length import DEFAULT_PLAN_WEEKS
@@ -21,7 +23,6 @@ from kneeguard.web.common import athlete_name, parse_day, render, store_of
 router = APIRouter()
 
 RETURN_PAGES = ("/", "/plan")  # where a tick form may send the browser back to (no open redirect)
-TICK_DAYS_BACK = 366  # a session older than this cannot be ticked any more
 RECENT_DAYS = 7  # the plan starts tomorrow; the days just past come from the plan as it stood a week ago
 
 
@@ -35,8 +36,8 @@ def plan_page(request: Request, as_of: str | None = None, weeks: int = DEFAULT_P
     return render(request, "plan.html", advice=advice, banner=advice.banner, weeks=grouped,
                   banner_class=banner_class(advice.banner), weeks_n=weeks,
                   ticks=ticks_between(request, first, advice.end), today=today, recent=recent,
-                  tickable=tickable_kinds(), back="/plan",
-                  pain_acceptable=evidence.value("advice.pain.acceptable_max"),
+                  tickable=TICKABLE_KINDS, back="/plan", pain_acceptable=pain_rule.acceptable_max(),
+                  pain_settled=pain_rule.settled_max(), pain_rule_text=pain_rule.describe(),
                   uncertain=list(uncertain_groups(advice.uncertain).items()))
 
 
@@ -49,21 +50,15 @@ def plan_calendar(request: Request, as_of: str | None = None, weeks: int = DEFAU
                     headers={"Content-Disposition": 'attachment; filename="kneeguard-plan.ics"'})
 
 
-def tickable_kinds() -> tuple[str, ...]:
-    from kneeguard.advice.session import SESSION_KINDS
-
-    return tuple(k for k in SESSION_KINDS if k != "rest")
-
-
 def recent_sessions(request: Request, today: dt.date, days: int = RECENT_DAYS) -> list:
     """The sessions of the last `days` days up to today, as the plan of `days` days ago had them
     (the current plan starts tomorrow, so these are the ones left to tick off)."""
     earlier = advice_for(request, today - dt.timedelta(days=days))
-    return [s for s in earlier.days if s.date <= today and s.kind in tickable_kinds()]
+    return [s for s in earlier.days if s.date <= today and s.kind in TICKABLE_KINDS]
 
 
-def ticks_between(request: Request, start: dt.date, end: dt.date) -> dict[tuple[dt.date, str], dict]:
-    """The current athlete's ticks from start to end: {(day, kind): {"pain", "done_at"}}."""
+def ticks_between(request: Request, start: dt.date, end: dt.date) -> dict:
+    """The current athlete's ticks from start to end: {(day, kind): plan_log.Tick}."""
     from kneeguard.store import plan_log
 
     name = athlete_name(request)
@@ -72,49 +67,38 @@ def ticks_between(request: Request, start: dt.date, end: dt.date) -> dict[tuple[
 
 
 @router.post("/plan/done")
-def plan_session_done(request: Request, day: str = Form(""), kind: str = Form(""), pain: str = Form(""),
-                      back: str = Form("/plan")):
-    from kneeguard.store import plan_log
-
-    when, kind = _tick_target(day, kind)
+def plan_session_done(request: Request, day: str = Form(""), kind: str = Form(""), pain_during: str = Form(""),
+                      pain_morning: str = Form(""), back: str = Form("/plan")):
+    """Tick a session off, or add the next-morning pain to a ticked one (a pain left empty is kept)."""
+    when = _day(day)
+    tick = checked_tick(when, kind, dt.date.today(), pain_during=_pain(pain_during, "during the session"),
+                        pain_morning=_pain(pain_morning, "the next morning"))
     name = athlete_name(request)  # before the write: SQLite allows one writer at a time
-    with store_of(request).write() as session:
-        plan_log.mark_done(session, name, when, kind, _pain(pain))
+    record_tick(store_of(request), name, tick)
     return RedirectResponse(_back(back, when), status_code=303)
 
 
 @router.post("/plan/undo")
 def plan_session_undo(request: Request, day: str = Form(""), kind: str = Form(""), back: str = Form("/plan")):
-    from kneeguard.store import plan_log
-
-    when, kind = _tick_target(day, kind)
+    when = _day(day)
+    checked_tick(when, kind, dt.date.today())
     name = athlete_name(request)
-    with store_of(request).write() as session:
-        plan_log.unmark(session, name, when, kind)
+    undo_tick(store_of(request), name, when, kind)
     return RedirectResponse(_back(back, when), status_code=303)
 
 
-def _tick_target(day: str, kind: str) -> tuple[dt.date, str]:
-    """The session's day and kind, checked; ValueError (a 400 page) otherwise."""
+def _day(day: str) -> dt.date:
     if not day:
         raise InvalidInput("the session's day is missing")
-    when = parse_day(day)
-    today = dt.date.today()
-    if when > today:
-        raise InvalidInput(f"a session on {when} is still to come: tick it off once it is done")
-    if (today - when).days > TICK_DAYS_BACK:
-        raise InvalidInput(f"a session on {when} is too long ago to tick off")
-    if kind not in tickable_kinds():
-        raise InvalidInput(f"unknown plan session {kind!r}; one of {', '.join(tickable_kinds())}")
-    return when, kind
+    return parse_day(day)
 
 
-def _pain(text: str) -> int | None:
+def _pain(text: str, when: str) -> int | None:
     text = text.strip()
     if not text:
         return None
     if not text.isdigit() or not 0 <= int(text) <= 10:
-        raise InvalidInput(f"pain after the session must be a whole number from 0 to 10, got {text!r}")
+        raise InvalidInput(f"pain {when} must be a whole number from 0 to 10, got {text!r}")
     return int(text)
 
 

@@ -1,0 +1,106 @@
+"""The one pain-monitoring rule (Silbernagel 2007) for every reading of pain: check-ins, ticked
+plan sessions, the plan and the report.
+
+Pain during activity up to `advice.pain.acceptable_max` (5/10) is acceptable; by the next morning
+it must be back in the safe band (`advice.pain.morning_settled_max`, 2/10); it must not rise week
+to week, where a rise means at least the minimal important change of the 0-10 scale
+(`clinic.trend.pain_change`, about 2 points: Salaffi 2004, Farrar 2001; smaller changes are noise).
+
+    kept                                         -> PROGRESS
+    next morning not settled, swelling, unknown  -> HOLD       (nothing rises)
+    clearly worse: during above acceptable,      -> STEP_BACK  (back one level)
+      next morning above acceptable or risen by
+      the minimal important change, rising trend
+    red flags (triage stops training)            -> STOP       (rest and triage)
+
+Upstream of clinic and advice so that both judge pain by the same numbers.
+"""
+from __future__ import annotations
+
+from enum import Enum
+
+from kneeguard import evidence
+from kneeguard.findings import Severity
+
+ACCEPTABLE_KEY = "advice.pain.acceptable_max"
+SETTLED_KEY = "advice.pain.morning_settled_max"
+CHANGE_KEY = "clinic.trend.pain_change"
+
+
+class LoadDecision(str, Enum):
+    """What the pain rule lets the load do next, mildest first (`rank` orders them)."""
+
+    PROGRESS = "progress"
+    HOLD = "hold"
+    STEP_BACK = "step_back"
+    STOP = "stop"
+
+    @property
+    def rank(self) -> int:
+        return list(LoadDecision).index(self)
+
+    @property
+    def label(self) -> str:
+        return self.value.replace("_", " ")
+
+    def worst(self, other: "LoadDecision") -> "LoadDecision":
+        return other if other.rank > self.rank else self
+
+
+# A finding that cites the rule is as serious as the decision it triggers.
+_SEVERITY = {LoadDecision.PROGRESS: Severity.INFO, LoadDecision.HOLD: Severity.LOW,
+             LoadDecision.STEP_BACK: Severity.MODERATE, LoadDecision.STOP: Severity.HIGH}
+
+
+def decision_severity(decision: LoadDecision) -> Severity:
+    return _SEVERITY[decision]
+
+
+def acceptable_max() -> float:
+    return evidence.value(ACCEPTABLE_KEY)
+
+
+def settled_max() -> float:
+    return evidence.value(SETTLED_KEY)
+
+
+def important_change() -> float:
+    return evidence.value(CHANGE_KEY)
+
+
+def during_decision(during: float | None) -> LoadDecision:
+    """Pain during (or just after) a session or run."""
+    if during is not None and during > acceptable_max():
+        return LoadDecision.STEP_BACK
+    return LoadDecision.PROGRESS
+
+
+def morning_risen(morning: float | None, baseline: float | None) -> bool:
+    """Next-morning pain outside the safe band and at least the minimal important change above the
+    athlete's own baseline: clearly worse, as patients feel it."""
+    return (morning is not None and baseline is not None and morning > settled_max()
+            and morning - baseline >= important_change())
+
+
+def morning_decision(morning: float | None, baseline: float | None = None) -> LoadDecision:
+    """Next-morning pain against the safe band and the athlete's baseline (None: not known)."""
+    if morning is None or morning <= settled_max():
+        return LoadDecision.PROGRESS
+    if morning > acceptable_max() or morning_risen(morning, baseline):
+        return LoadDecision.STEP_BACK
+    return LoadDecision.HOLD
+
+
+def risen(before: float, now: float) -> bool:
+    """Pain rising week to week: by at least the minimal important change."""
+    return now - before >= important_change()
+
+
+def describe() -> str:
+    """The rule in one paragraph, with the registry's numbers."""
+    ok, settled, change = acceptable_max(), settled_max(), important_change()
+    return (f"Pain during a session up to {ok:g}/10 is acceptable; by the next morning it must be back to "
+            f"{settled:g}/10 or less, and it must not rise week to week (a rise of {change:g} points or more "
+            f"counts). Kept: the plan may progress. Next morning not settled: hold (nothing increases). "
+            f"Pain during above {ok:g}/10, next morning above {ok:g}/10 or {change:g}+ points above your "
+            "usual, or pain rising: step back one level. Warning signs: stop and get checked.")
