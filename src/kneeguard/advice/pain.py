@@ -30,6 +30,7 @@ class PainState:
     stop: bool = False  # emergency / urgent: nothing but rest and a professional
     hold: bool = False  # no load may rise in this plan
     limits_running: bool = False  # use the walk/run return-to-run progression
+    step_back: bool = False
     reasons: list[str] = field(default_factory=list)
     codes: list[str] = field(default_factory=list)  # finding codes behind hold / limits
 
