@@ -183,7 +183,8 @@ def _ramp_start(runs: list[PastRun], onset: dt.date, weekly: Any) -> dt.date | N
 
     A week counts as a ramp only against the average of the BASE_WEEKS weeks before it, not against
     the single week before: calendar weeks of an every-other-day runner alternate 3 and 4 runs, and
-    the week-to-week ratio itself did not predict injury (Frandsen 2025)."""
+    the week-to-week ratio itself did not predict injury (Frandsen 2025). Each of those weeks must
+    have running: coming back after a week off is the break rule's case, not a ramp."""
     first = onset - dt.timedelta(weeks=int(evidence.value("advice.run.ramp_lookback_weeks")))
     candidates = [r.day for r in runs if r.spike and first <= r.day <= onset]
     limit = float(evidence.value("load.weekly_progression"))
@@ -191,8 +192,9 @@ def _ramp_start(runs: list[PastRun], onset: dt.date, weekly: Any) -> dt.date | N
         distance = weekly["distance_km"].to_numpy(dtype=float)
         for i in range(BASE_WEEKS + 1, len(distance)):  # the first week of a record is partial
             day = weekly.index[i].date() if hasattr(weekly.index[i], "date") else weekly.index[i]
-            before = distance[i - BASE_WEEKS:i].mean()
-            if first <= day <= onset and before > 0 and distance[i] > (1 + limit) * before:
+            before = distance[i - BASE_WEEKS:i]
+            steady = bool((before > 0).all())  # after a week off, the spike rule's break flag speaks instead
+            if first <= day <= onset and steady and distance[i] > (1 + limit) * before.mean():
                 candidates.append(day)
     return min(candidates) if candidates else None
 
