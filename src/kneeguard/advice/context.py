@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING, Any
 import pandas as pd
 
 from kneeguard import evidence
+from kneeguard.advice.load_reference import PainOnset, PastRun, estimate_pain_onset
 from kneeguard.advice.pain import SessionPain
 from kneeguard.findings import Finding
 from kneeguard.load.spike import in_reference_window, window_days
@@ -59,6 +60,7 @@ class AthleteContext:
     # pain during / next morning recorded with plan sessions ticked off since the latest check-in
     session_pain: list[SessionPain] = field(default_factory=list)
     findings: list[Finding] = field(default_factory=list)
+    pain_onset: PainOnset | None = None  # start of the current pain episode, from the check-ins
     missing: list[MissingPart] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)  # stale data, conflicts between sources
 
@@ -99,16 +101,18 @@ class AthleteContext:
         """The codes of the certain findings: what programmes, pain rules and footwear advice act on."""
         return [f.code for f in self.certain_findings]
 
-    def past_runs(self) -> list[tuple[dt.date, float, float | None]]:
-        """(day, km, duration_s) of every run up to as_of, oldest first."""
+    def past_runs(self) -> list[PastRun]:
+        """Every run up to as_of, oldest first, with the load analysis's spike band."""
         runs = getattr(self.load_report, "runs", None)
         if runs is None or len(runs) == 0:
             return []
         days = pd.to_datetime(runs["date"]).dt.date.tolist()
         km = (runs["distance_m"].astype(float) / 1000).tolist()
         dur = runs["duration_s"].astype(float).tolist() if "duration_s" in runs else [None] * len(km)
-        return [(d, k, s if s == s else None) for d, k, s in zip(days, km, dur)
-                if d <= self.as_of and k == k and k > 0]
+        bands = runs["spike_band"].tolist() if "spike_band" in runs else [None] * len(km)
+        refs = (runs["ref_longest_m"].astype(float) / 1000).tolist() if "ref_longest_m" in runs else [None] * len(km)
+        return [PastRun(d, k, s if s == s else None, b if isinstance(b, str) else None, r if r == r else None)
+                for d, k, s, b, r in zip(days, km, dur, bands, refs) if d <= self.as_of and k == k and k > 0]
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -132,8 +136,10 @@ def make_context(
     shoes: list[ShoeStatus] | tuple = (),
     session_pain: list[SessionPain | tuple] | tuple = (),
     athlete_known: bool = True,
+    checkin_history: list | tuple = (),
 ) -> AthleteContext:
-    """Build a context from parts already in hand (tests, the demo); `gather_context` reads the store."""
+    """Build a context from parts already in hand (tests, the demo); `gather_context` reads the store.
+    `checkin_history`: earlier check-ins (anything with `on_date` and `answers`), to date the pain's onset."""
     shoes = list(shoes)
     if load_report is None and activities is not None and len(activities):
         from kneeguard.load import analyze_load
@@ -145,6 +151,9 @@ def make_context(
     ctx.session_pain = sorted((t for t in ticks if t.recorded and t.day <= as_of and (since is None or t.day >= since)),
                               key=lambda t: (t.day, t.kind))
     ctx.findings = _all_findings(ctx)
+    # the check-ins before the latest (store records or assessments: on_date + answers) date the pain episode
+    earlier = [c for c in checkin_history if since is not None and c.on_date < since]
+    ctx.pain_onset = estimate_pain_onset([*earlier, checkin]) if checkin else None
     ctx.missing = _missing_parts(ctx, athlete_known)
     ctx.notes = _notes(ctx)
     return ctx
@@ -182,9 +191,16 @@ def gather_context(store, athlete: str | None, as_of: dt.date) -> AthleteContext
     return make_context(
         name, as_of, profile=profile, activities=frame if len(frame) else None, shoes=shoes,
         checkin=assess_latest_checkin([r["record"] for r in checkin_rows], as_of),
+        checkin_history=_parsed_checkins([r["record"] for r in checkin_rows], as_of),
         gait=latest_gait(gait_rows, as_of),
         session_pain=[SessionPain(t.day, t.session_key, t.pain_during, t.pain_morning) for t in ticks.values()],
     )
+
+
+def _parsed_checkins(records: list[dict[str, Any]], as_of: dt.date) -> list:
+    from kneeguard.advice.checkins import parse_records
+
+    return [r for r in parse_records(records) if r.on_date <= as_of]
 
 
 def assess_latest_checkin(records: list[dict[str, Any]], as_of: dt.date) -> CheckinAssessment | None:
@@ -267,7 +283,7 @@ def _notes(ctx: AthleteContext) -> list[str]:
         notes.append("your latest check-in could not be re-read by this version; its stored level is used")
     runs = ctx.past_runs()
     tomorrow = ctx.as_of + dt.timedelta(days=1)  # the plan's default start: the runs it can size from
-    recent = [r for r in runs if in_reference_window(r[0], tomorrow)]
+    recent = [r for r in runs if in_reference_window(r.day, tomorrow)]
     if ctx.answers.get("pain_during_run") is not None and ctx.load_report is not None and not recent:
         notes.append("the check-in reports pain during running but no run was imported in the last "
                      f"{window_days()} days: import your recent runs so the plan can size them")

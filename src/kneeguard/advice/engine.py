@@ -129,7 +129,8 @@ def advise(context: AthleteContext, *, weeks: int = DEFAULT_PLAN_WEEKS, start: d
     stale = context.checkin_stale
     pain = pain_state(context.checkin, codes, stale=stale, session_pain=context.session_pain)
     load_codes = [c for c in codes if c.startswith("load.spike")]
-    running = plan_running(context.past_runs(), context.as_of, start, weeks, pain, reason=load_codes)
+    running = plan_running(context.past_runs(), context.as_of, start, weeks, pain, reason=load_codes,
+                           onset=context.pain_onset, weekly=getattr(context.load_report, "weekly", None))
     if pain.stop:
         strength, gait = [], GaitRetraining(False, "No gait work until a professional has seen you.")
     else:

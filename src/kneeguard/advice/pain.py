@@ -64,7 +64,7 @@ class PainState:
     limits_running: bool = False  # use the walk/run return-to-run progression
     reasons: list[str] = field(default_factory=list)
     codes: list[str] = field(default_factory=list)  # finding codes behind hold / limits
-    step_back: bool = False
+    step_back: bool = False  # one level back (STEP_BACK)
     decision: LoadDecision = LoadDecision.PROGRESS
 
     def apply(self, decision: LoadDecision, code: str, reason: str) -> None:

@@ -20,6 +20,7 @@ from typing import Any
 
 from kneeguard import evidence
 from kneeguard.advice.exercises import pain_rule_text
+from kneeguard.advice.load_reference import LoadReference, PainOnset, PastRun, restart_reference
 from kneeguard.advice.pain import PainState
 from kneeguard.advice.session import Session, unique_citations
 from kneeguard.load.spike import in_reference_window, window_days
@@ -31,7 +32,6 @@ from kneeguard.load.spike import in_reference_window, window_days
 RUN_OFFSETS = {1: (0,), 2: (0, 3), 3: (0, 2, 5), 4: (0, 1, 3, 5)}
 RTR_OFFSETS = (0, 2, 4)  # a rest day between return-to-run sessions
 LONG_SHARE = {1: 1.0, 2: 0.55, 3: 0.4, 4: 0.34}  # design: share of the week's distance in the long run
-BASE_WEEKS = 4  # design: the plan's weekly distance and runs per week are the average of the last 4 weeks
 PLAUSIBLE_PACE_MIN_PER_KM = (3.0, 15.0)  # paces outside are GPS glitches or walks logged as runs
 
 
@@ -44,9 +44,11 @@ class RunningPlan:
     reference_longest_km: float | None = None
     runs_per_week: int = 0
     reason: list[str] = field(default_factory=list)
+    reference: LoadReference | None = None  # what the distances were sized from, and why
 
     def to_dict(self) -> dict[str, Any]:
         return {"mode": self.mode, "summary": self.summary, "rules": self.rules,
+                "reference": self.reference.to_dict() if self.reference else None,
                 "reference_longest_km": None if self.reference_longest_km is None else round(self.reference_longest_km, 2),
                 "runs_per_week": self.runs_per_week, "reason": list(self.reason)}
 
@@ -61,43 +63,60 @@ def longest_before(day: dt.date, runs: list[tuple[dt.date, float]]) -> float | N
     return max(inside) if inside else None
 
 
-def plan_running(past: list[tuple[dt.date, float, float | None]], as_of: dt.date, start: dt.date, weeks: int,
-                 pain: PainState, reason: list[str] | None = None) -> RunningPlan:
-    """Running sessions for `weeks` weeks from `start`. `past`: (day, km, duration_s) up to `as_of`."""
+def plan_running(past: list[PastRun], as_of: dt.date, start: dt.date, weeks: int, pain: PainState,
+                 reason: list[str] | None = None, *, onset: PainOnset | None = None, weekly: Any = None) -> RunningPlan:
+    """Running sessions for `weeks` weeks from `start`. `past`: the runs up to `as_of`; `onset`: when the
+    current pain began; `weekly`: the load analysis's weekly table (finds weekly ramps)."""
     reason = list(reason or [])
     days = [start + dt.timedelta(days=i) for i in range(weeks * 7)]
-    history = [(d, km) for d, km, _ in past if d <= as_of and d < start]
+    history = [r for r in past if r.day <= as_of and r.day < start]
     if pain.stop:
         return RunningPlan("stop", [], "No running: your check-in needs a professional first.",
                            [_rule(pain.level.registry_key)], None, 0,
                            reason + pain.codes)
-    recent = [(d, km) for d, km in history if in_reference_window(d, start)]
-    if not recent or pain.limits_running:
-        why = pain.codes if pain.limits_running else ["advice.no_recent_runs"]
-        return _return_to_run(days, pain, reason + why)
-    return _build(days, history, past, start, pain, reason)
+    recent = [r for r in history if in_reference_window(r.day, start)]
+    reference = restart_reference(history, start, onset, weekly)
+    # restarting from less than one shortest run a week: nothing to run from, so walk/run
+    too_little = reference.restarting and reference.weekly_km * step_back_factor(pain) < float(
+        evidence.value("advice.run.min_run_km"))
+    if not recent or pain.limits_running or too_little:
+        why = pain.codes if pain.limits_running else ["advice.no_recent_runs"] if not recent else reference.codes
+        too_little_only = recent and too_little and not pain.limits_running
+        return _return_to_run(days, pain, reason + why, reference if too_little_only else None)
+    return _build(days, history, start, pain, reason, reference)
 
 
-def _build(days, history, past, start, pain: PainState, reason: list[str]) -> RunningPlan:
-    base_start = start - dt.timedelta(weeks=BASE_WEEKS)
-    base = [(d, km) for d, km in history if base_start <= d < start]
-    per_week = max(1, min(int(evidence.value("advice.run.max_runs_per_week")), round(len(base) / BASE_WEEKS) or 1))
-    base_week_km = sum(km for _, km in base) / BASE_WEEKS if base else 0.0
-    ref = longest_before(start, history)
-    if base_week_km <= 0:  # only runs older than the base weeks but inside the spike window: the longest as one run
-        base_week_km = ref or 0.0
-    growth = 0.0 if pain.hold else float(evidence.value("advice.run.weekly_growth"))
-    pace = _pace(past, start)
+def _build(days, history: list[PastRun], start, pain: PainState, reason: list[str],
+           reference: LoadReference) -> RunningPlan:
+    stepped = step_back_factor(pain)
+    base_week_km = reference.weekly_km * stepped
+    per_week = reference.runs_per_week
+    anchor = reference.longest_km * stepped if reference.longest_km else None
     min_km = float(evidence.value("advice.run.min_run_km"))
+    if reference.restarting:  # no run below the minimum: fewer runs a week rather than tiny ones
+        per_week = max(1, min(per_week, int(base_week_km // min_km)))
+    if base_week_km <= 0:  # only runs older than the base weeks but inside the spike window: the longest as one run
+        base_week_km = anchor or 0.0
+    growth = 0.0 if (pain.hold or pain.step_back) else float(evidence.value("advice.run.weekly_growth"))
+    pace = _pace(history, start)
     easy, steady = int(evidence.value("advice.run.easy_rpe")), int(evidence.value("advice.run.steady_rpe"))
     offsets = RUN_OFFSETS[per_week]
+    # Two references, the lower cap wins: the tolerated runs (no spike, nothing since the ramp or the
+    # pain began; when restarting, the tolerated longest run stands for the whole plan, as if run the
+    # day before it) and, as the spike rule literally reads, every run actually done (so a restart is
+    # never itself a spike over what was run lately).
+    tolerated: list[tuple[dt.date, float]] = [(r.day, r.tolerated_km) for r in history if r.day < reference.cutoff]
+    if reference.restarting and anchor:
+        tolerated.append((start - dt.timedelta(days=1), anchor))
+    exposure = [(r.day, r.km) for r in history]
     planned: list[tuple[dt.date, float]] = []
     sessions: list[Session] = []
     first_week: dict[int, float] = {}
-    streak = _streak_before(start, history)
+    streak = _streak_before(start, [(r.day, r.km) for r in history])
     cites = unique_citations(evidence.rule("load.spike.small").citations,
                              evidence.rule("advice.run.easy_rpe").citations,
-                             evidence.rule("advice.run.weekly_growth").citations)
+                             evidence.rule("advice.run.weekly_growth").citations,
+                             *(evidence.rule(c).citations for c in reference.codes))
     for week in range(len(days) // 7):
         week_km = base_week_km * (1 + growth) ** week
         for slot, off in enumerate(offsets):
@@ -107,35 +126,56 @@ def _build(days, history, past, start, pain: PainState, reason: list[str]) -> Ru
             is_long = slot == len(offsets) - 1
             share = LONG_SHARE[per_week] if is_long else (1 - LONG_SHARE[per_week]) / max(per_week - 1, 1)
             target = max(week_km * share, min_km)
-            if pain.hold and slot in first_week:
+            if (pain.hold or pain.step_back) and slot in first_week:
                 target = min(target, first_week[slot])  # on hold: never longer than the same run in week 1
-            longest = longest_before(day, history + planned)
+            longest = min(filter(None, (longest_before(day, tolerated + planned),
+                                        longest_before(day, exposure + planned))), default=None)
             cap = spike_cap() * longest if longest else target
+            if reference.restarting and week == 0 and anchor:
+                cap = min(cap, anchor)  # restart AT the tolerated level; progression starts in week 2
             km = math.floor(min(target, cap) * 10) / 10  # round down so the cap always holds
             if km <= 0:
                 continue
             first_week.setdefault(slot, km)
             planned.append((day, km))
-            quality = (slot == 0 and per_week >= 3 and pain.pain_free and not pain.hold)
+            quality = (slot == 0 and per_week >= 3 and pain.pain_free and not pain.hold and not reference.restarting)
             rpe = steady if quality else easy
             label = "Long easy run" if is_long and per_week > 1 else ("Steady run" if quality else "Easy run")
             sessions.append(Session(
-                day, "run", f"{label} {km:.1f} km", _run_details(km, longest, rpe, quality),
-                duration_min=round(km * pace), distance_km=km, reason=reason + ["advice.run.rolling_spike_cap"],
+                day, "run", f"{label} {km:.1f} km", _run_details(km, longest, cap, rpe, quality),
+                duration_min=round(km * pace), distance_km=km,
+                reason=reason + reference.codes + ["advice.run.rolling_spike_cap"],
                 citations=cites, rpe_max=rpe, pain_rule=pain_rule_text()))
-    mode = "hold" if pain.hold else "build"
-    summary = (f"{per_week} easy run(s) a week sized from your last {BASE_WEEKS * 7} days ({base_week_km:.1f} km/week); "
-               + ("distances held, not increased, while the pain rules say hold." if pain.hold else
-                  f"weekly distance grows at most {growth:.0%} a week.")
+    mode = "hold" if (pain.hold or pain.step_back) else "build"
+    summary = (_reference_words(reference, stepped) + f" {per_week} easy run(s) a week; "
+               + ("one step back and held there while the pain rules say so." if pain.step_back else
+                  "distances held, not increased, while the pain rules say hold." if pain.hold else
+                  f"weekly distance grows at most {growth:.0%} a week"
+                  + (" from week 2" if reference.restarting else "") + ".")
                + f" No run is longer than {spike_cap() - 1:.0%} over the longest run of the previous "
-                 f"{window_days()} days, counting the plan's own runs.")
+                 f"{window_days()} days, counting the plan's own runs"
+               + (" and not counting spikes or runs since the pain began." if reference.onset else
+                  " and not counting spikes."))
     rules = [_rule("load.spike.small"), _rule("load.spike.window_days"), _rule("advice.run.weekly_growth"),
              _rule("advice.run.min_rest_days_per_week"), _rule("advice.run.max_consecutive_days"),
-             _rule("advice.run.easy_rpe")]
-    return RunningPlan(mode, sessions, summary, rules, ref, per_week, reason)
+             _rule("advice.run.easy_rpe"), *(_rule(c) for c in reference.codes)]
+    return RunningPlan(mode, sessions, summary, rules, anchor, per_week, reason + reference.codes,
+                       reference=reference)
 
 
-def _return_to_run(days, pain: PainState, reason: list[str]) -> RunningPlan:
+def step_back_factor(pain: PainState) -> float:
+    """One step back = one week's growth undone (the progression's own step)."""
+    return 1.0 / (1.0 + float(evidence.value("advice.run.weekly_growth"))) if pain.step_back else 1.0
+
+
+def _reference_words(reference: LoadReference, stepped: float) -> str:
+    if not reference.restarting:
+        return f"Sized from {reference.explanation}."
+    back = f" (one step back: {stepped:.0%} of it)" if stepped < 1 else ""
+    return f"Restarting from {reference.explanation}{back}."
+
+
+def _return_to_run(days, pain: PainState, reason: list[str], reference: LoadReference | None = None) -> RunningPlan:
     phases = evidence.value("advice.rtr.phases")
     repeats = int(evidence.value("advice.rtr.repeats"))
     per_week = int(evidence.value("advice.rtr.runs_per_week"))
@@ -172,10 +212,12 @@ def _return_to_run(days, pain: PainState, reason: list[str]) -> RunningPlan:
     summary = ("Return to running by walk/run phases, a rest day between sessions, no hills. "
                + ("Held at pain-free walking until the pain settles." if pain.hold and pain.limits_running else
                   "Held at the first phase until a new check-in shows the pain rules kept." if pain.hold else
-                  f"Each phase at least {repeats} times before the next."))
+                  f"Each phase at least {repeats} times before the next.")
+               + (f" Walk/run because the load you tolerated is below one {evidence.value('advice.run.min_run_km')} km "
+                  f"run a week: {reference.explanation}." if reference and reference.restarting else ""))
     rules = [_rule("advice.rtr.phases"), _rule("advice.rtr.repeats"), _rule("advice.rtr.runs_per_week"),
              _rule("advice.rtr.readiness"), _rule("advice.pain.acceptable_max")]
-    return RunningPlan("return_to_run", sessions, summary, rules, None, len(offsets), reason)
+    return RunningPlan("return_to_run", sessions, summary, rules, None, len(offsets), reason, reference=reference)
 
 
 def _streak_before(start: dt.date, history: list[tuple[dt.date, float]]) -> int:
@@ -186,17 +228,23 @@ def _streak_before(start: dt.date, history: list[tuple[dt.date, float]]) -> int:
     return n
 
 
-def _pace(past, start: dt.date) -> float:
+def _pace(past: list[PastRun], start: dt.date) -> float:
     """Median min/km of the runs in the spike reference window before `start`, or the registry default."""
     fastest, slowest = PLAUSIBLE_PACE_MIN_PER_KM
-    paces = [s / 60 / km for d, km, s in past if s and km and in_reference_window(d, start)]
+    paces = [r.duration_s / 60 / r.km for r in past
+             if r.duration_s and r.km and in_reference_window(r.day, start)]
     paces = [p for p in paces if fastest <= p <= slowest]
     return statistics.median(paces) if paces else float(evidence.value("advice.run.default_pace_min_per_km"))
 
 
-def _run_details(km: float, longest: float | None, rpe: int, quality: bool) -> str:
-    cap = (f"Cap today: {spike_cap() * longest:.1f} km ({spike_cap() - 1:.0%} over your longest run of the "
-           f"previous {window_days()} days, {longest:.1f} km)." if longest else "")
+def _run_details(km: float, longest: float | None, cap_km: float, rpe: int, quality: bool) -> str:
+    if not longest:
+        cap = ""
+    elif cap_km < spike_cap() * longest - 1e-9:
+        cap = f"Cap today: {cap_km:.1f} km (the longest run you tolerated; this week restarts at it)."
+    else:
+        cap = (f"Cap today: {cap_km:.1f} km ({spike_cap() - 1:.0%} over your longest run of the "
+               f"previous {window_days()} days, not counting spikes, {longest:.1f} km).")
     effort = ("Steady effort, still controlled" if quality else "Easy: you can talk in full sentences")
     return f"{effort}, RPE {rpe}/10 or less. {cap} Stop and walk home if pain goes above the acceptable band."
 
