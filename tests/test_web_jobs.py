@@ -210,22 +210,24 @@ def _today() -> str:
     return dt.date.today().isoformat()
 
 
-def _todays_kind(client) -> str:
-    """A session kind the plan has today (offered with a tick form)."""
-    found = re.search(rf'name="day" value="{_today()}"><input type="hidden" name="kind" value="([a-z_]+)"',
-                      client.get("/plan").text)
-    assert found, "the plan offers no session to tick off today"
-    return found.group(1)
+def _tickable(client) -> tuple[str, str]:
+    """The latest recent (day, session kind) the plan offers with a tick form (today may be a rest day:
+    exercise sessions are no longer daily)."""
+    found = re.findall(r'name="day" value="([0-9-]+)"><input type="hidden" name="kind" value="([a-z_]+)"',
+                       client.get("/plan").text)
+    found = [(day, kind) for day, kind in found if day <= _today()]
+    assert found, "the plan offers no recent session to tick off"
+    return max(found)
 
 
 def test_tick_a_session_with_pain_then_undo(client):
-    kind = _todays_kind(client)
-    r = client.post("/plan/done", data={"day": _today(), "kind": kind, "pain_during": "4"}, follow_redirects=False)
-    assert r.status_code == 303 and r.headers["location"] == f"/plan#day-{_today()}"
+    day, kind = _tickable(client)
+    r = client.post("/plan/done", data={"day": day, "kind": kind, "pain_during": "4"}, follow_redirects=False)
+    assert r.status_code == 303 and r.headers["location"] == f"/plan#day-{day}"
     assert "✓ done, pain 4/10 during" in client.get("/plan").text
     dashboard = client.get("/").text
     assert 'id="recent-ticks"' in dashboard and "pain 4/10" in dashboard
-    client.post("/plan/undo", data={"day": _today(), "kind": kind})
+    client.post("/plan/undo", data={"day": day, "kind": kind})
     assert "pain 4/10" not in client.get("/plan").text
 
 
@@ -281,8 +283,8 @@ def test_load_chart_is_inline_svg_with_a_hover_text_per_week(client):
 
 
 def test_pain_above_the_band_after_a_ticked_session_holds_the_plan(client):
-    kind = _todays_kind(client)
-    client.post("/plan/done", data={"day": _today(), "kind": kind, "pain_during": "7"})
+    day, kind = _tickable(client)
+    client.post("/plan/done", data={"day": day, "kind": kind, "pain_during": "7"})
     # the cached advice is recomputed (ticks are part of its fingerprint) and says why it holds
     assert "7/10 during your" in client.get("/plan").text
 

@@ -12,11 +12,13 @@ from typing import Any
 
 from kneeguard import evidence
 from kneeguard.advice.context import AthleteContext, MissingPart, finding_source, self_tests_measured
-from kneeguard.advice.exercises import Prescription, choose, pain_rule_text
+from kneeguard.advice.exercise_sessions import exercise_sessions, weekly_exercise_minutes
+from kneeguard.advice.exercises import Prescription, pain_rule_text
 from kneeguard.advice.factors import Factor, rank_factors
 from kneeguard.advice.footwear import footwear_advice
 from kneeguard.advice.gait_retraining import GaitRetraining, apply_gait, plan_gait
 from kneeguard.advice.pain import PainState, pain_state
+from kneeguard.advice.programme import choose
 from kneeguard.advice.running import RunningPlan, plan_running
 from kneeguard.advice.session import SESSION_KINDS, Recommendation, Session, unique_citations
 from kneeguard.clinic.levels import TriageLevel
@@ -25,7 +27,6 @@ from kneeguard.findings import Finding
 from kneeguard.plan_length import DEFAULT_PLAN_WEEKS, check_plan_weeks
 
 TOP_FACTORS = 5
-STRENGTH_DAYS_PER_WEEK = 3  # design: strength on at most 3 days a week, days without a run first
 HEADLINES = {
     TriageLevel.EMERGENCY: "EMERGENCY: get help now. Do not run.",
     TriageLevel.URGENT: "URGENT: see a doctor today. No running or training until you have been seen.",
@@ -95,6 +96,15 @@ class Advice:
     def top_factors(self) -> list[Factor]:
         return self.factors[:TOP_FACTORS]
 
+    @property
+    def exercise_minutes(self) -> list[int]:
+        """Minutes of strength and mobility sessions per plan week (`advice.exercise.max_minutes_per_week`)."""
+        return weekly_exercise_minutes(self.days, self.start, self.weeks)
+
+    @property
+    def exercise_minutes_budget(self) -> int:
+        return int(evidence.value("advice.exercise.max_minutes_per_week"))
+
     def week(self, index: int) -> list[Session]:
         lo = self.start + dt.timedelta(days=7 * index)
         return [s for s in self.days if lo <= s.date < lo + dt.timedelta(days=7)]
@@ -115,7 +125,9 @@ class Advice:
             "flexibility": [p.to_dict() for p in self.flexibility], "running": self.running.to_dict(),
             "gait_retraining": self.gait.to_dict(), "footwear": [r.to_dict() for r in self.footwear],
             "professional": self.professional.to_dict(), "missing": [m.to_dict() for m in self.missing],
-            "notes": list(self.notes), "pain_rule": pain_rule_text(), "days": [s.to_dict() for s in self.days],
+            "notes": list(self.notes), "pain_rule": pain_rule_text(), "exercise_minutes_per_week": self.exercise_minutes,
+            "exercise_minutes_budget": self.exercise_minutes_budget,
+            "days": [s.to_dict() for s in self.days],
             "citations": self.citations(), "disclaimer": self.disclaimer,
             "uncertain": [{**f.to_dict(), "source": finding_source(f)} for f in self.uncertain],
         }
@@ -134,13 +146,15 @@ def advise(context: AthleteContext, *, weeks: int = DEFAULT_PLAN_WEEKS, start: d
     if pain.stop:
         strength, gait = [], GaitRetraining(False, "No gait work until a professional has seen you.")
     else:
-        strength = choose(codes, weeks=weeks, hold=pain.hold, self_tests_measured=self_tests_measured(context))
+        causes = context.checkin.possible_causes if context.checkin else []
+        strength = choose(codes, causes, weeks=weeks, hold=pain.hold, step_back=pain.step_back,
+                          self_tests_measured=self_tests_measured(context))
         gait_codes = [f.code for f in context.certain_findings if finding_source(f) == "gait"]
         gait = plan_gait(context.gait, gait_codes, start, weeks, context.gait_date)
     sessions = list(running.sessions)
     if not pain.stop:
         sessions += apply_gait(gait, sessions, start)
-        sessions += _exercise_sessions(strength, start, weeks, {s.date for s in running.sessions})
+        sessions += exercise_sessions(strength, start, weeks, {s.date for s in running.sessions})
     professional = _professional(context, pain)
     if pain.stop:
         sessions.append(Session(start, "see_professional", professional.title, professional.text,
@@ -183,45 +197,6 @@ def _professional(ctx: AthleteContext, pain: PainState) -> Recommendation:
                               f"warning sign appears. {bring}", [level.registry_key], cites)
     text = f"{evidence.value(level.registry_key)} {bring}"
     return Recommendation("professional", PROFESSIONAL_TITLES[level], text, pain.codes or [level.registry_key], cites)
-
-
-def _exercise_sessions(prescriptions: list[Prescription], start: dt.date, weeks: int, run_days: set) -> list[Session]:
-    """Strength sessions on up to STRENGTH_DAYS_PER_WEEK days a week (days without a run first); daily items on the rest."""
-    out: list[Session] = []
-    strength = [p for p in prescriptions if p.exercise.kind == "strength"]
-    flex = [p for p in prescriptions if p.exercise.kind == "flexibility"]
-    for week in range(weeks):
-        week_days = [start + dt.timedelta(days=week * 7 + i) for i in range(7)]
-        ordered = [d for d in week_days if d not in run_days] + [d for d in week_days if d in run_days]
-        slots = sorted(ordered[:STRENGTH_DAYS_PER_WEEK])
-        for day in week_days:
-            k = slots.index(day) if day in slots else None
-            items = [p for p in strength if (k is not None and k < p.dose_for_week(week).per_week)
-                     or p.dose_for_week(week).per_week >= 7]
-            if items:
-                daily_only = k is None
-                out.append(_session(day, "strength", items, week,
-                                    "Calf heel drops (twice today)" if daily_only else "Strength: " + _targets(items)))
-            flex_items = [p for p in flex if week_days.index(day) < p.dose_for_week(week).per_week]
-            if flex_items:
-                out.append(_session(day, "mobility", flex_items, week, "Mobility: " + _targets(flex_items)))
-    return out
-
-
-def _session(day: dt.date, kind: str, items: list[Prescription], week: int, title: str) -> Session:
-    exercises = [{"key": p.exercise.key, "name": p.exercise.name, "dose": p.dose_for_week(week).to_dict(),
-                  "tempo": p.exercise.tempo, "held": p.held} for p in items]
-    lines = [f"{e['name']}: {e['dose']['text']} ({e['tempo']})" for e in exercises]
-    held = " Doses held at the first stage while the pain rules say hold." if any(p.held for p in items) else \
-        " Move to next week's dose only if this week kept the pain rule."
-    return Session(day, kind, title, "; ".join(lines) + "." + held,
-                   duration_min=5 + 5 * len(items), reason=list(dict.fromkeys(c for p in items for c in p.reason)) or
-                   ["advice.default_programme"], citations=unique_citations(*(p.citations for p in items)),
-                   exercises=exercises, pain_rule=pain_rule_text())
-
-
-def _targets(items: list[Prescription]) -> str:
-    return ", ".join(dict.fromkeys(t for p in items for t in p.exercise.targets))
 
 
 def _with_rest_days(sessions: list[Session], start: dt.date, weeks: int, pain: PainState) -> list[Session]:

@@ -1,14 +1,18 @@
 """The exercise library (data in exercises.toml, doses in the evidence registry) and prescriptions.
 
-A `Prescription` is one exercise with a dose for each plan week. Progression
-moves one stage a week at most, and only when the pain rules allow it: while
-they say *hold*, every week repeats the first stage (the plan is regenerated
-after the next check-in, which is when progress resumes).
+A `Prescription` is one exercise with a dose for each plan week and the weeks it is
+done in (a programme's phases, the weekly budget). Progression moves one stage a
+week at most, and only when the pain rules allow it: while they say *hold*, every
+week repeats the current (first) stage; when they say *step back*, one stage below
+it (one set fewer). The plan is regenerated after the next check-in or ticked
+session, which is when progress resumes. Which exercises are chosen is
+`kneeguard.advice.programme`.
 """
 from __future__ import annotations
 
+import math
 import tomllib
-from dataclasses import dataclass
+from dataclasses import dataclass, field, replace
 from functools import lru_cache
 from importlib import resources
 from typing import Any
@@ -17,8 +21,7 @@ from kneeguard import evidence
 from kneeguard.evidence import Citation
 
 KINDS = ("strength", "warmup", "flexibility")
-# With no self-test measured, a minimal programme covering hamstrings, calves and hips/core.
-DEFAULT_PROGRAMME = ("single_leg_bridge", "heel_drop_bent", "side_plank")
+REGIONS = ("hamstrings", "calves", "hip_core", "knee", "none")
 
 
 @dataclass(frozen=True)
@@ -29,6 +32,7 @@ class Stage:
     reps: str
     per_week: int
     added_kg: float = 0.0
+    rest_s: int = 0  # rest between sets
 
     @property
     def load_index(self) -> tuple[int, float, int, float]:
@@ -38,11 +42,24 @@ class Stage:
     def text(self) -> str:
         per = "before every run" if self.per_week == 0 else f"{self.per_week}x/week"
         extra = f", +{self.added_kg:g} kg" if self.added_kg else ""
-        return f"{self.sets} x {self.reps}{extra}, {per}"
+        rest = f", rest {_duration(self.rest_s)} between sets" if self.rest_s and self.sets > 1 else ""
+        return f"{self.sets} x {self.reps}{extra}{rest}, {per}"
+
+    def stepped_back(self) -> Stage:
+        """One stage below this one: a set fewer (at least one)."""
+        return replace(self, sets=max(self.sets - 1, 1))
+
+    def minutes(self, rep_s: float, sides: int) -> int:
+        """Whole minutes one session of this dose takes: work on every side, plus the rests that are
+        not already spent working the other side."""
+        hold = _hold_seconds(self.reps)
+        work = hold if hold is not None else _first_number(self.reps) * rep_s
+        rest = max(self.rest_s - (sides - 1) * work, 0)
+        return math.ceil((self.sets * sides * work + (self.sets - 1) * rest) / 60)
 
     def to_dict(self) -> dict[str, Any]:
         return {"sets": self.sets, "reps": self.reps, "per_week": self.per_week, "added_kg": self.added_kg,
-                "text": self.text()}
+                "rest_s": self.rest_s, "text": self.text()}
 
 
 @dataclass(frozen=True)
@@ -59,11 +76,16 @@ class Exercise:
     chosen_for: tuple[str, ...]
     evidence: str
     hold_swap: str | None = None
+    region: str = "none"  # the body region whose weekly sets the budget counts
+    rep_s: float = 0.0  # seconds per repetition (holds carry their own length)
+    sides: int = 1
+    knee_flexion_deg: int = 0  # deepest loaded knee bend
+    alfredson: bool = False
 
     @property
     def stages(self) -> tuple[Stage, ...]:
-        return tuple(Stage(int(s["sets"]), str(s["reps"]), int(s["per_week"]), float(s.get("added_kg", 0)))
-                     for s in evidence.value(self.dose_rule))
+        return tuple(Stage(int(s["sets"]), str(s["reps"]), int(s["per_week"]), float(s.get("added_kg", 0)),
+                           int(s.get("rest_s", 0))) for s in evidence.value(self.dose_rule))
 
     @property
     def citations(self) -> tuple[Citation, ...]:
@@ -79,6 +101,9 @@ class Prescription:
     reason: list[str]  # finding codes that chose it (empty for the default programme)
     why: str
     held: bool = False  # pain rules say hold: no progression in this plan
+    active: list[bool] = field(default_factory=list)  # done in plan week w (empty: every week)
+    stepped_back: bool = False  # pain rules say step back: one stage below the first
+    priority: int = 0  # order the weekly budget keeps items in, lowest first (see advice.programme)
 
     @property
     def stage_indices(self) -> list[int]:
@@ -86,6 +111,30 @@ class Prescription:
 
     def dose_for_week(self, week: int) -> Stage:
         return self.weekly[min(week, len(self.weekly) - 1)]
+
+    def is_active(self, week: int) -> bool:
+        return not self.active or self.active[min(week, len(self.active) - 1)]
+
+    @property
+    def active_weeks(self) -> list[int]:
+        return [w for w in range(len(self.weekly)) if self.is_active(w)]
+
+    def minutes(self, week: int) -> int:
+        """Minutes of one session in `week`."""
+        return self.dose_for_week(week).minutes(self.exercise.rep_s, self.exercise.sides)
+
+    def weekly_minutes(self, week: int) -> int:
+        """Minutes in `week` (0 when not done that week; warm-ups belong to the runs)."""
+        if not self.is_active(week) or self.exercise.kind == "warmup":
+            return 0
+        return self.minutes(week) * self.dose_for_week(week).per_week
+
+    def weekly_sets(self, week: int) -> int:
+        """Strength sets in `week`, counted against the region's budget."""
+        if not self.is_active(week) or self.exercise.kind != "strength":
+            return 0
+        dose = self.dose_for_week(week)
+        return dose.sets * dose.per_week
 
     def to_dict(self) -> dict[str, Any]:
         ex = self.exercise
@@ -95,7 +144,10 @@ class Prescription:
             "instructions": ex.instructions, "progression": ex.progression, "regression": ex.regression,
             "pain_rule": pain_rule_text(), "evidence": ex.evidence, "dose_summary": rule.summary,
             "weekly": [s.to_dict() for s in self.weekly], "stage_indices": self.stage_indices, "reason": list(self.reason), "why": self.why,
-            "held": self.held, "rule": rule.key, "citations": [c.to_dict() for c in self.citations],
+            "held": self.held, "stepped_back": self.stepped_back, "region": ex.region,
+            "active_weeks": [w + 1 for w in self.active_weeks],
+            "minutes_per_session": [self.minutes(w) for w in range(len(self.weekly))],
+            "rule": rule.key, "citations": [c.to_dict() for c in self.citations],
         }
 
     @property
@@ -111,9 +163,12 @@ def library() -> dict[str, Exercise]:
         if e["kind"] not in KINDS:
             raise ValueError(f"exercise {key}: unknown kind {e['kind']!r}")
         evidence.rule(e["dose"])  # fail early on a dose missing from the registry
+        if e["region"] not in REGIONS:
+            raise ValueError(f"exercise {key}: unknown region {e['region']!r}")
         out[key] = Exercise(key, e["name"], e["kind"], tuple(e["targets"]), e["dose"], e["tempo"],
                             e["instructions"], e["progression"], e["regression"], tuple(e["chosen_for"]),
-                            e["evidence"], e.get("hold_swap"))
+                            e["evidence"], e.get("hold_swap"), e["region"], float(e["rep_s"]), int(e["sides"]),
+                            int(e["knee_flexion_deg"]), bool(e.get("alfredson", False)))
     return out
 
 
@@ -122,7 +177,7 @@ def pain_rule_text() -> str:
     morning = evidence.value("advice.pain.morning_settled_max")
     return (f"Pain rule: 0-{safe}/10 during is safe, up to {ok}/10 is acceptable, above {ok}/10 stop. "
             f"By next morning it must be back to {morning}/10 or less and not rising week to week; "
-            "otherwise repeat or reduce the dose instead of progressing.")
+            "otherwise repeat this week's dose (hold) or go back one stage (step back) instead of progressing.")
 
 
 def stage_indices(exercise: Exercise, weeks: int, hold: bool) -> list[int]:
@@ -131,42 +186,12 @@ def stage_indices(exercise: Exercise, weeks: int, hold: bool) -> list[int]:
     return [0 if hold else min(w, last) for w in range(weeks)]
 
 
-def weekly_stages(exercise: Exercise, weeks: int, hold: bool) -> list[Stage]:
+def weekly_stages(exercise: Exercise, weeks: int, hold: bool, step_back: bool = False) -> list[Stage]:
+    """The dose per week; stepping back repeats one stage below the first."""
     stages = exercise.stages
-    return [stages[i] for i in stage_indices(exercise, weeks, hold)]
-
-
-def choose(finding_codes: list[str], *, weeks: int, hold: bool, self_tests_measured: bool) -> list[Prescription]:
-    """Exercises selected by measured deficits; a labelled default when nothing was measured."""
-    lib = library()
-    picked: dict[str, list[str]] = {}
-    for key, ex in lib.items():
-        hits = [c for c in finding_codes if any(c.startswith(p) for p in ex.chosen_for)]
-        if hits:
-            picked[key] = hits
-    out: list[Prescription] = []
-    if picked:
-        why = "chosen from your measured results"
-    elif self_tests_measured:
-        why = "maintenance: no deficit was measured, so a minimal programme keeps strength up"
-        picked = {k: [] for k in DEFAULT_PROGRAMME}
-    else:
-        why = ("DEFAULT minimal programme: no self-test results yet, so nothing is tailored "
-               "(add heel raises, bridges, knee-to-wall and AKE in `kneeguard checkin`)")
-        picked = {k: [] for k in DEFAULT_PROGRAMME}
-    for key, reasons in picked.items():
-        ex = lib[key]
-        note = why
-        if hold and ex.hold_swap:
-            # Too intense while pain says hold: use the gentler exercise instead.
-            note = f"{why}; {ex.name} deferred while pain rules say hold"
-            key, ex = ex.hold_swap, lib[ex.hold_swap]
-            if any(p.exercise.key == key for p in out) or key in picked:
-                continue
-        out.append(Prescription(ex, weekly_stages(ex, weeks, hold), reasons, note, held=hold))
-    out.append(Prescription(lib["dynamic_warmup"], weekly_stages(lib["dynamic_warmup"], weeks, hold), [],
-                            "before every run, for comfort; evidence for warm-ups in runners is missing", held=hold))
-    return out
+    if step_back:
+        return [stages[0].stepped_back()] * weeks
+    return [stages[i] for i in stage_indices(exercise, weeks, hold or step_back)]
 
 
 def _first_number(reps: str) -> float:
@@ -179,6 +204,16 @@ def _first_number(reps: str) -> float:
     return float(digits) if digits else 0.0
 
 
+def _hold_seconds(reps: str) -> float | None:
+    """Seconds of a hold written like "45 s"; None for counted repetitions."""
+    text = reps.strip()
+    return _first_number(text) if text.endswith(" s") else None
+
+
+def _duration(seconds: int) -> str:
+    return f"{seconds // 60} min" if seconds % 60 == 0 else f"{seconds} s"
+
+
 def _unique(citations) -> tuple[Citation, ...]:
     seen: dict[str, Citation] = {}
     for c in citations:
@@ -186,5 +221,4 @@ def _unique(citations) -> tuple[Citation, ...]:
     return tuple(seen.values())
 
 
-__all__ = ["DEFAULT_PROGRAMME", "Exercise", "Prescription", "Stage", "choose", "library", "pain_rule_text",
-           "weekly_stages"]
+__all__ = ["Exercise", "Prescription", "Stage", "library", "pain_rule_text", "weekly_stages"]

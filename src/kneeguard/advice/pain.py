@@ -61,6 +61,7 @@ class PainState:
     next_morning: float | None = None
     stop: bool = False  # emergency / urgent: nothing but rest and a professional
     hold: bool = False  # no load may rise in this plan
+    step_back: bool = False
     limits_running: bool = False  # use the walk/run return-to-run progression
     reasons: list[str] = field(default_factory=list)
     codes: list[str] = field(default_factory=list)  # finding codes behind hold / limits

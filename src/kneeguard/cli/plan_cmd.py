@@ -68,6 +68,20 @@ def plan_command(
         console.print(f"calendar written to [bold]{escape(str(ics))}[/] ({len(advice.days)} events)")
 
 
+def exercise_minutes_line(advice) -> str:
+    minutes, budget = advice.exercise_minutes, advice.exercise_minutes_budget
+    low, high = (min(minutes), max(minutes)) if minutes else (0, 0)
+    span = f"{low}" if low == high else f"{low}-{high}"
+    return f"Strength and mobility: {span} min a week (budget {budget} min; warm-ups belong to the runs)."
+
+
+def _weeks_note(p, weeks: int) -> str:
+    active = p.active_weeks
+    if len(active) == weeks:
+        return ""
+    return " (weeks " + ", ".join(str(w + 1) for w in active) + ")"
+
+
 def show_plan(advice) -> None:
     console.rule(f"[bold]Personal plan — {escape(advice.athlete)}, {advice.start.isoformat()} to {advice.end.isoformat()}")
     b = advice.banner
@@ -105,8 +119,10 @@ def show_plan(advice) -> None:
         for col in ("exercise", "dose", "tempo", "why"):
             ex.add_column(col)
         for p in items:
-            ex.add_row(escape(p.exercise.name), p.dose_for_week(0).text(), escape(p.exercise.tempo), escape(p.why))
+            ex.add_row(escape(p.exercise.name), p.dose_for_week(0).text() + _weeks_note(p, advice.weeks),
+                       escape(p.exercise.tempo), escape(p.why))
         console.print(ex)
+        console.print(exercise_minutes_line(advice))
     if advice.gait.summary:
         console.print(f"\n[bold]Gait[/]: {escape(advice.gait.summary)}")
     for r in advice.footwear:

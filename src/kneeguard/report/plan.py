@@ -113,12 +113,14 @@ def _reason_text(reason: list[str], titles: dict[str, str], why: str = "") -> st
 
 
 def _weeks(days: list[Session]) -> list[dict[str, Any]]:
-    """One row per plan week: runs, distance, longest run, strength sessions, rest days."""
+    """One row per plan week: runs, distance, longest run, strength sessions, strength and mobility minutes,
+    rest days."""
     by_week: dict[dt.date, dict[str, Any]] = {}
     for s in days:
         start = s.date - dt.timedelta(days=s.date.weekday())
         w = by_week.setdefault(start, {"start": start, "end": start + dt.timedelta(days=6), "runs": 0, "km": 0.0,
-                                       "longest": 0.0, "strength": 0, "days": set(), "run_days": set()})
+                                       "longest": 0.0, "strength": 0, "exercise_min": 0, "days": set(),
+                                       "run_days": set()})
         km = s.distance_km or 0
         ran = bool(km) or (s.is_running and bool(s.duration_min))
         if ran:
@@ -129,12 +131,14 @@ def _weeks(days: list[Session]) -> list[dict[str, Any]]:
             w["longest"] = max(w["longest"], float(km))
         if s.kind == "strength":
             w["strength"] += 1
+        if s.kind in ("strength", "mobility"):
+            w["exercise_min"] += int(s.duration_min or 0)
         w["days"].add(s.date)
     rows = []
     for n, w in enumerate(sorted(by_week.values(), key=lambda w: w["start"]), start=1):
         rows.append({"n": n, "dates": f"{w['start']:%d %b} – {w['end']:%d %b}", "runs": w["runs"],
                      "km": f"{w['km']:.1f} km" if w["km"] else "—", "longest": f"{w['longest']:.1f} km" if w["longest"] else "—",
-                     "strength": w["strength"],
+                     "strength": w["strength"], "exercise_min": w["exercise_min"],
                      # days of the plan in this week with no run (the plan may start or end mid-week)
                      "rest": len(_span(w["days"], w["start"]) - w["run_days"])})
     return rows

@@ -1,0 +1,75 @@
+"""Exercise sessions in the calendar: strength on up to STRENGTH_DAYS_PER_WEEK days (days without a run
+first), daily drills on every day, mobility on the first days of the week.
+
+At most one strength and one mobility session a day, so never more than
+`advice.exercise.max_sessions_per_day` (2); a session lasts the minutes its doses take.
+"""
+from __future__ import annotations
+
+import datetime as dt
+
+from kneeguard.advice.exercises import Prescription, pain_rule_text
+from kneeguard.advice.session import Session, unique_citations
+
+STRENGTH_DAYS_PER_WEEK = 3  # design: strength on at most 3 days a week, days without a run first
+DAILY = 7  # per_week of a drill done every day
+
+
+def exercise_sessions(prescriptions: list[Prescription], start: dt.date, weeks: int, run_days: set) -> list[Session]:
+    out: list[Session] = []
+    strength = [p for p in prescriptions if p.exercise.kind == "strength"]
+    flex = [p for p in prescriptions if p.exercise.kind == "flexibility"]
+    for week in range(weeks):
+        week_days = [start + dt.timedelta(days=week * 7 + i) for i in range(7)]
+        ordered = [d for d in week_days if d not in run_days] + [d for d in week_days if d in run_days]
+        slots = sorted(ordered[:STRENGTH_DAYS_PER_WEEK])
+        for i, day in enumerate(week_days):
+            k = slots.index(day) if day in slots else None
+            items = [p for p in strength if p.is_active(week) and (
+                (k is not None and k < p.dose_for_week(week).per_week) or p.dose_for_week(week).per_week >= DAILY)]
+            if items:
+                title = "Strength: " + _targets(items) if k is not None else "Daily drill: " + _names(items)
+                out.append(_session(day, "strength", items, week, title))
+            flex_items = [p for p in flex if p.is_active(week) and i < p.dose_for_week(week).per_week]
+            if flex_items:
+                out.append(_session(day, "mobility", flex_items, week, "Mobility: " + _targets(flex_items)))
+    return out
+
+
+def _session(day: dt.date, kind: str, items: list[Prescription], week: int, title: str) -> Session:
+    exercises = [{"key": p.exercise.key, "name": p.exercise.name, "dose": p.dose_for_week(week).to_dict(),
+                  "tempo": p.exercise.tempo, "held": p.held, "stepped_back": p.stepped_back,
+                  "minutes": p.minutes(week)} for p in items]
+    lines = [f"{e['name']}: {e['dose']['text']} ({e['tempo']})" for e in exercises]
+    if any(p.stepped_back for p in items):
+        note = " One stage back (a set fewer) while the pain rules say step back."
+    elif any(p.held for p in items):
+        note = " Doses held at their current stage while the pain rules say hold."
+    else:
+        note = " Move to next week's dose only if this week kept the pain rule."
+    return Session(day, kind, title, "; ".join(lines) + "." + note,
+                   duration_min=sum(p.minutes(week) for p in items),
+                   reason=list(dict.fromkeys(c for p in items for c in p.reason)) or ["advice.default_programme"],
+                   citations=unique_citations(*(p.citations for p in items)), exercises=exercises,
+                   pain_rule=pain_rule_text())
+
+
+def _targets(items: list[Prescription]) -> str:
+    return ", ".join(dict.fromkeys(t for p in items for t in p.exercise.targets))
+
+
+def _names(items: list[Prescription]) -> str:
+    return ", ".join(p.exercise.name for p in items)
+
+
+def weekly_exercise_minutes(days: list[Session], start: dt.date, weeks: int) -> list[int]:
+    """Minutes of strength and mobility sessions in each plan week (what the budget counts)."""
+    out = [0] * weeks
+    for s in days:
+        week = (s.date - start).days // 7
+        if s.kind in ("strength", "mobility") and 0 <= week < weeks:
+            out[week] += int(s.duration_min or 0)
+    return out
+
+
+__all__ = ["STRENGTH_DAYS_PER_WEEK", "exercise_sessions", "weekly_exercise_minutes"]

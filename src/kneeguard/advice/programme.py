@@ -1,0 +1,220 @@
+"""Which exercises, in which weeks: the suspected structure first, then the measured deficits, within a budget.
+
+- The leading possible causes of the check-in (`advice.exercise.leading_causes`) pick a programme
+  for their structure: a hamstring tendinopathy gets isometric holds, then heavy slow resistance,
+  and eccentric (Nordic) work only late; the calf gets progressive calf raises with the knee
+  straight and bent (Alfredson heel drops only late, and only for a calf tendinopathy); the
+  popliteus its own loading. A cause's programme owns its body region, so a self-test deficit
+  there adds its reason, not a second programme.
+- Self-test and gait deficits add the library's exercises for them (`chosen_for`); a hip or core
+  deficit always gets hip abduction and trunk work.
+- A possible Baker's cyst or meniscal tear removes every exercise loading the knee past
+  `advice.exercise.deep_flexion_max_deg`.
+- The weekly budget (`advice.exercise.max_sets_per_region_week`, `...max_minutes_per_week`) leaves
+  the lowest-priority items out of a week that would exceed it: hip/core work is always kept, then the
+  causes' programmes (highest-ranked cause first), deficits, the general programme and stretches fill
+  what is left.
+- Pain: while the rule says hold, every exercise stays at its first stage and the programme in its
+  first phase; step back goes one stage below.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any, Iterable
+
+from kneeguard import evidence
+from kneeguard.advice.exercises import Exercise, Prescription, library, weekly_stages
+
+# Cause ids (clinic/rules/causes.json) grouped by the structure the programme loads.
+HAMSTRING_TENDON_CAUSES = ("biceps_femoris", "semimembranosus")
+CALF_TENDON_CAUSES = ("gastrocnemius",)  # the calf tendinopathy / strain of causes.json
+POPLITEUS_CAUSES = ("popliteus",)
+DEEP_FLEXION_CAUSES = ("bakers_cyst", "meniscus")
+# Finding-code prefixes meaning weak hip or core control (gait; the "weak core and hip control" factor).
+HIP_CORE_CODES = ("gait.large_pelvic_drop", "gait.knee_valgus", "gait.trunk_lean")
+HIP_CORE_EXERCISES = ("hip_abduction", "side_plank")
+# With no cause or deficit: a modest programme for hamstrings, calves and hips/core.
+DEFAULT_PROGRAMME = ("single_leg_bridge", "calf_raise_straight", "side_plank")
+WARMUP = "dynamic_warmup"
+
+# Priorities (the order of the programme): the budget keeps hip/core work always, then fills the rest in
+# this order, so a second cause's programme, a measured deficit and stretches give way first.
+CAUSE, HIP_CORE, DEFICIT, GENERAL, STRETCH = range(5)
+
+
+@dataclass(frozen=True)
+class Slot:
+    """One exercise of a cause's programme and the plan weeks it runs in ([from_week, until_week), 0-based)."""
+
+    key: str
+    from_week: int = 0
+    until_week: int | None = None
+
+    def runs_in(self, week: int) -> bool:
+        return week >= self.from_week and (self.until_week is None or week < self.until_week)
+
+
+@dataclass
+class Pick:
+    key: str
+    reason: list[str]
+    why: str
+    priority: int
+    slot: Slot = Slot("")
+
+
+def cause_programmes() -> dict[str, tuple[Slot, ...]]:
+    """Programme per structure; phase weeks from the registry."""
+    iso = int(evidence.value("advice.exercise.isometric_weeks"))
+    late = int(evidence.value("advice.exercise.eccentric_from_week")) - 1
+    hamstring = (Slot("hamstring_isometric", 0, iso), Slot("single_leg_bridge", iso),
+                 Slot("hamstring_curl", iso, late), Slot("nordic_hamstring", late))
+    calf = (Slot("calf_raise_straight", 0, late), Slot("seated_soleus_raise"), Slot("heel_drop_straight", late))
+    return {**{c: hamstring for c in HAMSTRING_TENDON_CAUSES}, **{c: calf for c in CALF_TENDON_CAUSES},
+            **{c: (Slot("popliteus_rotation"),) for c in POPLITEUS_CAUSES}}
+
+
+def leading_causes(causes: Iterable[dict[str, Any]]) -> list[str]:
+    """Ids of the highest-ranked possible causes (the check-in ranks them)."""
+    return [c["id"] for c in causes][:int(evidence.value("advice.exercise.leading_causes"))]
+
+
+def avoids_deep_flexion(causes: Iterable[dict[str, Any]]) -> bool:
+    return any(c["id"] in DEEP_FLEXION_CAUSES for c in causes)
+
+
+def has_hip_core_deficit(finding_codes: Iterable[str]) -> bool:
+    return any(c.startswith(HIP_CORE_CODES) for c in finding_codes)
+
+
+def choose(finding_codes: list[str], causes: list[dict[str, Any]] | tuple = (), *, weeks: int, hold: bool,
+           step_back: bool = False, self_tests_measured: bool) -> list[Prescription]:
+    """The programme for `weeks` plan weeks; see the module docstring for the rules."""
+    lib = library()
+    picks = _cause_picks(leading_causes(causes)) + _deficit_picks(finding_codes, lib)
+    owned = {lib[p.key].region for p in picks if p.priority == CAUSE}
+    for p in picks:  # a deficit in a region a cause's programme owns is that programme's reason too
+        if p.priority != CAUSE and lib[p.key].region in owned and lib[p.key].kind == "strength":
+            for q in picks:
+                if q.priority == CAUSE and lib[q.key].region == lib[p.key].region:
+                    q.reason = list(dict.fromkeys([*q.reason, *p.reason]))
+    picks = [p for p in picks if p.priority == CAUSE or lib[p.key].region not in owned
+             or lib[p.key].kind != "strength"]
+    if not any(lib[p.key].kind == "strength" for p in picks):
+        why = ("maintenance: no deficit or likely structure was found, so a modest general programme keeps strength up"
+               if self_tests_measured else
+               "DEFAULT modest programme: no self-test results or likely structure yet, so nothing is tailored "
+               "(add heel raises, bridges, knee-to-wall and AKE in `kneeguard checkin`)")
+        picks += [Pick(k, [], why, GENERAL) for k in DEFAULT_PROGRAMME]
+    if avoids_deep_flexion(causes):
+        limit = int(evidence.value("advice.exercise.deep_flexion_max_deg"))
+        picks = [p for p in picks if lib[p.key].knee_flexion_deg <= limit]
+    out = _prescriptions(_unique_picks(picks), lib, weeks, hold, step_back)
+    fit_budget(out, weeks)
+    out = [p for p in out if p.active_weeks]
+    warm = lib[WARMUP]
+    out.append(Prescription(warm, weekly_stages(warm, weeks, hold, step_back), [],
+                            "before every run, for comfort; evidence for warm-ups in runners is missing",
+                            held=hold or step_back, stepped_back=step_back))
+    return out
+
+
+def _cause_picks(leading: list[str]) -> list[Pick]:
+    programmes = cause_programmes()
+    out = []
+    for cause in leading:
+        for slot in programmes.get(cause, ()):
+            out.append(Pick(slot.key, [f"clinic.cause.{cause}"],
+                            "chosen for a possible (not diagnosed) tendon problem at this structure", CAUSE, slot))
+    return out
+
+
+def _deficit_picks(finding_codes: list[str], lib: dict[str, Exercise]) -> list[Pick]:
+    out = []
+    hip_core = has_hip_core_deficit(finding_codes)
+    for key, ex in lib.items():
+        hits = [c for c in finding_codes if any(c.startswith(p) for p in ex.chosen_for)]
+        if key in HIP_CORE_EXERCISES and hip_core:
+            out.append(Pick(key, hits, "chosen for weak hip or core control", HIP_CORE))
+        elif hits:
+            priority = STRETCH if ex.kind == "flexibility" else DEFICIT
+            out.append(Pick(key, hits, "chosen from your measured results", priority))
+    return sorted(out, key=lambda p: p.priority)
+
+
+def _unique_picks(picks: list[Pick]) -> list[Pick]:
+    """One pick per exercise: the first (highest-priority) one, with every reason."""
+    seen: dict[str, Pick] = {}
+    for p in picks:
+        if p.key in seen:
+            seen[p.key].reason = list(dict.fromkeys([*seen[p.key].reason, *p.reason]))
+        else:
+            seen[p.key] = p
+    return sorted(seen.values(), key=lambda p: p.priority)
+
+
+def _prescriptions(picks: list[Pick], lib: dict[str, Exercise], weeks: int, hold: bool,
+                   step_back: bool) -> list[Prescription]:
+    out: list[Prescription] = []
+    frozen = hold or step_back
+    chosen = {p.key for p in picks}
+    for pick in picks:
+        ex, why = lib[pick.key], pick.why
+        if frozen and ex.hold_swap and pick.priority != CAUSE:
+            # Too intense while pain says hold: the gentler exercise instead.
+            if ex.hold_swap in chosen:
+                continue
+            why = f"{why}; {ex.name} deferred while pain rules say hold"
+            ex = lib[ex.hold_swap]
+        # A phased programme stays in its first phase while the pain rules do not allow progress.
+        active = [pick.slot.runs_in(0 if frozen else w) for w in range(weeks)] if pick.slot.key else []
+        out.append(Prescription(ex, weekly_stages(ex, weeks, hold, step_back), pick.reason, why, held=frozen,
+                                active=active, stepped_back=step_back, priority=pick.priority))
+    return out
+
+
+def weekly_sets_by_region(prescriptions: list[Prescription], week: int) -> dict[str, int]:
+    out: dict[str, int] = {}
+    for p in prescriptions:
+        if p.weekly_sets(week):
+            out[p.exercise.region] = out.get(p.exercise.region, 0) + p.weekly_sets(week)
+    return out
+
+
+def weekly_minutes(prescriptions: list[Prescription], week: int) -> int:
+    return sum(p.weekly_minutes(week) for p in prescriptions)
+
+
+def fit_budget(prescriptions: list[Prescription], weeks: int) -> None:
+    """Fill each week (in place): hip/core work always, then each further item in priority order only if it
+    fits the region's set budget and the minute budget beside what is already in. Hip/core work alone
+    (two exercises) fits far inside both."""
+    max_sets = int(evidence.value("advice.exercise.max_sets_per_region_week"))
+    max_minutes = int(evidence.value("advice.exercise.max_minutes_per_week"))
+    ordered = sorted(prescriptions, key=lambda p: p.priority != HIP_CORE)  # stable: priority order kept
+    for week in range(weeks):
+        sets: dict[str, int] = {}
+        minutes = 0
+        for p in ordered:
+            if not p.is_active(week):
+                continue
+            region_sets = sets.get(p.exercise.region, 0) + p.weekly_sets(week)
+            fits = region_sets <= max_sets and minutes + p.weekly_minutes(week) <= max_minutes
+            if p.priority == HIP_CORE or fits:
+                sets[p.exercise.region] = region_sets
+                minutes += p.weekly_minutes(week)
+            else:
+                _leave_out(p, week, weeks)
+
+
+def _leave_out(p: Prescription, week: int, weeks: int) -> None:
+    if not p.active:
+        p.active = [True] * weeks
+    p.active[week] = False
+    if "weekly budget" not in p.why:
+        p.why += "; left out of some weeks to keep the whole programme within the weekly budget"
+
+
+__all__ = ["DEFAULT_PROGRAMME", "HIP_CORE_CODES", "HIP_CORE_EXERCISES", "Slot", "avoids_deep_flexion", "choose",
+           "cause_programmes", "fit_budget", "has_hip_core_deficit", "leading_causes", "weekly_minutes",
+           "weekly_sets_by_region"]
