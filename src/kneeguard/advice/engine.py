@@ -11,11 +11,13 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from kneeguard import evidence
+from kneeguard.advice.apply_overrides import apply_overrides
 from kneeguard.advice.context import AthleteContext, MissingPart, finding_source, self_tests_measured
 from kneeguard.advice.exercises import Prescription, choose, pain_rule_text
 from kneeguard.advice.factors import Factor, rank_factors
 from kneeguard.advice.footwear import footwear_advice
 from kneeguard.advice.gait_retraining import GaitRetraining, apply_gait, plan_gait
+from kneeguard.advice.overrides import AppliedOverride
 from kneeguard.advice.pain import PainState, pain_state
 from kneeguard.advice.running import RunningPlan, plan_running
 from kneeguard.advice.session import SESSION_KINDS, Recommendation, Session, unique_citations
@@ -84,6 +86,7 @@ class Advice:
     notes: list[str]
     days: list[Session]
     disclaimer: str = DISCLAIMER
+    overrides: list[AppliedOverride] = field(default_factory=list)  # the clinician's edits, applied or not
 
     @property
     def end(self) -> dt.date:
@@ -115,6 +118,7 @@ class Advice:
             "professional": self.professional.to_dict(), "missing": [m.to_dict() for m in self.missing],
             "notes": list(self.notes), "pain_rule": pain_rule_text(), "days": [s.to_dict() for s in self.days],
             "citations": self.citations(), "disclaimer": self.disclaimer,
+            "overrides": [o.to_dict() for o in self.overrides],
         }
 
 
@@ -142,12 +146,13 @@ def advise(context: AthleteContext, *, weeks: int = DEFAULT_PLAN_WEEKS, start: d
         sessions.append(Session(start, "see_professional", professional.title, professional.text,
                                 reason=professional.reason, citations=professional.citations))
     days = _with_rest_days(sessions, start, weeks, pain)
-    return Advice(
+    advice = Advice(
         context.athlete, context.as_of, start, weeks, _banner(context, pain, stale), pain, rank_factors(context.findings),
         [p for p in strength if p.exercise.kind == "strength"], [p for p in strength if p.exercise.kind == "warmup"],
         [p for p in strength if p.exercise.kind == "flexibility"], running, gait,
         [] if pain.stop else footwear_advice(context.shoes, codes, context.gait, context.answers),
         professional, list(context.missing), list(context.notes), days)
+    return apply_overrides(advice, context.overrides)  # the clinician's edits, last: they hold on every regeneration
 
 
 def _banner(ctx: AthleteContext, pain: PainState, stale: bool) -> Banner:

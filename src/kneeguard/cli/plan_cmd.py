@@ -1,4 +1,5 @@
-"""`kneeguard plan`: the personal plan (triage banner, top factors, this week, exercises), JSON or a calendar."""
+"""`kneeguard plan`: the personal plan (triage banner, top factors, this week, exercises), JSON or a calendar;
+`kneeguard plan edit|edits`: the clinician's edits of it (`plan_edits_cmd`)."""
 from __future__ import annotations
 
 import datetime as dt
@@ -19,10 +20,16 @@ PLAN_WEEKS_HELP = "Plan length in weeks ({}-{}).".format(*plan_weeks_bounds())
 
 
 def register(app: typer.Typer) -> None:
-    app.command("plan")(plan_command)
+    from kneeguard.cli import plan_edits_cmd
+
+    plan_app = typer.Typer(help="Your personal plan, and a clinician's edits of it.")
+    plan_app.callback(invoke_without_command=True)(plan_command)
+    plan_edits_cmd.register(plan_app)
+    app.add_typer(plan_app, name="plan")
 
 
 def plan_command(
+    ctx: typer.Context,
     athlete: AthleteOption = None,
     as_of: Annotated[str | None, typer.Option("--as-of", help="Plan from the state on this day (YYYY-MM-DD; default today).")] = None,
     weeks: Annotated[int, typer.Option("--weeks", help=PLAN_WEEKS_HELP)] = DEFAULT_PLAN_WEEKS,
@@ -34,6 +41,8 @@ def plan_command(
     """Your personal plan: runs, strength, gait retraining, footwear and when to see a professional."""
     from kneeguard.advice import advise, gather_context, write_ics
 
+    if ctx.invoked_subcommand is not None:
+        return  # `plan edit ...` / `plan edits`: the sub-command does the work
     with user_errors():
         shortest, longest = plan_weeks_bounds()
         if not shortest <= weeks <= longest:
@@ -100,4 +109,8 @@ def show_plan(advice) -> None:
         console.print(f"[cyan]missing:[/] {escape(m.text())}")
     for n in advice.notes:
         console.print(f"[yellow]note:[/] {escape(n)}")
+    if advice.overrides:
+        console.print("\n[bold]Clinician's edits[/] (kept on every regeneration; list: kneeguard plan edits)")
+        for o in advice.overrides:
+            console.print(f"  {'[green]✓[/]' if o.applied else '[yellow]✗[/]'} {escape(o.text())}")
     console.print(f"[dim]{escape(advice.disclaimer)}[/]")
