@@ -99,9 +99,14 @@ class _Editor:
         self.touch(session, note)
 
     # ---------------------------------------------------------------- running
-    def drop_run(self, session: Session, rest_text: str) -> None:
+    def drop_run(self, session: Session, why: str) -> None:
+        """Take a run out; the day says why, on its rest entry or on the session left that day."""
         self.advice.days.remove(session)
-        self.rest_text.setdefault(session.date, rest_text)
+        left = [s for s in self.advice.days if s.date == session.date]
+        if left:
+            self.touch(left[0], why)
+        else:
+            self.rest_text.setdefault(session.date, why)
 
     # ---------------------------------------------------------------- the end
     def finish(self) -> None:
@@ -129,10 +134,12 @@ class _Editor:
             day = a.start + dt.timedelta(days=i)
             if day in busy:
                 continue
-            text = self.rest_text.get(day)
-            a.days.append(Session(day, "rest", "Rest day", text or "No running today. Walking and daily activity "
-                                  "are fine.", reason=[] if text else ["advice.run.min_rest_days_per_week"],
-                                  citations=[] if text else cites))
+            why = self.rest_text.get(day)
+            text = f"{why[0].upper()}{why[1:]}. Walking and daily activity are fine." if why else \
+                "No running today. Walking and daily activity are fine."
+            a.days.append(Session(day, "rest", "Rest day", text,
+                                  reason=[] if why else ["advice.run.min_rest_days_per_week"],
+                                  citations=[] if why else cites))
         a.days.sort(key=lambda s: (s.date, SESSION_KINDS.index(s.kind)))
 
 
@@ -216,7 +223,7 @@ def _max_weekly_km(ed: _Editor, ov: PlanOverride) -> AppliedOverride:
     a, ceiling = ed.advice, float(ov.max_weekly_km)
     shortest = float(evidence.value("advice.run.min_run_km"))
     shortened = dropped = weeks = 0
-    rest = f"No run today: the clinician's ceiling of {ceiling:g} km a week ({ov.set_by()})."
+    rest = f"No run today: the clinician's ceiling of {ceiling:g} km a week ({ov.set_by()})"
     for week in range(a.weeks):
         runs = [s for s in a.week(week) if s.is_running and s.distance_km]
         total = sum(s.distance_km for s in runs)
@@ -252,12 +259,13 @@ def _no_running(ed: _Editor, ov: PlanOverride) -> AppliedOverride:
         return AppliedOverride(ov, False, f"the period starts after this plan ends ({a.end}); "
                                           "a plan that reaches it will apply it")
     runs = [s for s in a.days if s.is_running and ov.start <= s.date <= ov.end]
-    rest = (f"No running: the clinician's no-running period {ov.start} to {ov.end} ({ov.set_by()}). "
-            "Walking and daily activity are fine.")
+    why = f"no running today: the clinician's no-running period {ov.start} to {ov.end} ({ov.set_by()})"
     for s in runs:
-        ed.drop_run(s, rest)
+        ed.drop_run(s, why)
+    for s in [s for s in a.days if s.kind == "rest" and ov.start <= s.date <= ov.end]:
+        ed.touch(s, why)
     for day_offset in range((min(ov.end, a.end) - max(ov.start, a.start)).days + 1):
-        ed.rest_text.setdefault(max(ov.start, a.start) + dt.timedelta(days=day_offset), rest)
+        ed.rest_text.setdefault(max(ov.start, a.start) + dt.timedelta(days=day_offset), why)
     a.running.summary += f" No running from {ov.start} to {ov.end} ({ov.set_by()})."
     return AppliedOverride(ov, True, f"{len(runs)} running session(s) in the period taken out; "
                                      "strength and mobility sessions stay")
