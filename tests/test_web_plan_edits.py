@@ -2,14 +2,11 @@
 (403 on a write); a clinician not assigned gets 404; single-user mode edits as "local clinician"."""
 from __future__ import annotations
 
-
 import pytest
 
 from kneeguard.store import plan_overrides
 from kneeguard.web import create_app
 from tests.test_web_multiuser import fast_hashing, login, post, web, world  # noqa: F401 - fixtures
-
-
 
 
 @pytest.fixture
