@@ -1,7 +1,6 @@
 """Persona suite (issue 12, Quality): each runner of `tests/personas.py`, written from a published case or
 guideline scenario (its `source`), gets a plan through the public API, and the plan holds the safety
-properties the persona names. Properties that need another engineer's unmerged issue-12 work are marked
-xfail (non-strict) with the item and engineer, so they can be flipped once merged.
+properties the persona names.
 """
 from __future__ import annotations
 
@@ -170,13 +169,6 @@ def at_most_two_exercise_sessions_a_day(p: Persona, advice: Advice) -> None:
         assert sum(s.kind in ("strength", "mobility") for s in advice.days if s.date == day) <= 2, day
 
 
-XFAIL = {
-    "reference_excludes_the_spike": "issue 12 item 1: LOAD (spike runs excluded from the cap's reference)",
-    "weeks_within_pre_spike_average": "issue 12 item 1: LOAD (restart from the pre-ramp weekly volume)",
-    "hold_no_longer_runs": "issue 12 item 1: LOAD (restart from the tolerated load, nothing longer while holding)",
-    "pain_rule_steps_back": "issue 12 item 2: PAIN (PainState.step_back and the step-back reaction)",
-    "no_eccentric_calf_drills": "issue 12 item 3: EXERCISE (Alfredson drills only for a calf tendinopathy)",
-}
 PROPERTIES: dict[str, Callable[[Persona, Advice], None]] = {f.__name__: f for f in (
     not_a_diagnosis, no_running, urgent_or_emergency, professional_route, self_care, runs_planned,
     within_spike_rule, restart_below_pre_spike_longest, weeks_within_pre_spike_average, reference_excludes_the_spike, restart_below_pre_break,
@@ -184,7 +176,7 @@ PROPERTIES: dict[str, Callable[[Persona, Advice], None]] = {f.__name__: f for f 
     no_deep_loaded_flexion, no_eccentric_calf_drills, at_most_two_exercise_sessions_a_day)}
 # Properties every plan holds, whoever the runner is.
 ALWAYS = ("not_a_diagnosis", "at_most_two_exercise_sessions_a_day")
-# Personas whose plan is also checked against a property owned by unmerged work.
+# Personas whose plan is also checked against a further property.
 EXTRA = {
     "novice_spike": ("reference_excludes_the_spike", "weeks_within_pre_spike_average"),
     "high_mileage_rising_morning": ("hold_no_longer_runs",),
@@ -203,8 +195,7 @@ def advice_of(persona: Persona) -> Advice:
 def _cases():
     for p in PERSONAS:
         for name in dict.fromkeys((*ALWAYS, *p.must, *EXTRA.get(p.key, ()))):
-            marks = [pytest.mark.xfail(reason=XFAIL[name], strict=False)] if name in XFAIL else []
-            yield pytest.param(p, name, id=f"{p.key}-{name}", marks=marks)
+            yield pytest.param(p, name, id=f"{p.key}-{name}")
 
 
 @pytest.mark.parametrize(("persona", "prop"), list(_cases()))

@@ -17,6 +17,7 @@ import pandas as pd
 from kneeguard import evidence
 from kneeguard.advice.load_reference import PainOnset, PastRun, estimate_pain_onset
 from kneeguard.advice.pain import SessionPain
+from kneeguard.advice.overrides import PlanOverride
 from kneeguard.findings import Finding
 from kneeguard.load.spike import in_reference_window, window_days
 from kneeguard.gait.summary import GaitSummary
@@ -63,6 +64,7 @@ class AthleteContext:
     pain_onset: PainOnset | None = None  # start of the current pain episode, from the check-ins
     missing: list[MissingPart] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)  # stale data, conflicts between sources
+    overrides: list[PlanOverride] = field(default_factory=list)  # the clinician's edits in force
 
     @property
     def checkin_date(self) -> dt.date | None:
@@ -135,6 +137,7 @@ def make_context(
     gait: GaitSummary | None = None,
     shoes: list[ShoeStatus] | tuple = (),
     session_pain: list[SessionPain | tuple] | tuple = (),
+    overrides: list[PlanOverride] | tuple = (),
     athlete_known: bool = True,
     checkin_history: list | tuple = (),
 ) -> AthleteContext:
@@ -145,7 +148,7 @@ def make_context(
         from kneeguard.load import analyze_load
 
         load_report = analyze_load(activities, profile, as_of, shoes)
-    ctx = AthleteContext(athlete, as_of, profile, load_report, gait, checkin, shoes)
+    ctx = AthleteContext(athlete, as_of, profile, load_report, gait, checkin, shoes, overrides=list(overrides))
     since = ctx.checkin_date
     ticks = [SessionPain.of(t) for t in session_pain]
     ctx.session_pain = sorted((t for t in ticks if t.recorded and t.day <= as_of and (since is None or t.day >= since)),
@@ -172,7 +175,7 @@ def stored_load_report(store, athlete: str | None, as_of: dt.date):
 
 def gather_context(store, athlete: str | None, as_of: dt.date) -> AthleteContext:
     """Read load history, shoes, the latest check-in and gait session as of `as_of` from the store."""
-    from kneeguard.store import UnknownAthlete, athletes, plan_log, records
+    from kneeguard.store import UnknownAthlete, athletes, plan_log, plan_overrides, records
     from kneeguard.store.config import DEFAULT_ATHLETE
     from kneeguard.store.queries import load_inputs
 
@@ -188,12 +191,14 @@ def gather_context(store, athlete: str | None, as_of: dt.date) -> AthleteContext
         # ticks as old as a still-current check-in can be (older ones say little about the knee now)
         look_back = dt.timedelta(days=int(evidence.value("advice.checkin.stale_days")))
         ticks = plan_log.completions(session, row, start=as_of - look_back, end=as_of)
+        edits = plan_overrides.list_active(session, row)
     return make_context(
         name, as_of, profile=profile, activities=frame if len(frame) else None, shoes=shoes,
         checkin=assess_latest_checkin([r["record"] for r in checkin_rows], as_of),
         checkin_history=_parsed_checkins([r["record"] for r in checkin_rows], as_of),
         gait=latest_gait(gait_rows, as_of),
         session_pain=[SessionPain(t.day, t.session_key, t.pain_during, t.pain_morning) for t in ticks.values()],
+        overrides=edits,
     )
 
 

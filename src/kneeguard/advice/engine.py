@@ -11,12 +11,14 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from kneeguard import evidence
+from kneeguard.advice.apply_overrides import apply_overrides
 from kneeguard.advice.context import AthleteContext, MissingPart, finding_source, self_tests_measured
 from kneeguard.advice.exercise_sessions import exercise_sessions, weekly_exercise_minutes
 from kneeguard.advice.exercises import Prescription, pain_rule_text
 from kneeguard.advice.factors import Factor, rank_factors
 from kneeguard.advice.footwear import footwear_advice
 from kneeguard.advice.gait_retraining import GaitRetraining, apply_gait, plan_gait
+from kneeguard.advice.overrides import AppliedOverride
 from kneeguard.advice.pain import PainState, pain_state
 from kneeguard.advice.programme import choose
 from kneeguard.advice.running import RunningPlan, plan_running
@@ -87,6 +89,7 @@ class Advice:
     days: list[Session]
     disclaimer: str = DISCLAIMER
     uncertain: list[Finding] = field(default_factory=list)  # shown with their reason, never acted on
+    overrides: list[AppliedOverride] = field(default_factory=list)  # the clinician's edits, applied or not
 
     @property
     def end(self) -> dt.date:
@@ -130,6 +133,7 @@ class Advice:
             "days": [s.to_dict() for s in self.days],
             "citations": self.citations(), "disclaimer": self.disclaimer,
             "uncertain": [{**f.to_dict(), "source": finding_source(f)} for f in self.uncertain],
+            "overrides": [o.to_dict() for o in self.overrides],
         }
 
 
@@ -160,12 +164,13 @@ def advise(context: AthleteContext, *, weeks: int = DEFAULT_PLAN_WEEKS, start: d
         sessions.append(Session(start, "see_professional", professional.title, professional.text,
                                 reason=professional.reason, citations=professional.citations))
     days = _with_rest_days(sessions, start, weeks, pain)
-    return Advice(
+    advice = Advice(
         context.athlete, context.as_of, start, weeks, _banner(context, pain, stale), pain, rank_factors(context.findings),
         [p for p in strength if p.exercise.kind == "strength"], [p for p in strength if p.exercise.kind == "warmup"],
         [p for p in strength if p.exercise.kind == "flexibility"], running, gait,
         [] if pain.stop else footwear_advice(context.shoes, codes, context.gait, context.answers),
         professional, list(context.missing), list(context.notes), days, uncertain=context.uncertain_findings)
+    return apply_overrides(advice, context.overrides)  # the clinician's edits, last: they hold on every regeneration
 
 
 def _banner(ctx: AthleteContext, pain: PainState, stale: bool) -> Banner:

@@ -1,5 +1,6 @@
 """`kneeguard plan`: the personal plan (triage banner, top factors, this week, exercises), JSON or a calendar;
-`kneeguard plan tick` (cli/plan_tick_cmd.py) ticks a session off with its pain."""
+`kneeguard plan tick` (cli/plan_tick_cmd.py) ticks a session off with its pain;
+`kneeguard plan edit|edits`: the clinician's edits of it (`plan_edits_cmd`)."""
 from __future__ import annotations
 
 import datetime as dt
@@ -21,11 +22,12 @@ PLAN_WEEKS_HELP = "Plan length in weeks ({}-{}).".format(*plan_weeks_bounds())
 
 
 def register(app: typer.Typer) -> None:
-    from kneeguard.cli import plan_tick_cmd
+    from kneeguard.cli import plan_edits_cmd, plan_tick_cmd
 
-    plan_app = typer.Typer(no_args_is_help=False)
+    plan_app = typer.Typer(help="Your personal plan: tick sessions off with their pain; a clinician's edits of it.")
     plan_app.callback(invoke_without_command=True)(plan_command)
     plan_tick_cmd.register(plan_app)
+    plan_edits_cmd.register(plan_app)
     app.add_typer(plan_app, name="plan")
 
 
@@ -45,6 +47,8 @@ def plan_command(
         return
     from kneeguard.advice import advise, gather_context, write_ics
 
+    if ctx.invoked_subcommand is not None:
+        return  # `plan edit ...` / `plan edits`: the sub-command does the work
     with user_errors():
         shortest, longest = plan_weeks_bounds()
         if not shortest <= weeks <= longest:
@@ -132,4 +136,8 @@ def show_plan(advice) -> None:
         console.print(f"[cyan]missing:[/] {escape(m.text())}")
     for n in advice.notes:
         console.print(f"[yellow]note:[/] {escape(n)}")
+    if advice.overrides:
+        console.print("\n[bold]Clinician's edits[/] (kept on every regeneration; list: kneeguard plan edits)")
+        for o in advice.overrides:
+            console.print(f"  {'[green]✓[/]' if o.applied else '[yellow]✗[/]'} {escape(o.text())}")
     console.print(f"[dim]{escape(advice.disclaimer)}[/]")

@@ -34,12 +34,14 @@ def build_plan(advice: Advice | None, refs: References, titles: dict[str, str] |
     if advice is None:
         return {"available": False, "no_advice": NO_ADVICE, "running_notes": [], "weeks": [], "days": [],
                 "days_total": 0, "strength": [], "pain_rule": "", "warmup": [], "flexibility": [], "gait": None,
-                "footwear": [], "professional": None}
+                "footwear": [], "professional": None, "edits": []}
     days = advice.days
     first = min((s.date for s in days), default=None)
     return {
         "available": True,
         "no_advice": NO_ADVICE,
+        # the clinician's edits, each with who set it and when, applied or not (and why not)
+        "edits": [o.text() for o in advice.overrides],
         "running_notes": [t for t in [advice.running.summary, *(r.get("text") for r in advice.running.rules)] if t],
         "weeks": _weeks(days),
         # Day by day only for the first fortnight: the weekly table covers the rest in two minutes' reading.

@@ -292,3 +292,31 @@ class PlanCompletion(Base):
     done_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utc_now)
     pain_during: Mapped[int | None] = mapped_column(Integer)
     pain_morning: Mapped[int | None] = mapped_column(Integer)
+
+
+class PlanOverrideRecord(Base):
+    """A clinician's edit of an athlete's plan (kneeguard.advice.overrides.PlanOverride), kept until removed.
+
+    The parameters are typed columns, each used by some kinds only (NULL otherwise); a removed
+    edit keeps its row with `removed_at`/`removed_by`, so who changed the plan stays on record.
+    """
+
+    __tablename__ = "plan_overrides"
+    __table_args__ = (Index("ix_plan_overrides_athlete_id_created_at", "athlete_id", "created_at"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    athlete_id: Mapped[int] = mapped_column(ForeignKey("athletes.id", ondelete="CASCADE"))
+    kind: Mapped[str] = mapped_column(String(24))
+    author: Mapped[str] = mapped_column(String(80))
+    created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utc_now)
+    exercise: Mapped[str | None] = mapped_column(String(64))
+    new_exercise: Mapped[str | None] = mapped_column(String(64))
+    sets: Mapped[int | None] = mapped_column(Integer)
+    reps: Mapped[str | None] = mapped_column(String(16))
+    per_week: Mapped[int | None] = mapped_column(Integer)
+    max_weekly_km: Mapped[float | None] = mapped_column(Float)
+    start_day: Mapped[dt.date | None] = mapped_column(Date)
+    end_day: Mapped[dt.date | None] = mapped_column(Date)
+    note: Mapped[str] = mapped_column(Text, default="")
+    removed_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
+    removed_by: Mapped[str | None] = mapped_column(String(80))

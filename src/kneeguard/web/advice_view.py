@@ -3,7 +3,7 @@
 Computing the advice runs the whole load analysis (≈ 0.1 s for years of history);
 pages that show it are the most visited, so the result is kept per athlete, day and
 plan length until anything it depends on changes (activities, check-ins, gait
-sessions, ticked plan sessions, shoes and their assignments, the athlete's profile), checked with one small
+sessions, ticked plan sessions, clinician edits, shoes and their assignments, the athlete's profile), checked with one small
 query per request, and for at most `CACHE_SECONDS` in any case.
 """
 from __future__ import annotations
@@ -86,7 +86,9 @@ def data_fingerprint(store, athlete: str) -> tuple:
     """Counts and newest ids of everything the advice reads, for one athlete (a few small queries)."""
     from sqlalchemy import Integer, cast, func, select
 
-    from kneeguard.store.models import Activity, Athlete, Checkin, GaitSession, PlanCompletion, Shoe, ShoeAssignment
+    from kneeguard.store.models import (
+        Activity, Athlete, Checkin, GaitSession, PlanCompletion, PlanOverrideRecord, Shoe, ShoeAssignment,
+    )
 
     owner = select(Athlete.id).where(Athlete.name == athlete).scalar_subquery()
 
@@ -103,6 +105,7 @@ def data_fingerprint(store, athlete: str) -> tuple:
                       stats(PlanCompletion, PlanCompletion.day, PlanCompletion.done_at).add_columns(
                           func.sum(PlanCompletion.pain_during),  # the pain recorded with ticks feeds the advice
                           func.sum(PlanCompletion.pain_morning)),
+                      stats(PlanOverrideRecord, PlanOverrideRecord.id, PlanOverrideRecord.removed_at),  # clinician edits
                       stats(Shoe, Shoe.id, Shoe.alert_km, Shoe.start_km, Shoe.retired_on,
                             cast(Shoe.is_default, Integer)),  # PostgreSQL has no max(boolean)
                       select(func.count(), func.max(ShoeAssignment.id)).where(ShoeAssignment.shoe_id.in_(shoe_rows))):

@@ -48,6 +48,7 @@ def create_app(store=None, home: str | os.PathLike[str] | None = None, db: str |
         jobs_pages,
         load_pages,
         notes_pages,
+        plan_edits_pages,
         plan_pages,
         report_pages,
         selftests_pages,
@@ -62,7 +63,7 @@ def create_app(store=None, home: str | os.PathLike[str] | None = None, db: str |
     app.state.max_upload_bytes = int(max_upload_mb * 1024 * 1024)
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
     for module in (dashboard_pages, athlete_pages, import_pages, activities_pages, load_pages, checkin_pages,
-                   plan_pages, report_pages, shoes_pages, gait_pages, notes_pages, jobs_pages, selftests_pages,
+                   plan_edits_pages, plan_pages, report_pages, shoes_pages, gait_pages, notes_pages, jobs_pages, selftests_pages,
                    explain_pages):
         app.include_router(module.router)
     if multi_user:

@@ -47,6 +47,11 @@ class SignedInUser:
     def can_write_notes(self) -> bool:
         return self.role in ("clinician", "coach", "admin")
 
+    @property
+    def can_edit_plan(self) -> bool:
+        """Clinicians and admins edit the plans of the athletes they may see (a coach reads them)."""
+        return self.role in ("clinician", "admin")
+
 
 def new_nonce() -> str:
     return secrets.token_urlsafe(24)
