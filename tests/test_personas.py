@@ -169,13 +169,32 @@ def at_most_two_exercise_sessions_a_day(p: Persona, advice: Advice) -> None:
         assert sum(s.kind in ("strength", "mobility") for s in advice.days if s.date == day) <= 2, day
 
 
+def a_full_rest_day_each_week(p: Persona, advice: Advice) -> None:
+    """Every plan week keeps a day with no run and no strength or mobility session (the plan never repeats the
+    missing-rest load error it flags), unless an exercise is dosed every day by its protocol."""
+    loading = ("run", "walk_run", "strength", "mobility")
+    daily = any(s.exercise.kind == "strength" and any(w.per_week >= 7 for w in s.weekly) for s in advice.strength)
+    for week in range(advice.weeks):
+        days = [advice.start + dt.timedelta(days=7 * week + i) for i in range(7)]
+        free = [d for d in days if not any(s.date == d and s.kind in loading for s in advice.days)]
+        assert free or daily, f"week {week + 1} has no full rest day"
+
+
+def routine_books_the_visit_on_day_1(p: Persona, advice: Advice) -> None:
+    """A check-in that needs a professional puts the visit in the calendar on day 1."""
+    if advice.pain.level is not None and advice.pain.level.needs_professional:
+        assert any(s.date == advice.start and s.kind == "see_professional" for s in advice.days)
+
+
 PROPERTIES: dict[str, Callable[[Persona, Advice], None]] = {f.__name__: f for f in (
+    a_full_rest_day_each_week, routine_books_the_visit_on_day_1,
     not_a_diagnosis, no_running, urgent_or_emergency, professional_route, self_care, runs_planned,
     within_spike_rule, restart_below_pre_spike_longest, weeks_within_pre_spike_average, reference_excludes_the_spike, restart_below_pre_break,
     hold_no_rises, pain_rule_steps_back, hold_no_longer_runs, no_gait_programme, gait_flags_not_ranked, replace_shoe,
     no_deep_loaded_flexion, no_eccentric_calf_drills, at_most_two_exercise_sessions_a_day)}
 # Properties every plan holds, whoever the runner is.
-ALWAYS = ("not_a_diagnosis", "at_most_two_exercise_sessions_a_day")
+ALWAYS = ("not_a_diagnosis", "at_most_two_exercise_sessions_a_day", "a_full_rest_day_each_week",
+          "routine_books_the_visit_on_day_1")
 # Personas whose plan is also checked against a further property.
 EXTRA = {
     "novice_spike": ("reference_excludes_the_spike", "weeks_within_pre_spike_average"),

@@ -53,7 +53,7 @@ def test_run_exactly_30_days_back_is_the_reference_in_analysis_and_plan(monkeypa
     assert plan.running.reference_longest_km == 10.0
     first = next(s for s in plan.days if s.kind == "run")
     assert first.date == edge and first.distance_km <= 10.0 * (1 + evidence.value("load.spike.small")) + 1e-9
-    assert "Cap today: 11.0 km" in first.details
+    assert "never beyond 11.0 km" in first.details
 
 
 def test_run_31_days_back_is_outside_in_analysis_and_plan():

@@ -46,6 +46,10 @@ class FindingCode:
             raise ValueError(f"unknown side {side!r} for {self.code}")
         return f"{self.code}.{side}" if side is not None else self.code
 
+    def matches(self, code: str) -> bool:
+        """Whether an emitted code string is this declaration (either side of a per-side code)."""
+        return code in self.emitted()
+
     def emitted(self) -> tuple[str, ...]:
         """Every code string this declaration can emit."""
         return tuple(f"{self.code}.{s}" for s in SIDES) if self.per_side else (self.code,)
@@ -75,6 +79,11 @@ def declaration(code: str) -> FindingCode:
         return catalogue()[code]
     except KeyError:
         raise UnknownCode(code) from None
+
+
+def any_of(code: str, declared: tuple[FindingCode, ...]) -> bool:
+    """Whether an emitted code is one of `declared` (consumers compare declarations, never prefixes)."""
+    return any(d.matches(code) for d in declared)
 
 
 def base_code(code: str) -> str:

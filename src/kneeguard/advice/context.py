@@ -18,6 +18,7 @@ from kneeguard import evidence
 from kneeguard.advice.load_reference import PainOnset, PastRun, estimate_pain_onset
 from kneeguard.advice.pain import SessionPain
 from kneeguard.advice.overrides import PlanOverride
+from kneeguard.clinic import codes as clinic_codes
 from kneeguard.findings import Finding
 from kneeguard.load.spike import in_reference_window, window_days
 from kneeguard.gait.summary import GaitSummary
@@ -292,7 +293,7 @@ def _notes(ctx: AthleteContext) -> list[str]:
     if ctx.answers.get("pain_during_run") is not None and ctx.load_report is not None and not recent:
         notes.append("the check-in reports pain during running but no run was imported in the last "
                      f"{window_days()} days: import your recent runs so the plan can size them")
-    if ctx.answers.get("has_pain") is False and any(f.code.startswith("clinic.morning_pain") for f in ctx.findings):
+    if ctx.answers.get("has_pain") is False and any(clinic_codes.MORNING_PAIN_ABOVE_BASELINE.matches(f.code) for f in ctx.findings):
         notes.append("the check-in says no pain now but earlier check-ins showed rising morning pain: the plan stays cautious")
     gait_date = ctx.gait_date
     if gait_date and (ctx.as_of - gait_date).days > int(evidence.value("advice.gait.refilm_days")):

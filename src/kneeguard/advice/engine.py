@@ -25,6 +25,7 @@ from kneeguard.advice.running import RunningPlan, plan_running
 from kneeguard.advice.session import SESSION_KINDS, Recommendation, Session, unique_citations
 from kneeguard.clinic.levels import TriageLevel
 from kneeguard.disclaimer import DISCLAIMER
+from kneeguard.load import codes as load_codes_declared
 from kneeguard.findings import Finding
 from kneeguard.plan_length import DEFAULT_PLAN_WEEKS, check_plan_weeks
 
@@ -144,7 +145,7 @@ def advise(context: AthleteContext, *, weeks: int = DEFAULT_PLAN_WEEKS, start: d
     codes = context.finding_codes
     stale = context.checkin_stale
     pain = pain_state(context.checkin, codes, stale=stale, session_pain=context.session_pain)
-    load_codes = [c for c in codes if c.startswith("load.spike")]
+    load_codes = [c for c in codes if load_codes_declared.SPIKE.matches(c)]
     running = plan_running(context.past_runs(), context.as_of, start, weeks, pain, reason=load_codes,
                            onset=context.pain_onset, weekly=getattr(context.load_report, "weekly", None))
     if pain.stop:
@@ -163,6 +164,10 @@ def advise(context: AthleteContext, *, weeks: int = DEFAULT_PLAN_WEEKS, start: d
     if pain.stop:
         sessions.append(Session(start, "see_professional", professional.title, professional.text,
                                 reason=professional.reason, citations=professional.citations))
+    elif pain.level is not None and pain.level.needs_professional:
+        # Routine: the visit is part of the plan, on day 1, so the calendar makes it happen.
+        sessions.append(Session(start, "see_professional", professional.title,
+                                professional.text, reason=professional.reason, citations=professional.citations))
     days = _with_rest_days(sessions, start, weeks, pain)
     advice = Advice(
         context.athlete, context.as_of, start, weeks, _banner(context, pain, stale), pain, rank_factors(context.findings),

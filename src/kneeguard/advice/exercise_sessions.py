@@ -1,5 +1,7 @@
 """Exercise sessions in the calendar: strength on up to STRENGTH_DAYS_PER_WEEK days (days without a run
-first), daily drills on every day, mobility on the first days of the week.
+first), daily drills on every day, mobility on the first days of the week. Each week keeps
+`advice.plan.full_rest_days_per_week` days with no run, no strength and no mobility session (the last days
+without a run; a drill dosed every day is the only exception): strength moves onto run days before it takes them.
 
 At most one strength and one mobility session a day, so never more than
 `advice.exercise.max_sessions_per_day` (2); a session lasts the minutes its doses take.
@@ -8,6 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 
+from kneeguard import evidence
 from kneeguard.advice.exercises import Prescription, pain_rule_text
 from kneeguard.advice.session import Session, unique_citations
 
@@ -19,9 +22,12 @@ def exercise_sessions(prescriptions: list[Prescription], start: dt.date, weeks: 
     out: list[Session] = []
     strength = [p for p in prescriptions if p.exercise.kind == "strength"]
     flex = [p for p in prescriptions if p.exercise.kind == "flexibility"]
+    full_rest = int(evidence.value("advice.plan.full_rest_days_per_week"))
     for week in range(weeks):
         week_days = [start + dt.timedelta(days=week * 7 + i) for i in range(7)]
-        ordered = [d for d in week_days if d not in run_days] + [d for d in week_days if d in run_days]
+        free = [d for d in week_days if d not in run_days]
+        rest = set(free[len(free) - full_rest:]) if full_rest and free else set()
+        ordered = [d for d in free if d not in rest] + [d for d in week_days if d in run_days]
         slots = sorted(ordered[:STRENGTH_DAYS_PER_WEEK])
         for i, day in enumerate(week_days):
             k = slots.index(day) if day in slots else None
@@ -30,7 +36,8 @@ def exercise_sessions(prescriptions: list[Prescription], start: dt.date, weeks: 
             if items:
                 title = "Strength: " + _targets(items) if k is not None else "Daily drill: " + _names(items)
                 out.append(_session(day, "strength", items, week, title))
-            flex_items = [p for p in flex if p.is_active(week) and i < p.dose_for_week(week).per_week]
+            flex_items = [p for p in flex if p.is_active(week) and day not in rest
+                          and i - sum(r < day for r in rest) < p.dose_for_week(week).per_week]
             if flex_items:
                 out.append(_session(day, "mobility", flex_items, week, "Mobility: " + _targets(flex_items)))
     return out

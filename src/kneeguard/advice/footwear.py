@@ -7,11 +7,13 @@ from kneeguard import evidence
 from kneeguard.advice.session import Recommendation
 from kneeguard.clinic.conditions import evaluate
 from kneeguard.clinic.triage import triage_rules
+from kneeguard.codes import any_of
+from kneeguard.gait import codes as gait_codes
 from kneeguard.gait.summary import GaitSummary
 from kneeguard.profile import ShoeStatus
 
 # Gait flags a professional running assessment can look at properly (frontal plane, 3D, asymmetry).
-PROFESSIONAL_GAIT_CODES = ("gait.large_pelvic_drop", "gait.knee_valgus", "gait.asymmetry")
+PROFESSIONAL_GAIT_CODES = (gait_codes.LARGE_PELVIC_DROP, gait_codes.KNEE_VALGUS, gait_codes.ASYMMETRY)
 
 
 def footwear_advice(shoes: list[ShoeStatus], codes: list[str], gait: GaitSummary | None,
@@ -54,7 +56,7 @@ def footwear_advice(shoes: list[ShoeStatus], codes: list[str], gait: GaitSummary
 
 
 def _professional_gait(codes: list[str], gait: GaitSummary | None, answers: dict[str, Any]) -> Recommendation:
-    reasons = [c for c in codes if c.startswith(PROFESSIONAL_GAIT_CODES)]
+    reasons = [c for c in codes if any_of(c, PROFESSIONAL_GAIT_CODES)]
     if gait is not None and gait.doubt:  # below the registry's quality score, or too few steps
         reasons.append("advice.gait.low_video_quality")
     if _not_improving(answers):

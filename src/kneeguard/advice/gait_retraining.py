@@ -13,10 +13,12 @@ from typing import Any
 
 from kneeguard import evidence
 from kneeguard.advice.session import Session, unique_citations
+from kneeguard.codes import any_of
 from kneeguard.evidence import Citation
+from kneeguard.gait import codes as gait_declared
 from kneeguard.gait.summary import GaitSummary
 
-TRIGGERS = ("gait.overstride", "gait.low_cadence")
+TRIGGERS = (gait_declared.OVERSTRIDE, gait_declared.LOW_CADENCE)
 
 
 @dataclass
@@ -55,7 +57,7 @@ def plan_gait(gait: GaitSummary | None, gait_codes: list[str], start: dt.date, w
                               "(`kneeguard gait VIDEO`) so cadence and overstride can be checked.",
                               film_date=start + dt.timedelta(days=1), reason=["advice.no_gait"],
                               citations=list(evidence.rule("gait.capture.stable_steps").citations))
-    triggers = [c for c in gait_codes if c.startswith(TRIGGERS)]
+    triggers = [c for c in gait_codes if any_of(c, TRIGGERS)]
     if not triggers and gait.doubt:
         # Doubtful flags are shown as uncertain elsewhere; alone they drive no metronome work.
         return GaitRetraining(False, f"Your latest gait video is doubtful: {gait.doubt}. Its flags are shown as "

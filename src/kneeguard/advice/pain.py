@@ -13,7 +13,9 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from kneeguard import evidence, pain_rule
+from kneeguard.clinic import codes as clinic_codes
 from kneeguard.clinic.levels import TriageLevel
+from kneeguard.codes import any_of
 from kneeguard.errors import InvalidInput
 from kneeguard.pain_rule import LoadDecision
 
@@ -23,7 +25,7 @@ if TYPE_CHECKING:
 __all__ = ["LoadDecision", "PainState", "SessionPain", "pain_state"]
 
 # Trend findings from the check-in history that mean pain is rising week to week (step back).
-RISING_CODES = ("clinic.morning_pain_above_baseline", "clinic.worse_over_two_weeks")
+RISING_CODES = (clinic_codes.MORNING_PAIN_ABOVE_BASELINE, clinic_codes.WORSE_OVER_TWO_WEEKS)
 
 
 @dataclass(frozen=True)
@@ -115,7 +117,8 @@ def pain_state(checkin: CheckinAssessment | None, finding_codes: list[str], *, s
         # Pain within the acceptable band: keep running, but nothing rises until a professional has
         # seen it; walk/run is kept for pain above that band (handled above).
         state.apply(LoadDecision.HOLD, level.registry_key,
-                    f"triage level {level} with pain: hold running and exercise loads until you have been seen")
+                    f"triage level {level} with pain: keep running and exercise at this level, no increases, "
+                    "until a professional has seen the knee")
     _session_pain(state, sessions, baseline=state.next_morning)
     if stale:
         state.apply(LoadDecision.HOLD, "advice.checkin.stale",
@@ -142,7 +145,7 @@ def _checkin_pain(state: PainState, answers: dict[str, Any], finding_codes: list
     if answers.get("swelling") in ("hours_later", "comes_and_goes"):
         state.apply(LoadDecision.HOLD, "advice.pain.swelling", "the knee swelling: do not progress")
     for code in finding_codes:
-        if code.startswith(RISING_CODES):
+        if any_of(code, RISING_CODES):
             state.apply(LoadDecision.STEP_BACK, code,
                         "pain has risen across your recent check-ins: step back one level")
 

@@ -19,6 +19,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from kneeguard import evidence
+from kneeguard.pain_rule import acceptable_max
 from kneeguard.advice.exercises import pain_rule_text
 from kneeguard.advice.load_reference import LoadReference, PainOnset, PastRun, restart_reference
 from kneeguard.advice.pain import PainState
@@ -112,6 +113,7 @@ def _build(days, history: list[PastRun], start, pain: PainState, reason: list[st
     planned: list[tuple[dt.date, float]] = []
     sessions: list[Session] = []
     first_week: dict[int, float] = {}
+    skipped: set[int] = set()  # slots of the first week left out (a rest day after recent running)
     streak = _streak_before(start, [(r.day, r.km) for r in history])
     cites = unique_citations(evidence.rule("load.spike.small").citations,
                              evidence.rule("advice.run.easy_rpe").citations,
@@ -122,7 +124,10 @@ def _build(days, history: list[PastRun], start, pain: PainState, reason: list[st
         for slot, off in enumerate(offsets):
             day = days[week * 7 + off]
             if week == 0 and off == 0 and streak >= int(evidence.value("advice.run.max_consecutive_days")):
+                skipped.add(slot)
                 continue  # you already ran the days before: start with a rest day
+            if (pain.hold or pain.step_back) and slot in skipped:
+                continue  # on hold the first week's pattern stays: no run is added later
             is_long = slot == len(offsets) - 1
             share = LONG_SHARE[per_week] if is_long else (1 - LONG_SHARE[per_week]) / max(per_week - 1, 1)
             target = max(week_km * share, min_km)
@@ -147,7 +152,10 @@ def _build(days, history: list[PastRun], start, pain: PainState, reason: list[st
                 reason=reason + reference.codes + ["advice.run.rolling_spike_cap"],
                 citations=cites, rpe_max=rpe, pain_rule=pain_rule_text()))
     mode = "hold" if (pain.hold or pain.step_back) else "build"
-    summary = (_reference_words(reference, stepped) + f" {per_week} easy run(s) a week; "
+    if mode == "hold":
+        per_week -= len(skipped)  # the first week's pattern is kept
+    runs = f"{per_week} easy run{'s' if per_week != 1 else ''} a week"
+    summary = (_reference_words(reference, stepped) + f" {runs}; "
                + ("one step back and held there while the pain rules say so." if pain.step_back else
                   "distances held, not increased, while the pain rules say hold." if pain.hold else
                   f"weekly distance grows at most {growth:.0%} a week"
@@ -172,7 +180,8 @@ def _reference_words(reference: LoadReference, stepped: float) -> str:
     if not reference.restarting:
         return f"Sized from {reference.explanation}."
     back = f" (one step back: {stepped:.0%} of it)" if stepped < 1 else ""
-    return f"Restarting from {reference.explanation}{back}."
+    verb = "Restarting at" if reference.basis == "after_break" else "Cutting back to"
+    return f"{verb} {reference.explanation}{back}."
 
 
 def _return_to_run(days, pain: PainState, reason: list[str], reference: LoadReference | None = None) -> RunningPlan:
@@ -239,14 +248,16 @@ def _pace(past: list[PastRun], start: dt.date) -> float:
 
 def _run_details(km: float, longest: float | None, cap_km: float, rpe: int, quality: bool) -> str:
     if not longest:
-        cap = ""
+        cap = "Run the planned distance, no further."
     elif cap_km < spike_cap() * longest - 1e-9:
-        cap = f"Cap today: {cap_km:.1f} km (the longest run you tolerated; this week restarts at it)."
+        cap = (f"Run the planned distance, no further (never beyond {cap_km:.1f} km, your longest run before the "
+               "load that preceded the pain).")
     else:
-        cap = (f"Cap today: {cap_km:.1f} km ({spike_cap() - 1:.0%} over your longest run of the "
-               f"previous {window_days()} days, not counting spikes, {longest:.1f} km).")
+        cap = (f"Run the planned distance, no further (never beyond {cap_km:.1f} km: {spike_cap() - 1:.0%} over "
+               f"your longest run of the previous {window_days()} days, not counting spikes, {longest:.1f} km).")
     effort = ("Steady effort, still controlled" if quality else "Easy: you can talk in full sentences")
-    return f"{effort}, RPE {rpe}/10 or less. {cap} Stop and walk home if pain goes above the acceptable band."
+    return (f"{effort}, RPE {rpe}/10 or less. {cap} Stop and walk home if the pain goes above "
+            f"{acceptable_max():g}/10 or you start to limp.")
 
 
 def _rule(key: str) -> dict[str, Any]:
