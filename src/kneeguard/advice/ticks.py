@@ -7,8 +7,8 @@ rule (`advice.pain`) reads it back through `gather_context` when the plan is reg
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
 
+from kneeguard.advice.pain import SessionPain
 from kneeguard.advice.session import SESSION_KINDS
 from kneeguard.errors import InvalidInput
 
@@ -16,19 +16,9 @@ TICK_DAYS_BACK = 366  # a session older than this cannot be ticked any more
 TICKABLE_KINDS = tuple(k for k in SESSION_KINDS if k != "rest")
 
 
-@dataclass(frozen=True)
-class TickRequest:
-    """A checked request to tick one session off (pain 0-10 or None: not given)."""
-
-    day: dt.date
-    kind: str
-    pain_during: int | None = None
-    pain_morning: int | None = None
-
-
 def checked_tick(day: dt.date, kind: str, today: dt.date, *, pain_during: int | None = None,
-                 pain_morning: int | None = None) -> TickRequest:
-    """The request if the session can be ticked today; InvalidInput saying why not otherwise."""
+                 pain_morning: int | None = None) -> SessionPain:
+    """The tick (pain 0-10 or None: not given) if the session can be ticked today; InvalidInput saying why not."""
     if day > today:
         raise InvalidInput(f"a session on {day} is still to come: tick it off once it is done")
     if (today - day).days > TICK_DAYS_BACK:
@@ -38,17 +28,17 @@ def checked_tick(day: dt.date, kind: str, today: dt.date, *, pain_during: int | 
     if pain_morning is not None and day >= today:
         raise InvalidInput(f"the morning after the {kind} session on {day} is {day + dt.timedelta(days=1)}: "
                            "record the next-morning pain then")
-    return TickRequest(day, kind, pain_during, pain_morning)
+    return SessionPain(day, kind, pain_during, pain_morning)
 
 
-def record_tick(store, athlete: str | None, request: TickRequest):
+def record_tick(store, athlete: str | None, request: SessionPain):
     """Write the tick (a pain left out keeps the one stored); returns the stored `plan_log.Tick`."""
     from kneeguard.store import plan_log
     from kneeguard.store.config import DEFAULT_ATHLETE
 
     with store.write() as session:
-        return plan_log.mark_done(session, athlete or DEFAULT_ATHLETE, request.day, request.kind, pain_during=request.pain_during,
-                                  pain_morning=request.pain_morning)
+        return plan_log.mark_done(session, athlete or DEFAULT_ATHLETE, request.day, request.kind,
+                                  pain_during=request.during, pain_morning=request.morning)
 
 
 def undo_tick(store, athlete: str | None, day: dt.date, kind: str) -> bool:
