@@ -13,6 +13,7 @@ import numpy as np
 import pandas as pd
 
 from kneeguard.errors import InvalidInput
+from kneeguard.gait.io.c3d_forces import read_ground_reaction
 from kneeguard.gait.io.files import read_tab_table
 from kneeguard.gait.io.mocap import MarkerTrial
 
@@ -37,40 +38,17 @@ def read_forces(path: str | Path, rate: float = 300.0) -> pd.DataFrame:
 
 
 def read_c3d_vertical_force(path: str | Path) -> pd.DataFrame:
-    """Vertical ground-reaction force from the analog channels of a .c3d file.
+    """Vertical ground-reaction force of a .c3d file's force plates (summed), by its FORCE_PLATFORM group.
 
-    Picks, among channels labelled like a force component (Fx/Fy/Fz, Force.Fz1 …), the one with
-    the largest median magnitude: during running the vertical force dwarfs the shear forces,
-    whatever axis the lab calls vertical. Returns `time_s` and `Fy` (named as in the text exports).
+    Returns `time_s` and `Fy` (the vertical force, named as in the text exports whatever the lab's
+    vertical axis) plus the centre of pressure `COPx/COPy/COPz` in lab millimetres; see
+    `io.c3d_forces` for the conventions.
     """
-    import warnings
-
-    import c3d
-
-    path = Path(path)
-    chunks = []
-    try:
-        with path.open("rb") as handle, warnings.catch_warnings():
-            warnings.simplefilter("ignore")
-            reader = c3d.Reader(handle)
-            has_labels = reader.get("ANALOG:LABELS") is not None
-            labels = [str(label).strip() for label in reader.analog_labels] if has_labels else []
-            rate = float(reader.analog_rate or 0.0)
-            for _, _, analog in reader.read_frames():
-                chunks.append(np.asarray(analog, dtype=float))
-    except (OSError, ValueError, AssertionError, KeyError, IndexError) as exc:
-        raise InvalidInput(f"{path.name}: cannot read as C3D ({exc})") from exc
-    force_idx = [i for i, label in enumerate(labels)
-                 if any(tag in label.lower().replace(".", "").replace("_", "") for tag in ("fx", "fy", "fz"))]
-    if not force_idx or not chunks or rate <= 0 or chunks[0].size == 0:
-        raise InvalidInput(f"{path.name}: the C3D file has no force-plate channels; give the forces with --forces")
-    signals = np.concatenate(chunks, axis=1)  # (channels, samples)
-    best = max(force_idx, key=lambda i: np.nanmedian(np.abs(signals[i])))
-    vertical = signals[best]
-    if np.nanmedian(vertical[np.abs(vertical) > 50]) < 0:
-        vertical = -vertical  # some labs store the force acting on the plate (negative up)
-    table = pd.DataFrame({"time_s": np.arange(len(vertical)) / rate, "Fy": vertical})
-    table.attrs.update(rate=rate, source=path.name, channel=labels[best])
+    reaction = read_ground_reaction(path)
+    table = pd.DataFrame({"time_s": reaction.time_s, "Fy": reaction.vertical_n,
+                          "COPx": reaction.cop_mm[:, 0], "COPy": reaction.cop_mm[:, 1], "COPz": reaction.cop_mm[:, 2]})
+    table.attrs.update(rate=reaction.rate, source=reaction.source, plates=len(reaction.plates),
+                       vertical_axis="XYZ"[reaction.vertical_axis])
     return table
 
 
