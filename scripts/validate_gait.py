@@ -24,6 +24,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--forces", type=Path, default=DATA / "RBDS001runT25forces.txt")
     parser.add_argument("--static", type=Path, default=DATA / "RBDS001static.c3d")
     parser.add_argument("--processed", type=Path, default=DATA / "RBDS001processed.txt")
+    parser.add_argument("--speed", choices=("25", "35", "45"), help="processed-curve speed (default: from the trial's name)")
     parser.add_argument("--no-static", action="store_true", help="use the marker-only joint approximation")
     parser.add_argument("--noise-px", type=float, default=DEFAULT_NOISE_PX)
     parser.add_argument("--seed", type=int, default=0)
@@ -32,7 +33,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--json", type=Path, help="also write the raw numbers as JSON")
     args = parser.parse_args(argv)
     try:
-        reference = load_reference(args.markers, args.forces, None if args.no_static else args.static, args.processed)
+        reference = load_reference(args.markers, args.forces, None if args.no_static else args.static, args.processed,
+                                   speed=args.speed)
         results = validate_mocap(noise_px=args.noise_px, seed=args.seed, height_cm=args.height_cm, reference=reference)
     except (OSError, ValueError, KeyError, RuntimeError) as exc:
         print(f"error: {exc}", file=sys.stderr)
@@ -42,7 +44,7 @@ def main(argv: list[str] | None = None) -> int:
     text = "\n".join([
         f"Reference: {facts['n_contacts']} force-plate contacts; contact {facts['contact_time_ms']:.1f} ± "
         f"{facts['contact_time_sd_ms']:.1f} ms; step {facts['step_time_ms']:.1f} ms; cadence {facts['cadence_spm']:.1f} "
-        f"steps/min; knee ({facts['knee_source']}): {knee}. Noise rows: σ = {args.noise_px:g} px, seed {args.seed}.",
+        f"steps/min; knee ({facts['knee_source']}{'' if facts['knee_truth']['is_truth'] else ', not a truth'}): {knee}. Noise rows: σ = {args.noise_px:g} px, seed {args.seed}.",
         "",
         markdown_table(results),
         "",

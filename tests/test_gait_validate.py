@@ -129,3 +129,72 @@ def test_real_analysis_runs_on_projected_markers(reference):
     assert "error" not in native, native
     assert native["n_matched_ic"] >= 0.8 * native["n_reference"]
     assert np.isfinite(native["cadence_error_pct"]) and native["cadence_error_pct"] < 3.0
+
+
+def test_cli_says_when_knee_angles_are_not_a_truth(reference, monkeypatch):
+    """Without --processed the knee reference is marker-based: a warning line and knee_truth.is_truth false."""
+    monkeypatch.setattr(validate, "_default_analyzer", lambda: fake_analyzer(reference))
+    base = ["validate", "mocap", "--markers", str(PATHS["markers"]), "--forces", str(PATHS["forces"]),
+            "--static", str(PATHS["static"])]
+    result = CliRunner().invoke(_cli(), base, catch_exceptions=False)
+    assert result.exit_code == 0, result.output
+    assert "Warning: knee angles are compared with marker-based angles, which are not a truth" in result.output
+    result = CliRunner().invoke(_cli(), [*base, "--json"], catch_exceptions=False)
+    truth = json.loads(result.stdout)["reference"]["knee_truth"]
+    assert truth == {"source": validate.MARKER_SOURCE, "speed": None, "is_truth": False,
+                     "warning": validate.FALLBACK_WARNING}
+    result = CliRunner().invoke(_cli(), [*base, "--processed", str(PATHS["processed"]), "--json"],
+                                catch_exceptions=False)
+    truth = json.loads(result.stdout)["reference"]["knee_truth"]
+    assert truth["is_truth"] and truth["speed"] == "25" and truth["warning"] is None
+
+
+def test_processed_speed_comes_from_the_trial_name_or_the_option(reference):
+    assert validate.trial_speed("RBDS001runT35markers.txt") == "35"
+    assert validate.trial_speed("RBDS001runT45.c3d") == "45"
+    assert validate.trial_speed("mytrial.c3d") == "25"
+    faster = validate.load_reference(**PATHS, speed="45")
+    assert faster.knee_truth.speed == "45"
+    assert faster.knee["right"]["peak_deg"] == pytest.approx(43.6, abs=0.05)
+
+
+def test_event_parameters_reach_the_analysis(reference):
+    from kneeguard.gait.events import EventParameters
+
+    seen = []
+    plain = fake_analyzer(reference)
+
+    def analyze(series, view, height_cm, treadmill, event_parameters):
+        seen.append(event_parameters)
+        return plain(series, view, height_cm, treadmill)
+
+    chosen = EventParameters(ic_speed_fraction=0.5)
+    validate.validate_mocap(reference=reference, analyze=analyze, event_parameters=chosen)
+    assert seen == [chosen] * len(RATES)
+
+
+def test_c3d_trial_validates_like_its_text_form(tmp_path, reference):
+    """The text trial written as C3D (type-4 plate, calibration matrix, markers) gives the same reference."""
+    from tests.c3d_builders import PlateSpec, wrench_from_text, write_c3d
+    from kneeguard.gait.io.forces import read_forces
+
+    forces = read_forces(PATHS["forces"])
+    grf, moment = wrench_from_text(forces)
+    cal = np.diag([500.0, 500.0, 1000.0, 8e5, 2.5e5, 4e5])
+    cal[2, 0] = -7.0
+    plate = PlateSpec(type=4, cal_matrix=cal, stores_reaction=True)
+    trial = reference.trial
+    path = write_c3d(tmp_path / "RBDS001runT25.c3d", plate.signals(grf, moment), markers=trial.xyz,
+                     marker_labels=trial.labels, analog_labels=["F1X", "F1Y", "F1Z", "M1X", "M1Y", "M1Z"],
+                     platform=dict(used=1, types=[4], channel=[[1, 2, 3, 4, 5, 6]], corners=[plate.corners],
+                                   origin=[plate.origin], cal_matrix=[cal]))
+    from_c3d = validate.load_reference(c3d=path, static=PATHS["static"], processed=PATHS["processed"])
+    assert from_c3d.summary["n_contacts"] == reference.summary["n_contacts"]
+    for key in ("contact_time_s_mean", "step_time_s", "cadence_spm"):
+        assert from_c3d.summary[key] == pytest.approx(reference.summary[key], abs=1e-3)
+    assert from_c3d.knee == reference.knee
+    results = validate.validate_mocap(reference=from_c3d, analyze=fake_analyzer(from_c3d))
+    expected = validate.validate_mocap(reference=reference, analyze=fake_analyzer(reference))
+    for rate in RATES:
+        for key in ("ic_error_ms_median", "knee_ic_error_deg", "cadence_error_pct"):
+            assert results[rate][key] == pytest.approx(expected[rate][key], abs=0.05)

@@ -22,6 +22,7 @@ def mocap(
     forces: Annotated[Path | None, typer.Option("--forces", dir_okay=False, help="Treadmill force export (.txt, Fy vertical, 300 Hz).")] = None,
     static: Annotated[Path | None, typer.Option("--static", dir_okay=False, help="Static calibration trial (.txt or .c3d) for joint centres.")] = None,
     processed: Annotated[Path | None, typer.Option("--processed", dir_okay=False, help="The data set's processed curves (knee angle truth).")] = None,
+    speed: Annotated[str | None, typer.Option("--speed", help="Speed of the processed curves: 25, 35 or 45 (tenths of m/s); default from the trial's name, else 25.")] = None,
     noise_px: Annotated[float, typer.Option("--noise-px", min=0.0, help="Pose-like noise for the '+noise' rows, pixels.")] = 8.0,
     seed: Annotated[int, typer.Option("--seed", help="Seed of the noise.")] = 0,
     height_cm: Annotated[float, typer.Option("--height-cm", min=50.0, max=250.0, help="Runner's height.")] = 181.0,
@@ -29,10 +30,14 @@ def mocap(
 ) -> None:
     """Project markers onto a virtual side camera, run the analysis at several frame rates, report errors."""
     with user_errors():
+        from kneeguard.gait.io.processed import SPEEDS
+
         if c3d is None and (markers is None or forces is None):
             raise UserError("give --c3d FILE, or both --markers FILE and --forces FILE")
         if c3d is not None and markers is not None:
             raise UserError("give either --c3d or --markers, not both")
+        if speed is not None and speed not in SPEEDS:
+            raise UserError(f"--speed must be one of {', '.join(SPEEDS)} (tenths of m/s)")
         for path in (c3d, markers, forces, static, processed):
             if path is not None and not path.is_file():
                 raise UserError(f"file not found: {path}")
@@ -40,23 +45,29 @@ def mocap(
         from kneeguard.gait.validation.validate import load_reference, reference_facts, validate_mocap
 
         try:
-            reference = load_reference(markers, forces, static, processed, c3d)
+            reference = load_reference(markers, forces, static, processed, c3d, speed)
             results = validate_mocap(noise_px=noise_px, seed=seed, height_cm=height_cm, reference=reference)
         except KeyError as exc:  # a marker the joint centres need is absent
             raise UserError(f"the marker data lack what the validation needs: {exc.args[0] if exc.args else exc}") from exc
         except (RuntimeError, GaitError) as exc:
             raise UserError(str(exc)) from exc
         facts = reference_facts(reference)
+    warning = facts["knee_truth"]["warning"]
     if json_out:
+        if warning:
+            typer.echo(f"warning: {warning}", err=True)
         print_json({"reference": facts, "results": results})
         return
+    if warning:
+        console.print(f"[yellow]Warning:[/] {warning}.", soft_wrap=True)
     _print_table(results, facts)
 
 
 def _print_table(results: dict[str, dict], facts: dict) -> None:
     console.print(
         f"Reference: {facts['n_contacts']} force-plate contacts, contact {facts['contact_time_ms']:.0f} ms, "
-        f"cadence {facts['cadence_spm']:.1f} steps/min; knee truth from {facts['knee_source']}."
+        f"cadence {facts['cadence_spm']:.1f} steps/min; knee reference: {facts['knee_source']}"
+        + (f" at {int(facts['knee_truth']['speed']) / 10:.1f} m/s." if facts["knee_truth"]["speed"] else " (not a truth).")
     )
     table = Table(title="Gait analysis vs motion capture (absolute errors, medians)")
     columns = [("ic_error_ms_median", "IC ms"), ("to_error_ms_median", "TO ms"), ("frame_ms", "1 frame ms"),

@@ -9,6 +9,7 @@ force-plate contacts and its knee angles with the data set's processed curves
 from __future__ import annotations
 
 from collections.abc import Callable
+import re
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -16,9 +17,10 @@ import numpy as np
 import pandas as pd
 
 from kneeguard.errors import InvalidInput
+from kneeguard.gait.events import EventParameters
 from kneeguard.gait.io.forces import force_events, summarize_events
 from kneeguard.gait.io.mocap import MarkerTrial, read_markers
-from kneeguard.gait.io.processed import knee_reference
+from kneeguard.gait.io.processed import SPEEDS, knee_reference
 from kneeguard.gait.keypoints import GaitError, KeypointSeries
 from kneeguard.gait.validation.virtual_camera import VirtualCamera, add_noise, mocap_keypoints, resample
 
@@ -33,6 +35,32 @@ TARGETS = {  # what the analysis should reach; see docs/validation.md
 }
 
 
+PROCESSED_SOURCE = "processed curves"
+MARKER_SOURCE = "marker-based angles (static-trial joint centres)"
+MARKER_ONLY_SOURCE = "marker-based angles (marker-only approximation, no static trial)"
+FALLBACK_WARNING = ("knee angles are compared with marker-based angles, which are not a truth (the analysis sees "
+                    "the same geometry); give --processed for the authors' curves")
+
+
+@dataclass(frozen=True)
+class KneeTruth:
+    """Where the knee reference comes from, and whether it may be quoted as accuracy."""
+
+    source: str  # PROCESSED_SOURCE, MARKER_SOURCE or MARKER_ONLY_SOURCE
+    speed: str | None  # processed-curve speed ("25", "35", "45"); None for marker-based angles
+
+    @property
+    def is_truth(self) -> bool:
+        return self.source == PROCESSED_SOURCE
+
+    @property
+    def warning(self) -> str | None:
+        return None if self.is_truth else FALLBACK_WARNING
+
+    def as_dict(self) -> dict:
+        return {"source": self.source, "speed": self.speed, "is_truth": self.is_truth, "warning": self.warning}
+
+
 @dataclass
 class MocapReference:
     """The truth for one trial: force-plate contacts and knee angles per side."""
@@ -42,7 +70,11 @@ class MocapReference:
     contacts: pd.DataFrame  # side, ic_time_s, to_time_s, contact_time_s
     summary: dict  # cadence_spm, contact_time_s_mean, step_time_s …
     knee: dict[str, dict[str, float]]  # side → {"ic_deg", "peak_deg"}
-    knee_source: str  # "processed curves" or "marker keypoints"
+    knee_truth: KneeTruth
+
+    @property
+    def knee_source(self) -> str:
+        return self.knee_truth.source
 
 
 def load_reference(
@@ -51,9 +83,13 @@ def load_reference(
     static: str | Path | None = None,
     processed: str | Path | None = None,
     c3d: str | Path | None = None,
-    speed: str = "25",
+    speed: str | None = None,
 ) -> MocapReference:
-    """Read the trial (a .c3d or a marker export + force file) and build the reference."""
+    """Read the trial (a .c3d or a marker export + force file) and build the reference.
+
+    `speed` picks the processed curves ("25", "35", "45"); by default it is read from the trial's
+    name (Fukuchi names: `RBDS001runT35…`), else 2.5 m/s.
+    """
     if c3d is None and (markers is None or forces is None):
         raise InvalidInput("give either a .c3d running trial or both a marker file and a force file")
     trial = read_markers(c3d if c3d is not None else markers)
@@ -63,13 +99,20 @@ def load_reference(
         raise InvalidInput("the force data hold fewer than 4 foot contacts above 80 N; nothing to validate")
     summary = summarize_events(contacts)
     if processed is not None:
+        speed = speed or trial_speed(c3d if c3d is not None else markers)
         knee = {side: {"ic_deg": ref.ic_deg, "peak_deg": ref.peak_stance_deg}
                 for side, ref in knee_reference(processed, speed).items()}
-        source = "processed curves"
+        truth = KneeTruth(PROCESSED_SOURCE, speed)
     else:
         knee = marker_knee_reference(mocap_keypoints(trial, static_trial), contacts)
-        source = "marker keypoints"
-    return MocapReference(trial, static_trial, contacts, summary, knee, source)
+        truth = KneeTruth(MARKER_SOURCE if static_trial is not None else MARKER_ONLY_SOURCE, None)
+    return MocapReference(trial, static_trial, contacts, summary, knee, truth)
+
+
+def trial_speed(path: str | Path | None) -> str:
+    """The speed code in a Fukuchi trial name (`runT35` → "35"); "25" when the name holds none."""
+    match = re.search(r"run[TO]?(\d{2})", Path(path).name if path is not None else "")
+    return match.group(1) if match and match.group(1) in SPEEDS else "25"
 
 
 def knee_flexion_2d(series: KeypointSeries, side: str) -> np.ndarray:
@@ -204,14 +247,19 @@ def validate_mocap(
     camera: VirtualCamera = VirtualCamera(),
     analyze: Callable | None = None,
     reference: MocapReference | None = None,
+    event_parameters: EventParameters | None = None,
+    speed: str | None = None,
 ) -> dict[str, dict]:
     """Run the analysis on the projected markers; one result dict per rate.
+
+    `event_parameters` (default: the analysis' own) lets a sensitivity sweep run; report it as one.
 
     Keys: the native rate (e.g. "150"), "60", "30", "60+noise", "30+noise". A rate whose analysis
     raises GaitError gets {"error": message} instead of numbers.
     """
     analyze = analyze or _default_analyzer()
-    ref = reference or load_reference(markers, forces, static, processed, c3d)
+    ref = reference or load_reference(markers, forces, static, processed, c3d, speed)
+    extra = {} if event_parameters is None else {"event_parameters": event_parameters}
     native = mocap_keypoints(ref.trial, ref.static, camera, person_height_m=height_cm / 100.0)
     native_key = f"{ref.trial.rate:g}"
     plans = [(native_key, None, 0.0), ("60", 60.0, 0.0), ("30", 30.0, 0.0),
@@ -222,7 +270,7 @@ def validate_mocap(
         if sigma:
             series = add_noise(series, sigma, seed)
         try:
-            report = analyze(series, view="side", height_cm=height_cm, treadmill=True)
+            report = analyze(series, view="side", height_cm=height_cm, treadmill=True, **extra)
         except GaitError as exc:
             results[key] = {"fps": series.fps, "noise_px": sigma, "error": str(exc)}
             continue
@@ -237,6 +285,7 @@ def reference_facts(ref: MocapReference) -> dict:
         "n_contacts": s["n_contacts"], "contact_time_ms": 1000.0 * s["contact_time_s_mean"],
         "contact_time_sd_ms": 1000.0 * s["contact_time_s_sd"], "step_time_ms": 1000.0 * s["step_time_s"],
         "cadence_spm": s["cadence_spm"], "knee": ref.knee, "knee_source": ref.knee_source,
+        "knee_truth": ref.knee_truth.as_dict(),
         "static_trial": ref.static.source if ref.static is not None else None,
     }
 
