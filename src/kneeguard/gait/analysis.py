@@ -271,7 +271,6 @@ def analyze_gait(series: KeypointSeries, *, view: str | None = None, height_cm: 
                         "those points were dropped and bridged")
     if view == "side":
         warnings.append("foot-strike angle uses mid-stance as the flat-foot reference (no standing frame)")
-        warnings.append("left/right differences are low-confidence from one side camera (far leg is less accurate)")
     warnings += _missing_warnings(summary, view, scale is not None)
     findings = sort_findings(gait_findings(summary, view))
     return GaitReport(cleaned, view, direction, events, steps, angle_table, summary, findings, warnings, info)

@@ -20,6 +20,8 @@ from kneeguard.gait.quality import QualityScore, clip_doubt, gate_findings
 from kneeguard.jsonable import frame_records, plain
 
 SIDES = ("left", "right")
+SIDE_CAMERA_LR_NOTE = ("Left/right differences are low-confidence from one side camera: the far leg is tracked "
+                       "less accurately, so part of any difference is the camera, not the runner.")
 
 
 @dataclass(frozen=True)
@@ -91,6 +93,11 @@ class GaitSummary:
             return None
         limit = evidence.value("gait.capture.doubtful_quality")
         return f"quality {self.quality:.2f} of 1 ({'below' if self.quality < limit else 'at or above'} {limit})"
+
+    @property
+    def side_difference_note(self) -> str | None:
+        """Why left/right values from one side camera differ beyond the runner (None for other views)."""
+        return SIDE_CAMERA_LR_NOTE if self.view == "side" and (self.left or self.right) else None
 
     @property
     def doubt(self) -> str | None:
