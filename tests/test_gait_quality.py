@@ -85,3 +85,11 @@ def test_landing_figure_writes_the_reports_knee_value(real, tmp_path):
     report, summary = real
     assert knee_label(report).startswith(f"knee flexion at landing {summary.knee_flexion_ic_deg:.1f}°")
     assert plot_landing(report.series, report, tmp_path / "landing.png").exists()
+
+
+def test_web_step_chart_marks_the_excluded_step(real):
+    from kneeguard.web.gait_view import step_charts
+
+    _, summary = real
+    marks = [m for chart in step_charts(summary) for m in chart.marks]
+    assert any("step-excluded" in m.css and "left out of the medians" in m.tip for m in marks)
