@@ -276,6 +276,9 @@ def show_report(summary: GaitSummary, athlete: str, written: dict[str, Path | st
             continue
         table.add_row(label + (f" ({unit})" if unit else ""), _fmt(value), _fmt(left), _fmt(right))
     console.print(table)
+    for line in (summary.side_difference_note, summary.quality_text):
+        if line:
+            console.print(line, markup=False, highlight=False)
     print_notes_and_findings(console, summary.warnings, summary.findings, "Gait")
     for kind, path in written.items():
         console.print(f"[dim]{kind}:[/] {path}")

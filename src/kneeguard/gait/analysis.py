@@ -21,6 +21,8 @@ from kneeguard.gait.events import DEFAULT_EVENT_PARAMETERS, EventParameters, det
 from kneeguard.gait.findings import gait_findings
 from kneeguard.gait.keypoints import GaitError, KeypointSeries
 from kneeguard.gait.metrics import REGISTRY, step_table, summarise
+from kneeguard.gait.metrics.plausible import EXCLUDED, mark_implausible, plausible
+from kneeguard.gait.quality import QualityScore, clip_quality
 from kneeguard.gait.signals import CleaningInfo, clean_series, leg_length_px, metres_per_unit
 from kneeguard.jsonable import frame_records, plain
 
@@ -134,17 +136,21 @@ def check_running(summary: dict[str, Any], n_steps: int) -> list[str]:
     return [f"only {n_steps} steps: averages need at least {stable} steps to be stable"] if n_steps < stable else []
 
 
-def quality_score(info: CleaningInfo, steps: pd.DataFrame, n_events: int, fps: float) -> float:
-    """0-1: keypoint completeness × step regularity × enough steps × frame rate × few swaps."""
-    complete = 1.0 - info.missing_after
-    t = steps["step_time_s"].to_numpy(float) if "step_time_s" in steps else np.array([])
-    t = t[np.isfinite(t)]
-    regular = float(np.clip(1 - 3 * np.std(t) / np.mean(t), 0, 1)) if t.size > 1 else 0.0
-    enough = min(len(steps) / evidence.value("gait.capture.stable_steps"), 1.0)
-    kept = len(steps) / n_events if n_events else 0.0
-    rate = min(fps / evidence.value("gait.capture.contact_fps"), 1.0)
-    swaps = 1.0 - min(float(info.swapped_frames.mean()) if info.swapped_frames.size else 0.0, 0.5)
-    return float(np.clip(complete * regular * enough * kept * (0.5 + 0.5 * rate) * swaps, 0, 1))
+def clip_quality_of(series: KeypointSeries, info: CleaningInfo, steps: pd.DataFrame, n_events: int,
+                    view: str) -> QualityScore:
+    """The clip's quality score (quality.clip_quality) from the cleaned keypoints and the plausible steps."""
+    from kneeguard.gait.capture.guide import median_body_height
+
+    runner_px = hip_gap = None
+    if series.units == "px":
+        runner_px = median_body_height(series) or None
+        gap = np.abs(series.point("left_hip")[:, 0] - series.point("right_hip")[:, 0])
+        if runner_px and np.isfinite(gap).any():
+            hip_gap = float(np.nanmedian(gap)) / runner_px
+    times = steps["step_time_s"].to_numpy(float) if "step_time_s" in steps else np.array([])
+    return clip_quality(missing_after=info.missing_after, swapped_frames=info.swapped_frames, step_times_s=times,
+                        n_steps=len(steps), n_contacts=n_events, fps=series.fps, view=view,
+                        hip_gap_share=hip_gap, runner_px=runner_px)
 
 
 def _uncertainty(names: list[str], fps: float) -> dict[str, str]:
@@ -162,7 +168,7 @@ def _uncertainty(names: list[str], fps: float) -> dict[str, str]:
     return out
 
 
-def clip_summary(view: str, steps: pd.DataFrame, stats: dict, quality: float, fps: float,
+def clip_summary(view: str, steps: pd.DataFrame, stats: dict, quality: QualityScore, fps: float,
                  speed_m_s: float | None) -> dict[str, Any]:
     """The analysis' metric block (`GaitReport.summary`): headline medians, per side, asymmetry, quality."""
     overall = stats["overall"]
@@ -176,7 +182,8 @@ def clip_summary(view: str, steps: pd.DataFrame, stats: dict, quality: float, fp
     for side in ("left", "right"):
         summary[side]["foot_strike"] = foot_strike_class(stats[side].get("foot_strike_angle_deg"))
     summary["asymmetry_pct"] = stats["asymmetry_pct"]
-    summary["quality"] = quality
+    summary["quality"] = quality.score
+    summary["quality_detail"] = quality.to_dict()  # GaitSummary reads it back as a QualityScore
     summary["uncertainty"] = _uncertainty([n for n in overall], fps)
     return summary
 
@@ -242,13 +249,17 @@ def analyze_gait(series: KeypointSeries, *, view: str | None = None, height_cm: 
     scale = metres_per_unit(cleaned, height_cm)
     leg = leg_length_px(cleaned)
     speed = running_speed(cleaned, events, direction) if view == "side" else None
-    steps = step_table(cleaned, events, angle_table, view=view, direction=direction or 1, metres_per_unit=scale,
-                       leg_length=leg, speed=speed)
-    stats = summarise(steps)
-    warnings += check_running(stats["overall"], len(steps))
+    steps = mark_implausible(step_table(cleaned, events, angle_table, view=view, direction=direction or 1,
+                                        metres_per_unit=scale, leg_length=leg, speed=speed))
+    used = plausible(steps)  # implausible steps stay in the table, marked, and out of every summary
+    stats = summarise(used)
+    warnings += check_running(stats["overall"], len(used))
     speed_m_s = speed * scale if speed and scale else None
-    quality = quality_score(info, steps, len(events), series.fps)
-    summary = clip_summary(view, steps, stats, quality, series.fps, speed_m_s)
+    quality = clip_quality_of(cleaned, info, used, len(events), view)
+    summary = clip_summary(view, used, stats, quality, series.fps, speed_m_s)
+    if len(used) < len(steps):
+        warnings.append(f"{len(steps) - len(used)} implausible step(s) left out of the medians (marked in the step "
+                        "table: " + "; ".join(sorted(set(steps.loc[~steps.index.isin(used.index), EXCLUDED]))) + ")")
     summary["treadmill"] = treadmill if treadmill is not None else series.meta.get("treadmill")
     warnings += _settle_cadence(summary, spectral_cadence(cleaned))
     n_swapped = int(info.swapped_frames.sum())
@@ -260,7 +271,6 @@ def analyze_gait(series: KeypointSeries, *, view: str | None = None, height_cm: 
                         "those points were dropped and bridged")
     if view == "side":
         warnings.append("foot-strike angle uses mid-stance as the flat-foot reference (no standing frame)")
-        warnings.append("left/right differences are low-confidence from one side camera (far leg is less accurate)")
     warnings += _missing_warnings(summary, view, scale is not None)
     findings = sort_findings(gait_findings(summary, view))
     return GaitReport(cleaned, view, direction, events, steps, angle_table, summary, findings, warnings, info)

@@ -24,16 +24,20 @@ def analyse_series(series, info, name: str, *, view: str | None, height_cm: floa
                    analyze: Callable | None = None) -> dict[str, Any]:
     """Checks of the person and the capture, then the analysis; GaitError for unusable input.
 
+    Slow motion is recognised first: a slowed clip's rhythm would otherwise be misread as several people.
+
     `analyze(series, view=, height_cm=)` defaults to `analysis.analyze_gait` (the CLI passes
     its own so the message for a missing optional module stays a CLI concern).
     """
     from kneeguard.gait.capture.guide import check_capture
     from kneeguard.gait.capture.pose import check_person
+    from kneeguard.gait.capture.slowmo import check_slow_motion
 
     if analyze is None:
         from kneeguard.gait.analysis import analyze_gait as analyze
     if view:
         series.meta["view"] = view
+    check_slow_motion(series, name)
     warnings = check_person(series, name) if series.units == "px" else []
     warnings += check_capture(series, info)
     report = analyze(series, view=view, height_cm=height_cm)

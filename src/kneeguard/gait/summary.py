@@ -14,11 +14,14 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
+from kneeguard import evidence
 from kneeguard.findings import Finding
-from kneeguard.gait.quality import clip_doubt, gate_findings
+from kneeguard.gait.quality import QualityScore, clip_doubt, gate_findings
 from kneeguard.jsonable import frame_records, plain
 
 SIDES = ("left", "right")
+SIDE_CAMERA_LR_NOTE = ("Left/right differences are low-confidence from one side camera: the far leg is tracked "
+                       "less accurately, so part of any difference is the camera, not the runner.")
 
 
 @dataclass(frozen=True)
@@ -33,7 +36,8 @@ class GaitSummary:
     view: str = "side"
     n_steps: int = 0
     fps: float | None = None
-    quality: float | None = None
+    quality: float | None = None  # the quality score (QualityScore.score); quality_detail holds its components
+    quality_detail: QualityScore | None = None
     direction: int = 0
     speed_m_s: float | None = None
     treadmill: bool | None = None
@@ -81,6 +85,21 @@ class GaitSummary:
         object.__setattr__(self, "findings", gate_findings(self.findings, self.quality, self.n_steps))
 
     @property
+    def quality_text(self) -> str | None:
+        """The quality score with its meaning in words (None when the clip was not rated)."""
+        if self.quality_detail is not None:
+            return self.quality_detail.describe()
+        if self.quality is None:
+            return None
+        limit = evidence.value("gait.capture.doubtful_quality")
+        return f"quality {self.quality:.2f} of 1 ({'below' if self.quality < limit else 'at or above'} {limit})"
+
+    @property
+    def side_difference_note(self) -> str | None:
+        """Why left/right values from one side camera differ beyond the runner (None for other views)."""
+        return SIDE_CAMERA_LR_NOTE if self.view == "side" and (self.left or self.right) else None
+
+    @property
     def doubt(self) -> str | None:
         """Why this clip's findings are doubtful and what to do (None: good enough to act on)."""
         return clip_doubt(self.quality, self.n_steps)
@@ -96,7 +115,7 @@ class GaitSummary:
                 warnings.append(w)
         values = {k: v for k, v in plain(report.summary).items() if k in _FIELDS}
         return cls(**{
-            **values, "view": report.view, "direction": report.direction, "findings": list(report.findings),
+            **values, "quality_detail": QualityScore.from_dict(values.get("quality_detail")), "view": report.view, "direction": report.direction, "findings": list(report.findings),
             "warnings": warnings, "events": frame_records(report.events), "steps": frame_records(report.steps),
             "athlete": athlete, "source": source,
             "recorded_at": recorded_at or dt.datetime.now().astimezone().isoformat(timespec="seconds"),
@@ -113,12 +132,15 @@ class GaitSummary:
                               if isinstance(f, Mapping) and f.get("code")]
         for name in ("left", "right", "asymmetry_pct", "uncertainty"):
             values[name] = dict(values[name]) if isinstance(values.get(name), Mapping) else {}
+        values["quality_detail"] = QualityScore.from_dict(flat.get("quality_detail"))
         return cls(**values)
 
     def to_dict(self) -> dict[str, Any]:
         """The one stored and JSON shape: plain values, findings as their dicts."""
-        out = {f.name: getattr(self, f.name) for f in dataclasses.fields(self) if f.name != "findings"}
+        out = {f.name: getattr(self, f.name) for f in dataclasses.fields(self)
+               if f.name not in ("findings", "quality_detail")}
         out["findings"] = [f.to_dict() for f in self.findings]
+        out["quality_detail"] = self.quality_detail.to_dict() if self.quality_detail is not None else None
         return plain(out)
 
     def stored(self, *, session_id: int | None = None, recorded_at: str | None = None) -> GaitSummary:
@@ -147,5 +169,5 @@ class GaitSummary:
 
 
 _FIELDS = frozenset(f.name for f in dataclasses.fields(GaitSummary))
-_METRIC_FIELDS = _FIELDS - {"left", "right", "asymmetry_pct", "uncertainty", "findings", "warnings", "events",
+_METRIC_FIELDS = _FIELDS - {"quality_detail", "left", "right", "asymmetry_pct", "uncertainty", "findings", "warnings", "events",
                             "steps", "athlete", "source", "recorded_at", "video", "session_id", "outputs_id"}

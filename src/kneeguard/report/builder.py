@@ -239,8 +239,12 @@ def _gait_domain(gait: GaitSummary | None, refs: References, gait_dir: str | Pat
                                              "Drawn from the video's keypoints at a typical contact."))
         found.append(charts.image_file_chart(folder / "knee_angle.png", "Knee angle over each stride",
                                              "Drawn by the gait analysis: landing (IC) and toe-off (TO) marked."))
+    if gait.quality is not None:
+        metrics.append(("Video quality (0-1)", f"{gait.quality:.2f}"))
+    # What the quality score means and why left/right differ lead the notes, beside the numbers they explain.
+    leading = [line for line in (gait.quality_text, gait.side_difference_note) if line]
     return _domain("gait", _finding_rows(list(gait.findings), refs, values), metrics, [c for c in found if c],
-                   list(gait.warnings), True)
+                   leading + list(gait.warnings), True)
 
 
 def _clinic_domain(checkin: CheckinAssessment | None, history: list[CheckinRecord] | None, refs: References) -> dict:

@@ -62,9 +62,12 @@ def step_charts(summary: GaitSummary) -> list[SvgChart]:
             if value is None:
                 continue
             side = str(step.get("side") or "").lower()
+            excluded = str(step.get("excluded") or "")
             chart.marks.append(Mark("circle", x(number), y(value), f"Step {number}"
-                                    f"{' (' + side + ')' if side in SIDES else ''}: {value:.1f} {unit}",
-                                    css=SIDE_CSS.get(side, "side-unknown"), r=4.0))
+                                    f"{' (' + side + ')' if side in SIDES else ''}: {value:.1f} {unit}"
+                                    + (f" — left out of the medians: {excluded}" if excluded else ""),
+                                    css=SIDE_CSS.get(side, "side-unknown") + (" step-excluded" if excluded else ""),
+                                    r=4.0))
         every = max(1, math.ceil(len(steps) / 8))
         chart.x_labels = [(x(n), str(n)) for n in range(1, len(steps) + 1) if (n - 1) % every == 0]
         chart.legend = [(SIDE_CSS[s], s, "") for s in SIDES]

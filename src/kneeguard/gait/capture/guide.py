@@ -85,14 +85,14 @@ def _framing_warnings(series: KeypointSeries) -> list[str]:
     # Side view sanity: hips far apart horizontally means the camera is not side-on.
     view = str(series.meta.get("view", "side"))
     if view == "side" and series.has("left_hip") and series.has("right_hip"):
-        span = _median_body_height(series)
+        span = median_body_height(series)
         gap = np.abs(series.point("left_hip")[:, 0] - series.point("right_hip")[:, 0])
         if span and np.isfinite(gap).any() and np.nanmedian(gap) > 0.12 * span:
             out.append("the hips are far apart across the image: the camera looks oblique, not side-on")
     return out
 
 
-def _median_body_height(series: KeypointSeries) -> float:
+def median_body_height(series: KeypointSeries) -> float:
     top = series.point("nose")[:, 1] if series.has("nose") else series.point("left_shoulder")[:, 1]
     bottom = np.fmax(series.point("left_ankle")[:, 1], series.point("right_ankle")[:, 1])
     span = bottom - top

@@ -269,6 +269,7 @@ def keypoints_from_video(info, backend: PoseBackend | None = None, *, scale: flo
     the count starts again when a second pass runs on the crop).
     """
     from kneeguard.gait.capture.person import choose_runner
+    from kneeguard.gait.capture.slowmo import slowed_rhythm_factor
     from kneeguard.gait.capture.video import pose_scale
 
     backend = backend or MediaPipePoseBackend()
@@ -279,7 +280,8 @@ def keypoints_from_video(info, backend: PoseBackend | None = None, *, scale: flo
     # then pose runs again on a crop around the runner.
     series = _pose_pass(info, backend, scale, max_frames, crop=None, on_frame=on_frame)
     choice = None
-    if choose_person and isinstance(backend, MediaPipePoseBackend) and _maybe_several_people(series):
+    if (choose_person and isinstance(backend, MediaPipePoseBackend) and slowed_rhythm_factor(series) is None
+            and _maybe_several_people(series)):  # a slowed clip has no running rhythm: the chooser would misfire
         choice = choose_runner(info)
     crop = _crop_in_scaled_frame(choice.box, scale, info) if choice is not None and choice.several_people else None
     if crop is not None:

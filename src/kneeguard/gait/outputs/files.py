@@ -230,6 +230,10 @@ def plot_step_metrics(steps: pd.DataFrame, path: Path) -> Path:
         other = ~side.isin(list(SIDE_MPL))
         if other.any():
             ax.plot(np.flatnonzero(other) + 1, steps.loc[other, metric], "o", color="grey", ms=4)
+        if "excluded" in steps.columns:  # implausible steps: shown, crossed out, left out of the medians
+            out = steps["excluded"].fillna("").astype(str) != ""
+            ax.plot(np.flatnonzero(out) + 1, steps.loc[out, metric], "x", color="crimson", ms=9, mew=2,
+                    label="left out (implausible)" if out.any() else None)
         ax.set_title(str(metric), fontsize=9)
         ax.grid(alpha=0.3)
     for ax in list(axes.flat)[len(metrics):]:

@@ -1,8 +1,10 @@
 """A picture of the runner at initial contact: the pose the landing metrics describe.
 
 Drawn from the keypoints (no video needed) at the step whose knee flexion at
-contact is closest to the median, with the hip-knee-ankle angle, the shank line
-and the horizontal gap between ankle and hip marked.
+contact is closest to the median, with the knee angle, the shank line and the
+horizontal gap between ankle and hip marked. The knee angle written on it is the
+clip's median (`knee_flexion_ic_deg` of the summary, the value the report and web
+show), never one frame's own angle, so the figure and the report cannot disagree.
 """
 from __future__ import annotations
 
@@ -35,6 +37,14 @@ def representative_contact(report) -> tuple[str, float] | None:
     return str(row["side"]), float(row["ic_time_s"]) * report.series.fps
 
 
+def knee_label(report) -> str | None:
+    """The figure's knee-angle text: the clip median the report shows, at the report's precision."""
+    value = (getattr(report, "summary", None) or {}).get("knee_flexion_ic_deg")
+    if value is None or not np.isfinite(value):
+        return None
+    return f"knee flexion at landing {value:.1f}°\n(median of all steps)"
+
+
 def plot_landing(series: KeypointSeries, report, path: str | Path) -> Path | None:
     """Write the figure; None when no contact with a knee angle was found."""
     chosen = representative_contact(report)
@@ -53,11 +63,9 @@ def plot_landing(series: KeypointSeries, report, path: str | Path) -> Path | Non
                     label="landing leg" if s == side else "other leg")
         hip, knee, ankle = (pts[f"{side}_{p}"] for p in ("hip", "knee", "ankle"))
         if np.isfinite([hip, knee, ankle]).all():
-            thigh, shank = hip - knee, ankle - knee
-            cosine = np.dot(thigh, shank) / (np.linalg.norm(thigh) * np.linalg.norm(shank))
-            flexion = 180.0 - np.degrees(np.arccos(np.clip(cosine, -1, 1)))
-            ax.annotate(f"knee flexion {flexion:.0f}°", knee, xytext=(12, 0), textcoords="offset points",
-                        fontsize=9, va="center")
+            label = knee_label(report)
+            if label:
+                ax.annotate(label, knee, xytext=(12, 0), textcoords="offset points", fontsize=9, va="center")
             all_y = np.array([p[1] for p in pts.values() if np.isfinite(p).all()])
             below = all_y.max() + 0.05 * (all_y.max() - all_y.min())  # under the feet, clear of the drawing
             ax.plot([hip[0], hip[0]], [hip[1], below], color="0.4", lw=1, ls=":")
