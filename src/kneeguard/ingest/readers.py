@@ -16,6 +16,7 @@ from pathlib import Path
 from kneeguard.ingest.fit import read_fit
 from kneeguard.ingest.gpx import read_gpx
 from kneeguard.ingest.model import IngestError, ParsedFile
+from kneeguard.ingest.plausibility import clean_file
 from kneeguard.ingest.tcx import read_tcx
 
 # Real activity files are a few MB; anything bigger decompressed is a bomb.
@@ -65,6 +66,7 @@ def read_bytes(name: str, data: bytes) -> ParsedFile:
             name, f"could not decode this {file_format.upper()} file ({type(exc).__name__}: {exc})"
         ) from exc
     parsed.warnings[:0] = warnings
+    clean_file(parsed)  # the same plausibility policy for every format
     return parsed
 
 
