@@ -177,7 +177,7 @@ def violations(activity) -> list[str]:
                 if bad.any():
                     found.append(f"{int(bad.sum())} {column} samples outside {limit.text()}")
         if "time" in samples.columns:
-            seconds = samples["time"].astype("int64").to_numpy() / 1e9
+            seconds = streams.unix_seconds(samples["time"])
             outside = (seconds < earliest) | (seconds > latest)
             if outside.any():
                 found.append(f"{int(outside.sum())} samples dated outside the plausible dates")
@@ -230,7 +230,7 @@ def _clean_samples(activity: ParsedActivity, earliest: float, latest: float) -> 
     if not len(samples):
         return
     if "time" in samples.columns:
-        seconds = samples["time"].astype("int64").to_numpy() / 1e9
+        seconds = streams.unix_seconds(samples["time"])
         outside = (seconds < earliest) | (seconds > latest)
         if outside.any():
             samples = samples.loc[~outside].reset_index(drop=True)
@@ -274,7 +274,7 @@ def _from_samples(activity: ParsedActivity, name: str) -> float | None:
     samples = activity.samples
     if not len(samples) or "time" not in samples.columns:
         return None
-    times = samples["time"].astype("int64").to_numpy() / 1e9
+    times = streams.unix_seconds(samples["time"])
 
     def column(key: str) -> np.ndarray | None:
         return samples[key].to_numpy(dtype=float) if key in samples.columns else None
