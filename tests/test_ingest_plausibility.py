@@ -119,3 +119,40 @@ def test_violations_lists_each_bad_value() -> None:
     found = violations(activity)
     assert any(f.startswith("distance_m") for f in found)
     assert any(f.startswith("avg_hr") for f in found)
+
+
+# ---- point-level problems drop the point or the value, not the file
+GPX = (DATA / "gpxpy" / "cerknicko-jezero.gpx").read_bytes()
+
+
+@pytest.mark.parametrize("year", [b"0001", b"9999"])
+def test_out_of_range_time_in_one_tcx_point_drops_that_point(year: bytes) -> None:
+    clean = _only(TCX)
+    data = re.sub(rb"(<Trackpoint>\s*<Time>)\d{4}", rb"\g<1>" + year, TCX, count=1)
+    activity = _only(data)
+    assert len(activity.samples) == len(clean.samples) - 1
+
+
+@pytest.mark.parametrize("value", [b"", b"abc"])
+def test_one_bad_gpx_elevation_drops_that_value(value: bytes) -> None:
+    parsed = read_bytes("ele.gpx", re.sub(rb"<ele>[^<]*</ele>", b"<ele>" + value + b"</ele>", GPX, count=1))
+    assert len(parsed.activities) == 1
+    assert len(parsed.activities[0].samples) == len(read_bytes("ok.gpx", GPX).activities[0].samples)
+
+
+def test_utf16_gpx_imports() -> None:
+    text = GPX.decode("utf-8").replace('encoding="UTF-8"', 'encoding="UTF-16"')
+    parsed = read_bytes("utf16.gpx", text.encode("utf-16"))
+    assert len(parsed.activities[0].samples) == len(read_bytes("utf8.gpx", GPX).activities[0].samples)
+
+
+def test_gpx_with_internal_dtd_is_refused_by_name() -> None:
+    data = GPX.replace(b"<gpx", b'<!DOCTYPE gpx [ <!ENTITY a "aaaaaaaaaa"> ]>\n<gpx', 1)
+    with pytest.raises(IngestError, match="GPX with a DTD") as caught:
+        read_bytes("dtd.gpx", data)
+    assert "not a FIT, GPX or TCX" not in str(caught.value)
+
+
+def test_1901_timestamps_say_the_clock_was_not_set() -> None:
+    with pytest.raises(IngestError, match=r"timestamps before 1970 \(the device clock was not set\)"):
+        read_bytes("Mojstrovka.gpx", (DATA / "gpxpy" / "Mojstrovka.gpx").read_bytes())

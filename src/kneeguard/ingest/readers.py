@@ -25,8 +25,10 @@ GZIP_MAGIC = b"\x1f\x8b"
 GZIP_CHUNK_BYTES = 4 * 1024 * 1024
 FIT_SIGNATURE = b".FIT"
 XML_SNIFF_BYTES = 64 * 1024
-# Skips the XML declaration, comments, processing instructions and DOCTYPE.
-XML_PROLOGUE = re.compile(r"\s*(?:<\?.*?\?>\s*|<!--.*?-->\s*|<!DOCTYPE[^>]*>\s*)*", re.S)
+# Skips the XML declaration, comments, processing instructions and DOCTYPE
+# (with its internal subset: the GPX reader refuses those by name).
+XML_PROLOGUE = re.compile(
+    r"\s*(?:<\?.*?\?>\s*|<!--.*?-->\s*|<!DOCTYPE[^>\[]*(?:\[.*?\]\s*)?>\s*)*", re.S)
 XML_ROOT = re.compile(r"<([A-Za-z_][\w.\-]*:)?([A-Za-z_][\w.\-]*)")
 NOT_ACTIVITY_FORMAT = "not a FIT, GPX or TCX file"
 
