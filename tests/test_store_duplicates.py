@@ -88,3 +88,14 @@ def test_corrupted_twin_with_wild_distance_is_still_a_duplicate(store):
 def test_twin_files_are_in_the_test_data():
     for name in TWIN:
         assert (DATA / "sweatpy" / name).is_file()  # attributed in MANIFEST.md
+
+
+def test_imported_activity_with_excluded_values_is_flagged_for_the_load_analysis(store):
+    from kneeguard.store.queries import activities_frame
+    dec = Decoder()
+    fixed = activity(T0, warnings=["implausible distance_m: 1e+308 is outside 0 to 2,000,000 m; left empty"])
+    import_sources(store, [dec.add(b"fixed", fixed), dec.add(b"fine", activity(T0 + dt.timedelta(days=1)))],
+                   "ana", decoder=dec)
+    with store.session() as s:
+        frame = activities_frame(s, _rows(store)[0].athlete_id)
+    assert frame["values_excluded"].tolist() == [True, False]
