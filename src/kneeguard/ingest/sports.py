@@ -18,6 +18,3 @@ def sport_family(sport: str | None) -> str:
     sport = (sport or "").strip().lower()
     return FAMILY_OF.get(sport, sport)
 
-
-def is_unknown(sport: str | None) -> bool:
-    return sport_family(sport) in UNKNOWN_SPORTS
