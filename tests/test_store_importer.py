@@ -20,7 +20,8 @@ from sqlalchemy import func, select
 from kneeguard.ingest.model import IngestError
 from kneeguard.store import import_sources, load_samples, open_store
 from kneeguard.store import samples as samples_io
-from kneeguard.store.importer import FileOutcome, is_same_activity
+from kneeguard.store.duplicates import is_same_activity
+from kneeguard.store.importer import FileOutcome
 from kneeguard.store.models import Activity, Athlete, ImportedFile
 from tests.test_store_support import (
     Decoder, FakeSource, FakeSourceError, activity, at,
@@ -74,7 +75,6 @@ def test_same_activity_from_another_export_is_duplicate(store):
 @pytest.mark.parametrize("change", [
     {"start": T0 + dt.timedelta(seconds=61)},
     {"sport": "cycling"},
-    {"distance_m": 10_400.0},
 ])
 def test_near_but_different_activity_is_kept(store, change):
     dec = Decoder()
@@ -85,11 +85,13 @@ def test_near_but_different_activity_is_kept(store, change):
 
 
 def test_dedup_rule():
-    assert is_same_activity(T0, "running", None, T0, "running", 5000.0)  # missing distance
+    assert is_same_activity(T0, "running", None, T0, "running", 3000.0)  # missing span
     assert is_same_activity(T0, "", 100.0, T0, "cycling", 102.0)  # unknown sport
-    assert is_same_activity(T0, "hiking", 0.0, T0, "walking", 3000.0)  # same family, zero distance
+    assert is_same_activity(T0, "hiking", 0.0, T0, "walking", 3000.0)  # same family, zero span
     assert not is_same_activity(T0, "running", 100.0, T0, "swimming", 100.0)
     assert not is_same_activity(T0, "running", 100.0, T0 + dt.timedelta(seconds=60.5), "running", 100.0)
+    # the first run ended (after 30 s) before the second began: two activities
+    assert not is_same_activity(T0, "running", 30.0, T0 + dt.timedelta(seconds=45), "running", 3000.0)
 
 
 def test_partly_duplicate_multisport_file(store):

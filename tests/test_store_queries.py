@@ -17,7 +17,7 @@ from kneeguard.store.queries import FRAME_COLUMNS
 from tests.test_store_support import Decoder, activity, at
 
 EXPECTED_COLUMNS = ["id", "start", "sport", "sub_sport", "distance_m", "timer_s", "moving_s", "elapsed_s",
-                    "avg_hr", "rpe", "hr_seconds_by_bpm", "shoe_id"]
+                    "avg_hr", "rpe", "hr_seconds_by_bpm", "shoe_id", "values_excluded"]
 
 
 def bulk_days(store, athlete: str, days: int, start: dt.datetime) -> int:

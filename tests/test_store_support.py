@@ -94,9 +94,10 @@ def samples_frame(start: dt.datetime, n: int = 5, hr: float = 120.0) -> pd.DataF
 
 
 def activity(start: dt.datetime, sport: str = "running", distance_m: float | None = 10_000.0,
-             session_index: int = 0, samples: bool = True, **extra: Any) -> ParsedActivity:
+             session_index: int = 0, samples: bool = True, timer_s: float | None = 3000.0,
+             elapsed_s: float | None = 3100.0, **extra: Any) -> ParsedActivity:
     return ParsedActivity(
-        sport=sport, start=start, distance_m=distance_m, timer_s=3000.0, elapsed_s=3100.0,
+        sport=sport, start=start, distance_m=distance_m, timer_s=timer_s, elapsed_s=elapsed_s,
         avg_hr=140.0, session_index=session_index,
         samples=samples_frame(start) if samples else pd.DataFrame(), **extra,
     )

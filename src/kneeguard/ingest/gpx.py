@@ -50,9 +50,22 @@ POINT_WITHOUT_POSITION = re.compile(
     re.S,
 )
 DECLARED_ENCODING = re.compile(rb"""<\?xml[^>]*encoding=["']([\w.\-]+)["']""")
+DECLARATION_ENCODING = re.compile(r"""(?<=<\?xml)([^>]*?)\s+encoding=["'][\w.\-]+["']""")
+# A document type declaration with an internal subset can declare entities that
+# expand without bound; real GPX files never carry one.
+INTERNAL_DTD = re.compile(r"<!DOCTYPE[^>\[]*\[|<!ENTITY", re.I)
+ELEVATION = re.compile(r"<((?:\w+:)?ele)>([^<]*)</\1>")
+# Pre-1970 placeholder clocks (e.g. 1901-12-13, the int32 epoch minimum).
+UNSET_CLOCK_BEFORE = dt.datetime(1970, 1, 1, tzinfo=dt.timezone.utc).timestamp()
 
 
-def _text(data: bytes) -> str:
+def _text(name: str, data: bytes) -> str:
+    if data[:2] in (b"\xff\xfe", b"\xfe\xff"):  # UTF-16 with its byte-order mark
+        try:
+            text = data.decode("utf-16")
+        except UnicodeDecodeError as exc:
+            raise IngestError(name, "GPX declares UTF-16 but is not valid UTF-16") from exc
+        return DECLARATION_ENCODING.sub(r"\1", text, count=1)  # the text is decoded now
     try:
         return data.decode("utf-8-sig")
     except UnicodeDecodeError:
@@ -63,7 +76,30 @@ def _text(data: bytes) -> str:
             return data.decode("latin-1")
 
 
+def _usable_elevations(text: str, warnings: list[str]) -> str:
+    """Remove <ele> elements that are empty or not a number: that value is dropped, not the file."""
+    dropped = 0
+
+    def keep_number(match: re.Match) -> str:
+        nonlocal dropped
+        try:
+            float(match.group(2))
+            return match.group(0)
+        except ValueError:
+            dropped += 1
+            return ""
+
+    cleaned = ELEVATION.sub(keep_number, text)
+    if dropped:
+        warnings.append(f"dropped {dropped} elevations that are empty or not a number")
+    return cleaned
+
+
 def _parse(name: str, text: str, warnings: list[str]) -> gpxpy.gpx.GPX:
+    if INTERNAL_DTD.search(text):
+        raise IngestError(name, "GPX with a DTD (document type declaration with entities) "
+                          "is not accepted: real GPX files have none")
+    text = _usable_elevations(text, warnings)
     try:
         return gpxpy.parse(text)
     except gpxpy.gpx.GPXException as first_error:
@@ -159,7 +195,7 @@ def _sport(tracks) -> str:
 def read_gpx(name: str, data: bytes, content_hash: str) -> ParsedFile:
     """Decode GPX bytes; raises IngestError when there is no usable time."""
     parsed = ParsedFile(source=name, content_hash=content_hash, format="gpx")
-    gpx = _parse(name, _text(data), parsed.warnings)
+    gpx = _parse(name, _text(name, data), parsed.warnings)
     tracks = [t for t in gpx.tracks if any(s.points for s in t.segments)]
     if not tracks:
         parsed.skipped_reason = "GPX has no recorded track (only waypoints or routes), not an activity"
@@ -172,6 +208,10 @@ def read_gpx(name: str, data: bytes, content_hash: str) -> ParsedFile:
 
     timed = [t for t in tracks if any(usable(p.time) for s in t.segments for p in s.points)]
     if not timed:
+        stamps = [_unix(p.time) for t in tracks for s in t.segments for p in s.points]
+        if any(stamp < UNSET_CLOCK_BEFORE for stamp in stamps):
+            raise IngestError(name, "GPX has only timestamps before 1970 (the device clock was "
+                              "not set); cannot place it in training history")
         raise IngestError(name, NO_TIME)
     if len(timed) < len(tracks):
         # Untimed tracks next to timed ones are saved routes, not what was run.

@@ -110,3 +110,8 @@ def samples_frame(times_s: np.ndarray, columns: dict[str, np.ndarray]) -> pd.Dat
         if np.isfinite(values).any():
             data[name] = values
     return pd.DataFrame(data)
+
+
+def unix_seconds(times: pd.Series) -> np.ndarray:
+    """A samples frame's `time` column as float Unix seconds, whatever its unit."""
+    return pd.DatetimeIndex(times).as_unit("ns").asi8 / 1e9

@@ -16,6 +16,7 @@ from pathlib import Path
 from kneeguard.ingest.fit import read_fit
 from kneeguard.ingest.gpx import read_gpx
 from kneeguard.ingest.model import IngestError, ParsedFile
+from kneeguard.ingest.plausibility import clean_file
 from kneeguard.ingest.tcx import read_tcx
 
 # Real activity files are a few MB; anything bigger decompressed is a bomb.
@@ -24,8 +25,10 @@ GZIP_MAGIC = b"\x1f\x8b"
 GZIP_CHUNK_BYTES = 4 * 1024 * 1024
 FIT_SIGNATURE = b".FIT"
 XML_SNIFF_BYTES = 64 * 1024
-# Skips the XML declaration, comments, processing instructions and DOCTYPE.
-XML_PROLOGUE = re.compile(r"\s*(?:<\?.*?\?>\s*|<!--.*?-->\s*|<!DOCTYPE[^>]*>\s*)*", re.S)
+# Skips the XML declaration, comments, processing instructions and DOCTYPE
+# (with its internal subset: the GPX reader refuses those by name).
+XML_PROLOGUE = re.compile(
+    r"\s*(?:<\?.*?\?>\s*|<!--.*?-->\s*|<!DOCTYPE[^>\[]*(?:\[.*?\]\s*)?>\s*)*", re.S)
 XML_ROOT = re.compile(r"<([A-Za-z_][\w.\-]*:)?([A-Za-z_][\w.\-]*)")
 NOT_ACTIVITY_FORMAT = "not a FIT, GPX or TCX file"
 
@@ -65,6 +68,7 @@ def read_bytes(name: str, data: bytes) -> ParsedFile:
             name, f"could not decode this {file_format.upper()} file ({type(exc).__name__}: {exc})"
         ) from exc
     parsed.warnings[:0] = warnings
+    clean_file(parsed)  # the same plausibility policy for every format
     return parsed
 
 

@@ -68,7 +68,10 @@ def _time(text: str | None) -> dt.datetime | None:
     """A plausible UTC time, or None (placeholder years and future dates are not)."""
     if not text:
         return None
-    stamp = pd.to_datetime(text.strip(), utc=True, errors="coerce", format="ISO8601")
+    try:
+        stamp = pd.to_datetime(text.strip(), utc=True, errors="coerce", format="ISO8601")
+    except (pd.errors.OutOfBoundsDatetime, OverflowError, ValueError):
+        return None
     if pd.isna(stamp) or not EARLIEST_PLAUSIBLE <= stamp.timestamp() <= time.time() + FUTURE_SLACK_S:
         return None
     return stamp.to_pydatetime()
@@ -103,11 +106,28 @@ def _points(element: ET.Element) -> tuple[np.ndarray, dict[str, np.ndarray]]:
         for key, path in POINT_PATHS.items():
             value = _number(point, *path)
             columns[key].append(np.nan if value is None else value)
-    parsed = pd.DatetimeIndex(pd.to_datetime(
-        pd.Series(stamps, dtype=object), utc=True, errors="coerce", format="ISO8601"))
-    times = parsed.as_unit("ns").asi8 / 1e9
+    return _unix_times(stamps), {key: np.asarray(values, dtype=float) for key, values in columns.items()}
+
+
+def _unix_times(stamps: list[str | None]) -> np.ndarray:
+    """Unix seconds per stamp; NaN for a missing, malformed or out-of-range one (year 1
+    or 9999 lies outside pandas' nanosecond range): that point is dropped, not the file."""
+    try:
+        parsed = pd.DatetimeIndex(pd.to_datetime(
+            pd.Series(stamps, dtype=object), utc=True, errors="coerce", format="ISO8601"))
+    except (pd.errors.OutOfBoundsDatetime, OverflowError, ValueError):
+        return np.array([_one_time(stamp) for stamp in stamps], dtype=float)
+    times = parsed.as_unit("us").asi8 / 1e6  # microseconds reach years 1 to 9999
     times[parsed.isna()] = np.nan
-    return times, {key: np.asarray(values, dtype=float) for key, values in columns.items()}
+    return times
+
+
+def _one_time(stamp: str | None) -> float:
+    try:
+        moment = pd.Timestamp(stamp)
+        return moment.tz_localize("UTC").timestamp() if moment.tzinfo is None else moment.timestamp()
+    except (pd.errors.OutOfBoundsDatetime, OverflowError, ValueError, TypeError):
+        return np.nan
 
 
 def _lap_totals(element: ET.Element) -> dict:

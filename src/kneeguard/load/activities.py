@@ -42,6 +42,7 @@ INPUT_COLUMNS: dict[str, object] = {
     "rpe": "float64",
     "hr_seconds_by_bpm": "object",
     "shoe_id": "Int64",
+    "values_excluded": "bool",  # the import left out implausible values
 }
 
 
@@ -94,6 +95,7 @@ def prepare_activities(activities: pd.DataFrame | None, as_of: dt.date, tz: str 
             "rpe": _numbers(frame["rpe"])[order],
             "hr_seconds_by_bpm": frame["hr_seconds_by_bpm"].to_numpy(dtype=object)[order],
             "shoe_id": shoe,
+            "values_excluded": frame["values_excluded"].astype("boolean").fillna(False).to_numpy(dtype=bool)[order],
         }
     )
 
@@ -139,6 +141,8 @@ def _with_all_columns(activities: pd.DataFrame | None) -> pd.DataFrame:
             frame[name] = ""
         elif name == "shoe_id":
             frame[name] = pd.array([pd.NA] * n, dtype="Int64")
+        elif name == "values_excluded":
+            frame[name] = False
         else:
             frame[name] = np.nan
     return frame

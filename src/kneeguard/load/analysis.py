@@ -158,6 +158,10 @@ def _data_warnings(prepared: pd.DataFrame, loads: pd.DataFrame, settings: HeartR
     no_distance = int(np.isnan(prepared["distance_m"].to_numpy()[is_run]).sum())
     if no_distance:
         notes.append(f"{no_distance} runs have no distance; they are left out of the spike check and distance totals")
+    excluded = int(prepared["values_excluded"].to_numpy(dtype=bool).sum())
+    if excluded:
+        notes.append(f"{excluded} activities had impossible values (a device or export fault) that were "
+                     "left out at import; see each activity's import warnings")
     elapsed = int((prepared["duration_source"].to_numpy() == "elapsed_s").sum())
     if elapsed:
         notes.append(f"{elapsed} activities have only elapsed time, which includes stops; their load may be too high")

@@ -6,14 +6,12 @@ Activities carry the decoder's hash of the DECOMPRESSED bytes, also kept as
 `imported_files.decoded_hash`; so `run.fit` and `run.fit.gz` differ as files
 but meet at the activity level: (athlete, decoded hash, session) is unique.
 
-Cross-export de-duplication (the FIT and a Strava GPX of the same run): an
-incoming activity is a duplicate of a stored one of the same athlete when
-  - the starts are within DUPLICATE_WINDOW_S (60 s),
-  - the sport families match, or either sport is unknown/generic, and
-  - the distances are within 3 % of the larger, or either is missing/zero.
-The activity stored first is kept and the newcomer dropped (no merging), so
-what a user imported first, typically the richer device FIT, stays.  The same
-rule applies between sessions of one file (chained copies of a session).
+Cross-export de-duplication (the FIT and a GPX of the same run, two devices on
+one outing): see `duplicates.py` - start time, sport family, time-span overlap
+and, where both have positions, the track; never a distance ratio.  The richer
+copy is kept: when it arrives second it replaces the stored one in place (same
+row, so shoe links and notes stay), in the same transaction.  The same rule
+applies between sessions of one file (chained copies of a session).
 
 Atomicity: an activity's Parquet samples are written (temp file + rename)
 before its row is flushed, and the file's rows are committed last.  Any
@@ -35,7 +33,9 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from kneeguard.ingest.model import IngestError, ParsedActivity, ParsedFile
+from kneeguard.ingest.sports import UNKNOWN_SPORTS
 from kneeguard.store import athletes, config
+from kneeguard.store import duplicates as dup
 from kneeguard.store import samples as samples_io
 from kneeguard.store.models import Activity, ImportedFile
 from kneeguard.numbers import finite_float
@@ -44,14 +44,8 @@ if TYPE_CHECKING:
     from kneeguard.ingest.sources import Source, SourceError
     from kneeguard.store.db import Store
 
-DUPLICATE_WINDOW_S = 60.0
-DUPLICATE_DISTANCE_FRACTION = 0.03
 HR_BINS = 256
 _PG_LOCK_NS = 0x6B67  # advisory-lock namespace ("kg") for per-athlete imports
-UNKNOWN_SPORTS = frozenset({"", "generic", "unknown", "other", "all", "none"})
-# Sports that are the same activity seen through different exports.
-_FAMILIES = {"hiking": "walking", "e_biking": "cycling", "mountain_biking": "cycling",
-             "trail_running": "running", "treadmill_running": "running"}
 # Export metadata (e.g. Strava's activities.csv) names sports its own way.
 _METADATA_SPORTS = {"run": "running", "trail run": "running", "virtual run": "running",
                     "ride": "cycling", "virtual ride": "cycling", "walk": "walking",
@@ -70,24 +64,6 @@ class FileOutcome:
     activities: int = 0
     error: str | None = None
     warnings: list[str] = field(default_factory=list)
-
-
-def sport_family(sport: str) -> str:
-    sport = (sport or "").strip().lower()
-    return _FAMILIES.get(sport, sport)
-
-
-def is_same_activity(a_start: dt.datetime, a_sport: str, a_dist: float | None,
-                     b_start: dt.datetime, b_sport: str, b_dist: float | None) -> bool:
-    """The de-duplication rule (see module docstring)."""
-    if abs((a_start - b_start).total_seconds()) > DUPLICATE_WINDOW_S:
-        return False
-    fa, fb = sport_family(a_sport), sport_family(b_sport)
-    if fa not in UNKNOWN_SPORTS and fb not in UNKNOWN_SPORTS and fa != fb:
-        return False
-    if not a_dist or not b_dist:
-        return True
-    return abs(a_dist - b_dist) <= DUPLICATE_DISTANCE_FRACTION * max(a_dist, b_dist)
 
 
 def import_sources(
@@ -183,11 +159,16 @@ def _store_parsed(store: Store, athlete_id: int, name: str, raw_hash: str,
         for activity in parsed.activities:
             prefix = f"session {activity.session_index}: " if multi else ""
             notes = _apply_metadata(activity, metadata, whole_file=not multi)
-            twin = _find_twin(session, athlete_id, parsed.content_hash, activity)
+            twin = _find_twin(session, store, athlete_id, parsed.content_hash, activity)
             if twin is not None:
-                warnings.append(f"{prefix}same activity as #{twin.id} ({twin.source_name}); kept that one")
-                continue
-            _add_activity(session, store, athlete_id, name, parsed.content_hash, activity, notes)
+                ours, theirs = _richness(activity), _stored_richness(twin)
+                if twin.content_hash == parsed.content_hash or ours <= theirs:
+                    warnings.append(f"{prefix}same activity as #{twin.id} ({twin.source_name}); "
+                                    f"kept that one ({theirs.describe()}), not {name}")
+                    continue
+                warnings.append(f"{prefix}same activity as #{twin.id} ({twin.source_name}); "
+                                f"replaced it with the richer copy from {name} ({ours.describe()})")
+            _add_activity(session, store, athlete_id, name, parsed.content_hash, activity, notes, twin)
             warnings.extend(prefix + w for w in [*activity.warnings, *notes])
             added += 1
         status = "imported" if added else "duplicate"
@@ -208,31 +189,61 @@ def _file_row(athlete_id: int, raw_hash: str, parsed: ParsedFile, name: str,
                         source_name=name, status=status, n_activities=count, detail=detail)
 
 
-def _find_twin(session: Session, athlete_id: int, content_hash: str, activity: ParsedActivity) -> Activity | None:
+def _find_twin(session: Session, store: Store, athlete_id: int, content_hash: str,
+               activity: ParsedActivity) -> Activity | None:
     exact = session.scalar(select(Activity).where(
         Activity.athlete_id == athlete_id, Activity.content_hash == content_hash,
         Activity.session_index == activity.session_index))
     if exact is not None:
         return exact
-    window = dt.timedelta(seconds=DUPLICATE_WINDOW_S)
+    window = dt.timedelta(seconds=dup.DUPLICATE_WINDOW_S)
     nearby = session.scalars(select(Activity).where(
         Activity.athlete_id == athlete_id,
         Activity.start_utc >= activity.start - window,
         Activity.start_utc <= activity.start + window,
     ).order_by(Activity.id))
-    distance = finite_float(activity.distance_m)
-    for other in nearby:  # oldest first: the first-stored copy is the one kept
-        if is_same_activity(activity.start, activity.sport, distance,
-                            other.start_utc, other.sport, other.distance_m):
+    span = dup.span_s(activity.timer_s, activity.moving_s, activity.elapsed_s)
+    for other in nearby:  # oldest first
+        if dup.is_same_activity(activity.start, activity.sport, span, other.start_utc, other.sport,
+                                dup.span_s(other.timer_s, other.moving_s, other.elapsed_s)) \
+                and dup.tracks_agree(activity.samples, _stored_samples(store, other)):
             return other
     return None
 
 
+def _stored_samples(store: Store, row: Activity):
+    if row.samples_key is None:
+        return None
+    try:
+        return samples_io.read_samples(store.samples_dir, row.samples_key)
+    except (OSError, ValueError):  # a missing or unreadable sample file: no track to compare
+        return None
+
+
+def _richness(activity: ParsedActivity) -> dup.Richness:
+    return dup.Richness(
+        has_samples=bool(len(activity.samples)),
+        has_heart_rate=finite_float(activity.avg_hr) is not None or activity.hr_seconds_by_bpm is not None,
+        has_device_summary=finite_float(activity.timer_s) is not None)
+
+
+def _stored_richness(row: Activity) -> dup.Richness:
+    return dup.Richness(
+        has_samples=row.samples_key is not None,
+        has_heart_rate=row.avg_hr is not None or row.hr_histogram is not None,
+        has_device_summary=row.timer_s is not None)
+
+
 def _add_activity(session: Session, store: Store, athlete_id: int, name: str, content_hash: str,
-                  activity: ParsedActivity, notes: list[str]) -> None:
+                  activity: ParsedActivity, notes: list[str], replacing: Activity | None = None) -> None:
+    """Store `activity`; with `replacing`, overwrite that (poorer) row in place instead."""
     # Samples first: the row that references them is only committed afterwards.
     key = samples_io.write_samples(store.samples_dir, content_hash, activity.session_index, activity.samples)
-    session.add(Activity(
+    if replacing is not None:  # what the athlete set on the poorer copy stays
+        activity.rpe = activity.rpe if activity.rpe is not None else replacing.rpe
+        activity.gear = activity.gear or replacing.gear
+        activity.name = activity.name or replacing.name
+    fields = dict(
         athlete_id=athlete_id,
         sport=(activity.sport or "").strip().lower() or "generic",
         sub_sport=(activity.sub_sport or "").strip().lower(),
@@ -256,7 +267,12 @@ def _add_activity(session: Session, store: Store, athlete_id: int, name: str, co
         samples_key=key,
         hr_histogram=histogram_blob(activity.hr_seconds_by_bpm),
         warnings=json.dumps([*activity.warnings, *notes]),
-    ))
+    )
+    if replacing is None:
+        session.add(Activity(**fields))
+    else:
+        for column, value in fields.items():
+            setattr(replacing, column, value)
     session.flush()  # later sessions of this file must see it when de-duplicating
 
 

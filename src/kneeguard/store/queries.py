@@ -9,6 +9,7 @@ import pandas as pd
 from sqlalchemy import String, func, select, type_coerce
 from sqlalchemy.orm import Session
 
+from kneeguard.ingest.plausibility import EXCLUDED_PREFIX
 from kneeguard.store import athletes, shoes
 from kneeguard.store import samples as samples_io
 from kneeguard.store.errors import UnknownActivity
@@ -18,7 +19,7 @@ if TYPE_CHECKING:
     from kneeguard.store.db import Store
 
 FRAME_COLUMNS = ("id", "start", "sport", "sub_sport", "distance_m", "timer_s", "moving_s",
-                 "elapsed_s", "avg_hr", "rpe", "hr_seconds_by_bpm", "shoe_id")
+                 "elapsed_s", "avg_hr", "rpe", "hr_seconds_by_bpm", "shoe_id", "values_excluded")
 _FLOATS = ("distance_m", "timer_s", "moving_s", "elapsed_s", "avg_hr", "rpe")
 
 
@@ -41,13 +42,15 @@ def activities_frame(session: Session, athlete_id: int, until: dt.date | None = 
         Activity.id, start_col, Activity.sport, Activity.sub_sport, Activity.distance_m,
         Activity.timer_s, Activity.moving_s, Activity.elapsed_s, Activity.avg_hr, Activity.rpe,
         Activity.hr_histogram, Activity.shoe_id, Activity.gear,
+        # the import left out implausible values (see ingest/plausibility.py)
+        Activity.warnings.like(f'%"{EXCLUDED_PREFIX}%'),
     ).where(Activity.athlete_id == athlete_id).order_by(Activity.start_utc, Activity.id)
     if until is not None:
         query = query.where(Activity.start_utc < _day_end(until))
     rows = session.connection().execute(query).all()  # Core: no ORM row overhead
-    cols = list(zip(*rows, strict=True)) if rows else [()] * 13
+    cols = list(zip(*rows, strict=True)) if rows else [()] * 14
     (ids, starts, sport, sub_sport, dist, timer, moving, elapsed, avg_hr, rpe,
-     blobs, explicit, gear) = cols
+     blobs, explicit, gear, excluded) = cols
     if fast_sqlite:
         start = pd.to_datetime(pd.Series(starts, dtype=object), format="ISO8601").dt.tz_localize(UTC)
     else:
@@ -67,6 +70,7 @@ def activities_frame(session: Session, athlete_id: int, until: dt.date | None = 
     resolved = shoes.resolve(shoes.load_rules(session, athlete_id), explicit, gear, sport, frame["start"])
     frame["shoe_id"] = resolved.to_numpy()
     frame["shoe_id"] = frame["shoe_id"].astype("Int64")
+    frame["values_excluded"] = np.array([bool(x) for x in excluded], dtype=bool)
     return frame[list(FRAME_COLUMNS)]
 
 
