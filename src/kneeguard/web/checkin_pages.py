@@ -48,7 +48,7 @@ async def checkin_submit(request: Request):
     try:
         result = assess(raw, history=load_checkins(athlete, store=store), today=today)
     except CheckinError as exc:
-        return render(request, "checkin.html", status_code=422, problems=[str(exc)], **_form_context(raw))
+        return render(request, "checkin.html", status_code=422, problems=exc.problems, **_form_context(raw))
     result.athlete = athlete
     save_checkin(result.record, athlete, store=store)
     return render(request, "checkin_result.html", result=result, findings=[f.to_dict() for f in result.findings])
