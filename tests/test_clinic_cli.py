@@ -65,7 +65,7 @@ def test_missing_file_and_schema(app, tmp_path):
 
 def _interview_input(stop_after: int | None = None) -> str:
     lines = ["abc", "34", "", "no"]  # a typo for age is re-asked; sex skipped; has_pain no
-    lines += ["yes", "1"] + ["no"] * 5 + ["1"] + ["no"] * 4  # bear weight, locking, flags, clot none, flags
+    lines += ["yes", "1"] + ["no"] * 7 + ["1"] + ["no"] * 5  # bear weight now, locking, flags, clot none, flags
     lines += [""] * 40  # skip every optional question
     if stop_after is not None:
         return "\n".join(lines[:stop_after]) + "\n"
@@ -77,7 +77,7 @@ def test_interview_survives_typos_and_interrupt_then_resumes(app, tmp_path):
     assert first.exit_code == 130  # input ran out (like Ctrl-D / Ctrl-C): progress saved
     partial = json.loads((tmp_path / "checkins" / "me" / "partial.json").read_text())["answers"]
     assert partial["age"] == 34 and partial["has_pain"] is False
-    rest = "\n".join(["no"] * 5 + ["1"] + ["no"] * 4 + [""] * 40) + "\n"
+    rest = "\n".join(["no"] * 7 + ["1"] + ["no"] * 5 + [""] * 40) + "\n"
     second = kg(app, "--home", str(tmp_path), "--json", input=rest)
     assert second.exit_code == 0, second.output
     data = json.loads(second.stdout[second.stdout.index("{"):])

@@ -52,7 +52,7 @@ def test_branching_hides_and_requires():
     assert [c.id for c in v.contradictions] == ["no_pain_but_scores"]
     assert "8" in v.contradictions[0].message
     v = QN.validate({**NEGATIVE, "onset": "sudden_injury"})
-    assert {"injury_days_ago", "ottawa_fibular_head", "can_flex_90", "deformity", "location", "pain_now"} <= set(v.missing)
+    assert {"injury_days_ago", "ottawa_fibular_head", "can_flex_90", "deformity", "location"} <= set(v.missing)
 
 
 def test_missing_red_flag_escalates_to_urgent():

@@ -102,22 +102,33 @@ def test_import_fit_then_activity_and_load_chart(server, page, shoot):
 
 def test_checkin_with_chest_symptoms_shows_emergency(server, page, shoot):
     page.goto(server + "/checkin")
+    assert "Step 1 of" in page.inner_text("#checkin-progress")
     assert page.is_hidden("#q-onset")  # branching: no pain yet, so no pain questions
     page.fill("#f-age", "41")
     page.check('#q-has_pain input[value="yes"]')
-    assert page.is_visible("#q-onset") and page.is_visible("#q-pain_now")
+    assert page.is_visible("#q-onset")
     page.check('#q-has_pain input[value="no"]')
     assert page.is_hidden("#q-onset")
     shoot(page, "checkin")
-    for qid in ("can_bear_weight",):
-        page.check(f'#q-{qid} input[value="yes"]')
+    page.get_by_role("button", name="Next").click()
+    page.wait_for_selector("#q-chest_symptoms")  # step 2: warning signs; age and has_pain travel along
+    assert "Step 2 of" in page.inner_text("#checkin-progress")
+    page.check('#q-can_bear_weight_now input[value="yes"]')
     page.check('#q-locking input[value="no"]')
     page.check('#q-chest_symptoms input[value="yes"]')
-    for qid in ("knee_hot_swollen", "fever_unwell", "calf_swelling", "calf_red_warm", "foot_cold_pale",
-                "foot_drop", "exertional_calf", "saddle_bladder"):
+    for qid in ("knee_warm_swollen", "knee_red", "fever_unwell", "calf_swelling", "calf_skin_red_warm", "calf_tender",
+                "foot_cold_pale", "foot_drop", "exertional_calf_circulation", "exertional_calf_nerve", "saddle_bladder"):
         page.check(f'#q-{qid} input[value="no"]')
+    assert page.is_hidden("#q-knee_injection_recent")
+    page.check('#q-knee_red input[value="yes"]')
+    assert page.is_visible("#q-knee_injection_recent")  # a follow-up appears only when relevant
+    page.check('#q-knee_red input[value="no"]')
     page.check('#q-clot_risks input[value="none"]')
-    page.get_by_role("button", name="See my result").click()
+    for _ in range(8):  # the remaining optional steps
+        if page.query_selector("#level-banner"):
+            break
+        page.locator(".step-buttons button").last.click()
+        page.wait_for_load_state()
     banner = page.wait_for_selector("#level-banner.emergency")
     text = banner.inner_text()
     assert "EMERGENCY" in text and "Call emergency services now" in text
@@ -149,6 +160,12 @@ def test_phone_sized_screen(server, browser, shoot):
         shoot(p, "dashboard-phone")
         p.goto(server + "/checkin")
         assert p.evaluate("document.documentElement.scrollWidth") <= 390
+        p.fill("#f-age", "41")
+        p.check('#q-has_pain input[value="no"]')
+        p.get_by_role("button", name="Next").click()
+        p.wait_for_selector("#q-chest_symptoms")
+        assert p.evaluate("document.documentElement.scrollWidth") <= 390
+        assert p.is_visible(".step-buttons button >> nth=0")
     finally:
         context.close()
 

@@ -263,9 +263,10 @@ def test_selftests_page_has_instructions_norms_and_latest_results(client):
     page = client.get("/selftests").text
     assert "Single-leg heel raises" in page and "metronome" in page and "Hebert-Losier K et al." in page
     assert page.count("Not recorded yet.") == 6
-    answers = {"age": "35", "has_pain": "no", "can_bear_weight": "yes", "locking": "no", "chest_symptoms": "no",
-               "knee_hot_swollen": "no", "fever_unwell": "no", "calf_swelling": "no", "calf_red_warm": "no",
-               "clot_risks": "none", "foot_cold_pale": "no", "foot_drop": "no", "exertional_calf": "no",
+    answers = {"age": "35", "has_pain": "no", "can_bear_weight_now": "yes", "locking": "no", "chest_symptoms": "no",
+               "knee_warm_swollen": "no", "knee_red": "no", "fever_unwell": "no", "calf_swelling": "no",
+               "calf_skin_red_warm": "no", "calf_tender": "no", "clot_risks": "none", "foot_cold_pale": "no",
+               "foot_drop": "no", "exertional_calf_circulation": "no", "exertional_calf_nerve": "no",
                "saddle_bladder": "no", "bridge_left": "12"}
     assert client.post("/checkin", data=answers).status_code == 200
     page = client.get("/selftests").text

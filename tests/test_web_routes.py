@@ -19,10 +19,10 @@ PAGES = ["/", "/athletes", "/profile", "/import", "/activities", "/load", "/chec
          "/shoes", "/gait", "/notes", "/selftests"]
 # Every warning sign answered "no", a healthy runner: the smallest complete check-in.
 CALM_CHECKIN = {
-    "age": "35", "has_pain": "no", "can_bear_weight": "yes", "locking": "no", "chest_symptoms": "no",
-    "knee_hot_swollen": "no", "fever_unwell": "no", "calf_swelling": "no", "calf_red_warm": "no",
-    "clot_risks": "none", "foot_cold_pale": "no", "foot_drop": "no", "exertional_calf": "no",
-    "saddle_bladder": "no",
+    "age": "35", "has_pain": "no", "can_bear_weight_now": "yes", "locking": "no", "chest_symptoms": "no",
+    "knee_warm_swollen": "no", "knee_red": "no", "fever_unwell": "no", "calf_swelling": "no",
+    "calf_skin_red_warm": "no", "calf_tender": "no", "clot_risks": "none", "foot_cold_pale": "no", "foot_drop": "no",
+    "exertional_calf_circulation": "no", "exertional_calf_nerve": "no", "saddle_bladder": "no",
 }
 
 
@@ -140,10 +140,44 @@ def test_profile_saves_and_rejects_out_of_range(client):
 def test_checkin_form_is_generated_from_the_questions(client):
     from kneeguard.clinic import load_questionnaire
 
-    page = client.get("/checkin").text
-    for q in load_questionnaire().questions:
-        assert f'data-qid="{q.id}"' in page
+    qn = load_questionnaire()
+    page = client.get("/checkin").text  # step 1: the first section only, with a progress indicator
+    for q in qn.questions:
+        assert (f'data-qid="{q.id}"' in page) == (q.section == qn.sections[0]["id"]), q.id
     assert "data-show-if=" in page and 'id="f-age"' in page and '<label for="f-age">' in page
+    assert f"Step 1 of {len(qn.sections)}" in page and "<progress" in page and "<script>" not in page
+
+
+def test_checkin_steps_carry_answers_and_go_back(client):
+    from kneeguard.clinic import load_questionnaire
+
+    qn = load_questionnaire()
+    first = {"_step": "0", "_go": "next", "age": "35", "has_pain": "no"}
+    missing = client.post("/checkin", data={"_step": "0", "_go": "next", "age": "35"})
+    assert missing.status_code == 422 and "Please answer" in missing.text and "Step 1 of" in missing.text
+    second = client.post("/checkin", data=first)
+    assert second.status_code == 200 and "Step 2 of" in second.text and 'data-qid="chest_symptoms"' in second.text
+    assert 'type="hidden" name="age" value="35"' in second.text and 'name="_go" value="back"' in second.text
+    flags = {k: v for k, v in CALM_CHECKIN.items() if qn.by_id[k].section == "red_flags"}
+    back = client.post("/checkin", data={**first, **flags, "_step": "1", "_go": "back"})
+    assert "Step 1 of" in back.text and 'value="35"' in back.text
+    answers, step, page = {**first, **flags}, 1, second
+    for _ in range(len(qn.sections)):
+        page = client.post("/checkin", data={**answers, "_step": str(step), "_go": "next"})
+        assert page.status_code == 200, page.text[:2000]
+        if 'id="level-banner"' in page.text:
+            break
+        step = int(page.text.split('name="_step" value="')[1].split('"')[0])
+    assert 'id="level-banner"' in page.text
+
+
+def test_checkin_contradiction_is_shown_on_its_step(client):
+    answers = CALM_CHECKIN | {"has_pain": "yes", "onset": "sudden_injury", "mechanism": "twist", "injury_days_ago": "1",
+                              "ottawa_fibular_head": "no", "ottawa_patella_only": "no", "can_flex_90": "yes",
+                              "deformity": "no", "location": "calf", "can_bear_weight_now": "no",
+                              "could_bear_weight_after_injury": "yes", "last_run_days_ago": "0"}
+    r = client.post("/checkin", data={**answers, "_step": "2", "_go": "next"})  # symptoms step
+    assert r.status_code == 422 and "you ran today" in r.text
 
 
 def test_checkin_calm_answers_give_self_care_and_dashboard_banner(client):

@@ -75,7 +75,9 @@ def run_checkin(raw: dict[str, Any], athlete: str | None, home: Path | None, sav
     try:
         result = assess(raw, history=load_checkins(athlete, store=store), today=today)
     except CheckinError as exc:
-        raise UserError(str(exc)) from None
+        for problem in exc.problems:  # one line per problem; nothing is stored
+            err_console.print(f"[bold red]error:[/] {escape(problem)}")
+        raise typer.Exit(2) from None
     result.athlete = athlete or "me"
     if save:
         save_checkin(result.record, athlete, store=store)
@@ -128,7 +130,7 @@ def _ask(question) -> Any:
         console.print(f"[dim]{escape(question.help)}[/]")
     for i, option in enumerate(question.options, start=1):
         console.print(f"  {i}. {escape(option.label)}")
-    hint = {"bool": "yes/no", "scale": "0-10", "multi": "numbers separated by commas", "choice": "number"}.get(question.type, "")
+    hint = {"bool": "yes/no/don't know" if question.dont_know else "yes/no", "scale": "0-10", "multi": "numbers separated by commas", "choice": "number"}.get(question.type, "")
     if question.type == "number":
         hint = f"{question.minimum:g}-{question.maximum:g} {question.unit}".strip()
     while True:

@@ -17,7 +17,11 @@ from kneeguard.findings import Finding, sort_findings
 
 
 class CheckinError(InvalidInput):
-    """Answers that cannot be used as they are; the message names each question."""
+    """Answers that cannot be used as they are: `problems` holds one line per problem, each naming its question."""
+
+    def __init__(self, problems: list[str] | str):
+        self.problems = [problems] if isinstance(problems, str) else list(problems)
+        super().__init__("; ".join(self.problems))
 
 
 @dataclass
@@ -107,7 +111,7 @@ def assess(
     today = today or dt.date.today()
     validation = load_questionnaire().validate(raw)
     if not validation.ok:
-        raise CheckinError("; ".join(validation.errors))
+        raise CheckinError(validation.errors)
     answers = validation.answers
     earlier = [r for r in (history or []) if r.on_date <= today]
     result = triage(answers, validation.missing_red_flags, consecutive_ostrc_substantial(earlier), today)

@@ -10,12 +10,15 @@ from __future__ import annotations
 import difflib
 import json
 import math
+import re
 from dataclasses import dataclass, field
 from functools import lru_cache
 from importlib import resources
 from typing import Any, Mapping
 
+from kneeguard import evidence
 from kneeguard.clinic.conditions import evaluate
+from kneeguard.clinic.legacy import upgrade_answers
 from kneeguard.errors import InvalidInput
 
 TYPES = ("bool", "choice", "multi", "number", "scale", "text")
@@ -23,6 +26,9 @@ SCALE_MIN, SCALE_MAX = 0, 10
 TEXT_MAX = 1000
 _YES = {"yes", "y", "true", "1"}
 _NO = {"no", "n", "false", "0"}
+DONT_KNOW = "dont_know"  # the stored value of "I don't know" on questions that allow it
+_DONT_KNOW_TYPED = {DONT_KNOW, "don't know", "dont know", "not sure", "unsure", "?", "dk"}
+_REGISTRY_PLACEHOLDER = re.compile(r"\{registry:([a-z0-9_.]+)\}")
 
 
 class AnswerError(InvalidInput):
@@ -56,6 +62,8 @@ class Question:
     unit: str = ""
     group: str = ""
     show_if: Mapping[str, Any] | None = None
+    dont_know: bool = False  # a yes/no question that also accepts "I don't know"
+    source: str = ""  # why the question matters: a registry citation key or a short note
 
     @property
     def values(self) -> tuple[str, ...]:
@@ -77,12 +85,16 @@ class Question:
             raise AnswerError(self.id, f"text longer than {TEXT_MAX} characters")
         return raw.strip()
 
-    def _coerce_bool(self, raw: Any) -> bool:
+    def _coerce_bool(self, raw: Any) -> bool | str:
         if isinstance(raw, bool):
             return raw
-        if isinstance(raw, str) and raw.strip().lower() in _YES | _NO:
-            return raw.strip().lower() in _YES
-        raise AnswerError(self.id, f"expected yes or no, got {raw!r}")
+        text = raw.strip().lower() if isinstance(raw, str) else None
+        if text in _YES | _NO:
+            return text in _YES
+        if self.dont_know and text in _DONT_KNOW_TYPED:
+            return DONT_KNOW
+        expected = "yes, no or dont_know" if self.dont_know else "yes or no"
+        raise AnswerError(self.id, f"expected {expected}, got {raw!r}")
 
     def _coerce_option(self, raw: Any) -> str:
         if isinstance(raw, str):
@@ -176,7 +188,7 @@ class Questionnaire:
     def validate(self, raw: Mapping[str, Any]) -> Validation:
         result = Validation()
         coerced: dict[str, Any] = {}
-        for key, value in raw.items():
+        for key, value in upgrade_answers(raw).items():
             if key not in self.by_id:
                 near = difflib.get_close_matches(key, self.by_id, n=1)
                 hint = f" (did you mean '{near[0]}'?)" if near else ""
@@ -242,17 +254,27 @@ def _question(q: Mapping[str, Any], section: str) -> Question:
     if q["type"] not in TYPES:
         raise ValueError(f"question {q['id']}: unknown type {q['type']!r}")
     return Question(
-        id=q["id"], type=q["type"], text=q["text"], section=section, help=q.get("help", ""),
+        id=q["id"], type=q["type"], text=_with_registry_values(q["text"]), section=section,
+        help=_with_registry_values(q.get("help", "")),
         required=q.get("required", False), red_flag=q.get("red_flag", False),
         options=tuple(Option(o["value"], o["label"]) for o in q.get("options", [])),
         exclusive=tuple(q.get("exclusive", [])), minimum=q.get("min"), maximum=q.get("max"),
         integer=q.get("integer", False), unit=q.get("unit", ""), group=q.get("group", ""), show_if=q.get("show_if"),
+        dont_know=q.get("dont_know", False), source=q.get("source", ""),
     )
+
+
+def _with_registry_values(text: str) -> str:
+    """`{registry:key}` in a question's wording becomes that registry value, so a number a runner
+    reads (e.g. the minutes in the exertional-calf question) has one owner and a citation."""
+    return _REGISTRY_PLACEHOLDER.sub(lambda m: f"{evidence.value(m.group(1)):g}", text)
 
 
 def _schema_for(q: Question) -> dict[str, Any]:
     base: dict[str, Any] = {"description": q.text + (f" {q.help}" if q.help else "")}
-    if q.type == "bool":
+    if q.type == "bool" and q.dont_know:
+        base["enum"] = [True, False, DONT_KNOW]
+    elif q.type == "bool":
         base["type"] = "boolean"
     elif q.type == "choice":
         base.update(type="string", enum=list(q.values))
@@ -274,6 +296,8 @@ def _schema_for(q: Question) -> dict[str, Any]:
         base["x-show-if"] = q.show_if
     base["x-required"] = q.required
     base["x-red-flag"] = q.red_flag
+    if q.source:
+        base["x-source"] = q.source
     return base
 
 

@@ -12,6 +12,7 @@ from typing import Any
 
 from kneeguard import evidence, pain_rule
 from kneeguard.clinic import codes
+from kneeguard.clinic.legacy import upgrade_answers
 from kneeguard.clinic.levels import TriageLevel
 from kneeguard.clinic.ostrc import score_ostrc
 from kneeguard.findings import Finding, Severity, make_finding
@@ -35,7 +36,7 @@ class CheckinRecord:
 
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> "CheckinRecord":
-        return cls(dt.date.fromisoformat(data["date"]), dict(data["answers"]), data.get("level") or None)
+        return cls(dt.date.fromisoformat(data["date"]), upgrade_answers(data["answers"]), data.get("level") or None)
 
     @property
     def pain(self) -> float | None:

@@ -6,7 +6,8 @@
   // --- check-in branching: mirrors kneeguard.clinic.conditions for the operators the questions use.
   function answerOf(form, qid) {
     var box = form.querySelector('.question[data-qid="' + qid + '"]');
-    if (!box || box.hidden) return null;
+    if (!box) return carriedAnswer(form, qid);
+    if (box.hidden) return null;
     var type = box.dataset.type;
     var inputs = box.querySelectorAll("input, textarea");
     if (type === "multi") {
@@ -18,7 +19,7 @@
       var picked = null;
       inputs.forEach(function (i) { if (i.checked) picked = i.value; });
       if (picked === null) return null;
-      if (type === "bool") return picked === "yes";
+      if (type === "bool") return picked === "dont_know" ? picked : picked === "yes";
       return picked;
     }
     var text = inputs.length ? inputs[0].value.trim() : "";
@@ -26,9 +27,23 @@
     return (type === "number" || type === "scale") ? Number(text) : text;
   }
 
+  // An answer given on an earlier step travels in hidden inputs (one per chosen value).
+  function carriedAnswer(form, qid) {
+    var inputs = form.querySelectorAll('input[type="hidden"][name="' + qid + '"]');
+    if (!inputs.length) return null;
+    var type = inputs[0].dataset.type;
+    var values = Array.prototype.map.call(inputs, function (i) { return i.value; });
+    if (type === "multi") return values;
+    if (type === "bool") return values[0] === "dont_know" ? "dont_know" : values[0] === "yes";
+    if (type === "number" || type === "scale") return Number(values[0]);
+    return values[0];
+  }
+
   function compare(op, value, target) {
-    if (op === "eq") return value === target;
-    if (op === "ne") return value !== target;
+    if (op === "eq") return JSON.stringify(value) === JSON.stringify(target);
+    if (op === "ne") return JSON.stringify(value) !== JSON.stringify(target);
+    if (op === "has") return Array.isArray(value) && value.indexOf(target) >= 0;
+    if (op === "has_any") return Array.isArray(value) && target.some(function (t) { return value.indexOf(t) >= 0; });
     if (op === "in") return Array.isArray(target) && target.indexOf(value) >= 0;
     if (op === "contains") return Array.isArray(value) && value.indexOf(target) >= 0;
     if (op === "gt") return value > target;
