@@ -64,7 +64,7 @@ def test_missing_file_and_schema(app, tmp_path):
 
 
 def _interview_input(stop_after: int | None = None) -> str:
-    lines = ["abc", "34", "", "no"]  # a typo for age is re-asked; sex skipped; has_pain no
+    lines = ["abc", "34", "", "no", ""]  # a typo for age is re-asked; sex skipped; has_pain no; no knee surgery
     lines += ["yes", "1"] + ["no"] * 5 + ["1"] + ["no"] * 4  # bear weight, locking, flags, clot none, flags
     lines += [""] * 40  # skip every optional question
     if stop_after is not None:
@@ -73,7 +73,7 @@ def _interview_input(stop_after: int | None = None) -> str:
 
 
 def test_interview_survives_typos_and_interrupt_then_resumes(app, tmp_path):
-    first = kg(app, "--home", str(tmp_path), input=_interview_input(stop_after=6))
+    first = kg(app, "--home", str(tmp_path), input=_interview_input(stop_after=7))
     assert first.exit_code == 130  # input ran out (like Ctrl-D / Ctrl-C): progress saved
     partial = json.loads((tmp_path / "checkins" / "me" / "partial.json").read_text())["answers"]
     assert partial["age"] == 34 and partial["has_pain"] is False
