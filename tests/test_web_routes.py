@@ -158,6 +158,8 @@ def test_checkin_red_flag_is_emergency(client):
     client.get("/")
     r = client.post("/checkin", data=CALM_CHECKIN | {"chest_symptoms": "yes"})
     assert r.status_code == 200 and "EMERGENCY" in r.text and "Call emergency services now" in r.text
+    assert "Answers that set this level:" in r.text and "chest_symptoms = yes" in r.text  # issue #13
+    assert "What would change the level" in r.text and "chest_symptoms = no would give" in r.text
     assert "EMERGENCY" in client.get("/").text
 
 

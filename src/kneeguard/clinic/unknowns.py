@@ -4,7 +4,8 @@ A required or warning-sign question left unanswered, or answered "I don't know",
 triaged as its worse answer: each possible answer is tried and the highest level is
 kept (`clinic.triage.unknown_worst_case`). The same trials tell the runner and the
 clinician which answers would give another level (`LevelChange`): for each unknown,
-and for the yes/no and single-choice answers behind the final level.
+and for the yes/no and choice answers behind the final level (a list is tried as
+each single option).
 """
 from __future__ import annotations
 
@@ -14,7 +15,7 @@ from typing import Any
 from kneeguard import evidence
 from kneeguard.clinic.conditions import referenced_questions
 from kneeguard.clinic.engine import Question, Questionnaire, Validation
-from kneeguard.clinic.triage import LevelChange, Reason, TriageResult, triage, triage_rules
+from kneeguard.clinic.triage import LevelChange, Reason, TriageResult, spoken_answer, triage, triage_rules
 
 DONT_KNOW = "dont_know"  # the answer value for "I don't know" (questions that offer it)
 TRIED_TYPES = ("bool", "choice", "multi")  # numbers are not tried: a missing red-flag number keeps the urgent floor
@@ -65,7 +66,7 @@ def candidate_answers(q: Question) -> list[Any]:
 
 
 def _driving_questions(questionnaire: Questionnaire, validation: Validation, result: TriageResult) -> list[Question]:
-    """Yes/no and single-choice questions read by the rules that set the final level (answered or visible)."""
+    """Yes/no and choice questions read by the rules that set the final level (answered or visible)."""
     rules = {r.id: r for r in triage_rules()}
     ids: list[str] = []
     for reason in result.reasons:
@@ -73,13 +74,13 @@ def _driving_questions(questionnaire: Questionnaire, validation: Validation, res
             ids += referenced_questions(rules[reason.rule].when)
     visible = {q.id for q in questionnaire.visible_questions(validation.answers)}
     return [questionnaire.by_id[i] for i in dict.fromkeys(ids)
-            if i in visible and questionnaire.by_id[i].type in ("bool", "choice")]
+            if i in visible and questionnaire.by_id[i].type in TRIED_TYPES]
 
 
 def _worst_case_reason(questionnaire: Questionnaire, validation: Validation,
                        tried: dict[str, dict[str, tuple[Any, Any]]], worst) -> Reason:
     assumed = {qid: answer for qid, trials in tried.items() for answer, lvl in trials.values() if lvl == worst}
-    shown = "; ".join(f"{qid} = {_spoken(a)}" for qid, a in assumed.items())
+    shown = "; ".join(f"{qid} = {spoken_answer(a)}" for qid, a in assumed.items())
     ev = evidence.rule("clinic.triage.unknown_worst_case")
     advice = (f"Some answers are missing or 'I don't know' ({', '.join(assumed)}): kneeguard assumes the worse answer "
               f"({shown}), which means {worst.value}. Answer them to get an accurate level.")
@@ -90,8 +91,3 @@ def _worst_case_reason(questionnaire: Questionnaire, validation: Validation,
 def _key(answer: Any) -> str:
     return repr(answer)
 
-
-def _spoken(answer: Any) -> str:
-    if isinstance(answer, bool):
-        return "yes" if answer else "no"
-    return ", ".join(answer) if isinstance(answer, list) else str(answer)
