@@ -30,3 +30,38 @@ def test_unloader_note_is_not_shown_to_a_young_novice_without_known_osteoarthrit
     assert "unloader_brace" not in {n["id"] for n in context_notes(answers, causes)}
     known = context_notes({**answers, "known_arthritis": "osteoarthritis"}, [])
     assert "unloader_brace" in {n["id"] for n in known}
+
+
+# --- property tests (issue #13): removing an answer never lowers the level; adding a red flag never lowers it
+from hypothesis import HealthCheck, given, settings  # noqa: E402
+from hypothesis import strategies as st  # noqa: E402
+
+from kneeguard.clinic import load_questionnaire  # noqa: E402
+from kneeguard.clinic.unknowns import triage_checkin  # noqa: E402
+from tests.test_clinic_properties import RED_FLAG_ANSWERS, answer_sets  # noqa: E402
+
+QN = load_questionnaire()
+GROUP_RED_FLAGS = [("replaced_knee_problems", ["wound_problem"]), ("surgery", ["total_knee_replacement"]),
+                   ("pregnancy", "pregnant"), ("timing", ["night"])]
+
+
+def _level(answers: dict) -> TriageLevel:
+    return triage_checkin(QN, QN.validate(answers), 0, TODAY).level
+
+
+@settings(max_examples=120, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(answer_sets(), st.data())
+def test_removing_a_warning_sign_or_required_answer_never_lowers_the_level(validation, data):
+    answers = validation.answers
+    removable = sorted(k for k in answers if QN.by_id[k].red_flag or QN.by_id[k].required or k == "trend")
+    if not removable:
+        return
+    qid = data.draw(st.sampled_from(removable))
+    assert _level({k: v for k, v in answers.items() if k != qid}).rank >= _level(answers).rank, qid
+
+
+@settings(max_examples=120, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(answer_sets(), st.sampled_from(RED_FLAG_ANSWERS + GROUP_RED_FLAGS))
+def test_adding_a_red_flag_never_lowers_the_level_with_unknowns_escalated(validation, flag):
+    qid, value = flag
+    assert _level({**validation.answers, qid: value}).rank >= _level(validation.answers).rank
