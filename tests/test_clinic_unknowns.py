@@ -65,3 +65,11 @@ def test_removing_a_warning_sign_or_required_answer_never_lowers_the_level(valid
 def test_adding_a_red_flag_never_lowers_the_level_with_unknowns_escalated(validation, flag):
     qid, value = flag
     assert _level({**validation.answers, qid: value}).rank >= _level(validation.answers).rank
+
+
+def test_postpartum_window_in_the_question_is_the_registry_value():
+    from kneeguard import evidence
+
+    weeks = evidence.value("clinic.group.postpartum_weeks")
+    q = QN.by_id["pregnancy"]
+    assert f"{weeks} weeks" in q.text and all(f"{weeks} weeks" in o.label for o in q.options if o.value == "postpartum")
