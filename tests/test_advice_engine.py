@@ -207,3 +207,17 @@ def test_red_flags_stop_and_worse_steps_back():
     assert stop.pain.decision is LoadDecision.STOP and stop.pain.stop and stop.pain.hold and not stop.pain.step_back
     worse = plan(checkin=checkin(pain_during_run=3, pain_next_morning=1, trend="worse"), activities=runs_frame(STEADY))
     assert worse.pain.decision is LoadDecision.STEP_BACK and "advice.pain.worse" in worse.pain.codes
+
+
+def test_surgeon_first_route_holds_running_and_books_the_surgeon_on_day_one():
+    # Issue #13: a replaced knee without symptoms is self-care, but the arthroplasty team decides on running.
+    c = checkin(has_pain=False, onset=None, location=None, pain_now=None, surgery=["total_knee_replacement"],
+                surgery_weeks_ago=104, replaced_knee_problems=["none"])
+    assert c.level.value == "self-care" and c.triage.surgeon_first
+    a = plan(checkin=c, activities=runs_frame(STEADY))
+    assert a.pain.surgeon_first and a.pain.hold and not a.pain.stop
+    visits = [s for s in a.days if s.kind == "see_professional"]
+    assert visits and visits[0].date == a.start
+    assert a.professional.title == "Your surgeon's team first"
+    plain = checkin(has_pain=False, onset=None, location=None, pain_now=None, surgery=["none"])
+    assert not plan(checkin=plain, activities=runs_frame(STEADY)).pain.surgeon_first

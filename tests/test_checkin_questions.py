@@ -143,7 +143,7 @@ def test_bad_answers_file_gives_one_line_per_problem_and_stores_nothing(app, tmp
 
 
 def test_interview_offers_and_keeps_dont_know(app, tmp_path):
-    typed = ["34", "", "no", "yes", "1", "no", "no", "no", "no", "not sure"]  # ... calf_swelling: not sure
+    typed = ["34", "", "no", "", "yes", "1", "no", "no", "no", "no", "not sure"]  # ... no surgery; calf_swelling: not sure
     result = runner.invoke(app, ["checkin", "--home", str(tmp_path)], input="\n".join(typed) + "\n", catch_exceptions=False)
     assert result.exit_code == 130 and "yes/no/don't know" in result.output
     partial = json.loads((tmp_path / "checkins" / "me" / "partial.json").read_text())["answers"]

@@ -64,7 +64,7 @@ def test_missing_file_and_schema(app, tmp_path):
 
 
 def _interview_input(stop_after: int | None = None) -> str:
-    lines = ["abc", "34", "", "no"]  # a typo for age is re-asked; sex skipped; has_pain no
+    lines = ["abc", "34", "", "no", ""]  # a typo for age is re-asked; sex skipped; has_pain no; no knee surgery
     lines += ["yes", "1"] + ["no"] * 7 + ["1"] + ["no"] * 5  # bear weight now, locking, flags, clot none, flags
     lines += [""] * 40  # skip every optional question
     if stop_after is not None:
@@ -73,7 +73,7 @@ def _interview_input(stop_after: int | None = None) -> str:
 
 
 def test_interview_survives_typos_and_interrupt_then_resumes(app, tmp_path):
-    first = kg(app, "--home", str(tmp_path), input=_interview_input(stop_after=6))
+    first = kg(app, "--home", str(tmp_path), input=_interview_input(stop_after=7))
     assert first.exit_code == 130  # input ran out (like Ctrl-D / Ctrl-C): progress saved
     partial = json.loads((tmp_path / "checkins" / "me" / "partial.json").read_text())["answers"]
     assert partial["age"] == 34 and partial["has_pain"] is False
@@ -83,3 +83,18 @@ def test_interview_survives_typos_and_interrupt_then_resumes(app, tmp_path):
     data = json.loads(second.stdout[second.stdout.index("{"):])
     assert data["level"] == "self-care" and data["review_date"]
     assert not (tmp_path / "checkins" / "me" / "partial.json").exists()
+
+
+def test_checkin_output_explains_the_level(app, tmp_path):
+    # Issue #13: surgery, the answers that set the level and what would change it are printed.
+    path = tmp_path / "a.json"
+    path.write_text(json.dumps({**NEGATIVE, "onset": "gradual", "location": ["calf"], "pain_now": 3,
+                                "surgery": ["meniscus"], "post_surgery_rehab": "yes", "lump": True}))
+    result = kg(app, "--answers", str(path), "--home", str(tmp_path))
+    assert result.exit_code == 0, result.output
+    text = " ".join(result.stdout.split())
+    assert "Knee surgery: meniscus" in text and "Answers that set this level: lump = yes" in text
+    assert "lump = no would give self-care" in text and "surgeon or physiotherapist" in text
+    data = json.loads(kg(app, "--answers", str(path), "--json", "--home", str(tmp_path)).stdout)
+    assert data["routes"] == ["surgeon"] and data["surgical_history"] == ["meniscus"]
+    assert {"question": "lump", "answer": False, "level": "self-care"} in data["level_changes"]

@@ -49,7 +49,9 @@ def test_onset_never_before_a_pain_free_check_in_and_none_without_pain():
 # ------------------------------------------------------------------------------------------- the demo
 def _demo_plan():
     """The demo athlete as `kneeguard demo` builds it: the demo history's runs and its two check-ins."""
-    latest = json.loads(sample_checkin().read_text(encoding="utf-8"))
+    # Two weeks of reduced running: since issue #13 the demo's low pain that settles overnight is self-care for
+    # 3 weeks (6-12 week course) and nothing holds; this test is about the restart reference under a hold.
+    latest = {**json.loads(sample_checkin().read_text(encoding="utf-8")), "reduced_load_weeks": 2}
     earlier = {**latest, "pain_during_run": 3, "pain_after_run": 3, "pain_next_morning": 1, "duration_weeks": 2}
     first = checkin(DEMO_END - dt.timedelta(days=7), **earlier)
     runs = [(r.day, r.km) for r in demo_plan()]

@@ -51,3 +51,19 @@ def test_report_command_rejects_a_wrong_suffix(tmp_path):
     app.command("noop")(lambda: None)
     result = CliRunner().invoke(app, ["report", "--out", str(tmp_path / "r.txt"), "--home", str(tmp_path)])
     assert result.exit_code == 2
+
+
+def test_report_shows_surgery_context_driving_answers_and_level_changes():
+    # Issue #13: everything the check-in knows reaches the clinician.
+    from kneeguard.clinic import assess
+    from tests.test_triage_vignettes import NEGATIVE
+
+    c = assess({**NEGATIVE, "onset": "gradual", "location": ["central"], "pain_now": 3,
+                "surgery": ["total_knee_replacement"], "surgery_weeks_ago": 100, "replaced_knee_problems": ["new_pain"]},
+               today=AS_OF)
+    ctx = context_mod.make_context("ana", AS_OF, checkin=c)
+    html = render_html(build_report(ctx, engine.advise(ctx)))
+    assert "Knee surgery:</strong> total_knee_replacement" in html
+    assert "Answers that set this level:" in html and "replaced_knee_problems = new_pain" in html
+    assert "What would change the level" in html and "would give" in html
+    assert "Korean Knee Society" in html and "Knee Society, Healy 2001" in html

@@ -6,6 +6,8 @@ appear among the possible causes). `previous_ostrc` = earlier consecutive substa
 """
 from __future__ import annotations
 
+from tests.vignette_support import with_follow_ups
+
 NEGATIVE = {
     "age": 35, "sex": "female", "has_pain": True, "can_bear_weight": True, "locking": "no",
     "chest_symptoms": False, "knee_hot_swollen": False, "fever_unwell": False, "calf_swelling": False,
@@ -177,7 +179,7 @@ LISTED_CAUSES = {"biceps_femoris", "semimembranosus", "popliteus", "gastrocnemiu
 
 
 def run(v: dict) -> dict:
-    answers = {**NEGATIVE, **v["answers"]}
+    answers = with_follow_ups({**NEGATIVE, **v["answers"]})
     history = []
     for weeks_back in range(v.get("previous_ostrc", 0), 0, -1):
         history.append(CheckinRecord(TODAY - dt.timedelta(days=7 * weeks_back), dict(answers)))

@@ -10,6 +10,8 @@ Run `python -m tests.test_triage_vignettes_blind` for the figures.
 """
 from __future__ import annotations
 
+from tests.vignette_support import with_follow_ups
+
 import datetime as dt
 import hashlib
 import json
@@ -59,7 +61,7 @@ DOCUMENTED_DISAGREEMENTS = {
 
 
 def run(case: dict) -> dict:
-    result = assess(case["answers"], history=[], today=TODAY).to_dict()
+    result = assess(with_follow_ups(case["answers"]), history=[], today=TODAY).to_dict()
     assert result["validation"]["missing_red_flags"] == [], case["id"]
     assert result["validation"]["contradictions"] == [], case["id"]
     return result

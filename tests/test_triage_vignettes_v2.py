@@ -6,6 +6,8 @@ docs/triage.md. Run `python -m tests.test_triage_vignettes_v2` for the figures.
 """
 from __future__ import annotations
 
+from tests.vignette_support import with_follow_ups
+
 import datetime as dt
 import json
 from pathlib import Path
@@ -20,7 +22,7 @@ TODAY = dt.date(2026, 5, 4)
 
 
 def run(case: dict) -> TriageLevel:
-    return assess({**DOC["negative"], **case["answers"]}, today=TODAY).level
+    return assess(with_follow_ups({**DOC["negative"], **case["answers"]}), today=TODAY).level
 
 
 def test_the_set_is_large_and_every_case_cites_a_source():

@@ -156,12 +156,12 @@ def test_checkin_steps_carry_answers_and_go_back(client):
     missing = client.post("/checkin", data={"_step": "0", "_go": "next", "age": "35"})
     assert missing.status_code == 422 and "Please answer" in missing.text and "Step 1 of" in missing.text
     second = client.post("/checkin", data=first)
-    assert second.status_code == 200 and "Step 2 of" in second.text and 'data-qid="chest_symptoms"' in second.text
+    assert second.status_code == 200 and "Step 2 of" in second.text and 'data-qid="surgery"' in second.text
     assert 'type="hidden" name="age" value="35"' in second.text and 'name="_go" value="back"' in second.text
     flags = {k: v for k, v in CALM_CHECKIN.items() if qn.by_id[k].section == "red_flags"}
     back = client.post("/checkin", data={**first, **flags, "_step": "1", "_go": "back"})
     assert "Step 1 of" in back.text and 'value="35"' in back.text
-    answers, step, page = {**first, **flags}, 1, second
+    answers, step, page = {**first, **flags, "surgery": "none"}, 1, second
     for _ in range(len(qn.sections)):
         page = client.post("/checkin", data={**answers, "_step": str(step), "_go": "next"})
         assert page.status_code == 200, page.text[:2000]
@@ -192,6 +192,8 @@ def test_checkin_red_flag_is_emergency(client):
     client.get("/")
     r = client.post("/checkin", data=CALM_CHECKIN | {"chest_symptoms": "yes"})
     assert r.status_code == 200 and "EMERGENCY" in r.text and "Call emergency services now" in r.text
+    assert "Answers that set this level:" in r.text and "chest_symptoms = yes" in r.text  # issue #13
+    assert "What would change the level" in r.text and "chest_symptoms = no would give" in r.text
     assert "EMERGENCY" in client.get("/").text
 
 

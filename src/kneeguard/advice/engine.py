@@ -164,8 +164,8 @@ def advise(context: AthleteContext, *, weeks: int = DEFAULT_PLAN_WEEKS, start: d
     if pain.stop:
         sessions.append(Session(start, "see_professional", professional.title, professional.text,
                                 reason=professional.reason, citations=professional.citations))
-    elif pain.level is not None and pain.level.needs_professional:
-        # Routine: the visit is part of the plan, on day 1, so the calendar makes it happen.
+    elif pain.surgeon_first or (pain.level is not None and pain.level.needs_professional):
+        # Routine or a surgeon-first route: the visit is part of the plan, on day 1, so the calendar makes it happen.
         sessions.append(Session(start, "see_professional", professional.title,
                                 professional.text, reason=professional.reason, citations=professional.citations))
     days = _with_rest_days(sessions, start, weeks, pain)
@@ -200,6 +200,12 @@ def _professional(ctx: AthleteContext, pain: PainState) -> Recommendation:
                               f"`kneeguard checkin`. {bring}", ["advice.no_checkin"],
                               [evidence.citation("kneeguard_heuristic")])
     cites = list(evidence.rule(level.registry_key).citations)
+    if level is TriageLevel.SELF_CARE and pain.surgeon_first:
+        return Recommendation("professional", "Your surgeon's team first",
+                              "After your knee operation, your surgeon's or arthroplasty team's plan decides when running "
+                              f"builds up; see them before running more. {bring}", pain.codes,
+                              [c for code in pain.codes if code.startswith("clinic.triage.")
+                               for c in evidence.rule(code).citations])
     if level is TriageLevel.SELF_CARE:
         review = ctx.checkin.review_date if ctx.checkin else None
         return Recommendation("professional", "When to see a professional",

@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING, Any
 from kneeguard import evidence, pain_rule
 from kneeguard.clinic import codes as clinic_codes
 from kneeguard.clinic.levels import TriageLevel
+from kneeguard.clinic.triage import SURGEON_ROUTE
 from kneeguard.codes import any_of
 from kneeguard.errors import InvalidInput
 from kneeguard.pain_rule import LoadDecision
@@ -65,6 +66,7 @@ class PainState:
     hold: bool = False  # no load may rise in this plan
     step_back: bool = False
     limits_running: bool = False  # use the walk/run return-to-run progression
+    surgeon_first: bool = False  # a special-group route: the surgeon's team decides running progression
     reasons: list[str] = field(default_factory=list)
     codes: list[str] = field(default_factory=list)  # finding codes behind hold / limits
     step_back: bool = False  # one level back (STEP_BACK)
@@ -113,6 +115,11 @@ def pain_state(checkin: CheckinAssessment | None, finding_codes: list[str], *, s
         state.apply(LoadDecision.STOP, level.registry_key,
                     f"triage level {level}: see a professional before any training")
     _checkin_pain(state, answers, finding_codes)
+    route = next((r for r in checkin.reasons if r.route == SURGEON_ROUTE), None)
+    if route is not None:  # issue #13: after a knee replacement or in post-operative rehab, the surgeon first
+        state.surgeon_first = True
+        state.apply(LoadDecision.HOLD, f"clinic.triage.{route.rule}",
+                    "your surgeon's or arthroplasty team's protocol comes first: running does not progress until they agree")
     if level.needs_professional and state.has_pain:
         # Pain within the acceptable band: keep running, but nothing rises until a professional has
         # seen it; walk/run is kept for pain above that band (handled above).

@@ -158,6 +158,7 @@ def show_result(result: CheckinAssessment) -> None:
             console.print(f"  [{LEVEL_STYLE[r.level]}]{r.level}[/] {escape(r.summary)} [dim]({escape(used)})[/]")
             for c in r.citations:
                 console.print(f"    [dim]↳ {escape(c['text'])}[/]")
+    _print_explanation(console, result)
     if result.possible_causes:
         console.print("\n[bold]Possible sources, for education (not a diagnosis)[/]")
         for c in result.possible_causes:
@@ -172,3 +173,18 @@ def show_result(result: CheckinAssessment) -> None:
         print_findings(console, result.findings, "Self-test and trend findings")
     console.print(f"\n[dim]{escape(result.not_a_diagnosis)}[/]")
     print_disclaimer(console)
+
+
+def _print_explanation(console, result: "CheckinAssessment") -> None:
+    """Surgical history, the answers that set the level and what would change it (issue #13)."""
+    from kneeguard.clinic.triage import spoken_answer
+
+    if result.surgical_history:
+        console.print(f"\n[bold]Knee surgery:[/] {escape(', '.join(result.surgical_history))}")
+    if result.driving_answers:
+        shown = ", ".join(f"{k} = {spoken_answer(v)}" for k, v in result.driving_answers.items())
+        console.print(f"[bold]Answers that set this level:[/] {escape(shown)}")
+    if result.level_changes:
+        console.print("[bold]What would change the level[/]")
+        for change in result.level_changes:
+            console.print(f"  • {escape(change.describe())}")

@@ -11,7 +11,8 @@ from kneeguard.clinic.findings import recorded_without_norm, selftest_findings
 from kneeguard.clinic.history import CheckinRecord, consecutive_ostrc_substantial, trend_findings
 from kneeguard.clinic.levels import TriageLevel
 from kneeguard.clinic.ostrc import OstrcScore, score_ostrc
-from kneeguard.clinic.triage import Reason, TriageResult, triage
+from kneeguard.clinic.triage import LevelChange, Reason, TriageResult
+from kneeguard.clinic.unknowns import triage_checkin
 from kneeguard.errors import InvalidInput
 from kneeguard.findings import Finding, sort_findings
 
@@ -65,6 +66,21 @@ class CheckinAssessment:
         return self.triage.review_date
 
     @property
+    def level_changes(self) -> list[LevelChange]:
+        """Which answers would give another level (question, answer, level)."""
+        return self.triage.level_changes
+
+    @property
+    def driving_answers(self) -> dict[str, Any]:
+        """The answers behind the final level."""
+        return self.triage.driving_answers
+
+    @property
+    def surgical_history(self) -> list[str]:
+        """The knee operations the runner reported (for the clinician), without "none"."""
+        return [s for s in self.answers.get("surgery") or [] if s != "none"]
+
+    @property
     def not_a_diagnosis(self) -> str:
         return self.triage.statement
 
@@ -92,6 +108,8 @@ class CheckinAssessment:
             recorded=self.recorded,
             answers=self.answers,
             validation=self.validation.to_dict(),
+            surgical_history=self.surgical_history,
+            **self.triage.explanation_dict(),
         )
         if self.reassess_error is not None:
             payload["reassess_error"] = self.reassess_error
@@ -109,12 +127,13 @@ def assess(
     if not isinstance(raw, Mapping):
         raise CheckinError("the answers must be a JSON object of question id -> answer")
     today = today or dt.date.today()
-    validation = load_questionnaire().validate(raw)
+    questionnaire = load_questionnaire()
+    validation = questionnaire.validate(raw)
     if not validation.ok:
         raise CheckinError(validation.errors)
     answers = validation.answers
     earlier = [r for r in (history or []) if r.on_date <= today]
-    result = triage(answers, validation.missing_red_flags, consecutive_ostrc_substantial(earlier), today)
+    result = triage_checkin(questionnaire, validation, consecutive_ostrc_substantial(earlier), today)
     causes = possible_causes(answers)
     current = CheckinRecord(today, answers, result.level)
     return CheckinAssessment(

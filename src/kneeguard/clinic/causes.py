@@ -2,8 +2,10 @@
 
 Always possibilities, never a diagnosis: each comes with why it was suggested
 (the answers that match), what a professional would examine, the usual level of
-care and its citations. Wider context (cysts and menisci, unloader braces,
-pain after knee replacement) is added only where the answers point there.
+care and its citations. A cause whose `not_when` holds cannot apply (a meniscal
+tear or osteoarthritis of a replaced knee) and is never listed. Wider context
+(cysts and menisci, unloader braces with known osteoarthritis, a surgeon's
+protocol, knee replacement) is added only where the answers point there.
 """
 from __future__ import annotations
 
@@ -29,6 +31,8 @@ def cause_definitions() -> tuple[dict[str, Any], ...]:
 def possible_causes(answers: Mapping[str, Any]) -> list[dict[str, Any]]:
     ranked = []
     for cause in cause_definitions():
+        if "not_when" in cause and evaluate(cause["not_when"], answers) is True:
+            continue
         matched = [f for f in cause["features"] if evaluate(f["when"], answers) is True]
         score = sum(f["weight"] for f in matched)
         if score >= MIN_SCORE:
@@ -52,13 +56,16 @@ def context_notes(answers: Mapping[str, Any], causes: list[dict[str, Any]]) -> l
     """The source document's wider context, where the answers point there."""
     shown = {c["id"] for c in causes}
     surgery = answers.get("surgery") or []
+    replaced = "total_knee_replacement" in surgery
     wanted = []
     if answers.get("lump") is True or "bakers_cyst" in shown:
         wanted.append("cyst_meniscus")
-    if shown & {"meniscus", "bakers_cyst", "knee_oa"} or "meniscus" in surgery:
-        wanted.append("unloader_brace")
-    if "total_knee_replacement" in surgery:
-        wanted.append("kks2012")
+    if answers.get("known_arthritis") == "osteoarthritis" and not replaced:
+        wanted += ["unloader_brace", "oa_load"]  # brace and OA load advice only with known OA
+    if {"meniscus", "ligament"} & set(surgery):
+        wanted.append("surgeon_protocol")
+    if replaced:
+        wanted += ["kks2012", "tka_return_to_sport"]
     notes = []
     for key in wanted:
         ev = evidence.rule(f"clinic.context.{key}")

@@ -3,7 +3,9 @@
 Rules are data (`rules/triage.json`: a condition and what to do now); each rule's
 level, summary and citations come from the evidence registry under
 `clinic.triage.<id>`. The highest level any rule reaches wins. A red-flag
-question left unanswered escalates to at least urgent: when unsure, escalate.
+question left unanswered escalates to at least urgent: when unsure, escalate
+(`clinic.unknowns` goes further: the worse answer). A rule may name a `route`
+(e.g. "surgeon": the surgeon's team comes first and running does not progress).
 """
 from __future__ import annotations
 
@@ -24,6 +26,7 @@ NOT_A_DIAGNOSIS = (
     "are worried, seek care sooner than this says."
 )
 OSTRC_WEEKS_KEY = "_ostrc_substantial_weeks"  # derived input, not a question
+SURGEON_ROUTE = "surgeon"  # the operating surgeon's or arthroplasty team's protocol comes first
 
 
 @dataclass(frozen=True)
@@ -33,6 +36,7 @@ class TriageRule:
     advice: str
     red_flag: bool
     level: TriageLevel
+    route: str | None = None
 
     @property
     def evidence(self) -> evidence.Rule:
@@ -48,9 +52,35 @@ class Reason:
     advice: str
     red_flag: bool
     citations: list[dict[str, str]]
+    route: str | None = None
 
     def to_dict(self) -> dict[str, Any]:
         return {**self.__dict__, "level": self.level.value}
+
+
+@dataclass(frozen=True)
+class LevelChange:
+    """One answer that would give another level: `question` answered `answer` gives `level`."""
+
+    question: str
+    answer: Any
+    level: TriageLevel
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"question": self.question, "answer": self.answer, "level": self.level.value}
+
+    def describe(self) -> str:
+        """One line for the runner and the clinician: 'calf_swelling = yes would give urgent'."""
+        return f"{self.question} = {spoken_answer(self.answer)} would give {self.level.value}"
+
+
+def spoken_answer(answer: Any) -> str:
+    """An answer as a person reads it (yes/no, a list joined, '-' when unanswered)."""
+    if answer is None:
+        return "-"
+    if isinstance(answer, bool):
+        return "yes" if answer else "no"
+    return ", ".join(map(str, answer)) if isinstance(answer, list) else str(answer)
 
 
 @dataclass
@@ -62,6 +92,26 @@ class TriageResult:
     review_date: dt.date | None = None
     unanswered_red_flags: list[str] = field(default_factory=list)
     statement: str = NOT_A_DIAGNOSIS
+    level_changes: list[LevelChange] = field(default_factory=list)
+
+    @property
+    def routes(self) -> list[str]:
+        """The special routes the answers open ("surgeon"), in rule order."""
+        return list(dict.fromkeys(r.route for r in self.reasons if r.route))
+
+    @property
+    def surgeon_first(self) -> bool:
+        """The surgeon's team comes first: running does not progress and the visit is on day 1."""
+        return SURGEON_ROUTE in self.routes
+
+    @property
+    def driving_answers(self) -> dict[str, Any]:
+        """The answers behind the reasons at the final level (what drove it)."""
+        driving: dict[str, Any] = {}
+        for reason in self.reasons:
+            if reason.level == self.level:
+                driving.update(reason.triggered_by)
+        return driving
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -74,6 +124,14 @@ class TriageResult:
             "not_a_diagnosis": self.statement,
         }
 
+    def explanation_dict(self) -> dict[str, Any]:
+        """Why this level (issue #13): routes, the answers that drove it, the answers that would change it."""
+        return {
+            "routes": self.routes,
+            "driving_answers": self.driving_answers,
+            "level_changes": [c.to_dict() for c in self.level_changes],
+        }
+
 
 @lru_cache(maxsize=1)
 def triage_rules() -> tuple[TriageRule, ...]:
@@ -83,7 +141,8 @@ def triage_rules() -> tuple[TriageRule, ...]:
         registry_value = evidence.value(f"clinic.triage.{r['id']}")
         # A rule whose registry value is a threshold (weeks, points) states its level in the data.
         level = registry_value if registry_value in list(TriageLevel) else r["level"]
-        rules.append(TriageRule(r["id"], r["when"], r["advice"], r.get("red_flag", False), TriageLevel(level)))
+        rules.append(TriageRule(r["id"], r["when"], r["advice"], r.get("red_flag", False), TriageLevel(level),
+                                r.get("route")))
     return tuple(rules)
 
 
@@ -92,8 +151,11 @@ def triage(
     missing_red_flags: Sequence[str] = (),
     previous_ostrc_substantial_weeks: int = 0,
     today: dt.date | None = None,
+    extra_reasons: Sequence[Reason] = (),
 ) -> TriageResult:
     """Triage clean answers (see `Questionnaire.validate`).
+
+    `extra_reasons`: reasons found outside the rules (the worse answer of an unknown, `clinic.unknowns`).
 
     `previous_ostrc_substantial_weeks`: consecutive earlier weekly check-ins with an
     OSTRC substantial problem (from the stored history), so 'two weeks running' works.
@@ -108,11 +170,13 @@ def triage(
     reasons = [_reason(rule, facts) for rule in triage_rules() if evaluate(rule.when, facts) is True]
     if missing_red_flags:
         reasons.append(_unanswered_reason(missing_red_flags))
+    reasons += extra_reasons
     reasons.sort(key=lambda r: -r.level.rank)
     level = reasons[0].level if reasons else TriageLevel.SELF_CARE
 
     what_to_do = [evidence.value(level.registry_key)]
-    what_to_do += [r.advice for r in reasons if r.level == level and r.advice not in what_to_do]
+    # A route's advice (surgeon first) is kept whatever the level: it changes who sees the knee first.
+    what_to_do += [r.advice for r in reasons if (r.level == level or r.route) and r.advice not in what_to_do]
     review = None
     if level is TriageLevel.SELF_CARE:
         review = today + dt.timedelta(days=int(evidence.value("clinic.selfcare.review_days")))
@@ -130,7 +194,8 @@ def triage(
 def _reason(rule: TriageRule, facts: Mapping[str, Any]) -> Reason:
     ev = rule.evidence
     used = {q: facts[q] for q in dict.fromkeys(referenced_questions(rule.when)) if q in facts}
-    return Reason(rule.id, rule.level, ev.summary, used, rule.advice, rule.red_flag, [c.to_dict() for c in ev.citations])
+    return Reason(rule.id, rule.level, ev.summary, used, rule.advice, rule.red_flag, [c.to_dict() for c in ev.citations],
+                  rule.route)
 
 
 def _unanswered_reason(missing: Sequence[str]) -> Reason:

@@ -12,6 +12,7 @@ import re
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from kneeguard.clinic.triage import spoken_answer
 from kneeguard.disclaimer import DISCLAIMER
 from kneeguard.findings import Finding, Severity, sort_findings, uncertain_groups
 from kneeguard.report import charts
@@ -129,7 +130,8 @@ def _triage(banner: Banner | None, checkin: CheckinAssessment | None, refs: Refe
                 "what_to_do": ["Triage needs the symptom and warning-sign questions: run `kneeguard checkin`. "
                                "Until then, stop running and seek care if you have any warning sign "
                                "(calf swelling, chest symptoms, a hot swollen knee, a locked knee)."],
-                "reasons": [], "red_flags": [], "review_date": None, "stale": False, "unanswered": []}
+                "reasons": [], "red_flags": [], "review_date": None, "stale": False, "unanswered": [],
+                **_explanation(None, refs)}
     reasons = [{"level": r.level.value, "summary": r.summary, "advice": r.advice, "red_flag": r.red_flag,
                 "cites": refs.cite(r.citations)} for r in (checkin.reasons if checkin is not None else [])]
     if not reasons and banner:
@@ -144,6 +146,19 @@ def _triage(banner: Banner | None, checkin: CheckinAssessment | None, refs: Refe
         "review_date": review.isoformat() if review else None,
         "stale": bool(banner and banner.stale),
         "unanswered": list(checkin.triage.unanswered_red_flags) if checkin is not None else [],
+        **_explanation(checkin, refs),
+    }
+
+
+def _explanation(checkin: CheckinAssessment | None, refs: References) -> dict[str, Any]:
+    """What the clinician needs beyond the level (issue #13): surgery, context notes, driving answers, changes."""
+    if checkin is None:
+        return {"surgery": [], "context": [], "driving": [], "changes": []}
+    return {
+        "surgery": checkin.surgical_history,
+        "context": [{"text": n["text"], "cites": refs.cite(n["citations"])} for n in checkin.context],
+        "driving": [f"{k} = {spoken_answer(v)}" for k, v in checkin.driving_answers.items()],
+        "changes": [c.describe() for c in checkin.level_changes],
     }
 
 

@@ -1,0 +1,93 @@
+"""Unknown means escalate, and what would change the level (issue #13).
+
+A required or warning-sign question left unanswered, or answered "I don't know", is
+triaged as its worse answer: each possible answer is tried and the highest level is
+kept (`clinic.triage.unknown_worst_case`). The same trials tell the runner and the
+clinician which answers would give another level (`LevelChange`): for each unknown,
+and for the yes/no and choice answers behind the final level (a list is tried as
+each single option).
+"""
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from kneeguard import evidence
+from kneeguard.clinic.conditions import referenced_questions
+from kneeguard.clinic.engine import Question, Questionnaire, Validation
+from kneeguard.clinic.triage import LevelChange, Reason, TriageResult, spoken_answer, triage, triage_rules
+
+DONT_KNOW = "dont_know"  # the answer value for "I don't know" (questions that offer it)
+TRIED_TYPES = ("bool", "choice", "multi")  # numbers are not tried: a missing red-flag number keeps the urgent floor
+
+
+def triage_checkin(questionnaire: Questionnaire, validation: Validation, previous_ostrc_substantial_weeks: int = 0,
+                   today: dt.date | None = None) -> TriageResult:
+    """Triage a validated check-in, with unknowns as their worse answer and the level-change list."""
+    weeks = previous_ostrc_substantial_weeks
+
+    def level_with(qid: str, answer: Any):
+        trial = questionnaire.validate({**validation.answers, qid: answer})
+        return triage(trial.answers, trial.missing_red_flags, weeks, today).level
+
+    base = triage(validation.answers, validation.missing_red_flags, weeks, today)
+    unknown = unknown_questions(questionnaire, validation)
+    tried = {q.id: {_key(a): (a, level_with(q.id, a)) for a in candidate_answers(q)} for q in unknown}
+    extra = []
+    worst = max((lvl for trials in tried.values() for _, lvl in trials.values()), key=lambda lvl: lvl.rank, default=None)
+    if worst is not None and worst.rank > base.level.rank:
+        extra.append(_worst_case_reason(questionnaire, validation, tried, worst))
+    result = triage(validation.answers, validation.missing_red_flags, weeks, today, extra) if extra else base
+    for q in _driving_questions(questionnaire, validation, result):
+        if q.id not in tried:
+            current = validation.answers.get(q.id)
+            tried[q.id] = {_key(a): (a, level_with(q.id, a)) for a in candidate_answers(q) if a != current}
+    result.level_changes = [LevelChange(qid, answer, lvl) for qid, trials in tried.items()
+                            for answer, lvl in trials.values() if lvl != result.level]
+    return result
+
+
+def unknown_questions(questionnaire: Questionnaire, validation: Validation) -> list[Question]:
+    """Required or warning-sign questions left unanswered (where they apply), and answers of "I don't know"."""
+    ids = list(validation.missing)
+    ids += [q.id for q in questionnaire.visible_questions(validation.answers) if q.red_flag and q.id not in validation.answers]
+    for qid, answer in validation.answers.items():
+        if answer == DONT_KNOW or (isinstance(answer, list) and DONT_KNOW in answer):
+            ids.append(qid)
+    return [questionnaire.by_id[i] for i in dict.fromkeys(ids) if questionnaire.by_id[i].type in TRIED_TYPES]
+
+
+def candidate_answers(q: Question) -> list[Any]:
+    """The answers a trial tries: yes and no, each option, each single choice of a list."""
+    if q.type == "bool":
+        return [True, False]
+    values = [v for v in q.values if v != DONT_KNOW]
+    return [[v] for v in values] if q.type == "multi" else values
+
+
+def _driving_questions(questionnaire: Questionnaire, validation: Validation, result: TriageResult) -> list[Question]:
+    """Yes/no and choice questions read by the rules that set the final level (answered or visible)."""
+    rules = {r.id: r for r in triage_rules()}
+    ids: list[str] = []
+    for reason in result.reasons:
+        if reason.level == result.level and reason.rule in rules:
+            ids += referenced_questions(rules[reason.rule].when)
+    visible = {q.id for q in questionnaire.visible_questions(validation.answers)}
+    return [questionnaire.by_id[i] for i in dict.fromkeys(ids)
+            if i in visible and questionnaire.by_id[i].type in TRIED_TYPES]
+
+
+def _worst_case_reason(questionnaire: Questionnaire, validation: Validation,
+                       tried: dict[str, dict[str, tuple[Any, Any]]], worst) -> Reason:
+    assumed = {qid: answer for qid, trials in tried.items() for answer, lvl in trials.values() if lvl == worst}
+    shown = "; ".join(f"{qid} = {spoken_answer(a)}" for qid, a in assumed.items())
+    ev = evidence.rule("clinic.triage.unknown_worst_case")
+    advice = (f"Some answers are missing or 'I don't know' ({', '.join(assumed)}): kneeguard assumes the worse answer "
+              f"({shown}), which means {worst.value}. Answer them to get an accurate level.")
+    return Reason("unknown_worst_case", worst, ev.summary, {q: validation.answers.get(q) for q in assumed}, advice,
+                  any(questionnaire.by_id[q].red_flag for q in assumed), [c.to_dict() for c in ev.citations])
+
+
+def _key(answer: Any) -> str:
+    return repr(answer)
+
