@@ -13,7 +13,7 @@ import numpy as np
 import pandas as pd
 
 from kneeguard.errors import InvalidInput
-from kneeguard.gait.io.files import read_tab_table
+from kneeguard.gait.io.files import C3D_READ_ERRORS, read_tab_table, unreadable_c3d
 from kneeguard.gait.io.mocap import MarkerTrial
 
 FORCE_COLUMNS = ("Time", "Fx", "Fy", "Fz", "COPx", "COPy", "COPz", "Ty")
@@ -58,8 +58,8 @@ def read_c3d_vertical_force(path: str | Path) -> pd.DataFrame:
             rate = float(reader.analog_rate or 0.0)
             for _, _, analog in reader.read_frames():
                 chunks.append(np.asarray(analog, dtype=float))
-    except (OSError, ValueError, AssertionError, KeyError, IndexError) as exc:
-        raise InvalidInput(f"{path.name}: cannot read as C3D ({exc})") from exc
+    except C3D_READ_ERRORS as exc:
+        raise unreadable_c3d(path, exc) from exc
     force_idx = [i for i, label in enumerate(labels)
                  if any(tag in label.lower().replace(".", "").replace("_", "") for tag in ("fx", "fy", "fz"))]
     if not force_idx or not chunks or rate <= 0 or chunks[0].size == 0:
