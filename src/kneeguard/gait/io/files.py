@@ -46,8 +46,10 @@ def _read_capped(path: Path, kind: str, error: type[InvalidInput]) -> bytes:
 # What the `c3d` package raises on a damaged or truncated file: struct.error on
 # a short read, AssertionError/ValueError/OverflowError on bad headers, Key/IndexError on bad
 # parameter blocks. Anything else from it is a bug and stays one.
+# Found by fuzzing (issue 14): OverflowError for a header count too large for an
+# index, UnboundLocalError for an unknown processor byte (a bug in c3d itself).
 C3D_READ_ERRORS = (OSError, EOFError, struct.error, ValueError, AssertionError, KeyError, IndexError,
-                   OverflowError)  # OverflowError: a header field too large for an index (fuzz, issue 14)
+                   OverflowError, UnboundLocalError)
 
 
 def unreadable_c3d(path: Path, exc: BaseException) -> InvalidInput:

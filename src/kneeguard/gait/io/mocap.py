@@ -106,6 +106,8 @@ def read_c3d(path: str | Path) -> MarkerTrial:
         with path.open("rb") as handle, warnings.catch_warnings():
             warnings.simplefilter("ignore")  # "no analog data" is normal for marker-only files
             reader = c3d.Reader(handle)
+            if reader.get("POINT:LABELS") is None:  # c3d's point_labels would fail on None
+                raise InvalidInput(f"{path.name}: the C3D file has no point labels")
             labels = [str(label).strip() for label in reader.point_labels]
             units_param = reader.get("POINT:UNITS")
             units = units_param.string_value.strip().lower() if units_param is not None else "mm"
