@@ -16,6 +16,7 @@ for the climb), so the two paths agree.
 """
 from __future__ import annotations
 
+import datetime as dt
 import io
 import math
 import xml.etree.ElementTree as ET
@@ -76,8 +77,6 @@ def _unix(text: str | None) -> float:
     if moment is None:
         return math.nan
     if moment.tzinfo is None:  # GPX times without zone are UTC by the schema
-        import datetime as dt
-
         moment = moment.replace(tzinfo=dt.timezone.utc)
     try:
         return moment.timestamp()
