@@ -2,7 +2,6 @@
 from __future__ import annotations
 
 import datetime as dt
-import json
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any
 
@@ -53,14 +52,9 @@ def checkin_command(
 
 
 def read_answers_file(path: Path) -> dict[str, Any]:
-    try:
-        data = json.loads(path.read_text("utf-8"))
-    except FileNotFoundError:
-        raise UserError(f"{path}: no such file") from None
-    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
-        raise UserError(f"{path}: not a valid JSON answers file ({exc})") from None
-    except OSError as exc:
-        raise UserError(f"{path}: cannot read ({exc.strerror})") from None
+    from kneeguard.json_input import load_json_file
+
+    data = load_json_file(path, "JSON answers file")
     if not isinstance(data, dict):
         raise UserError(f"{path}: the answers file must be a JSON object of question id -> answer")
     return data

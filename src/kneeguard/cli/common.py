@@ -14,6 +14,7 @@ from rich.console import Console
 from rich.markup import escape
 
 from kneeguard.errors import UserError
+from kneeguard.text import one_line
 
 console = Console()
 err_console = Console(stderr=True)
@@ -45,9 +46,10 @@ def user_errors() -> Iterator[None]:
 
 
 def _message(exc: BaseException) -> str:
+    """One line: names and file names inside may carry newlines or escape codes."""
     if isinstance(exc, OSError) and exc.filename is not None:
-        return f"{exc.filename}: {exc.strerror or exc}"
-    return str(exc)
+        return one_line(f"{exc.filename}: {exc.strerror or exc}")
+    return one_line(str(exc))
 
 
 def open_store(db: str | None, home: Path | None):

@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
-import json
 from collections.abc import Iterator
 from enum import Enum
 from pathlib import Path
@@ -248,10 +247,9 @@ def _load_summary(path: Path) -> GaitSummary:
         path = path / "summary.json"
     if not path.is_file():
         raise UserError(f"gait summary not found: {path}")
-    try:
-        data = json.loads(path.read_text(encoding="utf-8"))
-    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
-        raise UserError(f"{path.name} is not a gait summary JSON ({exc})") from None
+    from kneeguard.json_input import load_json_file
+
+    data = load_json_file(path, "gait summary JSON")
     return _check_summary(data, path.name)
 
 

@@ -6,6 +6,7 @@ from typing import Annotated
 
 import typer
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
+from rich.markup import escape
 from rich.table import Table
 
 from kneeguard.cli.common import (
@@ -19,6 +20,7 @@ from kneeguard.cli.common import (
     print_json,
     user_errors,
 )
+from kneeguard.text import one_line
 
 STATUS_STYLE = {"imported": "green", "duplicate": "dim", "skipped": "yellow", "error": "bold red"}
 
@@ -67,7 +69,8 @@ def import_command(
                 summary = " ".join(f"{k} {v}" for k, v in counts.items() if v)
                 progress.update(task, advance=1, counts=summary)
                 if not as_json and outcome.status == "error":
-                    progress.console.print(f"[bold red]error[/] {outcome.file}: {outcome.error}", soft_wrap=True)
+                    progress.console.print(f"[bold red]error[/] {_plain(outcome.file)}: {_plain(outcome.error)}",
+                                           soft_wrap=True)
 
             import_sources(store, iter_sources(paths), athlete=athlete or DEFAULT_ATHLETE, on_file=on_file)
 
@@ -102,7 +105,8 @@ def _print_table(outcomes, counts) -> None:
         table.add_column("note", overflow="fold")
         for o in shown[:200]:
             note = o.error or "; ".join(o.warnings)
-            table.add_row(_short(o.file), f"[{STATUS_STYLE[o.status]}]{o.status}[/]", str(o.activities), note)
+            table.add_row(_plain(_short(o.file)), f"[{STATUS_STYLE[o.status]}]{o.status}[/]", str(o.activities),
+                          _plain(note))
         console.print(table)
         if len(shown) > 200:
             console.print(f"... and {len(shown) - 200} more (use --json for the full list)")
@@ -110,6 +114,11 @@ def _print_table(outcomes, counts) -> None:
         "  ".join(f"[{STATUS_STYLE[k]}]{k}: {v}[/]" for k, v in counts.items())
         + f"  (new activities: {sum(o.activities for o in outcomes if o.status == 'imported')})"
     )
+
+
+def _plain(text: str) -> str:
+    """File names and notes come from files and archives: no markup, no escape codes."""
+    return escape(one_line(text))
 
 
 def _short(name: str) -> str:

@@ -250,8 +250,21 @@ def _describe(exc: BaseException) -> str:
     return text.splitlines()[0]
 
 
+NO_ACTIVITY_FILES = "no activity files in this archive (FIT, GPX or TCX, gzipped or not)"
+
+
 def iter_archive(path: Path, display: str, cache: ArchiveCache) -> Iterator[Source | SourceError]:
-    """Sources inside one zip archive, after its safety checks."""
+    """Sources inside one zip archive, after its safety checks; an archive
+    without any says so (a SourceError), so an empty zip is never a silent success."""
+    found = False
+    for item in _archive_items(path, display, cache):
+        found = True
+        yield item
+    if not found:
+        yield SourceError(display, NO_ACTIVITY_FILES)
+
+
+def _archive_items(path: Path, display: str, cache: ArchiveCache) -> Iterator[Source | SourceError]:
     walk = _Walk(path, display, cache)
     try:
         with cache.lock:

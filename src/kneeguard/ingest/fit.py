@@ -86,8 +86,10 @@ def _describe_stop(exc: Exception) -> str:
         return f"FIT file is truncated{where}"
     if isinstance(exc, fitdecode.FitHeaderError):
         return f"invalid FIT header{where}"
-    detail = str(exc).split(": ", 1)[1] if ": " in str(exc) else type(exc).__name__
-    return f"FIT data is corrupt{where} ({detail})"
+    # fitdecode's detail ("local message 11 not defined") helps; a bare exception
+    # name ("AssertionError") means nothing to a user and is left out.
+    detail = str(exc).split(": ", 1)[1].strip() if ": " in str(exc) else ""
+    return f"FIT data is corrupt{where} ({detail})" if detail else f"FIT data is corrupt{where}"
 
 
 def _record_layout(fields, slot_of: dict, group: int) -> tuple:

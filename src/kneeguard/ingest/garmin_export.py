@@ -14,11 +14,12 @@ Used by `archives` for the `DI_CONNECT/` layout. Facts relied on:
 from __future__ import annotations
 
 import datetime as dt
-import json
 import math
 import re
 from collections.abc import Iterator
 from pathlib import PurePosixPath
+
+from kneeguard.json_input import parse_json
 
 __all__ = ["GarminIndex", "fit_time_created"]
 
@@ -39,10 +40,7 @@ class GarminIndex:
 
     def add_json(self, data: bytes) -> None:
         """Add one summaries file; ValueError if it is not JSON."""
-        try:
-            document = json.loads(data)
-        except RecursionError:  # absurdly nested JSON
-            raise ValueError("JSON nested too deeply") from None
+        document = parse_json(data, None)
         for entry in _summary_entries(document):
             meta, duration_s = _garmin_summary(entry)
             if "external_id" in meta:

@@ -16,11 +16,13 @@ from __future__ import annotations
 import datetime as dt
 import re
 import time
+from dataclasses import dataclass
 
 import gpxpy
 import gpxpy.gpx
 import numpy as np
 
+from kneeguard.ingest import gpx_stream
 from kneeguard.ingest import hr as streams
 from kneeguard.ingest.model import IngestError, ParsedActivity, ParsedFile
 
@@ -31,6 +33,10 @@ EARLIEST_PLAUSIBLE = dt.datetime(1990, 1, 1, tzinfo=dt.timezone.utc).timestamp()
 FUTURE_SLACK_S = 86400.0
 MAX_FORWARD_JUMP_S = 86400.0
 NO_TIME = "GPX has no timestamps; cannot place it in training history"
+NO_TRACK = "GPX has no recorded track (only waypoints or routes), not an activity"
+# Above this size a GPX is streamed (gpx_stream) instead of built as gpxpy objects,
+# which take ~20x the file size in memory (a 54 MB file peaked at 1.05 GB).
+STREAM_FROM_BYTES = 8 * 2**20
 FOOT_SPORTS = frozenset({"running", "walking", "hiking", "trail_running"})
 # <type> text -> sport. Strava writes numeric activity types ("1" = ride,
 # "9" = run, "10" = walk, "4" = hike); others write words. Best effort.
@@ -44,6 +50,8 @@ SPORT_BY_TYPE = {
 HR_TAGS = frozenset({"hr", "heartrate"})
 CADENCE_TAGS = frozenset({"cad", "cadence"})
 POWER_TAGS = frozenset({"power", "watts"})
+EXTENSION_COLUMNS = {**dict.fromkeys(HR_TAGS, "hr"), **dict.fromkeys(CADENCE_TAGS, "cad"),
+                     **dict.fromkeys(POWER_TAGS, "pw")}
 POINT_WITHOUT_POSITION = re.compile(
     r"<(?:\w+:)?trkpt\b(?![^>]*\blat=)[^>]*?(?:/>|>.*?</(?:\w+:)?trkpt>)"
     r"|<(?:\w+:)?trkpt\b(?![^>]*\blon=)[^>]*?(?:/>|>.*?</(?:\w+:)?trkpt>)",
@@ -106,12 +114,19 @@ def _parse(name: str, text: str, warnings: list[str]) -> gpxpy.gpx.GPX:
         # gpxpy rejects the whole file for one <trkpt> without lat/lon: drop those.
         cleaned, dropped = POINT_WITHOUT_POSITION.subn("", text)
         if not dropped:
-            raise IngestError(name, f"not a valid GPX file ({first_error})") from first_error
+            raise IngestError(name, f"not a valid GPX file ({_problem(first_error)})") from first_error
         warnings.append(f"dropped {dropped} track points without latitude/longitude")
         try:
             return gpxpy.parse(cleaned)
         except gpxpy.gpx.GPXException as exc:
-            raise IngestError(name, f"not a valid GPX file ({exc})") from exc
+            raise IngestError(name, f"not a valid GPX file ({_problem(exc)})") from exc
+
+
+def _problem(exc: Exception) -> str:
+    """gpxpy's message without the markup or text it may quote (one line, no '<...>')."""
+    text = str(exc).strip().splitlines()[0] if str(exc).strip() else ""
+    text = text.split("<", 1)[0].split(": ", 1)[-1] if "<" in text else text
+    return text.strip(" :")[:120] or "damaged content"
 
 
 def _unix(moment: dt.datetime | None) -> float:
@@ -194,11 +209,13 @@ def _sport(tracks) -> str:
 
 def read_gpx(name: str, data: bytes, content_hash: str) -> ParsedFile:
     """Decode GPX bytes; raises IngestError when there is no usable time."""
+    if len(data) >= STREAM_FROM_BYTES:
+        return _read_streamed(name, data, content_hash)
     parsed = ParsedFile(source=name, content_hash=content_hash, format="gpx")
     gpx = _parse(name, _text(name, data), parsed.warnings)
     tracks = [t for t in gpx.tracks if any(s.points for s in t.segments)]
     if not tracks:
-        parsed.skipped_reason = "GPX has no recorded track (only waypoints or routes), not an activity"
+        parsed.skipped_reason = NO_TRACK
         return parsed
     now = time.time()
 
@@ -207,32 +224,93 @@ def read_gpx(name: str, data: bytes, content_hash: str) -> ParsedFile:
         return EARLIEST_PLAUSIBLE <= stamp <= now + FUTURE_SLACK_S
 
     timed = [t for t in tracks if any(usable(p.time) for s in t.segments for p in s.points)]
+    stamps = [_unix(p.time) for t in tracks for s in t.segments for p in s.points]
+    _check_timed(name, parsed, len(timed), len(tracks), np.nanmin(stamps) if np.isfinite(stamps).any() else np.nan)
+    labels = _Labels(sport=_sport(timed), moving_s=_moving_seconds(timed), ascent_m=_uphill(timed),
+                     device=gpx.creator or "", name=next((t.name for t in timed if t.name), gpx.name or ""))
+    parsed.activities.append(_timed_activity(_collect(timed), labels, now))
+    return parsed
+
+
+def _read_streamed(name: str, data: bytes, content_hash: str) -> ParsedFile:
+    """A large GPX through `gpx_stream` (no object per point); same rules as above."""
+    parsed = ParsedFile(source=name, content_hash=content_hash, format="gpx")
+    document = gpx_stream.stream_gpx(name, data, EXTENSION_COLUMNS)
+    if document.points_without_position:
+        parsed.warnings.append(f"dropped {document.points_without_position} track points without latitude/longitude")
+    segments_of = {id(track): [s.arrays() for s in track.segments if len(s.columns["lat"])]
+                   for track in document.tracks}
+    tracks = [track for track in document.tracks if segments_of[id(track)]]
+    if not tracks:
+        parsed.skipped_reason = NO_TRACK
+        return parsed
+    now = time.time()
+
+    def usable(track) -> bool:
+        return any(((s["t"] >= EARLIEST_PLAUSIBLE) & (s["t"] <= now + FUTURE_SLACK_S)).any()
+                   for s in segments_of[id(track)])
+
+    timed = [track for track in tracks if usable(track)]
+    stamps = np.concatenate([s["t"] for track in tracks for s in segments_of[id(track)]])
+    _check_timed(name, parsed, len(timed), len(tracks), np.nanmin(stamps) if np.isfinite(stamps).any() else np.nan)
+    segments = [s for track in timed for s in segments_of[id(track)]]
+    has_elevation = any(np.isfinite(s["ele"]).any() for s in segments)
+    sport = next((SPORT_BY_TYPE.get(t.type.strip().lower(), "unknown") for t in timed if t.type), "unknown")
+    labels = _Labels(
+        sport=sport,
+        moving_s=sum(gpx_stream.moving_seconds(s["lat"], s["lon"], s["ele"], s["t"]) for s in segments) or None,
+        ascent_m=float(sum(gpx_stream.uphill_m(s["ele"]) for s in segments)) if has_elevation else None,
+        device=document.creator, name=next((t.name for t in timed if t.name), document.name))
+    parsed.activities.append(_timed_activity(_segment_columns(segments), labels, now))
+    return parsed
+
+
+@dataclass
+class _Labels:
+    """What the two readers compute their own way; the rest is shared."""
+
+    sport: str
+    moving_s: float | None
+    ascent_m: float | None
+    device: str
+    name: str
+
+
+def _check_timed(name: str, parsed: ParsedFile, timed: int, tracks: int, earliest: float) -> None:
+    """`earliest`: the earliest timestamp in the file (NaN without any), to tell an unset clock from none."""
     if not timed:
-        stamps = [_unix(p.time) for t in tracks for s in t.segments for p in s.points]
-        if any(stamp < UNSET_CLOCK_BEFORE for stamp in stamps):
+        if earliest < UNSET_CLOCK_BEFORE:
             raise IngestError(name, "GPX has only timestamps before 1970 (the device clock was "
                               "not set); cannot place it in training history")
         raise IngestError(name, NO_TIME)
-    if len(timed) < len(tracks):
+    if timed < tracks:
         # Untimed tracks next to timed ones are saved routes, not what was run.
-        parsed.warnings.append(f"ignored {len(tracks) - len(timed)} track(s) without timestamps")
-    points = _collect(timed)
+        parsed.warnings.append(f"ignored {tracks - timed} track(s) without timestamps")
+
+
+def _segment_columns(segments: list[dict[str, np.ndarray]]) -> dict[str, np.ndarray]:
+    """Per-point arrays over all segments, as `_collect` makes them."""
+    columns = {key: np.concatenate([s[key] for s in segments]) for key in ("t", "lat", "lon", "ele", "hr", "cad", "pw")}
+    columns["step"] = np.concatenate([np.concatenate([[0.0], _step_lengths_m(s["lat"], s["lon"])]) for s in segments])
+    return columns
+
+
+def _timed_activity(points: dict[str, np.ndarray], labels: _Labels, now: float) -> ParsedActivity:
     distance = float(points["step"].sum())
     times = points["t"]
     ok = (times >= EARLIEST_PLAUSIBLE) & (times <= now + FUTURE_SLACK_S)
     rows = np.flatnonzero(ok)
     rows = rows[streams.forward_indices(times[rows], float(times[rows[0]]), MAX_FORWARD_JUMP_S)]
     dropped = len(times) - rows.size
-    activity = _activity(gpx, timed, points, rows, distance)
+    activity = _activity(points, rows, distance, labels)
     if dropped:
         activity.warnings.append(f"{dropped} track points without a usable, forward-going time "
                                  "are left out of the samples")
-    parsed.activities.append(activity)
-    return parsed
+    return activity
 
 
-def _activity(gpx, tracks, points, rows, distance: float) -> ParsedActivity:
-    sport = _sport(tracks)
+def _activity(points, rows, distance: float, labels: _Labels) -> ParsedActivity:
+    sport = labels.sport
     times = points["t"][rows]
     cumulative = np.cumsum(points["step"])[rows]
     gaps = np.diff(times)
@@ -252,9 +330,8 @@ def _activity(gpx, tracks, points, rows, distance: float) -> ParsedActivity:
         steps[steps <= 0] = np.nan
         values["cadence_spm"] = steps
         cadence = streams.time_weighted_mean(times, steps)
-    moving = _moving_seconds(tracks)
+    moving = labels.moving_s
     elapsed = float(times[-1] - times[0])
-    uphill = _uphill(tracks)
     return ParsedActivity(
         sport=sport,
         start=dt.datetime.fromtimestamp(float(times[0]), dt.timezone.utc),
@@ -265,9 +342,9 @@ def _activity(gpx, tracks, points, rows, distance: float) -> ParsedActivity:
         max_hr=streams.finite_max(heart),
         avg_cadence_spm=cadence,
         avg_speed_mps=distance / (moving or elapsed) if (moving or elapsed) else None,
-        ascent_m=uphill,
-        device=gpx.creator or "",
-        name=next((t.name for t in tracks if t.name), gpx.name or ""),
+        ascent_m=labels.ascent_m,
+        device=labels.device,
+        name=labels.name,
         samples=streams.samples_frame(times, values),
         hr_seconds_by_bpm=streams.hr_seconds_by_bpm(times, heart),
     )

@@ -19,8 +19,10 @@ from kneeguard.ingest.model import IngestError, ParsedFile
 from kneeguard.ingest.plausibility import clean_file
 from kneeguard.ingest.tcx import read_tcx
 
-# Real activity files are a few MB; anything bigger decompressed is a bomb.
-MAX_DECOMPRESSED_BYTES = 512 * 1024 * 1024
+# Real activity files are a few MB (a 600,000-point GPX is 54 MB); anything bigger
+# decompressed is a bomb. Kept well below the 500 MB memory bound of an import:
+# the decompressed bytes and their parse must both fit under it.
+MAX_DECOMPRESSED_BYTES = 128 * 1024 * 1024
 GZIP_MAGIC = b"\x1f\x8b"
 GZIP_CHUNK_BYTES = 4 * 1024 * 1024
 FIT_SIGNATURE = b".FIT"
@@ -64,9 +66,9 @@ def read_bytes(name: str, data: bytes) -> ParsedFile:
     # Safety net: the decoders wrap the libraries' errors they know of, but a
     # crafted or damaged file must never crash an import of many files.
     except Exception as exc:  # noqa: BLE001 - see above
-        raise IngestError(
-            name, f"could not decode this {file_format.upper()} file ({type(exc).__name__}: {exc})"
-        ) from exc
+        # The library's words and exception names mean nothing to a user.
+        raise IngestError(name, f"could not decode this {file_format.upper()} file "
+                          "(damaged or unusual content)") from exc
     parsed.warnings[:0] = warnings
     clean_file(parsed)  # the same plausibility policy for every format
     return parsed
@@ -101,18 +103,23 @@ def _xml_hint(data: bytes) -> str:
 
 
 def _gunzip(name: str, data: bytes, warnings: list[str]) -> bytes:
-    """Decompress every gzip member, refusing output over MAX_DECOMPRESSED_BYTES."""
-    out = bytearray()
+    """Decompress every gzip member, refusing output over MAX_DECOMPRESSED_BYTES.
+
+    Chunks are kept in a list and joined once: a growing bytearray reallocates
+    and briefly holds two copies, which took a bomb to ~750 MB."""
+    chunks: list[bytes] = []
+    size = 0
     pending = data
     decompressor = zlib.decompressobj(wbits=16 + zlib.MAX_WBITS)
     try:
         while True:
             chunk = decompressor.decompress(pending, GZIP_CHUNK_BYTES)
-            out += chunk
-            if len(out) > MAX_DECOMPRESSED_BYTES:
+            size += len(chunk)
+            if size > MAX_DECOMPRESSED_BYTES:
                 raise IngestError(
                     name, f"decompressed size exceeds {MAX_DECOMPRESSED_BYTES // 2**20} MB; "
                     "not a plausible activity file")
+            chunks.append(chunk)
             pending = decompressor.unconsumed_tail
             if decompressor.eof:
                 rest = decompressor.unused_data
@@ -123,8 +130,8 @@ def _gunzip(name: str, data: bytes, warnings: list[str]) -> bytes:
             elif not pending and not chunk:
                 warnings.append("gzip data is truncated: decoded the part that was there")
                 break
-    except zlib.error as exc:
-        if not out:
-            raise IngestError(name, f"corrupt gzip data ({exc})") from exc
-        warnings.append(f"gzip data is corrupt after {len(out)} bytes: decoded the part before")
-    return bytes(out)
+    except zlib.error:
+        if not size:
+            raise IngestError(name, "corrupt gzip data (not a readable gzip stream)") from None
+        warnings.append(f"gzip data is corrupt after {size} bytes: decoded the part before")
+    return b"".join(chunks)

@@ -18,6 +18,7 @@ from kneeguard.errors import InvalidInput
 from kneeguard.profile import AthleteProfile
 from kneeguard.store.errors import UnknownAthlete
 from kneeguard.store.models import Athlete
+from kneeguard.text import has_control_characters, one_line
 
 PROFILE_FIELDS = ("sex", "birth_year", "height_cm", "mass_kg", "hr_max", "hr_rest")
 SEXES = {"male": "male", "m": "male", "female": "female", "f": "female"}
@@ -34,10 +35,16 @@ AthleteRef = Athlete | str | int
 
 
 def clean_name(name: str, what: str = "athlete name") -> str:
-    """A user-given name (athlete, shoe) stripped of surrounding space, or InvalidInput saying why not."""
+    """A user-given name (athlete, shoe) stripped of surrounding space, or InvalidInput saying why not.
+
+    Newlines, tabs and terminal escape codes are refused, not stripped: a name is a
+    key the user types again, so it must be exactly what they see."""
     if not isinstance(name, str) or not name.strip():
         raise InvalidInput(f"{what} must be a non-empty text")
     name = name.strip()
+    if has_control_characters(name):
+        raise InvalidInput(f"{what} '{one_line(name)}' contains control characters "
+                           "(a newline, tab or terminal escape code); use plain text")
     if len(name) > MAX_NAME:
         raise InvalidInput(f"{what} is longer than {MAX_NAME} characters")
     return name

@@ -17,6 +17,7 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Session, sessionmaker
 from sqlalchemy.pool import StaticPool
 
+from kneeguard.errors import InvalidInput
 from kneeguard.store import config
 
 MIGRATIONS_DIR = Path(__file__).with_name("migrations")
@@ -158,11 +159,15 @@ def open_store(
     """Open (creating if needed) the database and sample folder, migrated to head."""
     home_path = config.home_dir(home)
     resolved = config.database_url(url, home_path)
-    home_path.mkdir(parents=True, exist_ok=True)
-    (home_path / config.SAMPLES_DIRNAME).mkdir(exist_ok=True)
     parsed = make_url(resolved)
     if parsed.get_backend_name() == "sqlite" and parsed.database not in (None, "", ":memory:"):
-        Path(parsed.database).parent.mkdir(parents=True, exist_ok=True)
+        folder = Path(parsed.database).expanduser().resolve().parent
+        # Only the home is created on demand; a typo in a URL must not build folders.
+        if not folder.is_dir() and folder != home_path.expanduser().resolve():
+            raise InvalidInput(f"database folder {folder} does not exist (from {parsed.render_as_string()}); "
+                               "create it first or choose another database")
+    home_path.mkdir(parents=True, exist_ok=True)
+    (home_path / config.SAMPLES_DIRNAME).mkdir(exist_ok=True)
     engine = make_engine(resolved)
     try:
         if upgrade:

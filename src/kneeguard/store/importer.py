@@ -39,6 +39,7 @@ from kneeguard.store import duplicates as dup
 from kneeguard.store import samples as samples_io
 from kneeguard.store.models import Activity, ImportedFile
 from kneeguard.numbers import finite_float
+from kneeguard.text import without_control_characters
 
 if TYPE_CHECKING:
     from kneeguard.ingest.sources import Source, SourceError
@@ -257,9 +258,10 @@ def _add_activity(session: Session, store: Store, athlete_id: int, name: str, co
         avg_cadence_spm=finite_float(activity.avg_cadence_spm),
         avg_speed_mps=finite_float(activity.avg_speed_mps),
         ascent_m=finite_float(activity.ascent_m),
-        device=activity.device or "",
-        name=activity.name or "",
-        gear=activity.gear or "",
+        # Labels come from files: no newline or escape code may reach a terminal or a page.
+        device=without_control_characters(activity.device or ""),
+        name=without_control_characters(activity.name or ""),
+        gear=without_control_characters(activity.gear or ""),
         rpe=finite_float(activity.rpe),
         source_name=name,
         content_hash=content_hash,

@@ -31,6 +31,7 @@ from pathlib import Path
 import numpy as np
 
 from kneeguard.errors import InvalidInput
+from kneeguard.gait.io.files import C3D_READ_ERRORS, unreadable_c3d
 
 CHANNELS_PER_TYPE = {1: 6, 2: 6, 3: 8, 4: 6}
 POSITION_TO_MM = {"mm": 1.0, "cm": 10.0, "m": 1000.0}
@@ -101,8 +102,8 @@ def read_ground_reaction(path: str | Path) -> GroundReaction:
                 chunks.append(np.asarray(analog, dtype=float))
     except InvalidInput:
         raise
-    except (OSError, ValueError, AssertionError, KeyError, IndexError, TypeError) as exc:
-        raise InvalidInput(f"{path.name}: cannot read as C3D ({exc})") from exc
+    except (*C3D_READ_ERRORS, TypeError) as exc:
+        raise unreadable_c3d(path, exc) from exc
     if not chunks or rate <= 0 or chunks[0].size == 0:
         raise InvalidInput(f"{path.name}: FORCE_PLATFORM describes plates but the file holds no analog samples")
     signals = np.concatenate(chunks, axis=1)  # (channels, samples)

@@ -15,7 +15,7 @@ import numpy as np
 import pandas as pd
 
 from kneeguard.errors import InvalidInput
-from kneeguard.gait.io.files import existing_file, read_tab_table
+from kneeguard.gait.io.files import C3D_READ_ERRORS, existing_file, read_tab_table, unreadable_c3d
 
 MOCAP_NAMES: tuple[str, ...] = (
     "left_hip", "right_hip", "left_knee", "right_knee", "left_ankle", "right_ankle",
@@ -106,6 +106,8 @@ def read_c3d(path: str | Path) -> MarkerTrial:
         with path.open("rb") as handle, warnings.catch_warnings():
             warnings.simplefilter("ignore")  # "no analog data" is normal for marker-only files
             reader = c3d.Reader(handle)
+            if reader.get("POINT:LABELS") is None:  # c3d's point_labels would fail on None
+                raise InvalidInput(f"{path.name}: the C3D file has no point labels")
             labels = [str(label).strip() for label in reader.point_labels]
             units_param = reader.get("POINT:UNITS")
             units = units_param.string_value.strip().lower() if units_param is not None else "mm"
@@ -114,8 +116,8 @@ def read_c3d(path: str | Path) -> MarkerTrial:
                 xyz[points[:, 3] < 0] = np.nan  # negative residual marks an invalid sample
                 frames.append(xyz)
             rate = float(reader.point_rate)
-    except (OSError, ValueError, AssertionError, KeyError, IndexError) as exc:
-        raise InvalidInput(f"{path.name}: cannot read as C3D ({exc})") from exc
+    except C3D_READ_ERRORS as exc:
+        raise unreadable_c3d(path, exc) from exc
     if not frames:
         raise InvalidInput(f"{path.name}: the C3D file has no point frames")
     scale = {"mm": 1.0, "m": 1000.0, "cm": 10.0}.get(units, 1.0)
