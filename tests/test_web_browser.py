@@ -111,8 +111,12 @@ def test_checkin_with_chest_symptoms_shows_emergency(server, page, shoot):
     assert page.is_hidden("#q-onset")
     shoot(page, "checkin")
     page.get_by_role("button", name="Next").click()
-    page.wait_for_selector("#q-chest_symptoms")  # step 2: warning signs; age and has_pain travel along
+    page.wait_for_selector("#q-surgery")  # step 2: knee surgery and other special groups
     assert "Step 2 of" in page.inner_text("#checkin-progress")
+    page.check('#q-surgery input[value="none"]')
+    page.get_by_role("button", name="Next").click()
+    page.wait_for_selector("#q-chest_symptoms")  # step 3: warning signs; earlier answers travel along
+    assert "Step 3 of" in page.inner_text("#checkin-progress")
     page.check('#q-can_bear_weight_now input[value="yes"]')
     page.check('#q-locking input[value="no"]')
     page.check('#q-chest_symptoms input[value="yes"]')
@@ -162,6 +166,9 @@ def test_phone_sized_screen(server, browser, shoot):
         assert p.evaluate("document.documentElement.scrollWidth") <= 390
         p.fill("#f-age", "41")
         p.check('#q-has_pain input[value="no"]')
+        p.get_by_role("button", name="Next").click()
+        p.wait_for_selector("#q-surgery")
+        p.check('#q-surgery input[value="none"]')
         p.get_by_role("button", name="Next").click()
         p.wait_for_selector("#q-chest_symptoms")
         assert p.evaluate("document.documentElement.scrollWidth") <= 390
