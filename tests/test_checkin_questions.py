@@ -4,11 +4,9 @@ from __future__ import annotations
 import json
 
 import pytest
-import typer
 from typer.testing import CliRunner
 
 from kneeguard import evidence
-from kneeguard.cli import checkin_cmd
 from kneeguard.clinic import assess, load_questionnaire
 from kneeguard.clinic.legacy import SPLIT_IDS, upgrade_answers
 from tests.test_triage_vignettes import NEGATIVE
@@ -27,11 +25,8 @@ runner = CliRunner()
 
 
 @pytest.fixture(scope="module")
-def app():
-    app = typer.Typer()
-    checkin_cmd.register(app)
-    app.command("noop")(lambda: None)
-    return app
+def app(checkin_app):
+    return checkin_app
 
 
 @pytest.mark.parametrize("qid", NEW_IDS)

@@ -4,22 +4,16 @@ from __future__ import annotations
 import json
 
 import pytest
-import typer
 from typer.testing import CliRunner
 
-from kneeguard.cli import checkin_cmd
 from tests.test_triage_vignettes import NEGATIVE
 
 runner = CliRunner()
 
 
 @pytest.fixture(scope="module")
-def app():
-    # The main app registers checkin itself later; a private app keeps this test independent.
-    app = typer.Typer()
-    checkin_cmd.register(app)
-    app.command("noop")(lambda: None)
-    return app
+def app(checkin_app):
+    return checkin_app
 
 
 def kg(app, *args, input=None):

@@ -129,17 +129,6 @@ def _problem(exc: Exception) -> str:
     return text.strip(" :")[:120] or "damaged content"
 
 
-def _unix(moment: dt.datetime | None) -> float:
-    if moment is None:
-        return np.nan
-    if moment.tzinfo is None:  # GPX times without zone are UTC by the schema
-        moment = moment.replace(tzinfo=dt.timezone.utc)
-    try:
-        return moment.timestamp()
-    except (OverflowError, OSError, ValueError):
-        return np.nan
-
-
 def _extension_values(point) -> tuple[float, float, float]:
     heart = cadence = power = np.nan
     for extension in point.extensions:
@@ -191,7 +180,7 @@ def _collect(tracks) -> dict[str, np.ndarray]:
             columns["lat"].append(lat)
             columns["lon"].append(lon)
             columns["step"].append(np.concatenate([[0.0], _step_lengths_m(lat, lon)]))
-            columns["t"].append(np.array([_unix(p.time) for p in points], dtype=float))
+            columns["t"].append(np.array([gpx_stream.unix_seconds(p.time) for p in points], dtype=float))
             columns["ele"].append(np.array(
                 [np.nan if p.elevation is None else p.elevation for p in points], dtype=float))
             extras = np.array([_extension_values(p) for p in points], dtype=float).reshape(-1, 3)
@@ -220,11 +209,11 @@ def read_gpx(name: str, data: bytes, content_hash: str) -> ParsedFile:
     now = time.time()
 
     def usable(moment) -> bool:
-        stamp = _unix(moment)
+        stamp = gpx_stream.unix_seconds(moment)
         return EARLIEST_PLAUSIBLE <= stamp <= now + FUTURE_SLACK_S
 
     timed = [t for t in tracks if any(usable(p.time) for s in t.segments for p in s.points)]
-    stamps = [_unix(p.time) for t in tracks for s in t.segments for p in s.points]
+    stamps = [gpx_stream.unix_seconds(p.time) for t in tracks for s in t.segments for p in s.points]
     _check_timed(name, parsed, len(timed), len(tracks), np.nanmin(stamps) if np.isfinite(stamps).any() else np.nan)
     labels = _Labels(sport=_sport(timed), moving_s=_moving_seconds(timed), ascent_m=_uphill(timed),
                      device=gpx.creator or "", name=next((t.name for t in timed if t.name), gpx.name or ""))

@@ -74,6 +74,11 @@ def _unix(text: str | None) -> float:
         moment = parse_time((text or "").strip())
     except (GPXException, ValueError, OverflowError):
         return math.nan
+    return unix_seconds(moment)
+
+
+def unix_seconds(moment: dt.datetime | None) -> float:
+    """Seconds since 1970 of a GPX time (NaN for none or one out of range); a time without zone is UTC."""
     if moment is None:
         return math.nan
     if moment.tzinfo is None:  # GPX times without zone are UTC by the schema
