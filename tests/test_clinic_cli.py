@@ -9,6 +9,9 @@ from typer.testing import CliRunner
 from tests.test_triage_vignettes import NEGATIVE
 
 runner = CliRunner()
+# Answers are shown in words: the question as asked, then the answer.
+LUMP_YES = "Can you see or feel a lump or fullness behind the knee? yes"
+LUMP_NO = "Can you see or feel a lump or fullness behind the knee? no"
 
 
 @pytest.fixture(scope="module")
@@ -87,8 +90,8 @@ def test_checkin_output_explains_the_level(app, tmp_path):
     result = kg(app, "--answers", str(path), "--home", str(tmp_path))
     assert result.exit_code == 0, result.output
     text = " ".join(result.stdout.split())
-    assert "Knee surgery: meniscus" in text and "Answers that set this level: lump = yes" in text
-    assert "lump = no would give self-care" in text and "surgeon or physiotherapist" in text
+    assert "Knee surgery: Meniscus (keyhole) surgery" in text and f"Answers that set this level: {LUMP_YES}" in text
+    assert f"{LUMP_NO} — would give self-care" in text and "surgeon or physiotherapist" in text
     data = json.loads(kg(app, "--answers", str(path), "--json", "--home", str(tmp_path)).stdout)
     assert data["routes"] == ["surgeon"] and data["surgical_history"] == ["meniscus"]
     assert {"question": "lump", "answer": False, "level": "self-care"} in data["level_changes"]

@@ -192,8 +192,10 @@ def test_checkin_red_flag_is_emergency(client):
     client.get("/")
     r = client.post("/checkin", data=CALM_CHECKIN | {"chest_symptoms": "yes"})
     assert r.status_code == 200 and "EMERGENCY" in r.text and "Call emergency services now" in r.text
-    assert "Answers that set this level:" in r.text and "chest_symptoms = yes" in r.text  # issue #13
-    assert "What would change the level" in r.text and "chest_symptoms = no would give" in r.text
+    chest = "Do you have chest pain, breathlessness or are you coughing blood?"  # answers shown in words
+    assert "Answers that set this level:" in r.text and f"{chest} yes" in r.text  # issue #13
+    assert "What would change the level" in r.text and f"{chest} no — would give" in r.text
+    assert "chest_symptoms =" not in r.text
     assert "EMERGENCY" in client.get("/").text
 
 

@@ -171,12 +171,11 @@ def show_result(result: CheckinAssessment) -> None:
 
 def _print_explanation(console, result: "CheckinAssessment") -> None:
     """Surgical history, the answers that set the level and what would change it (issue #13)."""
-    from kneeguard.clinic.triage import spoken_answer
 
     if result.surgical_history:
-        console.print(f"\n[bold]Knee surgery:[/] {escape(', '.join(result.surgical_history))}")
+        console.print(f"\n[bold]Knee surgery:[/] {escape(', '.join(result.surgical_history_words()))}")
     if result.driving_answers:
-        shown = ", ".join(f"{k} = {spoken_answer(v)}" for k, v in result.driving_answers.items())
+        shown = "; ".join(result.driving_answers_words())
         console.print(f"[bold]Answers that set this level:[/] {escape(shown)}")
     if result.level_changes:
         console.print("[bold]What would change the level[/]")

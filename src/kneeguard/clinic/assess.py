@@ -80,6 +80,20 @@ class CheckinAssessment:
         """The knee operations the runner reported (for the clinician), without "none"."""
         return [s for s in self.answers.get("surgery") or [] if s != "none"]
 
+    def surgical_history_words(self) -> list[str]:
+        """The operations as the questionnaire names them (e.g. 'Total knee replacement')."""
+        from kneeguard.clinic.engine import load_questionnaire
+
+        question = load_questionnaire().by_id.get("surgery")
+        labels = {o.value: o.label for o in question.options} if question else {}
+        return [labels.get(s, s) for s in self.surgical_history]
+
+    def driving_answers_words(self) -> list[str]:
+        """The answers behind the final level, each as 'question: answer' in words."""
+        from kneeguard.clinic.engine import answer_in_words
+
+        return [answer_in_words(qid, answer) for qid, answer in self.driving_answers.items()]
+
     @property
     def not_a_diagnosis(self) -> str:
         return self.triage.statement

@@ -301,6 +301,33 @@ def _schema_for(q: Question) -> dict[str, Any]:
     return base
 
 
+def answer_in_words(qid: str, answer: Any) -> str:
+    """'Question text: answer' as a person reads it (option labels, yes/no, the number with its unit).
+
+    The one place stored question ids and answer values become words, for the check-in result,
+    the report and the CLI; an id this version does not know is shown as it is.
+    """
+    question = load_questionnaire().by_id.get(qid)
+    if question is None:
+        return f"{qid}: {answer}"
+    labels = {o.value: o.label for o in question.options}
+    values = answer if isinstance(answer, list) else [answer]
+    words = []
+    for value in values:
+        if value is None:
+            words.append("not answered")
+        elif value == "dont_know":
+            words.append("don't know")
+        elif isinstance(value, bool):
+            words.append("yes" if value else "no")
+        elif isinstance(value, (int, float)):
+            words.append(f"{value:g} {question.unit}".strip())
+        else:
+            words.append(labels.get(str(value), str(value)))
+    return f"{question.text.rstrip()} {'; '.join(words)}" if question.text.rstrip().endswith("?") else \
+        f"{question.text.rstrip()}: {'; '.join(words)}"
+
+
 @lru_cache(maxsize=1)
 def load_questionnaire() -> Questionnaire:
     folder = resources.files(__package__).joinpath("questions")

@@ -70,17 +70,10 @@ class LevelChange:
         return {"question": self.question, "answer": self.answer, "level": self.level.value}
 
     def describe(self) -> str:
-        """One line for the runner and the clinician: 'calf_swelling = yes would give urgent'."""
-        return f"{self.question} = {spoken_answer(self.answer)} would give {self.level.value}"
+        """One line for the runner and the clinician: 'Is one calf swollen …? yes — would give urgent'."""
+        from kneeguard.clinic.engine import answer_in_words
 
-
-def spoken_answer(answer: Any) -> str:
-    """An answer as a person reads it (yes/no, a list joined, '-' when unanswered)."""
-    if answer is None:
-        return "-"
-    if isinstance(answer, bool):
-        return "yes" if answer else "no"
-    return ", ".join(map(str, answer)) if isinstance(answer, list) else str(answer)
+        return f"{answer_in_words(self.question, self.answer)} — would give {self.level.value}"
 
 
 @dataclass

@@ -14,8 +14,8 @@ from typing import Any
 
 from kneeguard import evidence
 from kneeguard.clinic.conditions import referenced_questions
-from kneeguard.clinic.engine import Question, Questionnaire, Validation
-from kneeguard.clinic.triage import LevelChange, Reason, TriageResult, spoken_answer, triage, triage_rules
+from kneeguard.clinic.engine import Question, Questionnaire, Validation, answer_in_words
+from kneeguard.clinic.triage import LevelChange, Reason, TriageResult, triage, triage_rules
 
 DONT_KNOW = "dont_know"  # the answer value for "I don't know" (questions that offer it)
 TRIED_TYPES = ("bool", "choice", "multi")  # numbers are not tried: a missing red-flag number keeps the urgent floor
@@ -80,9 +80,9 @@ def _driving_questions(questionnaire: Questionnaire, validation: Validation, res
 def _worst_case_reason(questionnaire: Questionnaire, validation: Validation,
                        tried: dict[str, dict[str, tuple[Any, Any]]], worst) -> Reason:
     assumed = {qid: answer for qid, trials in tried.items() for answer, lvl in trials.values() if lvl == worst}
-    shown = "; ".join(f"{qid} = {spoken_answer(a)}" for qid, a in assumed.items())
+    shown = "; ".join(answer_in_words(qid, a) for qid, a in assumed.items())
     ev = evidence.rule("clinic.triage.unknown_worst_case")
-    advice = (f"Some answers are missing or 'I don't know' ({', '.join(assumed)}): kneeguard assumes the worse answer "
+    advice = (f"Some warning-sign answers are missing or 'I don't know': kneeguard assumes the worse answer "
               f"({shown}), which means {worst.value}. Answer them to get an accurate level.")
     return Reason("unknown_worst_case", worst, ev.summary, {q: validation.answers.get(q) for q in assumed}, advice,
                   any(questionnaire.by_id[q].red_flag for q in assumed), [c.to_dict() for c in ev.citations])

@@ -12,7 +12,6 @@ import re
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from kneeguard.clinic.triage import spoken_answer
 from kneeguard.disclaimer import DISCLAIMER
 from kneeguard.findings import Finding, Severity, sort_findings, uncertain_groups
 from kneeguard.report import charts
@@ -155,9 +154,9 @@ def _explanation(checkin: CheckinAssessment | None, refs: References) -> dict[st
     if checkin is None:
         return {"surgery": [], "context": [], "driving": [], "changes": []}
     return {
-        "surgery": checkin.surgical_history,
+        "surgery": checkin.surgical_history_words(),
         "context": [{"text": n["text"], "cites": refs.cite(n["citations"])} for n in checkin.context],
-        "driving": [f"{k} = {spoken_answer(v)}" for k, v in checkin.driving_answers.items()],
+        "driving": checkin.driving_answers_words(),
         "changes": [c.describe() for c in checkin.level_changes],
     }
 

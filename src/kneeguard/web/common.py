@@ -12,7 +12,6 @@ from fastapi.responses import HTMLResponse
 from fastapi.templating import Jinja2Templates
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
-from kneeguard.clinic.triage import spoken_answer
 from kneeguard.disclaimer import DISCLAIMER
 from kneeguard.errors import InvalidInput
 
@@ -194,4 +193,3 @@ def fmt_duration(seconds: Any) -> str:
 
 TEMPLATES.env.filters["num"] = fmt_number
 TEMPLATES.env.filters["hms"] = fmt_duration
-TEMPLATES.env.filters["spoken"] = spoken_answer
