@@ -63,6 +63,7 @@ def test_report_shows_surgery_context_driving_answers_and_level_changes():
                today=AS_OF)
     ctx = context_mod.make_context("ana", AS_OF, checkin=c)
     html = render_html(build_report(ctx, engine.advise(ctx)))
+    # In words, never field names (issue #16): the option labels and the question's text.
     assert "Knee surgery:</strong> Total knee replacement" in html and "total_knee_replacement" not in html
     assert "Answers that set this level:" in html and "Since the knee replacement, has any of these started? New pain in the replaced knee" in html
     assert "What would change the level" in html and "would give" in html

@@ -31,6 +31,8 @@ def report_command(
     pdf: Annotated[Path | None, typer.Option("--pdf", help="Also write a PDF here.")] = None,
     weeks: Annotated[int, typer.Option("--weeks", min=plan_weeks_bounds()[0], max=plan_weeks_bounds()[1],
                                        help="Weeks of plan in the report.")] = DEFAULT_PLAN_WEEKS,
+    summary_only: Annotated[bool, typer.Option("--summary-only",
+                                               help="Only the clinician summary (two pages), without the appendix.")] = False,
     db: DbOption = None,
     home: HomeOption = None,
 ) -> None:
@@ -46,7 +48,7 @@ def report_command(
         day = parse_date(as_of, "--as-of") or dt.date.today()
         with open_store(db, home) as store:
             doc, _advice = build_report_from_store(store, athlete, day, weeks)
-        write_html(doc, out)
+        write_html(doc, out, summary_only=summary_only)
         console.print(f"report written to [bold]{out}[/]")
         if pdf is not None:
             write_report_pdf(out, pdf)

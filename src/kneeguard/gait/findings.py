@@ -77,12 +77,12 @@ def asymmetry(asym: Mapping[str, float | None], view: str) -> list[Finding]:
     """One Finding per flagged metric whose left/right symmetry index is above `gait.asymmetry.warn_pct`."""
     limit = evidence.value("gait.asymmetry.warn_pct")
     out = []
-    for name in (m.name for m in REGISTRY.values() if m.flag_asymmetry):
+    for name, label in ((m.name, m.label) for m in REGISTRY.values() if m.flag_asymmetry):
         si = asym.get(name)
         if si is None or si <= limit:
             continue
         out.append(make_finding(
-            codes.ASYMMETRY, Severity.INFO, f"Left/right difference in {name.replace('_', ' ')}",
+            codes.ASYMMETRY, Severity.INFO, f"Left/right difference in {label}",
             f"Symmetry index {si:.0f} % (flag above {limit} %). "
             + ("Low confidence: from one side camera the far leg is tracked less accurately. " if view == "side"
                else ""),

@@ -55,6 +55,13 @@ def day_to_date(number: int) -> dt.date:
     return EPOCH + dt.timedelta(days=int(number))
 
 
+def earliest_set_clock_date() -> dt.date:
+    """The first day a real start can fall on: earlier FIT times count from device power-on (clock never set)."""
+    from kneeguard.ingest.fit import FIT_ABSOLUTE_MIN, FIT_EPOCH_UNIX_S
+
+    return dt.datetime.fromtimestamp(FIT_EPOCH_UNIX_S + FIT_ABSOLUTE_MIN, dt.timezone.utc).date()
+
+
 def prepare_activities(activities: pd.DataFrame | None, as_of: dt.date, tz: str = "UTC") -> pd.DataFrame:
     """Sorted, cleaned copy of `activities` up to and including local day `as_of`.
 

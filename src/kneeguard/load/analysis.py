@@ -18,7 +18,13 @@ import pandas as pd
 from kneeguard import evidence
 from kneeguard.findings import Finding, sort_findings
 from kneeguard.load import findings as load_findings
-from kneeguard.load.activities import day_number, day_to_date, hr_histogram_matrix, prepare_activities
+from kneeguard.load.activities import (
+    day_number,
+    day_to_date,
+    earliest_set_clock_date,
+    hr_histogram_matrix,
+    prepare_activities,
+)
 from kneeguard.load.acwr import ewma_acwr
 from kneeguard.load.heart_rate import HeartRateSettings, resolve_heart_rate
 from kneeguard.load.monotony_strain import WINDOW_DAYS as MONOTONY_DAYS
@@ -181,6 +187,7 @@ def headline_numbers(as_of, runs, daily, weekly, pmc, acwr, monotony, strain, zo
     bands = runs["spike_band"].to_numpy(dtype=object)
     ratios = runs["spike_ratio"].to_numpy(dtype=float)
     has_runs = len(runs) > 0
+    dated = run_days >= day_number(earliest_set_clock_date())
 
     def km_since(days: int) -> float:
         return float(np.nansum(km[run_days > today - days]))
@@ -201,6 +208,9 @@ def headline_numbers(as_of, runs, daily, weekly, pmc, acwr, monotony, strain, zo
         "runs_total": len(runs),
         "first_run_date": day_to_date(run_days[0]) if has_runs else None,
         "last_run_date": day_to_date(run_days[-1]) if has_runs else None,
+        # The date range a person reads: runs from a watch whose clock was never set carry no real date.
+        "first_dated_run_date": day_to_date(run_days[dated][0]) if dated.any() else None,
+        "runs_with_unset_clock": int((~dated).sum()),
         "days_since_last_run": today - int(run_days[-1]) if has_runs else None,
         "distance_last_7d_km": km_since(7),
         "distance_last_28d_km": km_since(28),

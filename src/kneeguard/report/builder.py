@@ -12,11 +12,13 @@ import re
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from kneeguard.clinic.engine import answer_in_words
 from kneeguard.disclaimer import DISCLAIMER
 from kneeguard.findings import Finding, Severity, sort_findings, uncertain_groups
 from kneeguard.report import charts
 from kneeguard.report.document import ReportDocument, References
 from kneeguard.report.plan import build_plan
+from kneeguard.report.summary import SUMMARY_FACTORS, plan_overview
 
 if TYPE_CHECKING:
     from kneeguard.advice import Advice, AthleteContext, Banner, MissingPart
@@ -60,10 +62,14 @@ def build_report(context: AthleteContext, advice: Advice | None = None, *, histo
     triage = _triage(advice.banner if advice else None, checkin, refs)
     summary = _summary(advice, everything, refs)
     uncertain = _uncertain(advice, everything)
+    # The trend charts lead the summary; the appendix's domains do not repeat them.
+    trend = [c for c in (charts.load_chart(load_report) if _has_runs(load_report) else None,
+                         charts.pain_trend_chart(_trend_points(history, checkin)) if checkin is not None else None) if c]
+    explained: set[str] = set()  # each explanation (diagram) appears once in the whole appendix
     domains = [
-        _load_domain(load_report, load_findings, refs),
-        _gait_domain(gait, refs, gait_dir),
-        _clinic_domain(checkin, history, refs),
+        _load_domain(load_report, load_findings, refs, explained),
+        _gait_domain(gait, refs, gait_dir, explained),
+        _clinic_domain(checkin, refs, explained),
     ]
     causes = _causes(checkin, refs)
     plan = build_plan(advice, refs, {f.code: f.title for f in everything})
@@ -78,6 +84,8 @@ def build_report(context: AthleteContext, advice: Advice | None = None, *, histo
         domains=domains,
         causes=causes,
         plan=plan,
+        plan_overview=plan_overview(plan, triage["review_date"]),
+        trend_charts=trend,
         missing=_missing(context.missing, advice.missing if advice else [], domains),
         references=refs.entries,
         notes=list(dict.fromkeys(str(n) for n in [*context.notes, *(advice.notes if advice else [])])),
@@ -92,8 +100,13 @@ def _sources(context: AthleteContext, history: list[CheckinRecord] | None) -> li
     out = []
     s = context.load_report.summary if context.load_report is not None else {}
     if s.get("runs_total"):
-        out.append({"name": "Activities", "date": f"{s.get('first_run_date')} to {s.get('last_run_date')}",
-                    "detail": f"{s['runs_total']} runs; last 28 days {_fmt(s.get('distance_last_28d_km'))} km"})
+        # An unset watch clock dates a run decades back: the range starts at the first run with a real date.
+        first = s.get("first_dated_run_date") or s.get("first_run_date")
+        unset = s.get("runs_with_unset_clock") or 0
+        detail = f"{s['runs_total']} runs; last 28 days {_fmt(s.get('distance_last_28d_km'))} km"
+        if unset:
+            detail += f"; {unset} run{'s' if unset != 1 else ''} from a watch with its clock unset (date unknown)"
+        out.append({"name": "Activities", "date": f"{first} to {s.get('last_run_date')}", "detail": detail})
     else:
         out.append({"name": "Activities", "date": "none", "detail": "no runs imported"})
     gait = context.gait
@@ -168,7 +181,7 @@ def _summary(advice: Advice | None, findings: list[Finding], refs: References) -
         rows = [(f, f.domain) for f in sort_findings(findings) if f.severity is not Severity.INFO and not f.uncertain]
     return [{"rank": rank, "title": f.title, "domain": domain, "severity": f.severity.value,
              "why": _first_sentences(f.explanation), "measured": _measured_text(f), "cites": refs.cite(f.citations)}
-            for rank, (f, domain) in enumerate(rows[:5], start=1)]
+            for rank, (f, domain) in enumerate(rows[:SUMMARY_FACTORS], start=1)]
 
 
 def _uncertain(advice: Advice | None, findings: list[Finding]) -> list[dict[str, str]]:
@@ -189,9 +202,9 @@ def _first_sentences(text: Any, limit: int = 220) -> str:
 # --- findings by domain ---------------------------------------------------------
 
 
-def _finding_rows(findings: list[Finding], refs: References, gait_values: dict | None = None) -> list[dict]:
+def _finding_rows(findings: list[Finding], refs: References, explained: set[str],
+                  gait_values: dict | None = None) -> list[dict]:
     rows = []
-    explained: set[str] = set()
     for f in sorted(findings, key=lambda f: -f.severity.rank):
         rows.append({"title": f.title, "severity": f.severity.value,
                      "measured": _value_text(f.measured, f.unit), "threshold": _value_text(f.threshold, f.unit),
@@ -204,7 +217,7 @@ def _finding_rows(findings: list[Finding], refs: References, gait_values: dict |
 
 def _explain_panel(f: Finding, index: int, refs: References, gait_values: dict | None,
                    explained: set[str]) -> dict | None:
-    """The highlighted knee diagram (and runner figure) beside a finding; once per explanation in a domain."""
+    """The highlighted knee diagram (and runner figure) beside a finding; once per explanation in the report."""
     from kneeguard.explain import base_code, explain_keys
     from kneeguard.explain.panels import finding_panel
 
@@ -219,9 +232,13 @@ def _explain_panel(f: Finding, index: int, refs: References, gait_values: dict |
     return panel
 
 
-def _load_domain(load_report: LoadReport | None, findings: list[Finding], refs: References) -> dict:
+def _has_runs(load_report: LoadReport | None) -> bool:
+    return load_report is not None and bool(load_report.summary.get("runs_total"))
+
+
+def _load_domain(load_report: LoadReport | None, findings: list[Finding], refs: References, explained: set[str]) -> dict:
     s = load_report.summary if load_report is not None else {}
-    has_runs = bool(s.get("runs_total"))
+    has_runs = _has_runs(load_report)
     metrics = [(label, _value_text(s.get(key), unit)) for label, key, unit in (
         ("Distance, last 7 days", "distance_last_7d_km", "km"), ("Distance, last 28 days", "distance_last_28d_km", "km"),
         ("Runs, last 28 days", "runs_last_28d", ""), ("Longest run, last 30 days", "longest_run_30d_km", "km"),
@@ -230,12 +247,10 @@ def _load_domain(load_report: LoadReport | None, findings: list[Finding], refs: 
     ) if s.get(key) is not None] if has_runs else []
     if not has_runs:
         return _domain("load", [], [], [], [], False)
-    chart = charts.load_chart(load_report)
-    return _domain("load", _finding_rows(findings, refs), metrics, [c for c in (chart,) if c],
-                   list(load_report.warnings or []), True)
+    return _domain("load", _finding_rows(findings, refs, explained), metrics, [], list(load_report.warnings or []), True)
 
 
-def _gait_domain(gait: GaitSummary | None, refs: References, gait_dir: str | Path | None) -> dict:
+def _gait_domain(gait: GaitSummary | None, refs: References, gait_dir: str | Path | None, explained: set[str]) -> dict:
     if gait is None:
         return _domain("gait", [], [], [], [], False)
     values = gait.to_dict()  # the charts and the runner figure read the one flat stored shape
@@ -257,11 +272,11 @@ def _gait_domain(gait: GaitSummary | None, refs: References, gait_dir: str | Pat
         metrics.append(("Video quality (0-1)", f"{gait.quality:.2f}"))
     # What the quality score means and why left/right differ lead the notes, beside the numbers they explain.
     leading = [line for line in (gait.quality_text, gait.side_difference_note) if line]
-    return _domain("gait", _finding_rows(list(gait.findings), refs, values), metrics, [c for c in found if c],
+    return _domain("gait", _finding_rows(list(gait.findings), refs, explained, values), metrics, [c for c in found if c],
                    leading + list(gait.warnings), True)
 
 
-def _clinic_domain(checkin: CheckinAssessment | None, history: list[CheckinRecord] | None, refs: References) -> dict:
+def _clinic_domain(checkin: CheckinAssessment | None, refs: References, explained: set[str]) -> dict:
     if checkin is None:
         return _domain("clinic", [], [], [], [], False)
     answers = checkin.answers
@@ -272,9 +287,10 @@ def _clinic_domain(checkin: CheckinAssessment | None, history: list[CheckinRecor
     if checkin.ostrc is not None:
         metrics.append(("OSTRC severity", f"{checkin.ostrc.severity}/100"
                         + (" (substantial problem)" if checkin.ostrc.substantial else "")))
-    found = [charts.pain_trend_chart(_trend_points(history, checkin)), charts.selftest_chart(answers)]
-    notes = [f"{r.get('question')}: {r.get('value')} (recorded; {r.get('note')})" for r in checkin.recorded]
-    return _domain("clinic", _finding_rows(list(checkin.findings), refs), metrics, [c for c in found if c], notes, True)
+    found = [charts.selftest_chart(answers)]
+    notes = [f"{answer_in_words(str(r.get('question')), r.get('value'))} (recorded; {r.get('note')})" for r in checkin.recorded]
+    return _domain("clinic", _finding_rows(list(checkin.findings), refs, explained), metrics, [c for c in found if c],
+                   notes, True)
 
 
 def _trend_points(history: list[CheckinRecord] | None, checkin: CheckinAssessment) -> list[dict]:

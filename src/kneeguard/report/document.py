@@ -10,18 +10,29 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from kneeguard.disclaimer import DISCLAIMER
+from kneeguard.report.summary import PlanRow
 
 # Section ids in reading order; the template and the golden tests both use this.
-SECTION_ORDER = (
-    ("triage", "Triage"),
-    ("summary", "Summary: top contributing factors"),
+# The summary (at most two A4 pages) leads; the appendix holds everything in full.
+SUMMARY_SECTIONS = (
+    ("triage", "Triage and why"),
+    ("summary", "Top factors"),
+    ("plan-overview", "The plan at a glance"),
+    ("trend", "Pain and load over time"),
+    ("history", "Surgical history and context"),
+    ("uncertain", "What is uncertain"),
+    ("summary-references", "References cited above"),
+    ("disclaimer", "Disclaimer"),
+)
+APPENDIX_SECTIONS = (
+    ("triage-detail", "Triage in detail"),
     ("findings", "Findings by domain"),
     ("causes", "Possible causes (educational)"),
     ("plan", "The plan"),
     ("missing", "What is missing"),
     ("references", "References"),
-    ("disclaimer", "Disclaimer"),
 )
+SECTION_ORDER = SUMMARY_SECTIONS[:-2] + SUMMARY_SECTIONS[-1:] + APPENDIX_SECTIONS  # full report: one reference list
 
 
 @dataclass
@@ -91,6 +102,8 @@ class ReportDocument:
     references: list[dict[str, str]]
     notes: list[str] = field(default_factory=list)  # stale data, conflicts between sources
     uncertain: list[dict[str, str]] = field(default_factory=list)  # doubtful findings: title, reason
+    plan_overview: list[PlanRow] = field(default_factory=list)  # the summary's one plan table
+    trend_charts: list[Chart] = field(default_factory=list)  # load and pain over time, shown once in the summary
     disclaimer: str = DISCLAIMER
     sections: tuple[tuple[str, str], ...] = SECTION_ORDER
 
@@ -98,5 +111,11 @@ class ReportDocument:
     def title(self) -> str:
         return f"Posterior knee pain report: {self.athlete}, {self.as_of:%d %b %Y}"
 
+    def summary_references(self) -> list[dict[str, str]]:
+        """The references the summary cites, for a summary printed without the appendix."""
+        groups = [r["cites"] for r in self.triage.get("reasons", [])] + [n["cites"] for n in self.triage.get("context", [])]
+        cited = {n for g in groups + [f["cites"] for f in self.summary] for n in g}
+        return [r for r in self.references if r["n"] in cited]
+
     def charts(self) -> list[Chart]:
-        return [c for d in self.domains for c in d.get("charts", [])]
+        return [*self.trend_charts, *(c for d in self.domains for c in d.get("charts", []))]

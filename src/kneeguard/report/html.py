@@ -29,17 +29,18 @@ def _environment() -> Environment:
                        undefined=StrictUndefined, trim_blocks=False, lstrip_blocks=False)
 
 
-def render_html(doc: ReportDocument) -> str:
+def render_html(doc: ReportDocument, *, summary_only: bool = False) -> str:
+    """The whole report; `summary_only`: the clinician summary (at most two A4 pages) without the appendix."""
     env = _environment()
     css = resources.files(__package__).joinpath("templates", STYLESHEET).read_text("utf-8")
-    return env.get_template(TEMPLATE).render(doc=doc, css=css)
+    return env.get_template(TEMPLATE).render(doc=doc, css=css, summary_only=summary_only)
 
 
-def write_html(doc: ReportDocument, path: str | os.PathLike[str]) -> Path:
+def write_html(doc: ReportDocument, path: str | os.PathLike[str], *, summary_only: bool = False) -> Path:
     """Write the report; the folder is created if needed. Returns the path."""
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
     tmp = path.with_name(path.name + ".tmp")
-    tmp.write_text(render_html(doc), encoding="utf-8")
+    tmp.write_text(render_html(doc, summary_only=summary_only), encoding="utf-8")
     os.replace(tmp, path)  # never leave half a report behind
     return path

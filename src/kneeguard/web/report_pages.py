@@ -13,13 +13,13 @@ from kneeguard.web.common import athlete_name, parse_day, render, store_of
 router = APIRouter()
 
 
-def _html(request: Request, as_of: str | None, weeks: int) -> str:
+def _html(request: Request, as_of: str | None, weeks: int, summary_only: bool = False) -> str:
     from kneeguard.report import render_html
     from kneeguard.report.stored import build_report_from_store
 
     check_plan_weeks(weeks)
     doc, _advice = build_report_from_store(store_of(request), athlete_name(request), parse_day(as_of), weeks)
-    return render_html(doc)
+    return render_html(doc, summary_only=summary_only)
 
 
 def _filename(request: Request, suffix: str) -> str:
@@ -39,17 +39,19 @@ def report_view(request: Request, as_of: str | None = None, weeks: int = DEFAULT
 
 
 @router.get("/report/download.html")
-def report_download_html(request: Request, as_of: str | None = None, weeks: int = DEFAULT_PLAN_WEEKS):
+def report_download_html(request: Request, as_of: str | None = None, weeks: int = DEFAULT_PLAN_WEEKS,
+                         summary_only: bool = False):
     name = _filename(request, ".html")
-    return HTMLResponse(_html(request, as_of, weeks),
+    return HTMLResponse(_html(request, as_of, weeks, summary_only),
                         headers={"Content-Disposition": f'attachment; filename="{name}"'})
 
 
 @router.get("/report/download.pdf")
-def report_download_pdf(request: Request, as_of: str | None = None, weeks: int = DEFAULT_PLAN_WEEKS):
+def report_download_pdf(request: Request, as_of: str | None = None, weeks: int = DEFAULT_PLAN_WEEKS,
+                        summary_only: bool = False):
     from kneeguard.report.pdf import PdfEngineMissing, PdfError, write_pdf
 
-    html = _html(request, as_of, weeks)
+    html = _html(request, as_of, weeks, summary_only)
     with tempfile.TemporaryDirectory(prefix="kneeguard-pdf-") as tmp:
         source, target = Path(tmp) / "report.html", Path(tmp) / "report.pdf"
         source.write_text(html, encoding="utf-8")

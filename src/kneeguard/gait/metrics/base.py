@@ -28,18 +28,19 @@ class Metric:
     description: str = ""
     band: Band | None = None  # when the clip median is flagged, and the Finding that says so
     flag_asymmetry: bool = False  # its L/R symmetry index is flagged above `gait.asymmetry.warn_pct`
+    label: str = ""  # what a person reads ("knee bend at landing"); the name is for code and stored data
 
 
 REGISTRY: dict[str, Metric] = {}
 
 
-def metric(name: str, unit: str, views: tuple[str, ...] = ("side",), *, uncertainty_key: str | None = None,
-           bilateral: bool = True, needs_scale: bool = False, band: Band | None = None,
-           flag_asymmetry: bool = False):
+def metric(name: str, unit: str, views: tuple[str, ...] = ("side",), *, label: str,
+           uncertainty_key: str | None = None, bilateral: bool = True, needs_scale: bool = False,
+           band: Band | None = None, flag_asymmetry: bool = False):
     """Decorator: register `fn(ctx) -> float | None` as a per-step metric."""
     def register(fn: Callable[[StepContext], float | None]) -> Callable[[StepContext], float | None]:
         REGISTRY[name] = Metric(name, unit, views, fn, uncertainty_key, bilateral, needs_scale,
-                                (fn.__doc__ or "").strip(), band, flag_asymmetry)
+                                (fn.__doc__ or "").strip(), band, flag_asymmetry, label)
         return fn
     return register
 

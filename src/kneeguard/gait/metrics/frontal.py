@@ -21,7 +21,7 @@ KNEE_VALGUS_BAND = Band("gait.knee_fppa.warn", "above", Message(
 
 
 @metric("pelvic_drop_deg", "deg", FRONTAL, uncertainty_key="gait.uncertainty.frontal_deg", band=PELVIC_DROP_BAND,
-        flag_asymmetry=True)
+        flag_asymmetry=True, label="pelvic drop")
 def pelvic_drop(ctx: StepContext) -> float | None:
     """Peak drop of the swing-side hip below the stance-side hip during stance (positive = drop)."""
     w = ctx.window("pelvis_obliquity", ctx.ic, ctx.to)  # positive = left hip lower
@@ -31,7 +31,8 @@ def pelvic_drop(ctx: StepContext) -> float | None:
     return finite(np.max(drop))
 
 
-@metric("knee_fppa_deg", "deg", FRONTAL, uncertainty_key="gait.uncertainty.frontal_deg", band=KNEE_VALGUS_BAND)
+@metric("knee_fppa_deg", "deg", FRONTAL, uncertainty_key="gait.uncertainty.frontal_deg", band=KNEE_VALGUS_BAND,
+        label="knee frontal-plane angle")
 def knee_fppa(ctx: StepContext) -> float | None:
     """Knee frontal-plane projection angle at mid-stance (positive = knee medial / valgus)."""
     return ctx.angle(f"fppa_{ctx.side}", ctx.mid)
@@ -46,7 +47,8 @@ def _lateral_offset(ctx: StepContext, side: str, frame: float) -> float | None:
     return finite((ankle - mid) * np.sign(own - mid))
 
 
-@metric("step_width_cm", "cm", FRONTAL, needs_scale=True, uncertainty_key="gait.uncertainty.frontal_deg")
+@metric("step_width_cm", "cm", FRONTAL, needs_scale=True, uncertainty_key="gait.uncertainty.frontal_deg",
+        label="step width")
 def step_width(ctx: StepContext) -> float | None:
     """Lateral distance between this foot at its IC and the other foot at its previous IC."""
     if ctx.prev_other_ic is None:
@@ -55,7 +57,7 @@ def step_width(ctx: StepContext) -> float | None:
     return None if a is None or b is None else ctx.to_cm(a + b)
 
 
-@metric("crossover", "1 = foot lands across the midline", FRONTAL)
+@metric("crossover", "1 = foot lands across the midline", FRONTAL, label="crossover gait")
 def crossover(ctx: StepContext) -> float | None:
     """1 when the foot lands on the other side of the pelvis midline, else 0."""
     off = _lateral_offset(ctx, ctx.side, ctx.ic)

@@ -58,48 +58,51 @@ def _overstride_units(ctx: StepContext) -> float | None:
     return finite(ctx.forward(d[0]))
 
 
-@metric("overstride_cm", "cm", needs_scale=True, uncertainty_key="gait.uncertainty.overstride_pct_leg")
+@metric("overstride_cm", "cm", needs_scale=True, uncertainty_key="gait.uncertainty.overstride_pct_leg",
+        label="overstride distance")
 def overstride_cm(ctx: StepContext) -> float | None:
     """Heel (else ankle) horizontally ahead of the same-side hip keypoint at IC."""
     return ctx.to_cm(_overstride_units(ctx))
 
 
 @metric("overstride_pct_leg", "% leg length", uncertainty_key="gait.uncertainty.overstride_pct_leg",
-        band=OVERSTRIDE_BAND, flag_asymmetry=True)
+        band=OVERSTRIDE_BAND, flag_asymmetry=True, label="overstride (share of leg length)")
 def overstride_pct(ctx: StepContext) -> float | None:
     """Overstride as a percentage of hip-knee-ankle length."""
     d = _overstride_units(ctx)
     return None if d is None or not ctx.leg_length else 100.0 * d / ctx.leg_length
 
 
-@metric("shank_angle_ic_deg", "deg", uncertainty_key="gait.uncertainty.knee_deg", band=SHANK_ANGLE_BAND)
+@metric("shank_angle_ic_deg", "deg", uncertainty_key="gait.uncertainty.knee_deg", band=SHANK_ANGLE_BAND,
+        label="shank angle at landing")
 def shank_ic(ctx: StepContext) -> float | None:
     """Knee→ankle from vertical at IC; positive = ankle ahead of knee."""
     return ctx.angle(f"shank_{ctx.side}", ctx.ic)
 
 
 @metric("knee_flexion_ic_deg", "deg", uncertainty_key="gait.uncertainty.knee_deg", band=EXTENDED_KNEE_BAND,
-        flag_asymmetry=True)
+        flag_asymmetry=True, label="knee bend at landing")
 def knee_ic(ctx: StepContext) -> float | None:
     """180° − hip-knee-ankle angle at IC."""
     return ctx.angle(f"knee_{ctx.side}", ctx.ic)
 
 
-@metric("peak_knee_flexion_deg", "deg", uncertainty_key="gait.uncertainty.knee_deg", flag_asymmetry=True)
+@metric("peak_knee_flexion_deg", "deg", uncertainty_key="gait.uncertainty.knee_deg", flag_asymmetry=True,
+        label="peak knee bend")
 def peak_knee(ctx: StepContext) -> float | None:
     """Largest knee flexion between IC and TO."""
     w = ctx.window(f"knee_{ctx.side}", ctx.ic, ctx.to)
     return finite(np.max(w)) if w.size and np.isfinite(w).all() else None
 
 
-@metric("hip_extension_to_deg", "deg", uncertainty_key="gait.uncertainty.hip_deg")
+@metric("hip_extension_to_deg", "deg", uncertainty_key="gait.uncertainty.hip_deg", label="hip extension at toe-off")
 def hip_ext_to(ctx: StepContext) -> float | None:
     """Thigh behind the trunk line at TO (positive = extension)."""
     v = ctx.angle(f"hip_{ctx.side}", ctx.to)
     return None if v is None else -v
 
 
-@metric("foot_strike_angle_deg", "deg", uncertainty_key="gait.uncertainty.ankle_deg")
+@metric("foot_strike_angle_deg", "deg", uncertainty_key="gait.uncertainty.ankle_deg", label="foot strike angle")
 def foot_strike(ctx: StepContext) -> float | None:
     """Foot (heel→toe) angle at IC minus the mid-stance foot angle (the flat-foot reference).
 
@@ -111,7 +114,7 @@ def foot_strike(ctx: StepContext) -> float | None:
 
 
 @metric("trunk_lean_deg", "deg", bilateral=False, uncertainty_key="gait.uncertainty.trunk_deg",
-        band=TRUNK_LEAN_BAND)
+        band=TRUNK_LEAN_BAND, label="trunk lean")
 def trunk(ctx: StepContext) -> float | None:
     """Mid-hip→mid-shoulder from vertical at mid-stance; positive = forward."""
     return ctx.angle("trunk", ctx.mid)
@@ -129,14 +132,14 @@ def _bounce_units(ctx: StepContext) -> float | None:
 
 
 @metric("vertical_oscillation_cm", "cm", needs_scale=True, bilateral=False,
-        uncertainty_key="gait.uncertainty.vertical_oscillation_cm")
+        uncertainty_key="gait.uncertainty.vertical_oscillation_cm", label="vertical oscillation")
 def vertical_oscillation(ctx: StepContext) -> float | None:
     """Peak-to-peak vertical travel of the mid-hip over the step (COM proxy)."""
     return ctx.to_cm(_bounce_units(ctx))
 
 
 @metric("vertical_ratio_pct", "% step length", bilateral=False,
-        uncertainty_key="gait.uncertainty.vertical_oscillation_cm")
+        uncertainty_key="gait.uncertainty.vertical_oscillation_cm", label="vertical ratio")
 def vertical_ratio(ctx: StepContext) -> float | None:
     """Vertical oscillation / step length (speed × step time); both in image units."""
     bounce = _bounce_units(ctx)

@@ -46,13 +46,14 @@ CONTACT_TIME_BAND = Band(
 )
 
 
-@metric("step_time_s", "s", ALL_VIEWS, uncertainty_key="gait.uncertainty.event_frames")
+@metric("step_time_s", "s", ALL_VIEWS, uncertainty_key="gait.uncertainty.event_frames", label="step time")
 def step_time(ctx: StepContext) -> float | None:
     """IC to the next contralateral IC."""
     return None if ctx.next_ic is None else finite((ctx.next_ic - ctx.ic) / ctx.fps)
 
 
-@metric("cadence_spm", "steps/min", ALL_VIEWS, uncertainty_key="gait.uncertainty.event_frames", band=CADENCE_BAND)
+@metric("cadence_spm", "steps/min", ALL_VIEWS, uncertainty_key="gait.uncertainty.event_frames", band=CADENCE_BAND,
+        label="cadence")
 def cadence(ctx: StepContext) -> float | None:
     """60 / step time."""
     t = step_time(ctx)
@@ -60,19 +61,20 @@ def cadence(ctx: StepContext) -> float | None:
 
 
 @metric("contact_time_ms", "ms", ALL_VIEWS, uncertainty_key="gait.uncertainty.event_frames",
-        band=CONTACT_TIME_BAND, flag_asymmetry=True)
+        band=CONTACT_TIME_BAND, flag_asymmetry=True, label="ground contact time")
 def contact_time(ctx: StepContext) -> float | None:
     """IC to TO of the same foot."""
     return finite((ctx.to - ctx.ic) / ctx.fps * 1000)
 
 
-@metric("flight_time_ms", "ms", ALL_VIEWS, uncertainty_key="gait.uncertainty.event_frames")
+@metric("flight_time_ms", "ms", ALL_VIEWS, uncertainty_key="gait.uncertainty.event_frames", label="flight time")
 def flight_time(ctx: StepContext) -> float | None:
     """TO to the next contralateral IC (negative would mean double support: walking)."""
     return None if ctx.next_ic is None else finite((ctx.next_ic - ctx.to) / ctx.fps * 1000)
 
 
-@metric("duty_factor", "fraction of stride", ALL_VIEWS, uncertainty_key="gait.uncertainty.event_frames")
+@metric("duty_factor", "fraction of stride", ALL_VIEWS, uncertainty_key="gait.uncertainty.event_frames",
+        label="duty factor")
 def duty_factor(ctx: StepContext) -> float | None:
     """Contact time / stride time (same-foot IC to IC); below 0.5 in running."""
     if ctx.next_same_ic is None:

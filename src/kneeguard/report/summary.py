@@ -1,0 +1,48 @@
+"""The clinician summary that leads the report: answers in words and the plan in one table.
+
+The summary is at most two A4 pages; everything here shortens what the appendix
+shows in full, so it reads the same `ReportDocument` parts and adds no numbers.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+SUMMARY_FACTORS = 3  # the top factors a clinician reads first; the rest are in the appendix's findings
+PLAN_ITEM_LIMIT = 4  # exercises or shoes named per plan row; the appendix lists every one
+
+
+@dataclass(frozen=True)
+class PlanRow:
+    """One row of the summary's plan table: an area (Running, Strength, ...) and what to do, in a line or two."""
+
+    area: str
+    what: str
+
+
+def plan_overview(plan: dict[str, Any], review_date: str | None) -> list[PlanRow]:
+    """Running, strength, gait, footwear and follow-up, one row each, from the report's plan section."""
+    if not plan.get("available"):
+        return [PlanRow("Plan", plan.get("no_advice", ""))]
+    weeks = plan.get("weeks") or []
+    running = plan["running_notes"][0] if plan.get("running_notes") else "No running planned."
+    if weeks:
+        running += f" {len(weeks)} weeks planned: {weeks[0]['km']} in week 1, {weeks[-1]['km']} in week {weeks[-1]['n']}."
+    gait = plan.get("gait")
+    follow = [f"Review by {review_date}." if review_date else "",
+              (plan.get("professional") or {}).get("text", "")]
+    return [
+        PlanRow("Running", running),
+        PlanRow("Strength", _names(plan.get("strength"), "Nothing prescribed.")),
+        PlanRow("Gait", (gait or {}).get("text") or "No gait retraining: nothing to retrain was measured."),
+        PlanRow("Footwear", _names(plan.get("footwear"), "No footwear advice: no shoes are tracked.")),
+        PlanRow("Follow-up", " ".join(t for t in follow if t) or "See the triage above."),
+    ]
+
+
+def _names(items: list[dict] | None, none: str) -> str:
+    if not items:
+        return none
+    names = [x["name"] for x in items[:PLAN_ITEM_LIMIT]]
+    more = len(items) - len(names)
+    return "; ".join(names) + (f"; and {more} more (see the appendix)." if more else ".")

@@ -1,0 +1,97 @@
+"""The clinician summary that leads the report (issue #16): at most two A4 pages, in words a person reads."""
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from kneeguard.report import build_report, render_html
+from tests.report_fixtures import AS_OF, advice, full_context, history
+
+MAX_SUMMARY_PAGES = 2
+
+
+def _pdf_pages(html: str, tmp_path) -> int:
+    """Pages WeasyPrint lays out for `html`, checked against the PDF it writes from the same layout."""
+    weasyprint = pytest.importorskip("weasyprint")
+    from kneeguard.report import write_pdf
+
+    pdf = write_pdf(html, tmp_path / "summary.pdf", engine="weasyprint")
+    assert pdf.stat().st_size > 0
+    return len(weasyprint.HTML(string=html).render().pages)
+
+
+def _text(html: str) -> str:
+    body = html[html.index("<body"):]
+    return re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", re.sub(r"<(svg|style)\b.*?</\1>", " ", body, flags=re.S)))
+
+
+@pytest.fixture(scope="module")
+def demo_doc():
+    return build_report(full_context(), advice(), history=history())
+
+
+@pytest.fixture(scope="module")
+def five_year_doc():
+    """Five years of synthetic running plus the fixtures' gait video and check-ins."""
+    from kneeguard.advice import advise, make_context
+    from kneeguard.load import analyze_load
+    from kneeguard.load.synthetic import synthetic_activities
+
+    base = full_context()
+    base.load_report = analyze_load(synthetic_activities(days=5 * 365, end=AS_OF, seed=11), None, AS_OF)
+    plan = advise(make_context(base.athlete, AS_OF, load_report=base.load_report, gait=base.gait, checkin=base.checkin))
+    return build_report(base, plan, history=history())
+
+
+@pytest.mark.parametrize("which", ["demo_doc", "five_year_doc"])
+def test_summary_fits_two_a4_pages(which, request, tmp_path):
+    doc = request.getfixturevalue(which)
+    assert _pdf_pages(render_html(doc, summary_only=True), tmp_path) <= MAX_SUMMARY_PAGES
+
+
+@pytest.mark.parametrize("which", ["demo_doc", "five_year_doc"])
+def test_summary_has_no_internal_field_names(which, request):
+    text = _text(render_html(request.getfixturevalue(which), summary_only=True))
+    leaked = re.findall(r"\b[a-z][a-z0-9]*_[a-z0-9_]+\b(?!\.[a-z0-9])", text)  # file names are the user's own
+    assert not leaked, leaked
+    for words in ("ic deg", "pct leg", " spm ", "_deg"):
+        assert words not in text, words
+
+
+def test_summary_reads_as_a_letter(demo_doc):
+    html = render_html(demo_doc, summary_only=True)
+    text = _text(html)
+    for expected in ("Triage and why", "Top factors", "The plan at a glance", "Running", "Strength", "Gait",
+                     "Footwear", "Follow-up", "Pain and load over time", "Surgical history and context",
+                     "What is uncertain", "Disclaimer", "References cited above"):
+        assert expected in text, expected
+    assert len(demo_doc.summary) <= 3
+    assert 'id="findings"' not in html and 'id="appendix"' not in html  # --summary-only leaves the appendix out
+    cited = {int(n) for g in re.findall(r'class="cite">\[([\d, ]+)\]', html) for n in g.split(",")}
+    listed = {int(n) for n in re.findall(r'<li value="(\d+)"', html)}
+    assert cited == listed  # each number the summary cites is listed once under it
+
+
+def test_full_report_shows_each_diagram_and_chart_once(demo_doc):
+    html = render_html(demo_doc)
+    assert html.index('id="disclaimer"') < html.index('id="appendix"') < html.index('id="findings"')
+    knees = re.findall(r"<svg\b.*?</svg>", html, flags=re.S)
+    assert len(knees) == len(set(knees))
+    images = re.findall(r'<img src="([^"]+)"', html)
+    assert len(images) == len(set(images))
+
+
+def test_activity_range_ignores_a_run_with_an_unset_clock():
+    from kneeguard.load import analyze_load
+    from kneeguard.load.synthetic import synthetic_activities
+
+    runs = synthetic_activities(days=60, end=AS_OF, seed=3)
+    runs.loc[runs.index[0], "start"] = runs["start"].iloc[0].replace(year=1990, month=7, day=18)
+    summary = analyze_load(runs, None, AS_OF).summary
+    assert summary["first_run_date"] == "1990-07-18" and summary["runs_with_unset_clock"] == 1
+    ctx = full_context()
+    ctx.load_report = analyze_load(runs, None, AS_OF)
+    sources = build_report(ctx, None).sources
+    activities = next(s for s in sources if s["name"] == "Activities")
+    assert not activities["date"].startswith("1990") and "clock unset" in activities["detail"]
