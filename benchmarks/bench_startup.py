@@ -7,7 +7,8 @@ import after the first), `kneeguard plan tick --help`, and the bare interpreter 
 floor. Each is run as `python -m kneeguard.cli ...` in a new process. `--against SRC` adds other source
 trees (e.g. an older checkout's `src`) as variants run with PYTHONPATH=SRC, so before and after are timed in
 the same run. The runs are interleaved (round by round, case by case, the variants' order alternating) so
-that a change in the machine's load hits every variant alike; the first run of each is a warm-up, not timed.
+that a change in the machine's load hits every variant alike; the first run of each is a warm-up, not timed
+(it also writes the .pyc files, as an installed package has them, even when PYTHONDONTWRITEBYTECODE is set).
 Printed: the wall time's median and spread (min-max) over the rounds per case and variant, the median CPU
 time (user + system), and the load average before and after, as a Markdown table.
 """
@@ -37,6 +38,7 @@ def run_once(src: Path | None, args: list[str]) -> tuple[float, float]:
     """Wall and CPU (user + system) seconds of one fresh process (`python -m kneeguard.cli ARGS`, or the bare
     interpreter). The CPU time is less disturbed by other work on a shared machine than the wall time."""
     env = dict(os.environ)
+    env.pop("PYTHONDONTWRITEBYTECODE", None)  # as installed: compiled once (the warm-up run), then read from .pyc
     if src is None:
         command = [sys.executable, "-c", "pass"]
     else:
