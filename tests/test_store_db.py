@@ -134,3 +134,21 @@ def test_0004_keeps_the_pain_of_old_ticks_as_pain_during(tmp_path):
             assert conn.execute(text("SELECT pain FROM plan_completions")).scalar() == 6
     finally:
         engine.dispose()
+
+
+def test_the_quick_revision_check_agrees_with_alembic_and_leaves_older_stores_to_it(tmp_path):
+    """`open_store` skips alembic (slow to import) only when the store is at the head that alembic names."""
+    from alembic import command
+
+    assert db.quick_head_revision() == db.head_revision()
+    engine = db.make_engine(f"sqlite:///{tmp_path / 'old.db'}")
+    try:
+        assert not db._at_quick_head(engine)  # a new database: no version table yet
+        with engine.begin() as conn:
+            command.upgrade(db._alembic_config(conn), "0003")
+        assert not db._at_quick_head(engine)
+        db.migrate(engine)
+        assert db.current_revision(engine) == db.head_revision()
+        assert db._at_quick_head(engine)
+    finally:
+        engine.dispose()

@@ -17,8 +17,6 @@ import re
 from pathlib import Path
 from typing import Any
 
-import numpy as np
-
 from kneeguard.errors import InvalidInput
 
 # Real documents nest a handful of levels (keypoints: 4, Garmin summaries: 5);
@@ -27,8 +25,8 @@ MAX_JSON_DEPTH = 100
 # A 10-minute keypoint file at 60 fps is ~30 MB; parsing costs several times its size.
 MAX_JSON_BYTES = 64 * 2**20
 _STRING = re.compile(rb'"(?:[^"\\]|\\.)*"', re.S)
-_OPENERS = np.frombuffer(b"[{", dtype=np.uint8)
-_CLOSERS = np.frombuffer(b"]}", dtype=np.uint8)
+_OPENERS = b"[{"
+_CLOSERS = b"]}"
 
 
 def load_json_file(path: str | Path, what: str, error: type[InvalidInput] = InvalidInput) -> Any:
@@ -69,6 +67,9 @@ def parse_json(data: bytes | str, source: str | None, error: type[InvalidInput] 
 
 def nesting_depth(raw: bytes) -> int:
     """The deepest [ / { nesting outside strings (an upper bound for invalid JSON)."""
+    import numpy as np  # here, not at the top: `kneeguard import` of an empty folder starts without numpy
+
     structure = np.frombuffer(_STRING.sub(b"", raw), dtype=np.uint8)
-    steps = np.isin(structure, _OPENERS).astype(np.int32) - np.isin(structure, _CLOSERS).astype(np.int32)
+    openers, closers = np.frombuffer(_OPENERS, dtype=np.uint8), np.frombuffer(_CLOSERS, dtype=np.uint8)
+    steps = np.isin(structure, openers).astype(np.int32) - np.isin(structure, closers).astype(np.int32)
     return int(np.cumsum(steps).max(initial=0))

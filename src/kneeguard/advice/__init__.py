@@ -6,14 +6,22 @@
     plan = advise(ctx, weeks=6)
     plan.banner, plan.top_factors, plan.days, plan.to_dict()
     write_ics(plan, "plan.ics")
+
+The names below are imported on first use, so that a small submodule (`advice.ticks`, `advice.session`)
+can be imported without pandas (`advice.context`): `kneeguard plan tick --help` starts fast.
 """
-from kneeguard.advice.context import AthleteContext, MissingPart, gather_context, make_context
-from kneeguard.advice.engine import Advice, Banner, advise
-from kneeguard.advice.factors import Factor, rank_factors
-from kneeguard.advice.exercises import Prescription, Stage, library
-from kneeguard.advice.ics import write_ics
-from kneeguard.advice.pain import PainState, pain_state
-from kneeguard.advice.session import SESSION_KINDS, Recommendation, Session
+from kneeguard.lazy import lazy_exports
+
+_SUBMODULE = {
+    "AthleteContext": "context", "MissingPart": "context", "gather_context": "context", "make_context": "context",
+    "Advice": "engine", "Banner": "engine", "advise": "engine",
+    "Factor": "factors", "rank_factors": "factors",
+    "Prescription": "exercises", "Stage": "exercises", "library": "exercises",
+    "write_ics": "ics",
+    "PainState": "pain", "pain_state": "pain",
+    "SESSION_KINDS": "session", "Recommendation": "session", "Session": "session",
+}
+__getattr__, __dir__ = lazy_exports(__name__, _SUBMODULE)
 
 __all__ = [
     "SESSION_KINDS", "Advice", "AthleteContext", "Banner", "Factor", "MissingPart", "PainState", "Prescription",

@@ -7,10 +7,13 @@ rule (`advice.pain`) reads it back through `gather_context` when the plan is reg
 from __future__ import annotations
 
 import datetime as dt
+from typing import TYPE_CHECKING
 
-from kneeguard.advice.pain import SessionPain
 from kneeguard.advice.session import SESSION_KINDS
 from kneeguard.errors import InvalidInput
+
+if TYPE_CHECKING:  # imported where used: `kneeguard plan tick --help` reads TICKABLE_KINDS, not the pain rule
+    from kneeguard.advice.pain import SessionPain
 
 TICK_DAYS_BACK = 366  # a session older than this cannot be ticked any more
 TICKABLE_KINDS = tuple(k for k in SESSION_KINDS if k != "rest")
@@ -19,6 +22,8 @@ TICKABLE_KINDS = tuple(k for k in SESSION_KINDS if k != "rest")
 def checked_tick(day: dt.date, kind: str, today: dt.date, *, pain_during: int | None = None,
                  pain_morning: int | None = None) -> SessionPain:
     """The tick (pain 0-10 or None: not given) if the session can be ticked today; InvalidInput saying why not."""
+    from kneeguard.advice.pain import SessionPain
+
     if day > today:
         raise InvalidInput(f"a session on {day} is still to come: tick it off once it is done")
     if (today - day).days > TICK_DAYS_BACK:

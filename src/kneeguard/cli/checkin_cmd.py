@@ -12,7 +12,7 @@ from rich.prompt import Prompt
 from kneeguard.cli.common import (
     AthleteOption, DbOption, HomeOption, JsonOption, UserError, console, err_console, open_store, print_json, user_errors,
 )
-from kneeguard.cli.render import LEVEL_STYLE, print_disclaimer, print_findings
+from kneeguard.cli.render import level_style, print_disclaimer, print_findings
 
 if TYPE_CHECKING:
     from kneeguard.clinic.assess import CheckinAssessment
@@ -142,14 +142,14 @@ def _ask(question) -> Any:
 
 def show_result(result: CheckinAssessment) -> None:
     console.rule(f"[bold]Check-in — {escape(result.athlete or '')}, {result.on_date.isoformat()}")
-    console.print(f"Level: [{LEVEL_STYLE[result.level]}] {result.level.upper()} [/]")
+    console.print(f"Level: [{level_style(result.level)}] {result.level.upper()} [/]")
     for line in result.what_to_do:
         console.print(f"• {escape(line)}")
     if result.reasons:
         console.print("\n[bold]Why[/]")
         for r in result.reasons:
             used = ", ".join(f"{k}={v}" for k, v in r.triggered_by.items())
-            console.print(f"  [{LEVEL_STYLE[r.level]}]{r.level}[/] {escape(r.summary)} [dim]({escape(used)})[/]")
+            console.print(f"  [{level_style(r.level)}]{r.level}[/] {escape(r.summary)} [dim]({escape(used)})[/]")
             for c in r.citations:
                 console.print(f"    [dim]↳ {escape(c['text'])}[/]")
     _print_explanation(console, result)

@@ -16,7 +16,7 @@ import datetime as dt
 from collections.abc import Iterator
 from enum import Enum
 from pathlib import Path
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 from rich.table import Table
@@ -27,13 +27,13 @@ from kneeguard.cli.common import (
     print_json, store_session, user_errors,
 )
 from kneeguard.cli.render import print_disclaimer, print_notes_and_findings
-from kneeguard.gait.compare import METRICS, cadence_change_note, compare_summaries, is_gait_summary
-from kneeguard.gait.summary import GaitSummary
-from kneeguard.gait.keypoints import GaitError
 
-# METRICS and compare_summaries live in kneeguard.gait.compare (shared with the web app);
-# they stay importable from here for existing callers.
-__all__ = ["METRICS", "app", "compare_summaries", "run_gait", "save_results"]
+if TYPE_CHECKING:
+    from kneeguard.gait.summary import GaitSummary
+
+# The gait modules (numpy) are imported inside the functions that use them, so that `kneeguard --help`
+# starts fast; METRICS and compare_summaries are kneeguard.gait.compare's (shared with the web app).
+__all__ = ["app", "run_gait", "save_results"]
 
 
 class View(str, Enum):
@@ -63,6 +63,8 @@ app = typer.Typer(
 @contextlib.contextmanager
 def gait_errors() -> Iterator[None]:
     """GaitError (bad video, no runner, walking...) is a user problem: one line, exit code 2."""
+    from kneeguard.gait.keypoints import GaitError
+
     with user_errors():
         try:
             yield
@@ -125,6 +127,8 @@ def compare_command(
     home: HomeOption = None,
 ) -> None:
     """Compare two gait sessions (e.g. before/after cadence retraining); default: the athlete's last two."""
+    from kneeguard.gait.compare import cadence_change_note, compare_summaries
+
     with gait_errors():
         if before is None and after is None:
             with open_store(db, home) as store:
@@ -182,6 +186,7 @@ def analyze(series, *, view: str | None, height_cm: float | None):
 def load_keypoints(path: Path):
     """A kneeguard keypoint file: JSON (kneeguard.keypoints schema) or the .npz archive."""
     from kneeguard.gait.io.schema_json import read_keypoints_json
+    from kneeguard.gait.keypoints import GaitError
     from kneeguard.gait.outputs.files import load_keypoints_npz
 
     if not path.is_file():
@@ -254,6 +259,9 @@ def _load_summary(path: Path) -> GaitSummary:
 
 
 def _check_summary(data: Any, name: str) -> GaitSummary:
+    from kneeguard.gait.compare import is_gait_summary
+    from kneeguard.gait.summary import GaitSummary
+
     if not is_gait_summary(data):
         raise UserError(f"{name} is not a kneeguard gait summary")
     return GaitSummary.from_dict(data)
@@ -263,6 +271,8 @@ def _check_summary(data: Any, name: str) -> GaitSummary:
 
 
 def show_report(summary: GaitSummary, athlete: str, written: dict[str, Path | str]) -> None:
+    from kneeguard.gait.compare import METRICS
+
     console.rule(f"[bold]Running gait — {athlete}, {summary.view} view, {summary.n_steps} steps")
     table = Table()
     for col in ("metric", "value", "left", "right"):

@@ -14,7 +14,7 @@ from rich.table import Table
 from kneeguard.cli.common import (
     AthleteOption, DbOption, HomeOption, JsonOption, UserError, console, open_store, parse_date, print_json, user_errors,
 )
-from kneeguard.cli.render import LEVEL_STYLE, NO_CHECKIN_STYLE
+from kneeguard.cli.render import level_style
 from kneeguard.findings import uncertain_groups
 from kneeguard.plan_length import DEFAULT_PLAN_WEEKS, plan_weeks_bounds
 
@@ -89,7 +89,7 @@ def _weeks_note(p, weeks: int) -> str:
 def show_plan(advice) -> None:
     console.rule(f"[bold]Personal plan — {escape(advice.athlete)}, {advice.start.isoformat()} to {advice.end.isoformat()}")
     b = advice.banner
-    style = LEVEL_STYLE[b.level] if b.level else NO_CHECKIN_STYLE
+    style = level_style(b.level)
     console.print(f"[{style}] {b.level_name.upper()} [/] {escape(b.headline)}")
     for line in b.what_to_do[:4]:
         console.print(f"  • {escape(line)}")

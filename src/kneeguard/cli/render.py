@@ -1,15 +1,19 @@
 """Rich rendering of Findings, shared by every analysis command."""
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from rich.console import Console
 from rich.markup import escape
 from rich.padding import Padding
 from rich.panel import Panel
 from rich.text import Text
 
-from kneeguard.clinic.levels import TriageLevel
 from kneeguard.disclaimer import DISCLAIMER
 from kneeguard.findings import Finding, Severity
+
+if TYPE_CHECKING:
+    from kneeguard.clinic.levels import TriageLevel
 
 SEVERITY_STYLE = {
     Severity.HIGH: "bold red",
@@ -17,13 +21,22 @@ SEVERITY_STYLE = {
     Severity.LOW: "yellow",
     Severity.INFO: "cyan",
 }
-LEVEL_STYLE = {
-    TriageLevel.EMERGENCY: "bold white on red",
-    TriageLevel.URGENT: "bold red",
-    TriageLevel.ROUTINE: "bold yellow",
-    TriageLevel.SELF_CARE: "bold green",
-}
 NO_CHECKIN_STYLE = "bold magenta"
+
+
+def level_style(level: TriageLevel | None) -> str:
+    """The Rich style of a triage level (a `TriageLevel`; None: no check-in yet). `kneeguard.clinic` is
+    imported here, not at the top, so that every command's start-up does not pay for the check-in engine."""
+    from kneeguard.clinic.levels import TriageLevel
+
+    if level is None:
+        return NO_CHECKIN_STYLE
+    return {
+        TriageLevel.EMERGENCY: "bold white on red",
+        TriageLevel.URGENT: "bold red",
+        TriageLevel.ROUTINE: "bold yellow",
+        TriageLevel.SELF_CARE: "bold green",
+    }[level]
 
 
 def print_findings(console: Console, findings: list[Finding], title: str = "Findings") -> None:

@@ -7,10 +7,12 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
-
-import pandas as pd
+from typing import TYPE_CHECKING
 
 from kneeguard.errors import InvalidInput
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 # Sample-stream columns; a reader fills those it has and leaves the rest out.
 SAMPLE_COLUMNS: dict[str, str] = {
@@ -29,6 +31,14 @@ SAMPLE_COLUMNS: dict[str, str] = {
     "gct_balance_left_pct": "float64",
     "vertical_ratio_pct": "float64",
 }
+
+
+def _no_samples() -> pd.DataFrame:
+    """An empty sample stream; pandas is imported only when an activity is made (a file is read), so that
+    importing the ingest package (e.g. for `kneeguard import` of an empty folder) starts fast."""
+    import pandas as pd
+
+    return pd.DataFrame()
 
 
 @dataclass
@@ -52,7 +62,7 @@ class ParsedActivity:
     gear: str = ""  # e.g. Strava 'Activity Gear': used for shoe mileage
     rpe: float | None = None  # CR-10 session RPE when recorded
     session_index: int = 0  # position within its source file
-    samples: pd.DataFrame = field(default_factory=pd.DataFrame)
+    samples: pd.DataFrame = field(default_factory=_no_samples)
     # Seconds spent at each whole bpm (index = bpm, 0..255); lets load analysis
     # compute TRIMP and zones for any rest/max HR without re-reading samples.
     hr_seconds_by_bpm: list[float] | None = None

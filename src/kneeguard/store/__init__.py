@@ -5,14 +5,22 @@ Parquet sample streams, with the import service, athletes and shoes.
     outcomes = import_sources(store, iter_sources(paths), athlete="me")
     with store.session() as s:
         frame = activities_frame(s, athletes.get(s, "me").id)
+
+The names below are imported on first use, so that `store.config` (and `open_store`) can be imported
+without pandas and pyarrow (`store.queries`): light commands start fast.
 """
-from kneeguard.store import athletes, shoes
-from kneeguard.store.config import DEFAULT_ATHLETE, database_url, home_dir
-from kneeguard.store.db import Store, open_store
-from kneeguard.store.errors import NotFoundError, UnknownActivity, UnknownAthlete, UnknownShoe
-from kneeguard.store.importer import FileOutcome, import_sources
-from kneeguard.store.queries import activities_frame, list_activities, load_samples
-from kneeguard.store.shoes import shoe_statuses
+from kneeguard.lazy import lazy_exports
+
+_SUBMODULE = {
+    "athletes": "athletes", "shoes": "shoes",
+    "DEFAULT_ATHLETE": "config", "database_url": "config", "home_dir": "config",
+    "Store": "db", "open_store": "db",
+    "NotFoundError": "errors", "UnknownActivity": "errors", "UnknownAthlete": "errors", "UnknownShoe": "errors",
+    "FileOutcome": "importer", "import_sources": "importer",
+    "activities_frame": "queries", "list_activities": "queries", "load_samples": "queries",
+    "shoe_statuses": "shoes",
+}
+__getattr__, __dir__ = lazy_exports(__name__, _SUBMODULE)
 
 __all__ = [
     "DEFAULT_ATHLETE",

@@ -3,24 +3,27 @@ from __future__ import annotations
 
 import contextlib
 import os
+import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from alembic import command
-from alembic.config import Config
-from alembic.runtime.migration import MigrationContext
-from alembic.script import ScriptDirectory
-from sqlalchemy import Connection, Engine, create_engine, event
+from sqlalchemy import Connection, Engine, create_engine, event, text
 from sqlalchemy.engine import make_url
+from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session, sessionmaker
 from sqlalchemy.pool import StaticPool
 
 from kneeguard.errors import InvalidInput
 from kneeguard.store import config
 
+if TYPE_CHECKING:
+    from alembic.config import Config
+
 MIGRATIONS_DIR = Path(__file__).with_name("migrations")
+# alembic (≈ 0.15 s to import) is imported only when a store is not yet at the newest revision.
+_REVISION_LINE = re.compile(r'^(down_revision|revision) = (?:"([^"]*)"|None)$', re.M)
 # Execution option read by the SQLite BEGIN hook: "IMMEDIATE" takes the write
 # lock up front so check-then-insert transactions cannot deadlock each other.
 BEGIN_MODE = "kneeguard_begin"
@@ -122,6 +125,8 @@ def _sqlite_setup(engine: Engine, wal: bool) -> None:
 
 
 def _alembic_config(connection: Connection | None = None) -> Config:
+    from alembic.config import Config
+
     cfg = Config()
     cfg.set_main_option("script_location", str(MIGRATIONS_DIR))
     if connection is not None:
@@ -130,16 +135,53 @@ def _alembic_config(connection: Connection | None = None) -> Config:
 
 
 def head_revision() -> str | None:
+    from alembic.script import ScriptDirectory
+
     return ScriptDirectory.from_config(_alembic_config()).get_current_head()
 
 
 def current_revision(engine: Engine) -> str | None:
+    from alembic.runtime.migration import MigrationContext
+
     with engine.connect() as conn:
         return MigrationContext.configure(conn).get_current_revision()
 
 
+def quick_head_revision() -> str | None:
+    """The newest revision read from the migration files' `revision = ...` / `down_revision = ...` lines,
+    without importing alembic; None when that is not one plain chain (alembic then decides)."""
+    revisions, parents = set(), set()
+    for script in (MIGRATIONS_DIR / "versions").glob("*.py"):
+        found = dict((key, value) for key, value in _REVISION_LINE.findall(script.read_text(encoding="utf-8")))
+        if "revision" not in found:
+            return None
+        revisions.add(found["revision"])
+        parents.add(found.get("down_revision"))
+    heads = revisions - parents
+    return heads.pop() if len(heads) == 1 else None
+
+
+def _at_quick_head(engine: Engine) -> bool:
+    """True when the database is already at the newest revision, checked without alembic (the usual case:
+    every command but the first opens a migrated store); False means "let alembic check"."""
+    head = quick_head_revision()
+    if head is None:
+        return False
+    with engine.connect() as conn:
+        try:
+            stamped = conn.execute(text("SELECT version_num FROM alembic_version")).scalars().all()
+        except DBAPIError:  # no version table yet (a new store), or no server: alembic creates it or says why
+            return False
+    return stamped == [head]
+
+
 def migrate(engine: Engine) -> None:
     """Bring the schema to the newest revision, in one transaction."""
+    if _at_quick_head(engine):
+        return
+    from alembic import command
+    from alembic.runtime.migration import MigrationContext
+
     head = head_revision()
     if current_revision(engine) == head:
         return

@@ -27,7 +27,6 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
-import numpy as np
 from sqlalchemy import select, text
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
@@ -35,14 +34,17 @@ from sqlalchemy.orm import Session
 from kneeguard.ingest.model import IngestError, ParsedActivity, ParsedFile
 from kneeguard.ingest.sports import UNKNOWN_SPORTS
 from kneeguard.store import athletes, config
-from kneeguard.store import duplicates as dup
-from kneeguard.store import samples as samples_io
 from kneeguard.store.models import Activity, ImportedFile
 from kneeguard.numbers import finite_float
 from kneeguard.text import without_control_characters
 
+# numpy, pandas and pyarrow (duplicates, samples) are imported by the functions that handle a decoded file,
+# so that `kneeguard import` of an empty folder starts fast (issue 18).
 if TYPE_CHECKING:
+    import numpy as np
+
     from kneeguard.ingest.sources import Source, SourceError
+    from kneeguard.store import duplicates as dup
     from kneeguard.store.db import Store
 
 HR_BINS = 256
@@ -192,6 +194,8 @@ def _file_row(athlete_id: int, raw_hash: str, parsed: ParsedFile, name: str,
 
 def _find_twin(session: Session, store: Store, athlete_id: int, content_hash: str,
                activity: ParsedActivity) -> Activity | None:
+    from kneeguard.store import duplicates as dup
+
     exact = session.scalar(select(Activity).where(
         Activity.athlete_id == athlete_id, Activity.content_hash == content_hash,
         Activity.session_index == activity.session_index))
@@ -213,6 +217,8 @@ def _find_twin(session: Session, store: Store, athlete_id: int, content_hash: st
 
 
 def _stored_samples(store: Store, row: Activity):
+    from kneeguard.store import samples as samples_io
+
     if row.samples_key is None:
         return None
     try:
@@ -222,6 +228,8 @@ def _stored_samples(store: Store, row: Activity):
 
 
 def _richness(activity: ParsedActivity) -> dup.Richness:
+    from kneeguard.store import duplicates as dup
+
     return dup.Richness(
         has_samples=bool(len(activity.samples)),
         has_heart_rate=finite_float(activity.avg_hr) is not None or activity.hr_seconds_by_bpm is not None,
@@ -229,6 +237,8 @@ def _richness(activity: ParsedActivity) -> dup.Richness:
 
 
 def _stored_richness(row: Activity) -> dup.Richness:
+    from kneeguard.store import duplicates as dup
+
     return dup.Richness(
         has_samples=row.samples_key is not None,
         has_heart_rate=row.avg_hr is not None or row.hr_histogram is not None,
@@ -238,6 +248,8 @@ def _stored_richness(row: Activity) -> dup.Richness:
 def _add_activity(session: Session, store: Store, athlete_id: int, name: str, content_hash: str,
                   activity: ParsedActivity, notes: list[str], replacing: Activity | None = None) -> None:
     """Store `activity`; with `replacing`, overwrite that (poorer) row in place instead."""
+    from kneeguard.store import samples as samples_io
+
     # Samples first: the row that references them is only committed afterwards.
     key = samples_io.write_samples(store.samples_dir, content_hash, activity.session_index, activity.samples)
     if replacing is not None:  # what the athlete set on the poorer copy stays
@@ -304,6 +316,8 @@ def _apply_metadata(activity: ParsedActivity, metadata: dict[str, Any], whole_fi
 
 def histogram_blob(seconds_by_bpm: Any) -> bytes | None:
     """256 little-endian float32 seconds; longer input folds into the top bin."""
+    import numpy as np
+
     if seconds_by_bpm is None:
         return None
     values = np.nan_to_num(np.asarray(seconds_by_bpm, dtype=np.float64).ravel())
@@ -316,4 +330,6 @@ def histogram_blob(seconds_by_bpm: Any) -> bytes | None:
 
 
 def histogram_array(blob: bytes | None) -> np.ndarray | None:
+    import numpy as np
+
     return None if blob is None else np.frombuffer(blob, dtype="<f4").astype(np.float64)
