@@ -129,12 +129,14 @@ def _report_and_plan(store, out: Path, end: dt.date, pdf: bool) -> list[Path]:
     (out / "plan.json").write_text(json.dumps(advice.to_dict(), indent=2, default=str), encoding="utf-8")
     written.append(out / "plan.json")
     html = write_html(doc, out / "report.html")
-    written.append(html)
+    summary = write_html(doc, out / "report-summary.html", summary_only=True)  # the two-page clinician summary
+    written += [html, summary]
     if pdf:
         from kneeguard.report.pdf import PdfEngineMissing, PdfError, write_pdf
 
         try:
             written.append(write_pdf(html, out / "report.pdf"))
+            written.append(write_pdf(summary, out / "report-summary.pdf"))
         except (PdfEngineMissing, PdfError) as exc:
             err_console.print(f"[yellow]note:[/] no PDF written: {exc}")
     return written
