@@ -162,6 +162,7 @@ def test_demo_prints_load_findings(tmp_path):
     assert {"load.spike", "load.no_rest", "load.shoe_over_limit"} <= codes
     assert (tmp_path / "demo" / "load.png").exists()
     html = (tmp_path / "demo" / "report.html").read_text()
+    assert "not a diagnosis" in (tmp_path / "demo" / "report-summary.html").read_text().lower()  # the two-page summary
     # Golden structure of the demo athlete's report: triage and summary first, disclaimer last.
     import re
 
