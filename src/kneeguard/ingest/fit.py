@@ -18,14 +18,12 @@ import numpy as np
 from fitdecode.types import DevField
 
 from kneeguard.ingest import hr as streams
-from kneeguard.ingest.model import IngestError, ParsedActivity, ParsedFile
+from kneeguard.ingest.model import FIT_EPOCH_UNIX_S, IngestError, ParsedActivity, ParsedFile, future_slack_s
 
-FIT_EPOCH_UNIX_S = 631065600  # 1989-12-31T00:00:00Z
 # Below this a FIT time counts seconds since device power-on (clock never set).
 FIT_ABSOLUTE_MIN = 0x10000000
 SEMICIRCLE_TO_DEG = 180.0 / 2**31
 MAX_FORWARD_JUMP_S = 86400.0
-FUTURE_SLACK_S = 86400.0
 SESSION_END_SLACK_S = 1.0
 # FIT cadence for these sports counts one foot (strides/min); we store steps/min.
 FOOT_SPORTS = frozenset({"running", "walking", "hiking", "mountaineering"})
@@ -318,7 +316,7 @@ def _usable_rows(rows, times, start, warnings: list[str]) -> np.ndarray:
     if before > rows.size:
         warnings.append(f"dropped {before - rows.size} samples whose time went backwards "
                         "or jumped over a day")
-    future = times[rows] > time.time() - FIT_EPOCH_UNIX_S + FUTURE_SLACK_S
+    future = times[rows] > time.time() - FIT_EPOCH_UNIX_S + future_slack_s()
     if future.any():
         warnings.append(f"dropped {int(future.sum())} samples dated in the future (clock wrong?)")
     return rows[~future]
@@ -334,7 +332,7 @@ def _activity(info: dict, sport_info: dict, columns, rows, start, end, device, i
         start = float(times[rows[0]])
     if start is None:
         return None
-    if start > time.time() - FIT_EPOCH_UNIX_S + FUTURE_SLACK_S:
+    if start > time.time() - FIT_EPOCH_UNIX_S + future_slack_s():
         warnings.append("start time is in the future (device clock wrong?)")
     sample_times = times[rows] + FIT_EPOCH_UNIX_S
     values = _samples(columns, rows, foot)

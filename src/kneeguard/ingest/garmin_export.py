@@ -20,6 +20,7 @@ from collections.abc import Iterator
 from pathlib import PurePosixPath
 
 from kneeguard.json_input import parse_json
+from kneeguard.ingest.model import FIT_EPOCH
 
 __all__ = ["GarminIndex", "fit_time_created"]
 
@@ -145,7 +146,6 @@ def _garmin_summary(entry: dict) -> tuple[dict, float | None]:
     return meta, duration_s
 
 
-_FIT_EPOCH = dt.datetime(1989, 12, 31, tzinfo=dt.timezone.utc)
 
 
 def fit_time_created(head: bytes) -> dt.datetime | None:
@@ -183,7 +183,7 @@ def fit_time_created(head: bytes) -> dt.datetime | None:
                     value = int.from_bytes(head[pos:pos + 4], order)
                     # Below 0x10000000 the value is device-relative, not a date.
                     if 0x10000000 <= value < 0xFFFFFFFF:
-                        return _FIT_EPOCH + dt.timedelta(seconds=value)
+                        return FIT_EPOCH + dt.timedelta(seconds=value)
                     return None
                 pos += size
             if global_num == 0:

@@ -24,13 +24,11 @@ import numpy as np
 
 from kneeguard.ingest import gpx_stream
 from kneeguard.ingest import hr as streams
-from kneeguard.ingest.model import IngestError, ParsedActivity, ParsedFile
+from kneeguard.ingest.model import EARLIEST_TIMED_POINT, IngestError, ParsedActivity, ParsedFile, future_slack_s
 
 WGS84_A = 6_378_137.0  # equatorial radius, m
 WGS84_E2 = 6.69437999014e-3  # first eccentricity squared
 # Times before this are placeholders (e.g. 1901-12-13, the int32 epoch minimum).
-EARLIEST_PLAUSIBLE = dt.datetime(1990, 1, 1, tzinfo=dt.timezone.utc).timestamp()
-FUTURE_SLACK_S = 86400.0
 MAX_FORWARD_JUMP_S = 86400.0
 NO_TIME = "GPX has no timestamps; cannot place it in training history"
 NO_TRACK = "GPX has no recorded track (only waypoints or routes), not an activity"
@@ -207,10 +205,11 @@ def read_gpx(name: str, data: bytes, content_hash: str) -> ParsedFile:
         parsed.skipped_reason = NO_TRACK
         return parsed
     now = time.time()
+    latest = now + future_slack_s()
 
     def usable(moment) -> bool:
         stamp = gpx_stream.unix_seconds(moment)
-        return EARLIEST_PLAUSIBLE <= stamp <= now + FUTURE_SLACK_S
+        return EARLIEST_TIMED_POINT <= stamp <= latest
 
     timed = [t for t in tracks if any(usable(p.time) for s in t.segments for p in s.points)]
     stamps = [gpx_stream.unix_seconds(p.time) for t in tracks for s in t.segments for p in s.points]
@@ -234,9 +233,10 @@ def _read_streamed(name: str, data: bytes, content_hash: str) -> ParsedFile:
         parsed.skipped_reason = NO_TRACK
         return parsed
     now = time.time()
+    latest = now + future_slack_s()
 
     def usable(track) -> bool:
-        return any(((s["t"] >= EARLIEST_PLAUSIBLE) & (s["t"] <= now + FUTURE_SLACK_S)).any()
+        return any(((s["t"] >= EARLIEST_TIMED_POINT) & (s["t"] <= latest)).any()
                    for s in segments_of[id(track)])
 
     timed = [track for track in tracks if usable(track)]
@@ -287,7 +287,7 @@ def _segment_columns(segments: list[dict[str, np.ndarray]]) -> dict[str, np.ndar
 def _timed_activity(points: dict[str, np.ndarray], labels: _Labels, now: float) -> ParsedActivity:
     distance = float(points["step"].sum())
     times = points["t"]
-    ok = (times >= EARLIEST_PLAUSIBLE) & (times <= now + FUTURE_SLACK_S)
+    ok = (times >= EARLIEST_TIMED_POINT) & (times <= now + future_slack_s())
     rows = np.flatnonzero(ok)
     rows = rows[streams.forward_indices(times[rows], float(times[rows[0]]), MAX_FORWARD_JUMP_S)]
     dropped = len(times) - rows.size

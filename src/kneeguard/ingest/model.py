@@ -11,6 +11,19 @@ from typing import TYPE_CHECKING
 
 from kneeguard.errors import InvalidInput
 
+# Time bounds every reader (FIT, GPX, TCX, Garmin summaries) and the plausibility check share.
+FIT_EPOCH = dt.datetime(1989, 12, 31, tzinfo=dt.timezone.utc)  # FIT and Garmin times count from here
+FIT_EPOCH_UNIX_S = int(FIT_EPOCH.timestamp())
+# A point timed before 1990 comes from a device whose clock was never set: readers do not use it as a time.
+EARLIEST_TIMED_POINT = dt.datetime(1990, 1, 1, tzinfo=dt.timezone.utc).timestamp()
+
+
+def future_slack_s() -> float:
+    """How far after now a time may lie (clock drift, time zones): the registry's `ingest.plausible.start_year`."""
+    from kneeguard import evidence
+
+    return float(evidence.value("ingest.plausible.start_year")[1]) * 86400.0
+
 if TYPE_CHECKING:
     import pandas as pd
 

@@ -30,11 +30,10 @@ from gpxpy.geo import calculate_uphill_downhill
 
 from kneeguard import evidence
 from kneeguard.ingest import hr as streams
-from kneeguard.ingest.model import IngestError, ParsedActivity, ParsedFile
+from kneeguard.ingest.model import FIT_EPOCH, IngestError, ParsedActivity, ParsedFile, future_slack_s
 from kneeguard.ingest.sports import sport_family
 
 EXCLUDED_PREFIX = "implausible "
-FIT_EPOCH = dt.datetime(1989, 12, 31, tzinfo=dt.timezone.utc)
 SPEED_FAMILIES = frozenset({"running", "walking", "cycling", "swimming"})
 
 
@@ -110,9 +109,9 @@ def _stream_limits(sport: str | None) -> dict[str, Limit]:
 
 def time_limits(now: float | None = None) -> tuple[float, float]:
     """(earliest, latest) plausible activity time, Unix seconds."""
-    first_year, days_ahead = evidence.value("ingest.plausible.start_year")
+    first_year = evidence.value("ingest.plausible.start_year")[0]
     earliest = max(FIT_EPOCH, dt.datetime(int(first_year), 1, 1, tzinfo=dt.timezone.utc))
-    return earliest.timestamp(), (time.time() if now is None else now) + days_ahead * 86400.0
+    return earliest.timestamp(), (time.time() if now is None else now) + future_slack_s()
 
 
 def _start_of(activity) -> dt.datetime | None:

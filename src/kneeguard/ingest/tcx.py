@@ -18,14 +18,12 @@ import pandas as pd
 from gpxpy.geo import calculate_uphill_downhill
 
 from kneeguard.ingest import hr as streams
-from kneeguard.ingest.model import IngestError, ParsedActivity, ParsedFile
+from kneeguard.ingest.model import EARLIEST_TIMED_POINT, IngestError, ParsedActivity, ParsedFile, future_slack_s
 
 SPORTS = {"running": "running", "biking": "cycling", "other": "other"}
 FOOT_SPORTS = frozenset({"running", "walking", "hiking"})
 MAX_FORWARD_JUMP_S = 86400.0
-FUTURE_SLACK_S = 86400.0
 # Times before this are placeholders (e.g. 1901 or 1970 from an unset clock).
-EARLIEST_PLAUSIBLE = dt.datetime(1990, 1, 1, tzinfo=dt.timezone.utc).timestamp()
 # Trackpoint fields: output key -> path of local names below <Trackpoint>.
 POINT_PATHS = {
     "distance_m": ("DistanceMeters",),
@@ -72,7 +70,7 @@ def _time(text: str | None) -> dt.datetime | None:
         stamp = pd.to_datetime(text.strip(), utc=True, errors="coerce", format="ISO8601")
     except (pd.errors.OutOfBoundsDatetime, OverflowError, ValueError):
         return None
-    if pd.isna(stamp) or not EARLIEST_PLAUSIBLE <= stamp.timestamp() <= time.time() + FUTURE_SLACK_S:
+    if pd.isna(stamp) or not EARLIEST_TIMED_POINT <= stamp.timestamp() <= time.time() + future_slack_s():
         return None
     return stamp.to_pydatetime()
 
@@ -169,7 +167,7 @@ def _activity(element: ET.Element, index: int) -> ParsedActivity | None:
     start = _time(identifier.text if identifier is not None else None)
     if start is None and laps["laps"]:
         start = _time(laps["laps"][0].get("StartTime"))
-    valid = (times >= EARLIEST_PLAUSIBLE) & (times <= time.time() + FUTURE_SLACK_S)
+    valid = (times >= EARLIEST_TIMED_POINT) & (times <= time.time() + future_slack_s())
     rows = np.flatnonzero(valid)
     if start is None and rows.size:
         start = dt.datetime.fromtimestamp(float(times[rows[0]]), dt.timezone.utc)
