@@ -46,7 +46,7 @@ GROUP_RED_FLAGS = [("replaced_knee_problems", ["wound_problem"]), ("surgery", ["
 
 
 def _level(answers: dict) -> TriageLevel:
-    return triage_checkin(QN, QN.validate(answers), 0, TODAY).level
+    return triage_checkin(QN, QN.validate(answers), 0, TODAY, raw=answers).level  # as `assess` calls it
 
 
 @settings(max_examples=120, deadline=None, suppress_health_check=[HealthCheck.too_slow])

@@ -64,6 +64,11 @@ def settled_max() -> float:
     return evidence.value(SETTLED_KEY)
 
 
+def safe_max() -> float:
+    """Pain (0-10) low enough to count as pain-free for planning (`advice.pain.safe_max`)."""
+    return evidence.value("advice.pain.safe_max")
+
+
 def important_change() -> float:
     return evidence.value(CHANGE_KEY)
 

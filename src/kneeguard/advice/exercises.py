@@ -173,11 +173,10 @@ def library() -> dict[str, Exercise]:
 
 
 def pain_rule_text() -> str:
-    ok, safe = evidence.value("advice.pain.acceptable_max"), evidence.value("advice.pain.safe_max")
-    morning = evidence.value("advice.pain.morning_settled_max")
-    return (f"Pain rule: 0-{safe}/10 during is safe, up to {ok}/10 is acceptable, above {ok}/10 stop. "
-            f"By next morning it must be back to {morning}/10 or less and not rising week to week; "
-            "otherwise repeat this week's dose (hold) or go back one stage (step back) instead of progressing.")
+    """The pain rule as every session shows it: the one rule of `kneeguard.pain_rule`, in its words."""
+    from kneeguard import pain_rule
+
+    return "Pain rule: " + pain_rule.describe()
 
 
 def stage_indices(exercise: Exercise, weeks: int, hold: bool) -> list[int]:

@@ -12,7 +12,7 @@ import datetime as dt
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
-from kneeguard import evidence, pain_rule
+from kneeguard import pain_rule
 from kneeguard.clinic import codes as clinic_codes
 from kneeguard.clinic.levels import TriageLevel
 from kneeguard.clinic.triage import SURGEON_ROUTE
@@ -86,8 +86,8 @@ class PainState:
     @property
     def pain_free(self) -> bool:
         return self.known and (self.has_pain is False or (
-            (self.during_run or 0) <= evidence.value("advice.pain.safe_max")
-            and (self.next_morning or 0) <= evidence.value("advice.pain.safe_max")
+            (self.during_run or 0) <= pain_rule.safe_max()
+            and (self.next_morning or 0) <= pain_rule.safe_max()
             and self.has_pain is not True))
 
     def to_dict(self) -> dict[str, Any]:

@@ -147,7 +147,7 @@ def assess(
         raise CheckinError(validation.errors)
     answers = validation.answers
     earlier = [r for r in (history or []) if r.on_date <= today]
-    result = triage_checkin(questionnaire, validation, consecutive_ostrc_substantial(earlier), today)
+    result = triage_checkin(questionnaire, validation, consecutive_ostrc_substantial(earlier), today, raw=raw)
     causes = possible_causes(answers)
     current = CheckinRecord(today, answers, result.level)
     return CheckinAssessment(

@@ -167,9 +167,15 @@ def triage(
     reasons.sort(key=lambda r: -r.level.rank)
     level = reasons[0].level if reasons else TriageLevel.SELF_CARE
 
-    what_to_do = [evidence.value(level.registry_key)]
-    # A route's advice (surgeon first) is kept whatever the level: it changes who sees the knee first.
-    what_to_do += [r.advice for r in reasons if (r.level == level or r.route) and r.advice not in what_to_do]
+    routed = [r for r in reasons if r.route]
+    if routed and not level.stops_training:
+        # The operating team comes first: its route replaces the general "book a sports-medicine
+        # professional, reduce running" line, so the runner is sent one way, not two.
+        what_to_do = list(dict.fromkeys(r.advice for r in routed))
+    else:
+        what_to_do = [evidence.value(level.registry_key)]
+        # A route's advice (surgeon first) is kept whatever the level: it changes who sees the knee first.
+        what_to_do += [r.advice for r in reasons if (r.level == level or r.route) and r.advice not in what_to_do]
     review = None
     if level is TriageLevel.SELF_CARE:
         review = today + dt.timedelta(days=int(evidence.value("clinic.selfcare.review_days")))

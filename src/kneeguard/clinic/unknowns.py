@@ -10,6 +10,7 @@ each single option).
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Mapping
 from typing import Any
 
 from kneeguard import evidence
@@ -22,12 +23,31 @@ TRIED_TYPES = ("bool", "choice", "multi")  # numbers are not tried: a missing re
 
 
 def triage_checkin(questionnaire: Questionnaire, validation: Validation, previous_ostrc_substantial_weeks: int = 0,
-                   today: dt.date | None = None) -> TriageResult:
-    """Triage a validated check-in, with unknowns as their worse answer and the level-change list."""
-    weeks = previous_ostrc_substantial_weeks
+                   today: dt.date | None = None, raw: Mapping[str, Any] | None = None) -> TriageResult:
+    """Triage a validated check-in, with unknowns as their worse answer and the level-change list.
 
-    def level_with(qid: str, answer: Any):
-        trial = questionnaire.validate({**validation.answers, qid: answer})
+    `raw`: the answers as given. A trial answer can reveal follow-up questions the runner already
+    answered (e.g. the Ottawa questions behind an injury), so trials start from them, not only from
+    the answers visible without it.
+    """
+    weeks = previous_ostrc_substantial_weeks
+    given = dict(raw) if raw is not None else dict(validation.answers)
+
+    def level_with(qid: str, answer: Any, depth: int = 1):
+        # A trial answer can open follow-up warning signs nobody answered (an injury opens the foot-pulse
+        # question): those count as their worse answer too, one level deep.
+        trial_given = {**given, qid: answer}
+        trial = questionnaire.validate(trial_given)
+        level = triage(trial.answers, trial.missing_red_flags, weeks, today).level
+        if depth > 0:
+            for follow_up in unknown_questions(questionnaire, trial):
+                if follow_up.id != qid and follow_up.id not in given:
+                    for option in candidate_answers(follow_up):
+                        level = max(level, level_with_given(trial_given, follow_up.id, option), key=lambda lv: lv.rank)
+        return level
+
+    def level_with_given(base_given: dict, qid: str, answer: Any):
+        trial = questionnaire.validate({**base_given, qid: answer})
         return triage(trial.answers, trial.missing_red_flags, weeks, today).level
 
     base = triage(validation.answers, validation.missing_red_flags, weeks, today)

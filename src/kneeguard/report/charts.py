@@ -23,6 +23,7 @@ from matplotlib.figure import Figure  # noqa: E402
 from matplotlib.ticker import MaxNLocator  # noqa: E402
 
 from kneeguard import evidence  # noqa: E402
+from kneeguard import pain_rule  # noqa: E402
 from kneeguard.report.document import Chart  # noqa: E402
 from kneeguard.numbers import finite_float
 
@@ -183,7 +184,7 @@ def pain_trend_chart(points: list[dict[str, Any]]) -> Chart | None:
         lines += ax.plot(*zip(*pain), "o-", color="#b2182b", label="pain (worse of now / during run), 0-10")
     ax.set_ylim(0, 10.5)
     ax.set_ylabel("pain (0-10)")
-    acceptable = evidence.value("advice.pain.acceptable_max")
+    acceptable = pain_rule.acceptable_max()
     ax.axhline(acceptable, color="#b2182b", lw=0.8, ls=":")
     if ostrc:
         twin = ax.twinx()
