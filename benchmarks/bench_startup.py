@@ -2,8 +2,9 @@
 
     python benchmarks/bench_startup.py [--rounds N] [--against SRC ...]
 
-Cases: `kneeguard --help`, `kneeguard import EMPTY_FOLDER` (into a store that already exists, as on every
-import after the first), `kneeguard plan tick --help`, and the bare interpreter (`python -c pass`) as the
+Cases: `kneeguard --help`, `kneeguard import EMPTY_FOLDER` (nothing to read: no store is opened),
+`kneeguard import ONE_FILE_FOLDER` (a small FIT file already in the store: the start-up of a real import, with the
+store opened, the file decoded and found again), `kneeguard plan tick --help`, and the bare interpreter (`python -c pass`) as the
 floor. Each is run as `python -m kneeguard.cli ...` in a new process. `--against SRC` adds other source
 trees (e.g. an older checkout's `src`) as variants run with PYTHONPATH=SRC, so before and after are timed in
 the same run. The runs are interleaved (round by round, case by case, the variants' order alternating) so
@@ -18,6 +19,7 @@ import argparse
 import os
 import platform
 import resource
+import shutil
 import statistics
 import subprocess
 import sys
@@ -29,9 +31,13 @@ ROOT = Path(__file__).resolve().parents[1]
 CASES = {
     "--help": ["--help"],
     "import (empty folder)": ["import", "{empty}", "--home", "{home}"],
+    "import (one file seen before)": ["import", "{one}", "--home", "{home}"],
     "plan tick --help": ["plan", "tick", "--help"],
 }
 FLOOR = "python -c pass"
+# A small real FIT file (tests/data, from fitparse's test files): imported in the warm-up, so the timed runs
+# open the store, decode and hash it, and find it already there, as a re-import does.
+ONE_FILE = ROOT / "tests" / "data" / "activities" / "fitparse" / "Activity.fit"
 
 
 def run_once(src: Path | None, args: list[str]) -> tuple[float, float]:
@@ -65,11 +71,14 @@ def main() -> None:
     with tempfile.TemporaryDirectory(prefix="kg-startup-") as tmp:
         empty = Path(tmp, "empty")
         empty.mkdir()
+        one = Path(tmp, "one")
+        one.mkdir()
+        shutil.copy(ONE_FILE, one)
         homes = {name: Path(tmp, f"home{i}") for i, name in enumerate(variants)}
         jobs = [(FLOOR, None, [])]
         for case, template in CASES.items():
             for name, src in variants.items():
-                args = [a.format(empty=empty, home=homes[name]) for a in template]
+                args = [a.format(empty=empty, one=one, home=homes[name]) for a in template]
                 jobs.append((case, name, args))
         for case, name, args in jobs:  # warm-up: page cache, .pyc files, the store created and migrated
             run_once(variants.get(name), args) if name else run_once(None, args)

@@ -8,7 +8,6 @@ from __future__ import annotations
 import json
 import subprocess
 import sys
-import textwrap
 from pathlib import Path
 
 # Libraries that only the commands doing the work need (analysis, video, web, PDF, file decoding).
@@ -20,19 +19,22 @@ ENGINES = ("kneeguard.clinic.assess", "kneeguard.advice.context", "kneeguard.adv
            "kneeguard.gait.summary", "kneeguard.report", "kneeguard.web")
 
 
-def imported_after(args: list[str]) -> set[str]:
+def imported_after(args: list[str], *, via_main: bool = False, exit_codes: tuple[int, ...] = (0,)) -> set[str]:
     """The top-level packages, and kneeguard's modules, in `sys.modules` after `kneeguard ARGS` ran in a fresh
-    interpreter."""
-    script = textwrap.dedent(f"""
-        import json, sys
-        from kneeguard.cli import app
-        try:
-            app({args!r}, standalone_mode=True)
-        except SystemExit as exc:
-            assert exc.code in (0, None), exc.code
-        print(json.dumps(sorted({{name.split(".")[0] for name in sys.modules}}
-                                | {{name for name in sys.modules if name.startswith("kneeguard.")}})))
-    """)
+    interpreter: through the full app (`kneeguard.cli.app`), or as the `kneeguard` command runs (`main()`, which
+    loads only the command's own module)."""
+    if via_main:
+        run = f"    from kneeguard.cli import main\n    sys.argv = ['kneeguard', *{args!r}]\n    main()\n"
+    else:
+        run = f"    from kneeguard.cli import app\n    app({args!r}, standalone_mode=True)\n"
+    script = (
+        "import json, sys\n"
+        "try:\n" + run
+        + "except SystemExit as exc:\n"
+        f"    assert (exc.code or 0) in {exit_codes!r}, exc.code\n"
+        "print(json.dumps(sorted({name.split('.')[0] for name in sys.modules}\n"
+        "                        | {name for name in sys.modules if name.startswith('kneeguard.')})))\n"
+    )
     done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=120)
     assert done.returncode == 0, done.stderr
     return set(json.loads(done.stdout.strip().splitlines()[-1]))
@@ -49,14 +51,29 @@ def test_a_subcommand_help_imports_no_heavy_library():
         assert loaded.isdisjoint(HEAVY + STORE), (args, sorted(loaded & set(HEAVY + STORE)))
 
 
-def test_import_of_an_empty_folder_needs_only_the_store(tmp_path: Path):
-    """SQLAlchemy opens the store (and makes the athlete); alembic only when the store is new or behind;
-    pandas, numpy and the decoders only once there is a file to read."""
+def test_import_of_an_empty_folder_opens_no_store(tmp_path: Path):
+    """Nothing to read: the command says so without loading SQLAlchemy or creating a store."""
     empty, home = tmp_path / "empty", tmp_path / "home"
     empty.mkdir()
-    args = ["import", str(empty), "--home", str(home)]
-    first = imported_after(args)  # creates the store: alembic migrates it
-    assert "alembic" in first and first.isdisjoint(HEAVY), sorted(first & set(HEAVY))
-    again = imported_after(args)
-    assert "sqlalchemy" in again
-    assert again.isdisjoint(HEAVY + ENGINES + ("alembic",)), sorted(again & set(HEAVY + ENGINES + ("alembic",)))
+    loaded = imported_after(["import", str(empty), "--home", str(home)], via_main=True)
+    assert loaded.isdisjoint(HEAVY + STORE + ENGINES), sorted(loaded & set(HEAVY + STORE + ENGINES))
+    assert not home.exists()
+
+
+def test_import_of_a_file_needs_the_store_and_alembic_only_when_new(tmp_path: Path):
+    """SQLAlchemy opens the store (and makes the athlete); alembic only when the store is new or behind."""
+    folder, home = tmp_path / "runs", tmp_path / "home"
+    folder.mkdir()
+    (folder / "broken.fit").write_bytes(b"not a fit file")  # one error line: exit code 1
+    args = ["import", str(folder), "--home", str(home)]
+    first = imported_after(args, exit_codes=(1,))
+    assert {"sqlalchemy", "alembic"} <= first
+    again = imported_after(args, exit_codes=(1,))
+    assert "sqlalchemy" in again and "alembic" not in again
+    assert again.isdisjoint(ENGINES), sorted(again & set(ENGINES))
+
+
+def test_the_command_line_loads_only_the_module_of_the_command_it_runs(tmp_path: Path):
+    loaded = imported_after(["import", str(tmp_path)], via_main=True)
+    commands = {name for name in loaded if name.startswith("kneeguard.cli.") and name.endswith("_cmd")}
+    assert commands == {"kneeguard.cli.import_cmd"}, sorted(commands)

@@ -42,12 +42,17 @@ def import_command(
     when any file failed.
     """
     from kneeguard.ingest.sources import count_sources, iter_sources
-    from kneeguard.store.config import DEFAULT_ATHLETE
-    from kneeguard.store.importer import import_sources
 
     with user_errors():
-        store = open_store(db, home)
         total = count_sources(paths)
+        if total == 0 and all(path.is_dir() for path in paths):
+            # Nothing to read: say so without opening (or creating) the store.
+            _print_nothing_found(paths, as_json)
+            return
+        from kneeguard.store.config import DEFAULT_ATHLETE
+        from kneeguard.store.importer import import_sources
+
+        store = open_store(db, home)
         outcomes = []
         progress = Progress(
             TextColumn("[progress.description]{task.description}"),
@@ -91,6 +96,14 @@ def import_command(
         _print_table(outcomes, counts)
     if counts["error"]:
         raise typer.Exit(1)
+
+
+def _print_nothing_found(folders: list[Path], as_json: bool) -> None:
+    if as_json:
+        print_json([])
+        return
+    names = ", ".join(_plain(str(folder)) for folder in folders)
+    console.print(f"Nothing to import: no FIT, GPX or TCX files or export archives in {names}.")
 
 
 def _print_table(outcomes, counts) -> None:
