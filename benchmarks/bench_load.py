@@ -12,18 +12,28 @@ history and analyses it (target: 1,000 x 5 years < 60 s on 2 cores). The wall
 time includes generation (summed per worker in the last column, so it can
 exceed the wall time). CPU time is shown beside wall time because on a shared
 machine other processes inflate wall time.
+Scenario 3 (issue 18, end to end as users run it): `kneeguard load --json` for one athlete with
+`--cli-years` of runs in a SQLite store, each run a fresh process (start-up, the read from the store,
+the cold first call), over `--cli-rounds` interleaved rounds beside `kneeguard --help` as the start-up floor
+(benchmarks/fresh_runs.py).
 """
 from __future__ import annotations
 
 import argparse
 import datetime as dt
 import statistics
+import sys
+import tempfile
 import time
 from multiprocessing import Pool
+from pathlib import Path
 
 from kneeguard.load import analyze_load
 from kneeguard.load.synthetic import synthetic_activities, synthetic_shoes
 from kneeguard.profile import AthleteProfile
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from fresh_runs import Case, header, interleaved, markdown  # noqa: E402
 
 AS_OF = dt.date(2025, 6, 30)
 PROFILE = AthleteProfile(name="bench", sex="male", hr_max=190, hr_rest=50)
@@ -82,6 +92,24 @@ def bench_many(athletes: int, years: float, processes: int, as_list: bool) -> di
     }
 
 
+def bench_cli(years: float, rounds: int) -> None:
+    """`kneeguard load` end to end in fresh processes, against `kneeguard --help` (the start-up floor)."""
+    from bench_report import ATHLETE, build_store
+
+    end = dt.date(2026, 11, 22)
+    with tempfile.TemporaryDirectory(prefix="kg-load-") as tmp:
+        store, n = build_store(Path(tmp), years, end)
+        store.close()
+        cases = [Case("kneeguard --help", ["-m", "kneeguard.cli", "--help"]),
+                 Case(f"kneeguard load --json ({years:g} y)", ["-m", "kneeguard.cli", "load", "--athlete", ATHLETE,
+                                                           "--as-of", end.isoformat(), "--home", tmp, "--json"])]
+        timings = interleaved(cases, rounds)
+    print(header(f"End to end, {n} activities", timings))
+    print()
+    print(markdown(timings))
+    print()
+
+
 def print_table(rows: list[dict]) -> None:
     """Per-call analysis times (wall and CPU) and the scenario's total wall time."""
     header = (f"{'scenario':36s} {'activities/athlete':>18s} {'median ms':>10s} {'max ms':>8s} "
@@ -103,7 +131,11 @@ def main() -> None:
     parser.add_argument("--lists", action="store_true", help="HR histograms as Python lists instead of arrays")
     parser.add_argument("--skip-single", action="store_true")
     parser.add_argument("--skip-many", action="store_true")
+    parser.add_argument("--cli-years", type=float, default=10, help="history for the end-to-end scenario")
+    parser.add_argument("--cli-rounds", type=int, default=5, help="end-to-end rounds (0: skip)")
     args = parser.parse_args()
+    if args.cli_rounds:
+        bench_cli(args.cli_years, args.cli_rounds)
     rows = []
     if not args.skip_single:
         rows.append(bench_single(args.years, args.repeat, args.lists))

@@ -1,11 +1,16 @@
 """Report generation time for an athlete with years of history.
 
-    python benchmarks/bench_report.py [--years 5] [--repeat 3] [--pdf]
+    python benchmarks/bench_report.py [--years 5] [--repeat 3] [--pdf] [--rounds 5]
 
 Builds a fresh SQLite store with one run a day for `--years` (with 1-bpm heart-rate
-histograms, as imports store them), the bundled gait session and check-in, then times
-`kneeguard report`'s pipeline end to end: context from the store, load analysis,
-advice, charts and HTML (and the PDF with --pdf). Target (issue 5): < 5 s for 5 years.
+histograms, as imports store them), the bundled gait session and check-in, then times:
+1. end to end as users run it (issue 18): `kneeguard report --out R.html [--pdf R.pdf]` and
+   `--summary-only`, each a fresh process (start-up, store read, analysis, charts, HTML, PDF),
+   interleaved over `--rounds` rounds (benchmarks/fresh_runs.py);
+2. in-process, after a warm-up (imports, fonts, matplotlib): `kneeguard report`'s pipeline alone
+   (context from the store, load analysis, advice, charts and HTML, and the PDF with --pdf) — the
+   part a long-running web app pays per request.
+Target (issue 5, 18): HTML + PDF < 5 s for 5 years, end to end.
 """
 from __future__ import annotations
 
@@ -13,6 +18,7 @@ import argparse
 import datetime as dt
 import json
 import statistics
+import sys
 import tempfile
 import time
 from pathlib import Path
@@ -20,13 +26,16 @@ from pathlib import Path
 import numpy as np
 from sqlalchemy import insert
 
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from fresh_runs import Case, header, interleaved, markdown  # noqa: E402
+
 ATHLETE = "bench"
 
 
 def build_store(home: Path, years: float, end: dt.date, db: str | None = None):
     """A store at `db` (an empty database; default: SQLite in `home`) with the benchmark athlete's history."""
+    from kneeguard.advice.checkins import save_checkin
     from kneeguard.clinic import assess
-    from kneeguard.clinic.history import CheckinRecord, save_checkin
     from kneeguard.cli.gait_cmd import run_gait, save_results
     from kneeguard.sample import sample_checkin, sample_keypoints
     from kneeguard.store import athletes, open_store, shoes
@@ -51,7 +60,7 @@ def build_store(home: Path, years: float, end: dt.date, db: str | None = None):
         shoes.add(s, owner, "Daily", default=True, created_on=first.date())
     answers = json.loads(sample_checkin().read_text())
     result = assess(answers, today=end)
-    save_checkin(CheckinRecord(end, result["answers"], result["level"]), ATHLETE,
+    save_checkin(result.record, ATHLETE,
                  now=dt.datetime.combine(end, dt.time(20), tzinfo=dt.timezone.utc), store=store)
     gait = run_gait(video=None, keypoints=sample_keypoints(), view="side", height_cm=175, slowmo=None)
     save_results(gait, home / "gait", athlete=ATHLETE, source="bench", annotated=False, home=home, db=db,
@@ -78,11 +87,25 @@ def main() -> None:
     parser.add_argument("--years", type=float, default=5)
     parser.add_argument("--repeat", type=int, default=3)
     parser.add_argument("--pdf", action="store_true")
+    parser.add_argument("--rounds", type=int, default=5, help="end-to-end rounds (0: skip)")
     args = parser.parse_args()
     end = dt.date(2026, 11, 22)
     with tempfile.TemporaryDirectory() as tmp:
         home = Path(tmp)
         store, n = build_store(home, args.years, end)
+        if args.rounds:
+            common = ["-m", "kneeguard.cli", "report", "--athlete", ATHLETE, "--as-of", end.isoformat(),
+                      "--home", str(home)]
+            cases = [Case("kneeguard report (HTML)", [*common, "--out", str(home / "cli.html")]),
+                     Case("kneeguard report (HTML + PDF)", [*common, "--out", str(home / "cli.html"),
+                                                            "--pdf", str(home / "cli.pdf")]),
+                     Case("kneeguard report --summary-only (HTML + PDF)",
+                          [*common, "--summary-only", "--out", str(home / "sum.html"), "--pdf", str(home / "sum.pdf")])]
+            timings = interleaved(cases, args.rounds)
+            print(header(f"End to end, {args.years:g} years ({n} activities)", timings))
+            print()
+            print(markdown(timings))
+            print()
         report_once(store, home, end, False)  # warm-up: imports, fonts, matplotlib
         html = [report_once(store, home, end, False) for _ in range(args.repeat)]
         pdf = [report_once(store, home, end, True) for _ in range(args.repeat)] if args.pdf else []

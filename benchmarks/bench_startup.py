@@ -16,16 +16,13 @@ time (user + system), and the load average before and after, as a Markdown table
 from __future__ import annotations
 
 import argparse
-import os
-import platform
-import resource
 import shutil
-import statistics
-import subprocess
 import sys
 import tempfile
-import time
 from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from fresh_runs import Case, header, interleaved, markdown  # noqa: E402
 
 ROOT = Path(__file__).resolve().parents[1]
 CASES = {
@@ -38,27 +35,6 @@ FLOOR = "python -c pass"
 # A small real FIT file (tests/data, from fitparse's test files): imported in the warm-up, so the timed runs
 # open the store, decode and hash it, and find it already there, as a re-import does.
 ONE_FILE = ROOT / "tests" / "data" / "activities" / "fitparse" / "Activity.fit"
-
-
-def run_once(src: Path | None, args: list[str]) -> tuple[float, float]:
-    """Wall and CPU (user + system) seconds of one fresh process (`python -m kneeguard.cli ARGS`, or the bare
-    interpreter). The CPU time is less disturbed by other work on a shared machine than the wall time."""
-    env = dict(os.environ)
-    env.pop("PYTHONDONTWRITEBYTECODE", None)  # as installed: compiled once (the warm-up run), then read from .pyc
-    if src is None:
-        command = [sys.executable, "-c", "pass"]
-    else:
-        env["PYTHONPATH"] = str(src)
-        command = [sys.executable, "-m", "kneeguard.cli", *args]
-    before = resource.getrusage(resource.RUSAGE_CHILDREN)
-    start = time.perf_counter()
-    done = subprocess.run(command, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
-    elapsed = time.perf_counter() - start
-    after = resource.getrusage(resource.RUSAGE_CHILDREN)
-    cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
-    if done.returncode != 0:
-        raise SystemExit(f"{' '.join(command)} failed ({done.returncode}): {done.stderr[-500:]}")
-    return elapsed, cpu
 
 
 def main() -> None:
@@ -75,35 +51,15 @@ def main() -> None:
         one.mkdir()
         shutil.copy(ONE_FILE, one)
         homes = {name: Path(tmp, f"home{i}") for i, name in enumerate(variants)}
-        jobs = [(FLOOR, None, [])]
+        cases = [Case(FLOOR, ["-c", "pass"], src=None)]
         for case, template in CASES.items():
             for name, src in variants.items():
                 args = [a.format(empty=empty, one=one, home=homes[name]) for a in template]
-                jobs.append((case, name, args))
-        for case, name, args in jobs:  # warm-up: page cache, .pyc files, the store created and migrated
-            run_once(variants.get(name), args) if name else run_once(None, args)
-        load_before = os.getloadavg()
-        times: dict[tuple[str, str | None], list[tuple[float, float]]] = {(case, name): [] for case, name, _ in jobs}
-        for round_no in range(opts.rounds):
-            for case in [FLOOR, *CASES]:
-                group = [job for job in jobs if job[0] == case]
-                for case_, name, args in group if round_no % 2 == 0 else reversed(group):
-                    times[(case_, name)].append(run_once(variants.get(name) if name else None, args))
-        load_after = os.getloadavg()
-
-    print(f"Start-up, {opts.rounds} interleaved rounds of fresh processes; Python {platform.python_version()}, "
-          f"{os.cpu_count()} CPUs; load average (1/5/15 min) before {_load(load_before)}, after {_load(load_after)}")
+                cases.append(Case(f"{case} ({name})", ["-m", "kneeguard.cli", *args], src=src))
+        timings = interleaved(cases, opts.rounds)
+    print(header("Start-up", timings))
     print()
-    print("| case | variant | wall median s | wall min-max s | CPU median s |")
-    print("|---|---|---:|---:|---:|")
-    for (case, name), runs in times.items():
-        wall, cpu = [w for w, _ in runs], [c for _, c in runs]
-        print(f"| {case} | {name or '-'} | {statistics.median(wall):.3f} | {min(wall):.3f}-{max(wall):.3f} "
-              f"| {statistics.median(cpu):.3f} |")
-
-
-def _load(load: tuple[float, float, float]) -> str:
-    return "/".join(f"{x:.2f}" for x in load)
+    print(markdown(timings))
 
 
 if __name__ == "__main__":
