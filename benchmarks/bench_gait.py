@@ -14,6 +14,15 @@ Per clip:
   * peak RSS of that child process (target < 1 GiB on the 60 s 1080p clip);
   * analysis from keypoints: median of 3 runs of analyze_gait on the clip's keypoints (target < 1 s).
 
+End to end (issue 18: a reference that uses the same cores), `--rounds N` interleaved rounds of fresh processes
+(benchmarks/fresh_runs.py), per clip:
+  * reference: decode + pose only, two models on the two halves of the clip at once (each half decoded in its
+    own thread, as the pipeline does), interpreter start and imports included;
+  * `kneeguard gait analyse VIDEO --out DIR` (everything the user waits for, annotated video included) and
+    with `--no-video`;
+  * ratio reference / kneeguard (wall): the share of the command's time that the pose model itself needs
+    (target ≥ 0.70).
+
 The 60 s 1080p clip is male_side looped and upscaled, written to a temporary file (never committed).
 Only ratios are meaningful on a shared machine: both rates are measured in the same run, and
 --repeat N keeps the best of N alternating runs of each (the least disturbed by other work).
@@ -95,6 +104,55 @@ def full_pipeline(path: Path, height_cm: float | None) -> dict:
     }
 
 
+def reference_two_halves(path: Path) -> dict:
+    """Run in a child process: decode + pose only, two models on the two halves at once (the same cores the
+    pipeline uses). Import time included: the figure is compared with a fresh `kneeguard` process."""
+    import cv2
+
+    from kneeguard.gait.capture.pose import MediaPipePoseBackend, _import_mediapipe_pose
+    from kneeguard.gait.capture.video import iter_frames, pose_scale, probe_video
+
+    info = probe_video(path)
+    scale = pose_scale(info)
+    seam = info.n_frames // 2
+    backend = MediaPipePoseBackend()
+
+    def half(start: int, count: int | None) -> int:
+        done = 0
+        with _import_mediapipe_pose().Pose(
+            static_image_mode=False, model_complexity=1, smooth_landmarks=True, enable_segmentation=False,
+            min_detection_confidence=backend.min_detection_confidence,
+            min_tracking_confidence=backend.min_tracking_confidence,
+        ) as pose:
+            for frame in iter_frames(info, scale=scale, start=start, max_frames=count):
+                pose.process(cv2.cvtColor(frame, cv2.COLOR_BGR2RGB))
+                done += 1
+        return done
+
+    from concurrent.futures import ThreadPoolExecutor
+
+    with ThreadPoolExecutor(2) as pool:
+        halves = [pool.submit(half, 0, seam), pool.submit(half, seam, None)]
+        frames = sum(h.result() for h in halves)
+    return {"frames": frames}
+
+
+def bench_cli(path: Path, rounds: int) -> str:
+    """The reference and `kneeguard gait analyse` as fresh processes, interleaved; a Markdown table."""
+    sys.path.insert(0, str(Path(__file__).resolve().parent))
+    from fresh_runs import Case, header, interleaved, markdown
+
+    with tempfile.TemporaryDirectory(prefix="kneeguard-bench-") as tmp:
+        cli = ["-m", "kneeguard.cli", "gait", "analyse", str(path), "--home", tmp]
+        cases = [Case("reference: decode + pose, two models on the two halves",
+                      [__file__, "--reference-child", str(path)]),
+                 Case("kneeguard gait analyse", [*cli, "--out", str(Path(tmp) / "a")]),
+                 Case("kneeguard gait analyse --no-video", [*cli, "--no-video", "--out", str(Path(tmp) / "b")])]
+        timings = interleaved(cases, rounds)
+    reference = cases[0].name
+    return header(f"End to end, {path.name}", timings) + "\n\n" + markdown(timings, reference=reference)
+
+
 def run_child(path: Path, height_cm: float | None) -> dict:
     cmd = [sys.executable, __file__, "--child", str(path)]
     if height_cm is not None:
@@ -174,12 +232,21 @@ def main() -> None:
     parser.add_argument("--long-clip", type=Path, default=None,
                         help="where to keep the 60 s 1080p clip (built there if missing); default: a temp file")
     parser.add_argument("--repeat", type=int, default=1, help="best of N runs per measure (noisy machines)")
+    parser.add_argument("--rounds", type=int, default=5, help="end-to-end rounds per clip (0: skip)")
     parser.add_argument("--child", type=Path, default=None, help=argparse.SUPPRESS)
+    parser.add_argument("--reference-child", type=Path, default=None, help=argparse.SUPPRESS)
     args = parser.parse_args()
     os.environ.setdefault("KNEEGUARD_HOME", tempfile.mkdtemp(prefix="kneeguard-bench-"))
     if args.child is not None:
         print(json.dumps(full_pipeline(args.child, args.height_cm)))
         return
+    if args.reference_child is not None:
+        print(json.dumps(reference_two_halves(args.reference_child)))
+        return
+    if args.rounds:
+        for path in args.videos:
+            print(bench_cli(path, args.rounds))
+            print()
 
     rows = [bench_clip(p, args.height_cm, repeat=args.repeat) for p in args.videos]
     if not args.no_long:
