@@ -214,7 +214,8 @@ def test_checkin_server_revalidates(client):
 
 
 def test_plan_page_and_calendar(client):
-    assert "Week 1" in client.get("/plan").text
+    page = client.get("/plan").text
+    assert 'id="plan-calendar"' in page and page.count('class="week"') >= 6  # a row per week
     ics = client.get("/plan.ics")
     assert ics.status_code == 200 and ics.headers["content-type"].startswith("text/calendar")
     assert ics.content.startswith(b"BEGIN:VCALENDAR") and "attachment" in ics.headers["content-disposition"]

@@ -193,3 +193,12 @@ def fmt_duration(seconds: Any) -> str:
 
 TEMPLATES.env.filters["num"] = fmt_number
 TEMPLATES.env.filters["hms"] = fmt_duration
+
+
+def _register_web_actions() -> None:
+    from kneeguard.web.web_actions import web_actions
+
+    TEMPLATES.env.filters["web_actions"] = web_actions  # advice texts: terminal commands become page links
+
+
+_register_web_actions()
