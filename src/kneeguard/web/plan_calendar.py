@@ -23,12 +23,16 @@ class Entry:
     session: Session
     tick: object | None  # store.plan_log.Tick
     today: dt.date
+    ran: bool = False  # a run was imported on this running session's day
 
     @property
     def state(self) -> str:
-        """"done" (ticked), "missed" (a past day, not ticked), "open" (today, not yet ticked) or "planned"."""
+        """"done" (ticked), "ran" (a running session, not ticked, but a run was imported that day), "missed"
+        (a past day, not ticked), "open" (today, not yet ticked) or "planned"."""
         if self.tick is not None:
             return "done"
+        if self.ran:
+            return "ran"
         day = self.session.date
         return "planned" if day > self.today else "open" if day == self.today else "missed"
 
@@ -220,7 +224,8 @@ def _week(monday: dt.date, by_day: dict, runs_by_day: dict, ticks: dict, first: 
         done_runs = tuple(runs_by_day.get(day, ()))
         active = [s for s in planned if s.kind != "rest"]
         if active or done_runs:
-            entries = tuple(Entry(s, ticks.get((s.date, s.kind)), today) for s in active)
+            entries = tuple(Entry(s, ticks.get((s.date, s.kind)), today, bool(done_runs) and s.is_running)
+                            for s in active)
             cells.append(Day(day, entries, done_runs, today))
             continue
         kind = "rest" if planned else "outside"
