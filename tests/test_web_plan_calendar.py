@@ -141,3 +141,14 @@ def test_tick_from_the_calendar_returns_to_the_day(client):
     article = client.get("/plan").text.split(f'id="day-{day}"', 1)[1].split("</article>", 1)[0]
     assert "✓ done, pain 2/10 during" in article
     client.post("/plan/undo", data={"day": day, "kind": kind})
+
+
+@pytest.mark.parametrize("level", ["urgent", "emergency"])
+def test_a_stop_never_also_says_keep_running(level):
+    """Bug found on the calendar page: an urgent check-in with pain also gave the routine level's
+    "keep running and exercise at this level" reason beside "see a professional before any training"."""
+    from kneeguard.advice.pain import pain_state
+    from tests.advice_support import fake_checkin
+
+    state = pain_state(fake_checkin(level, pain_now=4, pain_during_run=4), [])
+    assert state.stop and not any("keep running" in r for r in state.reasons), state.reasons

@@ -196,9 +196,10 @@ TEMPLATES.env.filters["hms"] = fmt_duration
 
 
 def _register_web_actions() -> None:
-    from kneeguard.web.web_actions import web_actions
+    from kneeguard.web.web_actions import command_link, web_actions
 
     TEMPLATES.env.filters["web_actions"] = web_actions  # advice texts: terminal commands become page links
+    TEMPLATES.env.filters["command_link"] = command_link
 
 
 _register_web_actions()

@@ -69,3 +69,14 @@ def web_actions(text: object) -> Markup:
         last = match.end()
     out.append(escape(text[last:]))
     return Markup("").join(out)
+
+
+def command_link(how: object) -> Markup:
+    """A bare command such as `MissingPart.how` ("kneeguard checkin (answer the self-test questions)"):
+    the link to its page, with any words in brackets after it; the text as it is when the web has none."""
+    how = "" if how is None else str(how)
+    found = web_action(how.removeprefix("kneeguard ")) if how.startswith("kneeguard ") else None
+    if found is None:
+        return escape(how)
+    note = how[how.index("("):] if "(" in how else ""
+    return Markup('<a href="{}">{}</a>{}').format(found[0], found[1], " " + note if note else "")
