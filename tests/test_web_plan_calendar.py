@@ -35,14 +35,15 @@ def _run(i: int, km: float) -> Session:
 # ---------------------------------------------------------------- the calendar model
 def test_consecutive_rest_days_are_one_item_and_whole_rest_weeks_one_row():
     sessions = [_run(0, 5), *[_rest(i) for i in range(1, 5)], _run(5, 6), _rest(6)]
-    sessions += [_rest(i) for i in range(7, 28)]  # three weeks of nothing but rest
-    cal = calendar_weeks(sessions, {}, [], _day(0), _day(27), _day(0))
+    sessions += [_rest(i) for i in range(7, 30)]  # three weeks and two days of nothing but rest
+    cal = calendar_weeks(sessions, {}, [], _day(0), _day(29), _day(0))
     week, rest = cal.rows
     assert isinstance(week, Week) and isinstance(rest, RestWeeks)
     kinds = [(type(c).__name__, getattr(c, "days", 1)) for c in week.cells]
     assert kinds == [("Day", 1), ("Span", 4), ("Day", 1), ("Span", 1)]
     assert week.cells[1].label == "Tue 01 – Fri 04 Dec" and week.cells[1].text == "No running today."
-    assert (rest.first, rest.last, rest.days) == (_day(7), _day(27), 21) and cal.rest_days == 26
+    # the last, partial week (rest, then days after the plan) joins the rest row
+    assert (rest.first, rest.last, rest.days) == (_day(7), _day(29), 23) and cal.rest_days == 28
 
 
 def test_days_outside_the_calendar_fill_the_week_and_rest_texts_that_differ_are_not_merged():

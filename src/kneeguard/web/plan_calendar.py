@@ -203,12 +203,14 @@ def calendar_weeks(sessions: list[Session], ticks: dict, runs: list, first: dt.d
     while monday <= last:
         week = _week(monday, by_day, runs_by_day, ticks, first, last, today)
         previous = rows[-1] if rows else None
-        if week.only_rest and not any(c.kind == "outside" for c in week.cells if isinstance(c, Span)):
-            text = _shared_text([c.text for c in week.cells])
-            if isinstance(previous, RestWeeks) and previous.text == text:
-                rows[-1] = RestWeeks(previous.first, week.monday + dt.timedelta(days=6), text)
+        rest = [c for c in week.cells if c.kind == "rest"] if week.only_rest else []
+        if rest:  # nothing but rest (and days outside the calendar): one row with the weeks around it
+            text = _shared_text([c.text for c in rest])
+            follows = isinstance(previous, RestWeeks) and previous.last + dt.timedelta(days=1) == rest[0].first
+            if follows and previous.text == text:
+                rows[-1] = RestWeeks(previous.first, rest[-1].last, text)
             else:
-                rows.append(RestWeeks(week.monday, week.monday + dt.timedelta(days=6), text))
+                rows.append(RestWeeks(rest[0].first, rest[-1].last, text))
         else:
             rows.append(week)
         monday += dt.timedelta(days=7)
