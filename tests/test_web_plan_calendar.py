@@ -153,3 +153,24 @@ def test_a_stop_never_also_says_keep_running(level):
 
     state = pain_state(fake_checkin(level, pain_now=4, pain_during_run=4), [])
     assert state.stop and not any("keep running" in r for r in state.reasons), state.reasons
+
+
+def test_shoes_change_alert_default_and_bring_back_in_the_web(tmp_path):
+    """What `kneeguard shoes set` and un-retiring do, from the Shoes page the plan's footwear advice links to."""
+    from kneeguard.store import open_store, shoes
+    from kneeguard.web import create_app
+
+    with TestClient(create_app(home=tmp_path / "home")) as c:
+        c.post("/shoes", data={"name": "Pegasus", "start_km": "100"})
+        page = c.get("/shoes").text
+        assert 'id="add-shoe"' in page and 'action="/shoes/set"' in page
+        assert c.post("/shoes/set", data={"name": "Pegasus", "alert_km": "650", "default": "1"}).status_code == 200
+        assert c.post("/shoes/set", data={"name": "Pegasus", "alert_km": "-3"}).status_code == 400
+        assert c.post("/shoes/set", data={"name": "Ghost"}).status_code == 404
+        c.post("/shoes/retire", data={"name": "Pegasus"})
+        assert "Bring Pegasus back" in c.get("/shoes").text
+        c.post("/shoes/unretire", data={"name": "Pegasus"})
+        assert "Retire Pegasus" in c.get("/shoes").text
+    with open_store(home=tmp_path / "home") as store, store.session() as s:
+        shoe = shoes.get(s, "me", "Pegasus")
+        assert shoe.alert_km == 650 and shoe.is_default and shoe.retired_on is None
