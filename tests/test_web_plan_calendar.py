@@ -174,3 +174,16 @@ def test_shoes_change_alert_default_and_bring_back_in_the_web(tmp_path):
     with open_store(home=tmp_path / "home") as store, store.session() as s:
         shoe = shoes.get(s, "me", "Pegasus")
         assert shoe.alert_km == 650 and shoe.is_default and shoe.retired_on is None
+
+
+@pytest.mark.parametrize("path", ["/", "/plan", "/shoes", "/gait", "/checkin", "/selftests", "/explain", "/load"])
+@pytest.mark.parametrize("athlete", [DEMO_ATHLETE, URGENT_ATHLETE])
+def test_no_page_tells_the_user_to_run_a_terminal_command(client, path, athlete):
+    client.cookies.set("kneeguard_athlete", athlete)
+    r = client.get(path)
+    assert r.status_code == 200
+    main = r.text.split("<main", 1)[1].split("</main>", 1)[0]
+    found = re.findall(r"kneeguard (?:checkin|gait|shoes|import|report|plan|explain|load|users|selftests)\b"
+                       r"(?! design)[^<]{0,40}",
+                       main)
+    assert not found, found
