@@ -114,9 +114,9 @@ def test_desktop_plan_is_a_week_grid(browser, server, tmp_path):
         assert sum(b["width"] for b in boxes) > 900  # the seven days across the page
         # the exercises and the why open on demand
         strength = page.locator("#plan-calendar li.kind-strength details").first
-        assert not strength.locator("ul.exercises").is_visible()
-        strength.locator("summary").click()
-        assert strength.locator("ul.exercises").is_visible()
+        assert not strength.locator(":scope > ul.exercises").is_visible()
+        strength.locator(":scope > summary").click()
+        assert strength.locator(":scope > ul.exercises").is_visible()
         _shoot(page, "plan-desktop", tmp_path)
     finally:
         context.close()

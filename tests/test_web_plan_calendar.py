@@ -187,3 +187,10 @@ def test_no_page_tells_the_user_to_run_a_terminal_command(client, path, athlete)
                        r"(?! design)[^<]{0,40}",
                        main)
     assert not found, found
+
+
+def test_a_short_last_week_of_rest_stays_a_week_unless_it_follows_rest_weeks():
+    sessions = [_run(i, 5) if i % 2 == 0 else _rest(i) for i in range(14)] + [_rest(14)]
+    cal = calendar_weeks(sessions, {}, [], _day(0), _day(14), _day(0))
+    assert [type(r).__name__ for r in cal.rows] == ["Week", "Week", "Week"]
+    assert [(c.kind, c.days) for c in cal.rows[-1].cells] == [("rest", 1), ("outside", 6)]

@@ -204,13 +204,13 @@ def calendar_weeks(sessions: list[Session], ticks: dict, runs: list, first: dt.d
         week = _week(monday, by_day, runs_by_day, ticks, first, last, today)
         previous = rows[-1] if rows else None
         rest = [c for c in week.cells if c.kind == "rest"] if week.only_rest else []
-        if rest:  # nothing but rest (and days outside the calendar): one row with the weeks around it
-            text = _shared_text([c.text for c in rest])
-            follows = isinstance(previous, RestWeeks) and previous.last + dt.timedelta(days=1) == rest[0].first
-            if follows and previous.text == text:
-                rows[-1] = RestWeeks(previous.first, rest[-1].last, text)
-            else:
-                rows.append(RestWeeks(rest[0].first, rest[-1].last, text))
+        text = _shared_text([c.text for c in rest])
+        follows = (isinstance(previous, RestWeeks) and bool(rest) and previous.text == text
+                   and previous.last + dt.timedelta(days=1) == rest[0].first)
+        if follows:  # more rest after a row of rest weeks (a last, partial week too): the same row
+            rows[-1] = RestWeeks(previous.first, rest[-1].last, text)
+        elif rest and sum(c.days for c in rest) == 7:  # a whole week of nothing but rest: a row of its own
+            rows.append(RestWeeks(rest[0].first, rest[-1].last, text))
         else:
             rows.append(week)
         monday += dt.timedelta(days=7)
