@@ -12,7 +12,7 @@ from fastapi.testclient import TestClient
 from kneeguard.advice.session import Session
 from kneeguard.store.plan_log import Tick
 from kneeguard.store.queries import DatedActivity
-from kneeguard.web.plan_calendar import Day, RestWeeks, Span, Week, calendar_weeks
+from kneeguard.web.plan_calendar import Day, RestWeeks, Week, calendar_weeks
 from kneeguard.web.web_actions import COMMAND, WEB_ACTIONS, web_action, web_actions
 from tests.plan_demo_data import DEMO_ATHLETE, URGENT_ATHLETE, demo_home  # noqa: F401 - the fixture
 
