@@ -10,8 +10,13 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 from kneeguard.advice.session import Session
+
+if TYPE_CHECKING:
+    from kneeguard.store.plan_log import Tick
+    from kneeguard.store.queries import DatedActivity
 
 DAY_NAMES = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
 
@@ -21,7 +26,7 @@ class Entry:
     """One planned session and, once its day has come, whether it was ticked off."""
 
     session: Session
-    tick: object | None  # store.plan_log.Tick
+    tick: Tick | None
     today: dt.date
     ran: bool = False  # a run was imported on this running session's day
 
@@ -67,7 +72,7 @@ class Day:
 
     date: dt.date
     entries: tuple[Entry, ...]
-    runs: tuple = ()  # store.queries.DatedActivity, running sports only
+    runs: tuple[DatedActivity, ...] = ()  # running sports only
     today: dt.date = dt.date.min
 
     @property
