@@ -91,13 +91,14 @@ def test_selftests_and_ticking_off_todays_session(server, page, shoot):  # noqa:
     shoot(page, "selftests")
     page.goto(server + "/plan")
     # a session from an earlier day: pain during it and the next morning, in one plain form
-    form = page.locator("#recent-sessions form.tick:has(select[name=pain_morning])").first
+    form = page.locator("#plan-calendar form.tick:has(select[name=pain_morning])").first
     form.locator("select[name=pain_during]").select_option("3")
     form.locator("select[name=pain_morning]").select_option("1")
     form.get_by_role("button", name=re.compile("^Done")).click()
-    page.wait_for_selector("#recent-sessions .done")
-    assert "pain 3/10 during, 1/10 next morning" in page.inner_text("#recent-sessions")
-    assert "Now:" in page.inner_text("#pain-rule")  # the decision the pain rule takes from the ticks
+    page.wait_for_selector("#plan-calendar .done")
+    assert "pain 3/10 during, 1/10 next morning" in page.inner_text("#plan-calendar")
+    assert "Pain rule now:" in page.inner_text("#about-plan summary")  # the decision the pain rule takes from the ticks
+    assert "Now:" in page.text_content("#pain-rule")  # and the rule itself, behind "How this plan was made"
     shoot(page, "plan-ticks")
     page.goto(server + "/")
     assert "pain 3/10" in page.inner_text("#recent-ticks")

@@ -182,7 +182,7 @@ def _banner(ctx: AthleteContext, pain: PainState, stale: bool) -> Banner:
     if not ctx.checkin:
         return Banner(None, "No check-in yet: pain and warning signs are unknown. Do a check-in before "
                       "following this plan; until then nothing in it increases.",
-                      ["Do a symptom check-in (web: Check-in page; terminal: kneeguard checkin)"], pain.reasons)
+                      ["Do a symptom check-in (`kneeguard checkin`)"], pain.reasons)
     c = ctx.checkin
     headline = HEADLINES[c.level]
     if stale:

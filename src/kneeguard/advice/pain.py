@@ -120,8 +120,8 @@ def pain_state(checkin: CheckinAssessment | None, finding_codes: list[str], *, s
         state.surgeon_first = True
         state.apply(LoadDecision.HOLD, f"clinic.triage.{route.rule}",
                     "your surgeon's or arthroplasty team's protocol comes first: running does not progress until they agree")
-    if level.needs_professional and state.has_pain:
-        # Pain within the acceptable band: keep running, but nothing rises until a professional has
+    if level.needs_professional and not level.stops_training and state.has_pain:
+        # Routine: pain within the acceptable band: keep running, but nothing rises until a professional has
         # seen it; walk/run is kept for pain above that band (handled above).
         state.apply(LoadDecision.HOLD, level.registry_key,
                     f"triage level {level} with pain: keep running and exercise at this level, no increases, "

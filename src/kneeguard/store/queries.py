@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
@@ -94,6 +95,29 @@ def count_activities(session: Session, athlete: athletes.AthleteRef | None = Non
 def activity_sports(session: Session, athlete: athletes.AthleteRef | None = None) -> list[str]:
     query = select(Activity.sport).where(*_activity_filter(session, athlete, None, None)).distinct()
     return sorted(s for s in session.scalars(query) if s)
+
+
+@dataclass(frozen=True)
+class DatedActivity:
+    """One activity on its (UTC) calendar day, for views that set activities beside a plan."""
+
+    id: int
+    day: dt.date
+    sport: str
+    distance_m: float | None
+    timer_s: float | None
+
+
+def activities_between(session: Session, athlete: athletes.AthleteRef, first: dt.date,
+                       last: dt.date) -> list[DatedActivity]:
+    """The athlete's activities whose UTC start day is first..last (inclusive), oldest first."""
+    start = dt.datetime.combine(first, dt.time(), tzinfo=UTC)
+    query = (select(Activity.id, Activity.start_utc, Activity.sport, Activity.distance_m, Activity.timer_s)
+             .where(Activity.athlete_id == athletes.get(session, athlete).id, Activity.start_utc >= start,
+                    Activity.start_utc < _day_end(last))
+             .order_by(Activity.start_utc, Activity.id))
+    return [DatedActivity(i, when.astimezone(UTC).date(), sport or "", dist, timer)
+            for i, when, sport, dist, timer in session.execute(query)]
 
 
 def list_activities(session: Session, athlete: athletes.AthleteRef | None = None, *, sport: str | None = None,

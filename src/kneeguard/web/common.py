@@ -193,3 +193,13 @@ def fmt_duration(seconds: Any) -> str:
 
 TEMPLATES.env.filters["num"] = fmt_number
 TEMPLATES.env.filters["hms"] = fmt_duration
+
+
+def _register_web_actions() -> None:
+    from kneeguard.web.web_actions import command_link, web_actions
+
+    TEMPLATES.env.filters["web_actions"] = web_actions  # advice texts: terminal commands become page links
+    TEMPLATES.env.filters["command_link"] = command_link
+
+
+_register_web_actions()

@@ -1,4 +1,4 @@
-"""Plan: the sessions of the personal plan as a week-by-week table, the .ics calendar, and
+"""Plan: the personal plan as a calendar (`plan_calendar`: planned beside done), the .ics calendar, and
 ticking sessions off as done with the pain during them and the next morning (0-10, optional).
 
 The recorded pain is stored, shown, and read by the pain rule (`advice.pain`, `kneeguard.pain_rule`):
@@ -19,6 +19,7 @@ from kneeguard.findings import uncertain_groups
 from kneeguard.plan_length import DEFAULT_PLAN_WEEKS
 from kneeguard.web.advice_view import advice_for, banner_class
 from kneeguard.web.common import athlete_name, parse_day, render, store_of
+from kneeguard.web.plan_calendar import DAY_NAMES, calendar_weeks
 
 router = APIRouter()
 
@@ -28,17 +29,16 @@ RECENT_DAYS = 7  # the plan starts tomorrow; the days just past come from the pl
 
 @router.get("/plan")
 def plan_page(request: Request, as_of: str | None = None, weeks: int = DEFAULT_PLAN_WEEKS):
-    advice = advice_for(request, parse_day(as_of), weeks)
-    grouped = [(i, advice.week(i)) for i in range(advice.weeks)]
-    today = dt.date.today()
-    recent = recent_sessions(request, today)
+    day = parse_day(as_of)
+    advice = advice_for(request, day, weeks)
+    recent = recent_sessions(request, day)
     first = min([advice.start] + [s.date for s in recent])
-    return render(request, "plan.html", advice=advice, banner=advice.banner, weeks=grouped,
-                  banner_class=banner_class(advice.banner), weeks_n=weeks,
-                  ticks=ticks_between(request, first, advice.end), today=today, recent=recent,
-                  tickable=TICKABLE_KINDS, back="/plan", pain_acceptable=pain_rule.acceptable_max(),
-                  pain_settled=pain_rule.settled_max(), pain_rule_text=pain_rule.describe(),
-                  uncertain=list(uncertain_groups(advice.uncertain).items()))
+    ticks = ticks_between(request, first, advice.end)
+    calendar = calendar_weeks(recent + advice.days, ticks, runs_between(request, first, day), first, advice.end, day)
+    return render(request, "plan.html", advice=advice, banner=advice.banner, calendar=calendar,
+                  banner_class=banner_class(advice.banner), weeks_n=weeks, day_names=DAY_NAMES,
+                  ticks=ticks, today=day, tickable=TICKABLE_KINDS, back="/plan",
+                  pain_rule_text=pain_rule.describe(), uncertain=list(uncertain_groups(advice.uncertain).items()))
 
 
 @router.get("/plan.ics")
@@ -51,10 +51,22 @@ def plan_calendar(request: Request, as_of: str | None = None, weeks: int = DEFAU
 
 
 def recent_sessions(request: Request, today: dt.date, days: int = RECENT_DAYS) -> list:
-    """The sessions of the last `days` days up to today, as the plan of `days` days ago had them
-    (the current plan starts tomorrow, so these are the ones left to tick off)."""
+    """The sessions of the last `days` days up to today (rest days too), as the plan of `days` days ago had
+    them (the current plan starts tomorrow, so these are the ones left to tick off)."""
     earlier = advice_for(request, today - dt.timedelta(days=days))
-    return [s for s in earlier.days if s.date <= today and s.kind in TICKABLE_KINDS]
+    return [s for s in earlier.days if s.date <= today]
+
+
+def runs_between(request: Request, first: dt.date, last: dt.date) -> list:
+    """The current athlete's imported runs (running sports) from first to last, to set beside the plan."""
+    from kneeguard.load.activities import RUNNING_SPORTS
+    from kneeguard.store.queries import activities_between
+
+    if last < first:
+        return []
+    name = athlete_name(request)
+    with store_of(request).session() as session:
+        return [a for a in activities_between(session, name, first, last) if a.sport in RUNNING_SPORTS]
 
 
 def ticks_between(request: Request, start: dt.date, end: dt.date) -> dict:

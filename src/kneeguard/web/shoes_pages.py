@@ -1,4 +1,5 @@
-"""Shoes: distance per shoe against its alert limit; add and retire."""
+"""Shoes: distance per shoe against its alert limit; add, change (alert limit, default shoe), retire and
+bring back: everything `kneeguard shoes` does except assigning runs, which the activity pages do."""
 from __future__ import annotations
 
 import datetime as dt
@@ -16,9 +17,11 @@ def _rows(request: Request) -> list[dict]:
     from kneeguard.store import shoes
 
     with store_of(request).session() as session:
-        statuses = shoes.list_shoes(session, athlete_name(request), as_of=dt.date.today())
+        name = athlete_name(request)
+        statuses = shoes.list_shoes(session, name, as_of=dt.date.today())
+        defaults = {s.id for s in statuses if shoes.get(session, name, s.name).is_default}
     return [{"name": s.name, "km": s.distance_km, "alert_km": s.alert_km, "runs": s.runs,
-             "last_used": s.last_used, "retired": s.retired,
+             "last_used": s.last_used, "retired": s.retired, "default": s.id in defaults,
              "used_pct": 100 * s.distance_km / s.alert_km if s.alert_km else None} for s in statuses]
 
 
@@ -51,6 +54,37 @@ def retire_shoe(request: Request, name: str = Form("")):
     athlete = athlete_name(request)
     with store_of(request).write() as session:
         shoes.retire(session, athlete, name)  # UnknownShoe -> a clear 404 page
+    return RedirectResponse("/shoes", status_code=303)
+
+
+@router.post("/shoes/set")
+def change_shoe(request: Request, name: str = Form(""), alert_km: str = Form(""), default: str = Form("")):
+    """The alert limit and whether runs with no other shoe count on this one (`kneeguard shoes set`)."""
+    from kneeguard.store import shoes
+
+    try:
+        alert = _km("Alert limit", alert_km)
+        athlete = athlete_name(request)
+        with store_of(request).write() as session:
+            shoe = shoes.get(session, athlete, name)  # UnknownShoe -> a clear 404 page
+            if alert is not None:
+                shoes.set_alert(session, athlete, name, alert)
+            if default and not shoe.is_default:
+                shoes.set_default(session, athlete, name)
+            elif not default and shoe.is_default:
+                shoes.set_default(session, athlete, None)
+    except InvalidInput as exc:
+        return render(request, "shoes.html", status_code=400, shoes=_rows(request), form={}, error=str(exc))
+    return RedirectResponse("/shoes", status_code=303)
+
+
+@router.post("/shoes/unretire")
+def unretire_shoe(request: Request, name: str = Form("")):
+    from kneeguard.store import shoes
+
+    athlete = athlete_name(request)
+    with store_of(request).write() as session:
+        shoes.unretire(session, athlete, name)
     return RedirectResponse("/shoes", status_code=303)
 
 
