@@ -282,6 +282,9 @@ def _add_activity(session: Session, store: Store, athlete_id: int, name: str, co
         hr_histogram=histogram_blob(activity.hr_seconds_by_bpm),
         warnings=json.dumps([*activity.warnings, *notes]),
     )
+    if replacing is not None and replacing.edited_at is not None:
+        # the person corrected this outing: their sport and title stay (shoe and exclusion are not in `fields`)
+        fields.update(sport=replacing.sport, sub_sport=replacing.sub_sport, name=replacing.name)
     if replacing is None:
         session.add(Activity(**fields))
     else:
