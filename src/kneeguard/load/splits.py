@@ -3,8 +3,8 @@
 Each split is the time between the moments the distance stream crossed k and k+1 km (linear
 interpolation between samples), so a split is exact to the sample interval whatever the device's
 recording rate. The time is elapsed time: a pause inside a kilometre counts in its split, as on a
-watch's auto-lap. The last, partial kilometre is kept when it is at least `MIN_LAST_SPLIT_M` long
-(a few metres past the last full kilometre say nothing about pace). Average heart rate is the
+watch's auto-lap. The last, partial kilometre is its own split when it is at least `MIN_LAST_SPLIT_M` long; a
+shorter tail joins the last full kilometre (a few metres say nothing about pace). Average heart rate is the
 time-weighted mean of the samples inside the split.
 """
 from __future__ import annotations
@@ -42,10 +42,12 @@ def km_splits(samples: pd.DataFrame) -> list[Split]:
     seconds, distance = seconds[keep], np.maximum.accumulate(distance[keep])  # a device never runs backwards
     heart = samples["heart_rate_bpm"].to_numpy(dtype=float)[keep] if "heart_rate_bpm" in samples else None
     total = float(distance[-1] - distance[0])
+    if total <= 0:
+        return []
     marks = np.arange(0.0, total, SPLIT_M) + distance[0]
     ends = np.append(marks[1:], distance[-1])
     if ends[-1] - marks[-1] < MIN_LAST_SPLIT_M and len(marks) > 1:
-        marks, ends = marks[:-1], ends[:-1]
+        marks, ends = marks[:-1], np.append(ends[:-2], ends[-1])  # the short tail joins the last kilometre
     # the first moment each mark is reached (distance may stand still while stopped)
     start_times = _time_at(distance, seconds, marks)
     end_times = _time_at(distance, seconds, ends)

@@ -17,7 +17,7 @@ import pandas as pd
 EARTH_RADIUS_M = 6_371_000.0
 MAX_ROUTE_POINTS = 1500  # more than a phone-wide drawing can show; keeps the page small
 MARGIN = 0.06  # of the longer side, so the start and finish marks are not cut at the edge
-MARK_SIZE = 0.025  # radius of the start/finish marks, as a share of the longer side
+MARK_SIZE = 0.018  # radius of the start/finish marks, as a share of the longer side
 MIN_ASPECT = 0.4  # a route running straight east is drawn in a box at least this tall (a readable band)
 
 

@@ -18,6 +18,10 @@ MAX_POINTS = 2000  # about two samples per horizontal pixel of a wide screen
 # Slower than this is standing or walking a few steps: a pace of tens of minutes per km would
 # squash the whole run into a line at the top of the pace axis, so those moments show as gaps.
 MIN_PACE_SPEED_MPS = 0.8  # 20:50 /km
+# The pace axis spans the 2nd to 98th percentile of the drawn paces (plus a margin): a few seconds of
+# walking through a crossing would otherwise stretch it until the running pace is a flat line.
+PACE_AXIS_PERCENTILES = (2.0, 98.0)
+PACE_AXIS_MARGIN_S = 15.0
 
 
 @dataclass(frozen=True)
@@ -57,8 +61,12 @@ def streams_payload(samples: pd.DataFrame, sport: str) -> dict | None:
                 binned = np.where(binned >= MIN_PACE_SPEED_MPS, 1000.0 / binned, np.nan)
         if np.isfinite(binned).sum() < 2:
             continue
-        series.append({"key": stream.key, "label": stream.label, "unit": stream.unit, "digits": stream.digits,
-                       "invert": stream.invert, "values": _json_numbers(binned, stream.digits)})
+        entry = {"key": stream.key, "label": stream.label, "unit": stream.unit, "digits": stream.digits,
+                 "invert": stream.invert, "values": _json_numbers(binned, stream.digits)}
+        if stream.key == "pace":
+            low, high = np.nanpercentile(binned, PACE_AXIS_PERCENTILES)
+            entry["range"] = [float(max(low - PACE_AXIS_MARGIN_S, 0.0)), float(high + PACE_AXIS_MARGIN_S)]
+        series.append(entry)
     if not series:
         return None
     return {"seconds": _json_numbers(_binned(seconds, edges), 1),

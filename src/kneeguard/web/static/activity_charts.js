@@ -34,6 +34,14 @@
     if (series.key === "pace") return paceText(v);
     return v.toFixed(series.digits) + " " + series.unit;
   }
+  // tick steps people count in: whole minutes of a run, whole or half kilometres, 15 s of pace
+  var TIME_STEPS = [60, 120, 300, 600, 900, 1200, 1800, 3600, 5400, 7200, 10800, 14400];
+  var PACE_STEPS = [5, 10, 15, 30, 60, 120, 180, 240, 300, 600];
+  function xTick(v) { return axis === "distance" ? String(Math.round(v * 100) / 100) : clock(v); }
+  function yTick(s, v) {
+    if (s.key === "pace") return paceText(v).replace(" /km", "");
+    return v.toFixed(s.digits > 0 && Math.abs(v) < 100 ? s.digits : 0);
+  }
   function xValues() { return axis === "distance" && payload.km ? payload.km : payload.seconds; }
   function xText(v) { return axis === "distance" ? v.toFixed(2) + " km" : clock(v); }
 
@@ -53,8 +61,8 @@
     syncing = true;
     charts.forEach(function (u) { if (u !== source) u.setScale("x", { min: min, max: max }); });
     syncing = false;
-    var xs = xValues();
-    if (reset) reset.hidden = min <= xs[0] && max >= xs[xs.length - 1];
+    var xs = xValues(), whole = xs[xs.length - 1] - xs[0];
+    if (reset) reset.hidden = max - min >= whole * 0.999;  // zoomed in: offer the way back
   }
 
   function build() {
@@ -76,11 +84,13 @@
         height: chartHeight(),
         legend: { show: false },
         cursor: { sync: { key: sync.key }, drag: { x: true, y: false }, points: { size: 7 } },
-        scales: { x: { time: false }, y: { dir: s.invert ? -1 : 1 } },
+        scales: { x: { time: false }, y: s.range ? { dir: s.invert ? -1 : 1, range: function () { return s.range; } }
+                                                   : { dir: s.invert ? -1 : 1 } },
         axes: [
-          { values: function (u, ticks) { return ticks.map(xText); }, size: 30 },
-          { values: function (u, ticks) { return ticks.map(function (v) { return s.key === "pace" ? paceText(v).replace(" /km", "") : v.toFixed(s.digits > 0 && Math.abs(v) < 100 ? s.digits : 0); }); },
-            size: 52 },
+          { values: function (u, ticks) { return ticks.map(xTick); }, space: 60, size: 30,
+            incrs: axis === "distance" ? [0.1, 0.2, 0.25, 0.5, 1, 2, 5, 10, 20, 50] : TIME_STEPS },
+          { values: function (u, ticks) { return ticks.map(function (v) { return yTick(s, v); }); }, size: 52, space: 24,
+            incrs: s.key === "pace" ? PACE_STEPS : undefined },
         ],
         series: [{}, { label: s.label, stroke: COLOURS[s.key] || "#1b1f24", width: 1.5, spanGaps: false,
                        value: function (u, v) { return valueText(s, v); } }],
