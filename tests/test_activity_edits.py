@@ -190,6 +190,7 @@ def test_edit_route_saves_and_the_load_page_follows(client):
                                                 "excluded": "1"})
     assert r.status_code == 303 and r.headers["location"] == "/activities/1?saved=1"
     page = client.get("/activities/1?saved=1").text
+    assert "Laps <small>as the device recorded them" in page and page.count("1.00 km") == 4
     assert "Saved." in page and "Tempo &lt;b&gt;run&lt;/b&gt;" in page and 'id="excluded-note"' in page
     assert '<option value="Pegasus" selected>' in page and 'name="excluded" value="1" checked' in page
     listing = client.get("/activities").text
@@ -214,6 +215,7 @@ def test_the_gpx_sport_is_set_from_the_page(client):
     assert client.post("/activities/1/edit", data={"sport": "running", "title": ""}).status_code == 303
     page = client.get("/activities/1").text
     assert '<option value="running" selected>' in page and "Pace" in page and "/km" in page
+    assert "Splits <small>per kilometre" in page  # a GPX has no laps: splits from its distance stream
 
 
 def test_the_page_names_the_uploaded_file_never_a_server_path(client, tmp_path):

@@ -154,3 +154,37 @@ def test_summary_pace_for_runs_and_speed_for_rides():
     assert summary_pace({"sport": "running", "distance_m": 10_000, "timer_s": 3000}) == ("Pace", "5:00 /km")
     assert summary_pace({"sport": "cycling", "distance_m": 30_000, "timer_s": 3600}) == ("Speed", "30.0 km/h")
     assert summary_pace({"sport": "running", "distance_m": None, "timer_s": 3000}) == ("Pace", "")
+
+
+def test_fit_laps_are_the_devices_own():
+    [run] = read_bytes("r.fit", (DATA / "fitparse" / "compressed-speed-distance.fit").read_bytes()).activities
+    assert len(run.laps) == 11 and run.laps[0].distance_m == pytest.approx(1000, abs=1)
+    assert (run.laps[0].timer_s, run.laps[0].avg_hr) == (pytest.approx(540, abs=1), 149.0)
+    assert sum(lap.distance_m for lap in run.laps) == pytest.approx(10248.7, abs=2)  # the session's total
+
+
+def test_laps_stay_with_their_session_in_a_multisport_file():
+    parsed = read_bytes("t.fit", (DATA / "fitparse" / "sample_mulitple_header.fit").read_bytes())
+    assert [len(a.laps) for a in parsed.activities] == [1, 1, 1, 1, 1]
+    assert parsed.activities[4].laps[0].distance_m == pytest.approx(9805.9, abs=1)
+
+
+def test_tcx_laps_and_their_stored_form():
+    from kneeguard.ingest.laps import laps_from_json, laps_json
+
+    [ride] = read_bytes("a.tcx", (DATA / "sweatpy" / "activity_5039744860.tcx").read_bytes()).activities
+    assert len(ride.laps) == 5 and ride.laps[0].avg_hr == 154.0 and ride.laps[0].start is not None
+    assert laps_from_json(laps_json(ride.laps)) == ride.laps
+    assert laps_json(ride.laps[:1]) is None and laps_from_json(None) == [] and laps_from_json("{bad") == []
+
+
+def test_lap_rows_read_as_pace_for_runs_and_speed_for_rides():
+    from kneeguard.ingest.laps import make_lap
+    from kneeguard.web.activity_view import lap_rows
+
+    laps = [make_lap(None, 300, 1000, 150), make_lap(None, 150, 400, 0)]
+    run = lap_rows(laps, "running")
+    assert [r.pace for r in run] == ["5:00 /km", "6:15 /km"] and run[1].avg_hr is None  # 0 bpm: no strap
+    ride = lap_rows(laps, "cycling")
+    assert ride[0].pace == "" and ride[0].speed_kmh == pytest.approx(12.0)
+    assert lap_rows(laps[:1], "running") == []

@@ -164,6 +164,8 @@ class Activity(Base):
     # When the person last corrected sport, title, shoe or exclusion; a richer copy imported later keeps
     # their sport and title (store/importer.py), and the web's advice cache sees the change.
     edited_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
+    # The device's laps (ingest/laps.py) as JSON, when the file recorded two or more (revision 0006).
+    laps: Mapped[str | None] = mapped_column(Text)
 
     def __repr__(self) -> str:
         return f"Activity(id={self.id!r}, sport={self.sport!r}, start_utc={self.start_utc!r})"

@@ -141,8 +141,7 @@ def list_activities(session: Session, athlete: athletes.AthleteRef | None = None
             "shoe_explicit": activity.shoe_id is not None,
             "title": activity.name,
             "excluded": bool(activity.excluded),
-            "edited_at": activity.edited_at,
-            "has_hr_histogram": activity.hr_histogram is not None,
+            "edited_at": None if activity.edited_at is None else activity.edited_at.astimezone(UTC).isoformat(),
         })
     return out
 

@@ -50,6 +50,7 @@ def edit_activity(request: Request, activity_id: int, sport: str = Form(""), tit
 
 def _render_activity(request: Request, activity_id: int, *, saved: bool = False, error: str = "",
                      status_code: int = 200):
+    from kneeguard.ingest.laps import laps_from_json
     from kneeguard.store import athletes, shoes
     from kneeguard.store.activity_edits import sport_choices
     from kneeguard.store.errors import UnknownActivity
@@ -58,7 +59,7 @@ def _render_activity(request: Request, activity_id: int, *, saved: bool = False,
     from kneeguard.store.queries import list_activities, load_samples
     from kneeguard.web.activity_route import route_drawing
     from kneeguard.web.activity_streams import streams_payload
-    from kneeguard.web.activity_view import heart_rate_zones, source_label, split_rows, summary_pace
+    from kneeguard.web.activity_view import heart_rate_zones, lap_rows, source_label, split_rows, summary_pace
 
     name = athlete_name(request)
     with store_of(request).session() as session:
@@ -68,7 +69,8 @@ def _render_activity(request: Request, activity_id: int, *, saved: bool = False,
             raise UnknownActivity(f"no activity with id {activity_id} for {name}")
         owner = athletes.get(session, name)
         profile = athletes.profile(owner)
-        histogram = histogram_array(session.get(Activity, activity_id).hr_histogram)
+        stored = session.get(Activity, activity_id)
+        histogram, laps = histogram_array(stored.hr_histogram), laps_from_json(stored.laps)
         shoe_names = [s.name for s in shoes.list_shoes(session, owner) if not s.retired or s.name == row["shoe"]]
     samples = load_samples(store_of(request), activity_id)
     streams = streams_payload(samples, row["sport"])
@@ -76,6 +78,6 @@ def _render_activity(request: Request, activity_id: int, *, saved: bool = False,
     return render(
         request, "activity.html", status_code=status_code, a=row, source=source_label(row["source"]),
         streams=streams,
-        sample_count=len(samples), splits=split_rows(samples, row["sport"]), zones=heart_rate_zones(histogram, profile),
+        sample_count=len(samples), laps=lap_rows(laps, row["sport"]), splits=split_rows(samples, row["sport"]), zones=heart_rate_zones(histogram, profile),
         route=route_drawing(samples), pace_label=pace_label, pace_value=pace_value,
         sports=sport_choices(row["sport"]), shoe_names=shoe_names, saved=saved, error=error)

@@ -16,6 +16,8 @@ _OLD_UPLOAD = re.compile(r"(?:^|[\\/])jobs[\\/][0-9a-f]{32}[\\/]\d{4}_(?P<name>[
 
 @dataclass(frozen=True)
 class SplitRow:
+    """A row of the splits or laps table (the same columns for both)."""
+
     number: int
     km: float
     seconds: float
@@ -68,6 +70,19 @@ def split_rows(samples: pd.DataFrame, sport: str) -> list[SplitRow]:
     return [SplitRow(s.number, s.distance_m / 1000.0, s.duration_s, pace_text(s.pace_s_per_km) if pace else "",
                      None if pace or not s.duration_s else speed_kmh(s.distance_m / s.duration_s), s.avg_hr)
             for s in km_splits(samples)]
+
+
+def lap_rows(laps: list, sport: str) -> list[SplitRow]:
+    """The device's laps (ingest/laps.py) as table rows; [] when the file had fewer than two."""
+    if len(laps) < 2:
+        return []
+    pace = shows_pace(sport)
+    rows = []
+    for number, lap in enumerate(laps, start=1):
+        distance, seconds = lap.distance_m or 0.0, lap.timer_s or 0.0
+        rows.append(SplitRow(number, distance / 1000.0, seconds, pace_text(lap.pace_s_per_km) if pace else "",
+                             None if pace or not seconds or not distance else speed_kmh(distance / seconds), lap.avg_hr))
+    return rows
 
 
 def heart_rate_zones(histogram, profile) -> Zones | None:

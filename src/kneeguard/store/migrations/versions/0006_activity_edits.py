@@ -1,8 +1,9 @@
-"""Activities the person corrected: "exclude from analysis" and when they last edited one.
+"""Activities the person corrected ("exclude from analysis", when they last edited one), and laps.
 
 `excluded` (false for every stored activity) leaves an activity out of every analysis, e.g. a run
 dated 1990 by a watch whose clock was never set; `edited_at` marks a corrected sport, title, shoe or
-exclusion, so a richer copy imported later keeps the correction.
+exclusion, so a richer copy imported later keeps the correction. `laps` holds the device's laps
+(FIT, TCX) as JSON; activities imported before stay without (their pages show per-km splits).
 
 Revision ID: 0006
 Revises: 0005
@@ -24,9 +25,11 @@ def upgrade() -> None:
     with op.batch_alter_table("activities") as batch:
         batch.add_column(sa.Column("excluded", sa.Boolean(), nullable=False, server_default=sa.false()))
         batch.add_column(sa.Column("edited_at", sa.DateTime(timezone=True), nullable=True))
+        batch.add_column(sa.Column("laps", sa.Text(), nullable=True))
 
 
 def downgrade() -> None:
     with op.batch_alter_table("activities") as batch:
+        batch.drop_column("laps")
         batch.drop_column("edited_at")
         batch.drop_column("excluded")
