@@ -249,3 +249,13 @@ def test_an_import_job_stores_the_client_names(tmp_path):
 def test_a_store_opened_at_0006(tmp_path):
     with open_store(home=tmp_path) as store:
         assert db.current_revision(store.engine) == "0006"
+
+
+def test_the_advice_and_report_inputs_follow_an_exclusion(store):
+    from kneeguard.advice.context import gather_context
+
+    _import(store, RUN_FIT)
+    assert gather_context(store, "me", AS_OF).load_report.summary["runs_total"] == 1
+    _edit(store, _only(store)["id"], excluded=True)
+    report = gather_context(store, "me", AS_OF).load_report
+    assert report is None or not report.summary.get("runs_total")
