@@ -51,12 +51,10 @@ def km_splits(samples: pd.DataFrame) -> list[Split]:
     # the first moment each mark is reached (distance may stand still while stopped)
     start_times = _time_at(distance, seconds, marks)
     end_times = _time_at(distance, seconds, ends)
-    out = []
-    for index, (a, b, t0, t1) in enumerate(zip(marks, ends, start_times, end_times, strict=True), start=1):
-        if b - a <= 0:
-            continue
-        out.append(Split(index, float(b - a), float(t1 - t0), _mean_hr(seconds, heart, t0, t1)))
-    return out
+    heart_rates = _mean_hr(seconds, heart, start_times, end_times)
+    return [Split(index, float(b - a), float(t1 - t0), hr)
+            for index, (a, b, t0, t1, hr) in enumerate(zip(marks, ends, start_times, end_times, heart_rates,
+                                                            strict=True), start=1) if b - a > 0]
 
 
 def _time_at(distance: np.ndarray, seconds: np.ndarray, marks: np.ndarray) -> np.ndarray:
@@ -67,18 +65,32 @@ def _time_at(distance: np.ndarray, seconds: np.ndarray, marks: np.ndarray) -> np
     return seconds[left] + fraction.clip(0.0, 1.0) * (seconds[right] - seconds[left])
 
 
-def _mean_hr(seconds: np.ndarray, heart: np.ndarray | None, t0: float, t1: float) -> float | None:
+def _mean_hr(seconds: np.ndarray, heart: np.ndarray | None, t0: np.ndarray, t1: np.ndarray) -> list[float | None]:
+    """Time-weighted mean heart rate of the samples in each [t0, t1] (each sample weighs until the next one),
+    from running sums, so every split costs two look-ups whatever the stream's length."""
     if heart is None:
-        return None
-    inside = (seconds >= t0) & (seconds <= t1) & np.isfinite(heart) & (heart > 0)
-    if inside.sum() == 0:
-        return None
-    t, h = seconds[inside], heart[inside]
-    weights = np.diff(t, append=t[-1]) if len(t) > 1 else np.ones(1)
-    weights = np.where(weights > 0, weights, 0.0)
-    return float(np.average(h, weights=weights)) if weights.sum() > 0 else float(h.mean())
+        return [None] * len(t0)
+    valid = np.isfinite(heart) & (heart > 0)
+    weight = np.where(valid, np.diff(seconds, append=seconds[-1]).clip(0.0), 0.0)
+    weighted = np.concatenate([[0.0], np.cumsum(np.where(valid, heart, 0.0) * weight)])
+    weights = np.concatenate([[0.0], np.cumsum(weight)])
+    plain = np.concatenate([[0.0], np.cumsum(np.where(valid, heart, 0.0))])  # for samples all at one time
+    counts = np.concatenate([[0], np.cumsum(valid)])
+    first = np.searchsorted(seconds, t0, side="left")
+    last = np.searchsorted(seconds, t1, side="right")  # samples first..last-1 lie inside
+    out: list[float | None] = []
+    for i, j in zip(first, last, strict=True):
+        if counts[j] - counts[i] == 0:
+            out.append(None)
+        elif weights[j] - weights[i] > 0:
+            out.append(float((weighted[j] - weighted[i]) / (weights[j] - weights[i])))
+        else:
+            out.append(float((plain[j] - plain[i]) / (counts[j] - counts[i])))
+    return out
 
 
 def _seconds(times: pd.Series) -> np.ndarray:
-    stamps = pd.to_datetime(times, utc=True)
-    return ((stamps - stamps.iloc[0]).dt.total_seconds()).to_numpy(dtype=float)
+    from kneeguard.ingest.hr import unix_seconds
+
+    unix = unix_seconds(times)  # the stored column is already UTC datetimes: no parsing
+    return unix - unix[0]

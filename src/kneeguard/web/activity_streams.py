@@ -39,8 +39,10 @@ def streams_payload(samples: pd.DataFrame, sport: str) -> dict | None:
     """The JSON the charts read, or None when the activity has no timed stream to draw."""
     if samples is None or samples.empty or "time" not in samples:
         return None
-    times = pd.to_datetime(samples["time"], utc=True)
-    seconds = (times - times.iloc[0]).dt.total_seconds().to_numpy(dtype=float)
+    from kneeguard.ingest.hr import unix_seconds
+
+    unix = unix_seconds(samples["time"])  # NaN for a missing time
+    seconds = unix - np.nanmin(unix) if np.isfinite(unix).any() else unix
     keep = np.isfinite(seconds)
     if keep.sum() < 2:
         return None
@@ -114,4 +116,6 @@ def _binned(values: np.ndarray, edges: np.ndarray) -> np.ndarray:
 def _json_numbers(values: np.ndarray, digits: int) -> list[float | None]:
     """Rounded numbers, None for a gap (JSON has no NaN; uPlot draws null as a gap)."""
     rounded = np.round(np.asarray(values, dtype=float), digits)
-    return [None if not np.isfinite(v) else float(v) for v in rounded]
+    out = rounded.astype(object)
+    out[~np.isfinite(rounded)] = None
+    return out.tolist()

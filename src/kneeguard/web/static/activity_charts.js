@@ -54,7 +54,7 @@
   }
 
   function chartWidth() { return Math.max(240, holder.clientWidth); }
-  function chartHeight() { return window.matchMedia("(max-width: 700px)").matches ? 110 : 140; }
+  function chartHeight() { return window.matchMedia("(max-width: 700px)").matches ? 125 : 140; }
 
   function zoomAll(source, min, max) {
     if (syncing) return;
