@@ -188,3 +188,18 @@ def test_lap_rows_read_as_pace_for_runs_and_speed_for_rides():
     ride = lap_rows(laps, "cycling")
     assert ride[0].pace == "" and ride[0].speed_kmh == pytest.approx(12.0)
     assert lap_rows(laps[:1], "running") == []
+
+
+@settings(max_examples=80, deadline=None)
+@given(st.recursive(st.none() | st.booleans() | st.floats(allow_nan=False) | st.text(max_size=8),
+                    lambda inner: st.lists(inner, max_size=4) | st.dictionaries(st.text(max_size=10), inner, max_size=4),
+                    max_leaves=12))
+def test_stored_laps_that_are_not_what_we_wrote_read_as_none_or_numbers(document):
+    """A damaged or hand-edited laps column never breaks the page: unknown shapes read as no laps."""
+    from kneeguard.ingest.laps import laps_from_json
+
+    laps = laps_from_json(json.dumps(document))
+    laps += laps_from_json(json.dumps([{"start": document, "timer_s": document, "avg_hr": document}]))
+    for lap in laps:
+        assert lap.start is None or lap.start.tzinfo is not None
+        assert all(v is None or math.isfinite(v) for v in (lap.timer_s, lap.distance_m, lap.avg_hr))

@@ -35,9 +35,19 @@ class Lap:
 
     @classmethod
     def from_dict(cls, data: dict) -> Lap:
-        start = data.get("start")
-        return cls(dt.datetime.fromisoformat(start) if start else None, finite_float(data.get("timer_s")),
+        return cls(_moment(data.get("start")), finite_float(data.get("timer_s")),
                    finite_float(data.get("distance_m")), finite_float(data.get("avg_hr")))
+
+
+def _moment(text) -> dt.datetime | None:
+    """A stored ISO 8601 UTC time; None for anything else (a damaged column never breaks a page)."""
+    if not isinstance(text, str):
+        return None
+    try:
+        moment = dt.datetime.fromisoformat(text)
+    except ValueError:
+        return None
+    return moment if moment.tzinfo is not None else moment.replace(tzinfo=dt.timezone.utc)
 
 
 def make_lap(start: dt.datetime | None, timer_s, distance_m, avg_hr) -> Lap:
