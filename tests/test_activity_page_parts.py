@@ -90,11 +90,23 @@ def test_stream_data_for_a_run_has_pace_and_both_axes():
 def test_long_streams_are_downsampled_and_rides_keep_speed():
     samples = _samples(DATA / "fitparse" / "2019-02-17-062644-ELEMNT-297E-195-0.fit")  # 13,471 samples
     payload = streams_payload(samples, "cycling")
-    assert payload["samples"] == len(samples) and len(payload["seconds"]) == MAX_POINTS
+    assert payload["samples"] == len(samples)
+    assert MAX_POINTS <= len(payload["seconds"]) <= MAX_POINTS + 40  # the points and a gap point per pause
     speed = next(s for s in payload["series"] if s["key"] == "speed")
     assert speed["unit"] == "km/h" and not speed["invert"] and "pace" not in [s["key"] for s in payload["series"]]
     assert "power" in [s["key"] for s in payload["series"]]
     assert payload["seconds"] == sorted(payload["seconds"])
+
+
+def test_a_pause_breaks_the_lines():
+    before, after = _steady(600, 3.0), _steady(600, 3.0)
+    after["time"] = after["time"] + pd.Timedelta(minutes=20)
+    after["distance_m"] += 1800.0
+    payload = streams_payload(pd.concat([before, after], ignore_index=True), "running")
+    heart = next(s for s in payload["series"] if s["key"] == "heart_rate")["values"]
+    gap = heart.index(None)
+    assert gap == 600 and payload["seconds"][gap - 1] < payload["seconds"][gap] < payload["seconds"][gap + 1]
+    assert heart.count(None) == 1 and payload["km"] == sorted(payload["km"])
 
 
 def test_no_stream_data_without_a_timed_stream():

@@ -22,6 +22,11 @@ MIN_PACE_SPEED_MPS = 0.8  # 20:50 /km
 # walking through a crossing would otherwise stretch it until the running pace is a flat line.
 PACE_AXIS_PERCENTILES = (2.0, 98.0)
 PACE_AXIS_MARGIN_S = 15.0
+# A pause (the watch stopped, or auto-pause) leaves no samples; a point with no values is put in the gap so
+# the charts break there instead of drawing a straight line across it. A gap is a step longer than a minute
+# and ten times the usual step between drawn points.
+PAUSE_MIN_S = 60.0
+PAUSE_STEPS = 10.0
 
 
 @dataclass(frozen=True)
@@ -64,16 +69,30 @@ def streams_payload(samples: pd.DataFrame, sport: str) -> dict | None:
         if np.isfinite(binned).sum() < 2:
             continue
         entry = {"key": stream.key, "label": stream.label, "unit": stream.unit, "digits": stream.digits,
-                 "invert": stream.invert, "values": _json_numbers(binned, stream.digits)}
+                 "invert": stream.invert, "values": binned}  # made JSON numbers below, pauses marked
         if stream.key == "pace":
             low, high = np.nanpercentile(binned, PACE_AXIS_PERCENTILES)
             entry["range"] = [float(max(low - PACE_AXIS_MARGIN_S, 0.0)), float(high + PACE_AXIS_MARGIN_S)]
         series.append(entry)
     if not series:
         return None
-    return {"seconds": _json_numbers(_binned(seconds, edges), 1),
-            "km": None if km is None else _json_numbers(km, 3),
+    x = _binned(seconds, edges)
+    pauses = _pauses(x)
+    for entry in series:
+        entry["values"] = _json_numbers(np.insert(entry["values"], pauses, np.nan), entry["digits"])
+    gap_x = (x[pauses - 1] + x[pauses]) / 2
+    return {"seconds": _json_numbers(np.insert(x, pauses, gap_x), 1),
+            "km": None if km is None else _json_numbers(np.insert(km, pauses, km[pauses - 1]), 3),
             "samples": int(len(seconds)), "series": series}
+
+
+def _pauses(x: np.ndarray) -> np.ndarray:
+    """Positions before which a pause lies (see PAUSE_MIN_S)."""
+    if len(x) < 3:
+        return np.array([], dtype=int)
+    steps = np.diff(x)
+    usual = float(np.nanmedian(steps))
+    return np.flatnonzero(steps > max(PAUSE_MIN_S, PAUSE_STEPS * usual)) + 1
 
 
 def _columns(rows: pd.DataFrame, sport: str):
