@@ -88,7 +88,8 @@ def test_list_activities_and_samples(store):
         [row] = list_activities(s, "ana")
         assert list_activities(s) == [row]
     assert set(row) == {"id", "athlete", "sport", "sub_sport", "start", "distance_m", "timer_s", "elapsed_s",
-                        "moving_s", "avg_hr", "avg_cadence_spm", "device", "source", "gear", "shoe"}
+                        "moving_s", "avg_hr", "avg_cadence_spm", "device", "source", "gear", "shoe", "shoe_explicit",
+                        "title", "excluded", "edited_at"}
     assert row["start"] == "2024-05-01T06:30:00+00:00"
     assert (row["athlete"], row["gear"], row["shoe"], row["source"]) == ("ana", "Peg", "peg", "run.fit")
     assert (row["avg_cadence_spm"], row["device"]) == (172.0, "fr965")

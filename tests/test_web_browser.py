@@ -83,7 +83,7 @@ def test_import_fit_then_activity_and_load_chart(server, page, shoot):
     assert "2013-02-06 12:11" in page.inner_text("#activities")
     shoot(page, "activities")
     page.get_by_role("link", name="2013-02-06 12:11").click()
-    page.wait_for_selector("figure.stream svg")
+    page.wait_for_selector("#stream-charts canvas")
     shoot(page, "activity")
     page.goto(server + "/load")
     page.fill("#as_of", "2013-02-20")

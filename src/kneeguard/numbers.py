@@ -26,3 +26,22 @@ def mean_of_present(values, axis: int = 0):
     total = np.where(present, values, 0.0).sum(axis=axis)
     with np.errstate(invalid="ignore", divide="ignore"):
         return np.where(count > 0, total / np.maximum(count, 1), np.nan)
+
+
+def pace_text(seconds_per_km: Any) -> str:
+    """A pace as people read it, minutes:seconds per kilometre ('5:07 /km'); '' when unknown.
+
+    The one formatter for pace on pages and in tables (the activity page's script mirrors it for its
+    hover read-out: `paceText` in web/static/activity_charts.js).
+    """
+    value = finite_float(seconds_per_km)
+    if value is None or value <= 0:
+        return ""
+    whole = round(value)
+    return f"{whole // 60}:{whole % 60:02d} /km"
+
+
+def speed_kmh(metres_per_second: Any) -> float | None:
+    """Speed in km/h from m/s (None when unknown)."""
+    value = finite_float(metres_per_second)
+    return None if value is None else value * 3.6

@@ -18,6 +18,7 @@ import numpy as np
 from fitdecode.types import DevField
 
 from kneeguard.ingest import hr as streams
+from kneeguard.ingest.laps import make_lap, within
 from kneeguard.ingest.model import FIT_EPOCH_UNIX_S, IngestError, ParsedActivity, ParsedFile, future_slack_s
 
 # Below this a FIT time counts seconds since device power-on (clock never set).
@@ -27,7 +28,7 @@ MAX_FORWARD_JUMP_S = 86400.0
 SESSION_END_SLACK_S = 1.0
 # FIT cadence for these sports counts one foot (strides/min); we store steps/min.
 FOOT_SPORTS = frozenset({"running", "walking", "hiking", "mountaineering"})
-MESG_FILE_ID, MESG_SPORT, MESG_SESSION, MESG_RECORD, MESG_DEVICE_INFO = 0, 12, 18, 20, 23
+MESG_FILE_ID, MESG_SPORT, MESG_SESSION, MESG_LAP, MESG_RECORD, MESG_DEVICE_INFO = 0, 12, 18, 19, 20, 23
 
 # Record fields we keep, in row-slot order; DEV_POWER takes a developer field
 # such as Stryd's "Power" and is used only when the device wrote no native power.
@@ -57,6 +58,7 @@ class _Decoded:
     order: list[int] = field(default_factory=list)  # group of each record, in file order
     segment_first_row: list[int] = field(default_factory=list)  # chained FIT files
     sessions: list[tuple[int, dict]] = field(default_factory=list)  # (segment, fields)
+    laps: list[dict] = field(default_factory=list)  # every session's laps, in file order
     file_ids: list[dict] = field(default_factory=list)
     creator: dict = field(default_factory=dict)
     sport: dict = field(default_factory=dict)
@@ -147,6 +149,8 @@ def _decode(data: bytes) -> _Decoded:
                     order_append(layout[1])
             elif mesg == MESG_SESSION:
                 out.sessions.append((len(out.segment_first_row) - 1, _fields(frame)))
+            elif mesg == MESG_LAP:
+                out.laps.append(_fields(frame))
             elif mesg == MESG_FILE_ID:
                 out.file_ids.append(_fields(frame))
             elif mesg == MESG_DEVICE_INFO and not out.creator:
@@ -322,7 +326,7 @@ def _usable_rows(rows, times, start, warnings: list[str]) -> np.ndarray:
     return rows[~future]
 
 
-def _activity(info: dict, sport_info: dict, columns, rows, start, end, device, index):
+def _activity(info: dict, sport_info: dict, columns, rows, start, end, device, index, laps):
     warnings: list[str] = []
     times = columns[SLOT["timestamp"]]
     sport = _label(info.get("sport", sport_info.get("sport")), "sport") or "unknown"
@@ -369,7 +373,13 @@ def _activity(info: dict, sport_info: dict, columns, rows, start, end, device, i
         samples=streams.samples_frame(sample_times, values),
         hr_seconds_by_bpm=streams.hr_seconds_by_bpm(sample_times, heart),
         warnings=warnings,
+        laps=within(laps, _utc(start), None if end is None else _utc(end)),
     )
+
+
+def _laps(decoded: _Decoded) -> list:
+    return [make_lap(None if (t := _fit_time(lap.get("start_time"))) is None else _utc(t), lap.get("total_timer_time"),
+                     lap.get("total_distance"), lap.get("avg_heart_rate")) for lap in decoded.laps]
 
 
 def read_fit(name: str, data: bytes, content_hash: str) -> ParsedFile:
@@ -401,9 +411,10 @@ def read_fit(name: str, data: bytes, content_hash: str) -> ParsedFile:
         parsed.warnings.append(
             f"no session summary (file cut short?): totals computed from {int(timed.sum())} records")
         plan = [({}, timed, None, None)]
+    laps = _laps(decoded)
     for index, (info, mask, start, end) in enumerate(plan):
         rows = np.flatnonzero(mask & timed)
-        activity = _activity(info, decoded.sport, columns, rows, start, end, device, index)
+        activity = _activity(info, decoded.sport, columns, rows, start, end, device, index, laps)
         if activity is not None:
             parsed.activities.append(activity)
     first = min((a.start for a in parsed.activities), default=None)

@@ -113,5 +113,8 @@ def samples_frame(times_s: np.ndarray, columns: dict[str, np.ndarray]) -> pd.Dat
 
 
 def unix_seconds(times: pd.Series) -> np.ndarray:
-    """A samples frame's `time` column as float Unix seconds, whatever its unit."""
-    return pd.DatetimeIndex(times).as_unit("ns").asi8 / 1e9
+    """A samples frame's `time` column as float Unix seconds, whatever its unit; NaN for a missing time."""
+    index = pd.DatetimeIndex(times).as_unit("ns")
+    seconds = index.asi8 / 1e9
+    seconds[index.isna()] = np.nan  # NaT's integer would read as a time in 1677
+    return seconds

@@ -80,6 +80,7 @@ class ParsedActivity:
     # compute TRIMP and zones for any rest/max HR without re-reading samples.
     hr_seconds_by_bpm: list[float] | None = None
     warnings: list[str] = field(default_factory=list)
+    laps: list = field(default_factory=list)  # ingest.laps.Lap, as the device recorded them (FIT, TCX)
 
 
 @dataclass

@@ -18,3 +18,15 @@ def sport_family(sport: str | None) -> str:
     sport = (sport or "").strip().lower()
     return FAMILY_OF.get(sport, sport)
 
+
+# The sports a person can choose when correcting an activity (a GPX file carries none): the ones the
+# analyses and the pages tell apart. Running is what the load analysis counts (load/activities.py).
+CHOOSABLE_SPORTS = ("running", "walking", "hiking", "cycling", "swimming", "rowing", "cross_country_skiing",
+                    "strength_training", "other")
+# Families whose speed people read as pace (min/km); the others read speed (km/h).
+PACE_FAMILIES = frozenset({"running", "walking"})
+
+
+def shows_pace(sport: str | None) -> bool:
+    """Whether an activity of `sport` is shown with pace (min/km) rather than speed (km/h)."""
+    return sport_family(sport) in PACE_FAMILIES

@@ -18,6 +18,7 @@ import pandas as pd
 from gpxpy.geo import calculate_uphill_downhill
 
 from kneeguard.ingest import hr as streams
+from kneeguard.ingest.laps import make_lap
 from kneeguard.ingest.model import EARLIEST_TIMED_POINT, IngestError, ParsedActivity, ParsedFile, future_slack_s
 
 SPORTS = {"running": "running", "biking": "cycling", "other": "other"}
@@ -138,6 +139,8 @@ def _lap_totals(element: ET.Element) -> dict:
                for lap in laps]
     return {
         "laps": laps,
+        "recorded": [make_lap(_time(lap.get("StartTime")), s, d, h)
+                     for lap, s, d, h in zip(laps, seconds, distances, heart, strict=True)],
         "timer": sum(s for s in seconds if s) if any(seconds) else None,
         "distance": sum(distances) if distances and None not in distances else None,
         "hr": _weighted(heart, seconds),
@@ -221,6 +224,7 @@ def _activity(element: ET.Element, index: int) -> ParsedActivity | None:
         samples=streams.samples_frame(sample_times, values),
         hr_seconds_by_bpm=streams.hr_seconds_by_bpm(sample_times, heart),
         warnings=warnings,
+        laps=laps["recorded"],
     )
 
 

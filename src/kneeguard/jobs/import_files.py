@@ -33,7 +33,8 @@ def run(ctx: JobContext) -> dict:
         tally = ", ".join(f"{counts[k]} {k}" for k in STATUSES if counts[k])
         ctx.progress(min(done / total, 0.99), f"{done} of about {total} files: {tally}")
 
-    outcomes = import_sources(ctx.store, iter_sources(list(saved)), athlete=ctx.athlete, on_file=on_file)
+    outcomes = import_sources(ctx.store, as_uploaded(iter_sources(list(saved)), saved, ctx.workdir),
+                              athlete=ctx.athlete, on_file=on_file)
     rows = outcome_rows(outcomes, saved, ctx.workdir)
     return {"counts": {k: counts[k] for k in STATUSES}, "new_activities": sum(r["activities"] for r in rows
                                                                               if r["status"] == "imported"),
@@ -45,6 +46,18 @@ def outcome_rows(outcomes, saved: dict[Path, str], workdir: Path) -> list[dict]:
     shown = {str(path): name for path, name in saved.items()}
     return [{"file": display_name(o.file, shown, workdir), "status": o.status, "activities": o.activities,
              "note": o.error or "; ".join(o.warnings)} for o in outcomes]
+
+
+def as_uploaded(sources, saved: dict[Path, str], workdir: Path):
+    """The sources named by the client's file name, not the server's temporary path: the store keeps
+    the name (`Activity.source_name`), and pages show it."""
+    from dataclasses import replace
+
+    from kneeguard.text import without_control_characters
+
+    shown = {str(path): without_control_characters(name) or path.name for path, name in saved.items()}
+    for source in sources:
+        yield replace(source, name=display_name(source.name, shown, workdir))
 
 
 def display_name(name: str, shown: dict[str, str], workdir: Path) -> str:

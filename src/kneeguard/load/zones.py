@@ -11,6 +11,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from kneeguard import evidence
 from kneeguard.load.trimp import zone_index_by_bpm
 
 ZONE_LABELS = ("below_z1", "z1", "z2", "z3", "z4", "z5")
@@ -31,3 +32,16 @@ def zone_distribution(hr_matrix: np.ndarray, hr_max: float, zone_edges: list[flo
     total = seconds.sum()
     fractions = seconds / total if total > 0 else np.full(len(ZONE_LABELS), np.nan)
     return pd.Series(fractions, index=list(ZONE_LABELS), name="fraction")
+
+
+def zone_bounds_bpm(hr_max: float, zone_edges: list[float] | None = None) -> list[tuple[float | None, float | None]]:
+    """(lowest, highest) bpm of each of `ZONE_LABELS`, from the same edges `zone_seconds` bins with.
+
+    None is open-ended: below zone 1 has no lower bound, zone 5 no upper one (time above the entered
+    maximum counts there too).
+    """
+    edges = [float(e) * hr_max for e in (zone_edges if zone_edges is not None else evidence.value("load.zones"))]
+    bounds: list[tuple[float | None, float | None]] = [(None, edges[0])]
+    bounds += [(low, high) for low, high in zip(edges[:-2], edges[1:-1], strict=True)]
+    bounds.append((edges[-2], None))
+    return bounds

@@ -31,6 +31,7 @@ from sqlalchemy import select, text
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
+from kneeguard.ingest.laps import laps_json
 from kneeguard.ingest.model import IngestError, ParsedActivity, ParsedFile
 from kneeguard.ingest.sports import UNKNOWN_SPORTS
 from kneeguard.store import athletes, config
@@ -281,7 +282,11 @@ def _add_activity(session: Session, store: Store, athlete_id: int, name: str, co
         samples_key=key,
         hr_histogram=histogram_blob(activity.hr_seconds_by_bpm),
         warnings=json.dumps([*activity.warnings, *notes]),
+        laps=laps_json(activity.laps),
     )
+    if replacing is not None and replacing.edited_at is not None:
+        # the person corrected this outing: their sport and title stay (shoe and exclusion are not in `fields`)
+        fields.update(sport=replacing.sport, sub_sport=replacing.sub_sport, name=replacing.name)
     if replacing is None:
         session.add(Activity(**fields))
     else:

@@ -21,6 +21,7 @@ from sqlalchemy import (
     Text,
     UniqueConstraint,
 )
+from sqlalchemy import false
 from sqlalchemy.engine import Dialect
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 from sqlalchemy.types import TypeDecorator
@@ -158,9 +159,21 @@ class Activity(Base):
     shoe_id: Mapped[int | None] = mapped_column(ForeignKey("shoes.id", ondelete="SET NULL"))
     imported_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utc_now)
     warnings: Mapped[str] = mapped_column(Text, default="[]")  # JSON list of strings
+    # Set by the person (revision 0006): left out of every analysis (a wrong clock, someone else's run).
+    excluded: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
+    # When the person last corrected sport, title, shoe or exclusion; a richer copy imported later keeps
+    # their sport and title (store/importer.py), and the web's advice cache sees the change.
+    edited_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
+    # The device's laps (ingest/laps.py) as JSON, when the file recorded two or more (revision 0006).
+    laps: Mapped[str | None] = mapped_column(Text)
 
     def __repr__(self) -> str:
         return f"Activity(id={self.id!r}, sport={self.sport!r}, start_utc={self.start_utc!r})"
+
+
+def counted_in_analysis():
+    """The one condition that keeps an activity in the analyses (load, plan, dashboard, report, shoe mileage)."""
+    return Activity.excluded.is_(False)
 
 
 class ImportedFile(Base):

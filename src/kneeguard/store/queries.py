@@ -14,7 +14,7 @@ from kneeguard.ingest.plausibility import EXCLUDED_PREFIX
 from kneeguard.store import athletes, shoes
 from kneeguard.store import samples as samples_io
 from kneeguard.store.errors import UnknownActivity
-from kneeguard.store.models import UTC, Activity, Athlete, Shoe
+from kneeguard.store.models import UTC, Activity, Athlete, Shoe, counted_in_analysis
 
 if TYPE_CHECKING:
     from kneeguard.store.db import Store
@@ -29,7 +29,8 @@ def _day_end(until: dt.date) -> dt.datetime:
 
 
 def activities_frame(session: Session, athlete_id: int, until: dt.date | None = None) -> pd.DataFrame:
-    """All activities of one athlete, oldest first, up to `until` (inclusive, UTC date).
+    """All activities of one athlete counted in analysis (not excluded by the person), oldest first, up to
+    `until` (inclusive, UTC date). Every analysis reads activities here, so an exclusion reaches them all.
 
     Columns: FRAME_COLUMNS; `start` is datetime64[ns, UTC], floats are float64
     with NaN for missing, `hr_seconds_by_bpm` is None or a 256-float ndarray,
@@ -45,7 +46,7 @@ def activities_frame(session: Session, athlete_id: int, until: dt.date | None = 
         Activity.hr_histogram, Activity.shoe_id, Activity.gear,
         # the import left out implausible values (see ingest/plausibility.py)
         Activity.warnings.like(f'%"{EXCLUDED_PREFIX}%'),
-    ).where(Activity.athlete_id == athlete_id).order_by(Activity.start_utc, Activity.id)
+    ).where(Activity.athlete_id == athlete_id, counted_in_analysis()).order_by(Activity.start_utc, Activity.id)
     if until is not None:
         query = query.where(Activity.start_utc < _day_end(until))
     rows = session.connection().execute(query).all()  # Core: no ORM row overhead
@@ -76,8 +77,8 @@ def activities_frame(session: Session, athlete_id: int, until: dt.date | None = 
 
 
 def _activity_filter(session: Session, athlete: athletes.AthleteRef | None, sport: str | None,
-                     activity_id: int | None) -> list:
-    conditions = []
+                     activity_id: int | None, analysed_only: bool = False) -> list:
+    conditions = [counted_in_analysis()] if analysed_only else []
     if athlete is not None:
         conditions.append(Activity.athlete_id == athletes.get(session, athlete).id)
     if sport:
@@ -88,8 +89,9 @@ def _activity_filter(session: Session, athlete: athletes.AthleteRef | None, spor
 
 
 def count_activities(session: Session, athlete: athletes.AthleteRef | None = None, *,
-                     sport: str | None = None) -> int:
-    return int(session.scalar(select(func.count(Activity.id)).where(*_activity_filter(session, athlete, sport, None))))
+                     sport: str | None = None, analysed_only: bool = False) -> int:
+    return int(session.scalar(select(func.count(Activity.id))
+                              .where(*_activity_filter(session, athlete, sport, None, analysed_only))))
 
 
 def activity_sports(session: Session, athlete: athletes.AthleteRef | None = None) -> list[str]:
@@ -122,13 +124,14 @@ def activities_between(session: Session, athlete: athletes.AthleteRef, first: dt
 
 def list_activities(session: Session, athlete: athletes.AthleteRef | None = None, *, sport: str | None = None,
                     activity_id: int | None = None, newest_first: bool = False, limit: int | None = None,
-                    offset: int = 0) -> list[dict[str, Any]]:
+                    offset: int = 0, analysed_only: bool = False) -> list[dict[str, Any]]:
     """Activities (of one athlete, or everyone), oldest first unless `newest_first`, as plain
     dicts for display/JSON: start is ISO 8601 UTC, shoe is the resolved shoe's name or None.
-    `sport`, `activity_id`, `limit` and `offset` narrow it in the database (pages of a long history)."""
+    `sport`, `activity_id`, `limit` and `offset` narrow it in the database (pages of a long history);
+    `analysed_only` leaves out the activities the person excluded from analysis."""
     order = (Activity.start_utc.desc(), Activity.id.desc()) if newest_first else (Activity.start_utc, Activity.id)
     query = (select(Activity, Athlete.name).join(Athlete, Athlete.id == Activity.athlete_id)
-             .where(*_activity_filter(session, athlete, sport, activity_id)).order_by(*order)
+             .where(*_activity_filter(session, athlete, sport, activity_id, analysed_only)).order_by(*order)
              .offset(offset).limit(limit))
     rows = session.execute(query).all()
     shoe_of: dict[int, Any] = {}
@@ -159,6 +162,10 @@ def list_activities(session: Session, athlete: athletes.AthleteRef | None = None
             "source": activity.source_name,
             "gear": activity.gear,
             "shoe": None if shoe_id is None or shoe_id is pd.NA else names.get(int(shoe_id)),
+            "shoe_explicit": activity.shoe_id is not None,
+            "title": activity.name,
+            "excluded": bool(activity.excluded),
+            "edited_at": None if activity.edited_at is None else activity.edited_at.astimezone(UTC).isoformat(),
         })
     return out
 

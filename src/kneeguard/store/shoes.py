@@ -28,7 +28,7 @@ from kneeguard.errors import InvalidInput
 from kneeguard.profile import ShoeStatus
 from kneeguard.store import athletes
 from kneeguard.store.errors import UnknownActivity, UnknownShoe
-from kneeguard.store.models import UTC, Activity, Shoe, ShoeAssignment
+from kneeguard.store.models import UTC, Activity, Shoe, ShoeAssignment, counted_in_analysis
 
 RUNNING = "running"
 ShoeRef = Shoe | str | int
@@ -96,7 +96,7 @@ def shoe_statuses(session: Session, athlete_id: int, as_of: dt.date | None = Non
     until = dt.datetime.combine(as_of + dt.timedelta(days=1), dt.time(), tzinfo=UTC)
     rows = session.execute(
         select(Activity.start_utc, Activity.sport, Activity.distance_m, Activity.gear, Activity.shoe_id)
-        .where(Activity.athlete_id == athlete_id, Activity.start_utc < until)
+        .where(Activity.athlete_id == athlete_id, Activity.start_utc < until, counted_in_analysis())
     ).all()
     frame = pd.DataFrame(rows, columns=["start", "sport", "distance_m", "gear", "shoe_id"])
     frame["resolved"] = resolve(load_rules(session, athlete_id), frame["shoe_id"], frame["gear"],

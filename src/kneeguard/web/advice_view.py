@@ -2,7 +2,7 @@
 
 Computing the advice runs the whole load analysis (≈ 0.1 s for years of history);
 pages that show it are the most visited, so the result is kept per athlete, day and
-plan length until anything it depends on changes (activities, check-ins, gait
+plan length until anything it depends on changes (activities and the person's corrections of them, check-ins, gait
 sessions, ticked plan sessions, clinician edits, shoes and their assignments, the athlete's profile), checked with one small
 query per request, and for at most `CACHE_SECONDS` in any case.
 """
@@ -100,7 +100,7 @@ def data_fingerprint(store, athlete: str) -> tuple:
         profile = session.execute(select(Athlete.sex, Athlete.birth_year, Athlete.height_cm, Athlete.mass_kg,
                                          Athlete.hr_max, Athlete.hr_rest).where(Athlete.name == athlete)).first()
         parts = [tuple(profile) if profile else None]
-        for query in (stats(Activity, Activity.id).add_columns(func.sum(Activity.shoe_id)), stats(Checkin, Checkin.id),
+        for query in (stats(Activity, Activity.id, Activity.edited_at).add_columns(func.sum(Activity.shoe_id)), stats(Checkin, Checkin.id),
                       stats(GaitSession, GaitSession.id),
                       stats(PlanCompletion, PlanCompletion.day, PlanCompletion.done_at).add_columns(
                           func.sum(PlanCompletion.pain_during),  # the pain recorded with ticks feeds the advice

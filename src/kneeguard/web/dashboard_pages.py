@@ -18,8 +18,9 @@ def dashboard(request: Request, as_of: str | None = None):
     advice = advice_for(request, day)
     sessions = upcoming(advice, day)
     with store_of(request).session() as session:
-        count = count_activities(session, athlete_name(request))
-        latest = list_activities(session, athlete=athlete_name(request), newest_first=True, limit=1)
+        count = count_activities(session, athlete_name(request), analysed_only=True)
+        latest = list_activities(session, athlete=athlete_name(request), newest_first=True, limit=1,
+                                 analysed_only=True)
         recent_ticks = plan_log.recent(session, athlete_name(request), limit=5)
     return render(request, "dashboard.html", advice=advice, banner=advice.banner,
                   banner_class=banner_class(advice.banner),

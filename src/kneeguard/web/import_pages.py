@@ -85,10 +85,10 @@ async def _save_all(uploads: list[UploadFile], workdir: Path, limit: int) -> tup
 
 def _import(request: Request, saved: dict[Path, str], workdir: Path, athlete: str) -> list[dict]:
     from kneeguard.ingest.sources import iter_sources
-    from kneeguard.jobs.import_files import outcome_rows
+    from kneeguard.jobs.import_files import as_uploaded, outcome_rows
     from kneeguard.store.importer import import_sources
 
-    results = import_sources(store_of(request), iter_sources(list(saved)), athlete=athlete)
+    results = import_sources(store_of(request), as_uploaded(iter_sources(list(saved)), saved, workdir), athlete=athlete)
     return outcome_rows(results, saved, workdir)
 
 
