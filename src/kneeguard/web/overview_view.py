@@ -114,7 +114,8 @@ def _build_row(request, name: str, day: dt.date) -> OverviewRow:
     pains = tuple(r.pain for r in records if r.pain is not None)[-TREND_CHECKINS:]
     load = [f for f in advice.factors if f.source == "load"]
     worst = max((f.severity for f in load), key=lambda s: s.rank, default=None)
-    planned, done = _adherence(request, store, name, day)
+    unused = {m.part for m in advice.missing} >= {"activities", "checkin"}  # nothing recorded: no plan followed
+    planned, done = (0, 0) if unused else _adherence(request, store, name, day)
     follow_up, follow_text = _follow_up(advice)
     return OverviewRow(name, banner.level, banner.checkin_date, banner.stale,
                        latest.pain if latest is not None and latest.on_date == banner.checkin_date else None,
@@ -153,7 +154,8 @@ def _follow_up(advice) -> tuple[dt.date | None, str]:
 SORTS = {
     # query value: (column heading, key, descending by default: the most pressing first)
     "athlete": ("Athlete", lambda r: r.athlete.lower(), False),
-    "triage": ("Triage", lambda r: r.level.rank if r.level else -1, True),
+    "triage": ("Triage", lambda r: (r.level.rank if r.level else -1, r.trend.rank,
+                                    -1 if r.checkin_pain is None else r.checkin_pain), True),
     "checkin": ("Last check-in", lambda r: r.checkin_date or dt.date.min, True),
     "pain": ("Pain", lambda r: -1 if r.checkin_pain is None else r.checkin_pain, True),
     "trend": ("Pain trend", lambda r: r.trend.rank, True),
