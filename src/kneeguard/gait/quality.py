@@ -83,7 +83,7 @@ def doubtful_meaning() -> str:
     stable = int(evidence.value("gait.capture.stable_steps"))
     return (f"The score is the product of the components, from 0 to 1. Below {limit:g}, or with fewer than "
             f"{stable} steps, the clip is doubtful: its findings are still shown but each is marked uncertain, "
-            f"none of them changes the plan, and the advice is to {REFILM}")
+            "none of them changes the plan, and the clip should be filmed again (the filming guide says how).")
 
 
 def clip_doubt(quality: float | None, n_steps: int | None) -> str | None:
