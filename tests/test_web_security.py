@@ -167,7 +167,7 @@ def test_overview_in_multi_user_mode_shows_only_the_accounts_athletes(demo_home)
 
 def test_without_a_choice_the_app_opens_on_the_athlete_with_the_newest_data(client):
     client.cookies.clear()
-    assert f"Athlete: <a href=\"/athletes\"><strong>{demo.RUNNER}</strong>" in client.get("/").text
+    assert f"<a href=\"/athletes\"><strong>{demo.RUNNER}</strong>" in client.get("/").text
     client.cookies.set("kneeguard_athlete", demo.EMPTY)  # a choice is kept
     assert f"<strong>{demo.EMPTY}</strong>" in client.get("/").text
     client.cookies.set("kneeguard_athlete", "nobody")  # a stale choice falls back to the newest data
