@@ -24,8 +24,9 @@ OBLIQUE_HIP_GAP = 0.12  # side view: hips more than this share of body height ap
 MIN_RUNNER_PX = 300  # a runner shorter than this in the image has keypoints only a few pixels apart
 LOW_SHARE = 0.5  # a component below this (or a rate below the registry's) is named as a reason
 
+# Words for every reader (terminal, web page, printed report): no command line in them.
 REFILM = ("film again (20-30 s of easy running from the side, phone at hip height, the whole body in view, "
-          "60 fps or more; then `kneeguard gait VIDEO`)")
+          "60 fps or more) and analyse the new clip")
 
 
 @dataclass(frozen=True)
