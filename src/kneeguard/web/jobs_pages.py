@@ -1,7 +1,7 @@
 """Background jobs: a progress page per job (reload-safe: the state is in the database) and
-its status as JSON for the page's script; once a job with a results page (a gait video) is done,
-its page redirects there, and the script following a running job goes there when it finishes. A job id resolves only among the current
-athlete's jobs; anything else is the same 404."""
+its status as JSON for the page's script. Once a job with a results page (a gait video) is done,
+its page redirects there, and the script following a running job goes there when it finishes.
+A job id resolves only among the current athlete's jobs; anything else is the same 404."""
 from __future__ import annotations
 
 from fastapi import APIRouter, Request
@@ -38,7 +38,7 @@ def job_page(request: Request, job_id: str):
         return RedirectResponse(done_at, status_code=303)
     back_href, back_label = BACK.get(job.kind, ("/", "Dashboard"))
     return render(request, "job.html", job=job, title=TITLES.get(job.kind, job.kind), back_href=back_href,
-                  back_label=back_label, result_url=result_url(job), refresh_s=REFRESH_S)
+                  back_label=back_label, refresh_s=REFRESH_S)
 
 
 @router.get("/jobs/{job_id}/status")
