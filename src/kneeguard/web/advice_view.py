@@ -34,12 +34,14 @@ _in_flight: dict[tuple, threading.Event] = {}
 FLIGHT_TIMEOUT_S = 30.0
 
 
-def advice_for(request: Request, day: dt.date, weeks: int = DEFAULT_PLAN_WEEKS):
+def advice_for(request: Request, day: dt.date, weeks: int = DEFAULT_PLAN_WEEKS, athlete: str | None = None):
+    """The advice for the page's athlete, or for `athlete` (the overview's rows: the caller has
+    checked that this account may see it)."""
     from kneeguard.advice.context import gather_context
     from kneeguard.advice.engine import advise
 
     check_plan_weeks(weeks)
-    store, name = store_of(request), athlete_name(request)
+    store, name = store_of(request), athlete or athlete_name(request)
     key = (id(store), name, day, weeks, data_fingerprint(store, name))
     # One computation per key: when many requests miss the cache at once (a server just started,
     # data just changed), the first computes and the others wait for its result instead of each
