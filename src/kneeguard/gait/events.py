@@ -17,10 +17,14 @@ treadmill, the belt speed).
   way into stance: about the midpoint of the swing-to-stance speed change, the
   foot landing still drifting forward relative to the belt (a zero-lag low-pass
   widens such a step's ramp but does not move its midpoint).
-* TO = where the toe's speed relative to the stance ground (vector norm of
-  its velocity minus the stance velocity) exceeds 30 % of the stance speed on
-  the way out (the forefoot moves with the ground until it is lifted), averaged
-  with the steepest rise of that slip nearby (parabolic sub-frame peak).
+* The toe's slip off the stance ground (vector norm of its velocity minus the stance
+  velocity) passing 30 % of the stance speed, averaged with its steepest rise, brackets
+  the push-off; TO itself is the knee's largest extension from mid-stance to 250 ms later
+  (Fellin et al. 2010), chosen by cross-validation over the toe-slip, toe-forward and
+  knee-extension rules (docs/validation.md). Without hip/knee/ankle the slip TO is kept.
+The timing signals are low-passed further when the keypoints are noisy: the noise is
+measured by residual analysis (`signals.keypoint_noise`) and the cut-off lowered until
+the noise left in the slip is a third of its threshold (`event_cutoff`).
 Both are sub-frame (linear interpolation between samples).
 When there is no usable stance speed (no horizontal motion, missing points), the
 vertical rule is used: IC where the clearance reaches a fine threshold on the way
@@ -29,8 +33,8 @@ Then L/R alternation is checked and implausible contacts are flagged invalid.
 
 Calibration (docs/validation.md; Fukuchi et al. 2017 treadmill subject RBDS001 seen
 by a virtual side camera, force-plate truth): `ic_speed_fraction` and `to_slip_fraction`
-were chosen at 150 Hz and checked at 60 and 30 fps, with 8 px noise, on the real
-male_side clip and on the synthetic model. `to_slip_fraction` is the sensitive one
+were chosen at 150 Hz in issue 11 and checked at 60 and 30 fps, with 8 px noise, on the real
+male_side clip and on the synthetic model; the TO rule was chosen in issue 15 by cross-validation. `to_slip_fraction` is the sensitive one
 (±0.05 moves TO by ≈ ±10 ms) because the marker used as "toe" (first metatarsal head)
 starts to lift before the hallux leaves the ground. All these numbers are the fields
 of `EventParameters`; validation may pass others to `detect_events`/`analyze_gait`.
@@ -41,13 +45,11 @@ from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
-from scipy.integrate import trapezoid
 from scipy.ndimage import uniform_filter1d
-from scipy.signal import butter, sosfreqz
 
 from kneeguard.gait.angles import included_angle
 from kneeguard.gait.keypoints import GaitError, KeypointSeries
-from kneeguard.gait.signals import lowpass
+from kneeguard.gait.signals import lowpass, velocity_noise_sd
 from kneeguard.numbers import mean_of_present
 
 
@@ -251,20 +253,6 @@ class FootMotion:
         rel = self.toe - np.array([self.toe_stance_vx, 0.0])
         speed = np.abs(rel[:, 0]) if rule == "toe_forward" else np.hypot(rel[:, 0], rel[:, 1])
         return speed / abs(self.toe_stance_vx)
-
-
-def velocity_noise_sd(noise: float, fps: float, cutoffs_hz: list[float]) -> float:
-    """SD of the velocity (units/s) that white position noise of SD `noise` leaves after zero-lag
-    4th-order Butterworth low-passes at `cutoffs_hz` and a central difference (np.gradient).
-
-    Exact for white noise: the integral of its flat spectrum times the squared gain of the chain.
-    """
-    f = np.linspace(0.0, fps / 2, 1025)
-    gain = np.abs(fps * np.sin(2 * np.pi * f / fps))
-    for fc in cutoffs_hz:
-        _, h = sosfreqz(butter(2, min(fc, 0.49 * fps), fs=fps, output="sos"), worN=f, fs=fps)
-        gain = gain * np.abs(h) ** 2  # forward and backward pass
-    return float(noise * np.sqrt(trapezoid(gain ** 2, f) * 2.0 / fps))
 
 
 def event_cutoff(noise: float, fps: float, stance_speed: float, cleaned_cutoff_hz: float,

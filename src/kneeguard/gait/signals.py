@@ -11,7 +11,8 @@ from dataclasses import dataclass, field, replace
 
 import numpy as np
 from scipy.ndimage import maximum_filter1d, median_filter
-from scipy.signal import butter, savgol_filter, sosfiltfilt
+from scipy.integrate import trapezoid
+from scipy.signal import butter, savgol_filter, sosfiltfilt, sosfreqz
 
 from kneeguard import evidence
 from kneeguard.gait.keypoints import KeypointSeries
@@ -154,6 +155,20 @@ def keypoint_noise(series: KeypointSeries) -> float:
                 values += [residual_noise(xy[:, axis], series.fps) for axis in (0, 1)]
     values = [v for v in values if np.isfinite(v)]
     return float(np.median(values)) if values else 0.0
+
+
+def velocity_noise_sd(noise: float, fps: float, cutoffs_hz: list[float]) -> float:
+    """SD of the velocity (units/s) that white position noise of SD `noise` leaves after zero-lag
+    4th-order Butterworth low-passes at `cutoffs_hz` and a central difference (np.gradient).
+
+    Exact for white noise: the integral of its flat spectrum times the squared gain of the chain.
+    """
+    f = np.linspace(0.0, fps / 2, 1025)
+    gain = np.abs(fps * np.sin(2 * np.pi * f / fps))
+    for fc in cutoffs_hz:
+        _, h = sosfreqz(butter(2, min(fc, 0.49 * fps), fs=fps, output="sos"), worN=f, fs=fps)
+        gain = gain * np.abs(h) ** 2  # forward and backward pass
+    return float(noise * np.sqrt(trapezoid(gain ** 2, f) * 2.0 / fps))
 
 
 def effective_cutoff(fps: float, cutoff_hz: float = DEFAULT_CUTOFF_HZ) -> float:
