@@ -224,3 +224,15 @@ def test_c3d_trial_with_the_real_analysis_gives_the_text_numbers(tmp_path, refer
         for key in ("ic_error_ms_median", "to_error_ms_median", "contact_time_error_ms", "cadence_error_pct",
                     "knee_ic_error_deg", "knee_peak_error_deg", "n_matched_ic", "n_matched_to"):
             assert results[rate][key] == pytest.approx(expected[rate][key], abs=0.05), (rate, key)
+
+
+def test_reference_contacts_use_the_registry_threshold(reference):
+    from kneeguard import evidence
+    from kneeguard.gait.io.forces import detect_contacts, read_forces
+
+    forces = read_forces(PATHS["forces"])
+    limit = evidence.value("gait.validation.contact_force_n")
+    expected = detect_contacts(forces["time_s"].to_numpy(), forces["Fy"].to_numpy(), threshold_n=limit)
+    np.testing.assert_allclose(reference.contacts["to_time_s"], expected["to_time_s"])
+    later = detect_contacts(forces["time_s"].to_numpy(), forces["Fy"].to_numpy(), threshold_n=80.0)
+    assert (reference.contacts["to_time_s"].to_numpy() > later["to_time_s"].to_numpy()).all()  # 20 N ends later
