@@ -156,3 +156,31 @@ def test_plan_page_shows_uncertain_findings(tmp_path):
         r = client.get(f"/plan?as_of={AS_OF.isoformat()}")
     assert r.status_code == 200
     assert 'id="uncertain"' in r.text and "0.39" in r.text
+
+
+def test_a_real_doubtful_clip_gives_uncertain_findings_only_end_to_end():
+    """Real keypoints (male_side, MediaPipe) of a runner filmed from far away (a quarter of the size):
+    the analysis' own quality score falls below the registry threshold, every gait finding it makes is
+    uncertain, and none of them reaches the ranked or top factors of the advice (issue 15, Done when)."""
+    from dataclasses import replace
+    from pathlib import Path
+
+    from kneeguard.gait.analysis import analyze_gait
+    from kneeguard.gait.io.schema_json import read_keypoints_json
+
+    real = read_keypoints_json(Path(__file__).parent / "data" / "gait" / "male_side.mediapipe.json")
+    far = replace(real, xy=real.xy / 4, frame_size=(real.frame_size[0] // 4, real.frame_size[1] // 4))
+    report = analyze_gait(far, view="side", height_cm=180)
+    limit = evidence.value("gait.capture.doubtful_quality")
+    assert report.summary["quality"] < limit
+    assert report.findings and all(f.uncertain for f in report.findings)
+    gait = GaitSummary.from_report(report, athlete="ana", source="far.mp4",
+                                   recorded_at=f"{(AS_OF - dt.timedelta(days=3)).isoformat()}T10:00:00")
+    codes = {f.code for f in gait.findings}
+    ctx = make_context("ana", AS_OF, gait=gait, checkin=checkin(pain_now=1))
+    assert not codes & set(ctx.finding_codes) and codes <= {f.code for f in ctx.uncertain_findings}
+    assert not codes & {f.code for f in rank_factors(ctx.findings)}
+    advice = advise(ctx, weeks=4)
+    assert not codes & {f.code for f in advice.factors}
+    assert not advice.gait.active and not any(s.target_cadence_spm for s in advice.days)
+    assert not codes & {f["code"] for f in advice.to_dict()["top_factors"]}

@@ -53,10 +53,11 @@ def test_events_alternate_and_have_subframe_columns():
 
 
 def test_event_parameters_docstring_states_each_value():
-    stated = dict(re.findall(r"- (\w+) = ([-\d.]+)", EventParameters.__doc__))
+    stated = dict(re.findall(r"- (\w+) = ([-\d.]+|\"\w+\")", EventParameters.__doc__))
     defaults = EventParameters()
     assert set(stated) == {f.name for f in dataclasses.fields(EventParameters)}
-    assert all(float(stated[name]) == getattr(defaults, name) for name in stated)
+    assert all((stated[name].strip('"') if stated[name].startswith('"') else float(stated[name]))
+               == getattr(defaults, name) for name in stated)
 
 
 def test_event_parameters_reach_the_analysis():

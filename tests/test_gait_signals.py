@@ -140,3 +140,34 @@ def test_stride_rhythm_fixes_a_swap_hidden_in_dropouts():
     for edge in swap:
         known[edge - 1:edge + 2] = False  # no data: either label is right there
     assert (info.swapped_frames[known] == truth[known]).all()
+
+
+def test_residual_analysis_reads_the_noise_level_of_a_running_like_trajectory():
+    from kneeguard.gait.signals import residual_noise
+
+    fps = 60.0
+    t = np.arange(0, 20, 1 / fps)
+    clean = 80 * np.sin(2 * np.pi * 1.4 * t) + 25 * np.sin(2 * np.pi * 4.2 * t + 1.0)
+    rng = np.random.default_rng(3)
+    assert residual_noise(clean, fps) < 1.0
+    for sigma in (4.0, 8.0, 15.0):
+        assert residual_noise(clean + rng.normal(0, sigma, t.size), fps) == pytest.approx(sigma, rel=0.15)
+
+
+def test_velocity_noise_matches_filtered_white_noise():
+    from kneeguard.gait.signals import lowpass, velocity_noise_sd
+
+    fps, sigma = 60.0, 8.0
+    noise = np.random.default_rng(0).normal(0, sigma, 60000)
+    measured = np.std(np.gradient(lowpass(lowpass(noise, fps, 12.0), fps, 8.0)) * fps)
+    assert velocity_noise_sd(sigma, fps, [12.0, 8.0]) == pytest.approx(measured, rel=0.05)
+
+
+def test_event_cutoff_follows_the_noise_not_the_trial():
+    from kneeguard.gait.events import event_cutoff
+
+    assert event_cutoff(0.2, 60.0, 1000.0, 12.0) is None  # quiet keypoints keep the cleaning cut-off
+    cuts = [event_cutoff(s, 60.0, 1000.0, 12.0) for s in (6.0, 10.0, 20.0)]
+    assert all(c is not None for c in cuts) and cuts[0] > cuts[1] > cuts[2] >= 3.0
+    # a faster stance (more pixels per second) tolerates more jitter
+    assert event_cutoff(10.0, 60.0, 2000.0, 12.0) > event_cutoff(10.0, 60.0, 1000.0, 12.0)

@@ -19,7 +19,7 @@ from kneeguard.gait.keypoints import GaitError
 FUKUCHI = Path(__file__).parent / "data" / "gait" / "fukuchi2017"
 PATHS = dict(markers=FUKUCHI / "RBDS001runT25markers.txt", forces=FUKUCHI / "RBDS001runT25forces.txt",
              static=FUKUCHI / "RBDS001static.c3d", processed=FUKUCHI / "RBDS001processed.txt")
-RATES = ["150", "60", "30", "60+noise", "30+noise"]
+RATES = ["150", "60", "30", "150+noise", "60+noise", "30+noise"]
 
 
 @pytest.fixture(scope="module")
@@ -198,3 +198,41 @@ def test_c3d_trial_validates_like_its_text_form(tmp_path, reference):
     for rate in RATES:
         for key in ("ic_error_ms_median", "knee_ic_error_deg", "cadence_error_pct"):
             assert results[rate][key] == pytest.approx(expected[rate][key], abs=0.05)
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("plate_type", [2, 4])
+def test_c3d_trial_with_the_real_analysis_gives_the_text_numbers(tmp_path, reference, plate_type):
+    """Done when (issue 15): a C3D running trial with a type-2 or type-4 plate validates with the same
+    numbers as its text form, through the real analysis at every rate and noise row."""
+    from tests.c3d_builders import PlateSpec, wrench_from_text, write_c3d
+    from kneeguard.gait.io.forces import read_forces
+
+    grf, moment = wrench_from_text(read_forces(PATHS["forces"]))
+    cal = np.diag([500.0, 500.0, 1000.0, 8e5, 2.5e5, 4e5])
+    cal[2, 0], cal[3, 1] = -7.0, 900.0
+    plate = PlateSpec(type=plate_type, cal_matrix=cal if plate_type == 4 else None, stores_reaction=plate_type == 4)
+    trial = reference.trial
+    platform = dict(used=1, types=[plate_type], channel=[[1, 2, 3, 4, 5, 6]], corners=[plate.corners],
+                    origin=[plate.origin], cal_matrix=[cal] if plate_type == 4 else None)
+    path = write_c3d(tmp_path / "RBDS001runT25.c3d", plate.signals(grf, moment), markers=trial.xyz,
+                     marker_labels=trial.labels, analog_labels=["F1X", "F1Y", "F1Z", "M1X", "M1Y", "M1Z"],
+                     platform=platform)
+    from_c3d = validate.load_reference(c3d=path, static=PATHS["static"], processed=PATHS["processed"])
+    results, expected = validate.validate_mocap(reference=from_c3d), validate.validate_mocap(reference=reference)
+    for rate in RATES:
+        for key in ("ic_error_ms_median", "to_error_ms_median", "contact_time_error_ms", "cadence_error_pct",
+                    "knee_ic_error_deg", "knee_peak_error_deg", "n_matched_ic", "n_matched_to"):
+            assert results[rate][key] == pytest.approx(expected[rate][key], abs=0.05), (rate, key)
+
+
+def test_reference_contacts_use_the_registry_threshold(reference):
+    from kneeguard import evidence
+    from kneeguard.gait.io.forces import detect_contacts, read_forces
+
+    forces = read_forces(PATHS["forces"])
+    limit = evidence.value("gait.validation.contact_force_n")
+    expected = detect_contacts(forces["time_s"].to_numpy(), forces["Fy"].to_numpy(), threshold_n=limit)
+    np.testing.assert_allclose(reference.contacts["to_time_s"], expected["to_time_s"])
+    later = detect_contacts(forces["time_s"].to_numpy(), forces["Fy"].to_numpy(), threshold_n=80.0)
+    assert (reference.contacts["to_time_s"].to_numpy() > later["to_time_s"].to_numpy()).all()  # 20 N ends later

@@ -245,7 +245,7 @@ def analyze_gait(series: KeypointSeries, *, view: str | None = None, height_cm: 
     else:
         direction = 0
         angle_table = gait_angles.frontal_angles(cleaned)
-    events = detect_events(cleaned, event_parameters)
+    events = detect_events(cleaned, event_parameters, info.noise_px, info.cutoff_hz)
     scale = metres_per_unit(cleaned, height_cm)
     leg = leg_length_px(cleaned)
     speed = running_speed(cleaned, events, direction) if view == "side" else None

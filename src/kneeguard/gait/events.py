@@ -17,10 +17,14 @@ treadmill, the belt speed).
   way into stance: about the midpoint of the swing-to-stance speed change, the
   foot landing still drifting forward relative to the belt (a zero-lag low-pass
   widens such a step's ramp but does not move its midpoint).
-* TO = where the toe's speed relative to the stance ground (vector norm of
-  its velocity minus the stance velocity) exceeds 30 % of the stance speed on
-  the way out (the forefoot moves with the ground until it is lifted), averaged
-  with the steepest rise of that slip nearby (parabolic sub-frame peak).
+* The toe's slip off the stance ground (vector norm of its velocity minus the stance
+  velocity) passing 30 % of the stance speed, averaged with its steepest rise, brackets
+  the push-off; TO itself is the knee's largest extension from mid-stance to 250 ms later
+  (Fellin et al. 2010), chosen by cross-validation over the toe-slip, toe-forward and
+  knee-extension rules (docs/validation.md). Without hip/knee/ankle the slip TO is kept.
+The timing signals are low-passed further when the keypoints are noisy: the noise is
+measured by residual analysis (`signals.keypoint_noise`) and the cut-off lowered until
+the noise left in the slip is a third of its threshold (`event_cutoff`).
 Both are sub-frame (linear interpolation between samples).
 When there is no usable stance speed (no horizontal motion, missing points), the
 vertical rule is used: IC where the clearance reaches a fine threshold on the way
@@ -29,8 +33,8 @@ Then L/R alternation is checked and implausible contacts are flagged invalid.
 
 Calibration (docs/validation.md; Fukuchi et al. 2017 treadmill subject RBDS001 seen
 by a virtual side camera, force-plate truth): `ic_speed_fraction` and `to_slip_fraction`
-were chosen at 150 Hz and checked at 60 and 30 fps, with 8 px noise, on the real
-male_side clip and on the synthetic model. `to_slip_fraction` is the sensitive one
+were chosen at 150 Hz in issue 11 and checked at 60 and 30 fps, with 8 px noise, on the real
+male_side clip and on the synthetic model; the TO rule was chosen in issue 15 by cross-validation. `to_slip_fraction` is the sensitive one
 (±0.05 moves TO by ≈ ±10 ms) because the marker used as "toe" (first metatarsal head)
 starts to lift before the hallux leaves the ground. All these numbers are the fields
 of `EventParameters`; validation may pass others to `detect_events`/`analyze_gait`.
@@ -43,8 +47,9 @@ import numpy as np
 import pandas as pd
 from scipy.ndimage import uniform_filter1d
 
+from kneeguard.gait.angles import included_angle
 from kneeguard.gait.keypoints import GaitError, KeypointSeries
-from kneeguard.gait.signals import lowpass
+from kneeguard.gait.signals import lowpass, velocity_noise_sd
 from kneeguard.numbers import mean_of_present
 
 
@@ -67,6 +72,15 @@ class EventParameters:
     - search_s = 0.15: the timing pass may look 150 ms outside a pass-1 stance.
     - min_stance_speed = 0.5: a stance speed below half the foot's median swing speed is too close to the
       noise: the vertical rule is used instead of the motion rule.
+    - to_rule = "knee_extension": TO at the knee's largest extension after mid-stance (Fellin et al. 2010),
+      chosen among "toe_slip" (the toe's 2D slip off the stance ground, issue 11), "toe_forward" (its
+      horizontal part) and "knee_extension" by leave-one-stride-group-out cross-validation
+      (scripts/select_toe_off_rule.py, docs/validation.md). The toe-slip TO still brackets the search.
+    - knee_window_s = 0.25: the largest extension is looked for from mid-stance to 250 ms after it (the
+      window the cross-validation used; a running stance's second half is 80-150 ms).
+    - noise_guard_sd = 3: the timing signals are low-passed further until the keypoint noise left in them has
+      an SD of at most 1/3 of the TO threshold (noise alone then crosses it in < 0.3 % of samples).
+    - min_event_cutoff_hz = 3: never below 3 Hz, a little above the stride frequency (≈ 1.3 Hz) doubled.
     """
 
     ground_percentile: float = 95.0
@@ -80,6 +94,10 @@ class EventParameters:
     to_peak_window_s: float = 0.04
     search_s: float = 0.15
     min_stance_speed: float = 0.5
+    to_rule: str = "knee_extension"
+    knee_window_s: float = 0.25
+    noise_guard_sd: float = 3.0
+    min_event_cutoff_hz: float = 3.0
 
 
 DEFAULT_EVENT_PARAMETERS = EventParameters()
@@ -227,10 +245,32 @@ class FootMotion:
         """Ankle velocity as a share of the stance velocity: ≈ 1 in stance, ≤ 0 in late swing."""
         return self.ankle[:, 0] / self.stance_vx
 
-    def toe_slip(self) -> np.ndarray:
-        """Toe speed relative to the stance ground, as a share of the stance speed: ≈ 0 while planted."""
+    def toe_slip(self, rule: str = "toe_slip") -> np.ndarray:
+        """Toe speed relative to the stance ground, as a share of the stance speed: ≈ 0 while planted.
+
+        "toe_slip" is the 2D speed; "toe_forward" the horizontal part only (the foot's forward velocity change).
+        """
         rel = self.toe - np.array([self.toe_stance_vx, 0.0])
-        return np.hypot(rel[:, 0], rel[:, 1]) / abs(self.toe_stance_vx)
+        speed = np.abs(rel[:, 0]) if rule == "toe_forward" else np.hypot(rel[:, 0], rel[:, 1])
+        return speed / abs(self.toe_stance_vx)
+
+
+def event_cutoff(noise: float, fps: float, stance_speed: float, cleaned_cutoff_hz: float,
+                 params: EventParameters = DEFAULT_EVENT_PARAMETERS) -> float | None:
+    """The extra low-pass (Hz) the timing signals need, or None when the cleaned keypoints are quiet enough.
+
+    The bandwidth is set by the noise, not by the trial: the highest cut-off at which the velocity
+    noise left in the slip signal is at most `to_slip_fraction / noise_guard_sd` of the stance speed.
+    """
+    if not (noise > 0 and np.isfinite(stance_speed) and stance_speed != 0):
+        return None
+    limit = abs(stance_speed) * params.to_slip_fraction / params.noise_guard_sd
+    if velocity_noise_sd(noise, fps, [cleaned_cutoff_hz]) <= limit:
+        return None
+    for fc in np.arange(cleaned_cutoff_hz, params.min_event_cutoff_hz - 1e-9, -0.25):
+        if velocity_noise_sd(noise, fps, [cleaned_cutoff_hz, fc]) <= limit:
+            return float(fc)
+    return params.min_event_cutoff_hz
 
 
 def _steepest_near(sig: np.ndarray, at: float | None, half_window: int) -> float | None:
@@ -271,9 +311,40 @@ def motion_contact(ratio: np.ndarray, slip: np.ndarray, stance: tuple[int, int],
     return ic, to
 
 
-def detect_events(series: KeypointSeries, params: EventParameters = DEFAULT_EVENT_PARAMETERS) -> pd.DataFrame:
+def knee_flexion_signal(series: KeypointSeries, side: str, cutoff_hz: float | None) -> np.ndarray | None:
+    """Image-plane knee flexion (180° − hip-knee-ankle angle), low-passed like the other timing signals."""
+    if not all(series.has(f"{side}_{j}") for j in ("hip", "knee", "ankle")):
+        return None
+    flex = 180.0 - included_angle(*(series.point(f"{side}_{j}") for j in ("hip", "knee", "ankle")))
+    if not np.isfinite(flex).any():
+        return None
+    return lowpass(flex, series.fps, cutoff_hz) if cutoff_hz else flex
+
+
+def knee_extension_to(flex: np.ndarray, ic: float, to: float, fps: float,
+                      params: EventParameters = DEFAULT_EVENT_PARAMETERS) -> float | None:
+    """Sub-frame TO at the knee's largest extension between mid-stance and `knee_window_s` after it
+    (Fellin et al. 2010: the best kinematic TO on a treadmill); None without an interior extremum."""
+    mid = int(round((ic + to) / 2))
+    hi = min(mid + int(params.knee_window_s * fps), len(flex) - 2)
+    ext = -flex[mid:hi + 1]
+    if mid < 1 or len(ext) < 3 or not np.isfinite(ext).all():
+        return None
+    i = mid + int(np.argmax(ext))
+    if not mid < i < hi:
+        return None
+    a, b, c = -flex[i - 1], -flex[i], -flex[i + 1]
+    den = a - 2 * b + c
+    return float(i) if den == 0 else i + 0.5 * (a - c) / den
+
+
+def detect_events(series: KeypointSeries, params: EventParameters = DEFAULT_EVENT_PARAMETERS,
+                  noise: float = 0.0, cleaned_cutoff_hz: float | None = None) -> pd.DataFrame:
     """IC/TO for both feet (side view), one row per contact, sorted by IC time.
 
+    `noise` is the keypoints' jitter (SD, `signals.keypoint_noise`) and `cleaned_cutoff_hz` the
+    low-pass they already had; with both, the timing signals get the extra low-pass `event_cutoff` asks
+    for (recorded per side in `events.attrs["event_cutoff_hz"]`).
     Columns: side, ic_time_s, to_time_s, ic_frame, to_frame (float, sub-frame),
     valid (bool) and note (why a contact was rejected).
     """
@@ -284,22 +355,34 @@ def detect_events(series: KeypointSeries, params: EventParameters = DEFAULT_EVEN
             segments[side] = (clear, toe, span, candidate_stances(clear, span, series.fps, params))
     strides = [np.median(np.diff([s for s, _ in st])) for *_, st in segments.values() if len(st) > 1]
     ref_x = body_reference_x(series, int(np.median(strides)) if strides else int(round(0.7 * series.fps)))
-    rows = []
+    rows, cutoffs = [], {}
     for side, (clear, toe, span, stances) in segments.items():
         motion = FootMotion(series, side, stances, ref_x, params.min_stance_speed)
         use_motion = motion.usable()
-        ratio, slip = (motion.speed_ratio(), motion.toe_slip()) if use_motion else (None, None)
+        fc = event_cutoff(noise, series.fps, motion.toe_stance_vx, cleaned_cutoff_hz, params) \
+            if use_motion and cleaned_cutoff_hz else None
+        cutoffs[side] = fc
+        if fc is not None:
+            quiet = KeypointSeries(series.names, lowpass(series.xy, series.fps, fc), series.visibility, series.fps)
+            motion = FootMotion(quiet, side, stances, ref_x, params.min_stance_speed)
+        ratio, slip = (motion.speed_ratio(), motion.toe_slip(params.to_rule)) if use_motion else (None, None)
+        flex = knee_flexion_signal(series, side, fc) if params.to_rule == "knee_extension" else None
         for stance in stances:
             ic, to = vertical_contact(clear, toe, stance, span, params)
             if use_motion:
                 ic_m, to_m = motion_contact(ratio, slip, stance, series.fps, params)
                 ic, to = (ic if ic_m is None else ic_m), (to if to_m is None else to_m)
+            if flex is not None:
+                to_knee = knee_extension_to(flex, ic, to, series.fps, params)
+                to = to if to_knee is None else to_knee
             rows.append({"side": side, "ic_frame": ic, "to_frame": to})
     events = pd.DataFrame(rows, columns=["side", "ic_frame", "to_frame"])
     events = events.sort_values("ic_frame", ignore_index=True)
     events["ic_time_s"] = events["ic_frame"] / series.fps
     events["to_time_s"] = events["to_frame"] / series.fps
-    return check_events(events, series.n_frames, series.fps, params.min_contact_s)
+    out = check_events(events, series.n_frames, series.fps, params.min_contact_s)
+    out.attrs["event_cutoff_hz"] = cutoffs
+    return out
 
 
 def check_events(events: pd.DataFrame, n_frames: int, fps: float,

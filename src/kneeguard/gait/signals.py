@@ -11,7 +11,8 @@ from dataclasses import dataclass, field, replace
 
 import numpy as np
 from scipy.ndimage import maximum_filter1d, median_filter
-from scipy.signal import butter, savgol_filter, sosfiltfilt
+from scipy.integrate import trapezoid
+from scipy.signal import butter, savgol_filter, sosfiltfilt, sosfreqz
 
 from kneeguard import evidence
 from kneeguard.gait.keypoints import KeypointSeries
@@ -47,6 +48,7 @@ class CleaningInfo:
     filled: int = 0
     missing_after: float = 0.0  # fraction of leg coordinates still NaN
     cutoff_hz: float = DEFAULT_CUTOFF_HZ
+    noise_px: float = 0.0  # keypoint jitter (SD, series units) by residual analysis of the feet; events.py uses it
 
 
 def _worst_outliers(col: np.ndarray, size: int, n_sigmas: float, floor: float) -> np.ndarray:
@@ -117,17 +119,72 @@ def hampel(x: np.ndarray, half_window: int, n_sigmas: float = HAMPEL_SIGMAS) -> 
     return out, removed
 
 
+FOOT_POINTS = ("toe", "ankle", "heel")
+
+
+def residual_noise(x: np.ndarray, fps: float) -> float:
+    """The white-noise SD of one trajectory by Winter's residual analysis (Winter 2009, §3.4.4.3).
+
+    The RMS residual between the signal and its low-passed copy, taken over a grid of cut-offs, is
+    noise-dominated at high cut-offs and falls there along a straight line; that line's intercept at
+    0 Hz is the noise RMS. (Winter also reads a cut-off off that line; that cut-off minimises the
+    distortion of the whole trajectory and is too low for timing sharp events, so only the noise
+    level is taken here.) NaN when the trajectory is too short or gappy.
+    """
+    ok = np.isfinite(x)
+    if ok.sum() < 60:
+        return float("nan")
+    top = 0.45 * fps
+    grid = np.arange(1.0, top, max(top / 40, 0.25))
+    resid = np.array([np.sqrt(np.nanmean((x - lowpass(x, fps, fc, cap=False)) ** 2)) for fc in grid])
+    tail = grid >= 0.6 * top
+    if tail.sum() < 3:
+        return float("nan")
+    slope, intercept = np.polyfit(grid[tail], resid[tail], 1)
+    return float(max(intercept, 0.0))
+
+
+def keypoint_noise(series: KeypointSeries) -> float:
+    """Median residual-analysis noise over the foot keypoints' x and y (the points events are timed on)."""
+    values = []
+    for side in ("left", "right"):
+        for part in FOOT_POINTS:
+            name = f"{side}_{part}"
+            if series.has(name):
+                xy = series.point(name)
+                values += [residual_noise(xy[:, axis], series.fps) for axis in (0, 1)]
+    values = [v for v in values if np.isfinite(v)]
+    return float(np.median(values)) if values else 0.0
+
+
+def velocity_noise_sd(noise: float, fps: float, cutoffs_hz: list[float]) -> float:
+    """SD of the velocity (units/s) that white position noise of SD `noise` leaves after zero-lag
+    4th-order Butterworth low-passes at `cutoffs_hz` and a central difference (np.gradient).
+
+    Exact for white noise: the integral of its flat spectrum times the squared gain of the chain.
+    """
+    f = np.linspace(0.0, fps / 2, 1025)
+    gain = np.abs(fps * np.sin(2 * np.pi * f / fps))
+    for fc in cutoffs_hz:
+        _, h = sosfreqz(butter(2, min(fc, 0.49 * fps), fs=fps, output="sos"), worN=f, fs=fps)
+        gain = gain * np.abs(h) ** 2  # forward and backward pass
+    return float(noise * np.sqrt(trapezoid(gain ** 2, f) * 2.0 / fps))
+
+
 def effective_cutoff(fps: float, cutoff_hz: float = DEFAULT_CUTOFF_HZ) -> float:
     return float(min(cutoff_hz, 0.4 * fps))
 
 
-def lowpass(x: np.ndarray, fps: float, cutoff_hz: float = DEFAULT_CUTOFF_HZ, order: int = 4) -> np.ndarray:
+def lowpass(x: np.ndarray, fps: float, cutoff_hz: float = DEFAULT_CUTOFF_HZ, order: int = 4,
+            cap: bool = True) -> np.ndarray:
     """Zero-lag Butterworth low-pass along axis 0, applied to each finite stretch separately.
 
     `order` is the total (forward + backward) order, so each pass uses order/2.
-    Stretches too short to filter are left as they are.
+    Stretches too short to filter are left as they are. `cap` keeps the cut-off at 0.4 × fps at most
+    (residual analysis scans up to 0.45 × fps and turns it off).
     """
-    sos = butter(max(order // 2, 1), effective_cutoff(fps, cutoff_hz), btype="low", fs=fps, output="sos")
+    fc = effective_cutoff(fps, cutoff_hz) if cap else min(cutoff_hz, 0.49 * fps)
+    sos = butter(max(order // 2, 1), fc, btype="low", fs=fps, output="sos")
     out = np.array(x, dtype=float, copy=True)
     flat = out.reshape(out.shape[0], -1)
     min_len = 3 * (2 * sos.shape[0] + 1) + 1
@@ -163,6 +220,7 @@ def clean_series(
         info.collapsed_frames = np.zeros(series.n_frames, dtype=bool)
     xy, info.outliers = hampel(work.xy, round(HAMPEL_HALF_WINDOW_S * series.fps))
     xy, info.filled = fill_gaps(xy, max(1, round(MAX_GAP_S * series.fps)))
+    info.noise_px = keypoint_noise(replace(work, xy=xy))
     xy = lowpass(xy, series.fps, cutoff_hz)
     left, right = _leg_indices(work)
     legs = xy[:, left + right, :]

@@ -1,6 +1,7 @@
 """Reference gait events from an instrumented treadmill (one plate under both feet).
 
-Contacts are runs of vertical force above a threshold (80 N) lasting at least 80 ms;
+Contacts are runs of vertical force above a threshold (the registry's
+`gait.validation.contact_force_n`, 20 N) lasting at least 80 ms;
 initial contact (IC) and toe-off (TO) are the threshold crossings, interpolated
 between samples. Because one plate carries both feet, the side of each contact
 comes from the marker data: the stance foot is the lower one at mid-contact.
@@ -12,12 +13,18 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from kneeguard import evidence
 from kneeguard.errors import InvalidInput
 from kneeguard.gait.io.c3d_forces import read_ground_reaction
 from kneeguard.gait.io.files import read_tab_table
 from kneeguard.gait.io.mocap import MarkerTrial
 
 FORCE_COLUMNS = ("Time", "Fx", "Fy", "Fz", "COPx", "COPy", "COPz", "Ty")
+
+
+def contact_threshold_n() -> float:
+    """The validation truth's contact threshold (N), from the evidence registry."""
+    return float(evidence.value("gait.validation.contact_force_n"))
 
 
 def read_forces(path: str | Path, rate: float = 300.0) -> pd.DataFrame:
@@ -53,13 +60,14 @@ def read_c3d_vertical_force(path: str | Path) -> pd.DataFrame:
 
 
 def detect_contacts(
-    time_s: np.ndarray, vertical_n: np.ndarray, threshold_n: float = 80.0, min_contact_s: float = 0.08
+    time_s: np.ndarray, vertical_n: np.ndarray, threshold_n: float | None = None, min_contact_s: float = 0.08
 ) -> pd.DataFrame:
-    """Contacts as threshold crossings of the vertical force.
+    """Contacts as threshold crossings of the vertical force (default threshold: `contact_threshold_n()`).
 
     Contacts cut by the start or the end of the recording are dropped, as are runs shorter than
     `min_contact_s` (noise spikes). Columns: ic_time_s, to_time_s, contact_time_s, peak_force_n.
     """
+    threshold_n = contact_threshold_n() if threshold_n is None else threshold_n
     t = np.asarray(time_s, dtype=float)
     f = np.nan_to_num(np.asarray(vertical_n, dtype=float), nan=0.0)
     above = f > threshold_n
@@ -111,7 +119,7 @@ def force_events(
     forces_path: str | Path,
     trial: MarkerTrial | None = None,
     rate: float = 300.0,
-    threshold_n: float = 80.0,
+    threshold_n: float | None = None,
     min_contact_s: float = 0.08,
 ) -> pd.DataFrame:
     """Read a force file (.txt export or .c3d analog) and return its contacts, with sides when a marker trial is given."""

@@ -18,7 +18,7 @@ import pandas as pd
 
 from kneeguard.errors import InvalidInput
 from kneeguard.gait.events import EventParameters
-from kneeguard.gait.io.forces import force_events, summarize_events
+from kneeguard.gait.io.forces import contact_threshold_n, force_events, summarize_events
 from kneeguard.gait.io.mocap import MarkerTrial, read_markers
 from kneeguard.gait.io.processed import SPEEDS, knee_reference
 from kneeguard.gait.keypoints import GaitError, KeypointSeries
@@ -96,7 +96,7 @@ def load_reference(
     static_trial = read_markers(static) if static is not None else None
     contacts = force_events(forces if forces is not None else c3d, trial)
     if len(contacts) < 4:
-        raise InvalidInput("the force data hold fewer than 4 foot contacts above 80 N; nothing to validate")
+        raise InvalidInput(f"the force data hold fewer than 4 foot contacts above {contact_threshold_n():g} N; nothing to validate")
     summary = summarize_events(contacts)
     if processed is not None:
         speed = speed or trial_speed(c3d if c3d is not None else markers)
@@ -254,8 +254,8 @@ def validate_mocap(
 
     `event_parameters` (default: the analysis' own) lets a sensitivity sweep run; report it as one.
 
-    Keys: the native rate (e.g. "150"), "60", "30", "60+noise", "30+noise". A rate whose analysis
-    raises GaitError gets {"error": message} instead of numbers.
+    Keys: the native rate (e.g. "150"), "60", "30", then the same with noise ("150+noise", "60+noise",
+    "30+noise"). A rate whose analysis raises GaitError gets {"error": message} instead of numbers.
     """
     analyze = analyze or _default_analyzer()
     ref = reference or load_reference(markers, forces, static, processed, c3d, speed)
@@ -263,7 +263,7 @@ def validate_mocap(
     native = mocap_keypoints(ref.trial, ref.static, camera, person_height_m=height_cm / 100.0)
     native_key = f"{ref.trial.rate:g}"
     plans = [(native_key, None, 0.0), ("60", 60.0, 0.0), ("30", 30.0, 0.0),
-             ("60+noise", 60.0, noise_px), ("30+noise", 30.0, noise_px)]
+             (f"{native_key}+noise", None, noise_px), ("60+noise", 60.0, noise_px), ("30+noise", 30.0, noise_px)]
     results: dict[str, dict] = {}
     for key, fps, sigma in plans:
         series = native if fps is None else resample(native, fps)
