@@ -10,6 +10,7 @@ from rich.markup import escape
 from kneeguard.cli import (
     activities_cmd,
     athletes_cmd,
+    batch_cmd,
     checkin_cmd,
     demo_cmd,
     explain_cmd,
@@ -59,6 +60,7 @@ app.add_typer(shoes_cmd.app, name="shoes")
 app.add_typer(gait_cmd.app, name="gait")
 app.add_typer(validate_cmd.app, name="validate")
 app.add_typer(users_cmd.app, name="users")
+app.add_typer(batch_cmd.app, name="batch")
 
 
 def main() -> None:

@@ -88,12 +88,12 @@ def import_command(
             ]
         )
     else:
-        _print_table(outcomes, counts)
+        print_outcomes(outcomes, counts)
     if counts["error"]:
         raise typer.Exit(1)
 
 
-def _print_table(outcomes, counts) -> None:
+def print_outcomes(outcomes, counts) -> None:
     """Every file for small batches; for large ones only the files that need attention."""
     notable = [o for o in outcomes if o.status in ("error", "skipped") or o.warnings]
     shown = outcomes if len(outcomes) <= 20 else notable
