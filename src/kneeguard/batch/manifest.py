@@ -45,7 +45,8 @@ def read_manifest(manifest: Path) -> list[ManifestRow]:
                             f"(missing: {', '.join(missing)})")
     folder = manifest.resolve().parent
     rows = []
-    for line, raw in enumerate(reader, start=2):
+    for raw in reader:
+        line = reader.line_num  # blank lines are skipped but counted
         record = {str(k).strip().lower(): (v or "").strip() for k, v in raw.items() if k is not None}
         if not any(record.values()):
             continue  # a blank line
