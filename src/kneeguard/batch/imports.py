@@ -7,7 +7,8 @@ readers into typed `ParsedFile`s. Then one of two writers stores them with the i
 file service (`store.importer.store_decoded`, the same de-duplication as `kneeguard import`):
 
 - single writer (SQLite, the default): the decoded files travel back to this process, which stores them one
-  at a time; the workers never touch the database (the hashes to pass over are sent with the tasks).
+  at a time; the workers only read the database (to pass over files imported before), so its file must be
+  on a filesystem they see: the local cluster, or workers on this machine.
 - worker writers (PostgreSQL, `--db postgresql+psycopg://...`): each worker stores what it decoded; the
   importer serialises imports per athlete with an advisory lock.
 
@@ -18,7 +19,7 @@ tried again by a re-run; everything imported is passed over.
 """
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 
@@ -68,19 +69,18 @@ def worker_store(access: StoreAccess):
     return store
 
 
-def decode_file(task: ImportTask, known: Mapping[int, frozenset[str]] | None,
-                access: StoreAccess | None) -> list[FileOutcome | DecodedFile]:
-    """The worker's part: every source in the file, decoded (or its outcome). With `access` (worker
-    writers) the decoded files are stored here too; otherwise they go back to the one writer."""
+def decode_file(task: ImportTask, access: StoreAccess, writes: bool) -> list[FileOutcome | DecodedFile]:
+    """The worker's part: every source in the file, decoded (or its outcome: imported before, unreadable...).
+    With `writes` (worker writers) the decoded files are stored here too; otherwise they go back to the one
+    writer."""
     from kneeguard.ingest.sources import iter_sources
     from kneeguard.store.importer import read_and_decode, store_decoded
 
-    store = worker_store(access) if access is not None else None
-    passed_over = (known or {}).get(task.athlete_id, frozenset())
+    store = worker_store(access)
     results: list[FileOutcome | DecodedFile] = []
     for source in iter_sources([task.path]):
-        result = read_and_decode(store, task.athlete_id, source, known=passed_over)
-        if store is not None and isinstance(result, DecodedFile):
+        result = read_and_decode(store, task.athlete_id, source)
+        if writes and isinstance(result, DecodedFile):
             result = store_decoded(store, task.athlete_id, result)
         results.append(result)
     return results
@@ -106,26 +106,13 @@ def plan_tasks(store, rows: list[ManifestRow]) -> tuple[list[ImportTask], list[B
     return tasks, problems
 
 
-def known_hashes(store, tasks: list[ImportTask]) -> dict[int, frozenset[str]]:
-    """Per athlete, the raw hashes already imported: the single-writer tasks pass over these files."""
-    from kneeguard.store.importer import imported_hashes
-
-    with store.session() as session:
-        return {athlete_id: imported_hashes(session, athlete_id) for athlete_id in {t.athlete_id for t in tasks}}
-
-
 def run_import(client, store, rows: list[ManifestRow], *, worker_writes: bool,
                show: bool = True) -> Iterator[BatchFileOutcome]:
     """Import every file of `rows`; yields each file's outcome as it is stored (errors included)."""
     tasks, problems = plan_tasks(store, rows)
     yield from problems
-    if worker_writes:
-        known, access = None, StoreAccess(store.url, str(store.home), store.storage_root)
-    else:
-        known, access = known_hashes(store, tasks), None
-        if client is not None:
-            [known] = client.scatter([known], broadcast=True, hash=False)
-    for task, result in run_tasks(client, decode_file, tasks, known, access, label="importing", show=show):
+    access = StoreAccess(store.url, str(store.home), store.storage_root)
+    for task, result in run_tasks(client, decode_file, tasks, access, worker_writes, label="importing", show=show):
         yield from _stored(store, task, result)
 
 

@@ -23,7 +23,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import json
-from collections.abc import Callable, Container, Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
@@ -114,10 +114,9 @@ def _import_one(store: Store, athlete_id: int, source: Any, decoder: Decoder | N
 
 
 def read_and_decode(store: Store | None, athlete_id: int | None, source: Any,
-                    decoder: Decoder | None = None, known: Container[str] = ()) -> FileOutcome | DecodedFile:
-    """Read and decode one source; a FileOutcome when it ends here (unreadable, undecodable, or a file this
-    athlete imported before, recognised by its raw hash without decoding: in `known`, or - with a `store` to
-    ask - in the database)."""
+                    decoder: Decoder | None = None) -> FileOutcome | DecodedFile:
+    """Read and decode one source; a FileOutcome when it ends here (unreadable, undecodable, or - with a
+    `store` to ask - a file this athlete imported before, recognised by its raw hash without decoding)."""
     name = str(getattr(source, "name", source))
     if not callable(getattr(source, "read", None)):  # a SourceError
         return FileOutcome(name, "error", error=str(getattr(source, "problem", "unreadable source")))
@@ -131,8 +130,6 @@ def read_and_decode(store: Store | None, athlete_id: int | None, source: Any,
         return FileOutcome(name, "error", error=f"internal error while reading: {type(exc).__name__}: {exc}")
     raw_hash = hashlib.sha256(data).hexdigest()
 
-    if raw_hash in known:
-        return FileOutcome(name, "duplicate", warnings=["file already imported (same content)"])
     if store is not None and athlete_id is not None:
         with store.session() as session:
             seen = _seen(session, athlete_id, raw_hash)
@@ -163,11 +160,6 @@ def store_decoded(store: Store, athlete_id: int, decoded: DecodedFile) -> FileOu
         return FileOutcome(name, "error", error=f"internal error while storing: IntegrityError: {exc.orig}")
     except Exception as exc:  # noqa: BLE001 - rolled back; report and carry on
         return FileOutcome(name, "error", error=f"internal error while storing: {type(exc).__name__}: {exc}")
-
-
-def imported_hashes(session: Session, athlete_id: int) -> frozenset[str]:
-    """The raw hashes of every file this athlete imported (or skipped) before: what a batch re-run passes over."""
-    return frozenset(session.scalars(select(ImportedFile.content_hash).where(ImportedFile.athlete_id == athlete_id)))
 
 
 def _seen(session: Session, athlete_id: int, raw_hash: str) -> ImportedFile | None:
