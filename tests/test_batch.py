@@ -167,3 +167,25 @@ def test_the_scheduler_address_must_be_an_address(monkeypatch):
     assert scheduler_address("tcp://127.0.0.1:9000") == "tcp://127.0.0.1:9000"
     with pytest.raises(InvalidInput):
         scheduler_address("localhost")
+
+
+def test_ctrl_c_stops_the_batch_cleanly_and_a_rerun_does_the_rest(tmp_path: Path, monkeypatch):
+    from kneeguard.batch import imports
+
+    home = tmp_path / "home"
+    manifest = _manifest(tmp_path, [("ana", str(SAMPLES / "garmin-fenix-5-run.fit")),
+                                    ("ana", str(SAMPLES / "activity-small-fenix2-run.fit"))])
+    real, calls = imports.decode_file, []
+
+    def interrupted(task, *args):
+        calls.append(task)
+        if len(calls) == 2:
+            raise KeyboardInterrupt
+        return real(task, *args)
+
+    monkeypatch.setattr(imports, "decode_file", interrupted)
+    code, result = _cli("batch", "import", str(manifest), "--home", str(home), "--workers", "0")
+    assert code == 130 and "stopped" in result.output
+    monkeypatch.setattr(imports, "decode_file", real)
+    code, again = _cli("batch", "import", str(manifest), "--home", str(home), "--workers", "0", "--json")
+    assert sorted(o["status"] for o in json.loads(again.stdout)) == ["duplicate", "imported"]

@@ -69,8 +69,10 @@ def connect(scheduler: str | None = None, workers: int | None = None) -> Iterato
             yield client
         return
     count = workers or os.cpu_count() or 1
+    # Dask's own log lines stay quiet: on a busy machine the workers' last heartbeats to a scheduler already
+    # closed end a batch with a traceback; a task's failure reaches the user as that item's error line.
     with LocalCluster(n_workers=count, threads_per_worker=1, processes=True, dashboard_address=None,
-                      silence_logs=logging.ERROR) as cluster, Client(cluster) as client:
+                      silence_logs=logging.CRITICAL) as cluster, Client(cluster) as client:
         yield client
 
 
