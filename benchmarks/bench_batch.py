@@ -61,7 +61,19 @@ def run_cli(args: list[str]) -> float:
     return elapsed
 
 
-def side_by_side(name: str, count: int, make_args, workers: int) -> dict:
+def fixed_costs(workdir: Path, workers: int) -> dict[str, float]:
+    """What a run costs before its first task: process start and imports (and, for the cluster, its start),
+    measured as a batch import of an empty manifest."""
+    empty = workdir / "empty.csv"
+    empty.write_text("athlete,path\n", encoding="utf-8")
+    costs = {label: run_cli(["import", str(empty), "--home", str(workdir / f"empty-{label}"), "--workers", str(n)])
+             for label, n in (("single", 0), ("cluster", workers))}
+    print(json.dumps({"scenario": "fixed start-up cost (empty manifest)", "workers": workers,
+                      **{f"{k}_s": v for k, v in costs.items()}, "load": loadavg()}), flush=True)
+    return costs
+
+
+def side_by_side(name: str, count: int, make_args, workers: int, fixed: dict[str, float]) -> dict:
     """The single-process path, then the cluster, each in a fresh process and a fresh target."""
     row: dict = {"scenario": name, "tasks": count, "workers": workers}
     for label, n in (("single", 0), ("cluster", workers)):
@@ -69,8 +81,8 @@ def side_by_side(name: str, count: int, make_args, workers: int) -> dict:
         row[f"{label}_s"] = run_cli(make_args(label) + ["--workers", str(n)])
         row[f"load_after_{label}"] = loadavg()
     row["ratio"] = row["single_s"] / row["cluster_s"]
-    row["single_per_task_s"] = row["single_s"] / max(count, 1)
-    row["cluster_per_task_s"] = row["cluster_s"] / max(count, 1)
+    for label in ("single", "cluster"):  # the wall time per task once started
+        row[f"{label}_per_task_s"] = (row[f"{label}_s"] - fixed[label]) / max(count, 1)
     print(json.dumps(row), flush=True)
     return row
 
@@ -150,26 +162,27 @@ def main() -> None:
     args.workdir.mkdir(parents=True)
     print(f"{os.cpu_count()} cores, load average {loadavg()}", flush=True)
     rows = []
+    fixed = fixed_costs(args.workdir, args.workers)
     if "overhead" in wanted:
         rows.append(dask_overhead(args.workers, 2000))
     if "import" in wanted:
         n = import_manifest(args.workdir, args.corpus, args.files)
         rows.append(side_by_side("import", n, lambda label: [
             "import", str(args.workdir / "import.csv"), "--home", str(args.workdir / f"import-{label}")],
-            args.workers))
+            args.workers, fixed))
     if "load" in wanted:
         home = args.workdir / "load-home"
         seed_load_store(home, args.athletes, args.years)
         rows.append(side_by_side("load", args.athletes, lambda label: [
             "load", "--out", str(args.workdir / f"load-{label}"), "--as-of", AS_OF.isoformat(), "--home", str(home)],
-            args.workers))
+            args.workers, fixed))
     if "gait" in wanted:
         manifest = args.workdir / "gait.csv"
         manifest.write_text("athlete,path\n" + "".join(f"g{i},{args.clip.resolve()}\n" for i in range(args.clips)),
                             encoding="utf-8")
         rows.append(side_by_side("gait", args.clips, lambda label: [
             "gait", "--manifest", str(manifest), "--outputs", "files", "--home", str(args.workdir / f"gait-{label}")],
-            args.workers))
+            args.workers, fixed))
     (args.workdir / "results.json").write_text(json.dumps(rows, indent=1), encoding="utf-8")
     print(f"results: {args.workdir / 'results.json'}")
 

@@ -97,9 +97,10 @@ def _number(value) -> float | None:
 
 
 def _flat(frame):
-    """A plain table: the index (the day or week) becomes a column; object columns become text."""
-    out = frame.reset_index() if frame.index.name is not None or not frame.index.equals(
-        frame.index.__class__(range(len(frame)))) else frame.reset_index(drop=True)
+    """A plain table: a meaningful index (a day or week) becomes a column; object columns become text."""
+    import pandas as pd
+
+    out = frame.reset_index(drop=isinstance(frame.index, pd.RangeIndex))
     for column in out.columns:
         if out[column].dtype == object:
             out[column] = out[column].map(lambda v: None if v is None else str(v))
