@@ -69,6 +69,10 @@ def _store(db: str | None, home: Path | None, storage_root: str | None, schedule
         err_console.print("[yellow]note:[/] SQLite with a Dask cluster: this process is the only writer; "
                           "`batch load` workers read the database file, so it must be on a filesystem they share. "
                           "Use PostgreSQL (--db postgresql+psycopg://...) for a real cluster.")
+    elif store.storage_root is None and scheduler_address(scheduler) is not None:
+        err_console.print(f"[yellow]note:[/] the workers write sample streams and gait outputs under {store.home} "
+                          "on their own machines; give --storage-root (a shared folder or an fsspec URL) when they "
+                          "run elsewhere.")
     return store
 
 
