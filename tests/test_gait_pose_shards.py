@@ -94,3 +94,14 @@ def test_seeking_into_a_real_clip_gives_the_same_frames_as_reading_on():
     for start in (150, 180):
         first = next(iter(iter_frames(info, start=start, max_frames=1)))
         assert np.array_equal(first, sequential[start])
+
+
+def test_a_thread_limit_of_one_means_one_model_per_clip(monkeypatch):
+    """Dask workers set OMP_NUM_THREADS=1: `kneeguard batch gait` runs one clip per worker, one model each."""
+    from kneeguard.gait.capture.pose_shards import available_cpus
+
+    monkeypatch.setattr("os.cpu_count", lambda: 4)
+    monkeypatch.setenv("OMP_NUM_THREADS", "1")
+    assert available_cpus() == 1 and shard_plan(int(60 * FPS), FPS) is None
+    monkeypatch.setenv("OMP_NUM_THREADS", "")
+    assert available_cpus() == 4 and shard_plan(int(60 * FPS), FPS) is not None

@@ -12,7 +12,7 @@ from pathlib import Path
 
 # Libraries that only the commands doing the work need (analysis, video, web, PDF, file decoding).
 HEAVY = ("pandas", "numpy", "pyarrow", "matplotlib", "scipy", "cv2", "mediapipe", "fastapi", "uvicorn",
-         "weasyprint", "jinja2", "fitdecode", "gpxpy")
+         "weasyprint", "jinja2", "fitdecode", "gpxpy", "dask", "distributed")
 STORE = ("sqlalchemy", "alembic")
 # kneeguard's own engines that a light command must not load either (they read registries and rule files).
 ENGINES = ("kneeguard.clinic.assess", "kneeguard.advice.context", "kneeguard.advice.engine", "kneeguard.load",
@@ -46,7 +46,8 @@ def test_help_imports_no_heavy_library_and_no_store():
 
 
 def test_a_subcommand_help_imports_no_heavy_library():
-    for args in (["plan", "tick", "--help"], ["gait", "--help"], ["report", "--help"], ["serve", "--help"]):
+    for args in (["plan", "tick", "--help"], ["gait", "--help"], ["report", "--help"], ["serve", "--help"],
+                 ["batch", "--help"], ["batch", "import", "--help"]):
         loaded = imported_after(args)
         assert loaded.isdisjoint(HEAVY + STORE), (args, sorted(loaded & set(HEAVY + STORE)))
 

@@ -99,3 +99,19 @@ def test_any_floats_round_trip(tmp_path_factory, values):
     })
     back = samples.read_samples(root, samples.write_samples(root, HASH, 1, frame))
     pd.testing.assert_frame_equal(back, frame)
+
+
+def test_an_fsspec_url_root_round_trips_and_refuses_keys_that_leave_it():
+    import fsspec
+
+    root = "memory://kneeguard-samples-test"
+    frame = full_frame(20)
+    key = samples.write_samples(root, HASH, 3, frame)
+    assert key == samples.samples_key(HASH, 3)
+    pd.testing.assert_frame_equal(samples.read_samples(root, key), frame)
+    with pytest.raises(ValueError):
+        samples.read_samples(root, "../elsewhere.parquet")
+    with pytest.raises(FileNotFoundError, match="missing"):
+        samples.read_samples(root, f"ab/{HASH}-9.parquet")
+    assert not samples.is_url("/plain/folder") and samples.is_url(root)
+    fsspec.filesystem("memory").rm("/kneeguard-samples-test", recursive=True)

@@ -51,6 +51,7 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "gait": ("gait_cmd", "app"),
     "validate": ("validate_cmd", "app"),
     "users": ("users_cmd", "app"),
+    "batch": ("batch_cmd", "app"),
 }
 
 

@@ -93,7 +93,7 @@ def import_command(
             ]
         )
     else:
-        _print_table(outcomes, counts)
+        print_outcomes(outcomes, counts)
     if counts["error"]:
         raise typer.Exit(1)
 
@@ -106,7 +106,7 @@ def _print_nothing_found(folders: list[Path], as_json: bool) -> None:
     console.print(f"Nothing to import: no FIT, GPX or TCX files or export archives in {names}.")
 
 
-def _print_table(outcomes, counts) -> None:
+def print_outcomes(outcomes, counts) -> None:
     """Every file for small batches; for large ones only the files that need attention."""
     notable = [o for o in outcomes if o.status in ("error", "skipped") or o.warnings]
     shown = outcomes if len(outcomes) <= 20 else notable

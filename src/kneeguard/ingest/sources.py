@@ -37,6 +37,7 @@ __all__ = [
     "ACTIVITY_SUFFIXES",
     "Source",
     "SourceError",
+    "candidate_files",
     "count_sources",
     "is_activity_name",
     "is_hidden_name",
@@ -131,6 +132,14 @@ def count_sources(
         file_path, _display, explicit = item
         total += archives.count_archive(file_path, limits) if _is_archive(file_path, explicit) else 1
     return total
+
+
+def candidate_files(paths: Iterable[Path | str] | Path | str) -> Iterator[tuple[Path, str] | SourceError]:
+    """Every candidate file (an activity file or an archive) under `paths` as (path, display name), each file
+    once, or the SourceError met while searching; `iter_sources([path])` then yields its Sources. The batch
+    import hands one such file to a worker as one task."""
+    for item in _unique_candidates(paths):
+        yield item if isinstance(item, SourceError) else (item[0], item[1])
 
 
 def _unique_candidates(paths) -> Iterator[SourceError | tuple[Path, str, bool]]:

@@ -17,6 +17,7 @@ from kneeguard.errors import InvalidInput
 
 HOME_ENV = "KNEEGUARD_HOME"
 DB_ENV = "KNEEGUARD_DB"
+STORAGE_ROOT_ENV = "KNEEGUARD_STORAGE_ROOT"
 DEFAULT_ATHLETE = "me"
 DB_FILENAME = "kneeguard.db"
 SAMPLES_DIRNAME = "samples"
@@ -35,6 +36,18 @@ def home_dir(home: str | os.PathLike[str] | None = None) -> Path:
 
 def samples_dir(home: str | os.PathLike[str] | None = None) -> Path:
     return home_dir(home) / SAMPLES_DIRNAME
+
+
+def storage_root(root: str | os.PathLike[str] | None = None,
+                 home: str | os.PathLike[str] | None = None) -> str:
+    """Where sample streams (`<root>/samples/`) and batch gait outputs (`<root>/gait/`) go: explicit >
+    $KNEEGUARD_STORAGE_ROOT > the home. A folder or an fsspec URL (s3://..., gcs://..., file://...)."""
+    chosen = str(root).strip() if root is not None else os.environ.get(STORAGE_ROOT_ENV, "").strip()
+    if not chosen:
+        return str(home_dir(home))
+    if "://" in chosen:
+        return chosen
+    return str(Path(chosen).expanduser())
 
 
 def database_url(url: str | None = None, home: str | os.PathLike[str] | None = None) -> str:

@@ -37,6 +37,7 @@ class Store:
     home: Path
     engine: Engine
     sessions: sessionmaker[Session] = field(repr=False)
+    storage_root: str | None = None  # holds samples/ (and batch gait/): a folder or fsspec URL; None: the home
 
     @property
     def display_url(self) -> str:
@@ -46,6 +47,13 @@ class Store:
     @property
     def samples_dir(self) -> Path:
         return self.home / config.SAMPLES_DIRNAME
+
+    @property
+    def samples_root(self) -> str | Path:
+        """Where this store's sample streams live (`samples_dir` unless a storage root was given)."""
+        if self.storage_root is None:
+            return self.samples_dir
+        return f"{self.storage_root.rstrip('/')}/{config.SAMPLES_DIRNAME}"
 
     @property
     def dialect(self) -> str:
@@ -197,8 +205,11 @@ def open_store(
     home: str | os.PathLike[str] | None = None,
     *,
     upgrade: bool = True,
+    storage_root: str | os.PathLike[str] | None = None,
 ) -> Store:
-    """Open (creating if needed) the database and sample folder, migrated to head."""
+    """Open (creating if needed) the database and sample folder, migrated to head.
+
+    `storage_root` (or $KNEEGUARD_STORAGE_ROOT) puts the sample streams elsewhere: a folder or an fsspec URL."""
     home_path = config.home_dir(home)
     resolved = config.database_url(url, home_path)
     parsed = make_url(resolved)
@@ -218,4 +229,7 @@ def open_store(
         engine.dispose()
         raise
     sessions = sessionmaker(bind=engine, expire_on_commit=False)
-    return Store(url=resolved, home=home_path, engine=engine, sessions=sessions)
+    root = None
+    if storage_root is not None or os.environ.get(config.STORAGE_ROOT_ENV, "").strip():
+        root = config.storage_root(storage_root, home_path)
+    return Store(url=resolved, home=home_path, engine=engine, sessions=sessions, storage_root=root)

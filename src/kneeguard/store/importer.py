@@ -99,7 +99,25 @@ def _default_decoder() -> Decoder:
     return read_bytes
 
 
+@dataclass
+class DecodedFile:
+    """A file read and decoded but not yet stored: what a batch worker hands the one writer."""
+
+    name: str
+    raw_hash: str
+    parsed: ParsedFile
+    metadata: dict[str, Any] = field(default_factory=dict)
+
+
 def _import_one(store: Store, athlete_id: int, source: Any, decoder: Decoder | None) -> FileOutcome:
+    decoded = read_and_decode(store, athlete_id, source, decoder)
+    return decoded if isinstance(decoded, FileOutcome) else store_decoded(store, athlete_id, decoded)
+
+
+def read_and_decode(store: Store | None, athlete_id: int | None, source: Any,
+                    decoder: Decoder | None = None) -> FileOutcome | DecodedFile:
+    """Read and decode one source; a FileOutcome when it ends here (unreadable, undecodable, or - with a
+    `store` to ask - a file this athlete imported before, recognised by its raw hash without decoding)."""
     name = str(getattr(source, "name", source))
     if not callable(getattr(source, "read", None)):  # a SourceError
         return FileOutcome(name, "error", error=str(getattr(source, "problem", "unreadable source")))
@@ -113,10 +131,11 @@ def _import_one(store: Store, athlete_id: int, source: Any, decoder: Decoder | N
         return FileOutcome(name, "error", error=f"internal error while reading: {type(exc).__name__}: {exc}")
     raw_hash = hashlib.sha256(data).hexdigest()
 
-    with store.session() as session:
-        seen = _seen(session, athlete_id, raw_hash)
-    if seen is not None:
-        return FileOutcome(name, "duplicate", warnings=[_seen_note(seen)])
+    if store is not None and athlete_id is not None:
+        with store.session() as session:
+            seen = _seen(session, athlete_id, raw_hash)
+        if seen is not None:
+            return FileOutcome(name, "duplicate", warnings=[_seen_note(seen)])
 
     try:
         parsed = (decoder or _default_decoder())(name, data)
@@ -124,9 +143,15 @@ def _import_one(store: Store, athlete_id: int, source: Any, decoder: Decoder | N
         return FileOutcome(name, "error", error=exc.problem)
     except Exception as exc:  # noqa: BLE001 - decoder bugs must not stop the batch
         return FileOutcome(name, "error", error=f"internal error while reading: {type(exc).__name__}: {exc}")
+    return DecodedFile(name, raw_hash, parsed, dict(getattr(source, "metadata", {}) or {}))
 
+
+def store_decoded(store: Store, athlete_id: int, decoded: DecodedFile) -> FileOutcome:
+    """Store one decoded file in one transaction. The unique (athlete, raw hash) row is the last guard: a file
+    stored meanwhile by another process (or by a retried batch task) comes back as 'duplicate'."""
+    name, raw_hash = decoded.name, decoded.raw_hash
     try:
-        return _store_parsed(store, athlete_id, name, raw_hash, parsed, dict(getattr(source, "metadata", {}) or {}))
+        return _store_parsed(store, athlete_id, name, raw_hash, decoded.parsed, dict(decoded.metadata))
     except IntegrityError as exc:
         # Usually another process stored this very file meanwhile.
         with store.session() as session:
@@ -223,7 +248,7 @@ def _stored_samples(store: Store, row: Activity):
     if row.samples_key is None:
         return None
     try:
-        return samples_io.read_samples(store.samples_dir, row.samples_key)
+        return samples_io.read_samples(store.samples_root, row.samples_key)
     except (OSError, ValueError):  # a missing or unreadable sample file: no track to compare
         return None
 
@@ -252,7 +277,7 @@ def _add_activity(session: Session, store: Store, athlete_id: int, name: str, co
     from kneeguard.store import samples as samples_io
 
     # Samples first: the row that references them is only committed afterwards.
-    key = samples_io.write_samples(store.samples_dir, content_hash, activity.session_index, activity.samples)
+    key = samples_io.write_samples(store.samples_root, content_hash, activity.session_index, activity.samples)
     if replacing is not None:  # what the athlete set on the poorer copy stays
         activity.rpe = activity.rpe if activity.rpe is not None else replacing.rpe
         activity.gear = activity.gear or replacing.gear

@@ -212,12 +212,15 @@ class GaitSession(Base):
     """One analysed gait video or keypoint file; `summary` is the summary.json content."""
 
     __tablename__ = "gait_sessions"
-    __table_args__ = (Index("ix_gait_sessions_athlete_id_recorded_at", "athlete_id", "recorded_at"),)
+    __table_args__ = (Index("ix_gait_sessions_athlete_id_recorded_at", "athlete_id", "recorded_at"),
+                      UniqueConstraint("athlete_id", "input_hash"))
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     athlete_id: Mapped[int] = mapped_column(ForeignKey("athletes.id", ondelete="CASCADE"))
     recorded_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utc_now)
     source: Mapped[str] = mapped_column(Text, default="")  # the video or keypoint file analysed
+    # `kneeguard batch gait`: sha256 of the input and the options; one session per athlete and fingerprint.
+    input_hash: Mapped[str | None] = mapped_column(String(64), nullable=True, default=None)
     summary: Mapped[dict[str, Any]] = mapped_column(JSON)
 
     def __repr__(self) -> str:

@@ -193,4 +193,4 @@ def load_samples(store: Store, activity_id: int) -> pd.DataFrame:
         key = get_activity(session, activity_id).samples_key
     if key is None:
         return pd.DataFrame()
-    return samples_io.read_samples(store.samples_dir, key)
+    return samples_io.read_samples(store.samples_root, key)

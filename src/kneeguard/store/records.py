@@ -44,11 +44,19 @@ def list_checkins(session: Session, athlete: AthleteRef) -> list[dict[str, Any]]
 
 
 def save_gait_session(session: Session, athlete: AthleteRef, summary: dict[str, Any],
-                      recorded_at: dt.datetime | None = None, source: str = "") -> int:
-    """Store one gait analysis summary; returns its id. `recorded_at` defaults to now."""
+                      recorded_at: dt.datetime | None = None, source: str = "", input_hash: str | None = None) -> int:
+    """Store one gait analysis summary; returns its id. `recorded_at` defaults to now.
+
+    `input_hash` (batch runs) is unique per athlete: storing the same fingerprint twice raises IntegrityError."""
     return _added(session, GaitSession(athlete_id=_athlete_for_write(session, athlete).id,
                                        recorded_at=recorded_at or utc_now(), source=source or "",
-                                       summary=_plain_json(summary, "gait summary")))
+                                       input_hash=input_hash, summary=_plain_json(summary, "gait summary")))
+
+
+def gait_input_hashes(session: Session, athlete_id: int) -> set[str]:
+    """The fingerprints of the athlete's batch-analysed gait sessions (what a re-run skips)."""
+    return set(session.scalars(select(GaitSession.input_hash).where(
+        GaitSession.athlete_id == athlete_id, GaitSession.input_hash.is_not(None))))
 
 
 def list_gait_sessions(session: Session, athlete: AthleteRef) -> list[dict[str, Any]]:

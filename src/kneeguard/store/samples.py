@@ -4,6 +4,12 @@ The key is `<hash[:2]>/<content_hash>-<session_index>.parquet` with the
 decoder's content hash, so the same session always maps to the same file:
 re-writing it is idempotent, and a file left behind by a rolled-back import is
 harmless (it is overwritten, or simply never referenced).
+
+The root is a local folder (the default, `<home>/samples`) or an fsspec URL
+(`s3://bucket/kneeguard/samples`, `gcs://...`, `file:///shared/samples`, or
+`memory://` in tests), so that the workers of a batch on a cluster can write to
+a shared filesystem or object store. A local folder gets the temp file + fsync
++ rename dance below; an object store writes each object whole anyway.
 """
 from __future__ import annotations
 
@@ -12,6 +18,7 @@ import os
 import re
 import uuid
 from pathlib import Path
+from typing import Union
 
 import pandas as pd
 import pyarrow as pa
@@ -20,6 +27,13 @@ import pyarrow.parquet as pq
 from kneeguard.ingest.model import SAMPLE_COLUMNS
 
 _SAFE_HASH = re.compile(r"^[0-9A-Za-z_-]{8,128}$")
+_URL = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*://")
+Root = Union[str, os.PathLike]  # a folder, or an fsspec URL
+
+
+def is_url(root: Root) -> bool:
+    """True for an fsspec URL such as s3://bucket/path (a plain path, even with a drive letter, is not)."""
+    return isinstance(root, str) and bool(_URL.match(root))
 
 
 def samples_key(content_hash: str, session_index: int) -> str:
@@ -38,11 +52,26 @@ def samples_path(root: Path, key: str) -> Path:
     return path
 
 
-def write_samples(root: Path, content_hash: str, session_index: int, frame: pd.DataFrame) -> str | None:
+def _url_of(root: str, key: str) -> str:
+    # Keys come from the database; the same refusal as samples_path, on the key's own parts.
+    if key.startswith("/") or any(part in ("", ".", "..") for part in key.split("/")):
+        raise ValueError(f"sample key {key!r} points outside {root}")
+    return f"{root.rstrip('/')}/{key}"
+
+
+def write_samples(root: Root, content_hash: str, session_index: int, frame: pd.DataFrame) -> str | None:
     """Write one activity's samples atomically; returns the key, or None when empty."""
     if frame is None or frame.empty:
         return None
     key = samples_key(content_hash, session_index)
+    if is_url(root):
+        import fsspec
+
+        table = pa.Table.from_pandas(_normalise(frame), preserve_index=False)
+        with fsspec.open(_url_of(str(root), key), "wb", auto_mkdir=True) as handle:
+            pq.write_table(table, handle, compression="zstd")
+        return key
+    root = Path(root)
     path = samples_path(root, key)
     path.parent.mkdir(parents=True, exist_ok=True)
     table = pa.Table.from_pandas(_normalise(frame), preserve_index=False)
@@ -61,8 +90,18 @@ def write_samples(root: Path, content_hash: str, session_index: int, frame: pd.D
     return key
 
 
-def read_samples(root: Path, key: str) -> pd.DataFrame:
+def read_samples(root: Root, key: str) -> pd.DataFrame:
     """Read one sample stream back with the dtypes of `SAMPLE_COLUMNS`."""
+    if is_url(root):
+        import fsspec
+
+        url = _url_of(str(root), key)
+        try:
+            with fsspec.open(url, "rb") as handle:
+                return _normalise(pq.read_table(handle).to_pandas())
+        except FileNotFoundError:
+            raise FileNotFoundError(f"sample file {key} is missing under {root}") from None
+    root = Path(root)
     path = samples_path(root, key)
     if not path.exists():
         raise FileNotFoundError(f"sample file {key} is missing under {root}")

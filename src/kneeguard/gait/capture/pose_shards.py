@@ -31,9 +31,18 @@ FrameSource = Callable[[int, int], Iterable[np.ndarray]]  # (start, count) -> fr
 PoseRunner = Callable[[Iterable[np.ndarray], Callable[[int], None] | None], KeypointSeries]
 
 
+def available_cpus() -> int:
+    """Cores one clip may use: the machine's, capped by OMP_NUM_THREADS when it is set. Dask workers set it to
+    their thread count (1 for `kneeguard batch gait`, which runs one clip per worker process side by side:
+    one pose model per worker, the clips already fill the cores)."""
+    cpus = os.cpu_count() or 1
+    limit = os.environ.get("OMP_NUM_THREADS", "").strip()
+    return min(cpus, int(limit)) if limit.isdigit() and int(limit) > 0 else cpus
+
+
 def shard_plan(n_frames: int, fps: float, cpus: int | None = None) -> tuple[int, int] | None:
     """(seam, second_start) when the clip is worth splitting on this machine, else None."""
-    cpus = os.cpu_count() if cpus is None else cpus
+    cpus = available_cpus() if cpus is None else cpus
     if (cpus or 1) < 2 or n_frames < MIN_SHARD_S * fps:
         return None
     seam = n_frames // 2

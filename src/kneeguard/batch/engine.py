@@ -1,0 +1,134 @@
+"""Where batch tasks run: Dask distributed, an in-process `LocalCluster` by default or any existing cluster.
+
+    with connect(scheduler=None) as client:          # LocalCluster: one process per core, one thread each
+        for item, result in run_tasks(client, decode_file, items, label="importing"):
+            ...                                       # results arrive as they finish (as_completed)
+
+`connect(workers=0)` gives no client at all: the same task functions then run one after the other in this
+process (the single-process path the benchmarks compare against, and the easiest to debug).
+
+Why processes with one thread each: the work (FIT decoding, pandas, pose estimation) holds the GIL, so threads
+would not run it side by side. The dashboard is off: nothing listens beyond what the cluster itself needs.
+
+A task that raises is one failed item (its exception becomes an error line), never a failed batch. When a
+worker dies, the scheduler moves its tasks to the others (`ALLOWED_FAILURES` times); every task function is
+idempotent so running one twice stores nothing twice (see imports.py and gait.py). Ctrl-C cancels what is not
+finished; the caller reports what was done and a re-run resumes.
+"""
+from __future__ import annotations
+
+import contextlib
+import logging
+import os
+from collections.abc import Callable, Iterator, Sequence
+from dataclasses import dataclass
+from typing import Any, Generic, TypeVar
+
+from kneeguard.errors import InvalidInput
+
+SCHEDULER_ENV = "KNEEGUARD_DASK_SCHEDULER"
+# How often a task may be on a worker that died before the scheduler gives it up as the culprit.
+ALLOWED_FAILURES = 3
+
+T = TypeVar("T")
+
+
+@dataclass(frozen=True)
+class TaskFailure(Generic[T]):
+    """A task that raised (or whose every worker died): the item and one line saying why."""
+
+    item: T
+    problem: str
+
+
+def scheduler_address(option: str | None) -> str | None:
+    """--scheduler, else $KNEEGUARD_DASK_SCHEDULER, else None (start a local cluster)."""
+    chosen = (option or os.environ.get(SCHEDULER_ENV, "")).strip()
+    if chosen and "://" not in chosen:
+        raise InvalidInput(f"scheduler {chosen!r} is not an address such as tcp://HOST:8786")
+    return chosen or None
+
+
+@contextlib.contextmanager
+def connect(scheduler: str | None = None, workers: int | None = None) -> Iterator[Any]:
+    """A Dask client on `scheduler`, or on a LocalCluster of `workers` processes (default: one per core);
+    `workers=0`: None, i.e. run in this process."""
+    if workers == 0 and scheduler is None:
+        yield None
+        return
+    import dask
+    from distributed import Client, LocalCluster
+
+    dask.config.set({"distributed.scheduler.allowed-failures": ALLOWED_FAILURES})
+    if scheduler is not None:
+        try:
+            client = Client(scheduler, timeout="20s")
+        except OSError as exc:
+            raise InvalidInput(f"cannot reach the Dask scheduler at {scheduler}: {exc}") from None
+        with client:
+            yield client
+        return
+    count = workers or os.cpu_count() or 1
+    # Dask's own log lines stay quiet: on a busy machine the workers' last heartbeats to a scheduler already
+    # closed end a batch with a traceback; a task's failure reaches the user as that item's error line.
+    with LocalCluster(n_workers=count, threads_per_worker=1, processes=True, dashboard_address=None,
+                      silence_logs=logging.CRITICAL) as cluster, Client(cluster) as client:
+        yield client
+
+
+def describe(client: Any) -> str:
+    """One line for people: where the work runs."""
+    if client is None:
+        return "in this process (no cluster)"
+    workers = client.scheduler_info().get("workers", {})
+    return f"Dask scheduler {client.scheduler.address} with {len(workers)} workers"
+
+
+def run_tasks(client: Any, function: Callable[..., Any], items: Sequence[T], *args: Any,
+              label: str = "working", show: bool = True) -> Iterator[tuple[T, Any]]:
+    """Run `function(item, *args)` for every item; yields (item, result or TaskFailure) as each finishes.
+
+    A Rich progress bar (done/total, elapsed, time left) on stderr when `show`. Ctrl-C cancels the tasks
+    still queued or running and re-raises KeyboardInterrupt for the caller to report."""
+    from kneeguard.batch.progress import batch_progress
+
+    with batch_progress(label, len(items), show) as advance:
+        if client is None:
+            for item in items:
+                yield item, _call_here(function, item, args)
+                advance()
+            return
+        from distributed import as_completed
+
+        futures = {}
+        for item in items:
+            # pure=False: a re-submitted item after a failure is a new task, not the cached failure.
+            future = client.submit(function, item, *args, pure=False)
+            futures[future] = item
+        try:
+            for future in as_completed(futures):
+                item = futures.pop(future)
+                yield item, _result(future, item)
+                advance()
+        except BaseException:
+            client.cancel(list(futures), force=True)
+            raise
+
+
+def _call_here(function: Callable[..., Any], item: T, args: tuple) -> Any:
+    try:
+        return function(item, *args)
+    except Exception as exc:  # noqa: BLE001 - one item's bug is one error line, as on the cluster
+        return TaskFailure(item, f"{type(exc).__name__}: {exc}")
+
+
+def _result(future: Any, item: T) -> Any:
+    from distributed.scheduler import KilledWorker
+
+    try:
+        return future.result()
+    except KilledWorker:
+        return TaskFailure(item, f"the workers running it died {ALLOWED_FAILURES} times (too big or crashing "
+                                 "the decoder?)")
+    except Exception as exc:  # noqa: BLE001 - the task's own exception, raised again here by Dask
+        return TaskFailure(item, f"{type(exc).__name__}: {exc}")

@@ -1,0 +1,127 @@
+"""`kneeguard batch import`: decode on the workers, store each file once.
+
+The client expands the manifest into candidate files (a folder into its activity files; an export archive
+stays one task) and creates the athletes. Each task reads one file (or archive), hashes its raw bytes, passes
+over files the athlete already imported (by that hash, without decoding) and decodes the rest with ingest's
+readers into typed `ParsedFile`s. Then one of two writers stores them with the importer's one-transaction-per-
+file service (`store.importer.store_decoded`, the same de-duplication as `kneeguard import`):
+
+- single writer (SQLite, the default): the decoded files travel back to this process, which stores them one
+  at a time; the workers only read the database (to pass over files imported before), so its file must be
+  on a filesystem they see: the local cluster, or workers on this machine.
+- worker writers (PostgreSQL, `--db postgresql+psycopg://...`): each worker stores what it decoded; the
+  importer serialises imports per athlete with an advisory lock.
+
+Exactly once: a task that runs twice (its worker died after storing, and Dask ran it again) meets the unique
+(athlete, raw hash) row of `imported_files` and (athlete, decoded hash, session) of `activities`, so the
+second store is reported as a duplicate, never a second copy. Files that failed are not recorded and are
+tried again by a re-run; everything imported is passed over.
+"""
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass
+from typing import Any
+
+from kneeguard.batch.engine import TaskFailure, run_tasks
+from kneeguard.batch.manifest import ManifestRow
+from kneeguard.store.importer import DecodedFile, FileOutcome
+
+
+@dataclass(frozen=True)
+class StoreAccess:
+    """What a worker needs to open the store itself (worker writers only)."""
+
+    db_url: str
+    home: str
+    storage_root: str | None
+
+
+@dataclass(frozen=True)
+class ImportTask:
+    """One candidate file (or archive) of one athlete."""
+
+    athlete: str
+    athlete_id: int
+    path: str
+    display: str
+
+
+@dataclass(frozen=True)
+class BatchFileOutcome:
+    """A file's outcome and whose it was."""
+
+    athlete: str
+    outcome: FileOutcome
+
+
+_STORES: dict[StoreAccess, Any] = {}  # one open store per worker process and database
+
+
+def worker_store(access: StoreAccess):
+    """The store for `access`, opened once per process (engines pool their connections)."""
+    store = _STORES.get(access)
+    if store is None:
+        from kneeguard.store import open_store
+
+        store = _STORES[access] = open_store(access.db_url, access.home, upgrade=False,
+                                             storage_root=access.storage_root)
+    return store
+
+
+def decode_file(task: ImportTask, access: StoreAccess, writes: bool) -> list[FileOutcome | DecodedFile]:
+    """The worker's part: every source in the file, decoded (or its outcome: imported before, unreadable...).
+    With `writes` (worker writers) the decoded files are stored here too; otherwise they go back to the one
+    writer."""
+    from kneeguard.ingest.sources import iter_sources
+    from kneeguard.store.importer import read_and_decode, store_decoded
+
+    store = worker_store(access)
+    results: list[FileOutcome | DecodedFile] = []
+    for source in iter_sources([task.path]):
+        result = read_and_decode(store, task.athlete_id, source)
+        if writes and isinstance(result, DecodedFile):
+            result = store_decoded(store, task.athlete_id, result)
+        results.append(result)
+    return results
+
+
+def plan_tasks(store, rows: list[ManifestRow]) -> tuple[list[ImportTask], list[BatchFileOutcome]]:
+    """The tasks for `rows` (athletes created as needed) and the problems found while searching."""
+    from kneeguard.ingest.sources import candidate_files
+    from kneeguard.store import athletes
+
+    ids: dict[str, int] = {}
+    with store.write() as session:
+        for row in rows:
+            if row.athlete not in ids:
+                ids[row.athlete] = athletes.get_or_create(session, row.athlete).id
+    tasks, problems = [], []
+    for row in rows:
+        for found in candidate_files([row.path]):
+            if isinstance(found, tuple):
+                tasks.append(ImportTask(row.athlete, ids[row.athlete], str(found[0]), found[1]))
+            else:
+                problems.append(BatchFileOutcome(row.athlete, FileOutcome(found.name, "error", error=found.problem)))
+    return tasks, problems
+
+
+def run_import(client, store, rows: list[ManifestRow], *, worker_writes: bool,
+               show: bool = True) -> Iterator[BatchFileOutcome]:
+    """Import every file of `rows`; yields each file's outcome as it is stored (errors included)."""
+    tasks, problems = plan_tasks(store, rows)
+    yield from problems
+    access = StoreAccess(store.url, str(store.home), store.storage_root)
+    for task, result in run_tasks(client, decode_file, tasks, access, worker_writes, label="importing", show=show):
+        yield from _stored(store, task, result)
+
+
+def _stored(store, task: ImportTask, result: Any) -> Iterator[BatchFileOutcome]:
+    from kneeguard.store.importer import store_decoded
+
+    if isinstance(result, TaskFailure):
+        yield BatchFileOutcome(task.athlete, FileOutcome(task.display, "error", error=result.problem))
+        return
+    for item in result:
+        outcome = store_decoded(store, task.athlete_id, item) if isinstance(item, DecodedFile) else item
+        yield BatchFileOutcome(task.athlete, outcome)

@@ -1,0 +1,191 @@
+"""`kneeguard batch`: the task functions and the resume rules, run in this process (`--workers 0`: the same task
+functions without a cluster). The real multi-process cluster, with a worker killed mid-run, is
+tests/test_batch_cluster.py."""
+from __future__ import annotations
+
+import datetime as dt
+import json
+import shutil
+from pathlib import Path
+
+import pandas as pd
+import pyarrow.dataset as ds
+import pytest
+from sqlalchemy import func, select
+from sqlalchemy.exc import IntegrityError
+from typer.testing import CliRunner
+
+from kneeguard.batch.manifest import ManifestError, read_manifest
+from kneeguard.cli import app
+from kneeguard.store import open_store, records
+from kneeguard.store.models import Activity, GaitSession, ImportedFile
+
+DATA = Path(__file__).parent / "data"
+SAMPLES = Path(__file__).resolve().parents[1] / "src" / "kneeguard" / "sample" / "files"
+KEYPOINTS = DATA / "gait" / "male_side.mediapipe.json"
+runner = CliRunner()
+
+
+def _manifest(tmp_path: Path, rows: list[tuple[str, str]], name: str = "manifest.csv") -> Path:
+    path = tmp_path / name
+    path.write_text("athlete,path\n" + "".join(f"{a},{p}\n" for a, p in rows), encoding="utf-8")
+    return path
+
+
+def _cli(*args: str) -> tuple[int, object]:
+    result = runner.invoke(app, list(args))
+    return result.exit_code, result
+
+
+def test_manifest_rows_relative_paths_and_errors(tmp_path: Path):
+    path = tmp_path / "m.csv"
+    path.write_text("Athlete, Path ,note\nana,runs/a.fit,x\n\nben,/abs/b.fit,\n", encoding="utf-8")
+    rows = read_manifest(path)
+    assert [(r.athlete, r.path, r.line) for r in rows] == [("ana", tmp_path / "runs/a.fit", 2),
+                                                           ("ben", Path("/abs/b.fit"), 4)]
+    path.write_text("athlete,file\nana,a.fit\n", encoding="utf-8")
+    with pytest.raises(ManifestError, match="missing: path"):
+        read_manifest(path)
+    path.write_text("athlete,path\n,a.fit\n", encoding="utf-8")
+    with pytest.raises(ManifestError, match="line 2"):
+        read_manifest(path)
+
+
+def test_batch_import_stores_each_file_once_and_a_rerun_does_nothing_new(tmp_path: Path):
+    home = tmp_path / "home"
+    (tmp_path / "broken.fit").write_bytes(b"\x0e\x10not a fit file at all")
+    manifest = _manifest(tmp_path, [
+        ("ana", str(SAMPLES / "activity-small-fenix2-run.fit")),
+        ("ana", str(SAMPLES / "activity-small-fenix2-run.fit")),  # listed twice: stored once
+        ("ben", str(SAMPLES)),                                     # a folder: every activity file in it
+        ("ben", "broken.fit"),                                     # relative to the manifest
+        ("ben", "missing.fit"),
+    ])
+    code, result = _cli("batch", "import", str(manifest), "--home", str(home), "--workers", "0", "--json")
+    assert code == 1, result.output  # some files failed: exit 1, but the batch finished
+    outcomes = json.loads(result.stdout)
+    errors = [o for o in outcomes if o["status"] == "error"]
+    assert sorted(Path(o["file"]).name for o in errors) == ["broken.fit", "missing.fit"]
+    assert all(o["error"] for o in errors)
+    with open_store(home=home) as store, store.session() as session:
+        n_activities = session.scalar(select(func.count(Activity.id)))
+        n_files = session.scalar(select(func.count(ImportedFile.id)))
+    n_fit = len(list(SAMPLES.glob("*.fit")))
+    assert n_activities == 1 + n_fit and n_files == 1 + n_fit
+
+    code, again = _cli("batch", "import", str(manifest), "--home", str(home), "--workers", "0", "--json")
+    second = json.loads(again.stdout)
+    assert {o["status"] for o in second} == {"duplicate", "error"}  # nothing new; the bad files say so again
+    assert sum(o["activities"] for o in second) == 0
+
+
+def test_storage_root_takes_an_fsspec_url(tmp_path: Path):
+    import fsspec
+
+    manifest = _manifest(tmp_path, [("ana", str(SAMPLES / "garmin-fenix-5-run.fit"))])
+    root = "memory://kneeguard-test-root"
+    code, result = _cli("batch", "import", str(manifest), "--home", str(tmp_path / "home"), "--workers", "0",
+                        "--storage-root", root)
+    assert code == 0, result.output
+    fs = fsspec.filesystem("memory")
+    assert fs.glob("/kneeguard-test-root/samples/*/*.parquet")
+    assert not list((tmp_path / "home" / "samples").rglob("*.parquet"))
+    from kneeguard.store.queries import load_samples
+
+    with open_store(home=tmp_path / "home", storage_root=root) as store, store.session() as session:
+        activity_id = session.scalar(select(Activity.id))
+    assert len(load_samples(store, activity_id)) > 10
+    fs.rm("/kneeguard-test-root", recursive=True)
+
+
+def test_batch_load_writes_a_dataset_partitioned_by_athlete_and_resumes(tmp_path: Path):
+    home, out = tmp_path / "home", tmp_path / "dataset"
+    manifest = _manifest(tmp_path, [("ana", str(SAMPLES / "activity-small-fenix2-run.fit")),
+                                    ("ben b/c", str(SAMPLES / "garmin-fenix-5-run.fit"))])
+    assert _cli("batch", "import", str(manifest), "--home", str(home), "--workers", "0")[0] == 0
+    args = ("batch", "load", "--out", str(out), "--home", str(home), "--workers", "0", "--as-of", "2024-01-01",
+            "--json")
+    code, result = _cli(*args)
+    assert code == 0, result.output
+    assert {r["status"] for r in json.loads(result.stdout)} == {"written"}
+
+    findings = ds.dataset(out / "findings", partitioning="hive").to_table().to_pandas()
+    assert set(findings["athlete"]) == {"ana", "ben b/c"}  # the name survives the folder name
+    assert {"code", "value", "threshold", "date"} <= set(findings.columns)
+    daily = pd.read_parquet(out / "daily")
+    assert {"date", "distance_km", "load", "athlete"} <= set(daily.columns)
+    assert daily.groupby("athlete")["distance_km"].sum().gt(0).all()
+    assert len(pd.read_parquet(out / "weekly"))
+
+    code, again = _cli(*args)
+    assert {r["status"] for r in json.loads(again.stdout)} == {"unchanged"}
+    shutil.rmtree(out / "weekly" / "athlete=ana")  # a missing file is redone
+    code, third = _cli(*args)
+    assert {r["athlete"]: r["status"] for r in json.loads(third.stdout)} == {"ana": "written",
+                                                                            "ben b/c": "unchanged"}
+
+
+def test_batch_gait_stores_one_session_per_input_and_reports_a_broken_file(tmp_path: Path):
+    home = tmp_path / "home"
+    shutil.copy(KEYPOINTS, tmp_path / "run.json")
+    (tmp_path / "broken.mp4").write_bytes(b"not a video")
+    manifest = _manifest(tmp_path, [("ana", "run.json"), ("ana", "broken.mp4"), ("ana", "run.json")],
+                         name="gait.csv")
+    args = ("batch", "gait", "--manifest", str(manifest), "--home", str(home), "--workers", "0",
+            "--outputs", "none", "--json")
+    code, result = _cli(*args)
+    assert code == 1
+    outcomes = json.loads(result.stdout)
+    assert sorted(o["status"] for o in outcomes) == ["error", "stored", "unchanged"]
+    [broken] = [o for o in outcomes if o["status"] == "error"]
+    assert "broken.mp4" in broken["detail"]
+    [stored] = [o for o in outcomes if o["status"] == "stored"]
+    assert stored["steps"] > 10
+    code, again = _cli(*args)
+    assert sorted(o["status"] for o in json.loads(again.stdout)) == ["error", "unchanged", "unchanged"]
+    with open_store(home=home) as store, store.session() as session:
+        assert session.scalar(select(func.count(GaitSession.id))) == 1
+
+
+def test_the_database_refuses_a_second_session_with_the_same_fingerprint(tmp_path: Path):
+    with open_store(home=tmp_path) as store:
+        with store.write() as session:
+            records.save_gait_session(session, "ana", {"n_steps": 1}, dt.datetime(2026, 1, 1, tzinfo=dt.UTC),
+                                      input_hash="f" * 64)
+            records.save_gait_session(session, "ana", {"n_steps": 1})  # no fingerprint: never collides
+            records.save_gait_session(session, "ana", {"n_steps": 1})
+        with pytest.raises(IntegrityError), store.write() as session:
+            records.save_gait_session(session, "ana", {"n_steps": 2}, input_hash="f" * 64)
+
+
+def test_the_scheduler_address_must_be_an_address(monkeypatch):
+    from kneeguard.batch.engine import SCHEDULER_ENV, scheduler_address
+    from kneeguard.errors import InvalidInput
+
+    monkeypatch.setenv(SCHEDULER_ENV, "tcp://10.0.0.5:8786")
+    assert scheduler_address(None) == "tcp://10.0.0.5:8786"
+    assert scheduler_address("tcp://127.0.0.1:9000") == "tcp://127.0.0.1:9000"
+    with pytest.raises(InvalidInput):
+        scheduler_address("localhost")
+
+
+def test_ctrl_c_stops_the_batch_cleanly_and_a_rerun_does_the_rest(tmp_path: Path, monkeypatch):
+    from kneeguard.batch import imports
+
+    home = tmp_path / "home"
+    manifest = _manifest(tmp_path, [("ana", str(SAMPLES / "garmin-fenix-5-run.fit")),
+                                    ("ana", str(SAMPLES / "activity-small-fenix2-run.fit"))])
+    real, calls = imports.decode_file, []
+
+    def interrupted(task, *args):
+        calls.append(task)
+        if len(calls) == 2:
+            raise KeyboardInterrupt
+        return real(task, *args)
+
+    monkeypatch.setattr(imports, "decode_file", interrupted)
+    code, result = _cli("batch", "import", str(manifest), "--home", str(home), "--workers", "0")
+    assert code == 130 and "stopped" in result.output
+    monkeypatch.setattr(imports, "decode_file", real)
+    code, again = _cli("batch", "import", str(manifest), "--home", str(home), "--workers", "0", "--json")
+    assert sorted(o["status"] for o in json.loads(again.stdout)) == ["duplicate", "imported"]
