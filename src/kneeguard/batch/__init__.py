@@ -1,0 +1,1 @@
+"""Batch work over many athletes on Dask (issue 17)."""
