@@ -86,6 +86,6 @@ def _mapper(scheduler: str | None, workers: int):
         with client:
             yield dask_mapper(client)
         return
-    with LocalCluster(n_workers=workers, threads_per_worker=1, processes=True, dashboard_address=None) as cluster, \
+    with LocalCluster(n_workers=workers, threads_per_worker=1, processes=True, dashboard_address=":0") as cluster, \
             Client(cluster) as client:
         yield dask_mapper(client)
