@@ -80,6 +80,15 @@ def test_a_long_break_is_in_no_state_and_all_mode_keeps_following_after_recovery
     assert everything.intervals["entry"].max() > first.intervals["exit"].max()  # back at risk from day 63
 
 
+def test_a_problem_that_began_before_follow_up_keeps_the_athlete_out_until_recovered():
+    history = runs(*[(d, 8) for d in range(0, 60, 2)])
+    checkins = [week(0, False), week(7, False), week(14, True), week(21, True), week(28, True), week(35, True),
+                week(42, False), week(49, False), week(56, False)]
+    athlete = athlete_intervals("cy", history, checkins, PARAMS)
+    assert athlete.new_problems == 0 and athlete.intervals["event"].sum() == 0
+    assert athlete.intervals["entry"].min() == pytest.approx(12.0)  # day 42 (recovered) minus day 30
+
+
 def test_no_ostrc_or_no_clear_week_leaves_the_athlete_out():
     history = runs((0, 10), (40, 10))
     assert athlete_intervals("x", history, [], PARAMS).excluded == "no OSTRC check-in"

@@ -132,12 +132,12 @@ def athlete_intervals(athlete: str, activities: pd.DataFrame, checkins: Sequence
         return AthleteCohort(athlete, _empty(), excluded="no runs")
     bands = spike_table(runs)["spike_band"].to_numpy(dtype=object)
     start_ns = runs["start_ns"].to_numpy(dtype=np.int64)
-    first_clear, episodes = problem_episodes(weeks)
+    first_clear, all_episodes = problem_episodes(weeks)
     if first_clear is None:
         return AthleteCohort(athlete, _empty(), excluded="no problem-free OSTRC check-in")
     begin = max(int(start_ns[0] + params.run_in_days * NS_PER_DAY), first_clear)
     end = _day_ns(weeks[-1].on_date)
-    episodes = [(onset, recovered) for onset, recovered in episodes if onset > begin and onset <= end]
+    episodes = [(onset, recovered) for onset, recovered in all_episodes if begin < onset <= end]
     if params.events == "first":
         episodes = episodes[:1]
         if episodes:
@@ -148,8 +148,10 @@ def athlete_intervals(athlete: str, activities: pd.DataFrame, checkins: Sequence
     cap = int(params.state_max_days * NS_PER_DAY)
     next_start = np.append(start_ns[1:], np.iinfo(np.int64).max)
     state_end = np.minimum(next_start, start_ns + cap)
-    # not at risk while injured: from each onset until the next problem-free check-in (or the end)
-    gaps = [(onset, recovered if recovered is not None else end) for onset, recovered in episodes]
+    # not at risk while injured: from each onset until the next problem-free check-in (or the end),
+    # also for a problem that began before follow-up and lasts into it
+    gaps = [(onset, recovered if recovered is not None else end) for onset, recovered in all_episodes
+            if onset <= end]
     outside = sum(1 for onset, _ in episodes if not _in_a_state(onset, start_ns, state_end, bands))
     banded = np.flatnonzero(pd.notna(bands))
     lo = np.maximum(start_ns[banded], begin)
