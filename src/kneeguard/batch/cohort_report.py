@@ -40,6 +40,7 @@ def write_outputs(result: CohortResult, out: Path) -> list[Path]:
 def plot(result: CohortResult, path: Path) -> None:
     """Two panels: injuries per 1,000 runs with their CIs, and hazard ratios with their CIs (log axis)."""
     import matplotlib
+    import matplotlib.ticker
 
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
@@ -52,7 +53,7 @@ def plot(result: CohortResult, path: Path) -> None:
     left.errorbar(rate, y, xerr=[rate - table["per_1000_runs_low"], table["per_1000_runs_high"] - rate],
                   fmt="o", color="#1f4e79", capsize=3)
     left.set_yticks(y, labels)
-    left.set_xlabel(f"injuries per 1,000 runs ({CONFIDENCE:.0%} Wilson CI)")
+    left.set_xlabel(f"new problems per 1,000 runs ({CONFIDENCE:.0%} Wilson CI)")
     left.set_xlim(left=0)
     left.set_title("Incidence by single-run spike band")
     hr = table["hr"].to_numpy(float)
@@ -61,10 +62,16 @@ def plot(result: CohortResult, path: Path) -> None:
                    fmt="s", color="#9c2f2f", capsize=3)
     right.axvline(1.0, color="grey", linestyle="--", linewidth=1)
     right.set_xscale("log")
-    right.set_xlabel(f"hazard ratio vs ≤ 10 % ({CONFIDENCE:.0%} CI, clustered by athlete)")
+    finite = np.concatenate([table["hr_low"], table["hr_high"]]).astype(float)
+    finite = finite[np.isfinite(finite) & (finite > 0)]
+    ticks = [t for t in (0.25, 0.5, 1, 1.5, 2, 3, 4, 6, 8) if finite.min() / 1.2 <= t <= finite.max() * 1.2]
+    right.set_xticks(ticks, [f"{t:g}" for t in ticks])
+    right.xaxis.set_minor_formatter(matplotlib.ticker.NullFormatter())
+    right.set_xlabel(f"hazard ratio vs {band_labels()['reference']} ({CONFIDENCE:.0%} CI, clustered by athlete)")
     right.set_title("Cox model, time-varying band")
     fig.suptitle(f"{result.athletes} athletes, {result.runs:,} runs, {result.injuries} new problems "
-                 f"({result.events} per athlete) — association, not cause", fontsize=10)
+                 f"({'first per athlete' if result.events == 'first' else 'recurrent'}) — an association, not a cause",
+                 fontsize=10)
     fig.tight_layout()
     fig.savefig(path, dpi=120)
     plt.close(fig)
