@@ -171,3 +171,18 @@ def test_unknown_athlete_and_bad_events_are_one_line_errors(tmp_path):
     assert result.exit_code == 2 and "unknown athlete: nobody" in result.output
     result = CliRunner().invoke(cli(), ["--out", str(tmp_path / "o"), "--home", str(tmp_path), "--events", "some"])
     assert result.exit_code == 2 and "--events" in result.output
+
+
+def test_a_local_dask_cluster_gives_the_same_table_and_a_small_cohort_still_converges(tmp_path):
+    with open_store(home=tmp_path) as store:  # 12 athletes: Newton overshoots here, the BFGS fallback converges
+        write_cohort(store, CohortSpec(athletes=12, days=200, baseline_per_day=0.01, seed=17))
+    tables = []
+    for extra in ([], ["--workers", "1"]):
+        out = tmp_path / f"out{len(extra)}"
+        result = CliRunner().invoke(cli(), ["--out", str(out), "--home", str(tmp_path), "--json", *extra])
+        assert result.exit_code == 0, result.output
+        assert not any("did not converge" in note for note in json.loads(result.output)["notes"])
+        tables.append(pd.read_parquet(out / "cohort_by_band.parquet"))
+    pd.testing.assert_frame_equal(tables[0], tables[1])
+    estimated = tables[0].set_index("band").loc[["small", "large"], "hr"]
+    assert np.isfinite(estimated).all() and (estimated > 1).all()

@@ -9,6 +9,7 @@ Both from statsmodels (see docs/cohort.md for the method):
 """
 from __future__ import annotations
 
+import warnings
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -83,7 +84,15 @@ def hazard_ratios(intervals: pd.DataFrame) -> tuple[pd.DataFrame, list[str], flo
     exog = np.column_stack([(kept["band"] == b).to_numpy(dtype=float) for b in compared])
     model = PHReg(kept["exit"].to_numpy(float), exog, status=kept["event"].to_numpy(float),
                   entry=kept["entry"].to_numpy(float), ties="breslow")
-    fitted = model.fit()
+    tolerance = 1e-4 * (1 + kept["event"].sum())
+    with warnings.catch_warnings():  # trial steps may overflow; convergence is checked on the gradient
+        warnings.simplefilter("ignore", RuntimeWarning)
+        fitted = model.fit()  # Newton: fast, but without a line search it can overshoot on a small band
+        if not _converged(model, fitted.params, tolerance):
+            fitted = model.fit(method="bfgs", maxiter=500)
+    if not _converged(model, fitted.params, tolerance):
+        notes.append("the Cox fit did not converge (too few new problems in some band): the hazard ratios are "
+                     "not reliable")
     cov = clustered_covariance(model, fitted.params, pd.factorize(kept["athlete"])[0])
     se = np.sqrt(np.diag(cov))
     z = norm.ppf(0.5 + CONFIDENCE / 2)
@@ -93,6 +102,12 @@ def hazard_ratios(intervals: pd.DataFrame) -> tuple[pd.DataFrame, list[str], flo
                           "log_hr_se": se})
     wald = float(log_hr @ np.linalg.solve(cov, log_hr))
     return table, notes, float(chi2.sf(wald, len(log_hr)))
+
+
+def _converged(model, params: np.ndarray, tolerance: float) -> bool:
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", RuntimeWarning)
+        return bool(np.all(np.isfinite(params)) and np.abs(model.score(params)).max() < tolerance)
 
 
 def score_residuals(entry: np.ndarray, exit: np.ndarray, event: np.ndarray, exog: np.ndarray,
