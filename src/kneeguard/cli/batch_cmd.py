@@ -21,6 +21,7 @@ import typer
 from rich.markup import escape
 from rich.table import Table
 
+from kneeguard.cli.batch_options import SchedulerOption, StorageOption, WorkersOption
 from kneeguard.cli.common import (
     AthleteOption, DbOption, HomeOption, JsonOption, UserError, console, err_console, open_store, parse_date,
     print_json, user_errors,
@@ -31,17 +32,6 @@ app = typer.Typer(help="Batch work for clinics, clubs and research cohorts on Da
                   "load analysis as a Parquet dataset, gait videos. Runs on a local cluster by default.",
                   no_args_is_help=True)
 
-SchedulerOption = Annotated[str | None, typer.Option(
-    "--scheduler", help="An existing Dask scheduler, e.g. tcp://HOST:8786 (env KNEEGUARD_DASK_SCHEDULER; "
-    "default: a local cluster started here).")]
-WorkersOption = Annotated[int | None, typer.Option(
-    "--workers", min=0, help="Local cluster size (default: one worker process per core; 0: run in this process).")]
-StorageOption = Annotated[str | None, typer.Option(
-    "--storage-root", help="Folder or fsspec URL for sample streams and gait outputs, shared by all workers "
-    "(env KNEEGUARD_STORAGE_ROOT; default: the home).")]
-
-# TODO-lead: register the cohort command (scope 5) at merge:
-# from kneeguard.cli.batch_cohort import cohort_command; app.command("cohort")(cohort_command)
 
 
 @contextlib.contextmanager
@@ -227,3 +217,13 @@ def _counts(statuses) -> str:
 
 def _plain(text: str) -> str:
     return escape(one_line(str(text)))
+
+
+def _register_cohort() -> None:
+    """`kneeguard batch cohort` lives in its own module (cli/batch_cohort.py); it runs on `_cluster` above."""
+    from kneeguard.cli.batch_cohort import cohort_command
+
+    app.command("cohort")(cohort_command)
+
+
+_register_cohort()
