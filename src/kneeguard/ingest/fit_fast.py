@@ -1,0 +1,338 @@
+"""Fast FIT decode that gives exactly what `fit._decode` (fitdecode) gives, or declines.
+
+fitdecode spends most of an import in per-field Python. Here one tight pass over
+the record headers finds every message's offset and definition; the `record`
+messages (nearly all the bytes) are then decoded column by column with numpy
+(one structured dtype per definition: byte order, offsets and base types from
+the definition, invalid sentinels -> NaN, the profile's scale and offset applied
+in the same order as fitdecode). The few other messages the import reads (file
+id, sport, session, device info, developer field descriptions) and every
+definition are copied into a small FIT stream that fitdecode itself decodes, so
+their values, enums, subfields and developer-field names are fitdecode's own.
+
+Anything this module is not sure to reproduce exactly returns None and the
+caller decodes the file with fitdecode (the reference): damage (truncation,
+bytes that are not FIT, undefined local messages), record fields whose base
+type or size differs from the profile, accumulated components, `hr` messages,
+developer fields whose size is not a whole number of values.
+"""
+from __future__ import annotations
+
+import re
+import struct
+
+import fitdecode
+import numpy as np
+from fitdecode import profile as fit_profile
+
+from kneeguard.ingest.fit import (
+    DEV_POWER_NAMES, MESG_DEVICE_INFO, MESG_FILE_ID, MESG_RECORD, MESG_SESSION, MESG_SPORT,
+    RECORD_FIELDS, SLOT, _Decoded, note_message,
+)
+
+MESG_FIELD_DESCRIPTION, MESG_DEVELOPER_DATA_ID, MESG_HR = 206, 207, 132
+# Data messages copied to the small stream fitdecode decodes (besides every definition).
+COPIED = frozenset({MESG_FILE_ID, MESG_SPORT, MESG_SESSION, MESG_DEVICE_INFO,
+                    MESG_FIELD_DESCRIPTION, MESG_DEVELOPER_DATA_ID})
+FIELD_TIMESTAMP = 253
+RECORD_PROFILE = fit_profile.MESSAGE_TYPES[MESG_RECORD]
+# Components whose target is a kept column; both copy 16 bits unchanged (speed -> enhanced_speed, ...).
+PLAIN_COMPONENTS = frozenset({(6, 73), (2, 78)})
+KEPT_NAMES = frozenset(RECORD_FIELDS) - {"dev_power"}
+INVALID = {  # base type id -> (numpy type code, invalid raw value); None: NaN is the invalid value
+    0x00: ("u1", 0xFF), 0x01: ("i1", 0x7F), 0x02: ("u1", 0xFF), 0x83: ("i2", 0x7FFF),
+    0x84: ("u2", 0xFFFF), 0x85: ("i4", 0x7FFFFFFF), 0x86: ("u4", 0xFFFFFFFF),
+    0x88: ("f4", None), 0x89: ("f8", None), 0x0A: ("u1", 0), 0x8B: ("u2", 0), 0x8C: ("u4", 0),
+    0x8E: ("i8", 0x7FFFFFFFFFFFFFFF), 0x8F: ("u8", 0xFFFFFFFFFFFFFFFF), 0x90: ("u8", 0),
+}
+_HEADER = struct.Struct("<BBHI4s")
+
+
+class _Decline(Exception):
+    """The file needs fitdecode: unusual layout or damage."""
+
+
+def decode(data: bytes) -> _Decoded | None:
+    """Decoded file like `fit._decode`'s, or None where fitdecode must decide."""
+    try:
+        scan = _scan(data)
+        out = _Decoded()
+        layouts = _decode_copied(scan, out)
+        out.columns = _record_columns(data, scan, layouts, out)
+    except _Decline:
+        return None
+    return out
+
+
+class _Scan:
+    __slots__ = ("definitions", "segments", "record_offsets", "record_definitions",
+                 "compressed_rows", "compressed_times", "segment_first_row")
+
+    def __init__(self) -> None:
+        self.definitions: list[tuple[int, int]] = []  # (global number, message size) in file order
+        self.segments: list[bytes] = []  # per chained file: definitions + copied data messages
+        self.record_offsets: list[int] = []  # first data byte of each record message kept
+        self.record_definitions: list[int] = []  # index into definitions, per record kept
+        self.compressed_rows: list[int] = []  # records with a compressed-timestamp header ...
+        self.compressed_times: list[int] = []  # ... and their expanded times
+        self.segment_first_row: list[int] = []
+
+
+def _scan(data: bytes) -> _Scan:
+    """One pass over every record header (the only per-message Python)."""
+    scan = _Scan()
+    size = len(data)
+    position = 0
+    while position < size:
+        if size - position < 12:
+            raise _Decline
+        header_size, _, _, body_size, magic = _HEADER.unpack_from(data, position)
+        if magic != b".FIT" or header_size not in (12, 14):
+            raise _Decline
+        start = position + header_size
+        end = start + body_size
+        if end + 2 > size:
+            raise _Decline  # truncated: fitdecode's recovery decides what is kept
+        scan.segment_first_row.append(len(scan.record_offsets))
+        marks = (len(scan.definitions), len(scan.record_offsets))
+        if not _scan_segment(data, start, end, scan, track=False):
+            # Compressed timestamps: again, following every timestamp as fitdecode does.
+            del scan.definitions[marks[0]:], scan.record_offsets[marks[1]:], scan.record_definitions[marks[1]:]
+            _scan_segment(data, start, end, scan, track=True)
+        position = end + 2  # the file CRC, not checked (as on the fitdecode path)
+    if not scan.segments:
+        raise _Decline
+    return scan
+
+
+def _scan_segment(data: bytes, position: int, end: int, scan: _Scan, track: bool) -> bool:
+    """Note one chained file's messages; False (untracked) at the first compressed-timestamp header."""
+    copied: list[bytes] = []
+    local: list = [None] * 16  # local message -> (size, kind, definition index)
+    offsets, owners, definitions = scan.record_offsets, scan.record_definitions, scan.definitions
+    accumulator = 0  # fitdecode's compressed-timestamp accumulator (restarts with each chained file)
+    stamp_at: dict[int, tuple] = {}  # definition -> (offset of its timestamp, byte order)
+    while position < end:
+        header = data[position]
+        if header & 0x80 or not header & 0x40:
+            entry = local[(header >> 5) & 0x3] if header & 0x80 else local[header & 0xF]
+            if entry is None:
+                raise _Decline  # data for an undefined local message
+            message_size, kind, index = entry
+            if track:
+                if index in stamp_at:  # the message's own timestamp field comes first
+                    accumulator = _stamp(data, position + 1, stamp_at[index], accumulator)
+                if header & 0x80:
+                    if kind != 1:
+                        raise _Decline  # a compressed header on a copied message: fitdecode's job
+                    offset = header & 0x1F
+                    stamp = offset + (accumulator & ~0x1F)
+                    if offset < (accumulator & 0x1F):
+                        stamp += 0x20
+                    accumulator = stamp
+                    scan.compressed_rows.append(len(offsets))
+                    scan.compressed_times.append(stamp)
+            elif header & 0x80:
+                return False
+            following = position + 1 + message_size
+            if kind == 1:
+                offsets.append(position + 1)
+                owners.append(index)
+            elif kind == 2:
+                copied.append(data[position:following])
+            position = following
+        else:
+            position = _definition(data, position, end, header, local, definitions, copied, stamp_at)
+    if position != end:
+        raise _Decline  # the last message runs past the end of the data
+    scan.segments.append(b"".join(copied))
+    return True
+
+
+def _stamp(data: bytes, position: int, where: tuple, accumulator: int) -> int:
+    offset, order = where
+    raw = int.from_bytes(data[position + offset:position + offset + 4], order)
+    return accumulator if raw == 0xFFFFFFFF else raw
+
+
+def _definition(data, position, end, header, local, definitions, copied, stamp_at) -> int:
+    if position + 6 > end:
+        raise _Decline
+    big = data[position + 2] == 1
+    if data[position + 2] > 1:
+        raise _Decline
+    global_number = int.from_bytes(data[position + 3:position + 5], "big" if big else "little")
+    count = data[position + 5]
+    fields_end = position + 6 + 3 * count
+    sizes = data[position + 7:fields_end:3]
+    numbers = data[position + 6:fields_end:3]
+    message_size = sum(sizes)
+    if FIELD_TIMESTAMP in numbers:
+        at = numbers.index(FIELD_TIMESTAMP)
+        field_offset = sum(sizes[:at])
+        if sizes[at] != 4 or data[position + 8 + 3 * at] != 0x86 or numbers.count(FIELD_TIMESTAMP) > 1:
+            raise _Decline
+        stamp_at[len(definitions)] = (field_offset, "big" if big else "little")
+    following = fields_end
+    if header & 0x20:  # developer fields
+        if following + 1 > end:
+            raise _Decline
+        dev_count = data[following]
+        dev_sizes = data[following + 2:following + 1 + 3 * dev_count:3]
+        if FIELD_TIMESTAMP in data[following + 1:following + 1 + 3 * dev_count:3]:
+            raise _Decline  # fitdecode would take it as the message's timestamp
+        message_size += sum(dev_sizes)
+        following += 1 + 3 * dev_count
+    if following > end or 0 in sizes:
+        raise _Decline
+    if global_number == MESG_HR:
+        raise _Decline  # hr messages carry fitdecode-specific timestamp state
+    kind = 1 if global_number == MESG_RECORD else 2 if global_number in COPIED else 0
+    local[header & 0xF] = (message_size, kind, len(definitions))
+    definitions.append((global_number, message_size))
+    copied.append(data[position:following])
+    return following
+
+
+def _decode_copied(scan: _Scan, out: _Decoded) -> dict[int, dict]:
+    """fitdecode over the definitions and copied messages; returns each record definition's layout."""
+    stream = b"".join(
+        _HEADER.pack(12, 0x10, 0, len(body), b".FIT") + body + b"\0\0" for body in scan.segments)
+    layouts: dict[int, dict] = {}
+    definition_index = 0
+    segment = 0
+    reader = fitdecode.FitReader(
+        stream, processor=None, check_crc=fitdecode.CrcCheck.DISABLED,
+        error_handling=fitdecode.ErrorHandling.IGNORE)
+    try:
+        for frame in reader:
+            kind = frame.frame_type
+            if kind == fitdecode.FIT_FRAME_HEADER:
+                out.segment_first_row.append(scan.segment_first_row[segment])
+                segment += 1
+            elif kind == fitdecode.FIT_FRAME_DEFINITION:
+                _check_definition(frame)
+                if frame.global_mesg_num == MESG_RECORD:
+                    layouts[definition_index] = _layout(frame)
+                definition_index += 1
+            elif kind == fitdecode.FIT_FRAME_DATA:
+                note_message(out, frame, frame.def_mesg.global_mesg_num)
+    except _Decline:
+        raise
+    except Exception as exc:  # noqa: BLE001 - any fitdecode complaint: let it decode the whole file
+        raise _Decline from exc
+    finally:
+        reader.close()
+    if definition_index != len(scan.definitions):
+        raise _Decline
+    return layouts
+
+
+def _check_definition(definition) -> None:
+    """Decline layouts where fitdecode reads other sizes than the definition says, or may stop."""
+    for dev_def in definition.dev_field_defs:
+        base = dev_def.field.type
+        if dev_def.size % base.size or dev_def.size < base.size:
+            raise _Decline  # fitdecode would read it misaligned
+    for field_def in definition.field_defs:
+        field = field_def.field
+        if field is not None and field.components and any(c.accumulate for c in field.components) \
+                and field_def.base_type.identifier in (0x88, 0x89):
+            raise _Decline  # accumulating a float breaks fitdecode's accumulator
+
+
+def _record_columns(data: bytes, scan: _Scan, layouts: dict[int, dict], out: _Decoded) -> list[np.ndarray]:
+    offsets = np.asarray(scan.record_offsets, dtype=np.int64)
+    owners = np.asarray(scan.record_definitions, dtype=np.int64)
+    # fitdecode's path keeps a record only if it has a kept field (a compressed header adds a timestamp).
+    keep = np.isin(owners, [index for index, sources in layouts.items() if sources])
+    keep[np.asarray(scan.compressed_rows, dtype=np.int64)] = True
+    kept_before = np.concatenate(([0], np.cumsum(keep)))
+    out.segment_first_row = kept_before[np.asarray(out.segment_first_row, dtype=np.int64)].tolist()
+    offsets, owners = offsets[keep], owners[keep]
+    columns = [np.full(offsets.size, np.nan) for _ in RECORD_FIELDS]
+    if not offsets.size:
+        return columns
+    raw = np.frombuffer(data, dtype=np.uint8)
+    for index in np.unique(owners).tolist():
+        rows = np.flatnonzero(owners == index)
+        sources = layouts[index]
+        if not sources:
+            continue
+        message_size = scan.definitions[index][1]
+        block = raw[offsets[rows, None] + np.arange(message_size)]
+        for slot, values in _values(block, sources):
+            columns[slot][rows] = values
+    if scan.compressed_rows:  # the expanded time wins over any timestamp field
+        columns[SLOT["timestamp"]][kept_before[np.asarray(scan.compressed_rows)]] = scan.compressed_times
+    return columns
+
+
+def _layout(definition) -> dict[int, tuple]:
+    """slot -> (byte offset, numpy type, invalid value, scale, offset) of the field fitdecode would keep.
+
+    Later fields overwrite earlier ones, as fitdecode's per-position lookup does; a
+    component (speed -> enhanced_speed) sits just before its source field."""
+    sources: dict[int, tuple] = {}
+    position = 0
+    order = definition.endian
+    for field_def in definition.field_defs:
+        field = field_def.field
+        if field is not None:
+            for component in field.components or ():
+                target = RECORD_PROFILE.fields[component.def_num]
+                if target.name in KEPT_NAMES:
+                    if (field.def_num, component.def_num) not in PLAIN_COMPONENTS:
+                        raise _Decline  # compressed speed/distance: accumulated, fitdecode's job
+                    sources[SLOT[target.name]] = _source(
+                        field_def, field, position, order, component.scale, component.offset)
+            if field.name in KEPT_NAMES:
+                sources[SLOT[field.name]] = _source(field_def, field, position, order, field.scale, field.offset)
+        position += field_def.size
+    for dev_def in definition.dev_field_defs:
+        dev_field = dev_def.field
+        base = dev_field.type
+        if re.sub(r"[^a-z]", "", str(dev_field.name).lower()) in DEV_POWER_NAMES:
+            if dev_def.size != base.size or base.identifier not in INVALID:
+                raise _Decline
+            code, invalid = INVALID[base.identifier]
+            sources[SLOT["dev_power"]] = (position, order + code, invalid, None, None)
+        position += dev_def.size
+    return sources
+
+
+def _source(field_def, field, position: int, order: str, scale, offset) -> tuple:
+    base = field_def.base_type
+    if base.identifier != field.base_type.identifier or field_def.size != base.size:
+        raise _Decline  # arrays, bytes or a base type the profile does not give: fitdecode decides
+    code, invalid = INVALID[base.identifier]
+    return position, order + code, invalid, scale, offset
+
+
+def _values(block: np.ndarray, sources: dict[int, tuple]):
+    for slot, (position, code, invalid, scale, offset) in sources.items():
+        kind = np.dtype(code)
+        field = np.ascontiguousarray(block[:, position:position + kind.itemsize]).view(kind)[:, 0]
+        values = field.astype(np.float64)
+        if invalid is not None:
+            values[field == invalid] = np.nan
+        if scale:
+            values = values / scale
+        if offset:
+            values = values - offset
+        yield slot, values
+
+
+def why_declined(data: bytes) -> str:
+    """Why `decode` returns None for these bytes (for the agreement report), '' if it does not."""
+    try:
+        scan = _scan(data)
+        layouts = _decode_copied(scan, _Decoded())
+        _record_columns(data, scan, layouts, _Decoded(segment_first_row=list(scan.segment_first_row)))
+    except _Decline as exc:
+        frame = exc.__traceback__
+        while frame.tb_next is not None and frame.tb_next.tb_frame.f_code.co_filename == __file__:
+            frame = frame.tb_next
+        cause = f" <- {type(exc.__cause__).__name__}: {exc.__cause__}" if exc.__cause__ else ""
+        return f"{frame.tb_frame.f_code.co_name} line {frame.tb_lineno}{cause}"[:200]
+    return ""
