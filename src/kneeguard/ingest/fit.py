@@ -79,7 +79,7 @@ def _fields(frame) -> dict:
     return {fd.field.name: fd.value for fd in frame.fields if fd.field is not None}
 
 
-def _describe_stop(exc: Exception) -> str:
+def describe_stop(exc: Exception) -> str:
     match = OFFSET_IN_MESSAGE.search(str(exc))
     where = f" at byte {match.group(1)}" if match else ""
     if isinstance(exc, fitdecode.FitEOFError):
@@ -185,7 +185,7 @@ def _frames_until_damage(reader, out: _Decoded):
         # fitdecode raises its own errors for cut or corrupt files, but fuzzed bytes
         # also reach struct/assert/index errors inside it; all mean "the data stops here".
         except Exception as exc:  # noqa: BLE001 - library internals, see above
-            out.error = _describe_stop(exc)
+            out.error = describe_stop(exc)
             return
         yield frame
 
