@@ -1,41 +1,32 @@
 """Fast FIT decode that gives exactly what `fit._decode` (fitdecode) gives, or declines.
 
 fitdecode spends most of an import in per-field Python. Here one tight pass over
-the record headers finds every message's offset and definition; the `record`
-messages (nearly all the bytes) are then decoded column by column with numpy
-(one structured dtype per definition: byte order, offsets and base types from
-the definition, invalid sentinels -> NaN, the profile's scale and offset applied
-in the same order as fitdecode). The few other messages the import reads (file
-id, sport, session, device info, developer field descriptions) and every
-definition are copied into a small FIT stream that fitdecode itself decodes, so
-their values, enums, subfields and developer-field names are fitdecode's own.
+the record headers (`fit_scan`) finds every message's offset and definition; the
+`record` messages (nearly all the bytes) are then decoded column by column with
+numpy (byte order, offsets and base types from the definition, invalid sentinels
+-> NaN, the profile's scale and offset applied in fitdecode's order). The few
+other messages the import reads (file id, sport, session, device info, developer
+field descriptions) and every definition are copied into a small FIT stream that
+fitdecode itself decodes, so their values, enums, subfields and developer-field
+names are fitdecode's own. Damaged files keep what fitdecode keeps, with its error.
 
-Anything this module is not sure to reproduce exactly returns None and the
-caller decodes the file with fitdecode (the reference): damage (truncation,
-bytes that are not FIT, undefined local messages), record fields whose base
-type or size differs from the profile, accumulated components, `hr` messages,
-developer fields whose size is not a whole number of values.
+Anything this module is not sure to reproduce exactly returns None and the caller
+decodes the file with fitdecode (the reference): record fields whose base type or
+size differs from the profile, compressed speed/distance (accumulated), hr timing
+that would stop fitdecode, developer fields that are not whole values.
 """
 from __future__ import annotations
 
 import re
-import struct
 
 import fitdecode
 import numpy as np
 from fitdecode import profile as fit_profile
 
-from kneeguard.ingest.fit import (
-    DEV_POWER_NAMES, describe_stop, MESG_DEVICE_INFO, MESG_FILE_ID, MESG_RECORD, MESG_SESSION, MESG_SPORT,
-    RECORD_FIELDS, SLOT, _Decoded, note_message,
-)
+from kneeguard.ingest import fit_scan
+from kneeguard.ingest.fit import DEV_POWER_NAMES, MESG_RECORD, RECORD_FIELDS, SLOT, _Decoded, describe_stop, note_message
+from kneeguard.ingest.fit_scan import HEADER, Decline, Scan
 
-MESG_FIELD_DESCRIPTION, MESG_DEVELOPER_DATA_ID, MESG_HR = 206, 207, 132
-# Data messages copied to the small stream fitdecode decodes (besides every definition).
-COPIED = frozenset({MESG_FILE_ID, MESG_SPORT, MESG_SESSION, MESG_DEVICE_INFO,
-                    MESG_FIELD_DESCRIPTION, MESG_DEVELOPER_DATA_ID})
-FIELD_TIMESTAMP = 253
-FIELD_HR_EVENT_TIMESTAMP, FIELD_HR_EVENT_TIMESTAMP_12 = 9, 10
 RECORD_PROFILE = fit_profile.MESSAGE_TYPES[MESG_RECORD]
 # Components whose target is a kept column; both copy 16 bits unchanged (speed -> enhanced_speed, ...).
 PLAIN_COMPONENTS = frozenset({(6, 73), (2, 78)})
@@ -46,275 +37,26 @@ INVALID = {  # base type id -> (numpy type code, invalid raw value); None: NaN i
     0x88: ("f4", None), 0x89: ("f8", None), 0x0A: ("u1", 0), 0x8B: ("u2", 0), 0x8C: ("u4", 0),
     0x8E: ("i8", 0x7FFFFFFFFFFFFFFF), 0x8F: ("u8", 0xFFFFFFFFFFFFFFFF), 0x90: ("u8", 0),
 }
-DEVELOPER = frozenset({MESG_FIELD_DESCRIPTION, MESG_DEVELOPER_DATA_ID})
-_HEADER = struct.Struct("<BBHI4s")
-
-
-class _Decline(Exception):
-    """The file needs fitdecode: unusual layout or damage."""
 
 
 def decode(data: bytes) -> _Decoded | None:
     """Decoded file like `fit._decode`'s, or None where fitdecode must decide."""
     try:
-        scan = _scan(data)
+        scan = fit_scan.scan(data)
         out = _Decoded()
         layouts = _decode_copied(scan, out)
         out.columns = _record_columns(data, scan, layouts, out)
-    except _Decline:
+    except Decline:
         return None
     if scan.stop is not None:
         out.error = describe_stop(scan.stop)
         out.trailing_only = scan.stop_after_crc
     return out
 
-
-class _Scan:
-    __slots__ = ("definitions", "segments", "record_offsets", "record_definitions",
-                 "compressed_rows", "compressed_times", "segment_first_row", "stop", "stop_after_crc")
-
-    def __init__(self) -> None:
-        self.definitions: list[tuple[int, int]] = []  # (global number, message size) in file order
-        self.segments: list[bytes] = []  # per chained file: definitions + copied data messages
-        self.record_offsets: list[int] = []  # first data byte of each record message kept
-        self.record_definitions: list[int] = []  # index into definitions, per record kept
-        self.compressed_rows: list[int] = []  # records with a compressed-timestamp header ...
-        self.compressed_times: list[int] = []  # ... and their expanded times
-        self.segment_first_row: list[int] = []
-        self.stop: Exception | None = None  # the error fitdecode raises where the data is damaged
-        self.stop_after_crc = False  # ... right after a complete FIT file
-
-
-def _scan(data: bytes) -> _Scan:
-    """One pass over every record header (the only per-message Python)."""
-    scan = _Scan()
-    size = len(data)
-    position = 0
-    while position < size and scan.stop is None:
-        scan.stop = _header_problem(data, position)
-        if scan.stop is not None:
-            scan.stop_after_crc = bool(scan.segments)
-            break
-        header_size, _, _, body_size, _ = _HEADER.unpack_from(data, position)
-        start = position + header_size
-        end = start + body_size
-        scan.segment_first_row.append(len(scan.record_offsets))
-        marks = (len(scan.definitions), len(scan.record_offsets))
-        if not _scan_segment(data, start, end, scan, track=False):
-            # Compressed timestamps or hr messages: again, following every timestamp as fitdecode does.
-            del scan.definitions[marks[0]:], scan.record_offsets[marks[1]:], scan.record_definitions[marks[1]:]
-            _scan_segment(data, start, end, scan, track=True)
-        if scan.stop is None and end + 2 > size:  # the file CRC is cut
-            scan.stop = fitdecode.FitEOFError(2, max(size - end, 0), end)
-        position = end + 2  # the file CRC, not checked (as on the fitdecode path)
-    if not scan.segments:
-        raise _Decline
-    return scan
-
-
-def _header_problem(data: bytes, position: int) -> Exception | None:
-    """The error fitdecode raises reading the FIT file header at `position`, if any."""
-    left = len(data) - position
-    if left < 12:
-        return fitdecode.FitHeaderError(f"file truncated? {fitdecode.FitEOFError(12, left, position)}")
-    header_size, _, _, _, magic = _HEADER.unpack_from(data, position)
-    if header_size < 12 or magic != b".FIT":
-        return fitdecode.FitHeaderError(f"not a FIT file @ {position}")
-    if header_size == 13:
-        return fitdecode.FitHeaderError(f"unsupported FIT header (CRC field missing; header offset: {position})")
-    if header_size != 12 and header_size != 14:
-        raise _Decline  # fitdecode fails unpacking the header CRC
-    if left < header_size:
-        return fitdecode.FitEOFError(2, left - 12, position + 12)
-    return None
-
-
-def _scan_segment(data: bytes, position: int, end: int, scan: _Scan, track: bool) -> bool:
-    """Note one chained file's messages; False (untracked) where timestamps must be followed."""
-    size = len(data)
-    copied: list[bytes] = []
-    # local message -> (size, kind, definition index, definition bytes, developer messages before it);
-    # kind: 1 record (decoded here), 2 copied to fitdecode, 3 copied developer description,
-    # 4 hr message (timestamps followed, not copied), 0 skipped
-    local: list = [None] * 16
-    offsets, owners, definitions = scan.record_offsets, scan.record_definitions, scan.definitions
-    accumulator = 0  # fitdecode's compressed-timestamp accumulator (restarts with each chained file)
-    last_stamp = hr_start = 0  # fitdecode's latest timestamp and hr start (idem)
-    stamp_at: dict[int, tuple] = {}  # definition -> (offset of its timestamp, byte order)
-    hr_at: dict[int, tuple] = {}  # hr definition -> (event_timestamp first?, event_timestamp_12 (offset, size))
-    dev_messages = 0  # developer data ids and field descriptions copied so far
-    while position < end:
-        if position >= size:
-            scan.stop = fitdecode.FitEOFError(1, 0, position)
-            break
-        header = data[position]
-        if header & 0x80 or not header & 0x40:
-            number = (header >> 5) & 0x3 if header & 0x80 else header & 0xF
-            entry = local[number]
-            if entry is None:
-                scan.stop = fitdecode.FitParseError(position, f"local message {number} not defined")
-                break
-            message_size, kind, index, _, _ = entry
-            following = position + 1 + message_size
-            if following > size:
-                scan.stop = _cut_message(entry[3], position, size)
-                break
-            if track:
-                own = _stamp(data, position + 1, stamp_at[index], None) if index in stamp_at else None
-                if kind == 4:
-                    hr_start = _hr_check(data, position + 1, hr_at[index], own, last_stamp, hr_start)
-                if own is not None:
-                    accumulator = last_stamp = own
-                if header & 0x80:
-                    if kind != 1:
-                        raise _Decline  # a compressed header on a copied message: fitdecode's job
-                    offset = header & 0x1F
-                    stamp = offset + (accumulator & ~0x1F)
-                    if offset < (accumulator & 0x1F):
-                        stamp += 0x20
-                    accumulator = stamp
-                    scan.compressed_rows.append(len(offsets))
-                    scan.compressed_times.append(stamp)
-            elif header & 0x80 or kind == 4:
-                return False
-            if kind == 1:
-                offsets.append(position + 1)
-                owners.append(index)
-            elif kind > 1 and kind != 4:
-                copied.append(data[position:following])
-                dev_messages += kind == 3
-            position = following
-        else:
-            try:
-                position = _definition(data, position, end, header, local, definitions, copied, stamp_at,
-                                       dev_messages, hr_at)
-            except _Cut as cut:
-                scan.stop = cut.error
-                break
-    if scan.stop is None and position != end:
-        raise _Decline  # the last message runs past the end of the data
-    scan.segments.append(b"".join(copied))
-    return True
-
-
-class _Cut(Exception):
-    """A definition message cut by the end of the data."""
-
-    def __init__(self, error: Exception) -> None:
-        self.error = error
-
-
-def _cut_message(definition: bytes, position: int, size: int) -> Exception:
-    """fitdecode's error for a data message cut by the end of the data: it reads field by field."""
-    count = definition[5]
-    sizes = list(definition[7:6 + 3 * count:3])
-    if definition[0] & 0x20:
-        sizes += list(definition[8 + 3 * count::3])
-    at = position + 1
-    for field_size in sizes:
-        if at + field_size > size:
-            return fitdecode.FitEOFError(field_size, max(size - at, 0), at)
-        at += field_size
-    raise _Decline
-
-
-def _hr_check(data: bytes, position: int, layout: tuple, own, last_stamp: int, hr_start: int) -> int:
-    """fitdecode's hr start time after this hr message; declines where fitdecode would stop."""
-    stamp_first, nine, twelve = layout
-    if nine:
-        hr_start = own if stamp_first and own is not None else last_stamp
-    if twelve is not None:
-        offset, length = twelve
-        if hr_start <= 0 or data[position + offset:position + offset + length] == b"\xff" * length:
-            raise _Decline  # fitdecode's assertion or None arithmetic: its own way of stopping
-    return hr_start
-
-
-def _stamp(data: bytes, position: int, where: tuple, invalid):
-    """The message's timestamp field, or `invalid` where it holds the invalid value."""
-    offset, order = where
-    raw = int.from_bytes(data[position + offset:position + offset + 4], order)
-    return invalid if raw == 0xFFFFFFFF else raw
-
-
-def _definition(data, position, end, header, local, definitions, copied, stamp_at, dev_messages, hr_at) -> int:
-    """Note one definition message; returns where the next message starts.
-
-    Devices often repeat a record definition unchanged before every record: such a
-    repeat (same bytes, no developer field description since) keeps the earlier one."""
-    current = local[header & 0xF]
-    if current is not None and current[1] == 1 and current[4] == dev_messages:
-        following = position + len(current[3])
-        if data[position:following] == current[3]:
-            return following
-    size = len(data)
-    if position + 6 > size:
-        raise _Cut(fitdecode.FitEOFError(5, max(size - position - 1, 0), position + 1))
-    big = data[position + 2] == 1
-    if data[position + 2] > 1:
-        raise _Decline
-    order = "big" if big else "little"
-    global_number = int.from_bytes(data[position + 3:position + 5], order)
-    count = data[position + 5]
-    fields_end = position + 6 + 3 * count
-    following = fields_end
-    if header & 0x20 and fields_end < size:  # developer fields
-        following += 1 + 3 * data[fields_end]
-    if following > size:  # fitdecode reads field definitions 3 bytes at a time, the developer count alone
-        if size < fields_end:
-            at, expected = position + 6 + 3 * ((size - position - 6) // 3), 3
-        elif size == fields_end:
-            at, expected = fields_end, 1
-        else:
-            at, expected = fields_end + 1 + 3 * ((size - fields_end - 1) // 3), 3
-        raise _Cut(fitdecode.FitEOFError(expected, size - at, at))
-    if following > end:
-        raise _Decline  # fitdecode's assertion: a message running past the end of its FIT file
-    sizes = data[position + 7:fields_end:3]
-    numbers = data[position + 6:fields_end:3]
-    message_size = sum(sizes)
-    if FIELD_TIMESTAMP in numbers:
-        at = numbers.index(FIELD_TIMESTAMP)
-        if sizes[at] != 4 or data[position + 8 + 3 * at] != 0x86 or numbers.count(FIELD_TIMESTAMP) > 1:
-            raise _Decline
-        stamp_at[len(definitions)] = (sum(sizes[:at]), order)
-    if header & 0x20:
-        if FIELD_TIMESTAMP in data[fields_end + 1:following:3]:
-            raise _Decline  # fitdecode would take it as the message's timestamp
-        message_size += sum(data[fields_end + 2:following:3])
-    if 0 in sizes:
-        raise _Decline  # fitdecode cannot read a field of no bytes
-    kind = 1 if global_number == MESG_RECORD else 3 if global_number in DEVELOPER else 2 if global_number in COPIED else 0
-    if global_number == MESG_HR:
-        hr_at[len(definitions)] = _hr_layout(data, position, numbers, sizes)
-        kind = 4
-    local[header & 0xF] = (message_size, kind, len(definitions), data[position:following], dev_messages)
-    definitions.append((global_number, message_size))
-    copied.append(data[position:following])
-    return following
-
-
-def _hr_layout(data: bytes, position: int, numbers: bytes, sizes: bytes) -> tuple:
-    """(timestamp before event_timestamp?, has event_timestamp?, event_timestamp_12 (offset, size) or None).
-
-    fitdecode times an hr message's event_timestamp_12 from the latest timestamp of any
-    message before its event_timestamp, and stops at the file when it has none (an
-    assertion) or when event_timestamp_12 is invalid; the scan follows the same times."""
-    nine = FIELD_HR_EVENT_TIMESTAMP in numbers
-    twelve = None
-    if FIELD_HR_EVENT_TIMESTAMP_12 in numbers:
-        at = numbers.index(FIELD_HR_EVENT_TIMESTAMP_12)
-        if nine or numbers.count(FIELD_HR_EVENT_TIMESTAMP_12) > 1 or data[position + 8 + 3 * at] != 0x0D:
-            raise _Decline  # one message setting and using the start, or unusual types: fitdecode decides
-        twelve = (sum(sizes[:at]), sizes[at])
-    stamp = numbers.find(FIELD_TIMESTAMP)
-    return (0 <= stamp < numbers.find(FIELD_HR_EVENT_TIMESTAMP)) if nine else False, nine, twelve
-
-
-def _decode_copied(scan: _Scan, out: _Decoded) -> dict[int, dict]:
+def _decode_copied(scan: Scan, out: _Decoded) -> dict[int, dict]:
     """fitdecode over the definitions and copied messages; returns each record definition's layout."""
     stream = b"".join(
-        _HEADER.pack(12, 0x10, 0, len(body), b".FIT") + body + b"\0\0" for body in scan.segments)
+        HEADER.pack(12, 0x10, 0, len(body), b".FIT") + body + b"\0\0" for body in scan.segments)
     layouts: dict[int, dict] = {}
     definition_index = 0
     segment = 0
@@ -322,7 +64,7 @@ def _decode_copied(scan: _Scan, out: _Decoded) -> dict[int, dict]:
         stream, processor=None, check_crc=fitdecode.CrcCheck.DISABLED,
         error_handling=fitdecode.ErrorHandling.IGNORE)
     try:
-        for frame in reader:
+        for frame in _frames(reader):
             kind = frame.frame_type
             if kind == fitdecode.FIT_FRAME_HEADER:
                 out.segment_first_row.append(scan.segment_first_row[segment])
@@ -334,15 +76,24 @@ def _decode_copied(scan: _Scan, out: _Decoded) -> dict[int, dict]:
                 definition_index += 1
             elif kind == fitdecode.FIT_FRAME_DATA:
                 note_message(out, frame, frame.def_mesg.global_mesg_num)
-    except _Decline:
-        raise
-    except Exception as exc:  # noqa: BLE001 - any fitdecode complaint: let it decode the whole file
-        raise _Decline from exc
     finally:
         reader.close()
     if definition_index != len(scan.definitions):
-        raise _Decline
+        raise Decline
     return layouts
+
+
+def _frames(reader):
+    """fitdecode's frames; any complaint of fitdecode's (only its own step is guarded) declines the file."""
+    frames = iter(reader)
+    while True:
+        try:
+            frame = next(frames)
+        except StopIteration:
+            return
+        except Exception as exc:  # noqa: BLE001 - fitdecode's errors and internals: it decodes the whole file
+            raise Decline from exc
+        yield frame
 
 
 def _check_definition(definition) -> None:
@@ -350,15 +101,15 @@ def _check_definition(definition) -> None:
     for dev_def in definition.dev_field_defs:
         base = dev_def.field.type
         if dev_def.size % base.size or dev_def.size < base.size:
-            raise _Decline  # fitdecode would read it misaligned
+            raise Decline  # fitdecode would read it misaligned
     for field_def in definition.field_defs:
         field = field_def.field
         if field is not None and field.components and any(c.accumulate for c in field.components) \
                 and field_def.base_type.identifier in (0x88, 0x89):
-            raise _Decline  # accumulating a float breaks fitdecode's accumulator
+            raise Decline  # accumulating a float breaks fitdecode's accumulator
 
 
-def _record_columns(data: bytes, scan: _Scan, layouts: dict[int, dict], out: _Decoded) -> list[np.ndarray]:
+def _record_columns(data: bytes, scan: Scan, layouts: dict[int, dict], out: _Decoded) -> list[np.ndarray]:
     offsets = np.asarray(scan.record_offsets, dtype=np.int64)
     owners = np.asarray(scan.record_definitions, dtype=np.int64)
     # fitdecode's path keeps a record only if it has a kept field (a compressed header adds a timestamp).
@@ -400,7 +151,7 @@ def _layout(definition) -> dict[int, tuple]:
                 target = RECORD_PROFILE.fields[component.def_num]
                 if target.name in KEPT_NAMES:
                     if (field.def_num, component.def_num) not in PLAIN_COMPONENTS:
-                        raise _Decline  # compressed speed/distance: accumulated, fitdecode's job
+                        raise Decline  # compressed speed/distance: accumulated, fitdecode's job
                     sources[SLOT[target.name]] = _source(
                         field_def, field, position, order, component.scale, component.offset)
             if field.name in KEPT_NAMES:
@@ -411,7 +162,7 @@ def _layout(definition) -> dict[int, tuple]:
         base = dev_field.type
         if re.sub(r"[^a-z]", "", str(dev_field.name).lower()) in DEV_POWER_NAMES:
             if dev_def.size != base.size or base.identifier not in INVALID:
-                raise _Decline
+                raise Decline
             code, invalid = INVALID[base.identifier]
             sources[SLOT["dev_power"]] = (position, order + code, invalid, None, None)
         position += dev_def.size
@@ -421,7 +172,7 @@ def _layout(definition) -> dict[int, tuple]:
 def _source(field_def, field, position: int, order: str, scale, offset) -> tuple:
     base = field_def.base_type
     if base.identifier != field.base_type.identifier or field_def.size != base.size:
-        raise _Decline  # arrays, bytes or a base type the profile does not give: fitdecode decides
+        raise Decline  # arrays, bytes or a base type the profile does not give: fitdecode decides
     code, invalid = INVALID[base.identifier]
     return position, order + code, invalid, scale, offset
 
@@ -443,12 +194,12 @@ def _values(block: np.ndarray, sources: dict[int, tuple]):
 def why_declined(data: bytes) -> str:
     """Why `decode` returns None for these bytes (for the agreement report), '' if it does not."""
     try:
-        scan = _scan(data)
+        scan = fit_scan.scan(data)
         layouts = _decode_copied(scan, _Decoded())
         _record_columns(data, scan, layouts, _Decoded(segment_first_row=list(scan.segment_first_row)))
-    except _Decline as exc:
+    except Decline as exc:
         frame = exc.__traceback__
-        while frame.tb_next is not None and frame.tb_next.tb_frame.f_code.co_filename == __file__:
+        while frame.tb_next is not None and frame.tb_next.tb_frame.f_code.co_filename in (__file__, fit_scan.__file__):
             frame = frame.tb_next
         cause = f" <- {type(exc.__cause__).__name__}: {exc.__cause__}" if exc.__cause__ else ""
         return f"{frame.tb_frame.f_code.co_name} line {frame.tb_lineno}{cause}"[:200]
