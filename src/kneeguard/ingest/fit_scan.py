@@ -9,6 +9,7 @@ must decode the whole file.
 from __future__ import annotations
 
 import struct
+from typing import Any
 
 import fitdecode
 
@@ -20,6 +21,7 @@ DEVELOPER = frozenset({MESG_FIELD_DESCRIPTION, MESG_DEVELOPER_DATA_ID})
 COPIED = frozenset({MESG_FILE_ID, MESG_SPORT, MESG_SESSION, MESG_DEVICE_INFO}) | DEVELOPER
 FIELD_TIMESTAMP = 253
 FIELD_HR_EVENT_TIMESTAMP, FIELD_HR_EVENT_TIMESTAMP_12 = 9, 10
+FIELD_DEVICE_INDEX = 0  # device_info
 HEADER = struct.Struct("<BBHI4s")
 
 
@@ -29,7 +31,8 @@ class Decline(Exception):
 
 class Scan:
     __slots__ = ("definitions", "segments", "record_offsets", "record_definitions",
-                 "compressed_rows", "compressed_times", "segment_first_row", "stop", "stop_after_crc")
+                 "compressed_rows", "compressed_times", "segment_first_row", "stop", "stop_after_crc",
+                 "creator_copied")
 
     def __init__(self) -> None:
         self.definitions: list[tuple[int, int]] = []  # (global number, message size) in file order
@@ -41,6 +44,7 @@ class Scan:
         self.segment_first_row: list[int] = []
         self.stop: Exception | None = None  # the error fitdecode raises where the data is damaged
         self.stop_after_crc = False  # ... right after a complete FIT file
+        self.creator_copied = False  # the creator's device_info is in the copied stream
 
 
 def scan(data: bytes) -> Scan:
@@ -93,13 +97,14 @@ def _scan_segment(data: bytes, position: int, end: int, scan: Scan, track: bool)
     copied: list[bytes] = []
     # local message -> (size, kind, definition index, definition bytes, developer messages before it);
     # kind: 1 record (decoded here), 2 copied to fitdecode, 3 copied developer description,
-    # 4 hr message (timestamps followed, not copied), 0 skipped
+    # 4 hr message (timestamps followed, not copied), 5 device_info (the creator's first copied), 0 skipped
     local: list = [None] * 16
     offsets, owners, definitions = scan.record_offsets, scan.record_definitions, scan.definitions
     accumulator = 0  # fitdecode's compressed-timestamp accumulator (restarts with each chained file)
     last_stamp = hr_start = 0  # fitdecode's latest timestamp and hr start (idem)
     stamp_at: dict[int, tuple] = {}  # definition -> (offset of its timestamp, byte order)
-    hr_at: dict[int, tuple] = {}  # hr definition -> (event_timestamp first?, event_timestamp_12 (offset, size))
+    # hr definition -> (event_timestamp first?, event_timestamp_12 (offset, size)); device_info -> device_index offset
+    hr_at: dict[int, Any] = {}
     dev_messages = 0  # developer data ids and field descriptions copied so far
     while position < end:
         if position >= size:
@@ -138,6 +143,10 @@ def _scan_segment(data: bytes, position: int, end: int, scan: Scan, track: bool)
             if kind == 1:
                 offsets.append(position + 1)
                 owners.append(index)
+            elif kind == 5:
+                if not scan.creator_copied and data[position + 1 + hr_at[index]] == 0:
+                    scan.creator_copied = True
+                    copied.append(data[position:following])
             elif kind > 1 and kind != 4:
                 copied.append(data[position:following])
                 dev_messages += kind == 3
@@ -246,6 +255,14 @@ def _definition(data, position, end, header, local, definitions, copied, stamp_a
     if global_number == MESG_HR:
         hr_at[len(definitions)] = _hr_layout(data, position, numbers, sizes)
         kind = 4
+    elif global_number == MESG_DEVICE_INFO:
+        # The import reads the first device_info of the creator (device_index 0) only: copy just that one.
+        if numbers.count(FIELD_DEVICE_INDEX) == 1 and data[position + 8 + 3 * numbers.index(FIELD_DEVICE_INDEX)] == 0x02:
+            at = numbers.index(FIELD_DEVICE_INDEX)
+            hr_at[len(definitions)] = sum(sizes[:at])
+            kind = 5
+        else:
+            kind = 2 if FIELD_DEVICE_INDEX in numbers else 0
     local[header & 0xF] = (message_size, kind, len(definitions), data[position:following], dev_messages)
     definitions.append((global_number, message_size))
     copied.append(data[position:following])
