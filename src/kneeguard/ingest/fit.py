@@ -1,4 +1,7 @@
-"""FIT reader: one ParsedActivity per `session` message, decoded by fitdecode.
+"""FIT reader: one ParsedActivity per `session` message.
+
+Decoded by `fit_fast` where it is sure to give exactly fitdecode's result (nearly
+every file), else by fitdecode here (`_decode`, the reference and the fallback).
 
 Speed matters (whole-history imports), so the file is streamed through
 fitdecode exactly once with no data processor (timestamps stay raw FIT
