@@ -11,11 +11,12 @@ worker fails (killed, result not transferable), that file is decoded here instea
 from __future__ import annotations
 
 import hashlib
-import multiprocessing
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator
-from concurrent.futures import Future, ProcessPoolExecutor
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:  # multiprocessing and concurrent.futures load only when a pool is used (fast start)
+    from concurrent.futures import Future
 
 MIN_FILES = 8  # below this the pool's start-up is not repaid
 AHEAD_PER_WORKER = 2  # files decoded ahead per worker: enough to keep it busy, little memory
@@ -30,6 +31,9 @@ def workers_for(file_count: int, cpus: int | None) -> int:
 
 def decoded_ahead(sources: Iterable[Any], workers: int, seen: Callable[[str], bool]) -> Iterator[tuple]:
     """(source, (bytes or error outcome, wait for the decoded file)) for each source, in order."""
+    import multiprocessing
+    from concurrent.futures import ProcessPoolExecutor
+
     import pandas  # noqa: F401 - loaded before the fork: workers decode without importing
     from kneeguard.ingest import readers  # noqa: F401 - idem
     from kneeguard.store.importer import decode_source, read_source
