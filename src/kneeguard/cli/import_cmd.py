@@ -1,6 +1,7 @@
 """`kneeguard import PATH...`: activity files, folders and export archives."""
 from __future__ import annotations
 
+import os
 from pathlib import Path
 from typing import Annotated
 
@@ -50,6 +51,7 @@ def import_command(
             _print_nothing_found(paths, as_json)
             return
         from kneeguard.store.config import DEFAULT_ATHLETE
+        from kneeguard.store.decode_ahead import workers_for
         from kneeguard.store.importer import import_sources
 
         store = open_store(db, home)
@@ -77,7 +79,8 @@ def import_command(
                     progress.console.print(f"[bold red]error[/] {_plain(outcome.file)}: {_plain(outcome.error)}",
                                            soft_wrap=True)
 
-            import_sources(store, iter_sources(paths), athlete=athlete or DEFAULT_ATHLETE, on_file=on_file)
+            import_sources(store, iter_sources(paths), athlete=athlete or DEFAULT_ATHLETE, on_file=on_file,
+                           decode_workers=workers_for(total, os.cpu_count()))
 
     if as_json:
         print_json(

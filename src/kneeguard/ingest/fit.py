@@ -1,4 +1,7 @@
-"""FIT reader: one ParsedActivity per `session` message, decoded by fitdecode.
+"""FIT reader: one ParsedActivity per `session` message.
+
+Decoded by `fit_fast` where it is sure to give exactly fitdecode's result (nearly
+every file), else by fitdecode here (`_decode`, the reference and the fallback).
 
 Speed matters (whole-history imports), so the file is streamed through
 fitdecode exactly once with no data processor (timestamps stay raw FIT
@@ -8,6 +11,7 @@ definition; columns become numpy arrays once, then one DataFrame per activity.
 from __future__ import annotations
 
 import datetime as dt
+import os
 import re
 import time
 from dataclasses import dataclass, field
@@ -64,6 +68,7 @@ class _Decoded:
     sport: dict = field(default_factory=dict)
     error: str | None = None  # why decoding stopped early, for humans
     trailing_only: bool = False  # the error came after a complete FIT file
+    columns: list | None = None  # record columns already built (the fast path fills these, not groups)
 
 
 def _slot_for_unlisted(fit_field) -> int | None:
@@ -79,7 +84,7 @@ def _fields(frame) -> dict:
     return {fd.field.name: fd.value for fd in frame.fields if fd.field is not None}
 
 
-def _describe_stop(exc: Exception) -> str:
+def describe_stop(exc: Exception) -> str:
     match = OFFSET_IN_MESSAGE.search(str(exc))
     where = f" at byte {match.group(1)}" if match else ""
     if isinstance(exc, fitdecode.FitEOFError):
@@ -147,23 +152,29 @@ def _decode(data: bytes) -> _Decoded:
                 if layout[2] is not None:
                     out.groups[layout[1]][1].append(layout[2]([fd.value for fd in fields]))
                     order_append(layout[1])
-            elif mesg == MESG_SESSION:
-                out.sessions.append((len(out.segment_first_row) - 1, _fields(frame)))
-            elif mesg == MESG_LAP:
-                out.laps.append(_fields(frame))
-            elif mesg == MESG_FILE_ID:
-                out.file_ids.append(_fields(frame))
-            elif mesg == MESG_DEVICE_INFO and not out.creator:
-                info = _fields(frame)
-                if info.get("device_index") in ("creator", 0):
-                    out.creator = info
-            elif mesg == MESG_SPORT and not out.sport:
-                out.sport = _fields(frame)
+            else:
+                note_message(out, frame, mesg)
     finally:
         reader.close()
     if out.error:
         out.trailing_only = last_kind == crc_frame
     return out
+
+
+def note_message(out: _Decoded, frame, mesg: int) -> None:
+    """Keep what the import uses from one non-record data message (the fast path shares this)."""
+    if mesg == MESG_SESSION:
+        out.sessions.append((len(out.segment_first_row) - 1, _fields(frame)))
+    elif mesg == MESG_LAP:
+        out.laps.append(_fields(frame))
+    elif mesg == MESG_FILE_ID:
+        out.file_ids.append(_fields(frame))
+    elif mesg == MESG_DEVICE_INFO and not out.creator:
+        info = _fields(frame)
+        if info.get("device_index") in ("creator", 0):
+            out.creator = info
+    elif mesg == MESG_SPORT and not out.sport:
+        out.sport = _fields(frame)
 
 
 def _frames_until_damage(reader, out: _Decoded):
@@ -181,15 +192,20 @@ def _frames_until_damage(reader, out: _Decoded):
         # fitdecode raises its own errors for cut or corrupt files, but fuzzed bytes
         # also reach struct/assert/index errors inside it; all mean "the data stops here".
         except Exception as exc:  # noqa: BLE001 - library internals, see above
-            out.error = _describe_stop(exc)
+            out.error = describe_stop(exc)
             return
         yield frame
 
 
 def _column_arrays(decoded: _Decoded) -> list[np.ndarray]:
-    count = len(decoded.order)
-    columns = [np.full(count, np.nan) for _ in RECORD_FIELDS]
+    if decoded.columns is not None:
+        columns = decoded.columns
+        count = 0
+    else:
+        count = len(decoded.order)
+        columns = [np.full(count, np.nan) for _ in RECORD_FIELDS]
     if not count:
+        _sane_times(columns[SLOT["timestamp"]])
         return columns
     order = np.asarray(decoded.order, dtype=np.int64)
     for group, (slots, rows) in enumerate(decoded.groups):
@@ -202,9 +218,12 @@ def _column_arrays(decoded: _Decoded) -> list[np.ndarray]:
         where = np.flatnonzero(order == group)
         for column, slot in enumerate(slots):
             columns[slot][where] = block[:, column]
-    times = columns[SLOT["timestamp"]]
-    times[(times < 0) | (times >= 2**32)] = np.nan  # only a mangled definition gets here
+    _sane_times(columns[SLOT["timestamp"]])
     return columns
+
+
+def _sane_times(times: np.ndarray) -> None:
+    times[(times < 0) | (times >= 2**32)] = np.nan  # only a mangled definition gets here
 
 
 def _number(value) -> float | None:
@@ -382,9 +401,23 @@ def _laps(decoded: _Decoded) -> list:
                      lap.get("total_distance"), lap.get("avg_heart_rate")) for lap in decoded.laps]
 
 
+def decode_fit(data: bytes) -> _Decoded:
+    """The fast decoder (`fit_fast`) where it is sure to agree with fitdecode, else fitdecode itself.
+
+    KNEEGUARD_FIT_DECODER=fitdecode forces the reference path (benchmarks, agreement tests).
+    """
+    if os.environ.get("KNEEGUARD_FIT_DECODER", "").lower() != "fitdecode":
+        from kneeguard.ingest import fit_fast
+
+        decoded = fit_fast.decode(data)
+        if decoded is not None:
+            return decoded
+    return _decode(data)
+
+
 def read_fit(name: str, data: bytes, content_hash: str) -> ParsedFile:
     """Decode FIT bytes; raises IngestError when nothing usable can be read."""
-    decoded = _decode(data)
+    decoded = decode_fit(data)
     parsed = ParsedFile(source=name, content_hash=content_hash, format="fit")
     columns = _column_arrays(decoded)
     times = columns[SLOT["timestamp"]]

@@ -77,17 +77,58 @@ def import_sources(
     on_file: Callable[[FileOutcome], None] | None = None,
     *,
     decoder: Decoder | None = None,
+    decode_workers: int = 0,
 ) -> list[FileOutcome]:
-    """Import every source for `athlete` (created if missing; default "me")."""
+    """Import every source for `athlete` (created if missing; default "me").
+
+    decode_workers > 0 decodes the next files in that many worker processes while
+    this one stores (see `store/decode_ahead.py`); files are still stored one
+    transaction each, in order, and reported in order."""
     with store.write() as session:
         athlete_id = athletes.get_or_create(session, athlete or config.DEFAULT_ATHLETE).id
     outcomes = []
-    for source in sources:
-        outcome = _import_one(store, athlete_id, source, decoder)
+    if decode_workers > 0 and decoder is None:
+        from kneeguard.store.decode_ahead import decoded_ahead
+
+        steps = decoded_ahead(sources, decode_workers, lambda raw_hash: _already_seen(store, athlete_id, raw_hash))
+    else:
+        steps = ((source, None) for source in sources)
+    for source, ahead in steps:
+        outcome = _import_one(store, athlete_id, source, decoder, ahead)
         outcomes.append(outcome)
         if on_file is not None:
             on_file(outcome)
     return outcomes
+
+
+def _already_seen(store: Store, athlete_id: int, raw_hash: str) -> bool:
+    with store.session() as session:
+        return _seen(session, athlete_id, raw_hash) is not None
+
+
+def read_source(source: Any) -> bytes | FileOutcome:
+    """The source's raw bytes, or the error outcome saying why they cannot be read."""
+    name = str(getattr(source, "name", source))
+    if not callable(getattr(source, "read", None)):  # a SourceError
+        return FileOutcome(name, "error", error=str(getattr(source, "problem", "unreadable source")))
+    try:
+        return source.read()
+    except IngestError as exc:  # the Source contract's way of saying "cannot read"
+        return FileOutcome(name, "error", error=exc.problem)
+    except OSError as exc:
+        return FileOutcome(name, "error", error=f"cannot read: {exc}")
+    except Exception as exc:  # noqa: BLE001 - one bad file never aborts a batch
+        return FileOutcome(name, "error", error=f"internal error while reading: {type(exc).__name__}: {exc}")
+
+
+def decode_source(name: str, data: bytes, decoder: Decoder | None = None) -> ParsedFile | FileOutcome:
+    """Decoded file, or the error outcome (also run in decode workers: returns, never raises)."""
+    try:
+        return (decoder or _default_decoder())(name, data)
+    except IngestError as exc:  # the outcome already names the file: keep just the problem
+        return FileOutcome(name, "error", error=exc.problem)
+    except Exception as exc:  # noqa: BLE001 - decoder bugs must not stop the batch
+        return FileOutcome(name, "error", error=f"internal error while reading: {type(exc).__name__}: {exc}")
 
 
 def _default_decoder() -> Decoder:
@@ -109,26 +150,22 @@ class DecodedFile:
     metadata: dict[str, Any] = field(default_factory=dict)
 
 
-def _import_one(store: Store, athlete_id: int, source: Any, decoder: Decoder | None) -> FileOutcome:
-    decoded = read_and_decode(store, athlete_id, source, decoder)
+def _import_one(store: Store, athlete_id: int, source: Any, decoder: Decoder | None,
+                ahead: tuple | None = None) -> FileOutcome:
+    """Read, check, decode and store one file; `ahead` = (bytes or outcome, wait for the decoded file)."""
+    decoded = read_and_decode(store, athlete_id, source, decoder, ahead)
     return decoded if isinstance(decoded, FileOutcome) else store_decoded(store, athlete_id, decoded)
 
 
-def read_and_decode(store: Store | None, athlete_id: int | None, source: Any,
-                    decoder: Decoder | None = None) -> FileOutcome | DecodedFile:
+def read_and_decode(store: Store | None, athlete_id: int | None, source: Any, decoder: Decoder | None = None,
+                    ahead: tuple | None = None) -> FileOutcome | DecodedFile:
     """Read and decode one source; a FileOutcome when it ends here (unreadable, undecodable, or - with a
-    `store` to ask - a file this athlete imported before, recognised by its raw hash without decoding)."""
+    `store` to ask - a file this athlete imported before, recognised by its raw hash without decoding).
+    `ahead`: what a decode-ahead worker already did (store/decode_ahead.py)."""
     name = str(getattr(source, "name", source))
-    if not callable(getattr(source, "read", None)):  # a SourceError
-        return FileOutcome(name, "error", error=str(getattr(source, "problem", "unreadable source")))
-    try:
-        data = source.read()
-    except IngestError as exc:  # the Source contract's way of saying "cannot read"
-        return FileOutcome(name, "error", error=exc.problem)
-    except OSError as exc:
-        return FileOutcome(name, "error", error=f"cannot read: {exc}")
-    except Exception as exc:  # noqa: BLE001 - one bad file never aborts a batch
-        return FileOutcome(name, "error", error=f"internal error while reading: {type(exc).__name__}: {exc}")
+    data = read_source(source) if ahead is None else ahead[0]
+    if isinstance(data, FileOutcome):
+        return data
     raw_hash = hashlib.sha256(data).hexdigest()
 
     if store is not None and athlete_id is not None:
@@ -137,12 +174,9 @@ def read_and_decode(store: Store | None, athlete_id: int | None, source: Any,
         if seen is not None:
             return FileOutcome(name, "duplicate", warnings=[_seen_note(seen)])
 
-    try:
-        parsed = (decoder or _default_decoder())(name, data)
-    except IngestError as exc:  # the outcome already names the file: keep just the problem
-        return FileOutcome(name, "error", error=exc.problem)
-    except Exception as exc:  # noqa: BLE001 - decoder bugs must not stop the batch
-        return FileOutcome(name, "error", error=f"internal error while reading: {type(exc).__name__}: {exc}")
+    parsed = decode_source(name, data, decoder) if ahead is None else ahead[1]()
+    if isinstance(parsed, FileOutcome):
+        return parsed
     return DecodedFile(name, raw_hash, parsed, dict(getattr(source, "metadata", {}) or {}))
 
 

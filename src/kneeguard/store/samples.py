@@ -115,8 +115,10 @@ def _normalise(frame: pd.DataFrame) -> pd.DataFrame:
         if column not in out.columns:
             continue
         if column == "time":
-            times = pd.to_datetime(out[column], utc=True)
-            out[column] = times.astype("datetime64[ns, UTC]")
+            # Already UTC nanoseconds (every reader's output): pd.to_datetime would still walk it
+            # value by value (its cache check), a third of storing a long activity.
+            if str(out[column].dtype) != dtype:
+                out[column] = pd.to_datetime(out[column], utc=True).astype(dtype)
         elif str(out[column].dtype) != dtype:
             out[column] = pd.to_numeric(out[column], errors="coerce").astype(dtype)
     return out

@@ -1,0 +1,66 @@
+"""Decode the next files in worker processes while the importer stores the current one.
+
+The importing process keeps everything that touches the store: files are checked,
+stored (one transaction each) and reported in the sources' order, so atomicity,
+duplicate detection and progress are unchanged; only `importer.decode_source` runs
+in the workers, on bytes this process read. A file whose bytes are already stored is
+not sent. Workers are forked after the decoders are imported, so they start at once
+(a pool costs tens of milliseconds; the CLI uses one from MIN_FILES files up). If a
+worker fails (killed, result not transferable), that file is decoded here instead.
+"""
+from __future__ import annotations
+
+import hashlib
+from collections import deque
+from collections.abc import Callable, Iterable, Iterator
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:  # multiprocessing and concurrent.futures load only when a pool is used (fast start)
+    from concurrent.futures import Future
+
+MIN_FILES = 8  # below this the pool's start-up is not repaid
+AHEAD_PER_WORKER = 2  # files decoded ahead per worker: enough to keep it busy, little memory
+
+
+def workers_for(file_count: int, cpus: int | None) -> int:
+    """Decode workers for an import of `file_count` files: 0 (decode inline) or up to 2."""
+    if file_count < MIN_FILES or not cpus or cpus < 2:
+        return 0
+    return 2
+
+
+def decoded_ahead(sources: Iterable[Any], workers: int, seen: Callable[[str], bool]) -> Iterator[tuple]:
+    """(source, (bytes or error outcome, wait for the decoded file)) for each source, in order."""
+    import multiprocessing
+    from concurrent.futures import ProcessPoolExecutor
+
+    import pandas  # noqa: F401 - loaded before the fork: workers decode without importing
+    from kneeguard.ingest import readers  # noqa: F401 - idem
+    from kneeguard.store.importer import decode_source, read_source
+
+    pending: deque = deque()
+    with ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("fork")) as pool:
+        try:
+            for source in sources:
+                data = read_source(source)
+                future = None
+                if isinstance(data, bytes) and not seen(hashlib.sha256(data).hexdigest()):
+                    future = pool.submit(decode_source, str(getattr(source, "name", source)), data)
+                pending.append((source, (data, _waiter(future, source, data, decode_source))))
+                if len(pending) > workers * AHEAD_PER_WORKER:
+                    yield pending.popleft()
+            while pending:
+                yield pending.popleft()
+        finally:
+            pool.shutdown(wait=True, cancel_futures=True)
+
+
+def _waiter(future: Future | None, source: Any, data: Any, decode: Callable) -> Callable[[], Any]:
+    def wait() -> Any:
+        if future is not None:
+            try:
+                return future.result()
+            except Exception:  # noqa: BLE001 - a broken worker: decode this file here
+                pass
+        return decode(str(getattr(source, "name", source)), data)
+    return wait
