@@ -35,9 +35,13 @@ FLIGHT_TIMEOUT_S = 30.0
 
 
 def advice_for(request: Request, day: dt.date, weeks: int = DEFAULT_PLAN_WEEKS):
-    from kneeguard.advice.context import gather_context
-    from kneeguard.advice.engine import advise
+    """The advice for the current athlete as of `day` (cached; see the module docstring)."""
+    return context_and_advice_for(request, day, weeks)[1]
 
+
+def context_and_advice_for(request: Request, day: dt.date, weeks: int = DEFAULT_PLAN_WEEKS):
+    """(AthleteContext, Advice): the context the advice was computed from travels with it, so a page
+    showing the load analysis (the dashboard's pain/load chart) reads the same `LoadReport`, not a second one."""
     check_plan_weeks(weeks)
     store, name = store_of(request), athlete_name(request)
     key = (id(store), name, day, weeks, data_fingerprint(store, name))
@@ -59,22 +63,30 @@ def advice_for(request: Request, day: dt.date, weeks: int = DEFAULT_PLAN_WEEKS):
         if hit is not None:
             return hit
         # the computing request failed or is slow: compute here (its error, if any, shows here too)
-        return advise(gather_context(store, name, day), weeks=weeks)
+        return _compute(store, name, day, weeks)
     try:
-        advice = advise(gather_context(store, name, day), weeks=weeks)
+        computed = _compute(store, name, day, weeks)
         with _lock:
-            _cache[key] = (time.monotonic(), advice)
+            _cache[key] = (time.monotonic(), computed)
             while len(_cache) > CACHE_SIZE:
                 _cache.popitem(last=False)
-        return advice
+        return computed
     finally:
         with _lock:
             _in_flight.pop(key, None)
         flight.set()
 
 
+def _compute(store, name: str, day: dt.date, weeks: int) -> tuple:
+    from kneeguard.advice.context import gather_context
+    from kneeguard.advice.engine import advise
+
+    context = gather_context(store, name, day)
+    return context, advise(context, weeks=weeks)
+
+
 def _cached(key: tuple):
-    """The cached advice for `key` if fresh (call with `_lock` held)."""
+    """The cached (context, advice) for `key` if fresh (call with `_lock` held)."""
     hit = _cache.get(key)
     if hit is not None and time.monotonic() - hit[0] < CACHE_SECONDS:
         _cache.move_to_end(key)

@@ -1,29 +1,72 @@
-"""Dashboard: the triage banner from the latest check-in, the top factors, the next sessions."""
+"""Dashboard: the triage banner from the latest check-in, pain against load over a chosen period, a
+"today" card with the session to tick off, the top factors as short cards, the next sessions.
+
+The chart's numbers come from the `LoadReport` the advice was computed from (`context_and_advice_for`),
+so the dashboard runs the load analysis once; `/dashboard/chart.json` serves the same data as JSON.
+"""
 from __future__ import annotations
 
-from fastapi import APIRouter, Request
+import datetime as dt
 
-from kneeguard.web.advice_view import advice_for, banner_class, upcoming
+from fastapi import APIRouter, Request
+from fastapi.responses import JSONResponse
+
+from kneeguard.web.advice_view import banner_class, context_and_advice_for, upcoming
 from kneeguard.web.common import athlete_name, parse_day, render, store_of
+from kneeguard.web.pain_load_chart import PERIODS, build_chart, checked_period
 
 router = APIRouter()
 
 
 @router.get("/")
-def dashboard(request: Request, as_of: str | None = None):
+def dashboard(request: Request, as_of: str | None = None, period: str | None = None):
+    from kneeguard.advice.ticks import TICKABLE_KINDS
     from kneeguard.store import plan_log
     from kneeguard.store.queries import count_activities, list_activities
+    from kneeguard.web.plan_pages import recent_sessions
 
-    day = parse_day(as_of)
-    advice = advice_for(request, day)
+    day, period = parse_day(as_of), checked_period(period)
+    context, advice = context_and_advice_for(request, day)
+    chart = _chart(request, context, day, period)
     sessions = upcoming(advice, day)
+    today = dt.date.today()
+    # today's sessions as the plan page lists them (the current plan starts tomorrow)
+    due = [s for s in recent_sessions(request, today) if s.date == today] if day == today else []
     with store_of(request).session() as session:
         count = count_activities(session, athlete_name(request), analysed_only=True)
         latest = list_activities(session, athlete=athlete_name(request), newest_first=True, limit=1,
                                  analysed_only=True)
         recent_ticks = plan_log.recent(session, athlete_name(request), limit=5)
+        ticks = plan_log.completions(session, athlete_name(request), today, today) if due else {}
     return render(request, "dashboard.html", advice=advice, banner=advice.banner,
                   banner_class=banner_class(advice.banner),
                   factors=advice.top_factors[:5], sessions=sessions, day=day,
                   activity_count=count, last_activity=latest[0] if latest else None,
-                  recent_ticks=recent_ticks)
+                  recent_ticks=recent_ticks, chart=chart, chart_data=chart.to_dict(), period=period,
+                  periods=[(key, label) for key, (label, _) in PERIODS.items()],
+                  due=due, next_session=sessions[0] if sessions else None, ticks=ticks, today=today,
+                  tickable=TICKABLE_KINDS, back="/")
+
+
+@router.get("/dashboard/chart.json")
+def dashboard_chart(request: Request, as_of: str | None = None, period: str | None = None):
+    """The pain/load chart's data, as the dashboard embeds it."""
+    day, period = parse_day(as_of), checked_period(period)
+    context, _ = context_and_advice_for(request, day)
+    return JSONResponse(_chart(request, context, day, period).to_dict())
+
+
+def _chart(request: Request, context, day: dt.date, period: str):
+    from kneeguard.advice.checkins import parse_records
+    from kneeguard.store import UnknownAthlete, plan_log, plan_overrides, records
+
+    name = athlete_name(request)
+    with store_of(request).session() as session:
+        try:
+            stored = [r["record"] for r in records.list_checkins(session, name)]
+            ticks = plan_log.completions(session, name, end=day)
+            edits = plan_overrides.list_active(session, name)
+        except UnknownAthlete:
+            stored, ticks, edits = [], {}, []
+    checkins = [r for r in parse_records(stored) if r.on_date <= day]
+    return build_chart(context.load_report, day, period, checkins, ticks, edits)
