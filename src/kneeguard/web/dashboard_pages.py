@@ -23,15 +23,13 @@ def dashboard(request: Request, as_of: str | None = None, period: str | None = N
     from kneeguard.advice.ticks import TICKABLE_KINDS
     from kneeguard.store import plan_log
     from kneeguard.store.queries import count_activities, list_activities
-    from kneeguard.web.plan_pages import recent_sessions
 
     day, period = parse_day(as_of), checked_period(period)
     context, advice = context_and_advice_for(request, day)
     chart = _chart(request, context, day, period)
     sessions = upcoming(advice, day)
     today = dt.date.today()
-    # today's sessions as the plan page lists them (the current plan starts tomorrow)
-    due = [s for s in recent_sessions(request, today) if s.date == today] if day == today else []
+    due = todays_sessions(context, today) if day == today else []
     with store_of(request).session() as session:
         count = count_activities(session, athlete_name(request), analysed_only=True)
         latest = list_activities(session, athlete=athlete_name(request), newest_first=True, limit=1,
@@ -46,6 +44,15 @@ def dashboard(request: Request, as_of: str | None = None, period: str | None = N
                   periods=[(key, label) for key, (label, _) in PERIODS.items()],
                   due=due, next_session=sessions[0] if sessions else None, ticks=ticks, today=today,
                   tickable=TICKABLE_KINDS, back="/")
+
+
+def todays_sessions(context, today: dt.date) -> list:
+    """Today's sessions to tick off: the plan made from the same context, started today instead of
+    tomorrow (so yesterday's check-in already counts; one advice computation, not a second context)."""
+    from kneeguard.advice.engine import advise
+    from kneeguard.advice.ticks import TICKABLE_KINDS
+
+    return [s for s in advise(context, start=today).days if s.date == today and s.kind in TICKABLE_KINDS]
 
 
 @router.get("/dashboard/chart.json")

@@ -32,7 +32,8 @@
 
   var view = d.default_view;
   var noLine = function () { return null; };
-  var data = [d.days, d.day_km, d.week_km, checkinPain, during, morning];
+  var dayKm = d.day_km.map(function (v) { return v ? v : null; });  // no bar on a day without a run
+  var data = [d.days, dayKm, d.week_km, checkinPain, during, morning];
   var series = [
     {},
     { label: "km that day", scale: "km", show: view === "daily", fill: d.colours.km, stroke: d.colours.km,
@@ -104,6 +105,15 @@
     return parts.join(" · ");
   }
 
+  var shortDate = uPlot.fmtDate("{D} {MMM}"), monthYear = uPlot.fmtDate("{MMM} {YYYY}");
+  function dateLabels(u, splits) {
+    var span = (u.scales.x.max - u.scales.x.min) / DAY;
+    return splits.map(function (t) {
+      var day = uPlot.tzDate(new Date(t * 1000), "Etc/UTC");
+      return span > 400 ? monthYear(day) : shortDate(day);
+    });
+  }
+
   var hint = readout ? readout.textContent : "";
   function onCursor(u) {
     if (!readout) return;
@@ -125,7 +135,7 @@
     scales: { x: { time: true }, km: { range: function (self, lo, hi) { return [0, Math.max(hi || 0, 1) * 1.1]; } },
       pain: { range: [0, 10] } },
     axes: [
-      { stroke: "#525a63", grid: { stroke: "#e4e7eb" }, size: 40 },
+      { stroke: "#525a63", grid: { stroke: "#e4e7eb" }, size: 40, values: dateLabels },
       { scale: "km", label: "km", stroke: "#525a63", grid: { stroke: "#e4e7eb" }, size: 46 },
       { scale: "pain", side: 1, label: "pain (0–10)", stroke: "#525a63", grid: { show: false }, size: 46,
         splits: function () { return [0, 2, 4, 6, 8, 10]; } }
