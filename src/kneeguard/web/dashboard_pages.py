@@ -13,7 +13,7 @@ from fastapi.responses import JSONResponse
 
 from kneeguard.web.advice_view import banner_class, context_and_advice_for, upcoming
 from kneeguard.web.common import athlete_name, parse_day, render, store_of
-from kneeguard.web.pain_load_chart import PERIODS, build_chart, checked_period
+from kneeguard.web.pain_load_chart import PERIODS, build_chart, checked_period, period_start
 
 router = APIRouter()
 
@@ -71,7 +71,7 @@ def _chart(request: Request, context, day: dt.date, period: str):
     with store_of(request).session() as session:
         try:
             stored = [r["record"] for r in records.list_checkins(session, name)]
-            ticks = plan_log.completions(session, name, end=day)
+            ticks = plan_log.completions(session, name, period_start(period, day), day)
             edits = plan_overrides.list_active(session, name)
         except UnknownAthlete:
             stored, ticks, edits = [], {}, []

@@ -129,6 +129,12 @@ def checked_period(period: str | None) -> str:
     return period
 
 
+def period_start(period: str, as_of: dt.date) -> dt.date | None:
+    """The earliest day `period` can show (None: the whole history), for reading only what it needs."""
+    days = PERIODS[checked_period(period)][1]
+    return None if days is None else as_of - dt.timedelta(days=max(days, DAILY_VIEW_UP_TO_DAYS))
+
+
 def build_chart(report, as_of: dt.date, period: str, checkin_records: list, ticks: dict,
                 overrides: list) -> PainLoadChart:
     """The chart for `period` up to `as_of` from the advice's `LoadReport` (None: no activities),
