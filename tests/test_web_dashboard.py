@@ -151,3 +151,23 @@ def test_empty_store_dashboard_and_chart(client_empty):
 def client_empty(app):
     with TestClient(app) as client:
         yield client
+
+
+def test_the_dashboard_benchmark_still_runs(tmp_path):
+    """benchmarks/bench_web.py's pain history and chart timings on a tiny history (a benchmark that no
+    longer runs measures nothing)."""
+    import sys
+    from pathlib import Path
+
+    sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+    from benchmarks.bench_report import build_store
+    from benchmarks.bench_web import add_pain_history, chart_periods_ms
+
+    end = dt.date.today()
+    store, _ = build_store(tmp_path, 0.1, end)
+    try:
+        assert add_pain_history(store, end, 0.1) == (5, 157)
+        times = chart_periods_ms(create_app(store=store, background_jobs=False), repeat=1)
+        assert len(times) == 3 and all(len(t) == 1 for t in times.values())
+    finally:
+        store.close()

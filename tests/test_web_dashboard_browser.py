@@ -53,6 +53,7 @@ def test_chart_renders_without_sideways_scroll(seeded_server, chromium, tmp_path
         assert canvas["x"] + canvas["width"] <= width
         assert page.evaluate("document.documentElement.scrollWidth") <= width
         # hovering a day reads its numbers out (the spike run 10 days back is in the 3-month period)
+        page.locator("#pain-load-chart").scroll_into_view_if_needed()
         box = page.locator("#pain-load-chart .u-over").bounding_box()
         page.mouse.move(box["x"] + box["width"] * 0.7, box["y"] + box["height"] / 2)
         assert " km" in page.inner_text("#pain-load-readout")
