@@ -4,7 +4,7 @@ of plan (check-in level changes, clinician edits), over a chosen period.
 
 Everything here is read, not computed: km per day and per week are the `LoadReport`'s own `daily` and
 `weekly` tables (the report the advice was made from), spike bands are its `runs` table's (`load.spike`
-owns the window and the bands), band colours and labels are `load.plot.BAND_STYLE`'s, check-in pain is
+owns the window and the bands), band colours and labels are `load.bands.BAND_STYLE`'s (the PNG chart's), check-in pain is
 `CheckinRecord.pain` and the ticks are `store.plan_log`'s. The browser draws it with uPlot
 (static/dashboard.js) from `PainLoadChart.to_dict()`.
 """
@@ -18,6 +18,7 @@ import numpy as np
 import pandas as pd
 
 from kneeguard.errors import InvalidInput
+from kneeguard.load.bands import BAND_STYLE
 
 # Display periods (how much history the chart shows), not advice: days back from the analysis day.
 PERIODS: dict[str, tuple[str, int | None]] = {
@@ -25,7 +26,7 @@ PERIODS: dict[str, tuple[str, int | None]] = {
 }
 DEFAULT_PERIOD = "3m"
 DAILY_VIEW_UP_TO_DAYS = 91  # periods up to this open on daily bars; longer ones on weekly totals
-# The chart's own series colours (the spike bands bring theirs from load.plot.BAND_STYLE).
+# The chart's own series colours (the spike bands bring theirs from load.bands.BAND_STYLE).
 SERIES_COLOURS = {"km": "#6d8fb3", "checkin_pain": "#b00020", "pain_during": "#d46a00", "pain_morning": "#6b4a9a",
                   "change": "#12263f"}
 SPIKE_BANDS = ("small", "moderate", "large", "return_after_break")  # 'reference' runs are not marked
@@ -95,8 +96,6 @@ class PainLoadChart:
         return {b: n for b, n in counts.items() if n}
 
     def to_dict(self) -> dict[str, Any]:
-        from kneeguard.load.plot import BAND_STYLE
-
         start = pd.Timestamp(self.first).value // NS_PER_S
         week_rows = [{"t": int(pd.Timestamp(monday).value // NS_PER_S), "km": _num(w["distance_km"]),
                       "runs": int(w["runs"]), "change_pct": _num(w.get("change_pct")),
