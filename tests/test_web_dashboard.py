@@ -171,3 +171,20 @@ def test_the_dashboard_benchmark_still_runs(tmp_path):
         assert len(times) == 3 and all(len(t) == 1 for t in times.values())
     finally:
         store.close()
+
+
+def test_chart_is_made_once_per_data_state(seeded, monkeypatch):
+    from kneeguard.web import dashboard_pages
+
+    client, _ = seeded
+    made = []
+    real = dashboard_pages._chart
+    monkeypatch.setattr(dashboard_pages, "_chart", lambda *a: made.append(1) or real(*a))
+    for _ in range(2):
+        client.get(f"/?as_of={AS_OF}")
+        client.get(f"/dashboard/chart.json?as_of={AS_OF}")
+    assert len(made) == 1
+    client.post("/plan/done", data={"day": (AS_OF - dt.timedelta(days=1)).isoformat(), "kind": "run",
+                                    "pain_during": "4", "back": "/"}, follow_redirects=False)
+    assert any(t["pain_during"] == 4 for t in _chart(client)["ticks"])  # a new tick: a new chart
+    assert len(made) == 2

@@ -12,6 +12,9 @@ import datetime as dt
 import threading
 import time
 from collections import OrderedDict
+from collections.abc import Callable, Hashable
+from dataclasses import dataclass, field
+from typing import Any
 
 from fastapi import Request
 
@@ -36,12 +39,29 @@ FLIGHT_TIMEOUT_S = 30.0
 
 def advice_for(request: Request, day: dt.date, weeks: int = DEFAULT_PLAN_WEEKS):
     """The advice for the current athlete as of `day` (cached; see the module docstring)."""
-    return context_and_advice_for(request, day, weeks)[1]
+    return _computed_for(request, day, weeks).advice
 
 
-def context_and_advice_for(request: Request, day: dt.date, weeks: int = DEFAULT_PLAN_WEEKS):
-    """(AthleteContext, Advice): the context the advice was computed from travels with it, so a page
-    showing the load analysis (the dashboard's pain/load chart) reads the same `LoadReport`, not a second one."""
+def derived_for(request: Request, day: dt.date, name: Hashable, make: Callable[[Any, Any], Any],
+                weeks: int = DEFAULT_PLAN_WEEKS):
+    """`make(context, advice)`, kept with the cached advice under `name`: something a page derives from the
+    same data (the dashboard's chart, today's sessions), recomputed exactly when the advice is. The context
+    the advice was computed from travels with it, so a page showing the load analysis reads the same
+    `LoadReport`, not a second one. `make` may read the store only for what the data fingerprint covers."""
+    computed = _computed_for(request, day, weeks)
+    if name not in computed.memo:
+        computed.memo[name] = make(computed.context, computed.advice)  # a race computes twice: harmless
+    return computed.memo[name]
+
+
+@dataclass
+class _Computed:
+    context: Any
+    advice: Any
+    memo: dict = field(default_factory=dict)
+
+
+def _computed_for(request: Request, day: dt.date, weeks: int) -> _Computed:
     check_plan_weeks(weeks)
     store, name = store_of(request), athlete_name(request)
     key = (id(store), name, day, weeks, data_fingerprint(store, name))
@@ -77,12 +97,12 @@ def context_and_advice_for(request: Request, day: dt.date, weeks: int = DEFAULT_
         flight.set()
 
 
-def _compute(store, name: str, day: dt.date, weeks: int) -> tuple:
+def _compute(store, name: str, day: dt.date, weeks: int) -> _Computed:
     from kneeguard.advice.context import gather_context
     from kneeguard.advice.engine import advise
 
     context = gather_context(store, name, day)
-    return context, advise(context, weeks=weeks)
+    return _Computed(context, advise(context, weeks=weeks))
 
 
 def _cached(key: tuple):

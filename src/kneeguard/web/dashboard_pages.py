@@ -1,8 +1,9 @@
 """Dashboard: the triage banner from the latest check-in, pain against load over a chosen period, a
 "today" card with the session to tick off, the top factors as short cards, the next sessions.
 
-The chart's numbers come from the `LoadReport` the advice was computed from (`context_and_advice_for`),
-so the dashboard runs the load analysis once; `/dashboard/chart.json` serves the same data as JSON.
+The chart's numbers come from the `LoadReport` the advice was computed from, so the dashboard runs the load
+analysis once; the chart and today's sessions are kept with the cached advice (`derived_for`: check-ins,
+ticks and plan edits are in its data fingerprint). `/dashboard/chart.json` serves the same data as JSON.
 """
 from __future__ import annotations
 
@@ -11,7 +12,7 @@ import datetime as dt
 from fastapi import APIRouter, Request
 from fastapi.responses import JSONResponse
 
-from kneeguard.web.advice_view import banner_class, context_and_advice_for, upcoming
+from kneeguard.web.advice_view import advice_for, banner_class, derived_for, upcoming
 from kneeguard.web.common import athlete_name, parse_day, render, store_of
 from kneeguard.web.pain_load_chart import PERIODS, build_chart, checked_period, period_start
 
@@ -25,11 +26,11 @@ def dashboard(request: Request, as_of: str | None = None, period: str | None = N
     from kneeguard.store.queries import count_activities, list_activities
 
     day, period = parse_day(as_of), checked_period(period)
-    context, advice = context_and_advice_for(request, day)
-    chart = _chart(request, context, day, period)
+    advice = advice_for(request, day)
+    chart, chart_data = _chart_and_data(request, day, period)
     sessions = upcoming(advice, day)
     today = dt.date.today()
-    due = todays_sessions(context, today) if day == today else []
+    due = derived_for(request, day, ("today", today), lambda ctx, _: todays_sessions(ctx, today)) if day == today else []
     with store_of(request).session() as session:
         count = count_activities(session, athlete_name(request), analysed_only=True)
         latest = list_activities(session, athlete=athlete_name(request), newest_first=True, limit=1,
@@ -40,7 +41,7 @@ def dashboard(request: Request, as_of: str | None = None, period: str | None = N
                   banner_class=banner_class(advice.banner),
                   factors=advice.top_factors[:5], sessions=sessions, day=day,
                   activity_count=count, last_activity=latest[0] if latest else None,
-                  recent_ticks=recent_ticks, chart=chart, chart_data=chart.to_dict(), period=period,
+                  recent_ticks=recent_ticks, chart=chart, chart_data=chart_data, period=period,
                   periods=[(key, label) for key, (label, _) in PERIODS.items()],
                   due=due, next_session=sessions[0] if sessions else None, ticks=ticks, today=today,
                   tickable=TICKABLE_KINDS, back="/")
@@ -59,8 +60,16 @@ def todays_sessions(context, today: dt.date) -> list:
 def dashboard_chart(request: Request, as_of: str | None = None, period: str | None = None):
     """The pain/load chart's data, as the dashboard embeds it."""
     day, period = parse_day(as_of), checked_period(period)
-    context, _ = context_and_advice_for(request, day)
-    return JSONResponse(_chart(request, context, day, period).to_dict())
+    return JSONResponse(_chart_and_data(request, day, period)[1])
+
+
+def _chart_and_data(request: Request, day: dt.date, period: str):
+    """(PainLoadChart, its JSON data), made once per data state and period."""
+    def make(context, _advice):
+        chart = _chart(request, context, day, period)
+        return chart, chart.to_dict()
+
+    return derived_for(request, day, ("pain_load_chart", period), make)
 
 
 def _chart(request: Request, context, day: dt.date, period: str):
