@@ -90,3 +90,27 @@ def test_period_links_and_all_history(seeded_server, chromium):
         page.wait_for_selector("#pain-load-chart.drawn canvas")
     finally:
         context.close()
+
+
+STRICT_CSP = "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; object-src 'none'"
+
+
+def test_chart_draws_under_a_csp_without_unsafe_inline(seeded_server, chromium):
+    """The page needs no inline script or style: under a strict policy (added here to the page's
+    response) the chart still draws and the browser reports no violation."""
+    context = chromium.new_context(viewport={"width": 1280, "height": 900})
+    page = context.new_page()
+    violations: list[str] = []
+    page.on("console", lambda m: violations.append(m.text) if "Content Security Policy" in m.text else None)
+
+    def with_csp(route):
+        response = route.fetch()
+        route.fulfill(response=response, headers={**response.headers, "content-security-policy": STRICT_CSP})
+
+    try:
+        page.route(seeded_server + "/", with_csp)
+        page.goto(seeded_server + "/")
+        page.wait_for_selector("#pain-load-chart.drawn canvas", timeout=20_000)
+        assert not violations, violations
+    finally:
+        context.close()
