@@ -12,6 +12,9 @@ import pytest
 # The fixtures are shared by name (pytest passes them as the tests' arguments, hence the noqa: F811 below).
 from tests.test_web_browser import browser, page, server, shoot  # noqa: F401
 
+# Predicates are arrow functions: Playwright polls a bare expression string with eval, which the pages'
+# Content-Security-Policy (no 'unsafe-eval') refuses.
+
 CLIP = Path(__file__).parent / "data" / "gait" / "gaitlab_male_side" / "male_side.mp4"
 KEYPOINTS = Path(__file__).parent / "data" / "gait" / "male_side.mediapipe.json"
 CLIP_SECONDS = 7.0  # the full 12 s clip costs ~30 s of pose and VP8 encoding on two cores; 7 s holds ~20 steps
@@ -59,19 +62,19 @@ def test_upload_a_real_clip_then_watch_the_annotated_video(server, page, shoot, 
     page.get_by_role("button", name="Upload and analyse").click()
     page.wait_for_url(re.compile(r"/jobs/[0-9a-f]{32}$"))
     assert page.is_visible("#job-progress")
-    page.wait_for_function("document.getElementById('job-progress').value > 0.05", timeout=120_000)
+    page.wait_for_function("() => document.getElementById('job-progress').value > 0.05", timeout=120_000)
     assert "treadmill run.mp4" in page.inner_text("h1")
     shoot(page, "gait-job")
     # The page follows the job by itself and opens the results when it is done.
     page.wait_for_url(re.compile(r"/gait/\d+$"), timeout=300_000)
-    page.wait_for_function("document.getElementById('gait-video').readyState >= 2", timeout=30_000)
+    page.wait_for_function("() => document.getElementById('gait-video').readyState >= 2", timeout=30_000)
     video = page.evaluate("(() => { const v = document.getElementById('gait-video');"
                           " return {error: v.error && v.error.code, duration: v.duration, width: v.videoWidth}; })()")
     assert video["error"] is None and abs(video["duration"] - CLIP_SECONDS) < 1.0 and video["width"] > 300
     page.evaluate("document.getElementById('gait-video').play()")
-    page.wait_for_function("document.getElementById('gait-video').currentTime > 0.3", timeout=30_000)
+    page.wait_for_function("() => document.getElementById('gait-video').currentTime > 0.3", timeout=30_000)
     page.evaluate("(() => { const v = document.getElementById('gait-video'); v.pause(); v.currentTime = 2.0; })()")
-    page.wait_for_function("document.getElementById('gait-video').readyState >= 2")
+    page.wait_for_function("() => document.getElementById('gait-video').readyState >= 2")
     assert "cadence" in page.inner_text("#gait-metrics")
     page.locator("#step-knee_flexion_ic_deg circle.mark").first.hover()
     assert "Step 1" in page.inner_text("#step-knee_flexion_ic_deg .chart-readout")

@@ -159,6 +159,7 @@ def test_session_files_are_a_short_whitelist(client, app, name):
 
 def test_another_athletes_session_and_files_are_404(client, app):
     sid = _analysed_session(app, athlete="bob")
+    _switch(client, "me")  # chosen: without a choice the app opens on bob, the athlete with data
     for path in (f"/gait/{sid}", f"/gait/{sid}/files/video", f"/gait/{sid}/files/summary.json",
                  f"/gait/compare?before={sid}&after={sid}", "/gait/999"):
         assert client.get(path).status_code == 404, path

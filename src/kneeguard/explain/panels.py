@@ -45,7 +45,6 @@ def finding_panel(finding: Any, *, id_prefix: str, gait_values: dict[str, Any] |
         "code": base_code(topic.key),
         "title": topic.title,
         "href": f"/explain/{topic.key}",
-        "command": f"kneeguard explain {topic.key}",
         "structures": [entries[s].label for s in topic.structures],
         "legend": [{"n": n, "label": entries[s].label} for n, s in enumerate(topic.structures, start=1)],
         "entries": [{"key": e.key, "kind": e.kind, "name": e.name, "summary": first_sentences(e.text, 2),

@@ -24,8 +24,67 @@ OBLIQUE_HIP_GAP = 0.12  # side view: hips more than this share of body height ap
 MIN_RUNNER_PX = 300  # a runner shorter than this in the image has keypoints only a few pixels apart
 LOW_SHARE = 0.5  # a component below this (or a rate below the registry's) is named as a reason
 
+# Words for every reader (terminal, web page, printed report): no command line in them.
 REFILM = ("film again (20-30 s of easy running from the side, phone at hip height, the whole body in view, "
-          "60 fps or more; then `kneeguard gait VIDEO`)")
+          "60 fps or more) and analyse the new clip")
+
+
+@dataclass(frozen=True)
+class QualityPart:
+    """One component of the quality score in words: what it measures, this clip's value, and its factor (0-1;
+    the score is the product of the factors). `value`/`factor` are None where the page explains the score
+    without a clip (or for a summary stored before components were kept)."""
+
+    name: str
+    means: str
+    value: str | None = None
+    factor: float | None = None
+
+
+# What each component means, in the order of QualityScore's fields; values are read from the registry and
+# the constants above so the words and the computation cannot drift apart.
+def _part_meanings() -> list[tuple[str, str]]:
+    stable = int(evidence.value("gait.capture.stable_steps"))
+    contact_fps = evidence.value("gait.capture.contact_fps")
+    return [
+        ("Pose visibility", "share of the leg keypoints the pose model found, after cleaning; a hidden or "
+         "blurred leg lowers it"),
+        ("Step regularity", "how even the step times are (1 − 3 × their coefficient of variation): irregular "
+         "steps mean missed or false landings"),
+        ("Enough steps", f"steps measured over the {stable} a stable average needs"),
+        ("Usable contacts", "share of the detected foot contacts that became usable steps"),
+        ("Leg swaps", "left/right label swaps the cleaning had to correct; 1 − the share of swapped frames "
+         "(at most 0.5 off)"),
+        ("Camera view", f"how side-on a side view is (hips more than {OBLIQUE_HIP_GAP:.0%} of body height apart "
+         "across the image count as oblique)"),
+        ("Frame rate", f"0.5 + 0.5 × frames per second over {contact_fps:g} (the rate that resolves ground "
+         "contact), at most 1"),
+        ("Resolution", f"the runner's height in the image over {MIN_RUNNER_PX} px (at most 1; 1 when unknown)"),
+    ]
+
+
+def quality_parts(score: QualityScore | None = None) -> list[QualityPart]:
+    """The score's components in words, with this clip's values and factors when `score` is given."""
+    meanings = _part_meanings()
+    if score is None:
+        return [QualityPart(name, means) for name, means in meanings]
+    values = [
+        (f"{score.visibility:.2f}", score.visibility), (f"{score.regularity:.2f}", score.regularity),
+        (f"{score.steps} steps", score.steps_factor), (f"{score.kept:.0%}", score.kept),
+        (f"{score.swaps_fixed} fixed", score.swaps_factor), (score.view or "unknown", score.view_factor),
+        (f"{score.fps:.0f} fps", score.frame_rate_factor),
+        (f"{score.runner_px:.0f} px" if score.runner_px else "unknown", score.resolution_factor),
+    ]
+    return [QualityPart(name, means, value, factor) for (name, means), (value, factor) in zip(meanings, values)]
+
+
+def doubtful_meaning() -> str:
+    """What a doubtful clip implies, in words (the gate `gate_findings` applies)."""
+    limit = evidence.value("gait.capture.doubtful_quality")
+    stable = int(evidence.value("gait.capture.stable_steps"))
+    return (f"The score is the product of the components, from 0 to 1. Below {limit:g}, or with fewer than "
+            f"{stable} steps, the clip is doubtful: its findings are still shown but each is marked uncertain, "
+            "none of them changes the plan, and the clip should be filmed again (the filming guide says how).")
 
 
 def clip_doubt(quality: float | None, n_steps: int | None) -> str | None:

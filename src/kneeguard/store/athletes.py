@@ -170,6 +170,24 @@ def list_athletes(session: Session) -> list[Athlete]:
     return list(session.scalars(select(Athlete).order_by(func.lower(Athlete.name), Athlete.id)))
 
 
+def most_recently_active(session: Session) -> str | None:
+    """The athlete whose data is newest (a run, a check-in or a gait session), None when nobody has any.
+
+    The web app opens on this athlete when no choice was made, so a data folder with one
+    athlete's history (the demo's) does not open on an empty default athlete.
+    """
+    from kneeguard.store.models import Activity, Checkin, GaitSession
+
+    latest = None
+    for model, when in ((Activity, Activity.start_utc), (Checkin, Checkin.recorded_at),
+                        (GaitSession, GaitSession.recorded_at)):
+        row = session.execute(select(Athlete.name, when).join(model, model.athlete_id == Athlete.id)
+                              .order_by(when.desc(), Athlete.id).limit(1)).first()
+        if row is not None and (latest is None or row[1] > latest[1]):
+            latest = row
+    return latest[0] if latest is not None else None
+
+
 def list_names(session: Session) -> list[str]:
     return [a.name for a in list_athletes(session)]
 

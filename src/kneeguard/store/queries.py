@@ -112,11 +112,12 @@ class DatedActivity:
 
 def activities_between(session: Session, athlete: athletes.AthleteRef, first: dt.date,
                        last: dt.date) -> list[DatedActivity]:
-    """The athlete's activities whose UTC start day is first..last (inclusive), oldest first."""
+    """The athlete's activities whose UTC start day is first..last (inclusive), oldest first; those excluded
+    from analysis (a wrong clock, say) are left out, as the plan they are set against leaves them out."""
     start = dt.datetime.combine(first, dt.time(), tzinfo=UTC)
     query = (select(Activity.id, Activity.start_utc, Activity.sport, Activity.distance_m, Activity.timer_s)
              .where(Activity.athlete_id == athletes.get(session, athlete).id, Activity.start_utc >= start,
-                    Activity.start_utc < _day_end(last))
+                    Activity.start_utc < _day_end(last), counted_in_analysis())
              .order_by(Activity.start_utc, Activity.id))
     return [DatedActivity(i, when.astimezone(UTC).date(), sport or "", dist, timer)
             for i, when, sport, dist, timer in session.execute(query)]

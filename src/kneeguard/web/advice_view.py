@@ -37,9 +37,10 @@ _in_flight: dict[tuple, threading.Event] = {}
 FLIGHT_TIMEOUT_S = 30.0
 
 
-def advice_for(request: Request, day: dt.date, weeks: int = DEFAULT_PLAN_WEEKS):
-    """The advice for the current athlete as of `day` (cached; see the module docstring)."""
-    return _computed_for(request, day, weeks).advice
+def advice_for(request: Request, day: dt.date, weeks: int = DEFAULT_PLAN_WEEKS, athlete: str | None = None):
+    """The advice for the page's athlete, or for `athlete` (the overview's rows: the caller has
+    checked that this account may see it); cached, see the module docstring."""
+    return _computed_for(request, day, weeks, athlete).advice
 
 
 def derived_for(request: Request, day: dt.date, name: Hashable, make: Callable[[Any, Any], Any],
@@ -61,9 +62,9 @@ class _Computed:
     memo: dict = field(default_factory=dict)
 
 
-def _computed_for(request: Request, day: dt.date, weeks: int) -> _Computed:
+def _computed_for(request: Request, day: dt.date, weeks: int, athlete: str | None = None) -> _Computed:
     check_plan_weeks(weeks)
-    store, name = store_of(request), athlete_name(request)
+    store, name = store_of(request), athlete or athlete_name(request)
     key = (id(store), name, day, weeks, data_fingerprint(store, name))
     # One computation per key: when many requests miss the cache at once (a server just started,
     # data just changed), the first computes and the others wait for its result instead of each

@@ -14,6 +14,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from kneeguard.errors import UserError
 from kneeguard.web import common
+from kneeguard.web.security import SECURITY_HEADERS
 
 log = logging.getLogger(__name__)
 
@@ -48,6 +49,7 @@ def create_app(store=None, home: str | os.PathLike[str] | None = None, db: str |
         jobs_pages,
         load_pages,
         notes_pages,
+        overview_pages,
         plan_edits_pages,
         plan_pages,
         report_pages,
@@ -64,7 +66,7 @@ def create_app(store=None, home: str | os.PathLike[str] | None = None, db: str |
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
     for module in (dashboard_pages, athlete_pages, import_pages, activities_pages, load_pages, checkin_pages,
                    plan_edits_pages, plan_pages, report_pages, shoes_pages, gait_pages, notes_pages, jobs_pages, selftests_pages,
-                   explain_pages):
+                   explain_pages, overview_pages):
         app.include_router(module.router)
     if multi_user:
         _install_multi_user(app, store, secure_cookies, secret_key)
@@ -105,9 +107,8 @@ def _install_guards(app: FastAPI) -> None:
             if origin and origin != "null" and urlsplit(origin).netloc != request.headers.get("host", ""):
                 return PlainTextResponse("cross-site form posts are refused", status_code=403)
         response = await call_next(request)
-        response.headers.setdefault("X-Content-Type-Options", "nosniff")
-        response.headers.setdefault("X-Frame-Options", "SAMEORIGIN")
-        response.headers.setdefault("Referrer-Policy", "same-origin")
+        for header, value in SECURITY_HEADERS.items():  # setdefault: the report sets its own policy
+            response.headers.setdefault(header, value)
         return response
 
     @app.exception_handler(StarletteHTTPException)
@@ -127,5 +128,7 @@ def _install_guards(app: FastAPI) -> None:
         # Anything else is a bug in kneeguard: log the traceback, tell the user plainly, never
         # dress it up as "not found" or "bad request".
         log.error("bug while serving %s %s", request.method, request.url.path, exc_info=exc)
-        return common.error_page(request, "kneeguard hit an internal error (a bug, not a problem with your data); "
+        page = common.error_page(request, "kneeguard hit an internal error (a bug, not a problem with your data); "
                                  "the details are in the server log.", 500)
+        page.headers.update(SECURITY_HEADERS)  # this handler answers outside the middleware above
+        return page

@@ -21,7 +21,7 @@ TEMPLATES = Jinja2Templates(directory=str(Path(__file__).parent / "templates")) 
 NAV = [
     ("/", "Dashboard"), ("/import", "Import"), ("/activities", "Activities"), ("/load", "Load"),
     ("/checkin", "Check-in"), ("/plan", "Plan"), ("/report", "Report"), ("/shoes", "Shoes"),
-    ("/gait", "Gait"), ("/selftests", "Self-tests"), ("/notes", "Notes"), ("/athletes", "Athletes"),
+    ("/gait", "Gait"), ("/selftests", "Self-tests"), ("/notes", "Notes"), ("/overview", "Overview"), ("/athletes", "Athletes"),
 ]
 
 
@@ -48,9 +48,11 @@ def signed_in_user(request: Request):
 def athlete_name(request: Request) -> str:
     """The athlete every page shows: THE access check of multi-user mode.
 
-    Single-user mode: the athlete chosen with the switcher (a cookie), falling back to the
-    default one, which is created on first use so a fresh data folder shows empty pages,
-    not errors; a cookie naming an athlete that no longer exists falls back to the default.
+    Single-user mode: the athlete chosen with the switcher (a cookie); without a choice (or
+    with a cookie naming an athlete that no longer exists) the athlete with the newest data
+    (`athletes.most_recently_active`: the demo opens on the demo runner), and in a folder
+    without any data the default athlete, created on first use so a fresh data folder shows
+    empty pages, not errors.
 
     Multi-user mode: the cookie is only a wish among the athletes this account may see
     (an athlete account is pinned to its own record); anything else falls back to the
@@ -69,10 +71,13 @@ def athlete_name(request: Request) -> str:
         wanted = request.cookies.get(ATHLETE_COOKIE)
         request.state.athlete = wanted if wanted in names else names[0]
         return request.state.athlete
-    wanted = request.cookies.get(ATHLETE_COOKIE) or DEFAULT_ATHLETE
+    wanted = request.cookies.get(ATHLETE_COOKIE) or ""
     store = store_of(request)
     with store.session() as session:
         found = athletes.find(session, wanted) if wanted.strip() else None
+        if found is None:  # no choice yet (or a stale one): the athlete with the newest data
+            wanted = athletes.most_recently_active(session) or ""
+            found = athletes.find(session, wanted) if wanted else None
     if found is None:
         with store.write() as session:
             wanted = athletes.get_or_create(session, DEFAULT_ATHLETE).name

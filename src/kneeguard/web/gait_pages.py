@@ -168,7 +168,10 @@ def gait_session_page(request: Request, session_id: int):
     outputs = _outputs(request, saved)
     files = {name: gait_view.session_file(outputs, name) is not None for name in gait_view.SESSION_FILES}
     others = [s for s in reversed(_sessions(request)) if s["id"] != session_id]
+    from kneeguard.gait.quality import doubtful_meaning, quality_parts
+
     return render(request, "gait_session.html", saved=saved, summary=summary, rows=gait_view.metric_rows(summary),
+                  quality_parts=quality_parts(summary.quality_detail), quality_doubtful=doubtful_meaning(),
                   charts=gait_view.step_charts(summary), files=files, others=others,
                   findings=[f.to_dict() for f in summary.findings],
                   warnings=[w for w in summary.warnings if isinstance(w, str)])

@@ -1,10 +1,11 @@
 """Background jobs: a progress page per job (reload-safe: the state is in the database) and
-its status as JSON for the page's script. A job id resolves only among the current
-athlete's jobs; anything else is the same 404."""
+its status as JSON for the page's script. Once a job with a results page (a gait video) is done,
+its page redirects there, and the script following a running job goes there when it finishes.
+A job id resolves only among the current athlete's jobs; anything else is the same 404."""
 from __future__ import annotations
 
 from fastapi import APIRouter, Request
-from fastapi.responses import JSONResponse
+from fastapi.responses import JSONResponse, RedirectResponse
 
 from kneeguard.web.common import athlete_name, render, store_of
 
@@ -32,9 +33,12 @@ def result_url(job) -> str | None:
 @router.get("/jobs/{job_id}")
 def job_page(request: Request, job_id: str):
     job = _job(request, job_id)
+    done_at = result_url(job)
+    if done_at is not None:  # a finished job opens its results (a bookmark, the jobs list, a reload)
+        return RedirectResponse(done_at, status_code=303)
     back_href, back_label = BACK.get(job.kind, ("/", "Dashboard"))
     return render(request, "job.html", job=job, title=TITLES.get(job.kind, job.kind), back_href=back_href,
-                  back_label=back_label, result_url=result_url(job), refresh_s=REFRESH_S)
+                  back_label=back_label, refresh_s=REFRESH_S)
 
 
 @router.get("/jobs/{job_id}/status")

@@ -9,6 +9,9 @@ from fastapi.responses import HTMLResponse, Response
 
 from kneeguard.plan_length import DEFAULT_PLAN_WEEKS, check_plan_weeks
 from kneeguard.web.common import athlete_name, parse_day, render, store_of
+from kneeguard.web.security import REPORT_CONTENT_SECURITY_POLICY
+
+REPORT_HEADERS = {"Content-Security-Policy": REPORT_CONTENT_SECURITY_POLICY}
 
 router = APIRouter()
 
@@ -35,7 +38,7 @@ def report_page(request: Request, as_of: str | None = None):
 
 @router.get("/report/view")
 def report_view(request: Request, as_of: str | None = None, weeks: int = DEFAULT_PLAN_WEEKS):
-    return HTMLResponse(_html(request, as_of, weeks))
+    return HTMLResponse(_html(request, as_of, weeks), headers=REPORT_HEADERS)
 
 
 @router.get("/report/download.html")
@@ -43,7 +46,7 @@ def report_download_html(request: Request, as_of: str | None = None, weeks: int 
                          summary_only: bool = False):
     name = _filename(request, ".html")
     return HTMLResponse(_html(request, as_of, weeks, summary_only),
-                        headers={"Content-Disposition": f'attachment; filename="{name}"'})
+                        headers={**REPORT_HEADERS, "Content-Disposition": f'attachment; filename="{name}"'})
 
 
 @router.get("/report/download.pdf")

@@ -32,6 +32,31 @@ SECRET_ENV = "KNEEGUARD_SECRET_KEY"
 SECRET_FILE = "web-secret.key"
 _NONCE_CHARS = set("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_")
 
+# Every page: scripts, styles, fonts and fetches from the app itself only, never inline (no
+# 'unsafe-inline': an injected <script> or style="..." does nothing); images may be data:/blob: URLs
+# (charts, the knee diagram), media blob: (the annotated video player); no plugins, no <base>
+# hijack, forms post only here, and no other site may frame a page (clickjacking).
+CONTENT_SECURITY_POLICY = "; ".join((
+    "default-src 'self'", "script-src 'self'", "style-src 'self'", "img-src 'self' data: blob:",
+    "media-src 'self' blob:", "object-src 'none'", "base-uri 'self'", "form-action 'self'",
+    "frame-ancestors 'none'"))
+# The report (view and download) is one self-contained file: its CSS is inline (a <style> block
+# and a few style attributes) so it prints the same when opened from disk, and its charts are
+# data: images. It has no script, so its policy allows inline styles and nothing else: no script
+# at all, no fetch of any kind (CSS cannot exfiltrate: no url() loads), no forms, no framing.
+REPORT_CONTENT_SECURITY_POLICY = "; ".join((
+    "default-src 'none'", "style-src 'unsafe-inline'", "img-src data:", "base-uri 'none'",
+    "form-action 'none'", "frame-ancestors 'none'"))
+SECURITY_HEADERS = {
+    "Content-Security-Policy": CONTENT_SECURITY_POLICY,
+    "X-Content-Type-Options": "nosniff",
+    "X-Frame-Options": "DENY",  # frame-ancestors for browsers without CSP level 2
+    "Referrer-Policy": "same-origin",
+    "Cross-Origin-Opener-Policy": "same-origin",
+    "Cross-Origin-Resource-Policy": "same-origin",
+    "Permissions-Policy": "camera=(), microphone=(), geolocation=(), payment=(), usb=()",
+}
+
 
 @dataclass(frozen=True)
 class SignedInUser:
