@@ -24,7 +24,7 @@ from kneeguard.advice.exercises import pain_rule_text
 from kneeguard.advice.load_reference import LoadReference, PainOnset, PastRun, restart_reference
 from kneeguard.advice.pain import PainState
 from kneeguard.advice.session import Session, unique_citations
-from kneeguard.load.spike import in_reference_window, window_days
+from kneeguard.load.spike import reference_window, window_days
 
 # Run days inside each 7-day block (0 = plan start), by runs per week; the last one is the long run.
 # Chosen so that, repeated week after week, no window has more than 2 running days in a row and
@@ -60,7 +60,8 @@ def spike_cap() -> float:
 
 def longest_before(day: dt.date, runs: list[tuple[dt.date, float]]) -> float | None:
     """Longest run in the spike reference window before `day`: [day - 30 d, day), `day` itself not counted."""
-    inside = [km for d, km in runs if in_reference_window(d, day) and km]
+    lo, hi = reference_window(day)  # once per call: years of history make this the plan's inner loop
+    inside = [km for d, km in runs if lo <= d < hi and km]
     return max(inside) if inside else None
 
 
@@ -75,7 +76,8 @@ def plan_running(past: list[PastRun], as_of: dt.date, start: dt.date, weeks: int
         return RunningPlan("stop", [], "No running: your check-in needs a professional first.",
                            [_rule(pain.level.registry_key)], None, 0,
                            reason + pain.codes)
-    recent = [r for r in history if in_reference_window(r.day, start)]
+    lo, hi = reference_window(start)  # the window once, not once per run of years of history
+    recent = [r for r in history if lo <= r.day < hi]
     reference = restart_reference(history, start, onset, weekly)
     # restarting from less than one shortest run a week: nothing to run from, so walk/run
     too_little = reference.restarting and reference.weekly_km * step_back_factor(pain) < float(
@@ -106,10 +108,13 @@ def _build(days, history: list[PastRun], start, pain: PainState, reason: list[st
     # pain began; when restarting, the tolerated longest run stands for the whole plan, as if run the
     # day before it) and, as the spike rule literally reads, every run actually done (so a restart is
     # never itself a spike over what was run lately).
-    tolerated: list[tuple[dt.date, float]] = [(r.day, r.tolerated_km) for r in history if r.day < reference.cutoff]
+    # Only runs inside the spike window of the plan's first day can be the reference of a planned run
+    # (every planned run is on or after `start`), so older history is left out of the loop below.
+    reachable = [r for r in history if r.day >= reference_window(start)[0]]
+    tolerated: list[tuple[dt.date, float]] = [(r.day, r.tolerated_km) for r in reachable if r.day < reference.cutoff]
     if reference.restarting and anchor:
         tolerated.append((start - dt.timedelta(days=1), anchor))
-    exposure = [(r.day, r.km) for r in history]
+    exposure = [(r.day, r.km) for r in reachable]
     planned: list[tuple[dt.date, float]] = []
     sessions: list[Session] = []
     first_week: dict[int, float] = {}
@@ -240,8 +245,8 @@ def _streak_before(start: dt.date, history: list[tuple[dt.date, float]]) -> int:
 def _pace(past: list[PastRun], start: dt.date) -> float:
     """Median min/km of the runs in the spike reference window before `start`, or the registry default."""
     fastest, slowest = PLAUSIBLE_PACE_MIN_PER_KM
-    paces = [r.duration_s / 60 / r.km for r in past
-             if r.duration_s and r.km and in_reference_window(r.day, start)]
+    lo, hi = reference_window(start)
+    paces = [r.duration_s / 60 / r.km for r in past if r.duration_s and r.km and lo <= r.day < hi]
     paces = [p for p in paces if fastest <= p <= slowest]
     return statistics.median(paces) if paces else float(evidence.value("advice.run.default_pace_min_per_km"))
 

@@ -17,25 +17,7 @@ import pandas as pd  # noqa: E402
 from matplotlib.patches import Patch  # noqa: E402
 
 from kneeguard import evidence  # noqa: E402
-from kneeguard.load.spike import spike_thresholds  # noqa: E402
-
-
-
-def _spike_label(band: str) -> str:
-    """The legend label of a spike band ('spike SMALL-MODERATE %'...), from the registry's band edges."""
-    small, moderate, large = (f"{edge * 100:g}" for edge in spike_thresholds())
-    return {"small": f"spike {small}-{moderate} %", "moderate": f"spike {moderate}-{large} %",
-            "large": f"spike > {large} %"}[band]
-
-
-# worst band of the week -> (rank, fill colour, hatch, legend label); higher rank wins
-BAND_STYLE = {
-    "none": (0, "#d0d0d0", "", "no spike"),
-    "return_after_break": (1, "#9ecae1", "...", "return after break"),
-    "small": (2, "#fee08b", "//", _spike_label("small")),
-    "moderate": (3, "#fc8d59", "xx", _spike_label("moderate")),
-    "large": (4, "#e0442f", "OO", _spike_label("large")),
-}
+from kneeguard.load.bands import BAND_STYLE  # noqa: E402 - the band colours the web pages share
 
 
 def worst_band_by_week(runs: pd.DataFrame, week_starts: pd.DatetimeIndex) -> list[str]:

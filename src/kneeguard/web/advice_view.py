@@ -12,6 +12,9 @@ import datetime as dt
 import threading
 import time
 from collections import OrderedDict
+from collections.abc import Callable, Hashable
+from dataclasses import dataclass, field
+from typing import Any
 
 from fastapi import Request
 
@@ -36,10 +39,30 @@ FLIGHT_TIMEOUT_S = 30.0
 
 def advice_for(request: Request, day: dt.date, weeks: int = DEFAULT_PLAN_WEEKS, athlete: str | None = None):
     """The advice for the page's athlete, or for `athlete` (the overview's rows: the caller has
-    checked that this account may see it)."""
-    from kneeguard.advice.context import gather_context
-    from kneeguard.advice.engine import advise
+    checked that this account may see it); cached, see the module docstring."""
+    return _computed_for(request, day, weeks, athlete).advice
 
+
+def derived_for(request: Request, day: dt.date, name: Hashable, make: Callable[[Any, Any], Any],
+                weeks: int = DEFAULT_PLAN_WEEKS):
+    """`make(context, advice)`, kept with the cached advice under `name`: something a page derives from the
+    same data (the dashboard's chart, today's sessions), recomputed exactly when the advice is. The context
+    the advice was computed from travels with it, so a page showing the load analysis reads the same
+    `LoadReport`, not a second one. `make` may read the store only for what the data fingerprint covers."""
+    computed = _computed_for(request, day, weeks)
+    if name not in computed.memo:
+        computed.memo[name] = make(computed.context, computed.advice)  # a race computes twice: harmless
+    return computed.memo[name]
+
+
+@dataclass
+class _Computed:
+    context: Any
+    advice: Any
+    memo: dict = field(default_factory=dict)
+
+
+def _computed_for(request: Request, day: dt.date, weeks: int, athlete: str | None = None) -> _Computed:
     check_plan_weeks(weeks)
     store, name = store_of(request), athlete or athlete_name(request)
     key = (id(store), name, day, weeks, data_fingerprint(store, name))
@@ -61,22 +84,30 @@ def advice_for(request: Request, day: dt.date, weeks: int = DEFAULT_PLAN_WEEKS, 
         if hit is not None:
             return hit
         # the computing request failed or is slow: compute here (its error, if any, shows here too)
-        return advise(gather_context(store, name, day), weeks=weeks)
+        return _compute(store, name, day, weeks)
     try:
-        advice = advise(gather_context(store, name, day), weeks=weeks)
+        computed = _compute(store, name, day, weeks)
         with _lock:
-            _cache[key] = (time.monotonic(), advice)
+            _cache[key] = (time.monotonic(), computed)
             while len(_cache) > CACHE_SIZE:
                 _cache.popitem(last=False)
-        return advice
+        return computed
     finally:
         with _lock:
             _in_flight.pop(key, None)
         flight.set()
 
 
+def _compute(store, name: str, day: dt.date, weeks: int) -> _Computed:
+    from kneeguard.advice.context import gather_context
+    from kneeguard.advice.engine import advise
+
+    context = gather_context(store, name, day)
+    return _Computed(context, advise(context, weeks=weeks))
+
+
 def _cached(key: tuple):
-    """The cached advice for `key` if fresh (call with `_lock` held)."""
+    """The cached (context, advice) for `key` if fresh (call with `_lock` held)."""
     hit = _cache.get(key)
     if hit is not None and time.monotonic() - hit[0] < CACHE_SECONDS:
         _cache.move_to_end(key)
