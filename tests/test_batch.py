@@ -189,3 +189,14 @@ def test_ctrl_c_stops_the_batch_cleanly_and_a_rerun_does_the_rest(tmp_path: Path
     monkeypatch.setattr(imports, "decode_file", real)
     code, again = _cli("batch", "import", str(manifest), "--home", str(home), "--workers", "0", "--json")
     assert sorted(o["status"] for o in json.loads(again.stdout)) == ["duplicate", "imported"]
+
+
+def test_a_local_cluster_leaves_this_process_environment_as_it_was(monkeypatch):
+    """The nannies put their workers' thread caps (OMP_NUM_THREADS=1) into the starting process's environment;
+    a gait analysis later in this process would then run one pose model instead of two."""
+    from kneeguard.batch.engine import connect
+
+    monkeypatch.delenv("OMP_NUM_THREADS", raising=False)
+    with connect(workers=1) as client:
+        assert client is not None
+        assert "OMP_NUM_THREADS" not in __import__("os").environ

@@ -21,6 +21,13 @@ def true_xy(frame: int) -> np.ndarray:
     return np.array([[100.0 + 15 * frame + 40 * k, 300.0 + 5 * k] for k in range(N_POINTS)])
 
 
+
+@pytest.fixture(autouse=True)
+def _no_thread_cap(monkeypatch):
+    """These tests set the core count themselves; a Dask test earlier in the same process may have left
+    OMP_NUM_THREADS=1 in the environment (distributed sets it for its workers), which caps the cores."""
+    monkeypatch.delenv("OMP_NUM_THREADS", raising=False)
+
 def fake_frames(shift: int = 0):
     def frames(start: int, count: int):
         # each "frame" is just its index; `shift` imitates a reader whose seek lands elsewhere

@@ -69,11 +69,21 @@ def connect(scheduler: str | None = None, workers: int | None = None) -> Iterato
             yield client
         return
     count = workers or os.cpu_count() or 1
+    # The nannies set their workers' thread caps (OMP_NUM_THREADS=1 ...) in THIS process's environment before
+    # spawning them; put ours back, or a gait analysis later in this process would use one core.
+    environ_before = dict(os.environ)
     # Dask's own log lines stay quiet: on a busy machine the workers' last heartbeats to a scheduler already
     # closed end a batch with a traceback; a task's failure reaches the user as that item's error line.
     with LocalCluster(n_workers=count, threads_per_worker=1, processes=True, dashboard_address=None,
                       silence_logs=logging.CRITICAL) as cluster, Client(cluster) as client:
+        _restore_environ(environ_before)
         yield client
+
+
+def _restore_environ(before: dict[str, str]) -> None:
+    for name in set(os.environ) - set(before):
+        del os.environ[name]
+    os.environ.update(before)
 
 
 def describe(client: Any) -> str:
