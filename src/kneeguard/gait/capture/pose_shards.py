@@ -33,7 +33,7 @@ PoseRunner = Callable[[Iterable[np.ndarray], Callable[[int], None] | None], Keyp
 
 def available_cpus() -> int:
     """Cores one clip may use: the machine's, capped by OMP_NUM_THREADS when it is set. Dask workers set it to
-    their thread count (1 for `kneeguard batch gait`, which runs one clip per worker process side by side:
+    their thread count (1 for the batch gait command, which runs one clip per worker process side by side:
     one pose model per worker, the clips already fill the cores)."""
     cpus = os.cpu_count() or 1
     limit = os.environ.get("OMP_NUM_THREADS", "").strip()
