@@ -48,8 +48,10 @@ def png_data_uri(png: bytes) -> str:
 
 
 def _figure_uri(fig: Figure) -> str:
+    # Every chart has already called tight_layout(), which fits labels, titles and legends in
+    # the figure; bbox_inches="tight" would draw the whole figure a second time to crop it.
     buf = io.BytesIO()
-    fig.savefig(buf, format="png", dpi=DPI, bbox_inches="tight")
+    fig.savefig(buf, format="png", dpi=DPI)
     return png_data_uri(buf.getvalue())
 
 
@@ -150,7 +152,7 @@ def knee_steps_chart(summary: dict[str, Any] | None) -> Chart | None:
         pass
     ax.set_xlabel("step number")
     ax.xaxis.set_major_locator(MaxNLocator(integer=True))
-    ax.set_ylabel("knee flexion (deg, 0 = straight)")
+    ax.set_ylabel("knee flexion (deg,\n0 = straight)")  # two lines: fits the axis height
     ax.grid(alpha=0.3)
     ax.legend(fontsize=7, ncol=3, loc="upper center", bbox_to_anchor=(0.5, -0.22), frameon=False)
     fig.tight_layout()
