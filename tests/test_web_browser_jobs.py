@@ -76,7 +76,10 @@ def test_upload_a_real_clip_then_watch_the_annotated_video(server, page, shoot, 
     page.evaluate("(() => { const v = document.getElementById('gait-video'); v.pause(); v.currentTime = 2.0; })()")
     page.wait_for_function("() => document.getElementById('gait-video').readyState >= 2")
     assert "cadence" in page.inner_text("#gait-metrics")
-    page.locator("#step-knee_flexion_ic_deg circle.mark").first.hover()
+    page.wait_for_selector("#step-knee_flexion_ic_deg.drawn canvas")
+    page.locator("#step-knee_flexion_ic_deg").scroll_into_view_if_needed()  # the pointer only hovers what is on screen
+    plot = page.locator("#step-knee_flexion_ic_deg .u-over").bounding_box()
+    page.mouse.move(plot["x"] + 2, plot["y"] + plot["height"] / 2)
     assert "Step 1" in page.inner_text("#step-knee_flexion_ic_deg .chart-readout")
     shoot(page, "gait-results")
 

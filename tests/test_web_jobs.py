@@ -4,6 +4,7 @@ Every id in a URL must resolve only within the current athlete's data."""
 from __future__ import annotations
 
 import datetime as dt
+import json
 import re
 import warnings
 from pathlib import Path
@@ -142,7 +143,10 @@ def test_session_page_shows_video_metrics_findings_and_step_charts(client, app):
     text = page.text
     assert f'src="/gait/{sid}/files/video#t=0.1"' in text and "<video" in text
     assert 'id="gait-metrics"' in text and "knee flexion at landing" in text
-    assert "per step" in text and "<title>Step 1" in text
+    assert "per step" in text and 'class="ichart" id="step-knee_flexion_ic_deg"' in text
+    charts = [json.loads(block) for block in
+              re.findall(r'<script type="application/json" class="chart-data">(.*?)</script>', text, re.S)]
+    assert charts and all(c["tips"][0].startswith("Step 1") for c in charts)
     assert f"/gait/{sid}/files/knee_angle.png" in text
     video = client.get(f"/gait/{sid}/files/video", headers={"Range": "bytes=0-9"})
     assert video.status_code == 206 and video.headers["content-type"] == "video/webm"
@@ -274,13 +278,14 @@ def test_selftests_page_has_instructions_norms_and_latest_results(client):
     assert page.count("Not recorded yet.") == 5 and "poor" in page and dt.date.today().isoformat() in page
 
 
-def test_load_chart_is_inline_svg_with_a_hover_text_per_week(client):
+def test_load_chart_is_uplot_data_with_a_read_out_per_week(client):
     client.post("/import", files=[("files", ("run.fit", FIT.read_bytes(), "application/octet-stream"))])
     page = client.get("/load?as_of=2013-02-20").text
-    assert '<figure class="svgchart" id="load-chart"' in page
-    tips = re.findall(r"<title>(Week of [^<]+)</title>", page)
-    assert tips and any(" km in 1 run" in t for t in tips)
-    assert "<script" not in page.split("<main", 1)[1].split("</main>")[0]  # the chart itself needs no script
+    assert '<figure class="ichart" id="load-chart"' in page and "/static/index_charts.js" in page
+    data = json.loads(re.search(r'<script type="application/json" class="chart-data">(.*?)</script>', page, re.S)[1])
+    assert len(data["tips"]) == len(data["x_labels"]) and any(" km in 1 run" in t for t in data["tips"])
+    assert all(len(s["values"]) == len(data["x_labels"]) for s in data["series"])
+    assert "<svg viewBox=\"0 0 720" not in page  # no hand-drawn chart any more
     assert "/load/chart.png" in page
 
 

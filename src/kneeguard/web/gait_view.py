@@ -8,10 +8,11 @@ from pathlib import Path
 
 from kneeguard.gait.compare import METRICS
 from kneeguard.gait.summary import GaitSummary
-from kneeguard.web.svg_chart import Mark, Scale, SvgChart, nice_ticks, padded_range, tick_label
+from kneeguard.web.index_chart import ChartSeries, IndexChart
 
 SIDES = ("left", "right")
-SIDE_CSS = {"left": "side-left", "right": "side-right"}
+SIDE_COLOURS = {"left": "#0077c8", "right": "#d46a00", "": "#777777"}  # as the annotated video: left blue, right orange
+EXCLUDED_COLOUR = "#cc0000"
 STEP_METRICS = (  # per-step metrics worth a chart, posterior-knee-relevant first: key, label, unit
     ("knee_flexion_ic_deg", "Knee flexion at landing", "deg"),
     ("peak_knee_flexion_deg", "Peak stance knee flexion", "deg"),
@@ -45,32 +46,29 @@ def metric_rows(summary: GaitSummary) -> list[dict]:
     return rows
 
 
-def step_charts(summary: GaitSummary) -> list[SvgChart]:
-    """One small chart per step metric: a dot per step, coloured by side, its value on hover."""
+def step_charts(summary: GaitSummary) -> list[IndexChart]:
+    """One small chart per step metric: a dot per step, coloured by side, its value in the read-out."""
     steps = [s for s in summary.steps if isinstance(s, dict)]
+    sides = [str(s.get("side") or "").lower() for s in steps]
+    sides = [side if side in SIDES else "" for side in sides]
+    excluded = [str(s.get("excluded") or "") for s in steps]
     charts = []
     for key, label, unit in STEP_METRICS:
         values = [_number(s.get(key)) for s in steps]
         if sum(v is not None for v in values) < 2:
             continue
-        chart = SvgChart(f"step-{key}", f"{label} ({unit}) per step", width=360, height=180, y_label=unit)
-        x = Scale(0.5, len(steps) + 0.5, chart.plot_left + 4, chart.plot_right - 4)
-        lo, hi = padded_range([v for v in values if v is not None])
-        y = Scale(lo, hi, chart.plot_bottom, chart.plot_top)
-        chart.y_ticks = [(y(v), tick_label(v)) for v in nice_ticks(lo, hi, 4)]
-        for number, (step, value) in enumerate(zip(steps, values, strict=True), start=1):
-            if value is None:
-                continue
-            side = str(step.get("side") or "").lower()
-            excluded = str(step.get("excluded") or "")
-            chart.marks.append(Mark("circle", x(number), y(value), f"Step {number}"
-                                    f"{' (' + side + ')' if side in SIDES else ''}: {value:.1f} {unit}"
-                                    + (f" — left out of the medians: {excluded}" if excluded else ""),
-                                    css=SIDE_CSS.get(side, "side-unknown") + (" step-excluded" if excluded else ""),
-                                    r=4.0))
-        every = max(1, math.ceil(len(steps) / 8))
-        chart.x_labels = [(x(n), str(n)) for n in range(1, len(steps) + 1) if (n - 1) % every == 0]
-        chart.legend = [(SIDE_CSS[s], s, "") for s in SIDES]
+        tips = [f"Step {n}{' (' + side + ')' if side else ''}: "
+                + (f"{value:.1f} {unit}" if value is not None else "not measured")
+                + (f" — left out of the medians: {why}" if why else "")
+                for n, (side, value, why) in enumerate(zip(sides, values, excluded, strict=True), start=1)]
+        chart = IndexChart(f"step-{key}", f"{label} ({unit}) per step", x_labels=[str(n) for n in
+                           range(1, len(steps) + 1)], tips=tips, y_label=unit, height=200)
+        for side in (*SIDES, ""):
+            chart.series.append(ChartSeries(side or "side unknown", "points", [
+                v if s == side and not why else None for v, s, why in zip(values, sides, excluded, strict=True)],
+                SIDE_COLOURS[side]))
+        chart.series.append(ChartSeries("left out of the medians", "points", [
+            v if why else None for v, why in zip(values, excluded, strict=True)], EXCLUDED_COLOUR, hollow=True))
         charts.append(chart)
     return charts
 

@@ -1,4 +1,4 @@
-"""Load: the weekly chart (inline SVG with every week's numbers on hover; the PNG for download)
+"""Load: the weekly chart (uPlot, every week's numbers in its read-out; the PNG for download)
 and the load findings with their sources."""
 from __future__ import annotations
 

@@ -193,23 +193,9 @@
     });
   }
 
-  // Mirror the hovered or tapped mark's <title> in the line under the chart (touch screens have no hover).
+  // A page shown in place brings charts its scripts did not see (static/index_charts.js draws them).
   function bindCharts(root) {
-    root.querySelectorAll("[data-chart]").forEach(function (figure) {
-      var readout = figure.querySelector(".chart-readout");
-      var svg = figure.querySelector("svg");
-      if (!readout || !svg) return;
-      function show(event) {
-        var mark = event.target.closest ? event.target.closest(".mark") : null;
-        if (!mark) return;
-        var title = mark.querySelector("title");
-        if (title) readout.textContent = title.textContent;
-        svg.querySelectorAll(".mark.active").forEach(function (m) { m.classList.remove("active"); });
-        mark.classList.add("active");
-      }
-      svg.addEventListener("mouseover", show);
-      svg.addEventListener("click", show);
-    });
+    if (window.kneeguardIndexCharts) window.kneeguardIndexCharts.draw(root);
   }
 
   function followJob(section) {
