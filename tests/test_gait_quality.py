@@ -91,5 +91,7 @@ def test_web_step_chart_marks_the_excluded_step(real):
     from kneeguard.web.gait_view import step_charts
 
     _, summary = real
-    marks = [m for chart in step_charts(summary) for m in chart.marks]
-    assert any("step-excluded" in m.css and "left out of the medians" in m.tip for m in marks)
+    charts = step_charts(summary)
+    excluded = [s for chart in charts for s in chart.series if s.hollow]
+    assert excluded and any(v is not None for s in excluded for v in s.values)  # drawn as rings
+    assert any("left out of the medians" in tip for chart in charts for tip in chart.tips)  # and said why
