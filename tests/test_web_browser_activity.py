@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.test_web_browser import ARGS, CHROMIUM, REPO_SHOTS, _uvicorn, sync_api  # noqa: F401 - skips as it does
+from tests.test_web_browser import ARGS, CHROMIUM, REPO_SHOTS, _uvicorn, browser, sync_api  # noqa: F401 - skips as it does; browser: the shared fixture
 
 FIT = Path(__file__).parent / "data" / "activities" / "fitparse" / "2013-02-06-12-11-14.fit"
 CSP = "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; object-src 'none'"
@@ -31,14 +31,6 @@ def server(tmp_path_factory):
         yield url
 
 
-@pytest.fixture(scope="module")
-def browser():
-    with sync_api.sync_playwright() as pw:
-        b = pw.chromium.launch(executable_path=CHROMIUM, args=ARGS, headless=True)
-        yield b
-        b.close()
-
-
 def _with_csp(route):
     """The page as the server sends it, with a strict policy added (as the app's own will be)."""
     response = route.fetch()
@@ -46,7 +38,7 @@ def _with_csp(route):
 
 
 @pytest.mark.parametrize(("width", "name"), [(1280, "activity-desktop"), (390, "activity-phone")])
-def test_activity_page_charts_route_and_layout(server, browser, tmp_path, width, name):
+def test_activity_page_charts_route_and_layout(server, browser, tmp_path, width, name):  # noqa: F811 (the shared browser fixture)
     context = browser.new_context(viewport={"width": width, "height": 900})
     page = context.new_page()
     page.set_default_timeout(20_000)

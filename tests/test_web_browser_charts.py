@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.test_web_browser import ARGS, CHROMIUM, REPO_SHOTS, _uvicorn, sync_api  # noqa: F401 - skips as it does
+from tests.test_web_browser import ARGS, CHROMIUM, REPO_SHOTS, _uvicorn, browser, sync_api  # noqa: F401 - skips as it does; browser: the shared fixture
 from tests.test_web_browser_activity import CSP
 
 DATA = Path(__file__).parent / "data"
@@ -39,21 +39,13 @@ def server(tmp_path_factory):
         yield url
 
 
-@pytest.fixture(scope="module")
-def browser():
-    with sync_api.sync_playwright() as pw:
-        b = pw.chromium.launch(executable_path=CHROMIUM, args=ARGS, headless=True)
-        yield b
-        b.close()
-
-
 def _with_csp(route):
     response = route.fetch()
     route.fulfill(response=response, headers={**response.headers, "content-security-policy": CSP})
 
 
-def _open(browser, url: str, width: int):
-    context = browser.new_context(viewport={"width": width, "height": 900})
+def _open(chromium, url: str, width: int):
+    context = chromium.new_context(viewport={"width": width, "height": 900})
     page = context.new_page()
     page.set_default_timeout(20_000)
     problems: list[str] = []
@@ -82,7 +74,7 @@ def _shot(page, tmp_path, name, part: str | None = None):
 
 
 @pytest.mark.parametrize(("width", "name"), [(1280, "load-desktop"), (390, "load-phone")])
-def test_load_chart_draws_and_reads_out_each_week(server, browser, tmp_path, width, name):
+def test_load_chart_draws_and_reads_out_each_week(server, browser, tmp_path, width, name):  # noqa: F811 (the shared browser fixture)
     context, page, problems = _open(browser, server + "/load?as_of=2013-02-20", width)
     page.wait_for_selector("#load-chart.drawn canvas")
     assert page.locator("#load-chart svg.chart-svg").count() == 0
@@ -115,7 +107,7 @@ def test_load_chart_draws_and_reads_out_each_week(server, browser, tmp_path, wid
 
 
 @pytest.mark.parametrize(("width", "name"), [(1280, "gait-session-charts"), (390, "gait-session-charts-phone")])
-def test_gait_step_charts_draw_and_read_out_each_step(server, browser, tmp_path, width, name):
+def test_gait_step_charts_draw_and_read_out_each_step(server, browser, tmp_path, width, name):  # noqa: F811 (the shared browser fixture)
     context, page, problems = _open(browser, server + "/gait/1", width)
     page.wait_for_selector("#step-knee_flexion_ic_deg.drawn canvas")
     charts = page.locator("figure.ichart")
