@@ -161,7 +161,7 @@ def test_phone_sized_screen(server, browser, shoot):
         p.goto(server + "/")
         # Nothing wider than the screen: no sideways scrolling of the whole page.
         assert p.evaluate("document.documentElement.scrollWidth") <= 390
-        shoot(p, "dashboard-phone")
+        shoot(p, "dashboard-phone-new-runner")
         p.goto(server + "/checkin")
         assert p.evaluate("document.documentElement.scrollWidth") <= 390
         p.fill("#f-age", "41")
