@@ -75,6 +75,20 @@ def test_no_page_breaks_the_content_security_policy(browser, demo_server, viewpo
         context.close()
 
 
+@pytest.mark.parametrize("width", [390, 1000, 1280])
+def test_the_header_is_one_row_at_every_width(browser, demo_server, width):  # noqa: F811
+    """Folded below 1,180 px (a tablet or narrow window would otherwise wrap the 13 pages onto three rows),
+    open in one row on a wide desktop."""
+    url, _ids, _store = demo_server
+    context, page, _console = _page(browser, {"width": width, "height": 900})
+    try:
+        page.goto(url + "/plan")
+        assert page.locator("header.top").bounding_box()["height"] < 60, width
+        assert page.is_visible("nav[aria-label=Main]") == (width > 1180)
+    finally:
+        context.close()
+
+
 def test_phone_menu_folds_to_one_row_and_opens(browser, demo_server, shoot):  # noqa: F811
     url, _ids, _store = demo_server
     context, page, _console = _page(browser, PHONE)
