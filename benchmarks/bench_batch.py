@@ -3,7 +3,7 @@
     # full size (issue 17), on a quiet machine:
     .venv/bin/python benchmarks/bench_batch.py --workdir /tmp/bench_batch \\
         --files 2000 --athletes 1000 --years 5 --clips 8 \\
-        --corpus tests/data/activities /work/shared/data/activities \\
+        --corpus tests/data/activities ../shared/data/activities \\
         --clip tests/data/gait/gaitlab_male_side/male_side.mp4
     # reduced (to check the script on a busy machine):
     .venv/bin/python benchmarks/bench_batch.py --workdir /tmp/bench_batch --files 300 --athletes 100 --clips 2
