@@ -14,6 +14,7 @@ import datetime as dt
 import os
 import re
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from operator import itemgetter
 
@@ -134,7 +135,7 @@ def _decode(data: bytes) -> _Decoded:
         data, processor=None, check_crc=fitdecode.CrcCheck.DISABLED,
         error_handling=fitdecode.ErrorHandling.IGNORE)
     try:
-        for frame in _frames_until_damage(reader, out):
+        for frame in guarded_frames(reader, lambda exc: setattr(out, "error", describe_stop(exc))):
             last_kind = kind = frame.frame_type
             if kind != data_frame:
                 if kind == header_frame:
@@ -177,8 +178,9 @@ def note_message(out: _Decoded, frame, mesg: int) -> None:
         out.sport = _fields(frame)
 
 
-def _frames_until_damage(reader, out: _Decoded):
-    """fitdecode's frames, until the data ends or the decoder stops at damage (noted in `out.error`).
+def guarded_frames(reader, on_stop: Callable[[Exception], None]):
+    """fitdecode's frames, until the data ends or the decoder stops at damage: then `on_stop(the error)` (note it,
+    or raise) and no more frames. Shared by the fitdecode path and the fast path's copied stream.
 
     Only the decoder's own step is guarded: a bug in kneeguard's handling of a
     frame must surface as a bug, not be reported as a corrupt file.
@@ -192,7 +194,7 @@ def _frames_until_damage(reader, out: _Decoded):
         # fitdecode raises its own errors for cut or corrupt files, but fuzzed bytes
         # also reach struct/assert/index errors inside it; all mean "the data stops here".
         except Exception as exc:  # noqa: BLE001 - library internals, see above
-            out.error = describe_stop(exc)
+            on_stop(exc)
             return
         yield frame
 

@@ -24,7 +24,9 @@ import numpy as np
 from fitdecode import profile as fit_profile
 
 from kneeguard.ingest import fit_scan
-from kneeguard.ingest.fit import DEV_POWER_NAMES, MESG_RECORD, RECORD_FIELDS, SLOT, _Decoded, describe_stop, note_message
+from kneeguard.ingest.fit import (
+    DEV_POWER_NAMES, MESG_RECORD, RECORD_FIELDS, SLOT, _Decoded, describe_stop, guarded_frames, note_message,
+)
 from kneeguard.ingest.fit_scan import HEADER, Decline, Scan
 
 RECORD_PROFILE = fit_profile.MESSAGE_TYPES[MESG_RECORD]
@@ -64,7 +66,7 @@ def _decode_copied(scan: Scan, out: _Decoded) -> dict[int, dict]:
         stream, processor=None, check_crc=fitdecode.CrcCheck.DISABLED,
         error_handling=fitdecode.ErrorHandling.IGNORE)
     try:
-        for frame in _frames(reader):
+        for frame in guarded_frames(reader, _decline):
             kind = frame.frame_type
             if kind == fitdecode.FIT_FRAME_HEADER:
                 out.segment_first_row.append(scan.segment_first_row[segment])
@@ -83,17 +85,9 @@ def _decode_copied(scan: Scan, out: _Decoded) -> dict[int, dict]:
     return layouts
 
 
-def _frames(reader):
-    """fitdecode's frames; any complaint of fitdecode's (only its own step is guarded) declines the file."""
-    frames = iter(reader)
-    while True:
-        try:
-            frame = next(frames)
-        except StopIteration:
-            return
-        except Exception as exc:  # noqa: BLE001 - fitdecode's errors and internals: it decodes the whole file
-            raise Decline from exc
-        yield frame
+def _decline(exc: Exception) -> None:
+    """Any complaint of fitdecode's about the copied stream declines the file: the fitdecode path decodes it."""
+    raise Decline from exc
 
 
 def _check_definition(definition) -> None:
