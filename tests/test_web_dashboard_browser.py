@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.test_web_browser import ARGS, CHROMIUM, REPO_SHOTS, _uvicorn
+from tests.test_web_browser import ARGS, CHROMIUM, REPO_SHOTS, _uvicorn, browser  # noqa: F401 - browser: the shared fixture
 
 sync_api = pytest.importorskip("playwright.sync_api", reason="the playwright Python package is not installed")
 
@@ -24,14 +24,6 @@ def seeded_server(tmp_path_factory):
         yield url
 
 
-@pytest.fixture(scope="module")
-def chromium():
-    with sync_api.sync_playwright() as pw:
-        b = pw.chromium.launch(executable_path=CHROMIUM, args=ARGS, headless=True)
-        yield b
-        b.close()
-
-
 def _shot_folder(tmp_path) -> Path:
     folder = REPO_SHOTS if os.environ.get("KNEEGUARD_SAVE_SCREENSHOTS") == "1" else tmp_path / "shots"
     folder.mkdir(parents=True, exist_ok=True)
@@ -39,8 +31,8 @@ def _shot_folder(tmp_path) -> Path:
 
 
 @pytest.mark.parametrize("width, name", [(1280, "dashboard-desktop"), (390, "dashboard-phone")])
-def test_chart_renders_without_sideways_scroll(seeded_server, chromium, tmp_path, width, name):
-    context = chromium.new_context(viewport={"width": width, "height": 900})
+def test_chart_renders_without_sideways_scroll(seeded_server, browser, tmp_path, width, name):  # noqa: F811 (the shared browser fixture)
+    context = browser.new_context(viewport={"width": width, "height": 900})
     page = context.new_page()
     page.set_default_timeout(20_000)
     errors: list[str] = []
@@ -77,8 +69,8 @@ def test_chart_renders_without_sideways_scroll(seeded_server, chromium, tmp_path
         context.close()
 
 
-def test_period_links_and_all_history(seeded_server, chromium):
-    context = chromium.new_context(viewport={"width": 1280, "height": 900})
+def test_period_links_and_all_history(seeded_server, browser):  # noqa: F811 (the shared browser fixture)
+    context = browser.new_context(viewport={"width": 1280, "height": 900})
     page = context.new_page()
     try:
         page.goto(seeded_server + "/")
@@ -95,10 +87,10 @@ def test_period_links_and_all_history(seeded_server, chromium):
 STRICT_CSP = "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; object-src 'none'"
 
 
-def test_chart_draws_under_a_csp_without_unsafe_inline(seeded_server, chromium):
+def test_chart_draws_under_a_csp_without_unsafe_inline(seeded_server, browser):  # noqa: F811 (the shared browser fixture)
     """The page needs no inline script or style: under a strict policy (added here to the page's
     response) the chart still draws and the browser reports no violation."""
-    context = chromium.new_context(viewport={"width": 1280, "height": 900})
+    context = browser.new_context(viewport={"width": 1280, "height": 900})
     page = context.new_page()
     violations: list[str] = []
     page.on("console", lambda m: violations.append(m.text) if "Content Security Policy" in m.text else None)
