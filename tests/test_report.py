@@ -170,3 +170,11 @@ def test_pdf_engine_missing_is_a_clear_error(tmp_path, monkeypatch):
     monkeypatch.setenv("KNEEGUARD_CHROMIUM", str(tmp_path / "no-such-browser"))
     with pytest.raises(PdfEngineMissing, match="pip install weasyprint"):
         write_pdf("<html><body>x</body></html>", tmp_path / "r.pdf")
+
+
+def test_the_follow_up_is_a_whole_sentence_without_a_command(full_html):
+    """The summary shows the follow-up text under "Follow-up", without its title: it must say whom to see on
+    its own, and a printed report cannot run a command (a physiotherapist's review found both)."""
+    text = re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", full_html))
+    assert "Book a physiotherapist or sports doctor if it is not improving by" in text
+    assert "`kneeguard report`" not in text and "(kneeguard report)" not in text

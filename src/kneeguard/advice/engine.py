@@ -41,7 +41,7 @@ PROFESSIONAL_TITLES = {
     TriageLevel.URGENT: "See a doctor today",
     TriageLevel.ROUTINE: "Book a physiotherapist or sports doctor (1-2 weeks)",
 }
-BRING = ["this report (`kneeguard report`)", "your latest check-in and pain diary", "your runs of the last 30 days",
+BRING = ["this report (its two-page summary is enough)", "your latest check-in and pain diary", "your runs of the last 30 days",
          "your running shoes", "your gait video, if you have one", "your self-test results"]
 
 
@@ -209,8 +209,8 @@ def _professional(ctx: AthleteContext, pain: PainState) -> Recommendation:
     if level is TriageLevel.SELF_CARE:
         review = ctx.checkin.review_date if ctx.checkin else None
         return Recommendation("professional", "When to see a professional",
-                              f"If it is not improving by {review or 'your review date'}, if it gets worse, or if any "
-                              f"warning sign appears. {bring}", [level.registry_key], cites)
+                              "Book a physiotherapist or sports doctor if it is not improving by "
+                              f"{review or 'your review date'}, if it gets worse, or if any warning sign appears. {bring}", [level.registry_key], cites)
     text = f"{evidence.value(level.registry_key)} {bring}"
     return Recommendation("professional", PROFESSIONAL_TITLES[level], text, pain.codes or [level.registry_key], cites)
 
