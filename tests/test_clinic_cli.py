@@ -95,3 +95,15 @@ def test_checkin_output_explains_the_level(app, tmp_path):
     data = json.loads(kg(app, "--answers", str(path), "--json", "--home", str(tmp_path)).stdout)
     assert data["routes"] == ["surgeon"] and data["surgical_history"] == ["meniscus"]
     assert {"question": "lump", "answer": False, "level": "self-care"} in data["level_changes"]
+
+
+def test_the_why_lines_quote_the_answers_in_words_not_field_ids(app, tmp_path):
+    """A physiotherapist's read found '(calf_skin_red_warm=True, calf_tender=False)' under Why: the reasons
+    quote the questions as the runner was asked them (engine.answer_in_words, the one owner)."""
+    path = tmp_path / "a.json"
+    path.write_text(json.dumps({**NEGATIVE, "onset": "gradual", "location": ["calf"], "pain_now": 3, "lump": True}))
+    result = kg(app, "--answers", str(path), "--home", str(tmp_path))
+    assert result.exit_code == 0, result.output
+    text = " ".join(result.stdout.split())
+    assert LUMP_YES in text.split("Why", 1)[1]
+    assert "lump=True" not in text and "=True" not in text and "=False" not in text

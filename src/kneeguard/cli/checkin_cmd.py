@@ -141,6 +141,8 @@ def _ask(question) -> Any:
 
 
 def show_result(result: CheckinAssessment) -> None:
+    from kneeguard.clinic.engine import answer_in_words
+
     console.rule(f"[bold]Check-in — {escape(result.athlete or '')}, {result.on_date.isoformat()}")
     console.print(f"Level: [{level_style(result.level)}] {result.level.upper()} [/]")
     for line in result.what_to_do:
@@ -148,7 +150,7 @@ def show_result(result: CheckinAssessment) -> None:
     if result.reasons:
         console.print("\n[bold]Why[/]")
         for r in result.reasons:
-            used = ", ".join(f"{k}={v}" for k, v in r.triggered_by.items())
+            used = "; ".join(answer_in_words(k, v) for k, v in r.triggered_by.items())  # the answers, in words
             console.print(f"  [{level_style(r.level)}]{r.level}[/] {escape(r.summary)} [dim]({escape(used)})[/]")
             for c in r.citations:
                 console.print(f"    [dim]↳ {escape(c['text'])}[/]")
