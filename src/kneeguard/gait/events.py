@@ -78,6 +78,9 @@ class EventParameters:
       (scripts/select_toe_off_rule.py, docs/validation.md). The toe-slip TO still brackets the search.
     - knee_window_s = 0.25: the largest extension is looked for from mid-stance to 250 ms after it (the
       window the cross-validation used; a running stance's second half is 80-150 ms).
+      The candidate "knee_extension_lsq" (issue 15, third pass) finds the same extremum but locates it by a
+      least-squares parabola over the samples within a quarter period of the knee signal's low-pass cut-off
+      on each side (`extremum_half_window`): no constant, the window follows the rate and the cut-off.
     - noise_guard_sd = 3: the timing signals are low-passed further until the keypoint noise left in them has
       an SD of at most 1/3 of the TO threshold (noise alone then crosses it in < 0.3 % of samples).
     - min_event_cutoff_hz = 3: never below 3 Hz, a little above the stride frequency (≈ 1.3 Hz) doubled.
@@ -321,10 +324,39 @@ def knee_flexion_signal(series: KeypointSeries, side: str, cutoff_hz: float | No
     return lowpass(flex, series.fps, cutoff_hz) if cutoff_hz else flex
 
 
+def extremum_half_window(fps: float, cutoff_hz: float | None) -> int:
+    """Samples on each side of an extremum for its least-squares parabola: a quarter period of the cut-off.
+
+    A signal low-passed at `cutoff_hz` holds no two extrema closer than about half its period, so a window
+    of that length (a quarter period each side) sees only the one extremum and a parabola describes it;
+    every sample in it then informs the vertex instead of only the three at the bottom. At least one
+    sample (the three-point parabola); without a cut-off, one.
+    """
+    if not cutoff_hz or cutoff_hz <= 0:
+        return 1
+    return max(1, int(np.floor(fps / (4.0 * cutoff_hz))))
+
+
+def _parabola_vertex(sig: np.ndarray, i: int, half_window: int) -> float | None:
+    """Sub-frame vertex of the least-squares parabola through sig[i-h:i+h+1]; None if it is flat or leaves the window."""
+    lo, hi = i - half_window, i + half_window
+    if lo < 0 or hi >= len(sig) or not np.isfinite(sig[lo:hi + 1]).all():
+        return None
+    t = np.arange(-half_window, half_window + 1, dtype=float)
+    a, b, _ = np.polyfit(t, sig[lo:hi + 1], 2)
+    if a == 0:
+        return None
+    vertex = -b / (2 * a)
+    return i + vertex if abs(vertex) <= half_window else None
+
+
 def knee_extension_to(flex: np.ndarray, ic: float, to: float, fps: float,
-                      params: EventParameters = DEFAULT_EVENT_PARAMETERS) -> float | None:
+                      params: EventParameters = DEFAULT_EVENT_PARAMETERS, half_window: int = 1) -> float | None:
     """Sub-frame TO at the knee's largest extension between mid-stance and `knee_window_s` after it
-    (Fellin et al. 2010: the best kinematic TO on a treadmill); None without an interior extremum."""
+    (Fellin et al. 2010: the best kinematic TO on a treadmill); None without an interior extremum.
+
+    The extremum's sample is refined by a parabola through `half_window` samples on each side
+    (1: the three-point parabola; see `extremum_half_window`)."""
     mid = int(round((ic + to) / 2))
     hi = min(mid + int(params.knee_window_s * fps), len(flex) - 2)
     ext = -flex[mid:hi + 1]
@@ -333,6 +365,10 @@ def knee_extension_to(flex: np.ndarray, ic: float, to: float, fps: float,
     i = mid + int(np.argmax(ext))
     if not mid < i < hi:
         return None
+    if half_window > 1:
+        vertex = _parabola_vertex(-flex, i, half_window)
+        if vertex is not None:
+            return vertex
     a, b, c = -flex[i - 1], -flex[i], -flex[i + 1]
     den = a - 2 * b + c
     return float(i) if den == 0 else i + 0.5 * (a - c) / den
@@ -366,14 +402,18 @@ def detect_events(series: KeypointSeries, params: EventParameters = DEFAULT_EVEN
             quiet = KeypointSeries(series.names, lowpass(series.xy, series.fps, fc), series.visibility, series.fps)
             motion = FootMotion(quiet, side, stances, ref_x, params.min_stance_speed)
         ratio, slip = (motion.speed_ratio(), motion.toe_slip(params.to_rule)) if use_motion else (None, None)
-        flex = knee_flexion_signal(series, side, fc) if params.to_rule == "knee_extension" else None
+        knee_rule = params.to_rule in ("knee_extension", "knee_extension_lsq")
+        flex = knee_flexion_signal(series, side, fc) if knee_rule else None
+        # the knee signal's band: the extra event low-pass if any, else the cleaning's own cut-off
+        half_window = extremum_half_window(series.fps, fc or cleaned_cutoff_hz) \
+            if params.to_rule == "knee_extension_lsq" else 1
         for stance in stances:
             ic, to = vertical_contact(clear, toe, stance, span, params)
             if use_motion:
                 ic_m, to_m = motion_contact(ratio, slip, stance, series.fps, params)
                 ic, to = (ic if ic_m is None else ic_m), (to if to_m is None else to_m)
             if flex is not None:
-                to_knee = knee_extension_to(flex, ic, to, series.fps, params)
+                to_knee = knee_extension_to(flex, ic, to, series.fps, params, half_window)
                 to = to if to_knee is None else to_knee
             rows.append({"side": side, "ic_frame": ic, "to_frame": to})
     events = pd.DataFrame(rows, columns=["side", "ic_frame", "to_frame"])
