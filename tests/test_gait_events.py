@@ -10,7 +10,7 @@ import pytest
 from tests.gait_synth import RunModel
 from kneeguard.gait.analysis import analyze_gait
 from kneeguard.gait.events import EventParameters, detect_events
-from kneeguard.gait.signals import clean_series
+from kneeguard.gait.signals import clean_series, extremum_half_window, parabola_vertex
 
 
 def _errors(model, events):
@@ -68,3 +68,34 @@ def test_event_parameters_reach_the_analysis():
     assert len(later) == len(usual)
     shift = later["ic_frame"].to_numpy() - usual["ic_frame"].to_numpy()
     assert (shift >= 0).all() and shift.mean() > 0.1
+
+
+def test_extremum_window_is_a_quarter_period_of_the_cut_off():
+    assert extremum_half_window(150, 12.0) == 3  # 150 / 48 = 3.1 samples
+    assert extremum_half_window(60, 12.0) == 1 and extremum_half_window(30, 12.0) == 1  # three-point parabola
+    assert extremum_half_window(150, None) == 1
+
+
+def test_parabola_vertex_finds_a_sub_frame_extremum():
+    t = np.arange(40, dtype=float)
+    valley = 0.5 * (t - 20.3) ** 2
+    assert parabola_vertex(valley, 20, 1) == pytest.approx(20.3)
+    assert parabola_vertex(valley, 20, 3) == pytest.approx(20.3)
+    a, b, c = valley[19:22]  # h = 1 is the usual three-point formula
+    assert parabola_vertex(valley, 20, 1) == pytest.approx(20 + 0.5 * (a - c) / (a - 2 * b + c))
+    assert parabola_vertex(valley, 1, 3) is None  # the window leaves the signal
+    # with noise, around the noisy signal's lowest sample, the wider fit scatters less than the three-point one
+    rng = np.random.default_rng(1)
+    noisy = [0.05 * (t - 20.3) ** 2 + rng.normal(0, 0.05, t.size) for _ in range(300)]
+    scatter = {h: np.std([parabola_vertex(sig, int(np.argmin(sig)), h) or np.argmin(sig) for sig in noisy])
+               for h in (1, 3)}
+    assert scatter[3] < scatter[1]
+
+
+def test_the_least_squares_toe_off_matches_the_three_point_one_at_low_rates():
+    """At 60 fps a quarter period of 12 Hz is one sample: the two knee rules give the same toe-offs."""
+    series = RunModel(fps=60, duration_s=6).series(noise_px=0.5, seed=3)
+    cleaned, info = clean_series(series)
+    rules = {rule: detect_events(cleaned, EventParameters(to_rule=rule), info.noise_px, info.cutoff_hz)
+             for rule in ("knee_extension", "knee_extension_lsq")}
+    np.testing.assert_allclose(rules["knee_extension"]["to_frame"], rules["knee_extension_lsq"]["to_frame"], atol=1e-9)

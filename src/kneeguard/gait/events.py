@@ -20,7 +20,8 @@ treadmill, the belt speed).
 * The toe's slip off the stance ground (vector norm of its velocity minus the stance
   velocity) passing 30 % of the stance speed, averaged with its steepest rise, brackets
   the push-off; TO itself is the knee's largest extension from mid-stance to 250 ms later
-  (Fellin et al. 2010), chosen by cross-validation over the toe-slip, toe-forward and
+  (Fellin et al. 2010), located by a least-squares parabola over a quarter period of the knee
+  signal's cut-off, chosen by cross-validation over the toe-slip, toe-forward and
   knee-extension rules (docs/validation.md). Without hip/knee/ankle the slip TO is kept.
 The timing signals are low-passed further when the keypoints are noisy: the noise is
 measured by residual analysis (`signals.keypoint_noise`) and the cut-off lowered until
@@ -49,7 +50,7 @@ from scipy.ndimage import uniform_filter1d
 
 from kneeguard.gait.angles import included_angle
 from kneeguard.gait.keypoints import GaitError, KeypointSeries
-from kneeguard.gait.signals import lowpass, velocity_noise_sd
+from kneeguard.gait.signals import extremum_half_window, lowpass, parabola_vertex, velocity_noise_sd
 from kneeguard.numbers import mean_of_present
 
 
@@ -72,15 +73,16 @@ class EventParameters:
     - search_s = 0.15: the timing pass may look 150 ms outside a pass-1 stance.
     - min_stance_speed = 0.5: a stance speed below half the foot's median swing speed is too close to the
       noise: the vertical rule is used instead of the motion rule.
-    - to_rule = "knee_extension": TO at the knee's largest extension after mid-stance (Fellin et al. 2010),
-      chosen among "toe_slip" (the toe's 2D slip off the stance ground, issue 11), "toe_forward" (its
-      horizontal part) and "knee_extension" by leave-one-stride-group-out cross-validation
-      (scripts/select_toe_off_rule.py, docs/validation.md). The toe-slip TO still brackets the search.
+    - to_rule = "knee_extension_lsq": TO at the knee's largest extension after mid-stance (Fellin et al.
+      2010), located by a least-squares parabola over a quarter period of the knee signal's low-pass
+      cut-off on each side (`extremum_half_window`: no constant, the window follows the rate and the
+      cut-off; at 60 and 30 fps it is the three-point parabola of "knee_extension"). Chosen among
+      "toe_slip" (the toe's 2D slip off the stance ground, issue 11), "toe_forward" (its horizontal part),
+      "knee_extension" (three-point parabola) and "knee_extension_lsq" by leave-one-stride-group-out
+      cross-validation (scripts/select_toe_off_rule.py, docs/validation.md; "knee_extension_lsq" was
+      added in issue 15's third pass). The toe-slip TO still brackets the search.
     - knee_window_s = 0.25: the largest extension is looked for from mid-stance to 250 ms after it (the
       window the cross-validation used; a running stance's second half is 80-150 ms).
-      The candidate "knee_extension_lsq" (issue 15, third pass) finds the same extremum but locates it by a
-      least-squares parabola over the samples within a quarter period of the knee signal's low-pass cut-off
-      on each side (`extremum_half_window`): no constant, the window follows the rate and the cut-off.
     - noise_guard_sd = 3: the timing signals are low-passed further until the keypoint noise left in them has
       an SD of at most 1/3 of the TO threshold (noise alone then crosses it in < 0.3 % of samples).
     - min_event_cutoff_hz = 3: never below 3 Hz, a little above the stride frequency (≈ 1.3 Hz) doubled.
@@ -97,7 +99,7 @@ class EventParameters:
     to_peak_window_s: float = 0.04
     search_s: float = 0.15
     min_stance_speed: float = 0.5
-    to_rule: str = "knee_extension"
+    to_rule: str = "knee_extension_lsq"
     knee_window_s: float = 0.25
     noise_guard_sd: float = 3.0
     min_event_cutoff_hz: float = 3.0
@@ -324,32 +326,6 @@ def knee_flexion_signal(series: KeypointSeries, side: str, cutoff_hz: float | No
     return lowpass(flex, series.fps, cutoff_hz) if cutoff_hz else flex
 
 
-def extremum_half_window(fps: float, cutoff_hz: float | None) -> int:
-    """Samples on each side of an extremum for its least-squares parabola: a quarter period of the cut-off.
-
-    A signal low-passed at `cutoff_hz` holds no two extrema closer than about half its period, so a window
-    of that length (a quarter period each side) sees only the one extremum and a parabola describes it;
-    every sample in it then informs the vertex instead of only the three at the bottom. At least one
-    sample (the three-point parabola); without a cut-off, one.
-    """
-    if not cutoff_hz or cutoff_hz <= 0:
-        return 1
-    return max(1, int(np.floor(fps / (4.0 * cutoff_hz))))
-
-
-def _parabola_vertex(sig: np.ndarray, i: int, half_window: int) -> float | None:
-    """Sub-frame vertex of the least-squares parabola through sig[i-h:i+h+1]; None if it is flat or leaves the window."""
-    lo, hi = i - half_window, i + half_window
-    if lo < 0 or hi >= len(sig) or not np.isfinite(sig[lo:hi + 1]).all():
-        return None
-    t = np.arange(-half_window, half_window + 1, dtype=float)
-    a, b, _ = np.polyfit(t, sig[lo:hi + 1], 2)
-    if a == 0:
-        return None
-    vertex = -b / (2 * a)
-    return i + vertex if abs(vertex) <= half_window else None
-
-
 def knee_extension_to(flex: np.ndarray, ic: float, to: float, fps: float,
                       params: EventParameters = DEFAULT_EVENT_PARAMETERS, half_window: int = 1) -> float | None:
     """Sub-frame TO at the knee's largest extension between mid-stance and `knee_window_s` after it
@@ -365,13 +341,10 @@ def knee_extension_to(flex: np.ndarray, ic: float, to: float, fps: float,
     i = mid + int(np.argmax(ext))
     if not mid < i < hi:
         return None
-    if half_window > 1:
-        vertex = _parabola_vertex(-flex, i, half_window)
-        if vertex is not None:
-            return vertex
-    a, b, c = -flex[i - 1], -flex[i], -flex[i + 1]
-    den = a - 2 * b + c
-    return float(i) if den == 0 else i + 0.5 * (a - c) / den
+    vertex = parabola_vertex(flex, i, half_window)
+    if vertex is None and half_window > 1:  # the wide fit failed (edge, gap): the three-point parabola
+        vertex = parabola_vertex(flex, i, 1)
+    return float(i) if vertex is None else vertex
 
 
 def detect_events(series: KeypointSeries, params: EventParameters = DEFAULT_EVENT_PARAMETERS,

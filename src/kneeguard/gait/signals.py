@@ -171,6 +171,33 @@ def velocity_noise_sd(noise: float, fps: float, cutoffs_hz: list[float]) -> floa
     return float(noise * np.sqrt(trapezoid(gain ** 2, f) * 2.0 / fps))
 
 
+def extremum_half_window(fps: float, cutoff_hz: float | None) -> int:
+    """Samples on each side of an extremum for its least-squares parabola: a quarter period of the cut-off.
+
+    A signal low-passed at `cutoff_hz` holds no two extrema closer than about half its period, so a window
+    of that length (a quarter period each side) sees only the one extremum and a parabola describes it;
+    every sample in it then informs the vertex instead of only the three at the bottom. At least one
+    sample (the three-point parabola); without a cut-off, one.
+    """
+    if not cutoff_hz or cutoff_hz <= 0:
+        return 1
+    return max(1, int(np.floor(fps / (4.0 * cutoff_hz))))
+
+
+def parabola_vertex(sig: np.ndarray, i: int, half_window: int) -> float | None:
+    """Sub-frame vertex of the least-squares parabola through sig[i-h:i+h+1] (h = `half_window`; h = 1 is the
+    three-point parabola); None if the window leaves the signal, holds a gap, is flat or puts the vertex outside it."""
+    lo, hi = i - half_window, i + half_window
+    if lo < 0 or hi >= len(sig) or not np.isfinite(sig[lo:hi + 1]).all():
+        return None
+    t = np.arange(-half_window, half_window + 1, dtype=float)
+    a, b, _ = np.polyfit(t, sig[lo:hi + 1], 2)
+    if a == 0:
+        return None
+    vertex = -b / (2 * a)
+    return i + vertex if abs(vertex) <= half_window else None
+
+
 def effective_cutoff(fps: float, cutoff_hz: float = DEFAULT_CUTOFF_HZ) -> float:
     return float(min(cutoff_hz, 0.4 * fps))
 
