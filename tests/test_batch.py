@@ -200,3 +200,33 @@ def test_a_local_cluster_leaves_this_process_environment_as_it_was(monkeypatch):
     with connect(workers=1) as client:
         assert client is not None
         assert "OMP_NUM_THREADS" not in __import__("os").environ
+
+
+@pytest.mark.parametrize("order", [["2020-06-01-16-52-40.fit", "activity_5039744860.gpx"],
+                                   ["activity_5039744860.gpx", "2020-06-01-16-52-40.fit"]])
+def test_batch_import_writes_samples_on_the_worker_and_still_finds_a_twin_by_its_track(tmp_path: Path, order):
+    """With one writer, the workers write the sample streams and send only the rest: what travels is small, and
+    the writer reads a stream back only to compare a twin's track (the real FIT and GPX of one outing)."""
+    from kneeguard.batch.imports import ImportTask, StoreAccess, decode_file
+    from kneeguard.store.importer import DecodedFile
+    from kneeguard.store.queries import load_samples
+
+    files = [DATA / "activities" / "sweatpy" / name for name in order]
+    with open_store(home=tmp_path / "probe") as store:
+        access = StoreAccess(store.url, str(store.home), store.storage_root)
+        [decoded] = decode_file(ImportTask("ana", 1, str(files[0]), files[0].name), access, False)
+        assert isinstance(decoded, DecodedFile)
+        [shipped] = decoded.parsed.activities
+        assert shipped.samples.empty and shipped.samples_key is not None
+        assert len(pd.read_parquet(Path(store.samples_root) / shipped.samples_key)) > 50
+
+    manifest = _manifest(tmp_path, [("ana", str(path)) for path in files])
+    code, result = _cli("batch", "import", str(manifest), "--home", str(tmp_path / "home"), "--workers", "0",
+                        "--json")
+    assert code == 0, result.output
+    outcomes = json.loads(result.stdout)
+    assert any("same activity as" in w for w in outcomes[-1]["warnings"]), outcomes
+    with open_store(home=tmp_path / "home") as store, store.session() as session:
+        [row] = session.scalars(select(Activity)).all()
+        assert Path(row.source_name).name == "2020-06-01-16-52-40.fit"  # the richer copy (device summary)
+        assert len(load_samples(store, row.id)) > 50
