@@ -230,3 +230,26 @@ def test_batch_import_writes_samples_on_the_worker_and_still_finds_a_twin_by_its
         [row] = session.scalars(select(Activity)).all()
         assert Path(row.source_name).name == "2020-06-01-16-52-40.fit"  # the richer copy (device summary)
         assert len(load_samples(store, row.id)) > 50
+
+
+def _dies_on_poison(item: str) -> str:
+    import os
+
+    if item == "poison":
+        os._exit(3)  # the worker process dies, as with a decoder crash
+    return item.upper()
+
+
+def test_a_group_whose_worker_dies_is_split_so_the_crashing_item_fails_alone(monkeypatch):
+    """Several files travel in one Dask task; when that task keeps killing its workers, its files are tried one
+    per task, so only the crashing one becomes an error line (a real LocalCluster, the worker really dies)."""
+    from kneeguard.batch import engine
+
+    assert engine.items_per_task(2000, 2) == engine.MAX_ITEMS_PER_TASK
+    assert engine.items_per_task(40, 2) == 2 and engine.items_per_task(3, 2) == 1
+    monkeypatch.setattr(engine, "ALLOWED_FAILURES", 1)
+    items = ["a", "b", "poison", "c", "d", "e"]
+    with engine.connect(workers=2) as client:
+        results = dict(engine.run_tasks(client, _dies_on_poison, items, show=False, per_task=3))
+    assert {k: v for k, v in results.items() if k != "poison"} == {"a": "A", "b": "B", "c": "C", "d": "D", "e": "E"}
+    assert isinstance(results["poison"], engine.TaskFailure) and "died" in results["poison"].problem

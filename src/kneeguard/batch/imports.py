@@ -25,7 +25,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 
-from kneeguard.batch.engine import TaskFailure, run_tasks
+from kneeguard.batch.engine import TaskFailure, items_per_task, run_tasks, worker_count
 from kneeguard.batch.manifest import ManifestRow
 from kneeguard.store.importer import DecodedFile, FileOutcome
 
@@ -130,7 +130,9 @@ def run_import(client, store, rows: list[ManifestRow], *, worker_writes: bool,
     tasks, problems = plan_tasks(store, rows)
     yield from problems
     access = StoreAccess(store.url, str(store.home), store.storage_root)
-    for task, result in run_tasks(client, decode_file, tasks, access, worker_writes, label="importing", show=show):
+    per_task = items_per_task(len(tasks), worker_count(client))
+    for task, result in run_tasks(client, decode_file, tasks, access, worker_writes, label="importing", show=show,
+                                  per_task=per_task):
         yield from _stored(store, task, result)
 
 
