@@ -103,6 +103,17 @@ def import_manifest(workdir: Path, corpus: list[Path], files: int) -> int:
     return files
 
 
+def empty_database(url: str) -> None:
+    """Drop every table of the benchmark's PostgreSQL database, so each run imports into a fresh store."""
+    from sqlalchemy import create_engine, text
+
+    engine = create_engine(url)
+    with engine.begin() as connection:
+        connection.execute(text("DROP SCHEMA public CASCADE"))
+        connection.execute(text("CREATE SCHEMA public"))
+    engine.dispose()
+
+
 def seed_load_store(home: Path, athletes: int, years: float) -> None:
     """Synthetic histories straight into the store's tables (one executemany per athlete)."""
     from kneeguard.load.synthetic import synthetic_activities
@@ -156,6 +167,8 @@ def main() -> None:
     parser.add_argument("--clips", type=int, default=8)
     parser.add_argument("--workers", type=int, default=2)
     parser.add_argument("--scenarios", default="overhead,import,load,gait")
+    parser.add_argument("--pg-url", help="also import into this PostgreSQL database (EMPTIED before each run), "
+                        "where the workers write; e.g. the URL `bash scripts/pg_throwaway.sh start` prints")
     args = parser.parse_args()
     wanted = set(args.scenarios.split(","))
     shutil.rmtree(args.workdir, ignore_errors=True)
@@ -170,6 +183,12 @@ def main() -> None:
         rows.append(side_by_side("import", n, lambda label: [
             "import", str(args.workdir / "import.csv"), "--home", str(args.workdir / f"import-{label}")],
             args.workers, fixed))
+    if "import" in wanted and args.pg_url:
+        def on_postgresql(label: str) -> list[str]:
+            empty_database(args.pg_url)
+            return ["import", str(args.workdir / "import.csv"), "--home", str(args.workdir / f"import-pg-{label}"),
+                    "--db", args.pg_url]
+        rows.append(side_by_side("import (PostgreSQL, workers write)", n, on_postgresql, args.workers, fixed))
     if "load" in wanted:
         home = args.workdir / "load-home"
         seed_load_store(home, args.athletes, args.years)

@@ -200,3 +200,56 @@ def test_a_local_cluster_leaves_this_process_environment_as_it_was(monkeypatch):
     with connect(workers=1) as client:
         assert client is not None
         assert "OMP_NUM_THREADS" not in __import__("os").environ
+
+
+@pytest.mark.parametrize("order", [["2020-06-01-16-52-40.fit", "activity_5039744860.gpx"],
+                                   ["activity_5039744860.gpx", "2020-06-01-16-52-40.fit"]])
+def test_batch_import_writes_samples_on_the_worker_and_still_finds_a_twin_by_its_track(tmp_path: Path, order):
+    """With one writer, the workers write the sample streams and send only the rest: what travels is small, and
+    the writer reads a stream back only to compare a twin's track (the real FIT and GPX of one outing)."""
+    from kneeguard.batch.imports import ImportTask, StoreAccess, decode_file
+    from kneeguard.store.importer import DecodedFile
+    from kneeguard.store.queries import load_samples
+
+    files = [DATA / "activities" / "sweatpy" / name for name in order]
+    with open_store(home=tmp_path / "probe") as store:
+        access = StoreAccess(store.url, str(store.home), store.storage_root)
+        [decoded] = decode_file(ImportTask("ana", 1, str(files[0]), files[0].name), access, False)
+        assert isinstance(decoded, DecodedFile)
+        [shipped] = decoded.parsed.activities
+        assert shipped.samples.empty and shipped.samples_key is not None
+        assert len(pd.read_parquet(Path(store.samples_root) / shipped.samples_key)) > 50
+
+    manifest = _manifest(tmp_path, [("ana", str(path)) for path in files])
+    code, result = _cli("batch", "import", str(manifest), "--home", str(tmp_path / "home"), "--workers", "0",
+                        "--json")
+    assert code == 0, result.output
+    outcomes = json.loads(result.stdout)
+    assert any("same activity as" in w for w in outcomes[-1]["warnings"]), outcomes
+    with open_store(home=tmp_path / "home") as store, store.session() as session:
+        [row] = session.scalars(select(Activity)).all()
+        assert Path(row.source_name).name == "2020-06-01-16-52-40.fit"  # the richer copy (device summary)
+        assert len(load_samples(store, row.id)) > 50
+
+
+def _dies_on_poison(item: str) -> str:
+    import os
+
+    if item == "poison":
+        os._exit(3)  # the worker process dies, as with a decoder crash
+    return item.upper()
+
+
+def test_a_group_whose_worker_dies_is_split_so_the_crashing_item_fails_alone(monkeypatch):
+    """Several files travel in one Dask task; when that task keeps killing its workers, its files are tried one
+    per task, so only the crashing one becomes an error line (a real LocalCluster, the worker really dies)."""
+    from kneeguard.batch import engine
+
+    assert engine.items_per_task(2000, 2) == engine.MAX_ITEMS_PER_TASK
+    assert engine.items_per_task(40, 2) == 2 and engine.items_per_task(3, 2) == 1
+    monkeypatch.setattr(engine, "ALLOWED_FAILURES", 1)
+    items = ["a", "b", "poison", "c", "d", "e"]
+    with engine.connect(workers=2) as client:
+        results = dict(engine.run_tasks(client, _dies_on_poison, items, show=False, per_task=3))
+    assert {k: v for k, v in results.items() if k != "poison"} == {"a": "A", "b": "B", "c": "C", "d": "D", "e": "E"}
+    assert isinstance(results["poison"], engine.TaskFailure) and "died" in results["poison"].problem

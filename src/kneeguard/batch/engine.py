@@ -29,6 +29,8 @@ from kneeguard.errors import InvalidInput
 SCHEDULER_ENV = "KNEEGUARD_DASK_SCHEDULER"
 # How often a task may be on a worker that died before the scheduler gives it up as the culprit.
 ALLOWED_FAILURES = 3
+TASKS_PER_WORKER = 8
+MAX_ITEMS_PER_TASK = 16
 
 T = TypeVar("T")
 
@@ -94,10 +96,23 @@ def describe(client: Any) -> str:
     return f"Dask scheduler {client.scheduler.address} with {len(workers)} workers"
 
 
+def items_per_task(n_items: int, workers: int) -> int:
+    """How many small items (files) one Dask task takes: enough that Dask's own cost per task (≈ 2 ms measured,
+    docs/scale.md) is under ~1 % of the work (a file takes 20-50 ms), yet at least `TASKS_PER_WORKER` tasks per
+    worker so that the cores stay balanced to the end."""
+    return max(1, min(MAX_ITEMS_PER_TASK, n_items // (TASKS_PER_WORKER * max(1, workers))))
+
+
+def worker_count(client: Any) -> int:
+    return 1 if client is None else max(1, len(client.scheduler_info().get("workers", {})))
+
+
 def run_tasks(client: Any, function: Callable[..., Any], items: Sequence[T], *args: Any,
-              label: str = "working", show: bool = True) -> Iterator[tuple[T, Any]]:
+              label: str = "working", show: bool = True, per_task: int = 1) -> Iterator[tuple[T, Any]]:
     """Run `function(item, *args)` for every item; yields (item, result or TaskFailure) as each finishes.
 
+    `per_task` items travel in one Dask task (each still gets its own result or failure); when the workers
+    running a group die, its items are tried again one per task, so one crashing file fails alone.
     A Rich progress bar (done/total, elapsed, time left) on stderr when `show`. Ctrl-C cancels the tasks
     still queued or running and re-raises KeyboardInterrupt for the caller to report."""
     from kneeguard.batch.progress import batch_progress
@@ -110,19 +125,37 @@ def run_tasks(client: Any, function: Callable[..., Any], items: Sequence[T], *ar
             return
         from distributed import as_completed
 
-        futures = {}
-        for item in items:
-            # pure=False: a re-submitted item after a failure is a new task, not the cached failure.
-            future = client.submit(function, item, *args, pure=False)
-            futures[future] = item
+        def submit(group: tuple) -> Any:
+            # pure=False: a re-submitted group after a failure is a new task, not the cached failure.
+            future = client.submit(_call_group, function, group, args, pure=False)
+            futures[future] = group
+            return future
+
+        futures: dict[Any, tuple] = {}
+        step = max(1, per_task)
+        for start in range(0, len(items), step):
+            submit(tuple(items[start:start + step]))
         try:
-            for future in as_completed(futures):
-                item = futures.pop(future)
-                yield item, _result(future, item)
-                advance()
+            finished = as_completed(list(futures))
+            for future in finished:
+                group = futures.pop(future)
+                results = _result(future, group)
+                if isinstance(results, TaskFailure) and len(group) > 1:
+                    for item in group:
+                        finished.add(submit((item,)))
+                    continue
+                if isinstance(results, TaskFailure):
+                    results = [TaskFailure(group[0], results.problem)]
+                for item, result in zip(group, results):
+                    yield item, result
+                    advance()
         except BaseException:
             client.cancel(list(futures), force=True)
             raise
+
+
+def _call_group(function: Callable[..., Any], group: tuple, args: tuple) -> list[Any]:
+    return [_call_here(function, item, args) for item in group]
 
 
 def _call_here(function: Callable[..., Any], item: T, args: tuple) -> Any:

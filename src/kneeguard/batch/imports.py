@@ -6,9 +6,11 @@ over files the athlete already imported (by that hash, without decoding) and dec
 readers into typed `ParsedFile`s. Then one of two writers stores them with the importer's one-transaction-per-
 file service (`store.importer.store_decoded`, the same de-duplication as `kneeguard import`):
 
-- single writer (SQLite, the default): the decoded files travel back to this process, which stores them one
-  at a time; the workers only read the database (to pass over files imported before), so its file must be
-  on a filesystem they see: the local cluster, or workers on this machine.
+- single writer (SQLite, the default): each worker writes the decoded files' sample streams to the storage
+  root itself (Parquet encoding is the costly half of storing a file and needs no database), and only the
+  rest - summaries, laps, warnings, the sample keys - travels back to this process, which stores the rows one
+  file at a time. The workers only read the database (to pass over files imported before), so its file must
+  be on a filesystem they see: the local cluster, or workers on this machine.
 - worker writers (PostgreSQL, `--db postgresql+psycopg://...`): each worker stores what it decoded; the
   importer serialises imports per athlete with an advisory lock.
 
@@ -23,7 +25,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 
-from kneeguard.batch.engine import TaskFailure, run_tasks
+from kneeguard.batch.engine import TaskFailure, items_per_task, run_tasks, worker_count
 from kneeguard.batch.manifest import ManifestRow
 from kneeguard.store.importer import DecodedFile, FileOutcome
 
@@ -82,8 +84,24 @@ def decode_file(task: ImportTask, access: StoreAccess, writes: bool) -> list[Fil
         result = read_and_decode(store, task.athlete_id, source)
         if writes and isinstance(result, DecodedFile):
             result = store_decoded(store, task.athlete_id, result)
+        elif isinstance(result, DecodedFile):
+            write_samples_ahead(store.samples_root, result)
         results.append(result)
     return results
+
+
+def write_samples_ahead(samples_root, decoded: DecodedFile) -> None:
+    """Write each activity's samples now, under the content-addressed key the writer would use (a retried task
+    rewrites the same file), and drop them from what travels to the writer. An activity the writer then keeps
+    out (its twin is already stored) leaves its sample file behind, like a rolled-back import (samples.py)."""
+    from kneeguard.store import samples as samples_io
+
+    for activity in decoded.parsed.activities:
+        key = samples_io.write_samples(samples_root, decoded.parsed.content_hash, activity.session_index,
+                                       activity.samples)
+        if key is not None:
+            activity.samples_key = key
+            activity.samples = activity.samples.iloc[0:0]
 
 
 def plan_tasks(store, rows: list[ManifestRow]) -> tuple[list[ImportTask], list[BatchFileOutcome]]:
@@ -112,7 +130,9 @@ def run_import(client, store, rows: list[ManifestRow], *, worker_writes: bool,
     tasks, problems = plan_tasks(store, rows)
     yield from problems
     access = StoreAccess(store.url, str(store.home), store.storage_root)
-    for task, result in run_tasks(client, decode_file, tasks, access, worker_writes, label="importing", show=show):
+    per_task = items_per_task(len(tasks), worker_count(client))
+    for task, result in run_tasks(client, decode_file, tasks, access, worker_writes, label="importing", show=show,
+                                  per_task=per_task):
         yield from _stored(store, task, result)
 
 

@@ -81,6 +81,9 @@ class ParsedActivity:
     hr_seconds_by_bpm: list[float] | None = None
     warnings: list[str] = field(default_factory=list)
     laps: list = field(default_factory=list)  # ingest.laps.Lap, as the device recorded them (FIT, TCX)
+    # Set when the samples were already written to the store's sample root and dropped from `samples`
+    # (a batch worker writes them in parallel so that only the small rest travels to the one writer).
+    samples_key: str | None = None
 
 
 @dataclass

@@ -271,12 +271,12 @@ def _find_twin(session: Session, store: Store, athlete_id: int, content_hash: st
     for other in nearby:  # oldest first
         if dup.is_same_activity(activity.start, activity.sport, span, other.start_utc, other.sport,
                                 dup.span_s(other.timer_s, other.moving_s, other.elapsed_s)) \
-                and dup.tracks_agree(activity.samples, _stored_samples(store, other)):
+                and dup.tracks_agree(_own_samples(store, activity), _stored_samples(store, other)):
             return other
     return None
 
 
-def _stored_samples(store: Store, row: Activity):
+def _stored_samples(store: Store, row: Activity | ParsedActivity):
     from kneeguard.store import samples as samples_io
 
     if row.samples_key is None:
@@ -287,11 +287,16 @@ def _stored_samples(store: Store, row: Activity):
         return None
 
 
+def _own_samples(store: Store, activity: ParsedActivity):
+    """The activity's samples, read back when a batch worker already wrote them (only for a possible twin)."""
+    return _stored_samples(store, activity) if activity.samples_key is not None else activity.samples
+
+
 def _richness(activity: ParsedActivity) -> dup.Richness:
     from kneeguard.store import duplicates as dup
 
     return dup.Richness(
-        has_samples=bool(len(activity.samples)),
+        has_samples=bool(len(activity.samples)) or activity.samples_key is not None,
         has_heart_rate=finite_float(activity.avg_hr) is not None or activity.hr_seconds_by_bpm is not None,
         has_device_summary=finite_float(activity.timer_s) is not None)
 
@@ -311,7 +316,8 @@ def _add_activity(session: Session, store: Store, athlete_id: int, name: str, co
     from kneeguard.store import samples as samples_io
 
     # Samples first: the row that references them is only committed afterwards.
-    key = samples_io.write_samples(store.samples_root, content_hash, activity.session_index, activity.samples)
+    key = activity.samples_key or samples_io.write_samples(store.samples_root, content_hash,
+                                                           activity.session_index, activity.samples)
     if replacing is not None:  # what the athlete set on the poorer copy stays
         activity.rpe = activity.rpe if activity.rpe is not None else replacing.rpe
         activity.gear = activity.gear or replacing.gear
