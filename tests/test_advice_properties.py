@@ -89,6 +89,13 @@ def test_plan_safety_rules(runs, checkin, with_gait, weeks):
         weekly = [sum(s.distance_km for s in a.week(w) if s.kind == "run") for w in range(weeks)]
         assert all(b <= a_ + 1e-9 for a_, b in zip(weekly[1:], weekly[2:]))  # week 0 may skip a run
 
+    # 4b. Weekly growth: from week 2, no week's running distance exceeds the plan's week before by more than
+    # the stated rule (the summary promises it; a short first week must not make week 2 jump).
+    if a.running.mode == "build":
+        weekly = [sum(s.distance_km for s in a.week(w) if s.kind == "run") for w in range(weeks)]
+        growth = 1 + evidence.value("advice.run.weekly_growth")
+        assert all(b <= a_ * growth + 1e-9 for a_, b in zip(weekly, weekly[1:]) if a_)
+
     # 5. Emergency / urgent: nothing but rest and the professional.
     if checkin and checkin.level.stops_training:
         assert {s.kind for s in a.days} <= {"rest", "see_professional"}

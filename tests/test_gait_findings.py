@@ -57,14 +57,32 @@ def test_overstride_wording_escalation_and_citations():
 
 
 def test_extended_knee_is_worse_with_overstriding():
-    alone = band_finding(REGISTRY["knee_flexion_ic_deg"], {**CONTEXT, "knee_flexion_ic_deg": 6.0})
+    # 4° is clearly below the 10° flag (more than the ±5° 2D error away), so the flag is certain
+    alone = band_finding(REGISTRY["knee_flexion_ic_deg"], {**CONTEXT, "knee_flexion_ic_deg": 4.0})
     both = band_finding(REGISTRY["knee_flexion_ic_deg"],
-                        {**CONTEXT, "knee_flexion_ic_deg": 6.0, "overstride_pct_leg": 9.0})
+                        {**CONTEXT, "knee_flexion_ic_deg": 4.0, "overstride_pct_leg": 9.0})
     assert alone.severity == Severity.LOW and "straight-leg reach" not in alone.explanation
-    assert both.severity == Severity.MODERATE
-    assert both.explanation == ("Knee flexion at contact is 6° (typical about 10-20°; flag below 10°). Together with "
+    assert both.severity == Severity.MODERATE and not both.uncertain
+    assert both.explanation == ("Knee flexion at contact is 4° (typical about 10-20°; flag below 10°). Together with "
                                 "overstriding this is the 'straight-leg reach' landing that strains the back of the "
                                 "knee. Uncertainty ±5 deg (2D pose).")
+
+
+def test_a_value_within_the_measurement_error_of_its_flag_is_borderline_and_shown_unrounded():
+    # The physiotherapist's review: 9.7° was shown as "10° (flag below 10°)" and rated moderate.
+    f = band_finding(REGISTRY["knee_flexion_ic_deg"],
+                     {**CONTEXT, "knee_flexion_ic_deg": 9.6584, "overstride_pct_leg": 17.5})
+    assert f.explanation.startswith("Knee flexion at contact is 9.7° (typical about 10-20°; flag below 10°).")
+    assert f.uncertain and f.uncertain.startswith("borderline: 9.7° vs the 10° flag, within the ±5 deg 2D-video error")
+    assert f.severity is not Severity.MODERATE  # not escalated: it cannot be told apart from the threshold
+    assert "straight-leg reach" not in f.explanation
+
+
+def test_shown_value_never_crosses_a_limit_in_print():
+    from kneeguard.gait.findings import shown_value
+
+    assert shown_value(9.6584, [10]) == "9.7" and shown_value(9.96, [10]) == "9.96"
+    assert shown_value(16.4, [8]) == "16" and shown_value(4.6, [5, 12]) == "4.6" and shown_value(12.4, [5, 12]) == "12.4"
 
 
 def test_two_sided_band_words_each_side():

@@ -101,6 +101,13 @@ def risen(before: float, now: float) -> bool:
     return now - before >= important_change()
 
 
+def hold_change_text(change: str) -> str:
+    """The pain rule applied to one change (a new step rate, ...): hold it where it is when the pain rises."""
+    ok, settled = acceptable_max(), settled_max()
+    return (f"Hold {change}, raising it no further, if the pain rises (the plan's pain rule): above {ok:g}/10 "
+            f"during the run, or above {settled:g}/10 the next morning.")
+
+
 def describe() -> str:
     """The rule in one paragraph, with the registry's numbers."""
     ok, settled, change = acceptable_max(), settled_max(), important_change()

@@ -98,7 +98,13 @@ class Advice:
 
     @property
     def top_factors(self) -> list[Factor]:
-        return self.factors[:TOP_FACTORS]
+        """The leading possible causes; a factor dated after the pain began is never one (`aggravating`)."""
+        return [f for f in self.factors if f.is_cause][:TOP_FACTORS]
+
+    @property
+    def aggravating(self) -> list[Factor]:
+        """Factors that happened after the pain began: they may have aggravated it, they did not cause it."""
+        return [f for f in self.factors if not f.is_cause]
 
     @property
     def exercise_minutes(self) -> list[int]:
@@ -124,6 +130,7 @@ class Advice:
             "athlete": self.athlete, "as_of": self.as_of.isoformat(), "start": self.start.isoformat(),
             "end": self.end.isoformat(), "weeks": self.weeks, "banner": self.banner.to_dict(),
             "pain": self.pain.to_dict(), "top_factors": [f.to_dict() for f in self.top_factors],
+            "aggravating": [f.to_dict() for f in self.aggravating],
             "factors": [f.to_dict() for f in self.factors],
             "strength": [p.to_dict() for p in self.strength], "warmup": [p.to_dict() for p in self.warmup],
             "flexibility": [p.to_dict() for p in self.flexibility], "running": self.running.to_dict(),
@@ -170,7 +177,8 @@ def advise(context: AthleteContext, *, weeks: int = DEFAULT_PLAN_WEEKS, start: d
                                 professional.text, reason=professional.reason, citations=professional.citations))
     days = _with_rest_days(sessions, start, weeks, pain)
     advice = Advice(
-        context.athlete, context.as_of, start, weeks, _banner(context, pain, stale), pain, rank_factors(context.findings),
+        context.athlete, context.as_of, start, weeks, _banner(context, pain, stale), pain,
+        rank_factors(context.findings, context.pain_onset.day if context.pain_onset else None),
         [p for p in strength if p.exercise.kind == "strength"], [p for p in strength if p.exercise.kind == "warmup"],
         [p for p in strength if p.exercise.kind == "flexibility"], running, gait,
         [] if pain.stop else footwear_advice(context.shoes, codes, context.gait, context.answers),

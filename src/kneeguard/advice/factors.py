@@ -1,12 +1,23 @@
-"""Contributing factors: the findings worth acting on, one per code, most serious and best evidenced first."""
+"""Contributing factors: the findings worth acting on, one per code, most serious and best evidenced first.
+
+A cause comes before its effect: a training event dated after the pain began (a spike run on 15 Nov
+when the pain began on 1 Nov) cannot have caused it. Such a factor is kept apart (`Factor.after_onset`)
+and shown as "may have aggravated it", never among the causes.
+"""
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass
 from typing import Any
 
 from kneeguard import evidence
 from kneeguard.advice.context import finding_source
 from kneeguard.findings import Finding, Severity
+from kneeguard.load import codes as load_codes
+
+# Load findings that describe training on dated days: the days before their date they cover (a single run:
+# 0; a week's jump: the 6 days before the week's end). All of it after the pain began = not a cause.
+EVENT_SPAN_DAYS = ((load_codes.SPIKE, 0), (load_codes.RETURN_AFTER_BREAK, 0), (load_codes.WEEKLY_JUMP, 6))
 
 
 @dataclass(frozen=True)
@@ -20,10 +31,31 @@ class Factor:
     source: str  # "load" | "gait" | "checkin"
     evidence_strength: int
     count: int = 1
+    after_onset: dt.date | None = None  # the pain's onset, when the finding happened wholly after it
+
+    @property
+    def is_cause(self) -> bool:
+        """Whether it may have contributed to the pain (not only have aggravated it once the pain had begun)."""
+        return self.after_onset is None
 
     @property
     def code(self) -> str:
         return self.finding.code
+
+    @property
+    def timing(self) -> str:
+        """For a factor after the onset: when it happened and when the pain began, in words ('' otherwise)."""
+        if self.after_onset is None or self.finding.on_date is None:
+            return ""
+        return (f"{self.when}, after the pain began on {self.after_onset:%d %b %Y} "
+                "(onset dated from your check-in)")
+
+    @property
+    def when(self) -> str:
+        """'on 15 Nov 2026' (a run) or 'in the week to 08 Nov 2026' (a week's load); '' when undated."""
+        if self.finding.on_date is None:
+            return ""
+        return ("in the week to " if event_span_days(self.code) else "on ") + f"{self.finding.on_date:%d %b %Y}"
 
     @property
     def title(self) -> str:
@@ -50,23 +82,41 @@ class Factor:
             "evidence_strength": self.evidence_strength, "explanation": f["explanation"], "measured": f["measured"],
             "threshold": f["threshold"], "unit": f["unit"], "date": f["date"], "rule": f["rule"],
             "citations": f["citations"], "citation_keys": self.citation_keys, "count": self.count,
+            "after_onset": self.after_onset.isoformat() if self.after_onset else None,
         }
 
 
-def rank_factors(findings: list[Finding]) -> list[Factor]:
+def rank_factors(findings: list[Finding], onset: dt.date | None = None) -> list[Factor]:
     """Non-info findings with sound evidence, one per code: severity first, then evidence strength (the spike
-    rule leads load). Uncertain findings (doubtful video, too few steps, no norm) never rank."""
+    rule leads load). Uncertain findings (doubtful video, too few steps, no norm) never rank. With the pain's
+    `onset`, a code's findings from before it make its factor (a cause) and those after it a second factor
+    marked `after_onset` (it may have aggravated the pain), listed after every cause."""
     strengths = evidence.value("advice.evidence_strength")
-    worst: dict[str, Finding] = {}
-    counts: dict[str, int] = {}
+    worst: dict[tuple[str, bool], Finding] = {}
+    counts: dict[tuple[str, bool], int] = {}
     for f in findings:
         if f.severity is Severity.INFO or f.uncertain:
             continue
-        counts[f.code] = counts.get(f.code, 0) + 1
-        if f.code not in worst or f.severity.rank > worst[f.code].severity.rank:
-            worst[f.code] = f
-    factors = [Factor(f, finding_source(f), _strength(code, strengths), counts[code]) for code, f in worst.items()]
-    return sorted(factors, key=lambda x: (-x.severity.rank, -x.evidence_strength, x.code))
+        key = (f.code, happened_after(f, onset))
+        counts[key] = counts.get(key, 0) + 1
+        if key not in worst or f.severity.rank > worst[key].severity.rank:
+            worst[key] = f
+    factors = [Factor(f, finding_source(f), _strength(code, strengths), counts[(code, after)],
+                      after_onset=onset if after else None) for (code, after), f in worst.items()]
+    return sorted(factors, key=lambda x: (not x.is_cause, -x.severity.rank, -x.evidence_strength, x.code))
+
+
+def happened_after(finding: Finding, onset: dt.date | None) -> bool:
+    """Whether the training a load finding describes lies wholly after the pain's onset."""
+    if onset is None or finding.on_date is None:
+        return False
+    span = event_span_days(finding.code)
+    return span is not None and finding.on_date - dt.timedelta(days=span) > onset
+
+
+def event_span_days(code: str) -> int | None:
+    """Days before its date that a dated load event covers (None: not a dated training event)."""
+    return next((days for declared, days in EVENT_SPAN_DAYS if declared.matches(code)), None)
 
 
 def _strength(code: str, table: dict[str, int]) -> int:

@@ -11,7 +11,7 @@ import datetime as dt
 from dataclasses import dataclass, field
 from typing import Any
 
-from kneeguard import evidence
+from kneeguard import evidence, pain_rule
 from kneeguard.advice.session import Session, unique_citations
 from kneeguard.codes import any_of
 from kneeguard.evidence import Citation
@@ -33,6 +33,7 @@ class GaitRetraining:
     schedule: list[str] = field(default_factory=list)
     film_date: dt.date | None = None
     caution: str = ""
+    pain_hold: str = ""  # the pain rule for the new step rate: hold it if the pain rises
     reason: list[str] = field(default_factory=list)
     citations: list[Citation] = field(default_factory=list)
 
@@ -41,7 +42,7 @@ class GaitRetraining:
                 "target_cadence_spm": self.target_cadence_spm, "upper_cadence_spm": self.upper_cadence_spm,
                 "metronome_bpm": self.metronome_bpm, "weeks": self.weeks, "schedule": list(self.schedule),
                 "film_date": self.film_date.isoformat() if self.film_date else None, "caution": self.caution,
-                "reason": list(self.reason), "citations": [c.to_dict() for c in self.citations]}
+                "pain_hold": self.pain_hold, "reason": list(self.reason), "citations": [c.to_dict() for c in self.citations]}
 
 
 def measured_cadence(gait: GaitSummary | None) -> float | None:
@@ -93,10 +94,12 @@ def plan_gait(gait: GaitSummary | None, gait_codes: list[str], start: dt.date, w
     schedule.insert(0, "Before week 1: 5 minutes of practice with the metronome on an easy run (shorter steps, "
                        "same speed; land with the foot closer under the hip)")
     schedule.append(f"{film.isoformat()}: film again from the side and run `kneeguard gait VIDEO` to compare")
+    hold = pain_rule.hold_change_text("the step rate")
     return GaitRetraining(
         True, f"Raise your step rate from {cadence:.0f} to {target} steps/min (+{low} %; at most {upper}, +{high} %) "
-              f"with a metronome at {target} bpm.",
-        cadence, target, upper, target, retrain_weeks, schedule, film, caution, triggers, cites)
+              f"with a metronome at {target} bpm. {hold}",
+        cadence, target, upper, target, retrain_weeks, schedule, film, caution, hold, triggers,
+        unique_citations(cites, evidence.rule(pain_rule.ACCEPTABLE_KEY).citations))
 
 
 def apply_gait(retraining: GaitRetraining, sessions: list[Session], start: dt.date) -> list[Session]:
@@ -113,7 +116,7 @@ def apply_gait(retraining: GaitRetraining, sessions: list[Session], start: dt.da
                 used[week] = used.get(week, 0) + 1
                 s.target_cadence_spm = retraining.target_cadence_spm
                 s.details += (f" Metronome: {retraining.metronome_bpm} bpm for "
-                              f"{minutes[min(week, len(minutes) - 1)]} min of this run.")
+                              f"{minutes[min(week, len(minutes) - 1)]} min of this run. {retraining.pain_hold}")
                 s.reason = list(dict.fromkeys([*s.reason, *retraining.reason]))
                 s.citations = unique_citations(s.citations, retraining.citations)
         if not used:

@@ -54,15 +54,30 @@ class RunningPlan:
                 "runs_per_week": self.runs_per_week, "reason": list(self.reason)}
 
 
+@dataclass(frozen=True)
+class RefRun:
+    """A run that can be the spike reference of a planned run, and what it is (the run note names it)."""
+
+    day: dt.date
+    km: float
+    kind: str  # "done" (in your history) | "planned" (the plan's own) | "anchor" (the tolerated restart level)
+
+
 def spike_cap() -> float:
     return 1.0 + float(evidence.value("load.spike.small"))
 
 
 def longest_before(day: dt.date, runs: list[tuple[dt.date, float]]) -> float | None:
     """Longest run in the spike reference window before `day`: [day - 30 d, day), `day` itself not counted."""
+    ref = longest_ref(day, [RefRun(d, km, "done") for d, km in runs])
+    return ref.km if ref else None
+
+
+def longest_ref(day: dt.date, runs: list[RefRun]) -> RefRun | None:
+    """The longest of `runs` in the spike reference window before `day`, [day - 30 d, day), itself."""
     lo, hi = reference_window(day)  # once per call: years of history make this the plan's inner loop
-    inside = [km for d, km in runs if lo <= d < hi and km]
-    return max(inside) if inside else None
+    inside = [r for r in runs if lo <= r.day < hi and r.km]
+    return max(inside, key=lambda r: r.km) if inside else None
 
 
 def plan_running(past: list[PastRun], as_of: dt.date, start: dt.date, weeks: int, pain: PainState,
@@ -105,17 +120,18 @@ def _build(days, history: list[PastRun], start, pain: PainState, reason: list[st
     easy, steady = int(evidence.value("advice.run.easy_rpe")), int(evidence.value("advice.run.steady_rpe"))
     offsets = RUN_OFFSETS[per_week]
     # Two references, the lower cap wins: the tolerated runs (no spike, nothing since the ramp or the
-    # pain began; when restarting, the tolerated longest run stands for the whole plan, as if run the
-    # day before it) and, as the spike rule literally reads, every run actually done (so a restart is
-    # never itself a spike over what was run lately).
+    # pain began) and, as the spike rule literally reads, every run actually done (so a restart is
+    # never itself a spike over what was run lately). Both include the plan's own earlier runs.
+    # When restarting, the tolerated longest run is not a run on any day of the window: it sizes the
+    # restart week only (`restart_week`); from week 2 each run is measured against runs on real dates,
+    # the plan's own included, so no planned run is more than the cap over the plan's previous run.
     # Only runs inside the spike window of the plan's first day can be the reference of a planned run
     # (every planned run is on or after `start`), so older history is left out of the loop below.
     reachable = [r for r in history if r.day >= reference_window(start)[0]]
-    tolerated: list[tuple[dt.date, float]] = [(r.day, r.tolerated_km) for r in reachable if r.day < reference.cutoff]
-    if reference.restarting and anchor:
-        tolerated.append((start - dt.timedelta(days=1), anchor))
-    exposure = [(r.day, r.km) for r in reachable]
-    planned: list[tuple[dt.date, float]] = []
+    tolerated = [RefRun(r.day, r.tolerated_km, "done") for r in reachable if r.day < reference.cutoff]
+    restart_week = [RefRun(start - dt.timedelta(days=1), anchor, "anchor")] if reference.restarting and anchor else []
+    exposure = [RefRun(r.day, r.km, "done") for r in reachable]
+    planned: list[RefRun] = []
     sessions: list[Session] = []
     first_week: dict[int, float] = {}
     skipped: set[int] = set()  # slots of the first week left out (a rest day after recent running)
@@ -124,38 +140,41 @@ def _build(days, history: list[PastRun], start, pain: PainState, reason: list[st
                              evidence.rule("advice.run.easy_rpe").citations,
                              evidence.rule("advice.run.weekly_growth").citations,
                              *(evidence.rule(c).citations for c in reference.codes))
+    streak_rest = streak >= int(evidence.value("advice.run.max_consecutive_days"))
+    frozen = pain.hold or pain.step_back
+    previous_week_km = None  # the plan's own total of the week before: weekly growth is measured from it
     for week in range(len(days) // 7):
-        week_km = base_week_km * (1 + growth) ** week
-        for slot, off in enumerate(offsets):
-            day = days[week * 7 + off]
-            if week == 0 and off == 0 and streak >= int(evidence.value("advice.run.max_consecutive_days")):
-                skipped.add(slot)
-                continue  # you already ran the days before: start with a rest day
-            if (pain.hold or pain.step_back) and slot in skipped:
-                continue  # on hold the first week's pattern stays: no run is added later
+        if week == 0 and streak_rest:
+            skipped.add(0)  # you already ran the days before: start with a rest day
+        slots = [slot for slot in range(len(offsets)) if not (slot in skipped and (week == 0 or frozen))]
+        budget = previous_week_km * (1 + growth) if previous_week_km else None
+        targets = _week_targets(slots, per_week, base_week_km * (1 + growth) ** week, min_km, budget,
+                                first_week if frozen else {})
+        for slot, target in targets.items():
+            day = days[week * 7 + offsets[slot]]
             is_long = slot == len(offsets) - 1
-            share = LONG_SHARE[per_week] if is_long else (1 - LONG_SHARE[per_week]) / max(per_week - 1, 1)
-            target = max(week_km * share, min_km)
-            if (pain.hold or pain.step_back) and slot in first_week:
-                target = min(target, first_week[slot])  # on hold: never longer than the same run in week 1
-            longest = min(filter(None, (longest_before(day, tolerated + planned),
-                                        longest_before(day, exposure + planned))), default=None)
-            cap = spike_cap() * longest if longest else target
-            if reference.restarting and week == 0 and anchor:
-                cap = min(cap, anchor)  # restart AT the tolerated level; progression starts in week 2
-            km = math.floor(min(target, cap) * 10) / 10  # round down so the cap always holds
+            restart = restart_week if week == 0 else []  # the tolerated level stands for no run actually done
+            ref = min(filter(None, (longest_ref(day, tolerated + restart + planned),
+                                    longest_ref(day, exposure + planned))), key=lambda r: r.km, default=None)
+            cap = spike_cap() * ref.km if ref else target
+            at_restart_level = bool(reference.restarting and week == 0 and anchor and ref and anchor < cap)
+            if at_restart_level:
+                cap = anchor  # restart AT the tolerated level; progression starts in week 2
+            cap = _tenth_down(cap)  # the cap the note shows is the one that holds (10.45 must not read 10.5)
+            km = _tenth_down(min(target, cap))
             if km <= 0:
                 continue
             first_week.setdefault(slot, km)
-            planned.append((day, km))
+            planned.append(RefRun(day, km, "planned"))
             quality = (slot == 0 and per_week >= 3 and pain.pain_free and not pain.hold and not reference.restarting)
             rpe = steady if quality else easy
             label = "Long easy run" if is_long and per_week > 1 else ("Steady run" if quality else "Easy run")
             sessions.append(Session(
-                day, "run", f"{label} {km:.1f} km", _run_details(km, longest, cap, rpe, quality),
+                day, "run", f"{label} {km:.1f} km", _run_details(ref, cap, rpe, quality, at_restart_level),
                 duration_min=round(km * pace), distance_km=km,
                 reason=reason + reference.codes + ["advice.run.rolling_spike_cap"],
                 citations=cites, rpe_max=rpe, pain_rule=pain_rule_text()))
+        previous_week_km = sum(r.km for r in planned if (r.day - days[0]).days // 7 == week)
     mode = "hold" if (pain.hold or pain.step_back) else "build"
     if mode == "hold":
         per_week -= len(skipped)  # the first week's pattern is kept
@@ -163,17 +182,40 @@ def _build(days, history: list[PastRun], start, pain: PainState, reason: list[st
     summary = (_reference_words(reference, stepped) + f" {runs}; "
                + ("one step back and held there while the pain rules say so." if pain.step_back else
                   "distances held, not increased, while the pain rules say hold." if pain.hold else
-                  f"weekly distance grows at most {growth:.0%} a week"
-                  + (" from week 2" if reference.restarting else "") + ".")
-               + f" No run is longer than {spike_cap() - 1:.0%} over the longest run of the previous "
-                 f"{window_days()} days, counting the plan's own runs"
-               + (" and not counting spikes or runs since the pain began." if reference.onset else
-                  " and not counting spikes."))
+                  f"from week 2, each week's distance is at most {growth:.0%} above the plan's week before.")
+               + f" Plan cap: each run at most {spike_cap() - 1:.0%} above the longest run of the previous "
+                 f"{window_days()} days (the plan's own runs count; spikes"
+               + (" and runs since the pain began do not)." if reference.onset else " do not)."))
     rules = [_rule("load.spike.small"), _rule("load.spike.window_days"), _rule("advice.run.weekly_growth"),
              _rule("advice.run.min_rest_days_per_week"), _rule("advice.run.max_consecutive_days"),
              _rule("advice.run.easy_rpe"), *(_rule(c) for c in reference.codes)]
     return RunningPlan(mode, sessions, summary, rules, anchor, per_week, reason + reference.codes,
                        reference=reference)
+
+
+def _week_targets(slots: list[int], per_week: int, week_km: float, min_km: float, budget: float | None,
+                  held: dict[int, float]) -> dict[int, float]:
+    """Target km of each run slot of a week: its share of `week_km` (the long run, the last slot, the largest),
+    never below `min_km` and, while the pain rules hold, never above the same slot in week 1 (`held`). When
+    the sum would exceed `budget` (the plan's previous week plus the weekly growth), every run shrinks by the
+    same factor, so the weekly promise holds against what was actually planned (a week 1 with a rest day
+    for recent running is shorter than its pattern); a run that would fall below `min_km` is left out."""
+    long_slot = len(RUN_OFFSETS[per_week]) - 1
+    short_share = (1 - LONG_SHARE[per_week]) / max(per_week - 1, 1)
+    targets = {}
+    for slot in slots:
+        target = max(week_km * (LONG_SHARE[per_week] if slot == long_slot else short_share), min_km)
+        targets[slot] = min(target, held[slot]) if slot in held else target
+    total = sum(targets.values())
+    if budget is not None and total > budget + 1e-9:
+        targets = {slot: km * budget / total for slot, km in targets.items()}
+        targets = {slot: km for slot, km in targets.items() if km >= min_km}
+    return targets
+
+
+def _tenth_down(km: float) -> float:
+    """Round down to 0.1 km (a hair of float error forgiven), so a rounded distance never exceeds its cap."""
+    return math.floor(km * 10 + 1e-9) / 10
 
 
 def step_back_factor(pain: PainState) -> float:
@@ -251,15 +293,19 @@ def _pace(past: list[PastRun], start: dt.date) -> float:
     return statistics.median(paces) if paces else float(evidence.value("advice.run.default_pace_min_per_km"))
 
 
-def _run_details(km: float, longest: float | None, cap_km: float, rpe: int, quality: bool) -> str:
-    if not longest:
+def _run_details(ref: RefRun | None, cap_km: float, rpe: int, quality: bool, at_restart_level: bool) -> str:
+    """The run's note: its cap and the very run the cap was computed from."""
+    if ref is None:
         cap = "Run the planned distance, no further."
-    elif cap_km < spike_cap() * longest - 1e-9:
+    elif ref.kind == "anchor" or at_restart_level:
         cap = (f"Run the planned distance, no further (never beyond {cap_km:.1f} km, your longest run before the "
                "load that preceded the pain).")
     else:
-        cap = (f"Run the planned distance, no further (never beyond {cap_km:.1f} km: {spike_cap() - 1:.0%} over "
-               f"your longest run of the previous {window_days()} days, not counting spikes, {longest:.1f} km).")
+        which = (f"your planned {ref.km:.1f} km run of {ref.day:%a %d %b}" if ref.kind == "planned" else
+                 f"your {ref.km:.1f} km run of {ref.day:%a %d %b}")
+        cap = (f"Run the planned distance, no further (never beyond {cap_km:.1f} km: at most "
+               f"{spike_cap() - 1:.0%} over the longest run of the previous {window_days()} days, not counting "
+               f"spikes: {which}).")
     effort = ("Steady effort, still controlled" if quality else "Easy: you can talk in full sentences")
     return (f"{effort}, RPE {rpe}/10 or less. {cap} Stop and walk home if the pain goes above "
             f"{acceptable_max():g}/10 or you start to limp.")

@@ -103,6 +103,9 @@ def show_plan(advice) -> None:
         for f in advice.top_factors:
             table.add_row(f.severity.value, escape(f.title), f.source, "●" * max(f.evidence_strength, 1))
         console.print(table)
+    for f in advice.aggravating:
+        console.print(f"[bold]May have aggravated it[/] (after the pain began, so not a cause): "
+                      f"{escape(f.title)}, {escape(f.timing)}")
     if advice.uncertain:
         console.print("[bold]Uncertain[/] (shown, not ranked or acted on):")
         for reason, titles in uncertain_groups(advice.uncertain).items():

@@ -13,7 +13,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from kneeguard import evidence
-from kneeguard.findings import Finding, Severity, make_finding
+from kneeguard.findings import Finding, Severity, make_finding, mark_uncertain
 from kneeguard.gait import codes
 from kneeguard.gait.metrics import REGISTRY, Metric
 from kneeguard.gait.metrics.band import Band, Message
@@ -26,6 +26,36 @@ def uncertainty_text(key: str | None) -> str:
         return ""
     r = evidence.rule(key)
     return f"±{r.value} {r.unit.split(' ')[0]}"
+
+
+def measurement_error(metric: Metric) -> float | None:
+    """The metric's measurement uncertainty in its own unit (None without one, or in another unit: frames)."""
+    if metric.uncertainty_key is None:
+        return None
+    r = evidence.rule(metric.uncertainty_key)
+    return float(r.value) if r.unit == metric.unit else None
+
+
+def borderline_reason(metric: Metric, value: float, bound: float) -> str | None:
+    """Why a flag is uncertain when the value lies within the measurement error of the limit it crossed."""
+    error = measurement_error(metric)
+    if error is None or abs(value - bound) >= error:
+        return None
+    unit = "°" if metric.unit == "deg" else f" {metric.unit}"
+    return (f"borderline: {shown_value(value, [bound])}{unit} vs the {bound:g}{unit} flag, within the "
+            f"{uncertainty_text(metric.uncertainty_key)} 2D-video error; film again or measure in a gait lab")
+
+
+def shown_value(value: float, limits: list[float]) -> str:
+    """The value with the fewest decimals (0-2) that stays on the same side of every limit as the value itself,
+    so a shown '10°' never sits beside 'flag below 10°' for a measured 9.7°."""
+    def side(x: float, limit: float) -> int:
+        return (x > limit) - (x < limit)
+    for digits in (0, 1, 2):
+        shown = round(value, digits)
+        if all(side(shown, lim) == side(value, lim) for lim in limits):
+            return f"{shown:.{digits}f}"
+    return f"{value:.2f}"
 
 
 def band_finding(metric: Metric, summary: Mapping[str, Any]) -> Finding | None:
@@ -42,7 +72,9 @@ def band_finding(metric: Metric, summary: Mapping[str, Any]) -> Finding | None:
     if crossed is None:
         return None if band.within is None else _finding(metric, band, band.within, value, limit, summary)
     side, bound = crossed
-    return _finding(metric, band, band.message(side), value, bound, summary, escalate=True)
+    borderline = borderline_reason(metric, value, bound)
+    found = _finding(metric, band, band.message(side), value, bound, summary, escalate=borderline is None)
+    return mark_uncertain([found], borderline)[0] if borderline else found
 
 
 def _escalated(band: Band, metric: Metric, summary: Mapping[str, Any]) -> bool:
@@ -61,8 +93,11 @@ def _finding(metric: Metric, band: Band, message: Message, value: float, thresho
         "value": value, "threshold": threshold, "uncertainty": uncertainty_text(metric.uncertainty_key),
         "fps": fps, "frame_ms": 1000 / fps if fps else None, "note": band.escalate.note if escalated else "",
     }
+    limits = [threshold]
     if band.direction == "outside":
         words["low"], words["high"] = evidence.value(band.rule)
+        limits = [words["low"], words["high"]]
+    words["shown"] = shown_value(value, limits)
     if band.words is not None:
         words.update(band.words(summary, value))
     return make_finding(

@@ -61,6 +61,7 @@ def build_report(context: AthleteContext, advice: Advice | None = None, *, histo
     # Build in reading order so reference numbers rise through the document.
     triage = _triage(advice.banner if advice else None, checkin, refs)
     summary = _summary(advice, everything, refs)
+    aggravating = _aggravating(advice)
     uncertain = _uncertain(advice, everything)
     # The trend charts lead the summary; the appendix's domains do not repeat them.
     trend = [c for c in (charts.load_chart(load_report) if _has_runs(load_report) else None,
@@ -80,6 +81,7 @@ def build_report(context: AthleteContext, advice: Advice | None = None, *, histo
         sources=_sources(context, history),
         triage=triage,
         summary=summary,
+        aggravating=aggravating,
         uncertain=uncertain,
         domains=domains,
         causes=causes,
@@ -182,6 +184,16 @@ def _summary(advice: Advice | None, findings: list[Finding], refs: References) -
     return [{"rank": rank, "title": f.title, "domain": domain, "severity": f.severity.value,
              "why": _first_sentences(f.explanation), "measured": _measured_text(f), "cites": refs.cite(f.citations)}
             for rank, (f, domain) in enumerate(rows[:SUMMARY_FACTORS], start=1)]
+
+
+def _aggravating(advice: Advice | None) -> dict[str, Any]:
+    """Factors after the pain began: one line below the causes, as what may have aggravated it (each is cited
+    in the appendix's findings)."""
+    factors = advice.aggravating if advice is not None else []
+    if not factors:
+        return {}
+    return {"onset": f"{factors[0].after_onset:%d %b %Y}",
+            "items": [{"title": f.title, "when": f.when} for f in factors]}
 
 
 def _uncertain(advice: Advice | None, findings: list[Finding]) -> list[dict[str, str]]:
@@ -364,9 +376,22 @@ def _value_text(value: Any, unit: str | None) -> str:
 
 
 def _measured_text(f: Finding) -> str:
+    """'42.4 % (flagged above 30.0 %, Frandsen 2025)': the threshold says what it is and whose it is, so it is
+    not read as the plan's own limit (the plan's caps are stated in the plan with their rule)."""
     if f.measured is None:
         return ""
     text = _value_text(f.measured, f.unit)
-    if f.threshold is not None:
-        text += f" (threshold {_value_text(f.threshold, f.unit)})"
-    return text
+    if f.threshold is None:
+        return text
+    side = ("outside" if isinstance(f.threshold, (list, tuple)) else "above" if f.measured > f.threshold
+            else "below" if f.measured < f.threshold else "at")
+    source = _short_source(f.citations[0]) if f.citations else ""
+    return text + f" (flagged {side} {_value_text(f.threshold, f.unit)}" + (f", {source})" if source else ")")
+
+
+def _short_source(citation: Any) -> str:
+    """'Frandsen 2025' from 'Frandsen et al. ... 2025;59(17)...' (first author and first year of the text)."""
+    text = re.sub(r"^\s*\[[^\]]*\]\s*", "", str(getattr(citation, "text", "") or ""))  # '[S] ' grade tags
+    author = re.split(r"[ ,.]", text.strip(), maxsplit=1)[0]
+    year = re.search(r"\b(19|20)\d{2}\b", text)
+    return f"{author} {year.group(0)}" if author and year else ""

@@ -6,8 +6,9 @@ never copied here. `kneeguard.gait.findings` turns every band into Findings
 with one generic function.
 
 Titles and explanations are `str.format` templates. They may use
-`{value}` (the clip median), `{threshold}` (the limit crossed), `{low}`/`{high}`
-(a two-sided band), `{uncertainty}` (the metric's 2D-pose uncertainty, e.g.
+`{value}` (the clip median), `{shown}` (the median rounded so that, in print, it
+stays on its own side of every limit), `{threshold}` (the limit crossed),
+`{low}`/`{high}` (a two-sided band), `{uncertainty}` (the metric's 2D-pose uncertainty, e.g.
 "±5 deg"), `{fps}`, `{frame_ms}`, `{note}` (the escalation note, else empty)
 and whatever the band's `words` hook adds.
 """

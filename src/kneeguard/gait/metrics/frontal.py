@@ -12,11 +12,11 @@ FRONTAL = ("rear", "front")
 
 PELVIC_DROP_BAND = Band("gait.pelvic_drop.warn", "above", Message(
     codes.LARGE_PELVIC_DROP, Severity.MODERATE, "Your pelvis drops on the swing side",
-    "Contralateral pelvic drop {value:.1f}° (flag above {threshold}°). In injured runners this was the strongest "
+    "Contralateral pelvic drop {shown}° (flag above {threshold}°). In injured runners this was the strongest "
     "single marker. Uncertainty {uncertainty} (2D, rear view)."))
 KNEE_VALGUS_BAND = Band("gait.knee_fppa.warn", "above", Message(
     codes.KNEE_VALGUS, Severity.LOW, "Your knee moves inward in stance",
-    "Knee frontal-plane projection angle {value:.0f}° (screening flag above {threshold}°). 2D FPPA only moderately "
+    "Knee frontal-plane projection angle {shown}° (screening flag above {threshold}°). 2D FPPA only moderately "
     "reflects 3D knee motion. Uncertainty {uncertainty}."))
 
 

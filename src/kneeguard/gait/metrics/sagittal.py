@@ -21,7 +21,7 @@ def _overstride_in_cm(summary: Mapping[str, Any], value: float) -> dict[str, str
 OVERSTRIDE_BAND = Band(
     "gait.overstride.warn_pct_leg", "above",
     Message(codes.OVERSTRIDE, Severity.LOW, "Your foot lands well ahead of your hip",
-            "At contact your heel is {value:.0f} % of your leg length{where} ahead of your hip (flag above "
+            "At contact your heel is {shown} % of your leg length{where} ahead of your hip (flag above "
             "{threshold} %). Landing far ahead of the body raises braking and knee loading. A slightly higher step "
             "rate brings the foot closer to the hip. Uncertainty {uncertainty} of leg length (2D pose).",
             also_cite=("gait.cadence.increase_pct",)),
@@ -31,7 +31,7 @@ OVERSTRIDE_BAND = Band(
 EXTENDED_KNEE_BAND = Band(
     "gait.knee_ic.extended", "below",
     Message(codes.EXTENDED_KNEE_LANDING, Severity.LOW, "You land with a nearly straight knee",
-            "Knee flexion at contact is {value:.0f}° (typical about 10-20°; flag below {threshold}°). "
+            "Knee flexion at contact is {shown}° (typical about 10-20°; flag below {threshold}°). "
             "{note}Uncertainty {uncertainty} (2D pose)."),
     escalate=Escalation("gait.overstride.warn_pct_leg", Severity.MODERATE, metric="overstride_pct_leg",
                         note="Together with overstriding this is the 'straight-leg reach' landing that strains the "
@@ -39,15 +39,15 @@ EXTENDED_KNEE_BAND = Band(
 )
 SHANK_ANGLE_BAND = Band("gait.shank_angle_ic.warn", "above", Message(
     codes.SHANK_ANGLE, Severity.LOW, "Your shin is tilted forward at landing",
-    "At contact your ankle is ahead of your knee: shank angle {value:.0f}° from vertical (heuristic flag above "
+    "At contact your ankle is ahead of your knee: shank angle {shown}° from vertical (heuristic flag above "
     "{threshold}°). A near-vertical shin at landing is the usual target. Uncertainty {uncertainty}."))
 TRUNK_LEAN_BAND = Band(
     "gait.trunk_lean.band", "outside",
     Message(codes.TRUNK_LEAN, Severity.LOW, "More forward trunk lean than usual",
-            "Trunk lean at mid-stance is {value:.0f}° (band {low}-{high}°). More forward lean was seen in injured "
+            "Trunk lean at mid-stance is {shown}° (band {low}-{high}°). More forward lean was seen in injured "
             "runners and shifts load to the hip. Uncertainty {uncertainty}."),
     out_low=Message(codes.TRUNK_LEAN, Severity.LOW, "Very upright trunk",
-                    "Trunk lean at mid-stance is {value:.0f}° (band {low}-{high}°). An upright trunk puts "
+                    "Trunk lean at mid-stance is {shown}° (band {low}-{high}°). An upright trunk puts "
                     "relatively more demand on the knee. Uncertainty {uncertainty}."),
 )
 

@@ -29,10 +29,10 @@ def _cadence_words(summary: Mapping[str, Any], cadence: float) -> dict[str, str]
 CADENCE_BAND = Band(
     "gait.cadence.low", "below",
     Message(codes.LOW_CADENCE, Severity.LOW, "Your step rate is on the low side",
-            "Cadence {value:.0f} steps/min{speed}, below the usual {threshold}+ of recreational runners (this "
+            "Cadence {shown} steps/min{speed}, below the usual {threshold}+ of recreational runners (this "
             "depends on speed and leg length, so compare with your own baseline). {advice}",
             also_cite=("gait.cadence.increase_pct",)),
-    within=Message(codes.CADENCE, Severity.INFO, "Cadence {value:.0f} steps/min{speed}",
+    within=Message(codes.CADENCE, Severity.INFO, "Cadence {shown} steps/min{speed}",
                    "Your step rate is within the usual range for recreational runners. {advice}",
                    cite="gait.cadence.increase_pct"),
     words=_cadence_words,
@@ -40,7 +40,7 @@ CADENCE_BAND = Band(
 CONTACT_TIME_BAND = Band(
     "gait.contact_time.band", "outside",
     Message(codes.CONTACT_TIME, Severity.INFO, "Ground contact time outside the usual range",
-            "Contact time {value:.0f} ms (usual {low}-{high} ms). At {fps:.0f} fps one frame is {frame_ms:.0f} ms, "
+            "Contact time {shown} ms (usual {low}-{high} ms). At {fps:.0f} fps one frame is {frame_ms:.0f} ms, "
             "so check the frame rate before reading much into this."),
     min_fps_rule="gait.capture.contact_fps",
 )
