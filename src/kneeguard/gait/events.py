@@ -48,9 +48,9 @@ import numpy as np
 import pandas as pd
 from scipy.ndimage import uniform_filter1d
 
-from kneeguard.gait.angles import included_angle
 from kneeguard.gait.keypoints import GaitError, KeypointSeries
-from kneeguard.gait.signals import extremum_half_window, lowpass, parabola_vertex, velocity_noise_sd
+from kneeguard.gait.knee_toe_off import knee_extension_to, knee_flexion_signal
+from kneeguard.gait.signals import extremum_half_window, lowpass, velocity_noise_sd
 from kneeguard.numbers import mean_of_present
 
 
@@ -316,37 +316,6 @@ def motion_contact(ratio: np.ndarray, slip: np.ndarray, stance: tuple[int, int],
     return ic, to
 
 
-def knee_flexion_signal(series: KeypointSeries, side: str, cutoff_hz: float | None) -> np.ndarray | None:
-    """Image-plane knee flexion (180° − hip-knee-ankle angle), low-passed like the other timing signals."""
-    if not all(series.has(f"{side}_{j}") for j in ("hip", "knee", "ankle")):
-        return None
-    flex = 180.0 - included_angle(*(series.point(f"{side}_{j}") for j in ("hip", "knee", "ankle")))
-    if not np.isfinite(flex).any():
-        return None
-    return lowpass(flex, series.fps, cutoff_hz) if cutoff_hz else flex
-
-
-def knee_extension_to(flex: np.ndarray, ic: float, to: float, fps: float,
-                      params: EventParameters = DEFAULT_EVENT_PARAMETERS, half_window: int = 1) -> float | None:
-    """Sub-frame TO at the knee's largest extension between mid-stance and `knee_window_s` after it
-    (Fellin et al. 2010: the best kinematic TO on a treadmill); None without an interior extremum.
-
-    The extremum's sample is refined by a parabola through `half_window` samples on each side
-    (1: the three-point parabola; see `extremum_half_window`)."""
-    mid = int(round((ic + to) / 2))
-    hi = min(mid + int(params.knee_window_s * fps), len(flex) - 2)
-    ext = -flex[mid:hi + 1]
-    if mid < 1 or len(ext) < 3 or not np.isfinite(ext).all():
-        return None
-    i = mid + int(np.argmax(ext))
-    if not mid < i < hi:
-        return None
-    vertex = parabola_vertex(flex, i, half_window)
-    if vertex is None and half_window > 1:  # the wide fit failed (edge, gap): the three-point parabola
-        vertex = parabola_vertex(flex, i, 1)
-    return float(i) if vertex is None else vertex
-
-
 def detect_events(series: KeypointSeries, params: EventParameters = DEFAULT_EVENT_PARAMETERS,
                   noise: float = 0.0, cleaned_cutoff_hz: float | None = None) -> pd.DataFrame:
     """IC/TO for both feet (side view), one row per contact, sorted by IC time.
@@ -386,7 +355,7 @@ def detect_events(series: KeypointSeries, params: EventParameters = DEFAULT_EVEN
                 ic_m, to_m = motion_contact(ratio, slip, stance, series.fps, params)
                 ic, to = (ic if ic_m is None else ic_m), (to if to_m is None else to_m)
             if flex is not None:
-                to_knee = knee_extension_to(flex, ic, to, series.fps, params, half_window)
+                to_knee = knee_extension_to(flex, ic, to, series.fps, params.knee_window_s, half_window)
                 to = to if to_knee is None else to_knee
             rows.append({"side": side, "ic_frame": ic, "to_frame": to})
     events = pd.DataFrame(rows, columns=["side", "ic_frame", "to_frame"])
