@@ -250,6 +250,8 @@ def test_a_group_whose_worker_dies_is_split_so_the_crashing_item_fails_alone(mon
     monkeypatch.setattr(engine, "ALLOWED_FAILURES", 1)
     items = ["a", "b", "poison", "c", "d", "e"]
     with engine.connect(workers=2) as client:
-        results = dict(engine.run_tasks(client, _dies_on_poison, items, show=False, per_task=3))
+        groups = engine.group_items(items, 3, alone=lambda item: item == "e")
+        assert groups == [("a", "b", "poison"), ("e",), ("c", "d")]
+        results = dict(engine.run_tasks(client, _dies_on_poison, items, show=False, groups=groups))
     assert {k: v for k, v in results.items() if k != "poison"} == {"a": "A", "b": "B", "c": "C", "d": "D", "e": "E"}
     assert isinstance(results["poison"], engine.TaskFailure) and "died" in results["poison"].problem

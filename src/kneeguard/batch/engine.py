@@ -107,12 +107,32 @@ def worker_count(client: Any) -> int:
     return 1 if client is None else max(1, len(client.scheduler_info().get("workers", {})))
 
 
+def group_items(items: Sequence[T], per_task: int, alone: Callable[[T], bool]) -> list[tuple[T, ...]]:
+    """`items` in groups of up to `per_task`, in order; an item for which `alone` is true (a big one: an export
+    archive) is a task of its own, so it cannot hold up the small ones queued behind it."""
+    groups: list[tuple[T, ...]] = []
+    current: list[T] = []
+    for item in items:
+        if alone(item):
+            groups.append((item,))
+            continue
+        current.append(item)
+        if len(current) >= max(1, per_task):
+            groups.append(tuple(current))
+            current = []
+    if current:
+        groups.append(tuple(current))
+    return groups
+
+
 def run_tasks(client: Any, function: Callable[..., Any], items: Sequence[T], *args: Any,
-              label: str = "working", show: bool = True, per_task: int = 1) -> Iterator[tuple[T, Any]]:
+              label: str = "working", show: bool = True,
+              groups: Sequence[tuple[T, ...]] | None = None) -> Iterator[tuple[T, Any]]:
     """Run `function(item, *args)` for every item; yields (item, result or TaskFailure) as each finishes.
 
-    `per_task` items travel in one Dask task (each still gets its own result or failure); when the workers
-    running a group die, its items are tried again one per task, so one crashing file fails alone.
+    `groups` (default: one item each; see `group_items`) says which items travel in one Dask task; each item
+    still gets its own result or failure, and when the workers running a group die, its items are tried
+    again one per task, so one crashing file fails alone.
     A Rich progress bar (done/total, elapsed, time left) on stderr when `show`. Ctrl-C cancels the tasks
     still queued or running and re-raises KeyboardInterrupt for the caller to report."""
     from kneeguard.batch.progress import batch_progress
@@ -132,9 +152,8 @@ def run_tasks(client: Any, function: Callable[..., Any], items: Sequence[T], *ar
             return future
 
         futures: dict[Any, tuple] = {}
-        step = max(1, per_task)
-        for start in range(0, len(items), step):
-            submit(tuple(items[start:start + step]))
+        for group in (groups if groups is not None else [(item,) for item in items]):
+            submit(tuple(group))
         try:
             finished = as_completed(list(futures))
             for future in finished:

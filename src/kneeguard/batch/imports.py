@@ -23,9 +23,10 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
-from kneeguard.batch.engine import TaskFailure, items_per_task, run_tasks, worker_count
+from kneeguard.batch.engine import TaskFailure, group_items, items_per_task, run_tasks, worker_count
 from kneeguard.batch.manifest import ManifestRow
 from kneeguard.store.importer import DecodedFile, FileOutcome
 
@@ -104,6 +105,18 @@ def write_samples_ahead(samples_root, decoded: DecodedFile) -> None:
             activity.samples = activity.samples.iloc[0:0]
 
 
+BIG_FILE_BYTES = 8 * 1024 * 1024  # ≈ 40 long FIT runs: a task of its own, like an export archive
+
+
+def is_big(task: ImportTask) -> bool:
+    """An export archive (hundreds of activities) or a very large file: not grouped with others."""
+    path = Path(task.path)
+    try:
+        return path.suffix.lower() == ".zip" or path.stat().st_size > BIG_FILE_BYTES
+    except OSError:
+        return False  # it will fail with its own error line
+
+
 def plan_tasks(store, rows: list[ManifestRow]) -> tuple[list[ImportTask], list[BatchFileOutcome]]:
     """The tasks for `rows` (athletes created as needed) and the problems found while searching."""
     from kneeguard.ingest.sources import candidate_files
@@ -130,9 +143,9 @@ def run_import(client, store, rows: list[ManifestRow], *, worker_writes: bool,
     tasks, problems = plan_tasks(store, rows)
     yield from problems
     access = StoreAccess(store.url, str(store.home), store.storage_root)
-    per_task = items_per_task(len(tasks), worker_count(client))
+    groups = group_items(tasks, items_per_task(len(tasks), worker_count(client)), is_big)
     for task, result in run_tasks(client, decode_file, tasks, access, worker_writes, label="importing", show=show,
-                                  per_task=per_task):
+                                  groups=groups):
         yield from _stored(store, task, result)
 
 
