@@ -61,7 +61,10 @@ def connect(scheduler: str | None = None, workers: int | None = None) -> Iterato
     import dask
     from distributed import Client, LocalCluster
 
-    dask.config.set({"distributed.scheduler.allowed-failures": ALLOWED_FAILURES})
+    # worker-saturation 1.0: a worker holds only the task it runs. With Dask's default (1.1) it also holds the
+    # next one, and when a crashing file kills the worker that innocent task counts a failure too (issue 17).
+    dask.config.set({"distributed.scheduler.allowed-failures": ALLOWED_FAILURES,
+                     "distributed.scheduler.worker-saturation": 1.0})
     if scheduler is not None:
         try:
             client = Client(scheduler, timeout="20s")
@@ -97,9 +100,9 @@ def describe(client: Any) -> str:
 
 
 def items_per_task(n_items: int, workers: int) -> int:
-    """How many small items (files) one Dask task takes: enough that Dask's own cost per task (≈ 2 ms measured,
-    docs/scale.md) is under ~1 % of the work (a file takes 20-50 ms), yet at least `TASKS_PER_WORKER` tasks per
-    worker so that the cores stay balanced to the end."""
+    """How many small items (files, athletes) one Dask task takes: enough that Dask's own cost per task (≈ 2 ms
+    measured, docs/scale.md) is under ~1 % of the work (a file takes 20-50 ms, an athlete's load analysis
+    60-150 ms), yet at least `TASKS_PER_WORKER` tasks per worker so that the cores stay balanced to the end."""
     return max(1, min(MAX_ITEMS_PER_TASK, n_items // (TASKS_PER_WORKER * max(1, workers))))
 
 

@@ -27,7 +27,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import quote
 
-from kneeguard.batch.engine import TaskFailure, run_tasks
+from kneeguard.batch.engine import TaskFailure, group_items, items_per_task, run_tasks, worker_count
 from kneeguard.batch.imports import StoreAccess, worker_store
 
 TABLES = ("daily", "weekly", "findings")
@@ -182,8 +182,9 @@ def run_load(client, store, out: Path, as_of: dt.date, athletes: list[str] | Non
             todo.append(task)
     access = StoreAccess(store.url, str(store.home), store.storage_root)
     try:
+        groups = group_items(todo, items_per_task(len(todo), worker_count(client)), alone=lambda _task: False)
         for task, result in run_tasks(client, analyse_athlete, todo, access, str(out.resolve()), as_of,
-                                      label="load analysis", show=show):
+                                      label="load analysis", show=show, groups=groups):
             if isinstance(result, TaskFailure):
                 yield LoadOutcome(task.athlete, "error", detail=result.problem)
                 continue
