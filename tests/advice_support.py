@@ -40,3 +40,21 @@ def runs_frame(runs: list[tuple[dt.date, float]]) -> pd.DataFrame:
     rows = [{"id": i + 1, "start": pd.Timestamp(dt.datetime.combine(d, dt.time(8)), tz="UTC"), "sport": "running",
              "distance_m": km * 1000.0, "duration_s": km * 360.0} for i, (d, km) in enumerate(runs)]
     return pd.DataFrame(rows)
+
+
+def demo_advice(weeks: int = 6):
+    """The demo athlete as `kneeguard demo` builds it (its runs, its two check-ins, no gait video): the
+    context, the plan and the runs as (day, km)."""
+    import json
+
+    from kneeguard.advice import advise, make_context
+    from kneeguard.sample import sample_checkin
+    from kneeguard.sample.history import DEMO_END, demo_plan
+
+    latest = json.loads(sample_checkin().read_text(encoding="utf-8"))
+    earlier = {**latest, "pain_during_run": 3, "pain_after_run": 3, "pain_next_morning": 1, "duration_weeks": 2}
+    first = checkin(DEMO_END - dt.timedelta(days=7), **earlier)
+    runs = [(r.day, r.km) for r in demo_plan()]
+    last = assess(latest, history=[first.record], today=DEMO_END)
+    ctx = make_context("demo runner", DEMO_END, activities=runs_frame(runs), checkin=last, checkin_history=[first])
+    return ctx, advise(ctx, weeks=weeks), runs

@@ -82,6 +82,18 @@ def test_programme_follows_structure_within_budget(codes, causes, pain, weeks, r
             assert len(p.active_weeks) in (0, weeks)
             first = p.exercise.stages[0]
             assert p.weekly[0] == (first.stepped_back() if pain == "step_back" else first)
+    # Doses count from each exercise's own start: its first stage in the first week it is done and after a
+    # week it was left out of, then one stage up a week (never the plan week's stage).
+    if pain == "progress":
+        for p in chosen:
+            done_before = 0
+            for week in range(weeks):
+                if p.is_active(week):
+                    stage = p.exercise.stages[min(done_before, len(p.exercise.stages) - 1)]
+                    assert p.dose_for_week(week) == stage, (p.exercise.key, week, p.active)
+                    done_before += 1
+                else:
+                    done_before = 0
     # Every exercise carries its full prescription.
     for p in chosen:
         d = p.to_dict()

@@ -70,13 +70,13 @@ def test_demo_restarts_from_the_load_before_the_ramp_with_the_reason_stated():
     before = [km for d, km in runs if ramp - dt.timedelta(days=28) <= d < ramp]
     weekly, longest = sum(before) / 4, max(before)
     assert plan.running.reference.weekly_km == weekly and plan.running.reference_longest_km == longest
-    assert f"Cutting back to {weekly:.1f} km/week and a {longest:.1f} km longest run" in plan.running.summary
+    assert f"Level to build back to: {weekly:.1f} km/week and a {longest:.1f} km longest run" in plan.running.summary
     assert "before the ramp that preceded your pain" in plan.running.summary
     assert "peak" in plan.running.summary
     assert all(s.distance_km <= longest + 1e-9 for s in _runs(plan))  # held: never above the tolerated run
     assert max(_week_totals(plan, 6)) <= weekly + 1e-9
     assert plan.pain.hold and len(set(_week_totals(plan, 6))) == 1  # on hold week 1's pattern stays (no run added)
-    assert f"{plan.running.runs_per_week} easy runs a week" in plan.running.summary
+    assert f"Week 1: {_week_totals(plan, 1)[0]:.1f} km in {plan.running.runs_per_week} easy runs" in plan.running.summary
     assert "advice.run.restart_pre_ramp" in plan.running.reason
     assert plan.to_dict()["running"]["reference"]["basis"] == "pre_ramp"
 

@@ -17,12 +17,9 @@ import re
 import pytest
 
 from kneeguard import evidence
-from kneeguard.advice import advise, make_context
 from kneeguard.load.spike import in_reference_window
 from kneeguard.pain_rule import acceptable_max
-from kneeguard.sample import sample_checkin
-from kneeguard.sample.history import DEMO_END, demo_plan
-from tests.advice_support import checkin, runs_frame
+from tests.advice_support import demo_advice
 
 CAP = 1 + float(evidence.value("load.spike.small"))
 GROWTH = float(evidence.value("advice.run.weekly_growth"))
@@ -31,15 +28,7 @@ GROWTH = float(evidence.value("advice.run.weekly_growth"))
 @pytest.fixture(scope="module")
 def demo():
     """The demo athlete as `kneeguard demo` builds it: its runs and its two check-ins (no gait video)."""
-    from kneeguard.clinic import assess
-
-    latest = json.loads(sample_checkin().read_text(encoding="utf-8"))
-    earlier = {**latest, "pain_during_run": 3, "pain_after_run": 3, "pain_next_morning": 1, "duration_weeks": 2}
-    first = checkin(DEMO_END - dt.timedelta(days=7), **earlier)
-    runs = [(r.day, r.km) for r in demo_plan()]
-    last = assess(latest, history=[first.record], today=DEMO_END)
-    ctx = make_context("demo runner", DEMO_END, activities=runs_frame(runs), checkin=last, checkin_history=[first])
-    plan = advise(ctx, weeks=6)
+    ctx, plan, runs = demo_advice()
     assert plan.running.mode == "build"  # the demo's pain rule says progress: the case the review was about
     return ctx, plan, runs
 

@@ -165,7 +165,7 @@ def _swap(ed: _Editor, ov: PlanOverride) -> AppliedOverride:
         result = _remove(ed, ov)
         return AppliedOverride(ov, True, f"{new.name} was in the plan already, so {result.effect}")
     group, old = found
-    weekly = weekly_stages(new, len(old.weekly), old.held)
+    weekly = weekly_stages(new, len(old.weekly), old.held, old.stepped_back, old.active)
     swapped = replace(old, exercise=new, weekly=weekly, why=f"{old.why}; replaces {old.exercise.name} ({ov.set_by()})")
     group[group.index(old)] = swapped
     note = f"{old.exercise.name} swapped for {new.name} ({ov.set_by()})"
@@ -281,7 +281,7 @@ def _not_in_plan(ed: _Editor, ov: PlanOverride, key: str | None) -> AppliedOverr
 def _item(p: Prescription, week: int) -> dict[str, Any]:
     """One exercise as a session lists it, at `week`'s dose."""
     return {"key": p.exercise.key, "name": p.exercise.name, "dose": p.dose_for_week(week).to_dict(),
-            "tempo": p.exercise.tempo, "held": p.held}
+            "tempo": p.exercise.cue, "held": p.held}
 
 
 def _exercise_line(e: dict[str, Any]) -> str:

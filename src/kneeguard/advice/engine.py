@@ -20,7 +20,7 @@ from kneeguard.advice.footwear import footwear_advice
 from kneeguard.advice.gait_retraining import GaitRetraining, apply_gait, plan_gait
 from kneeguard.advice.overrides import AppliedOverride
 from kneeguard.advice.pain import PainState, pain_state
-from kneeguard.advice.programme import choose
+from kneeguard.advice.programme import choose, eccentric_starts
 from kneeguard.advice.running import RunningPlan, plan_running
 from kneeguard.advice.session import SESSION_KINDS, Recommendation, Session, unique_citations
 from kneeguard.clinic.levels import TriageLevel
@@ -153,14 +153,17 @@ def advise(context: AthleteContext, *, weeks: int = DEFAULT_PLAN_WEEKS, start: d
     stale = context.checkin_stale
     pain = pain_state(context.checkin, codes, stale=stale, session_pain=context.session_pain)
     load_codes = [c for c in codes if load_codes_declared.SPIKE.matches(c)]
-    running = plan_running(context.past_runs(), context.as_of, start, weeks, pain, reason=load_codes,
-                           onset=context.pain_onset, weekly=getattr(context.load_report, "weekly", None))
-    if pain.stop:
-        strength, gait = [], GaitRetraining(False, "No gait work until a professional has seen you.")
-    else:
+    strength: list[Prescription] = []
+    if not pain.stop:
         causes = context.checkin.possible_causes if context.checkin else []
         strength = choose(codes, causes, weeks=weeks, hold=pain.hold, step_back=pain.step_back,
                           self_tests_measured=self_tests_measured(context))
+    running = plan_running(context.past_runs(), context.as_of, start, weeks, pain, reason=load_codes,
+                           onset=context.pain_onset, weekly=getattr(context.load_report, "weekly", None),
+                           no_new_longest=eccentric_starts(strength))
+    if pain.stop:
+        gait = GaitRetraining(False, "No gait work until a professional has seen you.")
+    else:
         gait_codes = [f.code for f in context.certain_findings if finding_source(f) == "gait"]
         gait = plan_gait(context.gait, gait_codes, start, weeks, context.gait_date)
     sessions = list(running.sessions)

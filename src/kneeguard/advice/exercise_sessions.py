@@ -45,7 +45,7 @@ def exercise_sessions(prescriptions: list[Prescription], start: dt.date, weeks: 
 
 def _session(day: dt.date, kind: str, items: list[Prescription], week: int, title: str) -> Session:
     exercises = [{"key": p.exercise.key, "name": p.exercise.name, "dose": p.dose_for_week(week).to_dict(),
-                  "tempo": p.exercise.tempo, "held": p.held, "stepped_back": p.stepped_back,
+                  "tempo": p.exercise.cue, "held": p.held, "stepped_back": p.stepped_back,
                   "minutes": p.minutes(week)} for p in items]
     lines = [f"{e['name']}: {e['dose']['text']} ({e['tempo']})" for e in exercises]
     if any(p.stepped_back for p in items):
@@ -54,6 +54,7 @@ def _session(day: dt.date, kind: str, items: list[Prescription], week: int, titl
         note = " Doses held at their current stage while the pain rules say hold."
     else:
         note = " Move to next week's dose only if this week kept the pain rule."
+    note += "".join(f" {rule}" for rule in dict.fromkeys(p.exercise.loading for p in items if p.exercise.loading))
     return Session(day, kind, title, "; ".join(lines) + "." + note,
                    duration_min=sum(p.minutes(week) for p in items),
                    reason=list(dict.fromkeys(c for p in items for c in p.reason)) or ["advice.default_programme"],

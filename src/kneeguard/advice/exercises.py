@@ -1,10 +1,14 @@
 """The exercise library (data in exercises.toml, doses in the evidence registry) and prescriptions.
 
 A `Prescription` is one exercise with a dose for each plan week and the weeks it is
-done in (a programme's phases, the weekly budget). Progression moves one stage a
-week at most, and only when the pain rules allow it: while they say *hold*, every
-week repeats the current (first) stage; when they say *step back*, one stage below
-it (one set fewer). The plan is regenerated after the next check-in or ticked
+done in (a programme's phases, the weekly budget). Its stages count from the
+exercise's OWN start, not the plan's: the first week it is done is its first stage,
+and so is the first week after a week it was left out of (a restart); each further
+week in a row moves one stage up. So an exercise that joins in week 6 starts at the
+first step of its own progression, never at the stage the plan's week number would
+give. Progression happens only when the pain rules allow it: while they say *hold*,
+every week repeats the first stage; when they say *step back*, one stage below it
+(one set fewer). The plan is regenerated after the next check-in or ticked
 session, which is when progress resumes. Which exercises are chosen is
 `kneeguard.advice.programme`.
 """
@@ -33,6 +37,7 @@ class Stage:
     per_week: int
     added_kg: float = 0.0
     rest_s: int = 0  # rest between sets
+    repetition_max: bool = False  # each set at about its repetition maximum (the load, not the reps, rises)
 
     @property
     def load_index(self) -> tuple[int, float, int, float]:
@@ -43,7 +48,8 @@ class Stage:
         per = "before every run" if self.per_week == 0 else f"{self.per_week}x/week"
         extra = f", +{self.added_kg:g} kg" if self.added_kg else ""
         rest = f", rest {_duration(self.rest_s)} between sets" if self.rest_s and self.sets > 1 else ""
-        return f"{self.sets} x {self.reps}{extra}{rest}, {per}"
+        heavy = f" at about your {self.reps}-repetition maximum" if self.repetition_max else ""
+        return f"{self.sets} x {self.reps}{heavy}{extra}{rest}, {per}"
 
     def stepped_back(self) -> Stage:
         """One stage below this one: a set fewer (at least one)."""
@@ -59,7 +65,7 @@ class Stage:
 
     def to_dict(self) -> dict[str, Any]:
         return {"sets": self.sets, "reps": self.reps, "per_week": self.per_week, "added_kg": self.added_kg,
-                "rest_s": self.rest_s, "text": self.text()}
+                "rest_s": self.rest_s, "repetition_max": self.repetition_max, "text": self.text()}
 
 
 @dataclass(frozen=True)
@@ -81,11 +87,25 @@ class Exercise:
     sides: int = 1
     knee_flexion_deg: int = 0  # deepest loaded knee bend
     alfredson: bool = False
+    eccentric: bool = False  # an eccentric drill: it never starts in the week of a new longest run
+    loading_rule: str | None = None  # registry rule: how heavy each set is and when to add load
+    caution: str = ""  # safety text shown wherever the exercise is
 
     @property
     def stages(self) -> tuple[Stage, ...]:
+        heavy = self.loading_rule is not None
         return tuple(Stage(int(s["sets"]), str(s["reps"]), int(s["per_week"]), float(s.get("added_kg", 0)),
-                           int(s.get("rest_s", 0))) for s in evidence.value(self.dose_rule))
+                           int(s.get("rest_s", 0)), heavy) for s in evidence.value(self.dose_rule))
+
+    @property
+    def loading(self) -> str:
+        """The loading rule as shown beside the dose ("" when the exercise has none)."""
+        return str(evidence.value(self.loading_rule)) if self.loading_rule else ""
+
+    @property
+    def cue(self) -> str:
+        """How to do it, as every listing shows it: the tempo, then the safety text."""
+        return f"{self.tempo}; {self.caution}" if self.caution else self.tempo
 
     @property
     def citations(self) -> tuple[Citation, ...]:
@@ -104,10 +124,29 @@ class Prescription:
     active: list[bool] = field(default_factory=list)  # done in plan week w (empty: every week)
     stepped_back: bool = False  # pain rules say step back: one stage below the first
     priority: int = 0  # order the weekly budget keeps items in, lowest first (see advice.programme)
+    for_measured_deficit: bool = False  # the library chose it for a deficit you measured (its `chosen_for`)
 
     @property
     def stage_indices(self) -> list[int]:
-        return stage_indices(self.exercise, len(self.weekly), self.held)
+        return stage_indices(self.exercise, len(self.weekly), self.held or self.stepped_back, self.active)
+
+    def restage(self) -> None:
+        """Recompute the weekly doses from the weeks it is done in (after `active` changed)."""
+        self.weekly = weekly_stages(self.exercise, len(self.weekly), self.held, self.stepped_back, self.active)
+
+    @property
+    def first_week(self) -> int | None:
+        """The plan week (0-based) it starts in; None when it is in no week."""
+        return next(iter(self.active_weeks), None)
+
+    def starting_dose_text(self) -> str:
+        """Its dose in the first week it is done (the first stage of its own progression), the weeks it is done
+        in when not every week, and its loading rule: what the programme table shows."""
+        weeks = self.active_weeks
+        dose = self.dose_for_week(weeks[0] if weeks else 0).text()
+        if weeks and len(weeks) < len(self.weekly):
+            dose += f" (week{'s' if len(weeks) > 1 else ''} " + ", ".join(str(w + 1) for w in weeks) + ")"
+        return dose + (f". {self.exercise.loading}" if self.exercise.loading else "")
 
     def dose_for_week(self, week: int) -> Stage:
         return self.weekly[min(week, len(self.weekly) - 1)]
@@ -141,7 +180,8 @@ class Prescription:
         rule = evidence.rule(ex.dose_rule)
         return {
             "key": ex.key, "name": ex.name, "kind": ex.kind, "targets": list(ex.targets), "tempo": ex.tempo,
-            "instructions": ex.instructions, "progression": ex.progression, "regression": ex.regression,
+            "instructions": ex.instructions, "caution": ex.caution, "loading": ex.loading,
+            "progression": ex.progression, "regression": ex.regression,
             "pain_rule": pain_rule_text(), "evidence": ex.evidence, "dose_summary": rule.summary,
             "weekly": [s.to_dict() for s in self.weekly], "stage_indices": self.stage_indices, "reason": list(self.reason), "why": self.why,
             "held": self.held, "stepped_back": self.stepped_back, "region": ex.region,
@@ -168,7 +208,10 @@ def library() -> dict[str, Exercise]:
         out[key] = Exercise(key, e["name"], e["kind"], tuple(e["targets"]), e["dose"], e["tempo"],
                             e["instructions"], e["progression"], e["regression"], tuple(e["chosen_for"]),
                             e["evidence"], e.get("hold_swap"), e["region"], float(e["rep_s"]), int(e["sides"]),
-                            int(e["knee_flexion_deg"]), bool(e.get("alfredson", False)))
+                            int(e["knee_flexion_deg"]), bool(e.get("alfredson", False)),
+                            bool(e.get("eccentric", False)), e.get("loading"), e.get("caution", ""))
+        if out[key].loading_rule:
+            evidence.rule(out[key].loading_rule)  # fail early on a loading rule missing from the registry
     return out
 
 
@@ -179,18 +222,32 @@ def pain_rule_text() -> str:
     return "Pain rule: " + pain_rule.describe()
 
 
-def stage_indices(exercise: Exercise, weeks: int, hold: bool) -> list[int]:
-    """Stage number per week: w in week w (capped at the last stage), or 0 throughout on hold."""
+def stage_indices(exercise: Exercise, weeks: int, hold: bool, active: list[bool] | None = None) -> list[int]:
+    """Stage number per plan week, counted from the exercise's own start (`active[w]`: done in week w; empty
+    or None: every week). The first week it is done is stage 0, each following week in a row one more (capped
+    at the last stage); after a week it is left out of, it restarts at 0. A week it is not done holds the stage
+    it would (re)start at, 0. On hold, 0 throughout."""
     last = len(exercise.stages) - 1
-    return [0 if hold else min(w, last) for w in range(weeks)]
+    out: list[int] = []
+    done_before = 0  # weeks in a row it has been done up to the week before
+    for w in range(weeks):
+        if not active or active[min(w, len(active) - 1)]:
+            out.append(0 if hold else min(done_before, last))
+            done_before += 1
+        else:
+            out.append(0)
+            done_before = 0
+    return out
 
 
-def weekly_stages(exercise: Exercise, weeks: int, hold: bool, step_back: bool = False) -> list[Stage]:
-    """The dose per week; stepping back repeats one stage below the first."""
+def weekly_stages(exercise: Exercise, weeks: int, hold: bool, step_back: bool = False,
+                  active: list[bool] | None = None) -> list[Stage]:
+    """The dose per plan week from the exercise's own start (`stage_indices`); stepping back repeats one stage
+    below the first."""
     stages = exercise.stages
     if step_back:
         return [stages[0].stepped_back()] * weeks
-    return [stages[i] for i in stage_indices(exercise, weeks, hold or step_back)]
+    return [stages[i] for i in stage_indices(exercise, weeks, hold, active)]
 
 
 def _first_number(reps: str) -> float:

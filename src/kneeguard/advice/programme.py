@@ -11,9 +11,14 @@
 - A possible Baker's cyst or meniscal tear removes every exercise loading the knee past
   `advice.exercise.deep_flexion_max_deg`.
 - The weekly budget (`advice.exercise.max_sets_per_region_week`, `...max_minutes_per_week`) leaves
-  the lowest-priority items out of a week that would exceed it: hip/core work is always kept, then the
-  causes' programmes (highest-ranked cause first), deficits, the general programme and stretches fill
-  what is left.
+  the lowest-ranked items out of a week that would exceed it (`budget_rank`): hip/core work is always
+  kept; then every exercise that addresses a deficit you MEASURED (the library's `chosen_for` matches a
+  finding: calf raises for a heel-rise deficit, knee-to-wall for a stiff ankle); then the exercises chosen
+  only for a suspected structure or as the general programme. A measured deficit is a fact about this
+  runner, a possible cause only a hypothesis, so the suspicion gives way first. Inside each group the
+  programme's order holds: causes' programmes (highest-ranked cause first), deficits, the general
+  programme, stretches. A week is filled after the weeks before it, so an exercise left out of a week
+  restarts at the first stage of its own progression when it returns (see `advice.exercises`).
 - Pain: while the rule says hold, every exercise stays at its first stage and the programme in its
   first phase; step back goes one stage below.
 """
@@ -37,8 +42,7 @@ HIP_CORE_EXERCISES = ("hip_abduction", "side_plank")
 DEFAULT_PROGRAMME = ("single_leg_bridge", "calf_raise_straight", "side_plank")
 WARMUP = "dynamic_warmup"
 
-# Priorities (the order of the programme): the budget keeps hip/core work always, then fills the rest in
-# this order, so a second cause's programme, a measured deficit and stretches give way first.
+# Priorities (the order of the programme, and the budget's order inside each group of `budget_rank`).
 CAUSE, HIP_CORE, DEFICIT, GENERAL, STRETCH = range(5)
 
 
@@ -87,6 +91,17 @@ def has_hip_core_deficit(finding_codes: Iterable[str]) -> bool:
     return any(c.startswith(HIP_CORE_CODES) for c in finding_codes)
 
 
+def addresses(exercise: Exercise, finding_codes: Iterable[str]) -> bool:
+    """Whether the library chose `exercise` for one of these measured deficits."""
+    return any(c.startswith(p) for c in finding_codes for p in exercise.chosen_for)
+
+
+def budget_rank(p: Prescription) -> tuple[bool, bool, int]:
+    """The order the weekly budget keeps items in (lowest first): hip/core work, then whatever addresses a
+    measured deficit, then the rest; the programme's priority inside each (module docstring)."""
+    return (p.priority != HIP_CORE, not p.for_measured_deficit, p.priority)
+
+
 def choose(finding_codes: list[str], causes: list[dict[str, Any]] | tuple = (), *, weeks: int, hold: bool,
            step_back: bool = False, self_tests_measured: bool) -> list[Prescription]:
     """The programme for `weeks` plan weeks; see the module docstring for the rules."""
@@ -109,7 +124,7 @@ def choose(finding_codes: list[str], causes: list[dict[str, Any]] | tuple = (), 
     if avoids_deep_flexion(causes):
         limit = int(evidence.value("advice.exercise.deep_flexion_max_deg"))
         picks = [p for p in picks if lib[p.key].knee_flexion_deg <= limit]
-    out = _prescriptions(_unique_picks(picks), lib, weeks, hold, step_back)
+    out = _prescriptions(_unique_picks(picks), lib, weeks, hold, step_back, finding_codes)
     fit_budget(out, weeks)
     out = [p for p in out if p.active_weeks]
     warm = lib[WARMUP]
@@ -154,7 +169,7 @@ def _unique_picks(picks: list[Pick]) -> list[Pick]:
 
 
 def _prescriptions(picks: list[Pick], lib: dict[str, Exercise], weeks: int, hold: bool,
-                   step_back: bool) -> list[Prescription]:
+                   step_back: bool, finding_codes: list[str]) -> list[Prescription]:
     out: list[Prescription] = []
     frozen = hold or step_back
     chosen = {p.key for p in picks}
@@ -168,9 +183,20 @@ def _prescriptions(picks: list[Pick], lib: dict[str, Exercise], weeks: int, hold
             ex = lib[ex.hold_swap]
         # A phased programme stays in its first phase while the pain rules do not allow progress.
         active = [pick.slot.runs_in(0 if frozen else w) for w in range(weeks)] if pick.slot.key else []
-        out.append(Prescription(ex, weekly_stages(ex, weeks, hold, step_back), pick.reason, why, held=frozen,
-                                active=active, stepped_back=step_back, priority=pick.priority))
+        out.append(Prescription(ex, weekly_stages(ex, weeks, hold, step_back, active), pick.reason, why,
+                                held=frozen, active=active, stepped_back=step_back, priority=pick.priority,
+                                for_measured_deficit=addresses(ex, finding_codes)))
     return out
+
+
+def eccentric_starts(prescriptions: list[Prescription]) -> dict[int, str]:
+    """Plan weeks (0-based) in which an eccentric drill starts, with its name: the running plan makes no new
+    longest run in such a week, so new eccentric load and a new longest run never come together."""
+    out: dict[int, list[str]] = {}
+    for p in prescriptions:
+        if p.exercise.eccentric and p.first_week is not None:
+            out.setdefault(p.first_week, []).append(p.exercise.name)
+    return {week: " and ".join(names) for week, names in out.items()}
 
 
 def weekly_sets_by_region(prescriptions: list[Prescription], week: int) -> dict[str, int]:
@@ -186,18 +212,21 @@ def weekly_minutes(prescriptions: list[Prescription], week: int) -> int:
 
 
 def fit_budget(prescriptions: list[Prescription], weeks: int) -> None:
-    """Fill each week (in place): hip/core work always, then each further item in priority order only if it
-    fits the region's set budget and the minute budget beside what is already in. Hip/core work alone
-    (two exercises) fits far inside both."""
+    """Fill each week (in place), week after week: hip/core work always, then each further item in
+    `budget_rank` order only if it fits the region's set budget and the minute budget beside what is already
+    in. Hip/core work alone (two exercises) fits far inside both. Each item's dose in a week is the stage its
+    own start gives, which depends on the weeks before: so those are settled first, and it is re-staged
+    before it is weighed."""
     max_sets = int(evidence.value("advice.exercise.max_sets_per_region_week"))
     max_minutes = int(evidence.value("advice.exercise.max_minutes_per_week"))
-    ordered = sorted(prescriptions, key=lambda p: p.priority != HIP_CORE)  # stable: priority order kept
+    ordered = sorted(prescriptions, key=budget_rank)
     for week in range(weeks):
         sets: dict[str, int] = {}
         minutes = 0
         for p in ordered:
             if not p.is_active(week):
                 continue
+            p.restage()  # this week's stage follows the weeks it was (or was not) done in before
             region_sets = sets.get(p.exercise.region, 0) + p.weekly_sets(week)
             fits = region_sets <= max_sets and minutes + p.weekly_minutes(week) <= max_minutes
             if p.priority == HIP_CORE or fits:
@@ -205,6 +234,8 @@ def fit_budget(prescriptions: list[Prescription], weeks: int) -> None:
                 minutes += p.weekly_minutes(week)
             else:
                 _leave_out(p, week, weeks)
+    for p in prescriptions:
+        p.restage()
 
 
 def _leave_out(p: Prescription, week: int, weeks: int) -> None:
@@ -215,6 +246,7 @@ def _leave_out(p: Prescription, week: int, weeks: int) -> None:
         p.why += "; left out of some weeks to keep the whole programme within the weekly budget"
 
 
-__all__ = ["DEFAULT_PROGRAMME", "HIP_CORE_CODES", "HIP_CORE_EXERCISES", "Slot", "avoids_deep_flexion", "choose",
+__all__ = ["DEFAULT_PROGRAMME", "HIP_CORE_CODES", "HIP_CORE_EXERCISES", "Slot", "addresses", "avoids_deep_flexion",
+           "budget_rank", "choose", "eccentric_starts",
            "cause_programmes", "fit_budget", "has_hip_core_deficit", "leading_causes", "weekly_minutes",
            "weekly_sets_by_region"]

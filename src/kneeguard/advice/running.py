@@ -81,9 +81,11 @@ def longest_ref(day: dt.date, runs: list[RefRun]) -> RefRun | None:
 
 
 def plan_running(past: list[PastRun], as_of: dt.date, start: dt.date, weeks: int, pain: PainState,
-                 reason: list[str] | None = None, *, onset: PainOnset | None = None, weekly: Any = None) -> RunningPlan:
+                 reason: list[str] | None = None, *, onset: PainOnset | None = None, weekly: Any = None,
+                 no_new_longest: dict[int, str] | None = None) -> RunningPlan:
     """Running sessions for `weeks` weeks from `start`. `past`: the runs up to `as_of`; `onset`: when the
-    current pain began; `weekly`: the load analysis's weekly table (finds weekly ramps)."""
+    current pain began; `weekly`: the load analysis's weekly table (finds weekly ramps); `no_new_longest`:
+    plan weeks (0-based) whose long run stays at the week before's, with why (an eccentric drill starts)."""
     reason = list(reason or [])
     days = [start + dt.timedelta(days=i) for i in range(weeks * 7)]
     history = [r for r in past if r.day <= as_of and r.day < start]
@@ -101,11 +103,11 @@ def plan_running(past: list[PastRun], as_of: dt.date, start: dt.date, weeks: int
         why = pain.codes if pain.limits_running else ["advice.no_recent_runs"] if not recent else reference.codes
         too_little_only = recent and too_little and not pain.limits_running
         return _return_to_run(days, pain, reason + why, reference if too_little_only else None)
-    return _build(days, history, start, pain, reason, reference)
+    return _build(days, history, start, pain, reason, reference, no_new_longest or {})
 
 
 def _build(days, history: list[PastRun], start, pain: PainState, reason: list[str],
-           reference: LoadReference) -> RunningPlan:
+           reference: LoadReference, no_new_longest: dict[int, str]) -> RunningPlan:
     stepped = step_back_factor(pain)
     base_week_km = reference.weekly_km * stepped
     per_week = reference.runs_per_week
@@ -143,13 +145,15 @@ def _build(days, history: list[PastRun], start, pain: PainState, reason: list[st
     streak_rest = streak >= int(evidence.value("advice.run.max_consecutive_days"))
     frozen = pain.hold or pain.step_back
     previous_week_km = None  # the plan's own total of the week before: weekly growth is measured from it
+    previous = WeekShape((), None)
     for week in range(len(days) // 7):
         if week == 0 and streak_rest:
             skipped.add(0)  # you already ran the days before: start with a rest day
         slots = [slot for slot in range(len(offsets)) if not (slot in skipped and (week == 0 or frozen))]
         budget = previous_week_km * (1 + growth) if previous_week_km else None
+        hold_long = week in no_new_longest and previous.long_km is not None
         targets = _week_targets(slots, per_week, base_week_km * (1 + growth) ** week, min_km, budget,
-                                first_week if frozen else {})
+                                first_week if frozen else {}, previous, hold_long)
         for slot, target in targets.items():
             day = days[week * 7 + offsets[slot]]
             is_long = slot == len(offsets) - 1
@@ -169,20 +173,28 @@ def _build(days, history: list[PastRun], start, pain: PainState, reason: list[st
             quality = (slot == 0 and per_week >= 3 and pain.pain_free and not pain.hold and not reference.restarting)
             rpe = steady if quality else easy
             label = "Long easy run" if is_long and per_week > 1 else ("Steady run" if quality else "Easy run")
+            held_long = (f" No new longest run this week: {no_new_longest[week]} start this week, so the long run "
+                         "stays at last week's." if hold_long and is_long else "")
             sessions.append(Session(
-                day, "run", f"{label} {km:.1f} km", _run_details(ref, cap, rpe, quality, at_restart_level),
+                day, "run", f"{label} {km:.1f} km", _run_details(ref, cap, rpe, quality, at_restart_level) + held_long,
                 duration_min=round(km * pace), distance_km=km,
                 reason=reason + reference.codes + ["advice.run.rolling_spike_cap"],
                 citations=cites, rpe_max=rpe, pain_rule=pain_rule_text()))
-        previous_week_km = sum(r.km for r in planned if (r.day - days[0]).days // 7 == week)
+        this_week = [r for r in planned if (r.day - days[0]).days // 7 == week]
+        previous_week_km = sum(r.km for r in this_week)
+        previous = WeekShape(tuple(targets), max((r.km for r in this_week), default=None))
     mode = "hold" if (pain.hold or pain.step_back) else "build"
     if mode == "hold":
         per_week -= len(skipped)  # the first week's pattern is kept
-    runs = f"{per_week} easy run{'s' if per_week != 1 else ''} a week"
-    summary = (_reference_words(reference, stepped) + f" {runs}; "
-               + ("one step back and held there while the pain rules say so." if pain.step_back else
-                  "distances held, not increased, while the pain rules say hold." if pain.hold else
-                  f"from week 2, each week's distance is at most {growth:.0%} above the plan's week before.")
+    totals = [sum(r.km for r in planned if (r.day - days[0]).days // 7 == w) for w in range(len(days) // 7)]
+    first = [r.km for r in planned if (r.day - days[0]).days < 7]
+    summary = (_first_week_words(first, streak if streak_rest else 0) + " " + _reference_words(reference, stepped)
+               + " " + ("One step back and held there while the pain rules say so." if pain.step_back else
+                        "Distances held, not increased, while the pain rules say hold." if pain.hold else
+                        f"From week 2, up to {per_week} easy run{'s' if per_week != 1 else ''} a week; each week's "
+                        f"distance is at most {growth:.0%} above the plan's week before"
+                        + _level_reached(totals, reference.weekly_km * stepped if reference.restarting else None)
+                        + ".")
                + f" Plan cap: each run at most {spike_cap() - 1:.0%} above the longest run of the previous "
                  f"{window_days()} days (the plan's own runs count; spikes"
                + (" and runs since the pain began do not)." if reference.onset else " do not)."))
@@ -193,24 +205,86 @@ def _build(days, history: list[PastRun], start, pain: PainState, reason: list[st
                        reference=reference)
 
 
+@dataclass(frozen=True)
+class WeekShape:
+    """What the plan's previous week was: its run slots and its longest run."""
+
+    slots: tuple[int, ...]
+    long_km: float | None
+
+
 def _week_targets(slots: list[int], per_week: int, week_km: float, min_km: float, budget: float | None,
-                  held: dict[int, float]) -> dict[int, float]:
+                  held: dict[int, float], previous: WeekShape = WeekShape((), None),
+                  hold_long: bool = False) -> dict[int, float]:
     """Target km of each run slot of a week: its share of `week_km` (the long run, the last slot, the largest),
-    never below `min_km` and, while the pain rules hold, never above the same slot in week 1 (`held`). When
-    the sum would exceed `budget` (the plan's previous week plus the weekly growth), every run shrinks by the
-    same factor, so the weekly promise holds against what was actually planned (a week 1 with a rest day
-    for recent running is shorter than its pattern); a run that would fall below `min_km` is left out."""
+    never below `min_km` and, while the pain rules hold, never above the same slot in week 1 (`held`);
+    `hold_long`: the long run no longer than last week's (no new longest run that week).
+
+    When the sum would exceed `budget` (the plan's previous week plus the weekly growth; a week 1 with a rest
+    day for recent running is shorter than its pattern), the week must shrink without going backwards: the
+    long run stays at least at last week's long run and the easy runs are shortened; if they would fall
+    below `min_km`, the week keeps last week's run count instead; only if even that does not fit does every
+    run shrink by the same factor (a run below `min_km` left out)."""
     long_slot = len(RUN_OFFSETS[per_week]) - 1
     short_share = (1 - LONG_SHARE[per_week]) / max(per_week - 1, 1)
     targets = {}
     for slot in slots:
         target = max(week_km * (LONG_SHARE[per_week] if slot == long_slot else short_share), min_km)
         targets[slot] = min(target, held[slot]) if slot in held else target
+    if hold_long and long_slot in targets and previous.long_km is not None:
+        targets[long_slot] = min(targets[long_slot], previous.long_km)
+    if budget is None or sum(targets.values()) <= budget + 1e-9:
+        return targets
+    kept = _keep_long_run(targets, long_slot, budget, previous.long_km, min_km)
+    fewer = [s for s in slots if s in previous.slots]
+    if kept is None and previous.slots and len(fewer) < len(slots):
+        targets = {s: targets[s] for s in fewer}  # last week's run count, each run longer
+        kept = _keep_long_run(targets, long_slot, budget, previous.long_km, min_km)
+    if kept is not None:
+        return kept
     total = sum(targets.values())
-    if budget is not None and total > budget + 1e-9:
-        targets = {slot: km * budget / total for slot, km in targets.items()}
-        targets = {slot: km for slot, km in targets.items() if km >= min_km}
-    return targets
+    targets = {slot: km * budget / total for slot, km in targets.items()}
+    return {slot: km for slot, km in targets.items() if km >= min_km}
+
+
+def _keep_long_run(targets: dict[int, float], long_slot: int, budget: float, previous_long: float | None,
+                   min_km: float) -> dict[int, float] | None:
+    """`targets` within `budget` with the long run at least at `previous_long` (never above its own target)
+    and the easy runs shortened alike; None when that leaves an easy run below `min_km` or no long run."""
+    if long_slot not in targets or previous_long is None:
+        return None
+    total = sum(targets.values())
+    long_km = max(targets[long_slot] * budget / total, min(previous_long, targets[long_slot]))
+    easy = {s: km for s, km in targets.items() if s != long_slot}
+    if long_km > budget + 1e-9:
+        return None
+    factor = min(1.0, (budget - long_km) / sum(easy.values())) if easy else 1.0
+    if any(km * factor < min_km for km in easy.values()):
+        return None
+    return {**{s: km * factor for s, km in easy.items()}, long_slot: long_km}
+
+
+def _first_week_words(first_runs: list[float], streak_days: int) -> str:
+    """What week 1 really is, and why it is shorter when a rest day comes first."""
+    if not first_runs:
+        return "Week 1: no run."
+    n = len(first_runs)
+    rest = f" (a rest day first: you ran the {streak_days} days before)" if streak_days else ""
+    longest = f", the longest {max(first_runs):.1f} km" if n > 1 else ""
+    return f"Week 1: {sum(first_runs):.1f} km in {n} easy run{'s' if n != 1 else ''}{longest}{rest}."
+
+
+def _level_reached(totals: list[float], level: float | None) -> str:
+    """When the plan is back at the restart level (the load tolerated before the pain), if week 1 is below it."""
+    if level is None or not totals:
+        return ""
+    shown = round(level, 1)  # the level as the sentence prints it: a week totalling that is back at it
+    if round(totals[0], 1) >= shown:
+        return ""
+    week = next((w for w, km in enumerate(totals) if round(km, 1) >= shown), None)
+    if week is None:
+        return f", still below {level:.1f} km/week at the end of this plan ({totals[-1]:.1f} km)"
+    return f", back to {level:.1f} km/week by week {week + 1}"
 
 
 def _tenth_down(km: float) -> float:
@@ -227,8 +301,8 @@ def _reference_words(reference: LoadReference, stepped: float) -> str:
     if not reference.restarting:
         return f"Sized from {reference.explanation}."
     back = f" (one step back: {stepped:.0%} of it)" if stepped < 1 else ""
-    verb = "Restarting at" if reference.basis == "after_break" else "Cutting back to"
-    return f"{verb} {reference.explanation}{back}."
+    verb = "Restart level" if reference.basis == "after_break" else "Level to build back to"
+    return f"{verb}: {reference.explanation}{back}."
 
 
 def _return_to_run(days, pain: PainState, reason: list[str], reference: LoadReference | None = None) -> RunningPlan:

@@ -79,13 +79,6 @@ def exercise_minutes_line(advice) -> str:
     return f"Strength and mobility: {span} min a week (budget {budget} min; warm-ups belong to the runs)."
 
 
-def _weeks_note(p, weeks: int) -> str:
-    active = p.active_weeks
-    if len(active) == weeks:
-        return ""
-    return " (weeks " + ", ".join(str(w + 1) for w in active) + ")"
-
-
 def show_plan(advice) -> None:
     console.rule(f"[bold]Personal plan — {escape(advice.athlete)}, {advice.start.isoformat()} to {advice.end.isoformat()}")
     b = advice.banner
@@ -122,12 +115,11 @@ def show_plan(advice) -> None:
     console.print(week)
     items = advice.strength + advice.flexibility + advice.warmup
     if items:
-        ex = Table(title="Exercises (week 1 dose)")
+        ex = Table(title="Exercises (starting dose, in the weeks shown)")
         for col in ("exercise", "dose", "tempo", "why"):
             ex.add_column(col)
         for p in items:
-            ex.add_row(escape(p.exercise.name), p.dose_for_week(0).text() + _weeks_note(p, advice.weeks),
-                       escape(p.exercise.tempo), escape(p.why))
+            ex.add_row(escape(p.exercise.name), escape(p.starting_dose_text()), escape(p.exercise.cue), escape(p.why))
         console.print(ex)
         console.print(exercise_minutes_line(advice))
     if advice.gait.summary:

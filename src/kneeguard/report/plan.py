@@ -83,8 +83,9 @@ def _exercise(p: Prescription, refs: References, titles: dict[str, str]) -> dict
     from kneeguard import evidence
 
     ex = p.exercise
-    return {"name": ex.name, "dosage": evidence.rule(ex.dose_rule).summary, "details": ex.instructions,
-            "progression": ex.progression, "regression": ex.regression, "tempo": ex.tempo,
+    dosage = " ".join(filter(None, (evidence.rule(ex.dose_rule).summary, ex.loading)))
+    return {"name": ex.name, "dosage": dosage, "details": ex.instructions,
+            "progression": ex.progression, "regression": ex.regression, "tempo": ex.cue,
             "reason": _reason_text(p.reason, titles, p.why), "evidence": ex.evidence,
             "cites": refs.cite(_cites(p.citations))}
 

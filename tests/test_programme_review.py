@@ -1,0 +1,183 @@
+"""A sports physiotherapist's review of the demo plan's strength and running programme, each defect pinned down.
+
+1. every exercise starts at the first step of its OWN progression and moves up only week by week from its
+   own start (the Nordic lowers joined in week 6 at their end-stage dose); an eccentric drill never starts
+   in the week of a new longest run; the table, the calendar and the JSON show the same dose;
+2. heavy slow resistance says how heavy: each set at about its repetition maximum, and when to add load;
+3. the hamstring stretch's safety text is shown wherever the exercise is;
+4. the table shows each exercise's real starting dose; an exercise for a measured deficit is never left out
+   of a week for the budget ahead of one that addresses none;
+5. week 2 keeps the long run at least at week 1's and shortens the easy runs (within +10 %);
+6. the running summary says what week 1 really is and when the plan is back at the level it rebuilds to.
+"""
+from __future__ import annotations
+
+import pytest
+
+from kneeguard import evidence
+from kneeguard.advice.exercises import Prescription, library, weekly_stages
+from kneeguard.advice.programme import CAUSE, DEFICIT, STRETCH
+from kneeguard.report.plan import _exercise
+from tests.advice_support import demo_advice
+
+GROWTH = float(evidence.value("advice.run.weekly_growth"))
+
+
+@pytest.fixture(scope="module")
+def demo():
+    ctx, plan, runs = demo_advice()
+    assert plan.running.mode == "build"
+    return ctx, plan, runs
+
+
+def _calendar_doses(plan, key):
+    """{plan week: the dose text the calendar gives `key` that week}."""
+    out = {}
+    for s in plan.days:
+        for e in s.exercises:
+            if e["key"] == key:
+                out[(s.date - plan.start).days // 7] = e["dose"]["text"]
+    return out
+
+
+def _prescription(plan, key):
+    return next(p for p in plan.strength + plan.flexibility if p.exercise.key == key)
+
+
+# ------------------------------------------------------------------ 1. doses from the exercise's own start
+def test_every_exercise_starts_at_the_first_step_of_its_own_progression(demo):
+    _, plan, _ = demo
+    for p in plan.strength + plan.flexibility:
+        stages = p.exercise.stages
+        calendar = _calendar_doses(plan, p.exercise.key)
+        for week in p.active_weeks:
+            run = 0  # weeks in a row it was done before this one
+            while week - run - 1 in p.active_weeks:
+                run += 1
+            expected = stages[min(run, len(stages) - 1)]
+            assert p.dose_for_week(week) == expected, (p.exercise.key, week)
+            assert calendar.get(week, expected.text()) == expected.text(), (p.exercise.key, week)
+        js = p.to_dict()
+        assert [js["weekly"][w]["text"] for w in p.active_weeks] == [p.dose_for_week(w).text() for w in p.active_weeks]
+
+
+def test_the_nordic_lowers_start_at_two_sets_of_five_once_and_not_in_a_week_of_a_new_longest_run(demo):
+    _, plan, _ = demo
+    nordic = _prescription(plan, "nordic_hamstring")
+    first = nordic.first_week
+    assert first is not None
+    assert _calendar_doses(plan, "nordic_hamstring")[first] == nordic.exercise.stages[0].text()
+    assert nordic.exercise.stages[0].text().startswith("2 x 5") and nordic.exercise.stages[0].per_week == 1
+    runs = [s for s in plan.days if s.kind == "run"]
+    before = max(s.distance_km for s in runs if (s.date - plan.start).days < 7 * first)
+    that_week = [s for s in runs if (s.date - plan.start).days // 7 == first]
+    assert max(s.distance_km for s in that_week) <= before
+    assert any("No new longest run this week: Nordic hamstring lowers start" in s.details for s in that_week)
+
+
+def test_an_exercise_left_out_of_a_week_restarts_at_its_first_stage():
+    bridge = library()["single_leg_bridge"]
+    stages = bridge.stages
+    weekly = weekly_stages(bridge, 6, hold=False, active=[True, True, False, True, True, True])
+    assert weekly == [stages[0], stages[1], stages[0], stages[0], stages[1], stages[2]]
+
+
+# ------------------------------------------------------------------------------- 2. the loading rule
+def test_heavy_slow_doses_say_how_heavy_and_when_to_add_load(demo):
+    _, plan, _ = demo
+    bridge = _prescription(plan, "single_leg_bridge")
+    rule = evidence.rule("advice.dose.heavy_slow_loading")
+    assert "advice_beyer2015" in [c.key for c in rule.citations]
+    assert "15-repetition maximum" in bridge.dose_for_week(bridge.first_week).text()
+    assert bridge.exercise.loading == rule.value and "add load" in rule.value
+    assert bridge.to_dict()["loading"] == rule.value
+    assert rule.value in bridge.starting_dose_text()
+    sessions = [s for s in plan.days if any(e["key"] == "single_leg_bridge" for e in s.exercises)]
+    assert sessions and all(rule.value in s.details for s in sessions)
+    assert rule.value in _exercise(bridge, _Refs(), {})["dosage"]
+
+
+# ------------------------------------------------------------------------------------- 3. safety text
+def test_the_hamstring_stretch_safety_text_is_shown_wherever_the_stretch_is(demo):
+    _, plan, _ = demo
+    stretch = _prescription(plan, "hamstring_stretch")
+    caution = "not behind the knee; stop if it reproduces your knee pain"
+    assert caution in stretch.exercise.cue and caution in stretch.to_dict()["caution"]
+    sessions = [s for s in plan.days if any(e["key"] == "hamstring_stretch" for e in s.exercises)]
+    assert sessions
+    for s in sessions:
+        assert caution in s.details
+        assert all(caution in e["tempo"] for e in s.exercises if e["key"] == "hamstring_stretch")
+    assert caution in _exercise(stretch, _Refs(), {})["tempo"]
+
+
+# ------------------------------------------------------------ 4. the starting dose and the budget's order
+def test_the_table_dose_is_the_dose_of_the_first_week_each_exercise_is_done(demo):
+    _, plan, _ = demo
+    for p in plan.strength + plan.flexibility:
+        first = p.first_week
+        assert p.starting_dose_text().startswith(_calendar_doses(plan, p.exercise.key)[first])
+
+
+def test_exercises_for_a_measured_deficit_are_kept_in_every_week_they_are_planned(demo):
+    _, plan, _ = demo
+    for key in ("seated_soleus_raise", "calf_mobility", "hamstring_stretch", "calf_raise_straight"):
+        p = _prescription(plan, key)
+        assert p.for_measured_deficit and p.active_weeks == list(range(plan.weeks)), key
+        assert "weekly budget" not in p.why
+
+
+def test_the_budget_keeps_measured_deficits_before_a_suspected_structure_alone():
+    from kneeguard.advice.programme import budget_rank
+
+    ex = library()["hamstring_curl"]
+
+    def item(priority, measured):
+        return Prescription(ex, [], [], "", priority=priority, for_measured_deficit=measured)
+
+    cause_only, deficit, stretch = item(CAUSE, False), item(DEFICIT, True), item(STRETCH, True)
+    cause_and_deficit = item(CAUSE, True)
+    ranked = sorted([cause_only, stretch, deficit, cause_and_deficit], key=budget_rank)
+    assert ranked == [cause_and_deficit, deficit, stretch, cause_only]
+
+
+# ------------------------------------------------------------------------------- 5. week 2's shape
+def test_week_2_keeps_the_long_run_and_shortens_the_easy_runs_within_the_weekly_rule(demo):
+    _, plan, _ = demo
+    weeks = [[s.distance_km for s in plan.week(w) if s.kind == "run"] for w in range(2)]
+    assert max(weeks[1]) >= max(weeks[0])
+    assert sum(weeks[1]) <= sum(weeks[0]) * (1 + GROWTH) + 1e-9
+    assert len(weeks[1]) >= len(weeks[0])
+
+
+def test_week_targets_keep_the_long_run_as_the_physiotherapist_sized_it():
+    from kneeguard.advice.running import WeekShape, _week_targets
+
+    # Week 1: 6.6 + 6.6 + 9.5 = 22.7 km in slots 1-3 (slot 0 a rest day); week 2's pattern is 33.1 km.
+    targets = _week_targets([0, 1, 2, 3], 4, 33.1, 2.0, 22.7 * (1 + GROWTH), {}, WeekShape((1, 2, 3), 9.5))
+    assert targets[3] == pytest.approx(9.5)
+    assert [round(targets[s], 2) for s in (0, 1, 2)] == [5.16] * 3
+    # Too tight for four runs of at least 2 km: last week's three runs, the long one kept.
+    tight = _week_targets([0, 1, 2, 3], 4, 33.1, 2.0, 15.0, {}, WeekShape((1, 2, 3), 9.5))
+    assert sorted(tight) == [1, 2, 3] and tight[3] == pytest.approx(9.5) and sum(tight.values()) <= 15.0 + 1e-9
+
+
+# ----------------------------------------------------------------------------- 6. the summary sentence
+def test_the_summary_says_what_week_1_is_and_when_the_level_is_back(demo):
+    _, plan, _ = demo
+    runs = [s.distance_km for s in plan.week(0) if s.kind == "run"]
+    summary = plan.running.summary
+    assert summary.startswith(f"Week 1: {sum(runs):.1f} km in {len(runs)} easy runs, the longest {max(runs):.1f} km")
+    assert "a rest day first: you ran the" in summary
+    level = plan.running.reference.weekly_km
+    totals = [sum(s.distance_km for s in plan.week(w) if s.kind == "run") for w in range(plan.weeks)]
+    back = next(w for w, km in enumerate(totals) if round(km, 1) >= round(level, 1))
+    assert f"back to {level:.1f} km/week by week {back + 1}" in summary
+    assert not summary.startswith("Cutting back to")  # the level it builds to, not what week 1 is
+
+
+class _Refs:
+    """The report's reference numbering, reduced to what `_exercise` calls."""
+
+    def cite(self, citations):
+        return [c["key"] for c in citations]
