@@ -45,3 +45,22 @@ def speed_kmh(metres_per_second: Any) -> float | None:
     """Speed in km/h from m/s (None when unknown)."""
     value = finite_float(metres_per_second)
     return None if value is None else value * 3.6
+
+
+def counted(number: float, noun: str) -> str:
+    """'1 week', '2 weeks', '1.5 weeks': a count with its noun in the right number (never 'week(s)')."""
+    return f"{number:g} {noun}" + ("" if number == 1 else "s")
+
+
+def shown_value(value: float, limits: list[float]) -> str:
+    """The one rounding of a value shown beside its flag (explanations, the summary): the fewest decimals
+    (0-2) that keep it on the same side of every limit as the value itself, so a shown '10°' never sits
+    beside 'flag below 10°' for a measured 9.7°."""
+    def side(x: float, limit: float) -> int:
+        return int(x > limit) - int(x < limit)  # int(): numpy booleans do not subtract
+    value, limits = float(value), [float(lim) for lim in limits]
+    for digits in (0, 1, 2):
+        shown = round(value, digits)
+        if all(side(shown, lim) == side(value, lim) for lim in limits):
+            return f"{shown:.{digits}f}"
+    return f"{value:.2f}"

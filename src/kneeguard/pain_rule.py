@@ -101,11 +101,12 @@ def risen(before: float, now: float) -> bool:
     return now - before >= important_change()
 
 
-def hold_change_text(change: str) -> str:
-    """The pain rule applied to one change (a new step rate, ...): hold it where it is when the pain rises."""
+def provoking_change_text(new: str, usual: str) -> str:
+    """The pain rule applied to one change (a new step rate, ...): a change that provokes the pain is undone,
+    not merely held, and the run stops where every run stops (above the acceptable band)."""
     ok, settled = acceptable_max(), settled_max()
-    return (f"Hold {change}, raising it no further, if the pain rises (the plan's pain rule): above {ok:g}/10 "
-            f"during the run, or above {settled:g}/10 the next morning.")
+    return (f"If the pain rises at {new}, go back to {usual}; stop and walk home above {ok:g}/10; "
+            f"above {settled:g}/10 the next morning, keep to it on the next run.")
 
 
 def describe() -> str:

@@ -18,6 +18,7 @@ from kneeguard import evidence
 from kneeguard.advice.exercises import Prescription, Stage, library, pain_rule_text, weekly_stages
 from kneeguard.advice.overrides import AppliedOverride, OverrideKind, PlanOverride
 from kneeguard.advice.session import SESSION_KINDS, Session
+from kneeguard.numbers import counted
 
 if TYPE_CHECKING:
     from kneeguard.advice.engine import Advice
@@ -153,7 +154,7 @@ def _remove(ed: _Editor, ov: PlanOverride) -> AppliedOverride:
     sessions = ed.sessions_with(ov.exercise)
     for s in sessions:
         ed.set_exercises(s, [e for e in s.exercises if e.get("key") != ov.exercise], note)
-    return AppliedOverride(ov, True, f"{p.exercise.name} taken out of the programme and of {len(sessions)} session(s)")
+    return AppliedOverride(ov, True, f"{p.exercise.name} taken out of the programme and of {counted(len(sessions), 'session')}")
 
 
 def _swap(ed: _Editor, ov: PlanOverride) -> AppliedOverride:
@@ -247,7 +248,7 @@ def _max_weekly_km(ed: _Editor, ov: PlanOverride) -> AppliedOverride:
     a.running.summary += f" Clinician's ceiling: at most {ceiling:g} km a week ({ov.set_by()})."
     if not weeks:
         return AppliedOverride(ov, True, "in force; no planned week was above it")
-    return AppliedOverride(ov, True, f"{shortened} run(s) shortened and {dropped} dropped in {weeks} week(s) "
+    return AppliedOverride(ov, True, f"{counted(shortened, 'run')} shortened and {dropped} dropped in {counted(weeks, 'week')} "
                                      f"that were above {ceiling:g} km")
 
 

@@ -181,10 +181,15 @@ def advise(context: AthleteContext, *, weeks: int = DEFAULT_PLAN_WEEKS, start: d
     days = _with_rest_days(sessions, start, weeks, pain)
     advice = Advice(
         context.athlete, context.as_of, start, weeks, _banner(context, pain, stale), pain,
-        rank_factors(context.findings, context.pain_onset.day if context.pain_onset else None),
+        rank_factors(context.findings, context.pain_onset.day if context.pain_onset else None,
+                     painful_side=context.answers.get("side")),
         [p for p in strength if p.exercise.kind == "strength"], [p for p in strength if p.exercise.kind == "warmup"],
         [p for p in strength if p.exercise.kind == "flexibility"], running, gait,
-        [] if pain.stop else footwear_advice(context.shoes, codes, context.gait, context.answers),
+        [] if pain.stop else footwear_advice(
+            context.shoes, codes, context.gait, context.answers,
+            review_date=context.checkin.review_date if context.checkin else None,
+            professional_booked=pain.surgeon_first or (pain.level is not None and pain.level.needs_professional),
+            step_rate_change=gait.active),
         professional, list(context.missing), list(context.notes), days, uncertain=context.uncertain_findings)
     return apply_overrides(advice, context.overrides)  # the clinician's edits, last: they hold on every regeneration
 

@@ -12,6 +12,7 @@ from typing import Any
 
 from kneeguard import evidence
 from kneeguard.advice.context import finding_source
+from kneeguard.codes import SIDES, base_code
 from kneeguard.findings import Finding, Severity
 from kneeguard.load import codes as load_codes
 
@@ -32,6 +33,7 @@ class Factor:
     evidence_strength: int
     count: int = 1
     after_onset: dt.date | None = None  # the pain's onset, when the finding happened wholly after it
+    other_sides: tuple[Finding, ...] = ()  # the same per-side test flagged on the other side (this is the worse)
 
     @property
     def is_cause(self) -> bool:
@@ -59,7 +61,12 @@ class Factor:
 
     @property
     def title(self) -> str:
-        return self.finding.title or self.finding.code
+        """With a test flagged on both sides, both sides' values: the factor is the worse side."""
+        title = self.finding.title or self.finding.code
+        if not self.other_sides:
+            return title
+        values = ", ".join(f"{_side(f)} {_value(f)}" for f in (self.finding, *self.other_sides))
+        return f"{title} ({values})"
 
     @property
     def severity(self) -> Severity:
@@ -83,14 +90,17 @@ class Factor:
             "threshold": f["threshold"], "unit": f["unit"], "date": f["date"], "rule": f["rule"],
             "citations": f["citations"], "citation_keys": self.citation_keys, "count": self.count,
             "after_onset": self.after_onset.isoformat() if self.after_onset else None,
+            "other_sides": [{"code": o.code, "measured": o.measured, "unit": o.unit} for o in self.other_sides],
         }
 
 
-def rank_factors(findings: list[Finding], onset: dt.date | None = None) -> list[Factor]:
+def rank_factors(findings: list[Finding], onset: dt.date | None = None, painful_side: str | None = None) -> list[Factor]:
     """Non-info findings with sound evidence, one per code: severity first, then evidence strength (the spike
     rule leads load). Uncertain findings (doubtful video, too few steps, no norm) never rank. With the pain's
     `onset`, a code's findings from before it make its factor (a cause) and those after it a second factor
-    marked `after_onset` (it may have aggravated the pain), listed after every cause."""
+    marked `after_onset` (it may have aggravated the pain), listed after every cause. A self-test flagged on
+    both sides is one factor: the worse side (further beyond its flag; on a tie the `painful_side`), showing
+    both sides' values."""
     strengths = evidence.value("advice.evidence_strength")
     worst: dict[tuple[str, bool], Finding] = {}
     counts: dict[tuple[str, bool], int] = {}
@@ -101,9 +111,33 @@ def rank_factors(findings: list[Finding], onset: dt.date | None = None) -> list[
         counts[key] = counts.get(key, 0) + 1
         if key not in worst or f.severity.rank > worst[key].severity.rank:
             worst[key] = f
-    factors = [Factor(f, finding_source(f), _strength(code, strengths), counts[(code, after)],
-                      after_onset=onset if after else None) for (code, after), f in worst.items()]
+    sides: dict[tuple[str, bool], list[tuple[str, bool]]] = {}
+    for code, after in worst:
+        sides.setdefault((base_code(code), after), []).append((code, after))
+    factors = []
+    for (base, after), keys in sides.items():
+        ranked = sorted((worst[k] for k in keys), key=lambda f: _worse_first(f, painful_side))
+        factors.append(Factor(ranked[0], finding_source(ranked[0]), _strength(base, strengths),
+                              sum(counts[k] for k in keys), after_onset=onset if after else None,
+                              other_sides=tuple(ranked[1:])))
     return sorted(factors, key=lambda x: (not x.is_cause, -x.severity.rank, -x.evidence_strength, x.code))
+
+
+def _worse_first(f: Finding, painful_side: str | None) -> tuple:
+    """Sort key: most severe, then furthest beyond its flag, then the painful side."""
+    beyond = (abs(f.measured - f.threshold) if isinstance(f.measured, (int, float))
+              and isinstance(f.threshold, (int, float)) else 0.0)
+    return (-f.severity.rank, -beyond, _side(f) != painful_side)
+
+
+def _side(f: Finding) -> str:
+    tail = f.code.rpartition(".")[2]
+    return tail if tail in SIDES else ""
+
+
+def _value(f: Finding) -> str:
+    number = f"{f.measured:g}" if isinstance(f.measured, (int, float)) else str(f.measured)
+    return f"{number}{'°' if f.unit == 'deg' else ' ' + f.unit if f.unit else ''}"
 
 
 def happened_after(finding: Finding, onset: dt.date | None) -> bool:

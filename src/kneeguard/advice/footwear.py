@@ -1,6 +1,7 @@
 """Shoes, rotation and orthotics: what the evidence supports, said plainly."""
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
 from kneeguard import evidence
@@ -16,8 +17,17 @@ from kneeguard.profile import ShoeStatus
 PROFESSIONAL_GAIT_CODES = (gait_codes.LARGE_PELVIC_DROP, gait_codes.KNEE_VALGUS, gait_codes.ASYMMETRY)
 
 
+# What each flag a professional assessment looks at better is, in the runner's words.
+PROFESSIONAL_GAIT_WORDS = ((gait_codes.LARGE_PELVIC_DROP, "a large pelvic drop"),
+                           (gait_codes.KNEE_VALGUS, "the knee moving inwards"),
+                           (gait_codes.ASYMMETRY, "a left/right difference"))
+
+
 def footwear_advice(shoes: list[ShoeStatus], codes: list[str], gait: GaitSummary | None,
-                    answers: dict[str, Any]) -> list[Recommendation]:
+                    answers: dict[str, Any], *, review_date: dt.date | None = None, professional_booked: bool = False,
+                    step_rate_change: bool = False) -> list[Recommendation]:
+    """`review_date`: the triage's review date (when a self-care runner who is not improving should be seen);
+    `professional_booked`: the triage already books a visit; `step_rate_change`: the plan retrains cadence."""
     out: list[Recommendation] = []
     alert = evidence.rule("load.shoe.alert_km")
     active = [s for s in shoes if not s.retired]
@@ -27,7 +37,8 @@ def footwear_advice(shoes: list[ShoeStatus], codes: list[str], gait: GaitSummary
                 "footwear", f"Replace '{shoe.name}'",
                 f"'{shoe.name}' has {shoe.distance_km:.0f} km (alert {shoe.alert_km:.0f} km). Cushioning falls with use; "
                 "the kilometre limit comes from bench data, not injury studies, so replace it mainly if it feels flat "
-                "or the wear is uneven.", ["load.shoe_over_limit"], list(alert.citations)))
+                "or the wear is uneven." + (_new_pair_text(step_rate_change) if len(active) == 1 else ""),
+                ["load.shoe_over_limit"], list(alert.citations)))
         elif shoe.distance_km >= shoe.alert_km * float(evidence.value("load.shoe.near_fraction")):
             out.append(Recommendation(
                 "footwear", f"Plan a replacement for '{shoe.name}'",
@@ -39,33 +50,46 @@ def footwear_advice(shoes: list[ShoeStatus], codes: list[str], gait: GaitSummary
             "footwear", "Record your shoes", "No shoes recorded, so mileage cannot be tracked: `kneeguard shoes add NAME`.",
             ["advice.no_shoes"], list(rotation.citations)))
     elif len(active) < int(rotation.value) or "load.single_shoe" in codes:
-        hazard, low, high = evidence.value("load.shoe.rotation_hr")
+        # The hazard ratio stays in the clinician's data (`load.shoe.rotation_hr` and its citation), not in these words.
         out.append(Recommendation(
             "footwear", "Rotate two or more pairs",
-            f"Runners who alternated more than one pair had fewer injuries (HR {hazard}, {low}-{high}; one cohort of "
-            "264). A second pair is a cheap change.", ["load.single_shoe"], list(rotation.citations)))
-    rr, lo, hi = evidence.value("advice.footwear.orthoses_rr")
+            "In one study of recreational runners, those who alternated more than one pair had fewer injuries. "
+            "A second pair is a cheap change.", ["load.single_shoe"], list(rotation.citations)))
     out.append(Recommendation(
         "orthotics", "Orthotics: only after a professional assessment",
-        f"Foot orthoses lowered overall injury risk in prevention trials, mostly in military recruits (RR {rr}, "
-        f"{lo}-{hi}); off-the-shelf shock-absorbing insoles did not help. Past insert use is a marker of earlier "
-        "problems, not a fix. Consider orthoses if a physiotherapist or podiatrist finds a reason to.",
+        "Foot orthoses lowered overall injury risk in prevention trials, mostly in military recruits; off-the-shelf "
+        "shock-absorbing insoles did not help. Past insert use is a marker of earlier problems, not a fix. Consider "
+        "orthoses if a physiotherapist or podiatrist finds a reason to.",
         ["advice.orthotics"], list(evidence.rule("advice.footwear.orthoses_rr").citations)))
-    out.append(_professional_gait(codes, gait, answers))
+    out.append(_professional_gait(codes, gait, answers, review_date, professional_booked))
     return out
 
 
-def _professional_gait(codes: list[str], gait: GaitSummary | None, answers: dict[str, Any]) -> Recommendation:
+def _new_pair_text(step_rate_change: bool) -> str:
+    """With only one pair, the new one replaces it: one change at a time, brought in gradually."""
+    return (" Bring the new pair in gradually (a few shorter runs first, alternating with the old pair)"
+            + (", not in the same weeks as the step-rate change." if step_rate_change else "."))
+
+
+def _professional_gait(codes: list[str], gait: GaitSummary | None, answers: dict[str, Any],
+                       review_date: dt.date | None, professional_booked: bool) -> Recommendation:
     reasons = [c for c in codes if any_of(c, PROFESSIONAL_GAIT_CODES)]
+    why = [words for declared, words in PROFESSIONAL_GAIT_WORDS if any(declared.matches(c) for c in reasons)]
+    why = [f"your video shows {' and '.join(why)}, which a phone video measures poorly"] if why else []
     if gait is not None and gait.doubt:  # below the registry's quality score, or too few steps
         reasons.append("advice.gait.low_video_quality")
+        why.append(f"your gait video is doubtful ({gait.doubt})")
     if _not_improving(answers):
         reasons.append("clinic.triage.not_improving")
+        why.append("your pain is not improving")
     cites = list(evidence.rule("gait.cadence.increase_pct").citations)
+    # The timing follows the triage: a visit it already books, else the review date (self-care).
+    when = ("at the visit the triage advises" if professional_booked else
+            f"if the pain is not improving by your review date ({review_date.isoformat()})" if review_date else
+            "if the pain is not improving by your review date")
     if reasons:
-        text = ("A professional running assessment (physiotherapist with video or a gait lab) is worth it now: "
-                "your data show something a phone video measures poorly (frontal-plane or left/right differences), "
-                "a doubtful video, or pain that is not improving.")
+        text = (f"A professional running assessment (physiotherapist with video or a gait lab) is worth considering "
+                f"{when}: {'; '.join(dict.fromkeys(why))}.")
     else:
         text = ("A professional running assessment is worth it if the pain is not better after 2-3 weeks of this plan, "
                 "or if your re-filmed video still shows overstriding after the retraining weeks.")

@@ -17,6 +17,7 @@ from kneeguard.codes import any_of
 from kneeguard.evidence import Citation
 from kneeguard.gait import codes as gait_declared
 from kneeguard.gait.summary import GaitSummary
+from kneeguard.numbers import counted
 
 TRIGGERS = (gait_declared.OVERSTRIDE, gait_declared.LOW_CADENCE)
 
@@ -33,7 +34,7 @@ class GaitRetraining:
     schedule: list[str] = field(default_factory=list)
     film_date: dt.date | None = None
     caution: str = ""
-    pain_hold: str = ""  # the pain rule for the new step rate: hold it if the pain rises
+    pain_hold: str = ""  # the pain rule for the new step rate: back to the usual one if it provokes the pain
     reason: list[str] = field(default_factory=list)
     citations: list[Citation] = field(default_factory=list)
 
@@ -94,12 +95,20 @@ def plan_gait(gait: GaitSummary | None, gait_codes: list[str], start: dt.date, w
     schedule.insert(0, "Before week 1: 5 minutes of practice with the metronome on an easy run (shorter steps, "
                        "same speed; land with the foot closer under the hip)")
     schedule.append(f"{film.isoformat()}: film again from the side and run `kneeguard gait VIDEO` to compare")
-    hold = pain_rule.hold_change_text("the step rate")
+    hold = pain_rule.provoking_change_text("the new step rate", "your usual step rate")
+    # The +10 % upper limit stays in the clinician data (`upper_cadence_spm`): in the runner's words it reads as a target.
     return GaitRetraining(
-        True, f"Raise your step rate from {cadence:.0f} to {target} steps/min (+{low} %; at most {upper}, +{high} %) "
-              f"with a metronome at {target} bpm. {hold}",
+        True, f"Raise your step rate from {cadence:.0f} to {target} steps/min (+{low} %) with a metronome at {target} bpm: "
+              f"{_dose_words(minutes, per_week, retrain_weeks)}. {hold}",
         cadence, target, upper, target, retrain_weeks, schedule, film, caution, hold, triggers,
         unique_citations(cites, evidence.rule(pain_rule.ACCEPTABLE_KEY).citations))
+
+
+def _dose_words(minutes: list[int], per_week: int, weeks: int) -> str:
+    """'10 rising to 30 min of up to 3 runs a week for 3 weeks': the dose, not only the beat."""
+    used = [minutes[min(w, len(minutes) - 1)] for w in range(weeks)]
+    span = f"{used[0]} min" if used[0] == used[-1] else f"{used[0]} rising to {used[-1]} min"
+    return f"{span} of up to {per_week} runs a week for {counted(weeks, 'week')}"
 
 
 def apply_gait(retraining: GaitRetraining, sessions: list[Session], start: dt.date) -> list[Session]:
@@ -115,8 +124,8 @@ def apply_gait(retraining: GaitRetraining, sessions: list[Session], start: dt.da
             if continuous and week < retraining.weeks and used.get(week, 0) < per_week:
                 used[week] = used.get(week, 0) + 1
                 s.target_cadence_spm = retraining.target_cadence_spm
-                s.details += (f" Metronome: {retraining.metronome_bpm} bpm for "
-                              f"{minutes[min(week, len(minutes) - 1)]} min of this run. {retraining.pain_hold}")
+                s.metronome_min = int(minutes[min(week, len(minutes) - 1)])
+                s.details += f" Metronome: {s.cadence_text} of this run. {retraining.pain_hold}"
                 s.reason = list(dict.fromkeys([*s.reason, *retraining.reason]))
                 s.citations = unique_citations(s.citations, retraining.citations)
         if not used:

@@ -54,7 +54,7 @@ def _description(s, advice) -> str:
     if s.duration_min is not None:
         lines.append(f"About {s.duration_min:.0f} min")
     if s.target_cadence_spm:
-        lines.append(f"Target cadence: {s.target_cadence_spm} steps/min (metronome {s.target_cadence_spm} bpm)")
+        lines.append(f"Metronome: {s.cadence_text} of this run (target cadence {s.target_cadence_spm} steps/min)")
     if s.rpe_max is not None:
         lines.append(f"Effort: RPE {s.rpe_max}/10 or less")
     if s.pain_rule:

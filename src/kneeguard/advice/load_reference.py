@@ -22,6 +22,7 @@ from typing import Any, Protocol, Sequence
 
 from kneeguard import evidence
 from kneeguard.load.spike import in_reference_window
+from kneeguard.numbers import counted
 
 BASE_WEEKS = 4  # design: the plan's weekly distance and runs per week are the average of 4 weeks
 SPIKE_BANDS = ("small", "moderate", "large")  # the load analysis's flagged spike bands
@@ -105,7 +106,7 @@ def estimate_pain_onset(checkins: Sequence[_Checkin]) -> PainOnset | None:
         weeks = c.answers.get("duration_weeks")
         if isinstance(weeks, (int, float)) and not isinstance(weeks, bool) and weeks >= 0:
             estimates.append((c.on_date - dt.timedelta(days=round(7 * weeks)),
-                              f"{weeks:g} week(s) before your check-in of {c.on_date:%d %b %Y}"))
+                              f"{counted(weeks, 'week')} before your check-in of {c.on_date:%d %b %Y}"))
         else:
             estimates.append((c.on_date, f"your first check-in with this pain ({c.on_date:%d %b %Y})"))
     day, how = min(estimates)

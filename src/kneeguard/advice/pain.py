@@ -90,11 +90,30 @@ class PainState:
             and (self.next_morning or 0) <= pain_rule.safe_max()
             and self.has_pain is not True))
 
+    @property
+    def verdict(self) -> str:
+        """The decision in the runner's words with the runner's own last values: 'Your pain (4/10 in runs,
+        2/10 next morning) is within the limits: the plan can move on.' The limits are `pain_rule.describe()`."""
+        values = [f"{v:g}/10 {where}" for v, where in ((self.during_run, "in runs"), (self.next_morning, "next morning"))
+                  if v is not None]
+        yours = f"Your pain ({', '.join(values)})" if values else "Your pain"
+        if not self.known:
+            return f"{yours} is not known from a recent check-in: nothing increases until you check in."
+        return f"{yours} {_VERDICTS[self.decision]}"
+
     def to_dict(self) -> dict[str, Any]:
         return {"known": self.known, "level": self.level.value if self.level else None, "has_pain": self.has_pain,
                 "during_run": self.during_run, "next_morning": self.next_morning, "decision": self.decision.value,
                 "stop": self.stop, "hold": self.hold, "step_back": self.step_back,
                 "limits_running": self.limits_running, "reasons": list(self.reasons), "codes": list(self.codes)}
+
+
+_VERDICTS = {
+    LoadDecision.PROGRESS: "is within the limits: the plan can move on.",
+    LoadDecision.HOLD: "calls for a hold: nothing increases until it settles.",
+    LoadDecision.STEP_BACK: "is beyond the limits: the plan steps back one level.",
+    LoadDecision.STOP: "with a warning sign: stop training and get checked.",
+}
 
 
 def pain_state(checkin: CheckinAssessment | None, finding_codes: list[str], *, stale: bool = False,

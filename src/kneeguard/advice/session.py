@@ -21,6 +21,7 @@ class Session:
     duration_min: float | None = None
     distance_km: float | None = None
     target_cadence_spm: int | None = None
+    metronome_min: int | None = None  # minutes of this run at the target cadence (the rest at the usual one)
     reason: list[str] = field(default_factory=list)  # finding / rule codes behind it
     citations: list[Citation] = field(default_factory=list)
     rpe_max: int | None = None
@@ -36,11 +37,20 @@ class Session:
     def is_running(self) -> bool:
         return self.kind in RUNNING_KINDS
 
+    @property
+    def cadence_text(self) -> str:
+        """The metronome dose as every view shows it: '177 bpm for 10 min' ('' without one); the beat alone
+        would read as the whole run's step rate."""
+        if not self.target_cadence_spm:
+            return ""
+        return f"{self.target_cadence_spm} bpm" + (f" for {self.metronome_min} min" if self.metronome_min else "")
+
     def to_dict(self) -> dict[str, Any]:
         return {
             "date": self.date.isoformat(), "kind": self.kind, "title": self.title, "details": self.details,
             "duration_min": _round(self.duration_min), "distance_km": _round(self.distance_km),
-            "target_cadence_spm": self.target_cadence_spm, "rpe_max": self.rpe_max, "phase": self.phase,
+            "target_cadence_spm": self.target_cadence_spm,
+            "metronome_min": self.metronome_min, "rpe_max": self.rpe_max, "phase": self.phase,
             "exercises": self.exercises, "reason": list(self.reason), "pain_rule": self.pain_rule,
             "citations": [c.to_dict() for c in self.citations],
         }

@@ -80,13 +80,16 @@ def exercise_minutes_line(advice) -> str:
 
 
 def show_plan(advice) -> None:
+    from kneeguard import pain_rule
+
     console.rule(f"[bold]Personal plan — {escape(advice.athlete)}, {advice.start.isoformat()} to {advice.end.isoformat()}")
     b = advice.banner
     style = level_style(b.level)
     console.print(f"[{style}] {b.level_name.upper()} [/] {escape(b.headline)}")
     for line in b.what_to_do[:4]:
         console.print(f"  • {escape(line)}")
-    console.print(f"  [bold]Pain rule:[/] {advice.pain.decision.label}")
+    console.print(f"  [bold]Pain rule:[/] {escape(pain_rule.describe())}")
+    console.print(f"  {escape(advice.pain.verdict)}")
     for reason in advice.pain.reasons:
         console.print(f"  [yellow]hold:[/] {escape(reason)}" if advice.pain.hold else f"  {escape(reason)}")
     if advice.top_factors:
@@ -105,13 +108,13 @@ def show_plan(advice) -> None:
             console.print(f"  [magenta]?[/] {escape('; '.join(titles))}\n    [magenta]why:[/] {escape(reason)}")
     console.print(f"\n[bold]Running[/] ({advice.running.mode}): {escape(advice.running.summary)}")
     week = Table(title="This week")
-    for col in ("date", "kind", "session", "km", "min", "cadence"):
+    for col in ("date", "kind", "session", "km", "min", "metronome"):
         week.add_column(col)
     for s in advice.week(0):
         week.add_row(s.date.strftime("%a %d %b"), s.kind, escape(s.title),
                      "" if s.distance_km is None else f"{s.distance_km:.1f}",
                      "" if s.duration_min is None else f"{s.duration_min:.0f}",
-                     "" if not s.target_cadence_spm else str(s.target_cadence_spm))
+                     s.cadence_text)
     console.print(week)
     items = advice.strength + advice.flexibility + advice.warmup
     if items:
@@ -124,6 +127,8 @@ def show_plan(advice) -> None:
         console.print(exercise_minutes_line(advice))
     if advice.gait.summary:
         console.print(f"\n[bold]Gait[/]: {escape(advice.gait.summary)}")
+        if advice.gait.active and advice.gait.caution:
+            console.print(f"[bold]Caution[/]: {escape(advice.gait.caution)}")
     for r in advice.footwear:
         console.print(f"[bold]{escape(r.title)}[/]: {escape(r.text)}")
     console.print(f"\n[bold]{escape(advice.professional.title)}[/]: {escape(advice.professional.text)}")

@@ -130,7 +130,8 @@ UNCERTAIN_TESTS = (
     (codes.PLANK_NO_NORM, "clinic.selftest.plank_no_norm", "Plank holds: no norm to compare with", "s",
      "re-test the same way after a few weeks of the plan and compare with yourself"),
     (codes.LEG_LENGTH_NO_NORM, "clinic.selftest.leg_length_no_norm", "Leg-length difference: no norm to compare with",
-     "cm", "have a professional measure it before trying heel lifts"),
+     # No registry threshold for a clinically relevant difference (no runner evidence): so no number, no heel lifts.
+     "cm", "no study links it to running injury: no action needed (no heel lifts)"),
 )
 
 

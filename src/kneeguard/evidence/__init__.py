@@ -18,6 +18,7 @@ class Citation:
     text: str
     doi: str = ""
     url: str = ""
+    short: str = ""  # how a threshold names it ('GaitLab design band'); '' -> first author and year of `text`
 
     def to_dict(self) -> dict[str, str]:
         return {"key": self.key, "text": self.text, "doi": self.doi, "url": self.url}
@@ -32,6 +33,17 @@ class Rule:
     unit: str
     summary: str
     citations: tuple[Citation, ...]
+    # Whose number it is: the citation that sets the threshold (not every citation of the rule does), whether
+    # that source is injury evidence, and what the number is called beside a measurement ('flagged' / 'guide').
+    threshold_from: str = ""
+    threshold_injury_evidence: bool = True
+    threshold_name: str = ""
+
+    @property
+    def threshold_source(self) -> Citation | None:
+        """The citation that sets the number: `threshold_from`, else the rule's first citation."""
+        chosen = [c for c in self.citations if c.key == self.threshold_from]
+        return chosen[0] if chosen else (self.citations[0] if self.citations else None)
 
 
 class UnknownEvidence(KeyError):
@@ -42,7 +54,7 @@ class UnknownEvidence(KeyError):
 def _load() -> tuple[dict[str, Citation], dict[str, Rule]]:
     raw = tomllib.loads(resources.files(__package__).joinpath("registry.toml").read_text("utf-8"))
     citations = {
-        key: Citation(key=key, text=c["text"], doi=c.get("doi", ""), url=c.get("url", ""))
+        key: Citation(key=key, text=c["text"], doi=c.get("doi", ""), url=c.get("url", ""), short=c.get("short", ""))
         for key, c in raw.get("citations", {}).items()
     }
     rules: dict[str, Rule] = {}
@@ -50,12 +62,17 @@ def _load() -> tuple[dict[str, Citation], dict[str, Rule]]:
         missing = [c for c in r["citations"] if c not in citations]
         if missing:
             raise UnknownEvidence(f"rule {key} cites unknown {missing}")
+        if r.get("threshold_from") and r["threshold_from"] not in r["citations"]:
+            raise UnknownEvidence(f"rule {key}: threshold_from {r['threshold_from']!r} is not among its citations")
         rules[key] = Rule(
             key=key,
             value=r["value"],
             unit=r.get("unit", ""),
             summary=r["summary"],
             citations=tuple(citations[c] for c in r["citations"]),
+            threshold_from=r.get("threshold_from", ""),
+            threshold_injury_evidence=r.get("threshold_injury_evidence", True),
+            threshold_name=r.get("threshold_name", ""),
         )
     return citations, rules
 

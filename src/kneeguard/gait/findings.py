@@ -14,6 +14,7 @@ from typing import Any
 
 from kneeguard import evidence
 from kneeguard.findings import Finding, Severity, make_finding, mark_uncertain
+from kneeguard.numbers import shown_value  # noqa: F401  (re-exported: the one rounding of a flagged value)
 from kneeguard.gait import codes
 from kneeguard.gait.metrics import REGISTRY, Metric
 from kneeguard.gait.metrics.band import Band, Message
@@ -44,18 +45,6 @@ def borderline_reason(metric: Metric, value: float, bound: float) -> str | None:
     unit = "°" if metric.unit == "deg" else f" {metric.unit}"
     return (f"borderline: {shown_value(value, [bound])}{unit} vs the {bound:g}{unit} flag, within the "
             f"{uncertainty_text(metric.uncertainty_key)} 2D-video error; film again or measure in a gait lab")
-
-
-def shown_value(value: float, limits: list[float]) -> str:
-    """The value with the fewest decimals (0-2) that stays on the same side of every limit as the value itself,
-    so a shown '10°' never sits beside 'flag below 10°' for a measured 9.7°."""
-    def side(x: float, limit: float) -> int:
-        return (x > limit) - (x < limit)
-    for digits in (0, 1, 2):
-        shown = round(value, digits)
-        if all(side(shown, lim) == side(value, lim) for lim in limits):
-            return f"{shown:.{digits}f}"
-    return f"{value:.2f}"
 
 
 def band_finding(metric: Metric, summary: Mapping[str, Any]) -> Finding | None:

@@ -17,6 +17,7 @@ from kneeguard import evidence
 from kneeguard.findings import Finding, Severity, make_finding
 from kneeguard.load import codes
 from kneeguard.load.findings import lookback_days
+from kneeguard.numbers import shown_value
 from kneeguard.profile import ShoeStatus
 
 
@@ -44,12 +45,12 @@ def mileage_findings(shoes: Iterable[ShoeStatus], as_of: dt.date) -> list[Findin
             "800 km), but no study has found a distance at which injuries rise, so the limit is yours to set "
             f"(default {default_km:.0f} km)."
         )
-        if used > alert:
+        if used > alert:  # measured unrounded: every view rounds it once, with shown_value
             out.append(make_finding(
                 codes.SHOE_OVER_LIMIT, Severity.MODERATE, f"'{shoe.name}' is past its {alert:.0f} km alert",
-                f"'{shoe.name}' has carried {used:.0f} km, past the {alert:.0f} km alert. {wear} "
+                f"'{shoe.name}' has carried {shown_value(used, [alert])} km, past the {alert:.0f} km alert. {wear} "
                 "Consider retiring it or moving it to easy runs while a newer pair takes over.",
-                measured=round(used, 1), threshold=alert, unit="km", rule=rule, on_date=as_of,
+                measured=used, threshold=alert, unit="km", rule=rule, on_date=as_of,
                 details={"shoe_id": shoe.id, "fraction": round(used / alert, 3)},
             ))
         elif used >= near * alert:

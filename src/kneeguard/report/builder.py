@@ -17,6 +17,7 @@ from kneeguard.disclaimer import DISCLAIMER
 from kneeguard.findings import Finding, Severity, sort_findings, uncertain_groups
 from kneeguard.report import charts
 from kneeguard.report.document import ReportDocument, References
+from kneeguard.report.measured import fmt as _fmt, measured_text as _measured_text, value_text as _value_text
 from kneeguard.report.plan import build_plan
 from kneeguard.report.summary import SUMMARY_FACTORS, plan_overview
 
@@ -357,41 +358,3 @@ def _missing(from_context: list[MissingPart], from_advice: list[MissingPart], do
 
 def _date_text(day: dt.date | None) -> str:
     return day.isoformat() if day else ""
-
-
-def _fmt(value: Any, digits: int = 1) -> str:
-    if isinstance(value, float):
-        return f"{value:.{digits}f}"
-    return "" if value is None else str(value)
-
-
-def _value_text(value: Any, unit: str | None) -> str:
-    if value is None or value == "":
-        return "—"
-    if isinstance(value, (list, tuple)):
-        text = "–".join(_fmt(v) for v in value)
-    else:
-        text = _fmt(value)
-    return f"{text} {unit}".strip() if unit and unit not in ("/10",) else text + (unit or "")
-
-
-def _measured_text(f: Finding) -> str:
-    """'42.4 % (flagged above 30.0 %, Frandsen 2025)': the threshold says what it is and whose it is, so it is
-    not read as the plan's own limit (the plan's caps are stated in the plan with their rule)."""
-    if f.measured is None:
-        return ""
-    text = _value_text(f.measured, f.unit)
-    if f.threshold is None:
-        return text
-    side = ("outside" if isinstance(f.threshold, (list, tuple)) else "above" if f.measured > f.threshold
-            else "below" if f.measured < f.threshold else "at")
-    source = _short_source(f.citations[0]) if f.citations else ""
-    return text + f" (flagged {side} {_value_text(f.threshold, f.unit)}" + (f", {source})" if source else ")")
-
-
-def _short_source(citation: Any) -> str:
-    """'Frandsen 2025' from 'Frandsen et al. ... 2025;59(17)...' (first author and first year of the text)."""
-    text = re.sub(r"^\s*\[[^\]]*\]\s*", "", str(getattr(citation, "text", "") or ""))  # '[S] ' grade tags
-    author = re.split(r"[ ,.]", text.strip(), maxsplit=1)[0]
-    year = re.search(r"\b(19|20)\d{2}\b", text)
-    return f"{author} {year.group(0)}" if author and year else ""

@@ -72,7 +72,7 @@ def _day(s: Session, refs: References, titles: dict[str, str]) -> dict[str, Any]
         "details": details,
         "duration": _num(s.duration_min, "min"),
         "distance": _num(s.distance_km, "km"),
-        "cadence": _num(s.target_cadence_spm, "spm"),
+        "cadence": s.cadence_text,
         "reason": _reason_text(s.reason, titles),
         "cites": refs.cite(_cites(s.citations)),
     }

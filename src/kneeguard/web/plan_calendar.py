@@ -51,7 +51,7 @@ class Entry:
         if s.rpe_max is not None:
             parts.append(f"effort ≤ {s.rpe_max}/10")
         if s.target_cadence_spm:
-            parts.append(f"cadence {s.target_cadence_spm} steps/min")
+            parts.append(f"metronome {s.cadence_text}")
         return " · ".join(parts)
 
     @property

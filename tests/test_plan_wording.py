@@ -1,0 +1,251 @@
+"""A sports physiotherapist's second review: the WORDING of the plan and summary.
+
+1. the cadence cue follows the pain rule: a step rate that provokes the pain goes back to the usual one (not
+   held), the +10 % limit is no target in the runner's text, and the hamstring caution is printed;
+2. the metronome dose shows its minutes with the beat wherever the plan shows the beat;
+3. the plan prints the whole pain rule once and the runner's own verdict in words;
+4. a self-test flagged on both sides is one factor: the worse (or, on a tie, the painful) side, with both values;
+5. the summary names the source that sets each threshold, says when no injury study sets it, and rounds once;
+6. the professional gait assessment says which reason applies and when (the triage's review date);
+7. small wording: plurals, no statistics in the runner's text, the leg-length note, the new pair of shoes.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import io
+
+import pytest
+from rich.console import Console
+
+from kneeguard import evidence, pain_rule
+from kneeguard.advice import advise, make_context
+from kneeguard.advice.factors import rank_factors
+from kneeguard.advice.footwear import footwear_advice
+from kneeguard.advice.pain import LoadDecision, PainState
+from kneeguard.clinic.findings import selftest_findings
+from kneeguard.findings import Severity
+from kneeguard.profile import ShoeStatus
+from tests.advice_support import AS_OF, checkin, gait_summary, runs_frame
+
+
+@pytest.fixture(scope="module")
+def plan():
+    """A runner with pain 4/10 in runs and 2/10 next morning, an overstride video at 168 steps/min, one worn pair."""
+    runs = [(AS_OF - dt.timedelta(days=d), 6.0) for d in range(2, 56, 2)]
+    ctx = make_context("wording runner", AS_OF, activities=runs_frame(runs), gait=gait_summary(168.0, codes=("gait.overstride", "gait.asymmetry")),
+                       checkin=checkin(pain_during_run=4, pain_next_morning=2, side="right"),
+                       shoes=[ShoeStatus(1, "Daily trainer", 1035.5, 700.0)])
+    return advise(ctx, weeks=6)
+
+
+def _printed(advice, monkeypatch) -> str:
+    from kneeguard.cli import plan_cmd
+
+    out = io.StringIO()
+    monkeypatch.setattr(plan_cmd, "console", Console(file=out, width=240, color_system=None))
+    plan_cmd.show_plan(advice)
+    return out.getvalue()
+
+
+# 1 -------------------------------------------------------------------------------------------------------
+
+
+def test_a_provoking_step_rate_goes_back_to_the_usual_one_with_the_pain_rules_numbers(plan):
+    gait = plan.gait
+    assert gait.active
+    back = "If the pain rises at the new step rate, go back to your usual step rate"
+    stop = f"stop and walk home above {pain_rule.acceptable_max():g}/10"
+    morning = f"above {pain_rule.settled_max():g}/10 the next morning"
+    for text in (gait.summary, gait.pain_hold, *(s.details for s in plan.days if s.target_cadence_spm)):
+        assert back in text and stop in text and morning in text
+        assert "Hold the step rate" not in text and "raising it no further" not in text
+    assert "walk home if the pain goes above" in next(s.details for s in plan.days if s.target_cadence_spm)
+
+
+def test_the_upper_step_rate_is_clinician_data_not_the_runners_target(plan):
+    gait = plan.gait
+    high = evidence.value("gait.cadence.increase_pct")[1]
+    assert gait.upper_cadence_spm and plan.to_dict()["gait_retraining"]["upper_cadence_spm"] == gait.upper_cadence_spm
+    assert f"at most {gait.upper_cadence_spm}" not in gait.summary and f"+{high} %" not in gait.summary
+
+
+def test_the_plan_prints_the_hamstring_caution(plan, monkeypatch):
+    caution = evidence.rule("advice.gait.hamstring_caution").summary
+    assert plan.gait.caution == caution and "stop raising it" not in caution
+    assert f"Caution: {caution}" in " ".join(_printed(plan, monkeypatch).split())
+
+
+# 2 -------------------------------------------------------------------------------------------------------
+
+
+def test_every_metronome_run_shows_its_minutes_with_the_beat(plan, monkeypatch):
+    from kneeguard.advice.ics import build_calendar
+    from kneeguard.report.plan import _day
+    from kneeguard.report.document import References
+
+    minutes = evidence.value("advice.gait.metronome_minutes")
+    metronome = [s for s in plan.days if s.target_cadence_spm]
+    assert metronome
+    for s in metronome:
+        week = (s.date - plan.start).days // 7
+        assert s.metronome_min == minutes[min(week, len(minutes) - 1)]
+        assert s.cadence_text == f"{plan.gait.metronome_bpm} bpm for {s.metronome_min} min"
+        assert s.to_dict()["metronome_min"] == s.metronome_min
+        assert _day(s, References(), {})["cadence"] == s.cadence_text
+    assert {s.metronome_min for s in metronome} == set(minutes)  # 10, 20, 30: the dose rises
+    printed = _printed(plan, monkeypatch)
+    week_one = [s for s in plan.week(0) if s.target_cadence_spm]
+    assert printed.count(f"{plan.gait.metronome_bpm} bpm for {minutes[0]} min") >= len(week_one)
+    ics = build_calendar(plan).to_ical().decode().replace("\r\n ", "")
+    assert f"{plan.gait.metronome_bpm} bpm for {minutes[0]} min" in ics
+    assert f"{minutes[0]} rising to {minutes[-1]} min" in plan.gait.summary
+
+
+# 3 -------------------------------------------------------------------------------------------------------
+
+
+def test_the_plan_prints_the_whole_pain_rule_once_and_the_runners_own_verdict(plan, monkeypatch):
+    printed = " ".join(_printed(plan, monkeypatch).split())
+    assert printed.count(pain_rule.describe()) == 1
+    assert f"Pain rule: {plan.pain.decision.label}" not in printed
+    assert plan.pain.verdict in printed
+
+
+def test_the_verdict_quotes_the_runners_values_and_the_decision():
+    kept = PainState(True, None, True, during_run=4, next_morning=2)
+    assert kept.verdict == "Your pain (4/10 in runs, 2/10 next morning) is within the limits: the plan can move on."
+    held = PainState(True, None, True, during_run=3, next_morning=3)
+    held.apply(LoadDecision.HOLD, "advice.pain.not_settled", "not settled")
+    assert held.verdict.startswith("Your pain (3/10 in runs, 3/10 next morning)") and "nothing increases" in held.verdict
+    back = PainState(True, None, True, during_run=7)
+    back.apply(LoadDecision.STEP_BACK, "advice.pain.during_above_acceptable", "above")
+    assert back.verdict == "Your pain (7/10 in runs) is beyond the limits: the plan steps back one level."
+    assert "check in" in PainState(False, None).verdict
+
+
+# 4 -------------------------------------------------------------------------------------------------------
+
+
+def _ake_factor(left: float, right: float, painful: str | None):
+    answers = {"sex": "female", "ake_left_deg": left, "ake_right_deg": right}
+    factors = [f for f in rank_factors(selftest_findings(answers), painful_side=painful)
+               if f.code.startswith("clinic.ake_short")]
+    assert len(factors) == 1  # one factor per test, not one per side
+    return factors[0]
+
+
+def test_a_test_flagged_on_both_sides_is_the_worse_side_with_both_values():
+    worse = _ake_factor(26, 29, painful=None)
+    assert worse.code == "clinic.ake_short.right" and worse.count == 2
+    assert "right 29°" in worse.title and "left 26°" in worse.title
+    assert worse.to_dict()["other_sides"][0]["measured"] == 26
+    assert _ake_factor(29, 26, painful="right").code == "clinic.ake_short.left"  # worse beats painful
+    assert _ake_factor(28, 28, painful="right").code == "clinic.ake_short.right"  # a tie: the painful side
+    assert _ake_factor(28, 28, painful="left").code == "clinic.ake_short.left"
+
+
+def test_the_plan_lists_the_worse_side(plan):
+    answers = {"sex": "female", "ake_left_deg": 26, "ake_right_deg": 29, "side": "right"}
+    ake = [f for f in rank_factors(selftest_findings(answers), painful_side=answers["side"]) if "ake" in f.code]
+    assert [f.code for f in ake] == ["clinic.ake_short.right"]
+
+
+# 5 -------------------------------------------------------------------------------------------------------
+
+
+def test_the_threshold_names_the_source_that_sets_it():
+    from kneeguard.findings import make_finding
+    from kneeguard.gait import codes as gait_codes
+    from kneeguard.load import codes as load_codes
+    from kneeguard.report.measured import measured_text as _measured_text
+
+    overstride = make_finding(gait_codes.OVERSTRIDE, Severity.MODERATE, "Overstride", "", measured=17.5327,
+                              threshold=8, unit="% leg length", rule="gait.overstride.warn_pct_leg")
+    text = _measured_text(overstride)
+    assert "GaitLab design band" in text and "Wille" not in text and "not injury-based" in text
+    assert text.startswith("18 % leg length") and "17.5" not in text  # the rounding the explanation uses
+    shoe = make_finding(load_codes.SHOE_OVER_LIMIT, Severity.MODERATE, "Shoe", "", measured=1035.4949,
+                        threshold=700.0, unit="km", rule="load.shoe.alert_km")
+    assert _measured_text(shoe) == "1035 km (guide 700 km, bench data, Cook 1985; not injury-based)"
+
+
+def test_the_overstride_explanation_and_the_summary_show_one_value():
+    from kneeguard.gait.findings import gait_findings
+    from kneeguard.report.measured import measured_text as _measured_text
+
+    found = next(f for f in gait_findings({"overstride_pct_leg": 17.5327, "cadence_spm": 168.0}, "side")
+                 if f.code == "gait.overstride")
+    shown = _measured_text(found).split(" %")[0]
+    assert f"heel is {shown} % of your leg length" in found.explanation
+
+
+def test_a_threshold_source_must_be_one_of_the_rules_citations():
+    for rule in evidence.all_rules().values():
+        if rule.threshold_from:
+            assert rule.threshold_source is not None and rule.threshold_source.key == rule.threshold_from
+    assert evidence.rule("gait.overstride.warn_pct_leg").threshold_injury_evidence is False
+    assert evidence.rule("load.spike.small").threshold_injury_evidence is True
+
+
+# 6 -------------------------------------------------------------------------------------------------------
+
+
+def _gait_assessment(codes, answers=None, **kw) -> str:
+    advice = footwear_advice([], codes, None, answers or {}, **kw)
+    return next(r for r in advice if r.domain == "gait_assessment").text
+
+
+def test_the_gait_assessment_says_which_reason_applies_and_follows_the_triage_timing():
+    text = _gait_assessment(["gait.asymmetry"], review_date=dt.date(2026, 12, 6))
+    assert "worth it now" not in text and " or pain that is not improving" not in text
+    assert "if the pain is not improving by your review date (2026-12-06)" in text
+    assert "left/right difference" in text and "doubtful" not in text
+    booked = _gait_assessment(["gait.asymmetry"], review_date=dt.date(2026, 12, 6), professional_booked=True)
+    assert "at the visit the triage advises" in booked
+
+
+def test_the_plan_words_the_assessment_with_the_triages_review_date(plan):
+    review = plan.banner.review_date
+    text = next(r for r in plan.footwear if r.domain == "gait_assessment").text
+    assert review is not None and f"not improving by your review date ({review.isoformat()})" in text
+
+
+# 7 -------------------------------------------------------------------------------------------------------
+
+
+def test_counted_nouns_are_proper_plurals():
+    from kneeguard.numbers import counted
+
+    assert counted(1, "week") == "1 week" and counted(2, "week") == "2 weeks" and counted(1.5, "week") == "1.5 weeks"
+
+
+def test_a_single_active_week_reads_week_not_weeks():
+    from types import SimpleNamespace
+
+    from kneeguard.cli.plan_cmd import _weeks_note
+
+    assert _weeks_note(SimpleNamespace(active_weeks=[5]), 6) == " (week 6)"
+    assert _weeks_note(SimpleNamespace(active_weeks=[0, 1]), 6) == " (weeks 1, 2)"
+
+
+def test_the_onset_estimate_has_no_week_s():
+    from kneeguard.advice.load_reference import estimate_pain_onset
+
+    for weeks, words in ((2, "2 weeks before"), (1, "1 week before")):
+        onset = estimate_pain_onset([checkin(AS_OF, duration_weeks=weeks)])
+        assert onset is not None and "week(s)" not in onset.how and words in onset.how
+
+
+def test_the_runners_footwear_text_has_no_statistics_and_one_pair_changes_gradually(plan):
+    texts = " ".join(r.text for r in plan.footwear)
+    assert "HR " not in texts and "RR " not in texts and "0.614" not in texts and "0.72" not in texts
+    assert evidence.rule("load.shoe.rotation_hr").citations  # the numbers stay with their citation
+    replace = next(r for r in plan.footwear if r.title.startswith("Replace"))
+    assert "not in the same weeks as the step-rate change" in replace.text
+    alone = footwear_advice([ShoeStatus(1, "Old", 900.0, 700.0)], [], None, {})
+    assert "Bring the new pair in gradually" in alone[0].text and "step-rate" not in alone[0].text
+
+
+def test_a_leg_length_difference_needs_no_action():
+    found = next(f for f in selftest_findings({"leg_length_diff_cm": 0.5}) if "leg_length" in f.code)
+    assert "before trying heel lifts" not in found.uncertain and "no action needed" in found.uncertain
