@@ -84,12 +84,19 @@ def test_symmetry_index():
 
 def test_step_metrics_match_model_truth():
     from kneeguard.gait.analysis import analyze_gait
+    from kneeguard.gait.events import EventParameters
 
     model = RunModel(fps=150, duration_s=8)
     report = analyze_gait(model.series(noise_px=0.5, seed=4), height_cm=180)
     steps: pd.DataFrame = report.steps
-    # ±10 ms: the synthetic toe skids in push-off (see test_gait_events); real data: test_gait_real_data.
-    assert steps["contact_time_ms"].median() == pytest.approx(model.contact_s * 1000, abs=10)
+    # The model's contact ends where its foot schedule says; its knee comes from two-link inverse kinematics,
+    # so the knee's largest extension (the default TO rule, validated on real motion capture in
+    # test_gait_validate) has no fixed relation to it: ±2 frames. The foot-based rule sees the model's own
+    # toe-off: ±10 ms (the synthetic toe skids in push-off, see test_gait_events).
+    assert steps["contact_time_ms"].median() == pytest.approx(model.contact_s * 1000, abs=2 * 1000 / 150)
+    by_foot = analyze_gait(model.series(noise_px=0.5, seed=4), height_cm=180,
+                           event_parameters=EventParameters(to_rule="toe_forward"))
+    assert by_foot.steps["contact_time_ms"].median() == pytest.approx(model.contact_s * 1000, abs=10)
     assert steps["step_time_s"].median() == pytest.approx(model.step_s, abs=1 / 150)
     assert steps["trunk_lean_deg"].median() == pytest.approx(model.trunk_deg, abs=0.5)
     # knee flexion at the true IC of the exact model

@@ -220,12 +220,18 @@ def test_counted_nouns_are_proper_plurals():
 
 
 def test_a_single_active_week_reads_week_not_weeks():
-    from types import SimpleNamespace
+    import dataclasses
 
-    from kneeguard.cli.plan_cmd import _weeks_note
+    from tests.advice_support import demo_advice
 
-    assert _weeks_note(SimpleNamespace(active_weeks=[5]), 6) == " (week 6)"
-    assert _weeks_note(SimpleNamespace(active_weeks=[0, 1]), 6) == " (weeks 1, 2)"
+    first = demo_advice()[1].strength[0]
+    weeks = len(first.weekly)
+    one = dataclasses.replace(first, active=[False] * (weeks - 1) + [True])
+    one.restage()
+    assert f"(week {weeks})" in one.starting_dose_text()
+    two = dataclasses.replace(first, active=[True, True] + [False] * (weeks - 2))
+    two.restage()
+    assert "(weeks 1, 2)" in two.starting_dose_text()
 
 
 def test_the_onset_estimate_has_no_week_s():
