@@ -181,3 +181,22 @@ class _Refs:
 
     def cite(self, citations):
         return [c["key"] for c in citations]
+
+
+def test_the_budget_never_leaves_an_exercise_in_for_a_single_week():
+    """One week of an exercise builds nothing (the demo's popliteus rotation was kept in week 3 only): the budget
+    leaves such an item out altogether; an item whose own programme starts it in the last week is untouched."""
+    _, advice, _ = demo_advice()
+    for p in advice.strength + advice.flexibility:
+        if p.left_for_budget:
+            assert len(p.active_weeks) >= 2, (p.exercise.name, p.active_weeks)
+    assert any(p.exercise.name.startswith("Nordic") for p in advice.strength)
+
+
+def test_an_exercise_the_budget_leaves_out_altogether_is_named_in_the_plan():
+    """The demo's popliteus rotation fitted in one week only: it is left out, and the plan names it."""
+    _, advice, _ = demo_advice()
+    shown = {p.exercise.name for p in advice.strength + advice.flexibility}
+    assert not any("popliteus" in name for name in shown)
+    [note] = [n for n in advice.notes if n.startswith("Left out")]
+    assert "Seated resisted shin rotation (popliteus)" in note

@@ -145,6 +145,14 @@ class Advice:
         }
 
 
+def _left_out_note(names: list[str]) -> list[str]:
+    if not names:
+        return []
+    minutes = int(evidence.value("advice.exercise.max_minutes_per_week"))
+    return [f"Left out to keep strength and mobility within {minutes} min a week (one week of an exercise builds "
+            f"nothing): {', '.join(names)}. Ask your physiotherapist whether to swap one in for another exercise."]
+
+
 def advise(context: AthleteContext, *, weeks: int = DEFAULT_PLAN_WEEKS, start: dt.date | None = None) -> Advice:
     """The whole plan for `weeks` weeks (`advice.plan.weeks`: 4-8) from `start` (default: the day after as_of)."""
     check_plan_weeks(weeks)
@@ -154,10 +162,11 @@ def advise(context: AthleteContext, *, weeks: int = DEFAULT_PLAN_WEEKS, start: d
     pain = pain_state(context.checkin, codes, stale=stale, session_pain=context.session_pain)
     load_codes = [c for c in codes if load_codes_declared.SPIKE.matches(c)]
     strength: list[Prescription] = []
+    left_out: list[str] = []
     if not pain.stop:
         causes = context.checkin.possible_causes if context.checkin else []
         strength = choose(codes, causes, weeks=weeks, hold=pain.hold, step_back=pain.step_back,
-                          self_tests_measured=self_tests_measured(context))
+                          self_tests_measured=self_tests_measured(context), left_out=left_out)
     running = plan_running(context.past_runs(), context.as_of, start, weeks, pain, reason=load_codes,
                            onset=context.pain_onset, weekly=getattr(context.load_report, "weekly", None),
                            no_new_longest=eccentric_starts(strength))
@@ -190,7 +199,8 @@ def advise(context: AthleteContext, *, weeks: int = DEFAULT_PLAN_WEEKS, start: d
             review_date=context.checkin.review_date if context.checkin else None,
             professional_booked=pain.surgeon_first or (pain.level is not None and pain.level.needs_professional),
             step_rate_change=gait.active),
-        professional, list(context.missing), list(context.notes), days, uncertain=context.uncertain_findings)
+        professional, list(context.missing), [*context.notes, *_left_out_note(left_out)], days,
+        uncertain=context.uncertain_findings)
     return apply_overrides(advice, context.overrides)  # the clinician's edits, last: they hold on every regeneration
 
 

@@ -125,6 +125,7 @@ class Prescription:
     stepped_back: bool = False  # pain rules say step back: one stage below the first
     priority: int = 0  # order the weekly budget keeps items in, lowest first (see advice.programme)
     for_measured_deficit: bool = False  # the library chose it for a deficit you measured (its `chosen_for`)
+    left_for_budget: bool = False  # the weekly budget left it out of at least one week (advice.programme)
 
     @property
     def stage_indices(self) -> list[int]:
@@ -139,14 +140,14 @@ class Prescription:
         """The plan week (0-based) it starts in; None when it is in no week."""
         return next(iter(self.active_weeks), None)
 
-    def starting_dose_text(self) -> str:
+    def starting_dose_text(self, with_loading: bool = True) -> str:
         """Its dose in the first week it is done (the first stage of its own progression), the weeks it is done
         in when not every week, and its loading rule: what the programme table shows."""
         weeks = self.active_weeks
         dose = self.dose_for_week(weeks[0] if weeks else 0).text()
         if weeks and len(weeks) < len(self.weekly):
             dose += f" (week{'s' if len(weeks) > 1 else ''} " + ", ".join(str(w + 1) for w in weeks) + ")"
-        return dose + (f". {self.exercise.loading}" if self.exercise.loading else "")
+        return dose + (f". {self.exercise.loading}" if self.exercise.loading and with_loading else "")
 
     def dose_for_week(self, week: int) -> Stage:
         return self.weekly[min(week, len(self.weekly) - 1)]

@@ -103,8 +103,10 @@ def budget_rank(p: Prescription) -> tuple[bool, bool, int]:
 
 
 def choose(finding_codes: list[str], causes: list[dict[str, Any]] | tuple = (), *, weeks: int, hold: bool,
-           step_back: bool = False, self_tests_measured: bool) -> list[Prescription]:
-    """The programme for `weeks` plan weeks; see the module docstring for the rules."""
+           step_back: bool = False, self_tests_measured: bool,
+           left_out: list[str] | None = None) -> list[Prescription]:
+    """The programme for `weeks` plan weeks; see the module docstring for the rules. The names of exercises the
+    weekly budget left out of every week are appended to `left_out` (the plan says so)."""
     lib = library()
     picks = _cause_picks(leading_causes(causes)) + _deficit_picks(finding_codes, lib)
     owned = {lib[p.key].region for p in picks if p.priority == CAUSE}
@@ -126,6 +128,8 @@ def choose(finding_codes: list[str], causes: list[dict[str, Any]] | tuple = (), 
         picks = [p for p in picks if lib[p.key].knee_flexion_deg <= limit]
     out = _prescriptions(_unique_picks(picks), lib, weeks, hold, step_back, finding_codes)
     fit_budget(out, weeks)
+    if left_out is not None:
+        left_out.extend(p.exercise.name for p in out if not p.active_weeks)
     out = [p for p in out if p.active_weeks]
     warm = lib[WARMUP]
     out.append(Prescription(warm, weekly_stages(warm, weeks, hold, step_back), [],
@@ -235,6 +239,11 @@ def fit_budget(prescriptions: list[Prescription], weeks: int) -> None:
             else:
                 _leave_out(p, week, weeks)
     for p in prescriptions:
+        if p.left_for_budget and len(p.active_weeks) == 1:
+            # One week of an exercise builds nothing and adds a new load for a week: the budget leaves it out
+            # altogether (an item planned for one week by its own programme, e.g. Nordics starting in week 6,
+            # is not touched).
+            p.active = [False] * weeks
         p.restage()
 
 
@@ -242,6 +251,7 @@ def _leave_out(p: Prescription, week: int, weeks: int) -> None:
     if not p.active:
         p.active = [True] * weeks
     p.active[week] = False
+    p.left_for_budget = True
     if "weekly budget" not in p.why:
         p.why += "; left out of some weeks to keep the whole programme within the weekly budget"
 

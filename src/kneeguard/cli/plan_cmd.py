@@ -122,8 +122,11 @@ def show_plan(advice) -> None:
         for col in ("exercise", "dose", "tempo", "why"):
             ex.add_column(col)
         for p in items:
-            ex.add_row(escape(p.exercise.name), escape(p.starting_dose_text()), escape(p.exercise.cue), escape(p.why))
+            ex.add_row(escape(p.exercise.name), escape(p.starting_dose_text(with_loading=False)),
+                       escape(p.exercise.cue), escape(p.why))
         console.print(ex)
+        for loading in dict.fromkeys(p.exercise.loading for p in items if p.exercise.loading):  # once each
+            console.print(escape(loading))
         console.print(exercise_minutes_line(advice))
     if advice.gait.summary:
         console.print(f"\n[bold]Gait[/]: {escape(advice.gait.summary)}")
