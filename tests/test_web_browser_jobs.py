@@ -103,7 +103,7 @@ def test_selftests_and_ticking_off_todays_session(server, page, shoot):  # noqa:
     form.get_by_role("button", name=re.compile("^Done")).click()
     page.wait_for_selector("#plan-calendar .done")
     assert "pain 3/10 during, 1/10 next morning" in page.inner_text("#plan-calendar")
-    assert "Pain rule now:" in page.inner_text("#about-plan summary")  # the decision the pain rule takes from the ticks
+    assert "Your pain" in page.inner_text("#about-plan summary")  # the pain rule's verdict in words, with the values
     assert "Now:" in page.text_content("#pain-rule")  # and the rule itself, behind "How this plan was made"
     shoot(page, "plan-ticks")
     page.goto(server + "/")
