@@ -13,7 +13,9 @@ peak resident memory (the kernel's rusage of that child):
   * fitdecode: `python -c` iterating every frame of every file with kneeguard's lean
     settings (no data processor, CRC off, errors ignored) - the reference;
   * kneeguard (fitdecode path): `kneeguard import DIR` with KNEEGUARD_FIT_DECODER=fitdecode;
-  * kneeguard: `kneeguard import DIR` as shipped (fast FIT path where it agrees).
+  * kneeguard: `kneeguard import DIR` as shipped (fast FIT path where it agrees);
+  * kneeguard, existing store: the same into a data folder whose store was created (and migrated) beforehand,
+    untimed - what every import after a person's first costs (the first also creates the schema).
 Each kneeguard run imports into a fresh data folder. Variants are interleaved within each
 round, in an order that rotates between rounds; the machine's load average is printed
 beside every round. Report ratios (same round), not absolute seconds.
@@ -45,6 +47,7 @@ for path in sorted(pathlib.Path(sys.argv[1]).rglob('*.fit')):
         pass  # a broken file costs its decode time up to the damage, as in kneeguard
 print(frames)
 """
+CREATE_STORE = "import sys; from kneeguard.store import open_store; open_store(home=sys.argv[1]).close()"
 
 
 def fit_files(paths: list[Path]) -> list[Path]:
@@ -117,10 +120,12 @@ def variants(folder: Path, scratch: Path) -> dict:
     base = dict(os.environ, PYTHONPATH=str(ROOT / "src"))
     base.pop("KNEEGUARD_DB", None)
 
-    def import_with(decoder: str):
+    def import_with(decoder: str, existing_store: bool = False):
         def run() -> dict:
             home = Path(tempfile.mkdtemp(dir=scratch))
             try:
+                if existing_store:  # created and migrated beforehand, untimed: every import after the first
+                    subprocess.run([sys.executable, "-c", CREATE_STORE, str(home)], env=base, check=True)
                 return timed(kneeguard + ["--home", str(home)], dict(base, KNEEGUARD_FIT_DECODER=decoder))
             finally:
                 shutil.rmtree(home, ignore_errors=True)
@@ -130,6 +135,7 @@ def variants(folder: Path, scratch: Path) -> dict:
         "fitdecode lean decode": lambda: timed([sys.executable, "-c", LEAN_DECODE, str(folder)], base),
         "kneeguard import, fitdecode path": import_with("fitdecode"),
         "kneeguard import": import_with(""),
+        "kneeguard import, existing store": import_with("", existing_store=True),
     }
 
 
@@ -172,7 +178,8 @@ def main() -> None:
     parser.add_argument("--history", type=int, default=1000, help="files in the history case")
     parser.add_argument("--skip-history", action="store_true")
     parser.add_argument("--history-without-fitdecode-import", action="store_true",
-                        help="history: leave out the slow 'kneeguard import, fitdecode path' variant")
+                        help="history: leave out the slow 'kneeguard import, fitdecode path' variant "
+                             "(and the existing-store one)")
     args = parser.parse_args()
 
     files = fit_files(args.paths)
@@ -186,7 +193,8 @@ def main() -> None:
         run_case("corpus", corpus, scratch, args.rounds, set())
         if not args.skip_history:
             count = write_history(files, scratch / "history", args.history)
-            skip = {"kneeguard import, fitdecode path"} if args.history_without_fitdecode_import else set()
+            skip = ({"kneeguard import, fitdecode path", "kneeguard import, existing store"}
+                    if args.history_without_fitdecode_import else set())
             run_case(f"history ({count} files)", scratch / "history", scratch, args.rounds, skip)
 
 

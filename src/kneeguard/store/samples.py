@@ -130,7 +130,10 @@ def read_samples(root: Root, key: str) -> pd.DataFrame:
     path = samples_path(root, key)
     if not path.exists():
         raise FileNotFoundError(f"sample file {key} is missing under {root}")
-    return _normalise(pq.read_table(path).to_pandas())
+    # One file, read directly: `pq.read_table` goes through pyarrow.dataset (imported on first use), which
+    # doubles the time of reading a sample stream.
+    with pq.ParquetFile(path) as handle:
+        return _normalise(handle.read().to_pandas())
 
 
 def _normalise(frame: pd.DataFrame) -> pd.DataFrame:
