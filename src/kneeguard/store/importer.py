@@ -13,8 +13,8 @@ copy is kept: when it arrives second it replaces the stored one in place (same
 row, so shoe links and notes stay), in the same transaction.  The same rule
 applies between sessions of one file (chained copies of a session).
 
-Atomicity: an activity's Parquet samples are written (temp file + rename)
-before its row is flushed, and the file's rows are committed last.  Any
+Atomicity: an activity's Parquet samples are written (temp file + fsync +
+rename) before its row is inserted, and the file's rows are committed last.  Any
 failure rolls the whole file back; a sample file left behind is harmless (see
 samples.py).  One bad file never aborts the batch.
 """
