@@ -30,7 +30,7 @@ def workers_for(file_count: int, cpus: int | None) -> int:
 
 
 def decoded_ahead(sources: Iterable[Any], workers: int, seen: Callable[[str], bool]) -> Iterator[tuple]:
-    """(source, (bytes or error outcome, wait for the decoded file)) for each source, in order."""
+    """(source, (bytes or error outcome, wait for the decoded file[, the bytes' sha256])) per source, in order."""
     import gc
     import multiprocessing
     from concurrent.futures import ProcessPoolExecutor
@@ -44,10 +44,13 @@ def decoded_ahead(sources: Iterable[Any], workers: int, seen: Callable[[str], bo
             try:
                 for source in sources:
                     data = read_source(source)
-                    future = None
-                    if isinstance(data, bytes) and not seen(hashlib.sha256(data).hexdigest()):
-                        future = pool.submit(decode_source, str(getattr(source, "name", source)), data)
-                    pending.append((source, (data, _waiter(future, source, data, decode_source))))
+                    future = raw_hash = None
+                    if isinstance(data, bytes):
+                        raw_hash = hashlib.sha256(data).hexdigest()
+                        if not seen(raw_hash):
+                            future = pool.submit(decode_source, str(getattr(source, "name", source)), data)
+                    waiter = _waiter(future, source, data, decode_source)
+                    pending.append((source, (data, waiter) if raw_hash is None else (data, waiter, raw_hash)))
                     if len(pending) > workers * AHEAD_PER_WORKER:
                         yield pending.popleft()
                 while pending:

@@ -161,12 +161,14 @@ def read_and_decode(store: Store | None, athlete_id: int | None, source: Any, de
                     ahead: tuple | None = None) -> FileOutcome | DecodedFile:
     """Read and decode one source; a FileOutcome when it ends here (unreadable, undecodable, or - with a
     `store` to ask - a file this athlete imported before, recognised by its raw hash without decoding).
-    `ahead`: what a decode-ahead worker already did (store/decode_ahead.py)."""
+    `ahead`: what a decode-ahead worker already did (store/decode_ahead.py): (bytes or outcome, wait for the
+    decoded file[, the bytes' sha256])."""
     name = str(getattr(source, "name", source))
     data = read_source(source) if ahead is None else ahead[0]
     if isinstance(data, FileOutcome):
         return data
-    raw_hash = hashlib.sha256(data).hexdigest()
+    # decode-ahead hashed these bytes already (a third element): one pass over the file less
+    raw_hash = ahead[2] if ahead is not None and len(ahead) > 2 else hashlib.sha256(data).hexdigest()
 
     if store is not None and athlete_id is not None:
         with store.session() as session:
