@@ -103,7 +103,7 @@ def arrow_table(frame: pd.DataFrame) -> pa.Table:
 
     A frame that already has only contract columns in contract dtypes (every reader's output) goes straight
     from its numpy columns to Arrow: no normalised copy and no pandas metadata (read_samples does not need it),
-    a fifth of the time. Anything else takes the general path."""
+    under half the time. Anything else takes the general path."""
     names, arrays = [], []
     for column, series in frame.items():
         if SAMPLE_COLUMNS.get(column) != str(series.dtype):
