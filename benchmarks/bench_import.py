@@ -13,7 +13,9 @@ peak resident memory (the kernel's rusage of that child):
   * fitdecode: `python -c` iterating every frame of every file with kneeguard's lean
     settings (no data processor, CRC off, errors ignored) - the reference;
   * kneeguard (fitdecode path): `kneeguard import DIR` with KNEEGUARD_FIT_DECODER=fitdecode;
-  * kneeguard: `kneeguard import DIR` as shipped (fast FIT path where it agrees).
+  * kneeguard: `kneeguard import DIR` as shipped (fast FIT path where it agrees);
+  * kneeguard, existing store: the same into a data folder whose store was created (and migrated) beforehand,
+    untimed - what every import after a person's first costs (the first also creates the schema).
 Each kneeguard run imports into a fresh data folder. Variants are interleaved within each
 round, in an order that rotates between rounds; the machine's load average is printed
 beside every round. Report ratios (same round), not absolute seconds.
@@ -45,6 +47,7 @@ for path in sorted(pathlib.Path(sys.argv[1]).rglob('*.fit')):
         pass  # a broken file costs its decode time up to the damage, as in kneeguard
 print(frames)
 """
+CREATE_STORE = "import sys; from kneeguard.store import open_store; open_store(home=sys.argv[1]).close()"
 
 
 def fit_files(paths: list[Path]) -> list[Path]:
@@ -99,17 +102,18 @@ def write_history(files: list[Path], target: Path, count: int) -> int:
 
 
 def timed(command: list[str], env: dict) -> dict:
-    start = time.perf_counter()
-    process = subprocess.Popen(command, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
-    _, status, usage = os.wait4(process.pid, 0)
-    wall = time.perf_counter() - start
-    process.returncode = os.waitstatus_to_exitcode(status)
-    out = process.stdout.read().decode()
-    err = process.stderr.read().decode()
-    process.stdout.close()
-    process.stderr.close()
-    return {"wall": wall, "cpu": usage.ru_utime + usage.ru_stime, "rss_mb": usage.ru_maxrss / 1024,
-            "rc": process.returncode, "out": out, "err": err}
+    # Output goes to files, not pipes: the JSON of a 1,000-file import is more than a pipe holds, and the
+    # child would block writing it while this process waits for it to exit.
+    with tempfile.TemporaryFile() as out, tempfile.TemporaryFile() as err:
+        start = time.perf_counter()
+        process = subprocess.Popen(command, env=env, stdout=out, stderr=err)
+        _, status, usage = os.wait4(process.pid, 0)
+        wall = time.perf_counter() - start
+        process.returncode = os.waitstatus_to_exitcode(status)
+        out.seek(0)
+        err.seek(0)
+        return {"wall": wall, "cpu": usage.ru_utime + usage.ru_stime, "rss_mb": usage.ru_maxrss / 1024,
+                "rc": process.returncode, "out": out.read().decode(), "err": err.read().decode()}
 
 
 def variants(folder: Path, scratch: Path) -> dict:
@@ -117,10 +121,12 @@ def variants(folder: Path, scratch: Path) -> dict:
     base = dict(os.environ, PYTHONPATH=str(ROOT / "src"))
     base.pop("KNEEGUARD_DB", None)
 
-    def import_with(decoder: str):
+    def import_with(decoder: str, existing_store: bool = False):
         def run() -> dict:
             home = Path(tempfile.mkdtemp(dir=scratch))
             try:
+                if existing_store:  # created and migrated beforehand, untimed: every import after the first
+                    subprocess.run([sys.executable, "-c", CREATE_STORE, str(home)], env=base, check=True)
                 return timed(kneeguard + ["--home", str(home)], dict(base, KNEEGUARD_FIT_DECODER=decoder))
             finally:
                 shutil.rmtree(home, ignore_errors=True)
@@ -130,6 +136,7 @@ def variants(folder: Path, scratch: Path) -> dict:
         "fitdecode lean decode": lambda: timed([sys.executable, "-c", LEAN_DECODE, str(folder)], base),
         "kneeguard import, fitdecode path": import_with("fitdecode"),
         "kneeguard import": import_with(""),
+        "kneeguard import, existing store": import_with("", existing_store=True),
     }
 
 

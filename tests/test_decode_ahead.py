@@ -1,6 +1,7 @@
 """Decoding ahead in worker processes changes nothing but speed: same outcomes, same order, same rows."""
 from __future__ import annotations
 
+import gc
 import shutil
 from pathlib import Path
 
@@ -43,6 +44,7 @@ def test_workers_give_the_same_outcomes_in_the_same_order(tmp_path: Path):
     folder = _folder(tmp_path)
     inline, inline_rows, _ = _import(tmp_path, folder, 0, "inline")
     ahead, ahead_rows, again = _import(tmp_path, folder, 2, "ahead")
+    assert gc.get_freeze_count() == 0  # the pre-fork freeze is undone when the import ends
     assert [o[:4] for o in ahead] == [o[:4] for o in inline]
     assert [o[4][:1] for o in ahead] == [o[4][:1] for o in inline]  # warnings name the same twin
     assert ahead_rows == inline_rows

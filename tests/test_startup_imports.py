@@ -78,3 +78,14 @@ def test_the_command_line_loads_only_the_module_of_the_command_it_runs(tmp_path:
     loaded = imported_after(["import", str(tmp_path)], via_main=True)
     commands = {name for name in loaded if name.startswith("kneeguard.cli.") and name.endswith("_cmd")}
     assert commands == {"kneeguard.cli.import_cmd"}, sorted(commands)
+
+
+def test_import_of_fit_files_loads_no_xml_reader(tmp_path: Path):
+    """The GPX and TCX readers load on the first file of theirs, not for an import of FIT files."""
+    folder = tmp_path / "runs"
+    folder.mkdir()
+    source = Path(__file__).parent / "data" / "activities" / "fitparse" / "garmin-fenix-5-run.fit"
+    (folder / "run.fit").write_bytes(source.read_bytes())
+    loaded = imported_after(["import", str(folder), "--home", str(tmp_path / "home")], via_main=True)
+    assert "kneeguard.ingest.fit" in loaded
+    assert not {"kneeguard.ingest.gpx", "kneeguard.ingest.tcx"} & loaded

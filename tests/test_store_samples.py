@@ -115,3 +115,33 @@ def test_an_fsspec_url_root_round_trips_and_refuses_keys_that_leave_it():
         samples.read_samples(root, f"ab/{HASH}-9.parquet")
     assert not samples.is_url("/plain/folder") and samples.is_url(root)
     fsspec.filesystem("memory").rm("/kneeguard-samples-test", recursive=True)
+
+
+def test_contract_frames_go_straight_to_arrow_with_what_from_pandas_stores(tmp_path):
+    """The direct numpy -> Arrow path (issue 18) stores the same columns, types, values and nulls (NaN) as
+    pandas' converter, leaves out only pandas' own metadata, and reads back identical."""
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    frame = full_frame().iloc[5:]  # a sliced frame: the index is not 0..n, and is not stored either way
+    frame.loc[frame.index[:4], "lat_deg"] = np.nan
+    direct = samples.arrow_table(frame)
+    reference = pa.Table.from_pandas(frame, preserve_index=False).replace_schema_metadata(None)
+    assert direct.equals(reference) and direct.schema.metadata is None
+    assert direct.column("lat_deg").null_count == 4 and direct.column("heart_rate_bpm").null_count == 0
+    key = samples.write_samples(tmp_path, HASH, 0, frame)
+    assert pq.read_table(tmp_path / key).column("lat_deg").null_count == 4
+    back = samples.read_samples(tmp_path, key)
+    pd.testing.assert_frame_equal(back, frame.reset_index(drop=True), check_exact=True)
+
+
+def test_other_frames_are_normalised_first(tmp_path):
+    """A column outside the contract, or a contract column in another dtype, takes the general path."""
+    frame = full_frame(5)
+    frame["cadence_spm"] = [170, 171, 172, 173, 174]  # int64, not float64
+    frame["extra"] = ["a", "b", "c", "d", "e"]
+    table = samples.arrow_table(frame)
+    assert str(table.schema.field("cadence_spm").type) == "double"
+    back = samples.read_samples(tmp_path, samples.write_samples(tmp_path, HASH, 0, frame))
+    assert back["cadence_spm"].tolist() == [170.0, 171.0, 172.0, 173.0, 174.0]
+    assert back["extra"].tolist() == ["a", "b", "c", "d", "e"]

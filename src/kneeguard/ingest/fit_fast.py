@@ -10,10 +10,14 @@ field descriptions) and every definition are copied into a small FIT stream that
 fitdecode itself decodes, so their values, enums, subfields and developer-field
 names are fitdecode's own. Damaged files keep what fitdecode keeps, with its error.
 
+Compressed speed/distance (3 bytes packing a 12-bit speed and a 12-bit distance that
+wraps) is unpacked as fitdecode does, with its accumulator: the distance carries on
+across records and restarts at 0 at every record definition holding the field.
+
 Anything this module is not sure to reproduce exactly returns None and the caller
 decodes the file with fitdecode (the reference): record fields whose base type or
-size differs from the profile, compressed speed/distance (accumulated), hr timing
-that would stop fitdecode, developer fields that are not whole values.
+size differs from the profile, hr timing that would stop fitdecode, developer fields
+that are not whole values.
 """
 from __future__ import annotations
 
@@ -32,6 +36,9 @@ from kneeguard.ingest.fit_scan import HEADER, Decline, Scan
 RECORD_PROFILE = fit_profile.MESSAGE_TYPES[MESG_RECORD]
 # Components whose target is a kept column; both copy 16 bits unchanged (speed -> enhanced_speed, ...).
 PLAIN_COMPONENTS = frozenset({(6, 73), (2, 78)})
+PACKED = fit_scan.FIELD_COMPRESSED_SPEED_DISTANCE  # its components: bits of the field's little-endian bytes
+BASE_BYTE = 0x0D
+ACCUMULATED = -1  # layout key: where a definition's compressed speed/distance lies (the accumulator reads it)
 KEPT_NAMES = frozenset(RECORD_FIELDS) - {"dev_power"}
 INVALID = {  # base type id -> (numpy type code, invalid raw value); None: NaN is the invalid value
     0x00: ("u1", 0xFF), 0x01: ("i1", 0x7F), 0x02: ("u1", 0xFF), 0x83: ("i2", 0x7FFF),
@@ -125,6 +132,8 @@ def _record_columns(data: bytes, scan: Scan, layouts: dict[int, dict], out: _Dec
         block = raw[offsets[rows, None] + np.arange(message_size)]
         for slot, values in _values(block, sources):
             columns[slot][rows] = values
+    if scan.accumulating:
+        _accumulated_distance(raw, offsets, owners, scan, layouts, columns[SLOT["distance"]])
     if scan.compressed_rows:  # the expanded time wins over any timestamp field
         columns[SLOT["timestamp"]][kept_before[np.asarray(scan.compressed_rows)]] = scan.compressed_times
     return columns
@@ -141,11 +150,19 @@ def _layout(definition) -> dict[int, tuple]:
     for field_def in definition.field_defs:
         field = field_def.field
         if field is not None:
+            if field.def_num == PACKED:
+                accumulated = [component for component in field.components if component.accumulate]
+                if len(accumulated) != 1:
+                    raise Decline
+                sources[ACCUMULATED] = _packed(field_def, position, accumulated[0])
             for component in field.components or ():
                 target = RECORD_PROFILE.fields[component.def_num]
                 if target.name in KEPT_NAMES:
+                    if field.def_num == PACKED:
+                        sources[SLOT[target.name]] = _packed(field_def, position, component)
+                        continue
                     if (field.def_num, component.def_num) not in PLAIN_COMPONENTS:
-                        raise Decline  # compressed speed/distance: accumulated, fitdecode's job
+                        raise Decline
                     sources[SLOT[target.name]] = _source(
                         field_def, field, position, order, component.scale, component.offset)
             if field.name in KEPT_NAMES:
@@ -171,8 +188,76 @@ def _source(field_def, field, position: int, order: str, scale, offset) -> tuple
     return position, order + code, invalid, scale, offset
 
 
+def _packed(field_def, position: int, component) -> tuple:
+    """A component of compressed speed/distance: (byte offset, None, (bytes, bit offset, bits, accumulated), scale,
+    None). fitdecode reads the field as bytes (invalid when all are 0xFF) and takes the bits of their
+    little-endian number; a field too short for a component would drop it, other base types break it."""
+    size = field_def.size
+    if field_def.base_type.identifier != BASE_BYTE or not 2 <= size <= 7 or component.offset:
+        raise Decline
+    return position, None, (size, component.bit_offset, component.bits, bool(component.accumulate)), \
+        component.scale, None
+
+
+def _packed_bits(block: np.ndarray, position: int, packing: tuple) -> tuple[np.ndarray, np.ndarray]:
+    """(the component's raw values, valid) per message of `block`."""
+    size, bit_offset, bits, _ = packing
+    field = block[:, position:position + size].astype(np.uint64)
+    number = np.zeros(len(block), dtype=np.uint64)
+    for index in range(size):
+        number |= field[:, index] << np.uint64(8 * index)
+    valid = ~(field == 0xFF).all(axis=1)
+    return ((number >> np.uint64(bit_offset)) & np.uint64((1 << bits) - 1)).astype(np.int64), valid
+
+
+def _accumulated_distance(raw: np.ndarray, offsets: np.ndarray, owners: np.ndarray, scan: Scan,
+                          layouts: dict[int, dict], distance: np.ndarray) -> None:
+    """fitdecode's accumulated distance of compressed speed/distance, into the rows whose distance it gives.
+
+    Per stretch between two accumulator restarts, each valid value moves the total on by its difference to the
+    previous one modulo 2^bits (fitdecode's `_apply_compressed_accumulation`, which starts from 0)."""
+    rows = np.flatnonzero(np.isin(owners, sorted(scan.accumulating)))
+    values = np.zeros(rows.size, dtype=np.int64)
+    valid = np.zeros(rows.size, dtype=bool)
+    bits = None
+    for index in sorted(scan.accumulating):
+        mine = np.flatnonzero(owners[rows] == index)
+        if not mine.size:
+            continue
+        position, _, packing, _, _ = layouts[index][ACCUMULATED]
+        if bits not in (None, packing[2]):
+            raise Decline
+        bits = packing[2]
+        block = raw[offsets[rows[mine], None] + np.arange(position + packing[0])]
+        values[mine], valid[mine] = _packed_bits(block, position, packing)
+    rows, values = rows[valid], values[valid]
+    if not rows.size:
+        return
+    stretch = np.searchsorted(np.asarray(scan.accumulator_resets, dtype=np.int64), offsets[rows], side="right")
+    first = np.concatenate(([True], stretch[1:] != stretch[:-1]))
+    previous = np.concatenate(([0], values[:-1]))
+    previous[first] = 0
+    totals = np.cumsum((values - previous) & ((1 << bits) - 1))
+    starts = np.flatnonzero(first)
+    totals -= np.repeat(np.concatenate(([0], totals[starts[1:] - 1])), np.diff(np.append(starts, rows.size)))
+    for index in sorted(scan.accumulating):
+        source = layouts[index].get(SLOT["distance"])
+        if source is None or source[1] is not None:
+            continue  # a plain distance field later in the message gives this definition's distance
+        mine = owners[rows] == index
+        distance[rows[mine]] = totals[mine] / source[3] if source[3] else totals[mine].astype(np.float64)
+
+
 def _values(block: np.ndarray, sources: dict[int, tuple]):
     for slot, (position, code, invalid, scale, offset) in sources.items():
+        if code is None:  # compressed speed/distance
+            if slot == ACCUMULATED or invalid[3]:
+                continue  # the accumulated distance needs every record in file order: _accumulated_distance
+            raw, valid = _packed_bits(block, position, invalid)
+            values = raw.astype(np.float64)
+            values[~valid] = np.nan
+            yield slot, values / scale if scale else values
+            continue
         kind = np.dtype(code)
         field = np.ascontiguousarray(block[:, position:position + kind.itemsize]).view(kind)[:, 0]
         values = field.astype(np.float64)

@@ -22,6 +22,7 @@ COPIED = frozenset({MESG_FILE_ID, MESG_SPORT, MESG_SESSION, MESG_LAP, MESG_DEVIC
 FIELD_TIMESTAMP = 253
 FIELD_HR_EVENT_TIMESTAMP, FIELD_HR_EVENT_TIMESTAMP_12 = 9, 10
 FIELD_DEVICE_INDEX = 0  # device_info
+FIELD_COMPRESSED_SPEED_DISTANCE = 8  # record; its distance component is accumulated
 HEADER = struct.Struct("<BBHI4s")
 
 
@@ -32,7 +33,7 @@ class Decline(Exception):
 class Scan:
     __slots__ = ("definitions", "segments", "record_offsets", "record_definitions",
                  "compressed_rows", "compressed_times", "segment_first_row", "stop", "stop_after_crc",
-                 "creator_copied")
+                 "creator_copied", "accumulating", "accumulator_resets")
 
     def __init__(self) -> None:
         self.definitions: list[tuple[int, int]] = []  # (global number, message size) in file order
@@ -45,6 +46,10 @@ class Scan:
         self.stop: Exception | None = None  # the error fitdecode raises where the data is damaged
         self.stop_after_crc = False  # ... right after a complete FIT file
         self.creator_copied = False  # the creator's device_info is in the copied stream
+        # fitdecode restarts the accumulated distance of compressed speed/distance at 0 at every record
+        # definition holding that field, a repeated one included: those definitions and where each one is.
+        self.accumulating: set[int] = set()  # definition indices
+        self.accumulator_resets: list[int] = []  # byte offsets, in file order
 
 
 def scan(data: bytes) -> Scan:
@@ -61,10 +66,12 @@ def scan(data: bytes) -> Scan:
         start = position + header_size
         end = start + body_size
         scan.segment_first_row.append(len(scan.record_offsets))
-        marks = (len(scan.definitions), len(scan.record_offsets))
+        marks = (len(scan.definitions), len(scan.record_offsets), len(scan.accumulator_resets))
         if not _scan_segment(data, start, end, scan, track=False):
             # Compressed timestamps or hr messages: again, following every timestamp as fitdecode does.
             del scan.definitions[marks[0]:], scan.record_offsets[marks[1]:], scan.record_definitions[marks[1]:]
+            del scan.accumulator_resets[marks[2]:]
+            scan.accumulating = {index for index in scan.accumulating if index < marks[0]}
             _scan_segment(data, start, end, scan, track=True)
         if scan.stop is None and end + 2 > size:  # the file CRC is cut
             scan.stop = fitdecode.FitEOFError(2, max(size - end, 0), end)
@@ -99,7 +106,7 @@ def _scan_segment(data: bytes, position: int, end: int, scan: Scan, track: bool)
     # kind: 1 record (decoded here), 2 copied to fitdecode, 3 copied developer description,
     # 4 hr message (timestamps followed, not copied), 5 device_info (the creator's first copied), 0 skipped
     local: list = [None] * 16
-    offsets, owners, definitions = scan.record_offsets, scan.record_definitions, scan.definitions
+    offsets, owners = scan.record_offsets, scan.record_definitions
     accumulator = 0  # fitdecode's compressed-timestamp accumulator (restarts with each chained file)
     last_stamp = hr_start = 0  # fitdecode's latest timestamp and hr start (idem)
     stamp_at: dict[int, tuple] = {}  # definition -> (offset of its timestamp, byte order)
@@ -153,7 +160,7 @@ def _scan_segment(data: bytes, position: int, end: int, scan: Scan, track: bool)
             position = following
         else:
             try:
-                position = _definition(data, position, end, header, local, definitions, copied, stamp_at,
+                position = _definition(data, position, end, header, local, scan, copied, stamp_at,
                                        dev_messages, hr_at)
             except _Cut as cut:
                 scan.stop = cut.error
@@ -204,7 +211,7 @@ def _stamp(data: bytes, position: int, where: tuple, invalid):
     return invalid if raw == 0xFFFFFFFF else raw
 
 
-def _definition(data, position, end, header, local, definitions, copied, stamp_at, dev_messages, hr_at) -> int:
+def _definition(data, position, end, header, local, scan, copied, stamp_at, dev_messages, hr_at) -> int:
     """Note one definition message; returns where the next message starts.
 
     Devices often repeat a record definition unchanged before every record: such a
@@ -213,7 +220,10 @@ def _definition(data, position, end, header, local, definitions, copied, stamp_a
     if current is not None and current[1] == 1 and current[4] == dev_messages:
         following = position + len(current[3])
         if data[position:following] == current[3]:
+            if current[2] in scan.accumulating:
+                scan.accumulator_resets.append(position)
             return following
+    definitions = scan.definitions
     size = len(data)
     if position + 6 > size:
         raise _Cut(fitdecode.FitEOFError(5, max(size - position - 1, 0), position + 1))
@@ -251,6 +261,9 @@ def _definition(data, position, end, header, local, definitions, copied, stamp_a
         message_size += sum(data[fields_end + 2:following:3])
     if 0 in sizes:
         raise Decline  # fitdecode cannot read a field of no bytes
+    if global_number == MESG_RECORD and FIELD_COMPRESSED_SPEED_DISTANCE in numbers:
+        scan.accumulating.add(len(definitions))
+        scan.accumulator_resets.append(position)
     kind = 1 if global_number == MESG_RECORD else 3 if global_number in DEVELOPER else 2 if global_number in COPIED else 0
     if global_number == MESG_HR:
         hr_at[len(definitions)] = _hr_layout(data, position, numbers, sizes)

@@ -14,10 +14,8 @@ import zlib
 from pathlib import Path
 
 from kneeguard.ingest.fit import read_fit
-from kneeguard.ingest.gpx import read_gpx
 from kneeguard.ingest.model import IngestError, ParsedFile
 from kneeguard.ingest.plausibility import clean_file
-from kneeguard.ingest.tcx import read_tcx
 
 # Real activity files are a few MB (a 600,000-point GPX is 54 MB); anything bigger
 # decompressed is a bomb. Kept well below the 500 MB memory bound of an import:
@@ -58,7 +56,7 @@ def read_bytes(name: str, data: bytes) -> ParsedFile:
     file_format = sniff_format(data)
     if file_format is None:
         raise IngestError(name, f"{NOT_ACTIVITY_FORMAT}{_xml_hint(data)}")
-    decoder = {"fit": read_fit, "gpx": read_gpx, "tcx": read_tcx}[file_format]
+    decoder = read_fit if file_format == "fit" else _xml_reader(file_format)
     try:
         parsed = decoder(name, data, content_hash)
     except IngestError:
@@ -72,6 +70,18 @@ def read_bytes(name: str, data: bytes) -> ParsedFile:
     parsed.warnings[:0] = warnings
     clean_file(parsed)  # the same plausibility policy for every format
     return parsed
+
+
+def _xml_reader(file_format: str):
+    """The GPX or TCX reader, imported on first use: a FIT-only import does not load gpxpy and the XML
+    readers (a few hundredths of a second of every `kneeguard import`, issue 18)."""
+    if file_format == "gpx":
+        from kneeguard.ingest.gpx import read_gpx
+
+        return read_gpx
+    from kneeguard.ingest.tcx import read_tcx
+
+    return read_tcx
 
 
 def sniff_format(data: bytes) -> str | None:

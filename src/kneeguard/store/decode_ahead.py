@@ -30,29 +30,52 @@ def workers_for(file_count: int, cpus: int | None) -> int:
 
 
 def decoded_ahead(sources: Iterable[Any], workers: int, seen: Callable[[str], bool]) -> Iterator[tuple]:
-    """(source, (bytes or error outcome, wait for the decoded file)) for each source, in order."""
+    """(source, (bytes or error outcome, wait for the decoded file[, the bytes' sha256])) per source, in order."""
+    import gc
     import multiprocessing
     from concurrent.futures import ProcessPoolExecutor
 
-    import pandas  # noqa: F401 - loaded before the fork: workers decode without importing
-    from kneeguard.ingest import readers  # noqa: F401 - idem
     from kneeguard.store.importer import decode_source, read_source
 
+    _warm_up_before_fork()
     pending: deque = deque()
-    with ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("fork")) as pool:
-        try:
-            for source in sources:
-                data = read_source(source)
-                future = None
-                if isinstance(data, bytes) and not seen(hashlib.sha256(data).hexdigest()):
-                    future = pool.submit(decode_source, str(getattr(source, "name", source)), data)
-                pending.append((source, (data, _waiter(future, source, data, decode_source))))
-                if len(pending) > workers * AHEAD_PER_WORKER:
+    try:
+        with ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("fork")) as pool:
+            try:
+                for source in sources:
+                    data = read_source(source)
+                    future = raw_hash = None
+                    if isinstance(data, bytes):
+                        raw_hash = hashlib.sha256(data).hexdigest()
+                        if not seen(raw_hash):
+                            future = pool.submit(decode_source, str(getattr(source, "name", source)), data)
+                    waiter = _waiter(future, source, data, decode_source)
+                    pending.append((source, (data, waiter) if raw_hash is None else (data, waiter, raw_hash)))
+                    if len(pending) > workers * AHEAD_PER_WORKER:
+                        yield pending.popleft()
+                while pending:
                     yield pending.popleft()
-            while pending:
-                yield pending.popleft()
-        finally:
-            pool.shutdown(wait=True, cancel_futures=True)
+            finally:
+                pool.shutdown(wait=True, cancel_futures=True)
+    finally:
+        gc.unfreeze()  # normal collection again (a server process imports more than once)
+
+
+def _warm_up_before_fork() -> None:
+    """Load here, once, what every worker's first decode would otherwise load for itself: the decoders (the
+    fast FIT path is imported on first use), pandas' Arrow string support and the evidence registry (TOML,
+    read on first use). ~25 ms of CPU per worker (issue 18). Then the objects that exist are frozen out of the
+    garbage collector (until the import ends), so that its passes in the workers do not copy the parent's
+    pages one by one."""
+    import gc
+
+    import pandas  # noqa: F401
+    import pyarrow.pandas_compat  # noqa: F401 - pandas builds string column labels with it
+    from kneeguard.ingest import fit_fast, readers  # noqa: F401
+    from kneeguard.ingest.model import future_slack_s
+
+    future_slack_s()  # loads and caches the evidence registry
+    gc.freeze()
 
 
 def _waiter(future: Future | None, source: Any, data: Any, decode: Callable) -> Callable[[], Any]:

@@ -13,8 +13,8 @@ copy is kept: when it arrives second it replaces the stored one in place (same
 row, so shoe links and notes stay), in the same transaction.  The same rule
 applies between sessions of one file (chained copies of a session).
 
-Atomicity: an activity's Parquet samples are written (temp file + rename)
-before its row is flushed, and the file's rows are committed last.  Any
+Atomicity: an activity's Parquet samples are written (temp file + fsync +
+rename) before its row is inserted, and the file's rows are committed last.  Any
 failure rolls the whole file back; a sample file left behind is harmless (see
 samples.py).  One bad file never aborts the batch.
 """
@@ -27,7 +27,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import select, text
+from sqlalchemy import insert, or_, select, text
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -161,12 +161,14 @@ def read_and_decode(store: Store | None, athlete_id: int | None, source: Any, de
                     ahead: tuple | None = None) -> FileOutcome | DecodedFile:
     """Read and decode one source; a FileOutcome when it ends here (unreadable, undecodable, or - with a
     `store` to ask - a file this athlete imported before, recognised by its raw hash without decoding).
-    `ahead`: what a decode-ahead worker already did (store/decode_ahead.py)."""
+    `ahead`: what a decode-ahead worker already did (store/decode_ahead.py): (bytes or outcome, wait for the
+    decoded file[, the bytes' sha256])."""
     name = str(getattr(source, "name", source))
     data = read_source(source) if ahead is None else ahead[0]
     if isinstance(data, FileOutcome):
         return data
-    raw_hash = hashlib.sha256(data).hexdigest()
+    # decode-ahead hashed these bytes already (a third element): one pass over the file less
+    raw_hash = ahead[2] if ahead is not None and len(ahead) > 2 else hashlib.sha256(data).hexdigest()
 
     if store is not None and athlete_id is not None:
         with store.session() as session:
@@ -215,7 +217,7 @@ def _store_parsed(store: Store, athlete_id: int, name: str, raw_hash: str,
     with store.write() as session:
         _serialise_imports(session, athlete_id)
         if reason is not None:
-            session.add(_file_row(athlete_id, raw_hash, parsed, name, "skipped", 0, reason))
+            _add_file_row(session, athlete_id, raw_hash, parsed, name, "skipped", 0, reason)
             return FileOutcome(name, "skipped", error=reason, warnings=warnings)
         added = 0
         multi = len(parsed.activities) > 1
@@ -235,7 +237,7 @@ def _store_parsed(store: Store, athlete_id: int, name: str, raw_hash: str,
             warnings.extend(prefix + w for w in [*activity.warnings, *notes])
             added += 1
         status = "imported" if added else "duplicate"
-        session.add(_file_row(athlete_id, raw_hash, parsed, name, status, added, ""))
+        _add_file_row(session, athlete_id, raw_hash, parsed, name, status, added, "")
     return FileOutcome(name, status, activities=added, warnings=warnings)
 
 
@@ -246,29 +248,30 @@ def _serialise_imports(session: Session, athlete_id: int) -> None:
         session.execute(text("SELECT pg_advisory_xact_lock(:ns, :key)"), {"ns": _PG_LOCK_NS, "key": athlete_id})
 
 
-def _file_row(athlete_id: int, raw_hash: str, parsed: ParsedFile, name: str,
-              status: str, count: int, detail: str) -> ImportedFile:
-    return ImportedFile(athlete_id=athlete_id, content_hash=raw_hash, decoded_hash=parsed.content_hash or None,
-                        source_name=name, status=status, n_activities=count, detail=detail)
+def _add_file_row(session: Session, athlete_id: int, raw_hash: str, parsed: ParsedFile, name: str,
+                  status: str, count: int, detail: str) -> None:
+    # A plain INSERT (column defaults apply as with session.add) without the unit of work's bookkeeping.
+    session.execute(insert(ImportedFile.__table__), dict(
+        athlete_id=athlete_id, content_hash=raw_hash, decoded_hash=parsed.content_hash or None,
+        source_name=name, status=status, n_activities=count, detail=detail))
 
 
 def _find_twin(session: Session, store: Store, athlete_id: int, content_hash: str,
                activity: ParsedActivity) -> Activity | None:
     from kneeguard.store import duplicates as dup
 
-    exact = session.scalar(select(Activity).where(
-        Activity.athlete_id == athlete_id, Activity.content_hash == content_hash,
-        Activity.session_index == activity.session_index))
-    if exact is not None:
-        return exact
     window = dt.timedelta(seconds=dup.DUPLICATE_WINDOW_S)
-    nearby = session.scalars(select(Activity).where(
+    # One query for both kinds of candidate (the same decoded session, and rows starting nearby), oldest first.
+    candidates = session.scalars(select(Activity).where(
         Activity.athlete_id == athlete_id,
-        Activity.start_utc >= activity.start - window,
-        Activity.start_utc <= activity.start + window,
-    ).order_by(Activity.id))
+        or_((Activity.content_hash == content_hash) & (Activity.session_index == activity.session_index),
+            Activity.start_utc.between(activity.start - window, activity.start + window)),
+    ).order_by(Activity.id)).all()
+    for row in candidates:  # at most one (unique constraint)
+        if row.content_hash == content_hash and row.session_index == activity.session_index:
+            return row
     span = dup.span_s(activity.timer_s, activity.moving_s, activity.elapsed_s)
-    for other in nearby:  # oldest first
+    for other in candidates:  # none is the same session, so each starts nearby; oldest first
         if dup.is_same_activity(activity.start, activity.sport, span, other.start_utc, other.sport,
                                 dup.span_s(other.timer_s, other.moving_s, other.elapsed_s)) \
                 and dup.tracks_agree(_own_samples(store, activity), _stored_samples(store, other)):
@@ -353,11 +356,12 @@ def _add_activity(session: Session, store: Store, athlete_id: int, name: str, co
         # the person corrected this outing: their sport and title stay (shoe and exclusion are not in `fields`)
         fields.update(sport=replacing.sport, sub_sport=replacing.sub_sport, name=replacing.name)
     if replacing is None:
-        session.add(Activity(**fields))
+        # A plain INSERT, run now: later sessions of this file see it when de-duplicating (no unit of work).
+        session.execute(insert(Activity.__table__), fields)
     else:
         for column, value in fields.items():
             setattr(replacing, column, value)
-    session.flush()  # later sessions of this file must see it when de-duplicating
+        session.flush()  # later sessions of this file must see it when de-duplicating
 
 
 def _apply_metadata(activity: ParsedActivity, metadata: dict[str, Any], whole_file: bool) -> list[str]:
