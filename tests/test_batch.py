@@ -255,3 +255,16 @@ def test_a_group_whose_worker_dies_is_split_so_the_crashing_item_fails_alone(mon
         results = dict(engine.run_tasks(client, _dies_on_poison, items, show=False, groups=groups))
     assert {k: v for k, v in results.items() if k != "poison"} == {"a": "A", "b": "B", "c": "C", "d": "D", "e": "E"}
     assert isinstance(results["poison"], engine.TaskFailure) and "died" in results["poison"].problem
+
+
+def test_the_cluster_takes_the_biggest_inputs_first(tmp_path: Path):
+    """Longest-processing-time first: the last tasks are the small files, so no core idles long at the end;
+    files of one size keep their manifest order."""
+    from kneeguard.batch.imports import ImportTask, largest_first
+
+    sizes = {"a.fit": 10, "b.gpx": 3000, "c.fit": 10, "d.tcx": 500}
+    tasks = []
+    for name, size in sizes.items():
+        (tmp_path / name).write_bytes(b"x" * size)
+        tasks.append(ImportTask("ana", 1, str(tmp_path / name), name))
+    assert [t.display for t in largest_first(tasks)] == ["b.gpx", "d.tcx", "a.fit", "c.fit"]

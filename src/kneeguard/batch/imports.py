@@ -110,11 +110,21 @@ BIG_FILE_BYTES = 8 * 1024 * 1024  # ≈ 40 long FIT runs: a task of its own, lik
 
 def is_big(task: ImportTask) -> bool:
     """An export archive (hundreds of activities) or a very large file: not grouped with others."""
-    path = Path(task.path)
+    return Path(task.path).suffix.lower() == ".zip" or file_size(task) > BIG_FILE_BYTES
+
+
+def file_size(task: ImportTask) -> int:
     try:
-        return path.suffix.lower() == ".zip" or path.stat().st_size > BIG_FILE_BYTES
+        return Path(task.path).stat().st_size
     except OSError:
-        return False  # it will fail with its own error line
+        return 0  # it will fail with its own error line
+
+
+def largest_first(tasks: list[ImportTask]) -> list[ImportTask]:
+    """The biggest inputs first (each athlete's own files keep their order among equals): the work per file
+    grows with its size, so the last tasks are the small ones and no core waits long for the other at the end
+    (longest-processing-time-first scheduling)."""
+    return sorted(tasks, key=file_size, reverse=True)
 
 
 def plan_tasks(store, rows: list[ManifestRow]) -> tuple[list[ImportTask], list[BatchFileOutcome]]:
@@ -143,6 +153,8 @@ def run_import(client, store, rows: list[ManifestRow], *, worker_writes: bool,
     tasks, problems = plan_tasks(store, rows)
     yield from problems
     access = StoreAccess(store.url, str(store.home), store.storage_root)
+    if client is not None:
+        tasks = largest_first(tasks)
     groups = group_items(tasks, items_per_task(len(tasks), worker_count(client)), is_big)
     for task, result in run_tasks(client, decode_file, tasks, access, worker_writes, label="importing", show=show,
                                   groups=groups):
