@@ -1,6 +1,7 @@
 """Explain everywhere: the /explain pages, finding thumbnails in the web app, diagrams in the report."""
 from __future__ import annotations
 
+import base64
 import re
 import warnings
 
@@ -79,11 +80,16 @@ def test_report_shows_the_highlighted_diagram_beside_findings(tmp_path):
     rows = [f for d in doc.domains for f in d["findings"]]
     assert rows and all(f["explain"] or _same_picture_above(f, rows) for f in rows)
     html = render_html(doc)
-    assert html.count('class="kg-knee-diagram"') >= 3 and 'class="region highlighted"' in html
-    assert 'class="kg-runner-figure"' in html  # gait findings: the runner drawn from the session's numbers
     assert "url(" not in re.sub(r"url\(data:", "", html)  # still self-contained
+    # the diagrams are embedded SVG images (report.html.svg_image: the PDF engine draws them as one box each)
+    diagrams = [base64.b64decode(b).decode("utf-8")
+                for b in re.findall(r'src="data:image/svg\+xml;base64,([A-Za-z0-9+/=]+)"', html)]
+    assert sum('class="kg-knee-diagram"' in d for d in diagrams) >= 3
+    assert any('class="region highlighted"' in d for d in diagrams)
+    assert any('class="kg-runner-figure"' in d for d in diagrams)  # gait: the runner from the session's numbers
+    assert re.findall(r'<img alt="The back of the right knee, hatched: [^"]+"', html)
     ids = re.findall(r'\sid="([^"]+)"', html)
-    assert len(ids) == len(set(ids))  # many inline diagrams, no clashing ids
+    assert len(ids) == len(set(ids))
 
 
 def _same_picture_above(row: dict, rows: list[dict]) -> bool:

@@ -80,7 +80,9 @@ def test_key_fields_present(full_html):
 def test_charts_are_embedded_and_nothing_is_fetched(full_html):
     tags = _parse(full_html)
     assert len(tags.imgs) >= 5  # load, gait metrics, knee per step, pain trend, self-tests
-    assert all(src.startswith("data:image/png;base64,") for src in tags.imgs)
+    # charts are PNG; the explanation diagrams are SVG images (report.html.svg_image), every one embedded
+    assert all(src.startswith(("data:image/png;base64,", "data:image/svg+xml;base64,")) for src in tags.imgs)
+    assert sum(src.startswith("data:image/png;base64,") for src in tags.imgs) >= 5
     assert not [u for u in tags.urls if not u[2].startswith(("data:", "#"))]
     assert not re.search(r"url\(\s*['\"]?(?!data:)", full_html)  # CSS url() only for data:
     assert "<link" not in full_html and "<script" not in full_html and "@import" not in full_html
