@@ -27,7 +27,7 @@ def plan_overview(plan: dict[str, Any], review_date: str | None) -> list[PlanRow
     weeks = plan.get("weeks") or []
     running = plan["running_notes"][0] if plan.get("running_notes") else "No running planned."
     if weeks:
-        running += f" {len(weeks)} weeks planned: {weeks[0]['km']} in week 1, {weeks[-1]['km']} in week {weeks[-1]['n']}."
+        running += f" {len(weeks)} weeks planned: {weeks[-1]['km']} in week {weeks[-1]['n']}."
     gait = plan.get("gait")
     follow = [f"Review by {review_date}." if review_date else "",
               (plan.get("professional") or {}).get("text", "")]
