@@ -35,6 +35,7 @@ from kneeguard.ingest.laps import laps_json
 from kneeguard.ingest.model import IngestError, ParsedActivity, ParsedFile
 from kneeguard.ingest.sports import UNKNOWN_SPORTS
 from kneeguard.store import athletes, config
+from kneeguard.store.hr_histogram import HR_BINS, histogram_array, histogram_blob  # noqa: F401 - re-exported
 from kneeguard.store.models import Activity, ImportedFile
 from kneeguard.numbers import finite_float
 from kneeguard.text import without_control_characters
@@ -42,13 +43,10 @@ from kneeguard.text import without_control_characters
 # numpy, pandas and pyarrow (duplicates, samples) are imported by the functions that handle a decoded file,
 # so that `kneeguard import` of an empty folder starts fast (issue 18).
 if TYPE_CHECKING:
-    import numpy as np
-
     from kneeguard.ingest.sources import Source, SourceError
     from kneeguard.store import duplicates as dup
     from kneeguard.store.db import Store
 
-HR_BINS = 256
 _PG_LOCK_NS = 0x6B67  # advisory-lock namespace ("kg") for per-athlete imports
 # Export metadata (e.g. Strava's activities.csv) names sports its own way.
 _METADATA_SPORTS = {"run": "running", "trail run": "running", "virtual run": "running",
@@ -386,24 +384,3 @@ def _apply_metadata(activity: ParsedActivity, metadata: dict[str, Any], whole_fi
     if sport and (activity.sport or "").strip().lower() in UNKNOWN_SPORTS:
         activity.sport = _METADATA_SPORTS.get(sport, sport.replace(" ", "_"))
     return notes
-
-
-def histogram_blob(seconds_by_bpm: Any) -> bytes | None:
-    """256 little-endian float32 seconds; longer input folds into the top bin."""
-    import numpy as np
-
-    if seconds_by_bpm is None:
-        return None
-    values = np.nan_to_num(np.asarray(seconds_by_bpm, dtype=np.float64).ravel())
-    out = np.zeros(HR_BINS, dtype="<f4")
-    head = values[:HR_BINS]
-    out[: len(head)] = head
-    if len(values) > HR_BINS:
-        out[-1] += values[HR_BINS:].sum()
-    return out.tobytes()
-
-
-def histogram_array(blob: bytes | None) -> np.ndarray | None:
-    import numpy as np
-
-    return None if blob is None else np.frombuffer(blob, dtype="<f4").astype(np.float64)
