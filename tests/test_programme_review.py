@@ -1,7 +1,9 @@
 """A sports physiotherapist's review of the demo plan's strength and running programme, each defect pinned down.
 
 1. every exercise starts at the first step of its OWN progression and moves up only week by week from its
-   own start (the Nordic lowers joined in week 6 at their end-stage dose); an eccentric drill never starts
+   own start (the Nordic lowers joined in week 6 at their end-stage dose; now an exercise that would be done in
+   one week only is left out and named, and in an 8-week plan they start at their entry dose); an eccentric
+   drill never starts
    in the week of a new longest run; the table, the calendar and the JSON show the same dose;
 2. heavy slow resistance says how heavy: each set at about its repetition maximum, and when to add load;
 3. the hamstring stretch's safety text is shown wherever the exercise is;
@@ -61,8 +63,8 @@ def test_every_exercise_starts_at_the_first_step_of_its_own_progression(demo):
         assert [js["weekly"][w]["text"] for w in p.active_weeks] == [p.dose_for_week(w).text() for w in p.active_weeks]
 
 
-def test_the_nordic_lowers_start_at_two_sets_of_five_once_and_not_in_a_week_of_a_new_longest_run(demo):
-    _, plan, _ = demo
+def test_the_nordic_lowers_start_at_two_sets_of_five_once_and_not_in_a_week_of_a_new_longest_run():
+    _, plan, _ = demo_advice(weeks=8)  # in the 6-week plan they would start in the last week: left out
     nordic = _prescription(plan, "nordic_hamstring")
     first = nordic.first_week
     assert first is not None
@@ -183,14 +185,25 @@ class _Refs:
         return [c["key"] for c in citations]
 
 
-def test_the_budget_never_leaves_an_exercise_in_for_a_single_week():
-    """One week of an exercise builds nothing (the demo's popliteus rotation was kept in week 3 only): the budget
-    leaves such an item out altogether; an item whose own programme starts it in the last week is untouched."""
+def test_no_exercise_is_kept_for_a_single_week_of_the_plan():
+    """One week of an exercise builds nothing (the demo's popliteus rotation was kept in week 3 only; the Nordic
+    lowers started in week 6 of 6): whatever leaves an item in one week, the budget or its own late start, it is
+    left out altogether and the plan names it with its own reason."""
     _, advice, _ = demo_advice()
     for p in advice.strength + advice.flexibility:
-        if p.left_for_budget:
-            assert len(p.active_weeks) >= 2, (p.exercise.name, p.active_weeks)
-    assert any(p.exercise.name.startswith("Nordic") for p in advice.strength)
+        assert len(p.active_weeks) >= 2, (p.exercise.name, p.active_weeks)
+    assert not any(p.exercise.name.startswith("Nordic") for p in advice.strength)
+    [note] = [n for n in advice.notes if n.startswith("Left out")]
+    assert "Nordic hamstring lowers — would only start in the last week (a later plan can begin it)" in note
+    assert "Seated resisted shin rotation (popliteus) — no room in the weekly budget" in note
+
+
+def test_in_an_eight_week_plan_the_nordic_lowers_start_at_their_entry_dose():
+    _, advice, _ = demo_advice(weeks=8)
+    nordic = _prescription(advice, "nordic_hamstring")
+    assert len(nordic.active_weeks) >= 2
+    assert nordic.dose_for_week(nordic.first_week) == nordic.exercise.stages[0]
+    assert not any("Nordic" in n for n in advice.notes if n.startswith("Left out"))
 
 
 def test_an_exercise_the_budget_leaves_out_altogether_is_named_in_the_plan():

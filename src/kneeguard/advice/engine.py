@@ -20,7 +20,7 @@ from kneeguard.advice.footwear import footwear_advice
 from kneeguard.advice.gait_retraining import GaitRetraining, apply_gait, plan_gait
 from kneeguard.advice.overrides import AppliedOverride
 from kneeguard.advice.pain import PainState, pain_state
-from kneeguard.advice.programme import choose, eccentric_starts
+from kneeguard.advice.programme import NO_ROOM, LeftOut, choose, eccentric_starts
 from kneeguard.advice.running import RunningPlan, plan_running
 from kneeguard.advice.session import SESSION_KINDS, Recommendation, Session, unique_citations
 from kneeguard.clinic.levels import TriageLevel
@@ -145,12 +145,18 @@ class Advice:
         }
 
 
-def _left_out_note(names: list[str]) -> list[str]:
-    if not names:
+def _left_out_note(items: list[LeftOut]) -> list[str]:
+    """One note naming each exercise the programme left out, with its own reason."""
+    if not items:
         return []
     minutes = int(evidence.value("advice.exercise.max_minutes_per_week"))
-    return [f"Left out to keep strength and mobility within {minutes} min a week (one week of an exercise builds "
-            f"nothing): {', '.join(names)}. Ask your physiotherapist whether to swap one in for another exercise."]
+    reasons = [f"{item.name} — {_reason_text(item.reason, minutes)}" for item in items]
+    return [f"Left out (one week of an exercise builds nothing): {'; '.join(reasons)}. Ask your "
+            "physiotherapist whether to swap one in for another exercise."]
+
+
+def _reason_text(reason: str, minutes: int) -> str:
+    return f"{reason} (strength and mobility stay within {minutes} min a week)" if reason == NO_ROOM else reason
 
 
 def advise(context: AthleteContext, *, weeks: int = DEFAULT_PLAN_WEEKS, start: dt.date | None = None) -> Advice:
@@ -162,7 +168,7 @@ def advise(context: AthleteContext, *, weeks: int = DEFAULT_PLAN_WEEKS, start: d
     pain = pain_state(context.checkin, codes, stale=stale, session_pain=context.session_pain)
     load_codes = [c for c in codes if load_codes_declared.SPIKE.matches(c)]
     strength: list[Prescription] = []
-    left_out: list[str] = []
+    left_out: list[LeftOut] = []
     if not pain.stop:
         causes = context.checkin.possible_causes if context.checkin else []
         strength = choose(codes, causes, weeks=weeks, hold=pain.hold, step_back=pain.step_back,

@@ -104,9 +104,10 @@ def budget_rank(p: Prescription) -> tuple[bool, bool, int]:
 
 def choose(finding_codes: list[str], causes: list[dict[str, Any]] | tuple = (), *, weeks: int, hold: bool,
            step_back: bool = False, self_tests_measured: bool,
-           left_out: list[str] | None = None) -> list[Prescription]:
+           left_out: list[LeftOut] | None = None) -> list[Prescription]:
     """The programme for `weeks` plan weeks; see the module docstring for the rules. The names of exercises the
-    weekly budget left out of every week are appended to `left_out` (the plan says so)."""
+    programme leaves out of every week (one week builds nothing) are appended to `left_out` with the reason
+    (the plan says so)."""
     lib = library()
     picks = _cause_picks(leading_causes(causes)) + _deficit_picks(finding_codes, lib)
     owned = {lib[p.key].region for p in picks if p.priority == CAUSE}
@@ -127,9 +128,9 @@ def choose(finding_codes: list[str], causes: list[dict[str, Any]] | tuple = (), 
         limit = int(evidence.value("advice.exercise.deep_flexion_max_deg"))
         picks = [p for p in picks if lib[p.key].knee_flexion_deg <= limit]
     out = _prescriptions(_unique_picks(picks), lib, weeks, hold, step_back, finding_codes)
-    fit_budget(out, weeks)
+    dropped = fit_budget(out, weeks)
     if left_out is not None:
-        left_out.extend(p.exercise.name for p in out if not p.active_weeks)
+        left_out.extend(dropped)
     out = [p for p in out if p.active_weeks]
     warm = lib[WARMUP]
     out.append(Prescription(warm, weekly_stages(warm, weeks, hold, step_back), [],
@@ -215,12 +216,25 @@ def weekly_minutes(prescriptions: list[Prescription], week: int) -> int:
     return sum(p.weekly_minutes(week) for p in prescriptions)
 
 
-def fit_budget(prescriptions: list[Prescription], weeks: int) -> None:
+@dataclass(frozen=True)
+class LeftOut:
+    """An exercise the programme chose but left out of every week, and why (the plan names it)."""
+
+    name: str
+    reason: str
+
+
+NO_ROOM = "no room in the weekly budget"
+LAST_WEEK_ONLY = "would only start in the last week (a later plan can begin it)"
+AFTER_PLAN = "would only start after this plan (a later plan can begin it)"
+
+
+def fit_budget(prescriptions: list[Prescription], weeks: int) -> list[LeftOut]:
     """Fill each week (in place), week after week: hip/core work always, then each further item in
     `budget_rank` order only if it fits the region's set budget and the minute budget beside what is already
     in. Hip/core work alone (two exercises) fits far inside both. Each item's dose in a week is the stage its
     own start gives, which depends on the weeks before: so those are settled first, and it is re-staged
-    before it is weighed."""
+    before it is weighed. Returns what ends up in one week only and is therefore left out altogether."""
     max_sets = int(evidence.value("advice.exercise.max_sets_per_region_week"))
     max_minutes = int(evidence.value("advice.exercise.max_minutes_per_week"))
     ordered = sorted(prescriptions, key=budget_rank)
@@ -238,13 +252,26 @@ def fit_budget(prescriptions: list[Prescription], weeks: int) -> None:
                 minutes += p.weekly_minutes(week)
             else:
                 _leave_out(p, week, weeks)
+    left_out: list[LeftOut] = []
     for p in prescriptions:
-        if p.left_for_budget and len(p.active_weeks) == 1:
-            # One week of an exercise builds nothing and adds a new load for a week: the budget leaves it out
-            # altogether (an item planned for one week by its own programme, e.g. Nordics starting in week 6,
-            # is not touched).
+        if not p.active_weeks:
+            left_out.append(LeftOut(p.exercise.name, NO_ROOM if p.left_for_budget else AFTER_PLAN))
+        elif weeks > 1 and len(p.active_weeks) == 1:
+            # One week of an exercise builds nothing and adds a new load for a week: whatever left it in one
+            # week only (the budget, or its own programme starting it late, e.g. Nordics in week 6 of 6), it is
+            # left out altogether, with the reason.
+            left_out.append(LeftOut(p.exercise.name, _one_week_reason(p, weeks)))
             p.active = [False] * weeks
         p.restage()
+    return left_out
+
+
+def _one_week_reason(p: Prescription, weeks: int) -> str:
+    if p.left_for_budget:
+        return NO_ROOM
+    if p.active_weeks == [weeks - 1]:
+        return LAST_WEEK_ONLY
+    return "would run in one week only"
 
 
 def _leave_out(p: Prescription, week: int, weeks: int) -> None:
@@ -256,7 +283,7 @@ def _leave_out(p: Prescription, week: int, weeks: int) -> None:
         p.why += "; left out of some weeks to keep the whole programme within the weekly budget"
 
 
-__all__ = ["DEFAULT_PROGRAMME", "HIP_CORE_CODES", "HIP_CORE_EXERCISES", "Slot", "addresses", "avoids_deep_flexion",
+__all__ = ["DEFAULT_PROGRAMME", "HIP_CORE_CODES", "HIP_CORE_EXERCISES", "LeftOut", "Slot", "addresses", "avoids_deep_flexion",
            "budget_rank", "choose", "eccentric_starts",
            "cause_programmes", "fit_budget", "has_hip_core_deficit", "leading_causes", "weekly_minutes",
            "weekly_sets_by_region"]
