@@ -55,9 +55,12 @@ def test_a_provoking_step_rate_goes_back_to_the_usual_one_with_the_pain_rules_nu
     assert gait.active
     back = "If the pain rises at the new step rate, go back to your usual step rate"
     stop = f"stop and walk home above {pain_rule.acceptable_max():g}/10"
-    morning = f"above {pain_rule.settled_max():g}/10 the next morning"
+    # Unambiguous: which run, at what step rate, and that no metronome minutes are added.
+    morning = (f"if the next morning is above {pain_rule.settled_max():g}/10, run the next run at your usual step "
+               "rate and add no metronome minutes")
     for text in (gait.summary, gait.pain_hold, *(s.details for s in plan.days if s.target_cadence_spm)):
         assert back in text and stop in text and morning in text
+        assert "keep to it" not in text
         assert "Hold the step rate" not in text and "raising it no further" not in text
     assert "walk home if the pain goes above" in next(s.details for s in plan.days if s.target_cadence_spm)
 
@@ -98,7 +101,14 @@ def test_every_metronome_run_shows_its_minutes_with_the_beat(plan, monkeypatch):
     assert printed.count(f"{plan.gait.metronome_bpm} bpm for {minutes[0]} min") >= len(week_one)
     ics = build_calendar(plan).to_ical().decode().replace("\r\n ", "")
     assert f"{plan.gait.metronome_bpm} bpm for {minutes[0]} min" in ics
-    assert f"{minutes[0]} rising to {minutes[-1]} min" in plan.gait.summary
+    # Each week's minutes, from the schedule's own numbers (not '10 rising to 30 min ... for 3 weeks').
+    weeks = plan.gait.weeks
+    used = [minutes[min(w, len(minutes) - 1)] for w in range(weeks)]
+    later = ", ".join(f"{m} in week {w + 1}" for w, m in enumerate(used) if w)
+    assert f"for {used[0]} min of up to " in plan.gait.summary
+    assert f"runs a week in week 1, {later}." in plan.gait.summary
+    assert f"in week 1, {used[1]} in week 2" in plan.gait.summary and "rising to" not in plan.gait.summary
+    assert plan.gait.summary.count(f"{used[-1]} in week {weeks}") == 1
 
 
 # 3 -------------------------------------------------------------------------------------------------------

@@ -101,12 +101,13 @@ def risen(before: float, now: float) -> bool:
     return now - before >= important_change()
 
 
-def provoking_change_text(new: str, usual: str) -> str:
+def provoking_change_text(new: str, usual: str, added: str) -> str:
     """The pain rule applied to one change (a new step rate, ...): a change that provokes the pain is undone,
-    not merely held, and the run stops where every run stops (above the acceptable band)."""
+    not merely held, and the run stops where every run stops (above the acceptable band). An unsettled next
+    morning says exactly what the next run does: `usual`, and none of the change's `added` work."""
     ok, settled = acceptable_max(), settled_max()
     return (f"If the pain rises at {new}, go back to {usual}; stop and walk home above {ok:g}/10; "
-            f"above {settled:g}/10 the next morning, keep to it on the next run.")
+            f"if the next morning is above {settled:g}/10, run the next run at {usual} and add no {added}.")
 
 
 def describe() -> str:

@@ -95,20 +95,23 @@ def plan_gait(gait: GaitSummary | None, gait_codes: list[str], start: dt.date, w
     schedule.insert(0, "Before week 1: 5 minutes of practice with the metronome on an easy run (shorter steps, "
                        "same speed; land with the foot closer under the hip)")
     schedule.append(f"{film.isoformat()}: film again from the side and run `kneeguard gait VIDEO` to compare")
-    hold = pain_rule.provoking_change_text("the new step rate", "your usual step rate")
+    hold = pain_rule.provoking_change_text("the new step rate", "your usual step rate", "metronome minutes")
     # The +10 % upper limit stays in the clinician data (`upper_cadence_spm`): in the runner's words it reads as a target.
     return GaitRetraining(
-        True, f"Raise your step rate from {cadence:.0f} to {target} steps/min (+{low} %) with a metronome at {target} bpm: "
+        True, f"Raise your step rate from {cadence:.0f} to {target} steps/min (+{low} %) with a metronome at {target} bpm "
               f"{_dose_words(minutes, per_week, retrain_weeks)}. {hold}",
         cadence, target, upper, target, retrain_weeks, schedule, film, caution, hold, triggers,
         unique_citations(cites, evidence.rule(pain_rule.ACCEPTABLE_KEY).citations))
 
 
 def _dose_words(minutes: list[int], per_week: int, weeks: int) -> str:
-    """'10 rising to 30 min of up to 3 runs a week for 3 weeks': the dose, not only the beat."""
+    """'for 10 min of up to 3 runs a week in week 1, 20 in week 2, 30 in week 3': the dose of each week, from
+    the schedule's own numbers (a range such as '10 rising to 30' leaves the weeks between to guessing)."""
     used = [minutes[min(w, len(minutes) - 1)] for w in range(weeks)]
-    span = f"{used[0]} min" if used[0] == used[-1] else f"{used[0]} rising to {used[-1]} min"
-    return f"{span} of up to {per_week} runs a week for {counted(weeks, 'week')}"
+    if len(set(used)) == 1:
+        return f"for {used[0]} min of up to {per_week} runs a week for {counted(weeks, 'week')}"
+    later = ", ".join(f"{m} in week {w + 1}" for w, m in enumerate(used) if w)
+    return f"for {used[0]} min of up to {per_week} runs a week in week 1, {later}"
 
 
 def apply_gait(retraining: GaitRetraining, sessions: list[Session], start: dt.date) -> list[Session]:
