@@ -265,17 +265,19 @@ def _keep_long_run(targets: dict[int, float], long_slot: int, budget: float, pre
 
 
 def _first_week_words(first_runs: list[float], streak_days: int) -> str:
-    """What week 1 really is, and why it is shorter when a rest day comes first."""
+    """What week 1 really is, and why it is shorter when its first day has no run."""
     if not first_runs:
         return "Week 1: no run."
     n = len(first_runs)
-    rest = f" (a rest day first: you ran the {streak_days} days before)" if streak_days else ""
+    # "No run", not "a rest day": the first day may well hold a strength session.
+    rest = f" (no run on the first day: you ran the {streak_days} days before)" if streak_days else ""
     longest = f", the longest {max(first_runs):.1f} km" if n > 1 else ""
     return f"Week 1: {sum(first_runs):.1f} km in {n} easy run{'s' if n != 1 else ''}{longest}{rest}."
 
 
 def _level_reached(totals: list[float], level: float | None) -> str:
-    """When the plan is back at the restart level (the load tolerated before the pain), if week 1 is below it."""
+    """When the plan is back at the restart level (the load tolerated before the pain), if week 1 is below it,
+    and, where later weeks go beyond that level, how far and on what condition: the sentence stays true."""
     if level is None or not totals:
         return ""
     shown = round(level, 1)  # the level as the sentence prints it: a week totalling that is back at it
@@ -284,7 +286,11 @@ def _level_reached(totals: list[float], level: float | None) -> str:
     week = next((w for w, km in enumerate(totals) if round(km, 1) >= shown), None)
     if week is None:
         return f", still below {level:.1f} km/week at the end of this plan ({totals[-1]:.1f} km)"
-    return f", back to {level:.1f} km/week by week {week + 1}"
+    back = f", back to about {level:.1f} km/week by week {week + 1}"
+    peak = max(range(week, len(totals)), key=lambda w: totals[w])
+    if round(totals[peak], 1) <= shown:
+        return back
+    return f"{back}; beyond it (to {totals[peak]:.1f} km in week {peak + 1}) only while the pain rule is kept"
 
 
 def _tenth_down(km: float) -> float:
