@@ -180,7 +180,13 @@ def test_the_summary_says_what_week_1_is_and_when_the_level_is_back(demo):
     peak = max(range(plan.weeks), key=lambda w: totals[w])
     assert round(totals[peak], 1) > round(level, 1)
     assert f"; beyond it (to {totals[peak]:.1f} km in week {peak + 1}) only while the pain rule is kept" in summary
-    assert not summary.startswith("Cutting back to")  # the level it builds to, not what week 1 is
+    assert not summary.startswith("Cutting back to")
+    from kneeguard.advice.running import _level_reached
+
+    same_week = _level_reached([20.0, 22.0, 33.0], 30.0)  # the week back at the level already goes past it
+    assert same_week == (", back to about 30.0 km/week by week 3, and beyond it that week (33.0 km) only while "
+                         "the pain rule is kept")
+    assert _level_reached([20.0, 30.0, 30.0], 30.0) == ", back to about 30.0 km/week by week 2"  # the level it builds to, not what week 1 is
 
 
 class _Refs:

@@ -95,3 +95,36 @@ def test_activity_range_ignores_a_run_with_an_unset_clock():
     sources = build_report(ctx, None).sources
     activities = next(s for s in sources if s["name"] == "Activities")
     assert not activities["date"].startswith("1990") and "clock unset" in activities["detail"]
+
+
+def test_the_footwear_row_keeps_the_professional_gait_analysis_condition(demo_doc):
+    """'Professional gait analysis.' alone read as unconditional; the plan says when it is worth it. The summary
+    carries the recommendation's own condition (one owner: `Recommendation.condition`, in its text too)."""
+    gait = next(r for r in demo_doc.plan["footwear"] if r["name"] == "Professional gait analysis")
+    assert gait["condition"].startswith("worth considering if the pain is not improving by your review date")
+    assert gait["condition"] in gait["details"]
+    footwear = next(r.what for r in demo_doc.plan_overview if r.area == "Footwear")
+    assert f"Professional gait analysis: {gait['condition']}" in footwear
+
+
+def test_a_shortened_plan_row_points_to_the_full_report_not_an_appendix():
+    """The summary is also printed alone, with no appendix to point to."""
+    from kneeguard.report.summary import PLAN_ITEM_LIMIT, _names
+
+    items = [{"name": f"Item {i}"} for i in range(PLAN_ITEM_LIMIT + 1)]
+    assert _names(items, "none").endswith("; and 1 more (see the full report).")
+    assert "appendix" not in _names(items, "none")
+
+
+def test_the_bridge_threshold_names_the_clinic_source_that_sets_it():
+    """The 20-rep cut-off is the clinic interpretation's (the rule's second citation), not Freckleton 2014's."""
+    from kneeguard import evidence
+    from kneeguard.findings import Finding, Severity
+    from kneeguard.report.measured import measured_text
+
+    rule = evidence.rule("clinic.selftest.bridge_poor")
+    assert rule.threshold_source.key == "healthhp_bridge"
+    finding = Finding("clinic.selftest.bridge_poor", Severity.MODERATE, "Bridge", "", measured=15, threshold=20,
+                      unit="reps", rule=rule)
+    text = measured_text(finding)
+    assert "flagged below 20 reps, healthhp clinic guide" in text and "Freckleton" not in text

@@ -84,17 +84,19 @@ def _professional_gait(codes: list[str], gait: GaitSummary | None, answers: dict
         why.append("your pain is not improving")
     cites = list(evidence.rule("gait.cadence.increase_pct").citations)
     # The timing follows the triage: a visit it already books, else the review date (self-care).
-    when = ("at the visit the triage advises" if professional_booked else
-            f"if the pain is not improving by your review date ({review_date.isoformat()})" if review_date else
-            "if the pain is not improving by your review date")
+    # The condition without the date (the summary gives the review date once); the text adds it.
+    when = "at the visit the triage advises" if professional_booked else "if the pain is not improving by your review date"
+    dated = f" ({review_date.isoformat()})" if review_date and not professional_booked else ""
     if reasons:
-        text = (f"A professional running assessment (physiotherapist with video or a gait lab) is worth considering "
-                f"{when}: {'; '.join(dict.fromkeys(why))}.")
+        condition = f"worth considering {when}"
+        text = (f"A professional running assessment (physiotherapist with video or a gait lab) is {condition}{dated}: "
+                f"{'; '.join(dict.fromkeys(why))}.")
     else:
-        text = ("A professional running assessment is worth it if the pain is not better after 2-3 weeks of this plan, "
-                "or if your re-filmed video still shows overstriding after the retraining weeks.")
+        condition = ("worth it if the pain is not better after 2-3 weeks of this plan, or if your re-filmed video "
+                     "still shows overstriding after the retraining weeks")
+        text = f"A professional running assessment is {condition}."
     return Recommendation("gait_assessment", "Professional gait analysis", text, reasons or ["advice.gait.when_professional"],
-                          cites)
+                          cites, condition)
 
 
 def _not_improving(answers: dict[str, Any]) -> bool:

@@ -290,6 +290,9 @@ def _level_reached(totals: list[float], level: float | None) -> str:
     peak = max(range(week, len(totals)), key=lambda w: totals[w])
     if round(totals[peak], 1) <= shown:
         return back
+    if peak == week:  # the week that gets back to the level already goes past it
+        return (f", back to about {level:.1f} km/week by week {week + 1}, and beyond it that week "
+                f"({totals[peak]:.1f} km) only while the pain rule is kept")
     return f"{back}; beyond it (to {totals[peak]:.1f} km in week {peak + 1}) only while the pain rule is kept"
 
 

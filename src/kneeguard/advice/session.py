@@ -77,7 +77,8 @@ class Recommendation:
     text: str
     reason: list[str] = field(default_factory=list)
     citations: list[Citation] = field(default_factory=list)
+    condition: str = ""  # when it applies, in the text's own words ('' = always): a shortened view keeps it
 
     def to_dict(self) -> dict[str, Any]:
         return {"domain": self.domain, "title": self.title, "text": self.text, "reason": list(self.reason),
-                "citations": [c.to_dict() for c in self.citations]}
+                "citations": [c.to_dict() for c in self.citations], "condition": self.condition}

@@ -26,8 +26,9 @@ def plan_overview(plan: dict[str, Any], review_date: str | None) -> list[PlanRow
         return [PlanRow("Plan", plan.get("no_advice", ""))]
     weeks = plan.get("weeks") or []
     running = plan["running_notes"][0] if plan.get("running_notes") else "No running planned."
-    if weeks:
-        running += f" {len(weeks)} weeks planned: {weeks[-1]['km']} in week {weeks[-1]['n']}."
+    last = f"{weeks[-1]['km']} in week {weeks[-1]['n']}" if weeks else ""
+    if weeks and last not in running:  # the running sentence may already name the last week's distance
+        running += f" {len(weeks)} weeks planned: {last}."
     gait = plan.get("gait")
     follow = [f"Review by {review_date}." if review_date else "",
               (plan.get("professional") or {}).get("text", "")]
@@ -43,6 +44,8 @@ def plan_overview(plan: dict[str, Any], review_date: str | None) -> list[PlanRow
 def _names(items: list[dict] | None, none: str) -> str:
     if not items:
         return none
-    names = [x["name"] for x in items[:PLAN_ITEM_LIMIT]]
+    # A conditional item keeps its condition (its own words): shortened to a name it would read as unconditional.
+    names = [f"{x['name']}: {x['condition']}" if x.get("condition") else x["name"] for x in items[:PLAN_ITEM_LIMIT]]
     more = len(items) - len(names)
-    return "; ".join(names) + (f"; and {more} more (see the appendix)." if more else ".")
+    # "the full report", not "the appendix": the summary is also printed alone, without one.
+    return "; ".join(names) + (f"; and {more} more (see the full report)." if more else ".")
