@@ -128,3 +128,14 @@ def test_the_bridge_threshold_names_the_clinic_source_that_sets_it():
                       unit="reps", rule=rule)
     text = measured_text(finding)
     assert "flagged below 20 reps, healthhp clinic guide" in text and "Freckleton" not in text
+
+
+def test_the_plan_row_names_the_last_week_with_running_not_a_trailing_rest_week():
+    """A plan that starts mid-week ends in a calendar week of rest days only: the row must not read
+    "7 weeks planned: — in week 7"."""
+    from kneeguard.report.summary import plan_overview
+
+    weeks = [{"n": 1, "km": "20.0 km"}, {"n": 2, "km": "22.0 km"}, {"n": 3, "km": "—"}]
+    plan = {"available": True, "weeks": weeks, "running_notes": ["Easy running."]}
+    [running] = [row.what for row in plan_overview(plan, None) if row.area == "Running"]
+    assert "—" not in running and "22.0 km in week 2" in running

@@ -26,9 +26,11 @@ def plan_overview(plan: dict[str, Any], review_date: str | None) -> list[PlanRow
         return [PlanRow("Plan", plan.get("no_advice", ""))]
     weeks = plan.get("weeks") or []
     running = plan["running_notes"][0] if plan.get("running_notes") else "No running planned."
-    last = f"{weeks[-1]['km']} in week {weeks[-1]['n']}" if weeks else ""
-    if weeks and last not in running:  # the running sentence may already name the last week's distance
-        running += f" {len(weeks)} weeks planned: {last}."
+    # the last calendar week with running (a plan starting mid-week can end with a week of rest days only)
+    ran = [w for w in weeks if w["km"] != "—"]
+    last = f"{ran[-1]['km']} in week {ran[-1]['n']}" if ran else ""
+    if last and last not in running:  # the running sentence may already name the last week's distance
+        running += f" Last week of running: {last}."
     gait = plan.get("gait")
     follow = [f"Review by {review_date}." if review_date else "",
               (plan.get("professional") or {}).get("text", "")]
