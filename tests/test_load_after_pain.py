@@ -71,7 +71,9 @@ def test_demo_restarts_from_the_load_before_the_ramp_with_the_reason_stated():
     weekly, longest = sum(before) / 4, max(before)
     assert plan.running.reference.weekly_km == weekly and plan.running.reference_longest_km == longest
     assert f"Level to build back to: {weekly:.1f} km/week and a {longest:.1f} km longest run" in plan.running.summary
-    assert "before the ramp that preceded your pain" in plan.running.summary
+    # ramp and onset on the same day: said once, not as "ramp from 01 Nov, pain since 01 Nov"
+    assert "before the ramp that began with your pain (both from 01 Nov" in plan.running.summary
+    assert "pain since 01 Nov" not in plan.running.summary
     assert "peak" in plan.running.summary
     assert all(s.distance_km <= longest + 1e-9 for s in _runs(plan))  # held: never above the tolerated run
     assert max(_week_totals(plan, 6)) <= weekly + 1e-9
@@ -169,3 +171,20 @@ def test_a_step_back_plans_below_the_restart_level_and_never_rises(case):
         totals = [sum(s.distance_km for s in plan.sessions if (s.date - start).days // 7 == w) for w in range(4)]
         assert all(t <= sum(base.values()) / step + 1e-9 for t in totals)
         assert all(s.distance_km <= max(base.values()) / step + 1e-9 for s in plan.sessions)
+
+
+def test_a_ramp_that_began_before_the_pain_is_said_to_precede_it():
+    """The pain began a week after the ramp (both check-ins date it to 08 Nov, not 01 Nov): both dates are given."""
+    latest = {**json.loads(sample_checkin().read_text(encoding="utf-8")), "reduced_load_weeks": 2, "duration_weeks": 2}
+    earlier = {**latest, "pain_during_run": 3, "pain_after_run": 3, "pain_next_morning": 1, "duration_weeks": 1}
+    first = checkin(DEMO_END - dt.timedelta(days=7), **earlier)
+    runs = [(r.day, r.km) for r in demo_plan()]
+    from kneeguard.clinic import assess
+
+    last = assess(latest, history=[first.record], today=DEMO_END)
+    ctx = make_context("demo runner", DEMO_END, activities=runs_frame(runs), checkin=last, checkin_history=[first])
+    plan = advise(ctx, weeks=6)
+    ramp, onset = plan.running.reference.ramp_start, ctx.pain_onset.day
+    assert ramp is not None and ramp < onset
+    assert f"the ramp that preceded your pain (ramp from {ramp:%d %b}, pain since {onset:%d %b}" \
+        in plan.running.summary

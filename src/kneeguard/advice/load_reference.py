@@ -134,8 +134,10 @@ def _after_pain(runs: list[PastRun], onset: PainOnset | None, start: dt.date, we
     if ramp is not None:
         ref = _reference(runs, ramp, "pre_ramp", onset=onset, ramp_start=ramp)
         peak = _peak_week(runs, ramp, start)
-        words = (f"your load in the {BASE_WEEKS} weeks before the ramp that preceded your pain (ramp from "
-                 f"{ramp:%d %b}, pain since {onset.day:%d %b}: {onset.how})"
+        # the same day twice ("ramp from 01 Nov, pain since 01 Nov") read as a contradiction to a physiotherapist
+        ramp_words = (f"the ramp that began with your pain (both from {ramp:%d %b}" if ramp >= onset.day else
+                      f"the ramp that preceded your pain (ramp from {ramp:%d %b}, pain since {onset.day:%d %b}")
+        words = (f"your load in the {BASE_WEEKS} weeks before {ramp_words}: {onset.how})"
                  + (f", not the {peak:.1f} km/week peak since" if peak and peak > ref.weekly_km else ""))
         return _with(ref, peak, words, ["advice.run.restart_pre_ramp"])
     ref = _reference(runs, onset.day, "before_onset", onset=onset)
