@@ -15,6 +15,7 @@ from kneeguard.advice.context import finding_source
 from kneeguard.codes import SIDES, base_code
 from kneeguard.findings import Finding, Severity
 from kneeguard.load import codes as load_codes
+from kneeguard.numbers import shown_value
 
 # Load findings that describe training on dated days: the days before their date they cover (a single run:
 # 0; a week's jump: the 6 days before the week's end). All of it after the pain began = not a cause.
@@ -136,7 +137,9 @@ def _side(f: Finding) -> str:
 
 
 def _value(f: Finding) -> str:
-    number = f"{f.measured:g}" if isinstance(f.measured, (int, float)) else str(f.measured)
+    """The side's value with the one rounding a flagged value gets everywhere (`numbers.shown_value`)."""
+    numeric = isinstance(f.measured, (int, float)) and isinstance(f.threshold, (int, float))
+    number = shown_value(f.measured, [f.threshold]) if numeric else str(f.measured)
     return f"{number}{'°' if f.unit == 'deg' else ' ' + f.unit if f.unit else ''}"
 
 

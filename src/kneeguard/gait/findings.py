@@ -14,7 +14,7 @@ from typing import Any
 
 from kneeguard import evidence
 from kneeguard.findings import Finding, Severity, make_finding, mark_uncertain
-from kneeguard.numbers import shown_value  # noqa: F401  (re-exported: the one rounding of a flagged value)
+from kneeguard.numbers import shown_value
 from kneeguard.gait import codes
 from kneeguard.gait.metrics import REGISTRY, Metric
 from kneeguard.gait.metrics.band import Band, Message
