@@ -45,6 +45,30 @@ def browser():
         b.close()
 
 
+# A policy without 'unsafe-inline', added to a page's response by `with_strict_csp`: the pages must work under it.
+STRICT_CSP = "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; object-src 'none'"
+
+
+def with_strict_csp(route):
+    """A page route: the page as the server sends it, with `STRICT_CSP` as its policy."""
+    response = route.fetch()
+    route.fulfill(response=response, headers={**response.headers, "content-security-policy": STRICT_CSP})
+
+
+def open_watched(browser, url: str, width: int, route: str | None = None):
+    """(context, page, problems): a fresh page `width` px wide on `url` under `STRICT_CSP` (for the `route`
+    pattern, default the url itself), with every console error or warning and page error collected."""
+    context = browser.new_context(viewport={"width": width, "height": 900})
+    page = context.new_page()
+    page.set_default_timeout(20_000)
+    problems: list[str] = []
+    page.on("console", lambda m: problems.append(m.text) if m.type in ("error", "warning") else None)
+    page.on("pageerror", lambda e: problems.append(str(e)))
+    page.route(route or url, with_strict_csp)
+    page.goto(url)
+    return context, page, problems
+
+
 @pytest.fixture()
 def page(browser, tmp_path):
     context = browser.new_context(viewport={"width": 1000, "height": 800}, accept_downloads=True)

@@ -9,10 +9,9 @@ from pathlib import Path
 
 import pytest
 
-from tests.test_web_browser import ARGS, CHROMIUM, REPO_SHOTS, _uvicorn, browser, sync_api  # noqa: F401 - skips as it does; browser: the shared fixture
+from tests.test_web_browser import ARGS, CHROMIUM, REPO_SHOTS, _uvicorn, browser, open_watched, sync_api  # noqa: F401 - skips as it does; browser: the shared fixture
 
 FIT = Path(__file__).parent / "data" / "activities" / "fitparse" / "2013-02-06-12-11-14.fit"
-CSP = "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; object-src 'none'"
 
 
 @pytest.fixture(scope="module")
@@ -31,22 +30,9 @@ def server(tmp_path_factory):
         yield url
 
 
-def _with_csp(route):
-    """The page as the server sends it, with a strict policy added (as the app's own will be)."""
-    response = route.fetch()
-    route.fulfill(response=response, headers={**response.headers, "content-security-policy": CSP})
-
-
 @pytest.mark.parametrize(("width", "name"), [(1280, "activity-desktop"), (390, "activity-phone")])
 def test_activity_page_charts_route_and_layout(server, browser, tmp_path, width, name):  # noqa: F811 (the shared browser fixture)
-    context = browser.new_context(viewport={"width": width, "height": 900})
-    page = context.new_page()
-    page.set_default_timeout(20_000)
-    problems: list[str] = []
-    page.on("console", lambda m: problems.append(m.text) if m.type in ("error", "warning") else None)
-    page.on("pageerror", lambda e: problems.append(str(e)))
-    page.route("**/activities/1", _with_csp)
-    page.goto(server + "/activities/1")
+    context, page, problems = open_watched(browser, server + "/activities/1", width, route="**/activities/1")
     page.wait_for_selector("#stream-charts canvas")
     charts = page.locator("#stream-charts .stream-chart")
     assert charts.count() == 3  # heart rate, pace, elevation

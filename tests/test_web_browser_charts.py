@@ -10,8 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.test_web_browser import ARGS, CHROMIUM, REPO_SHOTS, _uvicorn, browser, sync_api  # noqa: F401 - skips as it does; browser: the shared fixture
-from tests.test_web_browser_activity import CSP
+from tests.test_web_browser import ARGS, CHROMIUM, REPO_SHOTS, _uvicorn, browser, open_watched, sync_api  # noqa: F401 - skips as it does; browser: the shared fixture
 
 DATA = Path(__file__).parent / "data"
 FIT = DATA / "activities" / "fitparse" / "2013-02-06-12-11-14.fit"
@@ -39,23 +38,6 @@ def server(tmp_path_factory):
         yield url
 
 
-def _with_csp(route):
-    response = route.fetch()
-    route.fulfill(response=response, headers={**response.headers, "content-security-policy": CSP})
-
-
-def _open(chromium, url: str, width: int):
-    context = chromium.new_context(viewport={"width": width, "height": 900})
-    page = context.new_page()
-    page.set_default_timeout(20_000)
-    problems: list[str] = []
-    page.on("console", lambda m: problems.append(m.text) if m.type in ("error", "warning") else None)
-    page.on("pageerror", lambda e: problems.append(str(e)))
-    page.route(url, _with_csp)
-    page.goto(url)
-    return context, page, problems
-
-
 def _check_layout(page, problems, width):
     overflow = page.evaluate("document.documentElement.scrollWidth - document.documentElement.clientWidth")
     assert overflow <= 0, f"{overflow} px of sideways scrolling at {width} px"
@@ -75,7 +57,7 @@ def _shot(page, tmp_path, name, part: str | None = None):
 
 @pytest.mark.parametrize(("width", "name"), [(1280, "load-desktop"), (390, "load-phone")])
 def test_load_chart_draws_and_reads_out_each_week(server, browser, tmp_path, width, name):  # noqa: F811 (the shared browser fixture)
-    context, page, problems = _open(browser, server + "/load?as_of=2013-02-20", width)
+    context, page, problems = open_watched(browser, server + "/load?as_of=2013-02-20", width)
     page.wait_for_selector("#load-chart.drawn canvas")
     assert page.locator("#load-chart svg.chart-svg").count() == 0
     box = page.locator("#load-chart .u-over").bounding_box()
@@ -108,7 +90,7 @@ def test_load_chart_draws_and_reads_out_each_week(server, browser, tmp_path, wid
 
 @pytest.mark.parametrize(("width", "name"), [(1280, "gait-session-charts"), (390, "gait-session-charts-phone")])
 def test_gait_step_charts_draw_and_read_out_each_step(server, browser, tmp_path, width, name):  # noqa: F811 (the shared browser fixture)
-    context, page, problems = _open(browser, server + "/gait/1", width)
+    context, page, problems = open_watched(browser, server + "/gait/1", width)
     page.wait_for_selector("#step-knee_flexion_ic_deg.drawn canvas")
     charts = page.locator("figure.ichart")
     assert charts.count() >= 3 and page.locator("figure.ichart.drawn").count() == charts.count()

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.test_web_browser import ARGS, CHROMIUM, REPO_SHOTS, _uvicorn, browser  # noqa: F401 - browser: the shared fixture
+from tests.test_web_browser import ARGS, CHROMIUM, REPO_SHOTS, _uvicorn, browser, with_strict_csp  # noqa: F401 - browser: the shared fixture
 
 sync_api = pytest.importorskip("playwright.sync_api", reason="the playwright Python package is not installed")
 
@@ -84,9 +84,6 @@ def test_period_links_and_all_history(seeded_server, browser):  # noqa: F811 (th
         context.close()
 
 
-STRICT_CSP = "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; object-src 'none'"
-
-
 def test_chart_draws_under_a_csp_without_unsafe_inline(seeded_server, browser):  # noqa: F811 (the shared browser fixture)
     """The page needs no inline script or style: under a strict policy (added here to the page's
     response) the chart still draws and the browser reports no violation."""
@@ -95,12 +92,8 @@ def test_chart_draws_under_a_csp_without_unsafe_inline(seeded_server, browser): 
     violations: list[str] = []
     page.on("console", lambda m: violations.append(m.text) if "Content Security Policy" in m.text else None)
 
-    def with_csp(route):
-        response = route.fetch()
-        route.fulfill(response=response, headers={**response.headers, "content-security-policy": STRICT_CSP})
-
     try:
-        page.route(seeded_server + "/", with_csp)
+        page.route(seeded_server + "/", with_strict_csp)
         page.goto(seeded_server + "/")
         page.wait_for_selector("#pain-load-chart.drawn canvas", timeout=20_000)
         assert not violations, violations
