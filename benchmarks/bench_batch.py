@@ -73,14 +73,26 @@ def fixed_costs(workdir: Path, workers: int) -> dict[str, float]:
     return costs
 
 
-def side_by_side(name: str, count: int, make_args, workers: int, fixed: dict[str, float]) -> dict:
-    """The single-process path, then the cluster, each in a fresh process and a fresh target."""
-    row: dict = {"scenario": name, "tasks": count, "workers": workers}
-    for label, n in (("single", 0), ("cluster", workers)):
-        row[f"load_before_{label}"] = loadavg()
-        row[f"{label}_s"] = run_cli(make_args(label) + ["--workers", str(n)])
-        row[f"load_after_{label}"] = loadavg()
-    row["ratio"] = row["single_s"] / row["cluster_s"]
+def side_by_side(name: str, count: int, make_args, workers: int, fixed: dict[str, float], rounds: int = 1) -> dict:
+    """The single-process path and the cluster, each in a fresh process and a fresh target, for `rounds` rounds
+    with the order alternating (single first in odd rounds, the cluster first in even ones), so a change in the
+    machine's load or the disk's flush time hits both alike; the ratio is the median of the rounds' ratios."""
+    import statistics
+
+    row: dict = {"scenario": name, "tasks": count, "workers": workers, "rounds": rounds}
+    walls: dict[str, list[float]] = {"single": [], "cluster": []}
+    for k in range(rounds):
+        order = (("single", 0), ("cluster", workers)) if k % 2 == 0 else (("cluster", workers), ("single", 0))
+        for label, n in order:
+            row.setdefault(f"load_before_{label}", loadavg())
+            walls[label].append(run_cli(make_args(label if rounds == 1 else f"{label}-r{k}") + ["--workers", str(n)]))
+            row[f"load_after_{label}"] = loadavg()
+    for label in walls:
+        row[f"{label}_s"] = statistics.median(walls[label])
+        row[f"{label}_all_s"] = walls[label]
+    ratios = [single / cluster for single, cluster in zip(walls["single"], walls["cluster"])]
+    row["ratio"] = statistics.median(ratios)
+    row["ratio_min_max"] = [min(ratios), max(ratios)]
     for label in ("single", "cluster"):  # the wall time per task once started
         row[f"{label}_per_task_s"] = (row[f"{label}_s"] - fixed[label]) / max(count, 1)
     print(json.dumps(row), flush=True)
@@ -167,6 +179,8 @@ def main() -> None:
     parser.add_argument("--clips", type=int, default=8)
     parser.add_argument("--workers", type=int, default=2)
     parser.add_argument("--scenarios", default="overhead,import,load,gait")
+    parser.add_argument("--rounds", type=int, default=1, help="rounds per scenario, the order alternating; the "
+                        "ratio is the median of the rounds' ratios")
     parser.add_argument("--pg-url", help="also import into this PostgreSQL database (EMPTIED before each run), "
                         "where the workers write; e.g. the URL `bash scripts/pg_throwaway.sh start` prints")
     args = parser.parse_args()
@@ -182,26 +196,27 @@ def main() -> None:
         n = import_manifest(args.workdir, args.corpus, args.files)
         rows.append(side_by_side("import", n, lambda label: [
             "import", str(args.workdir / "import.csv"), "--home", str(args.workdir / f"import-{label}")],
-            args.workers, fixed))
+            args.workers, fixed, args.rounds))
     if "import" in wanted and args.pg_url:
         def on_postgresql(label: str) -> list[str]:
             empty_database(args.pg_url)
             return ["import", str(args.workdir / "import.csv"), "--home", str(args.workdir / f"import-pg-{label}"),
                     "--db", args.pg_url]
-        rows.append(side_by_side("import (PostgreSQL, workers write)", n, on_postgresql, args.workers, fixed))
+        rows.append(side_by_side("import (PostgreSQL, workers write)", n, on_postgresql, args.workers, fixed,
+                                 args.rounds))
     if "load" in wanted:
         home = args.workdir / "load-home"
         seed_load_store(home, args.athletes, args.years)
         rows.append(side_by_side("load", args.athletes, lambda label: [
             "load", "--out", str(args.workdir / f"load-{label}"), "--as-of", AS_OF.isoformat(), "--home", str(home)],
-            args.workers, fixed))
+            args.workers, fixed, args.rounds))
     if "gait" in wanted:
         manifest = args.workdir / "gait.csv"
         manifest.write_text("athlete,path\n" + "".join(f"g{i},{args.clip.resolve()}\n" for i in range(args.clips)),
                             encoding="utf-8")
         rows.append(side_by_side("gait", args.clips, lambda label: [
             "gait", "--manifest", str(manifest), "--outputs", "files", "--home", str(args.workdir / f"gait-{label}")],
-            args.workers, fixed))
+            args.workers, fixed, args.rounds))
     (args.workdir / "results.json").write_text(json.dumps(rows, indent=1), encoding="utf-8")
     print(f"results: {args.workdir / 'results.json'}")
 

@@ -265,3 +265,31 @@ def test_the_runners_footwear_text_has_no_statistics_and_one_pair_changes_gradua
 def test_a_leg_length_difference_needs_no_action():
     found = next(f for f in selftest_findings({"leg_length_diff_cm": 0.5}) if "leg_length" in f.code)
     assert "before trying heel lifts" not in found.uncertain and "no action needed" in found.uncertain
+
+
+def _worse_checkin_plan():
+    """The demo runner two weeks later, no better: 6/10 during runs, 4/10 next morning (routine, walking only)."""
+    import json
+
+    from kneeguard.advice import advise, make_context
+    from kneeguard.clinic import assess
+    from kneeguard.sample import sample_checkin
+    from kneeguard.sample.history import DEMO_END, demo_plan
+    from tests.advice_support import checkin, runs_frame
+
+    latest = {**json.loads(sample_checkin().read_text(encoding="utf-8")), "pain_during_run": 6, "pain_next_morning": 4}
+    first = checkin(DEMO_END - dt.timedelta(days=7), **{**latest, "pain_during_run": 4, "pain_next_morning": 2})
+    runs = [(r.day, r.km) for r in demo_plan()]
+    last = assess(latest, history=[first.record], today=DEMO_END)
+    ctx = make_context("demo runner", DEMO_END, activities=runs_frame(runs), checkin=last, checkin_history=[first])
+    return advise(ctx, weeks=6)
+
+
+def test_a_walking_only_plan_does_not_say_keep_running_nor_schedule_metronome_minutes():
+    """A physiotherapist's read: 'keep running and exercise at this level' beside 'Walk only', and a metronome
+    schedule of 10-30 min a week in a plan with no runs."""
+    plan = _worse_checkin_plan()
+    assert plan.pain.limits_running and not any(s.kind == "run" for s in plan.days)
+    assert not any("keep running" in r for r in plan.pain.reasons), plan.pain.reasons
+    if plan.gait.active:
+        assert plan.gait.summary.startswith("On hold in this plan (no continuous runs yet)")

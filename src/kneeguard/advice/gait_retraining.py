@@ -134,6 +134,10 @@ def apply_gait(retraining: GaitRetraining, sessions: list[Session], start: dt.da
         if not used:
             retraining.schedule.append("Your plan has no continuous runs yet: start the metronome work once "
                                        "you run continuously again.")
+            # the summary's weekly metronome minutes would read as work for this plan's walking weeks
+            on_hold = "On hold in this plan (no continuous runs yet); once you run continuously again: "
+            if not retraining.summary.startswith(on_hold):
+                retraining.summary = on_hold + retraining.summary
     if retraining.film_date is not None:
         out.append(Session(retraining.film_date, "film", "Film your running (side view)",
                            "20-30 s of easy running, side view, phone at hip height, 60 fps or more if possible; "

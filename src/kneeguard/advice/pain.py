@@ -142,9 +142,11 @@ def pain_state(checkin: CheckinAssessment | None, finding_codes: list[str], *, s
     if level.needs_professional and not level.stops_training and state.has_pain:
         # Routine: pain within the acceptable band: keep running, but nothing rises until a professional has
         # seen it; walk/run is kept for pain above that band (handled above).
+        # With pain beyond the acceptable band running is already cut to walking: "keep running" would contradict it.
+        keep = "keep to this plan's walking and exercise" if state.limits_running else \
+            "keep running and exercise at this level"
         state.apply(LoadDecision.HOLD, level.registry_key,
-                    f"triage level {level} with pain: keep running and exercise at this level, no increases, "
-                    "until a professional has seen the knee")
+                    f"triage level {level} with pain: {keep}, no increases, until a professional has seen the knee")
     _session_pain(state, sessions, baseline=state.next_morning)
     if stale:
         state.apply(LoadDecision.HOLD, "advice.checkin.stale",
