@@ -36,6 +36,10 @@ HEADLINES = {
     TriageLevel.ROUTINE: "Book a physiotherapist or sports doctor within 1-2 weeks; the plan below is gentle meanwhile.",
     TriageLevel.SELF_CARE: "Self-care is reasonable: follow the plan and check in again by the review date.",
 }
+# Levels whose headline already says the check-in's level action ("book … within 1-2 weeks"): the banner
+# lists only the other lines, so the runner reads the booking once. Emergency, urgent and self-care keep
+# the action line: it adds where to go or the limits and the safety net.
+HEADLINE_SAYS_ACTION = frozenset({TriageLevel.ROUTINE})
 PROFESSIONAL_TITLES = {
     TriageLevel.EMERGENCY: "Emergency care now",
     TriageLevel.URGENT: "See a doctor today",
@@ -57,6 +61,14 @@ class Banner:
     checkin_date: dt.date | None = None
     review_date: dt.date | None = None
     stale: bool = False
+
+    @property
+    def lines(self) -> list[str]:
+        """The lines shown under the headline: `what_to_do` without the level action the headline restates."""
+        if self.level not in HEADLINE_SAYS_ACTION:
+            return list(self.what_to_do)
+        action = evidence.value(self.level.registry_key)
+        return [line for line in self.what_to_do if line != action]
 
     @property
     def level_name(self) -> str:

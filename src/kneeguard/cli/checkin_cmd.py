@@ -145,13 +145,16 @@ def show_result(result: CheckinAssessment) -> None:
 
     console.rule(f"[bold]Check-in — {escape(result.athlete or '')}, {result.on_date.isoformat()}")
     console.print(f"Level: [{level_style(result.level)}] {result.level.upper()} [/]")
-    for line in result.what_to_do:
-        console.print(f"• {escape(line)}")
+    for i, line in enumerate(result.what_to_do):  # the level's action first, then what the answers show
+        console.print(f"• [bold]{escape(line)}[/]" if i == 0 else f"• {escape(line)}")
     if result.reasons:
         console.print("\n[bold]Why[/]")
         for r in result.reasons:
-            used = "; ".join(answer_in_words(k, v) for k, v in r.triggered_by.items())  # the answers, in words
-            console.print(f"  [{level_style(r.level)}]{r.level}[/] {escape(r.summary)} [dim]({escape(used)})[/]")
+            # The plain reason for the person; the rule's technical summary is the clinician's (--json, report).
+            # The answers behind the final level follow once, below ("Answers that set this level").
+            used = "" if r.level == result.level else \
+                " [dim](" + escape("; ".join(answer_in_words(k, v) for k, v in r.triggered_by.items())) + ")[/]"
+            console.print(f"  [{level_style(r.level)}]{r.level}[/] {escape(r.why or r.summary)}{used}")
             for c in r.citations:
                 console.print(f"    [dim]↳ {escape(c['text'])}[/]")
     _print_explanation(console, result)

@@ -86,7 +86,7 @@ def show_plan(advice) -> None:
     b = advice.banner
     style = level_style(b.level)
     console.print(f"[{style}] {b.level_name.upper()} [/] {escape(b.headline)}")
-    for line in b.what_to_do[:4]:
+    for line in b.lines[:4]:
         console.print(f"  • {escape(line)}")
     console.print(f"  [bold]Pain rule:[/] {escape(pain_rule.describe())}")
     console.print(f"  {escape(advice.pain.verdict)}")

@@ -254,8 +254,8 @@ def _question(q: Mapping[str, Any], section: str) -> Question:
     if q["type"] not in TYPES:
         raise ValueError(f"question {q['id']}: unknown type {q['type']!r}")
     return Question(
-        id=q["id"], type=q["type"], text=_with_registry_values(q["text"]), section=section,
-        help=_with_registry_values(q.get("help", "")),
+        id=q["id"], type=q["type"], text=with_registry_values(q["text"]), section=section,
+        help=with_registry_values(q.get("help", "")),
         required=q.get("required", False), red_flag=q.get("red_flag", False),
         options=tuple(Option(o["value"], o["label"]) for o in q.get("options", [])),
         exclusive=tuple(q.get("exclusive", [])), minimum=q.get("min"), maximum=q.get("max"),
@@ -264,9 +264,9 @@ def _question(q: Mapping[str, Any], section: str) -> Question:
     )
 
 
-def _with_registry_values(text: str) -> str:
-    """`{registry:key}` in a question's wording becomes that registry value, so a number a runner
-    reads (e.g. the minutes in the exertional-calf question) has one owner and a citation."""
+def with_registry_values(text: str) -> str:
+    """`{registry:key}` in a question's (or triage rule's) wording becomes that registry value, so a
+    number a runner reads (e.g. the minutes in the exertional-calf question) has one owner and a citation."""
     return _REGISTRY_PLACEHOLDER.sub(lambda m: f"{evidence.value(m.group(1)):g}", text)
 
 

@@ -1,11 +1,12 @@
 """Triage: one level (emergency / urgent / routine / self-care) from check-in answers.
 
-Rules are data (`rules/triage.json`: a condition and what to do now); each rule's
-level, summary and citations come from the evidence registry under
-`clinic.triage.<id>`. The highest level any rule reaches wins. A red-flag
-question left unanswered escalates to at least urgent: when unsure, escalate
-(`clinic.unknowns` goes further: the worse answer). A rule may name a `route`
-(e.g. "surgeon": the surgeon's team comes first and running does not progress).
+Rules are data (`rules/triage.json`: a condition, what to do now and a plain "why"
+for the person, see `rule_text`); each rule's level, summary and citations (for the
+clinician) come from the evidence registry under `clinic.triage.<id>`. The highest
+level any rule reaches wins. A red-flag question left unanswered escalates to at
+least urgent: when unsure, escalate (`clinic.unknowns` goes further: the worse
+answer). A rule may name a `route` (e.g. "surgeon": the surgeon's team comes first
+and running does not progress).
 """
 from __future__ import annotations
 
@@ -19,12 +20,15 @@ from typing import Any, Mapping, Sequence
 from kneeguard import evidence
 from kneeguard.clinic.conditions import evaluate, referenced_questions
 from kneeguard.clinic.levels import TriageLevel
+from kneeguard.clinic.rule_text import RuleText
 
 NOT_A_DIAGNOSIS = (
     "This is not a diagnosis. kneeguard sorts your answers into a level of care using published "
     "rules; only a health professional who examines you can say what is wrong. If you feel worse or "
     "are worried, seek care sooner than this says."
 )
+UNANSWERED_WHY = ("A warning-sign question was not answered, so kneeguard cannot rule out something that needs "
+                  "care today.")
 OSTRC_WEEKS_KEY = "_ostrc_substantial_weeks"  # derived input, not a question
 SURGEON_ROUTE = "surgeon"  # the operating surgeon's or arthroplasty team's protocol comes first
 
@@ -33,10 +37,15 @@ SURGEON_ROUTE = "surgeon"  # the operating surgeon's or arthroplasty team's prot
 class TriageRule:
     id: str
     when: Mapping[str, Any]
-    advice: str
+    text: RuleText
     red_flag: bool
     level: TriageLevel
     route: str | None = None
+
+    @property
+    def advice(self) -> str:
+        """The rule's line when no answer is named (the person's own line: `text.advice_for(answers)`)."""
+        return self.text.general
 
     @property
     def evidence(self) -> evidence.Rule:
@@ -53,6 +62,7 @@ class Reason:
     red_flag: bool
     citations: list[dict[str, str]]
     route: str | None = None
+    why: str = ""  # one plain sentence for the person; `summary` and `citations` are the clinician's
 
     def to_dict(self) -> dict[str, Any]:
         return {**self.__dict__, "level": self.level.value}
@@ -134,8 +144,8 @@ def triage_rules() -> tuple[TriageRule, ...]:
         registry_value = evidence.value(f"clinic.triage.{r['id']}")
         # A rule whose registry value is a threshold (weeks, points) states its level in the data.
         level = registry_value if registry_value in list(TriageLevel) else r["level"]
-        rules.append(TriageRule(r["id"], r["when"], r["advice"], r.get("red_flag", False), TriageLevel(level),
-                                r.get("route")))
+        rules.append(TriageRule(r["id"], r["when"], RuleText.from_json(r), r.get("red_flag", False),
+                                TriageLevel(level), r.get("route")))
     return tuple(rules)
 
 
@@ -171,11 +181,13 @@ def triage(
     if routed and not level.stops_training:
         # The operating team comes first: its route replaces the general "book a sports-medicine
         # professional, reduce running" line, so the runner is sent one way, not two.
-        what_to_do = list(dict.fromkeys(r.advice for r in routed))
+        what_to_do = list(dict.fromkeys(r.advice for r in routed if r.advice))
     else:
         what_to_do = [evidence.value(level.registry_key)]
         # A route's advice (surgeon first) is kept whatever the level: it changes who sees the knee first.
-        what_to_do += [r.advice for r in reasons if (r.level == level or r.route) and r.advice not in what_to_do]
+        # Then what the answers show at this level, about this person (a rule may add no line of its own).
+        what_to_do += [r.advice for r in reasons
+                       if (r.level == level or r.route) and r.advice and r.advice not in what_to_do]
     review = None
     if level is TriageLevel.SELF_CARE:
         review = today + dt.timedelta(days=int(evidence.value("clinic.selfcare.review_days")))
@@ -193,8 +205,8 @@ def triage(
 def _reason(rule: TriageRule, facts: Mapping[str, Any]) -> Reason:
     ev = rule.evidence
     used = {q: facts[q] for q in dict.fromkeys(referenced_questions(rule.when)) if q in facts}
-    return Reason(rule.id, rule.level, ev.summary, used, rule.advice, rule.red_flag, [c.to_dict() for c in ev.citations],
-                  rule.route)
+    return Reason(rule.id, rule.level, ev.summary, used, rule.text.advice_for(facts), rule.red_flag,
+                  [c.to_dict() for c in ev.citations], rule.route, rule.text.why)
 
 
 def _unanswered_reason(missing: Sequence[str]) -> Reason:
@@ -205,4 +217,4 @@ def _unanswered_reason(missing: Sequence[str]) -> Reason:
         "call emergency services now."
     )
     return Reason("unanswered_red_flag", TriageLevel(ev.value), ev.summary, {q: None for q in missing}, advice, True,
-                  [c.to_dict() for c in ev.citations])
+                  [c.to_dict() for c in ev.citations], why=UNANSWERED_WHY)

@@ -20,6 +20,8 @@ from kneeguard.clinic.triage import LevelChange, Reason, TriageResult, triage, t
 
 DONT_KNOW = "dont_know"  # the answer value for "I don't know" (questions that offer it)
 TRIED_TYPES = ("bool", "choice", "multi")  # numbers are not tried: a missing red-flag number keeps the urgent floor
+WORST_CASE_WHY = ("Some warning-sign answers are missing or 'I don't know', so kneeguard takes the more serious "
+                  "answer to be safe.")
 
 
 def triage_checkin(questionnaire: Questionnaire, validation: Validation, previous_ostrc_substantial_weeks: int = 0,
@@ -105,7 +107,8 @@ def _worst_case_reason(questionnaire: Questionnaire, validation: Validation,
     advice = (f"Some warning-sign answers are missing or 'I don't know': kneeguard assumes the worse answer "
               f"({shown}), which means {worst.value}. Answer them to get an accurate level.")
     return Reason("unknown_worst_case", worst, ev.summary, {q: validation.answers.get(q) for q in assumed}, advice,
-                  any(questionnaire.by_id[q].red_flag for q in assumed), [c.to_dict() for c in ev.citations])
+                  any(questionnaire.by_id[q].red_flag for q in assumed), [c.to_dict() for c in ev.citations],
+                  why=WORST_CASE_WHY)
 
 
 def _key(answer: Any) -> str:

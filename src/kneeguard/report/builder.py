@@ -147,15 +147,19 @@ def _triage(banner: Banner | None, checkin: CheckinAssessment | None, refs: Refe
                                "(calf swelling, chest symptoms, a hot swollen knee, a locked knee)."],
                 "reasons": [], "red_flags": [], "review_date": None, "stale": False, "unanswered": [],
                 **_explanation(None, refs)}
-    reasons = [{"level": r.level.value, "summary": r.summary, "advice": r.advice, "red_flag": r.red_flag,
-                "cites": refs.cite(r.citations)} for r in (checkin.reasons if checkin is not None else [])]
+    # `why`: the plain reason on the runner's page; `summary`: the rule as the clinician's appendix states it.
+    reasons = [{"level": r.level.value, "why": r.why or r.summary, "summary": r.summary, "advice": r.advice,
+                "red_flag": r.red_flag, "cites": refs.cite(r.citations)}
+               for r in (checkin.reasons if checkin is not None else [])]
     if not reasons and banner:
-        reasons = [{"level": "", "summary": r, "advice": "", "red_flag": False, "cites": []} for r in banner.reasons]
+        reasons = [{"level": "", "why": r, "summary": r, "advice": "", "red_flag": False, "cites": []}
+                   for r in banner.reasons]
     review = banner.review_date if banner and banner.review_date else (checkin.review_date if checkin else None)
     return {
         "level": level,
         "headline": banner.headline if banner else TRIAGE_TEXT[level],
-        "what_to_do": list((banner.what_to_do if banner else None) or (checkin.what_to_do if checkin else [])),
+        # Under the banner's headline: its lines (the level action once); without a banner, the check-in's.
+        "what_to_do": list(banner.lines if banner else (checkin.what_to_do if checkin else [])),
         "reasons": reasons,
         "red_flags": list(checkin.red_flags) if checkin is not None else [],
         "review_date": review.isoformat() if review else None,

@@ -1,0 +1,74 @@
+"""A triage rule's words for the person: its line in "what to do" and its plain "why".
+
+A rule's `advice` in `rules/triage.json` is either one text or a list of variants
+``{"when": condition, "text": ...}``: the first variant whose condition holds and whose
+answers are all given is used, so a line can name this person's answers ("Your pain has
+lasted 3 weeks …") and fall back to a statement about the person when it cannot. An empty
+text adds no line (another rule already says it). In a text, ``{answer:question_id}`` is
+that answer and ``{registry:key}`` a registry value, so thresholds keep one owner.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import Any, Mapping
+
+from kneeguard.clinic.conditions import evaluate
+from kneeguard.clinic.engine import with_registry_values
+
+_ANSWER_PLACEHOLDER = re.compile(r"\{answer:([a-z0-9_]+)\}")
+
+
+@dataclass(frozen=True)
+class TextVariant:
+    text: str
+    when: Mapping[str, Any] | None = None  # None: always applies (the fallback)
+
+    @property
+    def answers_named(self) -> list[str]:
+        return _ANSWER_PLACEHOLDER.findall(self.text)
+
+    def render(self, facts: Mapping[str, Any]) -> str | None:
+        """This variant's text for these answers, or None when it does not apply to them."""
+        if self.when is not None and evaluate(self.when, facts) is not True:
+            return None
+        if any(facts.get(q) is None for q in self.answers_named):
+            return None
+        return _ANSWER_PLACEHOLDER.sub(lambda m: _short_answer(facts[m.group(1)]), self.text)
+
+
+@dataclass(frozen=True)
+class RuleText:
+    """What a rule says to the person: `advice` variants (first that applies wins) and a plain `why`."""
+
+    variants: tuple[TextVariant, ...]
+    why: str
+
+    @classmethod
+    def from_json(cls, raw: Mapping[str, Any]) -> "RuleText":
+        advice = raw["advice"]
+        items = [{"text": advice}] if isinstance(advice, str) else advice
+        variants = tuple(TextVariant(with_registry_values(v["text"]), v.get("when")) for v in items)
+        return cls(variants, with_registry_values(raw.get("why", "")))
+
+    @property
+    def general(self) -> str:
+        """The last variant: the rule's words when no answer can be named (e.g. for an explain page)."""
+        return self.variants[-1].text
+
+    def advice_for(self, facts: Mapping[str, Any]) -> str:
+        """The line for this person ("" when the rule adds no line of its own)."""
+        for variant in self.variants:
+            text = variant.render(facts)
+            if text is not None:
+                return text
+        return self.general
+
+
+def _short_answer(value: Any) -> str:
+    """A number as the person gave it (3, 4.5); anything else as it is."""
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    if isinstance(value, (int, float)):
+        return f"{value:g}"
+    return str(value)
