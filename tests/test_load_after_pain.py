@@ -188,3 +188,15 @@ def test_a_ramp_that_began_before_the_pain_is_said_to_precede_it():
     assert ramp is not None and ramp < onset
     assert f"the ramp that preceded your pain (ramp from {ramp:%d %b}, pain since {onset:%d %b}" \
         in plan.running.summary
+
+
+def test_check_ins_that_disagree_on_the_onset_keep_the_earlier_date_and_say_so():
+    """A physiotherapist's read: the plan kept 01 Nov as the onset although the newest check-in said 3 weeks."""
+    records = [CheckinRecord(dt.date(2026, 11, 15), {"has_pain": True, "duration_weeks": 2}),
+               CheckinRecord(dt.date(2026, 12, 7), {"has_pain": True, "duration_weeks": 3})]
+    onset = estimate_pain_onset(records)
+    assert onset.day == dt.date(2026, 11, 1)
+    assert "your latest check-in's 3 weeks would put it at 16 Nov 2026, the earlier date is kept" in onset.how
+    agreeing = estimate_pain_onset(records[:1] + [CheckinRecord(dt.date(2026, 11, 22), {"has_pain": True,
+                                                                                        "duration_weeks": 3})])
+    assert "latest" not in agreeing.how

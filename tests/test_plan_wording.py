@@ -293,3 +293,24 @@ def test_a_walking_only_plan_does_not_say_keep_running_nor_schedule_metronome_mi
     assert not any("keep running" in r for r in plan.pain.reasons), plan.pain.reasons
     if plan.gait.active:
         assert plan.gait.summary.startswith("On hold in this plan (no continuous runs yet)")
+
+
+def test_a_walking_only_plan_states_one_rule_for_running_again_and_has_no_run_warm_up_nor_add_load():
+    """A physiotherapist's read of the plan after a worse check-in: three differently worded rules for when to
+    run again ('until the pain settles', 'until a professional has seen the knee', 'after your next check-in'),
+    'warm-up before every run' and 'add load when you can do more' in a plan of walks with every dose held."""
+    from kneeguard import evidence
+    from kneeguard.pain_rule import resume_running_words
+
+    plan = _worse_checkin_plan()
+    rule = resume_running_words()
+    walks = [s for s in plan.days if s.kind == "walk_run"]
+    assert walks and all(rule in s.details for s in walks)
+    assert rule in plan.running.summary
+    assert any(rule in r for r in plan.pain.reasons)
+    assert "until the pain settles" not in plan.running.summary
+    assert not plan.running.includes_running and plan.warmup == []
+    held = evidence.value("advice.dose.heavy_slow_loading_held")
+    loads = {p.loading for p in plan.strength if p.loading}
+    assert loads == {held} and "add" not in held.lower()
+    assert all("add weight" not in s.details for s in plan.days if s.kind == "strength")

@@ -91,7 +91,7 @@ def test_heavy_slow_doses_say_how_heavy_and_when_to_add_load(demo):
     rule = evidence.rule("advice.dose.heavy_slow_loading")
     assert "advice_beyer2015" in [c.key for c in rule.citations]
     assert "15-repetition maximum" in bridge.dose_for_week(bridge.first_week).text()
-    assert bridge.exercise.loading == rule.value and "add load" in rule.value
+    assert bridge.exercise.loading == rule.value and "add weight" in rule.value
     assert bridge.to_dict()["loading"] == rule.value
     assert rule.value in bridge.starting_dose_text()
     sessions = [s for s in plan.days if any(e["key"] == "single_leg_bridge" for e in s.exercises)]
@@ -170,7 +170,7 @@ def test_the_summary_says_what_week_1_is_and_when_the_level_is_back(demo):
     runs = [s.distance_km for s in plan.week(0) if s.kind == "run"]
     summary = plan.running.summary
     assert summary.startswith(f"Week 1: {sum(runs):.1f} km in {len(runs)} easy runs, the longest {max(runs):.1f} km")
-    assert "no run on the first day: you ran the" in summary and "rest day" not in summary
+    assert "no run on the first day: you have run on each of the last" in summary and "rest day" not in summary
     assert any(s.date == plan.start and s.kind == "strength" for s in plan.days)  # why "rest day" was wrong
     level = plan.running.reference.weekly_km
     totals = [sum(s.distance_km for s in plan.week(w) if s.kind == "run") for w in range(plan.weeks)]
@@ -204,8 +204,8 @@ def test_no_exercise_is_kept_for_a_single_week_of_the_plan():
     for p in advice.strength + advice.flexibility:
         assert len(p.active_weeks) >= 2, (p.exercise.name, p.active_weeks)
     assert not any(p.exercise.name.startswith("Nordic") for p in advice.strength)
-    [note] = [n for n in advice.notes if n.startswith("Left out")]
-    assert "Nordic hamstring lowers — would only start in the last week (a later plan can begin it)" in note
+    [note] = [n for n in advice.notes if n.startswith("Not in this plan")]
+    assert "Nordic hamstring lowers — would only start in the plan's last week, too late to build anything (a later plan can begin it)" in note
     assert "Seated resisted shin rotation (popliteus) — no room in the weekly budget" in note
 
 
@@ -214,7 +214,7 @@ def test_in_an_eight_week_plan_the_nordic_lowers_start_at_their_entry_dose():
     nordic = _prescription(advice, "nordic_hamstring")
     assert len(nordic.active_weeks) >= 2
     assert nordic.dose_for_week(nordic.first_week) == nordic.exercise.stages[0]
-    assert not any("Nordic" in n for n in advice.notes if n.startswith("Left out"))
+    assert not any("Nordic" in n for n in advice.notes if n.startswith("Not in this plan"))
 
 
 def test_an_exercise_the_budget_leaves_out_altogether_is_named_in_the_plan():
@@ -222,5 +222,5 @@ def test_an_exercise_the_budget_leaves_out_altogether_is_named_in_the_plan():
     _, advice, _ = demo_advice()
     shown = {p.exercise.name for p in advice.strength + advice.flexibility}
     assert not any("popliteus" in name for name in shown)
-    [note] = [n for n in advice.notes if n.startswith("Left out")]
+    [note] = [n for n in advice.notes if n.startswith("Not in this plan")]
     assert "Seated resisted shin rotation (popliteus)" in note

@@ -163,7 +163,7 @@ def _left_out_note(items: list[LeftOut]) -> list[str]:
         return []
     minutes = int(evidence.value("advice.exercise.max_minutes_per_week"))
     reasons = [f"{item.name} — {_reason_text(item.reason, minutes)}" for item in items]
-    return [f"Left out (one week of an exercise builds nothing): {'; '.join(reasons)}. Ask your "
+    return [f"Not in this plan: {'; '.join(reasons)}. Ask your "
             "physiotherapist whether to swap one in for another exercise."]
 
 
@@ -209,8 +209,10 @@ def advise(context: AthleteContext, *, weeks: int = DEFAULT_PLAN_WEEKS, start: d
     advice = Advice(
         context.athlete, context.as_of, start, weeks, _banner(context, pain, stale), pain,
         rank_factors(context.findings, context.pain_onset.day if context.pain_onset else None,
-                     painful_side=context.answers.get("side")),
-        [p for p in strength if p.exercise.kind == "strength"], [p for p in strength if p.exercise.kind == "warmup"],
+                     painful_side=context.answers.get("side"),
+                     onset_how=f"onset: {context.pain_onset.how}" if context.pain_onset else ""),
+        [p for p in strength if p.exercise.kind == "strength"],
+        [p for p in strength if p.exercise.kind == "warmup" and running.includes_running],  # warm-ups go before runs
         [p for p in strength if p.exercise.kind == "flexibility"], running, gait,
         [] if pain.stop else footwear_advice(
             context.shoes, codes, context.gait, context.answers,

@@ -54,7 +54,7 @@ def _session(day: dt.date, kind: str, items: list[Prescription], week: int, titl
         note = " Doses held at their current stage while the pain rules say hold."
     else:
         note = " Move to next week's dose only if this week kept the pain rule."
-    note += "".join(f" {rule}" for rule in dict.fromkeys(p.exercise.loading for p in items if p.exercise.loading))
+    note += "".join(f" {rule}" for rule in dict.fromkeys(p.loading for p in items if p.loading))
     return Session(day, kind, title, "; ".join(lines) + "." + note,
                    duration_min=sum(p.minutes(week) for p in items),
                    reason=list(dict.fromkeys(c for p in items for c in p.reason)) or ["advice.default_programme"],

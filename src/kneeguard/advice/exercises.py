@@ -26,6 +26,7 @@ from kneeguard.evidence import Citation
 
 KINDS = ("strength", "warmup", "flexibility")
 REGIONS = ("hamstrings", "calves", "hip_core", "knee", "none")
+HELD_LOADING = "advice.dose.heavy_slow_loading_held"  # the loading rule while the plan holds
 
 
 @dataclass(frozen=True)
@@ -136,6 +137,14 @@ class Prescription:
         self.weekly = weekly_stages(self.exercise, len(self.weekly), self.held, self.stepped_back, self.active)
 
     @property
+    def loading(self) -> str:
+        """How heavy, in words: the exercise's loading rule, or, while the pain rules hold or step back (no
+        progression in this plan), the rule that keeps the weight, so the plan never says "add load" then."""
+        if not self.exercise.loading:
+            return ""
+        return str(evidence.value(HELD_LOADING)) if self.held or self.stepped_back else self.exercise.loading
+
+    @property
     def first_week(self) -> int | None:
         """The plan week (0-based) it starts in; None when it is in no week."""
         return next(iter(self.active_weeks), None)
@@ -147,7 +156,7 @@ class Prescription:
         dose = self.dose_for_week(weeks[0] if weeks else 0).text()
         if weeks and len(weeks) < len(self.weekly):
             dose += f" (week{'s' if len(weeks) > 1 else ''} " + ", ".join(str(w + 1) for w in weeks) + ")"
-        return dose + (f". {self.exercise.loading}" if self.exercise.loading and with_loading else "")
+        return dose + (f". {self.loading}" if self.loading and with_loading else "")
 
     def dose_for_week(self, week: int) -> Stage:
         return self.weekly[min(week, len(self.weekly) - 1)]
@@ -181,7 +190,7 @@ class Prescription:
         rule = evidence.rule(ex.dose_rule)
         return {
             "key": ex.key, "name": ex.name, "kind": ex.kind, "targets": list(ex.targets), "tempo": ex.tempo,
-            "instructions": ex.instructions, "caution": ex.caution, "loading": ex.loading,
+            "instructions": ex.instructions, "caution": ex.caution, "loading": self.loading,
             "progression": ex.progression, "regression": ex.regression,
             "pain_rule": pain_rule_text(), "evidence": ex.evidence, "dose_summary": rule.summary,
             "weekly": [s.to_dict() for s in self.weekly], "stage_indices": self.stage_indices, "reason": list(self.reason), "why": self.why,

@@ -35,6 +35,7 @@ class Factor:
     count: int = 1
     after_onset: dt.date | None = None  # the pain's onset, when the finding happened wholly after it
     other_sides: tuple[Finding, ...] = ()  # the same per-side test flagged on the other side (this is the worse)
+    onset_how: str = ""  # how the onset was dated, in words (the check-ins it comes from)
 
     @property
     def is_cause(self) -> bool:
@@ -51,7 +52,7 @@ class Factor:
         if self.after_onset is None or self.finding.on_date is None:
             return ""
         return (f"{self.when}, after the pain began on {self.after_onset:%d %b %Y} "
-                "(onset dated from your check-in)")
+                f"({self.onset_how or 'onset dated from your check-in'})")
 
     @property
     def when(self) -> str:
@@ -95,7 +96,8 @@ class Factor:
         }
 
 
-def rank_factors(findings: list[Finding], onset: dt.date | None = None, painful_side: str | None = None) -> list[Factor]:
+def rank_factors(findings: list[Finding], onset: dt.date | None = None, painful_side: str | None = None,
+                 onset_how: str = "") -> list[Factor]:
     """Non-info findings with sound evidence, one per code: severity first, then evidence strength (the spike
     rule leads load). Uncertain findings (doubtful video, too few steps, no norm) never rank. With the pain's
     `onset`, a code's findings from before it make its factor (a cause) and those after it a second factor
@@ -120,7 +122,7 @@ def rank_factors(findings: list[Finding], onset: dt.date | None = None, painful_
         ranked = sorted((worst[k] for k in keys), key=lambda f: _worse_first(f, painful_side))
         factors.append(Factor(ranked[0], finding_source(ranked[0]), _strength(base, strengths),
                               sum(counts[k] for k in keys), after_onset=onset if after else None,
-                              other_sides=tuple(ranked[1:])))
+                              other_sides=tuple(ranked[1:]), onset_how=onset_how if after else ""))
     return sorted(factors, key=lambda x: (not x.is_cause, -x.severity.rank, -x.evidence_strength, x.code))
 
 

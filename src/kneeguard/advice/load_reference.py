@@ -104,7 +104,7 @@ def estimate_pain_onset(checkins: Sequence[_Checkin]) -> PainOnset | None:
     estimates = []
     for c in episode:
         weeks = c.answers.get("duration_weeks")
-        if isinstance(weeks, (int, float)) and not isinstance(weeks, bool) and weeks >= 0:
+        if _is_weeks(weeks):
             estimates.append((c.on_date - dt.timedelta(days=round(7 * weeks)),
                               f"{counted(weeks, 'week')} before your check-in of {c.on_date:%d %b %Y}"))
         else:
@@ -112,7 +112,17 @@ def estimate_pain_onset(checkins: Sequence[_Checkin]) -> PainOnset | None:
     day, how = min(estimates)
     if pain_free_on is not None and day <= pain_free_on:
         day, how = pain_free_on + dt.timedelta(days=1), f"the day after your pain-free check-in of {pain_free_on:%d %b %Y}"
+    latest_day, weeks = estimates[0][0], episode[0].answers.get("duration_weeks")  # newest first
+    if _is_weeks(weeks) and (latest_day - day).days >= 7:
+        # Check-ins a week apart that give the same "weeks with this pain" disagree; the earlier date is kept
+        # (a restart level from before it is the lower one), and the plan says so rather than hide it.
+        how += (f"; your latest check-in's {counted(weeks, 'week')} would put it at {latest_day:%d %b %Y}, "
+                "the earlier date is kept")
     return PainOnset(day, how)
+
+
+def _is_weeks(value: Any) -> bool:
+    return isinstance(value, (int, float)) and not isinstance(value, bool) and value >= 0
 
 
 def restart_reference(history: list[PastRun], start: dt.date, onset: PainOnset | None,

@@ -143,10 +143,10 @@ def pain_state(checkin: CheckinAssessment | None, finding_codes: list[str], *, s
         # Routine: pain within the acceptable band: keep running, but nothing rises until a professional has
         # seen it; walk/run is kept for pain above that band (handled above).
         # With pain beyond the acceptable band running is already cut to walking: "keep running" would contradict it.
-        keep = "keep to this plan's walking and exercise" if state.limits_running else \
-            "keep running and exercise at this level"
+        keep = (f"walking and exercises only ({pain_rule.resume_running_words()}), nothing beyond that"
+                if state.limits_running else "keep running and exercise at this level, no increases,")
         state.apply(LoadDecision.HOLD, level.registry_key,
-                    f"triage level {level} with pain: {keep}, no increases, until a professional has seen the knee")
+                    f"while you wait to see a professional: {keep} until they have seen the knee")
     _session_pain(state, sessions, baseline=state.next_morning)
     if stale:
         state.apply(LoadDecision.HOLD, "advice.checkin.stale",

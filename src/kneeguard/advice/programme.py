@@ -225,7 +225,7 @@ class LeftOut:
 
 
 NO_ROOM = "no room in the weekly budget"
-LAST_WEEK_ONLY = "would only start in the last week (a later plan can begin it)"
+LAST_WEEK_ONLY = "would only start in the plan's last week, too late to build anything (a later plan can begin it)"
 AFTER_PLAN = "would only start after this plan (a later plan can begin it)"
 
 
@@ -271,7 +271,7 @@ def _one_week_reason(p: Prescription, weeks: int) -> str:
         return NO_ROOM
     if p.active_weeks == [weeks - 1]:
         return LAST_WEEK_ONLY
-    return "would run in one week only"
+    return "would fit in one week only, too short to build strength"
 
 
 def _leave_out(p: Prescription, week: int, weeks: int) -> None:

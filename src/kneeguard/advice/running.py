@@ -2,8 +2,8 @@
 
 Three modes:
 - "stop": triage emergency/urgent: no running at all (the engine adds the professional visit).
-- "return_to_run": pain limits running, or no run in the spike reference window (30 days) before the start: walk/run phases, each at least
-  twice, a rest day between sessions; no progression while the pain rules say hold.
+- "return_to_run": pain limits running, or no run in the spike reference window (30 days) before the start:
+  walk/run phases (`advice.return_to_run`).
 - "build" (or "hold" when pain rules say hold): easy runs sized from your history, where every run is
   at most (1 + spike cap) x the longest run of the previous 30 days *including runs planned earlier*.
 
@@ -15,7 +15,7 @@ from __future__ import annotations
 import datetime as dt
 import math
 import statistics
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 
 from kneeguard import evidence
@@ -23,6 +23,8 @@ from kneeguard.pain_rule import acceptable_max
 from kneeguard.advice.exercises import pain_rule_text
 from kneeguard.advice.load_reference import LoadReference, PainOnset, PastRun, restart_reference
 from kneeguard.advice.pain import PainState
+from kneeguard.advice.return_to_run import return_to_run
+from kneeguard.advice.running_plan import RunningPlan, rule_entry
 from kneeguard.advice.session import Session, unique_citations
 from kneeguard.load.spike import reference_window, window_days
 
@@ -31,27 +33,8 @@ from kneeguard.load.spike import reference_window, window_days
 # every 7 days hold at least 3 rest days; the first run is on day 0, so it (and, in turn, every
 # later run) always has a run within the previous 30 days to be measured against.
 RUN_OFFSETS = {1: (0,), 2: (0, 3), 3: (0, 2, 5), 4: (0, 1, 3, 5)}
-RTR_OFFSETS = (0, 2, 4)  # a rest day between return-to-run sessions
 LONG_SHARE = {1: 1.0, 2: 0.55, 3: 0.4, 4: 0.34}  # design: share of the week's distance in the long run
 PLAUSIBLE_PACE_MIN_PER_KM = (3.0, 15.0)  # paces outside are GPS glitches or walks logged as runs
-
-
-@dataclass
-class RunningPlan:
-    mode: str  # "stop" | "return_to_run" | "build" | "hold"
-    sessions: list[Session]
-    summary: str
-    rules: list[dict[str, Any]] = field(default_factory=list)  # {"key", "text"} of the rules applied
-    reference_longest_km: float | None = None
-    runs_per_week: int = 0
-    reason: list[str] = field(default_factory=list)
-    reference: LoadReference | None = None  # what the distances were sized from, and why
-
-    def to_dict(self) -> dict[str, Any]:
-        return {"mode": self.mode, "summary": self.summary, "rules": self.rules,
-                "reference": self.reference.to_dict() if self.reference else None,
-                "reference_longest_km": None if self.reference_longest_km is None else round(self.reference_longest_km, 2),
-                "runs_per_week": self.runs_per_week, "reason": list(self.reason)}
 
 
 @dataclass(frozen=True)
@@ -91,8 +74,7 @@ def plan_running(past: list[PastRun], as_of: dt.date, start: dt.date, weeks: int
     history = [r for r in past if r.day <= as_of and r.day < start]
     if pain.stop:
         return RunningPlan("stop", [], "No running: your check-in needs a professional first.",
-                           [_rule(pain.level.registry_key)], None, 0,
-                           reason + pain.codes)
+                           [rule_entry(pain.level.registry_key)], None, 0, reason + pain.codes, includes_running=False)
     lo, hi = reference_window(start)  # the window once, not once per run of years of history
     recent = [r for r in history if lo <= r.day < hi]
     reference = restart_reference(history, start, onset, weekly)
@@ -102,7 +84,7 @@ def plan_running(past: list[PastRun], as_of: dt.date, start: dt.date, weeks: int
     if not recent or pain.limits_running or too_little:
         why = pain.codes if pain.limits_running else ["advice.no_recent_runs"] if not recent else reference.codes
         too_little_only = recent and too_little and not pain.limits_running
-        return _return_to_run(days, pain, reason + why, reference if too_little_only else None)
+        return return_to_run(days, pain, reason + why, reference if too_little_only else None)
     return _build(days, history, start, pain, reason, reference, no_new_longest or {})
 
 
@@ -198,9 +180,9 @@ def _build(days, history: list[PastRun], start, pain: PainState, reason: list[st
                + f" Plan cap: each run at most {spike_cap() - 1:.0%} above the longest run of the previous "
                  f"{window_days()} days (the plan's own runs count; spikes"
                + (" and runs since the pain began do not)." if reference.onset else " do not)."))
-    rules = [_rule("load.spike.small"), _rule("load.spike.window_days"), _rule("advice.run.weekly_growth"),
-             _rule("advice.run.min_rest_days_per_week"), _rule("advice.run.max_consecutive_days"),
-             _rule("advice.run.easy_rpe"), *(_rule(c) for c in reference.codes)]
+    rules = [rule_entry("load.spike.small"), rule_entry("load.spike.window_days"), rule_entry("advice.run.weekly_growth"),
+             rule_entry("advice.run.min_rest_days_per_week"), rule_entry("advice.run.max_consecutive_days"),
+             rule_entry("advice.run.easy_rpe"), *(rule_entry(c) for c in reference.codes)]
     return RunningPlan(mode, sessions, summary, rules, anchor, per_week, reason + reference.codes,
                        reference=reference)
 
@@ -270,7 +252,7 @@ def _first_week_words(first_runs: list[float], streak_days: int) -> str:
         return "Week 1: no run."
     n = len(first_runs)
     # "No run", not "a rest day": the first day may well hold a strength session.
-    rest = f" (no run on the first day: you ran the {streak_days} days before)" if streak_days else ""
+    rest = f" (no run on the first day: you have run on each of the last {streak_days} days)" if streak_days else ""
     longest = f", the longest {max(first_runs):.1f} km" if n > 1 else ""
     return f"Week 1: {sum(first_runs):.1f} km in {n} easy run{'s' if n != 1 else ''}{longest}{rest}."
 
@@ -314,51 +296,6 @@ def _reference_words(reference: LoadReference, stepped: float) -> str:
     return f"{verb}: {reference.explanation}{back}."
 
 
-def _return_to_run(days, pain: PainState, reason: list[str], reference: LoadReference | None = None) -> RunningPlan:
-    phases = evidence.value("advice.rtr.phases")
-    repeats = int(evidence.value("advice.rtr.repeats"))
-    per_week = int(evidence.value("advice.rtr.runs_per_week"))
-    offsets = RTR_OFFSETS[:per_week]
-    # Pain above the acceptable band: pain-free walking first, and no progression in this plan.
-    index = 0 if pain.hold and pain.limits_running else 1
-    done = 0
-    cites = unique_citations(evidence.rule("advice.rtr.phases").citations, evidence.rule("advice.rtr.repeats").citations)
-    readiness = evidence.value("advice.rtr.readiness")
-    sessions = []
-    for week in range(len(days) // 7):
-        for off in offsets:
-            phase = phases[index]
-            minutes = phase["reps"] * (phase["walk_min"] + phase["run_min"])
-            if phase["run_min"] == 0:
-                title, what = f"{phase['name']} {minutes} min", "Brisk walk on the flat; it must be pain-free."
-            elif phase["walk_min"] == 0:
-                title, what = phase["name"], f"Run {phase['run_min']} min without walk breaks, flat ground."
-            else:
-                title = f"Walk/run: {phase['name']} x {phase['reps']}"
-                what = f"{phase['reps']} x (walk {phase['walk_min']} min + run {phase['run_min']} min), flat ground."
-            nxt = ("Stay at this phase: the plan moves on after your next check-in shows pain within the rules."
-                   if pain.hold else
-                   f"Do each phase at least {repeats} times; move on only if pain stayed within the rules and "
-                   "there is no new swelling or stiffness.")
-            details = (f"{what} RPE {phase['rpe']}/10 or less. No hills. {nxt} "
-                       + (f"Readiness for running: {readiness}" if index <= 1 else ""))
-            sessions.append(Session(days[week * 7 + off], "walk_run", title, details.strip(), duration_min=minutes,
-                                    reason=reason, citations=cites, rpe_max=int(phase["rpe"]), phase=phase["name"],
-                                    pain_rule=pain_rule_text()))
-            done += 1
-            if not pain.hold and done >= repeats and index < len(phases) - 1:
-                index, done = index + 1, 0
-    summary = ("Return to running by walk/run phases, a rest day between sessions, no hills. "
-               + ("Held at pain-free walking until the pain settles." if pain.hold and pain.limits_running else
-                  "Held at the first phase until a new check-in shows the pain rules kept." if pain.hold else
-                  f"Each phase at least {repeats} times before the next.")
-               + (f" Walk/run because the load you tolerated is below one {evidence.value('advice.run.min_run_km')} km "
-                  f"run a week: {reference.explanation}." if reference and reference.restarting else ""))
-    rules = [_rule("advice.rtr.phases"), _rule("advice.rtr.repeats"), _rule("advice.rtr.runs_per_week"),
-             _rule("advice.rtr.readiness"), _rule("advice.pain.acceptable_max")]
-    return RunningPlan("return_to_run", sessions, summary, rules, None, len(offsets), reason, reference=reference)
-
-
 def _streak_before(start: dt.date, history: list[tuple[dt.date, float]]) -> int:
     run_days = {d for d, _ in history}
     n = 0
@@ -392,11 +329,3 @@ def _run_details(ref: RefRun | None, cap_km: float, rpe: int, quality: bool, at_
     effort = ("Steady effort, still controlled" if quality else "Easy: you can talk in full sentences")
     return (f"{effort}, RPE {rpe}/10 or less. {cap} Stop and walk home if the pain goes above "
             f"{acceptable_max():g}/10 or you start to limp.")
-
-
-def _rule(key: str) -> dict[str, Any]:
-    try:
-        r = evidence.rule(key)
-    except evidence.UnknownEvidence:
-        return {"key": key, "text": ""}
-    return {"key": r.key, "text": r.summary, "citations": [c.key for c in r.citations]}

@@ -125,7 +125,7 @@ def show_plan(advice) -> None:
             ex.add_row(escape(p.exercise.name), escape(p.starting_dose_text(with_loading=False)),
                        escape(p.exercise.cue), escape(p.why))
         console.print(ex)
-        for loading in dict.fromkeys(p.exercise.loading for p in items if p.exercise.loading):  # once each
+        for loading in dict.fromkeys(p.loading for p in items if p.loading):  # once each
             console.print(escape(loading))
         console.print(exercise_minutes_line(advice))
     if advice.gait.summary:
