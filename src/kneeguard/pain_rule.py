@@ -117,12 +117,12 @@ def describe() -> str:
             f"{settled:g}/10 or less, and it must not rise week to week (a rise of {change:g} points or more "
             f"counts). Kept: the plan may progress. Next morning not settled: hold (nothing increases). "
             f"Pain during above {ok:g}/10, next morning above {ok:g}/10 or {change:g}+ points above your "
-            "usual, or pain rising: step back one level. Warning signs: stop and get checked.")
+            "usual, or pain rising: step back one level. Warning signs (listed at the end): stop and get checked.")
 
 
 def resume_running_words() -> str:
     """When running comes back after a walking-only spell: the one sentence the check-in, the plan's hold, its
-    running summary and its walking sessions all use (readiness starts with pain-free walking, advice.rtr.readiness)."""
-    return (f"walk/run starts when walking is pain-free and a new check-in shows the pain within the rule: "
-            f"{acceptable_max():g}/10 or less during activity and back to {settled_max():g}/10 or less by the "
-            "next morning")
+    running summary and its walking sessions all use. Walks in the safe band, as in `advice.rtr.readiness`."""
+    return (f"walk/run starts when your walks stay at {safe_max():g}/10 or less and a new check-in shows the pain "
+            f"within the rule: {acceptable_max():g}/10 or less during activity and back to {settled_max():g}/10 or "
+            "less by the next morning")

@@ -34,7 +34,7 @@ HEADLINES = {
     TriageLevel.EMERGENCY: "EMERGENCY: get help now. Do not run.",
     TriageLevel.URGENT: "URGENT: see a doctor today. No running or training until you have been seen.",
     TriageLevel.ROUTINE: "Book a physiotherapist or sports doctor within 1-2 weeks; the plan below is gentle meanwhile.",
-    TriageLevel.SELF_CARE: "Self-care is reasonable: follow the plan and check in again by the review date.",
+    TriageLevel.SELF_CARE: "Self-care is reasonable: follow the plan below.",
 }
 # Levels whose headline already says the check-in's level action ("book … within 1-2 weeks"): the banner
 # lists only the other lines, so the runner reads the booking once. Emergency, urgent and self-care keep

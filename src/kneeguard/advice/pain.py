@@ -143,8 +143,8 @@ def pain_state(checkin: CheckinAssessment | None, finding_codes: list[str], *, s
         # Routine: pain within the acceptable band: keep running, but nothing rises until a professional has
         # seen it; walk/run is kept for pain above that band (handled above).
         # With pain beyond the acceptable band running is already cut to walking: "keep running" would contradict it.
-        keep = (f"walking and exercises only ({pain_rule.resume_running_words()}), nothing beyond that"
-                if state.limits_running else "keep running and exercise at this level, no increases,")
+        keep = (f"walking and exercises only ({pain_rule.resume_running_words()}); walk/run then stays at its "
+                "first phase" if state.limits_running else "keep running and exercise at this level, no increases,")
         state.apply(LoadDecision.HOLD, level.registry_key,
                     f"while you wait to see a professional: {keep} until they have seen the knee")
     _session_pain(state, sessions, baseline=state.next_morning)

@@ -9,6 +9,9 @@ from kneeguard.advice.load_reference import LoadReference
 from kneeguard.advice.session import Session
 
 
+MODE_WORDS = {"return_to_run": "walk/run return", "build": "building up", "stop": "stopped", "hold": "held"}
+
+
 @dataclass
 class RunningPlan:
     mode: str  # "stop" | "return_to_run" | "build" | "hold"
@@ -20,6 +23,11 @@ class RunningPlan:
     reason: list[str] = field(default_factory=list)
     reference: LoadReference | None = None  # what the distances were sized from, and why
     includes_running: bool = True  # False: no session of this plan has any running (stop, or walking only)
+
+    @property
+    def mode_words(self) -> str:
+        """The mode as a person reads it (the CLI and the web plan page)."""
+        return MODE_WORDS.get(self.mode, self.mode.replace("_", " "))
 
     def to_dict(self) -> dict[str, Any]:
         return {"mode": self.mode, "summary": self.summary, "rules": self.rules,

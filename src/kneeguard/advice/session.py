@@ -10,6 +10,9 @@ from kneeguard.evidence import Citation
 # Every kind of plan session, in the order one day lists them (the one list: report, web and calendar read it).
 SESSION_KINDS = ("see_professional", "run", "walk_run", "strength", "mobility", "film", "rest")
 RUNNING_KINDS = ("run", "walk_run")
+# Each kind as a person reads it (the CLI's table; the web and the report show titles and use kinds for styling).
+KIND_WORDS = {"see_professional": "appointment", "run": "run", "walk_run": "walk/run", "strength": "strength",
+              "mobility": "mobility", "film": "film", "rest": "rest"}
 
 
 @dataclass
@@ -32,6 +35,10 @@ class Session:
     def __post_init__(self) -> None:
         if self.kind not in SESSION_KINDS:
             raise ValueError(f"unknown session kind {self.kind!r}")
+
+    @property
+    def kind_words(self) -> str:
+        return KIND_WORDS[self.kind]
 
     @property
     def is_running(self) -> bool:

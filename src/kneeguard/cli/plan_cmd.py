@@ -106,12 +106,12 @@ def show_plan(advice) -> None:
         console.print("[bold]Uncertain[/] (shown, not ranked or acted on):")
         for reason, titles in uncertain_groups(advice.uncertain).items():
             console.print(f"  [magenta]?[/] {escape('; '.join(titles))}\n    [magenta]why:[/] {escape(reason)}")
-    console.print(f"\n[bold]Running[/] ({advice.running.mode}): {escape(advice.running.summary)}")
+    console.print(f"\n[bold]Running[/] ({advice.running.mode_words}): {escape(advice.running.summary)}")
     week = Table(title="This week")
     for col in ("date", "kind", "session", "km", "min", "metronome"):
         week.add_column(col)
     for s in advice.week(0):
-        week.add_row(s.date.strftime("%a %d %b"), s.kind, escape(s.title),
+        week.add_row(s.date.strftime("%a %d %b"), s.kind_words, escape(s.title),
                      "" if s.distance_km is None else f"{s.distance_km:.1f}",
                      "" if s.duration_min is None else f"{s.duration_min:.0f}",
                      s.cadence_text)

@@ -147,7 +147,7 @@ def _without_norm(answers: Mapping[str, Any], on_date: dt.date | None) -> list[F
                              for q, v in values.items())
         out.append(make_finding(
             code, Severity.INFO, title, f"Recorded: {measured}. {rule.summary}", measured=measured, rule=rule,
-            on_date=on_date, uncertain=f"no sourced norm for this test, so it is not judged: {todo}"))
+            on_date=on_date, uncertain=f"no sourced norm, so not judged; {todo}"))
     return out
 
 

@@ -5,7 +5,8 @@ A rule's `advice` in `rules/triage.json` is either one text or a list of variant
 answers are all given is used, so a line can name this person's answers ("Your pain has
 lasted 3 weeks …") and fall back to a statement about the person when it cannot. An empty
 text adds no line (another rule already says it). In a text, ``{answer:question_id}`` is
-that answer and ``{registry:key}`` a registry value, so thresholds keep one owner.
+that answer, ``{registry:key}`` a registry value and ``{pain_rule:resume_running}`` the one sentence
+saying when walk/run starts again (`pain_rule.resume_running_words`), so thresholds and rules keep one owner.
 """
 from __future__ import annotations
 
@@ -13,6 +14,7 @@ import re
 from dataclasses import dataclass
 from typing import Any, Mapping
 
+from kneeguard.pain_rule import resume_running_words
 from kneeguard.clinic.conditions import evaluate
 from kneeguard.clinic.engine import with_registry_values
 
@@ -48,7 +50,7 @@ class RuleText:
     def from_json(cls, raw: Mapping[str, Any]) -> "RuleText":
         advice = raw["advice"]
         items = [{"text": advice}] if isinstance(advice, str) else advice
-        variants = tuple(TextVariant(with_registry_values(v["text"]), v.get("when")) for v in items)
+        variants = tuple(TextVariant(_with_pain_rule(with_registry_values(v["text"])), v.get("when")) for v in items)
         return cls(variants, with_registry_values(raw.get("why", "")))
 
     @property
@@ -63,6 +65,10 @@ class RuleText:
             if text is not None:
                 return text
         return self.general
+
+
+def _with_pain_rule(text: str) -> str:
+    return text.replace("{pain_rule:resume_running}", resume_running_words())
 
 
 def _short_answer(value: Any) -> str:
