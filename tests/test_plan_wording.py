@@ -314,3 +314,20 @@ def test_a_walking_only_plan_states_one_rule_for_running_again_and_has_no_run_wa
     loads = {p.loading for p in plan.strength if p.loading}
     assert loads == {held} and "add" not in held.lower()
     assert all("add weight" not in s.details for s in plan.days if s.kind == "strength")
+
+
+def test_a_professional_gait_assessment_names_the_left_right_differences_it_is_for():
+    """A physiotherapist's read: 'your video shows a left/right difference' named nothing found elsewhere."""
+    from kneeguard.advice.footwear import _named
+    from kneeguard.gait import codes as gait_codes
+    from kneeguard.gait.findings import asymmetry
+    from kneeguard.gait.metrics import REGISTRY
+    from kneeguard.gait.summary import GaitSummary
+    from kneeguard.text import listed
+
+    flagged = [m for m in REGISTRY.values() if m.flag_asymmetry][:2]
+    found = asymmetry({m.name: 50.0 for m in flagged}, "side")
+    words = _named(gait_codes.ASYMMETRY, "a left/right difference", GaitSummary(findings=found, quality=0.9, n_steps=30))
+    assert words == "a left/right difference in " + listed([m.label for m in flagged])
+    assert _named(gait_codes.ASYMMETRY, "a left/right difference", None) == "a left/right difference"
+    assert listed(["a"]) == "a" and listed(["a", "b"]) == "a and b" and listed(["a", "b", "c"]) == "a, b and c"

@@ -117,7 +117,8 @@ def describe() -> str:
             f"{settled:g}/10 or less, and it must not rise week to week (a rise of {change:g} points or more "
             f"counts). Kept: the plan may progress. Next morning not settled: hold (nothing increases). "
             f"Pain during above {ok:g}/10, next morning above {ok:g}/10 or {change:g}+ points above your "
-            "usual, or pain rising: step back one level. Warning signs (listed at the end): stop and get checked.")
+            "usual, or pain rising: step back one level (distances back by one week's growth; above "
+            f"{ok:g}/10 during a run: walking only for now). Warning signs (listed at the end): stop and get checked.")
 
 
 def resume_running_words() -> str:

@@ -36,3 +36,8 @@ def one_line(text: str) -> str:
     if not has_control_characters(text):
         return text
     return "".join(ch.encode("unicode_escape").decode("ascii") if is_control(ch) else ch for ch in text)
+
+
+def listed(items: list[str]) -> str:
+    """'a', 'a and b', 'a, b and c': a list in running text."""
+    return items[0] if len(items) == 1 else f"{', '.join(items[:-1])} and {items[-1]}" if items else ""

@@ -12,6 +12,7 @@ from kneeguard.codes import any_of
 from kneeguard.gait import codes as gait_codes
 from kneeguard.gait.summary import GaitSummary
 from kneeguard.profile import ShoeStatus
+from kneeguard.text import listed
 
 # Gait flags a professional running assessment can look at properly (frontal plane, 3D, asymmetry).
 PROFESSIONAL_GAIT_CODES = (gait_codes.LARGE_PELVIC_DROP, gait_codes.KNEE_VALGUS, gait_codes.ASYMMETRY)
@@ -71,10 +72,21 @@ def _new_pair_text(step_rate_change: bool) -> str:
             + (", not in the same weeks as the step-rate change." if step_rate_change else "."))
 
 
+def _named(declared, words: str, gait: GaitSummary | None) -> str:
+    """A left/right difference names its measures (the findings' own titles), so the reason is not a riddle."""
+    if declared is not gait_codes.ASYMMETRY or gait is None:
+        return words
+    prefix = "Left/right difference in "
+    measures = [f.title.removeprefix(prefix) for f in gait.findings
+                if declared.matches(f.code) and f.title.startswith(prefix)]
+    return f"{words} in {listed(list(dict.fromkeys(measures)))}" if measures else words
+
+
 def _professional_gait(codes: list[str], gait: GaitSummary | None, answers: dict[str, Any],
                        review_date: dt.date | None, professional_booked: bool) -> Recommendation:
     reasons = [c for c in codes if any_of(c, PROFESSIONAL_GAIT_CODES)]
-    why = [words for declared, words in PROFESSIONAL_GAIT_WORDS if any(declared.matches(c) for c in reasons)]
+    why = [_named(declared, words, gait) for declared, words in PROFESSIONAL_GAIT_WORDS
+           if any(declared.matches(c) for c in reasons)]
     why = [f"your video shows {' and '.join(why)}, which a phone video measures poorly"] if why else []
     if gait is not None and gait.doubt:  # below the registry's quality score, or too few steps
         reasons.append("advice.gait.low_video_quality")
