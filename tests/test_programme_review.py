@@ -123,10 +123,19 @@ def test_the_table_dose_is_the_dose_of_the_first_week_each_exercise_is_done(demo
 
 def test_exercises_for_a_measured_deficit_are_kept_in_every_week_they_are_planned(demo):
     _, plan, _ = demo
-    for key in ("seated_soleus_raise", "calf_mobility", "hamstring_stretch", "calf_raise_straight"):
+    for key in ("seated_soleus_raise", "hamstring_stretch", "calf_raise_straight"):
         p = _prescription(plan, key)
         assert p.for_measured_deficit and p.active_weeks == list(range(plan.weeks)), key
         assert "weekly budget" not in p.why
+        assert p.why.startswith("for your results: "), p.why  # it names the results that chose it
+
+
+def test_an_information_only_finding_chooses_no_exercise(demo):
+    """A physiotherapist's read: knee-to-wall mobility was prescribed from the '<10 cm' cut-off that the check-in
+    itself calls information only (not sourced). Information-only findings are shown, never acted on."""
+    ctx, plan, _ = demo
+    assert any(f.code.startswith("clinic.knee_to_wall_soft") for f in ctx.findings)
+    assert "calf_mobility" not in {p.exercise.key for p in plan.strength + plan.flexibility}
 
 
 def test_the_budget_keeps_measured_deficits_before_a_suspected_structure_alone():
@@ -206,7 +215,7 @@ def test_no_exercise_is_kept_for_a_single_week_of_the_plan():
     assert not any(p.exercise.name.startswith("Nordic") for p in advice.strength)
     [note] = [n for n in advice.notes if n.startswith("Not in this plan")]
     assert "Nordic hamstring lowers — would only start in the plan's last week, too late to build anything (a later plan can begin it)" in note
-    assert "Seated resisted shin rotation (popliteus) — no room in the weekly budget" in note
+    assert "Slow hamstring curl (single leg, band or machine) — no room in the weekly budget" in note
 
 
 def test_in_an_eight_week_plan_the_nordic_lowers_start_at_their_entry_dose():
@@ -218,9 +227,9 @@ def test_in_an_eight_week_plan_the_nordic_lowers_start_at_their_entry_dose():
 
 
 def test_an_exercise_the_budget_leaves_out_altogether_is_named_in_the_plan():
-    """The demo's popliteus rotation fitted in one week only: it is left out, and the plan names it."""
+    """The demo's slow hamstring curl finds no room in the weekly budget: it is left out, and the plan names it."""
     _, advice, _ = demo_advice()
     shown = {p.exercise.name for p in advice.strength + advice.flexibility}
-    assert not any("popliteus" in name for name in shown)
+    assert not any("hamstring curl" in name for name in shown)
     [note] = [n for n in advice.notes if n.startswith("Not in this plan")]
-    assert "Seated resisted shin rotation (popliteus)" in note
+    assert "Slow hamstring curl (single leg, band or machine)" in note

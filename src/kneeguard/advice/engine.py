@@ -26,7 +26,7 @@ from kneeguard.advice.session import SESSION_KINDS, Recommendation, Session, uni
 from kneeguard.clinic.levels import TriageLevel
 from kneeguard.disclaimer import DISCLAIMER
 from kneeguard.load import codes as load_codes_declared
-from kneeguard.findings import Finding
+from kneeguard.findings import Finding, Severity
 from kneeguard.plan_length import DEFAULT_PLAN_WEEKS, check_plan_weeks
 
 TOP_FACTORS = 5
@@ -183,8 +183,11 @@ def advise(context: AthleteContext, *, weeks: int = DEFAULT_PLAN_WEEKS, start: d
     left_out: list[LeftOut] = []
     if not pain.stop:
         causes = context.checkin.possible_causes if context.checkin else []
-        strength = choose(codes, causes, weeks=weeks, hold=pain.hold, step_back=pain.step_back,
-                          self_tests_measured=self_tests_measured(context), left_out=left_out)
+        # Information-only findings (e.g. an unsourced cut-off) are shown, never acted on: no exercise from them.
+        acted_on = [f for f in context.certain_findings if f.severity is not Severity.INFO]
+        strength = choose([f.code for f in acted_on], causes, weeks=weeks, hold=pain.hold, step_back=pain.step_back,
+                          self_tests_measured=self_tests_measured(context), left_out=left_out,
+                          finding_titles={f.code: f.title for f in acted_on})
     running = plan_running(context.past_runs(), context.as_of, start, weeks, pain, reason=load_codes,
                            onset=context.pain_onset, weekly=getattr(context.load_report, "weekly", None),
                            no_new_longest=eccentric_starts(strength))

@@ -104,12 +104,13 @@ def budget_rank(p: Prescription) -> tuple[bool, bool, int]:
 
 def choose(finding_codes: list[str], causes: list[dict[str, Any]] | tuple = (), *, weeks: int, hold: bool,
            step_back: bool = False, self_tests_measured: bool,
-           left_out: list[LeftOut] | None = None) -> list[Prescription]:
+           left_out: list[LeftOut] | None = None, finding_titles: dict[str, str] | None = None) -> list[Prescription]:
     """The programme for `weeks` plan weeks; see the module docstring for the rules. The names of exercises the
     programme leaves out of every week (one week builds nothing) are appended to `left_out` with the reason
     (the plan says so)."""
     lib = library()
-    picks = _cause_picks(leading_causes(causes)) + _deficit_picks(finding_codes, lib)
+    names = {c["id"]: c["name"] for c in causes if c.get("name")}
+    picks = _cause_picks(leading_causes(causes), names) + _deficit_picks(finding_codes, lib, finding_titles or {})
     owned = {lib[p.key].region for p in picks if p.priority == CAUSE}
     for p in picks:  # a deficit in a region a cause's programme owns is that programme's reason too
         if p.priority != CAUSE and lib[p.key].region in owned and lib[p.key].kind == "strength":
@@ -139,17 +140,21 @@ def choose(finding_codes: list[str], causes: list[dict[str, Any]] | tuple = (), 
     return out
 
 
-def _cause_picks(leading: list[str]) -> list[Pick]:
+def _cause_picks(leading: list[str], names: dict[str, str]) -> list[Pick]:
+    """`names`: each cause's name as the check-in shows it, so the reason says which structure it loads."""
     programmes = cause_programmes()
     out = []
     for cause in leading:
+        name = names.get(cause)
+        why = (f"in case the pain comes from {name[:1].lower()}{name[1:]} (possible, not diagnosed)" if name else
+               "chosen for a possible (not diagnosed) tendon problem at this structure")
         for slot in programmes.get(cause, ()):
-            out.append(Pick(slot.key, [f"clinic.cause.{cause}"],
-                            "chosen for a possible (not diagnosed) tendon problem at this structure", CAUSE, slot))
+            out.append(Pick(slot.key, [f"clinic.cause.{cause}"], why, CAUSE, slot))
     return out
 
 
-def _deficit_picks(finding_codes: list[str], lib: dict[str, Exercise]) -> list[Pick]:
+def _deficit_picks(finding_codes: list[str], lib: dict[str, Exercise], titles: dict[str, str]) -> list[Pick]:
+    """`titles`: each finding code's title, so the reason names the results that chose the exercise."""
     out = []
     hip_core = has_hip_core_deficit(finding_codes)
     for key, ex in lib.items():
@@ -158,7 +163,9 @@ def _deficit_picks(finding_codes: list[str], lib: dict[str, Exercise]) -> list[P
             out.append(Pick(key, hits, "chosen for weak hip or core control", HIP_CORE))
         elif hits:
             priority = STRETCH if ex.kind == "flexibility" else DEFICIT
-            out.append(Pick(key, hits, "chosen from your measured results", priority))
+            named = list(dict.fromkeys(titles[c] for c in hits if c in titles))
+            out.append(Pick(key, hits, f"for your results: {'; '.join(named)}" if named else
+                            "chosen from your measured results", priority))
     return sorted(out, key=lambda p: p.priority)
 
 

@@ -91,7 +91,8 @@ def show_plan(advice) -> None:
     console.print(f"  [bold]Pain rule:[/] {escape(pain_rule.describe())}")
     console.print(f"  {escape(advice.pain.verdict)}")
     for reason in advice.pain.reasons:
-        console.print(f"  [yellow]hold:[/] {escape(reason)}" if advice.pain.hold else f"  {escape(reason)}")
+        # "because", not "hold": the reasons behind the verdict above may be holds or steps back
+        console.print(f"  [yellow]because:[/] {escape(reason)}" if advice.pain.hold else f"  {escape(reason)}")
     if advice.top_factors:
         table = Table(title="Top contributing factors")
         for col in ("severity", "factor", "source", "evidence"):
