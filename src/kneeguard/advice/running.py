@@ -177,9 +177,9 @@ def _build(days, history: list[PastRun], start, pain: PainState, reason: list[st
                         f"distance is at most {growth:.0%} above the plan's week before"
                         + _level_reached(totals, reference.weekly_km * stepped if reference.restarting else None)
                         + ".")
-               + f" Plan cap: each run at most {spike_cap() - 1:.0%} above the longest run of the previous "
-                 f"{window_days()} days (the plan's own runs count; spikes"
-               + (" and runs since the pain began do not)." if reference.onset else " do not)."))
+               + f" Each run at most {spike_cap() - 1:.0%} above the longest run of the previous {window_days()} days "
+                 "(the plan's own runs count; spikes" + (" and runs since the pain began do not)." if reference.onset
+                                                         else " do not)."))
     rules = [rule_entry("load.spike.small"), rule_entry("load.spike.window_days"), rule_entry("advice.run.weekly_growth"),
              rule_entry("advice.run.min_rest_days_per_week"), rule_entry("advice.run.max_consecutive_days"),
              rule_entry("advice.run.easy_rpe"), *(rule_entry(c) for c in reference.codes)]

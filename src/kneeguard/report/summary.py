@@ -32,8 +32,9 @@ def plan_overview(plan: dict[str, Any], review_date: str | None) -> list[PlanRow
     if last and last not in running:  # the running sentence may already name the last week's distance
         running += f" Last week of running: {last}."
     gait = plan.get("gait")
-    follow = [f"Review by {review_date}." if review_date else "",
-              (plan.get("professional") or {}).get("text", "")]
+    professional = (plan.get("professional") or {}).get("text", "")
+    # the review date once: the professional's text may already name it
+    follow = [f"Review by {review_date}." if review_date and review_date not in professional else "", professional]
     return [
         PlanRow("Running", running),
         PlanRow("Strength", _names(plan.get("strength"), "Nothing prescribed.")),
