@@ -90,7 +90,7 @@ def test_step_metrics_match_model_truth():
     report = analyze_gait(model.series(noise_px=0.5, seed=4), height_cm=180)
     steps: pd.DataFrame = report.steps
     # The model's contact ends where its foot schedule says; its knee comes from two-link inverse kinematics,
-    # so the knee's largest extension (half of the default TO rule, validated on real motion capture in
+    # so the knee's largest extension (the default TO rule, validated on real motion capture in
     # test_gait_real_data) has no fixed relation to it: ±2 frames. The foot-based rule sees the model's own
     # toe-off: ±10 ms (the synthetic toe skids in push-off, see test_gait_events).
     assert steps["contact_time_ms"].median() == pytest.approx(model.contact_s * 1000, abs=2 * 1000 / 150)

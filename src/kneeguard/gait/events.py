@@ -19,10 +19,10 @@ treadmill, the belt speed).
   widens such a step's ramp but does not move its midpoint).
 * The toe's slip off the stance ground (vector norm of its velocity minus the stance
   velocity) passing 30 % of the stance speed, averaged with its steepest rise, brackets
-  the push-off; TO itself is, per contact, the mean of the toe's forward-velocity TO and
-  the knee's largest extension from mid-stance to 250 ms later (Fellin et al. 2010; least-squares
-  parabola), so a knee lag that grows with running speed is halved (`toe_off_rules`,
-  docs/validation.md, issue 15's fifth pass). Without one of the two the other is used alone.
+  the push-off; TO itself is the knee's largest extension from mid-stance to 250 ms later
+  (Fellin et al. 2010), located by a least-squares parabola over a quarter period of the knee
+  signal's cut-off, chosen by cross-validation (docs/validation.md; the rules: `toe_off_rules`).
+  Without hip/knee/ankle the slip TO is kept.
 The timing signals are low-passed further when the keypoints are noisy: the noise is
 measured by residual analysis (`signals.keypoint_noise`) and the cut-off lowered until
 the noise left in the slip is a third of its threshold (`event_cutoff`).
@@ -74,11 +74,13 @@ class EventParameters:
     - search_s = 0.15: the timing pass may look 150 ms outside a pass-1 stance.
     - min_stance_speed = 0.5: a stance speed below half the foot's median swing speed is too close to the
       noise: the vertical rule is used instead of the motion rule.
-    - to_rule = "forward_and_knee_lsq": per contact, the mean of the "toe_forward" TO (the toe's forward
-      velocity leaving the belt) and the "knee_extension_lsq" TO (the knee's largest extension, Fellin
-      et al. 2010, by a least-squares parabola over a quarter period of the knee signal's cut-off,
-      `extremum_half_window`); one alone when the other is missing. Why and the other rules:
-      `toe_off_rules`; the gate it passed: docs/validation.md, issue 15's fifth pass.
+    - to_rule = "knee_extension_lsq": TO at the knee's largest extension after mid-stance (Fellin et al.
+      2010), located by a least-squares parabola over a quarter period of the knee signal's low-pass
+      cut-off on each side (`extremum_half_window`: no constant, the window follows the rate and the
+      cut-off; at 60 and 30 fps it is the three-point parabola of "knee_extension"). Chosen by
+      leave-one-stride-group-out cross-validation (scripts/select_toe_off_rule.py, docs/validation.md,
+      issue 15's third pass). "forward_and_knee_lsq" (its per-contact mean with "toe_forward") failed the
+      gate for becoming the default (fifth pass) and stays available by name. All rules: `toe_off_rules`.
     - knee_window_s = 0.25: the largest extension is looked for from mid-stance to 250 ms after it (the
       window the cross-validation used; a running stance's second half is 80-150 ms).
     - noise_guard_sd = 3: the timing signals are low-passed further until the keypoint noise left in them has
@@ -97,7 +99,7 @@ class EventParameters:
     to_peak_window_s: float = 0.04
     search_s: float = 0.15
     min_stance_speed: float = 0.5
-    to_rule: str = COMBINED_RULE
+    to_rule: str = "knee_extension_lsq"
     knee_window_s: float = 0.25
     noise_guard_sd: float = 3.0
     min_event_cutoff_hz: float = 3.0
