@@ -1,7 +1,8 @@
 """Run the motion-capture validation of the gait analysis and write a Markdown table.
 
     python scripts/validate_gait.py [--markers F] [--forces F] [--static F] [--processed F]
-                                    [--noise-px 8] [--seed 0] [--out validation.md] [--json results.json]
+                                    [--noise-px 8] [--seed 0] [--to-rule RULE] [--out validation.md]
+                                    [--json results.json]
 
 Defaults are the Fukuchi et al. (2017) subject RBDS001 files in tests/data/gait/fukuchi2017
 (CC BY 4.0; cite Fukuchi, Fukuchi & Duarte 2017, PeerJ 5:e3298).
@@ -13,6 +14,8 @@ import json
 import sys
 from pathlib import Path
 
+from kneeguard.gait.events import EventParameters
+from kneeguard.gait.toe_off_rules import TO_RULES
 from kneeguard.gait.validation.validate import DEFAULT_NOISE_PX, load_reference, markdown_table, reference_facts, validate_mocap
 
 DATA = Path(__file__).resolve().parents[1] / "tests" / "data" / "gait" / "fukuchi2017"
@@ -29,13 +32,16 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--noise-px", type=float, default=DEFAULT_NOISE_PX)
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--height-cm", type=float, default=181.0)
+    parser.add_argument("--to-rule", choices=TO_RULES, help="toe-off rule (default: the analysis' own)")
     parser.add_argument("--out", type=Path, help="write the Markdown here (default: print)")
     parser.add_argument("--json", type=Path, help="also write the raw numbers as JSON")
     args = parser.parse_args(argv)
     try:
         reference = load_reference(args.markers, args.forces, None if args.no_static else args.static, args.processed,
                                    speed=args.speed)
-        results = validate_mocap(noise_px=args.noise_px, seed=args.seed, height_cm=args.height_cm, reference=reference)
+        params = EventParameters(to_rule=args.to_rule) if args.to_rule else None
+        results = validate_mocap(noise_px=args.noise_px, seed=args.seed, height_cm=args.height_cm, reference=reference,
+                                 event_parameters=params)
     except (OSError, ValueError, KeyError, RuntimeError) as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2
@@ -44,7 +50,8 @@ def main(argv: list[str] | None = None) -> int:
     text = "\n".join([
         f"Reference: {facts['n_contacts']} force-plate contacts; contact {facts['contact_time_ms']:.1f} ± "
         f"{facts['contact_time_sd_ms']:.1f} ms; step {facts['step_time_ms']:.1f} ms; cadence {facts['cadence_spm']:.1f} "
-        f"steps/min; knee ({facts['knee_source']}{'' if facts['knee_truth']['is_truth'] else ', not a truth'}): {knee}. Noise rows: σ = {args.noise_px:g} px, seed {args.seed}.",
+        f"steps/min; knee ({facts['knee_source']}{'' if facts['knee_truth']['is_truth'] else ', not a truth'}): {knee}. Noise rows: σ = {args.noise_px:g} px, seed {args.seed}."
+        f" TO rule: {(params or EventParameters()).to_rule}.",
         "",
         markdown_table(results),
         "",

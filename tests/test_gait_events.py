@@ -99,3 +99,32 @@ def test_the_least_squares_toe_off_matches_the_three_point_one_at_low_rates():
     rules = {rule: detect_events(cleaned, EventParameters(to_rule=rule), info.noise_px, info.cutoff_hz)
              for rule in ("knee_extension", "knee_extension_lsq")}
     np.testing.assert_allclose(rules["knee_extension"]["to_frame"], rules["knee_extension_lsq"]["to_frame"], atol=1e-9)
+
+
+def test_the_combined_toe_off_is_the_per_contact_mean_of_the_foot_and_knee_rules():
+    """forward_and_knee_lsq (docs/validation.md fifth pass; not the default, it failed that pass's gate): each
+    contact's TO lies between the toe_forward and knee_extension_lsq TOs of that contact, at their mean where
+    both exist."""
+    from kneeguard.gait.toe_off_rules import COMBINED_RULE, combine_toe_offs
+
+    assert EventParameters().to_rule == "knee_extension_lsq"
+    series = RunModel(fps=150, duration_s=6).series(noise_px=0.5, seed=5)
+    cleaned, info = clean_series(series)
+    found = {rule: detect_events(cleaned, EventParameters(to_rule=rule), info.noise_px, info.cutoff_hz)
+             for rule in ("toe_forward", "knee_extension_lsq", COMBINED_RULE)}
+    # the rules share stances and ICs, so their rows pair up contact by contact
+    for rule in ("toe_forward", "knee_extension_lsq"):
+        np.testing.assert_allclose(found[rule]["ic_frame"], found[COMBINED_RULE]["ic_frame"])
+    foot, knee = found["toe_forward"]["to_frame"].to_numpy(), found["knee_extension_lsq"]["to_frame"].to_numpy()
+    both = found[COMBINED_RULE]["to_frame"].to_numpy()
+    assert len(both) >= 10
+    assert np.all(both >= np.minimum(foot, knee) - 1e-9) and np.all(both <= np.maximum(foot, knee) + 1e-9)
+    assert np.isclose(both, (foot + knee) / 2).mean() >= 0.9
+    assert np.abs(foot - knee).max() > 0.1  # the two rules do differ here, so the test can see a mean
+    assert combine_toe_offs(10.0, None, 12.0) == 12.0 and combine_toe_offs(10.0, 11.0, None) == 11.0
+    assert combine_toe_offs(10.0, None, None) == 10.0 and combine_toe_offs(10.0, 11.0, 12.0) == 11.5
+
+
+def test_an_unknown_toe_off_rule_is_refused():
+    with pytest.raises(ValueError, match="unknown toe-off rule"):
+        EventParameters(to_rule="forward_and_knee")  # the script-only three-point mean is not a pipeline rule

@@ -91,7 +91,7 @@ def test_step_metrics_match_model_truth():
     steps: pd.DataFrame = report.steps
     # The model's contact ends where its foot schedule says; its knee comes from two-link inverse kinematics,
     # so the knee's largest extension (the default TO rule, validated on real motion capture in
-    # test_gait_validate) has no fixed relation to it: ±2 frames. The foot-based rule sees the model's own
+    # test_gait_real_data) has no fixed relation to it: ±2 frames. The foot-based rule sees the model's own
     # toe-off: ±10 ms (the synthetic toe skids in push-off, see test_gait_events).
     assert steps["contact_time_ms"].median() == pytest.approx(model.contact_s * 1000, abs=2 * 1000 / 150)
     by_foot = analyze_gait(model.series(noise_px=0.5, seed=4), height_cm=180,

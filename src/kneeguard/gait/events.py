@@ -21,8 +21,8 @@ treadmill, the belt speed).
   velocity) passing 30 % of the stance speed, averaged with its steepest rise, brackets
   the push-off; TO itself is the knee's largest extension from mid-stance to 250 ms later
   (Fellin et al. 2010), located by a least-squares parabola over a quarter period of the knee
-  signal's cut-off, chosen by cross-validation over the toe-slip, toe-forward and
-  knee-extension rules (docs/validation.md). Without hip/knee/ankle the slip TO is kept.
+  signal's cut-off, chosen by cross-validation (docs/validation.md; the rules: `toe_off_rules`).
+  Without hip/knee/ankle the slip TO is kept.
 The timing signals are low-passed further when the keypoints are noisy: the noise is
 measured by residual analysis (`signals.keypoint_noise`) and the cut-off lowered until
 the noise left in the slip is a third of its threshold (`event_cutoff`).
@@ -51,8 +51,9 @@ from scipy.ndimage import uniform_filter1d
 from kneeguard.gait.keypoints import GaitError, KeypointSeries
 from kneeguard.gait.knee_toe_off import knee_extension_to, knee_flexion_signal
 from kneeguard.gait.signals import extremum_half_window, lowpass, velocity_noise_sd
+from kneeguard.gait.toe_off_rules import (COMBINED_RULE, KNEE_RULES, LEAST_SQUARES_RULES, check_rule,
+                                          combine_toe_offs, slip_rule)
 from kneeguard.numbers import mean_of_present
-
 
 
 @dataclass(frozen=True)
@@ -76,11 +77,10 @@ class EventParameters:
     - to_rule = "knee_extension_lsq": TO at the knee's largest extension after mid-stance (Fellin et al.
       2010), located by a least-squares parabola over a quarter period of the knee signal's low-pass
       cut-off on each side (`extremum_half_window`: no constant, the window follows the rate and the
-      cut-off; at 60 and 30 fps it is the three-point parabola of "knee_extension"). Chosen among
-      "toe_slip" (the toe's 2D slip off the stance ground, issue 11), "toe_forward" (its horizontal part),
-      "knee_extension" (three-point parabola) and "knee_extension_lsq" by leave-one-stride-group-out
-      cross-validation (scripts/select_toe_off_rule.py, docs/validation.md; "knee_extension_lsq" was
-      added in issue 15's third pass). The toe-slip TO still brackets the search.
+      cut-off; at 60 and 30 fps it is the three-point parabola of "knee_extension"). Chosen by
+      leave-one-stride-group-out cross-validation (scripts/select_toe_off_rule.py, docs/validation.md,
+      issue 15's third pass). "forward_and_knee_lsq" (its per-contact mean with "toe_forward") failed the
+      gate for becoming the default (fifth pass) and stays available by name. All rules: `toe_off_rules`.
     - knee_window_s = 0.25: the largest extension is looked for from mid-stance to 250 ms after it (the
       window the cross-validation used; a running stance's second half is 80-150 ms).
     - noise_guard_sd = 3: the timing signals are low-passed further until the keypoint noise left in them has
@@ -103,6 +103,10 @@ class EventParameters:
     knee_window_s: float = 0.25
     noise_guard_sd: float = 3.0
     min_event_cutoff_hz: float = 3.0
+
+
+    def __post_init__(self):
+        check_rule(self.to_rule)
 
 
 DEFAULT_EVENT_PARAMETERS = EventParameters()
@@ -343,20 +347,23 @@ def detect_events(series: KeypointSeries, params: EventParameters = DEFAULT_EVEN
         if fc is not None:
             quiet = KeypointSeries(series.names, lowpass(series.xy, series.fps, fc), series.visibility, series.fps)
             motion = FootMotion(quiet, side, stances, ref_x, params.min_stance_speed)
-        ratio, slip = (motion.speed_ratio(), motion.toe_slip(params.to_rule)) if use_motion else (None, None)
-        knee_rule = params.to_rule in ("knee_extension", "knee_extension_lsq")
-        flex = knee_flexion_signal(series, side, fc) if knee_rule else None
+        ratio, slip = (motion.speed_ratio(), motion.toe_slip(slip_rule(params.to_rule))) if use_motion else (None, None)
+        forward = motion.toe_slip("toe_forward") if use_motion and params.to_rule == COMBINED_RULE else None
+        flex = knee_flexion_signal(series, side, fc) if params.to_rule in KNEE_RULES else None
         # the knee signal's band: the extra event low-pass if any, else the cleaning's own cut-off
         half_window = extremum_half_window(series.fps, fc or cleaned_cutoff_hz) \
-            if params.to_rule == "knee_extension_lsq" else 1
+            if params.to_rule in LEAST_SQUARES_RULES else 1
         for stance in stances:
             ic, to = vertical_contact(clear, toe, stance, span, params)
+            to_foot = to_knee = None
             if use_motion:
                 ic_m, to_m = motion_contact(ratio, slip, stance, series.fps, params)
                 ic, to = (ic if ic_m is None else ic_m), (to if to_m is None else to_m)
+                if forward is not None:  # the combined rule's foot estimate (same IC, forward slip)
+                    to_foot = motion_contact(ratio, forward, stance, series.fps, params)[1]
             if flex is not None:
                 to_knee = knee_extension_to(flex, ic, to, series.fps, params.knee_window_s, half_window)
-                to = to if to_knee is None else to_knee
+            to = combine_toe_offs(to, to_foot, to_knee)
             rows.append({"side": side, "ic_frame": ic, "to_frame": to})
     events = pd.DataFrame(rows, columns=["side", "ic_frame", "to_frame"])
     events = events.sort_values("ic_frame", ignore_index=True)
