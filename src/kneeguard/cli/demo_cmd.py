@@ -97,7 +97,9 @@ def _gait_session(out: Path, home: Path, end: dt.date) -> None:
 
     result = run_gait(video=None, keypoints=sample_keypoints(), view="side", height_cm=DEMO_HEIGHT_CM, slowmo=None)
     when = dt.datetime.combine(end - dt.timedelta(days=2), dt.time(18, 0), tzinfo=dt.timezone.utc)
-    save_results(result, out / "gait", athlete=DEMO_ATHLETE, source=sample_keypoints().name, annotated=False,
+    # Named as what it is: a bundled real clip of another runner, not the demo runner's own video.
+    source = "sample clip (another runner)"
+    save_results(result, out / "gait", athlete=DEMO_ATHLETE, source=source, annotated=False,
                  home=home, recorded_at=when)
 
 
