@@ -167,7 +167,7 @@ def show_result(result: CheckinAssessment) -> None:
         console.print(f"\n[cyan]Context:[/] {escape(note['text'])}")
     if result.ostrc:
         o = result.ostrc
-        console.print(f"\nOSTRC severity {o.severity}/100" + (" — [bold]substantial problem[/]" if o.substantial else ""))
+        console.print(f"\n{escape(o.words())}")
     if result.findings:
         print_findings(console, result.findings, "Self-test and trend findings")
     console.print(f"\n[dim]{escape(result.not_a_diagnosis)}[/]")

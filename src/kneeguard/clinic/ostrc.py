@@ -22,6 +22,11 @@ class OstrcScore:
     substantial: bool
     answers: dict[str, str]
 
+    def words(self) -> str:
+        """The score as a runner reads it: what 0 and 100 mean, and the substantial-problem flag."""
+        return (f"OSTRC severity {self.severity}/100 (how much the knee affects your running: 0 not at all, "
+                "100 unable to run)" + (" — a substantial problem" if self.substantial else ""))
+
     def to_dict(self) -> dict[str, Any]:
         points = evidence.rule("clinic.ostrc.points")
         substantial = evidence.rule("clinic.ostrc.substantial")
