@@ -16,17 +16,15 @@ from pathlib import Path
 
 from kneeguard.gait.events import EventParameters
 from kneeguard.gait.toe_off_rules import TO_RULES
-from kneeguard.gait.validation.validate import DEFAULT_NOISE_PX, load_reference, markdown_table, reference_facts, validate_mocap
+from kneeguard.gait.validation.validate import (DEFAULT_NOISE_PX, add_trial_arguments, load_reference, markdown_table,
+                                               reference_facts, validate_mocap)
 
 DATA = Path(__file__).resolve().parents[1] / "tests" / "data" / "gait" / "fukuchi2017"
 
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--markers", type=Path, default=DATA / "RBDS001runT25markers.txt")
-    parser.add_argument("--forces", type=Path, default=DATA / "RBDS001runT25forces.txt")
-    parser.add_argument("--static", type=Path, default=DATA / "RBDS001static.c3d")
-    parser.add_argument("--processed", type=Path, default=DATA / "RBDS001processed.txt")
+    add_trial_arguments(parser, DATA)
     parser.add_argument("--speed", choices=("25", "35", "45"), help="processed-curve speed (default: from the trial's name)")
     parser.add_argument("--no-static", action="store_true", help="use the marker-only joint approximation")
     parser.add_argument("--noise-px", type=float, default=DEFAULT_NOISE_PX)

@@ -37,7 +37,7 @@ from kneeguard.gait.io.mocap import read_markers
 from kneeguard.gait.io.processed import read_processed
 from kneeguard.gait.keypoints import GaitError, KeypointSeries
 from kneeguard.gait.validation.curve_runner import build_runner, left_phase, pelvis_tilt_deg
-from kneeguard.gait.validation.validate import match_events
+from kneeguard.gait.validation.validate import add_trial_arguments, match_events
 from kneeguard.gait.validation.virtual_camera import add_noise, mocap_keypoints, resample
 
 DATA = Path(__file__).resolve().parents[1] / "tests" / "data" / "gait" / "fukuchi2017"
@@ -134,10 +134,7 @@ def proxy_check(summary: pd.DataFrame) -> bool:
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--markers", type=Path, default=DATA / "RBDS001runT25markers.txt")
-    parser.add_argument("--forces", type=Path, default=DATA / "RBDS001runT25forces.txt")
-    parser.add_argument("--static", type=Path, default=DATA / "RBDS001static.c3d")
-    parser.add_argument("--processed", type=Path, default=DATA / "RBDS001processed.txt")
+    add_trial_arguments(parser, DATA)
     parser.add_argument("--seeds", type=int, nargs="+", default=[1, 2, 3])
     parser.add_argument("--mass-kg", type=float, default=62.0, help="the runner's mass (RBDSinfo.txt: 62 kg)")
     parser.add_argument("--hip", choices=("gtr", "pelvis"), default="gtr", help="hip keypoint of the runner")

@@ -25,6 +25,14 @@ from kneeguard.gait.keypoints import GaitError, KeypointSeries
 from kneeguard.gait.validation.virtual_camera import VirtualCamera, add_noise, mocap_keypoints, resample
 
 DEFAULT_NOISE_PX = 8.0  # middle of the 5–15 px error reported for pose models at this scale
+FUKUCHI_TRIAL = {"markers": "RBDS001runT25markers.txt", "forces": "RBDS001runT25forces.txt",
+                 "static": "RBDS001static.c3d", "processed": "RBDS001processed.txt"}  # the bundled 2.5 m/s trial
+
+
+def add_trial_arguments(parser, data_dir: Path) -> None:
+    """The validation scripts' --markers/--forces/--static/--processed options, defaulting to the bundled trial."""
+    for option, name in FUKUCHI_TRIAL.items():
+        parser.add_argument(f"--{option}", type=Path, default=data_dir / name)
 TARGETS = {  # what the analysis should reach; see docs/validation.md
     "ic_error_ms_median": "≤ 1 frame",
     "to_error_ms_median": "≤ 1 frame",
