@@ -35,9 +35,11 @@ def test_over_near_and_below_the_alert():
     by_code = {f.code: f for f in found}
     assert set(by_code) == {"load.shoe_over_limit", "load.shoe_near_limit"}
     over, near = by_code["load.shoe_over_limit"], by_code["load.shoe_near_limit"]
-    assert over.severity is Severity.MODERATE and over.threshold == 700 and over.measured == 720
+    # low, not moderate: the alert comes from bench tests of cushioning, not from injury studies (a
+    # physiotherapist's read: a worn shoe outranked the load spike that preceded the pain)
+    assert over.severity is Severity.LOW and over.threshold == 700 and over.measured == 720
     assert over.rule.key == "load.shoe.alert_km" and "Pair 1" in over.explanation
-    assert near.severity is Severity.LOW and near.threshold == pytest.approx(630)
+    assert near.severity is Severity.INFO and near.threshold == pytest.approx(630)
     assert {c.key for c in near.citations} >= {"cook1985", "malisoux2015"}
 
 

@@ -123,7 +123,7 @@ def test_the_plan_prints_the_whole_pain_rule_once_and_the_runners_own_verdict(pl
 
 def test_the_verdict_quotes_the_runners_values_and_the_decision():
     kept = PainState(True, None, True, during_run=4, next_morning=2)
-    assert kept.verdict == "Your pain (4/10 in runs, 2/10 next morning) is within the limits: the plan can move on."
+    assert kept.verdict == "Your pain (4/10 in runs, 2/10 next morning) is within the limits: you can follow the plan as written."
     held = PainState(True, None, True, during_run=3, next_morning=3)
     held.apply(LoadDecision.HOLD, "advice.pain.not_settled", "not settled")
     assert held.verdict.startswith("Your pain (3/10 in runs, 3/10 next morning)") and "nothing increases" in held.verdict
@@ -211,7 +211,7 @@ def test_the_gait_assessment_says_which_reason_applies_and_follows_the_triage_ti
     assert "if the pain is not improving by your review date (2026-12-06)" in text
     assert "left/right difference" in text and "doubtful" not in text
     booked = _gait_assessment(["gait.asymmetry"], review_date=dt.date(2026, 12, 6), professional_booked=True)
-    assert "at the visit the triage advises" in booked
+    assert "at the appointment this plan books" in booked
 
 
 def test_the_plan_words_the_assessment_with_the_triages_review_date(plan):

@@ -113,17 +113,19 @@ def provoking_change_text(new: str, usual: str, added: str) -> str:
 def describe() -> str:
     """The rule in one paragraph, with the registry's numbers."""
     ok, settled, change = acceptable_max(), settled_max(), important_change()
-    return (f"Pain during a session up to {ok:g}/10 is acceptable; by the next morning it must be back to "
-            f"{settled:g}/10 or less, and it must not rise week to week (a rise of {change:g} points or more "
-            f"counts). Kept: the plan may progress. Next morning not settled: hold (nothing increases). "
-            f"Pain during above {ok:g}/10, next morning above {ok:g}/10 or {change:g}+ points above your "
-            "usual, or pain rising: step back one level (distances back by one week's growth; above "
-            f"{ok:g}/10 during a run: walking only for now). Warning signs (listed at the end): stop and get checked.")
+    return (f"During a run or exercise, pain up to {ok:g}/10 is acceptable; by the next morning it should be back "
+            f"to {settled:g}/10 or less, and it should not rise week to week (a rise of {change:g} points or more "
+            "counts). Settled by the next morning: the plan moves on. Not settled: repeat this week, nothing "
+            f"increases. Above {ok:g}/10 during a run, above {ok:g}/10 the next morning, {change:g} or more points "
+            "above your usual, or rising week to week: step back one level (distances back by one week's growth; "
+            f"after a run above {ok:g}/10, walking only for now). Warning signs (listed at the end): stop and get "
+            "checked.")
 
 
 def resume_running_words() -> str:
     """When running comes back after a walking-only spell: the one sentence the check-in, the plan's hold, its
     running summary and its walking sessions all use. Walks in the safe band, as in `advice.rtr.readiness`."""
-    return (f"walk/run starts when your walks stay at {safe_max():g}/10 or less and a new check-in shows the pain "
-            f"within the rule: {acceptable_max():g}/10 or less during activity and back to {settled_max():g}/10 or "
-            "less by the next morning")
+    walks = int(evidence.value("advice.rtr.repeats"))  # each return-to-run phase is done at least this often
+    return (f"walk/run starts when {walks} walks in a row stay at {safe_max():g}/10 or less and a new check-in "
+            f"shows the pain within the rule: {acceptable_max():g}/10 or less during activity and back to "
+            f"{settled_max():g}/10 or less by the next morning")

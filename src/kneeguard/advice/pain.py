@@ -12,7 +12,7 @@ import datetime as dt
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
-from kneeguard import pain_rule
+from kneeguard import evidence, pain_rule
 from kneeguard.clinic import codes as clinic_codes
 from kneeguard.clinic.levels import TriageLevel
 from kneeguard.clinic.triage import SURGEON_ROUTE
@@ -93,7 +93,7 @@ class PainState:
     @property
     def verdict(self) -> str:
         """The decision in the runner's words with the runner's own last values: 'Your pain (4/10 in runs,
-        2/10 next morning) is within the limits: the plan can move on.' The limits are `pain_rule.describe()`."""
+        2/10 next morning) is within the limits: you can follow the plan as written.' The limits are `pain_rule.describe()`."""
         values = [f"{v:g}/10 {where}" for v, where in ((self.during_run, "in runs"), (self.next_morning, "next morning"))
                   if v is not None]
         yours = f"Your pain ({', '.join(values)})" if values else "Your pain"
@@ -109,7 +109,7 @@ class PainState:
 
 
 _VERDICTS = {
-    LoadDecision.PROGRESS: "is within the limits: the plan can move on.",
+    LoadDecision.PROGRESS: "is within the limits: you can follow the plan as written.",
     LoadDecision.HOLD: "calls for a hold: nothing increases until it settles.",
     LoadDecision.STEP_BACK: "is beyond the limits: the plan steps back one level.",
     LoadDecision.STOP: "with a warning sign: stop training and get checked.",
@@ -144,14 +144,21 @@ def pain_state(checkin: CheckinAssessment | None, finding_codes: list[str], *, s
         # seen it; walk/run is kept for pain above that band (handled above).
         # With pain beyond the acceptable band running is already cut to walking: "keep running" would contradict it.
         keep = (f"walking and exercises only ({pain_rule.resume_running_words()}); walk/run then stays at its "
-                "first phase" if state.limits_running else "keep running and exercise at this level, no increases,")
+                f"first step, {_first_walk_run()}," if state.limits_running else
+                "keep running and exercise at this level, no increases,")
         state.apply(LoadDecision.HOLD, level.registry_key,
-                    f"while you wait to see a professional: {keep} until they have seen the knee")
+                    f"while you wait to see a professional: {keep} until a professional has seen the knee")
     _session_pain(state, sessions, baseline=state.next_morning)
     if stale:
         state.apply(LoadDecision.HOLD, "advice.checkin.stale",
                     "your latest check-in is out of date: loads hold until a new one")
     return state
+
+
+def _first_walk_run() -> str:
+    """The return-to-run's first walk/run phase in words (the registry's phase after walking only)."""
+    phase = evidence.value("advice.rtr.phases")[1]
+    return f"{phase['reps']} x (walk {phase['walk_min']} min + run {phase['run_min']} min) on the flat"
 
 
 def _checkin_pain(state: PainState, answers: dict[str, Any], finding_codes: list[str]) -> None:

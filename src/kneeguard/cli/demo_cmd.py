@@ -97,8 +97,8 @@ def _gait_session(out: Path, home: Path, end: dt.date) -> None:
 
     result = run_gait(video=None, keypoints=sample_keypoints(), view="side", height_cm=DEMO_HEIGHT_CM, slowmo=None)
     when = dt.datetime.combine(end - dt.timedelta(days=2), dt.time(18, 0), tzinfo=dt.timezone.utc)
-    # Named as what it is: a bundled real clip of another runner, not the demo runner's own video.
-    source = "sample clip (another runner)"
+    # The demo runner is made of sample data (history, check-ins, this clip): named so, not by its file name.
+    source = "demo sample clip"
     save_results(result, out / "gait", athlete=DEMO_ATHLETE, source=source, annotated=False,
                  home=home, recorded_at=when)
 

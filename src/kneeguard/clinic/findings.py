@@ -107,8 +107,8 @@ def _history(answers: Mapping[str, Any], on_date: dt.date | None) -> list[Findin
         ratio, low, high = hr.value
         out.append(make_finding(
             codes.PREVIOUS_INJURY, Severity.INFO, "A previous running injury",
-            f"A previous injury was the strongest predictor of a new one (hazard ratio {ratio} ({low}-{high})): "
-            "progress load carefully.", measured="yes", rule=hr, on_date=on_date))
+            f"A previous injury was the strongest predictor of a new one: runners with one were about {ratio:g} "
+            f"times as likely to be injured again (hazard ratio {ratio} ({low}-{high})). Progress load carefully.", measured="yes", rule=hr, on_date=on_date))
     years = answers.get("years_running")
     novice = evidence.rule("clinic.history.novice_months")
     if years is not None and years * 12 < novice.value:

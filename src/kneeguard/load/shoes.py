@@ -47,7 +47,8 @@ def mileage_findings(shoes: Iterable[ShoeStatus], as_of: dt.date) -> list[Findin
         )
         if used > alert:  # measured unrounded: every view rounds it once, with shown_value
             out.append(make_finding(
-                codes.SHOE_OVER_LIMIT, Severity.MODERATE, f"'{shoe.name}' is past its {alert:.0f} km alert",
+                # LOW, not moderate: the limit comes from bench tests of cushioning, not from injury studies
+                codes.SHOE_OVER_LIMIT, Severity.LOW, f"'{shoe.name}' is past its {alert:.0f} km alert",
                 f"'{shoe.name}' has carried {shown_value(used, [alert])} km, past the {alert:.0f} km alert. {wear} "
                 "Consider retiring it or moving it to easy runs while a newer pair takes over.",
                 measured=used, threshold=alert, unit="km", rule=rule, on_date=as_of,
@@ -55,7 +56,7 @@ def mileage_findings(shoes: Iterable[ShoeStatus], as_of: dt.date) -> list[Findin
             ))
         elif used >= near * alert:
             out.append(make_finding(
-                codes.SHOE_NEAR_LIMIT, Severity.LOW, f"'{shoe.name}' is near its {alert:.0f} km alert",
+                codes.SHOE_NEAR_LIMIT, Severity.INFO, f"'{shoe.name}' is near its {alert:.0f} km alert",
                 f"'{shoe.name}' has carried {used:.0f} km, {used / alert:.0%} of its {alert:.0f} km alert. {wear} "
                 "A good time to start running in a second pair.",
                 measured=round(used, 1), threshold=round(near * alert, 1), unit="km",
