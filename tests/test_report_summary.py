@@ -139,3 +139,19 @@ def test_the_plan_row_names_the_last_week_with_running_not_a_trailing_rest_week(
     plan = {"available": True, "weeks": weeks, "running_notes": ["Easy running."]}
     [running] = [row.what for row in plan_overview(plan, None) if row.area == "Running"]
     assert "—" not in running and "22.0 km in week 2" in running
+
+
+def test_the_summary_names_the_presenting_complaint():
+    """A physiotherapist's read: the summary gave no side, site, duration or pain scores."""
+    import datetime as dt
+
+    from kneeguard.clinic import assess
+    from kneeguard.report.builder import _presentation
+
+    answers = {"has_pain": True, "side": "right", "location": ["posterolateral"], "onset": "gradual",
+               "duration_weeks": 3, "pain_during_run": 4, "pain_next_morning": 2, "pain_now": 1,
+               "previous_injury": True}
+    text = _presentation(assess(answers, today=dt.date(2026, 11, 22)))
+    assert text.startswith("right posterolateral; gradual; 3 wk; pain 4/10 in runs, 2/10 next morning, 1/10 at rest")
+    assert text.endswith("previous injury")
+    assert _presentation(assess({"has_pain": False}, today=dt.date(2026, 11, 22))) == "no pain reported"

@@ -99,6 +99,26 @@ def build_report(context: AthleteContext, advice: Advice | None = None, *, histo
 # --- header ---------------------------------------------------------------------
 
 
+def _presentation(checkin) -> str:
+    """The presenting complaint in a clinician's shorthand, from the latest check-in's own answers (a
+    physiotherapist's read: the summary gave no side, site, duration or pain scores)."""
+    a = checkin.answers
+    if a.get("has_pain") is not True:
+        return "no pain reported"
+    where = " ".join(x for x in (a.get("side") or "", "/".join(a.get("location") or [])) if x and x != "unsure")
+    parts = [where, a.get("onset") or "",
+             f"{a['duration_weeks']:g} wk" if isinstance(a.get("duration_weeks"), (int, float)) else ""]
+    pain = [f"{a[k]:g}/10 {label}" for k, label in (("pain_during_run", "in runs"), ("pain_next_morning", "next morning"),
+                                                     ("pain_now", "at rest")) if isinstance(a.get(k), (int, float))]
+    if pain:
+        parts.append("pain " + ", ".join(pain))
+    if checkin.ostrc is not None:
+        parts.append(f"OSTRC {checkin.ostrc.severity}/100")
+    if a.get("previous_injury") is True:
+        parts.append("previous injury")
+    return "; ".join(p.replace("_", " ") for p in parts if p)
+
+
 def _sources(context: AthleteContext, history: list[CheckinRecord] | None) -> list[dict]:
     out = []
     s = context.load_report.summary if context.load_report is not None else {}
@@ -124,8 +144,9 @@ def _sources(context: AthleteContext, history: list[CheckinRecord] | None) -> li
         out.append({"name": "Gait video", "date": "none", "detail": "no gait session"})
     if context.checkin is not None:
         n = len(history or []) or 1
+        presentation = _presentation(context.checkin)
         out.append({"name": "Check-in", "date": context.checkin.on_date.isoformat(),
-                    "detail": f"{n} check-in{'s' if n != 1 else ''} on record"})
+                    "detail": (f"{presentation}; " if presentation else "") + f"{n} check-in{'s' if n != 1 else ''} on record"})
     else:
         out.append({"name": "Check-in", "date": "none", "detail": "no check-in"})
     if context.shoes:
