@@ -5,12 +5,14 @@ from __future__ import annotations
 import datetime as dt
 import json
 
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from kneeguard import evidence
 from kneeguard.advice import advise, make_context
 from kneeguard.advice.load_reference import PastRun, estimate_pain_onset, restart_reference
+from kneeguard.advice.running import restart_factor
 from kneeguard.clinic.history import CheckinRecord
 from kneeguard.sample import sample_checkin
 from kneeguard.sample.history import DEMO_END, demo_plan
@@ -69,7 +71,10 @@ def test_demo_restarts_from_the_load_before_the_ramp_with_the_reason_stated():
     assert plan.running.reference.basis == "pre_ramp" and ramp == dt.date(2026, 11, 1)  # the first spike
     before = [km for d, km in runs if ramp - dt.timedelta(days=28) <= d < ramp]
     weekly, longest = sum(before) / 4, max(before)
-    assert plan.running.reference.weekly_km == weekly and plan.running.reference_longest_km == longest
+    # the plan starts from the tolerated longest run, one step below it while runs still hurt above the safe band
+    start_factor = restart_factor(plan.pain, plan.running.reference)
+    assert plan.running.reference.weekly_km == weekly
+    assert plan.running.reference_longest_km == pytest.approx(longest * start_factor)
     assert f"Level to build back to: {weekly:.1f} km/week and a {longest:.1f} km longest run" in plan.running.summary
     # ramp and onset on the same day: said once, not as "ramp from 01 Nov, pain since 01 Nov"
     assert "before the ramp that began with your pain (both from 01 Nov" in plan.running.summary
@@ -200,3 +205,19 @@ def test_check_ins_that_disagree_on_the_onset_keep_the_earlier_date_and_say_so()
     agreeing = estimate_pain_onset(records[:1] + [CheckinRecord(dt.date(2026, 11, 22), {"has_pain": True,
                                                                                         "duration_weeks": 3})])
     assert "latest" not in agreeing.how
+
+
+def test_a_restart_while_runs_still_hurt_above_the_safe_band_starts_one_step_lower():
+    """Two physiotherapists' reads: with 4/10 in runs, neither would restart the long run at the full pre-pain
+    longest (9.6 km); below the safe band (2/10 or less) the plan restarts at the tolerated level itself."""
+    from kneeguard.advice.pain import PainState
+    from kneeguard.advice.running import step_back_factor
+
+    reference = restart_reference([PastRun(MONDAY + dt.timedelta(days=d), 8.0) for d in range(0, 28, 2)],
+                                  MONDAY + dt.timedelta(days=60), None, None)
+    assert reference.restarting
+    hurting, easy = PainState(True, None, True, 4.0, 1.0), PainState(True, None, True, 2.0, 1.0)
+    one_step = 1 / (1 + float(evidence.value("advice.run.weekly_growth")))
+    assert restart_factor(hurting, reference) == pytest.approx(one_step)
+    assert restart_factor(easy, reference) == 1.0
+    assert step_back_factor(hurting) == 1.0  # not a step back: only where the plan starts

@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from kneeguard import evidence
-from kneeguard.pain_rule import acceptable_max
+from kneeguard.pain_rule import acceptable_max, safe_max
 from kneeguard.advice.exercises import pain_rule_text
 from kneeguard.advice.load_reference import LoadReference, PainOnset, PastRun, restart_reference
 from kneeguard.advice.pain import PainState
@@ -79,7 +79,7 @@ def plan_running(past: list[PastRun], as_of: dt.date, start: dt.date, weeks: int
     recent = [r for r in history if lo <= r.day < hi]
     reference = restart_reference(history, start, onset, weekly)
     # restarting from less than one shortest run a week: nothing to run from, so walk/run
-    too_little = reference.restarting and reference.weekly_km * step_back_factor(pain) < float(
+    too_little = reference.restarting and reference.weekly_km * restart_factor(pain, reference) < float(
         evidence.value("advice.run.min_run_km"))
     if not recent or pain.limits_running or too_little:
         why = pain.codes if pain.limits_running else ["advice.no_recent_runs"] if not recent else reference.codes
@@ -90,7 +90,7 @@ def plan_running(past: list[PastRun], as_of: dt.date, start: dt.date, weeks: int
 
 def _build(days, history: list[PastRun], start, pain: PainState, reason: list[str],
            reference: LoadReference, no_new_longest: dict[int, str]) -> RunningPlan:
-    stepped = step_back_factor(pain)
+    stepped = restart_factor(pain, reference)
     base_week_km = reference.weekly_km * stepped
     per_week = reference.runs_per_week
     anchor = reference.longest_km * stepped if reference.longest_km else None
@@ -170,12 +170,13 @@ def _build(days, history: list[PastRun], start, pain: PainState, reason: list[st
         per_week -= len(skipped)  # the first week's pattern is kept
     totals = [sum(r.km for r in planned if (r.day - days[0]).days // 7 == w) for w in range(len(days) // 7)]
     first = [r.km for r in planned if (r.day - days[0]).days < 7]
-    summary = (_first_week_words(first, streak if streak_rest else 0) + " " + _reference_words(reference, stepped)
+    summary = (_first_week_words(first, streak if streak_rest else 0) + " " + _reference_words(reference, stepped, pain)
                + " " + ("One step back and held there while the pain rules say so." if pain.step_back else
                         "Distances held, not increased, while the pain rules say hold." if pain.hold else
                         f"From week 2, up to {per_week} easy run{'s' if per_week != 1 else ''} a week; each week's "
                         f"distance is at most {growth:.0%} above the plan's week before"
-                        + _level_reached(totals, reference.weekly_km * stepped if reference.restarting else None)
+                        + _level_reached(totals, reference.weekly_km * step_back_factor(pain) if reference.restarting
+                                                         else None)
                         + ".")
                + f" Each run at most {spike_cap() - 1:.0%} above the longest run of the previous {window_days()} days "
                  "(the plan's own runs count; spikes" + (" and runs since the pain began do not)." if reference.onset
@@ -288,10 +289,23 @@ def step_back_factor(pain: PainState) -> float:
     return 1.0 / (1.0 + float(evidence.value("advice.run.weekly_growth"))) if pain.step_back else 1.0
 
 
-def _reference_words(reference: LoadReference, stepped: float) -> str:
+def restart_factor(pain: PainState, reference: LoadReference) -> float:
+    """What the plan starts from, as a share of the reference load: one step back when the pain rules say so,
+    and also when restarting after pain that still goes above the safe band during runs (the pain-monitoring
+    model's 0-2/10): running on at the full pre-pain level while it hurts more than that is where two
+    physiotherapists' reads of the plan would not start (they would start the long run lower)."""
+    if pain.step_back:
+        return step_back_factor(pain)
+    if reference.restarting and pain.during_run is not None and pain.during_run > safe_max():
+        return 1.0 / (1.0 + float(evidence.value("advice.run.weekly_growth")))
+    return 1.0
+
+
+def _reference_words(reference: LoadReference, stepped: float, pain: PainState) -> str:
     if not reference.restarting:
         return f"Sized from {reference.explanation}."
-    back = f" (one step back: {stepped:.0%} of it)" if stepped < 1 else ""
+    back = ("" if stepped >= 1 else f" (one step back: {stepped:.0%} of it)" if pain.step_back else
+            f" (starting one step below it, {stepped:.0%}, while runs still hurt more than {safe_max():g}/10)")
     verb = "Restart level" if reference.basis == "after_break" else "Level to build back to"
     return f"{verb}: {reference.explanation}{back}."
 
