@@ -45,7 +45,7 @@ class Entry:
     def summary(self) -> str:
         """The session in one line: its title with duration and intensity."""
         s = self.session
-        parts = [s.title or s.kind.replace("_", " ").capitalize()]
+        parts = [s.title or s.kind_words.capitalize()]
         if s.duration_min:
             parts.append(f"{s.duration_min:.0f} min")
         if s.rpe_max is not None:
