@@ -149,7 +149,7 @@ def gait_flags_not_ranked(p: Persona, advice: Advice) -> None:
 
 
 def replace_shoe(p: Persona, advice: Advice) -> None:
-    assert any(r.title.startswith("Replace") for r in advice.footwear)
+    assert any(r.title.startswith("Consider replacing") for r in advice.footwear)
 
 
 def no_deep_loaded_flexion(p: Persona, advice: Advice) -> None:

@@ -152,6 +152,6 @@ def test_the_summary_names_the_presenting_complaint():
                "duration_weeks": 3, "pain_during_run": 4, "pain_next_morning": 2, "pain_now": 1,
                "previous_injury": True}
     text = _presentation(assess(answers, today=dt.date(2026, 11, 22)))
-    assert text.startswith("right posterolateral; gradual; 3 wk; pain 4/10 in runs, 2/10 next morning, 1/10 at rest")
+    assert text.startswith("right posterolateral; gradual; 3 wk; pain 4/10 in runs, 2/10 next morning, 1/10 now")
     assert text.endswith("previous injury")
     assert _presentation(assess({"has_pain": False}, today=dt.date(2026, 11, 22))) == "no pain reported"

@@ -113,7 +113,8 @@ def provoking_change_text(new: str, usual: str, added: str) -> str:
 def describe() -> str:
     """The rule in one paragraph, with the registry's numbers."""
     ok, settled, change = acceptable_max(), settled_max(), important_change()
-    return (f"During a run or exercise, pain up to {ok:g}/10 is acceptable; by the next morning it should be back "
+    return (f"During a run or exercise, pain up to {ok:g}/10 is acceptable; above it, stop (from a run, walk home). By the "
+            "next morning it should be back "
             f"to {settled:g}/10 or less, and it should not rise week to week (a rise of {change:g} points or more "
             "counts). Settled by the next morning: the plan moves on. Not settled: repeat this week, nothing "
             f"increases. Above {ok:g}/10 during a run, above {ok:g}/10 the next morning, {change:g} or more points "

@@ -35,7 +35,7 @@ def footwear_advice(shoes: list[ShoeStatus], codes: list[str], gait: GaitSummary
     for shoe in active:
         if shoe.distance_km >= shoe.alert_km:
             out.append(Recommendation(
-                "footwear", f"Replace '{shoe.name}'",
+                "footwear", f"Consider replacing '{shoe.name}'",
                 f"'{shoe.name}' has {shoe.distance_km:.0f} km (alert {shoe.alert_km:.0f} km). Cushioning falls with use; "
                 "the kilometre limit comes from bench data, not injury studies, so replace it mainly if it feels flat "
                 "or the wear is uneven." + (_new_pair_text(step_rate_change) if len(active) == 1 else ""),
@@ -55,7 +55,7 @@ def footwear_advice(shoes: list[ShoeStatus], codes: list[str], gait: GaitSummary
         out.append(Recommendation(
             "footwear", "Rotate two or more pairs",
             "In one study of recreational runners, those who alternated more than one pair had fewer injuries. "
-            "A second pair is a cheap change.", ["load.single_shoe"], list(rotation.citations)))
+            "A second pair is a simple change.", ["load.single_shoe"], list(rotation.citations)))
     out.append(Recommendation(
         "orthotics", "Orthotics: only after a professional assessment",
         "Foot orthoses lowered overall injury risk in prevention trials, mostly in military recruits; off-the-shelf "

@@ -99,6 +99,8 @@ class PainState:
         yours = f"Your pain ({', '.join(values)})" if values else "Your pain"
         if not self.known:
             return f"{yours} is not known from a recent check-in: nothing increases until you check in."
+        if self.decision is LoadDecision.STEP_BACK and self.limits_running:  # the step back is to walking
+            return f"{yours} is beyond the limits: no running for now, walk instead."
         return f"{yours} {_VERDICTS[self.decision]}"
 
     def to_dict(self) -> dict[str, Any]:
@@ -143,8 +145,8 @@ def pain_state(checkin: CheckinAssessment | None, finding_codes: list[str], *, s
         # Routine: pain within the acceptable band: keep running, but nothing rises until a professional has
         # seen it; walk/run is kept for pain above that band (handled above).
         # With pain beyond the acceptable band running is already cut to walking: "keep running" would contradict it.
-        keep = (f"walking and exercises only ({pain_rule.resume_running_words()}); walk/run then stays at its "
-                f"first step, {_first_walk_run()}," if state.limits_running else
+        keep = ("walking and exercises only (the running plan says when walk/run starts); walk/run then stays at "
+                f"its first step, {_first_walk_run()}," if state.limits_running else
                 "keep running and exercise at this level, no increases,")
         state.apply(LoadDecision.HOLD, level.registry_key,
                     f"while you wait to see a professional: {keep} until a professional has seen the knee")

@@ -101,7 +101,7 @@ def show_plan(advice) -> None:
             table.add_row(f.severity.value, escape(f.title), f.source, "●" * max(f.evidence_strength, 1))
         console.print(table)
     for f in advice.aggravating:
-        console.print(f"[bold]May have aggravated it[/] (after the pain began, so not a cause): "
+        console.print(f"[bold]May have kept it going[/] (after the pain began, so not what started it): "
                       f"{escape(f.title)}, {escape(f.timing)}")
     if advice.uncertain:
         console.print("[bold]Uncertain[/] (shown, not ranked or acted on):")

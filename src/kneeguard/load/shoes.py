@@ -98,7 +98,7 @@ def rotation_finding(runs: pd.DataFrame, shoes: Iterable[ShoeStatus], as_of: dt.
         f"Recreational runners who alternated more than one pair had fewer running injuries over 22 weeks "
         f"(hazard ratio {hazard:.2f}, 95 % CI {low:.2f}-{high:.2f}). That study observed runners rather than "
         f"assigning shoes, so this is a suggestion, not a rule: a second pair you like, used in turn, is a "
-        f"cheap change."
+        f"simple change."
     )
     return make_finding(
         codes.SINGLE_SHOE, Severity.INFO, "Running in a single pair of shoes", explanation,

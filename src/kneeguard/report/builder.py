@@ -109,7 +109,7 @@ def _presentation(checkin) -> str:
     parts = [where, a.get("onset") or "",
              f"{a['duration_weeks']:g} wk" if isinstance(a.get("duration_weeks"), (int, float)) else ""]
     pain = [f"{a[k]:g}/10 {label}" for k, label in (("pain_during_run", "in runs"), ("pain_next_morning", "next morning"),
-                                                     ("pain_now", "at rest")) if isinstance(a.get(k), (int, float))]
+                                                     ("pain_now", "now")) if isinstance(a.get(k), (int, float))]
     if pain:
         parts.append("pain " + ", ".join(pain))
     if checkin.ostrc is not None:

@@ -91,7 +91,7 @@ def _exercise(p: Prescription, refs: References, titles: dict[str, str]) -> dict
 
 
 def _recommendation(r: Recommendation, refs: References, titles: dict[str, str]) -> dict[str, Any]:
-    return {"name": r.title, "condition": r.condition, "dosage": "", "details": r.text, "progression": "", "regression": "", "tempo": "",
+    return {"name": r.title, "domain": r.domain, "condition": r.condition, "dosage": "", "details": r.text, "progression": "", "regression": "", "tempo": "",
             "reason": _reason_text(r.reason, titles), "evidence": "", "cites": refs.cite(_cites(r.citations))}
 
 

@@ -39,7 +39,9 @@ def plan_overview(plan: dict[str, Any], review_date: str | None) -> list[PlanRow
         PlanRow("Running", running),
         PlanRow("Strength", _names(plan.get("strength"), "Nothing prescribed.")),
         PlanRow("Gait", (gait or {}).get("text") or "No gait retraining: nothing to retrain was measured."),
-        PlanRow("Footwear", _names(plan.get("footwear"), "No footwear advice: no shoes are tracked.")),
+        # The summary lists what to do; "orthotics only after a professional assessment" is for the full report.
+        PlanRow("Footwear", _names([x for x in plan.get("footwear") or [] if x.get("domain") != "orthotics"],
+                                   "No footwear advice: no shoes are tracked.")),
         PlanRow("Follow-up", " ".join(t for t in follow if t) or "See the triage above."),
     ]
 
