@@ -334,3 +334,10 @@ def test_a_professional_gait_assessment_names_the_left_right_differences_it_is_f
     assert words == "a left/right difference in " + listed([m.label for m in flagged])
     assert _named(gait_codes.ASYMMETRY, "a left/right difference", None) == "a left/right difference"
     assert listed(["a"]) == "a" and listed(["a", "b"]) == "a and b" and listed(["a", "b", "c"]) == "a, b and c"
+
+
+def test_findings_about_the_pain_itself_are_not_contributing_factors():
+    """A physiotherapist's read: 'Next-morning pain above your baseline' led the factors after a worse check-in;
+    it is the pain the rule acts on, not a cause."""
+    plan = _worse_checkin_plan()
+    assert not any(f.code.startswith("clinic.morning_pain_above_baseline") for f in plan.top_factors)

@@ -12,7 +12,8 @@ from typing import Any
 
 from kneeguard import evidence
 from kneeguard.advice.context import finding_source
-from kneeguard.codes import SIDES, base_code
+from kneeguard.clinic import codes as clinic_codes
+from kneeguard.codes import SIDES, any_of, base_code
 from kneeguard.findings import Finding, Severity
 from kneeguard.load import codes as load_codes
 from kneeguard.numbers import shown_value
@@ -20,6 +21,10 @@ from kneeguard.numbers import shown_value
 # Load findings that describe training on dated days: the days before their date they cover (a single run:
 # 0; a week's jump: the 6 days before the week's end). All of it after the pain began = not a cause.
 EVENT_SPAN_DAYS = ((load_codes.SPIKE, 0), (load_codes.RETURN_AFTER_BREAK, 0), (load_codes.WEEKLY_JUMP, 6))
+# Findings about the pain itself (its trend and severity), not about what may cause it: the pain rule and its
+# verdict act on them; among the contributing factors they would read as a cause (a physiotherapist's read).
+PAIN_STATUS = (clinic_codes.OSTRC_SUBSTANTIAL, clinic_codes.WORSE_OVER_TWO_WEEKS,
+               clinic_codes.MORNING_PAIN_ABOVE_BASELINE)
 
 
 @dataclass(frozen=True)
@@ -108,7 +113,7 @@ def rank_factors(findings: list[Finding], onset: dt.date | None = None, painful_
     worst: dict[tuple[str, bool], Finding] = {}
     counts: dict[tuple[str, bool], int] = {}
     for f in findings:
-        if f.severity is Severity.INFO or f.uncertain:
+        if f.severity is Severity.INFO or f.uncertain or any_of(f.code, PAIN_STATUS):
             continue
         key = (f.code, happened_after(f, onset))
         counts[key] = counts.get(key, 0) + 1
