@@ -113,9 +113,8 @@ def provoking_change_text(new: str, usual: str, added: str) -> str:
 def describe() -> str:
     """The rule in one paragraph, with the registry's numbers."""
     ok, settled, change = acceptable_max(), settled_max(), important_change()
-    return (f"During a run or exercise, pain up to {ok:g}/10 is acceptable; above it, stop (from a run, walk home). By the "
-            "next morning it should be back "
-            f"to {settled:g}/10 or less, and it should not rise week to week (a rise of {change:g} points or more "
+    return (f"During a run or exercise, pain up to {ok:g}/10 is acceptable; above it, stop (from a run, walk "
+            f"home). By the next morning it should be back to {settled:g}/10 or less, and it should not rise week to week (a rise of {change:g} points or more "
             "counts). Settled by the next morning: the plan moves on. Not settled: repeat this week, nothing "
             f"increases. Above {ok:g}/10 during a run, above {ok:g}/10 the next morning, {change:g} or more points "
             "above your usual, or rising week to week: step back one level (distances back by one week's growth; "
@@ -124,8 +123,9 @@ def describe() -> str:
 
 
 def resume_running_words() -> str:
-    """When running comes back after a walking-only spell: the one sentence the check-in, the plan's hold, its
-    running summary and its walking sessions all use. Walks in the safe band, as in `advice.rtr.readiness`."""
+    """When running comes back after a walking-only spell: the one sentence the check-in, the plan's running
+    summary and its walking sessions all use (the plan's hold points to it). Walks in the safe band, as in
+    `advice.rtr.readiness`."""
     walks = int(evidence.value("advice.rtr.repeats"))  # each return-to-run phase is done at least this often
     return (f"walk/run starts when {walks} walks in a row stay at {safe_max():g}/10 or less and a new check-in "
             f"shows the pain within the rule: {acceptable_max():g}/10 or less during activity and back to "
