@@ -155,3 +155,5 @@ def test_the_summary_names_the_presenting_complaint():
     assert text.startswith("right posterolateral; gradual; 3 wk; pain 4/10 in runs, 2/10 next morning, 1/10 now")
     assert text.endswith("previous injury")
     assert _presentation(assess({"has_pain": False}, today=dt.date(2026, 11, 22))) == "no pain reported"
+    aged = _presentation(assess({**answers, "age": 38, "sex": "female"}, today=dt.date(2026, 11, 22)))
+    assert aged.startswith("38 y F; right posterolateral")

@@ -106,7 +106,9 @@ def _presentation(checkin) -> str:
     if a.get("has_pain") is not True:
         return "no pain reported"
     where = " ".join(x for x in (a.get("side") or "", "/".join(a.get("location") or [])) if x and x != "unsure")
-    parts = [where, a.get("onset") or "",
+    who = " ".join(x for x in (f"{a['age']:g} y" if isinstance(a.get("age"), (int, float)) else "",
+                               {"female": "F", "male": "M"}.get(a.get("sex") or "", "")) if x)
+    parts = [who, where, a.get("onset") or "",
              f"{a['duration_weeks']:g} wk" if isinstance(a.get("duration_weeks"), (int, float)) else ""]
     pain = [f"{a[k]:g}/10 {label}" for k, label in (("pain_during_run", "in runs"), ("pain_next_morning", "next morning"),
                                                      ("pain_now", "now")) if isinstance(a.get(k), (int, float))]

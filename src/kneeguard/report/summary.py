@@ -30,7 +30,7 @@ def plan_overview(plan: dict[str, Any], review_date: str | None) -> list[PlanRow
     ran = [w for w in weeks if w["km"] != "—"]
     last = f"{ran[-1]['km']} in week {ran[-1]['n']}" if ran else ""
     if last and last not in running:  # the running sentence may already name the last week's distance
-        running += f" Last week of running: {last}."
+        running += f" The plan's last running week: {last}."
     gait = plan.get("gait")
     professional = (plan.get("professional") or {}).get("text", "")
     # the review date once: the professional's text may already name it
