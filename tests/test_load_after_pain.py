@@ -201,7 +201,7 @@ def test_check_ins_that_disagree_on_the_onset_keep_the_earlier_date_and_say_so()
                CheckinRecord(dt.date(2026, 12, 7), {"has_pain": True, "duration_weeks": 3})]
     onset = estimate_pain_onset(records)
     assert onset.day == dt.date(2026, 11, 1)
-    assert "your latest check-in's 3 weeks would put it at 16 Nov 2026, the earlier date is kept" in onset.how
+    assert "the latest one's 3 weeks suggests 16 Nov: the earlier date is kept" in onset.how
     agreeing = estimate_pain_onset(records[:1] + [CheckinRecord(dt.date(2026, 11, 22), {"has_pain": True,
                                                                                         "duration_weeks": 3})])
     assert "latest" not in agreeing.how

@@ -116,8 +116,7 @@ def estimate_pain_onset(checkins: Sequence[_Checkin]) -> PainOnset | None:
     if _is_weeks(weeks) and (latest_day - day).days >= 7:
         # Check-ins a week apart that give the same "weeks with this pain" disagree; the earlier date is kept
         # (a restart level from before it is the lower one), and the plan says so rather than hide it.
-        how += (f"; your latest check-in's {counted(weeks, 'week')} would put it at {latest_day:%d %b %Y}, "
-                "the earlier date is kept")
+        how += f"; the latest one's {counted(weeks, 'week')} suggests {latest_day:%d %b}: the earlier date is kept"
     return PainOnset(day, how)
 
 
