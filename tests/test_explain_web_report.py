@@ -35,6 +35,29 @@ def test_index_lists_every_code_with_a_link(client):
     assert 'data-structure="popliteus"' in r.text  # the atlas diagram, inline
 
 
+def test_a_check_in_rule_page_says_the_rule_first(client):
+    """The check-in's "what does this involve?" link for 'not improving' opened a page on load spikes alone; the
+    rule's own plain why and the clinician's summary now come first, then what may be behind it."""
+    from kneeguard.clinic.triage import rule_words, triage_rules
+
+    rule = next(r for r in triage_rules() if r.id == "not_improving")
+    text = client.get("/explain/clinic.triage.not_improving").text
+    assert "Why this check-in rule (routine)" in text and rule.text.why in text
+    assert rule.evidence.summary.replace("'", "&#39;") in text and "what may be behind it" in text
+    assert text.index("Why this check-in rule") < text.index("Load spikes")
+    assert rule_words("load.spike") is None and rule_words("clinic.triage.no_such_rule") is None
+    assert "Why this check-in rule" not in client.get("/explain/load.spike").text
+
+
+def test_the_cli_explains_a_check_in_rule_first():
+    from typer.testing import CliRunner
+
+    from kneeguard.cli import app
+
+    out = " ".join(CliRunner().invoke(app, ["explain", "clinic.triage.not_improving"]).output.split())
+    assert "Why this check-in rule (routine)" in out and "What may be behind it" in out
+
+
 @pytest.mark.parametrize("key", ["popliteus", "gait.overstride", "clinic.bridge_poor.left", "Baker's cyst",
                                  "clinic.triage.chest_symptoms", "load.spike"])
 def test_topic_pages_show_text_diagram_and_sources(client, key):

@@ -47,3 +47,18 @@ def test_worse_checkin_result_reads_right(server, browser, shoot, width, name): 
         assert not problems, problems
     finally:
         context.close()
+
+
+@pytest.mark.parametrize("width,name", [(1280, "explain-checkin-rule"), (390, "explain-checkin-rule-phone")])
+def test_the_why_link_opens_the_rule_first(server, browser, shoot, width, name):  # noqa: F811
+    """The result page's "what does this involve?" link: the check-in rule's own words first, then what may be
+    behind it; no sideways scrolling and no policy violations."""
+    context, page, problems = open_watched(browser, server + "/explain/clinic.triage.not_improving", width)
+    try:
+        note = page.inner_text("section.triage-rule")
+        assert "Why this check-in rule (routine)" in note and "For a clinician" in note
+        assert page.evaluate("document.documentElement.scrollWidth") <= width
+        shoot(page, name)
+        assert not problems, problems
+    finally:
+        context.close()

@@ -149,6 +149,22 @@ def triage_rules() -> tuple[TriageRule, ...]:
     return tuple(rules)
 
 
+@dataclass(frozen=True)
+class RuleWords:
+    """A triage rule in words, for an explain page: the person's plain why and the clinician's summary."""
+
+    level: str
+    why: str
+    summary: str
+
+
+def rule_words(code: str) -> RuleWords | None:
+    """`clinic.triage.<id>` -> its rule's words; None for any other code (or an unknown rule)."""
+    prefix = "clinic.triage."
+    rule = next((r for r in triage_rules() if code == prefix + r.id), None) if code.startswith(prefix) else None
+    return None if rule is None else RuleWords(rule.level.value, rule.text.why, rule.evidence.summary)
+
+
 def triage(
     answers: Mapping[str, Any],
     missing_red_flags: Sequence[str] = (),
