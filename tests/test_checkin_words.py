@@ -146,9 +146,12 @@ def test_disclaimer_agrees_with_the_routine_worsening_rule():
     assert worsening.level is TriageLevel.ROUTINE and not worsening.red_flag
     now = DISCLAIMER.split("see a doctor now", 1)[1].split("Chest pain")[0]
     assert "worse" not in now
-    for sign in ("severe", "suddenly swells", "hot or red", "fever", "locks and will not straighten", "cannot stand on",
-                 "painful, swollen, warm or red calf", "numb", "cold"):
+    for sign in ("very severe pain at rest", "suddenly swells", "hot or red", "fever", "locks and will not straighten",
+                 "cannot stand on", "painful, swollen, warm or red calf", "weak or drags", "pale or cold"):
         assert sign in now, sign
+    # numbness alone is routine in the triage (nerve_symptoms), so it is said apart from "see a doctor now"
+    assert "numb" not in now.split("Numbness or tingling alone")[0].lower()
+    assert "Numbness or tingling alone: see a professional within 1-2 weeks" in DISCLAIMER
     assert "Chest pain or breathlessness: call emergency services" in DISCLAIMER
     assert "keeps getting worse, see a professional sooner" in DISCLAIMER
     result = assess({**WORSE, "trend": "worse"}, today=TODAY)

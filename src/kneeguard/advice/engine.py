@@ -227,6 +227,11 @@ def advise(context: AthleteContext, *, weeks: int = DEFAULT_PLAN_WEEKS, start: d
     return apply_overrides(advice, context.overrides)  # the clinician's edits, last: they hold on every regeneration
 
 
+def bring_text() -> str:
+    """What to bring to the appointment, as the professional's text ends (the clinician summary leaves it out)."""
+    return "Bring: " + "; ".join(BRING) + "."
+
+
 def _banner(ctx: AthleteContext, pain: PainState, stale: bool) -> Banner:
     if not ctx.checkin:
         return Banner(None, "No check-in yet: pain and warning signs are unknown. Do a check-in before "
@@ -242,7 +247,7 @@ def _banner(ctx: AthleteContext, pain: PainState, stale: bool) -> Banner:
 
 def _professional(ctx: AthleteContext, pain: PainState) -> Recommendation:
     level = pain.level
-    bring = "Bring: " + "; ".join(BRING) + "."
+    bring = bring_text()
     if level is None:
         return Recommendation("professional", "Check in first",
                               "Without a check-in kneeguard cannot tell whether you need a professional: run "

@@ -305,7 +305,8 @@ def _reference_words(reference: LoadReference, stepped: float, pain: PainState) 
     if not reference.restarting:
         return f"Sized from {reference.explanation}."
     back = ("" if stepped >= 1 else f" (one step back: {stepped:.0%} of it)" if pain.step_back else
-            f" (starting one step below it, {stepped:.0%}, while runs still hurt more than {safe_max():g}/10)")
+            f" (the plan starts one step below that level, at {stepped:.0%} of it, while runs still hurt more "
+            f"than {safe_max():g}/10)")
     verb = "Restart level" if reference.basis == "after_break" else "Level to build back to"
     return f"{verb}: {reference.explanation}{back}."
 
