@@ -10,7 +10,7 @@ Run `python -m tests.test_triage_vignettes_blind` for the figures.
 """
 from __future__ import annotations
 
-from tests.vignette_support import with_follow_ups
+from tests.vignette_support import assert_disagreements_documented, with_follow_ups
 
 import datetime as dt
 import hashlib
@@ -144,9 +144,7 @@ def test_exact_agreement_at_least_90_percent():
 
 
 def test_every_disagreement_is_documented():
-    for case_id, expected, got in blind_figures()["disagreements"]:
-        assert case_id in DOCUMENTED_DISAGREEMENTS, (case_id, expected, got)
-        assert DOCUMENTED_DISAGREEMENTS[case_id][:2] == (expected, got), case_id
+    assert_disagreements_documented(blind_figures()["disagreements"], DOCUMENTED_DISAGREEMENTS)
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -18,6 +18,7 @@ from pathlib import Path
 import pytest
 
 from kneeguard.clinic import TriageLevel, assess
+from tests.vignette_support import assert_disagreements_documented
 
 DATA = Path(__file__).parent / "data" / "vignettes_third.json"
 DOC = json.loads(DATA.read_text(encoding="utf-8"))
@@ -88,9 +89,7 @@ def test_exact_agreement_at_least_the_first_run():
 
 
 def test_every_disagreement_is_documented():
-    for case_id, expected, got in figures()["disagreements"]:
-        assert case_id in DOCUMENTED_DISAGREEMENTS, (case_id, expected, got)
-        assert DOCUMENTED_DISAGREEMENTS[case_id][:2] == (expected, got), case_id
+    assert_disagreements_documented(figures()["disagreements"], DOCUMENTED_DISAGREEMENTS)
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -13,3 +13,10 @@ ISSUE_13_FOLLOW_UPS_NO = {"foot_pulse_absent": "no", "weakness_both_legs": False
 
 def with_follow_ups(answers: dict) -> dict:
     return {**ISSUE_13_FOLLOW_UPS_NO, **answers}
+
+
+def assert_disagreements_documented(disagreements: list, documented: dict) -> None:
+    """Every (case id, expected, got) a vignette set disagrees on is listed with that pair and its decision."""
+    for case_id, expected, got in disagreements:
+        assert case_id in documented, (case_id, expected, got)
+        assert documented[case_id][:2] == (expected, got), case_id
