@@ -64,3 +64,8 @@ def shown_value(value: float, limits: list[float]) -> str:
         if all(side(shown, lim) == side(value, lim) for lim in limits):
             return f"{shown:.{digits}f}"
     return f"{value:.2f}"
+
+
+def tenth_down(km: float) -> float:
+    """Round down to 0.1 km (a hair of float error forgiven), so a rounded distance never exceeds its cap."""
+    return math.floor(km * 10 + 1e-9) / 10

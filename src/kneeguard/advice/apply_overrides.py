@@ -10,7 +10,6 @@ the plan, its period lies outside the plan) is listed as not applied, never drop
 from __future__ import annotations
 
 import datetime as dt
-import math
 from dataclasses import replace
 from typing import TYPE_CHECKING, Any, Callable, Sequence
 
@@ -18,7 +17,7 @@ from kneeguard import evidence
 from kneeguard.advice.exercises import Prescription, Stage, library, pain_rule_text, weekly_stages
 from kneeguard.advice.overrides import AppliedOverride, OverrideKind, PlanOverride
 from kneeguard.advice.session import SESSION_KINDS, Session
-from kneeguard.numbers import counted
+from kneeguard.numbers import counted, tenth_down
 
 if TYPE_CHECKING:
     from kneeguard.advice.engine import Advice
@@ -233,7 +232,7 @@ def _max_weekly_km(ed: _Editor, ov: PlanOverride) -> AppliedOverride:
         weeks += 1
         factor = ceiling / total
         for s in runs:
-            km = math.floor(s.distance_km * factor * 10) / 10  # round down so the ceiling always holds
+            km = tenth_down(s.distance_km * factor)  # round down so the ceiling always holds
             if km < shortest:
                 ed.drop_run(s, rest)
                 dropped += 1

@@ -228,7 +228,7 @@ def advise(context: AthleteContext, *, weeks: int = DEFAULT_PLAN_WEEKS, start: d
 
 
 def bring_text() -> str:
-    """What to bring to the appointment, as the professional's text ends (the clinician summary leaves it out)."""
+    """What to bring to the appointment (`Recommendation.bring` of the professional's advice)."""
     return "Bring: " + "; ".join(BRING) + "."
 
 
@@ -249,24 +249,25 @@ def _professional(ctx: AthleteContext, pain: PainState) -> Recommendation:
     level = pain.level
     bring = bring_text()
     if level is None:
-        return Recommendation("professional", "Check in first",
-                              "Without a check-in kneeguard cannot tell whether you need a professional: run "
-                              f"`kneeguard checkin`. {bring}", ["advice.no_checkin"],
-                              [evidence.citation("kneeguard_heuristic")])
+        return Recommendation.with_bring("professional", "Check in first",
+                                         "Without a check-in kneeguard cannot tell whether you need a professional: "
+                                         "run `kneeguard checkin`.", bring, ["advice.no_checkin"],
+                                         [evidence.citation("kneeguard_heuristic")])
     cites = list(evidence.rule(level.registry_key).citations)
     if level is TriageLevel.SELF_CARE and pain.surgeon_first:
-        return Recommendation("professional", "Your surgeon's team first",
-                              "After your knee operation, your surgeon's or arthroplasty team's plan decides when running "
-                              f"builds up; see them before running more. {bring}", pain.codes,
-                              [c for code in pain.codes if code.startswith("clinic.triage.")
-                               for c in evidence.rule(code).citations])
+        return Recommendation.with_bring("professional", "Your surgeon's team first",
+                                         "After your knee operation, your surgeon's or arthroplasty team's plan decides "
+                                         "when running builds up; see them before running more.", bring, pain.codes,
+                                         [c for code in pain.codes if code.startswith("clinic.triage.")
+                                          for c in evidence.rule(code).citations])
     if level is TriageLevel.SELF_CARE:
         review = ctx.checkin.review_date if ctx.checkin else None
-        return Recommendation("professional", "When to see a professional",
-                              "Book a physiotherapist or sports doctor if it is not improving by "
-                              f"{review or 'your review date'}, if it gets worse, or if any warning sign appears. {bring}", [level.registry_key], cites)
-    text = f"{evidence.value(level.registry_key)} {bring}"
-    return Recommendation("professional", PROFESSIONAL_TITLES[level], text, pain.codes or [level.registry_key], cites)
+        return Recommendation.with_bring("professional", "When to see a professional",
+                                         "Book a physiotherapist or sports doctor if it is not improving by "
+                                         f"{review or 'your review date'}, if it gets worse, or if any warning sign "
+                                         "appears.", bring, [level.registry_key], cites)
+    return Recommendation.with_bring("professional", PROFESSIONAL_TITLES[level], str(evidence.value(level.registry_key)),
+                                     bring, pain.codes or [level.registry_key], cites)
 
 
 def _with_rest_days(sessions: list[Session], start: dt.date, weeks: int, pain: PainState) -> list[Session]:

@@ -10,18 +10,17 @@ from kneeguard.clinic.conditions import evaluate
 from kneeguard.clinic.triage import triage_rules
 from kneeguard.codes import any_of
 from kneeguard.gait import codes as gait_codes
+from kneeguard.gait.metrics import REGISTRY
 from kneeguard.gait.summary import GaitSummary
 from kneeguard.profile import ShoeStatus
 from kneeguard.text import listed
 
-# Gait flags a professional running assessment can look at properly (frontal plane, 3D, asymmetry).
-PROFESSIONAL_GAIT_CODES = (gait_codes.LARGE_PELVIC_DROP, gait_codes.KNEE_VALGUS, gait_codes.ASYMMETRY)
-
-
-# What each flag a professional assessment looks at better is, in the runner's words.
+# Gait flags a professional running assessment can look at properly (frontal plane, 3D, asymmetry), each in
+# the runner's words.
 PROFESSIONAL_GAIT_WORDS = ((gait_codes.LARGE_PELVIC_DROP, "a large pelvic drop"),
                            (gait_codes.KNEE_VALGUS, "the knee moving inwards"),
                            (gait_codes.ASYMMETRY, "a left/right difference"))
+PROFESSIONAL_GAIT_CODES = tuple(code for code, _ in PROFESSIONAL_GAIT_WORDS)
 
 
 def footwear_advice(shoes: list[ShoeStatus], codes: list[str], gait: GaitSummary | None,
@@ -73,12 +72,11 @@ def _new_pair_text(step_rate_change: bool) -> str:
 
 
 def _named(declared, words: str, gait: GaitSummary | None) -> str:
-    """A left/right difference names its measures (the findings' own titles), so the reason is not a riddle."""
+    """A left/right difference names its measures (the metrics' own labels), so the reason is not a riddle."""
     if declared is not gait_codes.ASYMMETRY or gait is None:
         return words
-    prefix = "Left/right difference in "
-    measures = [f.title.removeprefix(prefix) for f in gait.findings
-                if declared.matches(f.code) and f.title.startswith(prefix)]
+    measures = [REGISTRY[f.details["metric"]].label for f in gait.findings
+                if declared.matches(f.code) and f.details.get("metric") in REGISTRY]
     return f"{words} in {listed(list(dict.fromkeys(measures)))}" if measures else words
 
 
@@ -87,7 +85,7 @@ def _professional_gait(codes: list[str], gait: GaitSummary | None, answers: dict
     reasons = [c for c in codes if any_of(c, PROFESSIONAL_GAIT_CODES)]
     why = [_named(declared, words, gait) for declared, words in PROFESSIONAL_GAIT_WORDS
            if any(declared.matches(c) for c in reasons)]
-    why = [f"your video shows {' and '.join(why)}, which a phone video measures poorly"] if why else []
+    why = [f"your video shows {listed(why)}, which a phone video measures poorly"] if why else []
     if gait is not None and gait.doubt:  # below the registry's quality score, or too few steps
         reasons.append("advice.gait.low_video_quality")
         why.append(f"your gait video is doubtful ({gait.doubt})")

@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from kneeguard import evidence, pain_rule
+from kneeguard.advice.running_plan import walk_run_words
 from kneeguard.clinic import codes as clinic_codes
 from kneeguard.clinic.levels import TriageLevel
 from kneeguard.clinic.triage import SURGEON_ROUTE
@@ -159,8 +160,7 @@ def pain_state(checkin: CheckinAssessment | None, finding_codes: list[str], *, s
 
 def _first_walk_run() -> str:
     """The return-to-run's first walk/run phase in words (the registry's phase after walking only)."""
-    phase = evidence.value("advice.rtr.phases")[1]
-    return f"{phase['reps']} x (walk {phase['walk_min']} min + run {phase['run_min']} min) on the flat"
+    return f"{walk_run_words(evidence.value('advice.rtr.phases')[1])} on the flat"
 
 
 def _checkin_pain(state: PainState, answers: dict[str, Any], finding_codes: list[str]) -> None:

@@ -6,7 +6,7 @@ from kneeguard import evidence
 from kneeguard.advice.exercises import pain_rule_text
 from kneeguard.advice.load_reference import LoadReference
 from kneeguard.advice.pain import PainState
-from kneeguard.advice.running_plan import RunningPlan, rule_entry
+from kneeguard.advice.running_plan import RunningPlan, rule_entry, walk_run_words
 from kneeguard.advice.session import Session, unique_citations
 from kneeguard.pain_rule import resume_running_words
 
@@ -35,7 +35,7 @@ def return_to_run(days, pain: PainState, reason: list[str], reference: LoadRefer
                 title, what = phase["name"], f"Run {phase['run_min']} min without walk breaks, flat ground."
             else:
                 title = f"Walk/run: {phase['name']} x {phase['reps']}"
-                what = f"{phase['reps']} x (walk {phase['walk_min']} min + run {phase['run_min']} min), flat ground."
+                what = f"{walk_run_words(phase)}, flat ground."
             nxt = (f"Walking only for now: {resume_running_words()}." if pain.hold and phase["run_min"] == 0 else
                    "Stay at this phase: the plan moves on after your next check-in shows pain within the rules."
                    if pain.hold else

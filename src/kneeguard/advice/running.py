@@ -13,12 +13,12 @@ Three modes:
 from __future__ import annotations
 
 import datetime as dt
-import math
 import statistics
 from dataclasses import dataclass
 from typing import Any
 
 from kneeguard import evidence
+from kneeguard.numbers import tenth_down
 from kneeguard.pain_rule import acceptable_max, safe_max
 from kneeguard.advice.exercises import pain_rule_text
 from kneeguard.advice.load_reference import LoadReference, PainOnset, PastRun, restart_reference
@@ -128,6 +128,7 @@ def _build(days, history: list[PastRun], start, pain: PainState, reason: list[st
     frozen = pain.hold or pain.step_back
     previous_week_km = None  # the plan's own total of the week before: weekly growth is measured from it
     previous = WeekShape((), None)
+    totals: list[float] = []  # each plan week's planned km
     for week in range(len(days) // 7):
         if week == 0 and streak_rest:
             skipped.add(0)  # you already ran the days before: start with a rest day
@@ -146,8 +147,8 @@ def _build(days, history: list[PastRun], start, pain: PainState, reason: list[st
             at_restart_level = bool(reference.restarting and week == 0 and anchor and ref and anchor < cap)
             if at_restart_level:
                 cap = anchor  # restart AT the tolerated level; progression starts in week 2
-            cap = _tenth_down(cap)  # the cap the note shows is the one that holds (10.45 must not read 10.5)
-            km = _tenth_down(min(target, cap))
+            cap = tenth_down(cap)  # the cap the note shows is the one that holds (10.45 must not read 10.5)
+            km = tenth_down(min(target, cap))
             if km <= 0:
                 continue
             first_week.setdefault(slot, km)
@@ -164,11 +165,11 @@ def _build(days, history: list[PastRun], start, pain: PainState, reason: list[st
                 citations=cites, rpe_max=rpe, pain_rule=pain_rule_text()))
         this_week = [r for r in planned if (r.day - days[0]).days // 7 == week]
         previous_week_km = sum(r.km for r in this_week)
+        totals.append(previous_week_km)
         previous = WeekShape(tuple(targets), max((r.km for r in this_week), default=None))
     mode = "hold" if (pain.hold or pain.step_back) else "build"
     if mode == "hold":
         per_week -= len(skipped)  # the first week's pattern is kept
-    totals = [sum(r.km for r in planned if (r.day - days[0]).days // 7 == w) for w in range(len(days) // 7)]
     first = [r.km for r in planned if (r.day - days[0]).days < 7]
     summary = (_first_week_words(first, streak if streak_rest else 0) + " " + _reference_words(reference, stepped, pain)
                + " " + ("One step back and held there while the pain rules say so." if pain.step_back else
@@ -274,14 +275,8 @@ def _level_reached(totals: list[float], level: float | None) -> str:
     if round(totals[peak], 1) <= shown:
         return back
     if peak == week:  # the week that gets back to the level already goes past it
-        return (f", back to about {level:.1f} km/week by week {week + 1}, and beyond it that week "
-                f"({totals[peak]:.1f} km) only while the pain rule is kept")
+        return f"{back}, and beyond it that week ({totals[peak]:.1f} km) only while the pain rule is kept"
     return f"{back}; beyond it (to {totals[peak]:.1f} km in week {peak + 1}) only while the pain rule is kept"
-
-
-def _tenth_down(km: float) -> float:
-    """Round down to 0.1 km (a hair of float error forgiven), so a rounded distance never exceeds its cap."""
-    return math.floor(km * 10 + 1e-9) / 10
 
 
 def step_back_factor(pain: PainState) -> float:

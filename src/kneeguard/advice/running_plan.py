@@ -12,6 +12,11 @@ from kneeguard.advice.session import Session
 MODE_WORDS = {"return_to_run": "walk/run return", "build": "building up", "stop": "stopped", "hold": "held"}
 
 
+def walk_run_words(phase: dict[str, Any]) -> str:
+    """A walk/run phase's repetitions in words: '4 x (walk 2 min + run 3 min)'."""
+    return f"{phase['reps']} x (walk {phase['walk_min']} min + run {phase['run_min']} min)"
+
+
 @dataclass
 class RunningPlan:
     mode: str  # "stop" | "return_to_run" | "build" | "hold"

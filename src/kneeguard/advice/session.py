@@ -85,6 +85,16 @@ class Recommendation:
     reason: list[str] = field(default_factory=list)
     citations: list[Citation] = field(default_factory=list)
     condition: str = ""  # when it applies, in the text's own words ('' = always): a shortened view keeps it
+    bring: str = ""  # what to bring to a visit ("Bring: ..."), the end of `text`: the clinician summary leaves it out
+
+    @property
+    def text_without_bring(self) -> str:
+        return self.text.removesuffix(f" {self.bring}") if self.bring else self.text
+
+    @classmethod
+    def with_bring(cls, domain: str, title: str, text: str, bring: str, *args: Any, **kwargs: Any) -> "Recommendation":
+        """`text` followed by `bring`, which stays known as its own part."""
+        return cls(domain, title, f"{text} {bring}", *args, bring=bring, **kwargs)
 
     def to_dict(self) -> dict[str, Any]:
         return {"domain": self.domain, "title": self.title, "text": self.text, "reason": list(self.reason),

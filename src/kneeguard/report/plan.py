@@ -53,7 +53,8 @@ def build_plan(advice: Advice | None, refs: References, titles: dict[str, str] |
         "flexibility": [_exercise(p, refs, titles) for p in advice.flexibility],
         "gait": _gait(advice.gait, refs, titles),
         "footwear": [_recommendation(r, refs, titles) for r in advice.footwear],
-        "professional": {"rows": [], "text": advice.professional.text, "list": [],
+        "professional": {"rows": [], "text": advice.professional.text,
+                         "summary_text": advice.professional.text_without_bring, "list": [],
                          "reason": _reason_text(advice.professional.reason, titles),
                          "cites": refs.cite(_cites(advice.professional.citations))},
     }

@@ -32,10 +32,8 @@ def plan_overview(plan: dict[str, Any], review_date: str | None) -> list[PlanRow
     if last and last not in running:  # the running sentence may already name the last week's distance
         running += f" The plan's last running week: {last}."
     gait = plan.get("gait")
-    from kneeguard.advice.engine import bring_text
-
-    # what to bring is for the runner; the clinician reading the summary has it in hand
-    professional = (plan.get("professional") or {}).get("text", "").replace(" " + bring_text(), "")
+    # what to bring is for the runner (`Recommendation.bring`); the clinician reading the summary has it in hand
+    professional = (plan.get("professional") or {}).get("summary_text", "")
     # the review date once: the professional's text may already name it
     follow = [f"Review by {review_date}." if review_date and review_date not in professional else "", professional]
     return [
