@@ -133,3 +133,15 @@ def test_report_pdf_renders_the_diagrams(tmp_path):
     except PdfEngineMissing as exc:
         pytest.skip(str(exc))
     assert pdf.read_bytes()[:5] == b"%PDF-" and pdf.stat().st_size > 100_000
+
+
+def test_a_check_in_rule_topic_carries_the_rule_in_json_with_its_sources():
+    """One owner: the topic itself carries the rule, so `explain --json` and every view show it."""
+    from kneeguard.clinic.triage import triage_rules
+    from kneeguard.explain import topic
+
+    rule = next(r for r in triage_rules() if r.id == "not_improving")
+    found = topic("clinic.triage.not_improving").to_dict()
+    assert found["title"] == "Check-in rule" and found["rule"]["why"] == rule.text.why
+    assert {c.key for c in rule.evidence.citations} <= {c["key"] for c in found["citations"]}
+    assert topic("load.spike").to_dict()["rule"] is None

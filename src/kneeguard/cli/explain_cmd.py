@@ -67,12 +67,10 @@ def explain_command(
 def show_topic(found) -> None:
     from kneeguard.explain import all_explanations
 
-    from kneeguard.clinic.triage import rule_words
-
     entries = all_explanations()
     if found.is_finding:
         console.rule(f"Finding [bold]{escape(found.key)}[/]")
-    rule = rule_words(found.key)
+    rule = found.rule
     if rule is not None:  # a check-in rule: its own words first, then what may be behind it
         console.print(Panel(f"{escape(rule.why)}\n\n[dim]For a clinician: {escape(rule.summary)}[/]",
                             title=f"[bold]Why this check-in rule ({rule.level})[/]", title_align="left"))

@@ -310,10 +310,18 @@ def answer_in_words(qid: str, answer: Any) -> str:
     question = load_questionnaire().by_id.get(qid)
     if question is None:
         return f"{qid}: {answer}"
-    labels = {o.value: o.label for o in question.options}
-    values = answer if isinstance(answer, list) else [answer]
+    words = value_in_words(qid, answer)
+    return f"{question.text.rstrip()} {words}" if question.text.rstrip().endswith("?") else \
+        f"{question.text.rstrip()}: {words}"
+
+
+def value_in_words(qid: str, answer: Any, *, unit: bool = True) -> str:
+    """An answer's value as a person reads it: option labels, yes/no, a number (with the question's unit unless
+    `unit` is False, for a text that says the unit itself); a list joined by '; '."""
+    question = load_questionnaire().by_id.get(qid)
+    labels = {o.value: o.label for o in question.options} if question else {}
     words = []
-    for value in values:
+    for value in answer if isinstance(answer, list) else [answer]:
         if value is None:
             words.append("not answered")
         elif value == "dont_know":
@@ -321,11 +329,10 @@ def answer_in_words(qid: str, answer: Any) -> str:
         elif isinstance(value, bool):
             words.append("yes" if value else "no")
         elif isinstance(value, (int, float)):
-            words.append(f"{value:g} {question.unit}".strip())
+            words.append(f"{value:g} {question.unit if question and unit else ''}".strip())
         else:
             words.append(labels.get(str(value), str(value)))
-    return f"{question.text.rstrip()} {'; '.join(words)}" if question.text.rstrip().endswith("?") else \
-        f"{question.text.rstrip()}: {'; '.join(words)}"
+    return "; ".join(words)
 
 
 @lru_cache(maxsize=1)

@@ -22,10 +22,14 @@ class OstrcScore:
     substantial: bool
     answers: dict[str, str]
 
+    def value_words(self) -> str:
+        """The score and its substantial-problem flag: '28/100' or '61/100, a substantial problem'."""
+        return f"{self.severity}/100" + (", a substantial problem" if self.substantial else "")
+
     def words(self) -> str:
         """The score as a runner reads it: what 0 and 100 mean, and the substantial-problem flag."""
-        return (f"OSTRC severity {self.severity}/100 (how much the knee affects your running: 0 not at all, "
-                "100 unable to run)" + (" — a substantial problem" if self.substantial else ""))
+        return (f"OSTRC severity {self.value_words()} (how much the knee affects your running: 0 not at all, "
+                "100 unable to run)")
 
     def to_dict(self) -> dict[str, Any]:
         points = evidence.rule("clinic.ostrc.points")

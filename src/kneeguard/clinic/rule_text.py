@@ -16,7 +16,7 @@ from typing import Any, Mapping
 
 from kneeguard.pain_rule import resume_running_words
 from kneeguard.clinic.conditions import evaluate
-from kneeguard.clinic.engine import with_registry_values
+from kneeguard.clinic.engine import value_in_words, with_registry_values
 
 _ANSWER_PLACEHOLDER = re.compile(r"\{answer:([a-z0-9_]+)\}")
 
@@ -36,7 +36,8 @@ class TextVariant:
             return None
         if any(facts.get(q) is None for q in self.answers_named):
             return None
-        return _ANSWER_PLACEHOLDER.sub(lambda m: _short_answer(facts[m.group(1)]), self.text)
+        # the text names the unit itself ("{answer:duration_weeks} weeks"): the value without its unit
+        return _ANSWER_PLACEHOLDER.sub(lambda m: value_in_words(m.group(1), facts[m.group(1)], unit=False), self.text)
 
 
 @dataclass(frozen=True)
@@ -69,12 +70,3 @@ class RuleText:
 
 def _with_pain_rule(text: str) -> str:
     return text.replace("{pain_rule:resume_running}", resume_running_words())
-
-
-def _short_answer(value: Any) -> str:
-    """A number as the person gave it (3, 4.5); anything else as it is."""
-    if isinstance(value, bool):
-        return "yes" if value else "no"
-    if isinstance(value, (int, float)):
-        return f"{value:g}"
-    return str(value)

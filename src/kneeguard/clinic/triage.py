@@ -43,11 +43,6 @@ class TriageRule:
     route: str | None = None
 
     @property
-    def advice(self) -> str:
-        """The rule's line when no answer is named (the person's own line: `text.advice_for(answers)`)."""
-        return self.text.general
-
-    @property
     def evidence(self) -> evidence.Rule:
         return evidence.rule(f"clinic.triage.{self.id}")
 
@@ -156,13 +151,18 @@ class RuleWords:
     level: str
     why: str
     summary: str
+    citations: tuple[evidence.Citation, ...] = ()
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"level": self.level, "why": self.why, "summary": self.summary}
 
 
 def rule_words(code: str) -> RuleWords | None:
     """`clinic.triage.<id>` -> its rule's words; None for any other code (or an unknown rule)."""
     prefix = "clinic.triage."
     rule = next((r for r in triage_rules() if code == prefix + r.id), None) if code.startswith(prefix) else None
-    return None if rule is None else RuleWords(rule.level.value, rule.text.why, rule.evidence.summary)
+    return None if rule is None else RuleWords(rule.level.value, rule.text.why, rule.evidence.summary,
+                                               tuple(rule.evidence.citations))
 
 
 def triage(

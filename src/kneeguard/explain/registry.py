@@ -19,6 +19,7 @@ from importlib import resources
 from typing import Any
 
 from kneeguard import evidence
+from kneeguard.clinic.triage import RuleWords, rule_words
 from kneeguard.errors import NotFound
 from kneeguard.explain.codes import base_code
 
@@ -73,12 +74,14 @@ class Topic:
     is_finding: bool = False
     figure: str = ""
     citations: tuple[evidence.Citation, ...] = field(default=())
+    rule: RuleWords | None = None  # a check-in rule's code: the rule's own words come first, then the entries
 
     def to_dict(self) -> dict[str, Any]:
         return {"key": self.key, "title": self.title, "is_finding": self.is_finding,
                 "entries": [e.to_dict() for e in self.entries], "structures": list(self.structures),
                 "codes": list(self.codes), "figure": self.figure or None,
-                "citations": [c.to_dict() for c in self.citations]}
+                "citations": [c.to_dict() for c in self.citations],
+                "rule": self.rule.to_dict() if self.rule else None}
 
 
 @lru_cache(maxsize=1)
@@ -201,11 +204,12 @@ def _finding_topic(code: str, found: list[Explanation]) -> Topic:
     structures: list[str] = []
     for e in sorted(found, key=lambda e: KINDS.index(e.kind)):  # named structures first, then loaded ones
         structures += e.structures
-    cites = {c.key: c for e in found for c in e.citations}
+    rule = rule_words(code)  # a check-in rule: titled as one, its own sources first
+    cites = {c.key: c for c in (rule.citations if rule else ())} | {c.key: c for e in found for c in e.citations}
     figure = next((e.figure for e in found if e.figure), "")
-    title = " · ".join(e.name for e in found) if found else code
+    title = "Check-in rule" if rule else " · ".join(e.name for e in found) if found else code
     return Topic(code, title, tuple(found), tuple(dict.fromkeys(structures)), (code,) if code else (), True,
-                 figure, tuple(cites.values()))
+                 figure, tuple(cites.values()), rule)
 
 
 def pointing_codes(entry: Explanation) -> tuple[str, ...]:

@@ -325,8 +325,7 @@ def _clinic_domain(checkin: CheckinAssessment | None, refs: References, explaine
         ("Pain next morning", "pain_next_morning", "/10"),
     ) if answers.get(key) is not None]
     if checkin.ostrc is not None:
-        metrics.append(("OSTRC severity", f"{checkin.ostrc.severity}/100"
-                        + (" (substantial problem)" if checkin.ostrc.substantial else "")))
+        metrics.append(("OSTRC severity", checkin.ostrc.value_words()))
     found = [charts.selftest_chart(answers)]
     notes = [f"{answer_in_words(str(r.get('question')), r.get('value'))} (recorded; {r.get('note')})" for r in checkin.recorded]
     return _domain("clinic", _finding_rows(list(checkin.findings), refs, explained), metrics, [c for c in found if c],

@@ -55,15 +55,12 @@ def explain_page(request: Request, key: str):
     except UnknownExplanation as exc:
         return render(request, "explain.html", status_code=404, page="missing", key=key,
                       suggestions=exc.suggestions)
-    from kneeguard.clinic.triage import rule_words
-
     gait = _latest_gait(request) if found.figure == "landing" else None
     entries = all_explanations()
     loaders = []
     if not found.is_finding and found.entries[0].kind == "structure":
         loaders = [m for m in entries.values() if m.kind == "mechanism" and found.key in m.structures]
     return render(request, "explain.html", page="topic", topic=found, entries=entries, loaders=loaders,
-                  rule=rule_words(found.key),
                   diagram=Markup(knee_svg(found.structures, id_prefix="kg-explain", width="100%")),
                   runner=Markup(runner_svg(gait, emphasis_for(found.key), id_prefix="kg-explain-runner",
                                            width="100%")) if found.figure == "landing" else None,
