@@ -24,8 +24,11 @@ from scipy.interpolate import CubicSpline
 from kneeguard.gait.io.forces import assign_sides, detect_contacts, read_forces
 from kneeguard.gait.io.mocap import fill_gaps, joint_centres
 from kneeguard.gait.io.processed import SPEEDS, read_processed
+from kneeguard.gait.angles import included_angle
+from kneeguard.gait.events import EventParameters
+from kneeguard.gait.knee_toe_off import knee_extension_to
 from kneeguard.gait.signals import lowpass
-from kneeguard.gait.validation.validate import load_reference
+from kneeguard.gait.validation.validate import FUKUCHI_TRIAL, load_reference
 from kneeguard.gait.validation.virtual_camera import add_noise, mocap_keypoints
 
 DATA = Path(__file__).resolve().parents[1] / "tests" / "data" / "gait" / "fukuchi2017"
@@ -33,19 +36,14 @@ JOINTS = ("hip", "knee", "ankle")
 
 
 def flexion(hip: np.ndarray, knee: np.ndarray, ankle: np.ndarray) -> np.ndarray:
-    """180° minus the included hip-knee-ankle angle, for 2D or 3D points."""
-    u, v = hip - knee, ankle - knee
-    cos = np.sum(u * v, -1) / np.linalg.norm(u, axis=-1) / np.linalg.norm(v, axis=-1)
-    return 180.0 - np.degrees(np.arccos(np.clip(cos, -1.0, 1.0)))
+    """180° minus the included hip-knee-ankle angle (the pipeline's own angle), for 2D or 3D points."""
+    return 180.0 - included_angle(hip, knee, ankle)
 
 
 def extension_time(flex: np.ndarray, fps: float, ic_s: float, to_s: float) -> float:
-    """The largest extension from mid-stance to 250 ms later (three-point parabola), in s."""
-    mid = int(round((ic_s + to_s) / 2 * fps))
-    i = mid + int(np.argmin(flex[mid:mid + int(0.25 * fps) + 1]))
-    a, b, c = flex[i - 1:i + 2]
-    den = a - 2 * b + c
-    return (i + (0.5 * (a - c) / den if den else 0.0)) / fps
+    """The pipeline's knee-extension TO (three-point parabola, `knee_toe_off.knee_extension_to`), in s."""
+    found = knee_extension_to(flex, ic_s * fps, to_s * fps, fps, EventParameters().knee_window_s)
+    return np.nan if found is None else found / fps
 
 
 def bias_rows(ref, fps: float) -> list[tuple[str, np.ndarray]]:
@@ -67,14 +65,14 @@ def bias_rows(ref, fps: float) -> list[tuple[str, np.ndarray]]:
 
 
 def threshold_shift(ref, threshold_n: float) -> float:
-    forces = read_forces(DATA / "RBDS001runT25forces.txt")
+    forces = read_forces(DATA / FUKUCHI_TRIAL["forces"])
     other = assign_sides(detect_contacts(forces["time_s"].to_numpy(), forces["Fy"].to_numpy(), threshold_n), ref.trial)
     times = other["to_time_s"].to_numpy()
     return float(np.median([1000 * (times[np.argmin(abs(times - t))] - t) for t in ref.contacts["to_time_s"]]))
 
 
 def processed_rows() -> pd.DataFrame:
-    table = read_processed(DATA / "RBDS001processed.txt")
+    table = read_processed(DATA / FUKUCHI_TRIAL["processed"])
     pct = table["PercGcycle"].to_numpy(dtype=float)
     rows = []
     for speed in SPEEDS:
@@ -117,8 +115,8 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     if 0 in args.seeds:
         parser.error("seed 0 is the final table's seed; diagnose on others")
-    ref = load_reference(DATA / "RBDS001runT25markers.txt", DATA / "RBDS001runT25forces.txt",
-                         DATA / "RBDS001static.c3d", DATA / "RBDS001processed.txt")
+    ref = load_reference(DATA / FUKUCHI_TRIAL["markers"], DATA / FUKUCHI_TRIAL["forces"],
+                         DATA / FUKUCHI_TRIAL["static"], DATA / FUKUCHI_TRIAL["processed"])
     fps = ref.trial.rate
     print(f"1. Knee's largest extension minus force-plate TO (20 N), {len(ref.contacts)} contacts, {fps:g} Hz, no noise:")
     for name, e in bias_rows(ref, fps):
