@@ -213,7 +213,7 @@ def test_the_gait_assessment_says_which_reason_applies_and_follows_the_triage_ti
     assert "if the pain is not improving by your review date (2026-12-06)" in text
     assert "left/right difference" in text and "doubtful" not in text
     booked = _gait_assessment(["gait.asymmetry"], review_date=dt.date(2026, 12, 6), professional_booked=True)
-    assert "at the appointment this plan books" in booked
+    assert "at the visit this plan asks you to book" in booked
 
 
 def test_the_plan_words_the_assessment_with_the_triages_review_date(plan):

@@ -127,6 +127,16 @@ class Advice:
     def exercise_minutes_budget(self) -> int:
         return int(evidence.value("advice.exercise.max_minutes_per_week"))
 
+    @property
+    def exercise_minutes_words(self) -> str:
+        """The weekly strength and mobility time against its budget, as the CLI and the web plan print it (the
+        warm-up note only when the plan has a run warm-up)."""
+        minutes = self.exercise_minutes
+        low, high = (min(minutes), max(minutes)) if minutes else (0, 0)
+        span = f"{low}" if low == high else f"{low}-{high}"
+        warm = "; warm-ups belong to the runs" if self.warmup else ""
+        return f"Strength and mobility: {span} min a week (budget {self.exercise_minutes_budget} min{warm})."
+
     def week(self, index: int) -> list[Session]:
         lo = self.start + dt.timedelta(days=7 * index)
         return [s for s in self.days if lo <= s.date < lo + dt.timedelta(days=7)]

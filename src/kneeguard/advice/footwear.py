@@ -95,7 +95,7 @@ def _professional_gait(codes: list[str], gait: GaitSummary | None, answers: dict
     cites = list(evidence.rule("gait.cadence.increase_pct").citations)
     # The timing follows the triage: a visit it already books, else the review date (self-care).
     # The condition without the date (the summary gives the review date once); the text adds it.
-    when = "at the appointment this plan books" if professional_booked else "if the pain is not improving by your review date"
+    when = "at the visit this plan asks you to book" if professional_booked else "if the pain is not improving by your review date"
     dated = f" ({review_date.isoformat()})" if review_date and not professional_booked else ""
     if reasons:
         condition = f"worth considering {when}"

@@ -11,7 +11,7 @@ from kneeguard.evidence import Citation
 SESSION_KINDS = ("see_professional", "run", "walk_run", "strength", "mobility", "film", "rest")
 RUNNING_KINDS = ("run", "walk_run")
 # Each kind as a person reads it (the CLI's table; the web and the report show titles and use kinds for styling).
-KIND_WORDS = {"see_professional": "appointment", "run": "run", "walk_run": "walk/run", "strength": "strength",
+KIND_WORDS = {"see_professional": "see a professional", "run": "run", "walk_run": "walk/run", "strength": "strength",
               "mobility": "mobility", "film": "film", "rest": "rest"}
 
 

@@ -72,13 +72,6 @@ def plan_command(
         console.print(f"calendar written to [bold]{escape(str(ics))}[/] ({len(advice.days)} events)")
 
 
-def exercise_minutes_line(advice) -> str:
-    minutes, budget = advice.exercise_minutes, advice.exercise_minutes_budget
-    low, high = (min(minutes), max(minutes)) if minutes else (0, 0)
-    span = f"{low}" if low == high else f"{low}-{high}"
-    return f"Strength and mobility: {span} min a week (budget {budget} min; warm-ups belong to the runs)."
-
-
 def show_plan(advice) -> None:
     from kneeguard import pain_rule
 
@@ -128,7 +121,7 @@ def show_plan(advice) -> None:
         console.print(ex)
         for loading in dict.fromkeys(p.loading for p in items if p.loading):  # once each
             console.print(escape(loading))
-        console.print(exercise_minutes_line(advice))
+        console.print(escape(advice.exercise_minutes_words))
     if advice.gait.summary:
         console.print(f"\n[bold]Gait[/]: {escape(advice.gait.summary)}")
         if advice.gait.active and advice.gait.caution:
