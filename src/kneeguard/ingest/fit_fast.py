@@ -123,17 +123,20 @@ def _record_columns(data: bytes, scan: Scan, layouts: dict[int, dict], out: _Dec
     if not offsets.size:
         return columns
     raw = np.frombuffer(data, dtype=np.uint8)
+    packed = _Packed(offsets.size) if scan.accumulating else None
     for index in np.unique(owners).tolist():
         rows = np.flatnonzero(owners == index)
         sources = layouts[index]
         if not sources:
             continue
         message_size = scan.definitions[index][1]
-        block = raw[offsets[rows, None] + np.arange(message_size)]
+        block = raw[offsets[rows, None] + np.arange(message_size)]  # the one gather of these messages' bytes
         for slot, values in _values(block, sources):
             columns[slot][rows] = values
-    if scan.accumulating:
-        _accumulated_distance(raw, offsets, owners, scan, layouts, columns[SLOT["distance"]])
+        if packed is not None and index in scan.accumulating:
+            packed.take(rows, block, sources[ACCUMULATED])
+    if packed is not None:
+        _accumulated_distance(packed, offsets, owners, scan, layouts, columns[SLOT["distance"]])
     if scan.compressed_rows:  # the expanded time wins over any timestamp field
         columns[SLOT["timestamp"]][kept_before[np.asarray(scan.compressed_rows)]] = scan.compressed_times
     return columns
@@ -210,26 +213,31 @@ def _packed_bits(block: np.ndarray, position: int, packing: tuple) -> tuple[np.n
     return ((number >> np.uint64(bit_offset)) & np.uint64((1 << bits) - 1)).astype(np.int64), valid
 
 
-def _accumulated_distance(raw: np.ndarray, offsets: np.ndarray, owners: np.ndarray, scan: Scan,
+class _Packed:
+    """The accumulating compressed speed/distance field's raw values and validity per kept record, read from
+    each definition's gathered block (so the bytes are gathered once), with the field's bit count."""
+
+    def __init__(self, rows: int) -> None:
+        self.values = np.zeros(rows, dtype=np.int64)
+        self.valid = np.zeros(rows, dtype=bool)
+        self.bits: int | None = None
+
+    def take(self, rows: np.ndarray, block: np.ndarray, source: tuple) -> None:
+        position, _, packing, _, _ = source
+        if self.bits not in (None, packing[2]):
+            raise Decline  # the vectorised wrap in _accumulated_distance takes one width
+        self.bits = packing[2]
+        self.values[rows], self.valid[rows] = _packed_bits(block, position, packing)
+
+
+def _accumulated_distance(packed: _Packed, offsets: np.ndarray, owners: np.ndarray, scan: Scan,
                           layouts: dict[int, dict], distance: np.ndarray) -> None:
     """fitdecode's accumulated distance of compressed speed/distance, into the rows whose distance it gives.
 
     Per stretch between two accumulator restarts, each valid value moves the total on by its difference to the
     previous one modulo 2^bits (fitdecode's `_apply_compressed_accumulation`, which starts from 0)."""
     rows = np.flatnonzero(np.isin(owners, sorted(scan.accumulating)))
-    values = np.zeros(rows.size, dtype=np.int64)
-    valid = np.zeros(rows.size, dtype=bool)
-    bits = None
-    for index in sorted(scan.accumulating):
-        mine = np.flatnonzero(owners[rows] == index)
-        if not mine.size:
-            continue
-        position, _, packing, _, _ = layouts[index][ACCUMULATED]
-        if bits not in (None, packing[2]):
-            raise Decline
-        bits = packing[2]
-        block = raw[offsets[rows[mine], None] + np.arange(position + packing[0])]
-        values[mine], valid[mine] = _packed_bits(block, position, packing)
+    values, valid, bits = packed.values[rows], packed.valid[rows], packed.bits
     rows, values = rows[valid], values[valid]
     if not rows.size:
         return
