@@ -29,11 +29,10 @@ import numpy as np
 import pandas as pd
 
 from kneeguard import evidence
-from kneeguard.gait.analysis import analyze_gait
-from kneeguard.gait.events import EventParameters
 from kneeguard.gait.io.forces import assign_sides, detect_contacts, read_forces
 from kneeguard.gait.validation.validate import load_reference, match_events
-from kneeguard.gait.validation.virtual_camera import add_noise, mocap_keypoints, resample
+from kneeguard.gait.validation.rule_sweep import sweep
+from kneeguard.gait.validation.virtual_camera import mocap_keypoints
 
 DATA = Path(__file__).resolve().parents[1] / "tests" / "data" / "gait" / "fukuchi2017"
 RULES = ("toe_slip", "toe_forward", "knee_extension", "forward_and_knee", "knee_extension_lsq", "forward_and_knee_lsq")
@@ -47,22 +46,11 @@ def per_stride_errors(threshold_n: float, seeds: list[int]) -> pd.DataFrame:
     window = ref.summary["step_time_s"] / 2
     native = mocap_keypoints(ref.trial, ref.static, person_height_m=1.81)
     rows = []
-    for fps in (native.fps, 60.0, 30.0):
-        base = native if fps == native.fps else resample(native, fps)
-        for sigma, seed in [(0.0, 0)] + [(8.0, s) for s in seeds]:
-            series = add_noise(base, sigma, seed) if sigma else base
-            found = {}
-            for rule in RULES:
-                if rule == "forward_and_knee":  # same stances and ICs under every rule: rows pair up
-                    detected = found["toe_forward"].assign(
-                        to_time_s=(found["toe_forward"]["to_time_s"] + found["knee_extension"]["to_time_s"]) / 2)
-                else:
-                    report = analyze_gait(series, view="side", height_cm=181, treadmill=True,
-                                          event_parameters=EventParameters(to_rule=rule))
-                    detected = found[rule] = report.events
-                m = match_events(detected, truth, "to_time_s", window)
-                rows += [{"rule": rule, "fps": fps, "noise": sigma, "seed": seed, "ref_s": r.ref_s,
-                          "error_frames": r.error_ms * fps / 1000.0} for r in m.itertuples()]
+    for condition, found in sweep(native, seeds, RULES, height_cm=181):
+        for rule, detected in found.items():
+            m = match_events(detected, truth, "to_time_s", window)
+            rows += [{"rule": rule, "fps": condition.fps, "noise": condition.noise_px, "seed": condition.seed,
+                      "ref_s": r.ref_s, "error_frames": r.error_ms * condition.fps / 1000.0} for r in m.itertuples()]
     return pd.DataFrame(rows)
 
 

@@ -30,15 +30,14 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from kneeguard.gait.analysis import analyze_gait
-from kneeguard.gait.events import EventParameters
 from kneeguard.gait.io.forces import contact_threshold_n, force_events, summarize_events
 from kneeguard.gait.io.mocap import read_markers
 from kneeguard.gait.io.processed import read_processed
 from kneeguard.gait.keypoints import GaitError, KeypointSeries
 from kneeguard.gait.validation.curve_runner import build_runner, left_phase, pelvis_tilt_deg
+from kneeguard.gait.validation.rule_sweep import Condition, sweep
 from kneeguard.gait.validation.validate import add_trial_arguments, match_events
-from kneeguard.gait.validation.virtual_camera import add_noise, mocap_keypoints, resample
+from kneeguard.gait.validation.virtual_camera import mocap_keypoints
 
 DATA = Path(__file__).resolve().parents[1] / "tests" / "data" / "gait" / "fukuchi2017"
 RULES = ("toe_slip", "toe_forward", "knee_extension", "forward_and_knee", "knee_extension_lsq")
@@ -50,31 +49,22 @@ PROXY_TOLERANCE_FRAMES = 0.5  # pre-registered in docs/validation.md (fourth pas
 
 def condition_errors(native: KeypointSeries, truth: pd.DataFrame, window_s: float, seeds: list[int],
                      name: str, label: dict) -> list[dict]:
-    """Per-contact IC and TO errors of every rule at 150/60/30 fps, noise-free and 8 px per seed."""
+    """Per-contact IC and TO errors of every rule at 150/60/30 fps, noise-free and 8 px per seed (the shared
+    rule sweep); a failed analysis is reported and its condition scores no contact."""
+    def report(condition: Condition, rule: str, exc: GaitError) -> None:
+        print(f"   {name}: {rule} at {condition.fps:g} fps noise {condition.noise_px:g} seed {condition.seed}: "
+              f"analysis failed: {exc}")
+
     rows = []
-    for fps in (native.fps, 60.0, 30.0):
-        base = native if fps == native.fps else resample(native, fps)
-        for sigma, seed in [(0.0, 0)] + [(8.0, s) for s in seeds]:
-            series = add_noise(base, sigma, seed) if sigma else base
-            found: dict[str, pd.DataFrame] = {}
-            for rule in RULES:
-                if rule == "forward_and_knee":  # same stances and ICs under every rule: rows pair up
-                    detected = found["toe_forward"].assign(
-                        to_time_s=(found["toe_forward"]["to_time_s"] + found["knee_extension"]["to_time_s"]) / 2)
-                else:
-                    try:
-                        detected = analyze_gait(series, view="side", height_cm=181, treadmill=True,
-                                                event_parameters=EventParameters(to_rule=rule)).events
-                    except GaitError as exc:  # reported, and the condition scores no contact
-                        print(f"   {name}: {rule} at {fps:g} fps noise {sigma:g} seed {seed}: analysis failed: {exc}")
-                        detected = pd.DataFrame(columns=["side", "ic_time_s", "to_time_s", "valid"])
-                    found[rule] = detected
-                events = [("TO", "to_time_s")] + ([("IC", "ic_time_s")] if rule == "knee_extension_lsq" else [])
-                for event, column in events:
-                    m = match_events(detected, truth, column, window_s)
-                    rows += [{**label, "rule": rule if event == "TO" else "(IC rule)", "event": event, "fps": fps,
-                              "noise": sigma, "seed": seed, "error_ms": e, "error_frames": e * fps / 1000.0,
-                              "n_truth": len(truth)} for e in m["error_ms"]]
+    for condition, found in sweep(native, seeds, RULES, height_cm=181, on_failure=report):
+        fps = condition.fps
+        for rule, detected in found.items():
+            events = [("TO", "to_time_s")] + ([("IC", "ic_time_s")] if rule == "knee_extension_lsq" else [])
+            for event, column in events:
+                m = match_events(detected, truth, column, window_s)
+                rows += [{**label, "rule": rule if event == "TO" else "(IC rule)", "event": event, "fps": fps,
+                          "noise": condition.noise_px, "seed": condition.seed, "error_ms": e,
+                          "error_frames": e * fps / 1000.0, "n_truth": len(truth)} for e in m["error_ms"]]
     return rows
 
 
