@@ -214,7 +214,8 @@ def test_batch_import_writes_samples_on_the_worker_and_still_finds_a_twin_by_its
     files = [DATA / "activities" / "sweatpy" / name for name in order]
     with open_store(home=tmp_path / "probe") as store:
         access = StoreAccess(store.url, str(store.home), store.storage_root)
-        [decoded] = decode_file(ImportTask("ana", 1, str(files[0]), files[0].name), access, False)
+        [decoded] = decode_file(ImportTask("ana", 1, str(files[0]), files[0].name, files[0].stat().st_size), access,
+                                False)
         assert isinstance(decoded, DecodedFile)
         [shipped] = decoded.parsed.activities
         assert shipped.samples.empty and shipped.samples_key is not None
@@ -257,14 +258,49 @@ def test_a_group_whose_worker_dies_is_split_so_the_crashing_item_fails_alone(mon
     assert isinstance(results["poison"], engine.TaskFailure) and "died" in results["poison"].problem
 
 
-def test_the_cluster_takes_the_biggest_inputs_first(tmp_path: Path):
+def test_the_cluster_takes_the_biggest_inputs_first_from_one_stat_per_file(tmp_path: Path, monkeypatch):
     """Longest-processing-time first: the last tasks are the small files, so no core idles long at the end;
-    files of one size keep their manifest order."""
-    from kneeguard.batch.imports import ImportTask, largest_first
+    files of one size keep their manifest order. The batch reads each file's size once, when planning, and
+    carries it in the task: the ordering and the grouping stat nothing (the candidate search's own stats,
+    such as pathlib's resolve(), are counted apart)."""
+    import os
+
+    from kneeguard.batch.engine import group_items
+    from kneeguard.batch.imports import is_big, largest_first, plan_tasks
+    from kneeguard.batch.manifest import ManifestRow
+    from kneeguard.ingest.sources import candidate_files
 
     sizes = {"a.fit": 10, "b.gpx": 3000, "c.fit": 10, "d.tcx": 500}
-    tasks = []
+    folder = tmp_path / "files"
+    folder.mkdir()
     for name, size in sizes.items():
-        (tmp_path / name).write_bytes(b"x" * size)
-        tasks.append(ImportTask("ana", 1, str(tmp_path / name), name))
-    assert [t.display for t in largest_first(tasks)] == ["b.gpx", "d.tcx", "a.fit", "c.fit"]
+        (folder / name).write_bytes(b"x" * size)
+    stats: dict[str, int] = {}
+    real_stat = os.stat
+
+    def counting_stat(path, *args, **kwargs):
+        if Path(path).parent == folder:
+            stats[Path(path).name] = stats.get(Path(path).name, 0) + 1
+        return real_stat(path, *args, **kwargs)
+
+    def stats_of(step) -> dict[str, int]:
+        stats.clear()
+        monkeypatch.setattr(os, "stat", counting_stat)
+        try:
+            step()
+        finally:
+            monkeypatch.setattr(os, "stat", real_stat)
+        return {name: stats.get(name, 0) for name in sizes}
+
+    with open_store(home=tmp_path / "home") as store:
+        searching = stats_of(lambda: list(candidate_files([folder])))
+        planned: dict = {}
+        planning = stats_of(lambda: planned.update(zip(("tasks", "problems"),
+                                                       plan_tasks(store, [ManifestRow(2, "ana", folder)]))))
+        ordering = stats_of(lambda: planned.update(groups=group_items(largest_first(planned["tasks"]), 2, is_big)))
+    assert not planned["problems"]
+    ordered = [task for group in planned["groups"] for task in group]
+    assert [t.display for t in ordered] == [str(folder / n) for n in ("b.gpx", "d.tcx", "a.fit", "c.fit")]
+    assert [t.size_bytes for t in ordered] == [3000, 500, 10, 10]
+    assert planning == {name: searching[name] + 1 for name in sizes}
+    assert ordering == {name: 0 for name in sizes}

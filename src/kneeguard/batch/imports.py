@@ -42,12 +42,14 @@ class StoreAccess:
 
 @dataclass(frozen=True)
 class ImportTask:
-    """One candidate file (or archive) of one athlete."""
+    """One candidate file (or archive) of one athlete, with its size when planned (0 if it could not be read: it
+    fails with its own error line on the worker)."""
 
     athlete: str
     athlete_id: int
     path: str
     display: str
+    size_bytes: int
 
 
 @dataclass(frozen=True)
@@ -110,12 +112,13 @@ BIG_FILE_BYTES = 8 * 1024 * 1024  # ≈ 40 long FIT runs: a task of its own, lik
 
 def is_big(task: ImportTask) -> bool:
     """An export archive (hundreds of activities) or a very large file: not grouped with others."""
-    return Path(task.path).suffix.lower() == ".zip" or file_size(task) > BIG_FILE_BYTES
+    return Path(task.path).suffix.lower() == ".zip" or task.size_bytes > BIG_FILE_BYTES
 
 
-def file_size(task: ImportTask) -> int:
+def file_size(path: Path) -> int:
+    """The file's size, read once when its task is planned (the ordering and the grouping both use it)."""
     try:
-        return Path(task.path).stat().st_size
+        return path.stat().st_size
     except OSError:
         return 0  # it will fail with its own error line
 
@@ -124,7 +127,7 @@ def largest_first(tasks: list[ImportTask]) -> list[ImportTask]:
     """The biggest inputs first (each athlete's own files keep their order among equals): the work per file
     grows with its size, so the last tasks are the small ones and no core waits long for the other at the end
     (longest-processing-time-first scheduling)."""
-    return sorted(tasks, key=file_size, reverse=True)
+    return sorted(tasks, key=lambda task: task.size_bytes, reverse=True)
 
 
 def plan_tasks(store, rows: list[ManifestRow]) -> tuple[list[ImportTask], list[BatchFileOutcome]]:
@@ -141,7 +144,7 @@ def plan_tasks(store, rows: list[ManifestRow]) -> tuple[list[ImportTask], list[B
     for row in rows:
         for found in candidate_files([row.path]):
             if isinstance(found, tuple):
-                tasks.append(ImportTask(row.athlete, ids[row.athlete], str(found[0]), found[1]))
+                tasks.append(ImportTask(row.athlete, ids[row.athlete], str(found[0]), found[1], file_size(found[0])))
             else:
                 problems.append(BatchFileOutcome(row.athlete, FileOutcome(found.name, "error", error=found.problem)))
     return tasks, problems
