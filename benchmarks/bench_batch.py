@@ -6,13 +6,15 @@
         --corpus tests/data/activities ../shared/data/activities \\
         --clip tests/data/gait/gaitlab_male_side/male_side.mp4
     # reduced (to check the script on a busy machine):
-    .venv/bin/python benchmarks/bench_batch.py --workdir /tmp/bench_batch --files 300 --athletes 100 --clips 2
+    .venv/bin/python benchmarks/bench_batch.py --workdir /tmp/bench_batch --files 300 --athletes 100 --clips 2 \
+        --rounds 1
 
 Each scenario runs the real CLI in fresh processes: `kneeguard batch ... --workers 0` (this process, no Dask)
-then `--workers N` (a LocalCluster started by the command), each on its own fresh store/output folder; the
-ratio compares the two wall times of the same run. Process start (Python, imports) and the cluster start are
-inside the cluster's wall time: they are what a user waits for. The per-task Dask overhead is measured apart,
-on the same kind of cluster, with tasks that do nothing (`abs`).
+and `--workers N` (a LocalCluster started by the command), each run on a freshly emptied store/output folder,
+timed by benchmarks/fresh_runs.py: one untimed warm-up run of each, then `--rounds` (default 5) rounds, the
+order alternating; the ratio is the median of the rounds' single / cluster wall-time ratios. Process start
+(Python, imports) and the cluster start are inside the cluster's wall time: they are what a user waits for.
+The per-task Dask overhead is measured apart, on the same kind of cluster, with tasks that do nothing (`abs`).
 
 - import: the distinct files of the corpus folders (by content), replicated to athletes (each athlete gets
   each file at most once, so every row is a real import) up to `--files` rows.
@@ -30,10 +32,13 @@ import hashlib
 import json
 import os
 import shutil
-import subprocess
+import statistics
 import sys
 import time
 from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from fresh_runs import Case, header, interleaved, load_text  # noqa: E402
 
 ROOT = Path(__file__).resolve().parents[1]
 AS_OF = dt.date(2025, 6, 30)
@@ -46,51 +51,62 @@ def loadavg() -> str:
         return "n/a"
 
 
-def run_cli(args: list[str]) -> float:
-    env = dict(os.environ, PYTHONPATH=os.pathsep.join(filter(None, [str(ROOT / "src"), os.environ.get("PYTHONPATH")])))
-    started = time.perf_counter()
-    done = subprocess.run([sys.executable, "-m", "kneeguard.cli", "batch", *args, "--json"], env=env,
-                          capture_output=True, text=True)
-    elapsed = time.perf_counter() - started
-    if done.returncode not in (0, 1):
-        raise SystemExit(f"kneeguard batch {' '.join(args)} failed:\n{done.stderr[-3000:]}")
+def batch_case(label: str, args: list[str], workers: int, target: Path, reset=None) -> tuple[Case, dict[str, int]]:
+    """`kneeguard batch ARGS --workers N --json` as a fresh process writing into `target`, emptied before every
+    run (and `reset`, e.g. emptying a database, called then too), so each run does the whole work. Returned
+    with the outcome counts of its latest run (exit 1: some file failed, as the corpus's broken files do)."""
     statuses: dict[str, int] = {}
-    for row in json.loads(done.stdout or "[]"):
-        statuses[row["status"]] = statuses.get(row["status"], 0) + 1
-    print(f"    {' '.join(args[:1])} {args[-2:]} -> {statuses}", flush=True)
-    return elapsed
+
+    def fresh_target() -> None:
+        shutil.rmtree(target, ignore_errors=True)
+        if reset is not None:
+            reset()
+
+    def count_statuses(stdout: str) -> None:
+        statuses.clear()
+        for row in json.loads(stdout or "[]"):
+            statuses[row["status"]] = statuses.get(row["status"], 0) + 1
+
+    return Case(label, ["-m", "kneeguard.cli", "batch", *args, "--workers", str(workers), "--json"],
+                exit_codes=(0, 1), prepare=fresh_target, check=count_statuses), statuses
 
 
-def fixed_costs(workdir: Path, workers: int) -> dict[str, float]:
+def fixed_costs(workdir: Path, workers: int, rounds: int) -> dict[str, float]:
     """What a run costs before its first task: process start and imports (and, for the cluster, its start),
-    measured as a batch import of an empty manifest."""
+    measured as a batch import of an empty manifest (median of `rounds` interleaved rounds after a warm-up)."""
     empty = workdir / "empty.csv"
     empty.write_text("athlete,path\n", encoding="utf-8")
-    costs = {label: run_cli(["import", str(empty), "--home", str(workdir / f"empty-{label}"), "--workers", str(n)])
-             for label, n in (("single", 0), ("cluster", workers))}
-    print(json.dumps({"scenario": "fixed start-up cost (empty manifest)", "workers": workers,
-                      **{f"{k}_s": v for k, v in costs.items()}, "load": loadavg()}), flush=True)
+    cases = [batch_case(label, ["import", str(empty), "--home", str(workdir / f"empty-{label}")], n,
+                        workdir / f"empty-{label}")[0] for label, n in (("single", 0), ("cluster", workers))]
+    timings = interleaved(cases, rounds)
+    costs = {case.name: timings.median_wall(case.name) for case in cases}
+    print(json.dumps({"scenario": "fixed start-up cost (empty manifest)", "workers": workers, "rounds": rounds,
+                      **{f"{k}_s": v for k, v in costs.items()}, "load_before": load_text(timings.load_before),
+                      "load_after": load_text(timings.load_after)}), flush=True)
     return costs
 
 
-def side_by_side(name: str, count: int, make_args, workers: int, fixed: dict[str, float], rounds: int = 1) -> dict:
-    """The single-process path and the cluster, each in a fresh process and a fresh target, for `rounds` rounds
-    with the order alternating (single first in odd rounds, the cluster first in even ones), so a change in the
-    machine's load or the disk's flush time hits both alike; the ratio is the median of the rounds' ratios."""
-    import statistics
-
-    row: dict = {"scenario": name, "tasks": count, "workers": workers, "rounds": rounds}
-    walls: dict[str, list[float]] = {"single": [], "cluster": []}
-    for k in range(rounds):
-        order = (("single", 0), ("cluster", workers)) if k % 2 == 0 else (("cluster", workers), ("single", 0))
-        for label, n in order:
-            row.setdefault(f"load_before_{label}", loadavg())
-            walls[label].append(run_cli(make_args(label if rounds == 1 else f"{label}-r{k}") + ["--workers", str(n)]))
-            row[f"load_after_{label}"] = loadavg()
-    for label in walls:
-        row[f"{label}_s"] = statistics.median(walls[label])
-        row[f"{label}_all_s"] = walls[label]
-    ratios = [single / cluster for single, cluster in zip(walls["single"], walls["cluster"])]
+def side_by_side(name: str, count: int, make_args, workers: int, fixed: dict[str, float], rounds: int,
+                 reset=None) -> dict:
+    """The single-process path and the cluster, each a fresh process on a fresh target, timed by
+    fresh_runs.interleaved: one untimed warm-up run each, then `rounds` rounds with the order alternating, so a
+    change in the machine's load or the disk's flush time hits both alike; the ratio is the median of the
+    rounds' ratios. `make_args(label)` gives the command's arguments and the target folder it writes."""
+    cases, statuses = [], {}
+    for label, n in (("single", 0), ("cluster", workers)):
+        args, target = make_args(label)
+        case, statuses[label] = batch_case(label, args, n, target, reset)
+        cases.append(case)
+    timings = interleaved(cases, rounds)
+    print(header(f"    {name}", timings), flush=True)
+    row: dict = {"scenario": name, "tasks": count, "workers": workers, "rounds": rounds,
+                 "load_before": load_text(timings.load_before), "load_after": load_text(timings.load_after)}
+    for label in ("single", "cluster"):
+        row[f"{label}_s"] = timings.median_wall(label)
+        row[f"{label}_all_s"] = timings.wall(label)
+        row[f"{label}_cpu_s"] = timings.median_cpu(label)
+        row[f"{label}_statuses"] = statuses[label]  # the last timed run's outcomes: all real work?
+    ratios = [single / cluster for single, cluster in zip(timings.wall("single"), timings.wall("cluster"))]
     row["ratio"] = statistics.median(ratios)
     row["ratio_min_max"] = [min(ratios), max(ratios)]
     for label in ("single", "cluster"):  # the wall time per task once started
@@ -179,8 +195,9 @@ def main() -> None:
     parser.add_argument("--clips", type=int, default=8)
     parser.add_argument("--workers", type=int, default=2)
     parser.add_argument("--scenarios", default="overhead,import,load,gait")
-    parser.add_argument("--rounds", type=int, default=1, help="rounds per scenario, the order alternating; the "
-                        "ratio is the median of the rounds' ratios")
+    parser.add_argument("--rounds", type=int, default=5, help="timed rounds per scenario after one untimed "
+                        "warm-up run of each path (benchmarks/fresh_runs.py), the order alternating; the ratio is the "
+                        "median of the rounds' ratios (lower it on a busy machine or for a quick check)")
     parser.add_argument("--pg-url", help="also import into this PostgreSQL database (EMPTIED before each run), "
                         "where the workers write; e.g. the URL `bash scripts/pg_throwaway.sh start` prints")
     args = parser.parse_args()
@@ -189,34 +206,32 @@ def main() -> None:
     args.workdir.mkdir(parents=True)
     print(f"{os.cpu_count()} cores, load average {loadavg()}", flush=True)
     rows = []
-    fixed = fixed_costs(args.workdir, args.workers)
+    fixed = fixed_costs(args.workdir, args.workers, args.rounds)
     if "overhead" in wanted:
         rows.append(dask_overhead(args.workers, 2000))
     if "import" in wanted:
         n = import_manifest(args.workdir, args.corpus, args.files)
-        rows.append(side_by_side("import", n, lambda label: [
-            "import", str(args.workdir / "import.csv"), "--home", str(args.workdir / f"import-{label}")],
-            args.workers, fixed, args.rounds))
+        rows.append(side_by_side("import", n, lambda label: (
+            ["import", str(args.workdir / "import.csv"), "--home", str(args.workdir / f"import-{label}")],
+            args.workdir / f"import-{label}"), args.workers, fixed, args.rounds))
     if "import" in wanted and args.pg_url:
-        def on_postgresql(label: str) -> list[str]:
-            empty_database(args.pg_url)
-            return ["import", str(args.workdir / "import.csv"), "--home", str(args.workdir / f"import-pg-{label}"),
-                    "--db", args.pg_url]
-        rows.append(side_by_side("import (PostgreSQL, workers write)", n, on_postgresql, args.workers, fixed,
-                                 args.rounds))
+        rows.append(side_by_side("import (PostgreSQL, workers write)", n, lambda label: (
+            ["import", str(args.workdir / "import.csv"), "--home", str(args.workdir / f"import-pg-{label}"),
+             "--db", args.pg_url], args.workdir / f"import-pg-{label}"), args.workers, fixed, args.rounds,
+            reset=lambda: empty_database(args.pg_url)))
     if "load" in wanted:
         home = args.workdir / "load-home"
         seed_load_store(home, args.athletes, args.years)
-        rows.append(side_by_side("load", args.athletes, lambda label: [
-            "load", "--out", str(args.workdir / f"load-{label}"), "--as-of", AS_OF.isoformat(), "--home", str(home)],
-            args.workers, fixed, args.rounds))
+        rows.append(side_by_side("load", args.athletes, lambda label: (
+            ["load", "--out", str(args.workdir / f"load-{label}"), "--as-of", AS_OF.isoformat(), "--home", str(home)],
+            args.workdir / f"load-{label}"), args.workers, fixed, args.rounds))
     if "gait" in wanted:
         manifest = args.workdir / "gait.csv"
         manifest.write_text("athlete,path\n" + "".join(f"g{i},{args.clip.resolve()}\n" for i in range(args.clips)),
                             encoding="utf-8")
-        rows.append(side_by_side("gait", args.clips, lambda label: [
-            "gait", "--manifest", str(manifest), "--outputs", "files", "--home", str(args.workdir / f"gait-{label}")],
-            args.workers, fixed, args.rounds))
+        rows.append(side_by_side("gait", args.clips, lambda label: (
+            ["gait", "--manifest", str(manifest), "--outputs", "files", "--home", str(args.workdir / f"gait-{label}")],
+            args.workdir / f"gait-{label}"), args.workers, fixed, args.rounds))
     (args.workdir / "results.json").write_text(json.dumps(rows, indent=1), encoding="utf-8")
     print(f"results: {args.workdir / 'results.json'}")
 

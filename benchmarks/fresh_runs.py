@@ -14,6 +14,7 @@ import statistics
 import subprocess
 import sys
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -27,6 +28,10 @@ class Case:
     argv: list[str]
     src: Path | None = ROOT / "src"  # PYTHONPATH for the child (None: as installed)
     exit_codes: tuple[int, ...] = (0,)
+    # Untimed, before every run (the warm-up too): e.g. empty the target, so each run writes into a fresh one.
+    prepare: Callable[[], None] | None = None
+    # Given each run's standard output (captured only when set): e.g. to check the run did the work timed.
+    check: Callable[[str], None] | None = None
 
 
 @dataclass
@@ -53,13 +58,18 @@ def run_once(case: Case) -> tuple[float, float]:
     if case.src is not None:
         env["PYTHONPATH"] = str(case.src)
     command = [sys.executable, *case.argv]
+    if case.prepare is not None:
+        case.prepare()
+    stdout = subprocess.DEVNULL if case.check is None else subprocess.PIPE
     before = resource.getrusage(resource.RUSAGE_CHILDREN)
     start = time.perf_counter()
-    done = subprocess.run(command, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+    done = subprocess.run(command, env=env, stdout=stdout, stderr=subprocess.PIPE, text=True)
     elapsed = time.perf_counter() - start
     after = resource.getrusage(resource.RUSAGE_CHILDREN)
     if done.returncode not in case.exit_codes:
         raise SystemExit(f"{' '.join(command)} failed ({done.returncode}): {done.stderr[-800:]}")
+    if case.check is not None:
+        case.check(done.stdout)
     return elapsed, (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
 
 
@@ -78,8 +88,8 @@ def interleaved(cases: list[Case], rounds: int, warm_up: bool = True) -> Timings
 
 def header(title: str, timings: Timings) -> str:
     return (f"{title}: {timings.rounds} interleaved rounds of fresh processes; Python {platform.python_version()}, "
-            f"{os.cpu_count()} CPUs; load average (1/5/15 min) before {_load(timings.load_before)}, "
-            f"after {_load(timings.load_after)}")
+            f"{os.cpu_count()} CPUs; load average (1/5/15 min) before {load_text(timings.load_before)}, "
+            f"after {load_text(timings.load_after)}")
 
 
 def markdown(timings: Timings, reference: str | None = None) -> str:
@@ -95,5 +105,5 @@ def markdown(timings: Timings, reference: str | None = None) -> str:
     return "\n".join(lines)
 
 
-def _load(load: tuple[float, float, float]) -> str:
+def load_text(load: tuple[float, float, float]) -> str:
     return "/".join(f"{x:.2f}" for x in load)

@@ -28,3 +28,12 @@ def test_fresh_runs_times_each_case_every_round():
     timings = interleaved([Case("floor", ["-c", "pass"], src=None)], rounds=2, warm_up=False)
     assert len(timings.runs["floor"]) == 2
     assert "| floor |" in markdown(timings, reference="floor")
+
+
+def test_fresh_runs_prepares_every_run_and_hands_its_output_to_the_check():
+    """bench_batch.py empties each run's target before it (the warm-up too) and counts what the run did."""
+    prepared, outputs = [], []
+    case = Case("echo", ["-c", "print('did it')"], src=None, prepare=lambda: prepared.append(1),
+                check=outputs.append)
+    interleaved([case], rounds=2)
+    assert len(prepared) == 3 and outputs == ["did it\n"] * 3
