@@ -14,7 +14,7 @@ with warnings.catch_warnings():
 
 from kneeguard.errors import InvalidInput, NotFound, UserError
 from kneeguard.evidence import UnknownEvidence
-from kneeguard.ingest import fit as fit_reader
+from kneeguard.ingest import fit_decode
 from kneeguard.ingest.model import IngestError
 from kneeguard.store.errors import UnknownAthlete
 from kneeguard.web import create_app
@@ -83,11 +83,11 @@ def test_cli_user_error_is_one_line_and_exit_2(tmp_path):
 
 def test_fit_decoder_failures_are_damage_but_kneeguards_own_bugs_surface(monkeypatch):
     data = FIT.read_bytes()
-    assert fit_reader._decode(data[: len(data) // 2]).error  # cut file: decoder stops, data kept
+    assert fit_decode.decode_with_fitdecode(data[: len(data) // 2]).error  # cut file: decoder stops, data kept
 
     def broken(frame):
         raise RuntimeError("bug in kneeguard's frame handling")
 
-    monkeypatch.setattr(fit_reader, "_fields", broken)
+    monkeypatch.setattr(fit_decode, "message_fields", broken)
     with pytest.raises(RuntimeError, match="bug in kneeguard"):
-        fit_reader._decode(data)
+        fit_decode.decode_with_fitdecode(data)

@@ -21,7 +21,7 @@ from hypothesis import strategies as st
 from fitdecode.utils import compute_crc
 
 from kneeguard.ingest import fit_fast, fit_scan
-from kneeguard.ingest.fit import MESG_RECORD
+from kneeguard.ingest.fit_decode import MESG_RECORD
 from kneeguard.ingest.agreement import compare_paths
 from tests import fuzz_support
 

@@ -1,28 +1,19 @@
 """FIT reader: one ParsedActivity per `session` message.
 
 Decoded by `fit_fast` where it is sure to give exactly fitdecode's result (nearly
-every file), else by fitdecode here (`_decode`, the reference and the fallback).
-
-Speed matters (whole-history imports), so the file is streamed through
-fitdecode exactly once with no data processor (timestamps stay raw FIT
-seconds); record values are picked by position, found once per message
-definition; columns become numpy arrays once, then one DataFrame per activity.
+every file), else by fitdecode (`fit_decode`, the reference and the fallback);
+here the decoded columns become one DataFrame per activity, with its totals.
 """
 from __future__ import annotations
 
 import datetime as dt
 import os
-import re
 import time
-from collections.abc import Callable
-from dataclasses import dataclass, field
-from operator import itemgetter
 
-import fitdecode
 import numpy as np
-from fitdecode.types import DevField
 
 from kneeguard.ingest import hr as streams
+from kneeguard.ingest.fit_decode import SLOT, Decoded, column_arrays, decode_with_fitdecode, finite_number
 from kneeguard.ingest.laps import make_lap, within
 from kneeguard.ingest.model import FIT_EPOCH_UNIX_S, IngestError, ParsedActivity, ParsedFile, future_slack_s
 
@@ -33,210 +24,17 @@ MAX_FORWARD_JUMP_S = 86400.0
 SESSION_END_SLACK_S = 1.0
 # FIT cadence for these sports counts one foot (strides/min); we store steps/min.
 FOOT_SPORTS = frozenset({"running", "walking", "hiking", "mountaineering"})
-MESG_FILE_ID, MESG_SPORT, MESG_SESSION, MESG_LAP, MESG_RECORD, MESG_DEVICE_INFO = 0, 12, 18, 19, 20, 23
-
-# Record fields we keep, in row-slot order; DEV_POWER takes a developer field
-# such as Stryd's "Power" and is used only when the device wrote no native power.
-RECORD_FIELDS = (
-    "timestamp", "distance", "speed", "enhanced_speed", "heart_rate", "cadence",
-    "fractional_cadence", "altitude", "enhanced_altitude", "position_lat",
-    "position_long", "power", "vertical_oscillation", "stance_time", "step_length",
-    "stance_time_balance", "vertical_ratio", "dev_power",
-)
-SLOT = {name: index for index, name in enumerate(RECORD_FIELDS)}
-DEV_POWER_NAMES = frozenset({"power", "runningpower", "rppower", "powerw", "strydpower"})
 # Running-dynamics column <- record field; 0 means "no step measured".
 RUNNING_DYNAMICS = {
     "vertical_oscillation_mm": "vertical_oscillation", "ground_contact_ms": "stance_time",
     "stride_length_m": "step_length", "gct_balance_left_pct": "stance_time_balance",
     "vertical_ratio_pct": "vertical_ratio",
 }
-OFFSET_IN_MESSAGE = re.compile(r"(?:@|offset:)\s*(\d+)")
-
-
-@dataclass
-class _Decoded:
-    """Everything kept from one pass over the frames."""
-
-    # Records are grouped by field layout so each group converts as one 2-D array.
-    groups: list[tuple[tuple[int, ...], list[tuple]]] = field(default_factory=list)
-    order: list[int] = field(default_factory=list)  # group of each record, in file order
-    segment_first_row: list[int] = field(default_factory=list)  # chained FIT files
-    sessions: list[tuple[int, dict]] = field(default_factory=list)  # (segment, fields)
-    laps: list[dict] = field(default_factory=list)  # every session's laps, in file order
-    file_ids: list[dict] = field(default_factory=list)
-    creator: dict = field(default_factory=dict)
-    sport: dict = field(default_factory=dict)
-    error: str | None = None  # why decoding stopped early, for humans
-    trailing_only: bool = False  # the error came after a complete FIT file
-    columns: list | None = None  # record columns already built (the fast path fills these, not groups)
-
-
-def _slot_for_unlisted(fit_field) -> int | None:
-    """Row slot for a field not in RECORD_FIELDS: developer power, or nothing."""
-    if isinstance(fit_field, DevField):
-        normalised = re.sub(r"[^a-z]", "", str(fit_field.name).lower())
-        if normalised in DEV_POWER_NAMES:
-            return SLOT["dev_power"]
-    return None
-
-
-def _fields(frame) -> dict:
-    return {fd.field.name: fd.value for fd in frame.fields if fd.field is not None}
-
-
-def describe_stop(exc: Exception) -> str:
-    match = OFFSET_IN_MESSAGE.search(str(exc))
-    where = f" at byte {match.group(1)}" if match else ""
-    if isinstance(exc, fitdecode.FitEOFError):
-        return f"FIT file is truncated{where}"
-    if isinstance(exc, fitdecode.FitHeaderError):
-        return f"invalid FIT header{where}"
-    # fitdecode's detail ("local message 11 not defined") helps; a bare exception
-    # name ("AssertionError") means nothing to a user and is left out.
-    detail = str(exc).split(": ", 1)[1].strip() if ": " in str(exc) else ""
-    return f"FIT data is corrupt{where} ({detail})" if detail else f"FIT data is corrupt{where}"
-
-
-def _record_layout(fields, slot_of: dict, group: int) -> tuple:
-    """(field count, group, getter of kept values, their slots) for one definition.
-
-    fitdecode lays out a definition's fields identically in every message
-    (record fields have no data-dependent subfields): find positions once.
-    """
-    position_of_slot: dict[int, int] = {}
-    for position, fd in enumerate(fields):
-        fit_field = fd.field
-        if fit_field is None:
-            continue
-        try:
-            slot = slot_of[fit_field.name]
-        except KeyError:
-            slot = slot_of[fit_field.name] = _slot_for_unlisted(fit_field)
-        if slot is not None:
-            position_of_slot[slot] = position
-    slots = sorted(position_of_slot)
-    if len(slots) == 1:
-        slots *= 2  # itemgetter returns a tuple only for two or more items
-    positions = [position_of_slot[slot] for slot in slots]
-    return len(fields), group, itemgetter(*positions) if positions else None, tuple(slots)
-
-
-def _decode(data: bytes) -> _Decoded:
-    out = _Decoded()
-    slot_of = dict(SLOT)
-    del slot_of["dev_power"]  # only reachable through _slot_for_unlisted
-    layouts: dict = {}
-    order_append = out.order.append
-    data_frame, header_frame, crc_frame = (
-        fitdecode.FIT_FRAME_DATA, fitdecode.FIT_FRAME_HEADER, fitdecode.FIT_FRAME_CRC)
-    last_kind = None
-    reader = fitdecode.FitReader(
-        data, processor=None, check_crc=fitdecode.CrcCheck.DISABLED,
-        error_handling=fitdecode.ErrorHandling.IGNORE)
-    try:
-        for frame in guarded_frames(reader, lambda exc: setattr(out, "error", describe_stop(exc))):
-            last_kind = kind = frame.frame_type
-            if kind != data_frame:
-                if kind == header_frame:
-                    out.segment_first_row.append(len(out.order))
-                continue
-            mesg = frame.def_mesg.global_mesg_num
-            if mesg == MESG_RECORD:
-                fields = frame.fields
-                # A compressed-timestamp header appends one timestamp field.
-                key = (frame.def_mesg, frame.time_offset is None)
-                layout = layouts.get(key)
-                if layout is None or layout[0] != len(fields):
-                    layout = layouts[key] = _record_layout(fields, slot_of, len(out.groups))
-                    out.groups.append((layout[3], []))
-                if layout[2] is not None:
-                    out.groups[layout[1]][1].append(layout[2]([fd.value for fd in fields]))
-                    order_append(layout[1])
-            else:
-                note_message(out, frame, mesg)
-    finally:
-        reader.close()
-    if out.error:
-        out.trailing_only = last_kind == crc_frame
-    return out
-
-
-def note_message(out: _Decoded, frame, mesg: int) -> None:
-    """Keep what the import uses from one non-record data message (the fast path shares this)."""
-    if mesg == MESG_SESSION:
-        out.sessions.append((len(out.segment_first_row) - 1, _fields(frame)))
-    elif mesg == MESG_LAP:
-        out.laps.append(_fields(frame))
-    elif mesg == MESG_FILE_ID:
-        out.file_ids.append(_fields(frame))
-    elif mesg == MESG_DEVICE_INFO and not out.creator:
-        info = _fields(frame)
-        if info.get("device_index") in ("creator", 0):
-            out.creator = info
-    elif mesg == MESG_SPORT and not out.sport:
-        out.sport = _fields(frame)
-
-
-def guarded_frames(reader, on_stop: Callable[[Exception], None]):
-    """fitdecode's frames, until the data ends or the decoder stops at damage: then `on_stop(the error)` (note it,
-    or raise) and no more frames. Shared by the fitdecode path and the fast path's copied stream.
-
-    Only the decoder's own step is guarded: a bug in kneeguard's handling of a
-    frame must surface as a bug, not be reported as a corrupt file.
-    """
-    frames = iter(reader)
-    while True:
-        try:
-            frame = next(frames)
-        except StopIteration:
-            return
-        # fitdecode raises its own errors for cut or corrupt files, but fuzzed bytes
-        # also reach struct/assert/index errors inside it; all mean "the data stops here".
-        except Exception as exc:  # noqa: BLE001 - library internals, see above
-            on_stop(exc)
-            return
-        yield frame
-
-
-def _column_arrays(decoded: _Decoded) -> list[np.ndarray]:
-    if decoded.columns is not None:
-        columns = decoded.columns
-        count = 0
-    else:
-        count = len(decoded.order)
-        columns = [np.full(count, np.nan) for _ in RECORD_FIELDS]
-    if not count:
-        _sane_times(columns[SLOT["timestamp"]])
-        return columns
-    order = np.asarray(decoded.order, dtype=np.int64)
-    for group, (slots, rows) in enumerate(decoded.groups):
-        if not rows:
-            continue
-        try:
-            block = np.array(rows, dtype=np.float64)
-        except (TypeError, ValueError):  # a malformed field decoded as tuple/bytes
-            block = np.array([[_number(v) for v in row] for row in rows], dtype=np.float64)
-        where = np.flatnonzero(order == group)
-        for column, slot in enumerate(slots):
-            columns[slot][where] = block[:, column]
-    _sane_times(columns[SLOT["timestamp"]])
-    return columns
-
-
-def _sane_times(times: np.ndarray) -> None:
-    times[(times < 0) | (times >= 2**32)] = np.nan  # only a mangled definition gets here
-
-
-def _number(value) -> float | None:
-    if isinstance(value, (int, float)) and not isinstance(value, bool) and np.isfinite(value):
-        return float(value)
-    return None
 
 
 def _fit_time(value) -> float | None:
     """A FIT date_time (uint32 seconds), or None for anything else."""
-    number = _number(value)
+    number = finite_number(value)
     return number if number is not None and 0 <= number < 2**32 else None
 
 
@@ -245,7 +43,7 @@ def _label(value, prefix: str) -> str:
     return "" if value is None else f"{prefix}_{value}" if isinstance(value, int) else str(value).lower()
 
 
-def _device_name(decoded: _Decoded) -> str:
+def _device_name(decoded: Decoded) -> str:
     """manufacturer/product, preferring a product's name over its number."""
     file_id = next((f for f in decoded.file_ids if f.get("manufacturer") is not None), {})
     sources = (file_id, decoded.creator)
@@ -259,14 +57,14 @@ def _device_name(decoded: _Decoded) -> str:
 def _session_bounds(info: dict) -> tuple[float | None, float | None]:
     """(start, end) of a session in raw FIT seconds, from whichever fields exist."""
     start, stamp = _fit_time(info.get("start_time")), _fit_time(info.get("timestamp"))
-    elapsed = _number(info.get("total_elapsed_time"))
+    elapsed = finite_number(info.get("total_elapsed_time"))
     if start is None and stamp is not None and elapsed is not None:
         start = _fit_time(stamp - elapsed)
     ends = [v for v in (stamp, start + elapsed if start is not None and elapsed else None) if v]
     return start, max(ends) if ends else None
 
 
-def _session_windows(decoded: _Decoded, times: np.ndarray, segment: np.ndarray) -> list:
+def _session_windows(decoded: Decoded, times: np.ndarray, segment: np.ndarray) -> list:
     """Per session: (mask of its records, start, end).
 
     A session owns the records of its own chained FIT segment (or all records
@@ -363,32 +161,32 @@ def _activity(info: dict, sport_info: dict, columns, rows, start, end, device, i
     values = _samples(columns, rows, foot)
     heart = values["heart_rate_bpm"]
     span = float(sample_times[-1] - sample_times[0]) if rows.size else None
-    distance = _number(info.get("total_distance"))
+    distance = finite_number(info.get("total_distance"))
     if distance is None and np.isfinite(values["distance_m"]).any():
         distance = float(np.nanmax(values["distance_m"]))
     cadence = None
     if foot:
-        base = _number(info.get("avg_running_cadence")) or _number(info.get("avg_cadence"))
-        fraction = _number(info.get("avg_fractional_cadence")) or 0.0
+        base = finite_number(info.get("avg_running_cadence")) or finite_number(info.get("avg_cadence"))
+        fraction = finite_number(info.get("avg_fractional_cadence")) or 0.0
         cadence = (base + fraction) * 2.0 if base else streams.time_weighted_mean(
             sample_times, values["cadence_spm"])
-    elapsed = _number(info.get("total_elapsed_time"))
-    moving = _number(info.get("total_moving_time"))
+    elapsed = finite_number(info.get("total_elapsed_time"))
+    moving = finite_number(info.get("total_moving_time"))
     return ParsedActivity(
         sport=sport,
         sub_sport=_label(info.get("sub_sport", sport_info.get("sub_sport")), "sub_sport"),
         start=_utc(start),
         distance_m=distance,
-        timer_s=_number(info.get("total_timer_time")) if "total_timer_time" in info else span,
+        timer_s=finite_number(info.get("total_timer_time")) if "total_timer_time" in info else span,
         moving_s=moving if moving is not None else streams.moving_seconds(
             sample_times, values["speed_mps"]),
         elapsed_s=elapsed if elapsed is not None else (end - start if end is not None else span),
         # 0 bpm in a session means "no strap": fall back to samples, which may have none.
-        avg_hr=_number(info.get("avg_heart_rate")) or streams.time_weighted_mean(sample_times, heart),
-        max_hr=_number(info.get("max_heart_rate")) or streams.finite_max(heart),
+        avg_hr=finite_number(info.get("avg_heart_rate")) or streams.time_weighted_mean(sample_times, heart),
+        max_hr=finite_number(info.get("max_heart_rate")) or streams.finite_max(heart),
         avg_cadence_spm=cadence,
-        avg_speed_mps=_number(info.get("enhanced_avg_speed")) or _number(info.get("avg_speed")),
-        ascent_m=_number(info.get("total_ascent")),
+        avg_speed_mps=finite_number(info.get("enhanced_avg_speed")) or finite_number(info.get("avg_speed")),
+        ascent_m=finite_number(info.get("total_ascent")),
         device=device,
         session_index=index,
         samples=streams.samples_frame(sample_times, values),
@@ -398,12 +196,12 @@ def _activity(info: dict, sport_info: dict, columns, rows, start, end, device, i
     )
 
 
-def _laps(decoded: _Decoded) -> list:
+def _laps(decoded: Decoded) -> list:
     return [make_lap(None if (t := _fit_time(lap.get("start_time"))) is None else _utc(t), lap.get("total_timer_time"),
                      lap.get("total_distance"), lap.get("avg_heart_rate")) for lap in decoded.laps]
 
 
-def decode_fit(data: bytes) -> _Decoded:
+def decode_fit(data: bytes) -> Decoded:
     """The fast decoder (`fit_fast`) where it is sure to agree with fitdecode, else fitdecode itself.
 
     KNEEGUARD_FIT_DECODER=fitdecode forces the reference path (benchmarks, agreement tests).
@@ -414,14 +212,14 @@ def decode_fit(data: bytes) -> _Decoded:
         decoded = fit_fast.decode(data)
         if decoded is not None:
             return decoded
-    return _decode(data)
+    return decode_with_fitdecode(data)
 
 
 def read_fit(name: str, data: bytes, content_hash: str) -> ParsedFile:
     """Decode FIT bytes; raises IngestError when nothing usable can be read."""
     decoded = decode_fit(data)
     parsed = ParsedFile(source=name, content_hash=content_hash, format="fit")
-    columns = _column_arrays(decoded)
+    columns = column_arrays(decoded)
     times = columns[SLOT["timestamp"]]
     segment = np.zeros(times.size, dtype=np.int64)
     for first_row in decoded.segment_first_row[1:]:
@@ -462,7 +260,7 @@ def read_fit(name: str, data: bytes, content_hash: str) -> ParsedFile:
     return parsed
 
 
-def _not_activity_reason(decoded: _Decoded) -> str | None:
+def _not_activity_reason(decoded: Decoded) -> str | None:
     kinds = [f.get("type") for f in decoded.file_ids if f.get("type") is not None]
     if not kinds or "activity" in kinds:
         return None

@@ -1,4 +1,4 @@
-"""Fast FIT decode that gives exactly what `fit._decode` (fitdecode) gives, or declines.
+"""Fast FIT decode that gives exactly what `fit_decode.decode_with_fitdecode` (fitdecode) gives, or declines.
 
 fitdecode spends most of an import in per-field Python. Here one tight pass over
 the record headers (`fit_scan`) finds every message's offset and definition; the
@@ -28,8 +28,8 @@ import numpy as np
 from fitdecode import profile as fit_profile
 
 from kneeguard.ingest import fit_scan
-from kneeguard.ingest.fit import (
-    DEV_POWER_NAMES, MESG_RECORD, RECORD_FIELDS, SLOT, _Decoded, describe_stop, guarded_frames, note_message,
+from kneeguard.ingest.fit_decode import (
+    DEV_POWER_NAMES, MESG_RECORD, RECORD_FIELDS, SLOT, Decoded, describe_stop, guarded_frames, note_message,
 )
 from kneeguard.ingest.fit_scan import HEADER, Decline, Scan
 
@@ -48,11 +48,11 @@ INVALID = {  # base type id -> (numpy type code, invalid raw value); None: NaN i
 }
 
 
-def decode(data: bytes) -> _Decoded | None:
-    """Decoded file like `fit._decode`'s, or None where fitdecode must decide."""
+def decode(data: bytes) -> Decoded | None:
+    """Decoded file like `fit_decode.decode_with_fitdecode`'s, or None where fitdecode must decide."""
     try:
         scan = fit_scan.scan(data)
-        out = _Decoded()
+        out = Decoded()
         layouts = _decode_copied(scan, out)
         out.columns = _record_columns(data, scan, layouts, out)
     except Decline:
@@ -62,7 +62,7 @@ def decode(data: bytes) -> _Decoded | None:
         out.trailing_only = scan.stop_after_crc
     return out
 
-def _decode_copied(scan: Scan, out: _Decoded) -> dict[int, dict]:
+def _decode_copied(scan: Scan, out: Decoded) -> dict[int, dict]:
     """fitdecode over the definitions and copied messages; returns each record definition's layout."""
     stream = b"".join(
         HEADER.pack(12, 0x10, 0, len(body), b".FIT") + body + b"\0\0" for body in scan.segments)
@@ -110,7 +110,7 @@ def _check_definition(definition) -> None:
             raise Decline  # accumulating a float breaks fitdecode's accumulator
 
 
-def _record_columns(data: bytes, scan: Scan, layouts: dict[int, dict], out: _Decoded) -> list[np.ndarray]:
+def _record_columns(data: bytes, scan: Scan, layouts: dict[int, dict], out: Decoded) -> list[np.ndarray]:
     offsets = np.asarray(scan.record_offsets, dtype=np.int64)
     owners = np.asarray(scan.record_definitions, dtype=np.int64)
     # fitdecode's path keeps a record only if it has a kept field (a compressed header adds a timestamp).
@@ -282,8 +282,8 @@ def why_declined(data: bytes) -> str:
     """Why `decode` returns None for these bytes (for the agreement report), '' if it does not."""
     try:
         scan = fit_scan.scan(data)
-        layouts = _decode_copied(scan, _Decoded())
-        _record_columns(data, scan, layouts, _Decoded(segment_first_row=list(scan.segment_first_row)))
+        layouts = _decode_copied(scan, Decoded())
+        _record_columns(data, scan, layouts, Decoded(segment_first_row=list(scan.segment_first_row)))
     except Decline as exc:
         frame = exc.__traceback__
         while frame.tb_next is not None and frame.tb_next.tb_frame.f_code.co_filename in (__file__, fit_scan.__file__):
