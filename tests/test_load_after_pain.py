@@ -201,10 +201,11 @@ def test_check_ins_that_disagree_on_the_onset_keep_the_earlier_date_and_say_so()
                CheckinRecord(dt.date(2026, 12, 7), {"has_pain": True, "duration_weeks": 3})]
     onset = estimate_pain_onset(records)
     assert onset.day == dt.date(2026, 11, 1)
-    assert "the latest one's 3 weeks suggests 16 Nov: the earlier date is kept" in onset.how
+    # the check-in's own words read the same onset (clinic.episode), so it names the check-in by its date
+    assert "your check-in of 07 Dec 2026 said 3 weeks, which would be 16 Nov: the earlier date is kept" in onset.how
     agreeing = estimate_pain_onset(records[:1] + [CheckinRecord(dt.date(2026, 11, 22), {"has_pain": True,
                                                                                         "duration_weeks": 3})])
-    assert "latest" not in agreeing.how
+    assert "earlier date is kept" not in agreeing.how
 
 
 def test_a_restart_while_runs_still_hurt_above_the_safe_band_starts_one_step_lower():

@@ -38,6 +38,12 @@ def test_worse_checkin_result_reads_right(server, browser, shoot, width, name): 
         banner = page.wait_for_selector("#level-banner.routine").inner_text()
         assert banner.count("Book a sports-medicine professional") == 1
         assert "Your pain has lasted 3 weeks and is no better" in banner and "6/10 during your last run" in banner
+        # the level's action is the emphasised line, by what it says (test_plan_text.py), and only it
+        from kneeguard import evidence
+
+        marked = page.query_selector_all("#level-banner li.level-action")
+        assert [m.inner_text() for m in marked] == [evidence.value("clinic.level.routine")]
+        assert int(marked[0].evaluate("e => getComputedStyle(e).fontWeight")) >= 600
         why = page.inner_text("ul.reasons")
         rule = next(r for r in triage_rules() if r.id == "not_improving")
         assert rule.text.why in why
@@ -57,6 +63,38 @@ def test_the_why_link_opens_the_rule_first(server, browser, shoot, width, name):
     try:
         note = page.inner_text("section.triage-rule")
         assert "Why this check-in rule (routine)" in note and "For a clinician" in note
+        assert page.evaluate("document.documentElement.scrollWidth") <= width
+        shoot(page, name)
+        assert not problems, problems
+    finally:
+        context.close()
+
+
+@pytest.mark.parametrize("width,name", [(1280, "checkin-result-worse-week"), (390, "checkin-result-worse-week-phone")])
+def test_a_worse_week_after_two_checkins_tells_one_story(server, browser, shoot, tmp_path, width, name):  # noqa: F811
+    """The demo's story (test_plan_text.py): two earlier check-ins date the pain 5 weeks back although today's
+    answer says 3, and the next-morning pain has risen: the banner says both, as the plan does."""
+    import datetime as dt
+
+    from kneeguard.advice.checkins import save_checkin
+    from kneeguard.clinic import assess
+    from kneeguard.clinic.legacy import upgrade_answers
+
+    answers = upgrade_answers(json.loads(WORSE.read_text("utf-8")))
+    today = dt.date.today()
+    for days_ago, weeks, during, morning in ((22, 2, 3, 1), (15, 3, 4, 2)):
+        day = today - dt.timedelta(days=days_ago)
+        earlier = {**answers, "duration_weeks": weeks, "pain_during_run": during, "pain_next_morning": morning}
+        save_checkin(assess(earlier, today=day).record, now=dt.datetime.combine(day, dt.time(20)),
+                     home=tmp_path / "home")
+    context, page, problems = open_watched(browser, server + "/checkin", width)
+    try:
+        page.evaluate(SUBMIT, answers)
+        banner = page.wait_for_selector("#level-banner.routine").inner_text()
+        onset = today - dt.timedelta(days=36)
+        assert f"Your pain has lasted 5 weeks (since {onset:%d %b %Y}" in banner
+        assert "has risen since your earlier check-ins (next-morning pain 4/10 against your usual 1.5/10)" in banner
+        assert "no better" not in banner
         assert page.evaluate("document.documentElement.scrollWidth") <= width
         shoot(page, name)
         assert not problems, problems

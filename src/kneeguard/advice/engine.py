@@ -14,7 +14,7 @@ from kneeguard import evidence
 from kneeguard.advice.apply_overrides import apply_overrides
 from kneeguard.advice.context import AthleteContext, MissingPart, finding_source, self_tests_measured
 from kneeguard.advice.exercise_sessions import exercise_sessions, weekly_exercise_minutes
-from kneeguard.advice.exercises import Prescription, pain_rule_text
+from kneeguard.advice.exercises import PAIN_FREE, Prescription, pain_rule_text
 from kneeguard.advice.factors import Factor, rank_factors
 from kneeguard.advice.footwear import footwear_advice
 from kneeguard.advice.gait_retraining import GaitRetraining, apply_gait, plan_gait
@@ -198,6 +198,9 @@ def advise(context: AthleteContext, *, weeks: int = DEFAULT_PLAN_WEEKS, start: d
         strength = choose([f.code for f in acted_on], causes, weeks=weeks, hold=pain.hold, step_back=pain.step_back,
                           self_tests_measured=self_tests_measured(context), left_out=left_out,
                           finding_titles={f.code: f.title for f in acted_on})
+        side = PAIN_FREE if context.answers.get("has_pain") is False else context.answers.get("side")
+        for p in strength:  # one-leg exercises name the leg that leads (advice.exercise.legs)
+            p.painful_side = side
     running = plan_running(context.past_runs(), context.as_of, start, weeks, pain, reason=load_codes,
                            onset=context.pain_onset, weekly=getattr(context.load_report, "weekly", None),
                            no_new_longest=eccentric_starts(strength))

@@ -44,7 +44,7 @@ def exercise_sessions(prescriptions: list[Prescription], start: dt.date, weeks: 
 
 
 def _session(day: dt.date, kind: str, items: list[Prescription], week: int, title: str) -> Session:
-    exercises = [{"key": p.exercise.key, "name": p.exercise.name, "dose": p.dose_for_week(week).to_dict(),
+    exercises = [{"key": p.exercise.key, "name": p.exercise.name, "dose": p.dose_for_week(week).to_dict(p.exercise.one_leg),
                   "tempo": p.exercise.cue, "held": p.held, "stepped_back": p.stepped_back,
                   "minutes": p.minutes(week)} for p in items]
     lines = [f"{e['name']}: {e['dose']['text']} ({e['tempo']})" for e in exercises]
@@ -55,6 +55,7 @@ def _session(day: dt.date, kind: str, items: list[Prescription], week: int, titl
     else:
         note = " Move to next week's dose only if this week kept the pain rule."
     note += "".join(f" {rule}" for rule in dict.fromkeys(p.loading for p in items if p.loading))
+    note += "".join(f" {legs}" for legs in dict.fromkeys(p.legs for p in items if p.legs))
     return Session(day, kind, title, "; ".join(lines) + "." + note,
                    duration_min=sum(p.minutes(week) for p in items),
                    reason=list(dict.fromkeys(c for p in items for c in p.reason)) or ["advice.default_programme"],

@@ -27,6 +27,11 @@ from kneeguard.evidence import Citation
 KINDS = ("strength", "warmup", "flexibility")
 REGIONS = ("hamstrings", "calves", "hip_core", "knee", "none")
 HELD_LOADING = "advice.dose.heavy_slow_loading_held"  # the loading rule while the plan holds
+LEGS_RULE = "advice.exercise.legs"  # one-leg exercises: both legs, the painful one leading
+PAIN_FREE = "pain_free"  # `Prescription.painful_side` of a runner without pain
+# Which leg leads, from the check-in's "Which leg?" answer: (the leg that starts, whose pain sets the dose).
+_LEADING_LEG = {"left": ("your painful left leg", "the left leg's"), "right": ("your painful right leg", "the right leg's"),
+                "both": ("the more painful leg", "that leg's")}
 
 
 @dataclass(frozen=True)
@@ -45,12 +50,14 @@ class Stage:
         """Comparable size of a dose: more sets, reps, sessions or added load = more."""
         return (self.sets, _first_number(self.reps) * self.sets, self.per_week, self.added_kg)
 
-    def text(self) -> str:
+    def text(self, each_leg: bool = False) -> str:
+        """The dose in words; `each_leg`: a one-leg exercise, whose sets are done on each leg."""
         per = "before every run" if self.per_week == 0 else f"{self.per_week}x/week"
         extra = f", +{self.added_kg:g} kg" if self.added_kg else ""
         rest = f", rest {_duration(self.rest_s)} between sets" if self.rest_s and self.sets > 1 else ""
         heavy = f" at about your {self.reps}-repetition maximum" if self.repetition_max else ""
-        return f"{self.sets} x {self.reps}{heavy}{extra}{rest}, {per}"
+        legs = " each leg" if each_leg else ""
+        return f"{self.sets} x {self.reps}{legs}{heavy}{extra}{rest}, {per}"
 
     def stepped_back(self) -> Stage:
         """One stage below this one: a set fewer (at least one)."""
@@ -64,9 +71,9 @@ class Stage:
         rest = max(self.rest_s - (sides - 1) * work, 0)
         return math.ceil((self.sets * sides * work + (self.sets - 1) * rest) / 60)
 
-    def to_dict(self) -> dict[str, Any]:
+    def to_dict(self, each_leg: bool = False) -> dict[str, Any]:
         return {"sets": self.sets, "reps": self.reps, "per_week": self.per_week, "added_kg": self.added_kg,
-                "rest_s": self.rest_s, "repetition_max": self.repetition_max, "text": self.text()}
+                "rest_s": self.rest_s, "repetition_max": self.repetition_max, "text": self.text(each_leg)}
 
 
 @dataclass(frozen=True)
@@ -91,6 +98,7 @@ class Exercise:
     eccentric: bool = False  # an eccentric drill: it never starts in the week of a new longest run
     loading_rule: str | None = None  # registry rule: how heavy each set is and when to add load
     caution: str = ""  # safety text shown wherever the exercise is
+    one_leg: bool = False  # done one leg at a time: on both legs, the painful one leading (`legs_text`)
 
     @property
     def stages(self) -> tuple[Stage, ...]:
@@ -127,6 +135,7 @@ class Prescription:
     priority: int = 0  # order the weekly budget keeps items in, lowest first (see advice.programme)
     for_measured_deficit: bool = False  # the library chose it for a deficit you measured (its `chosen_for`)
     left_for_budget: bool = False  # the weekly budget left it out of at least one week (advice.programme)
+    painful_side: str | None = None  # the check-in's "Which leg?" (left / right / both), PAIN_FREE, None: not known
 
     @property
     def stage_indices(self) -> list[int]:
@@ -145,6 +154,14 @@ class Prescription:
         return str(evidence.value(HELD_LOADING)) if self.held or self.stepped_back else self.exercise.loading
 
     @property
+    def legs(self) -> str:
+        """Which legs a one-leg exercise is done on, in words ("" for any other exercise)."""
+        return legs_text(self.painful_side) if self.exercise.one_leg else ""
+
+    def dose_text(self, week: int) -> str:
+        return self.dose_for_week(week).text(self.exercise.one_leg)
+
+    @property
     def first_week(self) -> int | None:
         """The plan week (0-based) it starts in; None when it is in no week."""
         return next(iter(self.active_weeks), None)
@@ -153,7 +170,7 @@ class Prescription:
         """Its dose in the first week it is done (the first stage of its own progression), the weeks it is done
         in when not every week, and its loading rule: what the programme table shows."""
         weeks = self.active_weeks
-        dose = self.dose_for_week(weeks[0] if weeks else 0).text()
+        dose = self.dose_text(weeks[0] if weeks else 0)
         if weeks and len(weeks) < len(self.weekly):
             dose += f" (week{'s' if len(weeks) > 1 else ''} " + ", ".join(str(w + 1) for w in weeks) + ")"
         return dose + (f". {self.loading}" if self.loading and with_loading else "")
@@ -190,10 +207,10 @@ class Prescription:
         rule = evidence.rule(ex.dose_rule)
         return {
             "key": ex.key, "name": ex.name, "kind": ex.kind, "targets": list(ex.targets), "tempo": ex.tempo,
-            "instructions": ex.instructions, "caution": ex.caution, "loading": self.loading,
+            "instructions": ex.instructions, "caution": ex.caution, "loading": self.loading, "legs": self.legs,
             "progression": ex.progression, "regression": ex.regression,
             "pain_rule": pain_rule_text(), "evidence": ex.evidence, "dose_summary": rule.summary,
-            "weekly": [s.to_dict() for s in self.weekly], "stage_indices": self.stage_indices, "reason": list(self.reason), "why": self.why,
+            "weekly": [s.to_dict(ex.one_leg) for s in self.weekly], "stage_indices": self.stage_indices, "reason": list(self.reason), "why": self.why,
             "held": self.held, "stepped_back": self.stepped_back, "region": ex.region,
             "active_weeks": [w + 1 for w in self.active_weeks],
             "minutes_per_session": [self.minutes(w) for w in range(len(self.weekly))],
@@ -219,10 +236,21 @@ def library() -> dict[str, Exercise]:
                             e["instructions"], e["progression"], e["regression"], tuple(e["chosen_for"]),
                             e["evidence"], e.get("hold_swap"), e["region"], float(e["rep_s"]), int(e["sides"]),
                             int(e["knee_flexion_deg"]), bool(e.get("alfredson", False)),
-                            bool(e.get("eccentric", False)), e.get("loading"), e.get("caution", ""))
+                            bool(e.get("eccentric", False)), e.get("loading"), e.get("caution", ""),
+                            bool(e.get("one_leg", False)))
         if out[key].loading_rule:
             evidence.rule(out[key].loading_rule)  # fail early on a loading rule missing from the registry
     return out
+
+
+def legs_text(painful_side: str | None) -> str:
+    """The one-leg exercises' rule (`advice.exercise.legs`) for this runner: both legs, the painful one first,
+    its pain and effort setting the dose; without a known side, "the painful leg"; `PAIN_FREE`: the same on both."""
+    words = evidence.value(LEGS_RULE)
+    if painful_side == PAIN_FREE:
+        return str(words["pain_free"])
+    leg, whose = _LEADING_LEG.get(painful_side or "", ("the painful leg", "its"))
+    return str(words["painful"]).format(leg=leg, whose=whose)
 
 
 def pain_rule_text() -> str:
@@ -287,4 +315,4 @@ def _unique(citations) -> tuple[Citation, ...]:
     return tuple(seen.values())
 
 
-__all__ = ["Exercise", "Prescription", "Stage", "library", "pain_rule_text", "weekly_stages"]
+__all__ = ["Exercise", "Prescription", "Stage", "legs_text", "library", "pain_rule_text", "weekly_stages"]

@@ -128,7 +128,8 @@ def apply_gait(retraining: GaitRetraining, sessions: list[Session], start: dt.da
                 used[week] = used.get(week, 0) + 1
                 s.target_cadence_spm = retraining.target_cadence_spm
                 s.metronome_min = int(minutes[min(week, len(minutes) - 1)])
-                s.details += f" Metronome: {s.cadence_text} of this run. {retraining.pain_hold}"
+                # the dose itself is the session's field (`metronome_sentence`), shown once by each view
+                s.details += f" {retraining.pain_hold}"
                 s.reason = list(dict.fromkeys([*s.reason, *retraining.reason]))
                 s.citations = unique_citations(s.citations, retraining.citations)
         if not used:

@@ -49,12 +49,12 @@ def write_ics(advice, path: str | Path) -> Path:
 
 def _description(s, advice) -> str:
     lines = [s.details]
+    if s.target_cadence_spm:  # next to the details' step-rate cue; the details do not repeat the dose
+        lines.append(s.metronome_sentence)
     if s.distance_km is not None:
         lines.append(f"Distance: {s.distance_km:.1f} km")
     if s.duration_min is not None:
         lines.append(f"About {s.duration_min:.0f} min")
-    if s.target_cadence_spm:
-        lines.append(f"Metronome: {s.cadence_text} of this run (target cadence {s.target_cadence_spm} steps/min)")
     if s.rpe_max is not None:
         lines.append(f"Effort: RPE {s.rpe_max}/10 or less")
     if s.pain_rule:

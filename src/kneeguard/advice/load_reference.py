@@ -2,7 +2,8 @@
 
 - `PastRun`: one run of the history, with the load analysis's spike flag and the reference it was
   measured against (what was tolerated before it).
-- `estimate_pain_onset`: when the current pain episode began, from the check-ins.
+- `estimate_pain_onset` (owned by `kneeguard.clinic.episode`, so the check-in says the same): when the
+  current pain episode began, from the check-ins.
 - `restart_reference`: the weekly distance, runs a week and longest run the plan starts from:
   * pain that began within `advice.run.ramp_lookback_weeks` of a ramp (the first flagged single-run
     spike, or the first week over the weekly-progression limit against the BASE_WEEKS before it) ->
@@ -18,11 +19,13 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
-from typing import Any, Protocol, Sequence
+from typing import Any
 
 from kneeguard import evidence
+from kneeguard.clinic.episode import PainOnset, estimate_pain_onset  # re-exported: the plan's callers import them here
 from kneeguard.load.spike import in_reference_window
-from kneeguard.numbers import counted
+
+__all__ = ["LoadReference", "PainOnset", "PastRun", "estimate_pain_onset", "longest_tolerated", "restart_reference"]
 
 BASE_WEEKS = 4  # design: the plan's weekly distance and runs per week are the average of 4 weeks
 SPIKE_BANDS = ("small", "moderate", "large")  # the load analysis's flagged spike bands
@@ -46,17 +49,6 @@ class PastRun:
         if self.spike:
             return min(self.km, self.measured_against_km or 0.0)
         return self.km
-
-
-@dataclass(frozen=True)
-class PainOnset:
-    day: dt.date
-    how: str  # in words: how the date was established
-
-
-class _Checkin(Protocol):
-    on_date: dt.date
-    answers: dict[str, Any]
 
 
 @dataclass(frozen=True)
@@ -86,42 +78,6 @@ class LoadReference:
                 "onset": self.onset.day.isoformat() if self.onset else None,
                 "ramp_start": self.ramp_start.isoformat() if self.ramp_start else None,
                 "explanation": self.explanation}
-
-
-def estimate_pain_onset(checkins: Sequence[_Checkin]) -> PainOnset | None:
-    """The start of the current pain episode: the check-ins with pain since the last pain-free one,
-    each dated back by its `duration_weeks` answer; the earliest wins, never before the pain-free one."""
-    ordered = sorted(checkins, key=lambda c: c.on_date)
-    if not ordered or ordered[-1].answers.get("has_pain") is not True:
-        return None
-    episode = []
-    pain_free_on = None
-    for c in reversed(ordered):
-        if c.answers.get("has_pain") is not True:
-            pain_free_on = c.on_date
-            break
-        episode.append(c)
-    estimates = []
-    for c in episode:
-        weeks = c.answers.get("duration_weeks")
-        if _is_weeks(weeks):
-            estimates.append((c.on_date - dt.timedelta(days=round(7 * weeks)),
-                              f"{counted(weeks, 'week')} before your check-in of {c.on_date:%d %b %Y}"))
-        else:
-            estimates.append((c.on_date, f"your first check-in with this pain ({c.on_date:%d %b %Y})"))
-    day, how = min(estimates)
-    if pain_free_on is not None and day <= pain_free_on:
-        day, how = pain_free_on + dt.timedelta(days=1), f"the day after your pain-free check-in of {pain_free_on:%d %b %Y}"
-    latest_day, weeks = estimates[0][0], episode[0].answers.get("duration_weeks")  # newest first
-    if _is_weeks(weeks) and (latest_day - day).days >= 7:
-        # Check-ins a week apart that give the same "weeks with this pain" disagree; the earlier date is kept
-        # (a restart level from before it is the lower one), and the plan says so rather than hide it.
-        how += f"; the latest one's {counted(weeks, 'week')} suggests {latest_day:%d %b}: the earlier date is kept"
-    return PainOnset(day, how)
-
-
-def _is_weeks(value: Any) -> bool:
-    return isinstance(value, (int, float)) and not isinstance(value, bool) and value >= 0
 
 
 def restart_reference(history: list[PastRun], start: dt.date, onset: PainOnset | None,

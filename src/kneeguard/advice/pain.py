@@ -136,7 +136,7 @@ def pain_state(checkin: CheckinAssessment | None, finding_codes: list[str], *, s
     if level.stops_training:
         state.apply(LoadDecision.STOP, level.registry_key,
                     f"triage level {level}: see a professional before any training")
-    _checkin_pain(state, answers, finding_codes)
+    _checkin_pain(state, answers, finding_codes, checkin.pain_history.rise_words if checkin.pain_history else "")
     route = next((r for r in checkin.reasons if r.route == SURGEON_ROUTE), None)
     if route is not None:  # issue #13: after a knee replacement or in post-operative rehab, the surgeon first
         state.surgeon_first = True
@@ -163,7 +163,8 @@ def _first_walk_run() -> str:
     return f"{walk_run_words(evidence.value('advice.rtr.phases')[1])} on the flat"
 
 
-def _checkin_pain(state: PainState, answers: dict[str, Any], finding_codes: list[str]) -> None:
+def _checkin_pain(state: PainState, answers: dict[str, Any], finding_codes: list[str], rise_words: str = "") -> None:
+    """`rise_words`: how the pain has risen, as the check-in says it (`clinic.episode.PainHistory`)."""
     acceptable, settled = pain_rule.acceptable_max(), pain_rule.settled_max()
     if pain_rule.during_decision(state.during_run) is LoadDecision.STEP_BACK:
         state.limits_running = True
@@ -183,8 +184,9 @@ def _checkin_pain(state: PainState, answers: dict[str, Any], finding_codes: list
         state.apply(LoadDecision.HOLD, "advice.pain.swelling", "the knee swelling: do not progress")
     for code in finding_codes:
         if any_of(code, RISING_CODES):
+            rise = f" ({rise_words})" if rise_words else ""
             state.apply(LoadDecision.STEP_BACK, code,
-                        "pain has risen across your recent check-ins: step back one level")
+                        f"pain has risen since your earlier check-ins{rise}: step back one level")
 
 
 def _session_pain(state: PainState, sessions: list[SessionPain], baseline: float | None) -> None:

@@ -52,6 +52,12 @@ class Session:
             return ""
         return f"{self.target_cadence_spm} bpm" + (f" for {self.metronome_min} min" if self.metronome_min else "")
 
+    @property
+    def metronome_sentence(self) -> str:
+        """The metronome dose as a sentence ('' without one). Its one owner: `details` carry only the step
+        rate's pain cue, so a view that shows the details and the dose says the dose once."""
+        return f"Metronome: {self.cadence_text} of this run." if self.cadence_text else ""
+
     def to_dict(self) -> dict[str, Any]:
         return {
             "date": self.date.isoformat(), "kind": self.kind, "title": self.title, "details": self.details,

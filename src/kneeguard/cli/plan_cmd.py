@@ -119,8 +119,8 @@ def show_plan(advice) -> None:
             ex.add_row(escape(p.exercise.name), escape(p.starting_dose_text(with_loading=False)),
                        escape(p.exercise.cue), escape(p.why))
         console.print(ex)
-        for loading in dict.fromkeys(p.loading for p in items if p.loading):  # once each
-            console.print(escape(loading))
+        for rule in dict.fromkeys([p.loading for p in items if p.loading] + [p.legs for p in items if p.legs]):
+            console.print(escape(rule))  # once each
         console.print(escape(advice.exercise_minutes_words))
     if advice.gait.summary:
         console.print(f"\n[bold]Gait[/]: {escape(advice.gait.summary)}")

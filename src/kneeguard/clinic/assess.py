@@ -7,8 +7,9 @@ from typing import Any, Mapping
 
 from kneeguard.clinic.causes import context_notes, possible_causes
 from kneeguard.clinic.engine import Validation, load_questionnaire
+from kneeguard.clinic.episode import PainHistory, estimate_pain_onset
 from kneeguard.clinic.findings import recorded_without_norm, selftest_findings
-from kneeguard.clinic.history import CheckinRecord, consecutive_ostrc_substantial, trend_findings
+from kneeguard.clinic.history import CheckinRecord, consecutive_ostrc_substantial, pain_rises, trend_findings
 from kneeguard.clinic.levels import TriageLevel
 from kneeguard.clinic.ostrc import OstrcScore, score_ostrc
 from kneeguard.clinic.triage import LevelChange, Reason, TriageResult
@@ -44,6 +45,7 @@ class CheckinAssessment:
     validation: Validation = field(default_factory=Validation)
     athlete: str | None = None
     reassess_error: str | None = None
+    pain_history: PainHistory | None = None  # how long it has hurt and any rise: the plan reads the same value
 
     @property
     def level(self) -> TriageLevel:
@@ -60,6 +62,10 @@ class CheckinAssessment:
     @property
     def what_to_do(self) -> list[str]:
         return self.triage.what_to_do
+
+    def is_action(self, line: str) -> bool:
+        """`line` is the level's action (what to do now), the one a page emphasises."""
+        return self.triage.is_action(line)
 
     @property
     def review_date(self) -> dt.date | None:
@@ -147,17 +153,22 @@ def assess(
         raise CheckinError(validation.errors)
     answers = validation.answers
     earlier = [r for r in (history or []) if r.on_date <= today]
-    result = triage_checkin(questionnaire, validation, consecutive_ostrc_substantial(earlier), today, raw=raw)
+    records = [*earlier, CheckinRecord(today, answers)]  # the trends read answers and dates, not the level
+    # One value for how long it has hurt and whether it has risen: the triage's words and the plan read it.
+    pain_history = PainHistory(today, answers.get("duration_weeks"), estimate_pain_onset(records),
+                               tuple(pain_rises(records)))
+    result = triage_checkin(questionnaire, validation, consecutive_ostrc_substantial(earlier), today, raw=raw,
+                            pain_history=pain_history)
     causes = possible_causes(answers)
-    current = CheckinRecord(today, answers, result.level)
     return CheckinAssessment(
         on_date=today,
         answers=answers,
         triage=result,
-        findings=sort_findings(selftest_findings(answers, today) + trend_findings([*earlier, current])),
+        findings=sort_findings(selftest_findings(answers, today) + trend_findings(records)),
         possible_causes=causes,
         context=context_notes(answers, causes),
         ostrc=score_ostrc(answers),
         recorded=recorded_without_norm(answers),
         validation=validation,
+        pain_history=pain_history,
     )

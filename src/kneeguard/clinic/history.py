@@ -12,6 +12,7 @@ from typing import Any
 
 from kneeguard import evidence, pain_rule
 from kneeguard.clinic import codes
+from kneeguard.clinic.episode import PainRise
 from kneeguard.clinic.legacy import upgrade_answers
 from kneeguard.clinic.levels import TriageLevel
 from kneeguard.clinic.ostrc import score_ostrc
@@ -69,7 +70,7 @@ def trend_findings(records: list[CheckinRecord]) -> list[Finding]:
     if not records:
         return []
     latest = records[-1]
-    out = _worse_over_window(records, latest) + _morning_above_baseline(records, latest)
+    out = [_rise_finding(rise, latest) for rise in pain_rises(records)]
     weeks = consecutive_ostrc_substantial(records)
     if weeks:
         rule = evidence.rule("clinic.triage.ostrc_two_weeks")
@@ -84,39 +85,55 @@ def trend_findings(records: list[CheckinRecord]) -> list[Finding]:
     return out
 
 
-def _worse_over_window(records: list[CheckinRecord], latest: CheckinRecord) -> list[Finding]:
+def pain_rises(records: list[CheckinRecord]) -> list[PainRise]:
+    """How the latest record's pain has risen against the earlier ones, by the pain rule's 'clearly worse':
+    the one computation behind the trend findings and the check-in's and the plan's words about it."""
+    if not records:
+        return []
+    return [r for r in (_worse_over_window(records, records[-1]), _morning_above_baseline(records)) if r]
+
+
+def _worse_over_window(records: list[CheckinRecord], latest: CheckinRecord) -> PainRise | None:
     window = int(evidence.value("clinic.trend.window_days"))
-    change = evidence.rule(pain_rule.CHANGE_KEY)
     start = latest.on_date - dt.timedelta(days=window)
     earlier = [r for r in records[:-1] if start <= r.on_date < latest.on_date and r.pain is not None]
     if not earlier or latest.pain is None or not pain_rule.risen(earlier[0].pain, latest.pain):
-        return []
-    return [make_finding(
-        codes.WORSE_OVER_TWO_WEEKS, pain_rule.decision_severity(pain_rule.LoadDecision.STEP_BACK),
-        "Pain worse over two weeks",
-        f"Pain rose from {earlier[0].pain} on {earlier[0].on_date.isoformat()} to {latest.pain} now: a rise of "
-        f"{change.value} points or more is one people feel as clearly worse, so the pain rule steps the load back.",
-        measured=latest.pain - earlier[0].pain, threshold=change.value, unit="points", rule=change,
-        on_date=latest.on_date)]
+        return None
+    first = earlier[0]
+    return PainRise(codes.WORSE_OVER_TWO_WEEKS.code, first.pain, latest.pain,
+                    f"pain from {first.pain:g}/10 on {first.on_date:%d %b %Y} to {latest.pain:g}/10 now", first.on_date)
 
 
-def _morning_above_baseline(records: list[CheckinRecord], latest: CheckinRecord) -> list[Finding]:
+def _morning_above_baseline(records: list[CheckinRecord]) -> PainRise | None:
     """Next-morning pain not settled and risen by the minimal important change over the athlete's own
-    baseline: the pain rule's 'clearly worse', with the severity of the step back it calls for."""
-    now = latest.answers.get("pain_next_morning")
+    baseline: the pain rule's 'clearly worse'."""
+    now = records[-1].answers.get("pain_next_morning")
     baseline = morning_baseline(records[:-1])
     if not pain_rule.morning_risen(now, baseline):
-        return []
+        return None
+    return PainRise(codes.MORNING_PAIN_ABOVE_BASELINE.code, baseline, now,
+                    f"next-morning pain {now:g}/10 against your usual {baseline:g}/10")
+
+
+def _rise_finding(rise: PainRise, latest: CheckinRecord) -> Finding:
     change = evidence.rule(pain_rule.CHANGE_KEY)
-    decision = pain_rule.morning_decision(now, baseline)
-    return [make_finding(
+    if rise.code == codes.WORSE_OVER_TWO_WEEKS.code:
+        return make_finding(
+            codes.WORSE_OVER_TWO_WEEKS, pain_rule.decision_severity(pain_rule.LoadDecision.STEP_BACK),
+            "Pain worse over two weeks",
+            f"Pain rose from {rise.before} on {rise.since.isoformat()} to {rise.now} now: a rise of "
+            f"{change.value} points or more is one people feel as clearly worse, so the pain rule steps the load back.",
+            measured=rise.now - rise.before, threshold=change.value, unit="points", rule=change,
+            on_date=latest.on_date)
+    decision = pain_rule.morning_decision(rise.now, rise.before)
+    return make_finding(
         codes.MORNING_PAIN_ABOVE_BASELINE, pain_rule.decision_severity(decision),
         "Next-morning pain above your baseline",
-        f"Next-morning pain {now}/10 vs your earlier median of {baseline:g}/10: it has not settled to "
+        f"Next-morning pain {rise.now}/10 vs your earlier median of {rise.before:g}/10: it has not settled to "
         f"{pain_rule.settled_max():g}/10 and is {change.value} points or more above your usual, a change people "
         "feel as clearly worse. Step the load back one level.",
-        measured=now, threshold=baseline + change.value, unit="/10", rule=change,
-        extra_citations=evidence.rule(pain_rule.SETTLED_KEY).citations, on_date=latest.on_date)]
+        measured=rise.now, threshold=rise.before + change.value, unit="/10", rule=change,
+        extra_citations=evidence.rule(pain_rule.SETTLED_KEY).citations, on_date=latest.on_date)
 
 
 def morning_baseline(records: list[CheckinRecord]) -> float | None:

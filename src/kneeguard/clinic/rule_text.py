@@ -7,6 +7,8 @@ lasted 3 weeks …") and fall back to a statement about the person when it canno
 text adds no line (another rule already says it). In a text, ``{answer:question_id}`` is
 that answer, ``{registry:key}`` a registry value and ``{pain_rule:resume_running}`` the one sentence
 saying when walk/run starts again (`pain_rule.resume_running_words`), so thresholds and rules keep one owner.
+``{pain:duration}`` is how long it has hurt and ``{pain:rise}`` how it has risen, from the check-in history
+(`clinic.episode.PainHistory`, the value the plan reads too).
 """
 from __future__ import annotations
 
@@ -19,6 +21,8 @@ from kneeguard.clinic.conditions import evaluate
 from kneeguard.clinic.engine import value_in_words, with_registry_values
 
 _ANSWER_PLACEHOLDER = re.compile(r"\{answer:([a-z0-9_]+)\}")
+_PAIN_PLACEHOLDER = re.compile(r"\{pain:(duration|rise)\}")
+PAIN_HISTORY_FACT = "_pain_history"  # = triage.PAIN_HISTORY_KEY (a clinic.episode.PainHistory, or None)
 
 
 @dataclass(frozen=True)
@@ -28,7 +32,8 @@ class TextVariant:
 
     @property
     def answers_named(self) -> list[str]:
-        return _ANSWER_PLACEHOLDER.findall(self.text)
+        named = _ANSWER_PLACEHOLDER.findall(self.text)
+        return named + (["duration_weeks"] if "{pain:duration}" in self.text else [])
 
     def render(self, facts: Mapping[str, Any]) -> str | None:
         """This variant's text for these answers, or None when it does not apply to them."""
@@ -37,7 +42,8 @@ class TextVariant:
         if any(facts.get(q) is None for q in self.answers_named):
             return None
         # the text names the unit itself ("{answer:duration_weeks} weeks"): the value without its unit
-        return _ANSWER_PLACEHOLDER.sub(lambda m: value_in_words(m.group(1), facts[m.group(1)], unit=False), self.text)
+        text = _ANSWER_PLACEHOLDER.sub(lambda m: value_in_words(m.group(1), facts[m.group(1)], unit=False), self.text)
+        return _PAIN_PLACEHOLDER.sub(lambda m: _pain_words(m.group(1), facts), text)
 
 
 @dataclass(frozen=True)
@@ -66,6 +72,17 @@ class RuleText:
             if text is not None:
                 return text
         return self.general
+
+
+def _pain_words(part: str, facts: Mapping[str, Any]) -> str:
+    """`{pain:duration}`: how long it has hurt ('3 weeks', or the history's earlier onset, said as such);
+    `{pain:rise}`: how it has risen across the check-ins. Both from the one `PainHistory` the plan also reads."""
+    history = facts.get(PAIN_HISTORY_FACT)
+    if part == "rise":
+        return history.rise_words if history is not None else ""
+    if history is not None and history.duration_words():
+        return history.duration_words()
+    return f"{value_in_words('duration_weeks', facts['duration_weeks'], unit=False)} weeks"
 
 
 def _with_pain_rule(text: str) -> str:

@@ -19,8 +19,9 @@ from typing import Any, Mapping, Sequence
 
 from kneeguard import evidence
 from kneeguard.clinic.conditions import evaluate, referenced_questions
+from kneeguard.clinic.episode import PainHistory
 from kneeguard.clinic.levels import TriageLevel
-from kneeguard.clinic.rule_text import RuleText
+from kneeguard.clinic.rule_text import PAIN_HISTORY_FACT, RuleText
 
 NOT_A_DIAGNOSIS = (
     "This is not a diagnosis. kneeguard sorts your answers into a level of care using published "
@@ -30,6 +31,8 @@ NOT_A_DIAGNOSIS = (
 UNANSWERED_WHY = ("A warning-sign question was not answered, so kneeguard cannot rule out something that needs "
                   "care today.")
 OSTRC_WEEKS_KEY = "_ostrc_substantial_weeks"  # derived input, not a question
+PAIN_HISTORY_KEY = PAIN_HISTORY_FACT  # the check-in history's PainHistory (for the rule texts' {pain:...})
+PAIN_RISEN_KEY = "_pain_risen"  # derived input: the pain has risen across the check-ins
 SURGEON_ROUTE = "surgeon"  # the operating surgeon's or arthroplasty team's protocol comes first
 
 
@@ -91,6 +94,12 @@ class TriageResult:
     unanswered_red_flags: list[str] = field(default_factory=list)
     statement: str = NOT_A_DIAGNOSIS
     level_changes: list[LevelChange] = field(default_factory=list)
+    # The line that says what to do at this level (the level's own line, or a route's that replaces it):
+    # pages emphasise it by what it says, not by where it happens to stand in `what_to_do`.
+    action: str = ""
+
+    def is_action(self, line: str) -> bool:
+        return bool(self.action) and line == self.action
 
     @property
     def routes(self) -> list[str]:
@@ -171,6 +180,7 @@ def triage(
     previous_ostrc_substantial_weeks: int = 0,
     today: dt.date | None = None,
     extra_reasons: Sequence[Reason] = (),
+    pain_history: PainHistory | None = None,
 ) -> TriageResult:
     """Triage clean answers (see `Questionnaire.validate`).
 
@@ -178,6 +188,8 @@ def triage(
 
     `previous_ostrc_substantial_weeks`: consecutive earlier weekly check-ins with an
     OSTRC substantial problem (from the stored history), so 'two weeks running' works.
+    `pain_history`: how long it has hurt and any rise, from the history (`clinic.episode`), so the words
+    say what the plan says.
     """
     from kneeguard.clinic.ostrc import score_ostrc
 
@@ -185,6 +197,9 @@ def triage(
     facts = dict(answers)
     ostrc = score_ostrc(answers)
     facts[OSTRC_WEEKS_KEY] = (previous_ostrc_substantial_weeks + 1) if ostrc and ostrc.substantial else 0
+    # the history's onset and rise, for the words only: the level's conditions read the answers
+    facts[PAIN_HISTORY_KEY] = pain_history
+    facts[PAIN_RISEN_KEY] = bool(pain_history and pain_history.risen)
 
     reasons = [_reason(rule, facts) for rule in triage_rules() if evaluate(rule.when, facts) is True]
     if missing_red_flags:
@@ -198,8 +213,10 @@ def triage(
         # The operating team comes first: its route replaces the general "book a sports-medicine
         # professional, reduce running" line, so the runner is sent one way, not two.
         what_to_do = list(dict.fromkeys(r.advice for r in routed if r.advice))
+        action = what_to_do[0] if what_to_do else ""
     else:
-        what_to_do = [evidence.value(level.registry_key)]
+        action = evidence.value(level.registry_key)
+        what_to_do = [action]
         # A route's advice (surgeon first) is kept whatever the level: it changes who sees the knee first.
         # Then what the answers show at this level, about this person (a rule may add no line of its own).
         what_to_do += [r.advice for r in reasons
@@ -215,6 +232,7 @@ def triage(
         what_to_do=what_to_do,
         review_date=review,
         unanswered_red_flags=list(missing_red_flags),
+        action=action,
     )
 
 

@@ -16,6 +16,7 @@ from typing import Any
 from kneeguard import evidence
 from kneeguard.clinic.conditions import referenced_questions
 from kneeguard.clinic.engine import Question, Questionnaire, Validation, answer_in_words
+from kneeguard.clinic.episode import PainHistory
 from kneeguard.clinic.triage import LevelChange, Reason, TriageResult, triage, triage_rules
 
 DONT_KNOW = "dont_know"  # the answer value for "I don't know" (questions that offer it)
@@ -25,9 +26,12 @@ WORST_CASE_WHY = ("Some warning-sign answers are missing or 'I don't know', so k
 
 
 def triage_checkin(questionnaire: Questionnaire, validation: Validation, previous_ostrc_substantial_weeks: int = 0,
-                   today: dt.date | None = None, raw: Mapping[str, Any] | None = None) -> TriageResult:
+                   today: dt.date | None = None, raw: Mapping[str, Any] | None = None,
+                   pain_history: PainHistory | None = None) -> TriageResult:
     """Triage a validated check-in, with unknowns as their worse answer and the level-change list.
 
+    `pain_history`: the check-in history's onset and rise, for the words of the final result (trials only
+    compare levels, which read the answers).
     `raw`: the answers as given. A trial answer can reveal follow-up questions the runner already
     answered (e.g. the Ottawa questions behind an injury), so trials start from them, not only from
     the answers visible without it.
@@ -59,7 +63,10 @@ def triage_checkin(questionnaire: Questionnaire, validation: Validation, previou
     worst = max((lvl for trials in tried.values() for _, lvl in trials.values()), key=lambda lvl: lvl.rank, default=None)
     if worst is not None and worst.rank > base.level.rank:
         extra.append(_worst_case_reason(questionnaire, validation, tried, worst))
-    result = triage(validation.answers, validation.missing_red_flags, weeks, today, extra) if extra else base
+    if extra or pain_history is not None:
+        result = triage(validation.answers, validation.missing_red_flags, weeks, today, extra, pain_history)
+    else:
+        result = base
     for q in _driving_questions(questionnaire, validation, result):
         if q.id not in tried:
             current = validation.answers.get(q.id)

@@ -84,7 +84,7 @@ def _exercise(p: Prescription, refs: References, titles: dict[str, str]) -> dict
     from kneeguard import evidence
 
     ex = p.exercise
-    dosage = " ".join(filter(None, (evidence.rule(ex.dose_rule).summary, p.loading)))
+    dosage = " ".join(filter(None, (evidence.rule(ex.dose_rule).summary, p.loading, p.legs)))
     return {"name": ex.name, "dosage": dosage, "details": ex.instructions,
             "progression": ex.progression, "regression": ex.regression, "tempo": ex.cue,
             "reason": _reason_text(p.reason, titles, p.why), "evidence": ex.evidence,

@@ -1,0 +1,116 @@
+"""The current pain episode from the check-in history: when it began (`PainOnset`) and whether the pain
+has risen (`PainRise`), as one value (`PainHistory`) that the check-in's words and the plan both read.
+
+A physiotherapist read the check-in ("your pain has lasted 3 weeks and is no better") beside the plan
+("the pain began on 01 Nov", 5 weeks earlier; "pain has risen across your recent check-ins") as two
+stories. So how long it has hurt has one owner (`estimate_pain_onset`: the earliest date the check-ins
+give, said when they disagree), and so has the rise (`kneeguard.clinic.history.pain_rises`, which also
+makes the trend findings).
+"""
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from typing import Any, Protocol, Sequence
+
+from kneeguard.numbers import counted
+
+DISAGREE_DAYS = 7  # design: answers a week or more apart on the start date are a disagreement worth saying
+
+
+@dataclass(frozen=True)
+class PainOnset:
+    day: dt.date
+    how: str  # in words: how the date was established
+
+
+@dataclass(frozen=True)
+class PainRise:
+    """One rise of the pain across check-ins, by the pain rule's 'clearly worse' (a trend finding's basis)."""
+
+    code: str  # the trend finding it makes (clinic.worse_over_two_weeks, clinic.morning_pain_above_baseline)
+    before: float
+    now: float
+    words: str  # e.g. "next-morning pain 4/10 against your usual 1.5/10"
+    since: dt.date | None = None  # the earlier check-in compared with (None: a baseline of several)
+
+
+class _Checkin(Protocol):
+    on_date: dt.date
+    answers: dict[str, Any]
+
+
+def estimate_pain_onset(checkins: Sequence[_Checkin]) -> PainOnset | None:
+    """The start of the current pain episode: the check-ins with pain since the last pain-free one,
+    each dated back by its `duration_weeks` answer; the earliest wins, never before the pain-free one."""
+    ordered = sorted(checkins, key=lambda c: c.on_date)
+    if not ordered or ordered[-1].answers.get("has_pain") is not True:
+        return None
+    episode = []
+    pain_free_on = None
+    for c in reversed(ordered):
+        if c.answers.get("has_pain") is not True:
+            pain_free_on = c.on_date
+            break
+        episode.append(c)
+    estimates = []
+    for c in episode:
+        weeks = c.answers.get("duration_weeks")
+        if _is_weeks(weeks):
+            estimates.append((c.on_date - dt.timedelta(days=round(7 * weeks)),
+                              f"{counted(weeks, 'week')} before your check-in of {c.on_date:%d %b %Y}"))
+        else:
+            estimates.append((c.on_date, f"your first check-in with this pain ({c.on_date:%d %b %Y})"))
+    day, how = min(estimates)
+    if pain_free_on is not None and day <= pain_free_on:
+        day, how = pain_free_on + dt.timedelta(days=1), f"the day after your pain-free check-in of {pain_free_on:%d %b %Y}"
+    latest, (latest_day, _) = episode[0], estimates[0]  # newest first
+    weeks = latest.answers.get("duration_weeks")
+    if _is_weeks(weeks) and (latest_day - day).days >= DISAGREE_DAYS:
+        # Check-ins a week apart that give the same "weeks with this pain" disagree; the earlier date is kept
+        # (a restart level from before it is the lower one), and the plan says so rather than hide it.
+        how += (f"; your check-in of {latest.on_date:%d %b %Y} said {counted(weeks, 'week')}, which would be "
+                f"{latest_day:%d %b}: the earlier date is kept")
+    return PainOnset(day, how)
+
+
+@dataclass(frozen=True)
+class PainHistory:
+    """How long this check-in's pain has lasted and whether it has risen, from the check-ins up to it."""
+
+    on_date: dt.date
+    answered_weeks: float | None  # the check-in's own "How many weeks have you had this pain?"
+    onset: PainOnset | None
+    rises: tuple[PainRise, ...] = ()
+
+    @property
+    def risen(self) -> bool:
+        return bool(self.rises)
+
+    @property
+    def rise_words(self) -> str:
+        """'next-morning pain 4/10 against your usual 1.5/10' ('' when it has not risen)."""
+        return "; ".join(r.words for r in self.rises)
+
+    @property
+    def weeks(self) -> int | None:
+        """Whole weeks since the onset (None without one)."""
+        return None if self.onset is None else (self.on_date - self.onset.day).days // 7
+
+    @property
+    def differs_from_answer(self) -> bool:
+        """The history dates the onset a week or more before this check-in's own answer does."""
+        if self.onset is None or not _is_weeks(self.answered_weeks):
+            return False
+        answered_day = self.on_date - dt.timedelta(days=round(7 * self.answered_weeks))
+        return (answered_day - self.onset.day).days >= DISAGREE_DAYS
+
+    def duration_words(self) -> str:
+        """'3 weeks', or, when the earlier check-ins date it earlier, '5 weeks (since 01 Nov 2026: …)'."""
+        if self.differs_from_answer:
+            return f"{counted(self.weeks, 'week')} (since {self.onset.day:%d %b %Y}: {self.onset.how})"
+        return counted(self.answered_weeks, "week") if _is_weeks(self.answered_weeks) else ""
+
+
+def _is_weeks(value: Any) -> bool:
+    return isinstance(value, (int, float)) and not isinstance(value, bool) and value >= 0
