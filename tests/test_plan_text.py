@@ -38,8 +38,8 @@ def test_the_checkin_dates_the_pain_from_the_earliest_checkin_and_says_it_has_ri
     result = _worse_with_history()
     [line] = [w for w in result.what_to_do if w.startswith("Your pain has lasted")]
     # before: "Your pain has lasted 3 weeks and is no better, and it has not settled by the next morning (4/10)."
-    assert line == ("Your pain has lasted 5 weeks (since 01 Nov 2026: 2 weeks before your check-in of 15 Nov 2026; "
-                    "your check-in of 07 Dec 2026 said 3 weeks, which would be 16 Nov: the earlier date is kept) "
+    assert line == ("Your pain has lasted 5 weeks (since about 01 Nov 2026 by your earlier check-ins; this one said "
+                    "3 weeks) "
                     f"and has risen since your earlier check-ins ({RISE}), and it has not settled by the next "
                     "morning (4/10).")
     assert "no better" not in " ".join(result.what_to_do)
@@ -56,7 +56,18 @@ def test_the_plan_reads_the_same_onset_and_the_same_rise_as_the_checkin():
     # before: "pain has risen across your recent check-ins: step back one level"
     assert f"pain has risen since your earlier check-ins ({RISE}): step back one level" in plan.pain.reasons
     lasted = [w for w in plan.banner.lines if w.startswith("Your pain has lasted")]
-    assert lasted and all("5 weeks (since 01 Nov 2026" in w and RISE in w for w in lasted)
+    assert lasted and all("5 weeks (since about 01 Nov 2026" in w and RISE in w for w in lasted)
+
+
+def test_a_short_answer_does_not_hide_weeks_the_earlier_checkins_show_from_the_triage():
+    """Answering '1 week' while the earlier check-ins date the pain 5 weeks back: the not-improving rule
+    (at least 2 weeks) still fires on the longer duration; the duration rules only escalate."""
+    answers = {**WORSE, "duration_weeks": 1, "pain_during_run": 3}  # next morning 4/10: not settled
+    alone = assess(answers, today=TODAY)
+    assert "not_improving" not in [r.rule for r in alone.triage.reasons]
+    result = assess(answers, history=HISTORY, today=TODAY)
+    assert result.pain_history.differs_from_answer
+    assert "not_improving" in [r.rule for r in result.triage.reasons]
 
 
 def test_a_rise_within_two_weeks_is_said_with_its_scores_in_the_checkin_and_the_plan():

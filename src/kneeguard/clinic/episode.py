@@ -106,9 +106,11 @@ class PainHistory:
         return (answered_day - self.onset.day).days >= DISAGREE_DAYS
 
     def duration_words(self) -> str:
-        """'3 weeks', or, when the earlier check-ins date it earlier, '5 weeks (since 01 Nov 2026: …)'."""
+        """'3 weeks', or, when the earlier check-ins date it earlier, '5 weeks (since about 01 Nov 2026 by your
+        earlier check-ins; this one said 3 weeks)' (the plan's onset line gives the whole reckoning)."""
         if self.differs_from_answer:
-            return f"{counted(self.weeks, 'week')} (since {self.onset.day:%d %b %Y}: {self.onset.how})"
+            return (f"{counted(self.weeks, 'week')} (since about {self.onset.day:%d %b %Y} by your earlier check-ins; "
+                    f"this one said {counted(self.answered_weeks, 'week')})")
         return counted(self.answered_weeks, "week") if _is_weeks(self.answered_weeks) else ""
 
 

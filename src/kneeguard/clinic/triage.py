@@ -197,8 +197,12 @@ def triage(
     facts = dict(answers)
     ostrc = score_ostrc(answers)
     facts[OSTRC_WEEKS_KEY] = (previous_ostrc_substantial_weeks + 1) if ostrc and ostrc.substantial else 0
-    # the history's onset and rise, for the words only: the level's conditions read the answers
+    # The history's onset and rise, for the words; and, when the earlier check-ins date the pain a week or more
+    # before this answer does, the longer duration for the rules too (they only ask "at least N weeks", so the
+    # longer one can only escalate: when unsure, escalate).
     facts[PAIN_HISTORY_KEY] = pain_history
+    if pain_history is not None and pain_history.differs_from_answer:
+        facts["duration_weeks"] = max(answers["duration_weeks"], pain_history.weeks)
     facts[PAIN_RISEN_KEY] = bool(pain_history and pain_history.risen)
 
     reasons = [_reason(rule, facts) for rule in triage_rules() if evaluate(rule.when, facts) is True]
