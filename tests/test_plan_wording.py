@@ -302,11 +302,11 @@ def test_a_walking_only_plan_states_one_rule_for_running_again_and_has_no_run_wa
     run again ('until the pain settles', 'until a professional has seen the knee', 'after your next check-in'),
     'warm-up before every run' and 'add load when you can do more' in a plan of walks with every dose held."""
     from kneeguard import evidence
-    from kneeguard.pain_rule import resume_running_words
+    from kneeguard.pain_rule import resume_running_condition
 
     plan = _worse_checkin_plan()
-    rule = resume_running_words()
-    walks = [s for s in plan.days if s.kind == "walk_run"]
+    rule = resume_running_condition()  # the plan says "walking only until <it>; then walk/run step 1"
+    walks = [s for s in plan.days if s.kind == "walk"]
     assert walks and all(rule in s.details for s in walks)
     assert rule in plan.running.summary
     assert any("the running plan says when walk/run starts" in r for r in plan.pain.reasons)  # said once, there
