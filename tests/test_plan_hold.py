@@ -39,8 +39,8 @@ def test_a_held_plan_has_a_dated_recheck_from_the_registry_and_says_what_if_walk
     plan = _worse_checkin_plan()
     days = int(evidence.value("advice.plan.recheck_days"))
     assert evidence.rule("advice.plan.recheck_days").citations  # every number with its source
-    recheck = plan.start + dt.timedelta(days=days - 1)
-    assert plan.recheck == recheck == recheck_day(plan.start)
+    recheck = plan.pain.checked_on + dt.timedelta(days=days)  # a week after the check-in: the end of week 1 here
+    assert plan.recheck == recheck == recheck_day(plan.start, plan.pain.checked_on) == plan.start + dt.timedelta(days=6)
     entries = [s for s in plan.days if s.kind == "check_in"]
     assert [s.date for s in entries] == [recheck]
     safe = f"above {pain_rule.safe_max():g}/10"
@@ -129,3 +129,19 @@ def test_a_step_back_in_build_mode_also_holds_at_week_1_but_a_progressing_plan_k
     assert stepped.recheck is not None and max(s.date for s in stepped.days) == stepped.scheduled_end
     recheck = next(s for s in stepped.days if s.kind == "check_in")
     assert "If a walk goes" not in recheck.details  # runs, not walks, in this plan
+
+
+def test_the_recheck_does_not_move_when_the_plan_is_made_again_on_a_later_day():
+    """The plan is regenerated every day (it starts tomorrow): the re-check stays a week after the check-in, and
+    a check-in a week old or more is due again on the plan's first day."""
+    from kneeguard.advice import advise
+
+    from tests.test_plan_wording import _worse_checkin_context
+
+    plan = _worse_checkin_plan()
+
+    for later, expected in ((3, plan.recheck), (9, plan.start + dt.timedelta(days=9))):
+        ctx = _worse_checkin_context(plan.as_of + dt.timedelta(days=later))
+        again = advise(ctx, weeks=6)
+        assert again.recheck == expected and plan.start + dt.timedelta(days=later) <= again.recheck
+        assert [s.date for s in again.days if s.kind == "check_in"] == [expected]

@@ -261,9 +261,9 @@ def advise(context: AthleteContext, *, weeks: int = DEFAULT_PLAN_WEEKS, start: d
 def _hold_at_week_one(advice: Advice) -> None:
     """While the pain rule holds (or steps back), what follows week 1 depends on how the knee answers it: week 1
     stays set, the re-check ends it, and the later weeks are left unscheduled (`advice.recheck`)."""
-    advice.recheck = recheck_day(advice.start)
+    advice.recheck = recheck_day(advice.start, advice.pain.checked_on)
     kept = [s for s in advice.days if s.date <= advice.scheduled_end]
-    kept.append(recheck_session(advice.start, advice.weeks, walking_only=advice.running.mode == "walk"))
+    kept.append(recheck_session(advice.recheck, advice.start, advice.weeks, walking_only=advice.running.mode == "walk"))
     advice.days = sorted(kept, key=lambda s: (s.date, SESSION_KINDS.index(s.kind)))
 
 

@@ -1,7 +1,8 @@
 """The re-check of a plan that holds: while the pain rule holds the plan or steps it back, only week 1 is set.
 
 What comes after week 1 depends on how the knee answers it, so the later weeks are not scheduled: a re-check
-(a new check-in) on the last day of week 1 (`advice.plan.recheck_days`) decides them. One owner for its date
+(a new check-in) a week after the check-in the plan holds on (`advice.plan.recheck_days`; always inside week 1)
+decides them. One owner for its date
 and its words, which the CLI, the web plan page, the calendar (.ics) and the report all show.
 A plan that progresses, or one that stops all training (an urgent check-in: the professional decides), keeps
 its weeks.
@@ -22,9 +23,14 @@ RECHECK_KEY = "advice.plan.recheck_days"
 SET_WEEKS = 1  # the weeks a held plan sets: the re-check ends the first
 
 
-def recheck_day(start: dt.date) -> dt.date:
-    """The re-check: the last day of the plan's first week (`advice.plan.recheck_days` counts the first day)."""
-    return start + dt.timedelta(days=int(evidence.value(RECHECK_KEY)) - 1)
+def recheck_day(start: dt.date, checked_on: dt.date | None = None) -> dt.date:
+    """The re-check: `advice.plan.recheck_days` after the check-in the plan holds on, so that regenerating the
+    plan on a later day does not move it (never before the plan's first day: a check-in a week old or more is
+    due again at once). Without a check-in day: the last day of the plan's first week (the first day counts)."""
+    days = int(evidence.value(RECHECK_KEY))
+    if checked_on is None:
+        return start + dt.timedelta(days=days - 1)
+    return max(start, checked_on + dt.timedelta(days=days))
 
 
 def holds_at_week_one(pain: PainState) -> bool:
@@ -45,9 +51,8 @@ def later_weeks_words(start: dt.date, weeks: int, recheck: dt.date) -> str:
             f"They are decided at {recheck_words(recheck)}, by the pain rule: what week 1 showed sets them.")
 
 
-def recheck_session(start: dt.date, weeks: int, walking_only: bool) -> Session:
-    """The dated re-check entry of a held plan (the schedule and the calendar show it)."""
-    day = recheck_day(start)
+def recheck_session(day: dt.date, start: dt.date, weeks: int, walking_only: bool) -> Session:
+    """The re-check entry of a held plan on `day` (the schedule and the calendar show it)."""
     walks = f" {walks_above_safe_words('this re-check')}." if walking_only else ""
     first, last = start + dt.timedelta(days=7 * SET_WEEKS), start + dt.timedelta(days=7 * weeks - 1)
     details = ("Do a new check-in today (`kneeguard checkin`, or New check-in on the web), with the pain of this "

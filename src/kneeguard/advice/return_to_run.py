@@ -24,7 +24,7 @@ def return_to_run(days, pain: PainState, reason: list[str], reference: LoadRefer
     done, used = 0, set()  # `used`: the phases the plan's sessions are in
     cites = unique_citations(evidence.rule("advice.rtr.phases").citations, evidence.rule("advice.rtr.repeats").citations)
     readiness = evidence.value("advice.rtr.readiness")
-    walking_rule = _walking_only_words(phases[1], days[0]) if index == 0 else ""
+    walking_rule = _walking_only_words(phases[1], recheck_day(days[0], pain.checked_on)) if index == 0 else ""
     sessions = []
     for week in range(len(days) // 7):
         for off in offsets:
@@ -64,9 +64,9 @@ def return_to_run(days, pain: PainState, reason: list[str], reference: LoadRefer
                        includes_running=any(phases[i]["run_min"] > 0 for i in used))
 
 
-def _walking_only_words(first_step: dict, start) -> str:
+def _walking_only_words(first_step: dict, recheck_on) -> str:
     """The walking-only hold in one place: walking until the resume rule is met, then walk/run step 1; and
     what happens if the walks do not settle (`pain_rule.walks_above_safe_words`)."""
-    recheck = recheck_words(recheck_day(start))
+    recheck = recheck_words(recheck_on)
     return (f"Walking only until {resume_running_condition()} (that check-in: {recheck}); then walk/run step 1, "
             f"{walk_run_words(first_step)} on the flat. {walks_above_safe_words('the re-check')}.")
