@@ -1,6 +1,7 @@
 """Demo-like data for the plan page tests: the demo runner's 12-week history (`kneeguard demo`'s own
 generator, re-timed to end today so the days just past have imported runs), the demo's shoe and
-check-in; and a second runner whose check-in is urgent."""
+check-in; a second runner whose check-in is urgent; and a third whose worse week holds the plan at walking
+only (its later weeks wait for the re-check)."""
 from __future__ import annotations
 
 import datetime as dt
@@ -11,6 +12,9 @@ import pytest
 
 DEMO_ATHLETE = "demo runner"
 URGENT_ATHLETE = "urgent runner"
+HELD_ATHLETE = "held runner"
+# The demo runner's check-in after a worse week: 6/10 in runs (above the acceptable 5/10), 4/10 next morning.
+WORSE_PAIN = {"pain_during_run": 6, "pain_after_run": 6, "pain_next_morning": 4, "duration_weeks": 3}
 # Calf pain and pitting swelling: possible deep-vein thrombosis (tests/test_triage_vignettes.py, Theiss 2011).
 URGENT_ANSWERS = {"onset": "gradual", "location": ["calf"], "pain_now": 4, "calf_swelling": True,
                   "calf_pitting": True}
@@ -37,12 +41,14 @@ def build_demo_home(home: Path, today: dt.date) -> Path:
             shoes.add(session, DEMO_ATHLETE, "Daily trainer (old)", start_km=610, default=True,
                       created_on=today - dt.timedelta(days=120))
             athletes.create(session, URGENT_ATHLETE)
+            athletes.create(session, HELD_ATHLETE)
         import_sources(store, iter_sources(history), athlete=DEMO_ATHLETE)
         answers = json.loads(sample_checkin().read_text(encoding="utf-8"))
         save_checkin(assess(answers, today=today).record, DEMO_ATHLETE, now=at, store=store)
         urgent = assess(with_follow_ups({**NEGATIVE, **URGENT_ANSWERS}), today=today)
         assert urgent.level.stops_training, urgent.level
         save_checkin(urgent.record, URGENT_ATHLETE, now=at, store=store)
+        save_checkin(assess({**answers, **WORSE_PAIN}, today=today).record, HELD_ATHLETE, now=at, store=store)
     return home
 
 

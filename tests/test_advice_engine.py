@@ -84,8 +84,9 @@ def test_hold_swaps_nordic_and_keeps_doses_flat():
     assert "nordic_hamstring" not in {p.exercise.key for p in a.strength}
     for p in a.strength:
         assert len({s.load_index for s in p.weekly}) == 1
-    assert a.running.mode == "return_to_run"
-    assert {s.phase for s in a.days if s.kind == "walk_run"} == {"Walk only"}
+    assert a.running.mode == "walk"  # walking only: its own mode and session kind, never a walk/run step
+    assert {s.phase for s in a.days if s.kind == "walk"} == {"Walk only"}
+    assert not any(s.kind == "walk_run" for s in a.days)
 
 
 def test_build_mode_progresses_and_caps():
@@ -142,7 +143,7 @@ def test_contradictory_sources_still_plan_and_note_it():
     a = plan(checkin=checkin(pain_during_run=6, pain_next_morning=3), activities=runs_frame(old),
              gait=gait_summary(cadence=None, codes=("gait.low_cadence",)))
     assert a.notes and any("30 days" in n for n in a.notes)
-    assert a.running.mode == "return_to_run" and not a.gait.active
+    assert a.running.mode == "walk" and not a.gait.active  # pain 6/10 during runs: walking only
     assert a.days and {s.kind for s in a.days} <= set(SESSION_KINDS)
 
 
@@ -162,7 +163,7 @@ def test_pain_recorded_with_ticked_sessions_holds_the_plan():
                 activities=runs_frame(STEADY))
     assert plan(**good).running.mode == "build"
     sore = plan(**good, session_pain=[(AS_OF - dt.timedelta(days=1), "run", 7)])
-    assert sore.pain.hold and sore.pain.limits_running and sore.running.mode == "return_to_run"
+    assert sore.pain.hold and sore.pain.limits_running and sore.running.mode == "walk"
     assert "advice.pain.session_above_acceptable" in sore.pain.codes
     assert any("7/10 during your run session" in r for r in sore.pain.reasons)
     assert sore.pain.decision is LoadDecision.STEP_BACK and sore.pain.step_back
@@ -193,7 +194,7 @@ YESTERDAY = AS_OF - dt.timedelta(days=1)
     (4, 3, LoadDecision.HOLD, "hold"),  # not settled, but less than the important change above baseline 2
     (4, 4, LoadDecision.STEP_BACK, "hold"),  # 2 points above the check-in's morning pain: clearly worse
     (4, 6, LoadDecision.STEP_BACK, "hold"),  # next morning above the acceptable band
-    (6, 1, LoadDecision.STEP_BACK, "return_to_run"),  # during above acceptable: back to walk/run
+    (6, 1, LoadDecision.STEP_BACK, "walk"),  # during above acceptable: back to walking only
 ])
 def test_a_ticked_session_changes_the_next_sessions_by_the_pain_rule(during, morning, decision, mode):
     good = dict(checkin=checkin(AS_OF - dt.timedelta(days=3), pain_during_run=2, pain_next_morning=2),

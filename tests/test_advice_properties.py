@@ -47,8 +47,12 @@ def context_for(runs, checkin, with_gait):
 def test_plan_safety_rules(runs, checkin, with_gait, weeks):
     ctx = context_for(runs, checkin, with_gait)
     a = advise(ctx, weeks=weeks)
-    days = [a.start + dt.timedelta(days=i) for i in range(weeks * 7)]
-    assert {s.date for s in a.days} == set(days)  # every day has an entry
+    days = [a.start + dt.timedelta(days=i) for i in range(a.set_weeks * 7)]
+    assert {s.date for s in a.days} == set(days)  # every set day has an entry
+    # held (or stepped back) on a known check-in: week 1 only, ended by the re-check; otherwise every week
+    held = a.pain.known and a.pain.hold and not a.pain.stop
+    assert a.set_weeks == (1 if held else weeks) and (a.recheck is not None) == held
+    assert [s.date for s in a.days if s.kind == "check_in"] == ([a.recheck] if held else [])
     assert all(s.reason and s.citations for s in a.days)
 
     # 1. Spike cap, rolling, counting earlier planned runs; every planned run has a reference.

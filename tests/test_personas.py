@@ -172,9 +172,9 @@ def at_most_two_exercise_sessions_a_day(p: Persona, advice: Advice) -> None:
 def a_full_rest_day_each_week(p: Persona, advice: Advice) -> None:
     """Every plan week keeps a day with no run and no strength or mobility session (the plan never repeats the
     missing-rest load error it flags), unless an exercise is dosed every day by its protocol."""
-    loading = ("run", "walk_run", "strength", "mobility")
+    loading = ("run", "walk_run", "walk", "strength", "mobility")
     daily = any(s.exercise.kind == "strength" and any(w.per_week >= 7 for w in s.weekly) for s in advice.strength)
-    for week in range(advice.weeks):
+    for week in range(advice.set_weeks):  # a plan held at week 1 sets no later week
         days = [advice.start + dt.timedelta(days=7 * week + i) for i in range(7)]
         free = [d for d in days if not any(s.date == d and s.kind in loading for s in advice.days)]
         assert free or daily, f"week {week + 1} has no full rest day"

@@ -39,7 +39,7 @@ def _plan(home) -> dict:
 
 
 def _first_walk_run(plan: dict) -> str:
-    return next(d["phase"] for d in plan["days"] if d["kind"] in ("run", "walk_run"))
+    return next(d["phase"] for d in plan["days"] if d["kind"] in ("run", "walk_run", "walk"))
 
 
 def test_cli_tick_with_high_pain_steps_the_next_sessions_back(home):
@@ -52,7 +52,7 @@ def test_cli_tick_with_high_pain_steps_the_next_sessions_back(home):
     assert sore.exit_code == 0 and "pain during 7/10, next morning 1/10" in sore.stdout  # the morning is kept
     after = _plan(home)
     assert after["pain"]["decision"] == "step_back" and after["pain"]["step_back"] and after["pain"]["hold"]
-    assert after["running"]["mode"] == "return_to_run"
+    assert after["running"]["mode"] == "walk"  # above 5/10 in a run: walking only
     assert _first_walk_run(after) != _first_walk_run(before)  # back to the first walk/run phase
     assert _cli(home, "plan", "tick", YESTERDAY.isoformat(), "run", "--undo").exit_code == 0
     assert _plan(home)["pain"]["decision"] == "progress"

@@ -271,9 +271,17 @@ def test_a_leg_length_difference_needs_no_action():
 
 def _worse_checkin_plan():
     """The demo runner two weeks later, no better: 6/10 during runs, 4/10 next morning (routine, walking only)."""
+    from kneeguard.advice import advise
+    from kneeguard.sample.history import DEMO_END
+
+    return advise(_worse_checkin_context(DEMO_END), weeks=6)
+
+
+def _worse_checkin_context(as_of: dt.date):
+    """The context of `_worse_checkin_plan` (its check-in on the demo's last day), read on `as_of`."""
     import json
 
-    from kneeguard.advice import advise, make_context
+    from kneeguard.advice import make_context
     from kneeguard.clinic import assess
     from kneeguard.sample import sample_checkin
     from kneeguard.sample.history import DEMO_END, demo_plan
@@ -283,8 +291,7 @@ def _worse_checkin_plan():
     first = checkin(DEMO_END - dt.timedelta(days=7), **{**latest, "pain_during_run": 4, "pain_next_morning": 2})
     runs = [(r.day, r.km) for r in demo_plan()]
     last = assess(latest, history=[first.record], today=DEMO_END)
-    ctx = make_context("demo runner", DEMO_END, activities=runs_frame(runs), checkin=last, checkin_history=[first])
-    return advise(ctx, weeks=6)
+    return make_context("demo runner", as_of, activities=runs_frame(runs), checkin=last, checkin_history=[first])
 
 
 def test_a_walking_only_plan_does_not_say_keep_running_nor_schedule_metronome_minutes():
@@ -302,11 +309,11 @@ def test_a_walking_only_plan_states_one_rule_for_running_again_and_has_no_run_wa
     run again ('until the pain settles', 'until a professional has seen the knee', 'after your next check-in'),
     'warm-up before every run' and 'add load when you can do more' in a plan of walks with every dose held."""
     from kneeguard import evidence
-    from kneeguard.pain_rule import resume_running_words
+    from kneeguard.pain_rule import resume_running_condition
 
     plan = _worse_checkin_plan()
-    rule = resume_running_words()
-    walks = [s for s in plan.days if s.kind == "walk_run"]
+    rule = resume_running_condition()  # the plan says "walking only until <it>; then walk/run step 1"
+    walks = [s for s in plan.days if s.kind == "walk"]
     assert walks and all(rule in s.details for s in walks)
     assert rule in plan.running.summary
     assert any("the running plan says when walk/run starts" in r for r in plan.pain.reasons)  # said once, there

@@ -2,7 +2,7 @@
 scrolling, rest days collapsed, a week grid on the desktop and day cards on a phone, ticking works.
 
 KNEEGUARD_SAVE_SCREENSHOTS=1 writes docs/screenshots/plan-desktop.png, plan-phone.png,
-plan-urgent.png and plan-urgent-phone.png; the heights measured are printed (pytest -s).
+plan-urgent.png, plan-urgent-phone.png, plan-held.png and plan-held-phone.png; the heights measured are printed (pytest -s).
 """
 from __future__ import annotations
 
@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.plan_demo_data import DEMO_ATHLETE, URGENT_ATHLETE, demo_home  # noqa: F401 - the fixture
+from tests.plan_demo_data import DEMO_ATHLETE, HELD_ATHLETE, URGENT_ATHLETE, demo_home  # noqa: F401 - the fixture
 
 CHROMIUM = "/usr/bin/chromium"
 if not Path(CHROMIUM).exists():
@@ -133,6 +133,26 @@ def test_urgent_checkin_plan_is_one_notice(browser, server, tmp_path, width, nam
         assert notice.is_visible() and "Why:" in notice.inner_text() and "What to do:" in notice.inner_text()
         assert "Rest day" not in page.inner_text("main")
         assert page.locator("#rest-weeks").count() == 1
+        _shoot(page, name, tmp_path)
+    finally:
+        context.close()
+
+
+@pytest.mark.parametrize(("width", "name"), [(1280, "plan-held"), (390, "plan-held-phone")])
+def test_held_plan_shows_week_1_the_recheck_and_no_later_weeks(browser, server, tmp_path, width, name):
+    """A worse week (6/10 in runs): walks, not walk/run; a dated re-check; weeks 2-6 decided at it."""
+    context, page = _open(browser, server, HELD_ATHLETE, width)
+    try:
+        w, height = _size(page)
+        print(f"\nplan page held at week 1 at {width} px: {height} px tall")
+        assert w <= width
+        later = page.locator("#later-weeks")
+        assert later.is_visible() and "not scheduled yet" in later.inner_text()
+        assert page.locator("#plan-calendar .entry.kind-check_in").count() == 1
+        assert page.locator("#plan-calendar .entry.kind-walk").count() >= 1
+        # the days just past come from the plan as it stood a week ago (no check-in then): only the new ones count
+        assert page.locator("#plan-calendar .entry.kind-walk_run.state-planned").count() == 0
+        assert "Running: walking only." in page.inner_text("#about-plan summary")
         _shoot(page, name, tmp_path)
     finally:
         context.close()

@@ -126,7 +126,22 @@ def resume_running_words() -> str:
     """When running comes back after a walking-only spell: the one sentence the check-in, the plan's running
     summary and its walking sessions all use (the plan's hold points to it). Walks in the safe band, as in
     `advice.rtr.readiness`."""
+    return f"walk/run starts when {resume_running_condition()}"
+
+
+def resume_running_condition() -> str:
+    """What `resume_running_words` waits for, on its own (the plan says 'walking only until ...')."""
     walks = int(evidence.value("advice.rtr.repeats"))  # each return-to-run phase is done at least this often
-    return (f"walk/run starts when {walks} walks in a row stay at {safe_max():g}/10 or less and a new check-in "
+    return (f"{walks} walks in a row stay at {safe_max():g}/10 or less and a new check-in "
             f"shows the pain within the rule: {acceptable_max():g}/10 or less during activity and back to "
             f"{settled_max():g}/10 or less by the next morning")
+
+
+def walks_above_safe_words(recheck: str) -> str:
+    """What happens when the walks do not come down to the safe band (`resume_running_condition` waits for
+    them): shorter walks, and a professional at the re-check (`recheck`, e.g. 'your re-check on Mon 14 Dec')
+    rather than later. The safe band and the acceptable maximum are the rule's own numbers; no new one."""
+    safe, ok = safe_max(), acceptable_max()
+    return (f"If a walk goes above {safe:g}/10, end it there and make the next one shorter, short enough to stay "
+            f"at {safe:g}/10 or less. If your walks still go above {safe:g}/10 at {recheck}, see a physiotherapist "
+            f"or sports doctor then, without waiting longer; if a walk goes above {ok:g}/10, see one sooner")

@@ -21,6 +21,7 @@ from kneeguard.advice.gait_retraining import GaitRetraining, apply_gait, plan_ga
 from kneeguard.advice.overrides import AppliedOverride
 from kneeguard.advice.pain import PainState, pain_state
 from kneeguard.advice.programme import NO_ROOM, LeftOut, choose, eccentric_starts
+from kneeguard.advice.recheck import SET_WEEKS, holds_at_week_one, later_weeks_words, recheck_day, recheck_session
 from kneeguard.advice.running import RunningPlan, plan_running
 from kneeguard.advice.session import SESSION_KINDS, Recommendation, Session, unique_citations
 from kneeguard.clinic.levels import TriageLevel
@@ -103,10 +104,26 @@ class Advice:
     disclaimer: str = DISCLAIMER
     uncertain: list[Finding] = field(default_factory=list)  # shown with their reason, never acted on
     overrides: list[AppliedOverride] = field(default_factory=list)  # the clinician's edits, applied or not
+    recheck: dt.date | None = None  # a held plan's re-check: only week 1 is set, the later weeks wait for it
 
     @property
     def end(self) -> dt.date:
         return self.start + dt.timedelta(days=self.weeks * 7 - 1)
+
+    @property
+    def set_weeks(self) -> int:
+        """The weeks with set sessions: all of them, or week 1 only while the pain rule holds (`advice.recheck`)."""
+        return SET_WEEKS if self.recheck else self.weeks
+
+    @property
+    def scheduled_end(self) -> dt.date:
+        """The last day with set sessions (`end` unless the plan holds at week 1)."""
+        return self.start + dt.timedelta(days=self.set_weeks * 7 - 1)
+
+    @property
+    def later_weeks_words(self) -> str:
+        """'Weeks 2-6 (...): not scheduled yet...' for a plan held at week 1; '' for one whose weeks are all set."""
+        return later_weeks_words(self.start, self.weeks, self.recheck) if self.recheck else ""
 
     @property
     def top_factors(self) -> list[Factor]:
@@ -121,7 +138,7 @@ class Advice:
     @property
     def exercise_minutes(self) -> list[int]:
         """Minutes of strength and mobility sessions per plan week (`advice.exercise.max_minutes_per_week`)."""
-        return weekly_exercise_minutes(self.days, self.start, self.weeks)
+        return weekly_exercise_minutes(self.days, self.start, self.set_weeks)
 
     @property
     def exercise_minutes_budget(self) -> int:
@@ -160,7 +177,8 @@ class Advice:
             "professional": self.professional.to_dict(), "missing": [m.to_dict() for m in self.missing],
             "notes": list(self.notes), "pain_rule": pain_rule_text(), "exercise_minutes_per_week": self.exercise_minutes,
             "exercise_minutes_budget": self.exercise_minutes_budget,
-            "days": [s.to_dict() for s in self.days],
+            "days": [s.to_dict() for s in self.days], "set_weeks": self.set_weeks,
+            "recheck": self.recheck.isoformat() if self.recheck else None, "later_weeks": self.later_weeks_words,
             "citations": self.citations(), "disclaimer": self.disclaimer,
             "uncertain": [{**f.to_dict(), "source": finding_source(f)} for f in self.uncertain],
             "overrides": [o.to_dict() for o in self.overrides],
@@ -237,7 +255,19 @@ def advise(context: AthleteContext, *, weeks: int = DEFAULT_PLAN_WEEKS, start: d
             step_rate_change=gait.active),
         professional, list(context.missing), [*context.notes, *_left_out_note(left_out)], days,
         uncertain=context.uncertain_findings)
-    return apply_overrides(advice, context.overrides)  # the clinician's edits, last: they hold on every regeneration
+    advice = apply_overrides(advice, context.overrides)  # the clinician's edits: they hold on every regeneration
+    if holds_at_week_one(pain):
+        _hold_at_week_one(advice)
+    return advice
+
+
+def _hold_at_week_one(advice: Advice) -> None:
+    """While the pain rule holds (or steps back), what follows week 1 depends on how the knee answers it: week 1
+    stays set, the re-check ends it, and the later weeks are left unscheduled (`advice.recheck`)."""
+    advice.recheck = recheck_day(advice.start, advice.pain.checked_on)
+    kept = [s for s in advice.days if s.date <= advice.scheduled_end]
+    kept.append(recheck_session(advice.recheck, advice.start, advice.weeks, walking_only=advice.running.mode == "walk"))
+    advice.days = sorted(kept, key=lambda s: (s.date, SESSION_KINDS.index(s.kind)))
 
 
 def bring_text() -> str:

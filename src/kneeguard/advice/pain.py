@@ -72,6 +72,7 @@ class PainState:
     codes: list[str] = field(default_factory=list)  # finding codes behind hold / limits
     step_back: bool = False  # one level back (STEP_BACK)
     decision: LoadDecision = LoadDecision.PROGRESS
+    checked_on: dt.date | None = None  # the check-in's day: a held plan's re-check counts from it
 
     def apply(self, decision: LoadDecision, code: str, reason: str) -> None:
         """Record one reading's verdict; the state keeps the worst, and hold/step_back/stop follow it."""
@@ -132,7 +133,7 @@ def pain_state(checkin: CheckinAssessment | None, finding_codes: list[str], *, s
     answers = checkin.answers
     level = checkin.level
     state = PainState(not stale, level, answers.get("has_pain"), _num(answers.get("pain_during_run")),
-                      _num(answers.get("pain_next_morning")))
+                      _num(answers.get("pain_next_morning")), checked_on=checkin.on_date)
     if level.stops_training:
         state.apply(LoadDecision.STOP, level.registry_key,
                     f"triage level {level}: see a professional before any training")

@@ -8,7 +8,8 @@ from kneeguard.advice.load_reference import LoadReference
 from kneeguard.advice.pain import PainState
 from kneeguard.advice.running_plan import RunningPlan, rule_entry, walk_run_words
 from kneeguard.advice.session import Session, unique_citations
-from kneeguard.pain_rule import resume_running_words
+from kneeguard.advice.recheck import recheck_day, recheck_words
+from kneeguard.pain_rule import resume_running_condition, walks_above_safe_words
 
 RTR_OFFSETS = (0, 2, 4)  # a rest day between return-to-run sessions
 
@@ -23,20 +24,21 @@ def return_to_run(days, pain: PainState, reason: list[str], reference: LoadRefer
     done, used = 0, set()  # `used`: the phases the plan's sessions are in
     cites = unique_citations(evidence.rule("advice.rtr.phases").citations, evidence.rule("advice.rtr.repeats").citations)
     readiness = evidence.value("advice.rtr.readiness")
+    walking_rule = _walking_only_words(phases[1], recheck_day(days[0], pain.checked_on)) if index == 0 else ""
     sessions = []
     for week in range(len(days) // 7):
         for off in offsets:
             phase = phases[index]
             used.add(index)
             minutes = phase["reps"] * (phase["walk_min"] + phase["run_min"])
-            if phase["run_min"] == 0:
-                title, what = f"{phase['name']} {minutes} min", "Brisk walk on the flat."
+            if phase["run_min"] == 0:  # walking only: its own kind, so it never reads as a walk/run step
+                kind, title, what = "walk", "Walk (no running)", "Brisk walk on the flat, no running."
             elif phase["walk_min"] == 0:
-                title, what = phase["name"], f"Run {phase['run_min']} min without walk breaks, flat ground."
+                kind, title, what = "walk_run", phase["name"], f"Run {phase['run_min']} min without walk breaks, flat ground."
             else:
-                title = f"Walk/run: {phase['name']} x {phase['reps']}"
+                kind, title = "walk_run", f"Walk/run: {phase['name']} x {phase['reps']}"
                 what = f"{walk_run_words(phase)}, flat ground."
-            nxt = (f"Walking only for now: {resume_running_words()}." if pain.hold and phase["run_min"] == 0 else
+            nxt = (walking_rule if phase["run_min"] == 0 else
                    "Stay at this phase: the plan moves on after your next check-in shows pain within the rules."
                    if pain.hold else
                    f"Do each phase at least {repeats} times; move on only if pain stayed within the rules and "
@@ -44,19 +46,27 @@ def return_to_run(days, pain: PainState, reason: list[str], reference: LoadRefer
             details = (f"{what} RPE {phase['rpe']}/10 or less. No hills. {nxt} "
                        + (f"Before the first walk/run, check you are ready: {readiness}" if index == 0 else
                           f"Readiness for running: {readiness}" if index == 1 else ""))
-            sessions.append(Session(days[week * 7 + off], "walk_run", title, details.strip(), duration_min=minutes,
+            sessions.append(Session(days[week * 7 + off], kind, title, details.strip(), duration_min=minutes,
                                     reason=reason, citations=cites, rpe_max=int(phase["rpe"]), phase=phase["name"],
                                     pain_rule=pain_rule_text()))
             done += 1
             if not pain.hold and done >= repeats and index < len(phases) - 1:
                 index, done = index + 1, 0
-    summary = ("Return to running by walk/run phases, a rest day between sessions, no hills. "
-               + (f"Walking only for now: {resume_running_words()}." if pain.hold and pain.limits_running else
-                  "Held at the first phase until a new check-in shows the pain rules kept." if pain.hold else
-                  f"Each phase at least {repeats} times before the next.")
-               + (f" Walk/run because the load you tolerated is below one {evidence.value('advice.run.min_run_km')} km "
-                  f"run a week: {reference.explanation}." if reference and reference.restarting else ""))
+    summary = (("Brisk walks on the flat with a rest day between them, no hills. " + walking_rule) if index == 0 else
+               "Return to running by walk/run phases, a rest day between sessions, no hills. "
+               + ("Held at the first phase until a new check-in shows the pain rules kept." if pain.hold else
+                  f"Each phase at least {repeats} times before the next."))
+    summary += (f" Walk/run because the load you tolerated is below one {evidence.value('advice.run.min_run_km')} km "
+                  f"run a week: {reference.explanation}." if reference and reference.restarting else "")
     rules = [rule_entry("advice.rtr.phases"), rule_entry("advice.rtr.repeats"), rule_entry("advice.rtr.runs_per_week"),
              rule_entry("advice.rtr.readiness"), rule_entry("advice.pain.acceptable_max")]
-    return RunningPlan("return_to_run", sessions, summary, rules, None, len(offsets), reason, reference=reference,
+    return RunningPlan("walk" if index == 0 else "return_to_run", sessions, summary, rules, None, len(offsets), reason, reference=reference,
                        includes_running=any(phases[i]["run_min"] > 0 for i in used))
+
+
+def _walking_only_words(first_step: dict, recheck_on) -> str:
+    """The walking-only hold in one place: walking until the resume rule is met, then walk/run step 1; and
+    what happens if the walks do not settle (`pain_rule.walks_above_safe_words`)."""
+    recheck = recheck_words(recheck_on)
+    return (f"Walking only until {resume_running_condition()} (that check-in: {recheck}); then walk/run step 1, "
+            f"{walk_run_words(first_step)} on the flat. {walks_above_safe_words('the re-check')}.")

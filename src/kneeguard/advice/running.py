@@ -1,9 +1,9 @@
 """The running part of the plan, day by day from the current state.
 
-Three modes:
+The modes:
 - "stop": triage emergency/urgent: no running at all (the engine adds the professional visit).
 - "return_to_run": pain limits running, or no run in the spike reference window (30 days) before the start:
-  walk/run phases (`advice.return_to_run`).
+  walk/run phases (`advice.return_to_run`); "walk" while the pain rule allows walking only (its first phase).
 - "build" (or "hold" when pain rules say hold): easy runs sized from your history, where every run is
   at most (1 + spike cap) x the longest run of the previous 30 days *including runs planned earlier*.
 

@@ -9,7 +9,7 @@ from kneeguard.advice.load_reference import LoadReference
 from kneeguard.advice.session import Session
 
 
-MODE_WORDS = {"return_to_run": "walk/run return", "build": "building up", "stop": "stopped", "hold": "held"}
+MODE_WORDS = {"walk": "walking only", "return_to_run": "walk/run return", "build": "building up", "stop": "stopped", "hold": "held"}
 
 
 def walk_run_words(phase: dict[str, Any]) -> str:
@@ -19,7 +19,7 @@ def walk_run_words(phase: dict[str, Any]) -> str:
 
 @dataclass
 class RunningPlan:
-    mode: str  # "stop" | "return_to_run" | "build" | "hold"
+    mode: str  # "stop" | "walk" (walking only, until walk/run may start) | "return_to_run" | "build" | "hold"
     sessions: list[Session]
     summary: str
     rules: list[dict[str, Any]] = field(default_factory=list)  # {"key", "text"} of the rules applied

@@ -8,11 +8,13 @@ from typing import Any
 from kneeguard.evidence import Citation
 
 # Every kind of plan session, in the order one day lists them (the one list: report, web and calendar read it).
-SESSION_KINDS = ("see_professional", "run", "walk_run", "strength", "mobility", "film", "rest")
+# "walk": walking only (no running at all), its own kind so that it never reads as a walk/run step;
+# "check_in": the re-check that decides a held plan's later weeks (`advice.recheck`).
+SESSION_KINDS = ("see_professional", "run", "walk_run", "walk", "strength", "mobility", "film", "check_in", "rest")
 RUNNING_KINDS = ("run", "walk_run")
 # Each kind as a person reads it (the CLI's table; the web and the report show titles and use kinds for styling).
-KIND_WORDS = {"see_professional": "see a professional", "run": "run", "walk_run": "walk/run", "strength": "strength",
-              "mobility": "mobility", "film": "film", "rest": "rest"}
+KIND_WORDS = {"see_professional": "see a professional", "run": "run", "walk_run": "walk/run", "walk": "walk",
+              "strength": "strength", "mobility": "mobility", "film": "film", "check_in": "re-check", "rest": "rest"}
 
 
 @dataclass

@@ -16,7 +16,8 @@ if TYPE_CHECKING:  # imported where used: `kneeguard plan tick --help` reads TIC
     from kneeguard.advice.pain import SessionPain
 
 TICK_DAYS_BACK = 366  # a session older than this cannot be ticked any more
-TICKABLE_KINDS = tuple(k for k in SESSION_KINDS if k != "rest")
+# A re-check is done by checking in (the check-in is its record), not ticked off.
+TICKABLE_KINDS = tuple(k for k in SESSION_KINDS if k not in ("rest", "check_in"))
 
 
 def checked_tick(day: dt.date, kind: str, today: dt.date, *, pain_during: int | None = None,

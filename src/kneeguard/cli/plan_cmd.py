@@ -75,7 +75,9 @@ def plan_command(
 def show_plan(advice) -> None:
     from kneeguard import pain_rule
 
-    console.rule(f"[bold]Personal plan — {escape(advice.athlete)}, {advice.start.isoformat()} to {advice.end.isoformat()}")
+    span = (f"week 1 of {advice.weeks} set, {advice.start.isoformat()} to {advice.scheduled_end.isoformat()}"
+            if advice.recheck else f"{advice.start.isoformat()} to {advice.end.isoformat()}")
+    console.rule(f"[bold]Personal plan — {escape(advice.athlete)}, {span}")
     b = advice.banner
     style = level_style(b.level)
     console.print(f"[{style}] {b.level_name.upper()} [/] {escape(b.headline)}")
@@ -110,6 +112,8 @@ def show_plan(advice) -> None:
                      "" if s.duration_min is None else f"{s.duration_min:.0f}",
                      s.cadence_text)
     console.print(week)
+    if advice.later_weeks_words:
+        console.print(f"[bold]After week 1[/]: {escape(advice.later_weeks_words)}")
     items = advice.strength + advice.flexibility + advice.warmup
     if items:
         ex = Table(title="Exercises (starting dose, in the weeks shown)")

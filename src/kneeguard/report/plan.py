@@ -32,7 +32,7 @@ def build_plan(advice: Advice | None, refs: References, titles: dict[str, str] |
 
     titles = titles or {}
     if advice is None:
-        return {"available": False, "no_advice": NO_ADVICE, "running_notes": [], "weeks": [], "days": [],
+        return {"available": False, "no_advice": NO_ADVICE, "running_notes": [], "weeks": [], "later_weeks": "", "days": [],
                 "days_total": 0, "strength": [], "pain_rule": "", "warmup": [], "flexibility": [], "gait": None,
                 "footwear": [], "professional": None, "edits": []}
     days = advice.days
@@ -43,7 +43,9 @@ def build_plan(advice: Advice | None, refs: References, titles: dict[str, str] |
         # the clinician's edits, each with who set it and when, applied or not (and why not)
         "edits": [o.text() for o in advice.overrides],
         "running_notes": [t for t in [advice.running.summary, *(r.get("text") for r in advice.running.rules)] if t],
-        "weeks": _weeks(days),
+        # A plan held at week 1 has no weekly table: week 1 is shown day by day and the later weeks are not set.
+        "weeks": [] if advice.recheck else _weeks(days),
+        "later_weeks": advice.later_weeks_words,
         # Day by day only for the first fortnight: the weekly table covers the rest in two minutes' reading.
         "days": [_day(s, refs, titles) for s in days if (s.date - first).days < DETAIL_DAYS],
         "days_total": len(days),

@@ -36,6 +36,8 @@ def plan_overview(plan: dict[str, Any], review_date: str | None) -> list[PlanRow
     professional = (plan.get("professional") or {}).get("summary_text", "")
     # the review date once: the professional's text may already name it
     follow = [f"Review by {review_date}." if review_date and review_date not in professional else "", professional]
+    # a plan held at week 1: the weeks after it wait for its re-check, the first follow-up
+    follow.insert(0, plan.get("later_weeks") or "")
     return [
         PlanRow("Running", running),
         PlanRow("Strength", _names(plan.get("strength"), "Nothing prescribed.")),

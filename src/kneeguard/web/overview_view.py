@@ -140,12 +140,15 @@ def _adherence(request, store, name: str, day: dt.date) -> tuple[int, int]:
 
 
 def _follow_up(advice) -> tuple[dt.date | None, str]:
-    """The plan's visit to a professional if it has one, else the check-in's review date."""
+    """The plan's visit to a professional if it has one, else a held plan's re-check, else the check-in's review
+    date."""
     visit = next((s for s in advice.days if s.kind == "see_professional"), None)
     if visit is not None:
         return visit.date, visit.title
     if advice.banner.level is None:
         return None, "check in first"
+    if advice.recheck is not None:  # a plan held at week 1: its re-check comes before any later review date
+        return advice.recheck, "re-check (new check-in)"
     if advice.banner.review_date is not None:
         return advice.banner.review_date, "check in again"
     return None, ""

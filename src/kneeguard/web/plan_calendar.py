@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from kneeguard.advice.session import Session
+from kneeguard.advice.ticks import TICKABLE_KINDS
 
 if TYPE_CHECKING:
     from kneeguard.store.plan_log import Tick
@@ -36,6 +37,8 @@ class Entry:
         (a past day, not ticked), "open" (today, not yet ticked) or "planned"."""
         if self.tick is not None:
             return "done"
+        if self.session.kind not in TICKABLE_KINDS:  # a re-check is done by checking in: never "missed" here
+            return "planned" if self.session.date > self.today else "open"
         if self.ran:
             return "ran"
         day = self.session.date

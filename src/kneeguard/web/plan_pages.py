@@ -33,8 +33,9 @@ def plan_page(request: Request, as_of: str | None = None, weeks: int = DEFAULT_P
     advice = advice_for(request, day, weeks)
     recent = recent_sessions(request, day)
     first = min([advice.start] + [s.date for s in recent])
-    ticks = ticks_between(request, first, advice.end)
-    calendar = calendar_weeks(recent + advice.days, ticks, runs_between(request, first, day), first, advice.end, day)
+    last = advice.scheduled_end  # a plan held at week 1 shows no days after it (`Advice.later_weeks_words` says why)
+    ticks = ticks_between(request, first, last)
+    calendar = calendar_weeks(recent + advice.days, ticks, runs_between(request, first, day), first, last, day)
     return render(request, "plan.html", advice=advice, banner=advice.banner, calendar=calendar,
                   banner_class=banner_class(advice.banner), weeks_n=weeks, day_names=DAY_NAMES,
                   ticks=ticks, today=day, tickable=TICKABLE_KINDS, back="/plan",
