@@ -92,7 +92,7 @@ def test_a_worse_week_after_two_checkins_tells_one_story(server, browser, shoot,
         page.evaluate(SUBMIT, answers)
         banner = page.wait_for_selector("#level-banner.routine").inner_text()
         onset = today - dt.timedelta(days=36)
-        assert f"Your pain has lasted 5 weeks (since {onset:%d %b %Y}" in banner
+        assert f"Your pain has lasted 5 weeks (since about {onset:%d %b %Y}" in banner
         assert "has risen since your earlier check-ins (next-morning pain 4/10 against your usual 1.5/10)" in banner
         assert "no better" not in banner
         assert page.evaluate("document.documentElement.scrollWidth") <= width

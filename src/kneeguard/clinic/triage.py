@@ -205,7 +205,7 @@ def triage(
         facts["duration_weeks"] = max(answers["duration_weeks"], pain_history.weeks)
     facts[PAIN_RISEN_KEY] = bool(pain_history and pain_history.risen)
 
-    reasons = [_reason(rule, facts) for rule in triage_rules() if evaluate(rule.when, facts) is True]
+    reasons = [_reason(rule, facts, answers) for rule in triage_rules() if evaluate(rule.when, facts) is True]
     if missing_red_flags:
         reasons.append(_unanswered_reason(missing_red_flags))
     reasons += extra_reasons
@@ -240,9 +240,10 @@ def triage(
     )
 
 
-def _reason(rule: TriageRule, facts: Mapping[str, Any]) -> Reason:
+def _reason(rule: TriageRule, facts: Mapping[str, Any], answers: Mapping[str, Any]) -> Reason:
     ev = rule.evidence
-    used = {q: facts[q] for q in dict.fromkeys(referenced_questions(rule.when)) if q in facts}
+    # the answers as the runner gave them (a duration the history lengthened is said in the advice's words)
+    used = {q: answers.get(q, facts[q]) for q in dict.fromkeys(referenced_questions(rule.when)) if q in facts}
     return Reason(rule.id, rule.level, ev.summary, used, rule.text.advice_for(facts), rule.red_flag,
                   [c.to_dict() for c in ev.citations], rule.route, rule.text.why)
 
