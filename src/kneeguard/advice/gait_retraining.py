@@ -37,6 +37,17 @@ class GaitRetraining:
     pain_hold: str = ""  # the pain rule for the new step rate: back to the usual one if it provokes the pain
     reason: list[str] = field(default_factory=list)
     citations: list[Citation] = field(default_factory=list)
+    on_hold: bool = False  # active, but the plan has no continuous runs to put the metronome on yet
+
+    @property
+    def brief(self) -> str:
+        """The summary in a line for the clinician's two pages: while on hold only the step rates and the
+        metronome (the weeks and the pain rule are for when it starts, in the full report)."""
+        if not (self.on_hold and self.measured_cadence_spm and self.target_cadence_spm and self.metronome_bpm):
+            return self.summary
+        return (f"On hold in this plan (no continuous runs yet); then step rate {self.measured_cadence_spm:.0f} to "
+                f"{self.target_cadence_spm} steps/min with a metronome at {self.metronome_bpm} bpm (weeks and pain "
+                "rule in the full report).")
 
     def to_dict(self) -> dict[str, Any]:
         return {"active": self.active, "summary": self.summary, "measured_cadence_spm": self.measured_cadence_spm,
@@ -136,6 +147,7 @@ def apply_gait(retraining: GaitRetraining, sessions: list[Session], start: dt.da
             retraining.schedule.append("Your plan has no continuous runs yet: start the metronome work once "
                                        "you run continuously again.")
             # the summary's weekly metronome minutes would read as work for this plan's walking weeks
+            retraining.on_hold = True
             on_hold = "On hold in this plan (no continuous runs yet); once you run continuously again: "
             if not retraining.summary.startswith(on_hold):
                 retraining.summary = on_hold + retraining.summary

@@ -29,6 +29,7 @@ GAIT_ROWS = (("Measured cadence spm", "measured_cadence_spm"), ("Target cadence 
 def build_plan(advice: Advice | None, refs: References, titles: dict[str, str] | None = None) -> dict[str, Any]:
     """`titles`: finding code -> title, so a reason given as codes reads as words."""
     from kneeguard import pain_rule
+    from kneeguard.advice.engine import PROFESSIONAL_TITLES
 
     titles = titles or {}
     if advice is None:
@@ -56,6 +57,8 @@ def build_plan(advice: Advice | None, refs: References, titles: dict[str, str] |
         "gait": _gait(advice.gait, refs, titles),
         "footwear": [_recommendation(r, refs, titles) for r in advice.footwear],
         "professional": {"rows": [], "text": advice.professional.text,
+                         # the visit the triage books (the report's banner says it): not repeated in the summary
+                         "books_visit": advice.professional.title == PROFESSIONAL_TITLES.get(advice.pain.level),
                          "summary_text": advice.professional.text_without_bring, "list": [],
                          "reason": _reason_text(advice.professional.reason, titles),
                          "cites": refs.cite(_cites(advice.professional.citations))},
@@ -104,7 +107,7 @@ def _gait(g: GaitRetraining, refs: References, titles: dict[str, str]) -> dict[s
     values["film_date"] = g.film_date.isoformat() if g.film_date else None
     rows = [(label, _text(values[key])) for label, key in GAIT_ROWS if values[key] not in (None, "")] \
         if g.active else []
-    return {"rows": rows, "text": g.summary, "list": [_text(v) for v in g.schedule],
+    return {"rows": rows, "text": g.summary, "brief": g.brief, "list": [_text(v) for v in g.schedule],
             "reason": _reason_text(g.reason, titles), "cites": refs.cite(_cites(g.citations))}
 
 

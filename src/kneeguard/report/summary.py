@@ -33,7 +33,9 @@ def plan_overview(plan: dict[str, Any], review_date: str | None) -> list[PlanRow
         running += f" The plan's last running week: {last}."
     gait = plan.get("gait")
     # what to bring is for the runner (`Recommendation.bring`); the clinician reading the summary has it in hand
-    professional = (plan.get("professional") or {}).get("summary_text", "")
+    professional = plan.get("professional") or {}
+    # the triage's own booking is the banner's headline; a conditional visit (self-care) is said here
+    professional = "" if professional.get("books_visit") else professional.get("summary_text", "")
     # the review date once: the professional's text may already name it
     follow = [f"Review by {review_date}." if review_date and review_date not in professional else "", professional]
     # a plan held at week 1: the weeks after it wait for its re-check, the first follow-up
@@ -41,7 +43,7 @@ def plan_overview(plan: dict[str, Any], review_date: str | None) -> list[PlanRow
     return [
         PlanRow("Running", running),
         PlanRow("Strength", _names(plan.get("strength"), "Nothing prescribed.")),
-        PlanRow("Gait", (gait or {}).get("text") or "No gait retraining: nothing to retrain was measured."),
+        PlanRow("Gait", (gait or {}).get("brief") or (gait or {}).get("text") or "No gait retraining: nothing to retrain was measured."),
         # The summary lists what to do; "orthotics only after a professional assessment" is for the full report.
         PlanRow("Footwear", _names([x for x in plan.get("footwear") or [] if x.get("domain") != "orthotics"],
                                    "No footwear advice: no shoes are tracked.")),
