@@ -182,3 +182,23 @@ def test_demo_prints_load_findings(tmp_path):
 
     calendar = icalendar.Calendar.from_ical((tmp_path / "demo" / "plan.ics").read_bytes())
     assert len(calendar.walk("VEVENT")) > 20
+
+
+def test_the_summary_of_a_worse_week_still_fits_two_pages(tmp_path):
+    """The demo runner after a worse week (6/10 in runs, 4/10 next morning, rising over 3 check-ins; the plan
+    held at walking with a re-check): the summary a clinician is handed in exactly this case grew to three pages."""
+    weasyprint = pytest.importorskip("weasyprint")
+    from tests.test_report_summary import MAX_SUMMARY_PAGES
+
+    out = tmp_path / "demo"
+    result = runner.invoke(app, ["demo", "--out", str(out), "--no-pdf"], catch_exceptions=False)
+    assert result.exit_code == 0, result.output
+    home = ["--home", str(out / "data"), "--athlete", "demo runner"]
+    worse = Path(__file__).parent / "data" / "checkins" / "worse_routine.json"
+    assert runner.invoke(app, ["checkin", *home, "--answers", str(worse)], catch_exceptions=False).exit_code == 0
+    summary = tmp_path / "summary.html"
+    result = runner.invoke(app, ["report", *home, "--out", str(summary), "--summary-only"], catch_exceptions=False)
+    assert result.exit_code == 0, result.output
+    html = summary.read_text(encoding="utf-8")
+    assert "re-check on" in html and "Walking only" in html  # the held plan, not the demo's own
+    assert len(weasyprint.HTML(string=html).render().pages) <= MAX_SUMMARY_PAGES

@@ -63,7 +63,7 @@ def test_summary_reads_as_a_letter(demo_doc):
     html = render_html(demo_doc, summary_only=True)
     text = _text(html)
     for expected in ("Triage and why", "Top factors", "The plan at a glance", "Running", "Strength", "Gait",
-                     "Footwear", "Follow-up", "Pain and load over time", "Surgical history and context",
+                     "Footwear", "Follow-up", "Pain and load over time", "Knee surgery",
                      "What is uncertain", "Disclaimer", "References cited above"):
         assert expected in text, expected
     assert len(demo_doc.summary) <= 3

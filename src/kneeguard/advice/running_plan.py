@@ -28,6 +28,7 @@ class RunningPlan:
     reason: list[str] = field(default_factory=list)
     reference: LoadReference | None = None  # what the distances were sized from, and why
     includes_running: bool = True  # False: no session of this plan has any running (stop, or walking only)
+    brief: str = ""  # the summary shortened for the clinician's two pages ("" = the summary itself)
 
     @property
     def mode_words(self) -> str:

@@ -230,7 +230,7 @@ def _uncertain(advice: Advice | None, findings: list[Finding]) -> list[dict[str,
     return [{"titles": "; ".join(titles), "reason": reason} for reason, titles in uncertain_groups(found).items()]
 
 
-def _first_sentences(text: Any, limit: int = 220) -> str:
+def _first_sentences(text: Any, limit: int = 180) -> str:
     """The summary keeps each factor to a line or two; the full explanation is in the findings."""
     text = str(text or "")
     if len(text) <= limit:

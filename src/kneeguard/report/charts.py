@@ -68,8 +68,8 @@ def load_chart(load_report: Any) -> Chart | None:
         png = path.read_bytes()
     return Chart("Weekly running distance, spikes and load", png_data_uri(png),
                  "Bar chart of weekly running distance with spike weeks coloured, and fitness and fatigue lines",
-                 "Last 26 weeks. Bar colour and hatching give each week's worst run against the longest run "
-                 "of its previous 30 days.")
+                 "Last 26 weeks; colour and hatching: each week's worst run against the longest of its "
+                 "previous 30 days.")
 
 
 def _flag_zone(rule_value: Any, kind: str) -> tuple[float, float] | None:

@@ -19,7 +19,6 @@ SUMMARY_SECTIONS = (
     ("summary", "Top factors"),
     ("plan-overview", "The plan at a glance"),
     ("trend", "Pain and load over time"),
-    ("history", "Surgical history and context"),
     ("uncertain", "What is uncertain"),
     ("summary-references", "References cited above"),
     ("disclaimer", "Disclaimer"),

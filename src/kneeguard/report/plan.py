@@ -44,6 +44,7 @@ def build_plan(advice: Advice | None, refs: References, titles: dict[str, str] |
         # the clinician's edits, each with who set it and when, applied or not (and why not)
         "edits": [o.text() for o in advice.overrides],
         "running_notes": [t for t in [advice.running.summary, *(r.get("text") for r in advice.running.rules)] if t],
+        "running_brief": advice.running.brief or advice.running.summary,
         # A plan held at week 1 has no weekly table: week 1 is shown day by day and the later weeks are not set.
         "weeks": [] if advice.recheck else _weeks(days),
         "later_weeks": advice.later_weeks_words,

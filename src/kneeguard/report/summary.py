@@ -25,7 +25,7 @@ def plan_overview(plan: dict[str, Any], review_date: str | None) -> list[PlanRow
     if not plan.get("available"):
         return [PlanRow("Plan", plan.get("no_advice", ""))]
     weeks = plan.get("weeks") or []
-    running = plan["running_notes"][0] if plan.get("running_notes") else "No running planned."
+    running = plan.get("running_brief") or (plan["running_notes"][0] if plan.get("running_notes") else "No running planned.")
     # the last calendar week with running (a plan starting mid-week can end with a week of rest days only)
     ran = [w for w in weeks if w["km"] != "—"]
     last = f"{ran[-1]['km']} in week {ran[-1]['n']}" if ran else ""
