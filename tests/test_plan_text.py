@@ -180,3 +180,19 @@ def demo_plan():
 
     ctx, plan, _ = demo_advice()
     return ctx, plan
+
+
+def test_the_summary_shorthand_gives_the_historys_weeks_and_what_was_said():
+    from kneeguard.report.builder import _duration_shorthand
+
+    assert _duration_shorthand(_worse_with_history()) == "5 wk (said 3)"
+    assert _duration_shorthand(assess(WORSE, today=TODAY)) == "3 wk"
+
+
+def test_the_moving_bridge_left_out_is_not_named_like_the_bridge_hold_that_is_in():
+    from kneeguard.advice.exercises import library
+
+    lib = library()
+    # a physiotherapist read "Isometric hamstring hold (bridge hold, heel on a step)" in the plan beside
+    # "Not in this plan: Single-leg bridge (heel on a step)"
+    assert "repetitions" in lib["single_leg_bridge"].name and "hold" in lib["hamstring_isometric"].name

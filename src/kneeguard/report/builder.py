@@ -99,6 +99,18 @@ def build_report(context: AthleteContext, advice: Advice | None = None, *, histo
 # --- header ---------------------------------------------------------------------
 
 
+def _duration_shorthand(checkin) -> str:
+    """'3 wk', or '5 wk (said 3)' when the earlier check-ins date the pain further back (the same
+    `clinic.episode.PainHistory` the check-in's and the plan's words read)."""
+    weeks = checkin.answers.get("duration_weeks")
+    if not isinstance(weeks, (int, float)):
+        return ""
+    history = checkin.pain_history
+    if history is not None and history.differs_from_answer:
+        return f"{history.weeks} wk (said {weeks:g})"
+    return f"{weeks:g} wk"
+
+
 def _presentation(checkin) -> str:
     """The presenting complaint in a clinician's shorthand, from the latest check-in's own answers (a
     physiotherapist's read: the summary gave no side, site, duration or pain scores)."""
@@ -108,8 +120,7 @@ def _presentation(checkin) -> str:
     where = " ".join(x for x in (a.get("side") or "", "/".join(a.get("location") or [])) if x and x != "unsure")
     who = " ".join(x for x in (f"{a['age']:g} y" if isinstance(a.get("age"), (int, float)) else "",
                                {"female": "F", "male": "M"}.get(a.get("sex") or "", "")) if x)
-    parts = [who, where, a.get("onset") or "",
-             f"{a['duration_weeks']:g} wk" if isinstance(a.get("duration_weeks"), (int, float)) else ""]
+    parts = [who, where, a.get("onset") or "", _duration_shorthand(checkin)]
     pain = [f"{a[k]:g}/10 {label}" for k, label in (("pain_during_run", "in runs"), ("pain_next_morning", "next morning"),
                                                      ("pain_now", "now")) if isinstance(a.get(k), (int, float))]
     if pain:
