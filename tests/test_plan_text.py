@@ -183,7 +183,7 @@ def demo_plan():
 
 
 def test_the_summary_shorthand_gives_the_historys_weeks_and_what_was_said():
-    from kneeguard.report.builder import _duration_shorthand
+    from kneeguard.report.presenting import duration_shorthand as _duration_shorthand
 
     assert _duration_shorthand(_worse_with_history()) == "5 wk (said 3)"
     assert _duration_shorthand(assess(WORSE, today=TODAY)) == "3 wk"

@@ -146,7 +146,7 @@ def test_the_summary_names_the_presenting_complaint():
     import datetime as dt
 
     from kneeguard.clinic import assess
-    from kneeguard.report.builder import _presentation
+    from kneeguard.report.presenting import presenting_complaint as _presentation
 
     answers = {"has_pain": True, "side": "right", "location": ["posterolateral"], "onset": "gradual",
                "duration_weeks": 3, "pain_during_run": 4, "pain_next_morning": 2, "pain_now": 1,

@@ -19,6 +19,7 @@ from kneeguard.report import charts
 from kneeguard.report.document import ReportDocument, References
 from kneeguard.report.measured import fmt as _fmt, measured_text as _measured_text, value_text as _value_text
 from kneeguard.report.plan import build_plan
+from kneeguard.report.presenting import presenting_complaint, selftest_shorthand
 from kneeguard.report.summary import SUMMARY_FACTORS, plan_overview
 
 if TYPE_CHECKING:
@@ -99,39 +100,6 @@ def build_report(context: AthleteContext, advice: Advice | None = None, *, histo
 # --- header ---------------------------------------------------------------------
 
 
-def _duration_shorthand(checkin) -> str:
-    """'3 wk', or '5 wk (said 3)' when the earlier check-ins date the pain further back (the same
-    `clinic.episode.PainHistory` the check-in's and the plan's words read)."""
-    weeks = checkin.answers.get("duration_weeks")
-    if not isinstance(weeks, (int, float)):
-        return ""
-    history = checkin.pain_history
-    if history is not None and history.differs_from_answer:
-        return f"{history.weeks} wk (said {weeks:g})"
-    return f"{weeks:g} wk"
-
-
-def _presentation(checkin) -> str:
-    """The presenting complaint in a clinician's shorthand, from the latest check-in's own answers (a
-    physiotherapist's read: the summary gave no side, site, duration or pain scores)."""
-    a = checkin.answers
-    if a.get("has_pain") is not True:
-        return "no pain reported"
-    where = " ".join(x for x in (a.get("side") or "", "/".join(a.get("location") or [])) if x and x != "unsure")
-    who = " ".join(x for x in (f"{a['age']:g} y" if isinstance(a.get("age"), (int, float)) else "",
-                               {"female": "F", "male": "M"}.get(a.get("sex") or "", "")) if x)
-    parts = [who, where, a.get("onset") or "", _duration_shorthand(checkin)]
-    pain = [f"{a[k]:g}/10 {label}" for k, label in (("pain_during_run", "in runs"), ("pain_next_morning", "next morning"),
-                                                     ("pain_now", "now")) if isinstance(a.get(k), (int, float))]
-    if pain:
-        parts.append("pain " + ", ".join(pain))
-    if checkin.ostrc is not None:
-        parts.append(f"OSTRC {checkin.ostrc.severity}/100")
-    if a.get("previous_injury") is True:
-        parts.append("previous injury")
-    return "; ".join(p.replace("_", " ") for p in parts if p)
-
-
 def _sources(context: AthleteContext, history: list[CheckinRecord] | None) -> list[dict]:
     out = []
     s = context.load_report.summary if context.load_report is not None else {}
@@ -139,7 +107,10 @@ def _sources(context: AthleteContext, history: list[CheckinRecord] | None) -> li
         # An unset watch clock dates a run decades back: the range starts at the first run with a real date.
         first = s.get("first_dated_run_date") or s.get("first_run_date")
         unset = s.get("runs_with_unset_clock") or 0
-        detail = f"{s['runs_total']} runs; last 28 days {_fmt(s.get('distance_last_28d_km'))} km"
+        detail = f"{s['runs_total']} runs; {_fmt(s.get('distance_last_28d_km'))} km in the 28 days to the report date"
+        gap = s.get("days_since_last_run")
+        if gap:  # a physiotherapist asked: stopped running, or not imported yet? (the check-in may say she runs)
+            detail += f"; last run {gap} day{'s' if gap != 1 else ''} before it"
         if unset:
             detail += f"; {unset} run{'s' if unset != 1 else ''} from a watch with its clock unset (date unknown)"
         out.append({"name": "Activities", "date": f"{first} to {s.get('last_run_date')}", "detail": detail})
@@ -157,9 +128,12 @@ def _sources(context: AthleteContext, history: list[CheckinRecord] | None) -> li
         out.append({"name": "Gait video", "date": "none", "detail": "no gait session"})
     if context.checkin is not None:
         n = len(history or []) or 1
-        presentation = _presentation(context.checkin)
+        presentation = presenting_complaint(context.checkin)
         out.append({"name": "Check-in", "date": context.checkin.on_date.isoformat(),
                     "detail": (f"{presentation}; " if presentation else "") + f"{n} check-in{'s' if n != 1 else ''} on record"})
+        tests = selftest_shorthand(context.checkin.answers)
+        if tests:
+            out.append({"name": "Self-tests", "date": context.checkin.on_date.isoformat(), "detail": tests})
     else:
         out.append({"name": "Check-in", "date": "none", "detail": "no check-in"})
     if context.shoes:
