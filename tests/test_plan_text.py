@@ -107,10 +107,10 @@ def test_one_leg_exercises_say_each_leg_and_the_painful_leg_leads():
     items = [Prescription(ex, weekly_stages(ex, 1, False), [], "why", painful_side="right") for ex in (bridge, soleus)]
     session = exercise_sessions(items, dt.date(2026, 12, 8), 1, set())[0]  # the week's first strength day
     doses = {e["key"]: e["dose"]["text"] for e in session.exercises}
-    assert doses["single_leg_bridge"].startswith("3 x 15 each leg at about") and "each leg" not in doses["seated_soleus_raise"]
+    assert doses["single_leg_bridge"].startswith("3 x 15 each leg with a weight") and "each leg" not in doses["seated_soleus_raise"]
     assert "on both legs, starting with your painful right leg; the right leg's pain" in session.details
     assert items[0].legs in session.details and items[1].legs == ""
-    assert "the same dose on each" in Prescription(bridge, [], [], "", painful_side=PAIN_FREE).legs
+    assert "the same sets and repetitions on each" in Prescription(bridge, [], [], "", painful_side=PAIN_FREE).legs
     # the rule reaches the user, so it is in the registry with its (partly unsourced, said so) citations
     rule = evidence.rule("advice.exercise.legs")
     texts = [c.text for c in rule.citations]

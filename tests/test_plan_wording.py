@@ -277,8 +277,9 @@ def _worse_checkin_plan():
     return advise(_worse_checkin_context(DEMO_END), weeks=6)
 
 
-def _worse_checkin_context(as_of: dt.date):
-    """The context of `_worse_checkin_plan` (its check-in on the demo's last day), read on `as_of`."""
+def _worse_checkin_context(as_of: dt.date, gait=None):
+    """The context of `_worse_checkin_plan` (its check-in on the demo's last day), read on `as_of`; `gait`: a gait
+    summary to add (the demo has none)."""
     import json
 
     from kneeguard.advice import make_context
@@ -291,7 +292,8 @@ def _worse_checkin_context(as_of: dt.date):
     first = checkin(DEMO_END - dt.timedelta(days=7), **{**latest, "pain_during_run": 4, "pain_next_morning": 2})
     runs = [(r.day, r.km) for r in demo_plan()]
     last = assess(latest, history=[first.record], today=DEMO_END)
-    return make_context("demo runner", as_of, activities=runs_frame(runs), checkin=last, checkin_history=[first])
+    return make_context("demo runner", as_of, activities=runs_frame(runs), checkin=last, checkin_history=[first],
+                        gait=gait)
 
 
 def test_a_walking_only_plan_does_not_say_keep_running_nor_schedule_metronome_minutes():
@@ -316,7 +318,7 @@ def test_a_walking_only_plan_states_one_rule_for_running_again_and_has_no_run_wa
     walks = [s for s in plan.days if s.kind == "walk"]
     assert walks and all(rule in s.details for s in walks)
     assert rule in plan.running.summary
-    assert any("the running plan says when walk/run starts" in r for r in plan.pain.reasons)  # said once, there
+    assert any("the running plan says when walk/run can start" in r for r in plan.pain.reasons)  # said once, there
     assert not any(rule in r for r in plan.pain.reasons)
     assert "until the pain settles" not in plan.running.summary
     assert not plan.running.includes_running and plan.warmup == []

@@ -137,11 +137,20 @@ def resume_running_condition() -> str:
             f"{settled_max():g}/10 or less by the next morning")
 
 
+def walk_limit_words() -> str:
+    """Why a walk ends above the safe band while a run or exercise may reach the acceptable maximum: walking
+    within the safe band is the readiness check for walk/run (`advice.rtr.readiness`), so two limits, each
+    explained where the walks are."""
+    return f"Walks use a stricter {safe_max():g}/10 limit because they are the test for restarting running."
+
+
 def walks_above_safe_words(recheck: str) -> str:
     """What happens when the walks do not come down to the safe band (`resume_running_condition` waits for
-    them): shorter walks, and a professional at the re-check (`recheck`, e.g. 'your re-check on Mon 14 Dec')
-    rather than later. The safe band and the acceptable maximum are the rule's own numbers; no new one."""
+    them), after why the walks have their own limit (`walk_limit_words`): shorter walks, and a professional
+    at the re-check (`recheck`, e.g. 'your re-check on Mon 14 Dec') rather than later. The safe band and the
+    acceptable maximum are the rule's own numbers; no new one."""
     safe, ok = safe_max(), acceptable_max()
-    return (f"If a walk goes above {safe:g}/10, end it there and make the next one shorter, short enough to stay "
-            f"at {safe:g}/10 or less. If your walks still go above {safe:g}/10 at {recheck}, see a physiotherapist "
-            f"or sports doctor then, without waiting longer; if a walk goes above {ok:g}/10, see one sooner")
+    return (f"{walk_limit_words()} If a walk goes above {safe:g}/10, end it there and make the next one "
+            f"shorter, short enough to stay at {safe:g}/10 or less. If your walks still go above {safe:g}/10 at "
+            f"{recheck}, see a physiotherapist or sports doctor then, without waiting longer; if a walk goes "
+            f"above {ok:g}/10, see one sooner")

@@ -29,6 +29,7 @@ from kneeguard.disclaimer import DISCLAIMER
 from kneeguard.load import codes as load_codes_declared
 from kneeguard.findings import Finding, Severity
 from kneeguard.plan_length import DEFAULT_PLAN_WEEKS, check_plan_weeks
+from kneeguard.text import listed
 
 TOP_FACTORS = 5
 HEADLINES = {
@@ -190,7 +191,10 @@ def _left_out_note(items: list[LeftOut]) -> list[str]:
     if not items:
         return []
     minutes = int(evidence.value("advice.exercise.max_minutes_per_week"))
-    reasons = [f"{item.name} — {_reason_text(item.reason, minutes)}" for item in items]
+    by_reason: dict[str, list[str]] = {}  # exercises with the same reason share it: said once, not three times
+    for item in items:
+        by_reason.setdefault(item.reason, []).append(item.name)
+    reasons = [f"{listed(names)} — {_reason_text(reason, minutes)}" for reason, names in by_reason.items()]
     return [f"Not in this plan: {'; '.join(reasons)}. Ask your "
             "physiotherapist whether to swap one in for another exercise."]
 

@@ -55,7 +55,8 @@ class Stage:
         per = "before every run" if self.per_week == 0 else f"{self.per_week}x/week"
         extra = f", +{self.added_kg:g} kg" if self.added_kg else ""
         rest = f", rest {_duration(self.rest_s)} between sets" if self.rest_s and self.sets > 1 else ""
-        heavy = f" at about your {self.reps}-repetition maximum" if self.repetition_max else ""
+        # the repetition maximum in plain words: a runner new to the exercise has no "maximum" to remember
+        heavy = f" with a weight you can lift about {self.reps} times" if self.repetition_max else ""
         legs = " each leg" if each_leg else ""
         return f"{self.sets} x {self.reps}{legs}{heavy}{extra}{rest}, {per}"
 

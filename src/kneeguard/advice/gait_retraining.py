@@ -99,30 +99,57 @@ def plan_gait(gait: GaitSummary | None, gait_codes: list[str], start: dt.date, w
                               caution=caution, reason=triggers, citations=cites)
     low, high = evidence.value("gait.cadence.increase_pct")
     target, upper = round(cadence * (1 + low / 100)), round(cadence * (1 + high / 100))
-    minutes = evidence.value("advice.gait.metronome_minutes")
-    per_week = int(evidence.value("advice.gait.metronome_runs_per_week"))
-    schedule = [f"Week {w + 1}: metronome at {target} bpm on up to {per_week} easy runs, "
-                f"{minutes[min(w, len(minutes) - 1)]} min per run with it" for w in range(retrain_weeks)]
-    schedule.insert(0, "Before week 1: 5 minutes of practice with the metronome on an easy run (shorter steps, "
-                       "same speed; land with the foot closer under the hip)")
-    schedule.append(f"{film.isoformat()}: film again from the side and run `kneeguard gait VIDEO` to compare")
     hold = pain_rule.provoking_change_text("the new step rate", "your usual step rate", "metronome minutes")
     # The +10 % upper limit stays in the clinician data (`upper_cadence_spm`): in the runner's words it reads as a target.
     return GaitRetraining(
-        True, f"Raise your step rate from {cadence:.0f} to {target} steps/min (+{low} %) with a metronome at {target} bpm "
-              f"{_dose_words(minutes, per_week, retrain_weeks)}. {hold}",
-        cadence, target, upper, target, retrain_weeks, schedule, film, caution, hold, triggers,
+        True, _step_rate_words(cadence, target, retrain_weeks, hold), cadence, target, upper, target, retrain_weeks,
+        _schedule(target, retrain_weeks, film), film, caution, hold, triggers,
         unique_citations(cites, evidence.rule(pain_rule.ACCEPTABLE_KEY).citations))
 
 
-def _dose_words(minutes: list[int], per_week: int, weeks: int) -> str:
+def _step_rate_words(cadence: float, target: int, weeks: int, hold: str, from_continuous: bool = False) -> str:
+    """The runner's step-rate sentence; `from_continuous`: weeks counted from the first week of continuous
+    running (a plan that has none yet), not from the plan's week 1."""
+    low = evidence.value("gait.cadence.increase_pct")[0]
+    minutes = evidence.value("advice.gait.metronome_minutes")
+    per_week = int(evidence.value("advice.gait.metronome_runs_per_week"))
+    return (f"Raise your step rate from {cadence:.0f} to {target} steps/min (+{low} %) with a metronome at {target} "
+            f"bpm {_dose_words(minutes, per_week, weeks, from_continuous)}. {hold}")
+
+
+def _schedule(target: int, weeks: int, film: dt.date, from_continuous: bool = False) -> list[str]:
+    minutes = evidence.value("advice.gait.metronome_minutes")
+    per_week = int(evidence.value("advice.gait.metronome_runs_per_week"))
+    schedule = [f"{_week_words(w, from_continuous).capitalize()}: metronome at {target} bpm on up to {per_week} easy "
+                f"runs, {minutes[min(w, len(minutes) - 1)]} min per run with it" for w in range(weeks)]
+    schedule.insert(0, f"Before {_week_words(0, from_continuous)}: 5 minutes of practice with the metronome on an "
+                       "easy run (shorter steps, same speed; land with the foot closer under the hip)")
+    schedule.append(f"{film.isoformat()}: film again from the side and run `kneeguard gait VIDEO` to compare")
+    return schedule
+
+
+_ORDINALS = ("first", "second", "third", "fourth", "fifth", "sixth", "seventh", "eighth")
+
+
+def _week_words(week: int, from_continuous: bool, first: bool = True) -> str:
+    """'week 2', or, counted from continuous running, 'the second week of continuous running' (`first`: the
+    whole phrase; otherwise 'the second', for a list that named it once)."""
+    if not from_continuous:
+        return f"week {week + 1}"
+    nth = _ORDINALS[week] if week < len(_ORDINALS) else f"{week + 1}th"
+    return f"the {nth} week of continuous running" if first else f"the {nth}"
+
+
+def _dose_words(minutes: list[int], per_week: int, weeks: int, from_continuous: bool = False) -> str:
     """'for 10 min of up to 3 runs a week in week 1, 20 in week 2, 30 in week 3': the dose of each week, from
-    the schedule's own numbers (a range such as '10 rising to 30' leaves the weeks between to guessing)."""
+    the schedule's own numbers (a range such as '10 rising to 30' leaves the weeks between to guessing).
+    `from_continuous`: '... in the first week of continuous running, 20 in the second, 30 in the third'."""
     used = [minutes[min(w, len(minutes) - 1)] for w in range(weeks)]
     if len(set(used)) == 1:
-        return f"for {used[0]} min of up to {per_week} runs a week for {counted(weeks, 'week')}"
-    later = ", ".join(f"{m} in week {w + 1}" for w, m in enumerate(used) if w)
-    return f"for {used[0]} min of up to {per_week} runs a week in week 1, {later}"
+        tail = " of continuous running" if from_continuous else ""
+        return f"for {used[0]} min of up to {per_week} runs a week for {counted(weeks, 'week')}{tail}"
+    later = ", ".join(f"{m} in {_week_words(w, from_continuous, first=False)}" for w, m in enumerate(used) if w)
+    return f"for {used[0]} min of up to {per_week} runs a week in {_week_words(0, from_continuous)}, {later}"
 
 
 def apply_gait(retraining: GaitRetraining, sessions: list[Session], start: dt.date) -> list[Session]:
@@ -143,14 +170,16 @@ def apply_gait(retraining: GaitRetraining, sessions: list[Session], start: dt.da
                 s.details += f" {retraining.pain_hold}"
                 s.reason = list(dict.fromkeys([*s.reason, *retraining.reason]))
                 s.citations = unique_citations(s.citations, retraining.citations)
-        if not used:
+        if not used and not retraining.on_hold:
+            # the weekly metronome minutes counted from plan week 1 would read as work for this plan's walking
+            # weeks: they are counted from the first week of continuous running instead
+            retraining.on_hold = True
+            cadence, target = retraining.measured_cadence_spm, retraining.target_cadence_spm
+            retraining.summary = ("On hold in this plan (no continuous runs yet); once you run continuously again: "
+                                  + _step_rate_words(cadence, target, retraining.weeks, retraining.pain_hold, True))
+            retraining.schedule = _schedule(target, retraining.weeks, retraining.film_date, True)
             retraining.schedule.append("Your plan has no continuous runs yet: start the metronome work once "
                                        "you run continuously again.")
-            # the summary's weekly metronome minutes would read as work for this plan's walking weeks
-            retraining.on_hold = True
-            on_hold = "On hold in this plan (no continuous runs yet); once you run continuously again: "
-            if not retraining.summary.startswith(on_hold):
-                retraining.summary = on_hold + retraining.summary
     if retraining.film_date is not None:
         out.append(Session(retraining.film_date, "film", "Film your running (side view)",
                            "20-30 s of easy running, side view, phone at hip height, 60 fps or more if possible; "

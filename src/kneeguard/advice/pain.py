@@ -147,8 +147,10 @@ def pain_state(checkin: CheckinAssessment | None, finding_codes: list[str], *, s
         # Routine: pain within the acceptable band: keep running, but nothing rises until a professional has
         # seen it; walk/run is kept for pain above that band (handled above).
         # With pain beyond the acceptable band running is already cut to walking: "keep running" would contradict it.
-        keep = ("walking and exercises only (the running plan says when walk/run starts); walk/run then stays at "
-                f"its first step, {_first_walk_run()}," if state.limits_running else
+        # No "only" beside walk/run in the same sentence: the running plan says when walk/run may start, and
+        # this says how far it goes until the visit.
+        keep = ("no running yet, walks and exercises (the running plan says when walk/run can start); once it "
+                f"starts, walk/run stays at its first step, {_first_walk_run()}," if state.limits_running else
                 "keep running and exercise at this level, no increases,")
         state.apply(LoadDecision.HOLD, level.registry_key,
                     f"while you wait to see a professional: {keep} until a professional has seen the knee")

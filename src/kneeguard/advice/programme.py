@@ -233,7 +233,8 @@ class LeftOut:
 
 NO_ROOM = "no room in the weekly budget"
 LAST_WEEK_ONLY = "would only start in the plan's last week, too late to build anything (a later plan can begin it)"
-AFTER_PLAN = "would only start after this plan (a later plan can begin it)"
+# Not "after this plan": a plan held at week 1 has no end in sight, so the runner is told who starts it.
+AFTER_PLAN = "to start at a later re-check or when your physiotherapist advises"
 
 
 def fit_budget(prescriptions: list[Prescription], weeks: int) -> list[LeftOut]:

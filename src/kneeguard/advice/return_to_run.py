@@ -12,6 +12,9 @@ from kneeguard.advice.recheck import recheck_day, recheck_words
 from kneeguard.pain_rule import acceptable_max, resume_running_condition, safe_max, walks_above_safe_words
 
 RTR_OFFSETS = (0, 2, 4)  # a rest day between return-to-run sessions
+# The rest day is between the plan's brisk walks, not a ban on walking: a runner read it as "do not walk".
+BRISK_WALKS = ("Brisk walks on the flat with a rest day between them, no hills; everyday walking is fine, the rest "
+               "day is for these planned brisk walks.")
 
 
 def return_to_run(days, pain: PainState, reason: list[str], reference: LoadReference | None = None) -> RunningPlan:
@@ -52,7 +55,7 @@ def return_to_run(days, pain: PainState, reason: list[str], reference: LoadRefer
             done += 1
             if not pain.hold and done >= repeats and index < len(phases) - 1:
                 index, done = index + 1, 0
-    summary = (("Brisk walks on the flat with a rest day between them, no hills. " + walking_rule) if index == 0 else
+    summary = ((f"{BRISK_WALKS} {walking_rule}") if index == 0 else
                "Return to running by walk/run phases, a rest day between sessions, no hills. "
                + ("Held at the first phase until a new check-in shows the pain rules kept." if pain.hold else
                   f"Each phase at least {repeats} times before the next."))

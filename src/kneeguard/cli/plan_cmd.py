@@ -116,7 +116,9 @@ def show_plan(advice) -> None:
         console.print(f"[bold]After week 1[/]: {escape(advice.later_weeks_words)}")
     items = advice.strength + advice.flexibility + advice.warmup
     if items:
-        ex = Table(title="Exercises (starting dose, in the weeks shown)")
+        # a plan held at week 1 sets this week's dose only: "the weeks shown" would promise weeks 2-6
+        ex = Table(title="Exercises (this week's dose)" if advice.recheck else
+                   "Exercises (starting dose, in the weeks shown)")
         for col in ("exercise", "dose", "tempo", "why"):
             ex.add_column(col)
         for p in items:
