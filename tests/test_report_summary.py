@@ -101,7 +101,9 @@ def test_the_footwear_row_keeps_the_professional_gait_analysis_condition(demo_do
     """'Professional gait analysis.' alone read as unconditional; the plan says when it is worth it. The summary
     carries the recommendation's own condition (one owner: `Recommendation.condition`, in its text too)."""
     gait = next(r for r in demo_doc.plan["footwear"] if r["name"] == "Professional gait analysis")
-    assert gait["condition"].startswith("worth considering if the pain is not improving by your review date")
+    # the fixture video's only reason, a left/right difference of 0.1 degrees in knee bend at landing, lies within
+    # the +/-5 degree 2D-video error, so it is no reason (footwear.beyond_error_asymmetries): the general condition
+    assert gait["condition"].startswith("worth it if the pain is not better after 2-3 weeks of this plan")
     assert gait["condition"] in gait["details"]
     footwear = next(r.what for r in demo_doc.plan_overview if r.area == "Footwear")
     assert f"Professional gait analysis: {gait['condition']}" in footwear

@@ -73,7 +73,8 @@ def test_the_why_link_opens_the_rule_first(server, browser, shoot, width, name):
 @pytest.mark.parametrize("width,name", [(1280, "checkin-result-worse-week"), (390, "checkin-result-worse-week-phone")])
 def test_a_worse_week_after_two_checkins_tells_one_story(server, browser, shoot, tmp_path, width, name):  # noqa: F811
     """The demo's story (test_plan_text.py): two earlier check-ins date the pain 5 weeks back although today's
-    answer says 3, and the next-morning pain has risen: the banner says both, as the plan does."""
+    answer says 3, and the next-morning pain has risen although she said "about the same": the banner says both,
+    as the plan does. The possible sources mark one whose usual site is not where she feels it."""
     import datetime as dt
 
     from kneeguard.advice.checkins import save_checkin
@@ -93,8 +94,10 @@ def test_a_worse_week_after_two_checkins_tells_one_story(server, browser, shoot,
         banner = page.wait_for_selector("#level-banner.routine").inner_text()
         onset = today - dt.timedelta(days=36)
         assert f"Your pain has lasted 5 weeks (since about {onset:%d %b %Y}" in banner
-        assert "has risen since your earlier check-ins (next-morning pain 4/10 against your usual 1.5/10)" in banner
+        # her "About the same" beside the computed rise, in one sentence
+        assert "you said it is about the same, but your next-morning pain rose above your usual 1.5/10" in banner
         assert "no better" not in banner
+        assert "Less likely where you feel it: it usually hurts at the back of the knee, inner side" in page.inner_text("body")
         assert page.evaluate("document.documentElement.scrollWidth") <= width
         shoot(page, name)
         assert not problems, problems

@@ -256,7 +256,7 @@ def advise(context: AthleteContext, *, weeks: int = DEFAULT_PLAN_WEEKS, start: d
             context.shoes, codes, context.gait, context.answers,
             review_date=context.checkin.review_date if context.checkin else None,
             professional_booked=pain.surgeon_first or (pain.level is not None and pain.level.needs_professional),
-            step_rate_change=gait.active),
+            step_rate_change=gait.active, pain_onset=context.pain_onset.day if context.pain_onset else None),
         professional, list(context.missing), [*context.notes, *_left_out_note(left_out)], days,
         uncertain=context.uncertain_findings)
     advice = apply_overrides(advice, context.overrides)  # the clinician's edits: they hold on every regeneration

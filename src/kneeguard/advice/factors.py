@@ -52,6 +52,13 @@ class Factor:
         return self.finding.code
 
     @property
+    def injury_evidence(self) -> bool:
+        """Whether its flag comes from injury evidence: False where the registry marks the threshold as not
+        injury-based (`threshold_injury_evidence = false`, e.g. the overstride band, a lab's design choice)."""
+        rule = self.finding.rule
+        return rule is None or rule.threshold_injury_evidence
+
+    @property
     def timing(self) -> str:
         """For a factor after the onset: when it happened and when the pain began, in words ('' otherwise)."""
         if self.after_onset is None or self.finding.on_date is None:
@@ -106,7 +113,8 @@ def rank_factors(findings: list[Finding], onset: dt.date | None = None, painful_
     """Non-info findings with sound evidence, one per code: severity first, then evidence strength (the spike
     rule leads load). Uncertain findings (doubtful video, too few steps, no norm) never rank. With the pain's
     `onset`, a code's findings from before it make its factor (a cause) and those after it a second factor
-    marked `after_onset` (it may have aggravated the pain), listed after every cause. A self-test flagged on
+    marked `after_onset` (it may have aggravated the pain), listed after every cause; a flag whose threshold the
+    registry marks as not injury-based comes after those from injury evidence. A self-test flagged on
     both sides is one factor: the worse side (further beyond its flag; on a tie the `painful_side`), showing
     both sides' values."""
     strengths = evidence.value("advice.evidence_strength")
@@ -128,7 +136,10 @@ def rank_factors(findings: list[Finding], onset: dt.date | None = None, painful_
         factors.append(Factor(ranked[0], finding_source(ranked[0]), _strength(base, strengths),
                               sum(counts[k] for k in keys), after_onset=onset if after else None,
                               other_sides=tuple(ranked[1:]), onset_how=onset_how if after else ""))
-    return sorted(factors, key=lambda x: (not x.is_cause, -x.severity.rank, -x.evidence_strength, x.code))
+    # A flag the registry marks as not injury-based never outranks one from injury evidence (a physiotherapist
+    # read overstride 'moderate' on a lab's design band above injury-study findings as overstated).
+    return sorted(factors, key=lambda x: (not x.is_cause, not x.injury_evidence, -x.severity.rank,
+                                          -x.evidence_strength, x.code))
 
 
 def _worse_first(f: Finding, painful_side: str | None) -> tuple:

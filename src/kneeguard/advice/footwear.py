@@ -10,6 +10,7 @@ from kneeguard.clinic.conditions import evaluate
 from kneeguard.clinic.triage import triage_rules
 from kneeguard.codes import any_of
 from kneeguard.gait import codes as gait_codes
+from kneeguard.gait.findings import measurement_error
 from kneeguard.gait.metrics import REGISTRY
 from kneeguard.gait.summary import GaitSummary
 from kneeguard.profile import ShoeStatus
@@ -25,9 +26,10 @@ PROFESSIONAL_GAIT_CODES = tuple(code for code, _ in PROFESSIONAL_GAIT_WORDS)
 
 def footwear_advice(shoes: list[ShoeStatus], codes: list[str], gait: GaitSummary | None,
                     answers: dict[str, Any], *, review_date: dt.date | None = None, professional_booked: bool = False,
-                    step_rate_change: bool = False) -> list[Recommendation]:
+                    step_rate_change: bool = False, pain_onset: dt.date | None = None) -> list[Recommendation]:
     """`review_date`: the triage's review date (when a self-care runner who is not improving should be seen);
-    `professional_booked`: the triage already books a visit; `step_rate_change`: the plan retrains cadence."""
+    `professional_booked`: the triage already books a visit; `step_rate_change`: the plan retrains cadence;
+    `pain_onset`: when the pain began (a video filmed since then may show a gait the pain has changed)."""
     out: list[Recommendation] = []
     alert = evidence.rule("load.shoe.alert_km")
     active = [s for s in shoes if not s.retired]
@@ -61,7 +63,7 @@ def footwear_advice(shoes: list[ShoeStatus], codes: list[str], gait: GaitSummary
         "shock-absorbing insoles did not help. Past insert use is a marker of earlier problems, not a fix. Consider "
         "orthoses if a physiotherapist or podiatrist finds a reason to.",
         ["advice.orthotics"], list(evidence.rule("advice.footwear.orthoses_rr").citations)))
-    out.append(_professional_gait(codes, gait, answers, review_date, professional_booked))
+    out.append(_professional_gait(codes, gait, answers, review_date, professional_booked, pain_onset))
     return out
 
 
@@ -72,19 +74,63 @@ def _new_pair_text(step_rate_change: bool) -> str:
 
 
 def _named(declared, words: str, gait: GaitSummary | None) -> str:
-    """A left/right difference names its measures (the metrics' own labels), so the reason is not a riddle."""
+    """A left/right difference names its measures (the metrics' own labels), so the reason is not a riddle;
+    '' when every flagged difference lies within the video's measurement error (no reason at all)."""
     if declared is not gait_codes.ASYMMETRY or gait is None:
         return words
-    measures = [REGISTRY[f.details["metric"]].label for f in gait.findings
-                if declared.matches(f.code) and f.details.get("metric") in REGISTRY]
-    return f"{words} in {listed(list(dict.fromkeys(measures)))}" if measures else words
+    named = [f.details.get("metric") for f in gait.findings if declared.matches(f.code)]
+    if not any(name in REGISTRY for name in named):
+        return words  # no measure named: nothing to check against the video's error
+    measures = [REGISTRY[name].label for name in beyond_error_asymmetries(gait)]
+    return f"{words} in {listed(list(dict.fromkeys(measures)))}" if measures else ""
+
+
+def beyond_error_asymmetries(gait: GaitSummary) -> list[str]:
+    """The flagged left/right differences whose sides differ by more than the metric's 2D-video error
+    (`gait.uncertainty.*`): a physiotherapist read 'your video shows a left/right difference in knee bend at
+    landing' as overstated when the two sides were 1.5 degrees apart against a +/-5 degree error. A metric
+    without an error in its own unit is kept (its symmetry index is all there is to judge)."""
+    names = []
+    for f in gait.findings:
+        name = f.details.get("metric")
+        if not gait_codes.ASYMMETRY.matches(f.code) or name not in REGISTRY:
+            continue
+        error = measurement_error(REGISTRY[name])
+        left, right = gait.left.get(name), gait.right.get(name)
+        sides_known = isinstance(left, (int, float)) and isinstance(right, (int, float))
+        if error is None or not sides_known or abs(left - right) > error:
+            names.append(name)
+    return names
+
+
+def filmed_after_onset(gait: GaitSummary | None, pain_onset: dt.date | None) -> str:
+    """'your video was filmed on 20 Nov 2026, after the pain began (01 Nov 2026), so the pain may have changed
+    how you run' when the clip is from on or after the onset ('' otherwise; `advice.gait.filmed_after_onset`)."""
+    filmed = _recorded_day(gait)
+    if filmed is None or pain_onset is None or filmed < pain_onset:
+        return ""
+    return (f"your video was filmed on {filmed:%d %b %Y}, after the pain began ({pain_onset:%d %b %Y}), "
+            "so the pain may have changed how you run")
+
+
+def _recorded_day(gait: GaitSummary | None) -> dt.date | None:
+    if gait is None or not gait.recorded_at:
+        return None
+    try:
+        return dt.date.fromisoformat(str(gait.recorded_at)[:10])
+    except ValueError:
+        return None
 
 
 def _professional_gait(codes: list[str], gait: GaitSummary | None, answers: dict[str, Any],
-                       review_date: dt.date | None, professional_booked: bool) -> Recommendation:
-    reasons = [c for c in codes if any_of(c, PROFESSIONAL_GAIT_CODES)]
-    why = [_named(declared, words, gait) for declared, words in PROFESSIONAL_GAIT_WORDS
-           if any(declared.matches(c) for c in reasons)]
+                       review_date: dt.date | None, professional_booked: bool,
+                       pain_onset: dt.date | None = None) -> Recommendation:
+    reasons = list(dict.fromkeys(c for c in codes if any_of(c, PROFESSIONAL_GAIT_CODES)))  # one per code
+    named = {declared: _named(declared, words, gait) for declared, words in PROFESSIONAL_GAIT_WORDS
+             if any(declared.matches(c) for c in reasons)}
+    # a flag whose every measure is within the video's error is no reason for an assessment
+    reasons = [c for c in reasons if not any(d.matches(c) and not text for d, text in named.items())]
+    why = [text for text in named.values() if text]
     why = [f"your video shows {listed(why)}, which a phone video measures poorly"] if why else []
     if gait is not None and gait.doubt:  # below the registry's quality score, or too few steps
         reasons.append("advice.gait.low_video_quality")
@@ -93,6 +139,10 @@ def _professional_gait(codes: list[str], gait: GaitSummary | None, answers: dict
         reasons.append("clinic.triage.not_improving")
         why.append("your pain is not improving")
     cites = list(evidence.rule("gait.cadence.increase_pct").citations)
+    after_onset = filmed_after_onset(gait, pain_onset)
+    if after_onset and reasons:  # a note on the video the reasons rest on, not a reason of its own
+        why.append(after_onset)
+        cites += [c for c in evidence.rule("advice.gait.filmed_after_onset").citations if c not in cites]
     # The timing follows the triage: a visit it already books, else the review date (self-care).
     # The condition without the date (the summary gives the review date once); the text adds it.
     when = "at the visit this plan asks you to book" if professional_booked else "if the pain is not improving by your review date"

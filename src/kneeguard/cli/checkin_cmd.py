@@ -161,7 +161,8 @@ def show_result(result: CheckinAssessment) -> None:
     if result.possible_causes:
         console.print("\n[bold]Possible sources, for education (not a diagnosis)[/]")
         for c in result.possible_causes:
-            console.print(f"  • [bold]{escape(c['name'])}[/]: {escape('; '.join(c['why']))}.")
+            less_likely = f" [dim]({escape(c['site_note'])})[/]" if c.get("site_note") else ""
+            console.print(f"  • [bold]{escape(c['name'])}[/]{less_likely}: {escape('; '.join(c['why']))}.")
             console.print(f"    [dim]A professional would examine {escape(c['professional_would_examine'])}.[/]")
     for note in result.context:
         console.print(f"\n[cyan]Context:[/] {escape(note['text'])}")

@@ -6,20 +6,28 @@ care and its citations. A cause whose `not_when` holds cannot apply (a meniscal
 tear or osteoarthritis of a replaced knee) and is never listed. Wider context
 (cysts and menisci, unloader braces with known osteoarthritis, a surgeon's
 protocol, knee replacement) is added only where the answers point there.
+
+A source has a usual site behind the knee when its features name one (`{"q": "location", "has": ...}`, from
+the evidence table's location column). When the runner names a site behind the knee and a source's usual
+site is another one, the source is marked less likely for this site and listed after the others (a
+physiotherapist read an inner-back source offered for outer-back pain as a mismatch). A red-flag source
+(`"red_flag": true`: a clot, artery entrapment, a cyst that may rupture) is never marked or moved down.
 """
 from __future__ import annotations
 
 import json
 from functools import lru_cache
 from importlib import resources
-from typing import Any, Mapping
+from typing import Any, Iterable, Mapping
 
 from kneeguard import evidence
 from kneeguard.clinic.conditions import evaluate
+from kneeguard.clinic.engine import value_in_words
 
 LABEL = "possibility - not a diagnosis"
 MIN_SCORE = 2  # at least one strong or two weak matching answers
 MAX_SHOWN = 5
+BACK_OF_KNEE_SITES = ("posterolateral", "posteromedial", "central")  # the location answers that name a site
 
 
 @lru_cache(maxsize=1)
@@ -30,6 +38,7 @@ def cause_definitions() -> tuple[dict[str, Any], ...]:
 
 def possible_causes(answers: Mapping[str, Any]) -> list[dict[str, Any]]:
     ranked = []
+    said_sites = set(answers.get("location") or [])
     for cause in cause_definitions():
         if "not_when" in cause and evaluate(cause["not_when"], answers) is True:
             continue
@@ -47,9 +56,37 @@ def possible_causes(answers: Mapping[str, Any]) -> list[dict[str, Any]]:
                 "usual_level_of_care": ev.value,
                 "about": ev.summary,
                 "citations": [c.to_dict() for c in ev.citations],
+                "site_note": site_note(cause, said_sites),
             })
-    ranked.sort(key=lambda c: (-c["score"], c["id"]))
+            if ranked[-1]["site_note"]:
+                ranked[-1]["label"] = f"{LABEL}; {ranked[-1]['site_note']}"
+    ranked.sort(key=lambda c: (bool(c["site_note"]), -c["score"], c["id"]))
     return ranked[:MAX_SHOWN]
+
+
+def usual_sites(cause: Mapping[str, Any]) -> tuple[str, ...]:
+    """The locations a cause's own features name as its site ('posteromedial' for semimembranosus)."""
+    sites: list[str] = []
+    for feature in cause["features"]:
+        when = feature["when"]
+        if when.get("q") == "location":
+            sites += [when["has"]] if "has" in when else list(when.get("has_any", []))
+    return tuple(dict.fromkeys(sites))
+
+
+def site_note(cause: Mapping[str, Any], said_sites: set[str]) -> str:
+    """'less likely where you feel it: it usually hurts at the back of the knee, inner side' when the runner
+    names a site behind the knee and the cause's usual sites are all elsewhere ('' otherwise, and always
+    '' for a red-flag cause)."""
+    named = [s for s in BACK_OF_KNEE_SITES if s in said_sites]
+    usual = usual_sites(cause)
+    if cause.get("red_flag") or not named or not usual or said_sites & set(usual):
+        return ""
+    return f"less likely where you feel it: it usually hurts at the {_site_words(usual)}"
+
+
+def _site_words(sites: Iterable[str]) -> str:
+    return " or ".join(value_in_words("location", s).lower() for s in sites)
 
 
 def context_notes(answers: Mapping[str, Any], causes: list[dict[str, Any]]) -> list[dict[str, Any]]:

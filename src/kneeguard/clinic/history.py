@@ -101,7 +101,8 @@ def _worse_over_window(records: list[CheckinRecord], latest: CheckinRecord) -> P
         return None
     first = earlier[0]
     return PainRise(codes.WORSE_OVER_TWO_WEEKS.code, first.pain, latest.pain,
-                    f"pain from {first.pain:g}/10 on {first.on_date:%d %b %Y} to {latest.pain:g}/10 now", first.on_date)
+                    f"pain from {first.pain:g}/10 on {first.on_date:%d %b %Y} to {latest.pain:g}/10 now", first.on_date,
+                    f"your pain rose from {first.pain:g}/10 on {first.on_date:%d %b %Y} to {latest.pain:g}/10")
 
 
 def _morning_above_baseline(records: list[CheckinRecord]) -> PainRise | None:
@@ -112,7 +113,8 @@ def _morning_above_baseline(records: list[CheckinRecord]) -> PainRise | None:
     if not pain_rule.morning_risen(now, baseline):
         return None
     return PainRise(codes.MORNING_PAIN_ABOVE_BASELINE.code, baseline, now,
-                    f"next-morning pain {now:g}/10 against your usual {baseline:g}/10")
+                    f"next-morning pain {now:g}/10 against your usual {baseline:g}/10",
+                    rose=f"your next-morning pain rose above your usual {baseline:g}/10")
 
 
 def _rise_finding(rise: PainRise, latest: CheckinRecord) -> Finding:

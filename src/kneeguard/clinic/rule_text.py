@@ -8,7 +8,8 @@ text adds no line (another rule already says it). In a text, ``{answer:question_
 that answer, ``{registry:key}`` a registry value and ``{pain_rule:resume_running}`` the one sentence
 saying when walk/run starts again (`pain_rule.resume_running_words`), so thresholds and rules keep one owner.
 ``{pain:duration}`` is how long it has hurt and ``{pain:rise}`` how it has risen, from the check-in history
-(`clinic.episode.PainHistory`, the value the plan reads too).
+(`clinic.episode.PainHistory`, the value the plan reads too); ``{pain:rise_vs_said}`` says that rise beside
+the runner's own trend answer when the two disagree ("you said it is about the same, but ...").
 """
 from __future__ import annotations
 
@@ -21,7 +22,7 @@ from kneeguard.clinic.conditions import evaluate
 from kneeguard.clinic.engine import value_in_words, with_registry_values
 
 _ANSWER_PLACEHOLDER = re.compile(r"\{answer:([a-z0-9_]+)\}")
-_PAIN_PLACEHOLDER = re.compile(r"\{pain:(duration|rise)\}")
+_PAIN_PLACEHOLDER = re.compile(r"\{pain:(duration|rise|rise_vs_said)\}")
 PAIN_HISTORY_FACT = "_pain_history"  # = triage.PAIN_HISTORY_KEY (a clinic.episode.PainHistory, or None)
 
 
@@ -33,7 +34,8 @@ class TextVariant:
     @property
     def answers_named(self) -> list[str]:
         named = _ANSWER_PLACEHOLDER.findall(self.text)
-        return named + (["duration_weeks"] if "{pain:duration}" in self.text else [])
+        return (named + (["duration_weeks"] if "{pain:duration}" in self.text else [])
+                + (["trend"] if "{pain:rise_vs_said}" in self.text else []))
 
     def render(self, facts: Mapping[str, Any]) -> str | None:
         """This variant's text for these answers, or None when it does not apply to them."""
@@ -80,6 +82,8 @@ def _pain_words(part: str, facts: Mapping[str, Any]) -> str:
     history = facts.get(PAIN_HISTORY_FACT)
     if part == "rise":
         return history.rise_words if history is not None else ""
+    if part == "rise_vs_said":
+        return history.rise_against(value_in_words("trend", facts["trend"])) if history is not None else ""
     if history is not None and history.duration_words():
         return history.duration_words()
     return f"{value_in_words('duration_weeks', facts['duration_weeks'], unit=False)} weeks"
