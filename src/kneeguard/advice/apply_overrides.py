@@ -280,7 +280,7 @@ def _not_in_plan(ed: _Editor, ov: PlanOverride, key: str | None) -> AppliedOverr
 
 def _item(p: Prescription, week: int) -> dict[str, Any]:
     """One exercise as a session lists it, at `week`'s dose."""
-    return {"key": p.exercise.key, "name": p.exercise.name, "dose": p.dose_for_week(week).to_dict(p.exercise.one_leg),
+    return {"key": p.exercise.key, "name": p.exercise.name, "dose": p.dose_dict(week),
             "tempo": p.exercise.cue, "held": p.held}
 
 

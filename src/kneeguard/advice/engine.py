@@ -14,7 +14,7 @@ from kneeguard import evidence
 from kneeguard.advice.apply_overrides import apply_overrides
 from kneeguard.advice.context import AthleteContext, MissingPart, finding_source, self_tests_measured
 from kneeguard.advice.exercise_sessions import exercise_sessions, weekly_exercise_minutes
-from kneeguard.advice.exercises import PAIN_FREE, Prescription, pain_rule_text
+from kneeguard.advice.exercises import PAIN_FREE, Prescription, pain_rule_text, self_test_counts
 from kneeguard.advice.factors import Factor, rank_factors
 from kneeguard.advice.footwear import footwear_advice
 from kneeguard.advice.gait_retraining import GaitRetraining, apply_gait, plan_gait
@@ -223,6 +223,7 @@ def advise(context: AthleteContext, *, weeks: int = DEFAULT_PLAN_WEEKS, start: d
         side = PAIN_FREE if context.answers.get("has_pain") is False else context.answers.get("side")
         for p in strength:  # one-leg exercises name the leg that leads (advice.exercise.legs)
             p.painful_side = side
+            p.self_test_counts = self_test_counts(p.exercise, context.answers)
     running = plan_running(context.past_runs(), context.as_of, start, weeks, pain, reason=load_codes,
                            onset=context.pain_onset, weekly=getattr(context.load_report, "weekly", None),
                            no_new_longest=eccentric_starts(strength))

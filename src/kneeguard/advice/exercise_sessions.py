@@ -44,7 +44,7 @@ def exercise_sessions(prescriptions: list[Prescription], start: dt.date, weeks: 
 
 
 def _session(day: dt.date, kind: str, items: list[Prescription], week: int, title: str) -> Session:
-    exercises = [{"key": p.exercise.key, "name": p.exercise.name, "dose": p.dose_for_week(week).to_dict(p.exercise.one_leg),
+    exercises = [{"key": p.exercise.key, "name": p.exercise.name, "dose": p.dose_dict(week),
                   "tempo": p.exercise.cue, "held": p.held, "stepped_back": p.stepped_back,
                   "minutes": p.minutes(week)} for p in items]
     lines = [f"{e['name']}: {e['dose']['text']} ({e['tempo']})" for e in exercises]

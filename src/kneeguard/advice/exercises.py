@@ -28,6 +28,7 @@ KINDS = ("strength", "warmup", "flexibility")
 REGIONS = ("hamstrings", "calves", "hip_core", "knee", "none")
 HELD_LOADING = "advice.dose.heavy_slow_loading_held"  # the loading rule while the plan holds
 LEGS_RULE = "advice.exercise.legs"  # one-leg exercises: both legs, the painful one leading
+BODYWEIGHT_START = "advice.dose.bodyweight_start"  # a leg whose self-test is about the dose starts at body weight
 PAIN_FREE = "pain_free"  # `Prescription.painful_side` of a runner without pain
 # Which leg leads, from the check-in's "Which leg?" answer: (the leg that starts, whose pain sets the dose).
 _LEADING_LEG = {"left": ("your painful left leg", "the left leg's"), "right": ("your painful right leg", "the right leg's"),
@@ -100,6 +101,8 @@ class Exercise:
     loading_rule: str | None = None  # registry rule: how heavy each set is and when to add load
     caution: str = ""  # safety text shown wherever the exercise is
     one_leg: bool = False  # done one leg at a time: on both legs, the painful one leading (`legs_text`)
+    setup_rule: str | None = None  # registry rule: the set-up in words, where it carries a number
+    self_test: str | None = None  # the self-test that is this exercise's movement with body weight (`heel_rise`)
 
     @property
     def stages(self) -> tuple[Stage, ...]:
@@ -114,8 +117,10 @@ class Exercise:
 
     @property
     def cue(self) -> str:
-        """How to do it, as every listing shows it: the tempo, then the safety text."""
-        return f"{self.tempo}; {self.caution}" if self.caution else self.tempo
+        """How to do it, as every listing shows it: the set-up (when it has its own rule), the tempo, then the
+        safety text."""
+        setup = str(evidence.value(self.setup_rule)) if self.setup_rule else ""
+        return "; ".join(filter(None, (setup, self.tempo, self.caution)))
 
     @property
     def citations(self) -> tuple[Citation, ...]:
@@ -137,6 +142,7 @@ class Prescription:
     for_measured_deficit: bool = False  # the library chose it for a deficit you measured (its `chosen_for`)
     left_for_budget: bool = False  # the weekly budget left it out of at least one week (advice.programme)
     painful_side: str | None = None  # the check-in's "Which leg?" (left / right / both), PAIN_FREE, None: not known
+    self_test_counts: dict[str, int] = field(default_factory=dict)  # side -> count of the exercise's `self_test`
 
     @property
     def stage_indices(self) -> list[int]:
@@ -160,7 +166,33 @@ class Prescription:
         return legs_text(self.painful_side) if self.exercise.one_leg else ""
 
     def dose_text(self, week: int) -> str:
-        return self.dose_for_week(week).text(self.exercise.one_leg)
+        text = self.dose_for_week(week).text(self.exercise.one_leg)
+        start = self.bodyweight_start(week)
+        return f"{text}. {start}" if start else text
+
+    def dose_dict(self, week: int) -> dict[str, Any]:
+        """`week`'s dose as a session lists it (its text with the body-weight start, `dose_text`)."""
+        return {**self.dose_for_week(week).to_dict(self.exercise.one_leg), "text": self.dose_text(week)}
+
+    def bodyweight_start(self, week: int) -> str:
+        """For a weighted exercise that is its self-test's movement: the legs whose self-test count is about
+        `week`'s repetitions or fewer (within the test's noise) start at body weight, since body weight is
+        already about their repetition maximum (`advice.dose.bodyweight_start`); "" when no leg is."""
+        ex, dose = self.exercise, self.dose_for_week(week)
+        if not (ex.self_test and ex.loading_rule and dose.repetition_max and self.self_test_counts):
+            return ""
+        reps = _first_number(dose.reps)
+        noise = float(evidence.value(f"clinic.selftest.{ex.self_test}_noise"))
+        close = {side: n for side, n in self.self_test_counts.items() if n <= reps + noise}
+        if not close:
+            return ""
+        words = evidence.value(BODYWEIGHT_START)
+        legs = f"{next(iter(close)).capitalize()} leg" if len(close) == 1 else "Both legs"
+        counts = " and ".join(f"{n} ({side})" if len(close) > 1 else str(n) for side, n in close.items())
+        # while the plan holds or steps back, no weight is added at all (HELD_LOADING), so no "add weight when"
+        text = str(words["text"]) + ("" if self.held or self.stepped_back else str(words["add"])) + "."
+        return text.format(legs=legs, counts=counts, test=words["test_words"][ex.self_test], reps=dose.reps,
+                           sets=dose.sets)
 
     @property
     def first_week(self) -> int | None:
@@ -211,7 +243,7 @@ class Prescription:
             "instructions": ex.instructions, "caution": ex.caution, "loading": self.loading, "legs": self.legs,
             "progression": ex.progression, "regression": ex.regression,
             "pain_rule": pain_rule_text(), "evidence": ex.evidence, "dose_summary": rule.summary,
-            "weekly": [s.to_dict(ex.one_leg) for s in self.weekly], "stage_indices": self.stage_indices, "reason": list(self.reason), "why": self.why,
+            "weekly": [self.dose_dict(w) for w in range(len(self.weekly))], "stage_indices": self.stage_indices, "reason": list(self.reason), "why": self.why,
             "held": self.held, "stepped_back": self.stepped_back, "region": ex.region,
             "active_weeks": [w + 1 for w in self.active_weeks],
             "minutes_per_session": [self.minutes(w) for w in range(len(self.weekly))],
@@ -238,9 +270,12 @@ def library() -> dict[str, Exercise]:
                             e["evidence"], e.get("hold_swap"), e["region"], float(e["rep_s"]), int(e["sides"]),
                             int(e["knee_flexion_deg"]), bool(e.get("alfredson", False)),
                             bool(e.get("eccentric", False)), e.get("loading"), e.get("caution", ""),
-                            bool(e.get("one_leg", False)))
-        if out[key].loading_rule:
-            evidence.rule(out[key].loading_rule)  # fail early on a loading rule missing from the registry
+                            bool(e.get("one_leg", False)), e.get("setup"), e.get("self_test"))
+        for rule in (out[key].loading_rule, out[key].setup_rule):
+            if rule:
+                evidence.rule(rule)  # fail early on a rule missing from the registry
+        if out[key].self_test:
+            evidence.rule(f"clinic.selftest.{out[key].self_test}_noise")  # the margin of "about the dose"
     return out
 
 
@@ -252,6 +287,14 @@ def legs_text(painful_side: str | None) -> str:
         return str(words["pain_free"])
     leg, whose = _LEADING_LEG.get(painful_side or "", ("the painful leg", "its"))
     return str(words["painful"]).format(leg=leg, whose=whose)
+
+
+def self_test_counts(exercise: Exercise, answers: dict[str, Any]) -> dict[str, int]:
+    """The check-in's counts of `exercise`'s own self-test, by side (empty when it has none or none was done)."""
+    if not exercise.self_test:
+        return {}
+    counts = {side: answers.get(f"{exercise.self_test}_{side}") for side in ("left", "right")}
+    return {side: int(n) for side, n in counts.items() if isinstance(n, (int, float)) and not isinstance(n, bool)}
 
 
 def pain_rule_text() -> str:

@@ -41,6 +41,7 @@ class Factor:
     after_onset: dt.date | None = None  # the pain's onset, when the finding happened wholly after it
     other_sides: tuple[Finding, ...] = ()  # the same per-side test flagged on the other side (this is the worse)
     onset_how: str = ""  # how the onset was dated, in words (the check-ins it comes from)
+    on_painful_leg: bool = False  # a self-test done on the painful leg: pain may have limited it (`PAIN_LIMITED`)
 
     @property
     def is_cause(self) -> bool:
@@ -105,6 +106,7 @@ class Factor:
             "citations": f["citations"], "citation_keys": self.citation_keys, "count": self.count,
             "after_onset": self.after_onset.isoformat() if self.after_onset else None,
             "other_sides": [{"code": o.code, "measured": o.measured, "unit": o.unit} for o in self.other_sides],
+            "on_painful_leg": self.on_painful_leg,
         }
 
 
@@ -135,11 +137,23 @@ def rank_factors(findings: list[Finding], onset: dt.date | None = None, painful_
         ranked = sorted((worst[k] for k in keys), key=lambda f: _worse_first(f, painful_side))
         factors.append(Factor(ranked[0], finding_source(ranked[0]), _strength(base, strengths),
                               sum(counts[k] for k in keys), after_onset=onset if after else None,
-                              other_sides=tuple(ranked[1:]), onset_how=onset_how if after else ""))
+                              other_sides=tuple(ranked[1:]), onset_how=onset_how if after else "",
+                              on_painful_leg=tested_on_painful_leg(ranked[0], painful_side)))
     # A flag the registry marks as not injury-based never outranks one from injury evidence (a physiotherapist
     # read overstride 'moderate' on a lab's design band above injury-study findings as overstated).
     return sorted(factors, key=lambda x: (not x.is_cause, not x.injury_evidence, -x.severity.rank,
                                           -x.evidence_strength, x.code))
+
+
+# A self-test on the painful leg measures the leg as the pain lets it work: its result may be the pain's effect,
+# not a cause. A caution in words, no threshold.
+PAIN_LIMITED = "tested on your painful leg: pain may have limited it"
+
+
+def tested_on_painful_leg(f: Finding, painful_side: str | None) -> bool:
+    """Whether `f` is a self-test result (a per-side check-in finding) of the painful leg (either leg when both hurt)."""
+    side = _side(f)
+    return finding_source(f) == "checkin" and bool(side) and painful_side in (side, "both")
 
 
 def _worse_first(f: Finding, painful_side: str | None) -> tuple:

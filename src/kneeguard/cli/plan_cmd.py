@@ -74,6 +74,7 @@ def plan_command(
 
 def show_plan(advice) -> None:
     from kneeguard import pain_rule
+    from kneeguard.advice.factors import PAIN_LIMITED
 
     span = (f"week 1 of {advice.weeks} set, {advice.start.isoformat()} to {advice.scheduled_end.isoformat()}"
             if advice.recheck else f"{advice.start.isoformat()} to {advice.end.isoformat()}")
@@ -93,8 +94,11 @@ def show_plan(advice) -> None:
         for col in ("severity", "factor", "source", "evidence"):
             table.add_column(col)
         for f in advice.top_factors:
-            table.add_row(f.severity.value, escape(f.title), f.source, "●" * max(f.evidence_strength, 1))
+            title = f"{f.title} *" if f.on_painful_leg else f.title
+            table.add_row(f.severity.value, escape(title), f.source, "●" * max(f.evidence_strength, 1))
         console.print(table)
+        if any(f.on_painful_leg for f in advice.top_factors):
+            console.print(f"* {escape(PAIN_LIMITED)}")
     for f in advice.aggravating:
         console.print(f"[bold]May have kept it going[/] (after the pain began, so not what started it): "
                       f"{escape(f.title)}, {escape(f.timing)}")
