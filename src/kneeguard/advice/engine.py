@@ -20,7 +20,7 @@ from kneeguard.advice.footwear import footwear_advice
 from kneeguard.advice.gait_retraining import GaitRetraining, apply_gait, plan_gait
 from kneeguard.advice.overrides import AppliedOverride
 from kneeguard.advice.pain import PainState, pain_state
-from kneeguard.advice.programme import NO_ROOM, LeftOut, choose, eccentric_starts
+from kneeguard.advice.programme import AFTER_PLAN, NO_ROOM, LeftOut, choose, eccentric_starts
 from kneeguard.advice.recheck import SET_WEEKS, holds_at_week_one, later_weeks_words, recheck_day, recheck_session
 from kneeguard.advice.running import RunningPlan, plan_running
 from kneeguard.advice.session import SESSION_KINDS, Recommendation, Session, unique_citations
@@ -106,6 +106,13 @@ class Advice:
     uncertain: list[Finding] = field(default_factory=list)  # shown with their reason, never acted on
     overrides: list[AppliedOverride] = field(default_factory=list)  # the clinician's edits, applied or not
     recheck: dt.date | None = None  # a held plan's re-check: only week 1 is set, the later weeks wait for it
+    left_out: list[LeftOut] = field(default_factory=list)  # chosen but in no week (the notes name them, why)
+
+    @property
+    def held_back(self) -> list[str]:
+        """The exercises left for a later re-check or the physiotherapist (`programme.AFTER_PLAN`), by name: the
+        summary's Strength row names them as the plan's note does (a physiotherapist's read: what is decided)."""
+        return [x.name for x in self.left_out if x.reason == AFTER_PLAN]
 
     @property
     def end(self) -> dt.date:
@@ -249,7 +256,8 @@ def advise(context: AthleteContext, *, weeks: int = DEFAULT_PLAN_WEEKS, start: d
         context.athlete, context.as_of, start, weeks, _banner(context, pain, stale), pain,
         rank_factors(context.findings, context.pain_onset.day if context.pain_onset else None,
                      painful_side=context.answers.get("side"),
-                     onset_how=f"onset: {context.pain_onset.how}" if context.pain_onset else ""),
+                     onset_how=f"onset: {context.pain_onset.how}" if context.pain_onset else "",
+                     pain_onset=context.pain_onset),
         [p for p in strength if p.exercise.kind == "strength"],
         [p for p in strength if p.exercise.kind == "warmup" and running.includes_running],  # warm-ups go before runs
         [p for p in strength if p.exercise.kind == "flexibility"], running, gait,
@@ -259,7 +267,7 @@ def advise(context: AthleteContext, *, weeks: int = DEFAULT_PLAN_WEEKS, start: d
             professional_booked=pain.surgeon_first or (pain.level is not None and pain.level.needs_professional),
             step_rate_change=gait.active, pain_onset=context.pain_onset.day if context.pain_onset else None),
         professional, list(context.missing), [*context.notes, *_left_out_note(left_out)], days,
-        uncertain=context.uncertain_findings)
+        uncertain=context.uncertain_findings, left_out=left_out)
     advice = apply_overrides(advice, context.overrides)  # the clinician's edits: they hold on every regeneration
     if holds_at_week_one(pain):
         _hold_at_week_one(advice)

@@ -13,6 +13,7 @@ from typing import Any
 from kneeguard import evidence
 from kneeguard.advice.context import finding_source
 from kneeguard.clinic import codes as clinic_codes
+from kneeguard.clinic.episode import PainOnset
 from kneeguard.codes import SIDES, any_of, base_code
 from kneeguard.findings import Finding, Severity
 from kneeguard.load import codes as load_codes
@@ -42,6 +43,14 @@ class Factor:
     other_sides: tuple[Finding, ...] = ()  # the same per-side test flagged on the other side (this is the worse)
     onset_how: str = ""  # how the onset was dated, in words (the check-ins it comes from)
     on_painful_leg: bool = False  # a self-test done on the painful leg: pain may have limited it (`PAIN_LIMITED`)
+    episode_onset: PainOnset | None = None  # the onset it came after, with any later date the newest answer gives
+
+    @property
+    def possible_trigger(self) -> bool:
+        """After the kept onset, but before the later one the newest check-in's answer gives (the same
+        `happened_after` test that keeps it out of the causes): by that reading it could have started the pain."""
+        later = self.episode_onset.later_day if self.episode_onset is not None else None
+        return self.after_onset is not None and later is not None and not happened_after(self.finding, later)
 
     @property
     def is_cause(self) -> bool:
@@ -73,6 +82,13 @@ class Factor:
         if self.finding.on_date is None:
             return ""
         return ("in the week to " if event_span_days(self.code) else "on ") + f"{self.finding.on_date:%d %b %Y}"
+
+    @property
+    def when_short(self) -> str:
+        """'15 Nov' or 'week to 08 Nov', for the two-page summary (its onset gives the year); '' when undated."""
+        if self.finding.on_date is None:
+            return ""
+        return ("week to " if event_span_days(self.code) else "") + f"{self.finding.on_date:%d %b}"
 
     @property
     def title(self) -> str:
@@ -111,14 +127,15 @@ class Factor:
 
 
 def rank_factors(findings: list[Finding], onset: dt.date | None = None, painful_side: str | None = None,
-                 onset_how: str = "") -> list[Factor]:
+                 onset_how: str = "", pain_onset: PainOnset | None = None) -> list[Factor]:
     """Non-info findings with sound evidence, one per code: severity first, then evidence strength (the spike
     rule leads load). Uncertain findings (doubtful video, too few steps, no norm) never rank. With the pain's
     `onset`, a code's findings from before it make its factor (a cause) and those after it a second factor
     marked `after_onset` (it may have aggravated the pain), listed after every cause; a flag whose threshold the
     registry marks as not injury-based comes after those from injury evidence. A self-test flagged on
     both sides is one factor: the worse side (further beyond its flag; on a tie the `painful_side`), showing
-    both sides' values."""
+    both sides' values. `pain_onset`: the onset with how it was dated (a later reading makes a factor after
+    `onset` a possible trigger: `later_onset_words`)."""
     strengths = evidence.value("advice.evidence_strength")
     worst: dict[tuple[str, bool], Finding] = {}
     counts: dict[tuple[str, bool], int] = {}
@@ -138,7 +155,8 @@ def rank_factors(findings: list[Finding], onset: dt.date | None = None, painful_
         factors.append(Factor(ranked[0], finding_source(ranked[0]), _strength(base, strengths),
                               sum(counts[k] for k in keys), after_onset=onset if after else None,
                               other_sides=tuple(ranked[1:]), onset_how=onset_how if after else "",
-                              on_painful_leg=tested_on_painful_leg(ranked[0], painful_side)))
+                              on_painful_leg=tested_on_painful_leg(ranked[0], painful_side),
+                              episode_onset=pain_onset if after else None))
     # A flag the registry marks as not injury-based never outranks one from injury evidence (a physiotherapist
     # read overstride 'moderate' on a lab's design band above injury-study findings as overstated).
     return sorted(factors, key=lambda x: (not x.is_cause, not x.injury_evidence, -x.severity.rank,
@@ -154,6 +172,34 @@ def tested_on_painful_leg(f: Finding, painful_side: str | None) -> bool:
     """Whether `f` is a self-test result (a per-side check-in finding) of the painful leg (either leg when both hurt)."""
     side = _side(f)
     return finding_source(f) == "checkin" and bool(side) and painful_side in (side, "both")
+
+
+def onset_source_words(factors: list[Factor]) -> str:
+    """How the kept onset of the factors after it was dated, for the summary: 'by your 15 Nov check-in'
+    ('by your check-ins' when no single check-in gives it)."""
+    onset = next((f.episode_onset for f in factors if f.episode_onset is not None), None)
+    if onset is None or onset.dated_from is None:
+        return "by your check-ins"
+    return f"by your {onset.dated_from:%d %b} check-in"
+
+
+def later_onset_words(factors: list[Factor]) -> str:
+    """One sentence, for the summary and the plan alike, when the check-ins disagree on the onset and a factor
+    after the kept (earlier) onset lies before the later date the newest answer gives: 'Your 07 Dec check-in
+    gives onset 16 Nov, the day after it: a possible trigger.'
+    ('' when no factor is one). A physiotherapist read the earlier date hiding a likely trigger."""
+    triggers = [f for f in factors if f.possible_trigger]
+    if not triggers:
+        return ""
+    onset = triggers[0].episode_onset
+    if len(triggers) == 1:
+        gap = (onset.later_day - triggers[0].finding.on_date).days
+        it = "it" if len(factors) == 1 else triggers[0].title  # named when other factors are listed beside it
+        after = f"the day after {it}" if gap == 1 else f"{gap} days after {it}"
+        which = "a possible trigger"
+    else:
+        after, which = "after these", "possible triggers"
+    return f"Your {onset.later_from:%d %b} check-in gives onset {onset.later_day:%d %b}, {after}: {which}."
 
 
 def _worse_first(f: Finding, painful_side: str | None) -> tuple:

@@ -73,6 +73,9 @@ class PainState:
     step_back: bool = False  # one level back (STEP_BACK)
     decision: LoadDecision = LoadDecision.PROGRESS
     checked_on: dt.date | None = None  # the check-in's day: a held plan's re-check counts from it
+    # How far running goes until the visit the triage books, in short ('' without one): the summary's Running
+    # row says it beside the running plan; the reason below gives it in full.
+    cap: str = ""
 
     def apply(self, decision: LoadDecision, code: str, reason: str) -> None:
         """Record one reading's verdict; the state keeps the worst, and hold/step_back/stop follow it."""
@@ -149,11 +152,13 @@ def pain_state(checkin: CheckinAssessment | None, finding_codes: list[str], *, s
         # With pain beyond the acceptable band running is already cut to walking: "keep running" would contradict it.
         # No "only" beside walk/run in the same sentence: the running plan says when walk/run may start, and
         # this says how far it goes until the visit.
+        until = "until a professional has seen the knee"
         keep = ("no running yet, walks and exercises (the running plan says when walk/run can start); once it "
                 f"starts, walk/run stays at its first step, {_first_walk_run()}," if state.limits_running else
                 "keep running and exercise at this level, no increases,")
-        state.apply(LoadDecision.HOLD, level.registry_key,
-                    f"while you wait to see a professional: {keep} until a professional has seen the knee")
+        state.cap = (f"walk/run stays at its first step {until}" if state.limits_running else
+                     f"running stays at this level, no increases, {until}")
+        state.apply(LoadDecision.HOLD, level.registry_key, f"while you wait to see a professional: {keep} {until}")
     _session_pain(state, sessions, baseline=state.next_morning)
     if stale:
         state.apply(LoadDecision.HOLD, "advice.checkin.stale",

@@ -74,7 +74,7 @@ def plan_command(
 
 def show_plan(advice) -> None:
     from kneeguard import pain_rule
-    from kneeguard.advice.factors import PAIN_LIMITED
+    from kneeguard.advice.factors import PAIN_LIMITED, later_onset_words
 
     span = (f"week 1 of {advice.weeks} set, {advice.start.isoformat()} to {advice.scheduled_end.isoformat()}"
             if advice.recheck else f"{advice.start.isoformat()} to {advice.end.isoformat()}")
@@ -102,6 +102,8 @@ def show_plan(advice) -> None:
     for f in advice.aggravating:
         console.print(f"[bold]May have kept it going[/] (after the pain began, so not what started it): "
                       f"{escape(f.title)}, {escape(f.timing)}")
+    if later_onset_words(advice.aggravating):  # the newest check-in's later onset would make them triggers
+        console.print(f"  {escape(later_onset_words(advice.aggravating))}")
     if advice.uncertain:
         console.print("[bold]Uncertain[/] (shown, not ranked or acted on):")
         for reason, titles in uncertain_groups(advice.uncertain).items():

@@ -22,6 +22,11 @@ DISAGREE_DAYS = 7  # design: answers a week or more apart on the start date are 
 class PainOnset:
     day: dt.date
     how: str  # in words: how the date was established
+    dated_from: dt.date | None = None  # the check-in whose answer gives `day` (None: the pain-free check-in's day after)
+    # When the newest check-in's own answer dates the pain a week or more later (`DISAGREE_DAYS`): that later
+    # date and the check-in giving it. `day` stays the earlier one; the words say what the later reading changes.
+    later_day: dt.date | None = None
+    later_from: dt.date | None = None
 
 
 @dataclass(frozen=True)
@@ -59,20 +64,22 @@ def estimate_pain_onset(checkins: Sequence[_Checkin]) -> PainOnset | None:
         weeks = c.answers.get("duration_weeks")
         if _is_weeks(weeks):
             estimates.append((c.on_date - dt.timedelta(days=round(7 * weeks)),
-                              f"{counted(weeks, 'week')} before your check-in of {c.on_date:%d %b %Y}"))
+                              f"{counted(weeks, 'week')} before your check-in of {c.on_date:%d %b %Y}", c.on_date))
         else:
-            estimates.append((c.on_date, f"your first check-in with this pain ({c.on_date:%d %b %Y})"))
-    day, how = min(estimates)
+            estimates.append((c.on_date, f"your first check-in with this pain ({c.on_date:%d %b %Y})", c.on_date))
+    day, how, dated_from = min(estimates)
     if pain_free_on is not None and day <= pain_free_on:
-        day, how = pain_free_on + dt.timedelta(days=1), f"the day after your pain-free check-in of {pain_free_on:%d %b %Y}"
-    latest, (latest_day, _) = episode[0], estimates[0]  # newest first
+        day, how, dated_from = (pain_free_on + dt.timedelta(days=1),
+                                f"the day after your pain-free check-in of {pain_free_on:%d %b %Y}", None)
+    latest, (latest_day, _, _) = episode[0], estimates[0]  # newest first
     weeks = latest.answers.get("duration_weeks")
     if _is_weeks(weeks) and (latest_day - day).days >= DISAGREE_DAYS:
         # Check-ins a week apart that give the same "weeks with this pain" disagree; the earlier date is kept
         # (a restart level from before it is the lower one), and the plan says so rather than hide it.
         how += (f"; your check-in of {latest.on_date:%d %b %Y} said {counted(weeks, 'week')}, which would be "
                 f"{latest_day:%d %b}: the earlier date is kept")
-    return PainOnset(day, how)
+        return PainOnset(day, how, dated_from, later_day=latest_day, later_from=latest.on_date)
+    return PainOnset(day, how, dated_from)
 
 
 @dataclass(frozen=True)

@@ -71,14 +71,20 @@ def _knee_to_wall(answers: Mapping[str, Any], on_date: dt.date | None) -> list[F
     soft = evidence.rule("clinic.selftest.ktw_soft_cutoff")
     per_cm = float(evidence.value("clinic.selftest.ktw_deg_per_cm"))
     out = []
+    both = {side: answers.get(f"ktw_{side}_cm") for side in SIDES}
+    # Both sides beside each other, not judged: the registry has no sourced side-to-side limit for this test
+    # (a physiotherapist read 'a side-to-side difference is more useful' beside L 11 / R 8 cm left unsaid).
+    sides = (f" Left {both['left']:g} cm, right {both['right']:g} cm: kneeguard has no sourced limit for a "
+             "side-to-side difference in this test, so the difference is shown, not judged."
+             if all(isinstance(v, (int, float)) for v in both.values()) else
+             " Measure the other side too, to see the two side by side.")
     for side in SIDES:
-        cm = answers.get(f"ktw_{side}_cm")
+        cm = both[side]
         if cm is not None and cm < soft.value:
             out.append(make_finding(
                 codes.KNEE_TO_WALL_SOFT, Severity.INFO, f"Knee-to-wall ({side}) under the commonly quoted {soft.value} cm",
                 f"{cm:g} cm is about {cm * per_cm:.0f} degrees of ankle bend. The '<{soft.value} cm' cut-off is widely "
-                "quoted but NOT sourced in kneeguard's evidence, so this is information only; a side-to-side "
-                "difference is more useful.",
+                "quoted but NOT sourced in kneeguard's evidence, so this is information only." + sides,
                 measured=cm, threshold=soft.value, unit="cm", rule=soft, on_date=on_date,
                 details={"degrees": round(cm * per_cm, 1)}, side=side))
     return out

@@ -19,7 +19,7 @@ from kneeguard.report import charts
 from kneeguard.report.document import ReportDocument, References
 from kneeguard.report.measured import fmt as _fmt, measured_text as _measured_text, value_text as _value_text
 from kneeguard.report.plan import build_plan
-from kneeguard.report.presenting import presenting_complaint, selftest_shorthand
+from kneeguard.report.presenting import gait_shorthand, missing_runs_words, presenting_complaint, selftest_shorthand
 from kneeguard.report.summary import SUMMARY_FACTORS, plan_overview
 
 if TYPE_CHECKING:
@@ -111,8 +111,11 @@ def _sources(context: AthleteContext, history: list[CheckinRecord] | None) -> li
         gap = s.get("days_since_last_run")
         if gap:  # a physiotherapist asked: stopped running, or not imported yet? (the check-in may say she runs)
             detail += f"; last run {gap} day{'s' if gap != 1 else ''} before it"
+        missing = missing_runs_words(context.checkin, _day(s.get("last_run_date")))
+        if missing:
+            detail += f": {missing} (data gap: the check-in reports 0 weeks of running less)"
         if unset:
-            detail += f"; {unset} run{'s' if unset != 1 else ''} from a watch with its clock unset (date unknown)"
+            detail += f"; {unset} undated run{'s' if unset != 1 else ''} (watch clock unset)"
         out.append({"name": "Activities", "date": f"{first} to {s.get('last_run_date')}", "detail": detail})
     else:
         out.append({"name": "Activities", "date": "none", "detail": "no runs imported"})
@@ -122,13 +125,13 @@ def _sources(context: AthleteContext, history: list[CheckinRecord] | None) -> li
             Path(gait.source).name if gait.source else "",
             f"{gait.view} view" if gait.view else "",
             f"{gait.n_steps} steps" if gait.n_steps else "",
-            f"quality {_fmt(gait.quality, 2)}" if gait.quality is not None else "") if x)
+            f"quality {_fmt(gait.quality, 2)}" if gait.quality is not None else "", gait_shorthand(gait)) if x)
         out.append({"name": "Gait video", "date": _date_text(gait.recorded_date), "detail": detail})
     else:
         out.append({"name": "Gait video", "date": "none", "detail": "no gait session"})
     if context.checkin is not None:
         n = len(history or []) or 1
-        presentation = presenting_complaint(context.checkin)
+        presentation = presenting_complaint(context.checkin, _day(s.get("last_run_date")))
         out.append({"name": "Check-in", "date": context.checkin.on_date.isoformat(),
                     "detail": (f"{presentation}; " if presentation else "") + f"{n} check-in{'s' if n != 1 else ''} on record"})
         tests = selftest_shorthand(context.checkin.answers)
@@ -202,11 +205,14 @@ def _summary(advice: Advice | None, findings: list[Finding], refs: References) -
 def _aggravating(advice: Advice | None) -> dict[str, Any]:
     """Factors after the pain began: one line below the causes, as what may have aggravated it (each is cited
     in the appendix's findings)."""
+    from kneeguard.advice.factors import later_onset_words, onset_source_words
+
     factors = advice.aggravating if advice is not None else []
     if not factors:
         return {}
-    return {"onset": f"{factors[0].after_onset:%d %b %Y}",
-            "items": [{"title": f.title, "when": f.when} for f in factors]}
+    return {"onset": f"{factors[0].after_onset:%d %b %Y}", "dated": onset_source_words(factors),
+            "items": [{"title": f.title, "when": f.when_short} for f in factors],
+            "later": later_onset_words(factors)}  # the newest answer's later onset would make them triggers
 
 
 def _uncertain(advice: Advice | None, findings: list[Finding]) -> list[dict[str, str]]:
@@ -365,6 +371,16 @@ def _missing(from_context: list[MissingPart], from_advice: list[MissingPart], do
 
 
 # --- small helpers --------------------------------------------------------------
+
+
+def _day(value: Any) -> dt.date | None:
+    """A stored date (a date, or its ISO text in an older stored load report) as a date."""
+    if isinstance(value, dt.date):
+        return value
+    try:
+        return dt.date.fromisoformat(str(value)[:10]) if value else None
+    except ValueError:
+        return None
 
 
 def _date_text(day: dt.date | None) -> str:

@@ -66,10 +66,9 @@ def load_chart(load_report: Any) -> Chart | None:
     with tempfile.TemporaryDirectory(prefix="kneeguard-report-") as tmp:
         path = plot_load(load_report, Path(tmp) / "load.png", weeks=26)
         png = path.read_bytes()
-    return Chart("Weekly running distance, spikes and load", png_data_uri(png),
+    return Chart("Weekly distance", png_data_uri(png),
                  "Bar chart of weekly running distance with spike weeks coloured, and fitness and fatigue lines",
-                 "Last 26 weeks; colour and hatching: each week's worst run against the longest of its "
-                 "previous 30 days.")
+                 "Last 26 weeks; colour and hatching: each week's worst run vs the prior 30 days' longest.")
 
 
 def _flag_zone(rule_value: Any, kind: str) -> tuple[float, float] | None:

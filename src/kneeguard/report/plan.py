@@ -35,7 +35,7 @@ def build_plan(advice: Advice | None, refs: References, titles: dict[str, str] |
     if advice is None:
         return {"available": False, "no_advice": NO_ADVICE, "running_notes": [], "weeks": [], "later_weeks": "", "days": [],
                 "days_total": 0, "strength": [], "pain_rule": "", "warmup": [], "flexibility": [], "gait": None,
-                "footwear": [], "professional": None, "edits": []}
+                "footwear": [], "professional": None, "edits": [], "cap": "", "held_back": []}
     days = advice.days
     first = min((s.date for s in days), default=None)
     return {
@@ -45,6 +45,8 @@ def build_plan(advice: Advice | None, refs: References, titles: dict[str, str] |
         "edits": [o.text() for o in advice.overrides],
         "running_notes": [t for t in [advice.running.summary, *(r.get("text") for r in advice.running.rules)] if t],
         "running_brief": advice.running.brief or advice.running.summary,
+        "cap": advice.pain.cap,  # how far running goes until the professional's visit ('' without one)
+        "held_back": advice.held_back,  # exercises left for the physiotherapist (the plan's "Not in this plan")
         # A plan held at week 1 has no weekly table: week 1 is shown day by day and the later weeks are not set.
         "weeks": [] if advice.recheck else _weeks(days),
         "later_weeks": advice.later_weeks_words,

@@ -7,7 +7,13 @@ pain history's duration, `clinic.episode.PainHistory`, which the check-in's and 
 """
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
+
+# A display rule, not a health threshold: the check-in counts running less in whole weeks, so a whole week or
+# more with no imported run before it, beside "0 weeks" of running less and a pain score for the last run, does
+# not add up: runs may be missing from the import (or she stopped without saying). Said neutrally, never judged.
+DATA_GAP_DAYS = 7
 
 # Symptoms a clinician asks about at a posterior knee, by question: the answer(s) that mean "absent", and the short
 # name the shorthand uses. Presentation only: the triage reads the answers themselves.
@@ -34,9 +40,23 @@ def duration_shorthand(checkin) -> str:
     return f"{weeks:g} wk"
 
 
-def presenting_complaint(checkin) -> str:
+def missing_runs_words(checkin, last_run: dt.date | None) -> str:
+    """'runs since 22 Nov may be missing from the import' when the last imported run is `DATA_GAP_DAYS` or more
+    before the check-in, yet the check-in reports 0 weeks of running less and a pain score for the last run
+    ('' otherwise). A physiotherapist read 'last run 15 days before it' beside '0 weeks' as a contradiction."""
+    if checkin is None or last_run is None:
+        return ""
+    a = checkin.answers
+    ran = isinstance(a.get("pain_during_run"), (int, float)) and a.get("reduced_load_weeks") == 0
+    if not ran or (checkin.on_date - last_run).days < DATA_GAP_DAYS:
+        return ""
+    return f"runs since {last_run:%d %b} may be missing from the import"
+
+
+def presenting_complaint(checkin, last_run: dt.date | None = None) -> str:
     """The presenting complaint in a clinician's shorthand, from the latest check-in's own answers (a
-    physiotherapist's read: the summary gave no side, site, duration or pain scores)."""
+    physiotherapist's read: the summary gave no side, site, duration or pain scores). `last_run`: the last
+    imported run's day, for the data gap (`missing_runs_words`)."""
     a = checkin.answers
     if a.get("has_pain") is not True:
         return "no pain reported"
@@ -50,6 +70,8 @@ def presenting_complaint(checkin) -> str:
         parts.append("pain " + ", ".join(pain))
     if checkin.ostrc is not None:
         parts.append(f"OSTRC {checkin.ostrc.severity}/100")
+    if missing_runs_words(checkin, last_run):  # she says she still runs: the import may be what stopped
+        parts.append(f"0 wk running less (data gap since {last_run:%d %b})")
     if a.get("previous_injury") is True:
         parts.append("previous injury")
     parts.append(negatives_and_aggravators(a))
@@ -90,3 +112,34 @@ def selftest_shorthand(answers: dict[str, Any]) -> str:
 
 def _side(qid: str) -> str:
     return "L " if "_left" in qid else "R " if "_right" in qid else ""
+
+
+# The gait row's headline numbers (a physiotherapist's read: "no numbers"): the metric, its short name, its unit.
+GAIT_HEADLINE = (("cadence_spm", "step rate", "/min"), ("knee_flexion_ic_deg", "knee at landing", "°"),
+                 ("trunk_lean_deg", "trunk lean", "°"))
+
+
+def gait_shorthand(gait) -> str:
+    """'step rate 168/min, knee at landing 9.7°, trunk lean 3°; peak knee bend L 28° / R 20° (±5 deg 2D error)':
+    each headline value rounded as its gait finding shows it (`numbers.shown_value` against the finding's flag),
+    and each left/right difference the plan names as a reason for a gait analysis (beyond the video's error,
+    `advice.footwear.beyond_error_asymmetries`), both sides with the measure's error."""
+    from kneeguard.advice.footwear import beyond_error_asymmetries
+    from kneeguard.gait.findings import uncertainty_text
+    from kneeguard.gait.metrics import REGISTRY
+    from kneeguard.numbers import shown_value
+
+    shown = []
+    for key, name, unit in GAIT_HEADLINE:
+        value = getattr(gait, key, None)
+        if not isinstance(value, (int, float)):
+            continue
+        flags = [f.threshold for f in gait.findings if isinstance(f.threshold, (int, float))
+                 and isinstance(f.measured, (int, float)) and abs(f.measured - value) < 1e-3]
+        shown.append(f"{name} {shown_value(value, flags) if flags else f'{value:.0f}'}{unit}")
+    for key in dict.fromkeys(beyond_error_asymmetries(gait)):
+        metric, left, right = REGISTRY[key], gait.left.get(key), gait.right.get(key)
+        unit = "°" if metric.unit == "deg" else f" {metric.unit}"
+        error = uncertainty_text(metric.uncertainty_key)
+        shown.append(f"{metric.label} L {left:.0f}{unit} / R {right:.0f}{unit}" + (f" ({error} 2D error)" if error else ""))
+    return ", ".join(shown)

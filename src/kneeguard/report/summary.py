@@ -5,8 +5,11 @@ shows in full, so it reads the same `ReportDocument` parts and adds no numbers.
 """
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from typing import Any
+
+from kneeguard.text import listed
 
 SUMMARY_FACTORS = 3  # the top factors a clinician reads first; the rest are in the appendix's findings
 PLAN_ITEM_LIMIT = 4  # exercises or shoes named per plan row; the appendix lists every one
@@ -31,6 +34,13 @@ def plan_overview(plan: dict[str, Any], review_date: str | None) -> list[PlanRow
     last = f"{ran[-1]['km']} in week {ran[-1]['n']}" if ran else ""
     if last and last not in running:  # the running sentence may already name the last week's distance
         running += f" The plan's last running week: {last}."
+    cap = plan.get("cap") or ""
+    if cap and cap not in running:  # what the professional decides: the plan's own cap (a physiotherapist's read)
+        running += f" {cap[0].upper()}{cap[1:]}."
+    strength = _names(plan.get("strength"), "Nothing prescribed.")
+    if plan.get("held_back"):  # the plan's "Not in this plan" exercises, the professional's to start
+        # by name without the set-up in brackets (the plan's note gives it): the row stays within two pages
+        strength += f" Left to the physiotherapist: {listed([_short(n) for n in plan['held_back']])}."
     gait = plan.get("gait")
     # what to bring is for the runner (`Recommendation.bring`); the clinician reading the summary has it in hand
     professional = plan.get("professional") or {}
@@ -42,13 +52,18 @@ def plan_overview(plan: dict[str, Any], review_date: str | None) -> list[PlanRow
     follow.insert(0, plan.get("later_weeks") or "")
     return [
         PlanRow("Running", running),
-        PlanRow("Strength", _names(plan.get("strength"), "Nothing prescribed.")),
+        PlanRow("Strength", strength),
         PlanRow("Gait", (gait or {}).get("brief") or (gait or {}).get("text") or "No gait retraining: nothing to retrain was measured."),
         # The summary lists what to do; "orthotics only after a professional assessment" is for the full report.
         PlanRow("Footwear", _names([x for x in plan.get("footwear") or [] if x.get("domain") != "orthotics"],
                                    "No footwear advice: no shoes are tracked.")),
         PlanRow("Follow-up", " ".join(t for t in follow if t) or "See the triage above."),
     ]
+
+
+def _short(name: str) -> str:
+    """'Slow hamstring curl (single leg, band or machine)' -> 'Slow hamstring curl'."""
+    return re.sub(r"\s*\([^)]*\)", "", name).strip() or name
 
 
 def _names(items: list[dict] | None, none: str) -> str:
