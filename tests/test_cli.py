@@ -201,4 +201,8 @@ def test_the_summary_of_a_worse_week_still_fits_two_pages(tmp_path):
     assert result.exit_code == 0, result.output
     html = summary.read_text(encoding="utf-8")
     assert "re-check on" in html and "Walking only" in html  # the held plan, not the demo's own
+    # what a physiotherapist asked the summary to hand over (read 8: B5 the cap and what is left to her, B6 the
+    # gait numbers): said within the same two pages
+    assert "Walk/run stays at its first step until a professional has seen the knee" in html
+    assert "Left to the physiotherapist:" in html and "step rate 168/min" in html
     assert len(weasyprint.HTML(string=html).render().pages) <= MAX_SUMMARY_PAGES

@@ -113,7 +113,7 @@ def _sources(context: AthleteContext, history: list[CheckinRecord] | None) -> li
             detail += f"; last run {gap} day{'s' if gap != 1 else ''} before it"
         missing = missing_runs_words(context.checkin, _day(s.get("last_run_date")))
         if missing:
-            detail += f": {missing} (data gap: the check-in reports 0 weeks of running less)"
+            detail += f": {missing} (the check-in reports 0 weeks of running less)"  # said once, here
         if unset:
             detail += f"; {unset} undated run{'s' if unset != 1 else ''} (watch clock unset)"
         out.append({"name": "Activities", "date": f"{first} to {s.get('last_run_date')}", "detail": detail})
@@ -131,7 +131,7 @@ def _sources(context: AthleteContext, history: list[CheckinRecord] | None) -> li
         out.append({"name": "Gait video", "date": "none", "detail": "no gait session"})
     if context.checkin is not None:
         n = len(history or []) or 1
-        presentation = presenting_complaint(context.checkin, _day(s.get("last_run_date")))
+        presentation = presenting_complaint(context.checkin)
         out.append({"name": "Check-in", "date": context.checkin.on_date.isoformat(),
                     "detail": (f"{presentation}; " if presentation else "") + f"{n} check-in{'s' if n != 1 else ''} on record"})
         tests = selftest_shorthand(context.checkin.answers)

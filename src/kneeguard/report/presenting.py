@@ -53,10 +53,9 @@ def missing_runs_words(checkin, last_run: dt.date | None) -> str:
     return f"runs since {last_run:%d %b} may be missing from the import"
 
 
-def presenting_complaint(checkin, last_run: dt.date | None = None) -> str:
+def presenting_complaint(checkin) -> str:
     """The presenting complaint in a clinician's shorthand, from the latest check-in's own answers (a
-    physiotherapist's read: the summary gave no side, site, duration or pain scores). `last_run`: the last
-    imported run's day, for the data gap (`missing_runs_words`)."""
+    physiotherapist's read: the summary gave no side, site, duration or pain scores)."""
     a = checkin.answers
     if a.get("has_pain") is not True:
         return "no pain reported"
@@ -70,8 +69,6 @@ def presenting_complaint(checkin, last_run: dt.date | None = None) -> str:
         parts.append("pain " + ", ".join(pain))
     if checkin.ostrc is not None:
         parts.append(f"OSTRC {checkin.ostrc.severity}/100")
-    if missing_runs_words(checkin, last_run):  # she says she still runs: the import may be what stopped
-        parts.append(f"0 wk running less (data gap since {last_run:%d %b})")
     if a.get("previous_injury") is True:
         parts.append("previous injury")
     parts.append(negatives_and_aggravators(a))

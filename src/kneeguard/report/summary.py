@@ -37,7 +37,8 @@ def plan_overview(plan: dict[str, Any], review_date: str | None) -> list[PlanRow
     cap = plan.get("cap") or ""
     if cap and cap not in running:  # what the professional decides: the plan's own cap (a physiotherapist's read)
         running += f" {cap[0].upper()}{cap[1:]}."
-    strength = _names(plan.get("strength"), "Nothing prescribed.")
+    # exercises by name without their set-up in brackets (the full report gives it): two pages at most
+    strength = _names([{**x, "name": _short(x["name"])} for x in plan.get("strength") or []], "Nothing prescribed.")
     if plan.get("held_back"):  # the plan's "Not in this plan" exercises, the professional's to start
         # by name without the set-up in brackets (the plan's note gives it): the row stays within two pages
         strength += f" Left to the physiotherapist: {listed([_short(n) for n in plan['held_back']])}."

@@ -1,0 +1,107 @@
+"""A physiotherapist's read of the worse week's two-page summary (read 8): what she could not hand over unchanged.
+
+B1: 'last run 15 days before it' beside '0 weeks of running less' read as a contradiction: the data gap is said.
+B2: the newest check-in dates the pain a week later than the kept onset, which makes a run before that date a
+possible trigger. B4: knee-to-wall sides shown side by side. B5: the Running row's cap until the visit and the
+exercises left to the physiotherapist. B6: the gait row's headline numbers.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import json
+from pathlib import Path
+from types import SimpleNamespace
+
+from kneeguard.clinic import assess
+from kneeguard.clinic.episode import estimate_pain_onset
+from kneeguard.report.presenting import missing_runs_words
+from kneeguard.report.summary import plan_overview
+
+WORSE = json.loads((Path(__file__).parent / "data" / "checkins" / "worse_routine.json").read_text("utf-8"))
+TODAY = dt.date(2026, 12, 7)
+
+
+# ---------------------------------------------------------------- B1: the data gap
+def test_a_run_gap_beside_no_running_less_is_said_as_a_possible_import_gap():
+    checkin = assess(WORSE, today=TODAY)
+    assert checkin.answers["reduced_load_weeks"] == 0 and isinstance(checkin.answers["pain_during_run"], int)
+    assert missing_runs_words(checkin, dt.date(2026, 11, 22)) == "runs since 22 Nov may be missing from the import"
+    assert missing_runs_words(checkin, TODAY - dt.timedelta(days=6)) == ""  # under a whole week: no gap to say
+    assert missing_runs_words(checkin, None) == "" and missing_runs_words(None, TODAY) == ""
+    ran_less = assess({**WORSE, "reduced_load_weeks": 2}, today=TODAY)
+    assert missing_runs_words(ran_less, dt.date(2026, 11, 22)) == ""  # she said she ran less: it adds up
+
+
+def test_the_report_says_the_gap_once_in_the_activities_row():
+    from kneeguard.advice import make_context
+    from kneeguard.report import build_report
+    from tests.advice_support import runs_frame
+
+    runs = [(TODAY - dt.timedelta(days=d), 8.0) for d in range(15, 60, 3)]
+    doc = build_report(make_context("r", TODAY, activities=runs_frame(runs), checkin=assess(WORSE, today=TODAY)))
+    rows = {s["name"]: s["detail"] for s in doc.sources}
+    assert "may be missing from the import (the check-in reports 0 weeks of running less)" in rows["Activities"]
+    assert "missing from the import" not in rows["Check-in"]
+
+
+# ---------------------------------------------------------------- B2: a later onset makes a possible trigger
+def _said(on: dt.date, weeks: float) -> SimpleNamespace:
+    return SimpleNamespace(on_date=on, answers={"has_pain": True, "duration_weeks": weeks})
+
+
+def test_the_newest_check_ins_later_onset_is_kept_beside_the_earlier_one():
+    onset = estimate_pain_onset([_said(dt.date(2026, 11, 15), 2), _said(TODAY, 3)])
+    assert onset.day == dt.date(2026, 11, 1) and onset.dated_from == dt.date(2026, 11, 15)
+    assert onset.later_day == dt.date(2026, 11, 16) and onset.later_from == TODAY
+    agreeing = estimate_pain_onset([_said(dt.date(2026, 11, 15), 2), _said(TODAY, 5)])
+    assert agreeing.later_day is None and agreeing.later_from is None
+
+
+def test_a_factor_between_the_two_onsets_is_named_a_possible_trigger():
+    from kneeguard.advice.factors import later_onset_words, onset_source_words, rank_factors
+    from kneeguard.findings import Finding, Severity
+
+    onset = estimate_pain_onset([_said(dt.date(2026, 11, 15), 2), _said(TODAY, 3)])
+    spike = Finding("load.spike", Severity.MODERATE, "Run 42 % longer than your recent longest", "",
+                    domain="load", on_date=dt.date(2026, 11, 15))
+    factors = rank_factors([spike], onset.day, pain_onset=onset)
+    assert [f.possible_trigger for f in factors] == [True]
+    assert later_onset_words(factors) == ("Your 07 Dec check-in gives onset 16 Nov, the day after it: "
+                                          "a possible trigger.")
+    assert onset_source_words(factors) == "by your 15 Nov check-in"
+    late = Finding("load.spike", Severity.MODERATE, "spike", "", domain="load", on_date=dt.date(2026, 11, 20))
+    assert later_onset_words(rank_factors([late], onset.day, pain_onset=onset)) == ""  # after both onsets
+
+
+# ---------------------------------------------------------------- B4: knee-to-wall side by side
+def test_knee_to_wall_shows_both_sides_without_judging_the_difference():
+    from kneeguard.clinic.findings import selftest_findings
+
+    findings = [f for f in selftest_findings(assess(WORSE, today=TODAY).answers) if "knee_to_wall" in f.code]
+    assert findings and all("Left 11 cm, right 8 cm" in f.explanation for f in findings)
+    assert all("shown, not judged" in f.explanation for f in findings)
+
+
+# ---------------------------------------------------------------- B5: the Running row's cap, held-back exercises
+def test_the_plan_rows_say_the_cap_until_the_visit_and_what_is_left_to_the_physiotherapist():
+    plan = {"available": True, "running_brief": "Walking only until 2 walks stay at 2/10.", "weeks": [],
+            "cap": "walk/run stays at its first step until a professional has seen the knee",
+            "strength": [{"name": "Isometric hamstring hold (bridge hold, heel on a step)"}],
+            "held_back": ["Slow hamstring curl (single leg, band or machine)", "Nordic hamstring lowers"],
+            "footwear": [{"name": "Consider replacing 'Daily trainer (old)'"}]}
+    rows = {r.area: r.what for r in plan_overview(plan, None)}
+    assert rows["Running"].endswith("Walk/run stays at its first step until a professional has seen the knee.")
+    assert rows["Strength"] == ("Isometric hamstring hold. Left to the physiotherapist: Slow hamstring curl and "
+                                "Nordic hamstring lowers.")
+    assert "'Daily trainer (old)'" in rows["Footwear"]  # a shoe's own name keeps its brackets
+
+
+def test_the_worse_weeks_plan_carries_the_cap_and_the_held_back_exercises():
+    from kneeguard.advice.pain import pain_state
+    from kneeguard.advice.programme import AFTER_PLAN
+    from tests.test_plan_wording import _worse_checkin_plan
+
+    plan = _worse_checkin_plan()
+    assert plan.pain.cap == "walk/run stays at its first step until a professional has seen the knee"
+    assert plan.held_back == [x.name for x in plan.left_out if x.reason == AFTER_PLAN] and plan.held_back
+    assert pain_state(None, []).cap == ""  # no check-in, no visit booked: no cap
