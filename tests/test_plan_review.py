@@ -79,7 +79,7 @@ def test_a_spike_after_the_pain_began_is_not_a_cause_but_may_have_aggravated_it(
         assert f.is_cause and not (f.code == "load.spike" and f.finding.on_date > onset)
     late = [f for f in plan.aggravating if f.code == "load.spike"]
     assert late and late[0].finding.on_date == dt.date(2026, 11, 15) and late[0].finding.measured > 40
-    assert "after the pain began on 01 Nov 2026" in late[0].timing
+    assert "after the pain began on 01 Nov 2026" in late[0].onset_words
     as_json = plan.to_dict()
     assert all(f["after_onset"] is None for f in as_json["top_factors"])
     assert as_json["aggravating"][0]["after_onset"] == "2026-11-01"

@@ -40,7 +40,7 @@ def test_the_report_says_the_gap_once_in_the_activities_row():
     runs = [(TODAY - dt.timedelta(days=d), 8.0) for d in range(15, 60, 3)]
     doc = build_report(make_context("r", TODAY, activities=runs_frame(runs), checkin=assess(WORSE, today=TODAY)))
     rows = {s["name"]: s["detail"] for s in doc.sources}
-    assert "may be missing from the import (the check-in reports 0 weeks of running less)" in rows["Activities"]
+    assert "may be missing from the import (check-in: 0 weeks running less)" in rows["Activities"]
     assert "missing from the import" not in rows["Check-in"]
 
 
@@ -67,7 +67,7 @@ def test_a_factor_between_the_two_onsets_is_named_a_possible_trigger():
     factors = rank_factors([spike], onset.day, pain_onset=onset)
     assert [f.possible_trigger for f in factors] == [True]
     assert later_onset_words(factors) == ("Your 07 Dec check-in gives onset 16 Nov, the day after it: "
-                                          "a possible trigger.")
+                                          "by that date, a possible trigger.")
     assert onset_source_words(factors) == "by your 15 Nov check-in"
     late = Finding("load.spike", Severity.MODERATE, "spike", "", domain="load", on_date=dt.date(2026, 11, 20))
     assert later_onset_words(rank_factors([late], onset.day, pain_onset=onset)) == ""  # after both onsets
@@ -105,3 +105,12 @@ def test_the_worse_weeks_plan_carries_the_cap_and_the_held_back_exercises():
     assert plan.pain.cap == "walk/run stays at its first step until a professional has seen the knee"
     assert plan.held_back == [x.name for x in plan.left_out if x.reason == AFTER_PLAN] and plan.held_back
     assert pain_state(None, []).cap == ""  # no check-in, no visit booked: no cap
+
+
+def test_the_summary_gives_the_answers_that_set_the_level_without_the_hints_to_the_person_answering():
+    checkin = assess(WORSE, today=TODAY)
+    brief = checkin.driving_answers_words(brief=True)
+    assert "Worst pain during your last run: 6/10" in brief and "Pain the next morning: 4/10" in brief
+    assert "For how many weeks have you run less because of it? 0 weeks" in brief
+    assert not any("(0" in a or "skip if" in a for a in brief)
+    assert any("(0-10" in a for a in checkin.driving_answers_words())  # the runner's own words keep the hints

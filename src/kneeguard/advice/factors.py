@@ -69,12 +69,12 @@ class Factor:
         return rule is None or rule.threshold_injury_evidence
 
     @property
-    def timing(self) -> str:
-        """For a factor after the onset: when it happened and when the pain began, in words ('' otherwise)."""
-        if self.after_onset is None or self.finding.on_date is None:
+    def onset_words(self) -> str:
+        """For a factor after the onset: when the pain began and how that was dated, in words ('' otherwise);
+        the factors after one onset share it, so a listing says it once above them."""
+        if self.after_onset is None:
             return ""
-        return (f"{self.when}, after the pain began on {self.after_onset:%d %b %Y} "
-                f"({self.onset_how or 'onset dated from your check-in'})")
+        return f"after the pain began on {self.after_onset:%d %b %Y} ({self.onset_how or 'onset dated from your check-in'})"
 
     @property
     def when(self) -> str:
@@ -186,7 +186,7 @@ def onset_source_words(factors: list[Factor]) -> str:
 def later_onset_words(factors: list[Factor]) -> str:
     """One sentence, for the summary and the plan alike, when the check-ins disagree on the onset and a factor
     after the kept (earlier) onset lies before the later date the newest answer gives: 'Your 07 Dec check-in
-    gives onset 16 Nov, the day after it: a possible trigger.'
+    gives onset 16 Nov, the day after it: by that date, a possible trigger.'
     ('' when no factor is one). A physiotherapist read the earlier date hiding a likely trigger."""
     triggers = [f for f in factors if f.possible_trigger]
     if not triggers:
@@ -196,9 +196,9 @@ def later_onset_words(factors: list[Factor]) -> str:
         gap = (onset.later_day - triggers[0].finding.on_date).days
         it = "it" if len(factors) == 1 else triggers[0].title  # named when other factors are listed beside it
         after = f"the day after {it}" if gap == 1 else f"{gap} days after {it}"
-        which = "a possible trigger"
+        which = "by that date, a possible trigger"
     else:
-        after, which = "after these", "possible triggers"
+        after, which = "after both" if len(triggers) == 2 else "after all of these", "by that date, possible triggers"
     return f"Your {onset.later_from:%d %b} check-in gives onset {onset.later_day:%d %b}, {after}: {which}."
 
 

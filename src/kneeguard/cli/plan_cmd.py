@@ -99,9 +99,11 @@ def show_plan(advice) -> None:
         console.print(table)
         if any(f.on_painful_leg for f in advice.top_factors):
             console.print(f"* {escape(PAIN_LIMITED)}")
-    for f in advice.aggravating:
-        console.print(f"[bold]May have kept it going[/] (after the pain began, so not what started it): "
-                      f"{escape(f.title)}, {escape(f.timing)}")
+    if advice.aggravating:  # one onset for all of them: said once, above them
+        console.print(f"[bold]May have kept it going[/], not what started it, "
+                      f"{escape(advice.aggravating[0].onset_words)}:")
+        for f in advice.aggravating:
+            console.print(f"  {escape(f.title)}, {escape(f.when)}")
     if later_onset_words(advice.aggravating):  # the newest check-in's later onset would make them triggers
         console.print(f"  {escape(later_onset_words(advice.aggravating))}")
     if advice.uncertain:

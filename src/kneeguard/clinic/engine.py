@@ -301,18 +301,23 @@ def _schema_for(q: Question) -> dict[str, Any]:
     return base
 
 
-def answer_in_words(qid: str, answer: Any) -> str:
+def answer_in_words(qid: str, answer: Any, *, brief: bool = False) -> str:
     """'Question text: answer' as a person reads it (option labels, yes/no, the number with its unit).
 
     The one place stored question ids and answer values become words, for the check-in result,
-    the report and the CLI; an id this version does not know is shown as it is.
+    the report and the CLI; an id this version does not know is shown as it is. `brief` (the clinician
+    summary): the question without its bracketed hint to the person answering ('(0-10)', '(0 if you have
+    not)'), and a scale answer as 'N/10', which says the scale the hint gave.
     """
     question = load_questionnaire().by_id.get(qid)
     if question is None:
         return f"{qid}: {answer}"
-    words = value_in_words(qid, answer)
-    return f"{question.text.rstrip()} {words}" if question.text.rstrip().endswith("?") else \
-        f"{question.text.rstrip()}: {words}"
+    text, words = question.text.rstrip(), value_in_words(qid, answer)
+    if brief:
+        text = re.sub(r"\s*\([^()]*\)$", "", text)
+        if question.type == "scale" and isinstance(answer, (int, float)) and not isinstance(answer, bool):
+            words = f"{answer:g}/{SCALE_MAX}"
+    return f"{text} {words}" if text.endswith("?") else f"{text}: {words}"
 
 
 def value_in_words(qid: str, answer: Any, *, unit: bool = True) -> str:

@@ -113,7 +113,7 @@ def _sources(context: AthleteContext, history: list[CheckinRecord] | None) -> li
             detail += f"; last run {gap} day{'s' if gap != 1 else ''} before it"
         missing = missing_runs_words(context.checkin, _day(s.get("last_run_date")))
         if missing:
-            detail += f": {missing} (the check-in reports 0 weeks of running less)"  # said once, here
+            detail += f": {missing} (check-in: 0 weeks running less)"  # said once, here
         if unset:
             detail += f"; {unset} undated run{'s' if unset != 1 else ''} (watch clock unset)"
         out.append({"name": "Activities", "date": f"{first} to {s.get('last_run_date')}", "detail": detail})
@@ -187,7 +187,7 @@ def _explanation(checkin: CheckinAssessment | None, refs: References) -> dict[st
     return {
         "surgery": checkin.surgical_history_words(),
         "context": [{"text": n["text"], "cites": refs.cite(n["citations"])} for n in checkin.context],
-        "driving": checkin.driving_answers_words(),
+        "driving": checkin.driving_answers_words(brief=True),  # a clinician reads no answering hints
         "changes": [c.describe() for c in checkin.level_changes],
     }
 
