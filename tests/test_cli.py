@@ -205,4 +205,5 @@ def test_the_summary_of_a_worse_week_still_fits_two_pages(tmp_path):
     # gait numbers): said within the same two pages
     assert "Walk/run stays at its first step until a professional has seen the knee" in html
     assert "Left to the physiotherapist:" in html and "step rate 168/min" in html
+    assert "peak knee bend L 28° / R 20°, ±5 deg 2D-video error" in html  # the plan's reason gives the same
     assert len(weasyprint.HTML(string=html).render().pages) <= MAX_SUMMARY_PAGES

@@ -205,7 +205,8 @@ def test_check_ins_that_disagree_on_the_onset_keep_the_earlier_date_and_say_so()
     onset = estimate_pain_onset(records)
     assert onset.day == dt.date(2026, 11, 1)
     # the check-in's own words read the same onset (clinic.episode), so it names the check-in by its date
-    assert "your check-in of 07 Dec 2026 said 3 weeks, which would be 16 Nov: the earlier date is kept" in onset.how
+    assert ("your check-in of 07 Dec 2026 said 3 weeks, which would be 16 Nov, but your check-in of 15 Nov 2026 "
+            "already reported this pain: the earlier date is kept") in onset.how
     agreeing = estimate_pain_onset(records[:1] + [CheckinRecord(dt.date(2026, 11, 22), {"has_pain": True,
                                                                                         "duration_weeks": 3})])
     assert "earlier date is kept" not in agreeing.how

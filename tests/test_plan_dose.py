@@ -55,13 +55,14 @@ def test_the_worse_weeks_plan_says_body_weight_on_the_right_and_warns_the_calf_s
 
 
 # ---------------------------------------------------------------- B8: set-up, resistance, minutes
-def test_the_bridge_hold_gives_its_set_up_with_the_bridge_tests_knee_angle():
+def test_the_hamstring_hold_gives_the_bridge_tests_knee_angle_with_the_hips_down():
     hold = library()["hamstring_isometric"]
-    setup = evidence.rule("advice.exercise.bridge_hold_setup")
-    assert "knee bent about 20°" in setup.value and "hips lifted" in setup.value
+    setup = evidence.rule("advice.exercise.hamstring_hold_setup")
+    # hips down: with the hips lifted body weight sets the effort, and the dose's 70 % cannot be chosen (read 9)
+    assert "knee bent about 20°" in setup.value and "hips down" in setup.value and "hips lifted" not in setup.value
     assert {c.key for c in setup.citations} >= {"freckleton2014"}
     assert hold.cue.startswith(setup.value) and hold.tempo in hold.cue
-    assert "20°" in hold.instructions
+    assert "20°" in hold.instructions and "Keep your hips on the floor" in hold.instructions
 
 
 def test_the_shin_rotation_names_its_resistance():

@@ -107,7 +107,10 @@ def test_a_held_plan_sets_week_1_only_and_says_the_later_weeks_wait_for_the_rech
     section = build_plan(plan, References())
     assert section["later_weeks"] == words and section["weeks"] == []
     follow_up = next(row for row in plan_overview(section, None) if row.area == "Follow-up")
-    assert follow_up.what.startswith(words)
+    # the clinician summary's fewer words, from the same dates (recheck.later_weeks_words, brief)
+    assert section["later_weeks_brief"] == plan.later_weeks_brief and follow_up.what.startswith(plan.later_weeks_brief)
+    assert plan.later_weeks_brief == (f"Weeks 2-6 ({plan.start + dt.timedelta(days=7):%d %b} – {plan.end:%d %b}): not "
+                                      f"scheduled yet; set at the re-check on {plan.recheck:%a %d %b} by the pain rule.")
 
 
 def test_a_step_back_in_build_mode_also_holds_at_week_1_but_a_progressing_plan_keeps_its_weeks():

@@ -44,33 +44,48 @@ def test_the_report_says_the_gap_once_in_the_activities_row():
     assert "missing from the import" not in rows["Check-in"]
 
 
-# ---------------------------------------------------------------- B2: a later onset makes a possible trigger
+# ---------------------------------------------------------------- B2: a later onset, possible or not
+# Read 8 asked for a run between the kept onset and the newest answer's later date to be named a possible
+# trigger; read 9 withdrew it where an earlier check-in had already reported the pain before that later date.
 def _said(on: dt.date, weeks: float) -> SimpleNamespace:
     return SimpleNamespace(on_date=on, answers={"has_pain": True, "duration_weeks": weeks})
 
 
-def test_the_newest_check_ins_later_onset_is_kept_beside_the_earlier_one():
+def test_a_later_onset_after_a_check_in_that_already_reported_the_pain_is_a_conflict_not_a_reading():
     onset = estimate_pain_onset([_said(dt.date(2026, 11, 15), 2), _said(TODAY, 3)])
     assert onset.day == dt.date(2026, 11, 1) and onset.dated_from == dt.date(2026, 11, 15)
-    assert onset.later_day == dt.date(2026, 11, 16) and onset.later_from == TODAY
+    assert onset.later_day == dt.date(2026, 11, 16) and onset.later_from == TODAY and not onset.later_possible
+    assert "but your check-in of 15 Nov 2026 already reported this pain: the earlier date is kept" in onset.how
+    assert onset.conflict_words() == "the 07 Dec answer (3 weeks) conflicts with it"
     agreeing = estimate_pain_onset([_said(dt.date(2026, 11, 15), 2), _said(TODAY, 5)])
-    assert agreeing.later_day is None and agreeing.later_from is None
+    assert agreeing.later_day is None and agreeing.conflict_words() == ""
 
 
-def test_a_factor_between_the_two_onsets_is_named_a_possible_trigger():
-    from kneeguard.advice.factors import later_onset_words, onset_source_words, rank_factors
+def _spike(on: dt.date):
     from kneeguard.findings import Finding, Severity
 
+    return Finding("load.spike", Severity.MODERATE, "Run 42 % longer than your recent longest", "",
+                   domain="load", on_date=on)
+
+
+def test_the_worse_weeks_run_after_the_onset_is_never_called_a_trigger():
+    from kneeguard.advice.factors import later_onset_words, onset_source_words, rank_factors
+
     onset = estimate_pain_onset([_said(dt.date(2026, 11, 15), 2), _said(TODAY, 3)])
-    spike = Finding("load.spike", Severity.MODERATE, "Run 42 % longer than your recent longest", "",
-                    domain="load", on_date=dt.date(2026, 11, 15))
-    factors = rank_factors([spike], onset.day, pain_onset=onset)
-    assert [f.possible_trigger for f in factors] == [True]
-    assert later_onset_words(factors) == ("Your 07 Dec check-in gives onset 16 Nov, the day after it: "
+    factors = rank_factors([_spike(dt.date(2026, 11, 15))], onset.day, pain_onset=onset)
+    assert [f.possible_trigger for f in factors] == [False] and later_onset_words(factors) == ""
+    assert onset_source_words(factors) == "by your 15 Nov check-in; the 07 Dec answer (3 weeks) conflicts with it"
+
+
+def test_a_later_onset_before_any_check_in_reported_the_pain_makes_a_possible_trigger():
+    from kneeguard.advice.factors import later_onset_words, rank_factors
+
+    onset = estimate_pain_onset([_said(dt.date(2026, 11, 15), 4), _said(TODAY, 5)])  # 18 Oct or 02 Nov
+    assert onset.later_day == dt.date(2026, 11, 2) and onset.later_possible
+    factors = rank_factors([_spike(dt.date(2026, 11, 1))], onset.day, pain_onset=onset)
+    assert later_onset_words(factors) == ("Your 07 Dec check-in gives onset 02 Nov, the day after it: "
                                           "by that date, a possible trigger.")
-    assert onset_source_words(factors) == "by your 15 Nov check-in"
-    late = Finding("load.spike", Severity.MODERATE, "spike", "", domain="load", on_date=dt.date(2026, 11, 20))
-    assert later_onset_words(rank_factors([late], onset.day, pain_onset=onset)) == ""  # after both onsets
+    assert later_onset_words(rank_factors([_spike(dt.date(2026, 11, 5))], onset.day, pain_onset=onset)) == ""
 
 
 # ---------------------------------------------------------------- B4: knee-to-wall side by side
@@ -114,3 +129,19 @@ def test_the_summary_gives_the_answers_that_set_the_level_without_the_hints_to_t
     assert "For how many weeks have you run less because of it? 0 weeks" in brief
     assert not any("(0" in a or "skip if" in a for a in brief)
     assert any("(0-10" in a for a in checkin.driving_answers_words())  # the runner's own words keep the hints
+
+
+# ---------------------------------------------------------------- read 9, C4: the doses in the summary
+def test_the_summary_strength_row_gives_each_exercises_first_dose_in_shorthand():
+    from kneeguard.report.document import References
+    from kneeguard.report.plan import build_plan
+    from tests.test_plan_wording import _worse_checkin_plan
+
+    plan = _worse_checkin_plan()
+    calf = next(p for p in plan.strength if p.exercise.key == "calf_raise_straight")
+    assert calf.brief_dose() == "2 x 15 each leg at a 15-rep max (right: body weight), 3x/week"
+    rows = {r.area: r.what for r in plan_overview(build_plan(plan, References()), None)}
+    assert "Standing calf raises, straight knee 2 x 15 each leg at a 15-rep max (right: body weight)" in rows["Strength"]
+    assert "; all 3x/week." in rows["Strength"]  # the sessions a week said once when every exercise shares them
+    assert "Mobility: Hamstring stretch 1 x 30 s each leg, 5x/week." in rows["Strength"]
+    assert rows["Running"].startswith("Walking only (30 min 3x/week, flat")

@@ -134,6 +134,11 @@ class Advice:
         return later_weeks_words(self.start, self.weeks, self.recheck) if self.recheck else ""
 
     @property
+    def later_weeks_brief(self) -> str:
+        """`later_weeks_words` in the clinician summary's fewer words."""
+        return later_weeks_words(self.start, self.weeks, self.recheck, brief=True) if self.recheck else ""
+
+    @property
     def top_factors(self) -> list[Factor]:
         """The leading possible causes; a factor dated after the pain began is never one (`aggravating`)."""
         return [f for f in self.factors if f.is_cause][:TOP_FACTORS]

@@ -178,12 +178,7 @@ class Prescription:
         """For a weighted exercise that is its self-test's movement: the legs whose self-test count is about
         `week`'s repetitions or fewer (within the test's noise) start at body weight, since body weight is
         already about their repetition maximum (`advice.dose.bodyweight_start`); "" when no leg is."""
-        ex, dose = self.exercise, self.dose_for_week(week)
-        if not (ex.self_test and ex.loading_rule and dose.repetition_max and self.self_test_counts):
-            return ""
-        reps = _first_number(dose.reps)
-        noise = float(evidence.value(f"clinic.selftest.{ex.self_test}_noise"))
-        close = {side: n for side, n in self.self_test_counts.items() if n <= reps + noise}
+        ex, dose, close = self.exercise, self.dose_for_week(week), self._bodyweight_legs(week)
         if not close:
             return ""
         words = evidence.value(BODYWEIGHT_START)
@@ -193,6 +188,38 @@ class Prescription:
         text = str(words["text"]) + ("" if self.held or self.stepped_back else str(words["add"])) + "."
         return text.format(legs=legs, counts=counts, test=words["test_words"][ex.self_test], reps=dose.reps,
                            sets=dose.sets)
+
+    def _bodyweight_legs(self, week: int) -> dict[str, int]:
+        """Side -> self-test count, for the legs that start `week`'s dose at body weight (`bodyweight_start`)."""
+        ex, dose = self.exercise, self.dose_for_week(week)
+        if not (ex.self_test and ex.loading_rule and dose.repetition_max and self.self_test_counts):
+            return {}
+        reps = _first_number(dose.reps)
+        noise = float(evidence.value(f"clinic.selftest.{ex.self_test}_noise"))
+        return {side: n for side, n in self.self_test_counts.items() if n <= reps + noise}
+
+    def brief_dose(self, frequency: bool = True) -> str:
+        """The first week's dose in a clinician's shorthand, for the two-page summary: '2 x 15 each leg at a
+        15-rep max (right: body weight), 3x/week' (without the sessions a week unless `frequency`). The same
+        stage as `starting_dose_text`, fewer words."""
+        weeks = self.active_weeks
+        week = weeks[0] if weeks else 0
+        dose, legs = self.dose_for_week(week), self._bodyweight_legs(week)
+        text = f"{dose.sets} x {dose.reps}" + (" each leg" if self.exercise.one_leg else "")
+        if dose.repetition_max:
+            text += f" at a {dose.reps}-rep max"
+        if legs:
+            text += f" ({'both' if len(legs) > 1 else next(iter(legs))}: body weight)"
+        if dose.added_kg:
+            text += f", +{dose.added_kg:g} kg"
+        return text + (f", {self.brief_frequency}" if frequency else "")
+
+    @property
+    def brief_frequency(self) -> str:
+        """'3x/week' (or 'before every run'), the first week's sessions in `brief_dose`."""
+        weeks = self.active_weeks
+        dose = self.dose_for_week(weeks[0] if weeks else 0)
+        return "before every run" if dose.per_week == 0 else f"{dose.per_week}x/week"
 
     @property
     def first_week(self) -> int | None:

@@ -49,7 +49,8 @@ class Factor:
     def possible_trigger(self) -> bool:
         """After the kept onset, but before the later one the newest check-in's answer gives (the same
         `happened_after` test that keeps it out of the causes): by that reading it could have started the pain."""
-        later = self.episode_onset.later_day if self.episode_onset is not None else None
+        onset = self.episode_onset
+        later = onset.later_day if onset is not None and onset.later_possible else None
         return self.after_onset is not None and later is not None and not happened_after(self.finding, later)
 
     @property
@@ -180,7 +181,8 @@ def onset_source_words(factors: list[Factor]) -> str:
     onset = next((f.episode_onset for f in factors if f.episode_onset is not None), None)
     if onset is None or onset.dated_from is None:
         return "by your check-ins"
-    return f"by your {onset.dated_from:%d %b} check-in"
+    conflict = onset.conflict_words()  # a newer answer that cannot be the onset: said, not acted on
+    return f"by your {onset.dated_from:%d %b} check-in" + (f"; {conflict}" if conflict else "")
 
 
 def later_onset_words(factors: list[Factor]) -> str:

@@ -10,7 +10,7 @@ from kneeguard.clinic.conditions import evaluate
 from kneeguard.clinic.triage import triage_rules
 from kneeguard.codes import any_of
 from kneeguard.gait import codes as gait_codes
-from kneeguard.gait.findings import measurement_error
+from kneeguard.gait.findings import measurement_error, uncertainty_text
 from kneeguard.gait.metrics import REGISTRY
 from kneeguard.gait.summary import GaitSummary
 from kneeguard.profile import ShoeStatus
@@ -81,8 +81,21 @@ def _named(declared, words: str, gait: GaitSummary | None) -> str:
     named = [f.details.get("metric") for f in gait.findings if declared.matches(f.code)]
     if not any(name in REGISTRY for name in named):
         return words  # no measure named: nothing to check against the video's error
-    measures = [REGISTRY[name].label for name in beyond_error_asymmetries(gait)]
-    return f"{words} in {listed(list(dict.fromkeys(measures)))}" if measures else ""
+    # each measure with both sides' values and the video's error (a physiotherapist read the reason without them)
+    measures = [f"{REGISTRY[name].label} ({sides_text(gait, name)})" if sides_text(gait, name) else REGISTRY[name].label
+                for name in dict.fromkeys(beyond_error_asymmetries(gait))]
+    return f"{words} in {listed(measures)}" if measures else ""
+
+
+def sides_text(gait: GaitSummary, name: str) -> str:
+    """'L 28° / R 20°, ±5 deg 2D-video error': both sides of a gait metric as every view of a left/right
+    difference shows them (the plan's reason for a gait analysis, the summary's gait row)."""
+    metric, left, right = REGISTRY[name], gait.left.get(name), gait.right.get(name)
+    if not (isinstance(left, (int, float)) and isinstance(right, (int, float))):
+        return ""
+    unit = "°" if metric.unit == "deg" else f" {metric.unit}"
+    error = uncertainty_text(metric.uncertainty_key)
+    return f"L {left:.0f}{unit} / R {right:.0f}{unit}" + (f", {error} 2D-video error" if error else "")
 
 
 def beyond_error_asymmetries(gait: GaitSummary) -> list[str]:

@@ -43,10 +43,13 @@ def recheck_words(day: dt.date) -> str:
     return f"your re-check on {day:%a %d %b}"
 
 
-def later_weeks_words(start: dt.date, weeks: int, recheck: dt.date) -> str:
-    """The weeks after week 1 of a held plan, as every view says them."""
+def later_weeks_words(start: dt.date, weeks: int, recheck: dt.date, *, brief: bool = False) -> str:
+    """The weeks after week 1 of a held plan, as every view says them (`brief`: the clinician summary's line)."""
     first = start + dt.timedelta(days=7 * SET_WEEKS)
     last = start + dt.timedelta(days=7 * weeks - 1)
+    if brief:
+        return (f"Weeks {SET_WEEKS + 1}-{weeks} ({first:%d %b} – {last:%d %b}): not scheduled yet; set at the "
+                f"re-check on {recheck:%a %d %b} by the pain rule.")
     return (f"Weeks {SET_WEEKS + 1}-{weeks} ({first:%a %d %b} – {last:%a %d %b}): not scheduled yet. "
             f"They are decided at {recheck_words(recheck)}, by the pain rule: what week 1 showed sets them.")
 

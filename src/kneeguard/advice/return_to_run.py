@@ -63,16 +63,18 @@ def return_to_run(days, pain: PainState, reason: list[str], reference: LoadRefer
                   f"run a week: {reference.explanation}." if reference and reference.restarting else "")
     rules = [rule_entry("advice.rtr.phases"), rule_entry("advice.rtr.repeats"), rule_entry("advice.rtr.runs_per_week"),
              rule_entry("advice.rtr.readiness"), rule_entry("advice.pain.acceptable_max")]
-    brief = _walking_only_brief(phases[1], recheck_day(days[0], pain.checked_on)) if index == 0 else ""
+    brief = (_walking_only_brief(phases[0], phases[1], len(offsets), recheck_day(days[0], pain.checked_on))
+             if index == 0 else "")
     return RunningPlan("walk" if index == 0 else "return_to_run", sessions, summary, rules, None, len(offsets), reason, reference=reference,
                        includes_running=any(phases[i]["run_min"] > 0 for i in used), brief=brief)
 
 
-def _walking_only_brief(first_step: dict, recheck_on) -> str:
+def _walking_only_brief(walk: dict, first_step: dict, per_week: int, recheck_on) -> str:
     """`_walking_only_words` for the clinician summary, whose triage already states the pain rule: the same
-    numbers (the rule's own), in half the words."""
+    numbers (the rule's own), in half the words, with the walks' own dose (`walk`: the walking phase)."""
     walks, safe, ok = int(evidence.value("advice.rtr.repeats")), safe_max(), acceptable_max()
-    return (f"Walking only (flat, a rest day between) until {walks} walks in a row stay at {safe:g}/10 or less and "
+    minutes = walk["reps"] * walk["walk_min"]  # the walk sessions' own minutes
+    return (f"Walking only ({minutes:g} min {per_week}x/week, flat, a rest day between) until {walks} walks in a row stay at {safe:g}/10 or less and "
             f"{recheck_words(recheck_on)} shows the pain within the rule; then walk/run step 1, "
             f"{walk_run_words(first_step)}. Walks above {safe:g}/10: shorten them; still above at the re-check: "
             f"see the professional (above {ok:g}/10: sooner).")

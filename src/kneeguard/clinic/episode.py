@@ -24,9 +24,20 @@ class PainOnset:
     how: str  # in words: how the date was established
     dated_from: dt.date | None = None  # the check-in whose answer gives `day` (None: the pain-free check-in's day after)
     # When the newest check-in's own answer dates the pain a week or more later (`DISAGREE_DAYS`): that later
-    # date and the check-in giving it. `day` stays the earlier one; the words say what the later reading changes.
+    # date, the check-in giving it and its answer in weeks. `day` stays the earlier one; the words say why.
     later_day: dt.date | None = None
     later_from: dt.date | None = None
+    later_weeks: float | None = None
+    # Whether the later date could be the onset: not when an earlier check-in already reported this pain before
+    # it (a physiotherapist's read: then the newer answer is a recall error, and nothing between the two dates
+    # can have started the pain).
+    later_possible: bool = False
+
+    def conflict_words(self) -> str:
+        """'the 07 Dec answer (3 weeks) conflicts with it' when the newest answer's later date is impossible."""
+        if self.later_day is None or self.later_possible:
+            return ""
+        return f"the {self.later_from:%d %b} answer ({counted(self.later_weeks, 'week')}) conflicts with it"
 
 
 @dataclass(frozen=True)
@@ -76,9 +87,14 @@ def estimate_pain_onset(checkins: Sequence[_Checkin]) -> PainOnset | None:
     if _is_weeks(weeks) and (latest_day - day).days >= DISAGREE_DAYS:
         # Check-ins a week apart that give the same "weeks with this pain" disagree; the earlier date is kept
         # (a restart level from before it is the lower one), and the plan says so rather than hide it.
+        first_reported = min(c.on_date for c in episode)
+        possible = latest_day <= first_reported
         how += (f"; your check-in of {latest.on_date:%d %b %Y} said {counted(weeks, 'week')}, which would be "
-                f"{latest_day:%d %b}: the earlier date is kept")
-        return PainOnset(day, how, dated_from, later_day=latest_day, later_from=latest.on_date)
+                f"{latest_day:%d %b}" + ("" if possible else
+                                          f", but your check-in of {first_reported:%d %b %Y} already reported this pain")
+                + ": the earlier date is kept")
+        return PainOnset(day, how, dated_from, later_day=latest_day, later_from=latest.on_date, later_weeks=weeks,
+                         later_possible=possible)
     return PainOnset(day, how, dated_from)
 
 

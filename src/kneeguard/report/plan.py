@@ -50,6 +50,7 @@ def build_plan(advice: Advice | None, refs: References, titles: dict[str, str] |
         # A plan held at week 1 has no weekly table: week 1 is shown day by day and the later weeks are not set.
         "weeks": [] if advice.recheck else _weeks(days),
         "later_weeks": advice.later_weeks_words,
+        "later_weeks_brief": advice.later_weeks_brief,
         # Day by day only for the first fortnight: the weekly table covers the rest in two minutes' reading.
         "days": [_day(s, refs, titles) for s in days if (s.date - first).days < DETAIL_DAYS],
         "days_total": len(days),
@@ -93,7 +94,8 @@ def _exercise(p: Prescription, refs: References, titles: dict[str, str]) -> dict
 
     ex = p.exercise
     dosage = " ".join(filter(None, (evidence.rule(ex.dose_rule).summary, p.loading, p.legs)))
-    return {"name": ex.name, "dosage": dosage, "details": ex.instructions,
+    return {"name": ex.name, "dosage": dosage, "brief_dose": p.brief_dose(frequency=False),
+            "brief_frequency": p.brief_frequency, "details": ex.instructions,
             "progression": ex.progression, "regression": ex.regression, "tempo": ex.cue,
             "reason": _reason_text(p.reason, titles, p.why), "evidence": ex.evidence,
             "cites": refs.cite(_cites(p.citations))}

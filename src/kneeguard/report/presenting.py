@@ -117,12 +117,11 @@ GAIT_HEADLINE = (("cadence_spm", "step rate", "/min"), ("knee_flexion_ic_deg", "
 
 
 def gait_shorthand(gait) -> str:
-    """'step rate 168/min, knee at landing 9.7°, trunk lean 3°; peak knee bend L 28° / R 20° (±5 deg 2D error)':
+    """'step rate 168/min, knee at landing 9.7°, trunk lean 3°, peak knee bend L 28° / R 20°, ±5 deg 2D-video error':
     each headline value rounded as its gait finding shows it (`numbers.shown_value` against the finding's flag),
     and each left/right difference the plan names as a reason for a gait analysis (beyond the video's error,
     `advice.footwear.beyond_error_asymmetries`), both sides with the measure's error."""
-    from kneeguard.advice.footwear import beyond_error_asymmetries
-    from kneeguard.gait.findings import uncertainty_text
+    from kneeguard.advice.footwear import beyond_error_asymmetries, sides_text
     from kneeguard.gait.metrics import REGISTRY
     from kneeguard.numbers import shown_value
 
@@ -135,8 +134,5 @@ def gait_shorthand(gait) -> str:
                  and isinstance(f.measured, (int, float)) and abs(f.measured - value) < 1e-3]
         shown.append(f"{name} {shown_value(value, flags) if flags else f'{value:.0f}'}{unit}")
     for key in dict.fromkeys(beyond_error_asymmetries(gait)):
-        metric, left, right = REGISTRY[key], gait.left.get(key), gait.right.get(key)
-        unit = "°" if metric.unit == "deg" else f" {metric.unit}"
-        error = uncertainty_text(metric.uncertainty_key)
-        shown.append(f"{metric.label} L {left:.0f}{unit} / R {right:.0f}{unit}" + (f" ({error} 2D error)" if error else ""))
+        shown.append(f"{REGISTRY[key].label} {sides_text(gait, key)}")
     return ", ".join(shown)

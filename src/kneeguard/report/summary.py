@@ -37,8 +37,11 @@ def plan_overview(plan: dict[str, Any], review_date: str | None) -> list[PlanRow
     cap = plan.get("cap") or ""
     if cap and cap not in running:  # what the professional decides: the plan's own cap (a physiotherapist's read)
         running += f" {cap[0].upper()}{cap[1:]}."
-    # exercises by name without their set-up in brackets (the full report gives it): two pages at most
-    strength = _names([{**x, "name": _short(x["name"])} for x in plan.get("strength") or []], "Nothing prescribed.")
+    # exercises by name without their set-up in brackets (the full report gives it) and with their first dose in
+    # shorthand: a physiotherapist handed the summary checks and adjusts the load from it (read 9)
+    strength = _dosed_names(plan.get("strength"), "Nothing prescribed.")
+    if plan.get("flexibility"):
+        strength += f" Mobility: {_dosed_names(plan['flexibility'], '')}"
     if plan.get("held_back"):  # the plan's "Not in this plan" exercises, the professional's to start
         # by name without the set-up in brackets (the plan's note gives it): the row stays within two pages
         strength += f" Left to the physiotherapist: {listed([_short(n) for n in plan['held_back']])}."
@@ -50,7 +53,7 @@ def plan_overview(plan: dict[str, Any], review_date: str | None) -> list[PlanRow
     # the review date once: the professional's text may already name it
     follow = [f"Review by {review_date}." if review_date and review_date not in professional else "", professional]
     # a plan held at week 1: the weeks after it wait for its re-check, the first follow-up
-    follow.insert(0, plan.get("later_weeks") or "")
+    follow.insert(0, plan.get("later_weeks_brief") or plan.get("later_weeks") or "")
     return [
         PlanRow("Running", running),
         PlanRow("Strength", strength),
@@ -60,6 +63,18 @@ def plan_overview(plan: dict[str, Any], review_date: str | None) -> list[PlanRow
                                    "No footwear advice: no shoes are tracked.")),
         PlanRow("Follow-up", " ".join(t for t in follow if t) or "See the triage above."),
     ]
+
+
+def _dosed_names(items: list[dict] | None, none: str) -> str:
+    """Each exercise as '<short name> <its first dose in shorthand>' (`Prescription.brief_dose`), the sessions a
+    week said once after them when they share it ('...; all 3x/week')."""
+    items = items or []
+    shared = {x.get("brief_frequency") for x in items}
+    once = len(items) > 1 and len(shared) == 1 and None not in shared
+    dosed = [{**x, "name": ", ".join(filter(None, (" ".join(filter(None, (_short(x["name"]), x.get("brief_dose", "")))),
+                                                   "" if once else x.get("brief_frequency", ""))))} for x in items]
+    text = _names(dosed, none)
+    return text[:-1] + f"; all {shared.pop()}." if once and text.endswith(".") else text
 
 
 def _short(name: str) -> str:
