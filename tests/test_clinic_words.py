@@ -107,3 +107,18 @@ def test_b10_a_flag_on_a_band_not_based_on_injury_evidence_never_outranks_injury
     ranked = rank_factors([overstride, low, bridge])
     assert [f.code for f in ranked][-1] == gait_codes.OVERSTRIDE.code
     assert not ranked[-1].injury_evidence and ranked[0].injury_evidence
+
+
+def test_osteoarthritis_is_marked_less_likely_under_its_usual_age_unless_already_diagnosed():
+    """Read 9: knee osteoarthritis listed third for a 38-year-old with no swelling. The registry's age (45,
+    clinic.cause.oa_age) marks it and moves it after the sources at her site; a diagnosed OA is never marked."""
+    assert WORSE["age"] == 38
+    causes = possible_causes(WORSE)
+    oa = next(c for c in causes if c["id"] == "knee_oa")
+    assert oa["age_note"] == "less likely at your age (38): usually from 45" and oa["age_note"] in oa["label"]
+    unmarked = [c["id"] for c in causes if not c["less_likely"]]
+    assert [c["id"] for c in causes][:len(unmarked)] == unmarked  # the marked ones are listed last
+    older = next(c for c in possible_causes({**WORSE, "age": 52}) if c["id"] == "knee_oa")
+    assert older["age_note"] == "" and not older["less_likely"]
+    known = possible_causes({**WORSE, "known_arthritis": "osteoarthritis"})
+    assert next(c for c in known if c["id"] == "knee_oa")["age_note"] == ""

@@ -161,7 +161,7 @@ def show_result(result: CheckinAssessment) -> None:
     if result.possible_causes:
         console.print("\n[bold]Possible sources, for education (not a diagnosis)[/]")
         for c in result.possible_causes:
-            less_likely = f" [dim]({escape(c['site_note'])})[/]" if c.get("site_note") else ""
+            less_likely = f" [dim]({escape(c['less_likely'])})[/]" if c.get("less_likely") else ""
             console.print(f"  • [bold]{escape(c['name'])}[/]{less_likely}: {escape('; '.join(c['why']))}.")
             console.print(f"    [dim]A professional would examine {escape(c['professional_would_examine'])}.[/]")
     for note in result.context:

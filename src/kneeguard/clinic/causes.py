@@ -12,6 +12,9 @@ the evidence table's location column). When the runner names a site behind the k
 site is another one, the source is marked less likely for this site and listed after the others (a
 physiotherapist read an inner-back source offered for outer-back pain as a mismatch). A red-flag source
 (`"red_flag": true`: a clot, artery entrapment, a cyst that may rupture) is never marked or moved down.
+Likewise a source with a usual age (`"usual_from_age"`: a registry rule, e.g. osteoarthritis from 45) is marked
+less likely for a younger runner, unless its `unless` condition holds (osteoarthritis already diagnosed).
+`less_likely` joins the notes; the listing shows it and ranks by it.
 """
 from __future__ import annotations
 
@@ -57,10 +60,12 @@ def possible_causes(answers: Mapping[str, Any]) -> list[dict[str, Any]]:
                 "about": ev.summary,
                 "citations": [c.to_dict() for c in ev.citations],
                 "site_note": site_note(cause, said_sites),
+                "age_note": age_note(cause, answers),
             })
-            if ranked[-1]["site_note"]:
-                ranked[-1]["label"] = f"{LABEL}; {ranked[-1]['site_note']}"
-    ranked.sort(key=lambda c: (bool(c["site_note"]), -c["score"], c["id"]))
+            ranked[-1]["less_likely"] = "; ".join(filter(None, (ranked[-1]["site_note"], ranked[-1]["age_note"])))
+            if ranked[-1]["less_likely"]:
+                ranked[-1]["label"] = f"{LABEL}; {ranked[-1]['less_likely']}"
+    ranked.sort(key=lambda c: (bool(c["less_likely"]), -c["score"], c["id"]))
     return ranked[:MAX_SHOWN]
 
 
@@ -83,6 +88,19 @@ def site_note(cause: Mapping[str, Any], said_sites: set[str]) -> str:
     if cause.get("red_flag") or not named or not usual or said_sites & set(usual):
         return ""
     return f"less likely where you feel it: it usually hurts at the {_site_words(usual)}"
+
+
+def age_note(cause: Mapping[str, Any], answers: Mapping[str, Any]) -> str:
+    """'less likely at your age (38): usually from 45' for a source with a usual age the runner is under ('' when
+    the age is not given, the `unless` condition holds, or the source is a red flag)."""
+    usual = cause.get("usual_from_age")
+    age = answers.get("age")
+    if cause.get("red_flag") or not usual or not isinstance(age, (int, float)) or isinstance(age, bool):
+        return ""
+    if "unless" in usual and evaluate(usual["unless"], answers) is True:
+        return ""
+    start = evidence.value(usual["rule"])
+    return f"less likely at your age ({age:g}): usually from {start:g}" if age < start else ""
 
 
 def _site_words(sites: Iterable[str]) -> str:
