@@ -145,3 +145,26 @@ def test_the_summary_strength_row_gives_each_exercises_first_dose_in_shorthand()
     assert "; all 3x/week." in rows["Strength"]  # the sessions a week said once when every exercise shares them
     assert "Mobility: Hamstring stretch 1 x 30 s each leg, 5x/week." in rows["Strength"]
     assert rows["Running"].startswith("Walking only (30 min 3x/week, flat")
+
+
+# ---------------------------------------------------------------- read 9: the walks' limit against the rest pain
+def test_the_walks_limit_is_said_against_the_pain_at_rest_when_it_already_reaches_it():
+    from kneeguard.advice.return_to_run import rest_floor_words
+    from tests.test_plan_wording import _worse_checkin_plan
+
+    assert rest_floor_words(None) == "" and rest_floor_words(1) == ""
+    assert rest_floor_words(2) == " Your pain at rest is already 2/10: a walk should not raise it at all."
+    assert "is already above the walks' 2/10" in rest_floor_words(3) and "see a professional then" in rest_floor_words(3)
+    plan = _worse_checkin_plan()  # her pain at rest is 2/10 in the demo's sample check-in
+    assert plan.pain.at_rest == 2 and plan.running.summary.endswith(rest_floor_words(2).strip())
+
+
+def test_a_weekly_jump_names_the_two_weeks_distances_in_its_title():
+    import pandas as pd
+
+    from kneeguard.load.findings import weekly_jump_finding
+
+    weekly = pd.DataFrame({"iso_week": ["2026-W44", "2026-W45"], "week_end": pd.to_datetime(["2026-11-01", "2026-11-08"]),
+                           "complete": [True, True], "distance_km": [36.0, 50.4], "change_pct": [5.0, 40.0]})
+    f = weekly_jump_finding(weekly, dt.date(2026, 11, 22))
+    assert f.title == "Weekly distance up 40 % (36 to 50 km)" and f.measured == 40.0

@@ -63,6 +63,7 @@ class PainState:
     has_pain: bool | None = None
     during_run: float | None = None
     next_morning: float | None = None
+    at_rest: float | None = None  # "Pain right now, at rest": the floor a walk's pain starts from
     stop: bool = False  # emergency / urgent: nothing but rest and a professional
     hold: bool = False  # no load may rise in this plan
     step_back: bool = False
@@ -70,7 +71,6 @@ class PainState:
     surgeon_first: bool = False  # a special-group route: the surgeon's team decides running progression
     reasons: list[str] = field(default_factory=list)
     codes: list[str] = field(default_factory=list)  # finding codes behind hold / limits
-    step_back: bool = False  # one level back (STEP_BACK)
     decision: LoadDecision = LoadDecision.PROGRESS
     checked_on: dt.date | None = None  # the check-in's day: a held plan's re-check counts from it
     # How far running goes until the visit the triage books, in short ('' without one): the summary's Running
@@ -136,7 +136,7 @@ def pain_state(checkin: CheckinAssessment | None, finding_codes: list[str], *, s
     answers = checkin.answers
     level = checkin.level
     state = PainState(not stale, level, answers.get("has_pain"), _num(answers.get("pain_during_run")),
-                      _num(answers.get("pain_next_morning")), checked_on=checkin.on_date)
+                      _num(answers.get("pain_next_morning")), _num(answers.get("pain_now")), checked_on=checkin.on_date)
     if level.stops_training:
         state.apply(LoadDecision.STOP, level.registry_key,
                     f"triage level {level}: see a professional before any training")

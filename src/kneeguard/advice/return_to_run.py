@@ -27,7 +27,8 @@ def return_to_run(days, pain: PainState, reason: list[str], reference: LoadRefer
     done, used = 0, set()  # `used`: the phases the plan's sessions are in
     cites = unique_citations(evidence.rule("advice.rtr.phases").citations, evidence.rule("advice.rtr.repeats").citations)
     readiness = evidence.value("advice.rtr.readiness")
-    walking_rule = _walking_only_words(phases[1], recheck_day(days[0], pain.checked_on)) if index == 0 else ""
+    walking_rule = (_walking_only_words(phases[1], recheck_day(days[0], pain.checked_on), pain.at_rest)
+                    if index == 0 else "")
     sessions = []
     for week in range(len(days) // 7):
         for off in offsets:
@@ -80,9 +81,24 @@ def _walking_only_brief(walk: dict, first_step: dict, per_week: int, recheck_on)
             f"see the professional (above {ok:g}/10: sooner).")
 
 
-def _walking_only_words(first_step: dict, recheck_on) -> str:
+def _walking_only_words(first_step: dict, recheck_on, at_rest: float | None = None) -> str:
     """The walking-only hold in one place: walking until the resume rule is met, then walk/run step 1; and
-    what happens if the walks do not settle (`pain_rule.walks_above_safe_words`)."""
+    what happens if the walks do not settle (`pain_rule.walks_above_safe_words`). `at_rest`: the check-in's
+    pain at rest, said beside the walks' limit when it already reaches it (`rest_floor_words`)."""
     recheck = recheck_words(recheck_on)
     return (f"Walking only until {resume_running_condition()} (that check-in: {recheck}); then walk/run step 1, "
-            f"{walk_run_words(first_step)} on the flat. {walks_above_safe_words('the re-check')}.")
+            f"{walk_run_words(first_step)} on the flat. {walks_above_safe_words('the re-check')}."
+            + rest_floor_words(at_rest))
+
+
+def rest_floor_words(at_rest: float | None) -> str:
+    """' Your pain at rest is already 2/10: a walk should not raise it at all.' when the pain at rest already
+    reaches the walks' limit (a physiotherapist: 'stay at 2/10 or less' then means no rise at all, say so); above
+    it, the walks cannot show the pain within it until the rest pain comes down. '' otherwise. No new number."""
+    safe = safe_max()
+    if at_rest is None or at_rest < safe:
+        return ""
+    if at_rest == safe:
+        return f" Your pain at rest is already {at_rest:g}/10: a walk should not raise it at all."
+    return (f" Your pain at rest ({at_rest:g}/10) is already above the walks' {safe:g}/10: keep the walks short and "
+            "easy; if it has not come down by the re-check, see a professional then.")

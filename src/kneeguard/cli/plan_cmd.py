@@ -76,7 +76,7 @@ def show_plan(advice) -> None:
     from kneeguard import pain_rule
     from kneeguard.advice.factors import PAIN_LIMITED, later_onset_words
 
-    span = (f"week 1 of {advice.weeks} set, {advice.start.isoformat()} to {advice.scheduled_end.isoformat()}"
+    span = (f"week 1 of {advice.weeks} scheduled, {advice.start.isoformat()} to {advice.scheduled_end.isoformat()}"
             if advice.recheck else f"{advice.start.isoformat()} to {advice.end.isoformat()}")
     console.rule(f"[bold]Personal plan — {escape(advice.athlete)}, {span}")
     b = advice.banner

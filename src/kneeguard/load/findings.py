@@ -139,7 +139,9 @@ def weekly_jump_finding(weekly: pd.DataFrame, as_of: dt.date) -> Finding | None:
         f"effect in a randomised trial. {_LEADS}"
     )
     return make_finding(
-        codes.WEEKLY_JUMP, Severity.LOW, f"Weekly distance up {worst.change_pct:.0f} %", explanation,
+        # the two weeks' distances in the title: a physiotherapist found "up 40 %" taught less than the km
+        codes.WEEKLY_JUMP, Severity.LOW,
+        f"Weekly distance up {worst.change_pct:.0f} % ({previous_km:.0f} to {worst.distance_km:.0f} km{so_far})", explanation,
         measured=round(float(worst.change_pct), 1), threshold=limit, unit="%", rule=rule,
         extra_citations=(evidence.citation("frandsen2025"),),
         on_date=min(pd.Timestamp(worst.week_end).date(), as_of),
