@@ -4,10 +4,8 @@ registry's technical summary stays for the clinician); a disclaimer that agrees 
 level for pain that is getting worse."""
 from __future__ import annotations
 
-import datetime as dt
 import json
 import re
-from pathlib import Path
 
 import pytest
 
@@ -19,9 +17,8 @@ from kneeguard.disclaimer import DISCLAIMER
 from kneeguard.pain_rule import resume_running_words
 from tests.test_triage_vignettes import NEGATIVE, V
 from tests.vignette_support import with_follow_ups
+from tests.worse_week_support import WORSE, TODAY
 
-WORSE = json.loads((Path(__file__).parent / "data" / "checkins" / "worse_routine.json").read_text("utf-8"))
-TODAY = dt.date(2026, 12, 7)
 ROUTINE_ACTION = evidence.value("clinic.level.routine")
 
 

@@ -6,24 +6,16 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
-import json
-from pathlib import Path
 
 from kneeguard.advice.factors import rank_factors
 from kneeguard.advice.footwear import footwear_advice
 from kneeguard.clinic.assess import assess
 from kneeguard.clinic.causes import possible_causes
-from kneeguard.clinic.history import CheckinRecord
 from kneeguard.findings import Severity, make_finding
 from kneeguard.gait import codes as gait_codes
 from kneeguard.gait.summary import GaitSummary
+from tests.worse_week_support import WORSE, TODAY, HISTORY
 
-WORSE = json.loads((Path(__file__).parent / "data" / "checkins" / "worse_routine.json").read_text("utf-8"))
-TODAY = dt.date(2026, 12, 7)
-HISTORY = [CheckinRecord(dt.date(2026, 11, 15), {**WORSE, "duration_weeks": 2, "pain_during_run": 3,
-                                                 "pain_next_morning": 1}),
-           CheckinRecord(dt.date(2026, 11, 22), {**WORSE, "duration_weeks": 3, "pain_during_run": 4,
-                                                 "pain_next_morning": 2})]
 
 
 def _lasted(result) -> str:

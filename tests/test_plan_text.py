@@ -10,22 +10,14 @@ from __future__ import annotations
 
 import datetime as dt
 import html
-import json
-from pathlib import Path
 
 import pytest
 
 from kneeguard import evidence
 from kneeguard.clinic import assess
 from kneeguard.clinic.history import CheckinRecord
+from tests.worse_week_support import WORSE, TODAY, HISTORY
 
-WORSE = json.loads((Path(__file__).parent / "data" / "checkins" / "worse_routine.json").read_text("utf-8"))
-TODAY = dt.date(2026, 12, 7)
-# The demo's two earlier check-ins: 2 weeks on 15 Nov (onset 01 Nov), 3 weeks on 22 Nov; then the worse one.
-HISTORY = [CheckinRecord(dt.date(2026, 11, 15), {**WORSE, "duration_weeks": 2, "pain_during_run": 3,
-                                                 "pain_next_morning": 1}),
-           CheckinRecord(dt.date(2026, 11, 22), {**WORSE, "duration_weeks": 3, "pain_during_run": 4,
-                                                 "pain_next_morning": 2})]
 RISE = "next-morning pain 4/10 against your usual 1.5/10"
 SAID_BUT_ROSE = "you said it is about the same, but your next-morning pain rose above your usual 1.5/10"
 

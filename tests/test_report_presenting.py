@@ -3,14 +3,11 @@ negatives, no aggravating factors, no self-test values, and no word that the run
 from __future__ import annotations
 
 import datetime as dt
-import json
-from pathlib import Path
 
 from kneeguard.clinic import assess
 from kneeguard.report.presenting import negatives_and_aggravators, presenting_complaint, selftest_shorthand
+from tests.worse_week_support import WORSE, TODAY
 
-WORSE = json.loads((Path(__file__).parent / "data" / "checkins" / "worse_routine.json").read_text("utf-8"))
-TODAY = dt.date(2026, 12, 7)
 
 
 def test_the_presenting_complaint_names_the_negatives_and_what_aggravates_it():

@@ -8,17 +8,14 @@ exercises left to the physiotherapist. B6: the gait row's headline numbers.
 from __future__ import annotations
 
 import datetime as dt
-import json
-from pathlib import Path
 from types import SimpleNamespace
 
 from kneeguard.clinic import assess
 from kneeguard.clinic.episode import estimate_pain_onset
 from kneeguard.report.presenting import missing_runs_words
 from kneeguard.report.summary import plan_overview
+from tests.worse_week_support import WORSE, TODAY
 
-WORSE = json.loads((Path(__file__).parent / "data" / "checkins" / "worse_routine.json").read_text("utf-8"))
-TODAY = dt.date(2026, 12, 7)
 
 
 # ---------------------------------------------------------------- B1: the data gap
