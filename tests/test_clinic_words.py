@@ -17,7 +17,6 @@ from kneeguard.gait.summary import GaitSummary
 from tests.worse_week_support import WORSE, TODAY, HISTORY
 
 
-
 def _lasted(result) -> str:
     [line] = [w for w in result.what_to_do if w.startswith("Your pain has lasted")]
     return line

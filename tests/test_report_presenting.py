@@ -9,7 +9,6 @@ from kneeguard.report.presenting import negatives_and_aggravators, presenting_co
 from tests.worse_week_support import WORSE, TODAY
 
 
-
 def test_the_presenting_complaint_names_the_negatives_and_what_aggravates_it():
     checkin = assess(WORSE, today=TODAY)
     text = presenting_complaint(checkin)

@@ -17,7 +17,6 @@ from kneeguard.report.summary import plan_overview
 from tests.worse_week_support import WORSE, TODAY
 
 
-
 # ---------------------------------------------------------------- B1: the data gap
 def test_a_run_gap_beside_no_running_less_is_said_as_a_possible_import_gap():
     checkin = assess(WORSE, today=TODAY)
