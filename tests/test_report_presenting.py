@@ -39,3 +39,10 @@ def test_the_report_says_how_long_before_it_the_last_run_was():
     doc = build_report(make_context("r", TODAY, activities=runs_frame(runs)))
     [activities] = [s for s in doc.sources if s["name"] == "Activities"]
     assert "in the 28 days to the report date; last run 15 days before it" in activities["detail"]
+
+
+def test_the_leg_length_difference_says_which_leg_is_longer_when_given():
+    """Read 8 and 9: 'the leg-length row does not say which leg is longer'."""
+    text = selftest_shorthand({**WORSE, "leg_length_longer": "right"})
+    assert "Leg-length difference 0.5 cm (right longer)" in text
+    assert "Leg-length difference 0.5 cm;" in selftest_shorthand({**WORSE, "leg_length_longer": "not_sure"}) + ";"

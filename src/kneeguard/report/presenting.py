@@ -103,7 +103,9 @@ def selftest_shorthand(answers: dict[str, Any]) -> str:
             continue
         unit = values[-1][0].unit or ""
         sides = [f"{_side(q.id)}{v:g}" for q, v in values]
-        out.append(f"{test.name} {' / '.join(sides)}{(' ' + unit) if unit else ''}")
+        longer = answers.get("leg_length_longer") if test.id == "leg_length" else None
+        out.append(f"{test.name} {' / '.join(sides)}{(' ' + unit) if unit else ''}"
+                   + (f" ({longer} longer)" if longer in ("left", "right") else ""))
     return "; ".join(out)
 
 
