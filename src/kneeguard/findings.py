@@ -56,6 +56,8 @@ class Finding:
     on_date: dt.date | None = None
     details: dict[str, Any] = field(default_factory=dict)
     uncertain: str | None = None
+    # A left-right comparison's weaker leg ('' for any other finding; a per-side test names its side in its code).
+    weaker_side: str = ""
 
     @property
     def citations(self) -> tuple[Citation, ...]:
@@ -87,7 +89,7 @@ class Finding:
             explanation=data.get("explanation") or "", measured=data.get("measured"), threshold=data.get("threshold"),
             unit=data.get("unit") or "", rule=rule, extra_citations=extra, domain=data.get("domain") or "",
             on_date=dt.date.fromisoformat(str(on_date)[:10]) if on_date else None, details=dict(data.get("details") or {}),
-            uncertain=data.get("uncertain") or None,
+            uncertain=data.get("uncertain") or None, weaker_side=data.get("weaker_side") or "",
         )
 
     def to_dict(self) -> dict[str, Any]:
@@ -105,6 +107,7 @@ class Finding:
             "citations": [c.to_dict() for c in self.citations],
             "details": {k: plain(v, FINDING_DIGITS) for k, v in self.details.items()},
             "uncertain": self.uncertain,
+            "weaker_side": self.weaker_side,
         }
 
 

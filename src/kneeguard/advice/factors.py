@@ -130,7 +130,8 @@ class Factor:
 def rank_factors(findings: list[Finding], onset: dt.date | None = None, painful_side: str | None = None,
                  onset_how: str = "", pain_onset: PainOnset | None = None) -> list[Factor]:
     """Non-info findings with sound evidence, one per code: severity first, then evidence strength (the spike
-    rule leads load). Uncertain findings (doubtful video, too few steps, no norm) never rank. With the pain's
+    rule leads load). Uncertain findings (doubtful video, too few steps, no norm) and prompts (`prompt_only`: a
+    count below a healthy median) never rank. With the pain's
     `onset`, a code's findings from before it make its factor (a cause) and those after it a second factor
     marked `after_onset` (it may have aggravated the pain), listed after every cause; a flag whose threshold the
     registry marks as not injury-based comes after those from injury evidence. A self-test flagged on
@@ -141,7 +142,7 @@ def rank_factors(findings: list[Finding], onset: dt.date | None = None, painful_
     worst: dict[tuple[str, bool], Finding] = {}
     counts: dict[tuple[str, bool], int] = {}
     for f in findings:
-        if f.severity is Severity.INFO or f.uncertain or any_of(f.code, PAIN_STATUS):
+        if f.severity is Severity.INFO or f.uncertain or any_of(f.code, PAIN_STATUS) or prompt_only(f):
             continue
         key = (f.code, happened_after(f, onset))
         counts[key] = counts.get(key, 0) + 1
@@ -170,9 +171,17 @@ PAIN_LIMITED = "tested on your painful leg: pain may have limited it"
 
 
 def tested_on_painful_leg(f: Finding, painful_side: str | None) -> bool:
-    """Whether `f` is a self-test result (a per-side check-in finding) of the painful leg (either leg when both hurt)."""
-    side = _side(f)
+    """Whether `f` is a self-test result of the painful leg (either leg when both hurt): a per-side check-in
+    finding of that side, or a left-right comparison whose weaker leg is the painful one (the weaker leg's
+    count may be low because it hurts)."""
+    side = _side(f) or f.weaker_side
     return finding_source(f) == "checkin" and bool(side) and painful_side in (side, "both")
+
+
+def prompt_only(f: Finding) -> bool:
+    """Whether the registry marks `f`'s threshold as a prompt, not a problem (`prompt_only`): its explanation tells
+    the runner so, so the factor list must not rank it as a cause (its exercises are still chosen for it)."""
+    return f.rule is not None and f.rule.prompt_only
 
 
 def onset_source_words(factors: list[Factor]) -> str:

@@ -38,6 +38,9 @@ class Rule:
     threshold_from: str = ""
     threshold_injury_evidence: bool = True
     threshold_name: str = ""
+    # A population midpoint, not a limit (half of healthy people fall below a median): a result beyond it is a
+    # prompt to build capacity, acted on with exercises but never ranked as a contributing factor.
+    prompt_only: bool = False
 
     @property
     def threshold_source(self) -> Citation | None:
@@ -73,6 +76,7 @@ def _load() -> tuple[dict[str, Citation], dict[str, Rule]]:
             threshold_from=r.get("threshold_from", ""),
             threshold_injury_evidence=r.get("threshold_injury_evidence", True),
             threshold_name=r.get("threshold_name", ""),
+            prompt_only=r.get("prompt_only", False),
         )
     return citations, rules
 

@@ -83,6 +83,7 @@ def build_report(context: AthleteContext, advice: Advice | None = None, *, histo
         sources=_sources(context, history),
         triage=triage,
         summary=summary,
+        pain_limited=pain_limited_note(summary),
         aggravating=aggravating,
         uncertain=uncertain,
         domains=domains,
@@ -193,13 +194,24 @@ def _explanation(checkin: CheckinAssessment | None, refs: References) -> dict[st
 
 
 def _summary(advice: Advice | None, findings: list[Finding], refs: References) -> list[dict]:
+    """The top factors' rows; `painful_leg`: a self-test of the painful leg, marked '*' as in the plan."""
+    from kneeguard.advice.factors import prompt_only
+
     if advice is not None and advice.top_factors:
-        rows = [(f.finding, DOMAIN_OF_SOURCE.get(f.source, f.source)) for f in advice.top_factors]
-    else:  # no factors from the advice engine: the most serious findings stand in
-        rows = [(f, f.domain) for f in sort_findings(findings) if f.severity is not Severity.INFO and not f.uncertain]
+        rows = [(f.finding, DOMAIN_OF_SOURCE.get(f.source, f.source), f.on_painful_leg) for f in advice.top_factors]
+    else:  # no factors from the advice engine: the most serious findings stand in (a prompt is no factor)
+        rows = [(f, f.domain, False) for f in sort_findings(findings)
+                if f.severity is not Severity.INFO and not f.uncertain and not prompt_only(f)]
     return [{"rank": rank, "title": f.title, "domain": domain, "severity": f.severity.value,
-             "why": _first_sentences(f.explanation), "measured": _measured_text(f), "cites": refs.cite(f.citations)}
-            for rank, (f, domain) in enumerate(rows[:SUMMARY_FACTORS], start=1)]
+             "why": _first_sentences(f.explanation), "measured": _measured_text(f), "cites": refs.cite(f.citations),
+             "painful_leg": painful}
+            for rank, (f, domain, painful) in enumerate(rows[:SUMMARY_FACTORS], start=1)]
+
+
+def pain_limited_note(summary: list[dict]) -> str:
+    """The plan's words for the '*' (one owner), once below the table; '' when no row is marked."""
+    from kneeguard.advice.factors import PAIN_LIMITED
+    return PAIN_LIMITED if any(row["painful_leg"] for row in summary) else ""
 
 
 def _aggravating(advice: Advice | None) -> dict[str, Any]:
