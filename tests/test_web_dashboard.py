@@ -188,3 +188,20 @@ def test_chart_is_made_once_per_data_state(seeded, monkeypatch):
                                     "pain_during": "4", "back": "/"}, follow_redirects=False)
     assert any(t["pain_during"] == 4 for t in _chart(client)["ticks"])  # a new tick: a new chart
     assert len(made) == 2
+
+
+def test_a_self_test_on_the_painful_leg_is_marked_on_its_factor_card(app):
+    """Read 9 (B7): the dashboard listed the painful leg's poor bridge with no word that pain may have limited it."""
+    from kneeguard.advice.checkins import save_checkin
+    from kneeguard.advice.factors import PAIN_LIMITED
+    from kneeguard.clinic.history import CheckinRecord
+    from tests.advice_support import checkin
+
+    with TestClient(app) as client:
+        seed(app.state.store, AS_OF)
+        day = AS_OF - dt.timedelta(days=1)
+        sore = checkin(day, pain_now=2, pain_during_run=4, side="right", bridge_left=24, bridge_right=12)
+        save_checkin(CheckinRecord(day, sore.answers, sore.level), "me", store=app.state.store,
+                     now=dt.datetime.combine(day, dt.time(20), tzinfo=dt.timezone.utc))
+        html = client.get(f"/?as_of={AS_OF}&period=1y").text
+    assert f"({PAIN_LIMITED})" in html

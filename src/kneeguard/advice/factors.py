@@ -54,6 +54,11 @@ class Factor:
         return self.after_onset is not None and later is not None and not happened_after(self.finding, later)
 
     @property
+    def painful_leg_note(self) -> str:
+        """`PAIN_LIMITED` for a self-test done on the painful leg, '' otherwise (the web shows it by the title)."""
+        return PAIN_LIMITED if self.on_painful_leg else ""
+
+    @property
     def is_cause(self) -> bool:
         """Whether it may have contributed to the pain (not only have aggravated it once the pain had begun)."""
         return self.after_onset is None
@@ -167,7 +172,7 @@ def rank_factors(findings: list[Finding], onset: dt.date | None = None, painful_
 
 # A self-test on the painful leg measures the leg as the pain lets it work: its result may be the pain's effect,
 # not a cause. A caution in words, no threshold.
-PAIN_LIMITED = "tested on your painful leg: pain may have limited it"
+PAIN_LIMITED = "tested on the painful leg: pain may have limited it"
 
 
 def tested_on_painful_leg(f: Finding, painful_side: str | None) -> bool:
