@@ -46,3 +46,10 @@ def test_the_leg_length_difference_says_which_leg_is_longer_when_given():
     text = selftest_shorthand({**WORSE, "leg_length_longer": "right"})
     assert "Leg-length difference 0.5 cm (right longer)" in text
     assert "Leg-length difference 0.5 cm;" in selftest_shorthand({**WORSE, "leg_length_longer": "not_sure"}) + ";"
+
+
+def test_stiffness_says_when_it_comes_when_given():
+    """Read 8 and 9: 'stiffness' had no timing."""
+    assert negatives_and_aggravators({**WORSE, "stiffness_when": ["morning", "after_sitting"]}).startswith(
+        "stiffness (morning, after sitting); worse with")
+    assert negatives_and_aggravators(WORSE).startswith("stiffness; worse with")

@@ -83,7 +83,8 @@ def negatives_and_aggravators(answers: dict[str, Any]) -> str:
     timing = answers.get("timing")
     if isinstance(timing, list) and timing and "night" not in timing:
         absent.append("night pain")
-    parts = ["stiffness" if answers.get("stiffness") is True else ""]
+    when = [w.replace("_", " ") for w in answers.get("stiffness_when") or []]
+    parts = [("stiffness" + (f" ({', '.join(when)})" if when else "")) if answers.get("stiffness") is True else ""]
     aggravators = [a for a in answers.get("aggravators") or [] if a not in ("none", "dont_know")]
     if aggravators:
         parts.append("worse with " + ", ".join(a.replace("_", " ") for a in aggravators))
