@@ -120,7 +120,9 @@ def test_the_worse_weeks_plan_carries_the_cap_and_the_held_back_exercises():
 
 def test_the_summary_gives_the_answers_that_set_the_level_without_the_hints_to_the_person_answering():
     checkin = assess(WORSE, today=TODAY)
-    brief = checkin.driving_answers_words(brief=True)
+    from kneeguard.clinic.engine import answer_in_words
+
+    brief = [answer_in_words(q, a, brief=True) for q, a in checkin.driving_answers.items()]
     assert "Worst pain during your last run: 6/10" in brief and "Pain the next morning: 4/10" in brief
     assert "For how many weeks have you run less because of it? 0 weeks" in brief
     assert not any("(0" in a or "skip if" in a for a in brief)
@@ -164,3 +166,24 @@ def test_a_weekly_jump_names_the_two_weeks_distances_in_its_title():
                            "complete": [True, True], "distance_km": [36.0, 50.4], "change_pct": [5.0, 40.0]})
     f = weekly_jump_finding(weekly, dt.date(2026, 11, 22))
     assert f.title == "Weekly distance up 40 % (36 to 50 km)" and f.measured == 40.0
+
+
+def test_the_answers_that_set_the_level_leave_the_check_in_rows_values_to_it():
+    """Each value once on the page: the duration and pain scores are the Check-in row's (presenting complaint)."""
+    from kneeguard.report.presenting import driving_beyond_presenting, presenting_complaint
+
+    checkin = assess(WORSE, today=TODAY)
+    kept, in_row = driving_beyond_presenting(checkin)
+    assert in_row and "pain 6/10 in runs, 4/10 next morning, 2/10 now" in presenting_complaint(checkin)
+    assert not any(a.startswith(("Worst pain", "Pain the next morning", "Pain right now", "How many weeks")) for a in kept)
+    assert "For how many weeks have you run less because of it? 0 weeks" in kept
+
+
+def test_the_load_charts_caption_gives_the_last_weeks_km():
+    import pandas as pd
+
+    from kneeguard.report.charts import RECENT_WEEKS, last_weeks_km
+
+    weekly = pd.DataFrame({"distance_km": [10.0] * 4 + [28.4, 36.0, 50.6, 56.2, 52.5, 0.0, 0.0, 0.0]})
+    assert last_weeks_km(SimpleNamespace(weekly=weekly)) == "; last 8 weeks' km: 28 36 51 56 52 0 0 0"
+    assert RECENT_WEEKS == 8 and last_weeks_km(SimpleNamespace(weekly=weekly.iloc[:0])) == ""

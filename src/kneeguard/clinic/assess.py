@@ -94,12 +94,11 @@ class CheckinAssessment:
         labels = {o.value: o.label for o in question.options} if question else {}
         return [labels.get(s, s) for s in self.surgical_history]
 
-    def driving_answers_words(self, *, brief: bool = False) -> list[str]:
-        """The answers behind the final level, each as 'question: answer' in words (`brief`: without the
-        questions' hints to the person answering, `engine.answer_in_words`)."""
+    def driving_answers_words(self) -> list[str]:
+        """The answers behind the final level, each as 'question: answer' in words."""
         from kneeguard.clinic.engine import answer_in_words
 
-        return [answer_in_words(qid, answer, brief=brief) for qid, answer in self.driving_answers.items()]
+        return [answer_in_words(qid, answer) for qid, answer in self.driving_answers.items()]
 
     @property
     def not_a_diagnosis(self) -> str:

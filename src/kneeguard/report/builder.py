@@ -19,7 +19,8 @@ from kneeguard.report import charts
 from kneeguard.report.document import ReportDocument, References
 from kneeguard.report.measured import fmt as _fmt, measured_text as _measured_text, value_text as _value_text
 from kneeguard.report.plan import build_plan
-from kneeguard.report.presenting import gait_shorthand, missing_runs_words, presenting_complaint, selftest_shorthand
+from kneeguard.report.presenting import (driving_beyond_presenting, gait_shorthand, missing_runs_words,
+                                         presenting_complaint, selftest_shorthand)
 from kneeguard.report.summary import SUMMARY_FACTORS, plan_overview
 
 if TYPE_CHECKING:
@@ -184,11 +185,12 @@ def _triage(banner: Banner | None, checkin: CheckinAssessment | None, refs: Refe
 def _explanation(checkin: CheckinAssessment | None, refs: References) -> dict[str, Any]:
     """What the clinician needs beyond the level (issue #13): surgery, context notes, driving answers, changes."""
     if checkin is None:
-        return {"surgery": [], "context": [], "driving": [], "changes": []}
+        return {"surgery": [], "context": [], "driving": [], "driving_in_checkin_row": False, "changes": []}
+    driving, in_checkin_row = driving_beyond_presenting(checkin)
     return {
         "surgery": checkin.surgical_history_words(),
         "context": [{"text": n["text"], "cites": refs.cite(n["citations"])} for n in checkin.context],
-        "driving": checkin.driving_answers_words(brief=True),  # a clinician reads no answering hints
+        "driving": driving, "driving_in_checkin_row": in_checkin_row,  # each value once on the page
         "changes": [c.describe() for c in checkin.level_changes],
     }
 

@@ -68,7 +68,20 @@ def load_chart(load_report: Any) -> Chart | None:
         png = path.read_bytes()
     return Chart("Weekly distance", png_data_uri(png),
                  "Bar chart of weekly running distance with spike weeks coloured, and fitness and fatigue lines",
-                 "Last 26 weeks; colour and hatching: each week's worst run vs the prior 30 days' longest.")
+                 f"26 weeks; colour: a week's worst run vs the prior 30 days' longest{last_weeks_km(load_report)}.")
+
+
+RECENT_WEEKS = 8  # the weeks' km said in the caption: about two months, what a printed thumbnail cannot show
+
+
+def last_weeks_km(load_report: Any) -> str:
+    """"; last 8 weeks' km: 28 28 36 51 56 52 0 0" (the load report's own weekly totals, oldest first): a
+    physiotherapist could not read the summary's printed thumbnail, and the numbers tell the load story."""
+    weekly = getattr(load_report, "weekly", None)
+    if weekly is None or "distance_km" not in getattr(weekly, "columns", ()) or len(weekly) == 0:
+        return ""
+    km = weekly["distance_km"].to_numpy()[-RECENT_WEEKS:]
+    return f"; last {len(km)} weeks' km: " + " ".join(f"{k:.0f}" for k in km)
 
 
 def _flag_zone(rule_value: Any, kind: str) -> tuple[float, float] | None:

@@ -53,6 +53,22 @@ def missing_runs_words(checkin, last_run: dt.date | None) -> str:
     return f"runs since {last_run:%d %b} may be missing from the import"
 
 
+# The answers `presenting_complaint` shows (the duration as 'N wk (said M)', the pain scores): the answers that
+# set the triage level are listed beside it without these, so each value is read once on the page.
+PRESENTED = ("duration_weeks", "pain_during_run", "pain_next_morning", "pain_now")
+
+
+def driving_beyond_presenting(checkin) -> tuple[list[str], bool]:
+    """The answers that set the level, in the summary's brief words, less those the presenting complaint shows;
+    and whether any were left out for that reason (the page then points to the Check-in row)."""
+    from kneeguard.clinic.engine import answer_in_words
+
+    driving = checkin.driving_answers
+    shown = checkin.answers.get("has_pain") is True  # the presenting complaint shows scores only with pain
+    kept = [answer_in_words(q, a, brief=True) for q, a in driving.items() if not (shown and q in PRESENTED)]
+    return kept, shown and any(q in PRESENTED for q in driving)
+
+
 def presenting_complaint(checkin) -> str:
     """The presenting complaint in a clinician's shorthand, from the latest check-in's own answers (a
     physiotherapist's read: the summary gave no side, site, duration or pain scores)."""
