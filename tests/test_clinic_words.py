@@ -106,7 +106,7 @@ def test_osteoarthritis_is_marked_less_likely_under_its_usual_age_unless_already
     assert WORSE["age"] == 38
     causes = possible_causes(WORSE)
     oa = next(c for c in causes if c["id"] == "knee_oa")
-    assert oa["age_note"] == "less likely at your age (38): usually from 45" and oa["age_note"] in oa["label"]
+    assert oa["age_note"] == "less likely at your age, 38: usually from 45" and oa["age_note"] in oa["label"]
     unmarked = [c["id"] for c in causes if not c["less_likely"]]
     assert [c["id"] for c in causes][:len(unmarked)] == unmarked  # the marked ones are listed last
     older = next(c for c in possible_causes({**WORSE, "age": 52}) if c["id"] == "knee_oa")

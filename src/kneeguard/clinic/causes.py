@@ -91,7 +91,7 @@ def site_note(cause: Mapping[str, Any], said_sites: set[str]) -> str:
 
 
 def age_note(cause: Mapping[str, Any], answers: Mapping[str, Any]) -> str:
-    """'less likely at your age (38): usually from 45' for a source with a usual age the runner is under ('' when
+    """'less likely at your age, 38: usually from 45' for a source with a usual age the runner is under ('' when
     the age is not given, the `unless` condition holds, or the source is a red flag)."""
     usual = cause.get("usual_from_age")
     age = answers.get("age")
@@ -100,7 +100,7 @@ def age_note(cause: Mapping[str, Any], answers: Mapping[str, Any]) -> str:
     if "unless" in usual and evaluate(usual["unless"], answers) is True:
         return ""
     start = evidence.value(usual["rule"])
-    return f"less likely at your age ({age:g}): usually from {start:g}" if age < start else ""
+    return f"less likely at your age, {age:g}: usually from {start:g}" if age < start else ""
 
 
 def _site_words(sites: Iterable[str]) -> str:
