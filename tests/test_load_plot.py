@@ -20,10 +20,13 @@ def test_plot_from_synthetic_history(tmp_path):
 
 
 def test_week_colours_by_worst_band_and_first_run_is_no_return():
+    # the record starts a whole spike window before the spikes, so they are judged
+    # (tests/test_spike_short_record.py: the same runs in a 3-week record)
     records = [{"start": s, "distance_m": km * 1000, "timer_s": km * 360}
-               for s, km in [("2025-06-02 07:00", 10), ("2025-06-10 07:00", 11.5), ("2025-06-12 07:00", 25)]]
+               for s, km in [("2025-05-10 07:00", 10), ("2025-06-02 07:00", 10), ("2025-06-10 07:00", 11.5),
+                             ("2025-06-12 07:00", 25)]]
     report = analyze_load(activities_frame(records), AthleteProfile(name="x"), dt.date(2025, 6, 15))
-    assert worst_band_by_week(report.runs, report.weekly.index) == ["none", "large"]
+    assert worst_band_by_week(report.runs, report.weekly.index) == ["none"] * 5 + ["large"]
 
 
 def test_plot_empty_report(tmp_path):

@@ -114,8 +114,11 @@ class AthleteContext:
         dur = runs["duration_s"].astype(float).tolist() if "duration_s" in runs else [None] * len(km)
         bands = runs["spike_band"].tolist() if "spike_band" in runs else [None] * len(km)
         refs = (runs["ref_longest_m"].astype(float) / 1000).tolist() if "ref_longest_m" in runs else [None] * len(km)
-        return [PastRun(d, k, s if s == s else None, b if isinstance(b, str) else None, r if r == r else None)
-                for d, k, s, b, r in zip(days, km, dur, bands, refs) if d <= self.as_of and k == k and k > 0]
+        # a table stored before the column existed: every window counted as whole, as it was then
+        whole = runs["window_in_record"].astype(bool).tolist() if "window_in_record" in runs else [True] * len(km)
+        return [PastRun(d, k, s if s == s else None, b if isinstance(b, str) else None, r if r == r else None, w)
+                for d, k, s, b, r, w in zip(days, km, dur, bands, refs, whole, strict=True)
+                if d <= self.as_of and k == k and k > 0]
 
     def to_dict(self) -> dict[str, Any]:
         return {

@@ -38,10 +38,13 @@ class PastRun:
     duration_s: float | None = None
     spike_band: str | None = None  # the load analysis's band for this run
     measured_against_km: float | None = None  # the longest run of the 30 days before it
+    # False: fewer than the spike window's days of record before the run, so a spike band on it is not
+    # judged (the finding is uncertain) and the plan does not act on it
+    window_in_record: bool = True
 
     @property
     def spike(self) -> bool:
-        return self.spike_band in SPIKE_BANDS
+        return self.spike_band in SPIKE_BANDS and self.window_in_record
 
     @property
     def tolerated_km(self) -> float:

@@ -2,7 +2,7 @@
 
     DIR/daily/athlete=ana/part-0.parquet      one row per day: distance, load, rest, ...   (LoadReport.daily)
     DIR/weekly/athlete=ana/part-0.parquet     one row per week                             (LoadReport.weekly)
-    DIR/findings/athlete=ana/part-0.parquet   every Finding: code, severity, value, threshold, unit, date
+    DIR/findings/athlete=ana/part-0.parquet   every Finding: code, severity, value, threshold, unit, uncertain, date
     DIR/_fingerprints.json                    what each athlete's files were computed from (resume)
 
 Hive-style folders (`athlete=NAME`, the name percent-encoded) make each table one dataset for
@@ -82,6 +82,8 @@ def write_report(out: Path, athlete: str, report) -> None:
                        for f in report.findings],
         "threshold": [_number(f.threshold) for f in report.findings],
         "unit": [f.unit for f in report.findings],
+        # why a finding is doubtful (e.g. a spike with fewer than the window's days of record before it); None: judged
+        "uncertain": [f.uncertain for f in report.findings],
         "date": pd.to_datetime(pd.Series([f.on_date or report.as_of for f in report.findings], dtype=object)),
         "as_of": pd.Timestamp(report.as_of),
     })
@@ -115,7 +117,13 @@ def _write_part(folder: Path, frame) -> None:
     folder.mkdir(parents=True, exist_ok=True)
     target = folder / "part-0.parquet"
     tmp = folder / f".part-0.{os.getpid()}.{uuid.uuid4().hex}.tmp"
-    pq.write_table(pa.Table.from_pandas(frame, preserve_index=False), tmp, compression="zstd")
+    table = pa.Table.from_pandas(frame, preserve_index=False)
+    # a text column with no value in this part (e.g. no uncertain finding) is text, not Arrow's null type:
+    # a null column cannot be read together with another athlete's text one
+    for i, column in enumerate(table.schema):
+        if pa.types.is_null(column.type):
+            table = table.set_column(i, column.name, table.column(i).cast(pa.string()))
+    pq.write_table(table, tmp, compression="zstd")
     os.replace(tmp, target)  # readers see the old file or the new one, never half of one
 
 

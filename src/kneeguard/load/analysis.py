@@ -42,7 +42,7 @@ from kneeguard.profile import AthleteProfile, ShoeStatus
 RUN_COLUMNS = (
     "id", "start", "date", "sport", "sub_sport", "distance_m", "duration_s", "load", "load_source", "trimp",
     "edwards_trimp", "avg_hr", "rpe", "shoe_id", "ref_longest_m", "spike_ratio", "spike_band",
-    "days_since_prev_run", "first_in_record",
+    "days_since_prev_run", "first_in_record", "record_days_before", "window_in_record",
 )
 
 
@@ -107,7 +107,7 @@ def analyze_load(
 
     is_run = prepared["is_run"].to_numpy(dtype=bool)
     runs = build_runs(prepared, loads, is_run)
-    record_start = day_to_date(prepared["day"].iloc[0]) if len(prepared) else None
+    record_start = day_to_date(prepared["day"].iloc[record_start_row(prepared)]) if len(prepared) else None
     estimated = loads["load_source"].to_numpy() == "duration_estimate"
     daily = daily_table(prepared, loads["load"].to_numpy(), as_of, estimated=estimated)
     weekly = weekly_table(daily, runs)
@@ -136,8 +136,18 @@ def build_runs(prepared: pd.DataFrame, loads: pd.DataFrame, is_run: np.ndarray) 
     columns = {name: prepared[name].array[is_run] for name in RUN_COLUMNS if name in prepared.columns}
     columns.update({name: loads[name].to_numpy()[is_run] for name in loads.columns})
     columns["date"] = prepared["day"].to_numpy()[is_run].astype("datetime64[D]").astype("datetime64[ns]")
-    columns.update(spike_columns(prepared["start_ns"].to_numpy()[is_run], columns["distance_m"]))
+    record_start_ns = int(prepared["start_ns"].iloc[record_start_row(prepared)]) if len(prepared) else None
+    columns.update(spike_columns(prepared["start_ns"].to_numpy()[is_run], columns["distance_m"],
+                                 record_start_ns=record_start_ns))
     return pd.DataFrame({name: columns[name] for name in RUN_COLUMNS})
+
+
+def record_start_row(prepared: pd.DataFrame) -> int:
+    """The row where the imported record begins: its first activity of any sport (a ride shows the record
+    already covered those days) with a real date; a file from a watch whose clock was never set says
+    nothing about which days the record covers (unless every file is such)."""
+    dated = np.flatnonzero(prepared["day"].to_numpy() >= day_number(earliest_set_clock_date()))
+    return int(dated[0]) if len(dated) else 0
 
 
 def _findings(runs, daily, weekly, acwr, monotony, strain, as_of, record_start, shoes) -> list[Finding]:

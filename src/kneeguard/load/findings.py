@@ -7,6 +7,7 @@ context. Every number that reaches the user comes from the evidence registry.
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import replace
 from types import SimpleNamespace
 
 import numpy as np
@@ -52,28 +53,52 @@ def _rows(frame: pd.DataFrame, mask: np.ndarray, columns: list[str]) -> list[Sim
     return [SimpleNamespace(**{name: values[i] for name, values in picked.items()}) for i in range(int(mask.sum()))]
 
 
+RECORD_COLUMNS = ("record_days_before", "window_in_record")
+
+
 def spike_findings(runs: pd.DataFrame, as_of: dt.date, record_start: dt.date | None = None) -> list[Finding]:
     """One finding per small/moderate/large spike and per return after a break in the lookback.
 
     `runs` is LoadReport.runs. The first run of the record is only called a
     return after a break when the record shows 30 run-free days before it
-    (otherwise we simply cannot see what came before).
+    (otherwise we simply cannot see what came before). For the same reason a
+    spike on a run whose 30-day window reaches back before the record
+    (`window_in_record` false) is uncertain: runs before the record may be
+    missing, so its reference can only be too short and the spike too large.
     """
     if runs.empty:
         return []
     window = window_days()
     columns = ["id", "date", "distance_m", "ref_longest_m", "spike_ratio", "spike_band", "days_since_prev_run",
                "first_in_record"]
+    frame = with_record_columns(runs)
     out: list[Finding] = []
-    for row in _rows(runs, _in_lookback(runs["date"], as_of, lookback_days()), columns):
+    for row in _rows(frame, _in_lookback(frame["date"], as_of, lookback_days()), [*columns, *RECORD_COLUMNS]):
         day = pd.Timestamp(row.date).date()
         if row.spike_band in SPIKE_SEVERITY:
-            out.append(_spike_finding(row, day))
+            finding = _spike_finding(row, day)
+            out.append(finding if row.window_in_record else replace(finding, uncertain=_short_record_words(row, window)))
         elif row.spike_band == "return_after_break":
             known_gap = not row.first_in_record or (record_start is not None and (day - record_start).days >= window)
             if known_gap:
                 out.append(_return_finding(row, day, window))
     return out
+
+
+def with_record_columns(runs: pd.DataFrame) -> pd.DataFrame:
+    """`runs` with the spike window's record columns; a frame stored before they existed reads as a full
+    window for every run (as it was judged then)."""
+    if all(name in runs.columns for name in RECORD_COLUMNS):
+        return runs
+    return runs.assign(record_days_before=np.inf, window_in_record=True)
+
+
+def _short_record_words(row, window: int) -> str:
+    days = max(int(row.record_days_before), 0)  # whole days: 29.6 days of record is "29 days", never "30"
+    when = f"{days} day{'s' if days != 1 else ''} before this run" if days else "on the day of this run"
+    return (f"your imported record starts {when}, less than the {window} days the rule compares with: earlier "
+            f"runs may be missing, so the run may not be a spike at all. Importing your earlier runs lets it be "
+            f"judged.")
 
 
 def _spike_finding(row, day: dt.date) -> Finding:

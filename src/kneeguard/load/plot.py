@@ -17,18 +17,21 @@ import pandas as pd  # noqa: E402
 from matplotlib.patches import Patch  # noqa: E402
 
 from kneeguard import evidence  # noqa: E402
-from kneeguard.load.bands import BAND_STYLE  # noqa: E402 - the band colours the web pages share
+from kneeguard.load.bands import BAND_STYLE, shown_bands  # noqa: E402 - the band colours the web pages share
+from kneeguard.load.spike import window_days  # noqa: E402
 
 
 def worst_band_by_week(runs: pd.DataFrame, week_starts: pd.DatetimeIndex) -> list[str]:
-    """The most serious spike band of each week ('none' when every run was within the reference band)."""
+    """The most serious spike band of each week ('none' when every run was within the reference band).
+
+    A week whose only spikes are on runs with fewer than the window's days of record before them is
+    'short_record' (not judged); one spike on a run with a whole window outranks it."""
     worst = {start: "none" for start in week_starts}
     if runs.empty:
         return list(worst.values())
     dates = pd.DatetimeIndex(runs["date"])
     mondays = dates - pd.to_timedelta(dates.dayofweek, unit="D")
-    # the record's first run has no known past: not drawn as a return after a break (as in the findings)
-    bands = np.where(runs["first_in_record"].to_numpy(dtype=bool), "none", runs["spike_band"].to_numpy(dtype=object))
+    bands = shown_bands(runs)
     for monday, band in zip(mondays, bands):
         if band in BAND_STYLE and monday in worst and BAND_STYLE[band][0] > BAND_STYLE[worst[monday]][0]:
             worst[monday] = band
@@ -89,4 +92,5 @@ def _draw(ax, report, weekly: pd.DataFrame) -> None:
     # below the axes so it never hides a bar
     ax.legend(handles=patches + fitness + fatigue, loc="upper center", bbox_to_anchor=(0.5, -0.13),
               ncol=min(len(patches) + 2, 4), fontsize=8, frameon=False,
-              title="bars: each week's worst run against the longest run of its previous 30 days", title_fontsize=8)
+              title=f"bars: each week's worst run against the longest run of its previous {window_days()} days",
+              title_fontsize=8)

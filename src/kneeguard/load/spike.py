@@ -17,6 +17,10 @@ Conventions (decided here, tested in tests/test_load_spike.py):
   it still counts as "having run", so it prevents a 'return_after_break'.
 - Ratios are rounded to 1e-9 before banding, so 11.0 km after 10.0 km is
   exactly 10 % ('reference') despite binary floating point.
+- A run whose window reaches back before the record's start (`window_in_record` false) is
+  measured against a reference that can only be too short: runs before the record may be
+  missing. Its band is kept as computed ('reference' stays certain, since the true reference can
+  only be longer); the findings, charts and plan treat a spike band on it as not judged.
 
 The window is owned here: its length is the registry's `load.spike.window_days`
 (`window_days()`), and "the runs in the window before t" is [t - window, t), closed at
@@ -116,12 +120,19 @@ def classify_spikes(ratio: np.ndarray, had_prior_run: np.ndarray) -> np.ndarray:
     return band
 
 
-def spike_columns(start_ns: np.ndarray, distance_m: np.ndarray, days: float | None = None) -> dict:
-    """The spike columns as arrays for runs sorted by start (int64 UTC ns); see `spike_table`."""
+def spike_columns(start_ns: np.ndarray, distance_m: np.ndarray, days: float | None = None,
+                  record_start_ns: int | None = None) -> dict:
+    """The spike columns as arrays for runs sorted by start (int64 UTC ns); see `spike_table`.
+
+    `record_start_ns` is when the imported record begins (`load.analysis.record_start_row`); default the
+    first run. A run before it (an undated file) has a negative `record_days_before`.
+    """
     window = float(days if days is not None else window_days())
     start = np.asarray(start_ns, dtype=np.int64)
     if len(start) > 1 and np.any(np.diff(start) < 0):
         raise ValueError("the spike rule needs runs sorted by start time")
+    first_run = int(start[0]) if len(start) else 0
+    record_ns = start - (first_run if record_start_ns is None else int(record_start_ns))
     distance = np.asarray(distance_m, dtype=float)
     lo, hi = window_bounds(start, window)
     reference = range_max(distance, lo, hi)
@@ -135,6 +146,9 @@ def spike_columns(start_ns: np.ndarray, distance_m: np.ndarray, days: float | No
         "spike_band": classify_spikes(ratio, hi > lo),
         "days_since_prev_run": np.where(earlier > 0, (start - previous_start) / NS_PER_DAY, np.nan),
         "first_in_record": earlier == 0,
+        # days of record before the run, and whether its whole reference window lies inside them
+        "record_days_before": record_ns / NS_PER_DAY,
+        "window_in_record": record_ns >= int(round(window * NS_PER_DAY)),
     }
 
 
@@ -143,7 +157,7 @@ def spike_table(runs: pd.DataFrame, days: float | None = None) -> pd.DataFrame:
 
     `runs` needs `start_ns` (int64 UTC nanoseconds, ascending) and `distance_m`
     (NaN = unknown). Returns, on the same index: ref_longest_m, spike_ratio,
-    spike_band, days_since_prev_run, first_in_record.
+    spike_band, days_since_prev_run, first_in_record, record_days_before, window_in_record.
     """
     columns = spike_columns(runs["start_ns"].to_numpy(dtype=np.int64), runs["distance_m"].to_numpy(dtype=float),
                             days)

@@ -18,7 +18,7 @@ import numpy as np
 import pandas as pd
 
 from kneeguard.errors import InvalidInput
-from kneeguard.load.bands import BAND_STYLE
+from kneeguard.load.bands import BAND_STYLE, SHORT_RECORD, shown_bands
 
 # Display periods (how much history the chart shows), not advice: days back from the analysis day.
 PERIODS: dict[str, tuple[str, int | None]] = {
@@ -29,7 +29,8 @@ DAILY_VIEW_UP_TO_DAYS = 91  # periods up to this open on daily bars; longer ones
 # The chart's own series colours (the spike bands bring theirs from load.bands.BAND_STYLE).
 SERIES_COLOURS = {"km": "#6d8fb3", "checkin_pain": "#b00020", "pain_during": "#d46a00", "pain_morning": "#6b4a9a",
                   "change": "#12263f"}
-SPIKE_BANDS = ("small", "moderate", "large", "return_after_break")  # 'reference' runs are not marked
+# 'reference' runs are not marked; a spike without a whole window of record before it is, as not judged
+SPIKE_BANDS = (SHORT_RECORD, "small", "moderate", "large", "return_after_break")
 NS_PER_S = 10**9
 
 
@@ -179,14 +180,15 @@ def _first_day(report, as_of: dt.date, period_days: int | None, checkins: list, 
 
 
 def _spikes(report, first: dt.date, as_of: dt.date) -> list[ChartSpike]:
-    """Runs in the period whose spike band is above the reference band; the record's first run has no
-    known past and is not marked (as in the findings and the load chart)."""
+    """Runs in the period whose spike band is above the reference band, as the load chart shows them
+    (`load.bands.shown_bands`): the record's first run has no known past and is not marked, a spike
+    with fewer than the window's days of record before it is marked not judged."""
     runs = getattr(report, "runs", None)
     if runs is None or runs.empty:
         return []
     dates = pd.DatetimeIndex(runs["date"]).date
-    bands = runs["spike_band"].to_numpy(dtype=object)
-    keep = np.isin(bands, SPIKE_BANDS) & ~runs["first_in_record"].to_numpy(dtype=bool)
+    bands = shown_bands(runs)
+    keep = np.isin(bands, SPIKE_BANDS)
     keep &= (dates >= first) & (dates <= as_of)
     out = []
     for day, km, ref, ratio, band in zip(dates[keep], runs["distance_m"].to_numpy(dtype=float)[keep] / 1000,
