@@ -187,3 +187,34 @@ def test_the_load_charts_caption_gives_the_last_weeks_km():
     weekly = pd.DataFrame({"distance_km": [10.0] * 4 + [28.4, 36.0, 50.6, 56.2, 52.5, 0.0, 0.0, 0.0]})
     assert last_weeks_km(SimpleNamespace(weekly=weekly)) == "; last 8 weeks' km: 28 36 51 56 52 0 0 0"
     assert RECENT_WEEKS == 8 and last_weeks_km(SimpleNamespace(weekly=weekly.iloc[:0])) == ""
+
+
+# ---------------------------------------------------------------- read 10, D1: a streak mostly in pain
+def test_a_streak_that_began_just_before_the_pain_may_have_kept_it_going_but_did_not_start_it():
+    from kneeguard.advice.factors import happened_after, rank_factors
+    from kneeguard.findings import Finding, Severity
+
+    def streak(first: dt.date, last: dt.date) -> Finding:
+        days = (last - first).days + 1
+        return Finding("load.no_rest", Severity.LOW, f"{days} days in a row without a rest day", "", domain="load",
+                       measured=days, threshold=14, unit="days", on_date=last, details={"first_day": first.isoformat()})
+
+    onset = dt.date(2026, 11, 1)
+    mostly_after = streak(dt.date(2026, 10, 31), dt.date(2026, 11, 22))  # 1 day before the onset, 22 after
+    assert happened_after(mostly_after, onset)
+    [factor] = rank_factors([mostly_after], onset)
+    assert not factor.is_cause and factor.when == "from 31 Oct to 22 Nov 2026" and factor.when_short == "31 Oct to 22 Nov"
+    flagged_before = streak(dt.date(2026, 10, 10), dt.date(2026, 11, 5))  # 22 days before the onset: its own flag
+    assert not happened_after(flagged_before, onset) and rank_factors([flagged_before], onset)[0].is_cause
+
+
+def test_the_summary_groups_uncertain_findings_by_why_and_leaves_what_to_do_to_the_full_report():
+    from kneeguard.findings import Finding, Severity, uncertain_groups
+
+    legs = Finding("clinic.leg_length", Severity.INFO, "Leg-length difference", "", domain="clinic",
+                   uncertain="no sourced norm, so not judged; no action needed (no heel lifts)")
+    plank = Finding("clinic.plank", Severity.INFO, "Plank holds", "", domain="clinic",
+                    uncertain="no sourced norm, so not judged; re-test the same way after a few weeks")
+    assert len(uncertain_groups([legs, plank])) == 2
+    assert uncertain_groups([legs, plank], brief=True) == {"no sourced norm, so not judged": ["Leg-length difference",
+                                                                                              "Plank holds"]}

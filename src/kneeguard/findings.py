@@ -131,12 +131,14 @@ def mark_uncertain(findings: list[Finding], reason: str | None) -> list[Finding]
     return [f if f.uncertain else replace(f, uncertain=reason) for f in findings]
 
 
-def uncertain_groups(findings: list[Finding]) -> dict[str, list[str]]:
-    """The uncertain findings' titles grouped by their reason (one clip's findings share one reason)."""
+def uncertain_groups(findings: list[Finding], *, brief: bool = False) -> dict[str, list[str]]:
+    """The uncertain findings' titles grouped by their reason (one clip's findings share one reason). `brief`
+    (the two-page summary): by the reason's first clause, why it is uncertain, without what to do about it
+    (the full report gives that), so findings doubtful for the same reason are named together."""
     groups: dict[str, list[str]] = {}
     for f in findings:
         if f.uncertain:
-            titles = groups.setdefault(f.uncertain, [])
+            titles = groups.setdefault(f.uncertain.split("; ")[0] if brief else f.uncertain, [])
             if (f.title or f.code) not in titles:
                 titles.append(f.title or f.code)
     return groups

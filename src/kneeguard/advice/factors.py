@@ -87,6 +87,8 @@ class Factor:
         """'on 15 Nov 2026' (a run) or 'in the week to 08 Nov 2026' (a week's load); '' when undated."""
         if self.finding.on_date is None:
             return ""
+        if _first_day(self.finding) is not None:  # a streak: its first and last day
+            return f"from {_first_day(self.finding):%d %b} to {self.finding.on_date:%d %b %Y}"
         return ("in the week to " if event_span_days(self.code) else "on ") + f"{self.finding.on_date:%d %b %Y}"
 
     @property
@@ -94,6 +96,8 @@ class Factor:
         """'15 Nov' or 'week to 08 Nov', for the two-page summary (its onset gives the year); '' when undated."""
         if self.finding.on_date is None:
             return ""
+        if _first_day(self.finding) is not None:
+            return f"{_first_day(self.finding):%d %b} to {self.finding.on_date:%d %b}"
         return ("week to " if event_span_days(self.code) else "") + f"{self.finding.on_date:%d %b}"
 
     @property
@@ -238,11 +242,25 @@ def _value(f: Finding) -> str:
 
 
 def happened_after(finding: Finding, onset: dt.date | None) -> bool:
-    """Whether the training a load finding describes lies wholly after the pain's onset."""
+    """Whether the training a load finding describes lies after the pain's onset: wholly, for a dated event;
+    for a streak with its first day (`details['first_day']`, days in a row without rest), when its days before
+    the onset are fewer than its own flag, so the part that could have started the pain would not have been
+    flagged (a physiotherapist read a 23-day streak, 21 days of it in pain, listed as a cause)."""
     if onset is None or finding.on_date is None:
         return False
+    first = _first_day(finding)
+    if first is not None and isinstance(finding.threshold, (int, float)):
+        return (onset - first).days < finding.threshold
     span = event_span_days(finding.code)
     return span is not None and finding.on_date - dt.timedelta(days=span) > onset
+
+
+def _first_day(finding: Finding) -> dt.date | None:
+    first = (finding.details or {}).get("first_day")
+    try:
+        return dt.date.fromisoformat(first) if isinstance(first, str) else None
+    except ValueError:
+        return None
 
 
 def event_span_days(code: str) -> int | None:

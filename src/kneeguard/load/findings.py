@@ -188,17 +188,18 @@ def rest_streak_finding(daily: pd.DataFrame) -> Finding | None:
     if longest < int(rule.value):
         return None
     end = daily.index[len(daily) - len(streak) + int(streak.argmax())].date()
+    first = end - dt.timedelta(days=longest - 1)
     ongoing = int(streak[-1]) == longest
     until = "up to today" if ongoing else f"up to {end:%d %b %Y}"
     explanation = (
-        f"You ran on {longest} days in a row {until}. Rest days give tendons and muscles time to adapt to "
+        f"You ran on {longest} days in a row, from {first:%d %b %Y} {until}. Rest days give tendons and muscles time to adapt to "
         f"running. The {rule.value}-day limit is a design choice (after Foster's advice to alternate hard and "
         f"easy days), not a proven injury cut-off. {_LEADS}"
     )
     return make_finding(
-        codes.NO_REST, Severity.LOW, f"{longest} days in a row without a rest day", explanation,
-        measured=longest, threshold=int(rule.value), unit="days", rule=rule, on_date=end,
-        details={"ongoing": ongoing},
+        codes.NO_REST, Severity.LOW, f"{longest} days in a row without a rest day", explanation, measured=longest, threshold=int(rule.value), unit="days", rule=rule, on_date=end,
+        # its first day: a streak that began just before the pain did is mostly after it (advice.factors)
+        details={"ongoing": ongoing, "first_day": first.isoformat()},
     )
 
 

@@ -86,7 +86,7 @@ def build_report(context: AthleteContext, advice: Advice | None = None, *, histo
         summary=summary,
         pain_limited=pain_limited_note(summary),
         aggravating=aggravating,
-        uncertain=uncertain,
+        uncertain=uncertain, uncertain_brief=_uncertain(advice, everything, brief=True),
         domains=domains,
         causes=causes,
         plan=plan,
@@ -229,10 +229,10 @@ def _aggravating(advice: Advice | None) -> dict[str, Any]:
             "later": later_onset_words(factors)}  # the newest answer's later onset would make them triggers
 
 
-def _uncertain(advice: Advice | None, findings: list[Finding]) -> list[dict[str, str]]:
+def _uncertain(advice: Advice | None, findings: list[Finding], brief: bool = False) -> list[dict[str, str]]:
     """Findings from doubtful evidence grouped by reason: what was found, why it is doubtful, what to do."""
     found = advice.uncertain if advice is not None else [f for f in findings if f.uncertain]
-    return [{"titles": "; ".join(titles), "reason": reason} for reason, titles in uncertain_groups(found).items()]
+    return [{"titles": "; ".join(titles), "reason": reason} for reason, titles in uncertain_groups(found, brief=brief).items()]
 
 
 def _first_sentences(text: Any, limit: int = 180) -> str:

@@ -101,6 +101,7 @@ class ReportDocument:
     references: list[dict[str, str]]
     notes: list[str] = field(default_factory=list)  # stale data, conflicts between sources
     uncertain: list[dict[str, str]] = field(default_factory=list)  # doubtful findings: title, reason
+    uncertain_brief: list[dict[str, str]] = field(default_factory=list)  # the same, why only (the summary)
     pain_limited: str = ""  # what the '*' of a summary factor tested on the painful leg means ('' when none is)
     aggravating: dict[str, Any] = field(default_factory=dict)  # factors after the pain began (not causes): onset, items
     plan_overview: list[PlanRow] = field(default_factory=list)  # the summary's one plan table
