@@ -140,6 +140,7 @@ def test_the_summary_strength_row_gives_each_exercises_first_dose_in_shorthand()
     assert calf.brief_dose() == "2 x 15 each leg at a 15-rep max (right: body weight), 3x/week"
     rows = {r.area: r.what for r in plan_overview(build_plan(plan, References()), None)}
     assert "Standing calf raises, straight knee 2 x 15 each leg at a 15-rep max (right: body weight)" in rows["Strength"]
+    assert "Isometric hamstring hold 4 x 45 s each leg (~70 % effort, hips down)" in rows["Strength"]
     assert "; all 3x/week." in rows["Strength"]  # the sessions a week said once when every exercise shares them
     assert "Mobility: Hamstring stretch 1 x 30 s each leg, 5x/week." in rows["Strength"]
     assert rows["Running"].startswith("Walking only (30 min 3x/week, flat")

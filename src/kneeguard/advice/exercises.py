@@ -103,6 +103,7 @@ class Exercise:
     one_leg: bool = False  # done one leg at a time: on both legs, the painful one leading (`legs_text`)
     setup_rule: str | None = None  # registry rule: the set-up in words, where it carries a number
     self_test: str | None = None  # the self-test that is this exercise's movement with body weight (`heel_rise`)
+    shorthand: str = ""  # how it is done, for a clinician reading the summary's dose ('~70 % effort, hips down')
 
     @property
     def stages(self) -> tuple[Stage, ...]:
@@ -212,6 +213,8 @@ class Prescription:
             text += f" ({'both' if len(legs) > 1 else next(iter(legs))}: body weight)"
         if dose.added_kg:
             text += f", +{dose.added_kg:g} kg"
+        if self.exercise.shorthand:
+            text += f" ({self.exercise.shorthand})"
         return text + (f", {self.brief_frequency}" if frequency else "")
 
     @property
@@ -297,7 +300,7 @@ def library() -> dict[str, Exercise]:
                             e["evidence"], e.get("hold_swap"), e["region"], float(e["rep_s"]), int(e["sides"]),
                             int(e["knee_flexion_deg"]), bool(e.get("alfredson", False)),
                             bool(e.get("eccentric", False)), e.get("loading"), e.get("caution", ""),
-                            bool(e.get("one_leg", False)), e.get("setup"), e.get("self_test"))
+                            bool(e.get("one_leg", False)), e.get("setup"), e.get("self_test"), e.get("shorthand", ""))
         for rule in (out[key].loading_rule, out[key].setup_rule):
             if rule:
                 evidence.rule(rule)  # fail early on a rule missing from the registry
