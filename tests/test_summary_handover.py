@@ -219,3 +219,19 @@ def test_the_summary_groups_uncertain_findings_by_why_and_leaves_what_to_do_to_t
     assert len(uncertain_groups([legs, plank])) == 2
     assert uncertain_groups([legs, plank], brief=True) == {"no sourced norm, so not judged": ["Leg-length difference",
                                                                                               "Plank holds"]}
+
+
+def test_a_run_on_the_day_the_pain_began_says_so():
+    """Read 10: 'Run 20 % longer than your recent longest' was the onset day's run, unsaid."""
+    from kneeguard.advice.factors import ONSET_DAY, rank_factors
+    from kneeguard.findings import Finding, Severity
+
+    onset = dt.date(2026, 11, 1)
+    run = Finding("load.spike", Severity.LOW, "Run 20 % longer than your recent longest", "", domain="load",
+                  on_date=onset)
+    [factor] = rank_factors([run], onset)
+    assert factor.is_cause and factor.titled == f"Run 20 % longer than your recent longest ({ONSET_DAY})"
+    week = Finding("load.weekly_jump", Severity.LOW, "Weekly distance up 40 %", "", domain="load", on_date=onset)
+    assert rank_factors([week], onset)[0].titled == "Weekly distance up 40 %"  # a week ending that day: not said
+    earlier = Finding("load.spike", Severity.LOW, "Run", "", domain="load", on_date=onset - dt.timedelta(days=3))
+    assert rank_factors([earlier], onset)[0].titled == "Run"

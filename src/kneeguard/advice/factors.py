@@ -44,6 +44,7 @@ class Factor:
     onset_how: str = ""  # how the onset was dated, in words (the check-ins it comes from)
     on_painful_leg: bool = False  # a self-test done on the painful leg: pain may have limited it (`PAIN_LIMITED`)
     episode_onset: PainOnset | None = None  # the onset it came after, with any later date the newest answer gives
+    on_onset_day: bool = False  # a cause dated the day the pain began (`ONSET_DAY`: a likely trigger, said)
 
     @property
     def possible_trigger(self) -> bool:
@@ -52,6 +53,15 @@ class Factor:
         onset = self.episode_onset
         later = onset.later_day if onset is not None and onset.later_possible else None
         return self.after_onset is not None and later is not None and not happened_after(self.finding, later)
+
+    @property
+    def onset_note(self) -> str:
+        """' (on the day the pain began)' for a cause dated that day (a physiotherapist asked for it), else ''."""
+        return f" ({ONSET_DAY})" if self.on_onset_day else ""
+
+    @property
+    def titled(self) -> str:
+        return self.title + self.onset_note
 
     @property
     def painful_leg_note(self) -> str:
@@ -167,6 +177,9 @@ def rank_factors(findings: list[Finding], onset: dt.date | None = None, painful_
                               sum(counts[k] for k in keys), after_onset=onset if after else None,
                               other_sides=tuple(ranked[1:]), onset_how=onset_how if after else "",
                               on_painful_leg=tested_on_painful_leg(ranked[0], painful_side),
+                              # a single run (span 0) that day, not a week or streak ending on it
+                              on_onset_day=bool(onset) and not after and ranked[0].on_date == onset
+                              and event_span_days(ranked[0].code) == 0,
                               episode_onset=pain_onset if after else None))
     # A flag the registry marks as not injury-based never outranks one from injury evidence (a physiotherapist
     # read overstride 'moderate' on a lab's design band above injury-study findings as overstated).
@@ -177,6 +190,7 @@ def rank_factors(findings: list[Finding], onset: dt.date | None = None, painful_
 # A self-test on the painful leg measures the leg as the pain lets it work: its result may be the pain's effect,
 # not a cause. A caution in words, no threshold.
 PAIN_LIMITED = "tested on the painful leg: pain may have limited it"
+ONSET_DAY = "on the day the pain began"
 
 
 def tested_on_painful_leg(f: Finding, painful_side: str | None) -> bool:

@@ -94,7 +94,7 @@ def show_plan(advice) -> None:
         for col in ("severity", "factor", "source", "evidence"):
             table.add_column(col)
         for f in advice.top_factors:
-            title = f"{f.title} *" if f.on_painful_leg else f.title
+            title = f"{f.titled} *" if f.on_painful_leg else f.titled
             table.add_row(f.severity.value, escape(title), f.source, "●" * max(f.evidence_strength, 1))
         console.print(table)
         if any(f.on_painful_leg for f in advice.top_factors):

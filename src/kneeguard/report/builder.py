@@ -200,14 +200,15 @@ def _summary(advice: Advice | None, findings: list[Finding], refs: References) -
     from kneeguard.advice.factors import prompt_only
 
     if advice is not None and advice.top_factors:
-        rows = [(f.finding, DOMAIN_OF_SOURCE.get(f.source, f.source), f.on_painful_leg) for f in advice.top_factors]
+        rows = [(f.finding, DOMAIN_OF_SOURCE.get(f.source, f.source), f.on_painful_leg, f.finding.title + f.onset_note)
+                for f in advice.top_factors]
     else:  # no factors from the advice engine: the most serious findings stand in (a prompt is no factor)
-        rows = [(f, f.domain, False) for f in sort_findings(findings)
+        rows = [(f, f.domain, False, f.title) for f in sort_findings(findings)
                 if f.severity is not Severity.INFO and not f.uncertain and not prompt_only(f)]
-    return [{"rank": rank, "title": f.title, "domain": domain, "severity": f.severity.value,
+    return [{"rank": rank, "title": title, "domain": domain, "severity": f.severity.value,
              "why": _first_sentences(f.explanation), "measured": _measured_text(f), "cites": refs.cite(f.citations),
              "painful_leg": painful}
-            for rank, (f, domain, painful) in enumerate(rows[:SUMMARY_FACTORS], start=1)]
+            for rank, (f, domain, painful, title) in enumerate(rows[:SUMMARY_FACTORS], start=1)]
 
 
 def pain_limited_note(summary: list[dict]) -> str:
