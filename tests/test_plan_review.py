@@ -86,7 +86,8 @@ def test_a_spike_after_the_pain_began_is_not_a_cause_but_may_have_aggravated_it(
 
 
 def test_the_summary_says_which_threshold_is_the_finding_flag_and_which_the_plan_cap(demo):
-    from kneeguard.report.builder import _measured_text, build_report
+    from kneeguard.report.builder import build_report
+    from kneeguard.report.measured import measured_text as _measured_text
 
     ctx, plan, _ = demo
     spike = next(f for f in plan.aggravating if f.code == "load.spike")  # the 42 % run, 30-100 % band

@@ -235,3 +235,39 @@ def test_a_run_on_the_day_the_pain_began_says_so():
     assert rank_factors([week], onset)[0].titled == "Weekly distance up 40 %"  # a week ending that day: not said
     earlier = Finding("load.spike", Severity.LOW, "Run", "", domain="load", on_date=onset - dt.timedelta(days=3))
     assert rank_factors([earlier], onset)[0].titled == "Run"
+
+
+# ---------------------------------------------------------------- read 11, E1: the overstride row
+def test_a_gait_flag_on_a_design_band_is_shown_low_and_marked_when_filmed_after_the_onset():
+    """'moderate' below three 'low' rows, no number, and a video filmed after the pain began without a word."""
+    from kneeguard import evidence
+    from kneeguard.advice.factors import FACTOR_MARKS, FILMED_IN_PAIN, rank_factors
+    from kneeguard.findings import Finding, Severity
+    from kneeguard.report.measured import measured_text
+
+    band = evidence.rule("gait.overstride.warn_pct_leg")
+    assert not band.threshold_injury_evidence
+    overstride = Finding("gait.overstride", Severity.MODERATE, "Your foot lands well ahead of your hip", "",
+                         domain="gait", measured=18.0, threshold=8.0, unit="% leg length", rule=band)
+    onset = dt.date(2026, 11, 1)
+    [factor] = rank_factors([overstride], onset, filmed_on=dt.date(2026, 11, 20))
+    assert factor.finding.severity is Severity.MODERATE and factor.severity is Severity.LOW  # shown no higher
+    assert factor.filmed_in_pain and factor.marks == " †" and ("†", FILMED_IN_PAIN) in FACTOR_MARKS
+    assert "not injury-based" in measured_text(factor.finding)  # the plan's measured column says so
+    [before] = rank_factors([overstride], onset, filmed_on=dt.date(2026, 10, 20))
+    assert not before.filmed_in_pain and before.marks == ""
+
+
+def test_the_plan_command_explains_each_mark_once_below_the_factor_table(capsys):
+    from kneeguard.advice import advise
+    from kneeguard.advice.factors import FILMED_IN_PAIN, PAIN_LIMITED
+    from kneeguard.cli.plan_cmd import show_plan
+    from kneeguard.sample.history import DEMO_END
+    from tests.advice_support import gait_summary
+    from tests.test_plan_wording import _worse_checkin_context
+
+    plan = advise(_worse_checkin_context(DEMO_END, gait=gait_summary(168.0, day=DEMO_END)), weeks=6)
+    show_plan(plan)
+    out = " ".join(capsys.readouterr().out.split())
+    assert any(f.filmed_in_pain for f in plan.top_factors)
+    assert out.count(f"† {FILMED_IN_PAIN}") == 1 and out.count(f"* {PAIN_LIMITED}") == 1

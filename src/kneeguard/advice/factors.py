@@ -45,6 +45,7 @@ class Factor:
     on_painful_leg: bool = False  # a self-test done on the painful leg: pain may have limited it (`PAIN_LIMITED`)
     episode_onset: PainOnset | None = None  # the onset it came after, with any later date the newest answer gives
     on_onset_day: bool = False  # a cause dated the day the pain began (`ONSET_DAY`: a likely trigger, said)
+    filmed_in_pain: bool = False  # a gait finding from a video filmed on or after the onset (`FILMED_IN_PAIN`)
 
     @property
     def possible_trigger(self) -> bool:
@@ -65,8 +66,14 @@ class Factor:
 
     @property
     def painful_leg_note(self) -> str:
-        """`PAIN_LIMITED` for a self-test done on the painful leg, '' otherwise (the web shows it by the title)."""
-        return PAIN_LIMITED if self.on_painful_leg else ""
+        """The factor's cautions in words, '' without any (the web shows them by the title): `PAIN_LIMITED` for
+        a self-test done on the painful leg, `FILMED_IN_PAIN` for a video filmed after the pain began."""
+        return "; ".join(n for n, on in ((PAIN_LIMITED, self.on_painful_leg), (FILMED_IN_PAIN, self.filmed_in_pain)) if on)
+
+    @property
+    def marks(self) -> str:
+        """' *' / ' †' after the title in a table, each explained once below it (`FACTOR_MARKS`)."""
+        return "".join(f" {m}" for m, on in (("*", self.on_painful_leg), ("†", self.filmed_in_pain)) if on)
 
     @property
     def is_cause(self) -> bool:
@@ -121,7 +128,12 @@ class Factor:
 
     @property
     def severity(self) -> Severity:
-        return self.finding.severity
+        """The finding's severity, shown no higher than low for a flag that is not injury-based: it ranks after
+        every injury-evidence factor, and 'moderate' there read as a risk no study measured (a physiotherapist)."""
+        severity = self.finding.severity
+        if not self.injury_evidence and severity.rank > Severity.LOW.rank:
+            return Severity.LOW
+        return severity
 
     @property
     def explanation(self) -> str:
@@ -147,7 +159,8 @@ class Factor:
 
 
 def rank_factors(findings: list[Finding], onset: dt.date | None = None, painful_side: str | None = None,
-                 onset_how: str = "", pain_onset: PainOnset | None = None) -> list[Factor]:
+                 onset_how: str = "", pain_onset: PainOnset | None = None,
+                 filmed_on: dt.date | None = None) -> list[Factor]:
     """Non-info findings with sound evidence, one per code: severity first, then evidence strength (the spike
     rule leads load). Uncertain findings (doubtful video, too few steps, no norm) and prompts (`prompt_only`: a
     count below a healthy median) never rank. With the pain's
@@ -156,7 +169,8 @@ def rank_factors(findings: list[Finding], onset: dt.date | None = None, painful_
     registry marks as not injury-based comes after those from injury evidence. A self-test flagged on
     both sides is one factor: the worse side (further beyond its flag; on a tie the `painful_side`), showing
     both sides' values. `pain_onset`: the onset with how it was dated (a later reading makes a factor after
-    `onset` a possible trigger: `later_onset_words`)."""
+    `onset` a possible trigger: `later_onset_words`). `filmed_on`: the gait video's day (its findings carry
+    none), which marks gait factors from a video filmed on or after the onset (`FILMED_IN_PAIN`)."""
     strengths = evidence.value("advice.evidence_strength")
     worst: dict[tuple[str, bool], Finding] = {}
     counts: dict[tuple[str, bool], int] = {}
@@ -180,6 +194,8 @@ def rank_factors(findings: list[Finding], onset: dt.date | None = None, painful_
                               # a single run (span 0) that day, not a week or streak ending on it
                               on_onset_day=bool(onset) and not after and ranked[0].on_date == onset
                               and event_span_days(ranked[0].code) == 0,
+                              filmed_in_pain=finding_source(ranked[0]) == "gait" and bool(onset)
+                              and (ranked[0].on_date or filmed_on or dt.date.min) >= onset,
                               episode_onset=pain_onset if after else None))
     # A flag the registry marks as not injury-based never outranks one from injury evidence (a physiotherapist
     # read overstride 'moderate' on a lab's design band above injury-study findings as overstated).
@@ -191,6 +207,9 @@ def rank_factors(findings: list[Finding], onset: dt.date | None = None, painful_
 # not a cause. A caution in words, no threshold.
 PAIN_LIMITED = "tested on the painful leg: pain may have limited it"
 ONSET_DAY = "on the day the pain began"
+# A gait video filmed on or after the onset may show a gait the pain has changed (advice.gait.filmed_after_onset).
+FILMED_IN_PAIN = "filmed after the pain began: the pain may have changed how you run"
+FACTOR_MARKS = (("*", PAIN_LIMITED), ("†", FILMED_IN_PAIN))
 
 
 def tested_on_painful_leg(f: Finding, painful_side: str | None) -> bool:

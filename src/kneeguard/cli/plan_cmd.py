@@ -74,7 +74,8 @@ def plan_command(
 
 def show_plan(advice) -> None:
     from kneeguard import pain_rule
-    from kneeguard.advice.factors import PAIN_LIMITED, later_onset_words
+    from kneeguard.advice.factors import FACTOR_MARKS, later_onset_words
+    from kneeguard.report.measured import measured_text  # the summary's words: value, flag, whose, injury-based
 
     span = (f"week 1 of {advice.weeks} scheduled, {advice.start.isoformat()} to {advice.scheduled_end.isoformat()}"
             if advice.recheck else f"{advice.start.isoformat()} to {advice.end.isoformat()}")
@@ -91,14 +92,15 @@ def show_plan(advice) -> None:
         console.print(f"  [yellow]because:[/] {escape(reason)}" if advice.pain.hold else f"  {escape(reason)}")
     if advice.top_factors:
         table = Table(title="Top contributing factors")
-        for col in ("severity", "factor", "source", "evidence"):
+        for col in ("severity", "factor", "measured", "source", "evidence"):
             table.add_column(col)
         for f in advice.top_factors:
-            title = f"{f.titled} *" if f.on_painful_leg else f.titled
-            table.add_row(f.severity.value, escape(title), f.source, "●" * max(f.evidence_strength, 1))
+            table.add_row(f.severity.value, escape(f.titled + f.marks), measured_text(f.finding), f.source,
+                          "●" * max(f.evidence_strength, 1))
         console.print(table)
-        if any(f.on_painful_leg for f in advice.top_factors):
-            console.print(f"* {escape(PAIN_LIMITED)}")
+        for mark, words in FACTOR_MARKS:  # each mark explained once below the table
+            if any(mark in f.marks for f in advice.top_factors):
+                console.print(f"{mark} {escape(words)}")
     if advice.aggravating:  # one onset for all of them: said once, above them
         console.print(f"[bold]May have kept it going[/], not what started it, "
                       f"{escape(advice.aggravating[0].onset_words)}:")

@@ -14,14 +14,15 @@ from typing import TYPE_CHECKING, Any
 
 from kneeguard.clinic.engine import answer_in_words
 from kneeguard.disclaimer import DISCLAIMER
-from kneeguard.findings import Finding, Severity, sort_findings, uncertain_groups
+from kneeguard.findings import Finding, uncertain_groups
 from kneeguard.report import charts
 from kneeguard.report.document import ReportDocument, References
-from kneeguard.report.measured import fmt as _fmt, measured_text as _measured_text, value_text as _value_text
+from kneeguard.report.measured import fmt as _fmt, value_text as _value_text
 from kneeguard.report.plan import build_plan
 from kneeguard.report.presenting import (driving_beyond_presenting, gait_shorthand, missing_runs_words,
                                          presenting_complaint, selftest_shorthand)
-from kneeguard.report.summary import SUMMARY_FACTORS, plan_overview
+from kneeguard.report.summary import plan_overview
+from kneeguard.report.summary_factors import filmed_in_pain_note, pain_limited_note, summary_factors
 
 if TYPE_CHECKING:
     from kneeguard.advice import Advice, AthleteContext, Banner, MissingPart
@@ -29,7 +30,6 @@ if TYPE_CHECKING:
     from kneeguard.clinic.history import CheckinRecord
     from kneeguard.gait.summary import GaitSummary
     from kneeguard.load import LoadReport
-DOMAIN_OF_SOURCE = {"checkin": "clinic"}  # a factor's source names the domain its findings are listed under
 DOMAIN_TITLES = {"load": "Training load", "gait": "Running gait (video)", "clinic": "Clinic: check-in and self-tests"}
 # What to do when a domain has no data; used when the context's own `missing` says nothing about it.
 HOW_TO_ADD = {
@@ -63,7 +63,7 @@ def build_report(context: AthleteContext, advice: Advice | None = None, *, histo
 
     # Build in reading order so reference numbers rise through the document.
     triage = _triage(advice.banner if advice else None, checkin, refs)
-    summary = _summary(advice, everything, refs)
+    summary = summary_factors(advice, everything, refs)
     aggravating = _aggravating(advice)
     uncertain = _uncertain(advice, everything)
     # The trend charts lead the summary; the appendix's domains do not repeat them.
@@ -84,7 +84,7 @@ def build_report(context: AthleteContext, advice: Advice | None = None, *, histo
         sources=_sources(context, history),
         triage=triage,
         summary=summary,
-        pain_limited=pain_limited_note(summary),
+        pain_limited=pain_limited_note(summary), filmed_in_pain=filmed_in_pain_note(summary),
         aggravating=aggravating,
         uncertain=uncertain, uncertain_brief=_uncertain(advice, everything, brief=True),
         domains=domains,
@@ -195,28 +195,6 @@ def _explanation(checkin: CheckinAssessment | None, refs: References) -> dict[st
     }
 
 
-def _summary(advice: Advice | None, findings: list[Finding], refs: References) -> list[dict]:
-    """The top factors' rows; `painful_leg`: a self-test of the painful leg, marked '*' as in the plan."""
-    from kneeguard.advice.factors import prompt_only
-
-    if advice is not None and advice.top_factors:
-        rows = [(f.finding, DOMAIN_OF_SOURCE.get(f.source, f.source), f.on_painful_leg, f.finding.title + f.onset_note)
-                for f in advice.top_factors]
-    else:  # no factors from the advice engine: the most serious findings stand in (a prompt is no factor)
-        rows = [(f, f.domain, False, f.title) for f in sort_findings(findings)
-                if f.severity is not Severity.INFO and not f.uncertain and not prompt_only(f)]
-    return [{"rank": rank, "title": title, "domain": domain, "severity": f.severity.value,
-             "why": _first_sentences(f.explanation), "measured": _measured_text(f), "cites": refs.cite(f.citations),
-             "painful_leg": painful}
-            for rank, (f, domain, painful, title) in enumerate(rows[:SUMMARY_FACTORS], start=1)]
-
-
-def pain_limited_note(summary: list[dict]) -> str:
-    """The plan's words for the '*' (one owner), once below the table; '' when no row is marked."""
-    from kneeguard.advice.factors import PAIN_LIMITED
-    return PAIN_LIMITED if any(row["painful_leg"] for row in summary) else ""
-
-
 def _aggravating(advice: Advice | None) -> dict[str, Any]:
     """Factors after the pain began: one line below the causes, as what may have aggravated it (each is cited
     in the appendix's findings)."""
@@ -234,15 +212,6 @@ def _uncertain(advice: Advice | None, findings: list[Finding], brief: bool = Fal
     """Findings from doubtful evidence grouped by reason: what was found, why it is doubtful, what to do."""
     found = advice.uncertain if advice is not None else [f for f in findings if f.uncertain]
     return [{"titles": "; ".join(titles), "reason": reason} for reason, titles in uncertain_groups(found, brief=brief).items()]
-
-
-def _first_sentences(text: Any, limit: int = 180) -> str:
-    """The summary keeps each factor to a line or two; the full explanation is in the findings."""
-    text = str(text or "")
-    if len(text) <= limit:
-        return text
-    cut = text.rfind(". ", 0, limit)
-    return text[:cut + 1] if cut > 40 else text[:limit].rsplit(" ", 1)[0] + " …"
 
 
 # --- findings by domain ---------------------------------------------------------

@@ -1,0 +1,52 @@
+"""The summary's top factors: one row each, with the marks the plan gives them ('*' a self-test of the painful
+leg, '†' a gait video filmed after the pain began), explained once below the table in the plan's own words."""
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from kneeguard.findings import Finding, Severity, sort_findings
+from kneeguard.report.document import References
+from kneeguard.report.measured import measured_text as _measured_text
+from kneeguard.report.summary import SUMMARY_FACTORS
+
+if TYPE_CHECKING:
+    from kneeguard.advice.engine import Advice
+
+DOMAIN_OF_SOURCE = {"checkin": "clinic"}  # a factor's source names the domain its findings are listed under
+
+
+def summary_factors(advice: Advice | None, findings: list[Finding], refs: References) -> list[dict]:
+    """The top factors' rows; `painful_leg`: a self-test of the painful leg, marked '*' as in the plan."""
+    from kneeguard.advice.factors import prompt_only
+
+    if advice is not None and advice.top_factors:  # the factor's severity: not above low when not injury-based
+        rows = [(f.finding, DOMAIN_OF_SOURCE.get(f.source, f.source), (f.on_painful_leg, f.filmed_in_pain),
+                 f.finding.title + f.onset_note, f.severity) for f in advice.top_factors]
+    else:  # no factors from the advice engine: the most serious findings stand in (a prompt is no factor)
+        rows = [(f, f.domain, (False, False), f.title, f.severity) for f in sort_findings(findings)
+                if f.severity is not Severity.INFO and not f.uncertain and not prompt_only(f)]
+    return [{"rank": rank, "title": title, "domain": domain, "severity": severity.value,
+             "why": _first_sentences(f.explanation), "measured": _measured_text(f), "cites": refs.cite(f.citations),
+             "painful_leg": marks[0], "filmed_in_pain": marks[1]}
+            for rank, (f, domain, marks, title, severity) in enumerate(rows[:SUMMARY_FACTORS], start=1)]
+
+
+def pain_limited_note(summary: list[dict]) -> str:
+    """The plan's words for the '*' (one owner), once below the table; '' when no row is marked."""
+    from kneeguard.advice.factors import PAIN_LIMITED
+    return PAIN_LIMITED if any(row["painful_leg"] for row in summary) else ""
+
+
+def filmed_in_pain_note(summary: list[dict]) -> str:
+    """The plan's words for the '†' (a video filmed after the pain began), once below the table, or ''."""
+    from kneeguard.advice.factors import FILMED_IN_PAIN
+    return FILMED_IN_PAIN if any(row["filmed_in_pain"] for row in summary) else ""
+
+
+def _first_sentences(text: Any, limit: int = 180) -> str:
+    """The summary keeps each factor to a line or two; the full explanation is in the findings."""
+    text = str(text or "")
+    if len(text) <= limit:
+        return text
+    cut = text.rfind(". ", 0, limit)
+    return text[:cut + 1] if cut > 40 else text[:limit].rsplit(" ", 1)[0] + " …"
