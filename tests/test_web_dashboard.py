@@ -110,7 +110,7 @@ def test_dashboard_page_embeds_the_chart_without_inline_code(seeded):
     assert all('type="application/json"' in attrs or not body.strip() for attrs, body in scripts)
     assert "style=" not in html and not re.search(r"\son[a-z]+=", html)
     assert 'aria-current="true">1 year' in html
-    assert 'class="factor sev-' in html and "<summary>" in html and "vs threshold" in html
+    assert 'class="factor sev-' in html and "<summary>" in html and "(flagged " in html
     assert "Plan changes marked on the chart (3)" in html
 
 
@@ -205,3 +205,22 @@ def test_a_self_test_on_the_painful_leg_is_marked_on_its_factor_card(app):
                      now=dt.datetime.combine(day, dt.time(20), tzinfo=dt.timezone.utc))
         html = client.get(f"/?as_of={AS_OF}&period=1y").text
     assert f"({PAIN_LIMITED})" in html
+
+
+def test_the_plan_pages_today_is_the_dashboards_today_and_a_booking_asks_no_pain(seeded, monkeypatch):
+    """A runner saw Walk and Book a physiotherapist on the dashboard's Today, and Rest for the same day on the
+    plan page (a plan of a week ago), and a 'pain during?' choice beside booking an appointment."""
+    from kneeguard.advice.session import Session
+    from kneeguard.web import plan_pages
+
+    client, _ = seeded
+    day = AS_OF
+    monkeypatch.setattr(plan_pages, "todays_sessions", lambda context, when: [
+        Session(when, "see_professional", "Book a physiotherapist", "within 1-2 weeks"),
+        Session(when, "walk", "Walk (no running)", "30 min")])
+    html = client.get(f"/plan?as_of={day}").text
+    when = f"{day:%a %d %b}"
+    assert f'aria-label="Done: Book a physiotherapist on {when}"' in html  # today's cell, tickable
+    assert f'aria-label="Done: Walk (no running) on {when}"' in html
+    assert f"Pain during Walk (no running) on {when}" in html
+    assert f"Pain during Book a physiotherapist on {when}" not in html

@@ -204,6 +204,8 @@ def test_checkin_server_revalidates(client):
     assert missing.status_code == 422 and "Please answer" in missing.text
     bad = client.post("/checkin", data=CALM_CHECKIN | {"age": "300"})
     assert bad.status_code == 422 and "out of range" in bad.text
+    # named by its question as the person read it, not by its id (a runner saw 'leg_length_diff_cm: ...')
+    assert "How old are you?: &#39;300&#39; is out of range (10-100 years)" in bad.text and "age: " not in bad.text
     # A branch answer that does not apply (no pain) is ignored, not trusted.
     ignored = client.post("/checkin", data=CALM_CHECKIN | {"side": "left"})
     assert ignored.status_code == 200

@@ -49,7 +49,7 @@ def _heel_rise(answers: Mapping[str, Any], sex: str | None, on_date: dt.date | N
             codes.HEEL_RISE_ASYMMETRY, Severity.LOW, f"Heel raises: {weaker} side weaker beyond test noise",
             f"Left {left} vs right {right}: a difference of {abs(left - right)} is more than the test's day-to-day "
             f"noise of about {noise.value} repetitions.",
-            measured=abs(left - right), threshold=noise.value, unit="reps", rule=noise, on_date=on_date,
+            measured=abs(left - right), threshold=noise.value, unit="reps apart", rule=noise, on_date=on_date,
             weaker_side=weaker))
     return out
 

@@ -149,3 +149,13 @@ def data_fingerprint(store, athlete: str) -> tuple:
 def upcoming(advice, day: dt.date, count: int = 5) -> list:
     """The next sessions from `day` on, rest days left out."""
     return [s for s in advice.days if s.date >= day and s.kind != "rest"][:count]
+
+
+def todays_sessions(context, today: dt.date) -> list:
+    """Today's sessions to tick off: the plan made from the same context, started today instead of
+    tomorrow (so yesterday's check-in already counts; one advice computation, not a second context). The dashboard's
+    Today card and the plan page's today both show these."""
+    from kneeguard.advice.engine import advise
+    from kneeguard.advice.ticks import TICKABLE_KINDS
+
+    return [s for s in advise(context, start=today).days if s.date == today and s.kind in TICKABLE_KINDS]

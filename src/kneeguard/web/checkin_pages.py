@@ -130,6 +130,12 @@ def answers_from_form(form: FormData, qn) -> dict[str, Any]:
     return raw
 
 
+def _by_question(qn, error: str) -> str:
+    qid, _, message = error.partition(":")
+    question = qn.by_id.get(qid)
+    return f"{question.text.rstrip()}: {message.strip()}" if question is not None and message else error
+
+
 def form_problems(qn, raw: dict[str, Any], only: set[str] | None = None) -> list[str]:
     """What the person must fix: bad answers, required questions left open, contradictions.
 
@@ -142,7 +148,8 @@ def form_problems(qn, raw: dict[str, Any], only: set[str] | None = None) -> list
     def here(qids) -> bool:
         return only is None or any(q in only or any(qn.by_id[o].group == q for o in only) for q in qids)
 
-    problems = [e for e in validation.errors if here([e.split(":", 1)[0]])]
+    # a bad answer named by its question, as the person read it, not by its id (a runner saw 'leg_length_diff_cm')
+    problems = [_by_question(qn, e) for e in validation.errors if here([e.split(":", 1)[0]])]
     problems += [f"Please answer: {qn.by_id[qid].text}" for qid in validation.missing if here([qid])]
     problems += [c.message for c in validation.contradictions if here(c.questions)]
     return problems

@@ -12,7 +12,7 @@ import datetime as dt
 from fastapi import APIRouter, Request
 from fastapi.responses import JSONResponse
 
-from kneeguard.web.advice_view import advice_for, banner_class, derived_for, upcoming
+from kneeguard.web.advice_view import advice_for, banner_class, derived_for, todays_sessions, upcoming
 from kneeguard.web.common import athlete_name, parse_day, render, store_of
 from kneeguard.web.pain_load_chart import PERIODS, build_chart, checked_period, period_start
 
@@ -22,6 +22,7 @@ router = APIRouter()
 @router.get("/")
 def dashboard(request: Request, as_of: str | None = None, period: str | None = None):
     from kneeguard.advice.ticks import TICKABLE_KINDS
+    from kneeguard.report.measured import measured_text
     from kneeguard.store import plan_log
     from kneeguard.store.queries import count_activities, list_activities
 
@@ -44,16 +45,8 @@ def dashboard(request: Request, as_of: str | None = None, period: str | None = N
                   recent_ticks=recent_ticks, chart=chart, chart_data=chart_data, period=period,
                   periods=[(key, label) for key, (label, _) in PERIODS.items()],
                   due=due, next_session=sessions[0] if sessions else None, ticks=ticks, today=today,
-                  tickable=TICKABLE_KINDS, back="/")
-
-
-def todays_sessions(context, today: dt.date) -> list:
-    """Today's sessions to tick off: the plan made from the same context, started today instead of
-    tomorrow (so yesterday's check-in already counts; one advice computation, not a second context)."""
-    from kneeguard.advice.engine import advise
-    from kneeguard.advice.ticks import TICKABLE_KINDS
-
-    return [s for s in advise(context, start=today).days if s.date == today and s.kind in TICKABLE_KINDS]
+                  tickable=TICKABLE_KINDS, back="/",
+                  measured_text=measured_text)  # value, flag and whose, as the plan and the report say it
 
 
 @router.get("/dashboard/chart.json")

@@ -17,7 +17,7 @@ from kneeguard.advice.ticks import TICKABLE_KINDS, checked_tick, record_tick, un
 from kneeguard.errors import InvalidInput
 from kneeguard.findings import uncertain_groups
 from kneeguard.plan_length import DEFAULT_PLAN_WEEKS
-from kneeguard.web.advice_view import advice_for, banner_class
+from kneeguard.web.advice_view import advice_for, banner_class, derived_for, todays_sessions
 from kneeguard.web.common import athlete_name, parse_day, render, store_of
 from kneeguard.web.plan_calendar import DAY_NAMES, calendar_weeks
 
@@ -31,7 +31,9 @@ RECENT_DAYS = 7  # the plan starts tomorrow; the days just past come from the pl
 def plan_page(request: Request, as_of: str | None = None, weeks: int = DEFAULT_PLAN_WEEKS):
     day = parse_day(as_of)
     advice = advice_for(request, day, weeks)
-    recent = recent_sessions(request, day)
+    # today as the dashboard's Today card has it (the plan started today), so the two pages never disagree
+    today = derived_for(request, day, ("today", day), lambda ctx, _: todays_sessions(ctx, day))
+    recent = [s for s in recent_sessions(request, day) if s.date < day] + today
     first = min([advice.start] + [s.date for s in recent])
     last = advice.scheduled_end  # a plan held at week 1 shows no days after it (`Advice.later_weeks_words` says why)
     ticks = ticks_between(request, first, last)
