@@ -32,8 +32,8 @@ def test_the_checkin_dates_the_pain_from_the_earliest_checkin_and_says_it_has_ri
     [line] = [w for w in result.what_to_do if w.startswith("Your pain has lasted")]
     # before: "Your pain has lasted 3 weeks and is no better, and it has not settled by the next morning (4/10)."
     # she answered "About the same": her answer and the computed rise are said together (a physio's read 7, B5)
-    assert line == ("Your pain has lasted 5 weeks (since about 01 Nov 2026 by your earlier check-ins; this one said "
-                    f"3 weeks); {SAID_BUT_ROSE}, and it has not settled by the next morning (4/10).")
+    assert line == ("Your pain has lasted 5 weeks (since about 01 Nov 2026 by your earlier check-ins; your 07 Dec "
+                    f"check-in said 3 weeks); {SAID_BUT_ROSE}, and it has not settled by the next morning (4/10).")
     assert "no better" not in " ".join(result.what_to_do)
     assert result.pain_history.onset.day == dt.date(2026, 11, 1) and result.pain_history.risen
 

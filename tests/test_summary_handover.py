@@ -271,3 +271,11 @@ def test_the_plan_command_explains_each_mark_once_below_the_factor_table(capsys)
     out = " ".join(capsys.readouterr().out.split())
     assert any(f.filmed_in_pain for f in plan.top_factors)
     assert out.count(f"† {FILMED_IN_PAIN}") == 1 and out.count(f"* {PAIN_LIMITED}") == 1
+
+
+def test_a_sessions_reason_names_each_title_once():
+    """A runner read 'Run 20 % longer than your recent longest' three times in a row in one day's reason."""
+    from kneeguard.report.plan import _reason_text
+
+    titles = {"load.spike.small": "Run 20 % longer", "load.spike.moderate": "Run 20 % longer", "x.y": "Other"}
+    assert _reason_text(["load.spike.small", "load.spike.moderate", "x.y"], titles) == "Run 20 % longer; Other"

@@ -140,10 +140,11 @@ class PainHistory:
 
     def duration_words(self) -> str:
         """'3 weeks', or, when the earlier check-ins date it earlier, '5 weeks (since about 01 Nov 2026 by your
-        earlier check-ins; this one said 3 weeks)' (the plan's onset line gives the whole reckoning)."""
+        earlier check-ins; your 07 Dec check-in said 3 weeks)' (the plan's onset line gives the whole reckoning;
+        the check-in named by its day, as the dashboard and the report show the words too, away from it)."""
         if self.differs_from_answer:
             return (f"{counted(self.weeks, 'week')} (since about {self.onset.day:%d %b %Y} by your earlier check-ins; "
-                    f"this one said {counted(self.answered_weeks, 'week')})")
+                    f"your {self.on_date:%d %b} check-in said {counted(self.answered_weeks, 'week')})")
         return counted(self.answered_weeks, "week") if _is_weeks(self.answered_weeks) else ""
 
 

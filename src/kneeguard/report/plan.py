@@ -121,9 +121,10 @@ def _cites(citations) -> list[dict[str, str]]:
 
 
 def _reason_text(reason: list[str], titles: dict[str, str], why: str = "") -> str:
-    """Finding codes as their titles; engine-internal codes with no title are left out."""
+    """Finding codes as their titles, each once (codes of one kind can share a title: a runner read the same
+    spike three times in a row); engine-internal codes with no title are left out."""
     words = [titles.get(str(r), "" if CODE.match(str(r)) else str(r)) for r in reason]
-    return "; ".join(w for w in [*words, why] if w)
+    return "; ".join(dict.fromkeys(w for w in [*words, why] if w))
 
 
 def _weeks(days: list[Session]) -> list[dict[str, Any]]:
