@@ -291,3 +291,12 @@ def test_serve_command_checks_its_options(monkeypatch, tmp_path):
     result = runner.invoke(app, ["serve", "--port", "8123", "--home", str(tmp_path)])
     assert result.exit_code == 0 and started == {"host": "127.0.0.1", "port": 8123}
     assert "http://127.0.0.1:8123/" in result.output
+
+
+def test_the_self_tests_page_says_which_leg_is_longer_in_words(client):
+    """A runner saw the stored value 'right' beside 'Which leg measured longer?'."""
+    done = client.post("/checkin", data=CALM_CHECKIN | {"leg_length_diff_cm": "1.5", "leg_length_longer": "right"})
+    assert done.status_code == 200
+    page = client.get("/selftests").text
+    row = page[page.index("Which leg measured longer?"):][:200]
+    assert "Right" in row and ">right" not in row
