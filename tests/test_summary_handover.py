@@ -279,3 +279,13 @@ def test_a_sessions_reason_names_each_title_once():
 
     titles = {"load.spike.small": "Run 20 % longer", "load.spike.moderate": "Run 20 % longer", "x.y": "Other"}
     assert _reason_text(["load.spike.small", "load.spike.moderate", "x.y"], titles) == "Run 20 % longer; Other"
+
+
+def test_the_source_markers_are_spelled_out_for_a_runner():
+    """A runner could not follow '[NR]' and '[S]' on the check-in result; the report keeps the short form."""
+    from kneeguard.evidence import marker_words
+
+    assert marker_words("[S] healthhp.com.au: bridge") == "From a secondary summary: healthhp.com.au: bridge"
+    assert marker_words("[NR] Cauda equina").startswith("Not checked against the original source: Cauda")
+    assert marker_words("[S for the bands] Silbernagel KG") == "From a secondary summary (for the bands) Silbernagel KG"
+    assert marker_words("Frandsen et al. 2025") == "Frandsen et al. 2025"

@@ -24,6 +24,22 @@ class Citation:
         return {"key": self.key, "text": self.text, "doi": self.doi, "url": self.url}
 
 
+# The evidence notes' source markers, in words for a runner (the report and the registry keep the short form a
+# clinician knows): '[NR] ...' not retrieved by the project, '[S] ...' a secondary summary of the source.
+_MARKERS = (("[NR] ", "Not checked against the original source: "), ("[S] ", "From a secondary summary: "),
+            ("[S for the ", "From a secondary summary (for the "))
+
+
+def marker_words(text: str) -> str:
+    """A citation's leading source marker spelled out: '[S] healthhp.com.au: ...' -> 'From a secondary
+    summary: healthhp.com.au: ...'; '[S for the bands] X' -> 'From a secondary summary (for the bands) X'."""
+    for short, words in _MARKERS:
+        if text.startswith(short):
+            rest = text[len(short):]
+            return words + (rest.replace("] ", ") ", 1) if short.endswith("the ") else rest)
+    return text
+
+
 @dataclass(frozen=True)
 class Rule:
     """A threshold or constant with the sources that justify it."""

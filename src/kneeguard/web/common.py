@@ -13,6 +13,7 @@ from fastapi.templating import Jinja2Templates
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from kneeguard.disclaimer import DISCLAIMER
+from kneeguard.evidence import marker_words
 from kneeguard.errors import InvalidInput
 
 ATHLETE_COOKIE = "kneeguard_athlete"
@@ -198,6 +199,7 @@ def fmt_duration(seconds: Any) -> str:
 
 TEMPLATES.env.filters["num"] = fmt_number
 TEMPLATES.env.filters["hms"] = fmt_duration
+TEMPLATES.env.filters["cite_words"] = marker_words  # '[NR]', '[S]' spelled out for a runner
 
 
 def _register_web_actions() -> None:
