@@ -119,7 +119,8 @@ def _skipped(answers: dict[str, Any]) -> set[str]:
 
 def _ask(question) -> Any:
     console.print()
-    console.print(f"[bold]{escape(question.text)}[/]" + (" [red](warning sign)[/]" if question.red_flag else ""))
+    # "safety question", not "warning sign": the age is one too, and a runner read the badge as an alarm
+    console.print(f"[bold]{escape(question.text)}[/]" + (" [red](safety question)[/]" if question.red_flag else ""))
     if question.help:
         console.print(f"[dim]{escape(question.help)}[/]")
     for i, option in enumerate(question.options, start=1):
