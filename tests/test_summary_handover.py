@@ -289,3 +289,12 @@ def test_the_source_markers_are_spelled_out_for_a_runner():
     assert marker_words("[NR] Cauda equina").startswith("Not checked against the original source: Cauda")
     assert marker_words("[S for the bands] Silbernagel KG") == "From a secondary summary (for the bands) Silbernagel KG"
     assert marker_words("Frandsen et al. 2025") == "Frandsen et al. 2025"
+
+
+def test_a_short_unit_is_printed_beside_its_value_and_a_long_one_is_left_to_the_text():
+    """Read 12: the heel-raise difference lost its unit ('measured 7  threshold 6') when it became 'reps apart'."""
+    from kneeguard.cli.render import _value
+    from kneeguard.numbers import shown_unit
+
+    assert _value(7, "reps apart") == "7 reps apart" and _value(18.0, "% leg length") == "18 % leg length"
+    assert shown_unit("fraction of stride") == "" and shown_unit(None) == ""

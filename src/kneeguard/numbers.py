@@ -69,3 +69,13 @@ def shown_value(value: float, limits: list[float]) -> str:
 def tenth_down(km: float) -> float:
     """Round down to 0.1 km (a hair of float error forgiven), so a rounded distance never exceeds its cap."""
     return math.floor(km * 10 + 1e-9) / 10
+
+
+# A unit short enough to stand beside a number ('18 % leg length', '7 reps apart'); longer ones ('fraction of
+# stride', '1 = foot lands across the midline') are explanations, said by the finding's text instead.
+SHORT_UNIT_MAX = 13
+
+
+def shown_unit(unit: str | None) -> str:
+    """`unit` when it is short enough to print beside a value (`SHORT_UNIT_MAX`), else ''."""
+    return unit if unit and len(unit) <= SHORT_UNIT_MAX else ""

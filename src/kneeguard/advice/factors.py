@@ -65,7 +65,7 @@ class Factor:
         return self.title + self.onset_note
 
     @property
-    def painful_leg_note(self) -> str:
+    def cautions(self) -> str:
         """The factor's cautions in words, '' without any (the web shows them by the title): `PAIN_LIMITED` for
         a self-test done on the painful leg, `FILMED_IN_PAIN` for a video filmed after the pain began."""
         return "; ".join(n for n, on in ((PAIN_LIMITED, self.on_painful_leg), (FILMED_IN_PAIN, self.filmed_in_pain)) if on)
@@ -154,7 +154,8 @@ class Factor:
             "citations": f["citations"], "citation_keys": self.citation_keys, "count": self.count,
             "after_onset": self.after_onset.isoformat() if self.after_onset else None,
             "other_sides": [{"code": o.code, "measured": o.measured, "unit": o.unit} for o in self.other_sides],
-            "on_painful_leg": self.on_painful_leg,
+            "on_painful_leg": self.on_painful_leg, "on_onset_day": self.on_onset_day,
+            "filmed_in_pain": self.filmed_in_pain,
         }
 
 

@@ -11,6 +11,7 @@ from rich.text import Text
 
 from kneeguard.disclaimer import DISCLAIMER
 from kneeguard.findings import Finding, Severity
+from kneeguard.numbers import shown_unit
 
 if TYPE_CHECKING:
     from kneeguard.clinic.levels import TriageLevel
@@ -78,7 +79,7 @@ def _value(value, unit: str) -> str:
         text = f"{value:.2f}".rstrip("0").rstrip(".")
     else:
         text = str(value)
-    short = unit if len(unit) <= 8 else ""
+    short = shown_unit(unit)
     return f"{text} {short}".strip()
 
 

@@ -14,6 +14,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from kneeguard.disclaimer import DISCLAIMER
 from kneeguard.evidence import marker_words
+from kneeguard.numbers import shown_unit
 from kneeguard.errors import InvalidInput
 
 ATHLETE_COOKIE = "kneeguard_athlete"
@@ -200,6 +201,7 @@ def fmt_duration(seconds: Any) -> str:
 TEMPLATES.env.filters["num"] = fmt_number
 TEMPLATES.env.filters["hms"] = fmt_duration
 TEMPLATES.env.filters["cite_words"] = marker_words  # '[NR]', '[S]' spelled out for a runner
+TEMPLATES.env.filters["shown_unit"] = shown_unit
 
 
 def _register_web_actions() -> None:
