@@ -300,3 +300,17 @@ def test_the_self_tests_page_says_which_leg_is_longer_in_words(client):
     page = client.get("/selftests").text
     row = page[page.index("Which leg measured longer?"):][:200]
     assert "Right" in row and ">right" not in row
+
+
+def test_the_next_check_in_starts_with_the_answers_that_stay_true(client):
+    """A runner asked why each weekly check-in asks ~80 questions again: age, sex and history are filled in from
+    the latest check-in (and can be changed); warning signs and symptoms are asked afresh."""
+    from kneeguard.web.checkin_pages import REMEMBERED
+
+    assert 'value="35"' not in client.get("/checkin").text  # no check-in yet: nothing filled in
+    client.post("/checkin", data=CALM_CHECKIN | {"sex": "female", "years_running": "4"})
+    page = client.get("/checkin").text
+    assert 'value="35"' in page and 'value="female" checked' in page
+    assert '<input type="hidden" name="years_running" value="4.0"' in page  # a later step's answer, carried
+    assert not set(REMEMBERED) & {"chest_symptoms", "calf_swelling", "pain_now", "has_pain"}
+    assert 'name="chest_symptoms" value="no" checked' not in page

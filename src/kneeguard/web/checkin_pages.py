@@ -55,9 +55,26 @@ def _next_step(steps: list[dict[str, Any]], step: int, answers: dict[str, Any], 
     return None
 
 
+# Answers that stay true from one check-in to the next, filled in from the latest one (a runner asked why each
+# weekly check-in asks them again); shown, so they can be changed. Never a warning sign or a symptom: those are
+# asked afresh every time (the age is a safety question, but it is a number the runner sees and corrects).
+REMEMBERED = ("age", "sex", "surgery", "previous_injury", "years_running", "known_arthritis")
+
+
+def remembered_answers(request: Request) -> dict[str, Any]:
+    """The latest check-in's answers to `REMEMBERED` questions ({} without a check-in)."""
+    from kneeguard.advice.checkins import load_checkins
+
+    records = load_checkins(athlete_name(request), store=store_of(request))
+    if not records:
+        return {}
+    latest = max(records, key=lambda r: r.on_date)
+    return {q: latest.answers[q] for q in REMEMBERED if latest.answers.get(q) is not None}
+
+
 @router.get("/checkin")
 def checkin_page(request: Request):
-    return render(request, "checkin.html", **_form_context({}, step=0))
+    return render(request, "checkin.html", **_form_context(remembered_answers(request), step=0))
 
 
 @router.post("/checkin")
