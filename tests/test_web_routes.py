@@ -300,6 +300,8 @@ def test_the_self_tests_page_says_which_leg_is_longer_in_words(client):
     page = client.get("/selftests").text
     row = page[page.index("Which leg measured longer?"):][:200]
     assert "Right" in row and ">right" not in row
+    # the norms in the registry's words are for a clinician: folded, their source markers spelled out
+    assert "What it is compared with, and the sources (for a clinician)" in page and "<li>[S] " not in page
 
 
 def test_the_next_check_in_starts_with_the_answers_that_stay_true(client):
