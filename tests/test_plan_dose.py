@@ -33,7 +33,8 @@ def test_a_leg_whose_heel_raises_are_about_the_doses_repetitions_starts_at_body_
     assert "Left" not in text and 24 > 15 + noise  # the left leg's 24 is beyond the test's noise of the dose
     progressing = _calf(False, RIGHT_17).dose_text(0)
     assert progressing.endswith("Right leg: body weight only to start (17 in your heel-raise test is about "
-                                "this dose's 15); add weight only when 3 x 15 feels easy.")
+                                "this dose's 15), as many of the 15 as you can do at the slow tempo, stopping "
+                                "before you fail; add weight only when 3 x 15 feels easy.")
     both = _calf(False, {"heel_rise_left": 12, "heel_rise_right": 14}).dose_text(0)
     assert "Both legs: body weight only to start (12 (left) and 14 (right)" in both
     assert "body weight" not in _calf(False, {"heel_rise_left": 30, "heel_rise_right": 22}).dose_text(0)

@@ -215,6 +215,8 @@ class Prescription:
             text += f", +{dose.added_kg:g} kg"
         if self.exercise.shorthand:
             text += f" ({self.exercise.shorthand})"
+        if weeks and len(weeks) < len(self.weekly):  # the weeks it is in, when not every week (read 13)
+            text += f" (week{'s' if len(weeks) > 1 else ''} {_week_span([w + 1 for w in weeks])})"
         return text + (f", {self.brief_frequency}" if frequency else "")
 
     @property
@@ -360,6 +362,12 @@ def weekly_stages(exercise: Exercise, weeks: int, hold: bool, step_back: bool = 
     if step_back:
         return [stages[0].stepped_back()] * weeks
     return [stages[i] for i in stage_indices(exercise, weeks, hold, active)]
+
+
+def _week_span(weeks: list[int]) -> str:
+    """'3-6' for consecutive weeks, '2, 4, 6' otherwise."""
+    consecutive = weeks == list(range(weeks[0], weeks[-1] + 1))
+    return f"{weeks[0]}-{weeks[-1]}" if consecutive and len(weeks) > 2 else ", ".join(map(str, weeks))
 
 
 def _first_number(reps: str) -> float:

@@ -126,8 +126,11 @@ def _after_break(runs: list[PastRun], start: dt.date) -> LoadReference | None:
     scaled = LoadReference("after_break", ref.weekly_km * fraction, ref.runs_per_week,
                            None if ref.longest_km is None else ref.longest_km * fraction,
                            ref.since, ref.until, ref.cutoff, "")
+    # The break is what the imported runs show; said as an assumption, since a check-in may report runs since
+    # (a physiotherapist: the restart level depends on which is true).
     return _with(scaled, None, f"{fraction:.0%} of your load in the {BASE_WEEKS} weeks before your break "
-                 f"(no run for {(start - gap_start).days} days)", ["advice.run.break_days"])
+                 f"(no run imported for {(start - gap_start).days} days; if you have run since {runs[-1].day:%d %b}, "
+                 "import those runs: the plan assumes you have not)", ["advice.run.break_days"])
 
 
 def _reference(runs: list[PastRun], until: dt.date, basis: str, *, onset: PainOnset | None = None,

@@ -299,9 +299,11 @@ def restart_factor(pain: PainState, reference: LoadReference) -> float:
 def _reference_words(reference: LoadReference, stepped: float, pain: PainState) -> str:
     if not reference.restarting:
         return f"Sized from {reference.explanation}."
-    back = ("" if stepped >= 1 else f" (one step back: {stepped:.0%} of it)" if pain.step_back else
-            f" (the plan starts one step below that level, at {stepped:.0%} of it, while runs still hurt more "
-            f"than {safe_max():g}/10)")
+    # No share of the level in words: week 1's own km (said before this) are the step's, rounded down to whole
+    # runs, and a second, larger percentage beside them read as a wrong number (a physiotherapist: "91 %" of
+    # 24.5 km beside a week of 21.3 km).
+    back = ("" if stepped >= 1 else " (one step back from it)" if pain.step_back else
+            f" (the plan starts one step below that level while runs still hurt more than {safe_max():g}/10)")
     verb = "Restart level" if reference.basis == "after_break" else "Level to build back to"
     return f"{verb}: {reference.explanation}{back}."
 

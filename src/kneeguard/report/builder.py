@@ -115,7 +115,8 @@ def _sources(context: AthleteContext, history: list[CheckinRecord] | None) -> li
             detail += f"; last run {gap} day{'s' if gap != 1 else ''} before it"
         missing = missing_runs_words(context.checkin, _day(s.get("last_run_date")))
         if missing:
-            detail += f": {missing} (check-in: 0 weeks running less)"  # said once, here
+            weeks = (context.checkin.answers or {}).get("reduced_load_weeks")  # said once, here
+            detail += f": {missing}" + (f" (check-in: {weeks:g} weeks running less)" if isinstance(weeks, (int, float)) else "")
         if unset:
             detail += f"; {unset} undated run{'s' if unset != 1 else ''} (watch clock unset)"
         out.append({"name": "Activities", "date": f"{first} to {s.get('last_run_date')}", "detail": detail})

@@ -42,13 +42,16 @@ def duration_shorthand(checkin) -> str:
 
 def missing_runs_words(checkin, last_run: dt.date | None) -> str:
     """'runs since 22 Nov may be missing from the import' when the last imported run is `DATA_GAP_DAYS` or more
-    before the check-in, yet the check-in reports 0 weeks of running less and a pain score for the last run
-    ('' otherwise). A physiotherapist read 'last run 15 days before it' beside '0 weeks' as a contradiction."""
+    before the check-in, yet the check-in gives a pain score for a run ('' otherwise, and '' when its own "days
+    since your last run" agrees with the import). Physiotherapists read 'last run 15 days before it' beside a
+    run's pain score as a contradiction (the plan's restart assumes the break)."""
     if checkin is None or last_run is None:
         return ""
     a = checkin.answers
-    ran = isinstance(a.get("pain_during_run"), (int, float)) and a.get("reduced_load_weeks") == 0
-    if not ran or (checkin.on_date - last_run).days < DATA_GAP_DAYS:
+    gap = (checkin.on_date - last_run).days
+    said = a.get("last_run_days_ago")
+    agrees = isinstance(said, (int, float)) and not isinstance(said, bool) and abs(said - gap) <= 1
+    if not isinstance(a.get("pain_during_run"), (int, float)) or gap < DATA_GAP_DAYS or agrees:
         return ""
     return f"runs since {last_run:%d %b} may be missing from the import"
 

@@ -73,7 +73,8 @@ def _dosed_names(items: list[dict] | None, none: str) -> str:
     once = len(items) > 1 and len(shared) == 1 and None not in shared
     dosed = [{**x, "name": ", ".join(filter(None, (" ".join(filter(None, (_short(x["name"]), x.get("brief_dose", "")))),
                                                    "" if once else x.get("brief_frequency", ""))))} for x in items]
-    text = _names(dosed, none)
+    # every exercise, dosed: the clinician checks the load from this row, without the full report (read 13)
+    text = _names(dosed, none, limit=len(dosed))
     return text[:-1] + f"; all {shared.pop()}." if once and text.endswith(".") else text
 
 
@@ -82,11 +83,11 @@ def _short(name: str) -> str:
     return re.sub(r"\s*\([^)]*\)", "", name).strip() or name
 
 
-def _names(items: list[dict] | None, none: str) -> str:
+def _names(items: list[dict] | None, none: str, limit: int = PLAN_ITEM_LIMIT) -> str:
     if not items:
         return none
     # A conditional item keeps its condition (its own words): shortened to a name it would read as unconditional.
-    names = [f"{x['name']}: {x['condition']}" if x.get("condition") else x["name"] for x in items[:PLAN_ITEM_LIMIT]]
+    names = [f"{x['name']}: {x['condition']}" if x.get("condition") else x["name"] for x in items[:limit]]
     more = len(items) - len(names)
     # "the full report", not "the appendix": the summary is also printed alone, without one.
     return "; ".join(names) + (f"; and {more} more (see the full report)." if more else ".")
