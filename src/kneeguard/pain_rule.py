@@ -118,8 +118,8 @@ def describe() -> str:
             "counts). Settled by the next morning: the plan moves on. Not settled: repeat this week, nothing "
             f"increases. Above {ok:g}/10 during a run, above {ok:g}/10 the next morning, {change:g} or more points "
             "above your usual, or rising week to week: step back one level (distances back by one week's growth; "
-            f"after a run above {ok:g}/10, walking only for now). Warning signs (listed at the end): stop and get "
-            "checked.")
+            f"after a run above {ok:g}/10, walking only until {resume_running_condition()}). Warning signs (listed "
+            "at the end): stop and get checked.")
 
 
 def resume_running_words() -> str:
