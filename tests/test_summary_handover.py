@@ -320,6 +320,8 @@ def test_the_warning_signs_name_the_saddle_numbness_emergency_and_self_care_buil
 
     emergency = "Numbness in the groin or buttocks, or new bladder or bowel problems: go to an emergency department now"
     assert emergency in DISCLAIMER
+    # one symptom, one timeline (read 14): the groin first, then numbness in the leg or foot alone
+    assert DISCLAIMER.index(emergency) < DISCLAIMER.index("Numbness or tingling in the leg or foot alone")
     self_care = str(evidence.value("clinic.level.self_care"))
     assert "reduce running load" not in self_care and "build back up gradually, as your plan sets out" in self_care
 

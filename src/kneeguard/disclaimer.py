@@ -9,8 +9,8 @@ DISCLAIMER = (
     "what is wrong. Numbers from a phone video and a questionnaire carry error. Warning signs, see a "
     "doctor now: very severe pain at rest; a knee that suddenly swells, turns hot or red, or a fever; a "
     "knee that locks and will not straighten, or a leg you cannot stand on; a painful, swollen, warm or "
-    "red calf; a foot that is weak or drags, or turns pale or cold. Numbness or tingling alone: see a "
-    "professional within 1-2 weeks. Chest pain or breathlessness: call emergency services. Numbness in the "
-    "groin or buttocks, or new bladder or bowel problems: go to an emergency department now. If it keeps "
+    "red calf; a foot that is weak or drags, or turns pale or cold. Numbness in the groin or buttocks, or new "
+    "bladder or bowel problems: go to an emergency department now. Chest pain or breathlessness: call emergency "
+    "services. Numbness or tingling in the leg or foot alone: see a professional within 1-2 weeks. If it keeps "
     "getting worse, see a professional sooner than planned."
 )
