@@ -238,3 +238,18 @@ def test_an_exercise_the_budget_leaves_out_altogether_is_named_in_the_plan():
     assert not any("hamstring curl" in name for name in shown)
     [note] = [n for n in advice.notes if n.startswith("Not in this plan")]
     assert "Slow hamstring curl (single leg, band or machine)" in note
+
+
+def test_an_exercise_whose_successor_would_start_in_the_last_week_carries_on_into_it():
+    """Read 13/14: the standing calf raises stopped after week 5 for eccentric heel drops that were then left out
+    (they would only start in week 6): loading of the likely source stopped as running peaked."""
+    from kneeguard.advice.programme import LAST_WEEK_ONLY, choose
+    from kneeguard.clinic.causes import possible_causes
+    from tests.worse_week_support import WORSE
+
+    causes = possible_causes({**WORSE, "location": ["posteromedial"], "aggravators": ["uphill", "push_off"]})
+    left_out = []
+    chosen = {p.exercise.key: p.active_weeks for p in choose([], causes, weeks=6, hold=False,
+                                                            self_tests_measured=False, left_out=left_out)}
+    assert any(x.reason == LAST_WEEK_ONLY and "heel drops" in x.name for x in left_out)
+    assert chosen["calf_raise_straight"] == [0, 1, 2, 3, 4, 5]

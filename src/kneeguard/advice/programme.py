@@ -245,6 +245,15 @@ def fit_budget(prescriptions: list[Prescription], weeks: int) -> list[LeftOut]:
     before it is weighed. Returns what ends up in one week only and is therefore left out altogether."""
     max_sets = int(evidence.value("advice.exercise.max_sets_per_region_week"))
     max_minutes = int(evidence.value("advice.exercise.max_minutes_per_week"))
+    # An item its own programme starts in the plan's last week only is left out before the budget is filled, so it
+    # takes no room from the others in that week (a physiotherapist saw the calf raises and the curl stop in
+    # week 6 for Nordic lowers that were then left out).
+    late: list[LeftOut] = []
+    for p in prescriptions:
+        if weeks > 1 and p.active_weeks == [weeks - 1]:
+            late.append(LeftOut(p.exercise.name, LAST_WEEK_ONLY))
+            p.active = [False] * weeks
+            _carry_on_before(p, prescriptions, weeks)
     ordered = sorted(prescriptions, key=budget_rank)
     for week in range(weeks):
         sets: dict[str, int] = {}
@@ -260,8 +269,11 @@ def fit_budget(prescriptions: list[Prescription], weeks: int) -> list[LeftOut]:
                 minutes += p.weekly_minutes(week)
             else:
                 _leave_out(p, week, weeks)
-    left_out: list[LeftOut] = []
+    left_out: list[LeftOut] = list(late)
     for p in prescriptions:
+        if any(x.name == p.exercise.name for x in late):
+            p.restage()
+            continue
         if not p.active_weeks:
             left_out.append(LeftOut(p.exercise.name, NO_ROOM if p.left_for_budget else AFTER_PLAN))
         elif weeks > 1 and len(p.active_weeks) == 1:
@@ -272,6 +284,17 @@ def fit_budget(prescriptions: list[Prescription], weeks: int) -> list[LeftOut]:
             p.active = [False] * weeks
         p.restage()
     return left_out
+
+
+def _carry_on_before(late: Prescription, prescriptions: list[Prescription], weeks: int) -> None:
+    """The exercise of the same region that stopped the week `late` was to start (its programme hands over to
+    it, e.g. heavy calf raises to eccentric heel drops) carries on into that last week instead: the region is
+    not left without loading in the plan's last week."""
+    for p in prescriptions:
+        if p is not late and p.exercise.region == late.exercise.region and p.active_weeks \
+                and p.active_weeks[-1] == weeks - 2:
+            active = p.active or [p.is_active(w) for w in range(weeks)]
+            p.active = [*active[:weeks - 1], True]
 
 
 def _one_week_reason(p: Prescription, weeks: int) -> str:
