@@ -334,3 +334,12 @@ def test_the_summary_lists_every_exercise_with_the_weeks_it_is_in():
     items = [{"name": f"Exercise {i} (set-up)", "brief_dose": "3 x 15", "brief_frequency": "3x/week"} for i in range(6)]
     rows = {r.area: r.what for r in plan_overview({"available": True, "weeks": [], "strength": items}, None)}
     assert "see the full report" not in rows["Strength"] and rows["Strength"].count("3 x 15") == 6
+
+
+def test_the_activities_row_says_when_the_current_block_of_running_began():
+    """Reads 13 and 14 took a range starting in 2013 (old files in the record) for an unset clock's date."""
+    from kneeguard.report.presenting import running_since
+
+    days = [dt.date(2013, 2, 6), dt.date(2015, 5, 1)] + [dt.date(2026, 9, 1) + dt.timedelta(days=2 * i) for i in range(40)]
+    assert running_since(days, dt.date(2013, 2, 6)) == "runs from 01 Sep 2026 on with no break of 14 days or more"
+    assert running_since(days[2:], None) == ""  # one block: the range says it

@@ -20,7 +20,7 @@ from kneeguard.report.document import ReportDocument, References
 from kneeguard.report.measured import fmt as _fmt, value_text as _value_text
 from kneeguard.report.plan import build_plan
 from kneeguard.report.presenting import (driving_beyond_presenting, gait_shorthand, missing_runs_words,
-                                         presenting_complaint, selftest_shorthand)
+                                         presenting_complaint, running_since, selftest_shorthand)
 from kneeguard.report.summary import plan_overview
 from kneeguard.report.summary_factors import filmed_in_pain_note, pain_limited_note, summary_factors
 
@@ -110,6 +110,8 @@ def _sources(context: AthleteContext, history: list[CheckinRecord] | None) -> li
         first = s.get("first_dated_run_date") or s.get("first_run_date")
         unset = s.get("runs_with_unset_clock") or 0
         detail = f"{s['runs_total']} runs; {_fmt(s.get('distance_last_28d_km'))} km in the 28 days to the report date"
+        block = running_since(_run_days(context.load_report), _day(first))
+        detail += f"; {block}" if block else ""
         gap = s.get("days_since_last_run")
         if gap:  # a physiotherapist asked: stopped running, or not imported yet? (the check-in may say she runs)
             detail += f"; last run {gap} day{'s' if gap != 1 else ''} before it"
@@ -358,8 +360,17 @@ def _missing(from_context: list[MissingPart], from_advice: list[MissingPart], do
 # --- small helpers --------------------------------------------------------------
 
 
+def _run_days(load_report: Any) -> list[dt.date]:
+    runs = getattr(load_report, "runs", None)
+    if runs is None or len(runs) == 0 or "date" not in runs:
+        return []
+    return [d for d in (_day(v) for v in runs["date"].tolist()) if d is not None]
+
+
 def _day(value: Any) -> dt.date | None:
-    """A stored date (a date, or its ISO text in an older stored load report) as a date."""
+    """A stored date (a date, a datetime or timestamp, or its ISO text in an older stored load report) as a date."""
+    if isinstance(value, dt.datetime):
+        return value.date()
     if isinstance(value, dt.date):
         return value
     try:

@@ -158,3 +158,16 @@ def gait_shorthand(gait) -> str:
     for key in dict.fromkeys(beyond_error_asymmetries(gait)):
         shown.append(f"{REGISTRY[key].label} {sides_text(gait, key)}")
     return ", ".join(shown)
+
+
+def running_since(run_days: list[dt.date], first_dated: dt.date | None) -> str:
+    """'runs from 01 Sep 2026 on with no break of 14 days or more' when the record's dated runs have such a
+    break after its first run ('' otherwise): physiotherapists twice read a range starting years back (old files
+    in the record) as wrong; the current block's start says what the range does not. The break is the plan's own
+    (`advice.run.break_days`)."""
+    from kneeguard import evidence
+
+    days = sorted(d for d in run_days if first_dated is None or d >= first_dated)
+    gap = int(evidence.value("advice.run.break_days"))
+    starts = [b for a, b in zip(days, days[1:]) if (b - a).days >= gap]
+    return f"runs from {starts[-1]:%d %b %Y} on with no break of {gap} days or more" if starts else ""
