@@ -117,7 +117,7 @@ def describe() -> str:
             f"home). By the next morning it should be back to {settled:g}/10 or less, and it should not rise week to week (a rise of {change:g} points or more "
             "counts). Settled by the next morning: the plan moves on. Not settled: repeat this week, nothing "
             f"increases. Above {ok:g}/10 during a run, above {ok:g}/10 the next morning, {change:g} or more points "
-            "above your usual, or rising week to week: step back one level (distances back by one week's growth; "
+            f"above your usual (even within {ok:g}/10: a clear rise), or rising week to week: step back one level (distances back by one week's growth; "
             f"after a run above {ok:g}/10, walking only until {resume_running_condition()}). Warning signs (listed "
             "at the end): stop and get checked.")
 
