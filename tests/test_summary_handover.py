@@ -343,3 +343,12 @@ def test_the_activities_row_says_when_the_current_block_of_running_began():
     days = [dt.date(2013, 2, 6), dt.date(2015, 5, 1)] + [dt.date(2026, 9, 1) + dt.timedelta(days=2 * i) for i in range(40)]
     assert running_since(days, dt.date(2013, 2, 6)) == "runs from 01 Sep 2026 on with no break of 14 days or more"
     assert running_since(days[2:], None) == ""  # one block: the range says it
+
+
+def test_the_pain_rule_says_which_reading_wins_and_what_usual_means():
+    """Reads 13–15: an unsettled morning that is also a clear rise read as two instructions, and 'usual' undefined."""
+    from kneeguard import pain_rule
+
+    text = pain_rule.describe()
+    assert "Not settled: repeat this week" in text and "Step back one level instead" in text
+    assert "your usual (the middle of your last few check-ins)" in text and "even within 5/10" in text
