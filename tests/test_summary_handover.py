@@ -350,5 +350,7 @@ def test_the_pain_rule_says_which_reading_wins_and_what_usual_means():
     from kneeguard import pain_rule
 
     text = pain_rule.describe()
-    assert "Not settled: repeat this week" in text and "Step back one level instead" in text
-    assert "your usual (the middle of your last few check-ins)" in text and "even within 5/10" in text
+    assert "above 2/10, repeat this week and increase nothing. Step back one level instead when" in text
+    assert "2 or more points above your usual next morning (the middle of your last few check-ins)" in text
+    assert "the pain you check in with (at rest or in runs) is 2 or more points above a check-in of the last 2" in text
+    assert "even within" not in text  # each rise names its pain: no clause that reads as a trigger on its own

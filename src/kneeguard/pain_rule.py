@@ -111,19 +111,19 @@ def provoking_change_text(new: str, usual: str, added: str) -> str:
 
 
 def describe() -> str:
-    """The rule in one paragraph, with the registry's numbers. Which reading wins is said (a step back before a
-    repeat), and "your usual" is defined: physiotherapists read an unsettled morning that is also a clear rise as
-    two instructions at once."""
+    """The rule in one paragraph, with the registry's numbers, as the plan applies it (`advice.pain`): which reading
+    wins (a step back instead of a repeat) and which pain each rise is of, since physiotherapists read an unsettled
+    morning that was also "a rise" as two instructions at once."""
     ok, settled, change = acceptable_max(), settled_max(), important_change()
     window = int(evidence.value("clinic.trend.window_days"))  # the trend's own window (clinic.history)
     return (f"During a run or exercise, pain up to {ok:g}/10 is acceptable; above it, stop (from a run, walk "
-            f"home). By the next morning it should be back to {settled:g}/10 or less. Settled by the next morning: "
-            "the plan moves on. Not settled: repeat this week, nothing increases. Step back one level instead "
-            f"(distances back by one week's growth; after a run above {ok:g}/10, walking only until "
-            f"{resume_running_condition()}) when a run goes above {ok:g}/10, the next morning is above {ok:g}/10, "
-            f"or your pain is {change:g} or more points above your usual (the middle of your last few check-ins) or "
-            f"above a check-in of the last {window // 7:g} weeks, even within {ok:g}/10. Warning signs (listed at "
-            "the end): stop and get checked.")
+            f"home). The next morning: back to {settled:g}/10 or less, the plan moves on; above {settled:g}/10, "
+            "repeat this week and increase nothing. Step back one level instead when a run goes above "
+            f"{ok:g}/10, when the next morning is above {ok:g}/10 or {change:g} or more points above your usual "
+            "next morning (the middle of your last few check-ins), or when the pain you check in with (at rest "
+            f"or in runs) is {change:g} or more points above a check-in of the last {window // 7:g} weeks. A step "
+            f"back: distances back by one week's growth; after a run above {ok:g}/10, walking only until "
+            f"{resume_running_condition()}. Warning signs (listed at the end): stop and get checked.")
 
 
 def resume_running_words() -> str:
