@@ -354,3 +354,22 @@ def test_the_pain_rule_says_which_reading_wins_and_what_usual_means():
     assert "2 or more points above your usual next morning (the middle of your last few check-ins)" in text
     assert "the pain you check in with (at rest or in runs) is 2 or more points above a check-in of the last 2" in text
     assert "even within" not in text  # each rise names its pain: no clause that reads as a trigger on its own
+
+
+def test_the_plan_gives_the_runners_usual_next_morning_as_a_number():
+    """Read 17: 'your usual next morning (the middle of your last few check-ins)' is not a number he can see."""
+    from kneeguard.pain_rule import morning_decision, usual_morning_words
+
+    assert usual_morning_words(1) == ("Your usual next morning is 1/10 (the middle of your latest check-ins): a next "
+                                      "morning of 3/10 or more steps back one level.")
+    assert "(3/10 repeats the week)" in usual_morning_words(1.5) and usual_morning_words(None) == ""
+    for usual in (0, 1, 1.5, 3, 5):  # the words' threshold is the rule's own decision, score by score
+        step = int(usual_morning_words(usual).split("a next morning of ")[1].split("/10")[0])
+        assert morning_decision(step, usual).name == "STEP_BACK" and morning_decision(step - 1, usual).name != "STEP_BACK"
+
+
+def test_the_worse_weeks_plan_carries_her_usual_next_morning():
+    from tests.test_plan_wording import _worse_checkin_plan
+
+    # her two check-ins' next mornings, 2 and then 4 (this one): the middle is 3, what the next check-in reads
+    assert _worse_checkin_plan().pain.usual_morning == 3

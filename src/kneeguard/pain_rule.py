@@ -17,6 +17,8 @@ Upstream of clinic and advice so that both judge pain by the same numbers.
 """
 from __future__ import annotations
 
+import math
+
 from enum import Enum
 
 from kneeguard import evidence
@@ -108,6 +110,21 @@ def provoking_change_text(new: str, usual: str, added: str) -> str:
     ok, settled = acceptable_max(), settled_max()
     return (f"If the pain rises at {new}, go back to {usual}; stop and walk home above {ok:g}/10; "
             f"if the next morning is above {settled:g}/10, run the next run at {usual} and add no {added}.")
+
+
+def usual_morning_words(usual: float | None) -> str:
+    """'Your usual next morning is 1/10 (the middle of your latest check-ins): a next morning of 3/10 or more
+    steps back one level.' with the scores that only repeat the week, when there are any ('' without a usual).
+    The same test as `morning_risen` (above the settled band and a clear rise), in whole scores."""
+    if usual is None:
+        return ""
+    settled, change = settled_max(), important_change()
+    # above the acceptable band a morning steps back whatever the usual (`morning_decision`)
+    step = min(max(math.floor(settled) + 1, math.ceil(usual + change)), math.floor(acceptable_max()) + 1)
+    repeat = f" ({math.floor(settled) + 1}/10 repeats the week)" if step - 1 == math.floor(settled) + 1 else (
+        f" ({math.floor(settled) + 1}-{step - 1}/10 repeat the week)" if step - 1 > math.floor(settled) + 1 else "")
+    return (f"Your usual next morning is {usual:g}/10 (the middle of your latest check-ins): a next morning of "
+            f"{step}/10 or more steps back one level{repeat}.")
 
 
 def describe() -> str:

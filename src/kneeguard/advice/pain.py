@@ -64,6 +64,7 @@ class PainState:
     during_run: float | None = None
     next_morning: float | None = None
     at_rest: float | None = None  # "Pain right now, at rest": the floor a walk's pain starts from
+    usual_morning: float | None = None  # the next-morning baseline the next check-in is measured against
     stop: bool = False  # emergency / urgent: nothing but rest and a professional
     hold: bool = False  # no load may rise in this plan
     step_back: bool = False
@@ -136,7 +137,8 @@ def pain_state(checkin: CheckinAssessment | None, finding_codes: list[str], *, s
     answers = checkin.answers
     level = checkin.level
     state = PainState(not stale, level, answers.get("has_pain"), _num(answers.get("pain_during_run")),
-                      _num(answers.get("pain_next_morning")), _num(answers.get("pain_now")), checked_on=checkin.on_date)
+                      _num(answers.get("pain_next_morning")), _num(answers.get("pain_now")), checked_on=checkin.on_date,
+                      usual_morning=checkin.pain_history.usual_morning if checkin.pain_history else None)
     if level.stops_training:
         state.apply(LoadDecision.STOP, level.registry_key,
                     f"triage level {level}: see a professional before any training")

@@ -106,6 +106,10 @@ class PainHistory:
     answered_weeks: float | None  # the check-in's own "How many weeks have you had this pain?"
     onset: PainOnset | None
     rises: tuple[PainRise, ...] = ()
+    # The next-morning baseline the next check-in will be measured against (`history.morning_baseline` of the
+    # check-ins up to and including this one): the plan says it as a number (a physiotherapist could not follow
+    # "your usual" without it).
+    usual_morning: float | None = None
 
     @property
     def risen(self) -> bool:
