@@ -363,6 +363,8 @@ def test_the_plan_gives_the_runners_usual_next_morning_as_a_number():
     assert usual_morning_words(1) == ("Your usual next morning is 1/10 (the middle of your latest check-ins): a next "
                                       "morning of 3/10 or more steps back one level.")
     assert "(3/10 repeats the week)" in usual_morning_words(1.5) and usual_morning_words(None) == ""
+    days = (dt.date(2026, 11, 15), dt.date(2026, 11, 22), TODAY)  # read 18: name the check-ins behind it
+    assert "(the middle of your check-ins of 15 Nov, 22 Nov and 07 Dec)" in usual_morning_words(1, days)
     for usual in (0, 1, 1.5, 3, 5):  # the words' threshold is the rule's own decision, score by score
         step = int(usual_morning_words(usual).split("a next morning of ")[1].split("/10")[0])
         assert morning_decision(step, usual).name == "STEP_BACK" and morning_decision(step - 1, usual).name != "STEP_BACK"
@@ -372,4 +374,5 @@ def test_the_worse_weeks_plan_carries_her_usual_next_morning():
     from tests.test_plan_wording import _worse_checkin_plan
 
     # her two check-ins' next mornings, 2 and then 4 (this one): the middle is 3, what the next check-in reads
-    assert _worse_checkin_plan().pain.usual_morning == 3
+    plan = _worse_checkin_plan()
+    assert plan.pain.usual_morning == 3 and len(plan.pain.usual_morning_from) == 2

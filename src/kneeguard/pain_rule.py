@@ -112,7 +112,7 @@ def provoking_change_text(new: str, usual: str, added: str) -> str:
             f"if the next morning is above {settled:g}/10, run the next run at {usual} and add no {added}.")
 
 
-def usual_morning_words(usual: float | None) -> str:
+def usual_morning_words(usual: float | None, from_days: tuple = ()) -> str:
     """'Your usual next morning is 1/10 (the middle of your latest check-ins): a next morning of 3/10 or more
     steps back one level.' with the scores that only repeat the week, when there are any ('' without a usual).
     The same test as `morning_risen` (above the settled band and a clear rise), in whole scores."""
@@ -123,8 +123,10 @@ def usual_morning_words(usual: float | None) -> str:
     step = min(max(math.floor(settled) + 1, math.ceil(usual + change)), math.floor(acceptable_max()) + 1)
     repeat = f" ({math.floor(settled) + 1}/10 repeats the week)" if step - 1 == math.floor(settled) + 1 else (
         f" ({math.floor(settled) + 1}-{step - 1}/10 repeat the week)" if step - 1 > math.floor(settled) + 1 else "")
-    return (f"Your usual next morning is {usual:g}/10 (the middle of your latest check-ins): a next morning of "
-            f"{step}/10 or more steps back one level{repeat}.")
+    days = ", ".join(f"{d:%d %b}" for d in from_days[:-1]) + f" and {from_days[-1]:%d %b}" if len(from_days) > 1 else ""
+    which = f"the middle of your check-ins of {days}" if days else "the middle of your latest check-ins"
+    return (f"Your usual next morning is {usual:g}/10 ({which}): a next morning of {step}/10 or more steps back one "
+            f"level{repeat}.")
 
 
 def describe() -> str:

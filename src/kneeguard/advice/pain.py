@@ -65,6 +65,7 @@ class PainState:
     next_morning: float | None = None
     at_rest: float | None = None  # "Pain right now, at rest": the floor a walk's pain starts from
     usual_morning: float | None = None  # the next-morning baseline the next check-in is measured against
+    usual_morning_from: tuple = ()  # the check-ins' days it is the middle of
     stop: bool = False  # emergency / urgent: nothing but rest and a professional
     hold: bool = False  # no load may rise in this plan
     step_back: bool = False
@@ -138,7 +139,8 @@ def pain_state(checkin: CheckinAssessment | None, finding_codes: list[str], *, s
     level = checkin.level
     state = PainState(not stale, level, answers.get("has_pain"), _num(answers.get("pain_during_run")),
                       _num(answers.get("pain_next_morning")), _num(answers.get("pain_now")), checked_on=checkin.on_date,
-                      usual_morning=checkin.pain_history.usual_morning if checkin.pain_history else None)
+                      usual_morning=checkin.pain_history.usual_morning if checkin.pain_history else None,
+                      usual_morning_from=checkin.pain_history.usual_morning_from if checkin.pain_history else ())
     if level.stops_training:
         state.apply(LoadDecision.STOP, level.registry_key,
                     f"triage level {level}: see a professional before any training")

@@ -86,8 +86,9 @@ def show_plan(advice) -> None:
     for line in b.lines[:4]:
         console.print(f"  • {escape(line)}")
     console.print(f"  [bold]Pain rule:[/] {escape(pain_rule.describe())}")
-    if pain_rule.usual_morning_words(advice.pain.usual_morning):  # the rule's "usual", as his own number
-        console.print(f"  {escape(pain_rule.usual_morning_words(advice.pain.usual_morning))}")
+    usual = pain_rule.usual_morning_words(advice.pain.usual_morning, advice.pain.usual_morning_from)
+    if usual:  # the rule's "usual", as his own number
+        console.print(f"  {escape(usual)}")
     console.print(f"  {escape(advice.pain.verdict)}")
     for reason in advice.pain.reasons:
         # "because", not "hold": the reasons behind the verdict above may be holds or steps back

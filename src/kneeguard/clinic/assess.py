@@ -9,8 +9,8 @@ from kneeguard.clinic.causes import context_notes, possible_causes
 from kneeguard.clinic.engine import Validation, load_questionnaire
 from kneeguard.clinic.episode import PainHistory, estimate_pain_onset
 from kneeguard.clinic.findings import recorded_without_norm, selftest_findings
-from kneeguard.clinic.history import (CheckinRecord, consecutive_ostrc_substantial, morning_baseline, pain_rises,
-                                      trend_findings)
+from kneeguard.clinic.history import (CheckinRecord, baseline_checkins, consecutive_ostrc_substantial,
+                                      morning_baseline, pain_rises, trend_findings)
 from kneeguard.clinic.levels import TriageLevel
 from kneeguard.clinic.ostrc import OstrcScore, score_ostrc
 from kneeguard.clinic.triage import LevelChange, Reason, TriageResult
@@ -157,7 +157,8 @@ def assess(
     records = [*earlier, CheckinRecord(today, answers)]  # the trends read answers and dates, not the level
     # One value for how long it has hurt and whether it has risen: the triage's words and the plan read it.
     pain_history = PainHistory(today, answers.get("duration_weeks"), estimate_pain_onset(records),
-                               tuple(pain_rises(records)), morning_baseline(records))
+                               tuple(pain_rises(records)), morning_baseline(records),
+                               tuple(r.on_date for r in baseline_checkins(records)))
     result = triage_checkin(questionnaire, validation, consecutive_ostrc_substantial(earlier), today, raw=raw,
                             pain_history=pain_history)
     causes = possible_causes(answers)

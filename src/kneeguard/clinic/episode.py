@@ -110,6 +110,7 @@ class PainHistory:
     # check-ins up to and including this one): the plan says it as a number (a physiotherapist could not follow
     # "your usual" without it).
     usual_morning: float | None = None
+    usual_morning_from: tuple[dt.date, ...] = ()  # the check-ins it is the middle of (the plan names them)
 
     @property
     def risen(self) -> bool:

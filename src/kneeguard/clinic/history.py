@@ -140,6 +140,10 @@ def _rise_finding(rise: PainRise, latest: CheckinRecord) -> Finding:
 
 def morning_baseline(records: list[CheckinRecord]) -> float | None:
     """The median next-morning pain of the latest few check-ins (None without any)."""
-    before = [r.answers.get("pain_next_morning") for r in records]
-    before = [b for b in before if b is not None][-BASELINE_CHECKINS:]
+    before = [r.answers.get("pain_next_morning") for r in baseline_checkins(records)]
     return statistics.median(before) if before else None
+
+
+def baseline_checkins(records: list[CheckinRecord]) -> list[CheckinRecord]:
+    """The check-ins `morning_baseline` takes the middle of: the latest few with a next-morning answer."""
+    return [r for r in records if r.answers.get("pain_next_morning") is not None][-BASELINE_CHECKINS:]
