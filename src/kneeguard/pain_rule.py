@@ -17,12 +17,11 @@ Upstream of clinic and advice so that both judge pain by the same numbers.
 """
 from __future__ import annotations
 
-import math
-
 from enum import Enum
 
 from kneeguard import evidence
 from kneeguard.findings import Severity
+from kneeguard.text import listed
 
 ACCEPTABLE_KEY = "advice.pain.acceptable_max"
 SETTLED_KEY = "advice.pain.morning_settled_max"
@@ -113,20 +112,20 @@ def provoking_change_text(new: str, usual: str, added: str) -> str:
 
 
 def usual_morning_words(usual: float | None, from_days: tuple = ()) -> str:
-    """'Your usual next morning is 1/10 (the middle of your latest check-ins): a next morning of 3/10 or more
-    steps back one level.' with the scores that only repeat the week, when there are any ('' without a usual).
-    The same test as `morning_risen` (above the settled band and a clear rise), in whole scores."""
+    """'Your usual next morning is 1/10 (the middle of your check-ins of 15 Nov, 22 Nov and 07 Dec): a next
+    morning of 3/10 or more steps back one level.', with the scores that only repeat the week when there are any
+    ('' without a usual). The scores are `morning_decision`'s own, asked score by score."""
     if usual is None:
         return ""
-    settled, change = settled_max(), important_change()
-    # above the acceptable band a morning steps back whatever the usual (`morning_decision`)
-    step = min(max(math.floor(settled) + 1, math.ceil(usual + change)), math.floor(acceptable_max()) + 1)
-    repeat = f" ({math.floor(settled) + 1}/10 repeats the week)" if step - 1 == math.floor(settled) + 1 else (
-        f" ({math.floor(settled) + 1}-{step - 1}/10 repeat the week)" if step - 1 > math.floor(settled) + 1 else "")
-    days = ", ".join(f"{d:%d %b}" for d in from_days[:-1]) + f" and {from_days[-1]:%d %b}" if len(from_days) > 1 else ""
-    which = f"the middle of your check-ins of {days}" if days else "the middle of your latest check-ins"
+    decisions = {score: morning_decision(score, usual) for score in range(11)}
+    step = min(score for score, d in decisions.items() if d is LoadDecision.STEP_BACK)
+    repeat = [score for score, d in decisions.items() if d is LoadDecision.HOLD]
+    held = "" if not repeat else (f" ({repeat[0]}/10 repeats the week)" if len(repeat) == 1 else
+                                  f" ({repeat[0]}-{repeat[-1]}/10 repeat the week)")
+    which = (f"the middle of your check-ins of {listed([f'{d:%d %b}' for d in from_days])}" if len(from_days) > 1
+             else "the middle of your latest check-ins")
     return (f"Your usual next morning is {usual:g}/10 ({which}): a next morning of {step}/10 or more steps back one "
-            f"level{repeat}.")
+            f"level{held}.")
 
 
 def describe() -> str:

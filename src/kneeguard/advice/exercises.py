@@ -203,8 +203,7 @@ class Prescription:
         """The first week's dose in a clinician's shorthand, for the two-page summary: '2 x 15 each leg at a
         15-rep max (right: body weight), 3x/week' (without the sessions a week unless `frequency`). The same
         stage as `starting_dose_text`, fewer words."""
-        weeks = self.active_weeks
-        week = weeks[0] if weeks else 0
+        weeks, week = self.active_weeks, self.first_week or 0
         dose, legs = self.dose_for_week(week), self._bodyweight_legs(week)
         text = f"{dose.sets} x {dose.reps}" + (" each leg" if self.exercise.one_leg else "")
         if dose.repetition_max:
@@ -222,8 +221,7 @@ class Prescription:
     @property
     def brief_frequency(self) -> str:
         """'3x/week' (or 'before every run'), the first week's sessions in `brief_dose`."""
-        weeks = self.active_weeks
-        dose = self.dose_for_week(weeks[0] if weeks else 0)
+        dose = self.dose_for_week(self.first_week or 0)
         return "before every run" if dose.per_week == 0 else f"{dose.per_week}x/week"
 
     @property

@@ -65,15 +65,21 @@ class Factor:
         return self.title + self.onset_note
 
     @property
+    def _marked(self) -> list[tuple[str, str]]:
+        """This factor's (mark, words) of `FACTOR_MARKS`: '*' a self-test on the painful leg, '†' a gait video
+        filmed after the pain began."""
+        on = {"*": self.on_painful_leg, "†": self.filmed_in_pain}
+        return [(mark, words) for mark, words in FACTOR_MARKS if on[mark]]
+
+    @property
     def cautions(self) -> str:
-        """The factor's cautions in words, '' without any (the web shows them by the title): `PAIN_LIMITED` for
-        a self-test done on the painful leg, `FILMED_IN_PAIN` for a video filmed after the pain began."""
-        return "; ".join(n for n, on in ((PAIN_LIMITED, self.on_painful_leg), (FILMED_IN_PAIN, self.filmed_in_pain)) if on)
+        """The factor's cautions in words, '' without any (the web shows them by the title)."""
+        return "; ".join(words for _, words in self._marked)
 
     @property
     def marks(self) -> str:
         """' *' / ' †' after the title in a table, each explained once below it (`FACTOR_MARKS`)."""
-        return "".join(f" {m}" for m, on in (("*", self.on_painful_leg), ("†", self.filmed_in_pain)) if on)
+        return "".join(f" {mark}" for mark, _ in self._marked)
 
     @property
     def is_cause(self) -> bool:

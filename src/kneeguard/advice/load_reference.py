@@ -23,12 +23,11 @@ from typing import Any
 
 from kneeguard import evidence
 from kneeguard.clinic.episode import PainOnset, estimate_pain_onset  # re-exported: the plan's callers import them here
-from kneeguard.load.spike import in_reference_window
+from kneeguard.load.spike import SPIKE_BANDS, in_reference_window
 
 __all__ = ["LoadReference", "PainOnset", "PastRun", "estimate_pain_onset", "longest_tolerated", "restart_reference"]
 
 BASE_WEEKS = 4  # design: the plan's weekly distance and runs per week are the average of 4 weeks
-SPIKE_BANDS = ("small", "moderate", "large")  # the load analysis's flagged spike bands
 
 
 @dataclass(frozen=True)

@@ -79,6 +79,11 @@ class PainState:
     # row says it beside the running plan; the reason below gives it in full.
     cap: str = ""
 
+    @property
+    def usual_morning_words(self) -> str:
+        """The pain rule's "usual next morning" as this runner's number ('' without one): the plan's one line."""
+        return pain_rule.usual_morning_words(self.usual_morning, self.usual_morning_from)
+
     def apply(self, decision: LoadDecision, code: str, reason: str) -> None:
         """Record one reading's verdict; the state keeps the worst, and hold/step_back/stop follow it."""
         self.decision = self.decision.worst(decision)

@@ -86,9 +86,8 @@ def show_plan(advice) -> None:
     for line in b.lines[:4]:
         console.print(f"  • {escape(line)}")
     console.print(f"  [bold]Pain rule:[/] {escape(pain_rule.describe())}")
-    usual = pain_rule.usual_morning_words(advice.pain.usual_morning, advice.pain.usual_morning_from)
-    if usual:  # the rule's "usual", as his own number
-        console.print(f"  {escape(usual)}")
+    if advice.pain.usual_morning_words:  # the rule's "usual", as his own number
+        console.print(f"  {escape(advice.pain.usual_morning_words)}")
     console.print(f"  {escape(advice.pain.verdict)}")
     for reason in advice.pain.reasons:
         # "because", not "hold": the reasons behind the verdict above may be holds or steps back
@@ -109,8 +108,9 @@ def show_plan(advice) -> None:
                       f"{escape(advice.aggravating[0].onset_words)}:")
         for f in advice.aggravating:
             console.print(f"  {escape(f.title)}, {escape(f.when)}")
-    if later_onset_words(advice.aggravating):  # the newest check-in's later onset would make them triggers
-        console.print(f"  {escape(later_onset_words(advice.aggravating))}")
+    later = later_onset_words(advice.aggravating)  # the newest check-in's later onset would make them triggers
+    if later:
+        console.print(f"  {escape(later)}")
     if advice.uncertain:
         console.print("[bold]Uncertain[/] (shown, not ranked or acted on):")
         for reason, titles in uncertain_groups(advice.uncertain).items():

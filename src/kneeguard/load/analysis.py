@@ -106,8 +106,9 @@ def analyze_load(
     warnings += _data_warnings(prepared, loads, settings)
 
     is_run = prepared["is_run"].to_numpy(dtype=bool)
-    runs = build_runs(prepared, loads, is_run)
-    record_start = day_to_date(prepared["day"].iloc[record_start_row(prepared)]) if len(prepared) else None
+    start_row = record_start_row(prepared)  # where the record begins: the spike windows' and the findings' one start
+    runs = build_runs(prepared, loads, is_run, start_row)
+    record_start = day_to_date(prepared["day"].iloc[start_row]) if len(prepared) else None
     estimated = loads["load_source"].to_numpy() == "duration_estimate"
     daily = daily_table(prepared, loads["load"].to_numpy(), as_of, estimated=estimated)
     weekly = weekly_table(daily, runs)
@@ -131,12 +132,16 @@ def analyze_load(
     )
 
 
-def build_runs(prepared: pd.DataFrame, loads: pd.DataFrame, is_run: np.ndarray) -> pd.DataFrame:
-    """Running sessions, sorted by start, with their load and spike columns."""
+def build_runs(prepared: pd.DataFrame, loads: pd.DataFrame, is_run: np.ndarray,
+               start_row: int | None = None) -> pd.DataFrame:
+    """Running sessions, sorted by start, with their load and spike columns (`start_row`: the record's first
+    row, `record_start_row`, when the caller has it)."""
     columns = {name: prepared[name].array[is_run] for name in RUN_COLUMNS if name in prepared.columns}
     columns.update({name: loads[name].to_numpy()[is_run] for name in loads.columns})
     columns["date"] = prepared["day"].to_numpy()[is_run].astype("datetime64[D]").astype("datetime64[ns]")
-    record_start_ns = int(prepared["start_ns"].iloc[record_start_row(prepared)]) if len(prepared) else None
+    if start_row is None:
+        start_row = record_start_row(prepared)
+    record_start_ns = int(prepared["start_ns"].iloc[start_row]) if len(prepared) else None
     columns.update(spike_columns(prepared["start_ns"].to_numpy()[is_run], columns["distance_m"],
                                  record_start_ns=record_start_ns))
     return pd.DataFrame({name: columns[name] for name in RUN_COLUMNS})

@@ -7,9 +7,8 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from kneeguard.load.spike import spike_thresholds, window_days
+from kneeguard.load.spike import SPIKE_BANDS, spike_thresholds, window_days
 
-SPIKE_BANDS = ("small", "moderate", "large")
 # A spike on a run whose reference window reaches back before the imported record: not judged (the
 # findings call it uncertain), drawn apart so it never reads as a spike.
 SHORT_RECORD = "short_record"

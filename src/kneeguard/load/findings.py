@@ -192,12 +192,13 @@ def rest_streak_finding(daily: pd.DataFrame) -> Finding | None:
     ongoing = int(streak[-1]) == longest
     until = "up to today" if ongoing else f"up to {end:%d %b %Y}"
     explanation = (
-        f"You ran on {longest} days in a row, from {first:%d %b %Y} {until}. Rest days give tendons and muscles time to adapt to "
-        f"running. The {rule.value}-day limit is a design choice (after Foster's advice to alternate hard and "
-        f"easy days), not a proven injury cut-off. {_LEADS}"
+        f"You ran on {longest} days in a row, from {first:%d %b %Y} {until}. Rest days give tendons and muscles "
+        f"time to adapt to running. The {rule.value}-day limit is a design choice (after Foster's advice to "
+        f"alternate hard and easy days), not a proven injury cut-off. {_LEADS}"
     )
     return make_finding(
-        codes.NO_REST, Severity.LOW, f"{longest} days in a row without a rest day", explanation, measured=longest, threshold=int(rule.value), unit="days", rule=rule, on_date=end,
+        codes.NO_REST, Severity.LOW, f"{longest} days in a row without a rest day", explanation,
+        measured=longest, threshold=int(rule.value), unit="days", rule=rule, on_date=end,
         # its first day: a streak that began just before the pain did is mostly after it (advice.factors)
         details={"ongoing": ongoing, "first_day": first.isoformat()},
     )

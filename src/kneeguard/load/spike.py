@@ -106,6 +106,9 @@ def range_max(values: np.ndarray, lo: np.ndarray, hi: np.ndarray) -> np.ndarray:
     return out
 
 
+SPIKE_BANDS = ("small", "moderate", "large")  # the bands `classify_spikes` flags as spikes (above 'reference')
+
+
 def classify_spikes(ratio: np.ndarray, had_prior_run: np.ndarray) -> np.ndarray:
     """Band names for spike ratios; None where a prior run exists but the ratio is undefined."""
     small, moderate, large = spike_thresholds()

@@ -71,10 +71,13 @@ def _dosed_names(items: list[dict] | None, none: str) -> str:
     items = items or []
     shared = {x.get("brief_frequency") for x in items}
     once = len(items) > 1 and len(shared) == 1 and None not in shared
-    dosed = [{**x, "name": ", ".join(filter(None, (" ".join(filter(None, (_short(x["name"]), x.get("brief_dose", "")))),
-                                                   "" if once else x.get("brief_frequency", ""))))} for x in items]
+
+    def dosed(x: dict) -> str:
+        named = " ".join(filter(None, (_short(x["name"]), x.get("brief_dose", ""))))
+        return named if once or not x.get("brief_frequency") else f"{named}, {x['brief_frequency']}"
+
     # every exercise, dosed: the clinician checks the load from this row, without the full report (read 13)
-    text = _names(dosed, none, limit=len(dosed))
+    text = _names([{**x, "name": dosed(x)} for x in items], none, limit=len(items))
     return text[:-1] + f"; all {shared.pop()}." if once and text.endswith(".") else text
 
 

@@ -34,13 +34,17 @@ def summary_factors(advice: Advice | None, findings: list[Finding], refs: Refere
 def pain_limited_note(summary: list[dict]) -> str:
     """The plan's words for the '*' (one owner), once below the table; '' when no row is marked."""
     from kneeguard.advice.factors import PAIN_LIMITED
-    return PAIN_LIMITED if any(row["painful_leg"] for row in summary) else ""
+    return _note(summary, "painful_leg", PAIN_LIMITED)
 
 
 def filmed_in_pain_note(summary: list[dict]) -> str:
     """The plan's words for the '†' (a video filmed after the pain began), once below the table, or ''."""
     from kneeguard.advice.factors import FILMED_IN_PAIN
-    return FILMED_IN_PAIN if any(row["filmed_in_pain"] for row in summary) else ""
+    return _note(summary, "filmed_in_pain", FILMED_IN_PAIN)
+
+
+def _note(summary: list[dict], flag: str, words: str) -> str:
+    return words if any(row[flag] for row in summary) else ""
 
 
 def _first_sentences(text: Any, limit: int = 180) -> str:

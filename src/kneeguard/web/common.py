@@ -13,9 +13,9 @@ from fastapi.templating import Jinja2Templates
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from kneeguard.disclaimer import DISCLAIMER
+from kneeguard.errors import InvalidInput
 from kneeguard.evidence import marker_words
 from kneeguard.numbers import shown_unit
-from kneeguard.errors import InvalidInput
 
 ATHLETE_COOKIE = "kneeguard_athlete"
 TEMPLATES = Jinja2Templates(directory=str(Path(__file__).parent / "templates"))  # autoescapes .html
@@ -202,6 +202,19 @@ TEMPLATES.env.filters["num"] = fmt_number
 TEMPLATES.env.filters["hms"] = fmt_duration
 TEMPLATES.env.filters["cite_words"] = marker_words  # '[NR]', '[S]' spelled out for a runner
 TEMPLATES.env.filters["shown_unit"] = shown_unit
+
+
+def _register_words() -> None:
+    """The words every page shares with the CLI and the report: a finding's value with its flag and whose
+    (`report.measured.measured_text`), a stored answer in its question's words (`clinic.engine.value_in_words`)."""
+    from kneeguard.clinic.engine import value_in_words
+    from kneeguard.report.measured import measured_text
+
+    TEMPLATES.env.globals["measured_text"] = measured_text
+    TEMPLATES.env.globals["value_in_words"] = value_in_words
+
+
+_register_words()
 
 
 def _register_web_actions() -> None:

@@ -22,7 +22,6 @@ router = APIRouter()
 @router.get("/")
 def dashboard(request: Request, as_of: str | None = None, period: str | None = None):
     from kneeguard.advice.ticks import TICKABLE_KINDS
-    from kneeguard.report.measured import measured_text
     from kneeguard.store import plan_log
     from kneeguard.store.queries import count_activities, list_activities
 
@@ -45,8 +44,7 @@ def dashboard(request: Request, as_of: str | None = None, period: str | None = N
                   recent_ticks=recent_ticks, chart=chart, chart_data=chart_data, period=period,
                   periods=[(key, label) for key, (label, _) in PERIODS.items()],
                   due=due, next_session=sessions[0] if sessions else None, ticks=ticks, today=today,
-                  tickable=TICKABLE_KINDS, back="/",
-                  measured_text=measured_text)  # value, flag and whose, as the plan and the report say it
+                  tickable=TICKABLE_KINDS, back="/")
 
 
 @router.get("/dashboard/chart.json")

@@ -19,6 +19,7 @@ import pandas as pd
 
 from kneeguard.errors import InvalidInput
 from kneeguard.load.bands import BAND_STYLE, SHORT_RECORD, shown_bands
+from kneeguard.load.spike import SPIKE_BANDS
 
 # Display periods (how much history the chart shows), not advice: days back from the analysis day.
 PERIODS: dict[str, tuple[str, int | None]] = {
@@ -30,7 +31,7 @@ DAILY_VIEW_UP_TO_DAYS = 91  # periods up to this open on daily bars; longer ones
 SERIES_COLOURS = {"km": "#6d8fb3", "checkin_pain": "#b00020", "pain_during": "#d46a00", "pain_morning": "#6b4a9a",
                   "change": "#12263f"}
 # 'reference' runs are not marked; a spike without a whole window of record before it is, as not judged
-SPIKE_BANDS = (SHORT_RECORD, "small", "moderate", "large", "return_after_break")
+MARKED_BANDS = (SHORT_RECORD, *SPIKE_BANDS, "return_after_break")
 NS_PER_S = 10**9
 
 
@@ -91,7 +92,7 @@ class PainLoadChart:
         return "daily" if self.days <= DAILY_VIEW_UP_TO_DAYS else "weekly"
 
     def spike_counts(self) -> dict[str, int]:
-        counts = {b: 0 for b in SPIKE_BANDS}
+        counts = {b: 0 for b in MARKED_BANDS}
         for s in self.spikes:
             counts[s.band] += 1
         return {b: n for b, n in counts.items() if n}
@@ -117,7 +118,7 @@ class PainLoadChart:
                        for s in self.spikes],
             "changes": [{"i": self.index(c.day), "date": c.day.isoformat(), "kind": c.kind, "text": c.text}
                         for c in self.changes],
-            "bands": {b: {"label": BAND_STYLE[b][3], "colour": BAND_STYLE[b][1]} for b in SPIKE_BANDS},
+            "bands": {b: {"label": BAND_STYLE[b][3], "colour": BAND_STYLE[b][1]} for b in MARKED_BANDS},
             "colours": SERIES_COLOURS,
         }
 
@@ -188,7 +189,7 @@ def _spikes(report, first: dt.date, as_of: dt.date) -> list[ChartSpike]:
         return []
     dates = pd.DatetimeIndex(runs["date"]).date
     bands = shown_bands(runs)
-    keep = np.isin(bands, SPIKE_BANDS)
+    keep = np.isin(bands, MARKED_BANDS)
     keep &= (dates >= first) & (dates <= as_of)
     out = []
     for day, km, ref, ratio, band in zip(dates[keep], runs["distance_m"].to_numpy(dtype=float)[keep] / 1000,

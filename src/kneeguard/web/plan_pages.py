@@ -41,8 +41,7 @@ def plan_page(request: Request, as_of: str | None = None, weeks: int = DEFAULT_P
     return render(request, "plan.html", advice=advice, banner=advice.banner, calendar=calendar,
                   banner_class=banner_class(advice.banner), weeks_n=weeks, day_names=DAY_NAMES,
                   ticks=ticks, today=day, tickable=TICKABLE_KINDS, back="/plan",
-                  pain_rule_text=pain_rule.describe(), usual_morning_text=pain_rule.usual_morning_words(advice.pain.usual_morning,
-                                                                     advice.pain.usual_morning_from),
+                  pain_rule_text=pain_rule.describe(),
                   uncertain=list(uncertain_groups(advice.uncertain).items()))
 
 

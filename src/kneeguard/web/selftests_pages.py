@@ -22,7 +22,4 @@ def selftests_page(request: Request):
         sex = athletes.get(session, name).sex
     if not sex:  # the check-in asks for it too
         sex = next((r.answers.get("sex") for r in reversed(records) if r.answers.get("sex")), None)
-    from kneeguard.clinic.engine import value_in_words
-
-    # a choice answer in its option's words ('Right'), as the check-in asked it, not its stored value
-    return render(request, "selftests.html", tests=results_by_test(records, sex), sex=sex, value_in_words=value_in_words)
+    return render(request, "selftests.html", tests=results_by_test(records, sex), sex=sex)
