@@ -64,7 +64,7 @@ class PainState:
     during_run: float | None = None
     next_morning: float | None = None
     at_rest: float | None = None  # "Pain right now, at rest": the floor a walk's pain starts from
-    usual_morning: float | None = None  # the next-morning baseline the next check-in is measured against
+    usual_morning: float | None = None  # the next-morning baseline this check-in was measured against
     usual_morning_from: tuple = ()  # the check-ins' days it is the middle of
     stop: bool = False  # emergency / urgent: nothing but rest and a professional
     hold: bool = False  # no load may rise in this plan

@@ -157,8 +157,8 @@ def assess(
     records = [*earlier, CheckinRecord(today, answers)]  # the trends read answers and dates, not the level
     # One value for how long it has hurt and whether it has risen: the triage's words and the plan read it.
     pain_history = PainHistory(today, answers.get("duration_weeks"), estimate_pain_onset(records),
-                               tuple(pain_rises(records)), morning_baseline(records),
-                               tuple(r.on_date for r in baseline_checkins(records)))
+                               tuple(pain_rises(records)), morning_baseline(earlier),
+                               tuple(r.on_date for r in baseline_checkins(earlier)))
     result = triage_checkin(questionnaire, validation, consecutive_ostrc_substantial(earlier), today, raw=raw,
                             pain_history=pain_history)
     causes = possible_causes(answers)

@@ -106,9 +106,9 @@ class PainHistory:
     answered_weeks: float | None  # the check-in's own "How many weeks have you had this pain?"
     onset: PainOnset | None
     rises: tuple[PainRise, ...] = ()
-    # The next-morning baseline the next check-in will be measured against (`history.morning_baseline` of the
-    # check-ins up to and including this one): the plan says it as a number (a physiotherapist could not follow
-    # "your usual" without it).
+    # The next-morning baseline this check-in was measured against (`history.morning_baseline` of the check-ins
+    # before it, the rise's own): the plan says it as a number (a physiotherapist could not follow "your usual"
+    # without it), the same number the check-in's words give, and not raised by this check-in's own flare.
     usual_morning: float | None = None
     usual_morning_from: tuple[dt.date, ...] = ()  # the check-ins it is the middle of (the plan names them)
 

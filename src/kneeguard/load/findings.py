@@ -164,9 +164,11 @@ def weekly_jump_finding(weekly: pd.DataFrame, as_of: dt.date) -> Finding | None:
         f"effect in a randomised trial. {_LEADS}"
     )
     return make_finding(
-        # the two weeks' distances in the title: a physiotherapist found "up 40 %" taught less than the km
+        # the two weeks' distances in the title: a physiotherapist found "up 40 %" taught less than the km; to
+        # 0.1 km, as the explanation gives them, so the percentage can be checked from them (read 19)
         codes.WEEKLY_JUMP, Severity.LOW,
-        f"Weekly distance up {worst.change_pct:.0f} % ({previous_km:.0f} to {worst.distance_km:.0f} km{so_far})", explanation,
+        f"Weekly distance up {worst.change_pct:.0f} % ({previous_km:.1f} to {worst.distance_km:.1f} km{so_far})",
+        explanation,
         measured=round(float(worst.change_pct), 1), threshold=limit, unit="%", rule=rule,
         extra_citations=(evidence.citation("frandsen2025"),),
         on_date=min(pd.Timestamp(worst.week_end).date(), as_of),
