@@ -377,3 +377,30 @@ def test_the_worse_weeks_plan_carries_her_usual_next_morning():
     # the check-in's own words give, not raised by this week's 4/10 (read 18 had the flare in it: 3/10)
     plan = _worse_checkin_plan()
     assert plan.pain.usual_morning == 2 and len(plan.pain.usual_morning_from) == 1
+
+
+def test_the_summary_names_the_plans_other_factors_with_their_values():
+    """Read 20: three of the plan's five factors, with no word that two were left out (the reasons for the
+    calf work and the step-rate change)."""
+    from kneeguard.advice import advise
+    from kneeguard.report.builder import build_report
+    from kneeguard.sample.history import DEMO_END
+    from tests.advice_support import gait_summary
+    from tests.test_plan_wording import _worse_checkin_context
+
+    context = _worse_checkin_context(DEMO_END, gait=gait_summary(168.0, day=DEMO_END))
+    plan = advise(context, weeks=6)
+    doc = build_report(context, plan)
+    assert len(plan.top_factors) > len(doc.summary)
+    for f in plan.top_factors[len(doc.summary):]:
+        assert f.finding.title in doc.more_factors
+    # a mark in the line is explained below the table, as a mark in the rows is
+    assert ("†" in doc.more_factors) <= bool(doc.filmed_in_pain) and ("*" in doc.more_factors) <= bool(doc.pain_limited)
+    assert "*" in doc.more_factors  # the heel-raise difference, tested on her painful leg
+
+
+def test_an_unticked_night_option_is_not_reported_rather_than_absent():
+    from kneeguard.report.presenting import negatives_and_aggravators
+
+    words = negatives_and_aggravators(assess(WORSE, today=TODAY).answers)
+    assert words.endswith("; night pain not reported") and "or night pain" not in words

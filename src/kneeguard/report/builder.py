@@ -22,7 +22,7 @@ from kneeguard.report.plan import build_plan
 from kneeguard.report.presenting import (driving_beyond_presenting, gait_shorthand, missing_runs_words,
                                          presenting_complaint, running_since, selftest_shorthand)
 from kneeguard.report.summary import plan_overview
-from kneeguard.report.summary_factors import filmed_in_pain_note, pain_limited_note, summary_factors
+from kneeguard.report.summary_factors import filmed_in_pain_note, more_factors, pain_limited_note, summary_factors
 
 if TYPE_CHECKING:
     from kneeguard.advice import Advice, AthleteContext, Banner, MissingPart
@@ -64,6 +64,7 @@ def build_report(context: AthleteContext, advice: Advice | None = None, *, histo
     # Build in reading order so reference numbers rise through the document.
     triage = _triage(advice.banner if advice else None, checkin, refs)
     summary = summary_factors(advice, everything, refs)
+    more = more_factors(advice)  # the plan's factors beyond the summary's rows, in a line
     aggravating = _aggravating(advice)
     uncertain = _uncertain(advice, everything)
     # The trend charts lead the summary; the appendix's domains do not repeat them.
@@ -84,7 +85,7 @@ def build_report(context: AthleteContext, advice: Advice | None = None, *, histo
         sources=_sources(context, history),
         triage=triage,
         summary=summary,
-        pain_limited=pain_limited_note(summary), filmed_in_pain=filmed_in_pain_note(summary),
+        more_factors=more, pain_limited=pain_limited_note(summary, more), filmed_in_pain=filmed_in_pain_note(summary, more),
         aggravating=aggravating,
         uncertain=uncertain, uncertain_brief=_uncertain(advice, everything, brief=True),
         domains=domains,

@@ -68,7 +68,7 @@ def load_chart(load_report: Any) -> Chart | None:
         png = path.read_bytes()
     return Chart("Weekly distance", png_data_uri(png),
                  "Bar chart of weekly running distance with spike weeks coloured, and fitness and fatigue lines",
-                 f"26 weeks; colour: a week's worst run vs the prior 30 days' longest{last_weeks_km(load_report)}.")
+                 f"26 weeks; colour: worst run vs prior 30 days' longest{last_weeks_km(load_report)}.")
 
 
 RECENT_WEEKS = 8  # the weeks' km said in the caption: about two months, what a printed thumbnail cannot show

@@ -102,6 +102,7 @@ class ReportDocument:
     notes: list[str] = field(default_factory=list)  # stale data, conflicts between sources
     uncertain: list[dict[str, str]] = field(default_factory=list)  # doubtful findings: title, reason
     uncertain_brief: list[dict[str, str]] = field(default_factory=list)  # the same, why only (the summary)
+    more_factors: str = ""  # the plan's factors beyond the summary's rows, in a line
     filmed_in_pain: str = ""  # what the '†' of a gait factor from a video filmed after the onset means
     pain_limited: str = ""  # what the '*' of a summary factor tested on the painful leg means ('' when none is)
     aggravating: dict[str, Any] = field(default_factory=dict)  # factors after the pain began (not causes): onset, items

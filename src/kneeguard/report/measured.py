@@ -26,6 +26,16 @@ def value_text(value: Any, unit: str | None) -> str:
     return f"{text} {unit}".strip() if unit and unit not in ("/10",) else text + (unit or "")
 
 
+def shown_measure(f: Finding) -> str:
+    """The finding's value with its unit, in the one rounding its explanation uses (`shown_value` against its
+    flag); '' without a value."""
+    if f.measured is None:
+        return ""
+    limits = f.threshold if isinstance(f.threshold, (list, tuple)) else [f.threshold]
+    numeric = isinstance(f.measured, (int, float)) and all(isinstance(x, (int, float)) for x in limits)
+    return value_text(shown_value(f.measured, limits) if numeric else f.measured, f.unit)
+
+
 def measured_text(f: Finding) -> str:
     """'42 % (flagged above 30 %, Frandsen 2025)': the threshold says what it is and whose it is (the source
     that sets the number, `Rule.threshold_source`), so it is not read as the plan's own limit; a number that no
@@ -35,8 +45,7 @@ def measured_text(f: Finding) -> str:
         return ""
     limits = f.threshold if isinstance(f.threshold, (list, tuple)) else [f.threshold]
     numeric = isinstance(f.measured, (int, float)) and all(isinstance(x, (int, float)) for x in limits)
-    measured = shown_value(f.measured, limits) if numeric else f.measured
-    text = value_text(measured, f.unit)
+    text = shown_measure(f)
     if f.threshold is None:
         return text
     threshold = "–".join(f"{x:g}" for x in limits) if numeric else f.threshold

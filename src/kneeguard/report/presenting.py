@@ -95,13 +95,14 @@ def presenting_complaint(checkin) -> str:
 
 
 def negatives_and_aggravators(answers: dict[str, Any]) -> str:
-    """'stiffness; worse with downhill, push off, resisted bend; no swelling, locking, ... or night pain'."""
+    """'stiffness; worse with downhill, push off, resisted bend; no swelling, locking, ... or tingling; night pain
+    not reported'. An answer of no is 'no'; a timing option left unticked is 'not reported', since nothing
+    asked about it on its own (a physiotherapist read 'no night pain' as a negative never asked)."""
     if answers.get("has_pain") is not True:
         return ""
     absent = [name for qid, no, name in NEGATIVES if qid in answers and answers[qid] in no]
     timing = answers.get("timing")
-    if isinstance(timing, list) and timing and "night" not in timing:
-        absent.append("night pain")
+    unticked = "night pain not reported" if isinstance(timing, list) and timing and "night" not in timing else ""
     when = [w.replace("_", " ") for w in answers.get("stiffness_when") or []]
     parts = [("stiffness" + (f" ({', '.join(when)})" if when else "")) if answers.get("stiffness") is True else ""]
     aggravators = [a for a in answers.get("aggravators") or [] if a not in ("none", "dont_know")]
@@ -109,7 +110,7 @@ def negatives_and_aggravators(answers: dict[str, Any]) -> str:
         parts.append("worse with " + ", ".join(a.replace("_", " ") for a in aggravators))
     if absent:
         parts.append("no " + (", ".join(absent[:-1]) + " or " + absent[-1] if len(absent) > 1 else absent[0]))
-    return "; ".join(p for p in parts if p)
+    return "; ".join(p for p in [*parts, unticked] if p)
 
 
 def selftest_shorthand(answers: dict[str, Any]) -> str:

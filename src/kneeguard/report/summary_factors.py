@@ -6,7 +6,7 @@ from typing import TYPE_CHECKING, Any
 
 from kneeguard.findings import Finding, Severity, sort_findings
 from kneeguard.report.document import References
-from kneeguard.report.measured import measured_text as _measured_text
+from kneeguard.report.measured import measured_text as _measured_text, shown_measure
 from kneeguard.report.summary import SUMMARY_FACTORS
 
 if TYPE_CHECKING:
@@ -31,20 +31,30 @@ def summary_factors(advice: Advice | None, findings: list[Finding], refs: Refere
             for rank, (f, domain, marks, title, severity) in enumerate(rows[:SUMMARY_FACTORS], start=1)]
 
 
-def pain_limited_note(summary: list[dict]) -> str:
-    """The plan's words for the '*' (one owner), once below the table; '' when no row is marked."""
+def more_factors(advice: Advice | None) -> str:
+    """The plan's factors beyond the summary's rows, each with its value: 'Heel raises: right side weaker
+    beyond test noise * (7 reps apart); ...' ('' when none): a physiotherapist missed the reasons for the calf
+    work and the step-rate change in a table of three of the plan's five."""
+    rest = advice.top_factors[SUMMARY_FACTORS:] if advice is not None else []
+    return "; ".join(f"{f.finding.title}{f.marks}" + (f" ({shown_measure(f.finding)})" if shown_measure(f.finding) else "")
+                     for f in rest)
+
+
+def pain_limited_note(summary: list[dict], more: str = "") -> str:
+    """The plan's words for the '*' (one owner), once below the table; '' when no row (nor `more_factors`'
+    line, `more`) is marked."""
     from kneeguard.advice.factors import PAIN_LIMITED
-    return _note(summary, "painful_leg", PAIN_LIMITED)
+    return _note(summary, "painful_leg", PAIN_LIMITED, "*" in more)
 
 
-def filmed_in_pain_note(summary: list[dict]) -> str:
+def filmed_in_pain_note(summary: list[dict], more: str = "") -> str:
     """The plan's words for the '†' (a video filmed after the pain began), once below the table, or ''."""
     from kneeguard.advice.factors import FILMED_IN_PAIN
-    return _note(summary, "filmed_in_pain", FILMED_IN_PAIN)
+    return _note(summary, "filmed_in_pain", FILMED_IN_PAIN, "†" in more)
 
 
-def _note(summary: list[dict], flag: str, words: str) -> str:
-    return words if any(row[flag] for row in summary) else ""
+def _note(summary: list[dict], flag: str, words: str, in_more: bool) -> str:
+    return words if in_more or any(row[flag] for row in summary) else ""
 
 
 def _first_sentences(text: Any, limit: int = 180) -> str:
