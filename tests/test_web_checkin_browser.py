@@ -36,6 +36,8 @@ def test_worse_checkin_result_reads_right(server, browser, shoot, width, name): 
     try:
         page.evaluate(SUBMIT, answers)
         banner = page.wait_for_selector("#level-banner.routine").inner_text()
+        # the banner can be in the DOM before the stylesheet applies (CI saw weight 400 once): wait for the page's load
+        page.wait_for_load_state("load")
         assert banner.count("Book a sports-medicine professional") == 1
         assert "Your pain has lasted 3 weeks and is no better" in banner and "6/10 during your last run" in banner
         # the level's action is the emphasised line, by what it says (test_plan_text.py), and only it
