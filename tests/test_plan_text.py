@@ -142,6 +142,24 @@ def test_the_metronome_dose_is_said_once_per_run_in_every_view(demo_plan):
     assert (row["cadence"] + " " + row["details"]).count(dose) == 1
 
 
+def test_the_target_step_rate_is_the_shown_step_rate_plus_the_percentage():
+    """Read 20: "from 168 to 177 (+5 %)" when 168 x 1.05 is 176.4 (the target came from 168.4, shown as 168). The plan's
+    target and the gait finding's range both come from the cadence as shown."""
+    from kneeguard.advice.gait_retraining import plan_gait
+    from kneeguard.gait.metrics.temporal import _cadence_words, step_rate_targets
+    from tests.advice_support import gait_summary
+
+    low, high = evidence.value("gait.cadence.increase_pct")
+    for cadence in (168.4, 168.6, 150.0, 181.5):
+        target, upper = step_rate_targets(cadence)
+        assert (target, upper) == (round(round(cadence) * (1 + low / 100)), round(round(cadence) * (1 + high / 100)))
+        assert f"to about {target}-{upper} steps/min" in _cadence_words({}, cadence)["advice"]
+    gait = gait_summary(cadence=168.4)
+    start = dt.date(2025, 6, 2)
+    retraining = plan_gait(gait, ["gait.overstride"], start, 6, start)
+    assert retraining.target_cadence_spm == 176 and "from 168 to 176 steps/min (+5 %)" in retraining.summary
+
+
 # ---------------------------------------------------------------- 4. the action line by meaning
 def test_the_result_page_marks_the_level_action_not_the_first_line(tmp_path):
     pytest.importorskip("httpx")

@@ -16,6 +16,7 @@ from kneeguard.advice.session import Session, unique_citations
 from kneeguard.codes import any_of
 from kneeguard.evidence import Citation
 from kneeguard.gait import codes as gait_declared
+from kneeguard.gait.metrics.temporal import step_rate_targets
 from kneeguard.gait.summary import GaitSummary
 from kneeguard.numbers import counted
 
@@ -98,8 +99,7 @@ def plan_gait(gait: GaitSummary | None, gait_codes: list[str], start: dt.date, w
         return GaitRetraining(False, "Your video flagged overstriding but no cadence could be measured: film again "
                               "(side view, 60 fps or more) to get a target step rate.", film_date=start + dt.timedelta(days=1),
                               caution=caution, reason=triggers, citations=cites)
-    low, high = evidence.value("gait.cadence.increase_pct")
-    target, upper = round(cadence * (1 + low / 100)), round(cadence * (1 + high / 100))
+    target, upper = step_rate_targets(cadence)
     hold = pain_rule.provoking_change_text("the new step rate", "your usual step rate", "metronome minutes")
     # The +10 % upper limit stays in the clinician data (`upper_cadence_spm`): in the runner's words it reads as a target.
     return GaitRetraining(

@@ -48,7 +48,7 @@ class Session:
 
     @property
     def cadence_text(self) -> str:
-        """The metronome dose as every view shows it: '177 bpm for 10 min' ('' without one); the beat alone
+        """The metronome dose as every view shows it: '176 bpm for 10 min' ('' without one); the beat alone
         would read as the whole run's step rate."""
         if not self.target_cadence_spm:
             return ""

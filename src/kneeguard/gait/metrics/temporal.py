@@ -13,14 +13,23 @@ from kneeguard.gait.metrics.base import StepContext, finite, metric
 ALL_VIEWS = ("side", "rear", "front")
 
 
+def step_rate_targets(cadence: float) -> tuple[int, int]:
+    """The step rates +low % and +high % above `cadence` (Heiderscheit 2011), from the cadence as the runner reads it
+    (whole steps/min), so 168 and +5 % give 176 as their own sum would; the finding and the plan both use these."""
+    low, high = evidence.value("gait.cadence.increase_pct")
+    shown = round(cadence)
+    return round(shown * (1 + low / 100)), round(shown * (1 + high / 100))
+
+
 def _cadence_words(summary: Mapping[str, Any], cadence: float) -> dict[str, str]:
     """The running speed for context and the Heiderscheit 2011 step-rate advice for this cadence."""
     low, high = evidence.value("gait.cadence.increase_pct")
     speed = summary.get("speed_m_s")
+    target, upper = step_rate_targets(cadence)
     return {
         "speed": f" at {speed:.1f} m/s" if speed else "",
         "advice": f"If you want to try it, raise your step rate by {low}-{high} % (to about "
-                  f"{cadence * (1 + low / 100):.0f}-{cadence * (1 + high / 100):.0f} steps/min): "
+                  f"{target}-{upper} steps/min): "
                   f"+{low} % lowered knee energy absorption and +{high} % also shortened the step and reduced peak "
                   "knee flexion (Heiderscheit 2011).",
     }
