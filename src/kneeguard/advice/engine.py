@@ -247,7 +247,8 @@ def advise(context: AthleteContext, *, weeks: int = DEFAULT_PLAN_WEEKS, start: d
     sessions = list(running.sessions)
     if not pain.stop:
         sessions += apply_gait(gait, sessions, start)
-        sessions += exercise_sessions(strength, start, weeks, {s.date for s in running.sessions})
+        sessions += exercise_sessions(strength, start, weeks, {s.date for s in running.sessions},
+                                      running.long_run_days)
     professional = _professional(context, pain)
     if pain.stop:
         sessions.append(Session(start, "see_professional", professional.title, professional.text,

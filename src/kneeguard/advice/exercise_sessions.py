@@ -1,5 +1,5 @@
-"""Exercise sessions in the calendar: strength on up to STRENGTH_DAYS_PER_WEEK days (days without a run
-first), daily drills on every day, mobility on the first days of the week. Each week keeps
+"""Exercise sessions in the calendar: strength on up to STRENGTH_DAYS_PER_WEEK days (`strength_days`: days
+without a run first, not the day before a long run, and a day apart where the week allows), daily drills on every day, mobility on the first days of the week. Each week keeps
 `advice.plan.full_rest_days_per_week` days with no run, no strength and no mobility session (the last days
 without a run; a drill dosed every day is the only exception): strength moves onto run days before it takes them.
 
@@ -18,7 +18,8 @@ STRENGTH_DAYS_PER_WEEK = 3  # design: strength on at most 3 days a week, days wi
 DAILY = 7  # per_week of a drill done every day
 
 
-def exercise_sessions(prescriptions: list[Prescription], start: dt.date, weeks: int, run_days: set) -> list[Session]:
+def exercise_sessions(prescriptions: list[Prescription], start: dt.date, weeks: int, run_days: set,
+                      long_run_days: frozenset = frozenset()) -> list[Session]:
     out: list[Session] = []
     strength = [p for p in prescriptions if p.exercise.kind == "strength"]
     flex = [p for p in prescriptions if p.exercise.kind == "flexibility"]
@@ -27,8 +28,7 @@ def exercise_sessions(prescriptions: list[Prescription], start: dt.date, weeks: 
         week_days = [start + dt.timedelta(days=week * 7 + i) for i in range(7)]
         free = [d for d in week_days if d not in run_days]
         rest = set(free[len(free) - full_rest:]) if full_rest and free else set()
-        ordered = [d for d in free if d not in rest] + [d for d in week_days if d in run_days]
-        slots = sorted(ordered[:STRENGTH_DAYS_PER_WEEK])
+        slots = strength_days(week_days, run_days, long_run_days, rest)
         for i, day in enumerate(week_days):
             k = slots.index(day) if day in slots else None
             items = [p for p in strength if p.is_active(week) and (
@@ -41,6 +41,25 @@ def exercise_sessions(prescriptions: list[Prescription], start: dt.date, weeks: 
             if flex_items:
                 out.append(_session(day, "mobility", flex_items, week, "Mobility: " + _targets(flex_items)))
     return out
+
+
+def strength_days(week_days: list[dt.date], run_days: set, long_run_days: frozenset, rest: set) -> list[dt.date]:
+    """The week's strength days, in date order (a dose of fewer days a week takes the first ones). Preferred in
+    turn: days without a run; days with an easy run (strength after it); the day before a long run (physiotherapists'
+    reads: not the eve of the long run); the long run's day. Picked a day apart where the week allows (tendon
+    loading protocols train on alternate days), so a week of 3 runs gets two days off, not six loaded days in a row;
+    the full rest days are never used. A design choice (`advice_design`), not a tested schedule."""
+    eves = {d - dt.timedelta(days=1) for d in long_run_days}
+    free = [d for d in week_days if d not in run_days and d not in rest]
+    preferred = ([d for d in free if d not in eves] + [d for d in week_days if d in run_days and d not in long_run_days]
+                 + [d for d in free if d in eves] + [d for d in week_days if d in long_run_days])
+    picked: list[dt.date] = []
+    for apart in (True, False):  # a day apart first; then, if the week has too few such days, the next preferred
+        for day in preferred:
+            if len(picked) < STRENGTH_DAYS_PER_WEEK and day not in picked and (
+                    not apart or all(abs((day - p).days) > 1 for p in picked)):
+                picked.append(day)
+    return sorted(picked)
 
 
 def _session(day: dt.date, kind: str, items: list[Prescription], week: int, title: str) -> Session:
@@ -81,4 +100,4 @@ def weekly_exercise_minutes(days: list[Session], start: dt.date, weeks: int) -> 
     return out
 
 
-__all__ = ["STRENGTH_DAYS_PER_WEEK", "exercise_sessions", "weekly_exercise_minutes"]
+__all__ = ["STRENGTH_DAYS_PER_WEEK", "exercise_sessions", "strength_days", "weekly_exercise_minutes"]

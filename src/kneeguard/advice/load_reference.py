@@ -73,6 +73,11 @@ class LoadReference:
         """The plan restarts from a tolerated level rather than continuing the recent one."""
         return self.basis != "recent"
 
+    @property
+    def after_break(self) -> bool:
+        """The plan restarts after a break from running (no run for the break's days), not after a ramp or the pain."""
+        return self.basis == "after_break"
+
     def to_dict(self) -> dict[str, Any]:
         return {"basis": self.basis, "weekly_km": round(self.weekly_km, 1), "runs_per_week": self.runs_per_week,
                 "longest_km": None if self.longest_km is None else round(self.longest_km, 1),

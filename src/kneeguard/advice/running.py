@@ -102,7 +102,11 @@ def _build(days, history: list[PastRun], start, pain: PainState, reason: list[st
     growth = 0.0 if (pain.hold or pain.step_back) else float(evidence.value("advice.run.weekly_growth"))
     pace = _pace(history, start)
     easy, steady = int(evidence.value("advice.run.easy_rpe")), int(evidence.value("advice.run.steady_rpe"))
-    offsets = RUN_OFFSETS[per_week]
+    # After a break, the first weeks keep a rest day between runs (the return-to-run protocols' spacing): fewer runs
+    # a week, on the pattern with no two run days in a row; while the pain rules hold, that pattern is kept.
+    spaced = min(per_week, int(evidence.value("advice.rtr.runs_per_week")))
+    spaced_weeks = int(evidence.value("advice.run.after_break_spaced_weeks")) if (
+        reference.after_break and spaced < per_week) else 0
     # Two references, the lower cap wins: the tolerated runs (no spike, nothing since the ramp or the
     # pain began) and, as the spike rule literally reads, every run actually done (so a restart is
     # never itself a spike over what was run lately). Both include the plan's own earlier runs.
@@ -130,19 +134,24 @@ def _build(days, history: list[PastRun], start, pain: PainState, reason: list[st
     previous = WeekShape((), None)
     totals: list[float] = []  # each plan week's planned km
     for week in range(len(days) // 7):
+        week_runs = spaced if spaced_weeks and (week < spaced_weeks or frozen) else per_week
+        offsets = RUN_OFFSETS[week_runs]
         if week == 0 and streak_rest:
             skipped.add(0)  # you already ran the days before: start with a rest day
         slots = [slot for slot in range(len(offsets)) if not (slot in skipped and (week == 0 or frozen))]
         budget = previous_week_km * (1 + growth) if previous_week_km else None
         hold_long = week in no_new_longest and previous.long_km is not None
-        targets = _week_targets(slots, per_week, base_week_km * (1 + growth) ** week, min_km, budget,
+        targets = _week_targets(slots, week_runs, base_week_km * (1 + growth) ** week, min_km, budget,
                                 first_week if frozen else {}, previous, hold_long)
         for slot, target in targets.items():
             day = days[week * 7 + offsets[slot]]
             is_long = slot == len(offsets) - 1
             restart = restart_week if week == 0 else []  # the tolerated level stands for no run actually done
+            # After a restart the plan grows from its own runs: a run before the break or the pain (one of 15 km
+            # just before a break) must not let week 2's long run jump past week 1's by more than the cap.
+            grown = longest_ref(day, planned) if reference.restarting and week > 0 else None
             ref = min(filter(None, (longest_ref(day, tolerated + restart + planned),
-                                    longest_ref(day, exposure + planned))), key=lambda r: r.km, default=None)
+                                    longest_ref(day, exposure + planned), grown)), key=lambda r: r.km, default=None)
             cap = spike_cap() * ref.km if ref else target
             at_restart_level = bool(reference.restarting and week == 0 and anchor and ref and anchor < cap)
             if at_restart_level:
@@ -153,9 +162,9 @@ def _build(days, history: list[PastRun], start, pain: PainState, reason: list[st
                 continue
             first_week.setdefault(slot, km)
             planned.append(RefRun(day, km, "planned"))
-            quality = (slot == 0 and per_week >= 3 and pain.pain_free and not pain.hold and not reference.restarting)
+            quality = (slot == 0 and week_runs >= 3 and pain.pain_free and not pain.hold and not reference.restarting)
             rpe = steady if quality else easy
-            label = "Long easy run" if is_long and per_week > 1 else ("Steady run" if quality else "Easy run")
+            label = "Long easy run" if is_long and week_runs > 1 else ("Steady run" if quality else "Easy run")
             held_long = (f" No new longest run this week: {no_new_longest[week]} start this week, so the long run "
                          "stays at last week's." if hold_long and is_long else "")
             sessions.append(Session(
@@ -166,15 +175,15 @@ def _build(days, history: list[PastRun], start, pain: PainState, reason: list[st
         this_week = [r for r in planned if (r.day - days[0]).days // 7 == week]
         previous_week_km = sum(r.km for r in this_week)
         totals.append(previous_week_km)
-        previous = WeekShape(tuple(targets), max((r.km for r in this_week), default=None))
+        previous = WeekShape(tuple(targets), max((r.km for r in this_week), default=None), week_runs)
     mode = "hold" if (pain.hold or pain.step_back) else "build"
     if mode == "hold":
-        per_week -= len(skipped)  # the first week's pattern is kept
+        per_week = (spaced if spaced_weeks else per_week) - len(skipped)  # the first week's pattern is kept
     first = [r.km for r in planned if (r.day - days[0]).days < 7]
     summary = (_first_week_words(first, streak if streak_rest else 0) + " " + _reference_words(reference, stepped, pain)
                + " " + ("One step back and held there while the pain rules say so." if pain.step_back else
                         "Distances held, not increased, while the pain rules say hold." if pain.hold else
-                        f"From week 2, up to {per_week} easy run{'s' if per_week != 1 else ''} a week; each week's "
+                        _runs_a_week_words(per_week, spaced, spaced_weeks) + "; each week's "
                         f"distance is at most {growth:.0%} above the plan's week before"
                         + _level_reached(totals, reference.weekly_km * step_back_factor(pain) if reference.restarting
                                                          else None)
@@ -185,8 +194,11 @@ def _build(days, history: list[PastRun], start, pain: PainState, reason: list[st
     rules = [rule_entry("load.spike.small"), rule_entry("load.spike.window_days"), rule_entry("advice.run.weekly_growth"),
              rule_entry("advice.run.min_rest_days_per_week"), rule_entry("advice.run.max_consecutive_days"),
              rule_entry("advice.run.easy_rpe"), *(rule_entry(c) for c in reference.codes)]
+    if spaced_weeks:
+        rules.append(rule_entry("advice.run.after_break_spaced_weeks"))
+    long_days = frozenset(s.date for s in sessions if s.title.startswith("Long easy run"))
     return RunningPlan(mode, sessions, summary, rules, anchor, per_week, reason + reference.codes,
-                       reference=reference)
+                       reference=reference, long_run_days=long_days)
 
 
 @dataclass(frozen=True)
@@ -195,6 +207,7 @@ class WeekShape:
 
     slots: tuple[int, ...]
     long_km: float | None
+    runs_per_week: int = 0  # the week's pattern (RUN_OFFSETS); its slots index that pattern
 
 
 def _week_targets(slots: list[int], per_week: int, week_km: float, min_km: float, budget: float | None,
@@ -220,7 +233,10 @@ def _week_targets(slots: list[int], per_week: int, week_km: float, min_km: float
     if budget is None or sum(targets.values()) <= budget + 1e-9:
         return targets
     kept = _keep_long_run(targets, long_slot, budget, previous.long_km, min_km)
-    fewer = [s for s in slots if s in previous.slots]
+    if previous.runs_per_week in (0, per_week):
+        fewer = [s for s in slots if s in previous.slots]  # the same pattern: last week's days
+    else:  # a new pattern (the spaced weeks after a break are over): last week's count, the long run kept
+        fewer = [s for s in slots if s != long_slot][:max(len(previous.slots) - 1, 0)] + [long_slot]
     if kept is None and previous.slots and len(fewer) < len(slots):
         targets = {s: targets[s] for s in fewer}  # last week's run count, each run longer
         kept = _keep_long_run(targets, long_slot, budget, previous.long_km, min_km)
@@ -246,6 +262,19 @@ def _keep_long_run(targets: dict[int, float], long_slot: int, budget: float, pre
     if any(km * factor < min_km for km in easy.values()):
         return None
     return {**{s: km * factor for s, km in easy.items()}, long_slot: long_km}
+
+
+def _runs_a_week_words(per_week: int, spaced: int, spaced_weeks: int) -> str:
+    """How many runs a week from week 2: after a break, the spaced weeks' count first."""
+    def runs(n: int) -> str:
+        return f"up to {n} easy run{'s' if n != 1 else ''} a week"
+    if not spaced_weeks:
+        return f"From week 2, {runs(per_week)}"
+    later = f"from week {spaced_weeks + 1}, {runs(per_week)}"
+    if spaced_weeks == 1:
+        return f"Week 1: a rest day between runs, as after a break; {later}"
+    return (f"Weeks 1-{spaced_weeks}: {runs(spaced)} with a rest day between runs, as the return-to-run protocols do "
+            f"after a break; {later}")
 
 
 def _first_week_words(first_runs: list[float], streak_days: int) -> str:

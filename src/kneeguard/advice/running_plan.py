@@ -29,6 +29,7 @@ class RunningPlan:
     reference: LoadReference | None = None  # what the distances were sized from, and why
     includes_running: bool = True  # False: no session of this plan has any running (stop, or walking only)
     brief: str = ""  # the summary shortened for the clinician's two pages ("" = the summary itself)
+    long_run_days: frozenset = frozenset()  # the days of the weeks' long runs (strength is kept off their eves)
 
     @property
     def mode_words(self) -> str:

@@ -1,0 +1,82 @@
+"""After a break the first weeks keep a rest day between runs (physiotherapist reads 14-18: no runs on both Tue and
+Wed in weeks 1-2), the plan grows from its own runs (not from a long run just before the break), and strength keeps
+off the eve of the long run and a day apart where the week allows."""
+from __future__ import annotations
+
+import datetime as dt
+
+from kneeguard import evidence
+from kneeguard.advice import advise, make_context
+from kneeguard.advice.exercise_sessions import strength_days
+from tests.advice_support import checkin, runs_frame
+
+CAP = 1 + float(evidence.value("load.spike.small"))
+MONDAY = dt.date(2025, 3, 3)
+SPACED = int(evidence.value("advice.run.after_break_spaced_weeks"))
+
+
+def _after_break_plan(pain_during_run: int = 0):
+    """4 runs a week for 4 weeks, the long run growing within the spike cap (9 to 12 km), then a break of the break
+    rule's days."""
+    long_km = (9.0, 9.9, 10.8, 11.8)
+    runs = [(MONDAY + dt.timedelta(days=7 * w + d), long_km[w] if d == 5 else 8.0) for w in range(4) for d in (0, 1, 3, 5)]
+    as_of = runs[-1][0] + dt.timedelta(days=int(evidence.value("advice.run.break_days")))
+    ctx = make_context("ana", as_of, activities=runs_frame(runs),
+                       checkin=checkin(as_of, has_pain=True, pain_now=1, pain_during_run=pain_during_run,
+                                       pain_next_morning=1, duration_weeks=3))
+    return advise(ctx, weeks=6)
+
+
+def _runs_by_week(plan):
+    weeks: dict[int, list] = {}
+    for s in plan.days:
+        if s.kind == "run":
+            weeks.setdefault((s.date - plan.start).days // 7, []).append(s)
+    return weeks
+
+
+def test_the_first_weeks_after_a_break_have_a_rest_day_between_runs():
+    plan = _after_break_plan()
+    assert plan.running.reference.basis == "after_break"
+    weeks = _runs_by_week(plan)
+    per_week = int(evidence.value("advice.rtr.runs_per_week"))
+    for week in range(SPACED):
+        days = [s.date for s in weeks[week]]
+        assert len(days) <= per_week
+        assert all((b - a).days >= 2 for a, b in zip(days, days[1:])), days
+    assert len(weeks[SPACED]) == 4  # then the runner's usual number
+    assert f"Weeks 1-{SPACED}: up to {per_week} easy runs a week with a rest day between runs" in plan.running.summary
+    assert any(r["key"] == "advice.run.after_break_spaced_weeks" for r in plan.running.rules)
+
+
+def test_after_a_restart_each_run_grows_from_the_plan_own_runs():
+    """The self-care case: a 15.3 km run just before the break let week 2's long run be 27 % over week 1's."""
+    plan = _after_break_plan(pain_during_run=3)
+    runs = [s for s in plan.days if s.kind == "run"]
+    for i, run in enumerate(runs):
+        if (run.date - plan.start).days < 7:
+            continue
+        before = [r.distance_km for r in runs[:i] if (run.date - r.date).days <= 30]
+        assert run.distance_km <= CAP * max(before) + 1e-9, (run.date, run.distance_km, max(before))
+
+
+def test_strength_days_keep_off_the_long_run_eve_and_a_day_apart():
+    tue = dt.date(2026, 12, 8)
+    week = [tue + dt.timedelta(days=i) for i in range(7)]
+    mon = week[6]
+    # runs Tue, Thu, Sun (the long run), Mon the full rest day: Wed, Fri and after the long run, not Sat
+    spaced = strength_days(week, {week[0], week[2], week[5]}, frozenset({week[5]}), {mon})
+    assert spaced == [week[1], week[3], week[5]]
+    # runs Tue, Wed, Fri, Sun: Thu, Tue and Sat, each a day apart (apart before the eve)
+    usual = strength_days(week, {week[0], week[1], week[3], week[5]}, frozenset({week[5]}), {mon})
+    assert usual == [week[0], week[2], week[4]]
+    # no runs at all (walking weeks count as run days in the calendar; here none): never the rest day
+    assert mon not in strength_days(week, set(), frozenset(), {mon})
+
+
+def test_the_plan_keeps_strength_off_the_eve_of_the_long_run_after_a_break():
+    plan = _after_break_plan()
+    weeks = _runs_by_week(plan)
+    for week in range(SPACED):
+        eve = weeks[week][-1].date - dt.timedelta(days=1)
+        assert not [s for s in plan.days if s.kind == "strength" and s.date == eve]
