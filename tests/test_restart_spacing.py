@@ -67,16 +67,52 @@ def test_strength_days_keep_off_the_long_run_eve_and_a_day_apart():
     # runs Tue, Thu, Sun (the long run), Mon the full rest day: Wed, Fri and after the long run, not Sat
     spaced = strength_days(week, {week[0], week[2], week[5]}, frozenset({week[5]}), {mon})
     assert spaced == [week[1], week[3], week[5]]
-    # runs Tue, Wed, Fri, Sun: Thu, Tue and Sat, each a day apart (apart before the eve)
+    # runs Tue, Wed, Fri, Sun: Thu, Tue and after Sunday's long run, each a day apart, Sat (the eve) free
     usual = strength_days(week, {week[0], week[1], week[3], week[5]}, frozenset({week[5]}), {mon})
-    assert usual == [week[0], week[2], week[4]]
+    assert usual == [week[0], week[2], week[5]]
+    # one run (Tue), no long run: days without a run, a day apart
+    assert strength_days(week, {week[0]}, frozenset(), {mon}) == [week[1], week[3], week[5]]
     # no runs at all (walking weeks count as run days in the calendar; here none): never the rest day
     assert mon not in strength_days(week, set(), frozenset(), {mon})
 
 
-def test_the_plan_keeps_strength_off_the_eve_of_the_long_run_after_a_break():
+def test_the_plan_keeps_strength_off_the_eve_of_the_long_run():
     plan = _after_break_plan()
     weeks = _runs_by_week(plan)
-    for week in range(SPACED):
+    for week in weeks:
         eve = weeks[week][-1].date - dt.timedelta(days=1)
         assert not [s for s in plan.days if s.kind == "strength" and s.date == eve]
+
+
+def test_the_per_run_cap_after_a_restart_is_said_as_it_holds():
+    """Read 21 (blocking): the summary still said "at most 10 % above the longest run of the previous 30 days", which
+    a runner reads as 16.8 km from a run just before the break; and week 1's cap was called "your longest run before
+    the load that preceded the pain", a run that never was."""
+    plan = _after_break_plan(pain_during_run=3)
+    runs = [s for s in plan.days if s.kind == "run"]
+    week_1 = [r.distance_km for r in runs if (r.date - plan.start).days < 7]
+    summary = plan.running.summary
+    from kneeguard.numbers import tenth_down
+
+    assert "previous 30 days" not in summary
+    assert "From week 2, each run at most 10% above the plan's own longest run so far (week 2: up to " in summary
+    assert f"(week 2: up to {tenth_down(CAP * max(week_1)):.1f} km)" in summary
+    assert all("load that preceded the pain" not in r.details for r in runs)
+    assert "the restart week's longest run" in runs[0].details
+    later = [r for r in runs if (r.date - plan.start).days >= 7]
+    assert all("over the plan's own longest run so far: your planned" in r.details for r in later)
+
+
+def test_the_cli_lists_the_weeks_ahead():
+    """Read 21: the CLI showed week 1 only, so week 2's runs were a rule, not numbers."""
+    from rich.console import Console
+
+    from kneeguard.cli.plan_cmd import _weeks_ahead
+
+    plan = _after_break_plan()
+    console = Console(width=120, record=True)
+    console.print(_weeks_ahead(plan))
+    text = console.export_text()
+    week_2 = _runs_by_week(plan)[1]
+    assert f"{sum(r.distance_km for r in week_2):.1f}" in text and f"{max(r.distance_km for r in week_2):.1f}" in text
+    assert all(f"\u2502 {w + 1} " in text for w in range(1, 6))

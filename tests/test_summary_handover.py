@@ -41,6 +41,10 @@ def test_the_report_says_the_gap_once_in_the_activities_row():
     rows = {s["name"]: s["detail"] for s in doc.sources}
     assert "may be missing from the import (check-in: 0 weeks running less)" in rows["Activities"]
     assert "missing from the import" not in rows["Check-in"]
+    # read 21: "1 weeks running less"
+    one = build_report(make_context("r", TODAY, activities=runs_frame(runs),
+                                    checkin=assess({**WORSE, "reduced_load_weeks": 1}, today=TODAY)))
+    assert "(check-in: 1 week running less)" in {s["name"]: s["detail"] for s in one.sources}["Activities"]
 
 
 # ---------------------------------------------------------------- B2: a later onset, possible or not

@@ -45,14 +45,15 @@ def exercise_sessions(prescriptions: list[Prescription], start: dt.date, weeks: 
 
 def strength_days(week_days: list[dt.date], run_days: set, long_run_days: frozenset, rest: set) -> list[dt.date]:
     """The week's strength days, in date order (a dose of fewer days a week takes the first ones). Preferred in
-    turn: days without a run; days with an easy run (strength after it); the day before a long run (physiotherapists'
-    reads: not the eve of the long run); the long run's day. Picked a day apart where the week allows (tendon
-    loading protocols train on alternate days), so a week of 3 runs gets two days off, not six loaded days in a row;
-    the full rest days are never used. A design choice (`advice_design`), not a tested schedule."""
+    turn: days without a run; days with an easy run (strength after it); the long run's day (after it, with the
+    full rest day next); last, the day before a long run (physiotherapists' reads 15-21: not the eve of the long
+    run). Picked a day apart where the week allows (tendon-loading programmes train on alternate days), so a week
+    of 3 runs gets two days off, not six loaded days in a row; the full rest days are never used. A design choice
+    (`advice_design`), not a tested schedule."""
     eves = {d - dt.timedelta(days=1) for d in long_run_days}
     free = [d for d in week_days if d not in run_days and d not in rest]
     preferred = ([d for d in free if d not in eves] + [d for d in week_days if d in run_days and d not in long_run_days]
-                 + [d for d in free if d in eves] + [d for d in week_days if d in long_run_days])
+                 + [d for d in week_days if d in long_run_days] + [d for d in free if d in eves])
     picked: list[dt.date] = []
     for apart in (True, False):  # a day apart first; then, if the week has too few such days, the next preferred
         for day in preferred:

@@ -167,8 +167,10 @@ def _build(days, history: list[PastRun], start, pain: PainState, reason: list[st
             label = "Long easy run" if is_long and week_runs > 1 else ("Steady run" if quality else "Easy run")
             held_long = (f" No new longest run this week: {no_new_longest[week]} start this week, so the long run "
                          "stays at last week's." if hold_long and is_long else "")
+            restart_cap = _anchor_words(reference, stepped) if at_restart_level else ""
             sessions.append(Session(
-                day, "run", f"{label} {km:.1f} km", _run_details(ref, cap, rpe, quality, at_restart_level) + held_long,
+                day, "run", f"{label} {km:.1f} km", _run_details(ref, cap, rpe, quality, restart_cap,
+                                                               own_runs=ref is not None and ref is grown) + held_long,
                 duration_min=round(km * pace), distance_km=km,
                 reason=reason + reference.codes + ["advice.run.rolling_spike_cap"],
                 citations=cites, rpe_max=rpe, pain_rule=pain_rule_text()))
@@ -188,9 +190,7 @@ def _build(days, history: list[PastRun], start, pain: PainState, reason: list[st
                         + _level_reached(totals, reference.weekly_km * step_back_factor(pain) if reference.restarting
                                                          else None)
                         + ".")
-               + f" Each run at most {spike_cap() - 1:.0%} above the longest run of the previous {window_days()} days "
-                 "(the plan's own runs count; spikes" + (" and runs since the pain began do not)." if reference.onset
-                                                         else " do not)."))
+               + _cap_words(reference, planned, days[0]))
     rules = [rule_entry("load.spike.small"), rule_entry("load.spike.window_days"), rule_entry("advice.run.weekly_growth"),
              rule_entry("advice.run.min_rest_days_per_week"), rule_entry("advice.run.max_consecutive_days"),
              rule_entry("advice.run.easy_rpe"), *(rule_entry(c) for c in reference.codes)]
@@ -262,6 +262,19 @@ def _keep_long_run(targets: dict[int, float], long_slot: int, budget: float, pre
     if any(km * factor < min_km for km in easy.values()):
         return None
     return {**{s: km * factor for s, km in easy.items()}, long_slot: long_km}
+
+
+def _cap_words(reference: LoadReference, planned: list[RefRun], start: dt.date) -> str:
+    """The per-run cap as it holds: after a restart, from week 2 against the plan's own runs only (read 21: the
+    30-day sentence let a runner read 16.8 km from a run just before the break), with week 2's own number."""
+    if not reference.restarting:
+        return (f" Each run at most {spike_cap() - 1:.0%} above the longest run of the previous {window_days()} days "
+                "(the plan's own runs count; spikes" + (" and runs since the pain began do not)." if reference.onset
+                                                        else " do not)."))
+    week_1 = [r.km for r in planned if (r.day - start).days < 7]
+    week_2 = f" (week 2: up to {tenth_down(spike_cap() * max(week_1)):.1f} km)" if week_1 and len(planned) > len(week_1) else ""
+    return (f" From week 2, each run at most {spike_cap() - 1:.0%} above the plan's own longest run so far{week_2}; "
+            "your runs before the plan do not count.")
 
 
 def _runs_a_week_words(per_week: int, spaced: int, spaced_weeks: int) -> str:
@@ -354,19 +367,31 @@ def _pace(past: list[PastRun], start: dt.date) -> float:
     return statistics.median(paces) if paces else float(evidence.value("advice.run.default_pace_min_per_km"))
 
 
-def _run_details(ref: RefRun | None, cap_km: float, rpe: int, quality: bool, at_restart_level: bool) -> str:
-    """The run's note: its cap and the very run the cap was computed from."""
+def _anchor_words(reference: LoadReference, stepped: float) -> str:
+    """What the restart week's cap is, in words: a run the runner did only when the level is one they ran, before
+    the ramp or the pain, at full size (read 21: after a break, 6.9 km was called 'your longest run before the load
+    that preceded the pain', a run that never was)."""
+    if stepped == 1.0 and reference.basis == "pre_ramp":
+        return "your longest run before the load that preceded the pain"
+    if stepped == 1.0 and reference.basis == "before_onset":
+        return "your longest run in the weeks before the pain"
+    return "the restart week's longest run, as the running summary explains"
+
+
+def _run_details(ref: RefRun | None, cap_km: float, rpe: int, quality: bool, restart_cap: str = "",
+                 own_runs: bool = False) -> str:
+    """The run's note: its cap and the very run the cap was computed from (`restart_cap`: the restart week's cap in
+    words, when that cap holds; `own_runs`: after a restart, measured against the plan's own runs only)."""
     if ref is None:
         cap = "Run the planned distance, no further."
-    elif ref.kind == "anchor" or at_restart_level:
-        cap = (f"Run the planned distance, no further (never beyond {cap_km:.1f} km, your longest run before the "
-               "load that preceded the pain).")
+    elif restart_cap:
+        cap = f"Run the planned distance, no further (never beyond {cap_km:.1f} km, {restart_cap})."
     else:
         which = (f"your planned {ref.km:.1f} km run of {ref.day:%a %d %b}" if ref.kind == "planned" else
                  f"your {ref.km:.1f} km run of {ref.day:%a %d %b}")
-        cap = (f"Run the planned distance, no further (never beyond {cap_km:.1f} km: at most "
-               f"{spike_cap() - 1:.0%} over the longest run of the previous {window_days()} days, not counting "
-               f"spikes: {which}).")
+        over = ("the plan's own longest run so far" if own_runs else
+                f"the longest run of the previous {window_days()} days, not counting spikes")
+        cap = f"Run the planned distance, no further (never beyond {cap_km:.1f} km: at most {spike_cap() - 1:.0%} over {over}: {which})."
     effort = ("Steady effort, still controlled" if quality else "Easy: you can talk in full sentences")
     return (f"{effort}, RPE {rpe}/10 or less. {cap} Stop and walk home if the pain goes above "
             f"{acceptable_max():g}/10 or you start to limp.")

@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING, Any
 from kneeguard.clinic.engine import answer_in_words
 from kneeguard.disclaimer import DISCLAIMER
 from kneeguard.findings import Finding, uncertain_groups
+from kneeguard.numbers import counted
 from kneeguard.report import charts
 from kneeguard.report.document import ReportDocument, References
 from kneeguard.report.measured import fmt as _fmt, value_text as _value_text
@@ -119,7 +120,8 @@ def _sources(context: AthleteContext, history: list[CheckinRecord] | None) -> li
         missing = missing_runs_words(context.checkin, _day(s.get("last_run_date")))
         if missing:
             weeks = (context.checkin.answers or {}).get("reduced_load_weeks")  # said once, here
-            detail += f": {missing}" + (f" (check-in: {weeks:g} weeks running less)" if isinstance(weeks, (int, float)) else "")
+            detail += f": {missing}" + (f" (check-in: {counted(weeks, 'week')} running less)"
+                                        if isinstance(weeks, (int, float)) else "")
         if unset:
             detail += f"; {unset} undated run{'s' if unset != 1 else ''} (watch clock unset)"
         out.append({"name": "Activities", "date": f"{first} to {s.get('last_run_date')}", "detail": detail})
