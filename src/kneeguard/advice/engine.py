@@ -15,7 +15,7 @@ from kneeguard.advice.apply_overrides import apply_overrides
 from kneeguard.advice.context import AthleteContext, MissingPart, finding_source, self_tests_measured
 from kneeguard.advice.exercise_sessions import exercise_sessions, weekly_exercise_minutes
 from kneeguard.advice.exercises import PAIN_FREE, Prescription, pain_rule_text, self_test_counts
-from kneeguard.advice.factors import Factor, rank_factors
+from kneeguard.advice.factors import Factor, prompt_only, rank_factors
 from kneeguard.advice.footwear import footwear_advice
 from kneeguard.advice.gait_retraining import GaitRetraining, apply_gait, plan_gait
 from kneeguard.advice.overrides import AppliedOverride
@@ -228,7 +228,9 @@ def advise(context: AthleteContext, *, weeks: int = DEFAULT_PLAN_WEEKS, start: d
     if not pain.stop:
         causes = context.checkin.possible_causes if context.checkin else []
         # Information-only findings (e.g. an unsourced cut-off) are shown, never acted on: no exercise from them.
-        acted_on = [f for f in context.certain_findings if f.severity is not Severity.INFO]
+        # INFO findings inform only, except a prompt (half of healthy people score below a median): its exercise
+        # is still chosen, while the factor list never ranks it (`prompt_only`)
+        acted_on = [f for f in context.certain_findings if f.severity is not Severity.INFO or prompt_only(f)]
         strength = choose([f.code for f in acted_on], causes, weeks=weeks, hold=pain.hold, step_back=pain.step_back,
                           self_tests_measured=self_tests_measured(context), left_out=left_out,
                           finding_titles={f.code: f.title for f in acted_on})

@@ -343,9 +343,10 @@ def _reference_words(reference: LoadReference, stepped: float, pain: PainState) 
         return f"Sized from {reference.explanation}."
     # No share of the level in words: week 1's own km (said before this) are the step's, rounded down to whole
     # runs, and a second, larger percentage beside them read as a wrong number (a physiotherapist: "91 %" of
-    # 24.5 km beside a week of 21.3 km).
+    # 24.5 km beside a week of 21.3 km); nor "one step below" when runs capped at the restart week's longest make
+    # week 1 lower still (read 21: 20.1 of 24.5 km is about two steps).
     back = ("" if stepped >= 1 else " (one step back from it)" if pain.step_back else
-            f" (the plan starts one step below that level while runs still hurt more than {safe_max():g}/10)")
+            f" (the plan starts below that level while runs still hurt more than {safe_max():g}/10)")
     verb = "Restart level" if reference.basis == "after_break" else "Level to build back to"
     return f"{verb}: {reference.explanation}{back}."
 

@@ -38,7 +38,9 @@ def _heel_rise(answers: Mapping[str, Any], sex: str | None, on_date: dt.date | N
         if count is None or sex not in median.value or count >= median.value[sex]:
             continue
         out.append(make_finding(
-            codes.HEEL_RISE_BELOW_MEDIAN, Severity.LOW, f"Heel raises ({side}) below the median for {sex}s",
+            # INFO: half of healthy adults are below it (physiotherapists' reads 15-21); the plan still acts on it
+            # as a prompt (`advice.factors.prompt_only`), never ranking it as a cause.
+            codes.HEEL_RISE_BELOW_MEDIAN, Severity.INFO, f"Heel raises ({side}) below the median for {sex}s",
             f"{count} single-leg heel raises is below the median of {median.value[sex]} in healthy adults. Half of healthy "
             "people score below the median, so read this as a prompt to build calf capacity, not as a problem.",
             measured=count, threshold=median.value[sex], unit="reps", rule=median, on_date=on_date, side=side))
@@ -114,8 +116,9 @@ def _history(answers: Mapping[str, Any], on_date: dt.date | None) -> list[Findin
         ratio, low, high = hr.value
         out.append(make_finding(
             codes.PREVIOUS_INJURY, Severity.INFO, "A previous running injury",
-            f"A previous injury was the strongest predictor of a new one: runners with one were about {ratio:g} "
-            f"times as likely to be injured again (hazard ratio {ratio} ({low}-{high})). Progress load carefully.", measured="yes", rule=hr, on_date=on_date))
+            f"A previous injury is one of the most consistent risk factors for a new one: in one cohort of recreational "
+            f"runners, those with one were about {ratio:g} times as likely to be injured again (hazard ratio {ratio} "
+            f"({low}-{high})). Progress load carefully.", measured="yes", rule=hr, on_date=on_date))
     years = answers.get("years_running")
     novice = evidence.rule("clinic.history.novice_months")
     if years is not None and years * 12 < novice.value:
