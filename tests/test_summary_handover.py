@@ -345,7 +345,10 @@ def test_the_activities_row_says_when_the_current_block_of_running_began():
     from kneeguard.report.presenting import running_since
 
     days = [dt.date(2013, 2, 6), dt.date(2015, 5, 1)] + [dt.date(2026, 9, 1) + dt.timedelta(days=2 * i) for i in range(40)]
-    assert running_since(days, dt.date(2013, 2, 6)) == "runs from 01 Sep 2026 on with no break of 14 days or more"
+    assert running_since(days, dt.date(2013, 2, 6)) == ("runs from 01 Sep 2026 on with no break of 14 days or more "
+                                                        "(2 earlier dated runs, the first on 06 Feb 2013)")
+    # reads 20-21 still took the range's 2013 start for the undated run: the one earlier run is dated
+    assert running_since(days[1:], None).endswith("(1 earlier dated run, on 01 May 2015)")
     assert running_since(days[2:], None) == ""  # one block: the range says it
 
 

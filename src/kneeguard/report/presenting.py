@@ -171,4 +171,11 @@ def running_since(run_days: list[dt.date], first_dated: dt.date | None) -> str:
     days = sorted(d for d in run_days if first_dated is None or d >= first_dated)
     gap = int(evidence.value("advice.run.break_days"))
     starts = [b for a, b in zip(days, days[1:]) if (b - a).days >= gap]
-    return f"runs from {starts[-1]:%d %b %Y} on with no break of {gap} days or more" if starts else ""
+    if not starts:
+        return ""
+    # the runs before the block, counted and dated, so the range's first day reads as a real run (reads 20-21 still
+    # took it for the undated run's)
+    earlier = sum(d < starts[-1] for d in days)
+    first = f"the first on {days[0]:%d %b %Y}" if earlier > 1 else f"on {days[0]:%d %b %Y}"
+    return (f"runs from {starts[-1]:%d %b %Y} on with no break of {gap} days or more "
+            f"({earlier} earlier dated run{'s' if earlier != 1 else ''}, {first})")
