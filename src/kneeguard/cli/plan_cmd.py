@@ -164,16 +164,18 @@ def show_plan(advice) -> None:
 def _weeks_ahead(advice) -> Table:
     """The set weeks after week 1 in one line each (read 21: the runner and the physiotherapist want week 2's runs,
     not only its rule); every day is in the calendar (--ics) and on the web plan page."""
-    table = Table(title="Weeks ahead, while the pain rule is kept (each day: --ics, web plan)")
-    for col in ("week", "dates", "runs", "km", "longest km", "strength days"):
+    table = Table(title="Weeks ahead, while the pain rule is kept (every day is in the calendar and on the web plan)")
+    for col in ("week", "dates", "runs", "run days", "km", "longest km", "strength days"):
         table.add_column(col)
     for index in range(1, advice.set_weeks):
         days = advice.week(index)
         if not days:
             continue
         runs = [s.distance_km for s in days if s.kind == "run" and s.distance_km]
+        run_days = sorted({s.date for s in days if s.kind == "run" and s.distance_km})
         strength = sorted({s.date for s in days if s.kind == "strength"})
         table.add_row(str(index + 1), f"{days[0].date:%a %d %b} – {days[-1].date:%a %d %b}", str(len(runs)),
+                      ", ".join(f"{d:%a}" for d in run_days),
                       f"{sum(runs):.1f}" if runs else "", f"{max(runs):.1f}" if runs else "",
                       ", ".join(f"{d:%a}" for d in strength))
     return table
