@@ -5,6 +5,9 @@ from __future__ import annotations
 
 import datetime as dt
 
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
 from kneeguard import evidence
 from kneeguard.advice import advise, make_context
 from kneeguard.advice.exercise_sessions import strength_days
@@ -116,3 +119,26 @@ def test_the_cli_lists_the_weeks_ahead():
     week_2 = _runs_by_week(plan)[1]
     assert f"{sum(r.distance_km for r in week_2):.1f}" in text and f"{max(r.distance_km for r in week_2):.1f}" in text
     assert all(f"\u2502 {w + 1} " in text for w in range(1, 6))
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(weekdays=st.lists(st.integers(0, 6), min_size=2, max_size=5, unique=True), km=st.floats(4.0, 14.0),
+       extra_days=st.integers(0, 10), pain=st.sampled_from([0, 2, 3, 4]))
+def test_any_restart_after_a_break_spaces_its_first_weeks_and_grows_from_its_own_runs(weekdays, km, extra_days, pain):
+    runs = [(MONDAY + dt.timedelta(days=7 * w + d), round(km * (1.3 if d == max(weekdays) else 1.0), 1))
+            for w in range(6) for d in sorted(weekdays)]
+    as_of = runs[-1][0] + dt.timedelta(days=int(evidence.value("advice.run.break_days")) + extra_days)
+    ctx = make_context("ana", as_of, activities=runs_frame(runs),
+                       checkin=checkin(as_of, has_pain=True, pain_now=1, pain_during_run=pain, pain_next_morning=1,
+                                       duration_weeks=3))
+    plan = advise(ctx, weeks=6)
+    if plan.running.reference is None or plan.running.reference.basis != "after_break":
+        return  # walk/run or another restart: not this rule's case
+    weeks = _runs_by_week(plan)
+    for week in range(SPACED):
+        days = [s.date for s in weeks.get(week, [])]
+        assert all((b - a).days >= 2 for a, b in zip(days, days[1:])), days
+    runs_planned = [s for s in plan.days if s.kind == "run"]
+    for i, run in enumerate(runs_planned):
+        if (run.date - plan.start).days >= 7:
+            assert run.distance_km <= CAP * max(r.distance_km for r in runs_planned[:i]) + 1e-9

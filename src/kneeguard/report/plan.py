@@ -48,7 +48,7 @@ def build_plan(advice: Advice | None, refs: References, titles: dict[str, str] |
         "cap": advice.pain.cap,  # how far running goes until the professional's visit ('' without one)
         "held_back": advice.held_back,  # exercises left for the physiotherapist (the plan's "Not in this plan")
         # A plan held at week 1 has no weekly table: week 1 is shown day by day and the later weeks are not set.
-        "weeks": [] if advice.recheck else _weeks(days),
+        "weeks": [] if advice.recheck else _weeks(days, advice.start),
         "later_weeks": advice.later_weeks_words,
         "later_weeks_brief": advice.later_weeks_brief,
         # Day by day only for the first fortnight: the weekly table covers the rest in two minutes' reading.
@@ -127,18 +127,20 @@ def _reason_text(reason: list[str], titles: dict[str, str], why: str = "") -> st
     return "; ".join(dict.fromkeys(w for w in [*words, why] if w))
 
 
-def _weeks(days: list[Session]) -> list[dict[str, Any]]:
-    """One row per plan week: runs, distance, longest run, strength sessions, strength and mobility minutes,
-    rest days."""
-    by_week: dict[dt.date, dict[str, Any]] = {}
+def _weeks(days: list[Session], start: dt.date) -> list[dict[str, Any]]:
+    """One row per plan week (7 days from the plan's first day: the weeks its running rules and the exercise budget
+    count, so "week 6" here is the running summary's week 6): runs, distance, longest run, strength sessions,
+    strength and mobility minutes, days without a run."""
+    by_week: dict[int, dict[str, Any]] = {}
     for s in days:
-        start = s.date - dt.timedelta(days=s.date.weekday())
-        w = by_week.setdefault(start, {"start": start, "end": start + dt.timedelta(days=6), "runs": 0, "km": 0.0,
-                                       "longest": 0.0, "strength": 0, "exercise_min": 0, "days": set(),
-                                       "run_days": set()})
+        index = (s.date - start).days // 7
+        if index < 0:
+            continue
+        first = start + dt.timedelta(days=7 * index)
+        w = by_week.setdefault(index, {"start": first, "end": first + dt.timedelta(days=6), "runs": 0, "km": 0.0,
+                                       "longest": 0.0, "strength": 0, "exercise_min": 0, "run_days": set()})
         km = s.distance_km or 0
-        ran = bool(km) or (s.is_running and bool(s.duration_min))
-        if ran:
+        if km or (s.is_running and bool(s.duration_min)):
             w["runs"] += 1
             w["run_days"].add(s.date)
         if km:
@@ -148,21 +150,10 @@ def _weeks(days: list[Session]) -> list[dict[str, Any]]:
             w["strength"] += 1
         if s.kind in ("strength", "mobility"):
             w["exercise_min"] += int(s.duration_min or 0)
-        w["days"].add(s.date)
-    rows = []
-    for n, w in enumerate(sorted(by_week.values(), key=lambda w: w["start"]), start=1):
-        rows.append({"n": n, "dates": f"{w['start']:%d %b} – {w['end']:%d %b}", "runs": w["runs"],
-                     "km": f"{w['km']:.1f} km" if w["km"] else "—", "longest": f"{w['longest']:.1f} km" if w["longest"] else "—",
-                     "strength": w["strength"], "exercise_min": w["exercise_min"],
-                     # days of the plan in this week with no run (the plan may start or end mid-week)
-                     "rest": len(_span(w["days"], w["start"]) - w["run_days"])})
-    return rows
-
-
-def _span(days: set, start: dt.date) -> set:
-    """The calendar days of the week from `start` that lie within the plan's first and last day seen."""
-    first, last = min(days), max(days)
-    return {start + dt.timedelta(days=i) for i in range(7) if first <= start + dt.timedelta(days=i) <= last}
+    return [{"n": index + 1, "dates": f"{w['start']:%d %b} – {w['end']:%d %b}", "runs": w["runs"],
+             "km": f"{w['km']:.1f} km" if w["km"] else "—", "longest": f"{w['longest']:.1f} km" if w["longest"] else "—",
+             "strength": w["strength"], "exercise_min": w["exercise_min"], "rest": 7 - len(w["run_days"])}
+            for index, w in sorted(by_week.items())]
 
 
 def _text(x: Any) -> str:
