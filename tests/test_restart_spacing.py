@@ -73,6 +73,9 @@ def test_strength_days_keep_off_the_long_run_eve_and_a_day_apart():
     # runs Tue, Wed, Fri, Sun: Thu, Tue and after Sunday's long run, each a day apart, Sat (the eve) free
     usual = strength_days(week, {week[0], week[1], week[3], week[5]}, frozenset({week[5]}), {mon})
     assert usual == [week[0], week[2], week[5]]
+    # runs Tue and Fri (the long run): Wed, after Friday's long run, and Sun, all a day apart (a greedy pass in date
+    # order took Wed and Sat, then Sun beside Sat)
+    assert strength_days(week, {week[0], week[3]}, frozenset({week[3]}), {mon}) == [week[1], week[3], week[5]]
     # one run (Tue), no long run: days without a run, a day apart
     assert strength_days(week, {week[0]}, frozenset(), {mon}) == [week[1], week[3], week[5]]
     # no runs at all (walking weeks count as run days in the calendar; here none): never the rest day

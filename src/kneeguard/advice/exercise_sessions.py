@@ -9,6 +9,7 @@ At most one strength and one mobility session a day, so never more than
 from __future__ import annotations
 
 import datetime as dt
+import itertools
 
 from kneeguard import evidence
 from kneeguard.advice.exercises import Prescription, pain_rule_text
@@ -47,20 +48,27 @@ def strength_days(week_days: list[dt.date], run_days: set, long_run_days: frozen
     """The week's strength days, in date order (a dose of fewer days a week takes the first ones). Preferred in
     turn: days without a run; days with an easy run (strength after it); the long run's day (after it, with the
     full rest day next); last, the day before a long run (physiotherapists' reads 15-21: not the eve of the long
-    run). Picked a day apart where the week allows (tendon-loading programmes train on alternate days), so a week
-    of 3 runs gets two days off, not six loaded days in a row; the full rest days are never used. A design choice
-    (`advice_design`), not a tested schedule."""
+    run). Days a day apart first, where the week allows (tendon-loading programmes train on alternate days), so a
+    week of 3 runs gets two days off, not six loaded days in a row; then the preferred days; the full rest days are
+    never used. A design choice (`advice_design`), not a tested schedule."""
     eves = {d - dt.timedelta(days=1) for d in long_run_days}
-    free = [d for d in week_days if d not in run_days and d not in rest]
-    preferred = ([d for d in free if d not in eves] + [d for d in week_days if d in run_days and d not in long_run_days]
-                 + [d for d in week_days if d in long_run_days] + [d for d in free if d in eves])
-    picked: list[dt.date] = []
-    for apart in (True, False):  # a day apart first; then, if the week has too few such days, the next preferred
-        for day in preferred:
-            if len(picked) < STRENGTH_DAYS_PER_WEEK and day not in picked and (
-                    not apart or all(abs((day - p).days) > 1 for p in picked)):
-                picked.append(day)
-    return sorted(picked)
+
+    def cost(day: dt.date) -> int:  # the preference order above
+        if day in long_run_days:
+            return 2
+        if day in run_days:
+            return 1
+        return 3 if day in eves else 0
+
+    candidates = [d for d in week_days if d not in rest]
+    # Every choice of days, not a greedy pass: picking the first free days in date order could leave no day apart
+    # for the third (runs Tue and Fri: Wed and Sat, then Sun next to Sat, where Wed, Fri and Sun are all apart).
+    def adjacent(days: tuple[dt.date, ...]) -> int:
+        return sum(abs((a - b).days) == 1 for a, b in itertools.combinations(days, 2))
+
+    choices = itertools.combinations(candidates, min(STRENGTH_DAYS_PER_WEEK, len(candidates)))
+    best = min(choices, key=lambda days: (adjacent(days), sum(cost(d) for d in days), days), default=())
+    return sorted(best)
 
 
 def _session(day: dt.date, kind: str, items: list[Prescription], week: int, title: str) -> Session:

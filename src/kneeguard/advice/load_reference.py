@@ -18,7 +18,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from kneeguard import evidence
@@ -67,11 +67,25 @@ class LoadReference:
     ramp_start: dt.date | None = None
     peak_week_km: float | None = None
     codes: list[str] = field(default_factory=list)
+    # after a break that followed the pain: the load before the pain (weekly km, longest run), the plan's ceiling
+    # while it still hurts (`advice.run.level_ceiling_in_pain`), not the pre-break load run in pain
+    before_pain: tuple[float, float | None] | None = None
 
     @property
     def restarting(self) -> bool:
         """The plan restarts from a tolerated level rather than continuing the recent one."""
         return self.basis != "recent"
+
+    @property
+    def level_before(self) -> tuple[float, float | None, str]:
+        """The load the knee had before the pain, the ramp or the break (weekly km, longest run, whose words): the
+        restart level unscaled, or after a break that followed the pain, the load before the pain."""
+        if self.before_pain:
+            return (*self.before_pain, "before the pain")
+        if self.after_break:
+            scale = float(evidence.value("advice.run.break_fraction"))
+            return (self.weekly_km / scale, self.longest_km / scale if self.longest_km else None, "before your break")
+        return (self.weekly_km, self.longest_km, "of your recent running" if self.basis == "recent" else "before the pain")
 
     @property
     def after_break(self) -> bool:
@@ -95,7 +109,11 @@ def restart_reference(history: list[PastRun], start: dt.date, onset: PainOnset |
     recent_onset = onset if onset is not None and start - lookback <= onset.day < start else None
     candidates = [c for c in (_after_pain(runs, recent_onset, start, weekly), _after_break(runs, start)) if c]
     if candidates:
-        return min(candidates, key=lambda c: c.weekly_km)  # both apply: the lower load wins
+        chosen = min(candidates, key=lambda c: c.weekly_km)  # both apply: the lower load wins
+        pain = next((c for c in candidates if not c.after_break), None)
+        if chosen.after_break and pain is not None:
+            chosen = replace(chosen, before_pain=(pain.weekly_km, pain.longest_km))
+        return chosen
     return _with(_reference(runs, start, "recent"), None, f"your last {BASE_WEEKS * 7} days", [])
 
 
@@ -142,10 +160,21 @@ def _reference(runs: list[PastRun], until: dt.date, basis: str, *, onset: PainOn
     since = until - dt.timedelta(weeks=BASE_WEEKS)
     cutoff = min([d for d in (until, onset.day if onset else None) if d is not None])
     inside = [r for r in runs if since <= r.day < until]
-    weekly_km = sum(r.km for r in inside) / BASE_WEEKS
-    per_week = max(1, min(int(evidence.value("advice.run.max_runs_per_week")), round(len(inside) / BASE_WEEKS) or 1))
+    weeks = recorded_weeks(runs, since, until)
+    weekly_km = sum(r.km for r in inside) / weeks
+    per_week = max(1, min(int(evidence.value("advice.run.max_runs_per_week")), round(len(inside) / weeks) or 1))
     return LoadReference(basis, weekly_km, per_week, longest_tolerated(cutoff, runs, cutoff), since, until, cutoff,
                          "", onset, ramp_start)
+
+
+def recorded_weeks(runs: list[PastRun], since: dt.date, until: dt.date) -> float:
+    """The weeks of [since, until) the imported record covers (BASE_WEEKS when it starts before `since`; at least
+    one): a record that starts inside the base weeks is averaged over the weeks it has, not over days before it
+    began (physiotherapist read 23: a record starting 3 weeks back gave 2 runs a week to a runner of 3)."""
+    first = min((r.day for r in runs), default=since)
+    if first <= since:
+        return float(BASE_WEEKS)
+    return min(float(BASE_WEEKS), max(1.0, (until - first).days / 7))
 
 
 def longest_tolerated(day: dt.date, runs: list[PastRun], cutoff: dt.date | None = None) -> float | None:

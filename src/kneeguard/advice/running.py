@@ -25,15 +25,10 @@ from kneeguard.advice.load_reference import LoadReference, PainOnset, PastRun, r
 from kneeguard.advice.pain import PainState
 from kneeguard.advice.return_to_run import return_to_run
 from kneeguard.advice.running_plan import RunningPlan, rule_entry
+from kneeguard.advice.running_weeks import RUN_OFFSETS, PainCeiling, WeekShape, pain_ceiling, week_targets
 from kneeguard.advice.session import Session, unique_citations
 from kneeguard.load.spike import reference_window, window_days
 
-# Run days inside each 7-day block (0 = plan start), by runs per week; the last one is the long run.
-# Chosen so that, repeated week after week, no window has more than 2 running days in a row and
-# every 7 days hold at least 3 rest days; the first run is on day 0, so it (and, in turn, every
-# later run) always has a run within the previous 30 days to be measured against.
-RUN_OFFSETS = {1: (0,), 2: (0, 3), 3: (0, 2, 5), 4: (0, 1, 3, 5)}
-LONG_SHARE = {1: 1.0, 2: 0.55, 3: 0.4, 4: 0.34}  # design: share of the week's distance in the long run
 PLAUSIBLE_PACE_MIN_PER_KM = (3.0, 15.0)  # paces outside are GPS glitches or walks logged as runs
 
 
@@ -100,6 +95,7 @@ def _build(days, history: list[PastRun], start, pain: PainState, reason: list[st
     if base_week_km <= 0:  # only runs older than the base weeks but inside the spike window: the longest as one run
         base_week_km = anchor or 0.0
     growth = 0.0 if (pain.hold or pain.step_back) else float(evidence.value("advice.run.weekly_growth"))
+    ceiling = pain_ceiling(reference, pain)
     pace = _pace(history, start)
     easy, steady = int(evidence.value("advice.run.easy_rpe")), int(evidence.value("advice.run.steady_rpe"))
     # After a break, the first weeks keep a rest day between runs (the return-to-run protocols' spacing): fewer runs
@@ -140,8 +136,12 @@ def _build(days, history: list[PastRun], start, pain: PainState, reason: list[st
             skipped.add(0)  # you already ran the days before: start with a rest day
         slots = [slot for slot in range(len(offsets)) if not (slot in skipped and (week == 0 or frozen))]
         budget = previous_week_km * (1 + growth) if previous_week_km else None
+        week_km = base_week_km * (1 + growth) ** week
+        if ceiling:  # while it hurts, no further than the load before the pain
+            week_km = min(week_km, ceiling.weekly_km)
+            budget = ceiling.weekly_km if budget is None else min(budget, ceiling.weekly_km)
         hold_long = week in no_new_longest and previous.long_km is not None
-        targets = _week_targets(slots, week_runs, base_week_km * (1 + growth) ** week, min_km, budget,
+        targets = week_targets(slots, week_runs, week_km, min_km, budget,
                                 first_week if frozen else {}, previous, hold_long)
         for slot, target in targets.items():
             day = days[week * 7 + offsets[slot]]
@@ -153,6 +153,8 @@ def _build(days, history: list[PastRun], start, pain: PainState, reason: list[st
             ref = min(filter(None, (longest_ref(day, tolerated + restart + planned),
                                     longest_ref(day, exposure + planned), grown)), key=lambda r: r.km, default=None)
             cap = spike_cap() * ref.km if ref else target
+            if ceiling and ceiling.longest_km:
+                cap = min(cap, ceiling.longest_km)
             at_restart_level = bool(reference.restarting and week == 0 and anchor and ref and anchor < cap)
             if at_restart_level:
                 cap = anchor  # restart AT the tolerated level; progression starts in week 2
@@ -190,81 +192,21 @@ def _build(days, history: list[PastRun], start, pain: PainState, reason: list[st
                         + _level_reached(totals, reference.weekly_km * step_back_factor(pain) if reference.restarting
                                                          else None)
                         + ".")
-               + _cap_words(reference, planned, days[0]))
+               + _cap_words(reference, planned, days[0], ceiling) + (ceiling.words if ceiling else ""))
     rules = [rule_entry("load.spike.small"), rule_entry("load.spike.window_days"), rule_entry("advice.run.weekly_growth"),
              rule_entry("advice.run.min_rest_days_per_week"), rule_entry("advice.run.max_consecutive_days"),
              rule_entry("advice.run.easy_rpe"), *(rule_entry(c) for c in reference.codes)]
     if spaced_weeks:
         rules.append(rule_entry("advice.run.after_break_spaced_weeks"))
+    if ceiling:
+        rules.append(rule_entry("advice.run.level_ceiling_in_pain"))
     long_days = frozenset(s.date for s in sessions if s.title.startswith("Long easy run"))
     return RunningPlan(mode, sessions, summary, rules, anchor, per_week, reason + reference.codes,
                        reference=reference, long_run_days=long_days)
 
 
-@dataclass(frozen=True)
-class WeekShape:
-    """What the plan's previous week was: its run slots and its longest run."""
-
-    slots: tuple[int, ...]
-    long_km: float | None
-    runs_per_week: int = 0  # the week's pattern (RUN_OFFSETS); its slots index that pattern
-
-
-def _week_targets(slots: list[int], per_week: int, week_km: float, min_km: float, budget: float | None,
-                  held: dict[int, float], previous: WeekShape = WeekShape((), None),
-                  hold_long: bool = False) -> dict[int, float]:
-    """Target km of each run slot of a week: its share of `week_km` (the long run, the last slot, the largest),
-    never below `min_km` and, while the pain rules hold, never above the same slot in week 1 (`held`);
-    `hold_long`: the long run no longer than last week's (no new longest run that week).
-
-    When the sum would exceed `budget` (the plan's previous week plus the weekly growth; a week 1 with a rest
-    day for recent running is shorter than its pattern), the week must shrink without going backwards: the
-    long run stays at least at last week's long run and the easy runs are shortened; if they would fall
-    below `min_km`, the week keeps last week's run count instead; only if even that does not fit does every
-    run shrink by the same factor (a run below `min_km` left out)."""
-    long_slot = len(RUN_OFFSETS[per_week]) - 1
-    short_share = (1 - LONG_SHARE[per_week]) / max(per_week - 1, 1)
-    targets = {}
-    for slot in slots:
-        target = max(week_km * (LONG_SHARE[per_week] if slot == long_slot else short_share), min_km)
-        targets[slot] = min(target, held[slot]) if slot in held else target
-    if hold_long and long_slot in targets and previous.long_km is not None:
-        targets[long_slot] = min(targets[long_slot], previous.long_km)
-    if budget is None or sum(targets.values()) <= budget + 1e-9:
-        return targets
-    kept = _keep_long_run(targets, long_slot, budget, previous.long_km, min_km)
-    if previous.runs_per_week in (0, per_week):
-        fewer = [s for s in slots if s in previous.slots]  # the same pattern: last week's days
-    else:  # a new pattern (the spaced weeks after a break are over): last week's count, the long run kept
-        fewer = [s for s in slots if s != long_slot][:max(len(previous.slots) - 1, 0)] + [long_slot]
-    if kept is None and previous.slots and len(fewer) < len(slots):
-        targets = {s: targets[s] for s in fewer}  # last week's run count, each run longer
-        kept = _keep_long_run(targets, long_slot, budget, previous.long_km, min_km)
-    if kept is not None:
-        return kept
-    total = sum(targets.values())
-    targets = {slot: km * budget / total for slot, km in targets.items()}
-    return {slot: km for slot, km in targets.items() if km >= min_km}
-
-
-def _keep_long_run(targets: dict[int, float], long_slot: int, budget: float, previous_long: float | None,
-                   min_km: float) -> dict[int, float] | None:
-    """`targets` within `budget` with the long run at least at `previous_long` (never above its own target)
-    and the easy runs shortened alike; None when that leaves an easy run below `min_km` or no long run."""
-    if long_slot not in targets or previous_long is None:
-        return None
-    total = sum(targets.values())
-    long_km = max(targets[long_slot] * budget / total, min(previous_long, targets[long_slot]))
-    easy = {s: km for s, km in targets.items() if s != long_slot}
-    if long_km > budget + 1e-9:
-        return None
-    factor = min(1.0, (budget - long_km) / sum(easy.values())) if easy else 1.0
-    if any(km * factor < min_km for km in easy.values()):
-        return None
-    return {**{s: km * factor for s, km in easy.items()}, long_slot: long_km}
-
-
-def _cap_words(reference: LoadReference, planned: list[RefRun], start: dt.date) -> str:
+def _cap_words(reference: LoadReference, planned: list[RefRun], start: dt.date,
+               ceiling: PainCeiling | None = None) -> str:
     """The per-run cap as it holds: after a restart, from week 2 against the plan's own runs only (read 21: the
     30-day sentence let a runner read 16.8 km from a run just before the break), with week 2's own number."""
     if not reference.restarting:
@@ -272,7 +214,9 @@ def _cap_words(reference: LoadReference, planned: list[RefRun], start: dt.date) 
                 "(the plan's own runs count; spikes" + (" and runs since the pain began do not)." if reference.onset
                                                         else " do not)."))
     week_1 = [r.km for r in planned if (r.day - start).days < 7]
-    week_2 = f" (week 2: up to {tenth_down(spike_cap() * max(week_1)):.1f} km)" if week_1 and len(planned) > len(week_1) else ""
+    longest = min(filter(None, (tenth_down(spike_cap() * max(week_1)) if week_1 else None,
+                                ceiling.longest_km if ceiling else None)), default=None)
+    week_2 = f" (week 2: up to {longest:.1f} km)" if longest and len(planned) > len(week_1) else ""
     return (f" From week 2, each run at most {spike_cap() - 1:.0%} above the plan's own longest run so far{week_2}; "
             "your runs before the plan do not count.")
 
@@ -307,9 +251,12 @@ def _level_reached(totals: list[float], level: float | None) -> str:
     if level is None or not totals:
         return ""
     shown = round(level, 1)  # the level as the sentence prints it: a week totalling that is back at it
-    if round(totals[0], 1) >= shown:
+    # "about": each run is rounded down to 0.1 km, so a week held at the level (the pain ceiling) can total up to
+    # 0.1 km a run less; read 23 saw "still below 19.8 km/week at the end (19.6 km)" for a plan held at it
+    about = round(shown - 0.1 * len(RUN_OFFSETS), 1)
+    if round(totals[0], 1) >= about:
         return ""
-    week = next((w for w, km in enumerate(totals) if round(km, 1) >= shown), None)
+    week = next((w for w, km in enumerate(totals) if round(km, 1) >= about), None)
     if week is None:
         return f", still below {level:.1f} km/week at the end of this plan ({totals[-1]:.1f} km)"
     back = f", back to about {level:.1f} km/week by week {week + 1}"
