@@ -149,7 +149,10 @@ def _build(days, history: list[PastRun], start, pain: PainState, reason: list[st
             restart = restart_week if week == 0 else []  # the tolerated level stands for no run actually done
             # After a restart the plan grows from its own runs: a run before the break or the pain (one of 15 km
             # just before a break) must not let week 2's long run jump past week 1's by more than the cap.
-            grown = longest_ref(day, planned) if reference.restarting and week > 0 else None
+            # ... from the weeks before, not from this week's earlier runs (read 24: Tue 7.1 km let Sunday's long
+            # run be 7.8 km, 13 % over week 1's longest, beside "week 2: up to 7.5 km")
+            grown = longest_ref(day, [r for r in planned if (r.day - days[0]).days // 7 < week]) if (
+                reference.restarting and week > 0) else None
             ref = min(filter(None, (longest_ref(day, tolerated + restart + planned),
                                     longest_ref(day, exposure + planned), grown)), key=lambda r: r.km, default=None)
             cap = spike_cap() * ref.km if ref else target
@@ -217,8 +220,8 @@ def _cap_words(reference: LoadReference, planned: list[RefRun], start: dt.date,
     longest = min(filter(None, (tenth_down(spike_cap() * max(week_1)) if week_1 else None,
                                 ceiling.longest_km if ceiling else None)), default=None)
     week_2 = f" (week 2: up to {longest:.1f} km)" if longest and len(planned) > len(week_1) else ""
-    return (f" From week 2, each run at most {spike_cap() - 1:.0%} above the plan's own longest run so far{week_2}; "
-            "your runs before the plan do not count.")
+    return (f" From week 2, each run at most {spike_cap() - 1:.0%} above the plan's longest run of the weeks before"
+            f"{week_2}; your runs before the plan do not count.")
 
 
 def _runs_a_week_words(per_week: int, spaced: int, spaced_weeks: int) -> str:
@@ -337,7 +340,7 @@ def _run_details(ref: RefRun | None, cap_km: float, rpe: int, quality: bool, res
     else:
         which = (f"your planned {ref.km:.1f} km run of {ref.day:%a %d %b}" if ref.kind == "planned" else
                  f"your {ref.km:.1f} km run of {ref.day:%a %d %b}")
-        over = ("the plan's own longest run so far" if own_runs else
+        over = ("the plan's longest run of the weeks before" if own_runs else
                 f"the longest run of the previous {window_days()} days, not counting spikes")
         cap = f"Run the planned distance, no further (never beyond {cap_km:.1f} km: at most {spike_cap() - 1:.0%} over {over}: {which})."
     effort = ("Steady effort, still controlled" if quality else "Easy: you can talk in full sentences")
