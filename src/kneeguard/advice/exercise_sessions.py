@@ -1,5 +1,6 @@
 """Exercise sessions in the calendar: strength on up to STRENGTH_DAYS_PER_WEEK days (`strength_days`: days
-without a run first, not the day before a long run, and a day apart where the week allows), daily drills on every day, mobility on the first days of the week. Each week keeps
+without a run first, not the day before a long run, and a day apart where the week allows), daily drills on
+every day, mobility on the first days of the week. Each week keeps
 `advice.plan.full_rest_days_per_week` days with no run, no strength and no mobility session (the last days
 without a run; a drill dosed every day is the only exception): strength moves onto run days before it takes them.
 

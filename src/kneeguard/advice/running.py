@@ -129,6 +129,7 @@ def _build(days, history: list[PastRun], start, pain: PainState, reason: list[st
     previous_week_km = None  # the plan's own total of the week before: weekly growth is measured from it
     previous = WeekShape((), None)
     totals: list[float] = []  # each plan week's planned km
+    long_days: set[dt.date] = set()  # the weeks' long runs (strength keeps off their eves)
     for week in range(len(days) // 7):
         week_runs = spaced if spaced_weeks and (week < spaced_weeks or frozen) else per_week
         offsets = RUN_OFFSETS[week_runs]
@@ -141,16 +142,15 @@ def _build(days, history: list[PastRun], start, pain: PainState, reason: list[st
             week_km = min(week_km, ceiling.weekly_km)
             budget = ceiling.weekly_km if budget is None else min(budget, ceiling.weekly_km)
         hold_long = week in no_new_longest and previous.long_km is not None
-        targets = week_targets(slots, week_runs, week_km, min_km, budget,
-                                first_week if frozen else {}, previous, hold_long)
+        targets = week_targets(slots, week_runs, week_km, min_km, budget, first_week if frozen else {}, previous,
+                               hold_long)
         for slot, target in targets.items():
             day = days[week * 7 + offsets[slot]]
             is_long = slot == len(offsets) - 1
             restart = restart_week if week == 0 else []  # the tolerated level stands for no run actually done
-            # After a restart the plan grows from its own runs: a run before the break or the pain (one of 15 km
-            # just before a break) must not let week 2's long run jump past week 1's by more than the cap.
-            # ... from the weeks before, not from this week's earlier runs (read 24: Tue 7.1 km let Sunday's long
-            # run be 7.8 km, 13 % over week 1's longest, beside "week 2: up to 7.5 km")
+            # After a restart the plan grows from its own runs of the weeks before: neither a run before the break
+            # (15.3 km let week 2's long run jump 27 %, read 21) nor an easy run earlier in the same week (Tue 7.1 km
+            # let Sunday's be 7.8 km beside "week 2: up to 7.5 km", read 24) is its reference.
             grown = longest_ref(day, [r for r in planned if (r.day - days[0]).days // 7 < week]) if (
                 reference.restarting and week > 0) else None
             ref = min(filter(None, (longest_ref(day, tolerated + restart + planned),
@@ -167,6 +167,8 @@ def _build(days, history: list[PastRun], start, pain: PainState, reason: list[st
                 continue
             first_week.setdefault(slot, km)
             planned.append(RefRun(day, km, "planned"))
+            if is_long and week_runs > 1:
+                long_days.add(day)
             quality = (slot == 0 and week_runs >= 3 and pain.pain_free and not pain.hold and not reference.restarting)
             rpe = steady if quality else easy
             label = "Long easy run" if is_long and week_runs > 1 else ("Steady run" if quality else "Easy run")
@@ -203,9 +205,8 @@ def _build(days, history: list[PastRun], start, pain: PainState, reason: list[st
         rules.append(rule_entry("advice.run.after_break_spaced_weeks"))
     if ceiling:
         rules.append(rule_entry("advice.run.level_ceiling_in_pain"))
-    long_days = frozenset(s.date for s in sessions if s.title.startswith("Long easy run"))
     return RunningPlan(mode, sessions, summary, rules, anchor, per_week, reason + reference.codes,
-                       reference=reference, long_run_days=long_days)
+                       reference=reference, long_run_days=frozenset(long_days))
 
 
 def _cap_words(reference: LoadReference, planned: list[RefRun], start: dt.date,

@@ -53,8 +53,8 @@ class WeekShape:
 
 
 def week_targets(slots: list[int], per_week: int, week_km: float, min_km: float, budget: float | None,
-                  held: dict[int, float], previous: WeekShape = WeekShape((), None),
-                  hold_long: bool = False) -> dict[int, float]:
+                 held: dict[int, float], previous: WeekShape = WeekShape((), None),
+                 hold_long: bool = False) -> dict[int, float]:
     """Target km of each run slot of a week: its share of `week_km` (the long run, the last slot, the largest),
     never below `min_km` and, while the pain rules hold, never above the same slot in week 1 (`held`);
     `hold_long`: the long run no longer than last week's (no new longest run that week).
