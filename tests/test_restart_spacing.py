@@ -148,3 +148,19 @@ def test_any_restart_after_a_break_spaces_its_first_weeks_and_grows_from_its_own
         days = [s.date for s in weeks.get(week, [])]
         assert all((b - a).days >= 2 for a, b in zip(days, days[1:])), days
     _assert_grows_from_the_weeks_before(plan)
+
+
+def test_a_long_run_is_longer_than_the_week_other_runs_and_strength_on_a_run_day_comes_after_it():
+    """Read 25: three runs of 6.9 km with the last one called "long"; read 23 and 25: strength on a run day needs
+    its order (after the run, never before)."""
+    plan = _after_break_plan(pain_during_run=3)
+    for week, runs in _runs_by_week(plan).items():
+        for run in runs:
+            others = [r.distance_km for r in runs if r is not run]
+            if run.title.startswith("Long"):
+                assert others and run.distance_km > max(others), (week, run.title, others)
+    run_days = {s.date for s in plan.days if s.kind == "run"}
+    strength = [s for s in plan.days if s.kind == "strength"]
+    assert any(s.date in run_days for s in strength)
+    for s in strength:
+        assert ("after the run (or later that day), never before it" in s.details) == (s.date in run_days)

@@ -37,7 +37,7 @@ def exercise_sessions(prescriptions: list[Prescription], start: dt.date, weeks: 
                 (k is not None and k < p.dose_for_week(week).per_week) or p.dose_for_week(week).per_week >= DAILY)]
             if items:
                 title = "Strength: " + _targets(items) if k is not None else "Daily drill: " + _names(items)
-                out.append(_session(day, "strength", items, week, title))
+                out.append(_session(day, "strength", items, week, title, after_run=day in run_days))
             flex_items = [p for p in flex if p.is_active(week) and day not in rest
                           and i - sum(r < day for r in rest) < p.dose_for_week(week).per_week]
             if flex_items:
@@ -72,7 +72,8 @@ def strength_days(week_days: list[dt.date], run_days: set, long_run_days: frozen
     return sorted(best)
 
 
-def _session(day: dt.date, kind: str, items: list[Prescription], week: int, title: str) -> Session:
+def _session(day: dt.date, kind: str, items: list[Prescription], week: int, title: str,
+             after_run: bool = False) -> Session:
     exercises = [{"key": p.exercise.key, "name": p.exercise.name, "dose": p.dose_dict(week),
                   "tempo": p.exercise.cue, "held": p.held, "stepped_back": p.stepped_back,
                   "minutes": p.minutes(week)} for p in items]
@@ -85,6 +86,8 @@ def _session(day: dt.date, kind: str, items: list[Prescription], week: int, titl
         note = " Move to next week's dose only if this week kept the pain rule."
     note += "".join(f" {rule}" for rule in dict.fromkeys(p.loading for p in items if p.loading))
     note += "".join(f" {legs}" for legs in dict.fromkeys(p.legs for p in items if p.legs))
+    if after_run:  # physiotherapist reads 23 and 25: on a run day, when (a design choice, not a tested order)
+        note += " On a run day: after the run (or later that day), never before it."
     return Session(day, kind, title, "; ".join(lines) + "." + note,
                    duration_min=sum(p.minutes(week) for p in items),
                    reason=list(dict.fromkeys(c for p in items for c in p.reason)) or ["advice.default_programme"],

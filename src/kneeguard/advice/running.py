@@ -166,12 +166,15 @@ def _build(days, history: list[PastRun], start, pain: PainState, reason: list[st
             if km <= 0:
                 continue
             first_week.setdefault(slot, km)
+            # "long" only when it is longer than the week's other runs (read 25: three runs of 6.9 km, one "long")
+            is_long = is_long and week_runs > 1 and km > max(
+                (r.km for r in planned if (r.day - days[0]).days // 7 == week), default=0.0)
             planned.append(RefRun(day, km, "planned"))
-            if is_long and week_runs > 1:
+            if is_long:
                 long_days.add(day)
             quality = (slot == 0 and week_runs >= 3 and pain.pain_free and not pain.hold and not reference.restarting)
             rpe = steady if quality else easy
-            label = "Long easy run" if is_long and week_runs > 1 else ("Steady run" if quality else "Easy run")
+            label = "Long easy run" if is_long else ("Steady run" if quality else "Easy run")
             held_long = (f" No new longest run this week: {no_new_longest[week]} start this week, so the long run "
                          "stays at last week's." if hold_long and is_long else "")
             restart_cap = _anchor_words(reference, stepped) if at_restart_level else ""
