@@ -164,3 +164,19 @@ def test_a_long_run_is_longer_than_the_week_other_runs_and_strength_on_a_run_day
     assert any(s.date in run_days for s in strength)
     for s in strength:
         assert ("after the run (or later that day), never before it" in s.details) == (s.date in run_days)
+
+
+def test_the_weeks_ahead_count_walk_run_sessions_as_run_days():
+    """A walk/run plan has minutes, no km: its weeks ahead are not "0 runs" (as the report's weekly table counts)."""
+    from rich.console import Console
+
+    from kneeguard.advice import advise as advise_plan
+    from kneeguard.cli.plan_cmd import _weeks_ahead
+    from tests.personas import PERSONAS
+
+    persona = next(p for p in PERSONAS if p.key == "return_after_break")  # 6 weeks off: walk/run
+    plan = advise_plan(persona.context(), weeks=6)
+    console = Console(width=120, record=True)
+    console.print(_weeks_ahead(plan))
+    text = console.export_text()
+    assert "walk/run, by minutes" in text and "\u2502 0 " not in text

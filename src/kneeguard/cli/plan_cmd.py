@@ -171,11 +171,14 @@ def _weeks_ahead(advice) -> Table:
         days = advice.week(index)
         if not days:
             continue
-        runs = [s.distance_km for s in days if s.kind == "run" and s.distance_km]
-        run_days = sorted({s.date for s in days if s.kind == "run" and s.distance_km})
+        # as the report's weekly table counts them: a walk/run session is a run day too (it has minutes, no km)
+        running = [s for s in days if s.distance_km or (s.is_running and s.duration_min)]
+        runs = [s.distance_km for s in running if s.distance_km]
+        run_days = sorted({s.date for s in running})
         strength = sorted({s.date for s in days if s.kind == "strength"})
-        table.add_row(str(index + 1), f"{days[0].date:%a %d %b} – {days[-1].date:%a %d %b}", str(len(runs)),
+        table.add_row(str(index + 1), f"{days[0].date:%a %d %b} – {days[-1].date:%a %d %b}", str(len(running)),
                       ", ".join(f"{d:%a}" for d in run_days),
-                      f"{sum(runs):.1f}" if runs else "", f"{max(runs):.1f}" if runs else "",
+                      f"{sum(runs):.1f}" if runs else ("walk/run, by minutes" if running else ""),
+                      f"{max(runs):.1f}" if runs else "",
                       ", ".join(f"{d:%a}" for d in strength))
     return table
