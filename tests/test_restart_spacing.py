@@ -180,3 +180,17 @@ def test_the_weeks_ahead_count_walk_run_sessions_as_run_days():
     console.print(_weeks_ahead(plan))
     text = console.export_text()
     assert "walk/run, by minutes" in text and "\u2502 0 " not in text
+
+
+def test_a_strength_session_on_a_walk_day_says_nothing_about_a_run():
+    from kneeguard.advice.exercise_sessions import exercise_sessions
+
+    plan = _after_break_plan()
+    week = [plan.start + dt.timedelta(days=i) for i in range(7)]
+    walks = {week[0], week[1], week[3], week[5]}  # walk days count as days with an activity, not as running
+    sessions = exercise_sessions(plan.strength, plan.start, 1, walks, frozenset(), set())
+    strength = [s for s in sessions if s.kind == "strength"]
+    assert any(s.date in walks for s in strength)  # one lands on a walk day
+    assert not any("after the run" in s.details for s in strength)
+    ran = exercise_sessions(plan.strength, plan.start, 1, walks, frozenset(), walks)  # the same days as runs
+    assert any("after the run" in s.details for s in ran if s.kind == "strength")

@@ -250,7 +250,7 @@ def advise(context: AthleteContext, *, weeks: int = DEFAULT_PLAN_WEEKS, start: d
     if not pain.stop:
         sessions += apply_gait(gait, sessions, start)
         sessions += exercise_sessions(strength, start, weeks, {s.date for s in running.sessions},
-                                      running.long_run_days)
+                                      running.long_run_days, {s.date for s in running.sessions if s.is_running})
     professional = _professional(context, pain)
     if pain.stop:
         sessions.append(Session(start, "see_professional", professional.title, professional.text,

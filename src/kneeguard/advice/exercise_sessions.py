@@ -21,7 +21,10 @@ DAILY = 7  # per_week of a drill done every day
 
 
 def exercise_sessions(prescriptions: list[Prescription], start: dt.date, weeks: int, run_days: set,
-                      long_run_days: frozenset = frozenset()) -> list[Session]:
+                      long_run_days: frozenset = frozenset(), running_days: set | None = None) -> list[Session]:
+    """`run_days`: days with a run, walk/run or planned walk (strength prefers days without one); `running_days`:
+    those with running (a strength session there says when, after the run), by default `run_days`."""
+    running_days = run_days if running_days is None else running_days
     out: list[Session] = []
     strength = [p for p in prescriptions if p.exercise.kind == "strength"]
     flex = [p for p in prescriptions if p.exercise.kind == "flexibility"]
@@ -37,7 +40,7 @@ def exercise_sessions(prescriptions: list[Prescription], start: dt.date, weeks: 
                 (k is not None and k < p.dose_for_week(week).per_week) or p.dose_for_week(week).per_week >= DAILY)]
             if items:
                 title = "Strength: " + _targets(items) if k is not None else "Daily drill: " + _names(items)
-                out.append(_session(day, "strength", items, week, title, after_run=day in run_days))
+                out.append(_session(day, "strength", items, week, title, after_run=day in running_days))
             flex_items = [p for p in flex if p.is_active(week) and day not in rest
                           and i - sum(r < day for r in rest) < p.dose_for_week(week).per_week]
             if flex_items:
