@@ -18,7 +18,7 @@ MONDAY = dt.date(2025, 3, 3)
 SPACED = int(evidence.value("advice.run.after_break_spaced_weeks"))
 
 
-def _after_break_plan(pain_during_run: int = 0):
+def _after_break_plan(pain_during_run: int = 0, pain_next_morning: int = 1):
     """4 runs a week for 4 weeks, the long run growing within the spike cap (9 to 12 km), then a break of the break
     rule's days."""
     long_km = (9.0, 9.9, 10.8, 11.8)
@@ -26,7 +26,7 @@ def _after_break_plan(pain_during_run: int = 0):
     as_of = runs[-1][0] + dt.timedelta(days=int(evidence.value("advice.run.break_days")))
     ctx = make_context("ana", as_of, activities=runs_frame(runs),
                        checkin=checkin(as_of, has_pain=True, pain_now=1, pain_during_run=pain_during_run,
-                                       pain_next_morning=1, duration_weeks=3))
+                                       pain_next_morning=pain_next_morning, duration_weeks=3))
     return advise(ctx, weeks=6)
 
 
@@ -194,3 +194,11 @@ def test_a_strength_session_on_a_walk_day_says_nothing_about_a_run():
     assert not any("after the run" in s.details for s in strength)
     ran = exercise_sessions(plan.strength, plan.start, 1, walks, frozenset(), walks)  # the same days as runs
     assert any("after the run" in s.details for s in ran if s.kind == "strength")
+
+
+def test_a_held_plan_gives_no_week_2_number_beside_distances_held():
+    plan = _after_break_plan(pain_during_run=3, pain_next_morning=3)  # not settled: hold
+    assert plan.running.mode == "hold"
+    summary = plan.running.summary
+    assert "Distances held, not increased" in summary and "week 2: up to" not in summary
+    assert "While a check-in reports pain" not in summary  # nothing grows while held

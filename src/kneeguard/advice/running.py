@@ -200,7 +200,8 @@ def _build(days, history: list[PastRun], start, pain: PainState, reason: list[st
                         + _level_reached(totals, reference.weekly_km * step_back_factor(pain) if reference.restarting
                                                          else None)
                         + ".")
-               + _cap_words(reference, planned, days[0], ceiling) + (ceiling.words if ceiling else ""))
+               + _cap_words(reference, planned, days[0], None if frozen else ceiling, frozen)
+               + (ceiling.words if ceiling and not frozen else ""))
     rules = [rule_entry("load.spike.small"), rule_entry("load.spike.window_days"), rule_entry("advice.run.weekly_growth"),
              rule_entry("advice.run.min_rest_days_per_week"), rule_entry("advice.run.max_consecutive_days"),
              rule_entry("advice.run.easy_rpe"), *(rule_entry(c) for c in reference.codes)]
@@ -213,7 +214,7 @@ def _build(days, history: list[PastRun], start, pain: PainState, reason: list[st
 
 
 def _cap_words(reference: LoadReference, planned: list[RefRun], start: dt.date,
-               ceiling: PainCeiling | None = None) -> str:
+               ceiling: PainCeiling | None = None, held: bool = False) -> str:
     """The per-run cap as it holds: after a restart, from week 2 against the plan's own runs only (read 21: the
     30-day sentence let a runner read 16.8 km from a run just before the break), with week 2's own number."""
     if not reference.restarting:
@@ -223,7 +224,8 @@ def _cap_words(reference: LoadReference, planned: list[RefRun], start: dt.date,
     week_1 = [r.km for r in planned if (r.day - start).days < 7]
     longest = min(filter(None, (tenth_down(spike_cap() * max(week_1)) if week_1 else None,
                                 ceiling.longest_km if ceiling else None)), default=None)
-    week_2 = f" (week 2: up to {longest:.1f} km)" if longest and len(planned) > len(week_1) else ""
+    # held (hold or step back): distances stay, so no week-2 number beside "Distances held, not increased"
+    week_2 = f" (week 2: up to {longest:.1f} km)" if longest and len(planned) > len(week_1) and not held else ""
     return (f" From week 2, each run at most {spike_cap() - 1:.0%} above the plan's longest run of the weeks before"
             f"{week_2}; your runs before the plan do not count.")
 
