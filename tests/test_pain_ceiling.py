@@ -75,4 +75,13 @@ def test_after_a_break_that_followed_the_pain_the_ceiling_is_the_load_before_the
     ref = restart_reference(before + during, start, PainOnset(onset, "said", None))
     assert ref.after_break and ref.before_pain is not None
     weekly, longest, words = ref.level_before
-    assert words == "before the pain" and abs(weekly - 28.0) < 1e-9 and longest == 8.0
+    assert words == "your load before the pain" and abs(weekly - 28.0) < 1e-9 and longest == 8.0
+
+
+def test_pain_that_is_not_new_keeps_the_plan_at_the_recent_load():
+    """Pain older than the ramp lookback: the plan sizes from recent load, and holds there while it hurts."""
+    plan = advise(_persona("steady_mild_pain", duration_weeks=10).context(), weeks=6)
+    assert plan.running.reference.basis == "recent"
+    weekly, _, words = plan.running.reference.level_before
+    assert words == "your recent load" and max(_totals(plan)) <= weekly + 1e-9
+    assert f"no week above {weekly:.1f} km" in plan.running.summary and "(your recent load)" in plan.running.summary

@@ -81,11 +81,13 @@ class LoadReference:
         """The load the knee had before the pain, the ramp or the break (weekly km, longest run, whose words): the
         restart level unscaled, or after a break that followed the pain, the load before the pain."""
         if self.before_pain:
-            return (*self.before_pain, "before the pain")
+            return (*self.before_pain, "your load before the pain")
         if self.after_break:
             scale = float(evidence.value("advice.run.break_fraction"))
-            return (self.weekly_km / scale, self.longest_km / scale if self.longest_km else None, "before your break")
-        return (self.weekly_km, self.longest_km, "of your recent running" if self.basis == "recent" else "before the pain")
+            return (self.weekly_km / scale, self.longest_km / scale if self.longest_km else None,
+                    "your load before your break")
+        return (self.weekly_km, self.longest_km,
+                "your recent load" if self.basis == "recent" else "your load before the pain")
 
     @property
     def after_break(self) -> bool:

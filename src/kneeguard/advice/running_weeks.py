@@ -39,8 +39,8 @@ def pain_ceiling(reference: LoadReference, pain: PainState) -> PainCeiling | Non
     # the week as the level is said (19.8, not 19.7 beside it); a run as the runner runs it, rounded down
     weekly, longest = weekly * factor, tenth_down(longest * factor) if longest else None
     run = f" and no run above {longest:.1f} km" if longest else ""
-    return PainCeiling(weekly, longest, f" While a check-in reports pain, no week above {weekly:.1f} km{run} (your "
-                                        f"load {before}); more only after a pain-free check-in.")
+    return PainCeiling(weekly, longest, f" While a check-in reports pain, no week above {weekly:.1f} km{run} "
+                                        f"({before}); more only after a pain-free check-in.")
 
 
 @dataclass(frozen=True)
