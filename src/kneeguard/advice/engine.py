@@ -13,7 +13,7 @@ from typing import Any
 from kneeguard import evidence
 from kneeguard.advice.apply_overrides import apply_overrides
 from kneeguard.advice.context import AthleteContext, MissingPart, finding_source, self_tests_measured
-from kneeguard.advice.exercise_sessions import exercise_sessions, weekly_exercise_minutes
+from kneeguard.advice.exercise_sessions import exercise_sessions
 from kneeguard.advice.exercises import PAIN_FREE, Prescription, pain_rule_text, self_test_counts
 from kneeguard.advice.factors import Factor, prompt_only, rank_factors
 from kneeguard.advice.footwear import footwear_advice
@@ -24,6 +24,7 @@ from kneeguard.advice.programme import AFTER_PLAN, NO_ROOM, LeftOut, choose, ecc
 from kneeguard.advice.recheck import SET_WEEKS, holds_at_week_one, later_weeks_words, recheck_day, recheck_session
 from kneeguard.advice.running import RunningPlan, plan_running
 from kneeguard.advice.session import SESSION_KINDS, Recommendation, Session, unique_citations
+from kneeguard.advice.week_summary import WeekSummary, week_summaries
 from kneeguard.clinic.levels import TriageLevel
 from kneeguard.disclaimer import DISCLAIMER
 from kneeguard.load import codes as load_codes_declared
@@ -151,7 +152,13 @@ class Advice:
     @property
     def exercise_minutes(self) -> list[int]:
         """Minutes of strength and mobility sessions per plan week (`advice.exercise.max_minutes_per_week`)."""
-        return weekly_exercise_minutes(self.days, self.start, self.set_weeks)
+        return [w.exercise_min for w in self.week_summaries]
+
+    @property
+    def week_summaries(self) -> list[WeekSummary]:
+        """Each set week in one line (runs, km, longest run, strength days, minutes): the CLI's weeks ahead and the
+        report's weekly table."""
+        return week_summaries(self.days, self.start, self.set_weeks)
 
     @property
     def exercise_minutes_budget(self) -> int:

@@ -15,6 +15,7 @@ import itertools
 from kneeguard import evidence
 from kneeguard.advice.exercises import Prescription, pain_rule_text
 from kneeguard.advice.session import Session, unique_citations
+from kneeguard.advice.week_summary import week_summaries
 
 STRENGTH_DAYS_PER_WEEK = 3  # design: strength on at most 3 days a week, days without a run first
 DAILY = 7  # per_week of a drill done every day
@@ -108,12 +109,7 @@ def _names(items: list[Prescription]) -> str:
 
 def weekly_exercise_minutes(days: list[Session], start: dt.date, weeks: int) -> list[int]:
     """Minutes of strength and mobility sessions in each plan week (what the budget counts)."""
-    out = [0] * weeks
-    for s in days:
-        week = (s.date - start).days // 7
-        if s.kind in ("strength", "mobility") and 0 <= week < weeks:
-            out[week] += int(s.duration_min or 0)
-    return out
+    return [w.exercise_min for w in week_summaries(days, start, weeks)]
 
 
 __all__ = ["STRENGTH_DAYS_PER_WEEK", "exercise_sessions", "strength_days", "weekly_exercise_minutes"]

@@ -25,7 +25,7 @@ from kneeguard.advice.load_reference import LoadReference, PainOnset, PastRun, r
 from kneeguard.advice.pain import PainState
 from kneeguard.advice.return_to_run import return_to_run
 from kneeguard.advice.running_plan import RunningPlan, rule_entry
-from kneeguard.advice.running_weeks import RUN_OFFSETS, PainCeiling, WeekShape, pain_ceiling, week_targets
+from kneeguard.advice.running_weeks import RUN_OFFSETS, WeekShape, pain_ceiling, week_targets
 from kneeguard.advice.session import Session, unique_citations
 from kneeguard.load.spike import reference_window, window_days
 
@@ -130,6 +130,7 @@ def _build(days, history: list[PastRun], start, pain: PainState, reason: list[st
     previous = WeekShape((), None)
     totals: list[float] = []  # each plan week's planned km
     long_days: set[dt.date] = set()  # the weeks' long runs (strength keeps off their eves)
+    week_2_cap: float | None = None
     for week in range(len(days) // 7):
         week_runs = spaced if spaced_weeks and (week < spaced_weeks or frozen) else per_week
         offsets = RUN_OFFSETS[week_runs]
@@ -162,6 +163,8 @@ def _build(days, history: list[PastRun], start, pain: PainState, reason: list[st
             if at_restart_level:
                 cap = anchor  # restart AT the tolerated level; progression starts in week 2
             cap = tenth_down(cap)  # the cap the note shows is the one that holds (10.45 must not read 10.5)
+            if week == 1:  # the summary's "week 2: up to" is this cap (one computation)
+                week_2_cap = cap if week_2_cap is None else max(week_2_cap, cap)
             km = tenth_down(min(target, cap))
             if km <= 0:
                 continue
@@ -200,7 +203,7 @@ def _build(days, history: list[PastRun], start, pain: PainState, reason: list[st
                         + _level_reached(totals, reference.weekly_km * step_back_factor(pain) if reference.restarting
                                                          else None)
                         + ".")
-               + _cap_words(reference, planned, days[0], None if frozen else ceiling, frozen)
+               + _cap_words(reference, None if frozen else week_2_cap)
                + (ceiling.words if ceiling and not frozen else ""))
     rules = [rule_entry("load.spike.small"), rule_entry("load.spike.window_days"), rule_entry("advice.run.weekly_growth"),
              rule_entry("advice.run.min_rest_days_per_week"), rule_entry("advice.run.max_consecutive_days"),
@@ -213,19 +216,15 @@ def _build(days, history: list[PastRun], start, pain: PainState, reason: list[st
                        reference=reference, long_run_days=frozenset(long_days))
 
 
-def _cap_words(reference: LoadReference, planned: list[RefRun], start: dt.date,
-               ceiling: PainCeiling | None = None, held: bool = False) -> str:
+def _cap_words(reference: LoadReference, week_2_cap: float | None) -> str:
     """The per-run cap as it holds: after a restart, from week 2 against the plan's own runs only (read 21: the
-    30-day sentence let a runner read 16.8 km from a run just before the break), with week 2's own number."""
+    30-day sentence let a runner read 16.8 km from a run just before the break), with week 2's own cap as the runs
+    were capped (None for a held plan: no week-2 number beside "Distances held, not increased")."""
     if not reference.restarting:
         return (f" Each run at most {spike_cap() - 1:.0%} above the longest run of the previous {window_days()} days "
                 "(the plan's own runs count; spikes" + (" and runs since the pain began do not)." if reference.onset
                                                         else " do not)."))
-    week_1 = [r.km for r in planned if (r.day - start).days < 7]
-    longest = min(filter(None, (tenth_down(spike_cap() * max(week_1)) if week_1 else None,
-                                ceiling.longest_km if ceiling else None)), default=None)
-    # held (hold or step back): distances stay, so no week-2 number beside "Distances held, not increased"
-    week_2 = f" (week 2: up to {longest:.1f} km)" if longest and len(planned) > len(week_1) and not held else ""
+    week_2 = f" (week 2: up to {week_2_cap:.1f} km)" if week_2_cap else ""
     return (f" From week 2, each run at most {spike_cap() - 1:.0%} above the plan's longest run of the weeks before"
             f"{week_2}; your runs before the plan do not count.")
 
@@ -262,7 +261,7 @@ def _level_reached(totals: list[float], level: float | None) -> str:
     shown = round(level, 1)  # the level as the sentence prints it: a week totalling that is back at it
     # "about": each run is rounded down to 0.1 km, so a week held at the level (the pain ceiling) can total up to
     # 0.1 km a run less; read 23 saw "still below 19.8 km/week at the end (19.6 km)" for a plan held at it
-    about = round(shown - 0.1 * len(RUN_OFFSETS), 1)
+    about = round(shown - 0.1 * int(evidence.value("advice.run.max_runs_per_week")), 1)
     if round(totals[0], 1) >= about:
         return ""
     week = next((w for w, km in enumerate(totals) if round(km, 1) >= about), None)

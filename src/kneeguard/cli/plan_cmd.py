@@ -167,18 +167,10 @@ def _weeks_ahead(advice) -> Table:
     table = Table(title="Weeks ahead, while the pain rule is kept (every day is in the calendar and on the web plan)")
     for col in ("week", "dates", "runs", "run days", "km", "longest km", "strength days"):
         table.add_column(col)
-    for index in range(1, advice.set_weeks):
-        days = advice.week(index)
-        if not days:
-            continue
-        # as the report's weekly table counts them: a walk/run session is a run day too (it has minutes, no km)
-        running = [s for s in days if s.distance_km or (s.is_running and s.duration_min)]
-        runs = [s.distance_km for s in running if s.distance_km]
-        run_days = sorted({s.date for s in running})
-        strength = sorted({s.date for s in days if s.kind == "strength"})
-        table.add_row(str(index + 1), f"{days[0].date:%a %d %b} – {days[-1].date:%a %d %b}", str(len(running)),
-                      ", ".join(f"{d:%a}" for d in run_days),
-                      f"{sum(runs):.1f}" if runs else ("walk/run, by minutes" if running else ""),
-                      f"{max(runs):.1f}" if runs else "",
-                      ", ".join(f"{d:%a}" for d in strength))
+    for w in advice.week_summaries[1:]:
+        table.add_row(str(w.number), f"{w.start:%a %d %b} – {w.end:%a %d %b}", str(w.runs),
+                      ", ".join(f"{d:%a}" for d in w.run_days),
+                      f"{w.km:.1f}" if w.km else ("walk/run, by minutes" if w.runs else ""),
+                      f"{w.longest_km:.1f}" if w.longest_km else "",
+                      ", ".join(f"{d:%a}" for d in w.strength_days))
     return table

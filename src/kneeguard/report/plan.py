@@ -6,7 +6,6 @@ Without advice the section says how to get one.
 """
 from __future__ import annotations
 
-import datetime as dt
 import re
 from typing import TYPE_CHECKING, Any
 
@@ -48,7 +47,7 @@ def build_plan(advice: Advice | None, refs: References, titles: dict[str, str] |
         "cap": advice.pain.cap,  # how far running goes until the professional's visit ('' without one)
         "held_back": advice.held_back,  # exercises left for the physiotherapist (the plan's "Not in this plan")
         # A plan held at week 1 has no weekly table: week 1 is shown day by day and the later weeks are not set.
-        "weeks": [] if advice.recheck else _weeks(days, advice.start),
+        "weeks": [] if advice.recheck else _weeks(advice),
         "later_weeks": advice.later_weeks_words,
         "later_weeks_brief": advice.later_weeks_brief,
         # Day by day only for the first fortnight: the weekly table covers the rest in two minutes' reading.
@@ -127,33 +126,13 @@ def _reason_text(reason: list[str], titles: dict[str, str], why: str = "") -> st
     return "; ".join(dict.fromkeys(w for w in [*words, why] if w))
 
 
-def _weeks(days: list[Session], start: dt.date) -> list[dict[str, Any]]:
-    """One row per plan week (7 days from the plan's first day: the weeks its running rules and the exercise budget
-    count, so "week 6" here is the running summary's week 6): runs, distance, longest run, strength sessions,
-    strength and mobility minutes, days without a run."""
-    by_week: dict[int, dict[str, Any]] = {}
-    for s in days:
-        index = (s.date - start).days // 7
-        if index < 0:
-            continue
-        first = start + dt.timedelta(days=7 * index)
-        w = by_week.setdefault(index, {"start": first, "end": first + dt.timedelta(days=6), "runs": 0, "km": 0.0,
-                                       "longest": 0.0, "strength": 0, "exercise_min": 0, "run_days": set()})
-        km = s.distance_km or 0
-        if km or (s.is_running and bool(s.duration_min)):
-            w["runs"] += 1
-            w["run_days"].add(s.date)
-        if km:
-            w["km"] += float(km)
-            w["longest"] = max(w["longest"], float(km))
-        if s.kind == "strength":
-            w["strength"] += 1
-        if s.kind in ("strength", "mobility"):
-            w["exercise_min"] += int(s.duration_min or 0)
-    return [{"n": index + 1, "dates": f"{w['start']:%d %b} – {w['end']:%d %b}", "runs": w["runs"],
-             "km": f"{w['km']:.1f} km" if w["km"] else "—", "longest": f"{w['longest']:.1f} km" if w["longest"] else "—",
-             "strength": w["strength"], "exercise_min": w["exercise_min"], "rest": 7 - len(w["run_days"])}
-            for index, w in sorted(by_week.items())]
+def _weeks(advice: Advice) -> list[dict[str, Any]]:
+    """One row per plan week (`Advice.week_summaries`: 7 days from the plan's first day, the weeks its running rules
+    and the exercise budget count, so "week 6" here is the running summary's week 6)."""
+    return [{"n": w.number, "dates": f"{w.start:%d %b} – {w.end:%d %b}", "runs": w.runs,
+             "km": f"{w.km:.1f} km" if w.km else "—", "longest": f"{w.longest_km:.1f} km" if w.longest_km else "—",
+             "strength": len(w.strength_days), "exercise_min": w.exercise_min, "rest": w.days_without_run}
+            for w in advice.week_summaries]
 
 
 def _text(x: Any) -> str:
