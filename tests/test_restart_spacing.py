@@ -202,3 +202,19 @@ def test_a_held_plan_gives_no_week_2_number_beside_distances_held():
     summary = plan.running.summary
     assert "Distances held, not increased" in summary and "week 2: up to" not in summary
     assert "While a check-in reports pain" not in summary  # nothing grows while held
+
+
+def test_the_plan_listing_says_once_that_strength_comes_after_the_run():
+    """Read 27: the order was only in the sessions' details, so the printed plan never said it."""
+    import contextlib
+    import io
+
+    from kneeguard.advice.exercise_sessions import AFTER_RUN
+    from kneeguard.cli.plan_cmd import show_plan
+
+    plan = _after_break_plan(pain_during_run=3)
+    assert plan.strength_after_run == AFTER_RUN
+    out = io.StringIO()
+    with contextlib.redirect_stdout(out):
+        show_plan(plan)
+    assert " ".join(out.getvalue().split()).count(AFTER_RUN) == 1

@@ -13,7 +13,7 @@ from typing import Any
 from kneeguard import evidence
 from kneeguard.advice.apply_overrides import apply_overrides
 from kneeguard.advice.context import AthleteContext, MissingPart, finding_source, self_tests_measured
-from kneeguard.advice.exercise_sessions import exercise_sessions
+from kneeguard.advice.exercise_sessions import AFTER_RUN, exercise_sessions
 from kneeguard.advice.exercises import PAIN_FREE, Prescription, pain_rule_text, self_test_counts
 from kneeguard.advice.factors import Factor, prompt_only, rank_factors
 from kneeguard.advice.footwear import footwear_advice
@@ -153,6 +153,13 @@ class Advice:
     def exercise_minutes(self) -> list[int]:
         """Minutes of strength and mobility sessions per plan week (`advice.exercise.max_minutes_per_week`)."""
         return [w.exercise_min for w in self.week_summaries]
+
+    @property
+    def strength_after_run(self) -> str:
+        """`AFTER_RUN` when any strength session shares its day with a run ('' otherwise): the plan's listing says
+        it once (read 27 found it only in the sessions' details)."""
+        running = {s.date for s in self.days if s.is_running}
+        return AFTER_RUN if any(s.kind == "strength" and s.date in running for s in self.days) else ""
 
     @property
     def week_summaries(self) -> list[WeekSummary]:

@@ -17,6 +17,9 @@ from kneeguard.advice.exercises import Prescription, pain_rule_text
 from kneeguard.advice.session import Session, unique_citations
 from kneeguard.advice.week_summary import week_summaries
 
+# physiotherapist reads 23, 25 and 27: on a run day, when (a design choice, not a tested order); one owner for the
+# session's details and the plan's listing
+AFTER_RUN = "On a run day: strength after the run (or later that day), never before it."
 STRENGTH_DAYS_PER_WEEK = 3  # design: strength on at most 3 days a week, days without a run first
 DAILY = 7  # per_week of a drill done every day
 
@@ -90,8 +93,8 @@ def _session(day: dt.date, kind: str, items: list[Prescription], week: int, titl
         note = " Move to next week's dose only if this week kept the pain rule."
     note += "".join(f" {rule}" for rule in dict.fromkeys(p.loading for p in items if p.loading))
     note += "".join(f" {legs}" for legs in dict.fromkeys(p.legs for p in items if p.legs))
-    if after_run:  # physiotherapist reads 23 and 25: on a run day, when (a design choice, not a tested order)
-        note += " On a run day: after the run (or later that day), never before it."
+    if after_run:
+        note += f" {AFTER_RUN}"
     return Session(day, kind, title, "; ".join(lines) + "." + note,
                    duration_min=sum(p.minutes(week) for p in items),
                    reason=list(dict.fromkeys(c for p in items for c in p.reason)) or ["advice.default_programme"],
@@ -112,4 +115,4 @@ def weekly_exercise_minutes(days: list[Session], start: dt.date, weeks: int) -> 
     return [w.exercise_min for w in week_summaries(days, start, weeks)]
 
 
-__all__ = ["STRENGTH_DAYS_PER_WEEK", "exercise_sessions", "strength_days", "weekly_exercise_minutes"]
+__all__ = ["AFTER_RUN", "STRENGTH_DAYS_PER_WEEK", "exercise_sessions", "strength_days", "weekly_exercise_minutes"]

@@ -143,6 +143,8 @@ def show_plan(advice) -> None:
         for rule in dict.fromkeys([p.loading for p in items if p.loading] + [p.legs for p in items if p.legs]):
             console.print(escape(rule))  # once each
         console.print(escape(advice.exercise_minutes_words))
+        if advice.strength_after_run:
+            console.print(escape(advice.strength_after_run))
     if advice.gait.summary:
         console.print(f"\n[bold]Gait[/]: {escape(advice.gait.summary)}")
         if advice.gait.active and advice.gait.caution:
