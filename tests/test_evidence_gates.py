@@ -114,7 +114,7 @@ def test_report_shows_the_uncertain_group():
     assert doc.uncertain and "0.39" in doc.uncertain[0]["reason"]
     gait_rows = next(d for d in doc.domains if d["key"] == "gait")["findings"]
     assert all(r["uncertain"] for r in gait_rows)
-    assert not any(r["title"] in GAIT_FLAGS for r in doc.summary)
+    assert not any(r.title in GAIT_FLAGS for r in doc.summary)
     html = render_html(doc)
     assert 'id="uncertain"' in html and "Uncertain:" in html
 

@@ -103,11 +103,11 @@ def _worse_report():
 
 def test_the_summarys_top_factors_mark_the_painful_legs_self_tests():
     doc, html = _worse_report()
-    assert [(r["title"], r["painful_leg"]) for r in doc.summary] == [
-        ("Single-leg hamstring bridge (right) in the 'poor' range", True),
-        ("Active knee extension (right): hamstring shortness", True),
-        ("Heel raises: right side weaker beyond test noise", True)]
-    assert doc.pain_limited == PAIN_LIMITED  # the plan's words, one owner
+    assert [(r.title, r.marks) for r in doc.summary] == [
+        ("Single-leg hamstring bridge (right) in the 'poor' range", ("*",)),
+        ("Active knee extension (right): hamstring shortness", ("*",)),
+        ("Heel raises: right side weaker beyond test noise", ("*",))]
+    assert doc.mark_notes == [("*", PAIN_LIMITED)]  # the plan's words, one owner
     summary = html.split('id="summary"', 1)[1].split("</section>", 1)[0]
     assert len(re.findall(r"</b>&nbsp;\*</td>", summary)) == 3  # never wrapped alone onto a line at 390 px
     assert summary.count(PAIN_LIMITED) == 1 and f"* {PAIN_LIMITED}" in summary
@@ -115,10 +115,10 @@ def test_the_summarys_top_factors_mark_the_painful_legs_self_tests():
 
 
 def test_a_summary_with_no_painful_leg_self_test_has_no_mark():
-    from kneeguard.report.summary_factors import pain_limited_note, summary_factors
+    from kneeguard.report.summary_factors import mark_notes, summary_factors
     from kneeguard.report.document import References
 
     findings = [*selftest_findings(WEAK_RIGHT), Finding("load.spike", Severity.MODERATE, "spike", "", domain="load")]
     rows = summary_factors(None, findings, References())  # no advice: the most serious findings stand in
-    assert [r["title"] for r in rows] == ["spike", "Heel raises: right side weaker beyond test noise"]
-    assert not any(r["painful_leg"] for r in rows) and pain_limited_note(rows) == ""
+    assert [r.title for r in rows] == ["spike", "Heel raises: right side weaker beyond test noise"]
+    assert not any(r.marks for r in rows) and mark_notes(rows) == []

@@ -65,7 +65,7 @@ class Factor:
         return self.title + self.onset_note
 
     @property
-    def _marked(self) -> list[tuple[str, str]]:
+    def marked(self) -> list[tuple[str, str]]:
         """This factor's (mark, words) of `FACTOR_MARKS`: '*' a self-test on the painful leg, '†' a gait video
         filmed after the pain began."""
         on = {"*": self.on_painful_leg, "†": self.filmed_in_pain}
@@ -74,12 +74,12 @@ class Factor:
     @property
     def cautions(self) -> str:
         """The factor's cautions in words, '' without any (the web shows them by the title)."""
-        return "; ".join(words for _, words in self._marked)
+        return "; ".join(words for _, words in self.marked)
 
     @property
     def marks(self) -> str:
         """' *' / ' †' after the title in a table, each explained once below it (`FACTOR_MARKS`)."""
-        return "".join(f" {mark}" for mark, _ in self._marked)
+        return "".join(f" {mark}" for mark, _ in self.marked)
 
     @property
     def is_cause(self) -> bool:

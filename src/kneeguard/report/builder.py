@@ -23,7 +23,7 @@ from kneeguard.report.plan import build_plan
 from kneeguard.report.presenting import (driving_beyond_presenting, gait_shorthand, missing_runs_words,
                                          presenting_complaint, running_since, selftest_shorthand)
 from kneeguard.report.summary import plan_overview
-from kneeguard.report.summary_factors import filmed_in_pain_note, more_factors, pain_limited_note, summary_factors
+from kneeguard.report.summary_factors import mark_notes, more_factors, summary_factors
 
 if TYPE_CHECKING:
     from kneeguard.advice import Advice, AthleteContext, Banner, MissingPart
@@ -86,7 +86,7 @@ def build_report(context: AthleteContext, advice: Advice | None = None, *, histo
         sources=_sources(context, history),
         triage=triage,
         summary=summary,
-        more_factors=more, pain_limited=pain_limited_note(summary, more), filmed_in_pain=filmed_in_pain_note(summary, more),
+        more_factors=more, mark_notes=mark_notes(summary, more),
         aggravating=aggravating,
         uncertain=uncertain, uncertain_brief=_uncertain(advice, everything, brief=True),
         domains=domains,

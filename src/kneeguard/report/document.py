@@ -1,16 +1,19 @@
 """The report as data: what the template shows, in the order a clinician reads it.
 
-Everything here is plain (str, numbers, lists, dicts) so the template needs no
+Everything here is plain values or small frozen rows (`PlanRow`, `SummaryFactor`) so the template needs no
 logic beyond loops, and tests can check structure without parsing HTML.
 """
 from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from kneeguard.disclaimer import DISCLAIMER
 from kneeguard.report.summary import PlanRow
+
+if TYPE_CHECKING:
+    from kneeguard.report.summary_factors import SummaryFactor
 
 # Section ids in reading order; the template and the golden tests both use this.
 # The summary (at most two A4 pages) leads; the appendix holds everything in full.
@@ -93,7 +96,7 @@ class ReportDocument:
     generated_at: str
     sources: list[dict[str, str]]
     triage: dict[str, Any]
-    summary: list[dict[str, Any]]
+    summary: list[SummaryFactor]
     domains: list[dict[str, Any]]
     causes: list[dict[str, Any]]
     plan: dict[str, Any]
@@ -103,8 +106,7 @@ class ReportDocument:
     uncertain: list[dict[str, str]] = field(default_factory=list)  # doubtful findings: title, reason
     uncertain_brief: list[dict[str, str]] = field(default_factory=list)  # the same, why only (the summary)
     more_factors: str = ""  # the plan's factors beyond the summary's rows, in a line
-    filmed_in_pain: str = ""  # what the '†' of a gait factor from a video filmed after the onset means
-    pain_limited: str = ""  # what the '*' of a summary factor tested on the painful leg means ('' when none is)
+    mark_notes: list[tuple[str, str]] = field(default_factory=list)  # (mark, meaning) of each mark the rows carry
     aggravating: dict[str, Any] = field(default_factory=dict)  # factors after the pain began (not causes): onset, items
     plan_overview: list[PlanRow] = field(default_factory=list)  # the summary's one plan table
     trend_charts: list[Chart] = field(default_factory=list)  # load and pain over time, shown once in the summary
@@ -118,7 +120,7 @@ class ReportDocument:
     def summary_references(self) -> list[dict[str, str]]:
         """The references the summary cites, for a summary printed without the appendix."""
         groups = [r["cites"] for r in self.triage.get("reasons", [])] + [n["cites"] for n in self.triage.get("context", [])]
-        cited = {n for g in groups + [f["cites"] for f in self.summary] for n in g}
+        cited = {n for g in groups + [f.cites for f in self.summary] for n in g}
         return [r for r in self.references if r["n"] in cited]
 
     def charts(self) -> list[Chart]:

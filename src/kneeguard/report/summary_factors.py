@@ -2,6 +2,7 @@
 leg, '†' a gait video filmed after the pain began), explained once below the table in the plan's own words."""
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from kneeguard.findings import Finding, Severity, sort_findings
@@ -15,19 +16,33 @@ if TYPE_CHECKING:
 DOMAIN_OF_SOURCE = {"checkin": "clinic"}  # a factor's source names the domain its findings are listed under
 
 
-def summary_factors(advice: Advice | None, findings: list[Finding], refs: References) -> list[dict]:
-    """The top factors' rows; `painful_leg`: a self-test of the painful leg, marked '*' as in the plan."""
+@dataclass(frozen=True)
+class SummaryFactor:
+    """One row of the summary's top factors."""
+
+    rank: int
+    title: str
+    domain: str
+    severity: str
+    why: str  # the explanation's first sentences
+    measured: str
+    cites: list[int]
+    marks: tuple[str, ...] = ()  # the plan's marks (`advice.factors.FACTOR_MARKS`), each explained below the table
+
+
+def summary_factors(advice: Advice | None, findings: list[Finding], refs: References) -> list[SummaryFactor]:
+    """The top factors' rows, marked as in the plan."""
     from kneeguard.advice.factors import prompt_only
 
     if advice is not None and advice.top_factors:  # the factor's severity: not above low when not injury-based
-        rows = [(f.finding, DOMAIN_OF_SOURCE.get(f.source, f.source), (f.on_painful_leg, f.filmed_in_pain),
+        rows = [(f.finding, DOMAIN_OF_SOURCE.get(f.source, f.source), tuple(mark for mark, _ in f.marked),
                  f.finding.title + f.onset_note, f.severity) for f in advice.top_factors]
     else:  # no factors from the advice engine: the most serious findings stand in (a prompt is no factor)
-        rows = [(f, f.domain, (False, False), f.title, f.severity) for f in sort_findings(findings)
+        rows = [(f, f.domain, (), f.title, f.severity) for f in sort_findings(findings)
                 if f.severity is not Severity.INFO and not f.uncertain and not prompt_only(f)]
-    return [{"rank": rank, "title": title, "domain": domain, "severity": severity.value,
-             "why": _first_sentences(f.explanation), "measured": _measured_text(f), "cites": refs.cite(f.citations),
-             "painful_leg": marks[0], "filmed_in_pain": marks[1]}
+    return [SummaryFactor(rank=rank, title=title, domain=domain, severity=severity.value,
+                          why=_first_sentences(f.explanation), measured=_measured_text(f),
+                          cites=refs.cite(f.citations), marks=marks)
             for rank, (f, domain, marks, title, severity) in enumerate(rows[:SUMMARY_FACTORS], start=1)]
 
 
@@ -40,21 +55,13 @@ def more_factors(advice: Advice | None) -> str:
                      for f in rest)
 
 
-def pain_limited_note(summary: list[dict], more: str = "") -> str:
-    """The plan's words for the '*' (one owner), once below the table; '' when no row (nor `more_factors`'
-    line, `more`) is marked."""
-    from kneeguard.advice.factors import PAIN_LIMITED
-    return _note(summary, "painful_leg", PAIN_LIMITED, "*" in more)
+def mark_notes(summary: list[SummaryFactor], more: str = "") -> list[tuple[str, str]]:
+    """(mark, the plan's words for it) for each mark a row or `more_factors`' line (`more`) carries, once below
+    the table, in `FACTOR_MARKS`' order; [] when nothing is marked."""
+    from kneeguard.advice.factors import FACTOR_MARKS
 
-
-def filmed_in_pain_note(summary: list[dict], more: str = "") -> str:
-    """The plan's words for the '†' (a video filmed after the pain began), once below the table, or ''."""
-    from kneeguard.advice.factors import FILMED_IN_PAIN
-    return _note(summary, "filmed_in_pain", FILMED_IN_PAIN, "†" in more)
-
-
-def _note(summary: list[dict], flag: str, words: str, in_more: bool) -> str:
-    return words if in_more or any(row[flag] for row in summary) else ""
+    return [(mark, words) for mark, words in FACTOR_MARKS
+            if f" {mark}" in more or any(mark in row.marks for row in summary)]
 
 
 def _first_sentences(text: Any, limit: int = 180) -> str:
