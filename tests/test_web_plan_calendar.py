@@ -1,4 +1,4 @@
-"""The plan page as a calendar (issue #16, scope 3): weeks Monday to Sunday, rest days collapsed,
+"""The plan page as a calendar (issue #16, scope 3): the plan's weeks, rest days collapsed,
 planned against done; and advice texts that name a terminal command link to the page doing it."""
 from __future__ import annotations
 
@@ -194,3 +194,32 @@ def test_a_short_last_week_of_rest_stays_a_week_unless_it_follows_rest_weeks():
     cal = calendar_weeks(sessions, {}, [], _day(0), _day(14), _day(0))
     assert [type(r).__name__ for r in cal.rows] == ["Week", "Week", "Week"]
     assert [(c.kind, c.days) for c in cal.rows[-1].cells] == [("rest", 1), ("outside", 6)]
+
+
+# ---------------------------------------------------------------- rows are the plan's weeks
+def test_rows_are_the_plans_weeks_when_the_plan_starts_midweek():
+    """A plan starting on a Thursday: each row is one plan week (Thu to Wed), numbered as the plan's texts number
+    them, so a row's planned km is the week the spike rule and 'week 2: up to ...' count (Monday rows split them)."""
+    from kneeguard.advice.week_summary import week_summaries
+    from kneeguard.web.plan_calendar import day_names
+
+    start = _day(3)  # Thursday
+    sessions = [_run(i, 5 + i % 3) if i % 2 else _rest(i) for i in range(3, 3 + 14)]
+    before = [_run(0, 4), _rest(1), _rest(2)]  # the days just past, from the plan before
+    cal = calendar_weeks(before + sessions, {}, [], _day(0), _day(16), _day(3), plan_start=start)
+    assert [r.label for r in cal.rows] == ["Before this plan · Thu 26 Nov – Wed 02 Dec 2026",
+                                           "Week 1 · Thu 03 – Wed 09 Dec 2026", "Week 2 · Thu 10 – Wed 16 Dec 2026"]
+    summaries = week_summaries(sessions, start, 2)
+    assert [r.planned_km for r in cal.rows[1:]] == [w.km for w in summaries]
+    assert [r.planned_runs for r in cal.rows[1:]] == [w.runs for w in summaries]
+    assert day_names(start) == ("Thu", "Fri", "Sat", "Sun", "Mon", "Tue", "Wed") and day_names(None)[0] == "Mon"
+
+
+def test_the_page_heads_its_columns_from_the_plans_first_day(client):
+    client.cookies.set("kneeguard_athlete", DEMO_ATHLETE)
+    page = client.get("/plan?as_of=2026-12-10").text  # a Thursday: the plan starts the next day
+    head = re.search(r'<div class="cal-head"[^>]*>(.*?)</div>', page, re.S).group(1)
+    assert re.findall(r"<span>(\w+)</span>", head)[0] == "Fri"
+    assert "Personal plan <small>Fri 11 Dec" in page
+    assert re.search(r'<h3 class="week-head">Week 1 · Fri 11 – Thu 17 Dec 2026', page)
+    assert re.search(r'<h3 class="week-head">Before this plan · Fri 04 – Thu 10 Dec 2026', page)

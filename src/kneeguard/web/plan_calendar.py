@@ -1,4 +1,5 @@
-"""The plan as a calendar: weeks from Monday to Sunday, each day's sessions beside what was done.
+"""The plan as a calendar: the plan's weeks (7 days from its first day, the weeks its rules and totals count),
+each day's sessions beside what was done.
 
 Everything planned comes from the advice's typed sessions (`Advice.days`, `advice.session.Session`);
 nothing is recomputed here. Beside them: the sessions ticked off (`store.plan_log.Tick`, with the pain)
@@ -20,6 +21,12 @@ if TYPE_CHECKING:
     from kneeguard.store.queries import DatedActivity
 
 DAY_NAMES = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
+
+
+def day_names(first_day: dt.date | None) -> tuple[str, ...]:
+    """The calendar's column heads: the week's days from `first_day`'s weekday (Monday when None)."""
+    start = first_day.weekday() if first_day is not None else 0
+    return DAY_NAMES[start:] + DAY_NAMES[:start]
 
 
 @dataclass(frozen=True)
@@ -128,16 +135,23 @@ class Span:
 
 @dataclass(frozen=True)
 class Week:
-    """One row of the calendar, Monday to Sunday."""
+    """One row of the calendar: 7 days from `start` (a plan week when `number` is set)."""
 
-    monday: dt.date
+    start: dt.date
     cells: tuple  # Day | Span, in order, covering the 7 days
+    number: int | None = None  # the plan's week number (1 = its first week); None before the plan
+
+    @property
+    def dates(self) -> str:
+        end = self.start + dt.timedelta(days=6)
+        same_month = self.start.month == end.month
+        return f"{self.start.strftime('%a %d' if same_month else '%a %d %b')} – {end.strftime('%a %d %b %Y')}"
 
     @property
     def label(self) -> str:
-        sunday = self.monday + dt.timedelta(days=6)
-        same_month = self.monday.month == sunday.month
-        return f"{self.monday.strftime('%d' if same_month else '%d %b')} – {sunday.strftime('%d %b %Y')}"
+        """'Week 2 · Thu 17 – Wed 23 Dec 2026': the plan's own numbering, so the page's rows are the weeks the
+        plan's texts name ('week 2: up to 7.5 km'); 'Before this plan · …' for the days just past."""
+        return f"{f'Week {self.number}' if self.number else 'Before this plan'} · {self.dates}"
 
     @property
     def days(self) -> list[Day]:
@@ -195,8 +209,10 @@ class Calendar:
 
 
 def calendar_weeks(sessions: list[Session], ticks: dict, runs: list, first: dt.date, last: dt.date,
-                   today: dt.date) -> Calendar:
-    """The calendar of `sessions` from `first` to `last` (inclusive) in Monday-to-Sunday rows.
+                   today: dt.date, plan_start: dt.date | None = None) -> Calendar:
+    """The calendar of `sessions` from `first` to `last` (inclusive) in rows of the plan's weeks: 7 days from
+    `plan_start` (a row's planned runs and km are then the plan week's, as every other view counts them), the
+    days before it in rows of the same weekdays; Monday-to-Sunday rows when no plan start is given.
 
     `ticks`: {(day, kind): Tick}; `runs`: the imported running activities (`DatedActivity`) of those days."""
     by_day: dict[dt.date, list[Session]] = {}
@@ -206,10 +222,13 @@ def calendar_weeks(sessions: list[Session], ticks: dict, runs: list, first: dt.d
     runs_by_day: dict[dt.date, list] = {}
     for r in runs:
         runs_by_day.setdefault(r.day, []).append(r)
-    monday = first - dt.timedelta(days=first.weekday())
+    anchor = plan_start or first - dt.timedelta(days=first.weekday())
+    row_start = first - dt.timedelta(days=(first - anchor).days % 7)
     rows: list = []
-    while monday <= last:
-        week = _week(monday, by_day, runs_by_day, ticks, first, last, today)
+    while row_start <= last:
+        in_plan = plan_start is not None and row_start >= plan_start
+        number = (row_start - plan_start).days // 7 + 1 if in_plan else None
+        week = _week(row_start, by_day, runs_by_day, ticks, first, last, today, number)
         previous = rows[-1] if rows else None
         rest = [c for c in week.cells if c.kind == "rest"] if week.only_rest else []
         text = _shared_text([c.text for c in rest])
@@ -221,15 +240,15 @@ def calendar_weeks(sessions: list[Session], ticks: dict, runs: list, first: dt.d
             rows.append(RestWeeks(rest[0].first, rest[-1].last, text))
         else:
             rows.append(week)
-        monday += dt.timedelta(days=7)
+        row_start += dt.timedelta(days=7)
     return Calendar(rows, first, last)
 
 
-def _week(monday: dt.date, by_day: dict, runs_by_day: dict, ticks: dict, first: dt.date, last: dt.date,
-          today: dt.date) -> Week:
+def _week(start: dt.date, by_day: dict, runs_by_day: dict, ticks: dict, first: dt.date, last: dt.date,
+          today: dt.date, number: int | None) -> Week:
     cells: list = []
     for i in range(7):
-        day = monday + dt.timedelta(days=i)
+        day = start + dt.timedelta(days=i)
         planned = by_day.get(day, [])
         done_runs = tuple(runs_by_day.get(day, ()))
         active = [s for s in planned if s.kind != "rest"]
@@ -247,7 +266,7 @@ def _week(monday: dt.date, by_day: dict, runs_by_day: dict, ticks: dict, first: 
             cells[-1] = Span(kind, prev.first, day, prev.text if prev.text == text else "")
         else:
             cells.append(Span(kind, day, day, text))
-    return Week(monday, tuple(cells))
+    return Week(start, tuple(cells), number)
 
 
 def _shared_text(texts: list[str]) -> str:
@@ -255,4 +274,4 @@ def _shared_text(texts: list[str]) -> str:
     return texts[0] if len(unique) == 1 else ""
 
 
-__all__ = ["DAY_NAMES", "Calendar", "Day", "Entry", "RestWeeks", "Span", "Week", "calendar_weeks"]
+__all__ = ["DAY_NAMES", "Calendar", "Day", "Entry", "RestWeeks", "Span", "Week", "calendar_weeks", "day_names"]

@@ -19,7 +19,7 @@ from kneeguard.findings import uncertain_groups
 from kneeguard.plan_length import DEFAULT_PLAN_WEEKS
 from kneeguard.web.advice_view import advice_for, banner_class, derived_for, todays_sessions
 from kneeguard.web.common import athlete_name, parse_day, render, store_of
-from kneeguard.web.plan_calendar import DAY_NAMES, calendar_weeks
+from kneeguard.web.plan_calendar import calendar_weeks, day_names
 
 router = APIRouter()
 
@@ -37,9 +37,10 @@ def plan_page(request: Request, as_of: str | None = None, weeks: int = DEFAULT_P
     first = min([advice.start] + [s.date for s in recent])
     last = advice.scheduled_end  # a plan held at week 1 shows no days after it (`Advice.later_weeks_words` says why)
     ticks = ticks_between(request, first, last)
-    calendar = calendar_weeks(recent + advice.days, ticks, runs_between(request, first, day), first, last, day)
+    calendar = calendar_weeks(recent + advice.days, ticks, runs_between(request, first, day), first, last, day,
+                              advice.start)
     return render(request, "plan.html", advice=advice, banner=advice.banner, calendar=calendar,
-                  banner_class=banner_class(advice.banner), weeks_n=weeks, day_names=DAY_NAMES,
+                  banner_class=banner_class(advice.banner), weeks_n=weeks, day_names=day_names(advice.start),
                   ticks=ticks, today=day, tickable=TICKABLE_KINDS, back="/plan",
                   pain_rule_text=pain_rule.describe(),
                   uncertain=list(uncertain_groups(advice.uncertain).items()))
