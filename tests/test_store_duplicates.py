@@ -99,3 +99,28 @@ def test_imported_activity_with_excluded_values_is_flagged_for_the_load_analysis
     with store.session() as s:
         frame = activities_frame(s, _rows(store)[0].athlete_id)
     assert frame["values_excluded"].tolist() == [True, False]
+
+
+@pytest.mark.parametrize("cut_first", [True, False])
+def test_a_copy_cut_short_never_wins_over_the_whole_run(tmp_path, cut_first):
+    """A truncated FIT (its first 5,000 bytes: 2 of 47 minutes, no session summary) and the whole file: the
+    whole run is kept in either order (it was the cut copy, stored first, that stayed: 394 m of 9 km)."""
+    whole = (DATA / "fitparse" / "activity-small-fenix2-run.fit").read_bytes()
+    sources = [FakeSource("cut.fit", whole[:5000]), FakeSource("whole.fit", whole)]
+    with open_store(home=tmp_path) as store:
+        outcomes = import_sources(store, sources if cut_first else sources[::-1], "ana")
+        [row] = _rows(store)
+        assert row.source_name == "whole.fit" and row.distance_m == pytest.approx(9008, abs=5)
+        assert row.timer_s == pytest.approx(2832, abs=1)
+    note = outcomes[-1].warnings[-1]
+    assert ("replaced it with the fuller copy from whole.fit (47 min; that one was cut short: 2 min)" in note
+            if cut_first else "not cut.fit (cut short: 2 min)" in note), note
+
+
+def test_a_device_started_a_minute_late_is_not_cut_short():
+    from kneeguard.store.duplicates import Richness, cut_short, keeps_incoming
+
+    assert not cut_short(3540.0, 3600.0) and cut_short(3000.0, 3600.0) and not cut_short(None, 3600.0)
+    rich, poor = Richness(True, True, True), Richness(True, False, False)
+    assert not keeps_incoming(poor, 3600.0, rich, 3545.0)  # richness decides when neither is cut short
+    assert keeps_incoming(poor, 3600.0, rich, 600.0) and not keeps_incoming(rich, 600.0, poor, 3600.0)

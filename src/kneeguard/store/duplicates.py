@@ -11,8 +11,10 @@ Distance is deliberately not compared: a GPX track measured point to point can
 differ from the device's wheel or foot-pod distance by a third (the sweatpy
 2020-06-01 ride: 35 %), and a corrupted copy would defeat any ratio.
 
-The copy kept is the richer one (`Richness`): samples, then heart rate, then a
-device summary (timer time, which GPX lacks); on a tie the one stored first.
+The copy kept is the fuller one: a copy cut short (a truncated file, a watch that stopped
+early) loses to one covering the outing (`cut_short`); otherwise the richer one (`Richness`):
+samples, then heart rate, then a device summary (timer time, which GPX lacks); on a tie the
+one stored first.
 """
 from __future__ import annotations
 
@@ -33,6 +35,10 @@ MIN_SPAN_OVERLAP = 0.5
 # GPS tracks of one outing are metres apart; two runs on different streets are not.
 TRACK_MATCH_M = 250.0
 TRACK_PROBES = 25
+# A copy is cut short when it spans less of the outing than its twin by more than this share of the
+# longer span and by more than the start window (one device started a minute late is not cut short).
+# A kneeguard design value: a truncated FIT keeps the minutes before the cut, often a small part.
+CUT_SHORT_SHARE = 0.1
 EARTH_RADIUS_M = 6_371_000.0
 
 
@@ -55,6 +61,21 @@ def span_s(*durations: float | None) -> float | None:
     """The longest positive duration given (elapsed covers pauses), or None."""
     known = [d for d in durations if d is not None and math.isfinite(d) and d > 0]
     return max(known) if known else None
+
+
+def cut_short(span: float | None, other_span: float | None) -> bool:
+    """Whether a copy spanning `span` seconds covers clearly less of the outing than one spanning `other_span`."""
+    if not span or not other_span:
+        return False
+    return other_span - span > max(DUPLICATE_WINDOW_S, CUT_SHORT_SHARE * other_span)
+
+
+def keeps_incoming(ours: Richness, our_span: float | None, theirs: Richness, their_span: float | None) -> bool:
+    """Whether the incoming copy replaces its stored twin: the stored one is cut short, or neither is and the
+    incoming one is richer (on a tie the stored one stays)."""
+    if cut_short(their_span, our_span):
+        return True
+    return not cut_short(our_span, their_span) and ours > theirs
 
 
 def is_same_activity(a_start: dt.datetime, a_sport: str, a_span: float | None,

@@ -210,6 +210,8 @@ def _seen_note(seen: ImportedFile) -> str:
 
 def _store_parsed(store: Store, athlete_id: int, name: str, raw_hash: str,
                   parsed: ParsedFile, metadata: dict[str, Any]) -> FileOutcome:
+    from kneeguard.store import duplicates as dup
+
     warnings = list(parsed.warnings) + [str(w) for w in metadata.get("warnings") or []]
     reason = parsed.skipped_reason or (None if parsed.activities else "no activities in file")
     with store.write() as session:
@@ -225,18 +227,30 @@ def _store_parsed(store: Store, athlete_id: int, name: str, raw_hash: str,
             twin = _find_twin(session, store, athlete_id, parsed.content_hash, activity)
             if twin is not None:
                 ours, theirs = _richness(activity), _stored_richness(twin)
-                if twin.content_hash == parsed.content_hash or ours <= theirs:
-                    warnings.append(f"{prefix}same activity as #{twin.id} ({twin.source_name}); "
-                                    f"kept that one ({theirs.describe()}), not {name}")
+                our_span = dup.span_s(activity.timer_s, activity.moving_s, activity.elapsed_s)
+                their_span = dup.span_s(twin.timer_s, twin.moving_s, twin.elapsed_s)
+                same = f"{prefix}same activity as #{twin.id} ({twin.source_name}); "
+                if twin.content_hash == parsed.content_hash or not dup.keeps_incoming(ours, our_span, theirs,
+                                                                                      their_span):
+                    shorter = dup.cut_short(our_span, their_span)
+                    warnings.append(same + f"kept that one ({theirs.describe()}"
+                                    + (f", {_minutes(their_span)}), not {name} (cut short: {_minutes(our_span)})"
+                                       if shorter else f"), not {name}"))
                     continue
-                warnings.append(f"{prefix}same activity as #{twin.id} ({twin.source_name}); "
-                                f"replaced it with the richer copy from {name} ({ours.describe()})")
+                warnings.append(same + (f"replaced it with the fuller copy from {name} ({_minutes(our_span)}; "
+                                        f"that one was cut short: {_minutes(their_span)})"
+                                        if dup.cut_short(their_span, our_span)
+                                        else f"replaced it with the richer copy from {name} ({ours.describe()})"))
             _add_activity(session, store, athlete_id, name, parsed.content_hash, activity, notes, twin)
             warnings.extend(prefix + w for w in [*activity.warnings, *notes])
             added += 1
         status = "imported" if added else "duplicate"
         _add_file_row(session, athlete_id, raw_hash, parsed, name, status, added, "")
     return FileOutcome(name, status, activities=added, warnings=warnings)
+
+
+def _minutes(span_s: float | None) -> str:
+    return f"{span_s / 60:.0f} min" if span_s and span_s >= 60 else f"{span_s or 0:.0f} s"
 
 
 def _serialise_imports(session: Session, athlete_id: int) -> None:
