@@ -22,7 +22,7 @@ import gpxpy
 import gpxpy.gpx
 import numpy as np
 
-from kneeguard.ingest import gpx_stream
+from kneeguard.ingest import gpx_stream, track_glitches
 from kneeguard.ingest import hr as streams
 from kneeguard.ingest.model import EARLIEST_TIMED_POINT, IngestError, ParsedActivity, ParsedFile, future_slack_s
 
@@ -166,8 +166,8 @@ def _step_lengths_m(lat: np.ndarray, lon: np.ndarray) -> np.ndarray:
 
 
 def _collect(tracks) -> dict[str, np.ndarray]:
-    """Per-point arrays over all segments; step_m is 0 at each segment start."""
-    columns: dict[str, list] = {k: [] for k in ("t", "lat", "lon", "ele", "hr", "cad", "pw", "step")}
+    """Per-point arrays over all segments; `seg` numbers each point's segment."""
+    columns: dict[str, list] = {k: [] for k in ("t", "lat", "lon", "ele", "hr", "cad", "pw", "seg")}
     for track in tracks:
         for segment in track.segments:
             points = segment.points
@@ -177,7 +177,7 @@ def _collect(tracks) -> dict[str, np.ndarray]:
             lon = np.array([p.longitude for p in points], dtype=float)
             columns["lat"].append(lat)
             columns["lon"].append(lon)
-            columns["step"].append(np.concatenate([[0.0], _step_lengths_m(lat, lon)]))
+            columns["seg"].append(np.full(lat.size, len(columns["seg"])))
             columns["t"].append(np.array([gpx_stream.unix_seconds(p.time) for p in points], dtype=float))
             columns["ele"].append(np.array(
                 [np.nan if p.elevation is None else p.elevation for p in points], dtype=float))
@@ -216,7 +216,7 @@ def read_gpx(name: str, data: bytes, content_hash: str) -> ParsedFile:
     _check_timed(name, parsed, len(timed), len(tracks), np.nanmin(stamps) if np.isfinite(stamps).any() else np.nan)
     labels = _Labels(sport=_sport(timed), moving_s=_moving_seconds(timed), ascent_m=_uphill(timed),
                      device=gpx.creator or "", name=next((t.name for t in timed if t.name), gpx.name or ""))
-    parsed.activities.append(_timed_activity(_collect(timed), labels, now))
+    parsed.activities.append(_timed_activity(name, _collect(timed), labels, now))
     return parsed
 
 
@@ -250,7 +250,7 @@ def _read_streamed(name: str, data: bytes, content_hash: str) -> ParsedFile:
         moving_s=sum(gpx_stream.moving_seconds(s["lat"], s["lon"], s["ele"], s["t"]) for s in segments) or None,
         ascent_m=float(sum(gpx_stream.uphill_m(s["ele"]) for s in segments)) if has_elevation else None,
         device=document.creator, name=next((t.name for t in timed if t.name), document.name))
-    parsed.activities.append(_timed_activity(_segment_columns(segments), labels, now))
+    parsed.activities.append(_timed_activity(name, _segment_columns(segments), labels, now))
     return parsed
 
 
@@ -280,28 +280,47 @@ def _check_timed(name: str, parsed: ParsedFile, timed: int, tracks: int, earlies
 def _segment_columns(segments: list[dict[str, np.ndarray]]) -> dict[str, np.ndarray]:
     """Per-point arrays over all segments, as `_collect` makes them."""
     columns = {key: np.concatenate([s[key] for s in segments]) for key in ("t", "lat", "lon", "ele", "hr", "cad", "pw")}
-    columns["step"] = np.concatenate([np.concatenate([[0.0], _step_lengths_m(s["lat"], s["lon"])]) for s in segments])
+    columns["seg"] = np.concatenate([np.full(s["lat"].size, index) for index, s in enumerate(segments)])
     return columns
 
 
-def _timed_activity(points: dict[str, np.ndarray], labels: _Labels, now: float) -> ParsedActivity:
-    distance = float(points["step"].sum())
+def _timed_activity(name: str, points: dict[str, np.ndarray], labels: _Labels, now: float) -> ParsedActivity:
+    """The activity of the points with a usable, forward-going time and a position on the route (GPS glitches
+    left out: `track_glitches`); its distance is the length of that track, segment by segment."""
     times = points["t"]
     ok = (times >= EARLIEST_TIMED_POINT) & (times <= now + future_slack_s())
     rows = np.flatnonzero(ok)
     rows = rows[streams.forward_indices(times[rows], float(times[rows[0]]), MAX_FORWARD_JUMP_S)]
-    dropped = len(times) - rows.size
-    activity = _activity(points, rows, distance, labels)
-    if dropped:
-        activity.warnings.append(f"{dropped} track points without a usable, forward-going time "
-                                 "are left out of the samples")
+    untimed = len(times) - rows.size
+    off_globe = track_glitches.impossible_positions(points["lat"][rows], points["lon"][rows])
+    rows = rows[~off_globe]
+    if rows.size < 2:
+        raise IngestError(name, f"GPX has {rows.size} track point(s) with both a usable, forward-going time and a "
+                          "position on the globe: nothing to measure a run on")
+    glitches = track_glitches.glitch_points(times[rows], points["lat"][rows], points["lon"][rows], points["seg"][rows])
+    rows = rows[~glitches]
+    steps = _step_lengths_m(points["lat"][rows], points["lon"][rows])
+    steps[np.diff(points["seg"][rows]) != 0] = 0.0  # no step joins two segments
+    activity = _activity(points, rows, np.concatenate([[0.0], steps]), labels)
+    if untimed:
+        activity.warnings.append(f"{untimed} track points without a usable, forward-going time "
+                                 "are left out of the samples and the distance")
+    if off_globe.any():
+        activity.warnings.append(f"{int(off_globe.sum())} track points with a position off the globe (latitude "
+                                 "beyond 90° or longitude beyond 180°) are left out of the samples and the distance")
+    if glitches.any():
+        activity.warnings.append(
+            f"{int(glitches.sum())} track points where the position jumped away faster than "
+            f"{track_glitches.GLITCH_SPEED_MPS:.0f} m/s (a GPS glitch) are left out of the samples and the distance")
     return activity
 
 
-def _activity(points, rows, distance: float, labels: _Labels) -> ParsedActivity:
+def _activity(points, rows, steps: np.ndarray, labels: _Labels) -> ParsedActivity:
+    """`steps`: the metres from each kept point's predecessor (0 at the first and at each segment start)."""
     sport = labels.sport
     times = points["t"][rows]
-    cumulative = np.cumsum(points["step"])[rows]
+    cumulative = np.cumsum(steps)
+    distance = float(cumulative[-1])
     gaps = np.diff(times)
     with np.errstate(divide="ignore", invalid="ignore"):
         speed = np.where(gaps > 0, np.diff(cumulative) / gaps, np.nan)
@@ -319,8 +338,9 @@ def _activity(points, rows, distance: float, labels: _Labels) -> ParsedActivity:
         steps[steps <= 0] = np.nan
         values["cadence_spm"] = steps
         cadence = streams.time_weighted_mean(times, steps)
-    moving = labels.moving_s
     elapsed = float(times[-1] - times[0])
+    # gpxpy counts every point's time; with points left out it can exceed the span kept
+    moving = min(labels.moving_s, elapsed) if labels.moving_s else None
     return ParsedActivity(
         sport=sport,
         start=dt.datetime.fromtimestamp(float(times[0]), dt.timezone.utc),

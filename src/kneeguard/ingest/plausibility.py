@@ -300,6 +300,25 @@ def _from_samples(activity: ParsedActivity, name: str) -> float | None:
     return None
 
 
+def _fill_zero_durations(activity: ParsedActivity, limits: dict[str, Limit]) -> None:
+    """A distance covered in 0 s is impossible: each duration given as 0 is recomputed from the samples' time
+    span; when none is left above 0, the distance cannot be told from a corrupt one and is left empty."""
+    distance = _number(activity.distance_m)
+    zero = [name for name in DURATIONS if _number(getattr(activity, name)) == 0]
+    if not zero or distance is None or not distance > 0:
+        return
+    for name in zero:
+        value = _from_samples(activity, name)
+        if value is not None and value > 0 and limits[name].holds(value):
+            setattr(activity, name, value)
+            activity.warnings.append(f"{EXCLUDED_PREFIX}{name}: 0 s for {readable(distance)} m; "
+                                     f"recomputed from the samples as {readable(value)}")
+    if _best_duration(activity) is None:
+        activity.distance_m = None
+        activity.warnings.append(f"{EXCLUDED_PREFIX}distance_m: {readable(distance)} m recorded in 0 s "
+                                 "(no time passed in the file); left empty")
+
+
 def _replace(activity: ParsedActivity, name: str, why: str, limit: Limit) -> None:
     """Recompute `name` from the samples when they give a plausible value, else empty it."""
     value = _from_samples(activity, name)
@@ -312,19 +331,34 @@ def _replace(activity: ParsedActivity, name: str, why: str, limit: Limit) -> Non
     activity.warnings.append(f"{EXCLUDED_PREFIX}{name}: {why}; {outcome}")
 
 
+DURATIONS = ("timer_s", "moving_s", "elapsed_s")
+
+
 def _clean_summaries(activity: ParsedActivity) -> None:
     limits = _summary_limits(activity.sport)
+    inputs_before = [_number(getattr(activity, name)) for name in ("distance_m", *DURATIONS)]
     for name, limit in limits.items():
         if name == "avg_speed_mps":
             continue  # after distance and durations, which it derives from
         value = _number(getattr(activity, name))
         if value is not None and not limit.holds(value):
             _replace(activity, name, f"{readable(value)} is outside {limit.text()}", limit)
+    _fill_zero_durations(activity, limits)
     problem = _implied_speed_problem(activity)
     if problem:
-        _replace(activity, "distance_m", problem, limits["distance_m"])
-        if _implied_speed_problem(activity):
+        recomputed = _from_samples(activity, "distance_m")
+        activity.distance_m = recomputed if recomputed is not None and limits["distance_m"].holds(recomputed) else None
+        if activity.distance_m is not None and _implied_speed_problem(activity):
             activity.distance_m = None
+        outcome = (f"recomputed from the samples as {readable(activity.distance_m)}" if activity.distance_m is not None
+                   else "left empty" + (f" (the samples give {readable(recomputed)} m, too fast as well)"
+                                        if recomputed is not None else ""))
+        activity.warnings.append(f"{EXCLUDED_PREFIX}distance_m: {problem}; {outcome}")
+    if [_number(getattr(activity, name)) for name in ("distance_m", *DURATIONS)] != inputs_before \
+            and activity.avg_speed_mps is not None:
+        # the average speed the file gave was derived from a distance or time now replaced (a sentinel timer)
+        duration = _best_duration(activity)
+        activity.avg_speed_mps = activity.distance_m / duration if activity.distance_m is not None and duration else None
     speed = _number(activity.avg_speed_mps)
     if speed is not None and not limits["avg_speed_mps"].holds(speed):
         _replace(activity, "avg_speed_mps", f"{readable(speed)} is outside {limits['avg_speed_mps'].text()}",
