@@ -31,6 +31,19 @@ def without_control_characters(text: str) -> str:
     return _RUNS_OF_SPACE.sub(" ", spaced).strip()
 
 
+def storable(text: str) -> str:
+    """`text` as valid Unicode: a file name the file system gave as undecodable bytes (lone surrogates, e.g.
+    a Latin-1 'café' on a UTF-8 system) gets U+FFFD for them, so a database and a terminal can take it."""
+    try:
+        text.encode("utf-8")
+        return text
+    except UnicodeEncodeError:
+        try:  # bytes the file system could not decode came back as U+DC80-U+DCFF: one U+FFFD each
+            return text.encode("utf-8", "surrogateescape").decode("utf-8", "replace")
+        except UnicodeEncodeError:  # any other lone surrogate
+            return text.encode("utf-8", "surrogatepass").decode("utf-8", "replace")
+
+
 def one_line(text: str) -> str:
     """`text` for a one-line message: control characters shown escaped (\\n, \\x1b), never acted on."""
     if not has_control_characters(text):

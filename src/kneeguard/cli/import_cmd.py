@@ -141,5 +141,5 @@ def _short(name: str) -> str:
     """Paths below the working folder are shown relative to it."""
     try:
         return str(Path(name).resolve().relative_to(Path.cwd()))
-    except (ValueError, OSError):
+    except (ValueError, OSError, RuntimeError):  # RuntimeError: a symlink loop (Python 3.11)
         return name

@@ -11,6 +11,7 @@ worker fails (killed, result not transferable), that file is decoded here instea
 from __future__ import annotations
 
 import hashlib
+import os
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator
 from typing import TYPE_CHECKING, Any
@@ -35,12 +36,13 @@ def decoded_ahead(sources: Iterable[Any], workers: int, seen: Callable[[str], bo
     import multiprocessing
     from concurrent.futures import ProcessPoolExecutor
 
-    from kneeguard.store.importer import decode_source, read_source
+    from kneeguard.store.importer import decode_source, read_source, source_name
 
     _warm_up_before_fork()
     pending: deque = deque()
     try:
-        with ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("fork")) as pool:
+        with ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("fork"),
+                                 initializer=_die_with_parent, initargs=(os.getpid(),)) as pool:
             try:
                 for source in sources:
                     data = read_source(source)
@@ -48,7 +50,7 @@ def decoded_ahead(sources: Iterable[Any], workers: int, seen: Callable[[str], bo
                     if isinstance(data, bytes):
                         raw_hash = hashlib.sha256(data).hexdigest()
                         if not seen(raw_hash):
-                            future = pool.submit(decode_source, str(getattr(source, "name", source)), data)
+                            future = pool.submit(decode_source, source_name(source), data)
                     waiter = _waiter(future, source, data, decode_source)
                     pending.append((source, (data, waiter) if raw_hash is None else (data, waiter, raw_hash)))
                     if len(pending) > workers * AHEAD_PER_WORKER:
@@ -59,6 +61,24 @@ def decoded_ahead(sources: Iterable[Any], workers: int, seen: Callable[[str], bo
                 pool.shutdown(wait=True, cancel_futures=True)
     finally:
         gc.unfreeze()  # normal collection again (a server process imports more than once)
+
+
+def _die_with_parent(parent_pid: int) -> None:
+    """A worker ends with the importing process: killed (SIGKILL, SIGTERM, a closed terminal), it can no longer
+    read results, and a worker blocked writing one would stay behind holding ~120 MB. Linux: the kernel sends
+    the worker SIGKILL when its parent dies (PR_SET_PDEATHSIG); elsewhere nothing is set."""
+    import ctypes
+    import signal
+    import sys
+
+    if not sys.platform.startswith("linux"):
+        return
+    try:
+        ctypes.CDLL(None, use_errno=True).prctl(1, signal.SIGKILL)  # 1 = PR_SET_PDEATHSIG
+    except (OSError, AttributeError):
+        return
+    if os.getppid() != parent_pid:  # the parent died before the request took effect
+        os._exit(1)
 
 
 def _warm_up_before_fork() -> None:
@@ -85,5 +105,7 @@ def _waiter(future: Future | None, source: Any, data: Any, decode: Callable) -> 
                 return future.result()
             except Exception:  # noqa: BLE001 - a broken worker: decode this file here
                 pass
-        return decode(str(getattr(source, "name", source)), data)
+        from kneeguard.store.importer import source_name
+
+        return decode(source_name(source), data)
     return wait

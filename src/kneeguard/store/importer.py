@@ -28,9 +28,10 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import insert, or_, select, text
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy.exc import IntegrityError, OperationalError
 from sqlalchemy.orm import Session
 
+from kneeguard.errors import UserError
 from kneeguard.ingest.laps import laps_json
 from kneeguard.ingest.model import IngestError, ParsedActivity, ParsedFile
 from kneeguard.ingest.sports import UNKNOWN_SPORTS
@@ -38,7 +39,7 @@ from kneeguard.store import athletes, config
 from kneeguard.store.hr_histogram import HR_BINS, histogram_array, histogram_blob  # noqa: F401 - re-exported
 from kneeguard.store.models import Activity, ImportedFile
 from kneeguard.numbers import finite_float
-from kneeguard.text import without_control_characters
+from kneeguard.text import storable, without_control_characters
 
 # numpy, pandas and pyarrow (duplicates, samples) are imported by the functions that handle a decoded file,
 # so that `kneeguard import` of an empty folder starts fast (issue 18).
@@ -104,9 +105,14 @@ def _already_seen(store: Store, athlete_id: int, raw_hash: str) -> bool:
         return _seen(session, athlete_id, raw_hash) is not None
 
 
+def source_name(source: Any) -> str:
+    """The name a source is stored and reported under (valid Unicode whatever the file system gave)."""
+    return storable(str(getattr(source, "name", source)))
+
+
 def read_source(source: Any) -> bytes | FileOutcome:
     """The source's raw bytes, or the error outcome saying why they cannot be read."""
-    name = str(getattr(source, "name", source))
+    name = source_name(source)
     if not callable(getattr(source, "read", None)):  # a SourceError
         return FileOutcome(name, "error", error=str(getattr(source, "problem", "unreadable source")))
     try:
@@ -161,7 +167,7 @@ def read_and_decode(store: Store | None, athlete_id: int | None, source: Any, de
     `store` to ask - a file this athlete imported before, recognised by its raw hash without decoding).
     `ahead`: what a decode-ahead worker already did (store/decode_ahead.py): (bytes or outcome, wait for the
     decoded file[, the bytes' sha256])."""
-    name = str(getattr(source, "name", source))
+    name = source_name(source)
     data = read_source(source) if ahead is None else ahead[0]
     if isinstance(data, FileOutcome):
         return data
@@ -193,8 +199,21 @@ def store_decoded(store: Store, athlete_id: int, decoded: DecodedFile) -> FileOu
         if seen is not None:
             return FileOutcome(name, "duplicate", warnings=[_seen_note(seen)])
         return FileOutcome(name, "error", error=f"internal error while storing: IntegrityError: {exc.orig}")
+    except OperationalError as exc:
+        if _read_only(exc):  # every file would fail the same way: one line for the import, not one per file
+            raise ReadOnlyStore(f"the database is read-only, nothing more can be imported: {exc.orig}") from exc
+        return FileOutcome(name, "error", error=f"internal error while storing: {type(exc).__name__}: {exc.orig}")
     except Exception as exc:  # noqa: BLE001 - rolled back; report and carry on
         return FileOutcome(name, "error", error=f"internal error while storing: {type(exc).__name__}: {exc}")
+
+
+class ReadOnlyStore(UserError):
+    """The store cannot be written (a read-only file or folder, a read-only transaction)."""
+
+
+def _read_only(exc: OperationalError) -> bool:
+    text_of = str(exc.orig).lower()
+    return "readonly database" in text_of or "read-only" in text_of
 
 
 def _seen(session: Session, athlete_id: int, raw_hash: str) -> ImportedFile | None:

@@ -95,7 +95,27 @@ def write_samples(root: Root, content_hash: str, session_index: int, frame: pd.D
         with contextlib.suppress(FileNotFoundError):
             tmp.unlink()
         raise
+    _remove_stale_temporaries(path)
     return key
+
+
+def _remove_stale_temporaries(path: Path) -> None:
+    """Temporary files of `path` left by a process killed while writing it (its pid no longer runs)."""
+    for stale in path.parent.glob(f".{path.name}.*.tmp"):
+        pid = stale.name[len(path.name) + 2:].split(".", 1)[0]
+        if pid.isdigit() and int(pid) != os.getpid() and not _running(int(pid)):
+            with contextlib.suppress(OSError):
+                stale.unlink()
+
+
+def _running(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except OSError:  # e.g. another user's process: it runs
+        return True
+    return True
 
 
 def arrow_table(frame: pd.DataFrame) -> pa.Table:
