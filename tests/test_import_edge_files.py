@@ -97,3 +97,16 @@ def test_a_temporary_sample_file_of_a_killed_import_is_removed(tmp_path):
     assert target.exists() and not stale.exists()
 
 
+
+
+@pytest.mark.parametrize("name", ["sweatpy/activity_5039744860.gpx", "sweatpy/activity_5039744860.tcx"])
+def test_a_file_dated_in_the_future_says_so(name):
+    """It said 'has no timestamps' (a review read that as a parser bug)."""
+    import re
+
+    from kneeguard.ingest.model import IngestError
+    from kneeguard.ingest.readers import read_bytes
+
+    data = re.sub(rb"20(\d\d)-(\d\d)-(\d\d)T", rb"2090-\2-\3T", (DATA / name).read_bytes())
+    with pytest.raises(IngestError, match=r"only timestamps in the future \(from 2090-.*device clock was wrong"):
+        read_bytes(name, data)

@@ -24,13 +24,13 @@ import numpy as np
 
 from kneeguard.ingest import gpx_stream, track_glitches
 from kneeguard.ingest import hr as streams
-from kneeguard.ingest.model import EARLIEST_TIMED_POINT, IngestError, ParsedActivity, ParsedFile, future_slack_s
+from kneeguard.ingest.model import (EARLIEST_TIMED_POINT, IngestError, ParsedActivity, ParsedFile, future_slack_s,
+                                    no_usable_time)
 
 WGS84_A = 6_378_137.0  # equatorial radius, m
 WGS84_E2 = 6.69437999014e-3  # first eccentricity squared
 # Times before this are placeholders (e.g. 1901-12-13, the int32 epoch minimum).
 MAX_FORWARD_JUMP_S = 86400.0
-NO_TIME = "GPX has no timestamps; cannot place it in training history"
 NO_TRACK = "GPX has no recorded track (only waypoints or routes), not an activity"
 # Above this size a GPX is streamed (gpx_stream) instead of built as gpxpy objects,
 # which take ~20x the file size in memory (a 54 MB file peaked at 1.05 GB).
@@ -61,8 +61,6 @@ DECLARATION_ENCODING = re.compile(r"""(?<=<\?xml)([^>]*?)\s+encoding=["'][\w.\-]
 # expand without bound; real GPX files never carry one.
 INTERNAL_DTD = re.compile(r"<!DOCTYPE[^>\[]*\[|<!ENTITY", re.I)
 ELEVATION = re.compile(r"<((?:\w+:)?ele)>([^<]*)</\1>")
-# Pre-1970 placeholder clocks (e.g. 1901-12-13, the int32 epoch minimum).
-UNSET_CLOCK_BEFORE = dt.datetime(1970, 1, 1, tzinfo=dt.timezone.utc).timestamp()
 
 
 def _text(name: str, data: bytes) -> str:
@@ -268,10 +266,7 @@ class _Labels:
 def _check_timed(name: str, parsed: ParsedFile, timed: int, tracks: int, earliest: float) -> None:
     """`earliest`: the earliest timestamp in the file (NaN without any), to tell an unset clock from none."""
     if not timed:
-        if earliest < UNSET_CLOCK_BEFORE:
-            raise IngestError(name, "GPX has only timestamps before 1970 (the device clock was "
-                              "not set); cannot place it in training history")
-        raise IngestError(name, NO_TIME)
+        raise IngestError(name, no_usable_time("GPX", earliest))
     if timed < tracks:
         # Untimed tracks next to timed ones are saved routes, not what was run.
         parsed.warnings.append(f"ignored {tracks - timed} track(s) without timestamps")

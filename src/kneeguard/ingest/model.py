@@ -6,6 +6,7 @@ steps/min (FIT running cadence is strides/min and is doubled by the reader).
 from __future__ import annotations
 
 import datetime as dt
+import time
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
@@ -23,6 +24,20 @@ def future_slack_s() -> float:
     from kneeguard import evidence
 
     return float(evidence.value("ingest.plausible.start_year")[1]) * 86400.0
+
+
+def no_usable_time(fmt: str, earliest: float) -> str:
+    """Why a file with no usable time cannot be placed in a training history, from the earliest timestamp it
+    holds (NaN without any): a clock never set, a clock set in the future, or no time at all."""
+    if earliest < EARLIEST_TIMED_POINT:
+        return (f"{fmt} has only timestamps before {1970 if earliest < 0 else 1990} (the device clock was not "
+                "set); cannot place it in training history")
+    if earliest > time.time() + future_slack_s():
+        first = dt.datetime.fromtimestamp(earliest, dt.timezone.utc)
+        return (f"{fmt} has only timestamps in the future (from {first:%Y-%m-%d}; the device clock was wrong?); "
+                "cannot place it in training history")
+    return f"{fmt} has no timestamps; cannot place it in training history"
+
 
 if TYPE_CHECKING:
     import pandas as pd

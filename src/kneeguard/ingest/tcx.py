@@ -19,7 +19,8 @@ from gpxpy.geo import calculate_uphill_downhill
 
 from kneeguard.ingest import hr as streams
 from kneeguard.ingest.laps import make_lap
-from kneeguard.ingest.model import EARLIEST_TIMED_POINT, IngestError, ParsedActivity, ParsedFile, future_slack_s
+from kneeguard.ingest.model import (EARLIEST_TIMED_POINT, IngestError, ParsedActivity, ParsedFile, future_slack_s,
+                                    no_usable_time)
 
 SPORTS = {"running": "running", "biking": "cycling", "other": "other"}
 FOOT_SPORTS = frozenset({"running", "walking", "hiking"})
@@ -90,9 +91,20 @@ def read_tcx(name: str, data: bytes, content_hash: str) -> ParsedFile:
             parsed.activities.append(activity)
     if not parsed.activities:
         if activities:
-            raise IngestError(name, "TCX has no timestamps; cannot place it in training history")
+            raise IngestError(name, no_usable_time("TCX", _earliest_stamp(root)))
         parsed.skipped_reason = "TCX has no activity (course or workout file), not an activity"
     return parsed
+
+
+def _earliest_stamp(root: ET.Element) -> float:
+    """The earliest time the file writes (an activity's Id, a lap's StartTime, a point's Time), plausible or
+    not, in Unix seconds; NaN without any: to say why none could be used."""
+    stamps = [pd.to_datetime(e.text.strip(), utc=True, errors="coerce", format="ISO8601")
+              for e in root.iter() if _local(e.tag) in ("Id", "Time") and e.text]
+    stamps += [pd.to_datetime(e.get("StartTime", "").strip(), utc=True, errors="coerce", format="ISO8601")
+               for e in root.iter() if _local(e.tag) == "Lap" and e.get("StartTime")]
+    seconds = [s.timestamp() for s in stamps if not pd.isna(s)]
+    return min(seconds) if seconds else float("nan")
 
 
 def _points(element: ET.Element) -> tuple[np.ndarray, dict[str, np.ndarray]]:
