@@ -64,6 +64,17 @@ def open_store(db: str | None, home: Path | None):
         raise UserError(f"cannot open the database: {exc}") from exc
 
 
+def require_stored_athlete(store, athlete: str | None) -> None:
+    """An athlete named with --athlete must be stored (UnknownAthlete names the known ones): a misspelt name gave
+    an empty plan or report and exit code 0. Without --athlete the default athlete may have no data yet."""
+    if athlete is None:
+        return
+    from kneeguard.store import athletes
+
+    with store.session() as session:
+        athletes.get(session, athlete)
+
+
 @contextlib.contextmanager
 def store_session(db: str | None, home: Path | None, *, write: bool = False):
     """One session on the user's store (a transaction when `write`), the store closed afterwards."""

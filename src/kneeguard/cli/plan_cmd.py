@@ -12,7 +12,8 @@ from rich.markup import escape
 from rich.table import Table
 
 from kneeguard.cli.common import (
-    AthleteOption, DbOption, HomeOption, JsonOption, UserError, console, open_store, parse_date, print_json, user_errors,
+    AthleteOption, DbOption, HomeOption, JsonOption, UserError, console, open_store, parse_date, print_json,
+    require_stored_athlete, user_errors,
 )
 from kneeguard.cli.render import level_style
 from kneeguard.findings import uncertain_groups
@@ -57,6 +58,7 @@ def plan_command(
         if ics is not None and ics.suffix.lower() != ".ics":
             raise UserError(f"--ics must name a .ics file, got {ics}")
         with open_store(db, home) as store:
+            require_stored_athlete(store, athlete)
             context = gather_context(store, athlete, day)
         advice = advise(context, weeks=weeks)
         if ics is not None:

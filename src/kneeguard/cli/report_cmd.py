@@ -15,6 +15,7 @@ from kneeguard.cli.common import (
     console,
     open_store,
     parse_date,
+    require_stored_athlete,
     user_errors,
 )
 from kneeguard.plan_length import DEFAULT_PLAN_WEEKS, plan_weeks_bounds
@@ -47,6 +48,7 @@ def report_command(
             raise UserError(f"--pdf must name a .pdf file, got {pdf}")
         day = parse_date(as_of, "--as-of") or dt.date.today()
         with open_store(db, home) as store:
+            require_stored_athlete(store, athlete)
             doc, _advice = build_report_from_store(store, athlete, day, weeks)
         write_html(doc, out, summary_only=summary_only)
         console.print(f"report written to [bold]{out}[/]")
