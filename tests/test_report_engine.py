@@ -36,11 +36,15 @@ def test_report_command_on_an_empty_store(tmp_path):
     report_cmd.register(app)
     app.command("noop")(lambda: None)  # a second command keeps `report` a named subcommand
     out = tmp_path / "r.html"
-    result = CliRunner().invoke(app, ["report", "--athlete", "nobody", "--as-of", "2025-06-30", "--out", str(out),
+    result = CliRunner().invoke(app, ["report", "--as-of", "2025-06-30", "--out", str(out),
                                       "--home", str(tmp_path / "home")])
     assert result.exit_code == 0, result.output
     html = out.read_text("utf-8")
-    assert ("Not assessed" in html or "No check-in yet" in html) and "What is missing" in html and "nobody" in html
+    assert ("Not assessed" in html or "No check-in yet" in html) and "What is missing" in html
+    # a named athlete who is not stored is refused (a misspelt name wrote an empty report)
+    named = CliRunner().invoke(app, ["report", "--athlete", "nobody", "--out", str(tmp_path / "n.html"),
+                                     "--home", str(tmp_path / "home")])
+    assert named.exit_code == 2 and "unknown athlete 'nobody'" in named.output
 
 
 def test_report_command_rejects_a_wrong_suffix(tmp_path):
