@@ -15,6 +15,7 @@ from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 from typer.testing import CliRunner
 
+from kneeguard.batch.load_dataset import athlete_file
 from kneeguard.batch.manifest import ManifestError, read_manifest
 from kneeguard.cli import app
 from kneeguard.store import open_store, records
@@ -98,7 +99,7 @@ def test_storage_root_takes_an_fsspec_url(tmp_path: Path):
     fs.rm("/kneeguard-test-root", recursive=True)
 
 
-def test_batch_load_writes_a_dataset_partitioned_by_athlete_and_resumes(tmp_path: Path):
+def test_batch_load_writes_one_file_per_athlete_and_table_and_resumes(tmp_path: Path):
     home, out = tmp_path / "home", tmp_path / "dataset"
     manifest = _manifest(tmp_path, [("ana", str(SAMPLES / "activity-small-fenix2-run.fit")),
                                     ("ben b/c", str(SAMPLES / "garmin-fenix-5-run.fit"))])
@@ -110,7 +111,7 @@ def test_batch_load_writes_a_dataset_partitioned_by_athlete_and_resumes(tmp_path
     assert {r["status"] for r in json.loads(result.stdout)} == {"written"}
 
     findings = ds.dataset(out / "findings", partitioning="hive").to_table().to_pandas()
-    assert set(findings["athlete"]) == {"ana", "ben b/c"}  # the name survives the folder name
+    assert set(findings["athlete"]) == {"ana", "ben b/c"}  # the name, a column of every file
     assert {"code", "value", "threshold", "date"} <= set(findings.columns)
     daily = pd.read_parquet(out / "daily")
     assert {"date", "distance_km", "load", "athlete"} <= set(daily.columns)
@@ -119,7 +120,7 @@ def test_batch_load_writes_a_dataset_partitioned_by_athlete_and_resumes(tmp_path
 
     code, again = _cli(*args)
     assert {r["status"] for r in json.loads(again.stdout)} == {"unchanged"}
-    shutil.rmtree(out / "weekly" / "athlete=ana")  # a missing file is redone
+    athlete_file(out, "weekly", "ana").unlink()  # a missing file is redone
     code, third = _cli(*args)
     assert {r["athlete"]: r["status"] for r in json.loads(third.stdout)} == {"ana": "written",
                                                                             "ben b/c": "unchanged"}

@@ -235,7 +235,12 @@ def cohort_intervals(db_url: str | None, home: str | None, names: Sequence[str],
     """Every athlete's contribution, chunk by chunk through `mapper` (in process, or a Dask client's map)."""
     from functools import partial
 
+    from kneeguard.batch.imports import absolute_db_url, absolute_path
+
     chunks = [list(names[i:i + chunk_size]) for i in range(0, len(names), chunk_size)]
+    # absolute: the workers' working folder is not this process's (a --scheduler cluster started elsewhere)
+    db_url = None if db_url is None else absolute_db_url(db_url)
+    home = None if home is None else str(absolute_path(home))
     task = partial(read_athletes, db_url, home, params=params)
     return [athlete for chunk in mapper(task, chunks) for athlete in chunk]
 

@@ -23,6 +23,7 @@ from pathlib import Path
 from typing import Any
 
 from kneeguard.batch.engine import TaskFailure, run_tasks
+from kneeguard.batch.imports import absolute_location, absolute_path
 from kneeguard.batch.manifest import ManifestRow
 from kneeguard.errors import UserError
 
@@ -163,7 +164,9 @@ def plan_tasks(store, rows: list[ManifestRow], outputs: str) -> tuple[list[GaitT
             done.append(GaitOutcome(row.athlete, str(row.path), "unchanged", detail="analysed and stored before"))
             continue
         stored[athlete_id].add(print_)  # the same input twice in one batch: analysed once
-        tasks.append(GaitTask(row.athlete, athlete_id, str(row.path), row.view, row.height_cm, print_))
+        # the input absolute too (a VIDEOS argument is relative to this process's folder, not the worker's)
+        tasks.append(GaitTask(row.athlete, athlete_id, str(absolute_path(row.path)), row.view, row.height_cm,
+                              print_))
     return tasks, done
 
 
@@ -172,7 +175,8 @@ def run_gait(client, store, rows: list[ManifestRow], *, outputs: str = "all",
     """Analyse every input not stored yet; yields each input's outcome once its session is stored."""
     tasks, done = plan_tasks(store, rows, outputs)
     yield from done
-    root = store.storage_root or str(store.home)
+    # absolute: the workers' working folder is not this process's (a --scheduler cluster started elsewhere)
+    root = absolute_location(store.storage_root) if store.storage_root else str(absolute_path(store.home))
     for task, result in run_tasks(client, analyse_input, tasks, root, outputs, label="gait", show=show):
         if isinstance(result, TaskFailure):
             yield GaitOutcome(task.athlete, task.path, "error", detail=result.problem)

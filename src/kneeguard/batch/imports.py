@@ -33,11 +33,41 @@ from kneeguard.store.importer import DecodedFile, FileOutcome
 
 @dataclass(frozen=True)
 class StoreAccess:
-    """What a worker needs to open the store itself (worker writers only)."""
+    """What a worker needs to open the store itself; every local path in it absolute (`store_access`)."""
 
     db_url: str
     home: str
     storage_root: str | None
+
+
+def store_access(store) -> StoreAccess:
+    """`store` as the workers must open it. A worker's working folder is not this process's (workers started
+    elsewhere for `--scheduler`), so a relative home, storage root or SQLite path would make each worker write
+    its sample streams, or look for the database, under its own folder: all are made absolute here."""
+    return StoreAccess(absolute_db_url(store.url), str(absolute_path(store.home)),
+                       None if store.storage_root is None else absolute_location(store.storage_root))
+
+
+def absolute_path(path: str | Path) -> Path:
+    return Path(path).expanduser().resolve()
+
+
+def absolute_location(root: str) -> str:
+    """A storage root as the workers need it: an fsspec URL unchanged, a folder absolute."""
+    return root if "://" in root else str(absolute_path(root))
+
+
+def absolute_db_url(url: str) -> str:
+    """`url` with a relative SQLite file path made absolute; other databases (and in-memory SQLite) unchanged."""
+    from sqlalchemy.engine import make_url
+
+    parsed = make_url(url)
+    database = parsed.database
+    if parsed.get_backend_name() != "sqlite" or database in (None, "", ":memory:") or database.startswith("file:"):
+        return url
+    if Path(database).is_absolute():
+        return url
+    return parsed.set(database=str(absolute_path(database))).render_as_string(hide_password=False)
 
 
 @dataclass(frozen=True)
@@ -155,7 +185,7 @@ def run_import(client, store, rows: list[ManifestRow], *, worker_writes: bool,
     """Import every file of `rows`; yields each file's outcome as it is stored (errors included)."""
     tasks, problems = plan_tasks(store, rows)
     yield from problems
-    access = StoreAccess(store.url, str(store.home), store.storage_root)
+    access = store_access(store)
     if client is not None:
         tasks = largest_first(tasks)
     groups = group_items(tasks, items_per_task(len(tasks), worker_count(client)), is_big)

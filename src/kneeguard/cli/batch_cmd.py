@@ -106,7 +106,7 @@ def import_command(
                      "activities": r.outcome.activities, "error": r.outcome.error,
                      "warnings": list(r.outcome.warnings)} for r in results])
     else:
-        print_outcomes([r.outcome for r in results], counts)
+        print_outcomes([r.outcome for r in results], counts, athletes=[r.athlete for r in results])
     if counts["error"]:
         raise typer.Exit(1)
 

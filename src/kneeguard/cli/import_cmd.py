@@ -109,20 +109,25 @@ def _print_nothing_found(folders: list[Path], as_json: bool) -> None:
     console.print(f"Nothing to import: no FIT, GPX or TCX files or export archives in {names}.")
 
 
-def print_outcomes(outcomes, counts) -> None:
-    """Every file for small batches; for large ones only the files that need attention."""
-    notable = [o for o in outcomes if o.status in ("error", "skipped") or o.warnings]
-    shown = outcomes if len(outcomes) <= 20 else notable
+def print_outcomes(outcomes, counts, athletes: list[str] | None = None) -> None:
+    """Every file for small batches; for large ones only the files that need attention. `athletes` (one per
+    outcome; `kneeguard batch import`): an athlete column, since two athletes' watches name files alike."""
+    notable = [i for i, o in enumerate(outcomes) if o.status in ("error", "skipped") or o.warnings]
+    shown = list(range(len(outcomes))) if len(outcomes) <= 20 else notable
     if shown:
-        table = Table(title="Import" if shown is outcomes else "Files that need attention")
+        table = Table(title="Import" if len(shown) == len(outcomes) else "Files that need attention")
+        if athletes is not None:
+            table.add_column("athlete", overflow="fold")
         table.add_column("file", overflow="fold")
         table.add_column("status")
         table.add_column("activities", justify="right")
         table.add_column("note", overflow="fold")
-        for o in shown[:200]:
+        for i in shown[:200]:
+            o = outcomes[i]
             note = o.error or "; ".join(o.warnings)
-            table.add_row(_plain(_short(o.file)), f"[{STATUS_STYLE[o.status]}]{o.status}[/]", str(o.activities),
-                          _plain(note))
+            cells = [_plain(_short(o.file)), f"[{STATUS_STYLE[o.status]}]{o.status}[/]", str(o.activities),
+                     _plain(note)]
+            table.add_row(*([_plain(athletes[i])] if athletes is not None else []), *cells)
         console.print(table)
         if len(shown) > 200:
             console.print(f"... and {len(shown) - 200} more (use --json for the full list)")
