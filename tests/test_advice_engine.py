@@ -165,7 +165,10 @@ def test_pain_recorded_with_ticked_sessions_holds_the_plan():
     sore = plan(**good, session_pain=[(AS_OF - dt.timedelta(days=1), "run", 7)])
     assert sore.pain.hold and sore.pain.limits_running and sore.running.mode == "walk"
     assert "advice.pain.session_above_acceptable" in sore.pain.codes
-    assert any("7/10 during your run session" in r for r in sore.pain.reasons)
+    assert any("7/10 during your run on " in r and "walking only for now" in r for r in sore.pain.reasons)
+    # the verdict quotes the tick that decided, not only the check-in's values (a runner read "4/10 in runs ...
+    # is beyond the limits" under "pain 8/10 during your walk/run")
+    assert "2/10 in runs, 0/10 next morning at your check-in; 7/10 during your run on" in sore.pain.verdict
     assert sore.pain.decision is LoadDecision.STEP_BACK and sore.pain.step_back
     # acceptable pain, or pain recorded before the latest check-in, changes nothing
     assert plan(**good, session_pain=[(AS_OF - dt.timedelta(days=1), "run", 4)]).running.mode == "build"
@@ -225,3 +228,14 @@ def test_surgeon_first_route_holds_running_and_books_the_surgeon_on_day_one():
     assert a.professional.title == "Your surgeon's team first"
     plain = checkin(has_pain=False, onset=None, location=None, pain_now=None, surgery=["none"])
     assert not plan(checkin=plain, activities=runs_frame(STEADY)).pain.surgeon_first
+
+
+def test_a_walking_only_plan_films_no_running():
+    """A runner found "Film your running (side view)" on a walking-only week: filming waits for the plan that
+    runs again (the gait schedule says so)."""
+    good = dict(checkin=checkin(AS_OF - dt.timedelta(days=3), pain_during_run=2, pain_next_morning=0),
+                activities=runs_frame(STEADY), gait=gait_summary())
+    sore = plan(**good, session_pain=[(AS_OF - dt.timedelta(days=1), "run", 7)])
+    assert sore.running.mode == "walk" and not any(s.kind == "film" for s in sore.days)
+    assert sore.gait.film_date is None and any("Once you run again: film" in line for line in sore.gait.schedule)
+    assert any(s.kind == "film" for s in plan(**good).days)  # running: filmed as before

@@ -221,5 +221,5 @@ def test_findings_are_sorted_most_serious_first():
 def test_values_excluded_at_import_are_said_to_be_left_out():
     """Issue 14: analyses ignore impossible values and say so."""
     report = analyze([run(3, 8.0, values_excluded=True), run(1, 8.0)])
-    assert any("impossible values" in w and w.startswith("1 activities") for w in report.warnings)
+    assert any("impossible values" in w and w.startswith("1 activity had") for w in report.warnings)
     assert not any("impossible values" in w for w in analyze([run(1, 8.0)]).warnings)

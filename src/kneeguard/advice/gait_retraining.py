@@ -118,14 +118,16 @@ def _step_rate_words(cadence: float, target: int, weeks: int, hold: str, from_co
             f"bpm {_dose_words(minutes, per_week, weeks, from_continuous)}. {hold}")
 
 
-def _schedule(target: int, weeks: int, film: dt.date, from_continuous: bool = False) -> list[str]:
+def _schedule(target: int, weeks: int, film: dt.date | None, from_continuous: bool = False) -> list[str]:
     minutes = evidence.value("advice.gait.metronome_minutes")
     per_week = int(evidence.value("advice.gait.metronome_runs_per_week"))
     schedule = [f"{_week_words(w, from_continuous).capitalize()}: metronome at {target} bpm on up to {per_week} easy "
                 f"runs, {minutes[min(w, len(minutes) - 1)]} min per run with it" for w in range(weeks)]
     schedule.insert(0, f"Before {_week_words(0, from_continuous)}: 5 minutes of practice with the metronome on an "
                        "easy run (shorter steps, same speed; land with the foot closer under the hip)")
-    schedule.append(f"{film.isoformat()}: film again from the side and run `kneeguard gait VIDEO` to compare")
+    schedule.append(f"{film.isoformat()}: film again from the side and run `kneeguard gait VIDEO` to compare"
+                    if film is not None else
+                    "Once you run again: film from the side and run `kneeguard gait VIDEO` to compare")
     return schedule
 
 
@@ -156,14 +158,17 @@ def _dose_words(minutes: list[int], per_week: int, weeks: int, from_continuous: 
 def apply_gait(retraining: GaitRetraining, sessions: list[Session], start: dt.date) -> list[Session]:
     """Put the metronome target on the first runs of each retraining week; add the filming day."""
     out: list[Session] = []
+    if not any(s.is_running for s in sessions):
+        # a plan of walking only has no running to film (a runner found "Film your running" on a walking-only
+        # day): the filming comes with the plan that runs again (a walk/run's run minutes are enough to film)
+        retraining.film_date = None
     if retraining.active:
         minutes = evidence.value("advice.gait.metronome_minutes")
         per_week = int(evidence.value("advice.gait.metronome_runs_per_week"))
         used: dict[int, int] = {}
         for s in sessions:
             week = (s.date - start).days // 7
-            continuous = s.kind == "run" or (s.kind == "walk_run" and s.phase and s.phase.startswith("Continuous"))
-            if continuous and week < retraining.weeks and used.get(week, 0) < per_week:
+            if _continuous(s) and week < retraining.weeks and used.get(week, 0) < per_week:
                 used[week] = used.get(week, 0) + 1
                 s.target_cadence_spm = retraining.target_cadence_spm
                 s.metronome_min = int(minutes[min(week, len(minutes) - 1)])
@@ -187,3 +192,9 @@ def apply_gait(retraining: GaitRetraining, sessions: list[Session], start: dt.da
                            "then `kneeguard gait VIDEO`.", duration_min=15, reason=retraining.reason or ["advice.gait.refilm"],
                            citations=retraining.citations))
     return out
+
+
+def _continuous(session: Session) -> bool:
+    """A run without walk breaks: a plan run, or the walk/run progression's continuous phases."""
+    return session.kind == "run" or (session.kind == "walk_run" and bool(session.phase)
+                                     and session.phase.startswith("Continuous"))

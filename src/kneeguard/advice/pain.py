@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING, Any
 
 from kneeguard import evidence, pain_rule
 from kneeguard.advice.running_plan import walk_run_words
+from kneeguard.advice.session import KIND_WORDS
 from kneeguard.clinic import codes as clinic_codes
 from kneeguard.clinic.levels import TriageLevel
 from kneeguard.clinic.triage import SURGEON_ROUTE
@@ -78,6 +79,9 @@ class PainState:
     # How far running goes until the visit the triage books, in short ('' without one): the summary's Running
     # row says it beside the running plan; the reason below gives it in full.
     cap: str = ""
+    # The ticked sessions' pain that held or stepped the plan back, in short ("8/10 during your walk/run on
+    # Mon 07 Dec"): the verdict quotes them beside the check-in's values, since they may be what decided.
+    session_values: list[str] = field(default_factory=list)
 
     @property
     def usual_morning_words(self) -> str:
@@ -108,7 +112,9 @@ class PainState:
         2/10 next morning) is within the limits: you can follow the plan as written.' The limits are `pain_rule.describe()`."""
         values = [f"{v:g}/10 {where}" for v, where in ((self.during_run, "in runs"), (self.next_morning, "next morning"))
                   if v is not None]
-        yours = f"Your pain ({', '.join(values)})" if values else "Your pain"
+        parts = [", ".join(values) + (" at your check-in" if self.session_values else "")] if values else []
+        parts += self.session_values  # the ticks that held or stepped back: they may be what decided
+        yours = f"Your pain ({'; '.join(parts)})" if parts else "Your pain"
         if not self.known:
             return f"{yours} is not known from a recent check-in: nothing increases until you check in."
         if self.decision is LoadDecision.STEP_BACK and self.limits_running:  # the step back is to walking
@@ -210,16 +216,18 @@ def _session_pain(state: PainState, sessions: list[SessionPain], baseline: float
     """Every ticked session since the check-in, by the same rule; the worst decides."""
     acceptable, settled = pain_rule.acceptable_max(), pain_rule.settled_max()
     for tick in sorted(sessions, key=lambda s: (s.day, s.kind)):
+        session = f"your {KIND_WORDS.get(tick.kind, tick.kind)} on {tick.day:%a %d %b}"
         if pain_rule.during_decision(tick.during) is LoadDecision.STEP_BACK:
+            state.session_values.append(f"{tick.during}/10 during {session}")
             state.limits_running = True
             state.apply(LoadDecision.STEP_BACK, "advice.pain.session_above_acceptable",
-                        f"pain {tick.during}/10 during your {tick.kind} session on {tick.day} is above the "
-                        f"acceptable {acceptable:g}/10: step back one level (running goes back to walk/run)")
+                        f"pain {tick.during}/10 during {session} is above the acceptable {acceptable:g}/10: "
+                        "step back (walking only for now, then walk/run)")
         morning = pain_rule.morning_decision(tick.morning, baseline)
         if morning is not LoadDecision.PROGRESS:
+            state.session_values.append(f"{tick.morning}/10 the morning after {session}")
             state.apply(morning, "advice.pain.session_not_settled",
-                        f"pain {tick.morning}/10 the morning after your {tick.kind} session on {tick.day} has not "
-                        f"settled (to {settled:g}/10 or less): "
+                        f"pain {tick.morning}/10 the morning after {session} has not settled (to {settled:g}/10 or less): "
                         + ("step back one level" if morning is LoadDecision.STEP_BACK else "hold, nothing increases"))
 
 

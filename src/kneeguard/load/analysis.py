@@ -178,14 +178,16 @@ def _data_warnings(prepared: pd.DataFrame, loads: pd.DataFrame, settings: HeartR
     is_run = prepared["is_run"].to_numpy(dtype=bool)
     no_distance = int(np.isnan(prepared["distance_m"].to_numpy()[is_run]).sum())
     if no_distance:
-        notes.append(f"{no_distance} runs have no distance; they are left out of the spike check and distance totals")
+        notes.append(f"{no_distance} run{' has' if no_distance == 1 else 's have'} no distance; left out of the spike "
+                     "check and distance totals")
     excluded = int(prepared["values_excluded"].to_numpy(dtype=bool).sum())
     if excluded:
-        notes.append(f"{excluded} activities had impossible values (a device or export fault) that were "
-                     "left out at import; see each activity's import warnings")
+        notes.append(f"{excluded} {'activity' if excluded == 1 else 'activities'} had impossible values (a device "
+                     "or export fault) that were left out at import; see each activity's import warnings")
     elapsed = int((prepared["duration_source"].to_numpy() == "elapsed_s").sum())
     if elapsed:
-        notes.append(f"{elapsed} activities have only elapsed time, which includes stops; their load may be too high")
+        notes.append(f"{elapsed} {'activity has' if elapsed == 1 else 'activities have'} only elapsed time, which "
+                     "includes stops; the load may be too high")
     if loads["hr_above_max_s"].sum() > 60:
         notes.append(
             f"more than a minute of heart rate above your maximum of {settings.hr_max:g} bpm was recorded; "

@@ -12,6 +12,7 @@ import datetime as dt
 from fastapi import APIRouter, Request
 from fastapi.responses import JSONResponse
 
+from kneeguard.advice.session import KIND_WORDS
 from kneeguard.web.advice_view import advice_for, banner_class, derived_for, todays_sessions, upcoming
 from kneeguard.web.common import athlete_name, parse_day, render, store_of
 from kneeguard.web.pain_load_chart import PERIODS, build_chart, checked_period, period_start
@@ -41,7 +42,7 @@ def dashboard(request: Request, as_of: str | None = None, period: str | None = N
                   banner_class=banner_class(advice.banner),
                   factors=advice.top_factors[:5], sessions=sessions, day=day,
                   activity_count=count, last_activity=latest[0] if latest else None,
-                  recent_ticks=recent_ticks, chart=chart, chart_data=chart_data, period=period,
+                  recent_ticks=recent_ticks, kind_words=KIND_WORDS, chart=chart, chart_data=chart_data, period=period,
                   periods=[(key, label) for key, (label, _) in PERIODS.items()],
                   due=due, next_session=sessions[0] if sessions else None, ticks=ticks, today=today,
                   tickable=TICKABLE_KINDS, back="/")

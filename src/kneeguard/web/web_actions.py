@@ -54,9 +54,21 @@ def web_action(command: str) -> tuple[str, str] | None:
     return None
 
 
+# Command-line options a shared text names, as the web form that does the same calls it.
+SLOWMO_EXAMPLE = re.compile(r"\(e\.g\. --slowmo (\d+)")
+SLOWMO_OPTION = re.compile(r"--slowmo(?: FACTOR)?")
+
+
+def web_options(text: str) -> str:
+    """`text` with `--slowmo` named as the gait upload form's "Slow motion" field (the web has no options)."""
+    text = SLOWMO_EXAMPLE.sub(r"(e.g. \1", text)
+    return SLOWMO_OPTION.sub('the "Slow motion" field', text)
+
+
 def web_actions(text: object) -> Markup:
-    """`text`, escaped, with each terminal command it names turned into a link to its web page."""
-    text = "" if text is None else str(text)
+    """`text`, escaped, with each terminal command it names turned into a link to its web page (and each
+    command-line option it names as its web field, `web_options`)."""
+    text = web_options("" if text is None else str(text))
     out, last = [], 0
     for match in COMMAND.finditer(text):
         found = web_action(match.group("command"))
