@@ -165,10 +165,10 @@ def test_pain_recorded_with_ticked_sessions_holds_the_plan():
     sore = plan(**good, session_pain=[(AS_OF - dt.timedelta(days=1), "run", 7)])
     assert sore.pain.hold and sore.pain.limits_running and sore.running.mode == "walk"
     assert "advice.pain.session_above_acceptable" in sore.pain.codes
-    assert any("7/10 during your run on " in r and "walking only for now" in r for r in sore.pain.reasons)
+    assert any("7/10 during your run session on " in r and "walking only for now" in r for r in sore.pain.reasons)
     # the verdict quotes the tick that decided, not only the check-in's values (a runner read "4/10 in runs ...
     # is beyond the limits" under "pain 8/10 during your walk/run")
-    assert "2/10 in runs, 0/10 next morning at your check-in; 7/10 during your run on" in sore.pain.verdict
+    assert "2/10 in runs, 0/10 next morning at your check-in; 7/10 during your run session on" in sore.pain.verdict
     assert sore.pain.decision is LoadDecision.STEP_BACK and sore.pain.step_back
     # acceptable pain, or pain recorded before the latest check-in, changes nothing
     assert plan(**good, session_pain=[(AS_OF - dt.timedelta(days=1), "run", 4)]).running.mode == "build"

@@ -59,6 +59,14 @@ class Finding:
     # A left-right comparison's weaker leg ('' for any other finding; a per-side test names its side in its code).
     weaker_side: str = ""
 
+    def __post_init__(self) -> None:
+        # A flag whose threshold the registry marks as not injury-based (a lab's design band, a shoe's
+        # mileage rule of thumb) is never more than low: 'moderate' read as a risk no study measured (a
+        # physiotherapist). Capped here, once, so the gait page, the factors, the report and JSON agree.
+        if self.rule is not None and not self.rule.threshold_injury_evidence \
+                and self.severity.rank > Severity.LOW.rank:
+            object.__setattr__(self, "severity", Severity.LOW)
+
     @property
     def citations(self) -> tuple[Citation, ...]:
         own = self.rule.citations if self.rule else ()

@@ -134,12 +134,8 @@ class Factor:
 
     @property
     def severity(self) -> Severity:
-        """The finding's severity, shown no higher than low for a flag that is not injury-based: it ranks after
-        every injury-evidence factor, and 'moderate' there read as a risk no study measured (a physiotherapist)."""
-        severity = self.finding.severity
-        if not self.injury_evidence and severity.rank > Severity.LOW.rank:
-            return Severity.LOW
-        return severity
+        """The finding's severity (no higher than low for a flag that is not injury-based: `Finding`)."""
+        return self.finding.severity
 
     @property
     def explanation(self) -> str:

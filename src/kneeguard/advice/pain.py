@@ -216,7 +216,7 @@ def _session_pain(state: PainState, sessions: list[SessionPain], baseline: float
     """Every ticked session since the check-in, by the same rule; the worst decides."""
     acceptable, settled = pain_rule.acceptable_max(), pain_rule.settled_max()
     for tick in sorted(sessions, key=lambda s: (s.day, s.kind)):
-        session = f"your {KIND_WORDS.get(tick.kind, tick.kind)} on {tick.day:%a %d %b}"
+        session = f"your {KIND_WORDS.get(tick.kind, tick.kind)} session on {tick.day:%a %d %b}"
         if pain_rule.during_decision(tick.during) is LoadDecision.STEP_BACK:
             state.session_values.append(f"{tick.during}/10 during {session}")
             state.limits_running = True
