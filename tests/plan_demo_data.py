@@ -36,8 +36,10 @@ def build_demo_home(home: Path, today: dt.date) -> Path:
     at = dt.datetime.combine(today, dt.time(20, 0), tzinfo=dt.timezone.utc)
     with open_store(home=home) as store:
         with store.write() as session:
-            athletes.create(session, DEMO_ATHLETE, sex="female", birth_year=1988, height_cm=168, mass_kg=58,
-                            hr_max=190, hr_rest=52)
+            demo = athletes.create(session, DEMO_ATHLETE, sex="female", birth_year=1988, height_cm=168, mass_kg=58,
+                                   hr_max=190, hr_rest=52)
+            # a runner who has used kneeguard for a month: the days just past had a plan to tick off
+            demo.created_at = at - dt.timedelta(days=30)
             shoes.add(session, DEMO_ATHLETE, "Daily trainer (old)", start_km=610, default=True,
                       created_on=today - dt.timedelta(days=120))
             athletes.create(session, URGENT_ATHLETE)

@@ -91,7 +91,14 @@ def test_upload_a_real_clip_then_watch_the_annotated_video(server, page, shoot, 
     shoot(page, "gait-sessions")
 
 
-def test_selftests_and_ticking_off_todays_session(server, page, shoot):  # noqa: F811
+def test_selftests_and_ticking_off_todays_session(server, page, shoot, tmp_path):  # noqa: F811
+    import datetime as dt
+
+    from kneeguard.store import athletes, open_store
+
+    # a runner who began a week ago (the same data folder as `server`): the days just past had a plan to tick
+    with open_store(home=tmp_path / "home") as store, store.write() as session:
+        athletes.get_or_create(session, "me").created_at = dt.datetime.now(dt.timezone.utc) - dt.timedelta(days=8)
     page.goto(server + "/selftests")
     assert page.get_by_role("heading", name=re.compile("Single-leg heel raises")).is_visible()
     shoot(page, "selftests")

@@ -41,3 +41,19 @@ def test_recently_done_names_each_session_as_the_plan_does(client):
     ticks = client.get("/").text.split('id="recent-ticks"', 1)[1].split("</ul>", 1)[0]
     assert "walk/run" in ticks and "walk run" not in ticks and "walk_run" not in ticks
     client.post("/plan/undo", data={"day": day, "kind": "walk_run", "back": "/"}, follow_redirects=False)
+
+
+def test_a_new_athletes_calendar_has_no_missed_sessions_before_they_began(tmp_path):
+    """A runner who had just added themselves saw last week's sessions marked 'missed (not ticked)'."""
+    from kneeguard.store import athletes, open_store
+    from kneeguard.web import create_app
+
+    with open_store(home=tmp_path) as store, store.write() as session:
+        athletes.create(session, "new runner")
+    with TestClient(create_app(home=tmp_path)) as c:
+        c.cookies.set("kneeguard_athlete", "new runner")
+        page = c.get("/plan").text
+    calendar = page.split('id="plan-calendar"', 1)[1]
+    assert 'class="mark missed"' not in calendar  # only today's sessions come before the plan (it starts tomorrow)
+    before = calendar.split('<section class="week"', 2)[1]
+    assert "Before this plan" in before and before.count('<article class="day') == 1 and 'class="day today"' in before

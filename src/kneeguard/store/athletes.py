@@ -166,6 +166,26 @@ def update(session: Session, athlete: AthleteRef, **changes: Any) -> Athlete:
     return target
 
 
+def in_use_since(session: Session, athlete: AthleteRef) -> dt.date:
+    """The first day the athlete used kneeguard: created, or the earliest check-in or ticked session (a check-in
+    or tick may be dated before the athlete's row was created, e.g. answers entered afterwards). Days before it
+    had no plan, so nothing on them was missed."""
+    from kneeguard.store.models import Checkin, PlanCompletion
+
+    row = get(session, athlete)
+    days = [row.created_at.date() if row.created_at else dt.date.today()]
+    for recorded_at, record in session.execute(select(Checkin.recorded_at, Checkin.record)
+                                               .where(Checkin.athlete_id == row.id)):
+        days.append(recorded_at.date())
+        try:  # the day the answers are for (a check-in entered later keeps its own date)
+            days.append(dt.date.fromisoformat(str(record["date"])[:10]))
+        except (TypeError, KeyError, ValueError):
+            pass
+    first_tick = session.scalar(select(func.min(PlanCompletion.day)).where(PlanCompletion.athlete_id == row.id))
+    days += [first_tick] if first_tick else []
+    return min(days)
+
+
 def list_athletes(session: Session) -> list[Athlete]:
     return list(session.scalars(select(Athlete).order_by(func.lower(Athlete.name), Athlete.id)))
 

@@ -57,9 +57,17 @@ def plan_calendar(request: Request, as_of: str | None = None, weeks: int = DEFAU
 
 def recent_sessions(request: Request, today: dt.date, days: int = RECENT_DAYS) -> list:
     """The sessions of the last `days` days up to today (rest days too), as the plan of `days` days ago had
-    them (the current plan starts tomorrow, so these are the ones left to tick off)."""
+    them (the current plan starts tomorrow, so these are the ones left to tick off), from the day the athlete
+    began using kneeguard (`store.athletes.in_use_since`)."""
+    from kneeguard.store import UnknownAthlete, athletes
+
     earlier = advice_for(request, today - dt.timedelta(days=days))
-    return [s for s in earlier.days if s.date <= today]
+    with store_of(request).session() as session:
+        try:  # no plan before the athlete used kneeguard: a new user's last week is not a week of missed sessions
+            since = athletes.in_use_since(session, athlete_name(request))
+        except UnknownAthlete:
+            since = today
+    return [s for s in earlier.days if since <= s.date <= today]
 
 
 def runs_between(request: Request, first: dt.date, last: dt.date) -> list:
