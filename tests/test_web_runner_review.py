@@ -57,3 +57,36 @@ def test_a_new_athletes_calendar_has_no_missed_sessions_before_they_began(tmp_pa
     assert 'class="mark missed"' not in calendar  # only today's sessions come before the plan (it starts tomorrow)
     before = calendar.split('<section class="week"', 2)[1]
     assert "Before this plan" in before and before.count('<article class="day') == 1 and 'class="day today"' in before
+
+
+def test_ticked_sessions_stay_on_today_and_no_second_run_or_walk_is_offered():
+    import datetime as dt
+
+    from kneeguard.advice.session import Session
+    from kneeguard.advice.ticks import with_ticked_today
+
+    today = dt.date(2026, 12, 7)
+    walk = Session(today, "walk", "Walk (no running)", "Brisk walk.", duration_min=30)
+    strength = Session(today, "strength", "Strength", "x", duration_min=20)
+    after = with_ticked_today([walk, strength], ["walk_run"], today)
+    assert [(s.kind, s.title) for s in after] == [("walk_run", "Walk/run (done)"), ("strength", "Strength")]
+    assert with_ticked_today([walk, strength], [], today) == [walk, strength]
+    assert with_ticked_today([walk, strength], ["walk"], today) == [walk, strength]
+
+
+def test_a_painful_tick_keeps_todays_session_on_the_plan_page(client):
+    """After a run ticked at 8/10 the plan steps back to walking; today keeps the run, done, and offers no walk."""
+    import datetime as dt
+
+    today = dt.date.today().isoformat()
+    client.post("/plan/done", data={"day": today, "kind": "run", "pain_during": "8", "back": "/plan"},
+                follow_redirects=False)
+    try:
+        page = client.get("/plan").text
+        assert "walking only" in page.lower()  # the pain rule stepped the plan back
+        day = page.split('class="day today"', 1)[1].split("</article>", 1)[0]
+        assert 'class="done"' in day and "Walk (no running)" not in day
+        due = client.get("/").text
+        assert "Walk (no running) · 30 min" not in due.split("<h2>Top factors</h2>", 1)[0].split("Next", 1)[0]
+    finally:
+        client.post("/plan/undo", data={"day": today, "kind": "run", "back": "/plan"}, follow_redirects=False)

@@ -7,9 +7,10 @@ rule (`advice.pain`) reads it back through `gather_context` when the plan is reg
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterable
 from typing import TYPE_CHECKING
 
-from kneeguard.advice.session import SESSION_KINDS
+from kneeguard.advice.session import KIND_WORDS, SESSION_KINDS, Session
 from kneeguard.errors import InvalidInput
 
 if TYPE_CHECKING:  # imported where used: `kneeguard plan tick --help` reads TICKABLE_KINDS, not the pain rule
@@ -18,6 +19,24 @@ if TYPE_CHECKING:  # imported where used: `kneeguard plan tick --help` reads TIC
 TICK_DAYS_BACK = 366  # a session older than this cannot be ticked any more
 # A re-check is done by checking in (the check-in is its record), not ticked off.
 TICKABLE_KINDS = tuple(k for k in SESSION_KINDS if k not in ("rest", "check_in"))
+
+
+# Sessions that put weight on the knee by moving: one of them ticked today is today's running or walking done.
+MOVING_KINDS = ("run", "walk_run", "walk")
+
+
+def with_ticked_today(sessions: list[Session], ticked_kinds: Iterable[str], today: dt.date) -> list[Session]:
+    """Today's sessions as the plan has them now, beside what was ticked off today. Ticking a session with pain
+    can change today's plan (a walk/run at 8/10 turns today into a walk): the ticked session stays on the day (a
+    stand-in when the new plan no longer has it) and, once a run, walk/run or walk is done, no second one is
+    offered for the same day (a runner's ticked walk/run vanished and a 30 min walk appeared in its place)."""
+    ticked = set(ticked_kinds)
+    moved = bool(ticked & set(MOVING_KINDS))
+    kept = [s for s in sessions if s.kind in ticked or not (moved and s.kind in MOVING_KINDS)]
+    for kind in sorted(ticked - {s.kind for s in kept}, key=SESSION_KINDS.index):
+        kept.append(Session(today, kind, f"{KIND_WORDS[kind].capitalize()} (done)",
+                            "Ticked off today; your plan changed after it, and the next sessions follow the new plan."))
+    return sorted(kept, key=lambda s: SESSION_KINDS.index(s.kind))
 
 
 def checked_tick(day: dt.date, kind: str, today: dt.date, *, pain_during: int | None = None,

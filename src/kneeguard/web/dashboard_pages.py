@@ -22,7 +22,7 @@ router = APIRouter()
 
 @router.get("/")
 def dashboard(request: Request, as_of: str | None = None, period: str | None = None):
-    from kneeguard.advice.ticks import TICKABLE_KINDS
+    from kneeguard.advice.ticks import TICKABLE_KINDS, with_ticked_today
     from kneeguard.store import plan_log
     from kneeguard.store.queries import count_activities, list_activities
 
@@ -37,7 +37,8 @@ def dashboard(request: Request, as_of: str | None = None, period: str | None = N
         latest = list_activities(session, athlete=athlete_name(request), newest_first=True, limit=1,
                                  analysed_only=True)
         recent_ticks = plan_log.recent(session, athlete_name(request), limit=5)
-        ticks = plan_log.completions(session, athlete_name(request), today, today) if due else {}
+        ticks = plan_log.completions(session, athlete_name(request), today, today) if day == today else {}
+    due = with_ticked_today(due, [kind for (_, kind) in ticks], today) if day == today else []
     return render(request, "dashboard.html", advice=advice, banner=advice.banner,
                   banner_class=banner_class(advice.banner),
                   factors=advice.top_factors[:5], sessions=sessions, day=day,

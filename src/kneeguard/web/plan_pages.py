@@ -13,7 +13,7 @@ from fastapi import APIRouter, Form, Request
 from fastapi.responses import RedirectResponse, Response
 
 from kneeguard import pain_rule
-from kneeguard.advice.ticks import TICKABLE_KINDS, checked_tick, record_tick, undo_tick
+from kneeguard.advice.ticks import TICKABLE_KINDS, checked_tick, record_tick, undo_tick, with_ticked_today
 from kneeguard.errors import InvalidInput
 from kneeguard.findings import uncertain_groups
 from kneeguard.plan_length import DEFAULT_PLAN_WEEKS
@@ -32,7 +32,8 @@ def plan_page(request: Request, as_of: str | None = None, weeks: int = DEFAULT_P
     day = parse_day(as_of)
     advice = advice_for(request, day, weeks)
     # today as the dashboard's Today card has it (the plan started today), so the two pages never disagree
-    today = derived_for(request, day, ("today", day), lambda ctx, _: todays_sessions(ctx, day))
+    today = with_ticked_today(derived_for(request, day, ("today", day), lambda ctx, _: todays_sessions(ctx, day)),
+                              [kind for (_, kind) in ticks_between(request, day, day)], day)
     recent = [s for s in recent_sessions(request, day) if s.date < day] + today
     first = min([advice.start] + [s.date for s in recent])
     last = advice.scheduled_end  # a plan held at week 1 shows no days after it (`Advice.later_weeks_words` says why)
