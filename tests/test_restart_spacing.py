@@ -90,9 +90,10 @@ def test_strength_days_keep_off_the_long_run_eve_and_a_day_apart():
 
 def test_the_plan_keeps_strength_off_the_eve_of_the_long_run():
     plan = _after_break_plan()
-    weeks = _runs_by_week(plan)
-    for week in weeks:
-        eve = weeks[week][-1].date - dt.timedelta(days=1)
+    long_days = plan.running.long_run_days
+    assert long_days and all(day.weekday() == 6 for day in long_days)  # the pattern's long run: Sunday
+    for day in long_days:
+        eve = day - dt.timedelta(days=1)
         assert not [s for s in plan.days if s.kind == "strength" and s.date == eve]
 
 

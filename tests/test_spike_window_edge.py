@@ -12,6 +12,7 @@ import pytest
 
 from kneeguard import evidence
 from kneeguard.advice import advise, make_context
+from kneeguard.advice.running_weeks import PATTERN_WEEKDAY
 from kneeguard.advice.running import longest_before
 from kneeguard.load import analyze_load
 from kneeguard.load.spike import in_reference_window, reference_window, window_days
@@ -38,14 +39,17 @@ def test_run_exactly_30_days_back_is_the_reference_in_analysis_and_plan(monkeypa
     # keeps checking only the window's edge.
     real = evidence.value
     monkeypatch.setattr(evidence, "value", lambda key: 10_000 if key == "advice.run.break_days" else real(key))
-    edge = DAY0 + dt.timedelta(days=window_days())
+    # the plan's runs fall on fixed weekdays (running_weeks.PATTERN_WEEKDAY): day 0 is chosen so that day 30,
+    # the plan's first day, is a run day
+    day0 = DAY0 + dt.timedelta(days=(PATTERN_WEEKDAY - (DAY0 + dt.timedelta(days=window_days())).weekday()) % 7)
+    edge = day0 + dt.timedelta(days=window_days())
     # the load analysis: a 12 km run on day 30 is measured against the 10 km run of day 0
-    report = analyze_load(runs_frame([(DAY0, 10.0), (edge, 12.0)]), None, edge)
+    report = analyze_load(runs_frame([(day0, 10.0), (edge, 12.0)]), None, edge)
     last = report.runs.iloc[-1]
     assert last["ref_longest_m"] == pytest.approx(10_000.0) and last["spike_band"] == "small"
     # the plan from day 30: the same run is the reference, and the first run is capped by it
-    assert longest_before(edge, [(DAY0, 10.0)]) == 10.0
-    context = make_context("ana", edge - dt.timedelta(days=1), activities=runs_frame([(DAY0, 10.0)]),
+    assert longest_before(edge, [(day0, 10.0)]) == 10.0
+    context = make_context("ana", edge - dt.timedelta(days=1), activities=runs_frame([(day0, 10.0)]),
                            checkin=checkin(today=edge - dt.timedelta(days=1), pain_during_run=0,
                                            pain_next_morning=0, has_pain=False, pain_now=0))
     plan = advise(context, weeks=4, start=edge)

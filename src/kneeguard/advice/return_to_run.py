@@ -7,11 +7,12 @@ from kneeguard.advice.exercises import pain_rule_text
 from kneeguard.advice.load_reference import LoadReference
 from kneeguard.advice.pain import PainState
 from kneeguard.advice.running_plan import RunningPlan, rule_entry, walk_run_words
+from kneeguard.advice.running_weeks import pattern_day
 from kneeguard.advice.session import Session, unique_citations
 from kneeguard.advice.recheck import recheck_day, recheck_words
 from kneeguard.pain_rule import acceptable_max, resume_running_condition, safe_max, walks_above_safe_words
 
-RTR_OFFSETS = (0, 2, 4)  # a rest day between return-to-run sessions
+RTR_OFFSETS = (0, 2, 4)  # a rest day between return-to-run sessions, days after the pattern's weekday (Tue, Thu, Sat)
 # The rest day is between the plan's brisk walks, not a ban on walking: a runner read it as "do not walk".
 BRISK_WALKS = ("Brisk walks on the flat with a rest day between them, no hills; everyday walking is fine, the rest "
                "day is for these planned brisk walks.")
@@ -31,7 +32,7 @@ def return_to_run(days, pain: PainState, reason: list[str], reference: LoadRefer
                     if index == 0 else "")
     sessions = []
     for week in range(len(days) // 7):
-        for off in offsets:
+        for off in sorted(offsets, key=lambda o: pattern_day(days[week * 7], o)):  # in date order: phases advance
             phase = phases[index]
             used.add(index)
             minutes = phase["reps"] * (phase["walk_min"] + phase["run_min"])
@@ -50,7 +51,7 @@ def return_to_run(days, pain: PainState, reason: list[str], reference: LoadRefer
             details = (f"{what} RPE {phase['rpe']}/10 or less. No hills. {nxt} "
                        + (f"Before the first walk/run, check you are ready: {readiness}" if index == 0 else
                           f"Readiness for running: {readiness}" if index == 1 else ""))
-            sessions.append(Session(days[week * 7 + off], kind, title, details.strip(), duration_min=minutes,
+            sessions.append(Session(pattern_day(days[week * 7], off), kind, title, details.strip(), duration_min=minutes,
                                     reason=reason, citations=cites, rpe_max=int(phase["rpe"]), phase=phase["name"],
                                     pain_rule=pain_rule_text()))
             done += 1

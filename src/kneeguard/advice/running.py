@@ -25,7 +25,7 @@ from kneeguard.advice.load_reference import LoadReference, PainOnset, PastRun, r
 from kneeguard.advice.pain import PainState
 from kneeguard.advice.return_to_run import return_to_run
 from kneeguard.advice.running_plan import RunningPlan, rule_entry
-from kneeguard.advice.running_weeks import RUN_OFFSETS, WeekShape, pain_ceiling, week_targets
+from kneeguard.advice.running_weeks import RUN_OFFSETS, WeekShape, pain_ceiling, pattern_day, week_targets
 from kneeguard.advice.session import Session, unique_citations
 from kneeguard.load.spike import reference_window, window_days
 
@@ -134,8 +134,9 @@ def _build(days, history: list[PastRun], start, pain: PainState, reason: list[st
     for week in range(len(days) // 7):
         week_runs = spaced if spaced_weeks and (week < spaced_weeks or frozen) else per_week
         offsets = RUN_OFFSETS[week_runs]
-        if week == 0 and streak_rest:
-            skipped.add(0)  # you already ran the days before: start with a rest day
+        slot_days = {slot: pattern_day(days[week * 7], offset) for slot, offset in enumerate(offsets)}
+        if week == 0 and streak_rest:  # you already ran the days before: start with a rest day
+            skipped.update(slot for slot, day in slot_days.items() if day == start)
         slots = [slot for slot in range(len(offsets)) if not (slot in skipped and (week == 0 or frozen))]
         budget = previous_week_km * (1 + growth) if previous_week_km else None
         week_km = base_week_km * (1 + growth) ** week
@@ -145,8 +146,8 @@ def _build(days, history: list[PastRun], start, pain: PainState, reason: list[st
         hold_long = week in no_new_longest and previous.long_km is not None
         targets = week_targets(slots, week_runs, week_km, min_km, budget, first_week if frozen else {}, previous,
                                hold_long)
-        for slot, target in targets.items():
-            day = days[week * 7 + offsets[slot]]
+        for slot, target in sorted(targets.items(), key=lambda item: slot_days[item[0]]):  # in date order
+            day = slot_days[slot]
             is_long = slot == len(offsets) - 1
             restart = restart_week if week == 0 else []  # the tolerated level stands for no run actually done
             # After a restart the plan grows from its own runs of the weeks before: neither a run before the break

@@ -3,6 +3,7 @@ target km within the week's budget (`week_targets`), and how far the plan builds
 (`pain_ceiling`). The running plan (`advice.running`) places and caps the runs."""
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass
 
 from kneeguard import evidence
@@ -10,11 +11,21 @@ from kneeguard.advice.load_reference import LoadReference
 from kneeguard.advice.pain import PainState
 from kneeguard.numbers import tenth_down
 
-# Run days inside each 7-day block (0 = plan start), by runs per week; the last one is the long run.
-# Chosen so that, repeated week after week, no window has more than 2 running days in a row and
-# every 7 days hold at least 3 rest days; the first run is on day 0, so it (and, in turn, every
-# later run) always has a run within the previous 30 days to be measured against.
+# Run days by runs per week, as days after PATTERN_WEEKDAY (Tuesday: 3 runs fall on Tue, Thu, Sun); the last
+# one is the long run. Chosen so that, repeated week after week, no window has more than 2 running days in a
+# row and every 7 days hold at least 3 rest days. Anchored to weekdays, not to the plan's first day: the plan
+# is made again every day (each check-in, tick or import), and a pattern counted from its first day moved the
+# runs with it, so today's run (the plan made today) and tomorrow's (the plan starting tomorrow) fell on two
+# days in a row (a runner's review). Each plan week (7 days from its first day) holds each weekday once, so
+# its number of runs is the pattern's.
 RUN_OFFSETS = {1: (0,), 2: (0, 3), 3: (0, 2, 5), 4: (0, 1, 3, 5)}
+PATTERN_WEEKDAY = 1  # Tuesday (Monday = 0)
+
+
+def pattern_day(week_start: dt.date, offset: int) -> dt.date:
+    """The day of the 7 from `week_start` whose weekday is `offset` days after PATTERN_WEEKDAY."""
+    weekday = (PATTERN_WEEKDAY + offset) % 7
+    return week_start + dt.timedelta(days=(weekday - week_start.weekday()) % 7)
 # design: share of the week's distance in the long run; from 3 runs a week below the long-run-share flag
 # (`load.long_run_share`, 40 %) with room for rounding, so the plan never repeats a factor it flags (read 23)
 LONG_SHARE = {1: 1.0, 2: 0.55, 3: 0.37, 4: 0.34}
