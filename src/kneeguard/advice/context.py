@@ -16,6 +16,7 @@ import pandas as pd
 
 from kneeguard import evidence
 from kneeguard.advice.load_reference import PainOnset, PastRun, estimate_pain_onset
+from kneeguard.clinic.episode import same_knee
 from kneeguard.advice.pain import SessionPain
 from kneeguard.advice.overrides import PlanOverride
 from kneeguard.clinic import codes as clinic_codes
@@ -63,6 +64,7 @@ class AthleteContext:
     session_pain: list[SessionPain] = field(default_factory=list)
     findings: list[Finding] = field(default_factory=list)
     pain_onset: PainOnset | None = None  # start of the current pain episode, from the check-ins
+    other_knee_checkins: tuple = ()  # earlier check-ins about the other knee: not this episode (`same_knee`)
     missing: list[MissingPart] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)  # stale data, conflicts between sources
     overrides: list[PlanOverride] = field(default_factory=list)  # the clinician's edits in force
@@ -160,6 +162,8 @@ def make_context(
     ctx.findings = _all_findings(ctx)
     # the check-ins before the latest (store records or assessments: on_date + answers) date the pain episode
     earlier = [c for c in checkin_history if since is not None and c.on_date < since]
+    ctx.other_knee_checkins = tuple(c.on_date for c in earlier if checkin and c not in same_knee(earlier, checkin.answers))
+    earlier = same_knee(earlier, checkin.answers) if checkin else earlier  # this knee's episode only
     ctx.pain_onset = estimate_pain_onset([*earlier, checkin]) if checkin else None
     ctx.missing = _missing_parts(ctx, athlete_known)
     ctx.notes = _notes(ctx)
@@ -298,10 +302,44 @@ def _notes(ctx: AthleteContext) -> list[str]:
                      f"{window_days()} days: import your recent runs so the plan can size them")
     if ctx.answers.get("has_pain") is False and any(clinic_codes.MORNING_PAIN_ABOVE_BASELINE.matches(f.code) for f in ctx.findings):
         notes.append("the check-in says no pain now but earlier check-ins showed rising morning pain: the plan stays cautious")
+    notes += _profile_conflicts(ctx)
+    if ctx.other_knee_checkins:
+        side = ctx.answers.get("side")
+        other = {"left": "right", "right": "left"}.get(side, "other")
+        dates = [f"{d:%d %b}" for d in ctx.other_knee_checkins]
+        days = ", ".join(dates[:-1]) + " and " + dates[-1] if len(dates) > 1 else dates[0]
+        notes.append(f"your latest check-in is about the {side} knee; your check-in{'s' if len(dates) > 1 else ''} "
+                     f"of {days} {'were' if len(dates) > 1 else 'was'} about the {other}: the {side} knee's onset, usual "
+                     "next-morning pain and trend come from its own check-ins only (if it is the same knee, correct "
+                     "the side with a new check-in)")
     gait_date = ctx.gait_date
     if gait_date and (ctx.as_of - gait_date).days > int(evidence.value("advice.gait.refilm_days")):
         notes.append(f"your gait video is from {gait_date.isoformat()}: film again (`kneeguard gait VIDEO`)")
     return notes
+
+
+AGE_SLACK_YEARS = 1  # a birth year gives the age within a year
+
+
+def _profile_conflicts(ctx: AthleteContext) -> list[str]:
+    """Where the check-in's sex or age disagrees with the stored profile (a physiotherapist found a profile of a
+    38-year-old woman beside a check-in of a 44-year-old man, unremarked): the self-test norms read the
+    check-in's answers, so the runner is asked to correct whichever is wrong."""
+    profile, answers = ctx.profile, ctx.answers
+    if profile is None or not answers:
+        return []
+    found = []
+    if profile.sex in ("male", "female") and answers.get("sex") in ("male", "female") and answers["sex"] != profile.sex:
+        found.append(f"sex {answers['sex']} (profile: {profile.sex})")
+    age = answers.get("age")
+    if profile.birth_year and isinstance(age, (int, float)) and ctx.checkin_date:
+        expected = ctx.checkin_date.year - profile.birth_year
+        if abs(age - expected) > AGE_SLACK_YEARS:
+            found.append(f"age {age:g} (profile: born {profile.birth_year}, about {expected})")
+    if not found:
+        return []
+    return [f"your check-in says {' and '.join(found)}: the self-test norms use the check-in's answers; correct "
+            "whichever is wrong (`kneeguard athlete set` or a new check-in)"]
 
 
 def _as_date(value: Any) -> dt.date | None:

@@ -7,7 +7,7 @@ from typing import Any, Mapping
 
 from kneeguard.clinic.causes import context_notes, possible_causes
 from kneeguard.clinic.engine import Validation, load_questionnaire
-from kneeguard.clinic.episode import PainHistory, estimate_pain_onset
+from kneeguard.clinic.episode import PainHistory, estimate_pain_onset, same_knee
 from kneeguard.clinic.findings import recorded_without_norm, selftest_findings
 from kneeguard.clinic.history import (CheckinRecord, baseline_checkins, consecutive_ostrc_substantial,
                                       morning_baseline, pain_rises, trend_findings)
@@ -153,13 +153,14 @@ def assess(
     if not validation.ok:
         raise CheckinError(validation.errors)
     answers = validation.answers
-    earlier = [r for r in (history or []) if r.on_date <= today]
+    every_earlier = [r for r in (history or []) if r.on_date <= today]
+    earlier = same_knee(every_earlier, answers)  # this knee's episode: its onset, baseline and trend
     records = [*earlier, CheckinRecord(today, answers)]  # the trends read answers and dates, not the level
     # One value for how long it has hurt and whether it has risen: the triage's words and the plan read it.
     pain_history = PainHistory(today, answers.get("duration_weeks"), estimate_pain_onset(records),
                                tuple(pain_rises(records)), morning_baseline(earlier),
                                tuple(r.on_date for r in baseline_checkins(earlier)))
-    result = triage_checkin(questionnaire, validation, consecutive_ostrc_substantial(earlier), today, raw=raw,
+    result = triage_checkin(questionnaire, validation, consecutive_ostrc_substantial(every_earlier), today, raw=raw,
                             pain_history=pain_history)
     causes = possible_causes(answers)
     return CheckinAssessment(

@@ -57,6 +57,24 @@ class _Checkin(Protocol):
     answers: dict[str, Any]
 
 
+KNEES = ("left", "right")
+
+
+def same_knee(earlier: Sequence[_Checkin], answers: dict[str, Any]) -> list:
+    """The earlier check-ins of this episode: the latest run of them about the same knee as `answers`. One about
+    the other knee (left against right) ends the episode: a physiotherapist found a left knee's onset, usual
+    next-morning pain and trend taken from an earlier right knee's check-ins. Both knees, or no side given, is
+    compatible with either."""
+    side = answers.get("side")
+    kept: list = []
+    for record in reversed(list(earlier)):
+        other = (record.answers or {}).get("side")
+        if side in KNEES and other in KNEES and other != side:
+            break
+        kept.append(record)
+    return kept[::-1]
+
+
 def estimate_pain_onset(checkins: Sequence[_Checkin]) -> PainOnset | None:
     """The start of the current pain episode: the check-ins with pain since the last pain-free one,
     each dated back by its `duration_weeks` answer; the earliest wins, never before the pain-free one."""

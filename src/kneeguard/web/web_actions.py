@@ -26,6 +26,7 @@ WEB_ACTIONS: dict[str, tuple[str, str]] = {
     "selftests": ("/selftests", "the Self-tests page"),
     "explain": ("/explain", "the Explain page"),
     "load": ("/load", "the Load page"),
+    "athlete set": ("/profile", "the Profile page"),
 }
 
 # `kneeguard words ARGS` in backticks (how advice texts name a command), with "run"/"then" before it.

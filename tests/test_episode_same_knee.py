@@ -1,0 +1,50 @@
+"""A check-in about the other knee starts a new episode: its onset, usual next-morning pain and trend come from
+that knee's check-ins only, and the plan says so (a physiotherapist found a left knee dated from an earlier right
+knee's check-ins, unremarked); a check-in whose sex or age disagrees with the profile is said too."""
+from __future__ import annotations
+
+import datetime as dt
+
+from kneeguard.advice import make_context
+from kneeguard.clinic import assess
+from kneeguard.clinic.episode import same_knee
+from kneeguard.clinic.history import CheckinRecord
+from kneeguard.profile import AthleteProfile
+from tests.advice_support import AS_OF, BASE_ANSWERS
+
+EARLIER = [CheckinRecord(AS_OF - dt.timedelta(days=d), {**BASE_ANSWERS, "side": "right", "pain_next_morning": 1,
+                                                         "duration_weeks": 2}, "self-care") for d in (21, 14)]
+LEFT = {**BASE_ANSWERS, "side": "left", "duration_weeks": 1, "pain_next_morning": 4}
+
+
+def test_the_other_knees_checkins_are_another_episode():
+    assert same_knee(EARLIER, LEFT) == []
+    assert same_knee(EARLIER, {**LEFT, "side": "right"}) == EARLIER
+    assert same_knee(EARLIER, {**LEFT, "side": "both"}) == EARLIER  # both knees: compatible with either
+    both_then_left = [EARLIER[0], CheckinRecord(AS_OF - dt.timedelta(days=7), {**LEFT}, "self-care")]
+    assert same_knee(both_then_left, LEFT) == both_then_left[1:]  # the latest run of this knee's check-ins
+
+
+def test_a_left_knee_is_not_dated_or_compared_by_the_right_knees_checkins():
+    left = assess(LEFT, history=EARLIER, today=AS_OF)
+    right = assess({**LEFT, "side": "right"}, history=EARLIER, today=AS_OF)
+    assert left.pain_history.onset.day == AS_OF - dt.timedelta(weeks=1)  # its own answer: 1 week
+    assert right.pain_history.onset.day <= AS_OF - dt.timedelta(days=21)  # the right knee's episode goes back
+    assert left.pain_history.usual_morning is None and right.pain_history.usual_morning == 1
+    assert not left.pain_history.rises and right.pain_history.rises  # 4/10 against the right knee's 1/10
+
+
+def test_the_plan_says_when_the_knee_changed_and_when_the_profile_disagrees():
+    profile = AthleteProfile("ana", sex="female", birth_year=AS_OF.year - 38)
+    context = make_context("ana", AS_OF, profile=profile, checkin=assess({**LEFT, "sex": "male", "age": 44},
+                                                                         history=EARLIER, today=AS_OF),
+                           checkin_history=EARLIER)
+    notes = " ".join(context.notes)
+    days = " and ".join(f"{r.on_date:%d %b}" for r in EARLIER)
+    assert f"about the left knee; your check-ins of {days} were about the right" in notes
+    assert context.pain_onset.day == AS_OF - dt.timedelta(weeks=1)
+    assert "sex male (profile: female) and age 44 (profile: born" in notes
+    same = make_context("ana", AS_OF, profile=profile, checkin=assess({**LEFT, "side": "right", "sex": "female",
+                                                                       "age": 38}, history=EARLIER, today=AS_OF),
+                        checkin_history=EARLIER)
+    assert not any("knee" in n and "about the" in n or "profile:" in n for n in same.notes)
