@@ -48,3 +48,13 @@ def test_the_plan_says_when_the_knee_changed_and_when_the_profile_disagrees():
                                                                        "age": 38}, history=EARLIER, today=AS_OF),
                         checkin_history=EARLIER)
     assert not any("knee" in n and "about the" in n or "profile:" in n for n in same.notes)
+
+
+def test_the_summary_counts_the_other_knees_checkins_apart():
+    from kneeguard.advice import advise
+    from kneeguard.report.builder import build_report
+
+    context = make_context("ana", AS_OF, checkin=assess(LEFT, history=EARLIER, today=AS_OF), checkin_history=EARLIER)
+    doc = build_report(context, advise(context), history=[*EARLIER, CheckinRecord(AS_OF, LEFT, "self-care")])
+    row = next(s["detail"] for s in doc.sources if s["name"] == "Check-in")
+    assert row.endswith("3 check-ins on record, 2 about the right knee (a separate episode)")

@@ -120,8 +120,9 @@ def _sources(context: AthleteContext, history: list[CheckinRecord] | None) -> li
         missing = missing_runs_words(context.checkin, _day(s.get("last_run_date")))
         if missing:
             weeks = (context.checkin.answers or {}).get("reduced_load_weeks")  # said once, here
-            detail += f": {missing}" + (f" (check-in: {counted(weeks, 'week')} running less)"
-                                        if isinstance(weeks, (int, float)) else "")
+            said = ("check-in: not running less" if weeks == 0 else  # "0 weeks running less" puzzled a reader
+                    f"check-in: {counted(weeks, 'week')} running less")
+            detail += f": {missing}" + (f" ({said})" if isinstance(weeks, (int, float)) else "")
         if unset:
             detail += f"; {unset} undated run{'s' if unset != 1 else ''} (watch clock unset)"
         out.append({"name": "Activities", "date": f"{first} to {s.get('last_run_date')}", "detail": detail})
@@ -140,8 +141,11 @@ def _sources(context: AthleteContext, history: list[CheckinRecord] | None) -> li
     if context.checkin is not None:
         n = len(history or []) or 1
         presentation = presenting_complaint(context.checkin)
+        other = len(context.other_knee_checkins)  # a change of knee: a separate episode, said where it is counted
+        other_side = {"left": "right", "right": "left"}.get((context.checkin.answers or {}).get("side"), "other")
         out.append({"name": "Check-in", "date": context.checkin.on_date.isoformat(),
-                    "detail": (f"{presentation}; " if presentation else "") + f"{n} check-in{'s' if n != 1 else ''} on record"})
+                    "detail": (f"{presentation}; " if presentation else "") + f"{n} check-in{'s' if n != 1 else ''} on record"
+                    + (f", {other} about the {other_side} knee (a separate episode)" if other else "")})
         tests = selftest_shorthand(context.checkin.answers)
         if tests:
             out.append({"name": "Self-tests", "date": context.checkin.on_date.isoformat(), "detail": tests})
