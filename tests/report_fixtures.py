@@ -24,6 +24,7 @@ class FakeContext:
     shoes: list = field(default_factory=list)
     missing: list = field(default_factory=list)
     notes: list = field(default_factory=list)
+    other_knee_checkins: tuple = ()
 
 
 @lru_cache(maxsize=1)
