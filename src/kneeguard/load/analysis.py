@@ -15,6 +15,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from kneeguard.errors import InvalidInput
 from kneeguard import evidence
 from kneeguard.findings import Finding, sort_findings
 from kneeguard.load import findings as load_findings
@@ -85,7 +86,7 @@ class LoadReport:
 def analyze_load(
     activities: pd.DataFrame | None,
     profile: AthleteProfile | None,
-    as_of: dt.date,
+    as_of: dt.date | str,
     shoes: Iterable[ShoeStatus] = (),
     *,
     tz: str = "UTC",
@@ -97,6 +98,13 @@ def analyze_load(
     """
     if isinstance(as_of, dt.datetime):
         as_of = as_of.date()
+    elif isinstance(as_of, str):  # a library caller's '2017-06-30' (a bare TypeError deep inside otherwise)
+        try:
+            as_of = dt.date.fromisoformat(as_of)
+        except ValueError:
+            raise InvalidInput(f"as_of must be a date or 'YYYY-MM-DD', got {as_of!r}") from None
+    if not isinstance(as_of, dt.date):
+        raise InvalidInput(f"as_of must be a date or 'YYYY-MM-DD', got {type(as_of).__name__}")
     settings = resolve_heart_rate(profile)
     warnings = list(settings.warnings)
     prepared = prepare_activities(activities, as_of, tz)
