@@ -271,3 +271,26 @@ def test_the_batch_import_table_names_each_files_athlete(monkeypatch):
     assert "007" in lines[0] and "imported" in lines[0]
     assert "ben [b]" in lines[1] and "truncated" in lines[1]  # a name is never taken as markup
     assert "new activities: 1" in text
+
+
+def test_the_local_cluster_starts_quietly_when_port_8787_is_taken():
+    """The docs say no dashboard; the scheduler's HTTP server still took 8787 and warned when it was in use."""
+    import socket
+    import warnings
+
+    from kneeguard.batch.engine import connect
+
+    taken = socket.socket()
+    try:
+        try:
+            taken.bind(("127.0.0.1", 8787))
+        except OSError:  # already taken by something else: the case under test all the same
+            pass
+        taken.listen()
+        with warnings.catch_warnings(record=True) as seen:
+            warnings.simplefilter("always")
+            with connect(workers=1) as client:
+                assert client.submit(sum, [1, 2]).result() == 3
+        assert not [w for w in seen if "already in use" in str(w.message)]
+    finally:
+        taken.close()

@@ -79,7 +79,10 @@ def connect(scheduler: str | None = None, workers: int | None = None) -> Iterato
     environ_before = dict(os.environ)
     # Dask's own log lines stay quiet: on a busy machine the workers' last heartbeats to a scheduler already
     # closed end a batch with a traceback; a task's failure reaches the user as that item's error line.
+    # No dashboard; the scheduler's small HTTP server (health routes) on a free loopback port: on its default
+    # 8787, a second batch (or anything else there) printed "Port 8787 is already in use".
     with LocalCluster(n_workers=count, threads_per_worker=1, processes=True, dashboard_address=None,
+                      scheduler_kwargs={"dashboard": False, "dashboard_address": "127.0.0.1:0"},
                       silence_logs=logging.CRITICAL) as cluster, Client(cluster) as client:
         _restore_environ(environ_before)
         yield client
