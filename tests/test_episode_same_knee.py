@@ -58,3 +58,13 @@ def test_the_summary_counts_the_other_knees_checkins_apart():
     doc = build_report(context, advise(context), history=[*EARLIER, CheckinRecord(AS_OF, LEFT, "self-care")])
     row = next(s["detail"] for s in doc.sources if s["name"] == "Check-in")
     assert row.endswith("3 check-ins on record, 2 about the right knee (a separate episode)")
+
+
+def test_the_pain_trend_draws_this_knees_checkins_only():
+    from kneeguard.report.builder import _trend_points
+
+    latest = assess(LEFT, history=EARLIER, today=AS_OF)
+    points = _trend_points([*EARLIER, CheckinRecord(AS_OF, LEFT, "self-care")], latest)
+    assert [p["date"] for p in points] == [AS_OF]  # the right knee's 15 and 22 days before are another line
+    right = assess({**LEFT, "side": "right"}, history=EARLIER, today=AS_OF)
+    assert len(_trend_points([*EARLIER, CheckinRecord(AS_OF, {**LEFT, "side": "right"}, "self-care")], right)) == 3

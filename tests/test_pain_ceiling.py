@@ -75,7 +75,8 @@ def test_after_a_break_that_followed_the_pain_the_ceiling_is_the_load_before_the
     ref = restart_reference(before + during, start, PainOnset(onset, "said", None))
     assert ref.after_break and ref.before_pain is not None
     weekly, longest, words = ref.level_before
-    assert words == "your load before the pain" and abs(weekly - 28.0) < 1e-9 and longest == 8.0
+    # the words name the weeks (read 30: "your load before the pain" beside higher totals just before it)
+    assert words == "your load before the pain, 04 Oct-31 Oct" and abs(weekly - 28.0) < 1e-9 and longest == 8.0
 
 
 def test_pain_that_is_not_new_keeps_the_plan_at_the_recent_load():

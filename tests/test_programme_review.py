@@ -191,7 +191,7 @@ def test_the_summary_says_what_week_1_is_and_when_the_level_is_back(demo):
     assert not plan.pain.pain_free and max(totals) <= level + 1e-9
     longest = plan.running.reference.longest_km
     assert (f"While a check-in reports pain, no week above {level:.1f} km and no run above {longest:.1f} km "
-            "(your load before the pain); more only after a pain-free check-in.") in summary
+            f"({plan.running.reference.before_words}); more only after a pain-free check-in.") in summary
     assert all(s.distance_km <= longest + 1e-9 for s in plan.days if s.kind == "run")
     assert "beyond it" not in summary
     assert (f", still below {level:.1f} km/week at the end of this plan ({totals[-1]:.1f} km)" in summary

@@ -322,24 +322,32 @@ AGE_SLACK_YEARS = 1  # a birth year gives the age within a year
 
 
 def _profile_conflicts(ctx: AthleteContext) -> list[str]:
-    """Where the check-in's sex or age disagrees with the stored profile (a physiotherapist found a profile of a
-    38-year-old woman beside a check-in of a 44-year-old man, unremarked): the self-test norms read the
-    check-in's answers, so the runner is asked to correct whichever is wrong."""
-    profile, answers = ctx.profile, ctx.answers
+    """The plan's note when the check-in's sex or age disagrees with the stored profile: the self-test norms read
+    the check-in's answers, so the runner is asked to correct whichever is wrong."""
+    found = profile_conflicts(ctx)
+    if not found:
+        return []
+    return [f"your check-in says {' and '.join(found)}: the self-test norms use the check-in's answers; correct "
+            "whichever is wrong (`kneeguard athlete set` or a new check-in)"]
+
+
+def profile_conflicts(ctx: AthleteContext) -> list[str]:
+    """Where the check-in's sex or age disagrees with the stored profile, in short ('sex male (profile: female)'):
+    a physiotherapist found a profile of a 38-year-old woman beside a check-in of a 44-year-old man, unremarked.
+    The plan's note and the summary's check-in row both say it."""
+    profile, checkin = ctx.profile, ctx.checkin
+    answers = checkin.answers if checkin is not None else {}
     if profile is None or not answers:
         return []
     found = []
     if profile.sex in ("male", "female") and answers.get("sex") in ("male", "female") and answers["sex"] != profile.sex:
         found.append(f"sex {answers['sex']} (profile: {profile.sex})")
     age = answers.get("age")
-    if profile.birth_year and isinstance(age, (int, float)) and ctx.checkin_date:
-        expected = ctx.checkin_date.year - profile.birth_year
+    if profile.birth_year and isinstance(age, (int, float)) and not isinstance(age, bool):
+        expected = checkin.on_date.year - profile.birth_year
         if abs(age - expected) > AGE_SLACK_YEARS:
             found.append(f"age {age:g} (profile: born {profile.birth_year}, about {expected})")
-    if not found:
-        return []
-    return [f"your check-in says {' and '.join(found)}: the self-test norms use the check-in's answers; correct "
-            "whichever is wrong (`kneeguard athlete set` or a new check-in)"]
+    return found
 
 
 def _as_date(value: Any) -> dt.date | None:

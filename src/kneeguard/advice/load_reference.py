@@ -69,7 +69,7 @@ class LoadReference:
     codes: list[str] = field(default_factory=list)
     # after a break that followed the pain: the load before the pain (weekly km, longest run), the plan's ceiling
     # while it still hurts (`advice.run.level_ceiling_in_pain`), not the pre-break load run in pain
-    before_pain: tuple[float, float | None] | None = None
+    before_pain: tuple[float, float | None, str] | None = None  # (weekly km, longest run, their words)
 
     @property
     def restarting(self) -> bool:
@@ -81,13 +81,21 @@ class LoadReference:
         """The load the knee had before the pain, the ramp or the break (weekly km, longest run, whose words): the
         restart level unscaled, or after a break that followed the pain, the load before the pain."""
         if self.before_pain:
-            return (*self.before_pain, "your load before the pain")
+            return self.before_pain
         if self.after_break:
             scale = float(evidence.value("advice.run.break_fraction"))
             return (self.weekly_km / scale, self.longest_km / scale if self.longest_km else None,
                     "your load before your break")
-        return (self.weekly_km, self.longest_km,
-                "your recent load" if self.basis == "recent" else "your load before the pain")
+        return (self.weekly_km, self.longest_km, "your recent load" if self.basis == "recent" else self.before_words)
+
+    @property
+    def before_words(self) -> str:
+        """Which weeks the level before the pain is, in words: a physiotherapist read "your load before the pain"
+        beside higher weekly totals just before it; those were the ramp, and the level is the weeks before it."""
+        last = self.until - dt.timedelta(days=1)
+        span = f"{self.since:%d %b}-{last:%d %b}"
+        return (f"your load before the ramp that preceded the pain, {span}" if self.ramp_start else
+                f"your load before the pain, {span}")
 
     @property
     def after_break(self) -> bool:
@@ -114,7 +122,7 @@ def restart_reference(history: list[PastRun], start: dt.date, onset: PainOnset |
         chosen = min(candidates, key=lambda c: c.weekly_km)  # both apply: the lower load wins
         pain = next((c for c in candidates if not c.after_break), None)
         if chosen.after_break and pain is not None:
-            chosen = replace(chosen, before_pain=(pain.weekly_km, pain.longest_km))
+            chosen = replace(chosen, before_pain=(pain.weekly_km, pain.longest_km, pain.before_words))
         return chosen
     return _with(_reference(runs, start, "recent"), None, f"your last {BASE_WEEKS * 7} days", [])
 

@@ -12,7 +12,9 @@ import re
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from kneeguard.advice.context import profile_conflicts
 from kneeguard.clinic.engine import answer_in_words
+from kneeguard.clinic.episode import same_knee
 from kneeguard.disclaimer import DISCLAIMER
 from kneeguard.findings import Finding, uncertain_groups
 from kneeguard.numbers import counted
@@ -143,8 +145,11 @@ def _sources(context: AthleteContext, history: list[CheckinRecord] | None) -> li
         presentation = presenting_complaint(context.checkin)
         other = len(context.other_knee_checkins)  # a change of knee: a separate episode, said where it is counted
         other_side = {"left": "right", "right": "left"}.get((context.checkin.answers or {}).get("side"), "other")
+        conflicts = profile_conflicts(context)
         out.append({"name": "Check-in", "date": context.checkin.on_date.isoformat(),
-                    "detail": (f"{presentation}; " if presentation else "") + f"{n} check-in{'s' if n != 1 else ''} on record"
+                    "detail": (f"{presentation}; " if presentation else "")
+                    + (f"differs from the profile: {' and '.join(conflicts)}; " if conflicts else "")
+                    + f"{n} check-in{'s' if n != 1 else ''} on record"
                     + (f", {other} about the {other_side} knee (a separate episode)" if other else "")})
         tests = selftest_shorthand(context.checkin.answers)
         if tests:
@@ -320,8 +325,11 @@ def _clinic_domain(checkin: CheckinAssessment | None, refs: References, explaine
 def _trend_points(history: list[CheckinRecord] | None, checkin: CheckinAssessment) -> list[dict]:
     from kneeguard.clinic.ostrc import score_ostrc
 
+    # this knee's episode only: a line through another knee's check-ins drew pain before this one began (read 30)
+    earlier = [r for r in history or [] if r.on_date < checkin.on_date]
+    episode = same_knee(earlier, checkin.answers) + [r for r in history or [] if r.on_date >= checkin.on_date]
     points = []
-    for rec in history or []:
+    for rec in episode:
         ostrc = score_ostrc(rec.answers)
         points.append({"date": rec.on_date, "pain": rec.pain, "ostrc": ostrc.severity if ostrc else None})
     if not points:
