@@ -71,6 +71,10 @@ def load_chart(load_report: Any) -> Chart | None:
                  f"26 weeks; colour: worst run vs prior 30 days' longest{last_weeks_km(load_report)}.")
 
 
+# The summary's pain trend prints at most 18 mm high (two pages): drawn wide and low, its text is about twice the
+# size a 7.2 x 2.8 in figure shrunk to that height gave (a physiotherapist: "unreadable"). The weekly-distance
+# thumbnail keeps the load plot's own shape; its caption gives the weeks' km.
+SUMMARY_FIGSIZE = (6.4, 1.7)
 RECENT_WEEKS = 8  # the weeks' km said in the caption: about two months, what a printed thumbnail cannot show
 
 
@@ -189,7 +193,7 @@ def pain_trend_chart(points: list[dict[str, Any]]) -> Chart | None:
     points = [p for p in points if p.get("date") is not None]
     if not points or all(p.get("pain") is None and p.get("ostrc") is None for p in points):
         return None
-    fig = Figure(figsize=(7.2, 2.8))
+    fig = Figure(figsize=SUMMARY_FIGSIZE)
     ax = fig.subplots()
     pain = [(p["date"], p["pain"]) for p in points if p.get("pain") is not None]
     ostrc = [(p["date"], p["ostrc"]) for p in points if p.get("ostrc") is not None]
