@@ -69,17 +69,3 @@ def test_the_pain_trend_draws_this_knees_checkins_only():
     right = assess({**LEFT, "side": "right"}, history=EARLIER, today=AS_OF)
     assert len(_trend_points([*EARLIER, CheckinRecord(AS_OF, {**LEFT, "side": "right"}, "self-care")], right)) == 3
 
-
-def test_the_summarys_pain_trend_is_drawn_wide_and_low():
-    """It prints at most 18 mm high: a 7.2 x 2.8 in figure shrunk to that was unreadable (read 31)."""
-    import base64
-    import io
-
-    from PIL import Image
-
-    from kneeguard.report.charts import pain_trend_chart
-
-    chart = pain_trend_chart([{"date": AS_OF - dt.timedelta(days=7), "pain": 2, "ostrc": 20},
-                              {"date": AS_OF, "pain": 3, "ostrc": 22}])
-    width, height = Image.open(io.BytesIO(base64.b64decode(chart.src.split(",", 1)[1]))).size
-    assert width / height >= 3

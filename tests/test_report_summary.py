@@ -1,6 +1,7 @@
 """The clinician summary that leads the report (issue #16): at most two A4 pages, in words a person reads."""
 from __future__ import annotations
 
+import datetime as dt
 import re
 
 import pytest
@@ -159,3 +160,18 @@ def test_the_summary_names_the_presenting_complaint():
     assert _presentation(assess({"has_pain": False}, today=dt.date(2026, 11, 22))) == "no pain reported"
     aged = _presentation(assess({**answers, "age": 38, "sex": "female"}, today=dt.date(2026, 11, 22)))
     assert aged.startswith("38 y F; right posterolateral")
+
+
+def test_the_summarys_pain_trend_is_drawn_wide_and_low():
+    """It prints at most 18 mm high: a 7.2 x 2.8 in figure shrunk to that was unreadable (read 31)."""
+    import base64
+    import io
+
+    from PIL import Image
+
+    from kneeguard.report.charts import pain_trend_chart
+
+    chart = pain_trend_chart([{"date": dt.date(2026, 11, 30), "pain": 2, "ostrc": 20},
+                              {"date": dt.date(2026, 12, 7), "pain": 3, "ostrc": 22}])
+    width, height = Image.open(io.BytesIO(base64.b64decode(chart.src.split(",", 1)[1]))).size
+    assert width / height >= 3
