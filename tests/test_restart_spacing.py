@@ -48,7 +48,7 @@ def test_the_first_weeks_after_a_break_have_a_rest_day_between_runs():
         assert len(days) <= per_week
         assert all((b - a).days >= 2 for a, b in zip(days, days[1:])), days
     assert len(weeks[SPACED]) == 4  # then the runner's usual number
-    assert f"Weeks 1-{SPACED}: up to {per_week} easy runs a week with a rest day between runs" in plan.running.summary
+    assert f"Weeks 1-{SPACED}: up to {per_week} easy runs a week with a day without running between runs" in plan.running.summary
     assert any(r["key"] == "advice.run.after_break_spaced_weeks" for r in plan.running.rules)
 
 

@@ -14,7 +14,7 @@ from kneeguard.pain_rule import acceptable_max, resume_running_condition, safe_m
 
 RTR_OFFSETS = (0, 2, 4)  # a rest day between return-to-run sessions, days after the pattern's weekday (Tue, Thu, Sat)
 # The rest day is between the plan's brisk walks, not a ban on walking: a runner read it as "do not walk".
-BRISK_WALKS = ("Brisk walks on the flat with a rest day between them, no hills; everyday walking is fine, the rest "
+BRISK_WALKS = ("Brisk walks on the flat, not two days in a row, no hills; everyday walking is fine, the rest "
                "day is for these planned brisk walks.")
 
 
@@ -58,7 +58,7 @@ def return_to_run(days, pain: PainState, reason: list[str], reference: LoadRefer
             if not pain.hold and done >= repeats and index < len(phases) - 1:
                 index, done = index + 1, 0
     summary = ((f"{BRISK_WALKS} {walking_rule}") if index == 0 else
-               "Return to running by walk/run phases, a rest day between sessions, no hills. "
+               "Return to running by walk/run phases, a day without running between sessions, no hills. "
                + ("Held at the first phase until a new check-in shows the pain rules kept." if pain.hold else
                   f"Each phase at least {repeats} times before the next."))
     summary += (f" Walk/run because the load you tolerated is below one {evidence.value('advice.run.min_run_km')} km "
@@ -76,7 +76,7 @@ def _walking_only_brief(walk: dict, first_step: dict, per_week: int, recheck_on)
     numbers (the rule's own), in half the words, with the walks' own dose (`walk`: the walking phase)."""
     walks, safe, ok = int(evidence.value("advice.rtr.repeats")), safe_max(), acceptable_max()
     minutes = walk["reps"] * walk["walk_min"]  # the walk sessions' own minutes
-    return (f"Walking only ({minutes:g} min {per_week}x/week, flat, a rest day between) until {walks} walks in a row stay at {safe:g}/10 or less and "
+    return (f"Walking only ({minutes:g} min {per_week}x/week, flat, not two days in a row) until {walks} walks in a row stay at {safe:g}/10 or less and "
             f"{recheck_words(recheck_on)} shows the pain within the rule; then walk/run step 1, "
             f"{walk_run_words(first_step)}. Walks above {safe:g}/10: shorten them; still above at the re-check: "
             f"see the professional (above {ok:g}/10: sooner).")

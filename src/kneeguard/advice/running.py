@@ -238,8 +238,8 @@ def _runs_a_week_words(per_week: int, spaced: int, spaced_weeks: int) -> str:
         return f"From week 2, {runs(per_week)}"
     later = f"from week {spaced_weeks + 1}, {runs(per_week)}"
     if spaced_weeks == 1:
-        return f"Week 1: a rest day between runs, as after a break; {later}"
-    return (f"Weeks 1-{spaced_weeks}: {runs(spaced)} with a rest day between runs, as the return-to-run protocols do "
+        return f"Week 1: a day without running between runs, as after a break; {later}"
+    return (f"Weeks 1-{spaced_weeks}: {runs(spaced)} with a day without running between runs, as the return-to-run protocols do "
             f"after a break; {later}")
 
 
