@@ -79,7 +79,8 @@ def show_plan(advice) -> None:
     from kneeguard.advice.factors import FACTOR_MARKS, later_onset_words
     from kneeguard.report.measured import measured_text  # the summary's words: value, flag, whose, injury-based
 
-    span = (f"week 1 of {advice.weeks} scheduled, {advice.start.isoformat()} to {advice.scheduled_end.isoformat()}"
+    span = (f"week 1 of {advice.weeks}, {advice.start.isoformat()} to {advice.scheduled_end.isoformat()} (weeks 2-"
+            f"{advice.weeks} set at the re-check)"
             if advice.recheck else f"{advice.start.isoformat()} to {advice.end.isoformat()}")
     console.rule(f"[bold]Personal plan — {escape(advice.athlete)}, {span}")
     b = advice.banner
