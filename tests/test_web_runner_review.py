@@ -90,3 +90,66 @@ def test_a_painful_tick_keeps_todays_session_on_the_plan_page(client):
         assert "Walk (no running) · 30 min" not in due.split("<h2>Top factors</h2>", 1)[0].split("Next", 1)[0]
     finally:
         client.post("/plan/undo", data={"day": today, "kind": "run", "back": "/plan"}, follow_redirects=False)
+
+
+def test_todays_sessions_are_the_ones_set_out_before_todays_ticks():
+    """A runner ticked today's 'Easy run 6.9 km' at 8/10 and saw a bare 'Run (done)': the pain rule changes the
+    plan from tomorrow; today stays what was set out, ticked."""
+    import datetime as dt
+
+    from kneeguard.advice import make_context
+    from kneeguard.web.advice_view import todays_sessions
+    from tests.advice_support import AS_OF, checkin, runs_frame
+
+    today = AS_OF + dt.timedelta(days=1)  # a Tuesday: a run day of the weekly pattern
+    runs = [(AS_OF - dt.timedelta(days=d), 8.0 if d % 7 else 12.0) for d in range(1, 60, 2)]
+    parts = dict(activities=runs_frame(runs), checkin=checkin(today - dt.timedelta(days=3), pain_during_run=2,
+                                                               pain_next_morning=0))
+    calm = todays_sessions(make_context("ana", today, **parts), today)
+    sore = todays_sessions(make_context("ana", today, session_pain=[(today, "run", 8)], **parts), today)
+    [run] = [s for s in calm if s.kind == "run"]
+    assert run.distance_km and [(s.kind, s.title) for s in sore] == [(s.kind, s.title) for s in calm]
+
+
+def test_a_verdict_without_a_recent_checkin_says_what_was_recorded_since():
+    from kneeguard.advice.pain import PainState
+
+    state = PainState(known=False, level=None, session_values=["8/10 during your walk/run session on Tue 08 Dec"],
+                      limits_running=True)
+    assert state.verdict == ("Your pain is not known from a recent check-in, and you recorded 8/10 during your "
+                             "walk/run session on Tue 08 Dec: no running for now, walk instead; nothing increases "
+                             "until you check in.")
+
+
+def test_the_gait_list_marks_uncertain_findings_as_elsewhere(tmp_path):
+    """The list said LOW for two borderline flags the session page, the dashboard and the plan call uncertain."""
+    from typer.testing import CliRunner
+
+    from kneeguard.cli import app
+    from kneeguard.sample import sample_keypoints
+    from kneeguard.web import create_app
+
+    home = tmp_path / "home"
+    stored = CliRunner().invoke(app, ["gait", "--keypoints", str(sample_keypoints()), "--athlete", "me", "--height-cm",
+                                      "178", "--out", str(tmp_path / "out"), "--home", str(home)])
+    assert stored.exit_code == 0, stored.output
+    with TestClient(create_app(home=home)) as c:
+        listing = c.get("/gait").text.split("Stored analyses", 1)[1]
+    lines = [line for line in listing.split("<p>")[1:] if "nearly straight knee" in line]
+    assert lines and all("UNCERTAIN" in line and ">LOW<" not in line for line in lines), lines
+
+
+def test_a_recheck_day_already_past_is_said_as_due():
+    """The banner kept "Check in again by 2026-12-06" on 08 Dec beside a re-check on Wed 09 Dec."""
+    import datetime as dt
+
+    from kneeguard.advice import advise, make_context
+    from tests.advice_support import AS_OF, checkin
+
+    sent = checkin(AS_OF, pain_during_run=2, pain_next_morning=0)
+    review = sent.review_date
+    assert any(step.startswith(f"Check in again by {review.isoformat()}") for step in sent.triage.what_to_do)
+    later = review + dt.timedelta(days=2)
+    banner = advise(make_context("ana", later, checkin=sent)).banner
+    assert not any(step.startswith("Check in again by") for step in banner.what_to_do)
+    assert f"Your re-check was due on {review:%d %b %Y}: check in now (`kneeguard checkin`)." in banner.what_to_do

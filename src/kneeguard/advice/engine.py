@@ -320,7 +320,15 @@ def _banner(ctx: AthleteContext, pain: PainState, stale: bool) -> Banner:
     if stale:
         headline += " Your check-in is out of date: run `kneeguard checkin` again."
     reasons = [r.advice or r.summary or r.rule for r in c.reasons]
-    return Banner(c.level, headline, list(c.what_to_do), [r for r in reasons if r], c.on_date, c.review_date, stale)
+    what_to_do = list(c.what_to_do)
+    if c.review_date is not None and c.review_date < ctx.as_of:
+        # the check-in's "Check in again by <day>" once that day has passed read as a date still to come
+        from kneeguard.clinic.triage import CHECK_IN_AGAIN
+
+        due = f"{CHECK_IN_AGAIN} {c.review_date.isoformat()}"
+        what_to_do = [f"Your re-check was due on {c.review_date:%d %b %Y}: check in now (`kneeguard checkin`)."
+                      if step.startswith(due) else step for step in what_to_do]
+    return Banner(c.level, headline, what_to_do, [r for r in reasons if r], c.on_date, c.review_date, stale)
 
 
 def _professional(ctx: AthleteContext, pain: PainState) -> Recommendation:

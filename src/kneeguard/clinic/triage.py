@@ -140,6 +140,9 @@ class TriageResult:
         }
 
 
+CHECK_IN_AGAIN = "Check in again by"  # the self-care step the plan rewords once its day has passed
+
+
 @lru_cache(maxsize=1)
 def triage_rules() -> tuple[TriageRule, ...]:
     raw = json.loads(resources.files(__package__).joinpath("rules").joinpath("triage.json").read_text("utf-8"))
@@ -228,7 +231,7 @@ def triage(
     review = None
     if level is TriageLevel.SELF_CARE:
         review = today + dt.timedelta(days=int(evidence.value("clinic.selfcare.review_days")))
-        what_to_do.append(f"Check in again by {review.isoformat()}, or sooner if anything changes.")
+        what_to_do.append(f"{CHECK_IN_AGAIN} {review.isoformat()}, or sooner if anything changes.")
     return TriageResult(
         level=level,
         reasons=reasons,

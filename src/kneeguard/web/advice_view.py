@@ -153,9 +153,14 @@ def upcoming(advice, day: dt.date, count: int = 5) -> list:
 
 def todays_sessions(context, today: dt.date) -> list:
     """Today's sessions to tick off: the plan made from the same context, started today instead of
-    tomorrow (so yesterday's check-in already counts; one advice computation, not a second context). The dashboard's
-    Today card and the plan page's today both show these."""
+    tomorrow (so yesterday's check-in already counts), without today's own ticks: today stays what the runner set
+    out to do, and a painful tick changes the plan from tomorrow (a ticked 'Easy run 6.9 km' turned into a bare
+    'Run (done)' once the pain rule had stepped today back). The dashboard's Today card and the plan page's today
+    both show these (`advice.ticks.with_ticked_today` sets them beside what was ticked)."""
+    import dataclasses
+
     from kneeguard.advice.engine import advise
     from kneeguard.advice.ticks import TICKABLE_KINDS
 
-    return [s for s in advise(context, start=today).days if s.date == today and s.kind in TICKABLE_KINDS]
+    before_today = dataclasses.replace(context, session_pain=[p for p in context.session_pain if p.day != today])
+    return [s for s in advise(before_today, start=today).days if s.date == today and s.kind in TICKABLE_KINDS]
