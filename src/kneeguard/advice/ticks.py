@@ -26,16 +26,17 @@ MOVING_KINDS = ("run", "walk_run", "walk")
 
 
 def with_ticked_today(sessions: list[Session], ticked_kinds: Iterable[str], today: dt.date) -> list[Session]:
-    """Today's sessions as the plan has them now, beside what was ticked off today. Ticking a session with pain
-    can change today's plan (a walk/run at 8/10 turns today into a walk): the ticked session stays on the day (a
-    stand-in when the new plan no longer has it) and, once a run, walk/run or walk is done, no second one is
-    offered for the same day (a runner's ticked walk/run vanished and a 30 min walk appeared in its place)."""
+    """Today's sessions (as set out before today's ticks: `web.advice_view.todays_sessions`) beside what was
+    ticked off today: a ticked session today's plan did not set gets a stand-in on the day, and once a run, walk/run
+    or walk is done no second one is offered that day (a runner's ticked walk/run vanished and a 30 min walk
+    appeared in its place)."""
     ticked = set(ticked_kinds)
     moved = bool(ticked & set(MOVING_KINDS))
     kept = [s for s in sessions if s.kind in ticked or not (moved and s.kind in MOVING_KINDS)]
     for kind in sorted(ticked - {s.kind for s in kept}, key=SESSION_KINDS.index):
         kept.append(Session(today, kind, f"{KIND_WORDS[kind].capitalize()} (done)",
-                            "Ticked off today; your plan changed after it, and the next sessions follow the new plan."))
+                            "Ticked off today, though today's plan did not set it; the next sessions take its pain "
+                            "into account."))
     return sorted(kept, key=lambda s: SESSION_KINDS.index(s.kind))
 
 
