@@ -153,3 +153,15 @@ def test_a_recheck_day_already_past_is_said_as_due():
     banner = advise(make_context("ana", later, checkin=sent)).banner
     assert not any(step.startswith("Check in again by") for step in banner.what_to_do)
     assert f"Your re-check was due on {review:%d %b %Y}: check in now (`kneeguard checkin`)." in banner.what_to_do
+
+
+def test_a_runner_without_a_video_is_not_told_about_a_refilmed_one():
+    from kneeguard.advice import advise, make_context
+    from tests.advice_support import AS_OF, checkin, gait_summary
+
+    def gait_advice(**parts):
+        plan = advise(make_context("ana", AS_OF, checkin=checkin(pain_during_run=2, pain_next_morning=0), **parts))
+        return next(r for r in plan.footwear if r.domain == "gait_assessment")
+
+    assert "re-filmed" not in gait_advice().text
+    assert "re-filmed" in gait_advice(gait=gait_summary(codes=())).text

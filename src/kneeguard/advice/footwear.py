@@ -165,8 +165,9 @@ def _professional_gait(codes: list[str], gait: GaitSummary | None, answers: dict
         text = (f"A professional running assessment (physiotherapist with video or a gait lab) is {condition}{dated}: "
                 f"{'; '.join(dict.fromkeys(why))}.")
     else:
-        condition = ("worth it if the pain is not better after 2-3 weeks of this plan, or if your re-filmed video "
-                     "still shows overstriding after the retraining weeks")
+        condition = "worth it if the pain is not better after 2-3 weeks of this plan" + (
+            ", or if your re-filmed video still shows overstriding after the retraining weeks" if gait is not None
+            else "")  # a runner with no video yet was told about a re-filmed one
         text = f"A professional running assessment is {condition}."
     return Recommendation("gait_assessment", "Professional gait analysis", text, reasons or ["advice.gait.when_professional"],
                           cites, condition)
