@@ -16,7 +16,7 @@ import pandas as pd
 
 from kneeguard import evidence
 from kneeguard.advice.load_reference import PainOnset, PastRun, estimate_pain_onset
-from kneeguard.clinic.episode import same_knee
+from kneeguard.clinic.episode import other_knee, same_knee
 from kneeguard.advice.pain import SessionPain
 from kneeguard.advice.overrides import PlanOverride
 from kneeguard.clinic import codes as clinic_codes
@@ -162,8 +162,10 @@ def make_context(
     ctx.findings = _all_findings(ctx)
     # the check-ins before the latest (store records or assessments: on_date + answers) date the pain episode
     earlier = [c for c in checkin_history if since is not None and c.on_date < since]
-    ctx.other_knee_checkins = tuple(c.on_date for c in earlier if checkin and c not in same_knee(earlier, checkin.answers))
-    earlier = same_knee(earlier, checkin.answers) if checkin else earlier  # this knee's episode only
+    if checkin is not None:  # this knee's episode only: `same_knee` keeps the latest run, the rest is the other knee
+        episode = same_knee(earlier, checkin.answers)
+        ctx.other_knee_checkins = tuple(c.on_date for c in earlier[:len(earlier) - len(episode)])
+        earlier = episode
     ctx.pain_onset = estimate_pain_onset([*earlier, checkin]) if checkin else None
     ctx.missing = _missing_parts(ctx, athlete_known)
     ctx.notes = _notes(ctx)
@@ -305,7 +307,7 @@ def _notes(ctx: AthleteContext) -> list[str]:
     notes += _profile_conflicts(ctx)
     if ctx.other_knee_checkins:
         side = ctx.answers.get("side")
-        other = {"left": "right", "right": "left"}.get(side, "other")
+        other = other_knee(side)
         dates = [f"{d:%d %b}" for d in ctx.other_knee_checkins]
         days = ", ".join(dates[:-1]) + " and " + dates[-1] if len(dates) > 1 else dates[0]
         notes.append(f"your latest check-in is about the {side} knee; your check-in{'s' if len(dates) > 1 else ''} "

@@ -110,16 +110,16 @@ class PainState:
     def verdict(self) -> str:
         """The decision in the runner's words with the runner's own last values: 'Your pain (4/10 in runs,
         2/10 next morning) is within the limits: you can follow the plan as written.' The limits are `pain_rule.describe()`."""
-        values = [f"{v:g}/10 {where}" for v, where in ((self.during_run, "in runs"), (self.next_morning, "next morning"))
-                  if v is not None]
-        parts = [", ".join(values) + (" at your check-in" if self.session_values else "")] if values else []
-        parts += self.session_values  # the ticks that held or stepped back: they may be what decided
-        yours = f"Your pain ({'; '.join(parts)})" if parts else "Your pain"
         if not self.known:  # what was recorded since is said as such, not as unknown (a runner's review)
             recorded = f", and you recorded {'; '.join(self.session_values)}" if self.session_values else ""
             walk = ": no running for now, walk instead" if self.limits_running else ""
             return (f"Your pain is not known from a recent check-in{recorded}{walk}; nothing increases until you "
                     "check in.")
+        values = [f"{v:g}/10 {where}" for v, where in ((self.during_run, "in runs"), (self.next_morning, "next morning"))
+                  if v is not None]
+        parts = [", ".join(values) + (" at your check-in" if self.session_values else "")] if values else []
+        parts += self.session_values  # the ticks that held or stepped back: they may be what decided
+        yours = f"Your pain ({'; '.join(parts)})" if parts else "Your pain"
         if self.decision is LoadDecision.STEP_BACK and self.limits_running:  # the step back is to walking
             return f"{yours} is beyond the limits: no running for now, walk instead."
         return f"{yours} {_VERDICTS[self.decision]}"

@@ -60,6 +60,11 @@ class _Checkin(Protocol):
 KNEES = ("left", "right")
 
 
+def other_knee(side: Any) -> str:
+    """'right' for 'left' and the other way round; 'other' for anything else."""
+    return {"left": "right", "right": "left"}.get(side, "other")
+
+
 def same_knee(earlier: Sequence[_Checkin], answers: dict[str, Any]) -> list:
     """The earlier check-ins of this episode: the latest run of them about the same knee as `answers`. One about
     the other knee (left against right) ends the episode: a physiotherapist found a left knee's onset, usual

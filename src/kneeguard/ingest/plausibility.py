@@ -22,6 +22,7 @@ from __future__ import annotations
 import datetime as dt
 import math
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
 
 import numpy as np
@@ -138,8 +139,10 @@ def _best_duration(activity) -> float | None:
     return None
 
 
-def _implied_speed_problem(activity) -> str | None:
-    distance, duration = _number(getattr(activity, "distance_m", None)), _best_duration(activity)
+def _implied_speed_problem(activity, distance: float | None = None) -> str | None:
+    """Why the activity's distance (or `distance`, a candidate for it) is impossible for its duration, or None."""
+    distance = _number(getattr(activity, "distance_m", None)) if distance is None else distance
+    duration = _best_duration(activity)
     if distance is None or duration is None or not math.isfinite(distance):
         return None
     limit = speed_limit(getattr(activity, "sport", ""))
@@ -319,15 +322,19 @@ def _fill_zero_durations(activity: ParsedActivity, limits: dict[str, Limit]) -> 
                                  "(no time passed in the file); left empty")
 
 
-def _replace(activity: ParsedActivity, name: str, why: str, limit: Limit) -> None:
-    """Recompute `name` from the samples when they give a plausible value, else empty it."""
+def _replace(activity: ParsedActivity, name: str, why: str, limit: Limit,
+             accept: Callable[[float], bool] | None = None) -> None:
+    """Recompute `name` from the samples when they give a plausible value (within `limit`, and `accept`ed: a
+    distance must also fit the duration), else empty it; the warning says which."""
     value = _from_samples(activity, name)
-    if value is not None and limit.holds(value):
+    if value is not None and limit.holds(value) and (accept is None or accept(value)):
         setattr(activity, name, value)
         outcome = f"recomputed from the samples as {readable(value)}"
     else:
         setattr(activity, name, None)
-        outcome = "left empty"
+        # "recomputed as X" beside an empty value misled (the samples' distance was as impossible)
+        outcome = "left empty" + (f" (the samples give {readable(value)}, as implausible)"
+                                  if value is not None and limit.holds(value) else "")
     activity.warnings.append(f"{EXCLUDED_PREFIX}{name}: {why}; {outcome}")
 
 
@@ -346,14 +353,8 @@ def _clean_summaries(activity: ParsedActivity) -> None:
     _fill_zero_durations(activity, limits)
     problem = _implied_speed_problem(activity)
     if problem:
-        recomputed = _from_samples(activity, "distance_m")
-        activity.distance_m = recomputed if recomputed is not None and limits["distance_m"].holds(recomputed) else None
-        if activity.distance_m is not None and _implied_speed_problem(activity):
-            activity.distance_m = None
-        outcome = (f"recomputed from the samples as {readable(activity.distance_m)}" if activity.distance_m is not None
-                   else "left empty" + (f" (the samples give {readable(recomputed)} m, too fast as well)"
-                                        if recomputed is not None else ""))
-        activity.warnings.append(f"{EXCLUDED_PREFIX}distance_m: {problem}; {outcome}")
+        _replace(activity, "distance_m", problem, limits["distance_m"],
+                 accept=lambda distance: _implied_speed_problem(activity, distance) is None)
     if [_number(getattr(activity, name)) for name in ("distance_m", *DURATIONS)] != inputs_before \
             and activity.avg_speed_mps is not None:
         # the average speed the file gave was derived from a distance or time now replaced (a sentinel timer)

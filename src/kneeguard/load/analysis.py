@@ -15,8 +15,8 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from kneeguard.errors import InvalidInput
 from kneeguard import evidence
+from kneeguard.errors import InvalidInput
 from kneeguard.findings import Finding, sort_findings
 from kneeguard.load import findings as load_findings
 from kneeguard.load.activities import (

@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, Any
 
 from kneeguard.advice.context import profile_conflicts
 from kneeguard.clinic.engine import answer_in_words
-from kneeguard.clinic.episode import same_knee
+from kneeguard.clinic.episode import other_knee, same_knee
 from kneeguard.disclaimer import DISCLAIMER
 from kneeguard.findings import Finding, uncertain_groups
 from kneeguard.numbers import counted
@@ -144,7 +144,7 @@ def _sources(context: AthleteContext, history: list[CheckinRecord] | None) -> li
         n = len(history or []) or 1
         presentation = presenting_complaint(context.checkin)
         other = len(context.other_knee_checkins)  # a change of knee: a separate episode, said where it is counted
-        other_side = {"left": "right", "right": "left"}.get((context.checkin.answers or {}).get("side"), "other")
+        other_side = other_knee((context.checkin.answers or {}).get("side"))
         conflicts = profile_conflicts(context)
         out.append({"name": "Check-in", "date": context.checkin.on_date.isoformat(),
                     "detail": (f"{presentation}; " if presentation else "")

@@ -173,16 +173,19 @@ def in_use_since(session: Session, athlete: AthleteRef) -> dt.date:
     from kneeguard.store.models import Checkin, PlanCompletion
 
     row = get(session, athlete)
-    days = [row.created_at.date() if row.created_at else dt.date.today()]
-    for recorded_at, record in session.execute(select(Checkin.recorded_at, Checkin.record)
-                                               .where(Checkin.athlete_id == row.id)):
-        days.append(recorded_at.date())
-        try:  # the day the answers are for (a check-in entered later keeps its own date)
-            days.append(dt.date.fromisoformat(str(record["date"])[:10]))
-        except (TypeError, KeyError, ValueError):
-            pass
+    # the earliest of each in the database (every plan page asks: no check-in record is read into Python);
+    # a check-in's own date is the day its answers are for (one entered later keeps it), ISO text sorting as dates
+    first_recorded, first_answered = session.execute(
+        select(func.min(Checkin.recorded_at), func.min(Checkin.record["date"].as_string()))
+        .where(Checkin.athlete_id == row.id)).one()
     first_tick = session.scalar(select(func.min(PlanCompletion.day)).where(PlanCompletion.athlete_id == row.id))
+    days = [row.created_at.date() if row.created_at else dt.date.today()]
+    days += [first_recorded.date()] if first_recorded else []
     days += [first_tick] if first_tick else []
+    try:
+        days += [dt.date.fromisoformat(str(first_answered)[:10])] if first_answered else []
+    except ValueError:  # not a date: the other days decide
+        pass
     return min(days)
 
 

@@ -45,13 +45,13 @@ def decoded_ahead(sources: Iterable[Any], workers: int, seen: Callable[[str], bo
                                  initializer=_die_with_parent, initargs=(os.getpid(),)) as pool:
             try:
                 for source in sources:
-                    data = read_source(source)
+                    data, name = read_source(source), source_name(source)
                     future = raw_hash = None
                     if isinstance(data, bytes):
                         raw_hash = hashlib.sha256(data).hexdigest()
                         if not seen(raw_hash):
-                            future = pool.submit(decode_source, source_name(source), data)
-                    waiter = _waiter(future, source, data, decode_source)
+                            future = pool.submit(decode_source, name, data)
+                    waiter = _waiter(future, name, data, decode_source)
                     pending.append((source, (data, waiter) if raw_hash is None else (data, waiter, raw_hash)))
                     if len(pending) > workers * AHEAD_PER_WORKER:
                         yield pending.popleft()
@@ -98,14 +98,12 @@ def _warm_up_before_fork() -> None:
     gc.freeze()
 
 
-def _waiter(future: Future | None, source: Any, data: Any, decode: Callable) -> Callable[[], Any]:
+def _waiter(future: Future | None, name: str, data: Any, decode: Callable) -> Callable[[], Any]:
     def wait() -> Any:
         if future is not None:
             try:
                 return future.result()
             except Exception:  # noqa: BLE001 - a broken worker: decode this file here
                 pass
-        from kneeguard.store.importer import source_name
-
-        return decode(source_name(source), data)
+        return decode(name, data)
     return wait

@@ -251,15 +251,15 @@ def _store_parsed(store: Store, athlete_id: int, name: str, raw_hash: str,
                 same = f"{prefix}same activity as #{twin.id} ({twin.source_name}); "
                 if twin.content_hash == parsed.content_hash or not dup.keeps_incoming(ours, our_span, theirs,
                                                                                       their_span):
-                    shorter = dup.cut_short(our_span, their_span)
-                    warnings.append(same + f"kept that one ({theirs.describe()}"
-                                    + (f", {_minutes(their_span)}), not {name} (cut short: {_minutes(our_span)})"
-                                       if shorter else f"), not {name}"))
+                    kept = (f"{theirs.describe()}, {_minutes(their_span)}), not {name} (cut short: "
+                            f"{_minutes(our_span)})" if dup.cut_short(our_span, their_span)
+                            else f"{theirs.describe()}), not {name}")
+                    warnings.append(f"{same}kept that one ({kept}")
                     continue
-                warnings.append(same + (f"replaced it with the fuller copy from {name} ({_minutes(our_span)}; "
-                                        f"that one was cut short: {_minutes(their_span)})"
-                                        if dup.cut_short(their_span, our_span)
-                                        else f"replaced it with the richer copy from {name} ({ours.describe()})"))
+                replaced = (f"fuller copy from {name} ({_minutes(our_span)}; that one was cut short: "
+                            f"{_minutes(their_span)})" if dup.cut_short(their_span, our_span)
+                            else f"richer copy from {name} ({ours.describe()})")
+                warnings.append(f"{same}replaced it with the {replaced}")
             _add_activity(session, store, athlete_id, name, parsed.content_hash, activity, notes, twin)
             warnings.extend(prefix + w for w in [*activity.warnings, *notes])
             added += 1

@@ -32,12 +32,12 @@ def plan_page(request: Request, as_of: str | None = None, weeks: int = DEFAULT_P
     day = parse_day(as_of)
     advice = advice_for(request, day, weeks)
     # today as the dashboard's Today card has it (the plan started today), so the two pages never disagree
+    last = advice.scheduled_end  # a plan held at week 1 shows no days after it (`Advice.later_weeks_words` says why)
+    ticks = ticks_between(request, day - dt.timedelta(days=RECENT_DAYS), last)  # the calendar's days, today's too
     today = with_ticked_today(derived_for(request, day, ("today", day), lambda ctx, _: todays_sessions(ctx, day)),
-                              [kind for (_, kind) in ticks_between(request, day, day)], day)
+                              [kind for (tick_day, kind) in ticks if tick_day == day], day)
     recent = [s for s in recent_sessions(request, day) if s.date < day] + today
     first = min([advice.start] + [s.date for s in recent])
-    last = advice.scheduled_end  # a plan held at week 1 shows no days after it (`Advice.later_weeks_words` says why)
-    ticks = ticks_between(request, first, last)
     calendar = calendar_weeks(recent + advice.days, ticks, runs_between(request, first, day), first, last, day,
                               advice.start)
     return render(request, "plan.html", advice=advice, banner=advice.banner, calendar=calendar,
