@@ -14,8 +14,8 @@ from kneeguard.pain_rule import acceptable_max, resume_running_condition, safe_m
 
 RTR_OFFSETS = (0, 2, 4)  # a rest day between return-to-run sessions, days after the pattern's weekday (Tue, Thu, Sat)
 # The rest day is between the plan's brisk walks, not a ban on walking: a runner read it as "do not walk".
-BRISK_WALKS = ("Brisk walks on the flat, not two days in a row, no hills; everyday walking is fine, the rest "
-               "day is for these planned brisk walks.")
+BRISK_WALKS = ("Brisk walks on the flat, not two days in a row, no hills; everyday walking is fine, the day "
+               "between is a day off from these planned brisk walks.")
 
 
 def return_to_run(days, pain: PainState, reason: list[str], reference: LoadReference | None = None) -> RunningPlan:
