@@ -25,6 +25,7 @@ class FakeContext:
     missing: list = field(default_factory=list)
     notes: list = field(default_factory=list)
     other_knee_checkins: tuple = ()
+    pain_onset: Any = None  # a PainOnset
 
 
 @lru_cache(maxsize=1)

@@ -350,3 +350,9 @@ def test_findings_about_the_pain_itself_are_not_contributing_factors():
     it is the pain the rule acts on, not a cause."""
     plan = _worse_checkin_plan()
     assert not any(f.code.startswith("clinic.morning_pain_above_baseline") for f in plan.top_factors)
+
+
+def test_the_weekly_exercise_time_is_said_without_jargon():
+    """A physiotherapist's read: 'Strength and mobility: 80 min a week (budget 120 min)' - 'budget' to a patient."""
+    words = _worse_checkin_plan().exercise_minutes_words
+    assert "budget" not in words and "at most" in words, words

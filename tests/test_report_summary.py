@@ -175,3 +175,16 @@ def test_the_summarys_pain_trend_is_drawn_wide_and_low():
                               {"date": dt.date(2026, 12, 7), "pain": 3, "ostrc": 22}])
     width, height = Image.open(io.BytesIO(base64.b64decode(chart.src.split(",", 1)[1]))).size
     assert width / height >= 3
+
+
+def test_the_reference_lists_say_what_their_source_markers_mean(demo_doc):
+    """A physiotherapist handing the summary to a patient: '[S for the bands]' in the references, unexplained."""
+    from kneeguard.evidence import marker_legend
+
+    assert marker_legend(["Plain source 2020.", "[S for the bands] Author 2007."]) == \
+        "[S]: from a secondary summary of the source"
+    assert marker_legend(["Plain source 2020."]) == ""
+    for summary_only, refs in ((True, demo_doc.summary_references()), (False, demo_doc.references)):
+        text = _text(render_html(demo_doc, summary_only=summary_only))
+        if any(r["text"].startswith("[S") for r in refs):
+            assert "(" + marker_legend(r["text"] for r in refs) + ")" in text, summary_only

@@ -174,6 +174,8 @@ def test_a_weekly_jump_names_the_two_weeks_distances_in_its_title():
                            "complete": [True, True], "distance_km": [36.0, 50.4], "change_pct": [5.0, 40.0]})
     f = weekly_jump_finding(weekly, dt.date(2026, 11, 22))
     assert f.title == "Weekly distance up 40 % (36.0 to 50.4 km)" and f.measured == 40.0
+    # the week named by its last day, as the plan names it, not '2026-W45' (a physiotherapist's read)
+    assert f.explanation.startswith("In the week to 08 Nov 2026 you ran 50.4 km"), f.explanation
 
 
 def test_the_answers_that_set_the_level_leave_the_check_in_rows_values_to_it():
@@ -187,14 +189,28 @@ def test_the_answers_that_set_the_level_leave_the_check_in_rows_values_to_it():
     assert "For how many weeks have you run less because of it? 0 weeks" in kept
 
 
-def test_the_load_charts_caption_gives_the_last_weeks_km():
+def test_the_summarys_load_chart_shows_the_recent_weeks_wide_and_low_with_the_onset():
+    """A physiotherapist could not read the summary's printed thumbnail of the 26-week plot: the summary draws
+    the last weeks as labelled bars (the load report's own weekly km), wide and low like the pain trend."""
+    import base64
+    import io
+
     import pandas as pd
+    from PIL import Image
 
-    from kneeguard.report.charts import RECENT_WEEKS, last_weeks_km
+    from kneeguard.report.charts import SUMMARY_WEEKS, recent_weeks, summary_load_chart
 
-    weekly = pd.DataFrame({"distance_km": [10.0] * 4 + [28.4, 36.0, 50.6, 56.2, 52.5, 0.0, 0.0, 0.0]})
-    assert last_weeks_km(SimpleNamespace(weekly=weekly)) == "; last 8 weeks' km: 28 36 51 56 52 0 0 0"
-    assert RECENT_WEEKS == 8 and last_weeks_km(SimpleNamespace(weekly=weekly.iloc[:0])) == ""
+    mondays = pd.date_range("2026-08-03", periods=16, freq="7D")
+    weekly = pd.DataFrame({"distance_km": [10.0] * 8 + [28.4, 36.0, 50.6, 56.2, 52.5, 0.0, 0.0, 0.0]}, index=mondays)
+    runs = pd.DataFrame({"date": []})  # no run judged: every bar in the no-spike colour
+    report = SimpleNamespace(weekly=weekly, runs=runs)
+    shown = recent_weeks(report)
+    assert SUMMARY_WEEKS == 12 and list(shown["distance_km"]) == list(weekly["distance_km"].iloc[-12:])
+    chart = summary_load_chart(report, dt.date(2026, 11, 1))
+    width, height = Image.open(io.BytesIO(base64.b64decode(chart.src.split(",", 1)[1]))).size
+    assert width / height >= 3 and "dashed: the day the pain began" in chart.caption
+    assert "pain began" not in summary_load_chart(report).caption
+    assert recent_weeks(SimpleNamespace(weekly=weekly.iloc[:0])) is None
 
 
 # ---------------------------------------------------------------- read 10, D1: a streak mostly in pain

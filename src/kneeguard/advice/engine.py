@@ -179,7 +179,8 @@ class Advice:
         low, high = (min(minutes), max(minutes)) if minutes else (0, 0)
         span = f"{low}" if low == high else f"{low}-{high}"
         warm = "; warm-ups belong to the runs" if self.warmup else ""
-        return f"Strength and mobility: {span} min a week (budget {self.exercise_minutes_budget} min{warm})."
+        # 'budget' read as jargon to a physiotherapist handing the plan to a patient
+        return f"Strength and mobility: {span} min a week (this plan keeps it to {self.exercise_minutes_budget} min at most{warm})."
 
     def week(self, index: int) -> list[Session]:
         lo = self.start + dt.timedelta(days=7 * index)

@@ -6,6 +6,7 @@ Data lives in `registry.toml` beside this file; code asks for rules by key
 from __future__ import annotations
 
 import tomllib
+from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
@@ -28,6 +29,16 @@ class Citation:
 # clinician knows): '[NR] ...' not retrieved by the project, '[S] ...' a secondary summary of the source.
 _MARKERS = (("[NR] ", "Not checked against the original source: "), ("[S] ", "From a secondary summary: "),
             ("[S for the ", "From a secondary summary (for the "))
+
+
+def marker_legend(texts: Iterable[str]) -> str:
+    """What the short markers among these citation texts mean, for a reference list a patient may read too:
+    '[S]: from a secondary summary of the source' ('' when none carries a marker)."""
+    texts = list(texts)
+    legend = [(tag, words) for tag, words in (("[S", "[S]: from a secondary summary of the source"),
+                                              ("[NR]", "[NR]: not checked against the original source"))
+              if any(t.startswith(tag) for t in texts)]
+    return "; ".join(words for _, words in legend)
 
 
 def marker_words(text: str) -> str:

@@ -143,6 +143,11 @@ def _return_finding(row, day: dt.date, window: int) -> Finding:
     )
 
 
+def _week_end_words(week_end: object) -> str:
+    """'08 Nov 2026': a week named by its last day, as the plan names it (a patient does not read '2026-W45')."""
+    return f"{pd.Timestamp(week_end):%d %b %Y}"
+
+
 def weekly_jump_finding(weekly: pd.DataFrame, as_of: dt.date) -> Finding | None:
     """The largest week-on-week distance jump above the rule in the lookback (others in details)."""
     rule = evidence.rule("load.weekly_progression")
@@ -157,7 +162,7 @@ def weekly_jump_finding(weekly: pd.DataFrame, as_of: dt.date) -> Finding | None:
     previous_km = worst.distance_km / (1 + worst.change_pct / 100)
     so_far = "" if worst.complete else " so far"
     explanation = (
-        f"In week {worst.iso_week} you ran {worst.distance_km:.1f} km{so_far}, {worst.change_pct:.0f} % "
+        f"In the week to {_week_end_words(worst.week_end)} you ran {worst.distance_km:.1f} km{so_far}, {worst.change_pct:.0f} % "
         f"more than the week before ({previous_km:.1f} km). Weekly increases above {limit:.0f} % went with more "
         f"distance-related injuries in novice runners (not statistically certain), but in 5,205 runners the "
         f"week-to-week change did not predict injury while single-run spikes did, and the '10 % rule' had no "
@@ -268,7 +273,7 @@ def long_run_share_finding(weekly: pd.DataFrame, as_of: dt.date) -> Finding | No
     note = f" With fewer than {min_runs} runs a week a high share is automatic, so this is information only."
     note = note if few else ""
     explanation = (
-        f"In week {week.iso_week} your longest run ({week.longest_run_km:.1f} km) was {share:.0%} of the "
+        f"In the week to {_week_end_words(week.week_end)} your longest run ({week.longest_run_km:.1f} km) was {share:.0%} of the "
         f"week's {week.distance_km:.1f} km over {runs} runs. When one run carries much of the "
         f"week it is often also a jump over your recent longest run, the measure with evidence.{note} {_LEADS}"
     )

@@ -70,8 +70,10 @@ def build_report(context: AthleteContext, advice: Advice | None = None, *, histo
     more = more_factors(advice)  # the plan's factors beyond the summary's rows, in a line
     aggravating = _aggravating(advice)
     uncertain = _uncertain(advice, everything)
-    # The trend charts lead the summary; the appendix's domains do not repeat them.
-    trend = [c for c in (charts.load_chart(load_report) if _has_runs(load_report) else None,
+    # The trend charts lead the summary (the recent weeks, drawn to be read small); the load section has the
+    # 26-week chart with fitness and fatigue.
+    onset = context.pain_onset.day if context.pain_onset else None
+    trend = [c for c in (charts.summary_load_chart(load_report, onset) if _has_runs(load_report) else None,
                          charts.pain_trend_chart(_trend_points(history, checkin)) if checkin is not None else None) if c]
     explained: set[str] = set()  # each explanation (diagram) appears once in the whole appendix
     domains = [
@@ -277,7 +279,9 @@ def _load_domain(load_report: LoadReport | None, findings: list[Finding], refs: 
     ) if s.get(key) is not None] if has_runs else []
     if not has_runs:
         return _domain("load", [], [], [], [], False)
-    return _domain("load", _finding_rows(findings, refs, explained), metrics, [], list(load_report.warnings or []), True)
+    chart = charts.load_chart(load_report)
+    return _domain("load", _finding_rows(findings, refs, explained), metrics, [chart] if chart else [],
+                   list(load_report.warnings or []), True)
 
 
 def _gait_domain(gait: GaitSummary | None, refs: References, gait_dir: str | Path | None, explained: set[str]) -> dict:

@@ -56,7 +56,8 @@ def _figure_uri(fig: Figure) -> str:
 
 
 def load_chart(load_report: Any) -> Chart | None:
-    """The load module's own weekly chart (spike weeks marked), embedded."""
+    """The load module's own weekly chart (spike weeks marked, fitness and fatigue lines) for the full report's
+    load section; the summary has its own wide, low chart of the recent weeks (`summary_load_chart`)."""
     runs = getattr(load_report, "runs", None)
     if load_report is None or runs is None or len(runs) == 0:
         return None
@@ -66,26 +67,71 @@ def load_chart(load_report: Any) -> Chart | None:
     with tempfile.TemporaryDirectory(prefix="kneeguard-report-") as tmp:
         path = plot_load(load_report, Path(tmp) / "load.png", weeks=26)
         png = path.read_bytes()
-    return Chart("Weekly distance", png_data_uri(png),
+    return Chart("Weekly distance and training load", png_data_uri(png),
                  "Bar chart of weekly running distance with spike weeks coloured, and fitness and fatigue lines",
-                 f"26 weeks; colour: worst run vs prior 30 days' longest{last_weeks_km(load_report)}.")
+                 "26 weeks; colour: the week's worst run against the longest of the 30 days before it.")
 
 
-# The summary's pain trend prints at most 18 mm high (two pages): drawn wide and low, its text is about twice the
-# size a 7.2 x 2.8 in figure shrunk to that height gave (a physiotherapist: "unreadable"). The weekly-distance
-# thumbnail keeps the load plot's own shape; its caption gives the weeks' km.
+# The summary's charts print at most 18 mm high (two pages): drawn wide and low, their text is about twice the
+# size a 7.2 x 2.8 in figure shrunk to that height gave (a physiotherapist: "unreadable"); the weekly bars carry
+# their km, which a shrunk 26-week plot could not show.
 SUMMARY_FIGSIZE = (6.4, 1.7)
-RECENT_WEEKS = 8  # the weeks' km said in the caption: about two months, what a printed thumbnail cannot show
+SUMMARY_WEEKS = 12  # about three months: the build-up before a pain and the weeks since
 
 
-def last_weeks_km(load_report: Any) -> str:
-    """"; last 8 weeks' km: 28 28 36 51 56 52 0 0" (the load report's own weekly totals, oldest first): a
-    physiotherapist could not read the summary's printed thumbnail, and the numbers tell the load story."""
+def recent_weeks(load_report: Any) -> Any:
+    """The summary chart's weeks: the load report's own weekly rows (index: Mondays), the last SUMMARY_WEEKS."""
     weekly = getattr(load_report, "weekly", None)
     if weekly is None or "distance_km" not in getattr(weekly, "columns", ()) or len(weekly) == 0:
-        return ""
-    km = weekly["distance_km"].to_numpy()[-RECENT_WEEKS:]
-    return f"; last {len(km)} weeks' km: " + " ".join(f"{k:.0f}" for k in km)
+        return None
+    return weekly.iloc[-SUMMARY_WEEKS:]
+
+
+def summary_load_chart(load_report: Any, onset: dt.date | None = None) -> Chart | None:
+    """The recent weeks' distance as labelled bars, coloured by the week's worst spike, with the day the pain
+    began marked: the load story of the two-page summary, readable when printed small."""
+    weeks = recent_weeks(load_report)
+    runs = getattr(load_report, "runs", None)
+    if weeks is None or runs is None:
+        return None
+    from kneeguard.load.bands import BAND_STYLE
+    from kneeguard.load.plot import worst_band_by_week
+
+    bands = worst_band_by_week(runs, weeks.index)
+    km = weeks["distance_km"].to_numpy()
+    fig = Figure(figsize=SUMMARY_FIGSIZE)
+    ax = fig.subplots()
+    for i, (value, band) in enumerate(zip(km, bands)):
+        _, colour, hatch, _ = BAND_STYLE[band]
+        ax.bar(i, value, width=0.8, color=colour, hatch=hatch, edgecolor="black", linewidth=0.5)
+        ax.annotate(f"{value:.0f}", (i, value), xytext=(0, 1), textcoords="offset points", ha="center",
+                    va="bottom", fontsize=7)
+    top = max(float(km.max()), 1.0) * 1.3
+    ax.set_ylim(0, top)
+    ax.set_xlim(-0.6, len(km) - 0.4)
+    ax.set_xticks(range(len(km)), [f"{monday + dt.timedelta(days=6):%d %b}" for monday in weeks.index],
+                  fontsize=6.5)
+    ax.tick_params(axis="y", labelsize=6.5)
+    ax.set_ylabel("km a week", fontsize=7)
+    ax.spines[["top", "right"]].set_visible(False)
+    if onset is not None:
+        at = (dt.datetime.combine(onset, dt.time()) - weeks.index[0].to_pydatetime()).days / 7 - 0.5
+        if -0.5 <= at <= len(km) - 0.5:
+            ax.axvline(at, color="#b2182b", lw=1, ls="--")
+            ax.text(at, top, " pain began", color="#b2182b", fontsize=7, va="top")
+    shown = [b for b in dict.fromkeys(bands) if b != "none"]
+    if shown:
+        from matplotlib.patches import Patch
+
+        handles = [Patch(facecolor=BAND_STYLE[b][1], hatch=BAND_STYLE[b][2], edgecolor="black", linewidth=0.5,
+                         label=BAND_STYLE[b][3]) for b in sorted(shown, key=lambda b: BAND_STYLE[b][0])]
+        ax.legend(handles=handles, fontsize=6.5, loc="lower center", bbox_to_anchor=(0.5, 1.0), ncol=len(handles),
+                  frameon=False, handlelength=1.2, columnspacing=1)
+    fig.tight_layout(pad=0.3)
+    return Chart("Weekly distance", _figure_uri(fig),
+                 f"Bar chart of the last {len(km)} weeks' running distance, km on each bar",
+                 "km a week, dated by each week's Sunday; colour: the week's worst run against the prior 30 days' "
+                 "longest" + ("; dashed: the day the pain began." if onset else "."))
 
 
 def _flag_zone(rule_value: Any, kind: str) -> tuple[float, float] | None:

@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from kneeguard.disclaimer import DISCLAIMER
+from kneeguard.evidence import marker_legend
 from kneeguard.report.summary import PlanRow
 
 if TYPE_CHECKING:
@@ -122,6 +123,11 @@ class ReportDocument:
         groups = [r["cites"] for r in self.triage.get("reasons", [])] + [n["cites"] for n in self.triage.get("context", [])]
         cited = {n for g in groups + [f.cites for f in self.summary] for n in g}
         return [r for r in self.references if r["n"] in cited]
+
+    @staticmethod
+    def references_legend(references: list[dict[str, str]]) -> str:
+        """The source markers' meaning above a reference list (a patient reads the summary too)."""
+        return marker_legend(r["text"] for r in references)
 
     def charts(self) -> list[Chart]:
         return [*self.trend_charts, *(c for d in self.domains for c in d.get("charts", []))]
