@@ -144,6 +144,8 @@ def test_load_json_and_plot(tmp_path):
     assert plot.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
     for finding in report["findings"]:
         assert finding["citations"], finding["code"]
+    table = kg("load", "--athlete", "ana", "--as-of", "2017-03-01", home=tmp_path).output  # weeks without runs
+    assert "nan" not in table  # a week without runs has no longest run (a coach read 'nan')
 
 
 def test_load_rejects_bad_date_and_unknown_athlete(tmp_path):

@@ -22,3 +22,22 @@ def test_a_misspelt_athlete_is_refused(tmp_path, monkeypatch, command):
     assert "unknown athlete 'anaa'; known: ana" in result.output
     assert not (tmp_path / "r.html").exists()
     assert runner.invoke(app, [*command, "--athlete", "ana", "--home", home]).exit_code == 0
+
+
+def test_a_writing_command_says_it_creates_an_athlete_and_refuses_one_differing_only_in_capitals(tmp_path):
+    """A coach: 'Anna' beside 'anna' became two athletes (runs in one, check-in in the other), and a check-in for
+    'nobody' made a new athlete without a word."""
+    home = str(tmp_path / "home")
+    run = str(DATA / "fitparse" / "activity-small-fenix2-run.fit")
+    answers = str(DATA.parent / "checkins" / "worse_routine.json")
+    assert runner.invoke(app, ["import", run, "--athlete", "anna", "--home", home]).exit_code == 0
+    for command in (["import", run], ["checkin", "--answers", answers]):
+        result = runner.invoke(app, [*command, "--athlete", " Anna ", "--home", home])
+        assert result.exit_code == 2, result.output
+        assert "athlete 'Anna' does not exist, but 'anna' does" in " ".join(result.output.split())
+    result = runner.invoke(app, ["checkin", "--answers", answers, "--athlete", "ben", "--home", home])
+    assert result.exit_code == 0 and "new athlete 'ben' (known: anna)" in " ".join(result.output.split())
+    result = runner.invoke(app, ["athlete", "add", "ANNA", "--home", home])
+    assert result.exit_code == 2 and "use 'anna'" in result.output
+    result = runner.invoke(app, ["athlete", "list", "--home", home])
+    assert "ANNA" not in result.output and "Anna" not in result.output

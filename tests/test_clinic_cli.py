@@ -44,6 +44,8 @@ def test_answers_json_has_the_contract_fields(app, tmp_path):
     ("{not json", "not a valid JSON answers file"),
     ("[1, 2]", "must be a JSON object"),
     (json.dumps({**NEGATIVE, "pain_now": 14, "onset": "gradual", "location": ["calf"]}), "pain_now: 14 is out of range"),
+    # a coach's empty file was stored as an EMERGENCY check-in (every warning sign taken as its worse answer)
+    ("{}", "a.json: no question is answered"),
 ])
 def test_bad_answers_file_is_one_line_exit_2(app, tmp_path, content, needle):
     path = tmp_path / "a.json"
@@ -52,6 +54,11 @@ def test_bad_answers_file_is_one_line_exit_2(app, tmp_path, content, needle):
     assert result.exit_code == 2
     assert needle in " ".join(result.output.split())
     assert "Traceback" not in result.output
+    from kneeguard.store import open_store, records
+    from kneeguard.store.errors import UnknownAthlete
+
+    with open_store(home=tmp_path) as store, store.session() as s, pytest.raises(UnknownAthlete):
+        records.list_checkins(s, "me")  # nothing stored, not even the athlete
 
 
 def test_missing_file_and_schema(app, tmp_path):

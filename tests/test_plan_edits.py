@@ -97,10 +97,22 @@ def test_weekly_ceiling_only_shortens_or_drops_runs():
     for s in a.days:
         if s.is_running and s.distance_km:
             assert s.distance_km <= before[(s.date, s.kind)]  # never raised
-    assert a.overrides[0].applied and "shortened" in a.overrides[0].effect
+    # planned within the ceiling (a coach: a cut made afterwards left the plan's words and run notes at the old km)
+    assert a.overrides[0].applied and "every week is planned within it" in a.overrides[0].effect
+    assert a.running.summary.startswith(f"Week 1: {_week_km(a, 0):.1f} km in")
+    assert all("planned within a ceiling of 20 km a week (set by dr lee" in s.details for s in a.days if s.is_running)
     high = _advice(_edit(K.MAX_WEEKLY_KM, max_weekly_km=200))
     assert [s.distance_km for s in high.days] == [s.distance_km for s in plain.days]
-    assert high.overrides[0].applied and "no planned week" in high.overrides[0].effect
+    assert high.overrides[0].applied and "every week is planned within it" in high.overrides[0].effect
+
+
+def test_an_edit_does_not_rewrite_a_plan_made_before_it_was_set():
+    """A coach's ceiling set today rewrote last week's runs on the plan page ('shortened from 8.7 to 3.9 km')."""
+    later = _edit(K.MAX_WEEKLY_KM, max_weekly_km=3)
+    later = PlanOverride(later.kind, later.author, max_weekly_km=3, id=1,
+                         created_at=dt.datetime.combine(AS_OF + dt.timedelta(days=1), dt.time(12), UTC))
+    plain, before = _advice(), _advice(later)
+    assert [s.distance_km for s in before.days] == [s.distance_km for s in plain.days] and not before.overrides
 
 
 def test_no_running_period_keeps_strength():
@@ -140,8 +152,9 @@ def test_a_later_dose_edit_replaces_an_earlier_one():
     assert next(p for p in a.strength if p.exercise.key == "seated_soleus_raise").weekly[0].sets == 4
 
 
-def test_an_edit_survives_regeneration_with_new_data(tmp_path):
+def test_an_edit_survives_regeneration_with_new_data(tmp_path, monkeypatch):
     """Stored edits are read back and applied on every regeneration: a new check-in and new ticks later."""
+    monkeypatch.setattr(plan_overrides, "utc_now", lambda: WHEN)  # set before the plans of AS_OF on
     with open_store(home=tmp_path) as store:
         first = {**BASE_ANSWERS, **CALF_DEFICIT}
         save_checkin(CheckinRecord(AS_OF - dt.timedelta(days=1), first, "self-care"), "ana", store=store)
@@ -216,7 +229,8 @@ def _cli():
     return app
 
 
-def test_cli_edit_list_remove_and_plan_shows_edits(tmp_path):
+def test_cli_edit_list_remove_and_plan_shows_edits(tmp_path, monkeypatch):
+    monkeypatch.setattr(plan_overrides, "utc_now", lambda: WHEN)  # set before the plan of AS_OF
     runner, app, home = CliRunner(), _cli(), ["--home", str(tmp_path)]
     with open_store(home=tmp_path) as store:
         save_checkin(CheckinRecord(AS_OF, {**BASE_ANSWERS, **CALF_DEFICIT}, "self-care"), "ana", store=store)
@@ -249,7 +263,7 @@ def test_calendar_and_report_show_who_edited():
     a = _advice(_edit(K.MAX_WEEKLY_KM, max_weekly_km=20),
                 _edit(K.REMOVE_EXERCISE, exercise="nordic_hamstring", id=2))
     described = [str(e["DESCRIPTION"]) for e in Calendar.from_ical(build_calendar(a).to_ical()).walk("VEVENT")]
-    assert any("Clinician's edit: shortened" in d and "dr lee" in d for d in described)
+    assert any("Clinician's edit: planned within a ceiling of 20 km" in d and "dr lee" in d for d in described)
     ctx = make_context("ana", AS_OF, activities=runs_frame(HISTORY), checkin=checkin(**CALF_DEFICIT))
     doc = build_report(ctx, a)
     assert len(doc.plan["edits"]) == 2 and "set by dr lee on 2025-06-29" in doc.plan["edits"][0]

@@ -23,8 +23,8 @@ def test_plans_started_on_consecutive_days_run_on_the_same_days(persona):
     context = persona.context()
     today = context.as_of
     started_today = advise(context, start=today)
-    from_tomorrow = advise(context)  # the plan as printed: from the day after as_of
-    assert from_tomorrow.start == today + dt.timedelta(days=1)
+    from_tomorrow = advise(context, start=today + dt.timedelta(days=1))  # as printed (a stop plan: from today)
+    assert advise(context).start == today + dt.timedelta(days=0 if from_tomorrow.pain.stop else 1)
     overlap_end = min(started_today.scheduled_end, from_tomorrow.scheduled_end)  # a held plan shows week 1 only
     later = {d for d in _moving_days(from_tomorrow) if d <= overlap_end}
     assert later == {d for d in _moving_days(started_today) if today < d <= overlap_end}, persona.key
@@ -39,3 +39,14 @@ def test_each_plan_week_holds_the_pattern_whatever_its_first_day(runs):
         days = sorted(pattern_day(first, offset) for offset in RUN_OFFSETS[runs])
         assert len(set(days)) == runs and all(first <= d <= first + dt.timedelta(days=6) for d in days)
         assert {d.weekday() for d in days} == {(1 + o) % 7 for o in RUN_OFFSETS[runs]}
+
+
+def test_a_plan_that_stops_training_dates_the_doctors_visit_today():
+    """A coach: 'See a doctor today' was the plan's first session, dated tomorrow (calendar and overview too)."""
+    stopped = [p for p in PERSONAS if advise(p.context()).pain.stop]
+    assert stopped
+    for persona in stopped:
+        plan = advise(persona.context())
+        visit = [s for s in plan.days if s.kind == "see_professional"]
+        assert plan.start == plan.as_of and visit and visit[0].date == plan.as_of, persona.key
+        assert not plan.banner.headline.upper().startswith(("URGENT", "EMERGENCY"))  # the tag is shown beside it

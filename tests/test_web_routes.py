@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import io
+import re
 import warnings
 import zipfile
 from pathlib import Path
@@ -64,7 +65,10 @@ def test_bad_query_values_are_400_not_500(client):
     assert "YYYY-MM-DD" in client.get("/load?as_of=yesterday").text
     assert client.get("/plan?weeks=30").status_code == 400
     assert client.get("/report/view?weeks=2").status_code == 400
-    assert client.get("/activities/abc").status_code == 422
+    bad = client.get("/activities/abc")  # a page in words, not FastAPI's JSON (a coach)
+    assert bad.status_code == 422 and bad.headers["content-type"].startswith("text/html")
+    text = __import__("html").unescape(bad.text)
+    assert "activity id 'abc': input should be a valid integer" in text and "int_parsing" not in text
 
 
 @pytest.mark.parametrize("path", ["/static/../app.py", "/static/%2e%2e/app.py", "/static/..%2fapp.py",
@@ -221,6 +225,9 @@ def test_plan_page_and_calendar(client):
     ics = client.get("/plan.ics")
     assert ics.status_code == 200 and ics.headers["content-type"].startswith("text/calendar")
     assert ics.content.startswith(b"BEGIN:VCALENDAR") and "attachment" in ics.headers["content-disposition"]
+    athlete = re.search(rb"X-WR-CALNAME:kneeguard plan \xe2\x80\x94 (.+?)\r", ics.content).group(1).decode()
+    slug = re.sub(r"[^A-Za-z0-9]+", "-", athlete).strip("-")
+    assert f'filename="kneeguard-plan-{slug}.ics"' in ics.headers["content-disposition"]  # a coach's many downloads
 
 
 def test_report_html_download(imported):

@@ -2,6 +2,7 @@
 and the gait quality explanation, as routes (TestClient) over demo-like data (tests/web_demo_data.py)."""
 from __future__ import annotations
 
+import datetime as dt
 import re
 import warnings
 from pathlib import Path
@@ -193,3 +194,36 @@ def test_gait_session_explains_the_quality_score(client, demo_home):
     for part in quality_parts():
         assert part.name in page
     assert doubtful_meaning().split(":")[0] in page
+
+
+def test_an_athlete_added_today_has_no_plan_done_figure(tmp_path):
+    """A coach: three athletes added today showed 'Plan done 0/13 (0 %)' (sessions of days before they began)."""
+    import json
+
+    from kneeguard.advice.checkins import save_checkin
+    from kneeguard.clinic import assess
+    from kneeguard.sample import sample_checkin
+    from kneeguard.store import open_store
+
+    home = tmp_path / "home"
+    ids = demo.build(home)
+    with open_store(home=home) as store:
+        result = assess(json.loads(sample_checkin().read_text()), today=ids.today)
+        save_checkin(result.record, "cara", store=store)
+    with TestClient(create_app(home=home, background_jobs=False)) as c:
+        html = c.get("/overview").text
+    rows = re.findall(r"<tr(?: class=\"current\")?>(.*?)</tr>", html.split("<tbody>")[1], re.S)
+    cara = next(re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", r)) for r in rows if 'value="cara"' in r)
+    assert "0 %" not in cara and "—" in cara, cara
+
+
+def test_a_follow_up_date_gone_by_is_marked_overdue(client, demo_home):
+    """A coach: 'Next follow-up 2026-12-06 check in again' on 07 Dec read like a date still to come."""
+    _home, ids = demo_home
+    later = ids.today + dt.timedelta(days=40)
+    html = client.get(f"/overview?as_of={later.isoformat()}").text
+    rows = re.findall(r"<tr(?: class=\"current\")?>(.*?)</tr>", html.split("<tbody>")[1], re.S)
+    dated = [r for r in rows if re.search(r"\d{4}-\d\d-\d\d <span class=\"small\">", r)]
+    assert dated and all('class="overdue"' in r for r in dated
+                         if dt.date.fromisoformat(re.search(r"(\d{4}-\d\d-\d\d) <span", r).group(1)) < later)
+    assert any('class="overdue"' in r for r in dated)

@@ -227,7 +227,9 @@ def _max_weekly_km(ed: _Editor, ov: PlanOverride) -> AppliedOverride:
     for week in range(a.weeks):
         runs = [s for s in a.week(week) if s.is_running and s.distance_km]
         total = sum(s.distance_km for s in runs)
-        if total <= ceiling:
+        if total <= ceiling:  # planned within it (`advice.running`): each run says whose ceiling it keeps
+            for s in runs:
+                ed.touch(s, f"planned within a ceiling of {ceiling:g} km a week ({ov.set_by()})")
             continue
         weeks += 1
         factor = ceiling / total
@@ -246,7 +248,7 @@ def _max_weekly_km(ed: _Editor, ov: PlanOverride) -> AppliedOverride:
             shortened += 1
     a.running.summary += f" Clinician's ceiling: at most {ceiling:g} km a week ({ov.set_by()})."
     if not weeks:
-        return AppliedOverride(ov, True, "in force; no planned week was above it")
+        return AppliedOverride(ov, True, "in force: every week is planned within it")
     return AppliedOverride(ov, True, f"{counted(shortened, 'run')} shortened and {dropped} dropped in {counted(weeks, 'week')} "
                                      f"that were above {ceiling:g} km")
 

@@ -18,7 +18,7 @@ from kneeguard.advice.exercises import PAIN_FREE, Prescription, pain_rule_text, 
 from kneeguard.advice.factors import Factor, prompt_only, rank_factors
 from kneeguard.advice.footwear import footwear_advice
 from kneeguard.advice.gait_retraining import GaitRetraining, apply_gait, plan_gait
-from kneeguard.advice.overrides import AppliedOverride
+from kneeguard.advice.overrides import AppliedOverride, in_force, max_weekly_km
 from kneeguard.advice.pain import PainState, pain_state
 from kneeguard.advice.programme import AFTER_PLAN, NO_ROOM, LeftOut, choose, eccentric_starts
 from kneeguard.advice.recheck import SET_WEEKS, holds_at_week_one, later_weeks_words, recheck_day, recheck_session
@@ -34,8 +34,9 @@ from kneeguard.text import listed
 
 TOP_FACTORS = 5
 HEADLINES = {
-    TriageLevel.EMERGENCY: "EMERGENCY: get help now. Do not run.",
-    TriageLevel.URGENT: "URGENT: see a doctor today. No running or training until you have been seen.",
+    # every view shows the level's own tag beside the headline ('URGENT URGENT: see a doctor today', a coach)
+    TriageLevel.EMERGENCY: "Get help now. Do not run.",
+    TriageLevel.URGENT: "See a doctor today. No running or training until you have been seen.",
     TriageLevel.ROUTINE: "Book a physiotherapist or sports doctor within 1-2 weeks; the plan below is gentle meanwhile.",
     TriageLevel.SELF_CARE: "Self-care is reasonable: follow the plan below.",
 }
@@ -231,12 +232,15 @@ def _reason_text(reason: str, minutes: int) -> str:
 
 
 def advise(context: AthleteContext, *, weeks: int = DEFAULT_PLAN_WEEKS, start: dt.date | None = None) -> Advice:
-    """The whole plan for `weeks` weeks (`advice.plan.weeks`: 4-8) from `start` (default: the day after as_of)."""
+    """The whole plan for `weeks` weeks (`advice.plan.weeks`: 4-8) from `start` (default: the day after as_of;
+    as_of itself for a plan that stops training until a professional has been seen)."""
     check_plan_weeks(weeks)
-    start = start or context.as_of + dt.timedelta(days=1)
     codes = context.finding_codes
     stale = context.checkin_stale
     pain = pain_state(context.checkin, codes, stale=stale, session_pain=context.session_pain)
+    # 'See a doctor today' is today's: a stop plan begins on the day it is made, not tomorrow (a coach found the
+    # urgent visit dated the next day in the calendar)
+    start = start or (context.as_of if pain.stop else context.as_of + dt.timedelta(days=1))
     load_codes = [c for c in codes if load_codes_declared.SPIKE.matches(c)]
     strength: list[Prescription] = []
     left_out: list[LeftOut] = []
@@ -253,9 +257,10 @@ def advise(context: AthleteContext, *, weeks: int = DEFAULT_PLAN_WEEKS, start: d
         for p in strength:  # one-leg exercises name the leg that leads (advice.exercise.legs)
             p.painful_side = side
             p.self_test_counts = self_test_counts(p.exercise, context.answers)
+    edits = in_force(context.overrides, context.as_of)
     running = plan_running(context.past_runs(), context.as_of, start, weeks, pain, reason=load_codes,
                            onset=context.pain_onset, weekly=getattr(context.load_report, "weekly", None),
-                           no_new_longest=eccentric_starts(strength))
+                           no_new_longest=eccentric_starts(strength), max_weekly_km=max_weekly_km(edits))
     if pain.stop:
         gait = GaitRetraining(False, "No gait work until a professional has seen you.")
     else:
@@ -291,7 +296,7 @@ def advise(context: AthleteContext, *, weeks: int = DEFAULT_PLAN_WEEKS, start: d
             step_rate_change=gait.active, pain_onset=context.pain_onset.day if context.pain_onset else None),
         professional, list(context.missing), [*context.notes, *_left_out_note(left_out)], days,
         uncertain=context.uncertain_findings, left_out=left_out)
-    advice = apply_overrides(advice, context.overrides)  # the clinician's edits: they hold on every regeneration
+    advice = apply_overrides(advice, edits)  # the clinician's edits: they hold on every regeneration
     if holds_at_week_one(pain):
         _hold_at_week_one(advice)
     return advice

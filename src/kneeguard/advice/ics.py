@@ -48,6 +48,8 @@ def write_ics(advice, path: str | Path) -> Path:
 
 
 def _description(s, advice) -> str:
+    # the details say why in words; the session's rule codes stay in the JSON (a coach read 'Why: load.spike,
+    # advice.run.break_days' in a calendar)
     lines = [s.details]
     if s.target_cadence_spm:  # next to the details' step-rate cue; the details do not repeat the dose
         lines.append(s.metronome_sentence)
@@ -59,8 +61,6 @@ def _description(s, advice) -> str:
         lines.append(f"Effort: RPE {s.rpe_max}/10 or less")
     if s.pain_rule:
         lines.append(s.pain_rule)
-    if s.reason:
-        lines.append("Why: " + ", ".join(s.reason))
     if s.citations:
         lines.append("Sources: " + "; ".join(c.text for c in s.citations))
     lines.append(f"Triage: {advice.banner.level_name}. {advice.disclaimer}")

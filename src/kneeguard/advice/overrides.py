@@ -16,6 +16,7 @@ import datetime as dt
 import re
 from dataclasses import dataclass
 from enum import Enum
+from collections.abc import Sequence
 from typing import Any
 
 from kneeguard.errors import InvalidInput
@@ -195,3 +196,15 @@ def _name(key: str | None) -> str:
 
 def _iso(day: dt.date | None) -> str | None:
     return day.isoformat() if day else None
+
+
+def in_force(overrides: Sequence[PlanOverride], as_of: dt.date) -> list[PlanOverride]:
+    """The edits a plan made on `as_of` follows: those set on or before it (a past day's plan, as the plan page
+    shows the days just past, is not rewritten by an edit set later: a coach saw last week 'shortened')."""
+    return [o for o in overrides if o.created_at is None or o.created_at.astimezone().date() <= as_of]
+
+
+def max_weekly_km(overrides: Sequence[PlanOverride]) -> float | None:
+    """The lowest weekly-km ceiling among `overrides`, None without one."""
+    return min((float(o.max_weekly_km) for o in overrides
+                if o.kind is OverrideKind.MAX_WEEKLY_KM and o.max_weekly_km is not None), default=None)

@@ -60,10 +60,12 @@ def longest_ref(day: dt.date, runs: list[RefRun]) -> RefRun | None:
 
 def plan_running(past: list[PastRun], as_of: dt.date, start: dt.date, weeks: int, pain: PainState,
                  reason: list[str] | None = None, *, onset: PainOnset | None = None, weekly: Any = None,
-                 no_new_longest: dict[int, str] | None = None) -> RunningPlan:
+                 no_new_longest: dict[int, str] | None = None, max_weekly_km: float | None = None) -> RunningPlan:
     """Running sessions for `weeks` weeks from `start`. `past`: the runs up to `as_of`; `onset`: when the
     current pain began; `weekly`: the load analysis's weekly table (finds weekly ramps); `no_new_longest`:
-    plan weeks (0-based) whose long run stays at the week before's, with why (an eccentric drill starts)."""
+    plan weeks (0-based) whose long run stays at the week before's, with why (an eccentric drill starts);
+    `max_weekly_km`: a clinician's ceiling, planned within (not cut afterwards: the words and the run notes
+    then named the runs before the cut, a coach)."""
     reason = list(reason or [])
     days = [start + dt.timedelta(days=i) for i in range(weeks * 7)]
     history = [r for r in past if r.day <= as_of and r.day < start]
@@ -80,11 +82,11 @@ def plan_running(past: list[PastRun], as_of: dt.date, start: dt.date, weeks: int
         why = pain.codes if pain.limits_running else ["advice.no_recent_runs"] if not recent else reference.codes
         too_little_only = recent and too_little and not pain.limits_running
         return return_to_run(days, pain, reason + why, reference if too_little_only else None)
-    return _build(days, history, start, pain, reason, reference, no_new_longest or {})
+    return _build(days, history, start, pain, reason, reference, no_new_longest or {}, max_weekly_km)
 
 
 def _build(days, history: list[PastRun], start, pain: PainState, reason: list[str],
-           reference: LoadReference, no_new_longest: dict[int, str]) -> RunningPlan:
+           reference: LoadReference, no_new_longest: dict[int, str], max_weekly_km: float | None) -> RunningPlan:
     stepped = restart_factor(pain, reference)
     base_week_km = reference.weekly_km * stepped
     per_week = reference.runs_per_week
@@ -140,9 +142,10 @@ def _build(days, history: list[PastRun], start, pain: PainState, reason: list[st
         slots = [slot for slot in range(len(offsets)) if not (slot in skipped and (week == 0 or frozen))]
         budget = previous_week_km * (1 + growth) if previous_week_km else None
         week_km = base_week_km * (1 + growth) ** week
-        if ceiling:  # while it hurts, no further than the load before the pain
-            week_km = min(week_km, ceiling.weekly_km)
-            budget = ceiling.weekly_km if budget is None else min(budget, ceiling.weekly_km)
+        for limit in (ceiling.weekly_km if ceiling else None, max_weekly_km):
+            if limit is not None:  # while it hurts, no further than the load before the pain; the clinician's
+                week_km = min(week_km, limit)
+                budget = limit if budget is None else min(budget, limit)
         hold_long = week in no_new_longest and previous.long_km is not None
         targets = week_targets(slots, week_runs, week_km, min_km, budget, first_week if frozen else {}, previous,
                                hold_long)

@@ -6,6 +6,7 @@ from typing import Annotated
 import typer
 from rich.table import Table
 
+from kneeguard.activity_time import activity_seconds
 from kneeguard.cli.common import AthleteOption, DbOption, HomeOption, JsonOption, console, print_json, store_session, user_errors
 
 
@@ -43,7 +44,7 @@ def activities_command(
     for r in rows:
         table.add_row(
             str(r["id"]), r["athlete"], r["start"][:16].replace("T", " "), r["sport"],
-            _fmt(r["distance_m"], 1000, 2), _hms(r["timer_s"]), _fmt(r["avg_hr"], 1, 0),
+            _fmt(r["distance_m"], 1000, 2), _hms(activity_seconds(r)[0]), _fmt(r["avg_hr"], 1, 0),
             _fmt(r["avg_cadence_spm"], 1, 0), r["device"] or "",
         )
     console.print(table)

@@ -10,7 +10,7 @@ from rich.markup import escape
 from rich.prompt import Prompt
 
 from kneeguard.cli.common import (
-    AthleteOption, DbOption, HomeOption, JsonOption, UserError, console, err_console, open_store, print_json, user_errors,
+    AthleteOption, DbOption, announce_new_athlete, HomeOption, JsonOption, UserError, console, err_console, open_store, print_json, user_errors,
 )
 from kneeguard.cli.render import level_style, print_disclaimer, print_findings
 
@@ -40,7 +40,9 @@ def checkin_command(
     with user_errors():
         raw = read_answers_file(answers) if answers is not None else interview(athlete, home)
         with open_store(db, home) as store:
-            result = run_checkin(raw, athlete, home, save, store)
+            if save:
+                announce_new_athlete(store, athlete)
+            result = run_checkin(raw, athlete, home, save, store, source=answers)
     if as_json:
         from kneeguard.explain import finding_json
 
@@ -60,7 +62,9 @@ def read_answers_file(path: Path) -> dict[str, Any]:
     return data
 
 
-def run_checkin(raw: dict[str, Any], athlete: str | None, home: Path | None, save: bool, store) -> CheckinAssessment:
+def run_checkin(raw: dict[str, Any], athlete: str | None, home: Path | None, save: bool, store,
+                source: Path | None = None) -> CheckinAssessment:
+    """Assess and (with `save`) store one check-in; `source`: the answers file, named in each problem."""
     from kneeguard.clinic import CheckinError, assess
     from kneeguard.advice.checkins import load_checkins, save_checkin
     from kneeguard.cli.checkin_partial import clear_partial
@@ -70,7 +74,8 @@ def run_checkin(raw: dict[str, Any], athlete: str | None, home: Path | None, sav
         result = assess(raw, history=load_checkins(athlete, store=store), today=today)
     except CheckinError as exc:
         for problem in exc.problems:  # one line per problem; nothing is stored
-            err_console.print(f"[bold red]error:[/] {escape(problem)}")
+            err_console.print(f"[bold red]error:[/] {escape(f'{source}: {problem}' if source else problem)}",
+                              soft_wrap=True)
         raise typer.Exit(2) from None
     result.athlete = athlete or "me"
     if save:

@@ -75,6 +75,24 @@ def require_stored_athlete(store, athlete: str | None) -> None:
         athletes.get(session, athlete)
 
 
+def announce_new_athlete(store, athlete: str | None) -> None:
+    """Say so when a writing command (import, check-in) is about to create an athlete beside others: a misspelt
+    --athlete otherwise made a new athlete silently (a coach). A name differing only in capitals or spaces is
+    refused where the athlete is created."""
+    if athlete is None:
+        return
+    from kneeguard.store import athletes
+
+    with store.session() as session:
+        if athletes.find(session, athlete) is not None:
+            return
+        athletes.refuse_near_twin(session, athletes.clean_name(athlete))
+        known = athletes.list_names(session)
+    if known:
+        err_console.print(f"[yellow]new athlete[/] '{escape(athlete.strip())}' (known: {escape(', '.join(known))}); "
+                          "check the spelling if you meant one of them", soft_wrap=True)
+
+
 @contextlib.contextmanager
 def store_session(db: str | None, home: Path | None, *, write: bool = False):
     """One session on the user's store (a transaction when `write`), the store closed afterwards."""

@@ -12,6 +12,7 @@ from rich.table import Table
 
 from kneeguard.cli.common import (
     AthleteOption,
+    announce_new_athlete,
     DbOption,
     HomeOption,
     JsonOption,
@@ -55,6 +56,7 @@ def import_command(
         from kneeguard.store.importer import import_sources
 
         store = open_store(db, home)
+        announce_new_athlete(store, athlete)
         outcomes = []
         progress = Progress(
             TextColumn("[progress.description]{task.description}"),

@@ -85,7 +85,7 @@ def show_load_report(report, name: str, day: dt.date) -> None:
                 _week_label(week),
                 f"{w['distance_km']:.1f}",
                 str(int(w["runs"])),
-                f"{w['longest_run_km']:.1f}",
+                "" if w["longest_run_km"] != w["longest_run_km"] else f"{w['longest_run_km']:.1f}",  # no run: blank
                 "" if change is None or change != change else f"{change:+.0f} %",
             )
         console.print(table)

@@ -152,6 +152,11 @@ def assess(
     validation = questionnaire.validate(raw)
     if not validation.ok:
         raise CheckinError(validation.errors)
+    if not validation.answers:
+        # every warning sign would be taken as its worse answer: an empty file became an emergency check-in that
+        # replaced the runner's real one (a coach)
+        raise CheckinError("no question is answered: answer at least the symptom and warning-sign questions "
+                           "(`kneeguard checkin` asks them; `kneeguard checkin --schema` lists the ids)")
     answers = validation.answers
     every_earlier = [r for r in (history or []) if r.on_date <= today]
     earlier = same_knee(every_earlier, answers)  # this knee's episode: its onset, baseline and trend

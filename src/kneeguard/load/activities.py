@@ -20,6 +20,8 @@ import datetime as dt
 import numpy as np
 import pandas as pd
 
+from kneeguard.activity_time import DURATION_COLUMNS
+
 # sport values that count as running. The store normalises trail and treadmill
 # runs to sport 'running' with a sub_sport; the other two spellings are
 # accepted in case a source passes them through unchanged.
@@ -156,10 +158,11 @@ def _with_all_columns(activities: pd.DataFrame | None) -> pd.DataFrame:
 
 
 def _duration(frame: pd.DataFrame) -> tuple[np.ndarray, np.ndarray]:
-    """Seconds of activity: timer, else moving, else elapsed; and which one was used."""
+    """Seconds of activity: timer, else moving, else elapsed (`activity_time`, the views' rule); and which one
+    was used."""
     duration = np.full(len(frame), np.nan)
     source = np.full(len(frame), "", dtype=object)
-    for column in ("timer_s", "moving_s", "elapsed_s"):
+    for column in DURATION_COLUMNS:
         values = _numbers(frame[column])
         fill = np.isnan(duration) & (values > 0)
         duration[fill] = values[fill]

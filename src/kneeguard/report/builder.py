@@ -44,7 +44,7 @@ HOW_TO_ADD = {
 }
 TRIAGE_TEXT = {
     "emergency": "Emergency: seek care now",
-    "urgent": "Urgent: see a professional within days",
+    "urgent": "Urgent: see a doctor today",
     "routine": "Routine: book an appointment with a professional",
     "self-care": "Self-care: manage with the plan, review as scheduled",
 }
@@ -187,7 +187,9 @@ def _triage(banner: Banner | None, checkin: CheckinAssessment | None, refs: Refe
     review = banner.review_date if banner and banner.review_date else (checkin.review_date if checkin else None)
     return {
         "level": level,
-        "headline": banner.headline if banner else TRIAGE_TEXT[level],
+        # the page shows no level tag beside it (the CLI and web do): an urgent or emergency headline names it
+        "headline": (f"{level.upper()}: " if level in ("urgent", "emergency") else "") + banner.headline if banner
+        else TRIAGE_TEXT[level],
         # Under the banner's headline: its lines (the level action once); without a banner, the check-in's.
         "what_to_do": list(banner.lines if banner else (checkin.what_to_do if checkin else [])),
         "reasons": reasons,

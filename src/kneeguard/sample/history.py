@@ -107,7 +107,7 @@ def _gpx(route: dict[str, np.ndarray], run: PlannedRun, start: dt.datetime) -> s
         ' xmlns="http://www.topografix.com/GPX/1/1"'
         ' xmlns:gpxtpx="http://www.garmin.com/xmlschemas/TrackPointExtension/v1">\n'
         f"<metadata><time>{start.strftime('%Y-%m-%dT%H:%M:%SZ')}</time></metadata>\n"
-        f"<trk><name>Demo run {run.km:g} km</name><type>running</type><trkseg>\n"
+        "<trk><name>Demo run</name><type>running</type><trkseg>\n"  # its km: the track, as measured (the planned km differed)
         + "\n".join(points)
         + "\n</trkseg></trk></gpx>\n"
     )

@@ -100,6 +100,19 @@ def find(session: Session, name: str) -> Athlete | None:
     return session.scalar(select(Athlete).where(Athlete.name == name.strip()))
 
 
+def _spelling(name: str) -> str:
+    return " ".join(name.split()).casefold()
+
+
+def refuse_near_twin(session: Session, name: str, renamed: str | None = None) -> None:
+    """A new name that differs from a stored one only in capitals or spaces is a typo, not a second athlete (a
+    coach's 'anna' and 'Anna' became two athletes, the runs in one and the check-in in the other)."""
+    twins = [n for n in list_names(session) if n not in (name, renamed) and _spelling(n) == _spelling(name)]
+    if twins:
+        raise InvalidInput(f"athlete {name!r} does not exist, but {twins[0]!r} does: names must match exactly, "
+                           f"so use {twins[0]!r}")
+
+
 def get(session: Session, athlete: AthleteRef) -> Athlete:
     """The athlete by object, name or id; UnknownAthlete when absent."""
     if isinstance(athlete, Athlete):
@@ -121,6 +134,7 @@ def create(session: Session, name: str, **fields: Any) -> Athlete:
     name = clean_name(name)
     if find(session, name) is not None:
         raise InvalidInput(f"athlete {name!r} already exists")
+    refuse_near_twin(session, name)
     values = validate_profile(fields)
     _check_hr_pair(values.get("hr_rest"), values.get("hr_max"))
     athlete = Athlete(name=name, **values)
@@ -134,6 +148,7 @@ def get_or_create(session: Session, name: str) -> Athlete:
     found = find(session, name)
     if found is not None:
         return found
+    refuse_near_twin(session, name)
     try:
         with session.begin_nested():  # a savepoint: a lost race must not spoil the caller's transaction
             athlete = Athlete(name=name)
@@ -159,6 +174,7 @@ def update(session: Session, athlete: AthleteRef, **changes: Any) -> Athlete:
         new_name = clean_name(new_name)
         if new_name != target.name and find(session, new_name) is not None:
             raise InvalidInput(f"athlete {new_name!r} already exists")
+        refuse_near_twin(session, new_name, renamed=target.name)  # 'anna' may become 'Anna', not 'Ben' 'ben'
         target.name = new_name
     for field, value in values.items():
         setattr(target, field, value)

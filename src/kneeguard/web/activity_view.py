@@ -6,6 +6,7 @@ from dataclasses import dataclass
 
 import pandas as pd
 
+from kneeguard.activity_time import activity_seconds
 from kneeguard.ingest.sports import shows_pace
 from kneeguard.numbers import finite_float, pace_text, speed_kmh
 
@@ -55,7 +56,7 @@ def source_label(source_name: str | None) -> str:
 
 def summary_pace(activity: dict) -> tuple[str, str]:
     """("Pace", "5:07 /km") for runs and walks, ("Speed", "24.3 km/h") otherwise; '' when unknown."""
-    distance, seconds = finite_float(activity.get("distance_m")), finite_float(activity.get("timer_s"))
+    distance, seconds = finite_float(activity.get("distance_m")), activity_seconds(activity)[0]
     if not distance or not seconds or distance <= 0 or seconds <= 0:
         return ("Pace" if shows_pace(activity.get("sport")) else "Speed"), ""
     if shows_pace(activity.get("sport")):

@@ -8,6 +8,7 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
 from fastapi.responses import HTMLResponse, PlainTextResponse
 from fastapi.staticfiles import StaticFiles
 from starlette.exceptions import HTTPException as StarletteHTTPException
@@ -117,6 +118,14 @@ def _install_guards(app: FastAPI) -> None:
         if exc.status_code == 404 and message == "Not Found":
             message = "There is no such page."
         return common.error_page(request, message, exc.status_code)
+
+    @app.exception_handler(RequestValidationError)
+    async def bad_request_value(request: Request, exc: RequestValidationError) -> HTMLResponse:
+        # a page, not FastAPI's JSON ('/activities/abc' showed {"detail":[{"type":"int_parsing"...}], a coach)
+        problems = [f"{' '.join(str(p) for p in e.get('loc', ())[1:]).replace('_', ' ') or 'value'} {e.get('input')!r}: "
+                    f"{str(e.get('msg', 'not valid')).lower()}" for e in exc.errors()]
+        return common.error_page(request, "This address has a value kneeguard cannot use: " + "; ".join(problems)
+                                 + ".", 422)
 
     @app.exception_handler(UserError)
     async def user_error(request: Request, exc: UserError) -> HTMLResponse:

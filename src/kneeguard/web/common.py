@@ -12,6 +12,7 @@ from fastapi.responses import HTMLResponse
 from fastapi.templating import Jinja2Templates
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
+from kneeguard.activity_time import activity_seconds, duration_label
 from kneeguard.disclaimer import DISCLAIMER
 from kneeguard.errors import InvalidInput
 from kneeguard.evidence import marker_words
@@ -202,6 +203,8 @@ TEMPLATES.env.filters["num"] = fmt_number
 TEMPLATES.env.filters["hms"] = fmt_duration
 TEMPLATES.env.filters["cite_words"] = marker_words  # '[NR]', '[S]' spelled out for a runner
 TEMPLATES.env.filters["shown_unit"] = shown_unit
+TEMPLATES.env.globals["activity_seconds"] = activity_seconds  # timer, else moving, else elapsed: one rule
+TEMPLATES.env.globals["duration_label"] = duration_label
 
 
 def _register_words() -> None:

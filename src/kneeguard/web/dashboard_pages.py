@@ -22,6 +22,7 @@ router = APIRouter()
 
 @router.get("/")
 def dashboard(request: Request, as_of: str | None = None, period: str | None = None):
+    from kneeguard.advice.factors import later_onset_words
     from kneeguard.advice.ticks import TICKABLE_KINDS, with_ticked_today
     from kneeguard.store import plan_log
     from kneeguard.store.queries import count_activities, list_activities
@@ -41,7 +42,8 @@ def dashboard(request: Request, as_of: str | None = None, period: str | None = N
     due = with_ticked_today(due, [kind for (_, kind) in ticks], today) if day == today else []
     return render(request, "dashboard.html", advice=advice, banner=advice.banner,
                   banner_class=banner_class(advice.banner),
-                  factors=advice.top_factors[:5], sessions=sessions, day=day,
+                  factors=advice.top_factors[:5], sessions=sessions, day=day, aggravating=advice.aggravating,
+                  aggravating_later=later_onset_words(advice.aggravating),
                   activity_count=count, last_activity=latest[0] if latest else None,
                   recent_ticks=recent_ticks, kind_words=KIND_WORDS, chart=chart, chart_data=chart_data, period=period,
                   periods=[(key, label) for key, (label, _) in PERIODS.items()],

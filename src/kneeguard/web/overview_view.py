@@ -129,14 +129,18 @@ def _adherence(request, store, name: str, day: dt.date) -> tuple[int, int]:
     from kneeguard.store import plan_log
     from kneeguard.web.advice_view import advice_for
 
+    from kneeguard.store import athletes
+
     start = day - dt.timedelta(days=ADHERENCE_DAYS)
-    earlier = advice_for(request, start, athlete=name)
-    due = {(s.date, s.kind) for s in earlier.days if start < s.date <= day and s.kind in TICKABLE_KINDS}
-    if not due:
-        return 0, 0
     with store.session() as session:
-        ticks = plan_log.completions(session, name, start + dt.timedelta(days=1), day)
-    return len(due), len(due & set(ticks))
+        since = athletes.in_use_since(session, name)  # no plan before it, so nothing then was missed
+        ticks = set(plan_log.completions(session, name, start + dt.timedelta(days=1), day))
+    earlier = advice_for(request, start, athlete=name)
+    # due: the days gone by since the athlete began, and today's sessions once ticked (today is not over: an
+    # athlete added today showed 'Plan done 0/13 (0 %)', a coach)
+    due = {(s.date, s.kind) for s in earlier.days if max(start, since - dt.timedelta(days=1)) < s.date <= day
+           and s.kind in TICKABLE_KINDS and (s.date < day or (s.date, s.kind) in ticks)}
+    return len(due), len(due & ticks)
 
 
 def _follow_up(advice) -> tuple[dt.date | None, str]:

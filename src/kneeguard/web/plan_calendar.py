@@ -13,7 +13,7 @@ import datetime as dt
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
-from kneeguard.advice.session import Session
+from kneeguard.advice.session import KIND_WORDS, Session
 from kneeguard.advice.ticks import TICKABLE_KINDS
 
 if TYPE_CHECKING:
@@ -251,7 +251,7 @@ def _week(start: dt.date, by_day: dict, runs_by_day: dict, ticks: dict, first: d
         day = start + dt.timedelta(days=i)
         planned = by_day.get(day, [])
         done_runs = tuple(runs_by_day.get(day, ()))
-        active = [s for s in planned if s.kind != "rest"]
+        active = [s for s in planned if s.kind != "rest"] + _unplanned_ticks(day, planned, ticks)
         if active or done_runs:
             entries = tuple(Entry(s, ticks.get((s.date, s.kind)), today, bool(done_runs) and s.is_running)
                             for s in active)
@@ -267,6 +267,15 @@ def _week(start: dt.date, by_day: dict, runs_by_day: dict, ticks: dict, first: d
         else:
             cells.append(Span(kind, day, day, text))
     return Week(start, tuple(cells), number)
+
+
+def _unplanned_ticks(day: dt.date, planned: list[Session], ticks: dict) -> list[Session]:
+    """A session ticked off on a day the plan did not set it (from the CLI, or before the plan changed): shown
+    as ticked, since its pain counts in the pain rule (a coach's tick was accepted, then shown nowhere)."""
+    kinds = {s.kind for s in planned}
+    return [Session(day, kind, f"{KIND_WORDS.get(kind, kind).capitalize()} (not in the plan)",
+                    "Ticked off on a day the plan did not set it; its pain counts in the pain rule.")
+            for (when, kind) in sorted(ticks) if when == day and kind not in kinds]
 
 
 def _shared_text(texts: list[str]) -> str:

@@ -8,6 +8,7 @@ added the day after (the same form, posted again).
 from __future__ import annotations
 
 import datetime as dt
+import re
 
 from fastapi import APIRouter, Form, Request
 from fastapi.responses import RedirectResponse, Response
@@ -38,7 +39,9 @@ def plan_page(request: Request, as_of: str | None = None, weeks: int = DEFAULT_P
                               [kind for (tick_day, kind) in ticks if tick_day == day], day)
     recent = [s for s in recent_sessions(request, day) if s.date < day] + today
     first = min([advice.start] + [s.date for s in recent])
-    calendar = calendar_weeks(recent + advice.days, ticks, runs_between(request, first, day), first, last, day,
+    # today is the Today card's (a plan that stops training starts today: its day 1 would be shown twice)
+    ahead = [s for s in advice.days if s.date > day]
+    calendar = calendar_weeks(recent + ahead, ticks, runs_between(request, first, day), first, last, day,
                               advice.start)
     return render(request, "plan.html", advice=advice, banner=advice.banner, calendar=calendar,
                   banner_class=banner_class(advice.banner), weeks_n=weeks, day_names=day_names(advice.start),
@@ -52,8 +55,11 @@ def plan_calendar(request: Request, as_of: str | None = None, weeks: int = DEFAU
     from kneeguard.advice.ics import build_calendar
 
     advice = advice_for(request, parse_day(as_of), weeks)
+    # the athlete in the file name: a coach's twelve downloads were all 'kneeguard-plan.ics'
+    name = re.sub(r"[^A-Za-z0-9]+", "-", advice.athlete).strip("-")
+    filename = f"kneeguard-plan-{name}.ics" if name else "kneeguard-plan.ics"
     return Response(build_calendar(advice).to_ical(), media_type="text/calendar; charset=utf-8",
-                    headers={"Content-Disposition": 'attachment; filename="kneeguard-plan.ics"'})
+                    headers={"Content-Disposition": f'attachment; filename="{filename}"'})
 
 
 def recent_sessions(request: Request, today: dt.date, days: int = RECENT_DAYS) -> list:
