@@ -181,7 +181,8 @@ class Advice:
         span = f"{low}" if low == high else f"{low}-{high}"
         warm = "; warm-ups belong to the runs" if self.warmup else ""
         # 'budget' read as jargon to a physiotherapist handing the plan to a patient
-        return f"Strength and mobility: {span} min a week (this plan keeps it to {self.exercise_minutes_budget} min at most{warm})."
+        cap = self.exercise_minutes_budget
+        return f"Strength and mobility: {span} min a week (this plan keeps it to {cap} min at most{warm})."
 
     def week(self, index: int) -> list[Session]:
         lo = self.start + dt.timedelta(days=7 * index)

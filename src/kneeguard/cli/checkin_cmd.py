@@ -10,7 +10,8 @@ from rich.markup import escape
 from rich.prompt import Prompt
 
 from kneeguard.cli.common import (
-    AthleteOption, DbOption, announce_new_athlete, HomeOption, JsonOption, UserError, console, err_console, open_store, print_json, user_errors,
+    AthleteOption, DbOption, HomeOption, JsonOption, UserError, announce_new_athlete, console, err_console, open_store,
+    print_json, user_errors,
 )
 from kneeguard.cli.render import level_style, print_disclaimer, print_findings
 

@@ -126,10 +126,8 @@ def _adherence(request, store, name: str, day: dt.date) -> tuple[int, int]:
     """Sessions due in the last `ADHERENCE_DAYS` days up to `day` (from the plan as it stood at the window's
     start, as the plan page's "days just past" do) and how many of them were ticked off."""
     from kneeguard.advice.ticks import TICKABLE_KINDS
-    from kneeguard.store import plan_log
+    from kneeguard.store import athletes, plan_log
     from kneeguard.web.advice_view import advice_for
-
-    from kneeguard.store import athletes
 
     start = day - dt.timedelta(days=ADHERENCE_DAYS)
     with store.session() as session:
