@@ -104,11 +104,11 @@ def test_every_metronome_run_shows_its_minutes_with_the_beat(plan, monkeypatch):
     # Each week's minutes, from the schedule's own numbers (not '10 rising to 30 min ... for 3 weeks').
     weeks = plan.gait.weeks
     used = [minutes[min(w, len(minutes) - 1)] for w in range(weeks)]
-    later = ", ".join(f"{m} in week {w + 1}" for w, m in enumerate(used) if w)
+    later = ", ".join(f"{m} min in week {w + 1}" for w, m in enumerate(used) if w)  # 'min' each (read 34)
     assert f"for {used[0]} min of up to " in plan.gait.summary
     assert f"runs a week in week 1, {later}." in plan.gait.summary
-    assert f"in week 1, {used[1]} in week 2" in plan.gait.summary and "rising to" not in plan.gait.summary
-    assert plan.gait.summary.count(f"{used[-1]} in week {weeks}") == 1
+    assert f"in week 1, {used[1]} min in week 2" in plan.gait.summary and "rising to" not in plan.gait.summary
+    assert plan.gait.summary.count(f"{used[-1]} min in week {weeks}") == 1
 
 
 # 3 -------------------------------------------------------------------------------------------------------

@@ -83,7 +83,7 @@ def test_b7_a_plan_set_for_week_1_says_this_week_and_counts_the_step_rate_weeks_
     assert gait.active and gait.on_hold
     # before: "... for 10 min of up to 3 runs a week in week 1, 20 in week 2, 30 in week 3" in a plan of walks
     minutes = evidence.value("advice.gait.metronome_minutes")
-    assert (f"in the first week of continuous running, {minutes[1]} in the second, {minutes[2]} in the third"
+    assert (f"in the first week of continuous running, {minutes[1]} min in the second, {minutes[2]} min in the third"
             in gait.summary)
     assert "in week 1" not in gait.summary and not any(line.startswith("Week 1") for line in gait.schedule)
     assert gait.summary.count("On hold in this plan") == 1

@@ -255,3 +255,17 @@ def test_an_exercise_whose_successor_would_start_in_the_last_week_carries_on_int
                                                             self_tests_measured=False, left_out=left_out)}
     assert any(x.reason == LAST_WEEK_ONLY and "heel drops" in x.name for x in left_out)
     assert chosen["calf_raise_straight"] == [0, 1, 2, 3, 4, 5]
+
+
+def test_the_bent_knee_calf_raise_is_not_said_to_treat_the_gastrocnemius():
+    """A physiotherapist: 'Seated calf raises (soleus) ... in case the pain comes from medial gastrocnemius' - the
+    soleus does not cross the knee; it is there for general calf strength."""
+    from kneeguard.advice.programme import choose
+    from kneeguard.clinic.causes import possible_causes
+    from tests.worse_week_support import WORSE
+
+    causes = possible_causes({**WORSE, "location": ["posteromedial"], "aggravators": ["uphill", "push_off"]})
+    picked = {p.exercise.key: p for p in choose([], causes, weeks=6, hold=False, self_tests_measured=False)}
+    assert "gastrocnemius" in picked["calf_raise_straight"].why
+    soleus = picked["seated_soleus_raise"].why
+    assert "gastrocnemius" not in soleus and "general calf strength" in soleus, soleus

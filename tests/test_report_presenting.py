@@ -14,7 +14,7 @@ def test_the_presenting_complaint_names_the_negatives_and_what_aggravates_it():
     text = presenting_complaint(checkin)
     assert text.startswith("38 y F; right posterolateral; gradual; 3 wk; pain 6/10 in runs, 4/10 next morning, 2/10 now")
     assert ("stiffness; worse with downhill, push off, resisted bend; no swelling, locking, catching, giving way, "
-            "lump, calf swelling or numbness or tingling; night pain not reported") in text  # read 20: not asked alone
+            "lump, calf swelling or numbness or tingling; waking at night not ticked (when it hurts)") in text  # read 20: not asked alone
 
 
 def test_a_symptom_that_is_present_is_not_listed_as_absent():

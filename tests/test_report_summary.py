@@ -169,7 +169,7 @@ def test_the_summarys_pain_trend_is_drawn_wide_and_low():
 
     from PIL import Image
 
-    from kneeguard.report.charts import pain_trend_chart
+    from kneeguard.report.summary_charts import pain_trend_chart
 
     chart = pain_trend_chart([{"date": dt.date(2026, 11, 30), "pain": 2, "ostrc": 20},
                               {"date": dt.date(2026, 12, 7), "pain": 3, "ostrc": 22}])

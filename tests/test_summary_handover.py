@@ -198,7 +198,7 @@ def test_the_summarys_load_chart_shows_the_recent_weeks_wide_and_low_with_the_on
     import pandas as pd
     from PIL import Image
 
-    from kneeguard.report.charts import SUMMARY_WEEKS, recent_weeks, summary_load_chart
+    from kneeguard.report.summary_charts import SUMMARY_WEEKS, recent_weeks, summary_load_chart
 
     mondays = pd.date_range("2026-08-03", periods=16, freq="7D")
     weekly = pd.DataFrame({"distance_km": [10.0] * 8 + [28.4, 36.0, 50.6, 56.2, 52.5, 0.0, 0.0, 0.0]}, index=mondays)
@@ -208,8 +208,7 @@ def test_the_summarys_load_chart_shows_the_recent_weeks_wide_and_low_with_the_on
     assert SUMMARY_WEEKS == 12 and list(shown["distance_km"]) == list(weekly["distance_km"].iloc[-12:])
     chart = summary_load_chart(report, dt.date(2026, 11, 1))
     width, height = Image.open(io.BytesIO(base64.b64decode(chart.src.split(",", 1)[1]))).size
-    assert width / height >= 3 and "dashed: the day the pain began" in chart.caption
-    assert "pain began" not in summary_load_chart(report).caption
+    assert width / height >= 3 and "Weeks dated by their Sunday" in chart.caption
     assert recent_weeks(SimpleNamespace(weekly=weekly.iloc[:0])) is None
 
 
@@ -428,4 +427,13 @@ def test_an_unticked_night_option_is_not_reported_rather_than_absent():
     from kneeguard.report.presenting import negatives_and_aggravators
 
     words = negatives_and_aggravators(assess(WORSE, today=TODAY).answers)
-    assert words.endswith("; night pain not reported") and "or night pain" not in words
+    assert words.endswith("; waking at night not ticked (when it hurts)") and "or night pain" not in words
+
+
+def test_every_spike_colour_of_the_summary_chart_has_its_words():
+    from kneeguard.load.bands import BAND_STYLE
+    from kneeguard.report.summary_charts import COLOUR_WORDS, _band_words
+
+    assert set(COLOUR_WORDS) == set(BAND_STYLE)
+    words = _band_words(["none", "moderate", "small"])
+    assert words == "colour: the week's biggest run over its 30-day longest, yellow 10-30 %, orange 30-100 %", words

@@ -144,14 +144,14 @@ def _week_words(week: int, from_continuous: bool, first: bool = True) -> str:
 
 
 def _dose_words(minutes: list[int], per_week: int, weeks: int, from_continuous: bool = False) -> str:
-    """'for 10 min of up to 3 runs a week in week 1, 20 in week 2, 30 in week 3': the dose of each week, from
+    """'for 10 min of up to 3 runs a week in week 1, 20 min in week 2, 30 min in week 3': the dose of each week, from
     the schedule's own numbers (a range such as '10 rising to 30' leaves the weeks between to guessing).
     `from_continuous`: '... in the first week of continuous running, 20 in the second, 30 in the third'."""
     used = [minutes[min(w, len(minutes) - 1)] for w in range(weeks)]
     if len(set(used)) == 1:
         tail = " of continuous running" if from_continuous else ""
         return f"for {used[0]} min of up to {per_week} runs a week for {counted(weeks, 'week')}{tail}"
-    later = ", ".join(f"{m} in {_week_words(w, from_continuous, first=False)}" for w, m in enumerate(used) if w)
+    later = ", ".join(f"{m} min in {_week_words(w, from_continuous, first=False)}" for w, m in enumerate(used) if w)
     return f"for {used[0]} min of up to {per_week} runs a week in {_week_words(0, from_continuous)}, {later}"
 
 

@@ -53,6 +53,7 @@ class Slot:
     key: str
     from_week: int = 0
     until_week: int | None = None
+    role: str = ""  # why it is in this programme when it does not load the structure itself
 
     def runs_in(self, week: int) -> bool:
         return week >= self.from_week and (self.until_week is None or week < self.until_week)
@@ -73,7 +74,12 @@ def cause_programmes() -> dict[str, tuple[Slot, ...]]:
     late = int(evidence.value("advice.exercise.eccentric_from_week")) - 1
     hamstring = (Slot("hamstring_isometric", 0, iso), Slot("single_leg_bridge", iso),
                  Slot("hamstring_curl", iso, late), Slot("nordic_hamstring", late))
-    calf = (Slot("calf_raise_straight", 0, late), Slot("seated_soleus_raise"), Slot("heel_drop_straight", late))
+    # the bent-knee raise works the soleus, which does not cross the knee (a physiotherapist: not a treatment of
+    # the gastrocnemius): general calf capacity beside the straight-knee raises
+    calf = (Slot("calf_raise_straight", 0, late),
+            Slot("seated_soleus_raise", role="for general calf strength beside the straight-knee raises (this "
+                                              "muscle does not cross the knee)"),
+            Slot("heel_drop_straight", late))
     return {**{c: hamstring for c in HAMSTRING_TENDON_CAUSES}, **{c: calf for c in CALF_TENDON_CAUSES},
             **{c: (Slot("popliteus_rotation"),) for c in POPLITEUS_CAUSES}}
 
@@ -149,7 +155,7 @@ def _cause_picks(leading: list[str], names: dict[str, str]) -> list[Pick]:
         why = (f"in case the pain comes from {name[:1].lower()}{name[1:]} (possible, not diagnosed)" if name else
                "chosen for a possible (not diagnosed) tendon problem at this structure")
         for slot in programmes.get(cause, ()):
-            out.append(Pick(slot.key, [f"clinic.cause.{cause}"], why, CAUSE, slot))
+            out.append(Pick(slot.key, [f"clinic.cause.{cause}"], slot.role or why, CAUSE, slot))
     return out
 
 

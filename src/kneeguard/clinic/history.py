@@ -133,7 +133,7 @@ def _rise_finding(rise: PainRise, latest: CheckinRecord) -> Finding:
         "Next-morning pain above your baseline",
         f"Next-morning pain {rise.now}/10 vs your earlier median of {rise.before:g}/10: it has not settled to "
         f"{pain_rule.settled_max():g}/10 and is {change.value} points or more above your usual, a change people "
-        "feel as clearly worse. Step the load back one level.",
+        "feel as clearly worse, so the pain rule steps your training back (your plan says what that means now).",
         measured=rise.now, threshold=rise.before + change.value, unit="/10", rule=change,
         extra_citations=evidence.rule(pain_rule.SETTLED_KEY).citations, on_date=latest.on_date)
 

@@ -18,7 +18,7 @@ from kneeguard.clinic.episode import other_knee, same_knee
 from kneeguard.disclaimer import DISCLAIMER
 from kneeguard.findings import Finding, uncertain_groups
 from kneeguard.numbers import counted
-from kneeguard.report import charts
+from kneeguard.report import charts, summary_charts
 from kneeguard.report.document import ReportDocument, References
 from kneeguard.report.measured import fmt as _fmt, value_text as _value_text
 from kneeguard.report.plan import build_plan
@@ -73,8 +73,9 @@ def build_report(context: AthleteContext, advice: Advice | None = None, *, histo
     # The trend charts lead the summary (the recent weeks, drawn to be read small); the load section has the
     # 26-week chart with fitness and fatigue.
     onset = context.pain_onset.day if context.pain_onset else None
-    trend = [c for c in (charts.summary_load_chart(load_report, onset) if _has_runs(load_report) else None,
-                         charts.pain_trend_chart(_trend_points(history, checkin)) if checkin is not None else None) if c]
+    trend = [c for c in (summary_charts.summary_load_chart(load_report, onset) if _has_runs(load_report) else None,
+                         summary_charts.pain_trend_chart(_trend_points(history, checkin)) if checkin is not None
+                         else None) if c]
     explained: set[str] = set()  # each explanation (diagram) appears once in the whole appendix
     domains = [
         _load_domain(load_report, load_findings, refs, explained),
@@ -337,11 +338,18 @@ def _trend_points(history: list[CheckinRecord] | None, checkin: CheckinAssessmen
     points = []
     for rec in episode:
         ostrc = score_ostrc(rec.answers)
-        points.append({"date": rec.on_date, "pain": rec.pain, "ostrc": ostrc.severity if ostrc else None})
+        points.append({"date": rec.on_date, "pain": rec.pain, "morning": _score(rec.answers, "pain_next_morning"),
+                       "ostrc": ostrc.severity if ostrc else None})
     if not points:
         points.append({"date": checkin.on_date, "pain": checkin.record.pain,
+                       "morning": _score(checkin.answers, "pain_next_morning"),
                        "ostrc": checkin.ostrc.severity if checkin.ostrc else None})
     return points
+
+
+def _score(answers: dict, key: str) -> float | None:
+    value = answers.get(key)
+    return float(value) if isinstance(value, (int, float)) and not isinstance(value, bool) else None
 
 
 def _domain(key: str, findings: list, metrics: list, chart_list: list, notes: list, has_data: bool) -> dict:

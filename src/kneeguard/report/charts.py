@@ -7,7 +7,6 @@ when there is nothing to draw; the builder then says what is missing instead.
 from __future__ import annotations
 
 import base64
-import datetime as dt
 import io
 import math
 import tempfile
@@ -18,12 +17,10 @@ import matplotlib
 
 matplotlib.use("Agg")  # files only, never a display
 
-import matplotlib.dates as mdates  # noqa: E402
 from matplotlib.figure import Figure  # noqa: E402
 from matplotlib.ticker import MaxNLocator  # noqa: E402
 
 from kneeguard import evidence  # noqa: E402
-from kneeguard import pain_rule  # noqa: E402
 from kneeguard.report.document import Chart  # noqa: E402
 from kneeguard.numbers import finite_float
 
@@ -70,68 +67,6 @@ def load_chart(load_report: Any) -> Chart | None:
     return Chart("Weekly distance and training load", png_data_uri(png),
                  "Bar chart of weekly running distance with spike weeks coloured, and fitness and fatigue lines",
                  "26 weeks; colour: the week's worst run against the longest of the 30 days before it.")
-
-
-# The summary's charts print at most 18 mm high (two pages): drawn wide and low, their text is about twice the
-# size a 7.2 x 2.8 in figure shrunk to that height gave (a physiotherapist: "unreadable"); the weekly bars carry
-# their km, which a shrunk 26-week plot could not show.
-SUMMARY_FIGSIZE = (6.4, 1.7)
-SUMMARY_WEEKS = 12  # about three months: the build-up before a pain and the weeks since
-
-
-def recent_weeks(load_report: Any) -> Any:
-    """The summary chart's weeks: the load report's own weekly rows (index: Mondays), the last SUMMARY_WEEKS."""
-    weekly = getattr(load_report, "weekly", None)
-    if weekly is None or "distance_km" not in getattr(weekly, "columns", ()) or len(weekly) == 0:
-        return None
-    return weekly.iloc[-SUMMARY_WEEKS:]
-
-
-def summary_load_chart(load_report: Any, onset: dt.date | None = None) -> Chart | None:
-    """The recent weeks' distance as labelled bars, coloured by the week's worst spike, with the day the pain
-    began marked: the load story of the two-page summary, readable when printed small."""
-    weeks = recent_weeks(load_report)
-    runs = getattr(load_report, "runs", None)
-    if weeks is None or runs is None:
-        return None
-    from kneeguard.load.bands import BAND_STYLE
-    from kneeguard.load.plot import worst_band_by_week
-
-    bands = worst_band_by_week(runs, weeks.index)
-    km = weeks["distance_km"].to_numpy()
-    fig = Figure(figsize=SUMMARY_FIGSIZE)
-    ax = fig.subplots()
-    for i, (value, band) in enumerate(zip(km, bands)):
-        _, colour, hatch, _ = BAND_STYLE[band]
-        ax.bar(i, value, width=0.8, color=colour, hatch=hatch, edgecolor="black", linewidth=0.5)
-        ax.annotate(f"{value:.0f}", (i, value), xytext=(0, 1), textcoords="offset points", ha="center",
-                    va="bottom", fontsize=7)
-    top = max(float(km.max()), 1.0) * 1.3
-    ax.set_ylim(0, top)
-    ax.set_xlim(-0.6, len(km) - 0.4)
-    ax.set_xticks(range(len(km)), [f"{monday + dt.timedelta(days=6):%d %b}" for monday in weeks.index],
-                  fontsize=6.5)
-    ax.tick_params(axis="y", labelsize=6.5)
-    ax.set_ylabel("km a week", fontsize=7)
-    ax.spines[["top", "right"]].set_visible(False)
-    if onset is not None:
-        at = (dt.datetime.combine(onset, dt.time()) - weeks.index[0].to_pydatetime()).days / 7 - 0.5
-        if -0.5 <= at <= len(km) - 0.5:
-            ax.axvline(at, color="#b2182b", lw=1, ls="--")
-            ax.text(at, top, " pain began", color="#b2182b", fontsize=7, va="top")
-    shown = [b for b in dict.fromkeys(bands) if b != "none"]
-    if shown:
-        from matplotlib.patches import Patch
-
-        handles = [Patch(facecolor=BAND_STYLE[b][1], hatch=BAND_STYLE[b][2], edgecolor="black", linewidth=0.5,
-                         label=BAND_STYLE[b][3]) for b in sorted(shown, key=lambda b: BAND_STYLE[b][0])]
-        ax.legend(handles=handles, fontsize=6.5, loc="lower center", bbox_to_anchor=(0.5, 1.0), ncol=len(handles),
-                  frameon=False, handlelength=1.2, columnspacing=1)
-    fig.tight_layout(pad=0.3)
-    return Chart("Weekly distance", _figure_uri(fig),
-                 f"Bar chart of the last {len(km)} weeks' running distance, km on each bar",
-                 "km a week, dated by each week's Sunday; colour: the week's worst run against the prior 30 days' "
-                 "longest" + ("; dashed: the day the pain began." if onset else "."))
 
 
 def _flag_zone(rule_value: Any, kind: str) -> tuple[float, float] | None:
@@ -232,41 +167,6 @@ def image_file_chart(path: Path, title: str, caption: str = "") -> Chart | None:
     if not png.startswith(b"\x89PNG"):
         return None
     return Chart(title, png_data_uri(png), title, caption)
-
-
-def pain_trend_chart(points: list[dict[str, Any]]) -> Chart | None:
-    """Pain (0-10) and OSTRC severity (0-100) over check-ins; `points`: date, pain, ostrc."""
-    points = [p for p in points if p.get("date") is not None]
-    if not points or all(p.get("pain") is None and p.get("ostrc") is None for p in points):
-        return None
-    fig = Figure(figsize=SUMMARY_FIGSIZE)
-    ax = fig.subplots()
-    pain = [(p["date"], p["pain"]) for p in points if p.get("pain") is not None]
-    ostrc = [(p["date"], p["ostrc"]) for p in points if p.get("ostrc") is not None]
-    lines = []
-    if pain:
-        lines += ax.plot(*zip(*pain), "o-", color="#b2182b", label="pain (worse of now / during run), 0-10")
-    ax.set_ylim(0, 10.5)
-    ax.set_ylabel("pain (0-10)")
-    acceptable = pain_rule.acceptable_max()
-    ax.axhline(acceptable, color="#b2182b", lw=0.8, ls=":")
-    if ostrc:
-        twin = ax.twinx()
-        lines += twin.plot(*zip(*ostrc), "s--", color="#2166ac", label="OSTRC severity, 0-100")
-        twin.set_ylim(0, 105)
-        twin.set_ylabel("OSTRC severity (0-100)")
-    ax.grid(alpha=0.3)
-    dates = sorted({p["date"] for p in points})
-    if len(dates) == 1:  # one check-in: give the axis a fortnight so the locator has a range
-        ax.set_xlim(dates[0] - dt.timedelta(days=7), dates[0] + dt.timedelta(days=7))
-    locator = mdates.AutoDateLocator(minticks=3, maxticks=8)
-    ax.xaxis.set_major_locator(locator)
-    ax.xaxis.set_major_formatter(mdates.ConciseDateFormatter(locator))
-    ax.legend(handles=lines, fontsize=7, loc="lower center", bbox_to_anchor=(0.5, 1.0), ncol=2, frameon=False)
-    fig.tight_layout()
-    return Chart("Pain and OSTRC trend", _figure_uri(fig), "Pain score and OSTRC severity over time",
-                 f"Dotted line: {acceptable}/10, the upper limit for pain during exercise in the plan's "
-                 "pain-monitoring rule.")
 
 
 def selftest_chart(answers: dict[str, Any] | None) -> Chart | None:

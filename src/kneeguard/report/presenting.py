@@ -95,14 +95,16 @@ def presenting_complaint(checkin) -> str:
 
 
 def negatives_and_aggravators(answers: dict[str, Any]) -> str:
-    """'stiffness; worse with downhill, push off, resisted bend; no swelling, locking, ... or tingling; night pain
-    not reported'. An answer of no is 'no'; a timing option left unticked is 'not reported', since nothing
-    asked about it on its own (a physiotherapist read 'no night pain' as a negative never asked)."""
+    """'stiffness; worse with downhill, push off, resisted bend; no swelling, locking, ... or tingling; waking at
+    night not ticked (when it hurts)'. An answer of no is 'no'; a timing option left unticked is said as such, since
+    nothing asked about it on its own (a physiotherapist read 'no night pain' as a negative never asked)."""
     if answers.get("has_pain") is not True:
         return ""
     absent = [name for qid, no, name in NEGATIVES if qid in answers and answers[qid] in no]
     timing = answers.get("timing")
-    unticked = "night pain not reported" if isinstance(timing, list) and timing and "night" not in timing else ""
+    # 'not reported' read as 'not asked' (read 34): it is an option of 'When does it hurt?' left unticked
+    unticked = ("waking at night not ticked (when it hurts)" if isinstance(timing, list) and timing
+                and "night" not in timing else "")
     when = [w.replace("_", " ") for w in answers.get("stiffness_when") or []]
     parts = [("stiffness" + (f" ({', '.join(when)})" if when else "")) if answers.get("stiffness") is True else ""]
     aggravators = [a for a in answers.get("aggravators") or [] if a not in ("none", "dont_know")]
