@@ -356,3 +356,21 @@ def test_the_weekly_exercise_time_is_said_without_jargon():
     """A physiotherapist's read: 'Strength and mobility: 80 min a week (budget 120 min)' - 'budget' to a patient."""
     words = _worse_checkin_plan().exercise_minutes_words
     assert "budget" not in words and "at most" in words, words
+
+
+def test_while_walking_only_the_exercises_keep_to_the_walks_limit():
+    """A physiotherapist (read 34): 'pain up to 5/10 is acceptable' for a calf raise beside walks held to 2/10 in a
+    flare: an exercise may not hurt more than a walk is allowed to."""
+    from kneeguard import pain_rule
+
+    plan = _worse_checkin_plan()
+    assert plan.running.mode == "walk" and plan.exercise_pain_words == pain_rule.walking_only_exercise_words()
+    assert f"pain {pain_rule.safe_max():g}/10 or less during them" in plan.exercise_pain_words
+    exercise_days = [s for s in plan.days if s.kind in ("strength", "mobility")]
+    assert exercise_days and all(plan.exercise_pain_words in s.pain_rule for s in exercise_days)
+    assert not any(plan.exercise_pain_words in s.pain_rule for s in plan.days if s.kind == "walk")
+    from tests.advice_support import demo_advice
+
+    _, building, _ = demo_advice()  # a plan that runs: the pain rule's own limits
+    assert building.exercise_pain_words == "" and not any(
+        pain_rule.walking_only_exercise_words() in s.pain_rule for s in building.days)

@@ -166,6 +166,26 @@ def walk_limit_words() -> str:
     return f"Walks use a stricter {safe_max():g}/10 limit because they are the test for restarting running."
 
 
+def walking_only_exercise_max() -> float:
+    """The exercises' pain limit while walking only: the band `advice.pain.exercise_while_walking_only` names."""
+    return evidence.value(str(evidence.value("advice.pain.exercise_while_walking_only")))
+
+
+def walking_only_exercise_words() -> str:
+    """The exercises' limit while the plan walks only (`advice.pain.exercise_while_walking_only`): the walks' safe
+    band, not the acceptable maximum of runs and exercises at other times."""
+    safe = walking_only_exercise_max()
+    return (f"While you walk only, the exercises keep to the walks' limit too: pain {safe:g}/10 or less during them "
+            "(no more than your pain at rest, if that is higher) and no higher the next morning; above it, use less "
+            "weight or a smaller range.")
+
+
+def walking_only_exercise_brief() -> str:
+    """`walking_only_exercise_words` for the clinician summary's plan row: 'exercise pain 2/10 or less while
+    walking only'."""
+    return f"exercise pain {walking_only_exercise_max():g}/10 or less while walking only"
+
+
 def walks_above_safe_words(recheck: str) -> str:
     """What happens when the walks do not come down to the safe band (`resume_running_condition` waits for
     them), after why the walks have their own limit (`walk_limit_words`): shorter walks, and a professional

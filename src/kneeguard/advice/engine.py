@@ -20,15 +20,17 @@ from kneeguard.advice.footwear import footwear_advice
 from kneeguard.advice.gait_retraining import GaitRetraining, apply_gait, plan_gait
 from kneeguard.advice.overrides import AppliedOverride, in_force, max_weekly_km
 from kneeguard.advice.pain import PainState, pain_state
-from kneeguard.advice.programme import AFTER_PLAN, NO_ROOM, LeftOut, choose, eccentric_starts
+from kneeguard.advice.programme import AFTER_PLAN, NO_ROOM, SOURCE_STRETCH, LeftOut, choose, eccentric_starts
 from kneeguard.advice.recheck import SET_WEEKS, holds_at_week_one, later_weeks_words, recheck_day, recheck_session
 from kneeguard.advice.running import RunningPlan, plan_running
+from kneeguard.advice.running_plan import WALKING_ONLY
 from kneeguard.advice.session import SESSION_KINDS, Recommendation, Session, unique_citations
 from kneeguard.advice.week_summary import WeekSummary, week_summaries
 from kneeguard.clinic.levels import TriageLevel
 from kneeguard.disclaimer import DISCLAIMER
 from kneeguard.load import codes as load_codes_declared
 from kneeguard.findings import Finding, Severity
+from kneeguard.pain_rule import walking_only_exercise_words
 from kneeguard.plan_length import DEFAULT_PLAN_WEEKS, check_plan_weeks
 from kneeguard.text import listed
 
@@ -114,7 +116,7 @@ class Advice:
     def held_back(self) -> list[str]:
         """The exercises left for a later re-check or the physiotherapist (`programme.AFTER_PLAN`), by name: the
         summary's Strength row names them as the plan's note does (a physiotherapist's read: what is decided)."""
-        return [x.name for x in self.left_out if x.reason == AFTER_PLAN]
+        return [x.name for x in self.left_out if x.reason in (AFTER_PLAN, SOURCE_STRETCH)]
 
     @property
     def end(self) -> dt.date:
@@ -171,6 +173,11 @@ class Advice:
     @property
     def exercise_minutes_budget(self) -> int:
         return int(evidence.value("advice.exercise.max_minutes_per_week"))
+
+    @property
+    def exercise_pain_words(self) -> str:
+        """The exercises' own pain limit while the plan walks only ('' otherwise: the pain rule's)."""
+        return walking_only_exercise_words() if self.running.mode == WALKING_ONLY else ""
 
     @property
     def exercise_minutes_words(self) -> str:
@@ -272,6 +279,10 @@ def advise(context: AthleteContext, *, weeks: int = DEFAULT_PLAN_WEEKS, start: d
         sessions += apply_gait(gait, sessions, start)
         sessions += exercise_sessions(strength, start, weeks, {s.date for s in running.sessions},
                                       running.long_run_days, {s.date for s in running.sessions if s.is_running})
+        if running.mode == WALKING_ONLY:  # each exercise session says the walks' limit it keeps to
+            for s in sessions:
+                if s.kind in ("strength", "mobility"):
+                    s.pain_rule = f"{s.pain_rule} {walking_only_exercise_words()}"
     professional = _professional(context, pain)
     if pain.stop:
         sessions.append(Session(start, "see_professional", professional.title, professional.text,
@@ -308,7 +319,7 @@ def _hold_at_week_one(advice: Advice) -> None:
     stays set, the re-check ends it, and the later weeks are left unscheduled (`advice.recheck`)."""
     advice.recheck = recheck_day(advice.start, advice.pain.checked_on)
     kept = [s for s in advice.days if s.date <= advice.scheduled_end]
-    kept.append(recheck_session(advice.recheck, advice.start, advice.weeks, walking_only=advice.running.mode == "walk"))
+    kept.append(recheck_session(advice.recheck, advice.start, advice.weeks, walking_only=advice.running.mode == WALKING_ONLY))
     advice.days = sorted(kept, key=lambda s: (s.date, SESSION_KINDS.index(s.kind)))
 
 

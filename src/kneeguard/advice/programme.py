@@ -134,6 +134,12 @@ def choose(finding_codes: list[str], causes: list[dict[str, Any]] | tuple = (), 
     if avoids_deep_flexion(causes):
         limit = int(evidence.value("advice.exercise.deep_flexion_max_deg"))
         picks = [p for p in picks if lib[p.key].knee_flexion_deg <= limit]
+    sources = {lib[s.key].region for c in leading_causes(causes) if c in HAMSTRING_TENDON_CAUSES
+               for s in cause_programmes()[c]} if evidence.value("advice.exercise.no_stretch_of_a_possible_source") else set()
+    stretches = [p for p in picks if lib[p.key].kind == "flexibility" and lib[p.key].region in sources]
+    if stretches and left_out is not None:  # a stretch of a possible source: the physiotherapist's call
+        left_out.extend(LeftOut(lib[p.key].name, SOURCE_STRETCH) for p in _unique_picks(stretches))
+    picks = [p for p in picks if p not in stretches]
     out = _prescriptions(_unique_picks(picks), lib, weeks, hold, step_back, finding_codes)
     dropped = fit_budget(out, weeks)
     if left_out is not None:
@@ -241,6 +247,8 @@ NO_ROOM = "no room in the weekly budget"
 LAST_WEEK_ONLY = "would only start in the plan's last week, too late to build anything (a later plan can begin it)"
 # Not "after this plan": a plan held at week 1 has no end in sight, so the runner is told who starts it.
 AFTER_PLAN = "to start at a later re-check or when your physiotherapist advises"
+# advice.exercise.no_stretch_of_a_possible_source
+SOURCE_STRETCH = "left to your physiotherapist: the tendon it stretches may be the source of the pain"
 
 
 def fit_budget(prescriptions: list[Prescription], weeks: int) -> list[LeftOut]:

@@ -6,7 +6,7 @@ from kneeguard import evidence
 from kneeguard.advice.exercises import pain_rule_text
 from kneeguard.advice.load_reference import LoadReference
 from kneeguard.advice.pain import PainState
-from kneeguard.advice.running_plan import RunningPlan, rule_entry, walk_run_words
+from kneeguard.advice.running_plan import WALKING_ONLY, RunningPlan, rule_entry, walk_run_words
 from kneeguard.advice.running_weeks import pattern_day
 from kneeguard.advice.session import Session, unique_citations
 from kneeguard.advice.recheck import recheck_day, recheck_words
@@ -67,7 +67,7 @@ def return_to_run(days, pain: PainState, reason: list[str], reference: LoadRefer
              rule_entry("advice.rtr.readiness"), rule_entry("advice.pain.acceptable_max")]
     brief = (_walking_only_brief(phases[0], phases[1], len(offsets), recheck_day(days[0], pain.checked_on))
              if index == 0 else "")
-    return RunningPlan("walk" if index == 0 else "return_to_run", sessions, summary, rules, None, len(offsets), reason, reference=reference,
+    return RunningPlan(WALKING_ONLY if index == 0 else "return_to_run", sessions, summary, rules, None, len(offsets), reason, reference=reference,
                        includes_running=any(phases[i]["run_min"] > 0 for i in used), brief=brief)
 
 

@@ -9,6 +9,7 @@ from kneeguard.advice.load_reference import LoadReference
 from kneeguard.advice.session import Session
 
 
+WALKING_ONLY = "walk"  # the mode of a plan that walks until walk/run may start
 MODE_WORDS = {"walk": "walking only", "return_to_run": "walk/run return", "build": "building up", "stop": "stopped", "hold": "held"}
 
 

@@ -145,6 +145,8 @@ def show_plan(advice) -> None:
         console.print(ex)
         for rule in dict.fromkeys([p.loading for p in items if p.loading] + [p.legs for p in items if p.legs]):
             console.print(escape(rule))  # once each
+        if advice.exercise_pain_words:
+            console.print(escape(advice.exercise_pain_words))
         console.print(escape(advice.exercise_minutes_words))
         if advice.strength_after_run:
             console.print(escape(advice.strength_after_run))

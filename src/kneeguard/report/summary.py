@@ -40,6 +40,8 @@ def plan_overview(plan: dict[str, Any], review_date: str | None) -> list[PlanRow
     # exercises by name without their set-up in brackets (the full report gives it) and with their first dose in
     # shorthand: a physiotherapist handed the summary checks and adjusts the load from it (read 9)
     strength = _dosed_names(plan.get("strength"), "Nothing prescribed.")
+    if plan.get("exercise_pain_brief") and plan.get("strength"):
+        strength += f" {plan['exercise_pain_brief'][0].upper()}{plan['exercise_pain_brief'][1:]}."
     if plan.get("flexibility"):
         strength += f" Mobility: {_dosed_names(plan['flexibility'], '')}"
     if plan.get("held_back"):  # the plan's "Not in this plan" exercises, the professional's to start
