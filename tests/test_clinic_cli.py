@@ -114,3 +114,15 @@ def test_the_why_lines_quote_the_answers_in_words_not_field_ids(app, tmp_path):
     text = " ".join(result.stdout.split())
     assert LUMP_YES in text.split("Why", 1)[1]
     assert "lump=True" not in text and "=True" not in text and "=False" not in text
+
+
+def test_the_painful_legs_self_test_results_carry_the_plans_caveat(app, tmp_path):
+    """A physiotherapist (read 34): the plan and summary mark a result of the painful leg, the check-in did not."""
+    from pathlib import Path
+
+    answers = Path(__file__).parent / "data" / "checkins" / "worse_routine.json"
+    result = kg(app, "--answers", str(answers), "--home", str(tmp_path), "--no-save")
+    text = " ".join(result.output.split())
+    assert result.exit_code == 0
+    assert "Single-leg hamstring bridge (right) in the 'poor' range" in text
+    assert "tested on the painful leg: pain may have limited it" in text

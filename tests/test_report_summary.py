@@ -188,3 +188,14 @@ def test_the_reference_lists_say_what_their_source_markers_mean(demo_doc):
         text = _text(render_html(demo_doc, summary_only=summary_only))
         if any(r["text"].startswith("[S") for r in refs):
             assert "(" + marker_legend(r["text"] for r in refs) + ")" in text, summary_only
+
+
+def test_the_gait_video_row_says_what_its_quality_score_means(demo_doc):
+    """A physiotherapist read 'quality 0.57' in the summary's sources with no scale or meaning (read 34)."""
+    from kneeguard import evidence
+    from kneeguard.gait.quality import quality_words
+
+    row = next(s for s in demo_doc.sources if s["name"] == "Gait video")
+    limit = evidence.value("gait.capture.doubtful_quality")
+    assert quality_words(0.57) == f"quality 0.57 of 1 (doubtful below {limit:g})"
+    assert " of 1 (doubtful below " in row["detail"], row["detail"]

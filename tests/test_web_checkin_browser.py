@@ -100,6 +100,8 @@ def test_a_worse_week_after_two_checkins_tells_one_story(server, browser, shoot,
         assert "you said it is about the same, but your next-morning pain rose above your usual 1.5/10" in banner
         assert "no better" not in banner
         assert "Less likely where you feel it: it usually hurts at the back of the knee, inner side" in page.inner_text("body")
+        # the painful leg's self-test results carry the plan's caveat (a physiotherapist, read 34)
+        assert "Tested on the painful leg: pain may have limited it." in page.inner_text("body")
         assert page.evaluate("document.documentElement.scrollWidth") <= width
         shoot(page, name)
         assert not problems, problems

@@ -177,7 +177,7 @@ def show_result(result: CheckinAssessment) -> None:
         o = result.ostrc
         console.print(f"\n{escape(o.words())}")
     if result.findings:
-        print_findings(console, result.findings, "Self-test and trend findings")
+        print_findings(console, result.findings, "Self-test and trend findings", painful_side=result.answers.get("side"))
     console.print(f"\n[dim]{escape(result.not_a_diagnosis)}[/]")
     print_disclaimer(console)
 

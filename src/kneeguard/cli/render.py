@@ -40,13 +40,20 @@ def level_style(level: TriageLevel | None) -> str:
     }[level]
 
 
-def print_findings(console: Console, findings: list[Finding], title: str = "Findings") -> None:
-    """One block per finding: what, the number against its threshold, why, and the sources."""
+def print_findings(console: Console, findings: list[Finding], title: str = "Findings",
+                   painful_side: str | None = None) -> None:
+    """One block per finding: what, the number against its threshold, why, and the sources. `painful_side`: the
+    check-in's painful leg, whose self-test results carry the plan's caveat (a physiotherapist found it in the
+    plan and summary but not in the check-in)."""
+    from kneeguard.advice.factors import PAIN_LIMITED, tested_on_painful_leg
+
     console.print(f"[bold]{title}[/]")
     for f in findings:
         style = SEVERITY_STYLE[f.severity]
         when = f"  [dim]{f.on_date.isoformat()}[/]" if f.on_date else ""
         console.print(f"\n[{style}]● {f.severity.value.upper()}[/]  [bold]{f.title}[/]{when}")
+        if painful_side and tested_on_painful_leg(f, painful_side):
+            console.print(_indent(f"[yellow]{escape(PAIN_LIMITED)}[/]"))
         if f.measured is not None:
             console.print(_indent(f"measured [bold]{_value(f.measured, f.unit)}[/]"
                           + (f"   threshold {_value(f.threshold, f.unit)}" if f.threshold is not None else "")))

@@ -87,6 +87,12 @@ def doubtful_meaning() -> str:
             "none of them changes the plan, and the clip should be filmed again (the filming guide says how).")
 
 
+def quality_words(quality: float) -> str:
+    """'quality 0.57 of 1 (doubtful below 0.5)': the score with its scale and gate, wherever a page names it
+    only in passing (a physiotherapist could not tell what 0.57 meant)."""
+    return f"quality {quality:.2f} of 1 (doubtful below {evidence.value('gait.capture.doubtful_quality'):g})"
+
+
 def clip_doubt(quality: float | None, n_steps: int | None) -> str | None:
     """Why this clip's findings are doubtful and what to do, or None when it is good enough (or not rated)."""
     reasons = []

@@ -17,6 +17,7 @@ from kneeguard.clinic.engine import answer_in_words
 from kneeguard.clinic.episode import other_knee, same_knee
 from kneeguard.disclaimer import DISCLAIMER
 from kneeguard.findings import Finding, uncertain_groups
+from kneeguard.gait.quality import quality_words
 from kneeguard.numbers import counted
 from kneeguard.report import charts, summary_charts
 from kneeguard.report.document import ReportDocument, References
@@ -139,7 +140,7 @@ def _sources(context: AthleteContext, history: list[CheckinRecord] | None) -> li
             Path(gait.source).name if gait.source else "",
             f"{gait.view} view" if gait.view else "",
             f"{gait.n_steps} steps" if gait.n_steps else "",
-            f"quality {_fmt(gait.quality, 2)}" if gait.quality is not None else "", gait_shorthand(gait)) if x)
+            quality_words(gait.quality) if gait.quality is not None else "", gait_shorthand(gait)) if x)
         out.append({"name": "Gait video", "date": _date_text(gait.recorded_date), "detail": detail})
     else:
         out.append({"name": "Gait video", "date": "none", "detail": "no gait session"})

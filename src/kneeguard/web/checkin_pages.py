@@ -101,7 +101,12 @@ async def checkin_submit(request: Request):
         return render(request, "checkin.html", status_code=422, problems=exc.problems, **_form_context(raw, step))
     result.athlete = athlete
     save_checkin(result.record, athlete, store=store)
-    return render(request, "checkin_result.html", result=result, findings=[f.to_dict() for f in result.findings])
+    from kneeguard.advice.factors import PAIN_LIMITED, tested_on_painful_leg
+
+    side = result.answers.get("side")  # the painful leg's results carry the plan's caveat here too
+    findings = [{**f.to_dict(), "caveat": PAIN_LIMITED if tested_on_painful_leg(f, side) else ""}
+                for f in result.findings]
+    return render(request, "checkin_result.html", result=result, findings=findings)
 
 
 def _posted_step(form: FormData, count: int) -> int | None:
