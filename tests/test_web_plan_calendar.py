@@ -14,7 +14,7 @@ from kneeguard.store.plan_log import Tick
 from kneeguard.store.queries import DatedActivity
 from kneeguard.web.plan_calendar import Day, RestWeeks, Week, calendar_weeks
 from kneeguard.web.web_actions import COMMAND, WEB_ACTIONS, web_action, web_actions
-from tests.plan_demo_data import DEMO_ATHLETE, URGENT_ATHLETE, demo_home  # noqa: F401 - the fixture
+from tests.plan_demo_data import DEMO_ATHLETE, HELD_ATHLETE, URGENT_ATHLETE, demo_home  # noqa: F401 - the fixture
 
 MONDAY = dt.date(2026, 11, 30)
 SRC = Path(__file__).resolve().parents[1] / "src" / "kneeguard"
@@ -247,3 +247,13 @@ def test_the_dashboard_lists_what_may_have_kept_the_pain_going(client):
     text = re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", block.group(0)))
     assert "May have kept it going" in text and "Not what started it: after the pain began on" in text
     assert re.search(r"MODERATE Run \d+ % longer than your recent longest, on \d\d \w{3} \d{4}", text), text
+
+
+def test_a_walking_only_plan_shows_the_exercises_limit_where_it_is_read(client):
+    """Read 34: exercises keep to the walks' limit while the plan walks only; said on the page, not folded away."""
+    from kneeguard.pain_rule import walking_only_exercise_words
+
+    page = _page(client, HELD_ATHLETE)
+    note = re.search(r'<p class="alert note" id="exercise-pain-limit">(.*?)</p>', page, re.S)
+    assert note and note.group(1).strip().replace("&#39;", "'") == walking_only_exercise_words()
+    assert 'id="exercise-pain-limit"' not in _page(client, DEMO_ATHLETE)
