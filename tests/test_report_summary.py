@@ -171,8 +171,10 @@ def test_the_summarys_pain_trend_is_drawn_wide_and_low():
 
     from kneeguard.report.summary_charts import pain_trend_chart
 
-    chart = pain_trend_chart([{"date": dt.date(2026, 11, 30), "pain": 2, "ostrc": 20},
-                              {"date": dt.date(2026, 12, 7), "pain": 3, "ostrc": 22}])
+    chart = pain_trend_chart([{"date": dt.date(2026, 11, 30), "during": 4, "now": 2, "morning": 1, "ostrc": 20},
+                              {"date": dt.date(2026, 12, 7), "during": 6, "now": 2, "morning": 4, "ostrc": 22}])
+    # each pain drawn on its own (one 'worse of now and in runs' line hid the pain at rest, read 36); OSTRC said
+    assert chart.caption.endswith("OSTRC severity at these check-ins: 20, 22 of 100.")
     width, height = Image.open(io.BytesIO(base64.b64decode(chart.src.split(",", 1)[1]))).size
     assert width / height >= 3
 

@@ -89,6 +89,8 @@ def show_plan(advice) -> None:
     for line in b.lines[:4]:
         console.print(f"  • {escape(line)}")
     console.print(f"  [bold]Pain rule:[/] {escape(pain_rule.describe())}")
+    if advice.exercise_pain_words:  # this week's stricter limit beside the rule's 5/10, not only below the table
+        console.print(f"  {escape(advice.exercise_pain_words)}")
     if advice.pain.usual_morning_words:  # the rule's "usual", as his own number
         console.print(f"  {escape(advice.pain.usual_morning_words)}")
     console.print(f"  {escape(advice.pain.verdict)}")
@@ -145,8 +147,6 @@ def show_plan(advice) -> None:
         console.print(ex)
         for rule in dict.fromkeys([p.loading for p in items if p.loading] + [p.legs for p in items if p.legs]):
             console.print(escape(rule))  # once each
-        if advice.exercise_pain_words:
-            console.print(escape(advice.exercise_pain_words))
         console.print(escape(advice.exercise_minutes_words))
         if advice.strength_after_run:
             console.print(escape(advice.strength_after_run))

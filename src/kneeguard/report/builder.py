@@ -339,18 +339,20 @@ def _trend_points(history: list[CheckinRecord] | None, checkin: CheckinAssessmen
     points = []
     for rec in episode:
         ostrc = score_ostrc(rec.answers)
-        points.append({"date": rec.on_date, "pain": rec.pain, "morning": _score(rec.answers, "pain_next_morning"),
-                       "ostrc": ostrc.severity if ostrc else None})
+        points.append({"date": rec.on_date, **_pain_scores(rec.answers), "ostrc": ostrc.severity if ostrc else None})
     if not points:
-        points.append({"date": checkin.on_date, "pain": checkin.record.pain,
-                       "morning": _score(checkin.answers, "pain_next_morning"),
+        points.append({"date": checkin.on_date, **_pain_scores(checkin.answers),
                        "ostrc": checkin.ostrc.severity if checkin.ostrc else None})
     return points
 
 
-def _score(answers: dict, key: str) -> float | None:
-    value = answers.get(key)
-    return float(value) if isinstance(value, (int, float)) and not isinstance(value, bool) else None
+def _pain_scores(answers: dict) -> dict[str, float | None]:
+    """The check-in's three pain scores as the trend chart draws them: in runs, at rest, the next morning (one
+    'worse of now and in runs' line hid the pain at rest, a physiotherapist's read 36)."""
+    def score(key: str) -> float | None:
+        value = answers.get(key)
+        return float(value) if isinstance(value, (int, float)) and not isinstance(value, bool) else None
+    return {"during": score("pain_during_run"), "now": score("pain_now"), "morning": score("pain_next_morning")}
 
 
 def _domain(key: str, findings: list, metrics: list, chart_list: list, notes: list, has_data: bool) -> dict:

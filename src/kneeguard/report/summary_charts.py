@@ -26,7 +26,7 @@ SUMMARY_FIGSIZE = (SUMMARY_WIDTH_MM / MM_PER_INCH, SUMMARY_HEIGHT_MM / MM_PER_IN
 FONT_PT = 6.0
 PRINT_DPI = 300
 SUMMARY_WEEKS = 12  # about three months: the build-up before a pain and the weeks since
-PAIN_COLOUR, MORNING_COLOUR, OSTRC_COLOUR = "#b2182b", "#6a3d9a", "#2166ac"
+PAIN_COLOUR, MORNING_COLOUR, REST_COLOUR = "#b2182b", "#6a3d9a", "#4d4d4d"
 
 
 def _figure() -> tuple[Figure, Any]:
@@ -118,14 +118,15 @@ def summary_load_chart(load_report: Any, onset: dt.date | None = None) -> Chart 
 
 
 def pain_trend_chart(points: list[dict[str, Any]]) -> Chart | None:
-    """Pain (worse of now and during runs), next-morning pain (0-10) and OSTRC severity (0-100) at each check-in;
-    `points`: date, pain, morning, ostrc."""
+    """Pain in runs, at rest and the next morning (0-10) at each check-in, the OSTRC severity (0-100) in the
+    caption; `points`: date, during, now, morning, ostrc."""
     points = [p for p in points if p.get("date") is not None]
-    if not points or all(p.get("pain") is None and p.get("ostrc") is None for p in points):
+    if not points or all(p.get(k) is None for p in points for k in ("during", "now", "morning", "ostrc")):
         return None
     fig, ax = _figure()
     lines = []
-    for key, colour, style, label in (("pain", PAIN_COLOUR, "o-", "pain now / in runs"),
+    for key, colour, style, label in (("during", PAIN_COLOUR, "o-", "in runs"),
+                                      ("now", REST_COLOUR, "v-.", "at rest"),
                                       ("morning", MORNING_COLOUR, "^--", "next morning")):
         series = [(p["date"], p[key]) for p in points if p.get(key) is not None]
         if series:
@@ -135,16 +136,9 @@ def pain_trend_chart(points: list[dict[str, Any]]) -> Chart | None:
     ax.set_ylabel("pain 0-10", fontsize=FONT_PT, labelpad=1)
     acceptable = pain_rule.acceptable_max()
     ax.axhline(acceptable, color=PAIN_COLOUR, lw=0.6, ls=":")
-    ostrc = [(p["date"], p["ostrc"]) for p in points if p.get("ostrc") is not None]
-    if ostrc:
-        twin = ax.twinx()
-        lines += twin.plot(*zip(*ostrc), "s:", color=OSTRC_COLOUR, label="OSTRC", ms=2.5, lw=0.8)
-        twin.set_ylim(0, 140)  # 100 level with the pain axis's 10
-        twin.set_yticks([0, 50, 100])
-        twin.tick_params(labelsize=FONT_PT, length=2, pad=1)
-        twin.set_ylabel("OSTRC", fontsize=FONT_PT, labelpad=1)
-    else:
-        ax.spines[["right"]].set_visible(False)
+    ax.spines[["right"]].set_visible(False)
+    # OSTRC (0-100) in the caption, not on a second axis: its markers sat on the pain markers (read 36)
+    ostrc = [f"{p['ostrc']:g}" for p in points if p.get("ostrc") is not None]
     dates = sorted({p["date"] for p in points})
     ax.set_xlim(min(dates[0], dates[-1] - dt.timedelta(days=14)) - dt.timedelta(days=1),
                 dates[-1] + dt.timedelta(days=2))  # a lone check-in: two weeks before it, none after
@@ -152,5 +146,6 @@ def pain_trend_chart(points: list[dict[str, Any]]) -> Chart | None:
     ax.xaxis.set_major_formatter(mdates.DateFormatter("%d %b"))  # the month on each date (read 34)
     ax.legend(handles=lines, fontsize=FONT_PT - 0.5, loc="upper left", frameon=False, ncol=len(lines),
               handlelength=1.5, borderaxespad=0.1, columnspacing=0.8)
-    return Chart("Pain and OSTRC trend", _uri(fig), "Pain scores and OSTRC severity at each check-in",
-                 f"Dotted: {acceptable}/10, the pain rule's upper limit during exercise.")
+    return Chart("Pain trend", _uri(fig), "Pain in runs, at rest and the next morning at each check-in",
+                 f"Dotted: {acceptable}/10, the pain rule's upper limit during exercise"
+                 + (f"; OSTRC severity at these check-ins: {', '.join(ostrc)} of 100." if ostrc else "."))
