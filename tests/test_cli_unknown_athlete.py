@@ -41,3 +41,22 @@ def test_a_writing_command_says_it_creates_an_athlete_and_refuses_one_differing_
     assert result.exit_code == 2 and "use 'anna'" in result.output
     result = runner.invoke(app, ["athlete", "list", "--home", home])
     assert "ANNA" not in result.output and "Anna" not in result.output
+
+
+def test_the_check_in_says_when_its_answers_disagree_with_the_profile(tmp_path):
+    """A physiotherapist (read 36): the plan and summary said 'sex male (profile: female) and age 44 (profile: born
+    1988, about 38)', the check-in result the runner reads first did not."""
+    import json
+
+    home = str(tmp_path / "home")
+    assert runner.invoke(app, ["athlete", "add", "ana", "--sex", "female", "--birth-year", "1988",
+                               "--home", home]).exit_code == 0
+    base = json.loads((DATA.parent / "checkins" / "worse_routine.json").read_text())
+    answers = tmp_path / "a.json"
+    answers.write_text(json.dumps({**base, "sex": "male", "age": 44}))
+    out = " ".join(runner.invoke(app, ["checkin", "--answers", str(answers), "--athlete", "ana", "--home", home,
+                                       "--no-save"]).output.split())
+    assert "note: Your check-in says sex male (profile: female) and age 44 (profile: born 1988" in out
+    answers.write_text(json.dumps({**base, "sex": "female"}))
+    agreed = runner.invoke(app, ["checkin", "--answers", str(answers), "--athlete", "ana", "--home", home, "--no-save"])
+    assert "profile:" not in agreed.output

@@ -323,3 +323,20 @@ def test_the_next_check_in_starts_with_the_answers_that_stay_true(client):
     assert '<input type="hidden" name="years_running" value="4.0"' in page  # a later step's answer, carried
     assert not set(REMEMBERED) & {"chest_symptoms", "calf_swelling", "pain_now", "has_pain"}
     assert 'name="chest_symptoms" value="no" checked' not in page
+
+
+def test_the_check_in_result_says_when_its_answers_disagree_with_the_profile(tmp_path):
+    """Read 36: the plan and summary noted a check-in of a 44-year-old man in a 38-year-old woman's profile; the
+    result page the runner reads first now does too, with a link to the profile."""
+    from kneeguard.store import athletes, open_store
+
+    home = tmp_path / "home"
+    with open_store(home=home) as store, store.write() as session:
+        athletes.create(session, "me", sex="female", birth_year=1988)
+    with TestClient(create_app(home=home)) as c:
+        r = c.post("/checkin", data=CALM_CHECKIN | {"age": "44", "sex": "male"})
+        assert r.status_code == 200, r.text[:300]
+        note = re.search(r'<p class="alert note" id="profile-note">(.*?)</p>', r.text, re.S)
+        assert note and "sex male (profile: female)" in note.group(1) and 'href="/profile"' in note.group(1)
+        calm = c.post("/checkin", data=CALM_CHECKIN | {"age": "38", "sex": "female"})
+        assert 'id="profile-note"' not in calm.text

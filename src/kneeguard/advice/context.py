@@ -326,19 +326,30 @@ AGE_SLACK_YEARS = 1  # a birth year gives the age within a year
 def _profile_conflicts(ctx: AthleteContext) -> list[str]:
     """The plan's note when the check-in's sex or age disagrees with the stored profile: the self-test norms read
     the check-in's answers, so the runner is asked to correct whichever is wrong."""
-    found = profile_conflicts(ctx)
+    words = profile_conflict_words(profile_conflicts(ctx))
+    return [words] if words else []
+
+
+def profile_conflict_words(found: list[str]) -> str:
+    """The note the plan and the check-in give for `found` ('' without a conflict)."""
     if not found:
-        return []
-    return [f"your check-in says {' and '.join(found)}: the self-test norms use the check-in's answers; correct "
-            "whichever is wrong (`kneeguard athlete set` or a new check-in)"]
+        return ""
+    return (f"your check-in says {' and '.join(found)}: the self-test norms use the check-in's answers; correct "
+            "whichever is wrong (`kneeguard athlete set` or a new check-in)")
 
 
 def profile_conflicts(ctx: AthleteContext) -> list[str]:
     """Where the check-in's sex or age disagrees with the stored profile, in short ('sex male (profile: female)'):
     a physiotherapist found a profile of a 38-year-old woman beside a check-in of a 44-year-old man, unremarked.
     The plan's note and the summary's check-in row both say it."""
-    profile, checkin = ctx.profile, ctx.checkin
-    answers = checkin.answers if checkin is not None else {}
+    checkin = ctx.checkin
+    if checkin is None:
+        return []
+    return answers_against_profile(ctx.profile, checkin.answers, checkin.on_date)
+
+
+def answers_against_profile(profile: Any, answers: dict[str, Any], on_date: dt.date) -> list[str]:
+    """`profile_conflicts` for a check-in's answers on `on_date` (the check-in's own result says it too)."""
     if profile is None or not answers:
         return []
     found = []
@@ -346,7 +357,7 @@ def profile_conflicts(ctx: AthleteContext) -> list[str]:
         found.append(f"sex {answers['sex']} (profile: {profile.sex})")
     age = answers.get("age")
     if profile.birth_year and isinstance(age, (int, float)) and not isinstance(age, bool):
-        expected = checkin.on_date.year - profile.birth_year
+        expected = on_date.year - profile.birth_year
         if abs(age - expected) > AGE_SLACK_YEARS:
             found.append(f"age {age:g} (profile: born {profile.birth_year}, about {expected})")
     return found
