@@ -257,3 +257,9 @@ def test_a_walking_only_plan_shows_the_exercises_limit_where_it_is_read(client):
     note = re.search(r'<p class="alert note" id="exercise-pain-limit">(.*?)</p>', page, re.S)
     assert note and note.group(1).strip().replace("&#39;", "'") == walking_only_exercise_words()
     assert 'id="exercise-pain-limit"' not in _page(client, DEMO_ATHLETE)
+
+
+def test_a_visit_to_book_is_shown_once_today_not_again_tomorrow(client):
+    """The routine plan's 'Book a physiotherapist' was on the Today card and again on the plan's first day."""
+    calendar = _page(client, HELD_ATHLETE).split('id="plan-calendar"', 1)[1]
+    assert len(re.findall(r'class="entry kind-see_professional', calendar)) == 1

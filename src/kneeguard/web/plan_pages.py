@@ -39,8 +39,10 @@ def plan_page(request: Request, as_of: str | None = None, weeks: int = DEFAULT_P
                               [kind for (tick_day, kind) in ticks if tick_day == day], day)
     recent = [s for s in recent_sessions(request, day) if s.date < day] + today
     first = min([advice.start] + [s.date for s in recent])
-    # today is the Today card's (a plan that stops training starts today: its day 1 would be shown twice)
-    ahead = [s for s in advice.days if s.date > day]
+    # today is the Today card's (a plan that stops training starts today: its day 1 would be shown twice); a visit
+    # to book that today already holds is not shown again tomorrow (the plan from tomorrow books it on its day 1)
+    booked_today = any(s.kind == "see_professional" for s in today)
+    ahead = [s for s in advice.days if s.date > day and not (booked_today and s.kind == "see_professional")]
     calendar = calendar_weeks(recent + ahead, ticks, runs_between(request, first, day), first, last, day,
                               advice.start)
     return render(request, "plan.html", advice=advice, banner=advice.banner, calendar=calendar,
