@@ -374,3 +374,24 @@ def test_while_walking_only_the_exercises_keep_to_the_walks_limit():
     _, building, _ = demo_advice()  # a plan that runs: the pain rule's own limits
     assert building.exercise_pain_words == "" and not any(
         pain_rule.walking_only_exercise_words() in s.pain_rule for s in building.days)
+
+
+def test_at_walking_only_an_unsettled_morning_says_what_to_do_not_a_level_that_is_not_there():
+    """Read 37: 'a next morning of 4/10 or more steps back one level' to someone already walking only."""
+    from kneeguard import pain_rule
+
+    plan = _worse_checkin_plan()
+    words = plan.usual_morning_words
+    assert "steps back one level" not in words and "while you walk only" in words
+    assert "seeing the professional sooner than planned" in words
+    assert "steps back one level" in pain_rule.usual_morning_words(1.5, ())  # a plan that runs keeps its levels
+    # the rule itself says the exercises' limit of a walking-only spell, for plans that may reach one (read 37)
+    assert f"walking only (the exercises then kept to {pain_rule.safe_max():g}/10 too)" in pain_rule.describe()
+
+
+def test_a_profile_conflict_says_the_running_plan_comes_from_the_profiles_data():
+    from kneeguard.advice.context import profile_conflict_words
+
+    words = profile_conflict_words(["sex male (profile: female)"])
+    assert "the running plan, step rate and shoes come from this profile's runs, video and shoes" in words
+    assert profile_conflict_words([]) == ""

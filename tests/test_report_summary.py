@@ -201,3 +201,12 @@ def test_the_gait_video_row_says_what_its_quality_score_means(demo_doc):
     limit = evidence.value("gait.capture.doubtful_quality")
     assert quality_words(0.57) == f"quality 0.57 of 1 (doubtful below {limit:g})"
     assert " of 1 (doubtful below " in row["detail"], row["detail"]
+
+
+def test_a_single_check_in_is_said_as_such_under_the_pain_trend():
+    import datetime as dt
+
+    from kneeguard.report.summary_charts import pain_trend_chart
+
+    one = pain_trend_chart([{"date": dt.date(2026, 12, 7), "during": 3, "now": 0, "morning": 1, "ostrc": 22}])
+    assert one.caption.startswith("One check-in so far. ")

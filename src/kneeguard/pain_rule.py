@@ -111,7 +111,7 @@ def provoking_change_text(new: str, usual: str, added: str) -> str:
             f"if the next morning is above {settled:g}/10, run the next run at {usual} and add no {added}.")
 
 
-def usual_morning_words(usual: float | None, from_days: tuple = ()) -> str:
+def usual_morning_words(usual: float | None, from_days: tuple = (), walking_only: bool = False) -> str:
     """'Your usual next morning is 1/10 (the middle of your check-ins of 15 Nov, 22 Nov and 07 Dec): a next
     morning of 3/10 or more steps back one level.', with the scores that only repeat the week when there are any
     ('' without a usual). The scores are `morning_decision`'s own, asked score by score."""
@@ -124,6 +124,10 @@ def usual_morning_words(usual: float | None, from_days: tuple = ()) -> str:
                                   f" ({repeat[0]}-{repeat[-1]}/10 repeat the week)")
     which = (f"the middle of your check-ins of {listed([f'{d:%d %b}' for d in from_days])}" if len(from_days) > 1
              else "the middle of your latest check-ins")
+    if walking_only:  # no level below walking only (read 37: 'steps back one level' said nothing there)
+        return (f"Your usual next morning is {usual:g}/10 ({which}): while you walk only, a next morning of {step}/10 "
+                "or more means shorter walks and lighter exercises, and if it stays there, seeing the professional "
+                "sooner than planned.")
     return (f"Your usual next morning is {usual:g}/10 ({which}): a next morning of {step}/10 or more steps back one "
             f"level{held}.")
 
@@ -140,8 +144,9 @@ def describe() -> str:
             f"{ok:g}/10, when the next morning is above {ok:g}/10 or {change:g} or more points above your usual "
             "next morning (the middle of your last few check-ins), or when the pain you check in with (at rest "
             f"or in runs) is {change:g} or more points above a check-in of the last {window // 7:g} weeks. A step "
-            f"back: distances back by one week's growth; after a run above {ok:g}/10, walking only until "
-            f"{resume_running_condition()}. Warning signs (listed at the end): stop and get checked.")
+            f"back: distances back by one week's growth; after a run above {ok:g}/10, walking only (the exercises "
+            f"then kept to {walking_only_exercise_max():g}/10 too) until {resume_running_condition()}. Warning signs "
+            "(listed at the end): stop and get checked.")
 
 
 def resume_running_words() -> str:
@@ -176,8 +181,8 @@ def walking_only_exercise_words() -> str:
     band, not the acceptable maximum of runs and exercises at other times."""
     safe = walking_only_exercise_max()
     return (f"While you walk only, the exercises keep to the walks' limit too: pain {safe:g}/10 or less during them "
-            "(no more than your pain at rest, if that is higher) and no higher the next morning; above it, use less "
-            "weight or a smaller range.")
+            "(no more than your pain at rest, if that is higher), and the next morning no worse than the morning "
+            "before; above it, use less weight or a smaller range.")
 
 
 def walking_only_exercise_brief() -> str:

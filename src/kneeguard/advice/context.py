@@ -334,8 +334,9 @@ def profile_conflict_words(found: list[str]) -> str:
     """The note the plan and the check-in give for `found` ('' without a conflict)."""
     if not found:
         return ""
-    return (f"your check-in says {' and '.join(found)}: the self-test norms use the check-in's answers; correct "
-            "whichever is wrong (`kneeguard athlete set` or a new check-in)")
+    return (f"your check-in says {' and '.join(found)}: the self-test norms use the check-in's answers, while the "
+            "running plan, step rate and shoes come from this profile's runs, video and shoes; correct whichever is "
+            "wrong (`kneeguard athlete set` or a new check-in)")
 
 
 def profile_conflicts(ctx: AthleteContext) -> list[str]:

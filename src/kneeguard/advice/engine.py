@@ -30,6 +30,7 @@ from kneeguard.clinic.levels import TriageLevel
 from kneeguard.disclaimer import DISCLAIMER
 from kneeguard.load import codes as load_codes_declared
 from kneeguard.findings import Finding, Severity
+from kneeguard import pain_rule
 from kneeguard.pain_rule import walking_only_exercise_words
 from kneeguard.plan_length import DEFAULT_PLAN_WEEKS, check_plan_weeks
 from kneeguard.text import listed
@@ -173,6 +174,12 @@ class Advice:
     @property
     def exercise_minutes_budget(self) -> int:
         return int(evidence.value("advice.exercise.max_minutes_per_week"))
+
+    @property
+    def usual_morning_words(self) -> str:
+        """The pain rule's "usual next morning" as this runner's number, said for this plan's level ('' without)."""
+        return pain_rule.usual_morning_words(self.pain.usual_morning, self.pain.usual_morning_from,
+                                             walking_only=self.running.mode == WALKING_ONLY)
 
     @property
     def exercise_pain_words(self) -> str:

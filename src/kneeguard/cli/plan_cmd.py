@@ -91,8 +91,8 @@ def show_plan(advice) -> None:
     console.print(f"  [bold]Pain rule:[/] {escape(pain_rule.describe())}")
     if advice.exercise_pain_words:  # this week's stricter limit beside the rule's 5/10, not only below the table
         console.print(f"  {escape(advice.exercise_pain_words)}")
-    if advice.pain.usual_morning_words:  # the rule's "usual", as his own number
-        console.print(f"  {escape(advice.pain.usual_morning_words)}")
+    if advice.usual_morning_words:  # the rule's "usual", as his own number
+        console.print(f"  {escape(advice.usual_morning_words)}")
     console.print(f"  {escape(advice.pain.verdict)}")
     for reason in advice.pain.reasons:
         # "because", not "hold": the reasons behind the verdict above may be holds or steps back

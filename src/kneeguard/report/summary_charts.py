@@ -93,7 +93,7 @@ def summary_load_chart(load_report: Any, onset: dt.date | None = None) -> Chart 
         after_last = last_run is not None and monday.date() > last_run
         if after_last:  # nothing imported yet for this week: not a week of rest
             ax.annotate("–", (i, 0), xytext=(0, 1), textcoords="offset points", ha="center", va="bottom",
-                        fontsize=FONT_PT, color="#777777")
+                        fontsize=FONT_PT + 3, color="#555555", fontweight="bold")  # seen when printed (read 37)
             continue
         _, colour, hatch, _ = BAND_STYLE[band]
         ax.bar(i, value, width=0.8, color=colour, hatch=hatch, edgecolor="black", linewidth=0.4)
@@ -146,6 +146,7 @@ def pain_trend_chart(points: list[dict[str, Any]]) -> Chart | None:
     ax.xaxis.set_major_formatter(mdates.DateFormatter("%d %b"))  # the month on each date (read 34)
     ax.legend(handles=lines, fontsize=FONT_PT - 0.5, loc="upper left", frameon=False, ncol=len(lines),
               handlelength=1.5, borderaxespad=0.1, columnspacing=0.8)
+    once = "One check-in so far. " if len(dates) == 1 else ""
     return Chart("Pain trend", _uri(fig), "Pain in runs, at rest and the next morning at each check-in",
-                 f"Dotted: {acceptable}/10, the pain rule's upper limit during exercise"
+                 f"{once}Dotted: {acceptable}/10, the pain rule's upper limit during exercise"
                  + (f"; OSTRC severity at these check-ins: {', '.join(ostrc)} of 100." if ostrc else "."))
