@@ -181,7 +181,7 @@ def walking_only_exercise_words() -> str:
     band, not the acceptable maximum of runs and exercises at other times."""
     safe = walking_only_exercise_max()
     return (f"While you walk only, the exercises keep to the walks' limit too: pain {safe:g}/10 or less during them "
-            "(no more than your pain at rest, if that is higher), and the next morning no worse than the morning "
+            "(or no more than your pain at rest, if that is higher), and the next morning no worse than the morning "
             "before; above it, use less weight or a smaller range.")
 
 
