@@ -60,3 +60,23 @@ def test_the_check_in_says_when_its_answers_disagree_with_the_profile(tmp_path):
     answers.write_text(json.dumps({**base, "sex": "female"}))
     agreed = runner.invoke(app, ["checkin", "--answers", str(answers), "--athlete", "ana", "--home", home, "--no-save"])
     assert "profile:" not in agreed.output
+
+
+def test_the_plan_says_a_profile_conflict_first(tmp_path):
+    """Read 38: the note that the plan's distances come from a profile the check-in disagrees with sat at the very
+    end of the plan, after the distances."""
+    import json
+
+    home = str(tmp_path / "home")
+    run = str(DATA / "fitparse" / "activity-small-fenix2-run.fit")
+    assert runner.invoke(app, ["athlete", "add", "ana", "--sex", "female", "--birth-year", "1988",
+                               "--home", home]).exit_code == 0
+    assert runner.invoke(app, ["import", run, "--athlete", "ana", "--home", home]).exit_code == 0
+    answers = tmp_path / "a.json"
+    base = json.loads((DATA.parent / "checkins" / "worse_routine.json").read_text())
+    answers.write_text(json.dumps({**base, "sex": "male", "age": 44}))
+    assert runner.invoke(app, ["checkin", "--answers", str(answers), "--athlete", "ana", "--home", home]).exit_code == 0
+    out = " ".join(runner.invoke(app, ["plan", "--athlete", "ana", "--home", home], env={"COLUMNS": "200"}).output.split())
+    note = "note: Your check-in says sex male (profile: female)"
+    assert out.count("Your check-in says sex male") == 1 and note in out
+    assert out.index(note) < out.index("This week") and "until then run no more than you do now" in out

@@ -384,6 +384,7 @@ def test_at_walking_only_an_unsettled_morning_says_what_to_do_not_a_level_that_i
     words = plan.usual_morning_words
     assert "steps back one level" not in words and "while you walk only" in words
     assert "seeing the professional sooner than planned" in words
+    assert words.endswith("Your next morning is 4/10 now: start with shorter walks and lighter exercises.")  # read 38
     assert "steps back one level" in pain_rule.usual_morning_words(1.5, ())  # a plan that runs keeps its levels
     # the rule itself says the exercises' limit of a walking-only spell, for plans that may reach one (read 37)
     assert f"walking only (the exercises then kept to {pain_rule.safe_max():g}/10 too)" in pain_rule.describe()

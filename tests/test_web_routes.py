@@ -340,3 +340,19 @@ def test_the_check_in_result_says_when_its_answers_disagree_with_the_profile(tmp
         assert note and "sex male (profile: female)" in note.group(1) and 'href="/profile"' in note.group(1)
         calm = c.post("/checkin", data=CALM_CHECKIN | {"age": "38", "sex": "female"})
         assert 'id="profile-note"' not in calm.text
+
+
+def test_the_plan_page_says_a_profile_conflict_first_and_lists_the_plans_notes(tmp_path):
+    """Read 38: the plan's profile-conflict note belongs before its distances; the web plan showed no notes at all."""
+    from kneeguard.store import athletes, open_store
+
+    home = tmp_path / "home"
+    with open_store(home=home) as store, store.write() as session:
+        athletes.create(session, "me", sex="female", birth_year=1988)
+    with TestClient(create_app(home=home)) as c:
+        assert c.post("/checkin", data=CALM_CHECKIN | {"age": "44", "sex": "male"}).status_code == 200
+        page = c.get("/plan").text
+    note = re.search(r'<p class="alert note" id="profile-note">(.*?)</p>', page, re.S)
+    assert note and "Your check-in says sex male (profile: female)" in note.group(1)
+    assert page.index('id="profile-note"') < page.index('id="plan-calendar"')
+    assert page.count("Your check-in says sex male") == 1  # not again among the notes below

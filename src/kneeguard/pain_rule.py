@@ -111,7 +111,8 @@ def provoking_change_text(new: str, usual: str, added: str) -> str:
             f"if the next morning is above {settled:g}/10, run the next run at {usual} and add no {added}.")
 
 
-def usual_morning_words(usual: float | None, from_days: tuple = (), walking_only: bool = False) -> str:
+def usual_morning_words(usual: float | None, from_days: tuple = (), walking_only: bool = False,
+                        now: float | None = None) -> str:
     """'Your usual next morning is 1/10 (the middle of your check-ins of 15 Nov, 22 Nov and 07 Dec): a next
     morning of 3/10 or more steps back one level.', with the scores that only repeat the week when there are any
     ('' without a usual). The scores are `morning_decision`'s own, asked score by score."""
@@ -125,9 +126,11 @@ def usual_morning_words(usual: float | None, from_days: tuple = (), walking_only
     which = (f"the middle of your check-ins of {listed([f'{d:%d %b}' for d in from_days])}" if len(from_days) > 1
              else "the middle of your latest check-ins")
     if walking_only:  # no level below walking only (read 37: 'steps back one level' said nothing there)
+        already = (f" Your next morning is {now:g}/10 now: start with shorter walks and lighter exercises."
+                   if now is not None and now >= step else "")  # read 38: a limit she had already reached
         return (f"Your usual next morning is {usual:g}/10 ({which}): while you walk only, a next morning of {step}/10 "
                 "or more means shorter walks and lighter exercises, and if it stays there, seeing the professional "
-                "sooner than planned.")
+                f"sooner than planned.{already}")
     return (f"Your usual next morning is {usual:g}/10 ({which}): a next morning of {step}/10 or more steps back one "
             f"level{held}.")
 
@@ -182,7 +185,7 @@ def walking_only_exercise_words() -> str:
     safe = walking_only_exercise_max()
     return (f"While you walk only, the exercises keep to the walks' limit too: pain {safe:g}/10 or less during them "
             "(or no more than your pain at rest, if that is higher), and the next morning no worse than the morning "
-            "before; above it, use less weight or a smaller range.")
+            "before; above it, use less weight, effort or range.")
 
 
 def walking_only_exercise_brief() -> str:

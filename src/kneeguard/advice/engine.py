@@ -12,7 +12,7 @@ from typing import Any
 
 from kneeguard import evidence
 from kneeguard.advice.apply_overrides import apply_overrides
-from kneeguard.advice.context import AthleteContext, MissingPart, finding_source, self_tests_measured
+from kneeguard.advice.context import PROFILE_NOTE_START, AthleteContext, MissingPart, finding_source, self_tests_measured
 from kneeguard.advice.exercise_sessions import AFTER_RUN, exercise_sessions
 from kneeguard.advice.exercises import PAIN_FREE, Prescription, pain_rule_text, self_test_counts
 from kneeguard.advice.factors import Factor, prompt_only, rank_factors
@@ -176,10 +176,16 @@ class Advice:
         return int(evidence.value("advice.exercise.max_minutes_per_week"))
 
     @property
+    def profile_note(self) -> str:
+        """The note (among `notes`) when the check-in disagrees with the profile: views say it first, since the
+        plan's distances come from the profile's runs ('' without)."""
+        return next((n for n in self.notes if n.startswith(PROFILE_NOTE_START)), "")
+
+    @property
     def usual_morning_words(self) -> str:
         """The pain rule's "usual next morning" as this runner's number, said for this plan's level ('' without)."""
         return pain_rule.usual_morning_words(self.pain.usual_morning, self.pain.usual_morning_from,
-                                             walking_only=self.running.mode == WALKING_ONLY)
+                                             walking_only=self.running.mode == WALKING_ONLY, now=self.pain.next_morning)
 
     @property
     def exercise_pain_words(self) -> str:

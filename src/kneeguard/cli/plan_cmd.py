@@ -89,6 +89,8 @@ def show_plan(advice) -> None:
     for line in b.lines[:4]:
         console.print(f"  • {escape(line)}")
     console.print(f"  [bold]Pain rule:[/] {escape(pain_rule.describe())}")
+    if advice.profile_note:  # the plan's distances come from the profile's runs: said before any of them
+        console.print(f"  [yellow]note:[/] {escape(advice.profile_note[:1].upper() + advice.profile_note[1:])}.")
     if advice.exercise_pain_words:  # this week's stricter limit beside the rule's 5/10, not only below the table
         console.print(f"  {escape(advice.exercise_pain_words)}")
     if advice.usual_morning_words:  # the rule's "usual", as his own number
@@ -160,7 +162,8 @@ def show_plan(advice) -> None:
     for m in advice.missing:
         console.print(f"[cyan]missing:[/] {escape(m.text())}")
     for n in advice.notes:
-        console.print(f"[yellow]note:[/] {escape(n)}")
+        if n != advice.profile_note:  # said first, under the banner
+            console.print(f"[yellow]note:[/] {escape(n)}")
     if advice.overrides:
         console.print("\n[bold]Clinician's edits[/] (kept on every regeneration; list: kneeguard plan edits)")
         for o in advice.overrides:
