@@ -6,6 +6,7 @@ no timer: a coach saw 'Moving time —' and no pace on every GPX run); else the 
 from __future__ import annotations
 
 import math
+import numbers
 from collections.abc import Mapping
 from typing import Any
 
@@ -17,7 +18,7 @@ def activity_seconds(activity: Mapping[str, Any]) -> tuple[float | None, str]:
     """(seconds, the column it came from) by DURATION_COLUMNS; (None, '') when none is a positive number."""
     for column in DURATION_COLUMNS:
         value = activity.get(column)
-        if isinstance(value, (int, float)) and not isinstance(value, bool) and math.isfinite(value) and value > 0:
+        if isinstance(value, numbers.Real) and not isinstance(value, bool) and math.isfinite(value) and value > 0:
             return float(value), column
     return None, ""
 

@@ -54,3 +54,8 @@ def one_line(text: str) -> str:
 def listed(items: list[str]) -> str:
     """'a', 'a and b', 'a, b and c': a list in running text."""
     return items[0] if len(items) == 1 else f"{', '.join(items[:-1])} and {items[-1]}" if items else ""
+
+
+def sentence(clause: str) -> str:
+    """A lower-case clause as a sentence of its own: 'see a professional' -> 'See a professional.' ('' stays '')."""
+    return f"{clause[:1].upper()}{clause[1:]}." if clause else ""

@@ -59,9 +59,9 @@ def profile_note(result, home=None, *, store: Store | None = None) -> str:
     or there is no profile): a physiotherapist found it in the plan and summary, not in the check-in result."""
     from kneeguard.advice.context import answers_against_profile, profile_conflict_words
     from kneeguard.store import athletes
+    from kneeguard.text import sentence
 
     with _opened(store, home) as opened, opened.session() as session:
         found = athletes.find(session, result.athlete or DEFAULT_ATHLETE)
         profile = athletes.profile(found) if found is not None else None
-    words = profile_conflict_words(answers_against_profile(profile, result.answers, result.on_date))
-    return f"{words[:1].upper()}{words[1:]}." if words else ""
+    return sentence(profile_conflict_words(answers_against_profile(profile, result.answers, result.on_date)))

@@ -69,12 +69,12 @@ class AthleteContext:
     notes: list[str] = field(default_factory=list)  # stale data, conflicts between sources
     overrides: list[PlanOverride] = field(default_factory=list)  # the clinician's edits in force
 
-
     @property
     def profile_note(self) -> str:
         """The note when the check-in's sex or age disagrees with the stored profile ('' when they agree): the
         self-test norms read the answers, the running plan the profile's data; the plan says it first (read 38)."""
         return profile_conflict_words(profile_conflicts(self))
+
     @property
     def checkin_date(self) -> dt.date | None:
         return self.checkin.on_date if self.checkin else None
@@ -310,7 +310,8 @@ def _notes(ctx: AthleteContext) -> list[str]:
                      f"{window_days()} days: import your recent runs so the plan can size them")
     if ctx.answers.get("has_pain") is False and any(clinic_codes.MORNING_PAIN_ABOVE_BASELINE.matches(f.code) for f in ctx.findings):
         notes.append("the check-in says no pain now but earlier check-ins showed rising morning pain: the plan stays cautious")
-    notes += [ctx.profile_note] if ctx.profile_note else []
+    if profile := ctx.profile_note:
+        notes.append(profile)
     if ctx.other_knee_checkins:
         side = ctx.answers.get("side")
         other = other_knee(side)
@@ -329,14 +330,11 @@ def _notes(ctx: AthleteContext) -> list[str]:
 AGE_SLACK_YEARS = 1  # a birth year gives the age within a year
 
 
-PROFILE_NOTE_START = "your check-in says "  # how the profile-conflict note begins (`Advice.profile_note` finds it)
-
-
 def profile_conflict_words(found: list[str]) -> str:
     """The note the plan and the check-in give for `found` ('' without a conflict)."""
     if not found:
         return ""
-    return (f"{PROFILE_NOTE_START}{' and '.join(found)}: the self-test norms use the check-in's answers, while the "
+    return (f"your check-in says {' and '.join(found)}: the self-test norms use the check-in's answers, while the "
             "running plan, step rate and shoes come from this profile's runs, video and shoes; correct whichever is "
             "wrong (`kneeguard athlete set` or a new check-in), and until then run no more than you do now")
 

@@ -12,7 +12,7 @@ from typing import Any
 
 from kneeguard import evidence
 from kneeguard.advice.apply_overrides import apply_overrides
-from kneeguard.advice.context import PROFILE_NOTE_START, AthleteContext, MissingPart, finding_source, self_tests_measured
+from kneeguard.advice.context import AthleteContext, MissingPart, finding_source, self_tests_measured
 from kneeguard.advice.exercise_sessions import AFTER_RUN, exercise_sessions
 from kneeguard.advice.exercises import PAIN_FREE, Prescription, pain_rule_text, self_test_counts
 from kneeguard.advice.factors import Factor, prompt_only, rank_factors
@@ -111,6 +111,9 @@ class Advice:
     uncertain: list[Finding] = field(default_factory=list)  # shown with their reason, never acted on
     overrides: list[AppliedOverride] = field(default_factory=list)  # the clinician's edits, applied or not
     recheck: dt.date | None = None  # a held plan's re-check: only week 1 is set, the later weeks wait for it
+    # the note (also among `notes`) when the check-in disagrees with the profile: views say it first, since the
+    # plan's distances come from the profile's runs (read 38); '' without
+    profile_note: str = ""
     left_out: list[LeftOut] = field(default_factory=list)  # chosen but in no week (the notes name them, why)
 
     @property
@@ -174,12 +177,6 @@ class Advice:
     @property
     def exercise_minutes_budget(self) -> int:
         return int(evidence.value("advice.exercise.max_minutes_per_week"))
-
-    @property
-    def profile_note(self) -> str:
-        """The note (among `notes`) when the check-in disagrees with the profile: views say it first, since the
-        plan's distances come from the profile's runs ('' without)."""
-        return next((n for n in self.notes if n.startswith(PROFILE_NOTE_START)), "")
 
     @property
     def usual_morning_words(self) -> str:
@@ -320,7 +317,7 @@ def advise(context: AthleteContext, *, weeks: int = DEFAULT_PLAN_WEEKS, start: d
             professional_booked=pain.surgeon_first or (pain.level is not None and pain.level.needs_professional),
             step_rate_change=gait.active, pain_onset=context.pain_onset.day if context.pain_onset else None),
         professional, list(context.missing), [*context.notes, *_left_out_note(left_out)], days,
-        uncertain=context.uncertain_findings, left_out=left_out)
+        uncertain=context.uncertain_findings, left_out=left_out, profile_note=context.profile_note)
     advice = apply_overrides(advice, edits)  # the clinician's edits: they hold on every regeneration
     if holds_at_week_one(pain):
         _hold_at_week_one(advice)

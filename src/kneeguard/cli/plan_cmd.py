@@ -18,6 +18,7 @@ from kneeguard.cli.common import (
 from kneeguard.cli.render import level_style
 from kneeguard.findings import uncertain_groups
 from kneeguard.plan_length import DEFAULT_PLAN_WEEKS, plan_weeks_bounds
+from kneeguard.text import sentence
 
 PLAN_WEEKS_HELP = "Plan length in weeks ({}-{}).".format(*plan_weeks_bounds())
 
@@ -90,7 +91,7 @@ def show_plan(advice) -> None:
         console.print(f"  • {escape(line)}")
     console.print(f"  [bold]Pain rule:[/] {escape(pain_rule.describe())}")
     if advice.profile_note:  # the plan's distances come from the profile's runs: said before any of them
-        console.print(f"  [yellow]note:[/] {escape(advice.profile_note[:1].upper() + advice.profile_note[1:])}.")
+        console.print(f"  [yellow]note:[/] {escape(sentence(advice.profile_note))}")
     if advice.exercise_pain_words:  # this week's stricter limit beside the rule's 5/10, not only below the table
         console.print(f"  {escape(advice.exercise_pain_words)}")
     if advice.usual_morning_words:  # the rule's "usual", as his own number

@@ -30,6 +30,7 @@ import pandas as pd
 from gpxpy.geo import calculate_uphill_downhill
 
 from kneeguard import evidence
+from kneeguard.activity_time import DURATION_COLUMNS, activity_seconds
 from kneeguard.ingest import hr as streams
 from kneeguard.ingest.model import FIT_EPOCH, IngestError, ParsedActivity, ParsedFile, future_slack_s
 from kneeguard.ingest.sports import sport_family
@@ -132,11 +133,8 @@ def _number(value) -> float | None:
 
 
 def _best_duration(activity) -> float | None:
-    for name in ("timer_s", "moving_s", "elapsed_s"):
-        value = _number(getattr(activity, name, None))
-        if value is not None and math.isfinite(value) and value > 0:
-            return value
-    return None
+    """The activity's duration by the one rule every view uses (`activity_time`)."""
+    return activity_seconds({name: _number(getattr(activity, name, None)) for name in DURATIONS})[0]
 
 
 def _implied_speed_problem(activity, distance: float | None = None) -> str | None:
@@ -338,7 +336,7 @@ def _replace(activity: ParsedActivity, name: str, why: str, limit: Limit,
     activity.warnings.append(f"{EXCLUDED_PREFIX}{name}: {why}; {outcome}")
 
 
-DURATIONS = ("timer_s", "moving_s", "elapsed_s")
+DURATIONS = DURATION_COLUMNS
 
 
 def _clean_summaries(activity: ParsedActivity) -> None:

@@ -44,11 +44,11 @@ def png_data_uri(png: bytes) -> str:
     return "data:image/png;base64," + base64.b64encode(png).decode("ascii")
 
 
-def _figure_uri(fig: Figure) -> str:
+def figure_uri(fig: Figure, dpi: int = DPI) -> str:
     # Every chart has already called tight_layout(), which fits labels, titles and legends in
     # the figure; bbox_inches="tight" would draw the whole figure a second time to crop it.
     buf = io.BytesIO()
-    fig.savefig(buf, format="png", dpi=DPI)
+    fig.savefig(buf, format="png", dpi=dpi)
     return png_data_uri(buf.getvalue())
 
 
@@ -116,7 +116,7 @@ def gait_metrics_chart(summary: dict[str, Any] | None) -> Chart | None:
             ax.spines[side].set_visible(False)
     fig.suptitle("Gait metrics: measured (marker) vs acceptable zone (green) and flagged zone (red)", fontsize=9)
     fig.tight_layout()
-    return Chart("Gait metrics against their thresholds", _figure_uri(fig),
+    return Chart("Gait metrics against their thresholds", figure_uri(fig),
                  "Gait metrics, each shown against its acceptable band",
                  "Zones come from the evidence registry; several are heuristics without a validated cut-off.")
 
@@ -153,7 +153,7 @@ def knee_steps_chart(summary: dict[str, Any] | None) -> Chart | None:
     ax.grid(alpha=0.3)
     ax.legend(fontsize=7, ncol=3, loc="upper center", bbox_to_anchor=(0.5, -0.22), frameon=False)
     fig.tight_layout()
-    return Chart("Knee angle at landing, step by step", _figure_uri(fig),
+    return Chart("Knee angle at landing, step by step", figure_uri(fig),
                  "Knee flexion at initial contact and peak knee flexion per step, left and right",
                  "From the side-view video; about ±5 degrees uncertainty from 2D pose.")
 
@@ -201,7 +201,7 @@ def selftest_chart(answers: dict[str, Any] | None) -> Chart | None:
         ax.set_title(label, fontsize=9, loc="left")
         ax.tick_params(labelsize=8)
     fig.tight_layout()
-    return Chart("Self-tests against norms", _figure_uri(fig), "Self-test results left and right against their norms",
+    return Chart("Self-tests against norms", figure_uri(fig), "Self-test results left and right against their norms",
                  "Norms from the evidence registry; the knee-to-wall cut-off is widely quoted but not sourced.")
 
 

@@ -9,7 +9,7 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
-from kneeguard.text import listed
+from kneeguard.text import listed, sentence
 
 SUMMARY_FACTORS = 3  # the top factors a clinician reads first; the rest are in the appendix's findings
 PLAN_ITEM_LIMIT = 4  # exercises or shoes named per plan row; the appendix lists every one
@@ -36,12 +36,12 @@ def plan_overview(plan: dict[str, Any], review_date: str | None) -> list[PlanRow
         running += f" The plan's last running week: {last}."
     cap = plan.get("cap") or ""
     if cap and cap not in running:  # what the professional decides: the plan's own cap (a physiotherapist's read)
-        running += f" {cap[0].upper()}{cap[1:]}."
+        running += f" {sentence(cap)}"
     # exercises by name without their set-up in brackets (the full report gives it) and with their first dose in
     # shorthand: a physiotherapist handed the summary checks and adjusts the load from it (read 9)
     strength = _dosed_names(plan.get("strength"), "Nothing prescribed.")
     if plan.get("exercise_pain_brief") and plan.get("strength"):
-        strength += f" {plan['exercise_pain_brief'][0].upper()}{plan['exercise_pain_brief'][1:]}."
+        strength += f" {sentence(plan['exercise_pain_brief'])}"
     if plan.get("flexibility"):
         strength += f" Mobility: {_dosed_names(plan['flexibility'], '')}"
     if plan.get("held_back"):  # the plan's "Not in this plan" exercises, the professional's to start

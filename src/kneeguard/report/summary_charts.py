@@ -17,7 +17,7 @@ import matplotlib.dates as mdates  # noqa: E402
 from matplotlib.figure import Figure  # noqa: E402
 
 from kneeguard import pain_rule  # noqa: E402
-from kneeguard.report.charts import png_data_uri  # noqa: E402
+from kneeguard.report.charts import figure_uri  # noqa: E402
 from kneeguard.report.document import Chart  # noqa: E402
 
 MM_PER_INCH = 25.4
@@ -38,12 +38,8 @@ def _figure() -> tuple[Figure, Any]:
 
 
 def _uri(fig: Figure) -> str:
-    import io
-
     fig.tight_layout(pad=0.2)
-    buf = io.BytesIO()
-    fig.savefig(buf, format="png", dpi=PRINT_DPI)
-    return png_data_uri(buf.getvalue())
+    return figure_uri(fig, PRINT_DPI)
 
 
 def recent_weeks(load_report: Any) -> Any:
@@ -85,13 +81,12 @@ def summary_load_chart(load_report: Any, onset: dt.date | None = None) -> Chart 
 
     bands = worst_band_by_week(runs, weeks.index)
     km = weeks["distance_km"].to_numpy()
-    last_run = max(runs["date"]) if len(runs) else None
-    last_run = last_run.date() if hasattr(last_run, "date") and callable(last_run.date) else last_run
+    last_run = runs["date"].max().date() if len(runs) else None
+    imported = [last_run is None or monday.date() <= last_run for monday in weeks.index]
     fig, ax = _figure()
     top = max(float(km.max()), 1.0) * 1.6  # room for the km labels, and the onset label above them
-    for i, (monday, value, band) in enumerate(zip(weeks.index, km, bands)):
-        after_last = last_run is not None and monday.date() > last_run
-        if after_last:  # nothing imported yet for this week: not a week of rest
+    for i, (value, band, seen) in enumerate(zip(km, bands, imported)):
+        if not seen:  # nothing imported yet for this week: not a week of rest
             ax.annotate("–", (i, 0), xytext=(0, 1), textcoords="offset points", ha="center", va="bottom",
                         fontsize=FONT_PT + 3, color="#555555", fontweight="bold")  # seen when printed (read 37)
             continue
@@ -109,10 +104,8 @@ def summary_load_chart(load_report: Any, onset: dt.date | None = None) -> Chart 
         if -0.5 <= at <= len(km) - 0.5:
             ax.axvline(at, color=PAIN_COLOUR, lw=0.8, ls="--")
             ax.text(at, top, "pain began ", color=PAIN_COLOUR, fontsize=FONT_PT, va="top", ha="right")
-    drawn = [b for b, m in zip(bands, weeks.index) if last_run is None or m.date() <= last_run]
-    colours = _band_words(drawn)
-    missing = f"; –: no run imported after {last_run:%d %b}" if last_run is not None and any(
-        m.date() > last_run for m in weeks.index) else ""
+    colours = _band_words([b for b, seen in zip(bands, imported) if seen])
+    missing = "" if all(imported) else f"; –: no run imported after {last_run:%d %b}"
     return Chart("Weekly distance", _uri(fig), f"Bar chart of the last {len(km)} weeks' running distance, km on each bar",
                  "Weeks dated by their Sunday" + (f"; {colours}" if colours else "") + missing + ".")
 

@@ -17,6 +17,7 @@ from kneeguard.disclaimer import DISCLAIMER
 from kneeguard.errors import InvalidInput
 from kneeguard.evidence import marker_words
 from kneeguard.numbers import shown_unit
+from kneeguard.text import sentence
 
 ATHLETE_COOKIE = "kneeguard_athlete"
 TEMPLATES = Jinja2Templates(directory=str(Path(__file__).parent / "templates"))  # autoescapes .html
@@ -203,6 +204,7 @@ TEMPLATES.env.filters["num"] = fmt_number
 TEMPLATES.env.filters["hms"] = fmt_duration
 TEMPLATES.env.filters["cite_words"] = marker_words  # '[NR]', '[S]' spelled out for a runner
 TEMPLATES.env.filters["shown_unit"] = shown_unit
+TEMPLATES.env.filters["sentence"] = sentence  # a clause as a sentence: capitalised, full stop
 TEMPLATES.env.globals["activity_seconds"] = activity_seconds  # timer, else moving, else elapsed: one rule
 TEMPLATES.env.globals["duration_label"] = duration_label
 
