@@ -69,3 +69,28 @@ def test_the_pain_trend_draws_this_knees_checkins_only():
     right = assess({**LEFT, "side": "right"}, history=EARLIER, today=AS_OF)
     assert len(_trend_points([*EARLIER, CheckinRecord(AS_OF, {**LEFT, "side": "right"}, "self-care")], right)) == 3
 
+
+
+def test_a_plan_whose_profile_disagrees_with_the_checkin_sets_no_runs_sized_from_the_profiles_runs(tmp_path):
+    """Read 40: the self-care plan said 'until then run no more than you do now' under the profile conflict and
+    still printed 20.7 km of runs sized from the profile's runs, which may be another person's. The runs wait for
+    the profile; the exercises (from the check-in) stand; a walking-only plan keeps its walks (not sized from runs)."""
+    from kneeguard.advice import advise
+    from kneeguard.advice.ics import write_ics
+    from kneeguard.advice.running_plan import PROFILE_HOLD
+    from tests.advice_support import demo_advice
+
+    context, agreed, _ = demo_advice()
+    assert agreed.running.mode == "build" and any(s.is_running for s in agreed.days)
+    born = AS_OF.year - 38
+    context.profile = AthleteProfile("demo runner", sex="male", birth_year=born)  # the check-in says female
+    assert context.profile_note
+    plan = advise(context)
+    assert plan.running.mode == PROFILE_HOLD and plan.running.mode_words == "not planned until the profile is corrected"
+    assert not any(s.is_running for s in plan.days) and not plan.running.includes_running
+    assert plan.running.summary.startswith("No runs are set until the profile and your check-in agree")
+    assert "until then the plan sets no runs" in plan.profile_note
+    assert [p.exercise.key for p in plan.strength] == [p.exercise.key for p in agreed.strength]
+    ics = tmp_path / "plan.ics"
+    write_ics(plan, ics)
+    assert "Easy run" not in ics.read_text(encoding="utf-8")

@@ -366,14 +366,17 @@ def test_while_walking_only_the_exercises_keep_to_the_walks_limit():
     plan = _worse_checkin_plan()
     assert plan.running.mode == "walk" and plan.exercise_pain_words == pain_rule.walking_only_exercise_words()
     assert f"pain {pain_rule.safe_max():g}/10 or less during them" in plan.exercise_pain_words
-    exercise_days = [s for s in plan.days if s.kind in ("strength", "mobility")]
-    assert exercise_days and all(plan.exercise_pain_words in s.pain_rule for s in exercise_days)
-    assert not any(plan.exercise_pain_words in s.pain_rule for s in plan.days if s.kind == "walk")
+    # read 40: the walking-only rule opens with its own 2/10, before the 5/10 of running, in every session
+    opening = pain_rule.walking_only_exercise_words(with_walks=True)
+    assert plan.pain_rule_words.startswith(opening + " Once you run again: during a run or exercise, pain up to 5/10")
+    assert plan.pain_rule_words.index("2/10") < plan.pain_rule_words.index("5/10")
+    days = [s for s in plan.days if s.kind in ("strength", "mobility", "walk")]
+    assert days and all(s.pain_rule == f"Pain rule: {plan.pain_rule_words}" for s in days)
     from tests.advice_support import demo_advice
 
     _, building, _ = demo_advice()  # a plan that runs: the pain rule's own limits
-    assert building.exercise_pain_words == "" and not any(
-        pain_rule.walking_only_exercise_words() in s.pain_rule for s in building.days)
+    assert building.exercise_pain_words == "" and building.pain_rule_words == pain_rule.describe()
+    assert not any(opening in s.pain_rule for s in building.days)
 
 
 def test_at_walking_only_an_unsettled_morning_says_what_to_do_not_a_level_that_is_not_there():
@@ -384,7 +387,13 @@ def test_at_walking_only_an_unsettled_morning_says_what_to_do_not_a_level_that_i
     words = plan.usual_morning_words
     assert "steps back one level" not in words and "while you walk only" in words
     assert "seeing the professional sooner than planned" in words
-    assert words.endswith("Your next morning is 4/10 now: start with shorter walks and lighter exercises.")  # read 38
+    # read 38: a limit she had already reached; read 40: with the amounts the schedule has
+    assert words.endswith("Your next morning is 4/10 now: this week's walks are 15 min instead of 30, and the "
+                          "exercises a set fewer (the doses below).")
+    walks = [s for s in plan.days if s.kind == "walk"]
+    assert walks and all(s.duration_min == 15 and "15 min, not the usual 30" in s.details for s in walks)
+    assert plan.running.brief.startswith("Walking only (15 min 3x/week")
+    assert plan.pain.step_back and all(p.stepped_back for p in plan.strength)  # 'a set fewer' is the plan's dose
     assert "steps back one level" in pain_rule.usual_morning_words(1.5, ())  # a plan that runs keeps its levels
     # the rule itself says the exercises' limit of a walking-only spell, for plans that may reach one (read 37)
     assert f"walking only (the exercises then kept to {pain_rule.safe_max():g}/10 too)" in pain_rule.describe()
@@ -394,5 +403,6 @@ def test_a_profile_conflict_says_the_running_plan_comes_from_the_profiles_data()
     from kneeguard.advice.context import profile_conflict_words
 
     words = profile_conflict_words(["sex male (profile: female)"])
-    assert "the running plan, step rate and shoes come from this profile's runs, video and shoes" in words
+    assert "load factors, running distances, step rate and shoes come from this profile's runs, video and shoes" in words
+    assert "until then the plan sets no runs" in words
     assert profile_conflict_words([]) == ""

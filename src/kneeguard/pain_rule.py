@@ -112,10 +112,11 @@ def provoking_change_text(new: str, usual: str, added: str) -> str:
 
 
 def usual_morning_words(usual: float | None, from_days: tuple = (), walking_only: bool = False,
-                        now: float | None = None) -> str:
+                        now: float | None = None, walks: tuple[float, float] | None = None) -> str:
     """'Your usual next morning is 1/10 (the middle of your check-ins of 15 Nov, 22 Nov and 07 Dec): a next
     morning of 3/10 or more steps back one level.', with the scores that only repeat the week when there are any
-    ('' without a usual). The scores are `morning_decision`'s own, asked score by score."""
+    ('' without a usual). The scores are `morning_decision`'s own, asked score by score. `walks`: (this plan's
+    walk, the usual walk) in minutes, said when a walking-only plan already shortened them."""
     if usual is None:
         return ""
     decisions = {score: morning_decision(score, usual) for score in range(11)}
@@ -126,8 +127,11 @@ def usual_morning_words(usual: float | None, from_days: tuple = (), walking_only
     which = (f"the middle of your check-ins of {listed([f'{d:%d %b}' for d in from_days])}" if len(from_days) > 1
              else "the middle of your latest check-ins")
     if walking_only:  # no level below walking only (read 37: 'steps back one level' said nothing there)
-        already = (f" Your next morning is {now:g}/10 now: start with shorter walks and lighter exercises."
-                   if now is not None and now >= step else "")  # read 38: a limit she had already reached
+        # read 38: a limit she had already reached; read 40: with the amounts, as the schedule has them
+        short = (f"this week's walks are {walks[0]:g} min instead of {walks[1]:g}" if walks and walks[0] < walks[1]
+                 else "shorter walks")
+        already = (f" Your next morning is {now:g}/10 now: {short}, and the exercises a set fewer (the doses below)."
+                   if now is not None and now >= step else "")
         return (f"Your usual next morning is {usual:g}/10 ({which}): while you walk only, a next morning of {step}/10 "
                 "or more means shorter walks and lighter exercises, and if it stays there, seeing the professional "
                 f"sooner than planned.{already}")
@@ -135,13 +139,16 @@ def usual_morning_words(usual: float | None, from_days: tuple = (), walking_only
             f"level{held}.")
 
 
-def describe() -> str:
+def describe(walking_only: bool = False) -> str:
     """The rule in one paragraph, with the registry's numbers, as the plan applies it (`advice.pain`): which reading
     wins (a step back instead of a repeat) and which pain each rise is of, since physiotherapists read an unsettled
-    morning that was also "a rise" as two instructions at once."""
+    morning that was also "a rise" as two instructions at once. `walking_only`: a plan that walks only opens with
+    the limit it keeps now (`walking_only_exercise_words`), since a physiotherapist (read 40) read the rule's
+    5/10 for exercise first and the walking-only 2/10 only after it."""
     ok, settled, change = acceptable_max(), settled_max(), important_change()
     window = int(evidence.value("clinic.trend.window_days"))  # the trend's own window (clinic.history)
-    return (f"During a run or exercise, pain up to {ok:g}/10 is acceptable; above it, stop (from a run, walk "
+    opening = (f"{walking_only_exercise_words(with_walks=True)} Once you run again: d" if walking_only else "D")
+    return (f"{opening}uring a run or exercise, pain up to {ok:g}/10 is acceptable; above it, stop (from a run, walk "
             f"home). The next morning: back to {settled:g}/10 or less, the plan moves on; above {settled:g}/10, "
             "repeat this week and increase nothing. Step back one level instead when a run goes above "
             f"{ok:g}/10, when the next morning is above {ok:g}/10 or {change:g} or more points above your usual "
@@ -179,10 +186,15 @@ def walking_only_exercise_max() -> float:
     return evidence.value(str(evidence.value("advice.pain.exercise_while_walking_only")))
 
 
-def walking_only_exercise_words() -> str:
+def walking_only_exercise_words(with_walks: bool = False) -> str:
     """The exercises' limit while the plan walks only (`advice.pain.exercise_while_walking_only`): the walks' safe
-    band, not the acceptable maximum of runs and exercises at other times."""
+    band, not the acceptable maximum of runs and exercises at other times. `with_walks`: the walks' limit and the
+    exercises' in one sentence, as the walking-only pain rule opens (`describe`)."""
     safe = walking_only_exercise_max()
+    if with_walks:
+        return (f"While you walk only (now), walks and exercises keep to {safe:g}/10: pain {safe:g}/10 or less during "
+                "them (or no more than your pain at rest, if that is higher), and the next morning no worse than the "
+                "morning before; above it, end the walk there, or use less weight, effort or range.")
     return (f"While you walk only, the exercises keep to the walks' limit too: pain {safe:g}/10 or less during them "
             "(or no more than your pain at rest, if that is higher), and the next morning no worse than the morning "
             "before; above it, use less weight, effort or range.")

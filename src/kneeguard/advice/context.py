@@ -335,8 +335,9 @@ def profile_conflict_words(found: list[str]) -> str:
     if not found:
         return ""
     return (f"your check-in says {' and '.join(found)}: the self-test norms use the check-in's answers, while the "
-            "running plan, step rate and shoes come from this profile's runs, video and shoes; correct whichever is "
-            "wrong (`kneeguard athlete set` or a new check-in), and until then run no more than you do now")
+            "load factors, running distances, step rate and shoes come from this profile's runs, video and shoes; "
+            "correct whichever is wrong (`kneeguard athlete set` or a new check-in); until then the plan sets no "
+            "runs, and you run no more than you do now")
 
 
 def profile_conflicts(ctx: AthleteContext) -> list[str]:

@@ -22,8 +22,9 @@ from kneeguard.advice.overrides import AppliedOverride, in_force, max_weekly_km
 from kneeguard.advice.pain import PainState, pain_state
 from kneeguard.advice.programme import AFTER_PLAN, NO_ROOM, SOURCE_STRETCH, LeftOut, choose, eccentric_starts
 from kneeguard.advice.recheck import SET_WEEKS, holds_at_week_one, later_weeks_words, recheck_day, recheck_session
+from kneeguard.advice.return_to_run import walk_minutes
 from kneeguard.advice.running import RunningPlan, plan_running
-from kneeguard.advice.running_plan import WALKING_ONLY
+from kneeguard.advice.running_plan import WALKING_ONLY, held_for_profile
 from kneeguard.advice.session import SESSION_KINDS, Recommendation, Session, unique_citations
 from kneeguard.advice.week_summary import WeekSummary, week_summaries
 from kneeguard.clinic.levels import TriageLevel
@@ -182,7 +183,13 @@ class Advice:
     def usual_morning_words(self) -> str:
         """The pain rule's "usual next morning" as this runner's number, said for this plan's level ('' without)."""
         return pain_rule.usual_morning_words(self.pain.usual_morning, self.pain.usual_morning_from,
-                                             walking_only=self.running.mode == WALKING_ONLY, now=self.pain.next_morning)
+                                             walking_only=self.running.mode == WALKING_ONLY, now=self.pain.next_morning,
+                                             walks=walk_minutes(self.pain))
+
+    @property
+    def pain_rule_words(self) -> str:
+        """The pain rule as this plan states it (`pain_rule.describe`): a walking-only plan's own limit first."""
+        return pain_rule.describe(walking_only=self.running.mode == WALKING_ONLY)
 
     @property
     def exercise_pain_words(self) -> str:
@@ -222,7 +229,7 @@ class Advice:
             "flexibility": [p.to_dict() for p in self.flexibility], "running": self.running.to_dict(),
             "gait_retraining": self.gait.to_dict(), "footwear": [r.to_dict() for r in self.footwear],
             "professional": self.professional.to_dict(), "missing": [m.to_dict() for m in self.missing],
-            "notes": list(self.notes), "pain_rule": pain_rule_text(), "exercise_minutes_per_week": self.exercise_minutes,
+            "notes": list(self.notes), "pain_rule": f"Pain rule: {self.pain_rule_words}", "exercise_minutes_per_week": self.exercise_minutes,
             "exercise_minutes_budget": self.exercise_minutes_budget,
             "days": [s.to_dict() for s in self.days], "set_weeks": self.set_weeks,
             "recheck": self.recheck.isoformat() if self.recheck else None, "later_weeks": self.later_weeks_words,
@@ -279,6 +286,8 @@ def advise(context: AthleteContext, *, weeks: int = DEFAULT_PLAN_WEEKS, start: d
     running = plan_running(context.past_runs(), context.as_of, start, weeks, pain, reason=load_codes,
                            onset=context.pain_onset, weekly=getattr(context.load_report, "weekly", None),
                            no_new_longest=eccentric_starts(strength), max_weekly_km=max_weekly_km(edits))
+    if context.profile_note:  # the runs may be another person's: none sized from them (read 40)
+        running = held_for_profile(running)
     if pain.stop:
         gait = GaitRetraining(False, "No gait work until a professional has seen you.")
     else:
@@ -289,10 +298,10 @@ def advise(context: AthleteContext, *, weeks: int = DEFAULT_PLAN_WEEKS, start: d
         sessions += apply_gait(gait, sessions, start)
         sessions += exercise_sessions(strength, start, weeks, {s.date for s in running.sessions},
                                       running.long_run_days, {s.date for s in running.sessions if s.is_running})
-        if running.mode == WALKING_ONLY:  # each exercise session says the walks' limit it keeps to
+        if running.mode == WALKING_ONLY:  # each session says the walking-only limit first, as the plan does
             for s in sessions:
-                if s.kind in ("strength", "mobility"):
-                    s.pain_rule = f"{s.pain_rule} {walking_only_exercise_words()}"
+                if s.pain_rule:
+                    s.pain_rule = pain_rule_text(walking_only=True)
     professional = _professional(context, pain)
     if pain.stop:
         sessions.append(Session(start, "see_professional", professional.title, professional.text,

@@ -327,11 +327,12 @@ def self_test_counts(exercise: Exercise, answers: dict[str, Any]) -> dict[str, i
     return {side: int(n) for side, n in counts.items() if isinstance(n, (int, float)) and not isinstance(n, bool)}
 
 
-def pain_rule_text() -> str:
-    """The pain rule as every session shows it: the one rule of `kneeguard.pain_rule`, in its words."""
+def pain_rule_text(walking_only: bool = False) -> str:
+    """The pain rule as every session shows it: the one rule of `kneeguard.pain_rule`, in its words (`walking_only`:
+    as a plan that walks only says it, its own limit first)."""
     from kneeguard import pain_rule
 
-    return "Pain rule: " + pain_rule.describe()
+    return "Pain rule: " + pain_rule.describe(walking_only)
 
 
 def stage_indices(exercise: Exercise, weeks: int, hold: bool, active: list[bool] | None = None) -> list[int]:

@@ -88,6 +88,13 @@ class PainState:
         """The pain rule's "usual next morning" as this runner's number ('' without one): the plan's one line."""
         return pain_rule.usual_morning_words(self.usual_morning, self.usual_morning_from)
 
+    @property
+    def morning_steps_back(self) -> bool:
+        """The check-in's next morning alone steps the plan back (above the acceptable band, or risen from the
+        usual next morning): while walking only, the walks themselves get shorter (`advice.rtr`)."""
+        return (self.next_morning is not None
+                and pain_rule.morning_decision(self.next_morning, self.usual_morning) is LoadDecision.STEP_BACK)
+
     def apply(self, decision: LoadDecision, code: str, reason: str) -> None:
         """Record one reading's verdict; the state keeps the worst, and hold/step_back/stop follow it."""
         self.decision = self.decision.worst(decision)

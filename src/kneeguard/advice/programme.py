@@ -243,7 +243,9 @@ class LeftOut:
     reason: str
 
 
-NO_ROOM = "no room in the weekly budget"
+# 'weekly budget' read as jargon to a physiotherapist (read 40): the two limits in words
+WEEKLY_LIMITS = "the plan's weekly limits (strength time, and sets for one muscle group)"
+NO_ROOM = f"no room within {WEEKLY_LIMITS}"
 LAST_WEEK_ONLY = "would only start in the plan's last week, too late to build anything (a later plan can begin it)"
 # Not "after this plan": a plan held at week 1 has no end in sight, so the runner is told who starts it.
 AFTER_PLAN = "to start at a later re-check or when your physiotherapist advises"
@@ -324,8 +326,8 @@ def _leave_out(p: Prescription, week: int, weeks: int) -> None:
         p.active = [True] * weeks
     p.active[week] = False
     p.left_for_budget = True
-    if "weekly budget" not in p.why:
-        p.why += "; left out of some weeks to keep the whole programme within the weekly budget"
+    if WEEKLY_LIMITS not in p.why:
+        p.why += f"; left out of some weeks to keep all the exercises within {WEEKLY_LIMITS}"
 
 
 __all__ = ["DEFAULT_PROGRAMME", "HIP_CORE_CODES", "HIP_CORE_EXERCISES", "LeftOut", "Slot", "addresses", "avoids_deep_flexion",

@@ -13,13 +13,15 @@ from kneeguard.advice.recheck import recheck_day, recheck_words
 from kneeguard.pain_rule import acceptable_max, resume_running_condition, safe_max, walks_above_safe_words
 
 RTR_OFFSETS = (0, 2, 4)  # a rest day between return-to-run sessions, days after the pattern's weekday (Tue, Thu, Sat)
-# The rest day is between the plan's brisk walks, not a ban on walking: a runner read it as "do not walk".
-BRISK_WALKS = ("Brisk walks on the flat, not two days in a row, no hills; everyday walking is fine, the day "
-               "between is a day off from these planned brisk walks.")
+# The rest day is between the plan's brisk walks, not a ban on walking: a runner read it as "do not walk"; a
+# physiotherapist (read 40) read "everyday walking is fine" beside it as leave for a brisk walk every day.
+BRISK_WALKS = ("Planned brisk walks: on the flat, no hills, never two days in a row. Everyday walking (getting "
+               "about at home, to work, for errands) is fine on any day; it is not a brisk walk.")
 
 
 def return_to_run(days, pain: PainState, reason: list[str], reference: LoadReference | None = None) -> RunningPlan:
-    phases = evidence.value("advice.rtr.phases")
+    phases = list(evidence.value("advice.rtr.phases"))
+    phases[0] = walking_phase(pain)  # walking only: shorter walks while the next morning steps back
     repeats = int(evidence.value("advice.rtr.repeats"))
     per_week = int(evidence.value("advice.rtr.runs_per_week"))
     offsets = RTR_OFFSETS[:per_week]
@@ -38,6 +40,7 @@ def return_to_run(days, pain: PainState, reason: list[str], reference: LoadRefer
             minutes = phase["reps"] * (phase["walk_min"] + phase["run_min"])
             if phase["run_min"] == 0:  # walking only: its own kind, so it never reads as a walk/run step
                 kind, title, what = "walk", "Walk (no running)", "Brisk walk on the flat, no running."
+                what += shortened_walk_words(pain)
             elif phase["walk_min"] == 0:
                 kind, title, what = "walk_run", phase["name"], f"Run {phase['run_min']} min without walk breaks, flat ground."
             else:
@@ -69,6 +72,31 @@ def return_to_run(days, pain: PainState, reason: list[str], reference: LoadRefer
              if index == 0 else "")
     return RunningPlan(WALKING_ONLY if index == 0 else "return_to_run", sessions, summary, rules, None, len(offsets), reason, reference=reference,
                        includes_running=any(phases[i]["run_min"] > 0 for i in used), brief=brief)
+
+
+def walking_phase(pain: PainState) -> dict:
+    """The walking-only phase of `advice.rtr.phases`, its minutes cut to `advice.rtr.walk_fraction_unsettled`
+    while the next morning steps back: walking only has no lower level, so the walk is what comes down (a
+    physiotherapist, read 40: "start with shorter walks" beside 30-minute walks gave no amount)."""
+    phase = dict(evidence.value("advice.rtr.phases")[0])
+    if pain.morning_steps_back:
+        fraction = float(evidence.value("advice.rtr.walk_fraction_unsettled"))
+        phase["walk_min"] = round(phase["walk_min"] * fraction)
+    return phase
+
+
+def walk_minutes(pain: PainState) -> tuple[int, int]:
+    """(this plan's walk, the walking phase's usual walk), in minutes: equal unless `walking_phase` cut it."""
+    usual = evidence.value("advice.rtr.phases")[0]
+    walk = walking_phase(pain)
+    return walk["reps"] * walk["walk_min"], usual["reps"] * usual["walk_min"]
+
+
+def shortened_walk_words(pain: PainState) -> str:
+    """' 15 min, not the usual 30, while your next morning is above its limit.' for a cut walk ('' otherwise)."""
+    minutes, usual = walk_minutes(pain)
+    return (f" {minutes:g} min, not the usual {usual:g}, while your next morning is above its limit."
+            if minutes < usual else "")
 
 
 def _walking_only_brief(walk: dict, first_step: dict, per_week: int, recheck_on) -> str:

@@ -76,7 +76,6 @@ def plan_command(
 
 
 def show_plan(advice) -> None:
-    from kneeguard import pain_rule
     from kneeguard.advice.factors import FACTOR_MARKS, later_onset_words
     from kneeguard.report.measured import measured_text  # the summary's words: value, flag, whose, injury-based
 
@@ -89,11 +88,10 @@ def show_plan(advice) -> None:
     console.print(f"[{style}] {b.level_name.upper()} [/] {escape(b.headline)}")
     for line in b.lines[:4]:
         console.print(f"  • {escape(line)}")
-    console.print(f"  [bold]Pain rule:[/] {escape(pain_rule.describe())}")
+    # a walking-only plan's rule opens with its own 2/10 limit for walks and exercises (read 40)
+    console.print(f"  [bold]Pain rule:[/] {escape(advice.pain_rule_words)}")
     if advice.profile_note:  # the plan's distances come from the profile's runs: said before any of them
         console.print(f"  [yellow]note:[/] {escape(sentence(advice.profile_note))}")
-    if advice.exercise_pain_words:  # this week's stricter limit beside the rule's 5/10, not only below the table
-        console.print(f"  {escape(advice.exercise_pain_words)}")
     if advice.usual_morning_words:  # the rule's "usual", as his own number
         console.print(f"  {escape(advice.usual_morning_words)}")
     console.print(f"  {escape(advice.pain.verdict)}")
@@ -176,12 +174,13 @@ def _weeks_ahead(advice) -> Table:
     """The set weeks after week 1 in one line each (read 21: the runner and the physiotherapist want week 2's runs,
     not only its rule); every day is in the calendar (--ics) and on the web plan page."""
     table = Table(title="Weeks ahead, while the pain rule is kept (every day is in the calendar and on the web plan)")
-    for col in ("week", "dates", "runs", "run days", "km", "longest km", "strength days"):
+    runs = any(w.runs for w in advice.week_summaries)  # no run columns of zeros for a plan that sets no runs
+    for col in ("week", "dates", *(("runs", "run days", "km", "longest km") if runs else ()), "strength days"):
         table.add_column(col)
     for w in advice.week_summaries[1:]:
-        table.add_row(str(w.number), f"{w.start:%a %d %b} – {w.end:%a %d %b}", str(w.runs),
-                      ", ".join(f"{d:%a}" for d in w.run_days),
-                      f"{w.km:.1f}" if w.km else ("walk/run, by minutes" if w.runs else ""),
-                      f"{w.longest_km:.1f}" if w.longest_km else "",
+        running = (str(w.runs), ", ".join(f"{d:%a}" for d in w.run_days),
+                   f"{w.km:.1f}" if w.km else ("walk/run, by minutes" if w.runs else ""),
+                   f"{w.longest_km:.1f}" if w.longest_km else "")
+        table.add_row(str(w.number), f"{w.start:%a %d %b} – {w.end:%a %d %b}", *(running if runs else ()),
                       ", ".join(f"{d:%a}" for d in w.strength_days))
     return table

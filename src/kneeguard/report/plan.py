@@ -54,8 +54,8 @@ def build_plan(advice: Advice | None, refs: References, titles: dict[str, str] |
         "days": [_day(s, refs, titles) for s in days if (s.date - first).days < DETAIL_DAYS],
         "days_total": len(days),
         "strength": [_exercise(p, refs, titles) for p in advice.strength],
-        "pain_rule": f"{pain_rule.describe()} Now: {advice.pain.decision.label}.",
-        "exercise_pain": advice.exercise_pain_words,  # the walks' limit, while the plan walks only
+        # a walking-only plan's rule opens with the walks' limit, which the exercises keep to as well
+        "pain_rule": f"{advice.pain_rule_words} Now: {advice.pain.decision.label}.",
         "exercise_pain_brief": pain_rule.walking_only_exercise_brief() if advice.exercise_pain_words else "",
         "warmup": [_exercise(p, refs, titles) for p in advice.warmup],
         "flexibility": [_exercise(p, refs, titles) for p in advice.flexibility],

@@ -13,7 +13,6 @@ import re
 from fastapi import APIRouter, Form, Request
 from fastapi.responses import RedirectResponse, Response
 
-from kneeguard import pain_rule
 from kneeguard.advice.ticks import TICKABLE_KINDS, checked_tick, record_tick, undo_tick, with_ticked_today
 from kneeguard.errors import InvalidInput
 from kneeguard.findings import uncertain_groups
@@ -48,7 +47,7 @@ def plan_page(request: Request, as_of: str | None = None, weeks: int = DEFAULT_P
     return render(request, "plan.html", advice=advice, banner=advice.banner, calendar=calendar,
                   banner_class=banner_class(advice.banner), weeks_n=weeks, day_names=day_names(advice.start),
                   ticks=ticks, today=day, tickable=TICKABLE_KINDS, back="/plan",
-                  pain_rule_text=pain_rule.describe(),
+                  pain_rule_text=advice.pain_rule_words,
                   uncertain=list(uncertain_groups(advice.uncertain).items()))
 
 
