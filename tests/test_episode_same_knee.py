@@ -89,7 +89,13 @@ def test_a_plan_whose_profile_disagrees_with_the_checkin_sets_no_runs_sized_from
     assert plan.running.mode == PROFILE_HOLD and plan.running.mode_words == "not planned until the profile is corrected"
     assert not any(s.is_running for s in plan.days) and not plan.running.includes_running
     assert plan.running.summary.startswith("No runs are set until the profile and your check-in agree")
-    assert "until then the plan sets no runs" in plan.profile_note
+    assert "until then the plan sets no runs: hold your running where it is (no increases)" in plan.profile_note
+    # read 41: the self-care banner said "build back up gradually, as your plan sets out" beside no runs
+    assert not any("build back up" in line for line in plan.banner.lines)
+    assert any(line.startswith("Self-manage: hold your running where it is (no increases) until the profile")
+               for line in plan.banner.lines)
+    assert any("build back up" in line for line in agreed.banner.lines)
+    assert "(no runs are set until the profile is corrected)" in plan.gait.summary or not plan.gait.active
     assert [p.exercise.key for p in plan.strength] == [p.exercise.key for p in agreed.strength]
     ics = tmp_path / "plan.ics"
     write_ics(plan, ics)

@@ -70,7 +70,7 @@ def test_walking_only_is_its_own_kind_and_its_held_text_says_walking_until_the_r
     assert plan.running.mode == "walk" and plan.running.mode_words == "walking only"
     walks = [s for s in plan.days if s.kind == "walk"]
     assert walks and not any(s.kind == "walk_run" for s in plan.days)
-    assert all(s.kind_words == "walk" and s.title == "Walk (no running)" for s in walks)
+    assert all(s.kind_words == "walk" and s.title == "Brisk walk (no running)" for s in walks)
     assert not any(s.is_running for s in walks)
     first_step = evidence.value("advice.rtr.phases")[1]
     then = (f"Walking only until {pain_rule.resume_running_condition()} (that check-in: your re-check on "

@@ -386,13 +386,15 @@ def test_at_walking_only_an_unsettled_morning_says_what_to_do_not_a_level_that_i
     plan = _worse_checkin_plan()
     words = plan.usual_morning_words
     assert "steps back one level" not in words and "while you walk only" in words
-    assert "seeing the professional sooner than planned" in words
+    # read 41: "if it stays there" had no time frame: the re-check, or a further rise by the rule's own change
+    assert "if it is still 4/10 or more at your re-check, or rises by 2 or more points before it, see the " \
+           "professional then, sooner than planned." in words
     # read 38: a limit she had already reached; read 40: with the amounts the schedule has
     assert words.endswith("Your next morning is 4/10 now: this week's walks are 15 min instead of 30, and the "
                           "exercises a set fewer (the doses below).")
     walks = [s for s in plan.days if s.kind == "walk"]
     assert walks and all(s.duration_min == 15 and "15 min, not the usual 30" in s.details for s in walks)
-    assert plan.running.brief.startswith("Walking only (15 min 3x/week")
+    assert plan.running.brief.startswith("Walking only, 15 min 3x/week (halved from 30: morning 4/10)")
     assert plan.pain.step_back and all(p.stepped_back for p in plan.strength)  # 'a set fewer' is the plan's dose
     assert "steps back one level" in pain_rule.usual_morning_words(1.5, ())  # a plan that runs keeps its levels
     # the rule itself says the exercises' limit of a walking-only spell, for plans that may reach one (read 37)

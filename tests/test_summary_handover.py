@@ -156,7 +156,7 @@ def test_the_summary_strength_row_gives_each_exercises_first_dose_in_shorthand()
     assert "Mobility:" not in rows["Strength"] and "Left to the physiotherapist: Hamstring stretch" in rows["Strength"]
     assert "Exercise pain 2/10 or less while walking only." in rows["Strength"]  # the walks' limit (read 34)
     # the next morning (4/10) steps back: the walks are halved (advice.rtr.walk_fraction_unsettled, read 40)
-    assert rows["Running"].startswith("Walking only (15 min 3x/week, flat")
+    assert rows["Running"].startswith("Walking only, 15 min 3x/week (halved from 30: morning 4/10), flat")
 
 
 # ---------------------------------------------------------------- read 9: the walks' limit against the rest pain

@@ -263,3 +263,11 @@ def test_a_visit_to_book_is_shown_once_today_not_again_tomorrow(client):
     """The routine plan's 'Book a physiotherapist' was on the Today card and again on the plan's first day."""
     calendar = _page(client, HELD_ATHLETE).split('id="plan-calendar"', 1)[1]
     assert len(re.findall(r'class="entry kind-see_professional', calendar)) == 1
+
+
+def test_a_planned_walk_shows_its_pain_limit_not_its_effort():
+    """Read 41: 'Walk (no running) · 15 min · effort ≤ 2/10' read as a pain limit, and 'effort 2' against 'brisk'."""
+    walk = Session(_day(1), "walk", "Brisk walk (no running)", "Brisk walk on the flat.", duration_min=15, rpe_max=2)
+    [week] = calendar_weeks([walk], {}, [], _day(0), _day(4), _day(0)).rows
+    [entry] = [e for c in week.cells if isinstance(c, Day) for e in c.entries]
+    assert entry.summary == "Brisk walk (no running) · 15 min · pain ≤ 2/10"

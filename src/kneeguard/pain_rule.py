@@ -132,8 +132,10 @@ def usual_morning_words(usual: float | None, from_days: tuple = (), walking_only
                  else "shorter walks")
         already = (f" Your next morning is {now:g}/10 now: {short}, and the exercises a set fewer (the doses below)."
                    if now is not None and now >= step else "")
+        # read 41: "if it stays there" had no time frame: the re-check, or a further rise by the rule's own change
         return (f"Your usual next morning is {usual:g}/10 ({which}): while you walk only, a next morning of {step}/10 "
-                "or more means shorter walks and lighter exercises, and if it stays there, seeing the professional "
+                f"or more means shorter walks and lighter exercises; if it is still {step}/10 or more at your "
+                f"re-check, or rises by {important_change():g} or more points before it, see the professional then, "
                 f"sooner than planned.{already}")
     return (f"Your usual next morning is {usual:g}/10 ({which}): a next morning of {step}/10 or more steps back one "
             f"level{held}.")

@@ -24,7 +24,8 @@ from kneeguard.advice.programme import AFTER_PLAN, NO_ROOM, SOURCE_STRETCH, Left
 from kneeguard.advice.recheck import SET_WEEKS, holds_at_week_one, later_weeks_words, recheck_day, recheck_session
 from kneeguard.advice.return_to_run import walk_minutes
 from kneeguard.advice.running import RunningPlan, plan_running
-from kneeguard.advice.running_plan import WALKING_ONLY, held_for_profile
+from kneeguard.advice.running_plan import (PROFILE_HOLD, PROFILE_HOLD_GAIT, PROFILE_HOLD_RUNNING, WALKING_ONLY,
+                                           held_for_profile)
 from kneeguard.advice.session import SESSION_KINDS, Recommendation, Session, unique_citations
 from kneeguard.advice.week_summary import WeekSummary, week_summaries
 from kneeguard.clinic.levels import TriageLevel
@@ -295,7 +296,8 @@ def advise(context: AthleteContext, *, weeks: int = DEFAULT_PLAN_WEEKS, start: d
         gait = plan_gait(context.gait, gait_codes, start, weeks, context.gait_date)
     sessions = list(running.sessions)
     if not pain.stop:
-        sessions += apply_gait(gait, sessions, start)
+        sessions += apply_gait(gait, sessions, start,
+                               **({"hold_reason": PROFILE_HOLD_GAIT} if running.mode == PROFILE_HOLD else {}))
         sessions += exercise_sessions(strength, start, weeks, {s.date for s in running.sessions},
                                       running.long_run_days, {s.date for s in running.sessions if s.is_running})
         if running.mode == WALKING_ONLY:  # each session says the walking-only limit first, as the plan does
@@ -312,7 +314,7 @@ def advise(context: AthleteContext, *, weeks: int = DEFAULT_PLAN_WEEKS, start: d
                                 professional.text, reason=professional.reason, citations=professional.citations))
     days = _with_rest_days(sessions, start, weeks, pain)
     advice = Advice(
-        context.athlete, context.as_of, start, weeks, _banner(context, pain, stale), pain,
+        context.athlete, context.as_of, start, weeks, _banner(context, pain, stale, running.mode == PROFILE_HOLD), pain,
         rank_factors(context.findings, context.pain_onset.day if context.pain_onset else None,
                      painful_side=context.answers.get("side"),
                      onset_how=f"onset: {context.pain_onset.how}" if context.pain_onset else "",
@@ -347,7 +349,9 @@ def bring_text() -> str:
     return "Bring: " + "; ".join(BRING) + "."
 
 
-def _banner(ctx: AthleteContext, pain: PainState, stale: bool) -> Banner:
+def _banner(ctx: AthleteContext, pain: PainState, stale: bool, runs_held: bool = False) -> Banner:
+    """`runs_held`: the plan sets no runs for a profile conflict, so the self-care step's "build back up
+    gradually, as your plan sets out" is said as the hold it is (read 41)."""
     if not ctx.checkin:
         return Banner(None, "No check-in yet: pain and warning signs are unknown. Do a check-in before "
                       "following this plan; until then nothing in it increases.",
@@ -365,7 +369,17 @@ def _banner(ctx: AthleteContext, pain: PainState, stale: bool) -> Banner:
         due = f"{CHECK_IN_AGAIN} {c.review_date.isoformat()}"
         what_to_do = [f"Your re-check was due on {c.review_date:%d %b %Y}: check in now (`kneeguard checkin`)."
                       if step.startswith(due) else step for step in what_to_do]
+    if runs_held:
+        self_manage = str(evidence.value(TriageLevel.SELF_CARE.registry_key))
+        what_to_do = [_held_self_care() if step == self_manage else step for step in what_to_do]
     return Banner(c.level, headline, what_to_do, [r for r in reasons if r], c.on_date, c.review_date, stale)
+
+
+def _held_self_care() -> str:
+    """The self-care step while the plan sets no runs (`PROFILE_HOLD_RUNNING`), with the pain rule's numbers."""
+    return (f"Self-manage: {PROFILE_HOLD_RUNNING} until the profile and your check-in agree (the plan sets no runs "
+            f"until then), keeping pain during activity at {pain_rule.acceptable_max():g}/10 or less and settled by "
+            "the next morning. See a professional sooner if it gets worse or any warning sign appears.")
 
 
 def _professional(ctx: AthleteContext, pain: PainState) -> Recommendation:

@@ -15,8 +15,10 @@ from kneeguard.pain_rule import acceptable_max, resume_running_condition, safe_m
 RTR_OFFSETS = (0, 2, 4)  # a rest day between return-to-run sessions, days after the pattern's weekday (Tue, Thu, Sat)
 # The rest day is between the plan's brisk walks, not a ban on walking: a runner read it as "do not walk"; a
 # physiotherapist (read 40) read "everyday walking is fine" beside it as leave for a brisk walk every day.
-BRISK_WALKS = ("Planned brisk walks: on the flat, no hills, never two days in a row. Everyday walking (getting "
-               "about at home, to work, for errands) is fine on any day; it is not a brisk walk.")
+def brisk_walk_words() -> str:
+    return ("Planned brisk walks: on the flat, no hills, never two days in a row. Everyday walking (getting about at "
+            f"home, to work, for errands) is fine on any day while it stays at {safe_max():g}/10 or less; it is not a "
+            "brisk walk.")
 
 
 def return_to_run(days, pain: PainState, reason: list[str], reference: LoadReference | None = None) -> RunningPlan:
@@ -39,7 +41,7 @@ def return_to_run(days, pain: PainState, reason: list[str], reference: LoadRefer
             used.add(index)
             minutes = phase["reps"] * (phase["walk_min"] + phase["run_min"])
             if phase["run_min"] == 0:  # walking only: its own kind, so it never reads as a walk/run step
-                kind, title, what = "walk", "Walk (no running)", "Brisk walk on the flat, no running."
+                kind, title, what = "walk", "Brisk walk (no running)", "Brisk walk on the flat, no running."
                 what += shortened_walk_words(pain)
             elif phase["walk_min"] == 0:
                 kind, title, what = "walk_run", phase["name"], f"Run {phase['run_min']} min without walk breaks, flat ground."
@@ -60,7 +62,7 @@ def return_to_run(days, pain: PainState, reason: list[str], reference: LoadRefer
             done += 1
             if not pain.hold and done >= repeats and index < len(phases) - 1:
                 index, done = index + 1, 0
-    summary = ((f"{BRISK_WALKS} {walking_rule}") if index == 0 else
+    summary = ((f"{brisk_walk_words()} {walking_rule}") if index == 0 else
                "Return to running by walk/run phases, a day without running between sessions, no hills. "
                + ("Held at the first phase until a new check-in shows the pain rules kept." if pain.hold else
                   f"Each phase at least {repeats} times before the next."))
@@ -68,7 +70,7 @@ def return_to_run(days, pain: PainState, reason: list[str], reference: LoadRefer
                   f"run a week: {reference.explanation}." if reference and reference.restarting else "")
     rules = [rule_entry("advice.rtr.phases"), rule_entry("advice.rtr.repeats"), rule_entry("advice.rtr.runs_per_week"),
              rule_entry("advice.rtr.readiness"), rule_entry("advice.pain.acceptable_max")]
-    brief = (_walking_only_brief(phases[0], phases[1], len(offsets), recheck_day(days[0], pain.checked_on))
+    brief = (_walking_only_brief(pain, phases[1], len(offsets), recheck_day(days[0], pain.checked_on))
              if index == 0 else "")
     return RunningPlan(WALKING_ONLY if index == 0 else "return_to_run", sessions, summary, rules, None, len(offsets), reason, reference=reference,
                        includes_running=any(phases[i]["run_min"] > 0 for i in used), brief=brief)
@@ -99,14 +101,16 @@ def shortened_walk_words(pain: PainState) -> str:
             if minutes < usual else "")
 
 
-def _walking_only_brief(walk: dict, first_step: dict, per_week: int, recheck_on) -> str:
+def _walking_only_brief(pain: PainState, first_step: dict, per_week: int, recheck_on) -> str:
     """`_walking_only_words` for the clinician summary, whose triage already states the pain rule: the same
-    numbers (the rule's own), in half the words, with the walks' own dose (`walk`: the walking phase)."""
+    numbers (the rule's own), in half the words, with the walks' own dose and why it was cut (read 41)."""
     walks, safe, ok = int(evidence.value("advice.rtr.repeats")), safe_max(), acceptable_max()
-    minutes = walk["reps"] * walk["walk_min"]  # the walk sessions' own minutes
-    return (f"Walking only ({minutes:g} min {per_week}x/week, flat, not two days in a row) until {walks} walks in a row stay at {safe:g}/10 or less and "
-            f"{recheck_words(recheck_on)} shows the pain within the rule; then walk/run step 1, "
-            f"{walk_run_words(first_step)}. Walks above {safe:g}/10: shorten them; still above at the re-check: "
+    minutes, usual = walk_minutes(pain)  # the walk sessions' own minutes
+    cut = f" (halved from {usual:g}: morning {pain.next_morning:g}/10)" if minutes < usual else ""
+    return (f"Walking only, {minutes:g} min {per_week}x/week{cut}, flat, not two days in a row, until {walks} walks in a "
+            f"row stay at {safe:g}/10 or less and the re-check ({recheck_on:%a %d %b}) shows the pain within the rule; "
+            f"then walk/run step 1, {walk_run_words(first_step)}. Walks above {safe:g}/10: shorten; still above at "
+            "the re-check: "
             f"see the professional (above {ok:g}/10: sooner).")
 
 

@@ -14,6 +14,10 @@ PROFILE_HOLD = "profile"  # the mode of a plan whose runs wait for the profile t
 MODE_WORDS = {"walk": "walking only", "return_to_run": "walk/run return", "build": "building up", "stop": "stopped",
               "hold": "held", PROFILE_HOLD: "not planned until the profile is corrected"}
 SIZED_FROM_RUNS = ("build", "hold")  # the modes whose distances come from the profile's own runs
+# What the runner does meanwhile: "run no more than you do now" read as nothing after 15 days without an imported
+# run, and "build back up gradually, as your plan sets out" beside it as leave to increase (read 41)
+PROFILE_HOLD_RUNNING = "hold your running where it is (no increases)"
+PROFILE_HOLD_GAIT = "no runs are set until the profile is corrected"
 
 
 def walk_run_words(phase: dict[str, Any]) -> str:
@@ -55,8 +59,8 @@ def held_for_profile(plan: RunningPlan) -> RunningPlan:
     if plan.mode not in SIZED_FROM_RUNS:
         return plan
     summary = ("No runs are set until the profile and your check-in agree (their sex or age differ): the distances "
-               "would come from this profile's runs, which may not be yours. Until then, run no more than you do "
-               "now and keep to the pain rule; the exercises come from your check-in and stand.")
+               f"would come from this profile's runs, which may not be yours. Until then, {PROFILE_HOLD_RUNNING} and "
+               "keep to the pain rule; the exercises come from your check-in and still apply.")
     return RunningPlan(PROFILE_HOLD, [], summary, plan.rules, None, 0, plan.reason, includes_running=False)
 
 

@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING
 
 from kneeguard.advice.session import KIND_WORDS, Session
 from kneeguard.advice.ticks import TICKABLE_KINDS
+from kneeguard.pain_rule import safe_max
 
 if TYPE_CHECKING:
     from kneeguard.store.plan_log import Tick
@@ -58,7 +59,9 @@ class Entry:
         parts = [s.title or s.kind_words.capitalize()]
         if s.duration_min:
             parts.append(f"{s.duration_min:.0f} min")
-        if s.rpe_max is not None:
+        if s.kind == "walk":  # a walk's limit is its pain, 2/10, not its effort (read 41 read one as the other)
+            parts.append(f"pain ≤ {safe_max():g}/10")
+        elif s.rpe_max is not None:
             parts.append(f"effort ≤ {s.rpe_max}/10")
         if s.target_cadence_spm:
             parts.append(f"metronome {s.cadence_text}")
