@@ -368,8 +368,11 @@ def test_while_walking_only_the_exercises_keep_to_the_walks_limit():
     assert f"pain {pain_rule.safe_max():g}/10 or less during them" in plan.exercise_pain_words
     # read 40: the walking-only rule opens with its own 2/10, before the 5/10 of running, in every session
     opening = pain_rule.walking_only_exercise_words(with_walks=True)
-    assert plan.pain_rule_words.startswith(opening + " Once you run again: during a run or exercise, pain up to 5/10")
+    assert plan.pain_rule_words.startswith(opening + " The next morning: back to 2/10 or less")
+    assert "Once you run again: during a run or exercise, pain up to 5/10 is acceptable" in plan.pain_rule_words
     assert plan.pain_rule_words.index("2/10") < plan.pain_rule_words.index("5/10")
+    # read 41: the step-back levels of a plan that runs did not apply to a walking week: left to that plan
+    assert "Step back one level" not in plan.pain_rule_words and "Step back one level" in pain_rule.describe()
     days = [s for s in plan.days if s.kind in ("strength", "mobility", "walk")]
     assert days and all(s.pain_rule == f"Pain rule: {plan.pain_rule_words}" for s in days)
     from tests.advice_support import demo_advice

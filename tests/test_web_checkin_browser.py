@@ -97,7 +97,7 @@ def test_a_worse_week_after_two_checkins_tells_one_story(server, browser, shoot,
         onset = today - dt.timedelta(days=36)
         assert f"Your pain has lasted 5 weeks (since about {onset:%d %b %Y}" in banner
         # her "About the same" beside the computed rise, in one sentence
-        assert "you said it is about the same, but your next-morning pain rose above your usual 1.5/10" in banner
+        assert "you said it is about the same, but your next-morning pain rose from your usual 1.5/10 to 4/10" in banner
         assert "no better" not in banner
         assert "Less likely where you feel it: it usually hurts at the back of the knee, inner side" in page.inner_text("body")
         # the painful leg's self-test results carry the plan's caveat (a physiotherapist, read 34)

@@ -144,21 +144,37 @@ def usual_morning_words(usual: float | None, from_days: tuple = (), walking_only
 def describe(walking_only: bool = False) -> str:
     """The rule in one paragraph, with the registry's numbers, as the plan applies it (`advice.pain`): which reading
     wins (a step back instead of a repeat) and which pain each rise is of, since physiotherapists read an unsettled
-    morning that was also "a rise" as two instructions at once. `walking_only`: a plan that walks only opens with
-    the limit it keeps now (`walking_only_exercise_words`), since a physiotherapist (read 40) read the rule's
-    5/10 for exercise first and the walking-only 2/10 only after it."""
-    ok, settled, change = acceptable_max(), settled_max(), important_change()
+    morning that was also "a rise" as two instructions at once. `walking_only`: the rule a plan that walks only
+    keeps (`_walking_only_rule`)."""
+    if walking_only:
+        return _walking_only_rule()
+    ok, change = acceptable_max(), important_change()
     window = int(evidence.value("clinic.trend.window_days"))  # the trend's own window (clinic.history)
-    opening = (f"{walking_only_exercise_words(with_walks=True)} Once you run again: d" if walking_only else "D")
-    return (f"{opening}uring a run or exercise, pain up to {ok:g}/10 is acceptable; above it, stop (from a run, walk "
-            f"home). The next morning: back to {settled:g}/10 or less, the plan moves on; above {settled:g}/10, "
-            "repeat this week and increase nothing. Step back one level instead when a run goes above "
+    return (f"During a run or exercise, pain up to {ok:g}/10 is acceptable; above it, stop (from a run, walk "
+            f"home). {_next_morning_words()} Step back one level instead when a run goes above "
             f"{ok:g}/10, when the next morning is above {ok:g}/10 or {change:g} or more points above your usual "
             "next morning (the middle of your last few check-ins), or when the pain you check in with (at rest "
             f"or in runs) is {change:g} or more points above a check-in of the last {window // 7:g} weeks. A step "
             f"back: distances back by one week's growth; after a run above {ok:g}/10, walking only (the exercises "
-            f"then kept to {walking_only_exercise_max():g}/10 too) until {resume_running_condition()}. Warning signs "
-            "(listed at the end): stop and get checked.")
+            f"then kept to {walking_only_exercise_max():g}/10 too) until {resume_running_condition()}. {_WARNING}")
+
+
+_WARNING = "Warning signs (listed at the end): stop and get checked."
+
+
+def _next_morning_words() -> str:
+    settled = settled_max()
+    return (f"The next morning: back to {settled:g}/10 or less, the plan moves on; above {settled:g}/10, repeat this "
+            "week and increase nothing.")
+
+
+def _walking_only_rule() -> str:
+    """The rule of a plan that walks only: its own limit first, for walks and exercises (read 40 found the rule's
+    5/10 for exercise before it), the next morning, and running's limit for when it comes back. The step-back
+    levels of a plan that runs are left to the plan that runs again (read 41: they did not apply to the week)."""
+    return (f"{walking_only_exercise_words(with_walks=True)} {_next_morning_words()} Once you run again: during a run "
+            f"or exercise, pain up to {acceptable_max():g}/10 is acceptable; above it, stop and walk home (the plan "
+            f"that runs again gives the rest of the rule). {_WARNING}")
 
 
 def resume_running_words() -> str:

@@ -49,7 +49,7 @@ class PainRise:
     now: float
     words: str  # e.g. "next-morning pain 4/10 against your usual 1.5/10"
     since: dt.date | None = None  # the earlier check-in compared with (None: a baseline of several)
-    rose: str = ""  # the same rise as a clause, e.g. "your next-morning pain rose above your usual 1.5/10"
+    rose: str = ""  # the same rise as a clause, e.g. "your next-morning pain rose from your usual 1.5/10 to 4/10"
 
 
 class _Checkin(Protocol):
@@ -146,7 +146,7 @@ class PainHistory:
 
     def rise_against(self, said: str) -> str:
         """The rise beside the runner's own trend answer when they disagree, in one clause: 'you said it is
-        about the same, but your next-morning pain rose above your usual 1.5/10' ('' without a rise).
+        about the same, but your next-morning pain rose from your usual 1.5/10 to 4/10' ('' without a rise).
         A physiotherapist read "About the same" beside "has risen" as the tool not listening; both are said."""
         if not self.rises:
             return ""

@@ -114,7 +114,7 @@ def _morning_above_baseline(records: list[CheckinRecord]) -> PainRise | None:
         return None
     return PainRise(codes.MORNING_PAIN_ABOVE_BASELINE.code, baseline, now,
                     f"next-morning pain {now:g}/10 against your usual {baseline:g}/10",
-                    rose=f"your next-morning pain rose above your usual {baseline:g}/10")
+                    rose=f"your next-morning pain rose from your usual {baseline:g}/10 to {now:g}/10")
 
 
 def _rise_finding(rise: PainRise, latest: CheckinRecord) -> Finding:
