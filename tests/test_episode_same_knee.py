@@ -96,6 +96,9 @@ def test_a_plan_whose_profile_disagrees_with_the_checkin_sets_no_runs_sized_from
                for line in plan.banner.lines)
     assert any("build back up" in line for line in agreed.banner.lines)
     assert "(no runs are set until the profile is corrected)" in plan.gait.summary or not plan.gait.active
+    rest = [s for s in plan.days if s.kind == "rest"]
+    assert rest and all("No running today" not in s.details and "hold your running where it is" in s.details
+                        for s in rest)
     assert [p.exercise.key for p in plan.strength] == [p.exercise.key for p in agreed.strength]
     ics = tmp_path / "plan.ics"
     write_ics(plan, ics)

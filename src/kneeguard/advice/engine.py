@@ -312,7 +312,7 @@ def advise(context: AthleteContext, *, weeks: int = DEFAULT_PLAN_WEEKS, start: d
         # Routine or a surgeon-first route: the visit is part of the plan, on day 1, so the calendar makes it happen.
         sessions.append(Session(start, "see_professional", professional.title,
                                 professional.text, reason=professional.reason, citations=professional.citations))
-    days = _with_rest_days(sessions, start, weeks, pain)
+    days = _with_rest_days(sessions, start, weeks, pain, running.mode == PROFILE_HOLD)
     advice = Advice(
         context.athlete, context.as_of, start, weeks, _banner(context, pain, stale, running.mode == PROFILE_HOLD), pain,
         rank_factors(context.findings, context.pain_onset.day if context.pain_onset else None,
@@ -407,9 +407,14 @@ def _professional(ctx: AthleteContext, pain: PainState) -> Recommendation:
                                      bring, pain.codes or [level.registry_key], cites)
 
 
-def _with_rest_days(sessions: list[Session], start: dt.date, weeks: int, pain: PainState) -> list[Session]:
+def _with_rest_days(sessions: list[Session], start: dt.date, weeks: int, pain: PainState,
+                    runs_held: bool = False) -> list[Session]:
+    """Days without a session. `runs_held`: the plan sets no runs for a profile conflict, so such a day is not a
+    day without running (read 41: six weeks of "No running today" beside "hold your running where it is")."""
     busy = {s.date for s in sessions}
     text = ("No running or training until a professional has seen you." if pain.stop else
+            f"No session set today: runs are not set until the profile is corrected; {PROFILE_HOLD_RUNNING}. "
+            "Walking and daily activity are fine." if runs_held else
             "No running today. Walking and daily activity are fine.")
     cites = list(evidence.rule("advice.run.min_rest_days_per_week").citations)
     for i in range(weeks * 7):
