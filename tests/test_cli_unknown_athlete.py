@@ -79,4 +79,4 @@ def test_the_plan_says_a_profile_conflict_first(tmp_path):
     out = " ".join(runner.invoke(app, ["plan", "--athlete", "ana", "--home", home], env={"COLUMNS": "200"}).output.split())
     note = "note: Your check-in says sex male (profile: female)"
     assert out.count("Your check-in says sex male") == 1 and note in out
-    assert out.index(note) < out.index("This week") and "until then the plan sets no runs" in out
+    assert out.index(note) < out.index("This week") and "until then running returns by walk/run phases" in out

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 
+from kneeguard import evidence
 from kneeguard.advice import make_context
 from kneeguard.clinic import assess
 from kneeguard.clinic.episode import same_knee
@@ -71,35 +72,24 @@ def test_the_pain_trend_draws_this_knees_checkins_only():
 
 
 
-def test_a_plan_whose_profile_disagrees_with_the_checkin_sets_no_runs_sized_from_the_profiles_runs(tmp_path):
+def test_a_plan_whose_profile_disagrees_with_the_checkin_sizes_no_run_from_the_profiles_runs(tmp_path):
     """Read 40: the self-care plan said 'until then run no more than you do now' under the profile conflict and
-    still printed 20.7 km of runs sized from the profile's runs, which may be another person's. The runs wait for
-    the profile; the exercises (from the check-in) stand; a walking-only plan keeps its walks (not sized from runs)."""
+    printed 20.7 km of runs sized from the profile's runs, which may be another person's; read 42: 'hold your
+    running where it is' could mean the spike before the pain. Running returns by the walk/run phases, which do not
+    depend on those runs; the exercises (from the check-in) stand; a walking-only plan keeps its walks."""
     from kneeguard.advice import advise
-    from kneeguard.advice.ics import write_ics
-    from kneeguard.advice.running_plan import PROFILE_HOLD
+    from kneeguard.advice.running import PROFILE_CONFLICT
     from tests.advice_support import demo_advice
 
     context, agreed, _ = demo_advice()
-    assert agreed.running.mode == "build" and any(s.is_running for s in agreed.days)
-    born = AS_OF.year - 38
-    context.profile = AthleteProfile("demo runner", sex="male", birth_year=born)  # the check-in says female
+    assert agreed.running.mode == "build" and any(s.distance_km for s in agreed.days)
+    context.profile = AthleteProfile("demo runner", sex="male", birth_year=AS_OF.year - 38)  # check-in: female
     assert context.profile_note
     plan = advise(context)
-    assert plan.running.mode == PROFILE_HOLD and plan.running.mode_words == "not planned until the profile is corrected"
-    assert not any(s.is_running for s in plan.days) and not plan.running.includes_running
-    assert plan.running.summary.startswith("No runs are set until the profile and your check-in agree")
-    assert "until then the plan sets no runs: hold your running where it is (no increases)" in plan.profile_note
-    # read 41: the self-care banner said "build back up gradually, as your plan sets out" beside no runs
-    assert not any("build back up" in line for line in plan.banner.lines)
-    assert any(line.startswith("Self-manage: hold your running where it is (no increases) until the profile")
-               for line in plan.banner.lines)
-    assert any("build back up" in line for line in agreed.banner.lines)
-    assert "(no runs are set until the profile is corrected)" in plan.gait.summary or not plan.gait.active
-    rest = [s for s in plan.days if s.kind == "rest"]
-    assert rest and all("No running today" not in s.details and "hold your running where it is" in s.details
-                        for s in rest)
+    assert plan.running.mode == "return_to_run" and not any(s.distance_km for s in plan.days)
+    assert plan.running.summary.endswith(evidence.rule(PROFILE_CONFLICT).summary)
+    assert "Walk/run because your check-in and this profile disagree" in plan.running.summary
+    assert any(s.kind == "walk_run" and PROFILE_CONFLICT in s.reason for s in plan.days)
+    assert "until then running returns by walk/run phases" in plan.profile_note
+    assert any("build back up" in line for line in plan.banner.lines)  # true of a walk/run return too
     assert [p.exercise.key for p in plan.strength] == [p.exercise.key for p in agreed.strength]
-    ics = tmp_path / "plan.ics"
-    write_ics(plan, ics)
-    assert "Easy run" not in ics.read_text(encoding="utf-8")

@@ -409,5 +409,6 @@ def test_a_profile_conflict_says_the_running_plan_comes_from_the_profiles_data()
 
     words = profile_conflict_words(["sex male (profile: female)"])
     assert "load factors, running distances, step rate and shoes come from this profile's runs, video and shoes" in words
-    assert "until then the plan sets no runs" in words
+    assert "until then running returns by walk/run phases, which do not depend on those runs" in words
+    assert words.endswith("If you did not fill in this check-in, do a new one before starting the exercises")
     assert profile_conflict_words([]) == ""

@@ -19,7 +19,6 @@ from kneeguard.advice.load_reference import PainOnset, PastRun, estimate_pain_on
 from kneeguard.clinic.episode import other_knee, same_knee
 from kneeguard.advice.pain import SessionPain
 from kneeguard.advice.overrides import PlanOverride
-from kneeguard.advice.running_plan import PROFILE_HOLD_RUNNING
 from kneeguard.clinic import codes as clinic_codes
 from kneeguard.findings import Finding
 from kneeguard.load.spike import in_reference_window, window_days
@@ -337,8 +336,9 @@ def profile_conflict_words(found: list[str]) -> str:
         return ""
     return (f"your check-in says {' and '.join(found)}: the self-test norms use the check-in's answers, while the "
             "load factors, running distances, step rate and shoes come from this profile's runs, video and shoes; "
-            "correct whichever is wrong (`kneeguard athlete set` or a new check-in); until then the plan sets no "
-            f"runs: {PROFILE_HOLD_RUNNING}")
+            "correct whichever is wrong (`kneeguard athlete set` or a new check-in); until then running returns by "
+            "walk/run phases, which do not depend on those runs. If you did not fill in this check-in, do a new one "
+            "before starting the exercises")
 
 
 def profile_conflicts(ctx: AthleteContext) -> list[str]:

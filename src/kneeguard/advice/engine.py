@@ -24,8 +24,7 @@ from kneeguard.advice.programme import AFTER_PLAN, NO_ROOM, SOURCE_STRETCH, Left
 from kneeguard.advice.recheck import SET_WEEKS, holds_at_week_one, later_weeks_words, recheck_day, recheck_session
 from kneeguard.advice.return_to_run import walk_minutes
 from kneeguard.advice.running import RunningPlan, plan_running
-from kneeguard.advice.running_plan import (PROFILE_HOLD, PROFILE_HOLD_GAIT, PROFILE_HOLD_RUNNING, WALKING_ONLY,
-                                           held_for_profile)
+from kneeguard.advice.running_plan import WALKING_ONLY
 from kneeguard.advice.session import SESSION_KINDS, Recommendation, Session, unique_citations
 from kneeguard.advice.week_summary import WeekSummary, week_summaries
 from kneeguard.clinic.levels import TriageLevel
@@ -286,9 +285,8 @@ def advise(context: AthleteContext, *, weeks: int = DEFAULT_PLAN_WEEKS, start: d
     edits = in_force(context.overrides, context.as_of)
     running = plan_running(context.past_runs(), context.as_of, start, weeks, pain, reason=load_codes,
                            onset=context.pain_onset, weekly=getattr(context.load_report, "weekly", None),
-                           no_new_longest=eccentric_starts(strength), max_weekly_km=max_weekly_km(edits))
-    if context.profile_note:  # the runs may be another person's: none sized from them (read 40)
-        running = held_for_profile(running)
+                           no_new_longest=eccentric_starts(strength), max_weekly_km=max_weekly_km(edits),
+                           runs_trusted=not context.profile_note)
     if pain.stop:
         gait = GaitRetraining(False, "No gait work until a professional has seen you.")
     else:
@@ -296,8 +294,7 @@ def advise(context: AthleteContext, *, weeks: int = DEFAULT_PLAN_WEEKS, start: d
         gait = plan_gait(context.gait, gait_codes, start, weeks, context.gait_date)
     sessions = list(running.sessions)
     if not pain.stop:
-        sessions += apply_gait(gait, sessions, start,
-                               **({"hold_reason": PROFILE_HOLD_GAIT} if running.mode == PROFILE_HOLD else {}))
+        sessions += apply_gait(gait, sessions, start)
         sessions += exercise_sessions(strength, start, weeks, {s.date for s in running.sessions},
                                       running.long_run_days, {s.date for s in running.sessions if s.is_running})
         if running.mode == WALKING_ONLY:  # each session says the walking-only limit first, as the plan does
@@ -312,9 +309,9 @@ def advise(context: AthleteContext, *, weeks: int = DEFAULT_PLAN_WEEKS, start: d
         # Routine or a surgeon-first route: the visit is part of the plan, on day 1, so the calendar makes it happen.
         sessions.append(Session(start, "see_professional", professional.title,
                                 professional.text, reason=professional.reason, citations=professional.citations))
-    days = _with_rest_days(sessions, start, weeks, pain, running.mode == PROFILE_HOLD)
+    days = _with_rest_days(sessions, start, weeks, pain)
     advice = Advice(
-        context.athlete, context.as_of, start, weeks, _banner(context, pain, stale, running.mode == PROFILE_HOLD), pain,
+        context.athlete, context.as_of, start, weeks, _banner(context, pain, stale), pain,
         rank_factors(context.findings, context.pain_onset.day if context.pain_onset else None,
                      painful_side=context.answers.get("side"),
                      onset_how=f"onset: {context.pain_onset.how}" if context.pain_onset else "",
@@ -349,9 +346,7 @@ def bring_text() -> str:
     return "Bring: " + "; ".join(BRING) + "."
 
 
-def _banner(ctx: AthleteContext, pain: PainState, stale: bool, runs_held: bool = False) -> Banner:
-    """`runs_held`: the plan sets no runs for a profile conflict, so the self-care step's "build back up
-    gradually, as your plan sets out" is said as the hold it is (read 41)."""
+def _banner(ctx: AthleteContext, pain: PainState, stale: bool) -> Banner:
     if not ctx.checkin:
         return Banner(None, "No check-in yet: pain and warning signs are unknown. Do a check-in before "
                       "following this plan; until then nothing in it increases.",
@@ -369,17 +364,7 @@ def _banner(ctx: AthleteContext, pain: PainState, stale: bool, runs_held: bool =
         due = f"{CHECK_IN_AGAIN} {c.review_date.isoformat()}"
         what_to_do = [f"Your re-check was due on {c.review_date:%d %b %Y}: check in now (`kneeguard checkin`)."
                       if step.startswith(due) else step for step in what_to_do]
-    if runs_held:
-        self_manage = str(evidence.value(TriageLevel.SELF_CARE.registry_key))
-        what_to_do = [_held_self_care() if step == self_manage else step for step in what_to_do]
     return Banner(c.level, headline, what_to_do, [r for r in reasons if r], c.on_date, c.review_date, stale)
-
-
-def _held_self_care() -> str:
-    """The self-care step while the plan sets no runs (`PROFILE_HOLD_RUNNING`), with the pain rule's numbers."""
-    return (f"Self-manage: {PROFILE_HOLD_RUNNING} until the profile and your check-in agree (the plan sets no runs "
-            f"until then), keeping pain during activity at {pain_rule.acceptable_max():g}/10 or less and settled by "
-            "the next morning. See a professional sooner if it gets worse or any warning sign appears.")
 
 
 def _professional(ctx: AthleteContext, pain: PainState) -> Recommendation:
@@ -407,14 +392,9 @@ def _professional(ctx: AthleteContext, pain: PainState) -> Recommendation:
                                      bring, pain.codes or [level.registry_key], cites)
 
 
-def _with_rest_days(sessions: list[Session], start: dt.date, weeks: int, pain: PainState,
-                    runs_held: bool = False) -> list[Session]:
-    """Days without a session. `runs_held`: the plan sets no runs for a profile conflict, so such a day is not a
-    day without running (read 41: six weeks of "No running today" beside "hold your running where it is")."""
+def _with_rest_days(sessions: list[Session], start: dt.date, weeks: int, pain: PainState) -> list[Session]:
     busy = {s.date for s in sessions}
     text = ("No running or training until a professional has seen you." if pain.stop else
-            f"No session set today: runs are not set until the profile is corrected; {PROFILE_HOLD_RUNNING}. "
-            "Walking and daily activity are fine." if runs_held else
             "No running today. Walking and daily activity are fine.")
     cites = list(evidence.rule("advice.run.min_rest_days_per_week").citations)
     for i in range(weeks * 7):

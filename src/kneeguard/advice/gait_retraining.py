@@ -21,7 +21,6 @@ from kneeguard.gait.summary import GaitSummary
 from kneeguard.numbers import counted
 
 TRIGGERS = (gait_declared.OVERSTRIDE, gait_declared.LOW_CADENCE)
-NO_CONTINUOUS_RUNS = "no continuous runs yet"
 
 
 @dataclass
@@ -40,7 +39,6 @@ class GaitRetraining:
     reason: list[str] = field(default_factory=list)
     citations: list[Citation] = field(default_factory=list)
     on_hold: bool = False  # active, but the plan has no continuous runs to put the metronome on yet
-    hold_reason: str = NO_CONTINUOUS_RUNS  # why it is on hold, as the plan says it
 
     @property
     def brief(self) -> str:
@@ -49,7 +47,7 @@ class GaitRetraining:
         if not (self.on_hold and self.measured_cadence_spm and self.target_cadence_spm and self.metronome_bpm):
             return self.summary
         low = evidence.value("gait.cadence.increase_pct")[0]  # said, as the runner's words say it
-        return (f"On hold in this plan ({self.hold_reason}); then step rate {self.measured_cadence_spm:.0f} to "
+        return (f"On hold in this plan (no continuous runs yet); then step rate {self.measured_cadence_spm:.0f} to "
                 f"{self.target_cadence_spm} steps/min (+{low} %) with a metronome at {self.metronome_bpm} bpm (weeks "
                 "and pain rule in the full report).")
 
@@ -157,11 +155,8 @@ def _dose_words(minutes: list[int], per_week: int, weeks: int, from_continuous: 
     return f"for {used[0]} min of up to {per_week} runs a week in {_week_words(0, from_continuous)}, {later}"
 
 
-def apply_gait(retraining: GaitRetraining, sessions: list[Session], start: dt.date,
-               hold_reason: str = NO_CONTINUOUS_RUNS) -> list[Session]:
-    """Put the metronome target on the first runs of each retraining week; add the filming day. `hold_reason`:
-    why the plan has no runs for it, when it has none (a physiotherapist, read 41: "no continuous runs yet"
-    under a plan that set no runs for a profile conflict gave the wrong reason)."""
+def apply_gait(retraining: GaitRetraining, sessions: list[Session], start: dt.date) -> list[Session]:
+    """Put the metronome target on the first runs of each retraining week; add the filming day."""
     out: list[Session] = []
     if not any(s.is_running for s in sessions):
         # a plan of walking only has no running to film (a runner found "Film your running" on a walking-only
@@ -184,12 +179,12 @@ def apply_gait(retraining: GaitRetraining, sessions: list[Session], start: dt.da
         if not used and not retraining.on_hold:
             # the weekly metronome minutes counted from plan week 1 would read as work for this plan's walking
             # weeks: they are counted from the first week of continuous running instead
-            retraining.on_hold, retraining.hold_reason = True, hold_reason
+            retraining.on_hold = True
             cadence, target = retraining.measured_cadence_spm, retraining.target_cadence_spm
-            retraining.summary = (f"On hold in this plan ({hold_reason}); once you run continuously again: "
+            retraining.summary = ("On hold in this plan (no continuous runs yet); once you run continuously again: "
                                   + _step_rate_words(cadence, target, retraining.weeks, retraining.pain_hold, True))
             retraining.schedule = _schedule(target, retraining.weeks, retraining.film_date, True)
-            retraining.schedule.append(f"Your plan has {hold_reason}: start the metronome work once "
+            retraining.schedule.append("Your plan has no continuous runs yet: start the metronome work once "
                                        "you run continuously again.")
     if retraining.film_date is not None:
         out.append(Session(retraining.film_date, "film", "Film your running (side view)",

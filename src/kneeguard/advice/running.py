@@ -58,20 +58,29 @@ def longest_ref(day: dt.date, runs: list[RefRun]) -> RefRun | None:
     return max(inside, key=lambda r: r.km) if inside else None
 
 
+PROFILE_CONFLICT = "advice.run.profile_conflict"  # the check-in disagrees with the profile: runs not used
+
 def plan_running(past: list[PastRun], as_of: dt.date, start: dt.date, weeks: int, pain: PainState,
                  reason: list[str] | None = None, *, onset: PainOnset | None = None, weekly: Any = None,
-                 no_new_longest: dict[int, str] | None = None, max_weekly_km: float | None = None) -> RunningPlan:
+                 no_new_longest: dict[int, str] | None = None, max_weekly_km: float | None = None,
+                 runs_trusted: bool = True) -> RunningPlan:
     """Running sessions for `weeks` weeks from `start`. `past`: the runs up to `as_of`; `onset`: when the
     current pain began; `weekly`: the load analysis's weekly table (finds weekly ramps); `no_new_longest`:
     plan weeks (0-based) whose long run stays at the week before's, with why (an eccentric drill starts);
     `max_weekly_km`: a clinician's ceiling, planned within (not cut afterwards: the words and the run notes
-    then named the runs before the cut, a coach)."""
+    then named the runs before the cut, a coach). `runs_trusted`: False when the check-in disagrees with the profile
+    (`advice.run.profile_conflict`): the runs may be another person's, so nothing is sized from them and the
+    return is by the walk/run phases, which do not depend on them."""
     reason = list(reason or [])
     days = [start + dt.timedelta(days=i) for i in range(weeks * 7)]
     history = [r for r in past if r.day <= as_of and r.day < start]
     if pain.stop:
         return RunningPlan("stop", [], "No running: your check-in needs a professional first.",
                            [rule_entry(pain.level.registry_key)], None, 0, reason + pain.codes, includes_running=False)
+    if not runs_trusted:
+        plan = return_to_run(days, pain, reason + [PROFILE_CONFLICT])
+        plan.summary += f" {evidence.rule(PROFILE_CONFLICT).summary}"
+        return plan
     lo, hi = reference_window(start)  # the window once, not once per run of years of history
     recent = [r for r in history if lo <= r.day < hi]
     reference = restart_reference(history, start, onset, weekly)

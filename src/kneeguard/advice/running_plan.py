@@ -10,14 +10,8 @@ from kneeguard.advice.session import Session
 
 
 WALKING_ONLY = "walk"  # the mode of a plan that walks until walk/run may start
-PROFILE_HOLD = "profile"  # the mode of a plan whose runs wait for the profile to agree with the check-in
 MODE_WORDS = {"walk": "walking only", "return_to_run": "walk/run return", "build": "building up", "stop": "stopped",
-              "hold": "held", PROFILE_HOLD: "not planned until the profile is corrected"}
-SIZED_FROM_RUNS = ("build", "hold")  # the modes whose distances come from the profile's own runs
-# What the runner does meanwhile: "run no more than you do now" read as nothing after 15 days without an imported
-# run, and "build back up gradually, as your plan sets out" beside it as leave to increase (read 41)
-PROFILE_HOLD_RUNNING = "hold your running where it is (no increases)"
-PROFILE_HOLD_GAIT = "no runs are set until the profile is corrected"
+              "hold": "held"}
 
 
 def walk_run_words(phase: dict[str, Any]) -> str:
@@ -27,7 +21,7 @@ def walk_run_words(phase: dict[str, Any]) -> str:
 
 @dataclass
 class RunningPlan:
-    mode: str  # "stop" | "walk" (walking only, until walk/run may start) | "return_to_run" | "build" | "hold" | "profile"
+    mode: str  # "stop" | "walk" (walking only, until walk/run may start) | "return_to_run" | "build" | "hold"
     sessions: list[Session]
     summary: str
     rules: list[dict[str, Any]] = field(default_factory=list)  # {"key", "text"} of the rules applied
@@ -49,19 +43,6 @@ class RunningPlan:
                 "reference": self.reference.to_dict() if self.reference else None,
                 "reference_longest_km": None if self.reference_longest_km is None else round(self.reference_longest_km, 2),
                 "runs_per_week": self.runs_per_week, "reason": list(self.reason)}
-
-
-def held_for_profile(plan: RunningPlan) -> RunningPlan:
-    """`plan` without its runs, while the check-in's sex or age disagrees with the profile: the distances are
-    sized from the profile's runs, which may then be another person's (a physiotherapist, read 40: the plan said
-    "run no more than you do now" and printed the profile's kilometres beside it). Walks and walk/run phases
-    are not sized from the runs, so only the modes in `SIZED_FROM_RUNS` wait."""
-    if plan.mode not in SIZED_FROM_RUNS:
-        return plan
-    summary = ("No runs are set until the profile and your check-in agree (their sex or age differ): the distances "
-               f"would come from this profile's runs, which may not be yours. Until then, {PROFILE_HOLD_RUNNING} and "
-               "keep to the pain rule; the exercises come from your check-in and still apply.")
-    return RunningPlan(PROFILE_HOLD, [], summary, plan.rules, None, 0, plan.reason, includes_running=False)
 
 
 def rule_entry(key: str) -> dict[str, Any]:
