@@ -373,6 +373,12 @@ def test_while_walking_only_the_exercises_keep_to_the_walks_limit():
     assert plan.pain_rule_words.index("2/10") < plan.pain_rule_words.index("5/10")
     # read 41: the step-back levels of a plan that runs did not apply to a walking week: left to that plan
     assert "Step back one level" not in plan.pain_rule_words and "Step back one level" in pain_rule.describe()
+    # read 42: "the next morning no worse ...; above it, end the walk there": a walk cannot end the next morning
+    assert ("If the next morning is worse than the morning before, make the next walk shorter and the exercises "
+            "lighter.") in plan.pain_rule_words
+    # read 42: "if a walk goes above 5/10, see one sooner" said no action
+    assert "if a walk goes above 5/10, stop the planned walks and contact one to be seen before then" in \
+        plan.running.summary
     days = [s for s in plan.days if s.kind in ("strength", "mobility", "walk")]
     assert days and all(s.pain_rule == f"Pain rule: {plan.pain_rule_words}" for s in days)
     from tests.advice_support import demo_advice

@@ -210,9 +210,11 @@ def walking_only_exercise_words(with_walks: bool = False) -> str:
     exercises' in one sentence, as the walking-only pain rule opens (`describe`)."""
     safe = walking_only_exercise_max()
     if with_walks:
+        # read 42: "the next morning no worse ...; above it, end the walk there" - a walk cannot end the next day
         return (f"While you walk only (now), walks and exercises keep to {safe:g}/10: pain {safe:g}/10 or less during "
-                "them (or no more than your pain at rest, if that is higher), and the next morning no worse than the "
-                "morning before; above it, end the walk there, or use less weight, effort or range.")
+                "them (or no more than your pain at rest, if that is higher); above it, end the walk there, or use "
+                "less weight, effort or range. If the next morning is worse than the morning before, make the next "
+                "walk shorter and the exercises lighter.")
     return (f"While you walk only, the exercises keep to the walks' limit too: pain {safe:g}/10 or less during them "
             "(or no more than your pain at rest, if that is higher), and the next morning no worse than the morning "
             "before; above it, use less weight, effort or range.")
@@ -228,9 +230,9 @@ def walks_above_safe_words(recheck: str) -> str:
     """What happens when the walks do not come down to the safe band (`resume_running_condition` waits for
     them), after why the walks have their own limit (`walk_limit_words`): shorter walks, and a professional
     at the re-check (`recheck`, e.g. 'your re-check on Mon 14 Dec') rather than later. The safe band and the
-    acceptable maximum are the rule's own numbers; no new one."""
+    acceptable maximum are the rule's own numbers; no new one ("see one sooner" had no action, read 42)."""
     safe, ok = safe_max(), acceptable_max()
     return (f"{walk_limit_words()} If a walk goes above {safe:g}/10, end it there and make the next one "
             f"shorter, short enough to stay at {safe:g}/10 or less. If your walks still go above {safe:g}/10 at "
             f"{recheck}, see a physiotherapist or sports doctor then, without waiting longer; if a walk goes "
-            f"above {ok:g}/10, see one sooner")
+            f"above {ok:g}/10, stop the planned walks and contact one to be seen before then")

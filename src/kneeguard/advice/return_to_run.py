@@ -70,7 +70,7 @@ def return_to_run(days, pain: PainState, reason: list[str], reference: LoadRefer
                   f"run a week: {reference.explanation}." if reference and reference.restarting else "")
     rules = [rule_entry("advice.rtr.phases"), rule_entry("advice.rtr.repeats"), rule_entry("advice.rtr.runs_per_week"),
              rule_entry("advice.rtr.readiness"), rule_entry("advice.pain.acceptable_max")]
-    brief = (_walking_only_brief(pain, phases[1], len(offsets), recheck_day(days[0], pain.checked_on))
+    brief = (_walking_only_brief(pain, phases[1], len(offsets))
              if index == 0 else "")
     return RunningPlan(WALKING_ONLY if index == 0 else "return_to_run", sessions, summary, rules, None, len(offsets), reason, reference=reference,
                        includes_running=any(phases[i]["run_min"] > 0 for i in used), brief=brief)
@@ -101,17 +101,17 @@ def shortened_walk_words(pain: PainState) -> str:
             if minutes < usual else "")
 
 
-def _walking_only_brief(pain: PainState, first_step: dict, per_week: int, recheck_on) -> str:
+def _walking_only_brief(pain: PainState, first_step: dict, per_week: int) -> str:
     """`_walking_only_words` for the clinician summary, whose triage already states the pain rule: the same
     numbers (the rule's own), in half the words, with the walks' own dose and why it was cut (read 41)."""
     walks, safe, ok = int(evidence.value("advice.rtr.repeats")), safe_max(), acceptable_max()
     minutes, usual = walk_minutes(pain)  # the walk sessions' own minutes
     cut = f" (halved from {usual:g}: morning {pain.next_morning:g}/10)" if minutes < usual else ""
-    return (f"Walking only, {minutes:g} min {per_week}x/week{cut}, flat, not two days in a row, until {walks} walks in a "
-            f"row stay at {safe:g}/10 or less and the re-check ({recheck_on:%a %d %b}) shows the pain within the rule; "
-            f"then walk/run step 1, {walk_run_words(first_step)}. Walks above {safe:g}/10: shorten; still above at "
-            "the re-check: "
-            f"see the professional (above {ok:g}/10: sooner).")
+    # the re-check's day is the Follow-up row's (read 41's reason for the cut made the row a line longer)
+    return (f"Walking only, {minutes:g} min {per_week}x/week{cut}, flat, alternate days, until {walks} walks in a row "
+            f"stay at {safe:g}/10 or less and the re-check shows pain within the rule; then walk/run step 1, "
+            f"{walk_run_words(first_step)}. Walks above {safe:g}/10: shorten; still above at the re-check: see the "
+            f"professional (above {ok:g}/10: stop them, be seen sooner).")
 
 
 def _walking_only_words(first_step: dict, recheck_on, at_rest: float | None = None) -> str:
