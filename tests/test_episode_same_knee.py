@@ -93,3 +93,22 @@ def test_a_plan_whose_profile_disagrees_with_the_checkin_sizes_no_run_from_the_p
     assert "until then running returns by walk/run phases" in plan.profile_note
     assert any("build back up" in line for line in plan.banner.lines)  # true of a walk/run return too
     assert [p.exercise.key for p in plan.strength] == [p.exercise.key for p in agreed.strength]
+
+
+def test_the_other_knee_note_is_said_first_with_the_profile_note():
+    """Read 42: the note that earlier check-ins were about the other knee sat at the plan's very end, after the
+    exercises that start with the check-in's side: it is said under the banner, with what it means for them."""
+    from kneeguard.advice import advise
+
+    profile = AthleteProfile("ana", sex="female", birth_year=AS_OF.year - 38)
+    context = make_context("ana", AS_OF, profile=profile, checkin=assess({**LEFT, "sex": "male", "age": 44},
+                                                                         history=EARLIER, today=AS_OF),
+                           checkin_history=EARLIER)
+    plan = advise(context)
+    assert plan.first_notes == [context.profile_note, context.other_knee_note]
+    assert "the one-leg exercises start with the left leg (if it is the same knee, correct the side with a new " \
+           "check-in before starting them)" in plan.other_knee_note
+    agreed = advise(make_context("ana", AS_OF, profile=profile, checkin=assess({**LEFT, "side": "right", "sex": "female",
+                                                                                 "age": 38}, history=EARLIER, today=AS_OF),
+                                 checkin_history=EARLIER))
+    assert agreed.first_notes == []

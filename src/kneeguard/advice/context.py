@@ -76,6 +76,22 @@ class AthleteContext:
         return profile_conflict_words(profile_conflicts(self))
 
     @property
+    def other_knee_note(self) -> str:
+        """The note when earlier check-ins were about the other knee ('' otherwise): this knee's episode starts
+        afresh. Said first with the profile note (read 42: at the plan's end it came after the exercises that
+        lead with the check-in's side)."""
+        if not self.other_knee_checkins:
+            return ""
+        side = self.answers.get("side")
+        other = other_knee(side)
+        dates = [f"{d:%d %b}" for d in self.other_knee_checkins]
+        days = ", ".join(dates[:-1]) + " and " + dates[-1] if len(dates) > 1 else dates[0]
+        return (f"your latest check-in is about the {side} knee; your check-in{'s' if len(dates) > 1 else ''} of "
+                f"{days} {'were' if len(dates) > 1 else 'was'} about the {other}: the {side} knee's onset, usual "
+                "next-morning pain and trend come from its own check-ins only, and the one-leg exercises start with "
+                f"the {side} leg (if it is the same knee, correct the side with a new check-in before starting them)")
+
+    @property
     def checkin_date(self) -> dt.date | None:
         return self.checkin.on_date if self.checkin else None
 
@@ -312,15 +328,8 @@ def _notes(ctx: AthleteContext) -> list[str]:
         notes.append("the check-in says no pain now but earlier check-ins showed rising morning pain: the plan stays cautious")
     if profile := ctx.profile_note:
         notes.append(profile)
-    if ctx.other_knee_checkins:
-        side = ctx.answers.get("side")
-        other = other_knee(side)
-        dates = [f"{d:%d %b}" for d in ctx.other_knee_checkins]
-        days = ", ".join(dates[:-1]) + " and " + dates[-1] if len(dates) > 1 else dates[0]
-        notes.append(f"your latest check-in is about the {side} knee; your check-in{'s' if len(dates) > 1 else ''} "
-                     f"of {days} {'were' if len(dates) > 1 else 'was'} about the {other}: the {side} knee's onset, usual "
-                     "next-morning pain and trend come from its own check-ins only (if it is the same knee, correct "
-                     "the side with a new check-in)")
+    if other := ctx.other_knee_note:
+        notes.append(other)
     gait_date = ctx.gait_date
     if gait_date and (ctx.as_of - gait_date).days > int(evidence.value("advice.gait.refilm_days")):
         notes.append(f"your gait video is from {gait_date.isoformat()}: film again (`kneeguard gait VIDEO`)")

@@ -115,6 +115,7 @@ class Advice:
     # the note (also among `notes`) when the check-in disagrees with the profile: views say it first, since the
     # plan's distances come from the profile's runs (read 38); '' without
     profile_note: str = ""
+    other_knee_note: str = ""  # earlier check-ins were about the other knee (`AthleteContext.other_knee_note`)
     left_out: list[LeftOut] = field(default_factory=list)  # chosen but in no week (the notes name them, why)
 
     @property
@@ -185,6 +186,11 @@ class Advice:
         return pain_rule.usual_morning_words(self.pain.usual_morning, self.pain.usual_morning_from,
                                              walking_only=self.running.mode == WALKING_ONLY, now=self.pain.next_morning,
                                              walks=walk_minutes(self.pain))
+
+    @property
+    def first_notes(self) -> list[str]:
+        """The notes said under the banner, before the plan: whose data and which knee it was made from."""
+        return [n for n in (self.profile_note, self.other_knee_note) if n]
 
     @property
     def pain_rule_words(self) -> str:
@@ -325,7 +331,8 @@ def advise(context: AthleteContext, *, weeks: int = DEFAULT_PLAN_WEEKS, start: d
             professional_booked=pain.surgeon_first or (pain.level is not None and pain.level.needs_professional),
             step_rate_change=gait.active, pain_onset=context.pain_onset.day if context.pain_onset else None),
         professional, list(context.missing), [*context.notes, *_left_out_note(left_out)], days,
-        uncertain=context.uncertain_findings, left_out=left_out, profile_note=context.profile_note)
+        uncertain=context.uncertain_findings, left_out=left_out, profile_note=context.profile_note,
+        other_knee_note=context.other_knee_note)
     advice = apply_overrides(advice, edits)  # the clinician's edits: they hold on every regeneration
     if holds_at_week_one(pain):
         _hold_at_week_one(advice)

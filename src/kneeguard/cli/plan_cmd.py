@@ -90,8 +90,8 @@ def show_plan(advice) -> None:
         console.print(f"  • {escape(line)}")
     # a walking-only plan's rule opens with its own 2/10 limit for walks and exercises (read 40)
     console.print(f"  [bold]Pain rule:[/] {escape(advice.pain_rule_words)}")
-    if advice.profile_note:  # the plan's distances come from the profile's runs: said before any of them
-        console.print(f"  [yellow]note:[/] {escape(sentence(advice.profile_note))}")
+    for note in advice.first_notes:  # whose data and which knee the plan is made from: said before any of it
+        console.print(f"  [yellow]note:[/] {escape(sentence(note))}")
     if advice.usual_morning_words:  # the rule's "usual", as his own number
         console.print(f"  {escape(advice.usual_morning_words)}")
     console.print(f"  {escape(advice.pain.verdict)}")
@@ -161,7 +161,7 @@ def show_plan(advice) -> None:
     for m in advice.missing:
         console.print(f"[cyan]missing:[/] {escape(m.text())}")
     for n in advice.notes:
-        if n != advice.profile_note:  # said first, under the banner
+        if n not in advice.first_notes:  # said first, under the banner
             console.print(f"[yellow]note:[/] {escape(n)}")
     if advice.overrides:
         console.print("\n[bold]Clinician's edits[/] (kept on every regeneration; list: kneeguard plan edits)")
