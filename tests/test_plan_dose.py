@@ -114,3 +114,12 @@ def test_the_plan_command_marks_the_painful_legs_self_tests(capsys):
     assert "'poor' range *" in out  # the table wraps the title at 80 columns
     assert f"* {PAIN_LIMITED}" in out
 
+
+
+def test_the_loading_rule_leaves_a_body_weight_leg_to_its_own_dose():
+    """Read 42: 'use a weight with which the dose's repetitions are about all you can do' beside a leg told to use
+    body weight only and stop before failing read as two instructions: the rule defers to the leg's own dose."""
+    from kneeguard import evidence
+
+    for key in ("advice.dose.heavy_slow_loading", "advice.dose.heavy_slow_loading_held"):
+        assert "unless a leg's own dose says otherwise" in str(evidence.value(key))
