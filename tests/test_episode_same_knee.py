@@ -58,7 +58,7 @@ def test_the_summary_counts_the_other_knees_checkins_apart():
     context = make_context("ana", AS_OF, checkin=assess(LEFT, history=EARLIER, today=AS_OF), checkin_history=EARLIER)
     doc = build_report(context, advise(context), history=[*EARLIER, CheckinRecord(AS_OF, LEFT, "self-care")])
     row = next(s["detail"] for s in doc.sources if s["name"] == "Check-in")
-    assert row.endswith("3 check-ins on record, 2 about the right knee (a separate episode)")
+    assert row.endswith("3 check-ins on record, 2 about the right knee (a separate episode, unless the side is wrong)")
 
 
 def test_the_pain_trend_draws_this_knees_checkins_only():

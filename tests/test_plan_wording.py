@@ -416,5 +416,25 @@ def test_a_profile_conflict_says_the_running_plan_comes_from_the_profiles_data()
     words = profile_conflict_words(["sex male (profile: female)"])
     assert "load factors, running distances, step rate and shoes come from this profile's runs, video and shoes" in words
     assert "until then running returns by walk/run phases, which do not depend on those runs" in words
-    assert words.endswith("If you did not fill in this check-in, do a new one before starting the exercises")
+    # read 43: the level and the walk/run return rest on the check-in too, not only the exercises
+    assert words.endswith("If you did not fill in this check-in, do a new one before following any of this plan, "
+                          "running included")
     assert profile_conflict_words([]) == ""
+
+
+def test_a_walk_run_returns_metronome_weeks_count_from_its_first_continuous_runs():
+    """Read 43: a walk/run return reaching continuous runs in week 3 put week 3's 30 metronome minutes on them, while
+    its words said 10 min in week 1; and 'Walk/run: Walk 2 / run 3 x 4' read as ambiguous."""
+    ctx = make_context("returning runner", AS_OF, gait=gait_summary(168.0, codes=("gait.overstride",)),
+                       checkin=checkin(pain_during_run=3, pain_next_morning=1, side="right"))
+    plan = advise(ctx, weeks=6)
+    assert plan.running.mode == "return_to_run" and plan.gait.active
+    minutes = evidence.value("advice.gait.metronome_minutes")
+    continuous = [s for s in plan.days if s.kind == "walk_run" and s.phase.startswith("Continuous")]
+    first_week = (continuous[0].date - plan.start).days // 7
+    assert first_week > 0  # the case the read found: continuous running starts after week 1
+    with_metronome = [s for s in continuous if s.metronome_min]
+    assert with_metronome[0].metronome_min == minutes[0] and with_metronome[-1].metronome_min == minutes[-1]
+    assert "in the first week of continuous running" in plan.gait.summary and "in week 1" not in plan.gait.summary
+    steps = [s.title for s in plan.days if s.kind == "walk_run" and not s.phase.startswith("Continuous")]
+    assert steps[0] == "Walk/run: 4 x (walk 2 min + run 3 min)"

@@ -155,8 +155,9 @@ def describe(walking_only: bool = False) -> str:
             f"{ok:g}/10, when the next morning is above {ok:g}/10 or {change:g} or more points above your usual "
             "next morning (the middle of your last few check-ins), or when the pain you check in with (at rest "
             f"or in runs) is {change:g} or more points above a check-in of the last {window // 7:g} weeks. A step "
-            f"back: distances back by one week's growth; after a run above {ok:g}/10, walking only (the exercises "
-            f"then kept to {walking_only_exercise_max():g}/10 too) until {resume_running_condition()}. {_WARNING}")
+            "back: distances back by one week's growth (a walk/run return: back to its first step); after a run "
+            f"above {ok:g}/10, walking only (the exercises then kept to {walking_only_exercise_max():g}/10 too) "
+            f"until {resume_running_condition()}. {_WARNING}")
 
 
 _WARNING = "Warning signs (listed at the end): stop and get checked."

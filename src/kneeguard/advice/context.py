@@ -347,7 +347,7 @@ def profile_conflict_words(found: list[str]) -> str:
             "load factors, running distances, step rate and shoes come from this profile's runs, video and shoes; "
             "correct whichever is wrong (`kneeguard athlete set` or a new check-in); until then running returns by "
             "walk/run phases, which do not depend on those runs. If you did not fill in this check-in, do a new one "
-            "before starting the exercises")
+            "before following any of this plan, running included")
 
 
 def profile_conflicts(ctx: AthleteContext) -> list[str]:

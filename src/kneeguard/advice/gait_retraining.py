@@ -166,9 +166,12 @@ def apply_gait(retraining: GaitRetraining, sessions: list[Session], start: dt.da
         minutes = evidence.value("advice.gait.metronome_minutes")
         per_week = int(evidence.value("advice.gait.metronome_runs_per_week"))
         used: dict[int, int] = {}
+        # the retraining weeks count from the first week with continuous running: a walk/run return reaching it in
+        # week 3 gave its first continuous runs week 3's 30 min, not the first week's 10 (read 43)
+        first = min(((s.date - start).days // 7 for s in sessions if _continuous(s)), default=0)
         for s in sessions:
-            week = (s.date - start).days // 7
-            if _continuous(s) and week < retraining.weeks and used.get(week, 0) < per_week:
+            week = (s.date - start).days // 7 - first
+            if _continuous(s) and 0 <= week < retraining.weeks and used.get(week, 0) < per_week:
                 used[week] = used.get(week, 0) + 1
                 s.target_cadence_spm = retraining.target_cadence_spm
                 s.metronome_min = int(minutes[min(week, len(minutes) - 1)])
@@ -176,6 +179,12 @@ def apply_gait(retraining: GaitRetraining, sessions: list[Session], start: dt.da
                 s.details += f" {retraining.pain_hold}"
                 s.reason = list(dict.fromkeys([*s.reason, *retraining.reason]))
                 s.citations = unique_citations(s.citations, retraining.citations)
+        if used and first > 0 and not retraining.on_hold:
+            cadence, target = retraining.measured_cadence_spm, retraining.target_cadence_spm
+            retraining.summary = _step_rate_words(cadence, target, retraining.weeks, retraining.pain_hold, True)
+            last = max(s.date for s in sessions)
+            retraining.film_date = min(start + dt.timedelta(days=7 * (first + retraining.weeks)), last)
+            retraining.schedule = _schedule(target, retraining.weeks, retraining.film_date, True)
         if not used and not retraining.on_hold:
             # the weekly metronome minutes counted from plan week 1 would read as work for this plan's walking
             # weeks: they are counted from the first week of continuous running instead

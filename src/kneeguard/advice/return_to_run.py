@@ -46,7 +46,7 @@ def return_to_run(days, pain: PainState, reason: list[str], reference: LoadRefer
             elif phase["walk_min"] == 0:
                 kind, title, what = "walk_run", phase["name"], f"Run {phase['run_min']} min without walk breaks, flat ground."
             else:
-                kind, title = "walk_run", f"Walk/run: {phase['name']} x {phase['reps']}"
+                kind, title = "walk_run", f"Walk/run: {walk_run_words(phase)}"  # 'Walk 2 / run 3 x 4' was ambiguous (read 43)
                 what = f"{walk_run_words(phase)}, flat ground."
             nxt = (walking_rule if phase["run_min"] == 0 else
                    "Stay at this phase: the plan moves on after your next check-in shows pain within the rules."

@@ -154,7 +154,7 @@ def _sources(context: AthleteContext, history: list[CheckinRecord] | None) -> li
                     "detail": (f"{presentation}; " if presentation else "")
                     + (f"differs from the profile: {' and '.join(conflicts)}; " if conflicts else "")
                     + f"{n} check-in{'s' if n != 1 else ''} on record"
-                    + (f", {other} about the {other_side} knee (a separate episode)" if other else "")})
+                    + (f", {other} about the {other_side} knee (a separate episode, unless the side is wrong)" if other else "")})
         tests = selftest_shorthand(context.checkin.answers)
         if tests:
             out.append({"name": "Self-tests", "date": context.checkin.on_date.isoformat(), "detail": tests})
