@@ -438,3 +438,13 @@ def test_a_walk_run_returns_metronome_weeks_count_from_its_first_continuous_runs
     assert "in the first week of continuous running" in plan.gait.summary and "in week 1" not in plan.gait.summary
     steps = [s.title for s in plan.days if s.kind == "walk_run" and not s.phase.startswith("Continuous")]
     assert steps[0] == "Walk/run: 4 x (walk 2 min + run 3 min)"
+
+
+def test_the_weeks_ahead_name_a_walk_run_weeks_sessions(monkeypatch):
+    """Read 43: 'walk/run, by minutes' in weeks 3-6 hid the continuous runs the calendar had."""
+    ctx = make_context("returning runner", AS_OF, checkin=checkin(pain_during_run=3, pain_next_morning=1))
+    plan = advise(ctx, weeks=6)
+    later = plan.week_summaries[-1]
+    assert later.km == 0 and later.by_minutes == "Continuous easy 30 min"
+    printed = " ".join(_printed(plan, monkeypatch).split())
+    assert "km or sessions" in printed and "by minutes" not in printed

@@ -19,6 +19,13 @@ class WeekSummary:
     longest_km: float
     strength_days: tuple[dt.date, ...]
     exercise_min: int  # strength and mobility minutes (what the weekly budget counts)
+    sessions_without_km: tuple[str, ...] = ()  # the titles of its walk/run sessions, which have minutes, no km
+
+    @property
+    def by_minutes(self) -> str:
+        """'Walk/run: 4 x (walk 2 min + run 3 min); Continuous easy 20 min' ('' without such sessions): what a week
+        without km holds (read 43: 'walk/run, by minutes' hid the continuous runs of weeks 3-6)."""
+        return "; ".join(dict.fromkeys(self.sessions_without_km))
 
     @property
     def end(self) -> dt.date:
@@ -40,7 +47,8 @@ def week_summaries(days: list[Session], start: dt.date, weeks: int) -> list[Week
         out.append(WeekSummary(
             index + 1, first, len(running), tuple(sorted({s.date for s in running})), sum(km), max(km, default=0.0),
             tuple(sorted({s.date for s in inside if s.kind == "strength"})),
-            sum(int(s.duration_min or 0) for s in inside if s.kind in ("strength", "mobility"))))
+            sum(int(s.duration_min or 0) for s in inside if s.kind in ("strength", "mobility")),
+            tuple(s.title for s in running if not s.distance_km)))
     return out
 
 

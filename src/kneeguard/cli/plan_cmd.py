@@ -175,11 +175,12 @@ def _weeks_ahead(advice) -> Table:
     not only its rule); every day is in the calendar (--ics) and on the web plan page."""
     table = Table(title="Weeks ahead, while the pain rule is kept (every day is in the calendar and on the web plan)")
     runs = any(w.runs for w in advice.week_summaries)  # no run columns of zeros for a plan that sets no runs
-    for col in ("week", "dates", *(("runs", "run days", "km", "longest km") if runs else ()), "strength days"):
+    km = "km or sessions" if any(w.by_minutes for w in advice.week_summaries) else "km"
+    for col in ("week", "dates", *(("runs", "run days", km, "longest km") if runs else ()), "strength days"):
         table.add_column(col)
     for w in advice.week_summaries[1:]:
         running = (str(w.runs), ", ".join(f"{d:%a}" for d in w.run_days),
-                   f"{w.km:.1f}" if w.km else ("walk/run, by minutes" if w.runs else ""),
+                   f"{w.km:.1f}" if w.km else w.by_minutes,
                    f"{w.longest_km:.1f}" if w.longest_km else "")
         table.add_row(str(w.number), f"{w.start:%a %d %b} – {w.end:%a %d %b}", *(running if runs else ()),
                       ", ".join(f"{d:%a}" for d in w.strength_days))

@@ -132,7 +132,7 @@ def _weeks(advice: Advice) -> list[dict[str, Any]]:
     """One row per plan week (`Advice.week_summaries`: 7 days from the plan's first day, the weeks its running rules
     and the exercise budget count, so "week 6" here is the running summary's week 6)."""
     return [{"n": w.number, "dates": f"{w.start:%d %b} – {w.end:%d %b}", "runs": w.runs,
-             "km": f"{w.km:.1f} km" if w.km else "—", "longest": f"{w.longest_km:.1f} km" if w.longest_km else "—",
+             "km": f"{w.km:.1f} km" if w.km else (w.by_minutes or "—"), "longest": f"{w.longest_km:.1f} km" if w.longest_km else "—",
              "strength": len(w.strength_days), "exercise_min": w.exercise_min, "rest": w.days_without_run}
             for w in advice.week_summaries]
 
