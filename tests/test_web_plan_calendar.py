@@ -271,3 +271,9 @@ def test_a_planned_walk_shows_its_pain_limit_not_its_effort():
     [week] = calendar_weeks([walk], {}, [], _day(0), _day(4), _day(0)).rows
     [entry] = [e for c in week.cells if isinstance(c, Day) for e in c.entries]
     assert entry.summary == "Brisk walk (no running) · 15 min · pain ≤ 2/10"
+
+
+def test_the_calendar_legend_says_what_effort_means(client):
+    """Read 43: 'effort ≤ 4/10' beside the 5/10 pain limit was never defined on the page."""
+    legend = re.search(r'<li id="effort-legend">(.*?)</li>', _page(client, DEMO_ATHLETE), re.S)
+    assert legend and "4 or less: easy, you can talk in full sentences" in legend.group(1)

@@ -13,6 +13,7 @@ import re
 from fastapi import APIRouter, Form, Request
 from fastapi.responses import RedirectResponse, Response
 
+from kneeguard import evidence
 from kneeguard.advice.ticks import TICKABLE_KINDS, checked_tick, record_tick, undo_tick, with_ticked_today
 from kneeguard.errors import InvalidInput
 from kneeguard.findings import uncertain_groups
@@ -48,6 +49,8 @@ def plan_page(request: Request, as_of: str | None = None, weeks: int = DEFAULT_P
                   banner_class=banner_class(advice.banner), weeks_n=weeks, day_names=day_names(advice.start),
                   ticks=ticks, today=day, tickable=TICKABLE_KINDS, back="/plan",
                   pain_rule_text=advice.pain_rule_words,
+                  # read 43: 'effort ≤ 4/10' beside the 5/10 pain limit was never defined
+                  easy_effort=int(evidence.value("advice.run.easy_rpe")),
                   uncertain=list(uncertain_groups(advice.uncertain).items()))
 
 
