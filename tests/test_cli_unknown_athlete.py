@@ -62,6 +62,31 @@ def test_the_check_in_says_when_its_answers_disagree_with_the_profile(tmp_path):
     assert "profile:" not in agreed.output
 
 
+def test_the_check_in_says_when_earlier_check_ins_were_about_the_other_knee(tmp_path):
+    """Read 43: the plan said the earlier check-ins were about the other knee, the check-in result did not."""
+    import datetime as dt
+    import json
+    from pathlib import Path
+
+    from kneeguard.advice.checkins import save_checkin
+    from kneeguard.clinic.history import CheckinRecord
+
+    home = str(tmp_path / "home")
+    assert runner.invoke(app, ["athlete", "add", "ana", "--home", home]).exit_code == 0
+    base = json.loads((DATA.parent / "checkins" / "worse_routine.json").read_text())
+    earlier = dt.date.today() - dt.timedelta(days=7)
+    save_checkin(CheckinRecord(earlier, {**base, "side": "right"}, "routine"), "ana", Path(home))
+    answers = tmp_path / "a.json"
+    answers.write_text(json.dumps({**base, "side": "left"}))
+    out = " ".join(runner.invoke(app, ["checkin", "--answers", str(answers), "--athlete", "ana", "--home", home,
+                                       "--no-save"]).output.split())
+    assert (f"note: Your latest check-in is about the left knee; your check-in of {earlier:%d %b} was about the "
+            "right") in out
+    answers.write_text(json.dumps({**base, "side": "right"}))
+    same = runner.invoke(app, ["checkin", "--answers", str(answers), "--athlete", "ana", "--home", home, "--no-save"])
+    assert "about the left knee" not in same.output
+
+
 def test_the_plan_says_a_profile_conflict_first(tmp_path):
     """Read 38: the note that the plan's distances come from a profile the check-in disagrees with sat at the very
     end of the plan, after the distances."""

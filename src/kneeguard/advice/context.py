@@ -16,7 +16,7 @@ import pandas as pd
 
 from kneeguard import evidence
 from kneeguard.advice.load_reference import PainOnset, PastRun, estimate_pain_onset
-from kneeguard.clinic.episode import other_knee, same_knee
+from kneeguard.clinic.episode import other_knee_days, other_knee_words, same_knee
 from kneeguard.advice.pain import SessionPain
 from kneeguard.advice.overrides import PlanOverride
 from kneeguard.clinic import codes as clinic_codes
@@ -77,19 +77,9 @@ class AthleteContext:
 
     @property
     def other_knee_note(self) -> str:
-        """The note when earlier check-ins were about the other knee ('' otherwise): this knee's episode starts
-        afresh. Said first with the profile note (read 42: at the plan's end it came after the exercises that
-        lead with the check-in's side)."""
-        if not self.other_knee_checkins:
-            return ""
-        side = self.answers.get("side")
-        other = other_knee(side)
-        dates = [f"{d:%d %b}" for d in self.other_knee_checkins]
-        days = ", ".join(dates[:-1]) + " and " + dates[-1] if len(dates) > 1 else dates[0]
-        return (f"your latest check-in is about the {side} knee; your check-in{'s' if len(dates) > 1 else ''} of "
-                f"{days} {'were' if len(dates) > 1 else 'was'} about the {other}: the {side} knee's onset, usual "
-                "next-morning pain and trend come from its own check-ins only, and the one-leg exercises start with "
-                f"the {side} leg (if it is the same knee, correct the side with a new check-in before starting them)")
+        """The note when earlier check-ins were about the other knee ('' otherwise): said first with the profile
+        note (read 42: at the plan's end it came after the exercises that lead with the check-in's side)."""
+        return other_knee_words(self.answers.get("side"), self.other_knee_checkins)
 
     @property
     def checkin_date(self) -> dt.date | None:
@@ -185,9 +175,8 @@ def make_context(
     # the check-ins before the latest (store records or assessments: on_date + answers) date the pain episode
     earlier = [c for c in checkin_history if since is not None and c.on_date < since]
     if checkin is not None:  # this knee's episode only: `same_knee` keeps the latest run, the rest is the other knee
-        episode = same_knee(earlier, checkin.answers)
-        ctx.other_knee_checkins = tuple(c.on_date for c in earlier[:len(earlier) - len(episode)])
-        earlier = episode
+        ctx.other_knee_checkins = other_knee_days(earlier, checkin.answers)
+        earlier = same_knee(earlier, checkin.answers)
     ctx.pain_onset = estimate_pain_onset([*earlier, checkin]) if checkin else None
     ctx.missing = _missing_parts(ctx, athlete_known)
     ctx.notes = _notes(ctx)

@@ -43,16 +43,16 @@ def checkin_command(
         with open_store(db, home) as store:
             if save:
                 announce_new_athlete(store, athlete)
-            from kneeguard.advice.checkins import profile_note
+            from kneeguard.advice.checkins import other_knee_note, profile_note
 
             result = run_checkin(raw, athlete, home, save, store, source=answers)
-            conflict = profile_note(result, store=store)
+            notes = [n for n in (profile_note(result, store=store), other_knee_note(result, store=store)) if n]
     if as_json:
         from kneeguard.explain import finding_json
 
         print_json({**result.to_dict(), "findings": [finding_json(f) for f in result.findings]})
     else:
-        show_result(result, conflict)
+        show_result(result, notes)
     for c in result.validation.contradictions:
         err_console.print(f"[yellow]check:[/] {escape(c.message)}")
 
@@ -150,14 +150,14 @@ def _ask(question) -> Any:
             console.print(f"[red]{escape(str(exc))}[/] Please try again.")
 
 
-def show_result(result: CheckinAssessment, note: str = "") -> None:
+def show_result(result: CheckinAssessment, notes: list[str] | tuple = ()) -> None:
     from kneeguard.clinic.engine import answer_in_words
 
     console.rule(f"[bold]Check-in — {escape(result.athlete or '')}, {result.on_date.isoformat()}")
     console.print(f"Level: [{level_style(result.level)}] {result.level.upper()} [/]")
     for i, line in enumerate(result.what_to_do):  # the level's action first, then what the answers show
         console.print(f"• [bold]{escape(line)}[/]" if i == 0 else f"• {escape(line)}")
-    if note:  # before the reasons: the norms below read these answers
+    for note in notes:  # before the reasons: the norms below read these answers, the episode this knee's
         console.print(f"[yellow]note:[/] {escape(note)}")
     if result.reasons:
         console.print("\n[bold]Why[/]")

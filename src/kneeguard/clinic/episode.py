@@ -80,6 +80,26 @@ def same_knee(earlier: Sequence[_Checkin], answers: dict[str, Any]) -> list:
     return kept[::-1]
 
 
+def other_knee_days(earlier: Sequence[_Checkin], answers: dict[str, Any]) -> tuple:
+    """The days of the earlier check-ins that `same_knee` leaves out: about the other knee (oldest first)."""
+    episode = same_knee(earlier, answers)
+    return tuple(c.on_date for c in list(earlier)[:len(earlier) - len(episode)])
+
+
+def other_knee_words(side: str | None, days: Sequence) -> str:
+    """The note when earlier check-ins were about the other knee ('' without them): this knee's episode starts
+    afresh, and the one-leg exercises start with this side. The plan and the check-in say it first (read 42, 43)."""
+    if not days:
+        return ""
+    dates = [f"{d:%d %b}" for d in days]
+    listed = ", ".join(dates[:-1]) + " and " + dates[-1] if len(dates) > 1 else dates[0]
+    many = len(dates) > 1
+    return (f"your latest check-in is about the {side} knee; your check-in{'s' if many else ''} of {listed} "
+            f"{'were' if many else 'was'} about the {other_knee(side)}: the {side} knee's onset, usual next-morning "
+            f"pain and trend come from its own check-ins only, and the one-leg exercises start with the {side} leg "
+            "(if it is the same knee, correct the side with a new check-in before starting them)")
+
+
 def estimate_pain_onset(checkins: Sequence[_Checkin]) -> PainOnset | None:
     """The start of the current pain episode: the check-ins with pain since the last pain-free one,
     each dated back by its `duration_weeks` answer; the earliest wins, never before the pain-free one."""

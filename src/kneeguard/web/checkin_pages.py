@@ -106,10 +106,10 @@ async def checkin_submit(request: Request):
     side = result.answers.get("side")  # the painful leg's results carry the plan's caveat here too
     findings = [{**f.to_dict(), "caveat": PAIN_LIMITED if tested_on_painful_leg(f, side) else ""}
                 for f in result.findings]
-    from kneeguard.advice.checkins import profile_note
+    from kneeguard.advice.checkins import other_knee_note, profile_note
 
     return render(request, "checkin_result.html", result=result, findings=findings,
-                  profile_note=profile_note(result, store=store))
+                  profile_note=profile_note(result, store=store), other_knee_note=other_knee_note(result, store=store))
 
 
 def _posted_step(form: FormData, count: int) -> int | None:
