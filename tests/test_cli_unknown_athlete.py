@@ -85,6 +85,9 @@ def test_the_check_in_says_when_earlier_check_ins_were_about_the_other_knee(tmp_
     answers.write_text(json.dumps({**base, "side": "right"}))
     same = runner.invoke(app, ["checkin", "--answers", str(answers), "--athlete", "ana", "--home", home, "--no-save"])
     assert "about the left knee" not in same.output
+    # read 43: "A professional would examine ... and an X-ray" did not read as a sentence: a list under a heading
+    assert "What a professional would check: " in " ".join(same.output.split())
+    assert "would examine" not in same.output
 
 
 def test_the_plan_says_a_profile_conflict_first(tmp_path):

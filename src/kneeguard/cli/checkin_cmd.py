@@ -175,7 +175,7 @@ def show_result(result: CheckinAssessment, notes: list[str] | tuple = ()) -> Non
         for c in result.possible_causes:
             less_likely = f" [dim]({escape(c['less_likely'])})[/]" if c.get("less_likely") else ""
             console.print(f"  • [bold]{escape(c['name'])}[/]{less_likely}: {escape('; '.join(c['why']))}.")
-            console.print(f"    [dim]A professional would examine {escape(c['professional_would_examine'])}.[/]")
+            console.print(f"    [dim]What a professional would check: {escape(c['professional_would_examine'])}.[/]")
     for note in result.context:
         console.print(f"\n[cyan]Context:[/] {escape(note['text'])}")
     if result.ostrc:
