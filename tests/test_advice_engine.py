@@ -127,7 +127,7 @@ def test_factor_ranking_spike_leads_and_info_dropped():
     assert data["severity"] == "moderate" and data["source"] == "load" and "_rank" not in data
     assert set(data) == {"code", "title", "severity", "source", "evidence_strength", "explanation", "measured",
                          "threshold", "unit", "date", "rule", "citations", "citation_keys", "count", "after_onset",
-                         "other_sides", "on_painful_leg", "on_onset_day", "filmed_in_pain"}
+                         "other_sides", "on_painful_leg", "on_onset_day", "filmed_in_pain", "data_not_confirmed"}
 
 
 def test_a_stale_checkin_is_data_not_the_wording_of_a_note():

@@ -93,6 +93,11 @@ def test_a_plan_whose_profile_disagrees_with_the_checkin_sizes_no_run_from_the_p
     assert "until then running returns by walk/run phases" in plan.profile_note
     assert any("build back up" in line for line in plan.banner.lines)  # true of a walk/run return too
     assert [p.exercise.key for p in plan.strength] == [p.exercise.key for p in agreed.strength]
+    # read 43: the load factors were ranked as hers while the note said the runs may not be: marked '‡'
+    load = [f for f in plan.top_factors if f.source == "load"]
+    assert load and all(f.data_not_confirmed and " ‡" in f.marks for f in load)
+    assert not any(f.data_not_confirmed for f in agreed.top_factors)
+    assert all(f.data_not_confirmed == (f.source in ("load", "gait")) for f in plan.top_factors)
 
 
 def test_the_other_knee_note_is_said_first_with_the_profile_note():

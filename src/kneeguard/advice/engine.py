@@ -321,7 +321,8 @@ def advise(context: AthleteContext, *, weeks: int = DEFAULT_PLAN_WEEKS, start: d
         rank_factors(context.findings, context.pain_onset.day if context.pain_onset else None,
                      painful_side=context.answers.get("side"),
                      onset_how=f"onset: {context.pain_onset.how}" if context.pain_onset else "",
-                     pain_onset=context.pain_onset, filmed_on=context.gait_date),
+                     pain_onset=context.pain_onset, filmed_on=context.gait_date,
+                     data_doubted=bool(context.profile_note)),
         [p for p in strength if p.exercise.kind == "strength"],
         [p for p in strength if p.exercise.kind == "warmup" and running.includes_running],  # warm-ups go before runs
         [p for p in strength if p.exercise.kind == "flexibility"], running, gait,

@@ -46,6 +46,7 @@ class Factor:
     episode_onset: PainOnset | None = None  # the onset it came after, with any later date the newest answer gives
     on_onset_day: bool = False  # a cause dated the day the pain began (`ONSET_DAY`: a likely trigger, said)
     filmed_in_pain: bool = False  # a gait finding from a video filmed on or after the onset (`FILMED_IN_PAIN`)
+    data_not_confirmed: bool = False  # from the profile's runs or video while the check-in disagrees with it
 
     @property
     def possible_trigger(self) -> bool:
@@ -67,8 +68,8 @@ class Factor:
     @property
     def marked(self) -> list[tuple[str, str]]:
         """This factor's (mark, words) of `FACTOR_MARKS`: '*' a self-test on the painful leg, '†' a gait video
-        filmed after the pain began."""
-        on = {"*": self.on_painful_leg, "†": self.filmed_in_pain}
+        filmed after the pain began, '‡' runs or a video of a profile the check-in disagrees with."""
+        on = {"*": self.on_painful_leg, "†": self.filmed_in_pain, "‡": self.data_not_confirmed}
         return [(mark, words) for mark, words in FACTOR_MARKS if on[mark]]
 
     @property
@@ -157,13 +158,13 @@ class Factor:
             "after_onset": self.after_onset.isoformat() if self.after_onset else None,
             "other_sides": [{"code": o.code, "measured": o.measured, "unit": o.unit} for o in self.other_sides],
             "on_painful_leg": self.on_painful_leg, "on_onset_day": self.on_onset_day,
-            "filmed_in_pain": self.filmed_in_pain,
+            "filmed_in_pain": self.filmed_in_pain, "data_not_confirmed": self.data_not_confirmed,
         }
 
 
 def rank_factors(findings: list[Finding], onset: dt.date | None = None, painful_side: str | None = None,
                  onset_how: str = "", pain_onset: PainOnset | None = None,
-                 filmed_on: dt.date | None = None) -> list[Factor]:
+                 filmed_on: dt.date | None = None, data_doubted: bool = False) -> list[Factor]:
     """Non-info findings with sound evidence, one per code: severity first, then evidence strength (the spike
     rule leads load). Uncertain findings (doubtful video, too few steps, no norm) and prompts (`prompt_only`: a
     count below a healthy median) never rank. With the pain's
@@ -173,7 +174,8 @@ def rank_factors(findings: list[Finding], onset: dt.date | None = None, painful_
     both sides is one factor: the worse side (further beyond its flag; on a tie the `painful_side`), showing
     both sides' values. `pain_onset`: the onset with how it was dated (a later reading makes a factor after
     `onset` a possible trigger: `later_onset_words`). `filmed_on`: the gait video's day (its findings carry
-    none), which marks gait factors from a video filmed on or after the onset (`FILMED_IN_PAIN`)."""
+    none), which marks gait factors from a video filmed on or after the onset (`FILMED_IN_PAIN`). `data_doubted`:
+    the check-in disagrees with the profile, which marks factors from its runs and video (`NOT_CONFIRMED`)."""
     strengths = evidence.value("advice.evidence_strength")
     worst: dict[tuple[str, bool], Finding] = {}
     counts: dict[tuple[str, bool], int] = {}
@@ -199,7 +201,8 @@ def rank_factors(findings: list[Finding], onset: dt.date | None = None, painful_
                               and event_span_days(ranked[0].code) == 0,
                               filmed_in_pain=finding_source(ranked[0]) == "gait" and bool(onset)
                               and (ranked[0].on_date or filmed_on or dt.date.min) >= onset,
-                              episode_onset=pain_onset if after else None))
+                              episode_onset=pain_onset if after else None,
+                              data_not_confirmed=data_doubted and finding_source(ranked[0]) in ("load", "gait")))
     # A flag the registry marks as not injury-based never outranks one from injury evidence (a physiotherapist
     # read overstride 'moderate' on a lab's design band above injury-study findings as overstated).
     return sorted(factors, key=lambda x: (not x.is_cause, not x.injury_evidence, -x.severity.rank,
@@ -212,7 +215,10 @@ PAIN_LIMITED = "tested on the painful leg: pain may have limited it"
 ONSET_DAY = "on the day the pain began"
 # A gait video filmed on or after the onset may show a gait the pain has changed (advice.gait.filmed_after_onset).
 FILMED_IN_PAIN = "filmed after the pain began: the pain may have changed how you run"
-FACTOR_MARKS = (("*", PAIN_LIMITED), ("†", FILMED_IN_PAIN))
+# Runs and a video of a profile the check-in disagrees with may be another person's (read 43: ranked as hers
+# while the plan said they may not be).
+NOT_CONFIRMED = "from this profile's runs or video, which may not be yours (see the note on the profile)"
+FACTOR_MARKS = (("*", PAIN_LIMITED), ("†", FILMED_IN_PAIN), ("‡", NOT_CONFIRMED))
 
 
 def tested_on_painful_leg(f: Finding, painful_side: str | None) -> bool:
