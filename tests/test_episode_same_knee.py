@@ -93,6 +93,13 @@ def test_a_plan_whose_profile_disagrees_with_the_checkin_sizes_no_run_from_the_p
     assert "until then running returns by walk/run phases" in plan.profile_note
     assert any("build back up" in line for line in plan.banner.lines)  # true of a walk/run return too
     assert [p.exercise.key for p in plan.strength] == [p.exercise.key for p in agreed.strength]
+    # read 44: the step-rate target would come from the profile's video: no metronome work until it agrees
+    from tests.advice_support import gait_summary
+
+    context.gait = gait_summary(160.0, codes=("gait.overstride",))
+    filmed = advise(context)
+    assert not filmed.gait.active and filmed.gait.summary.startswith("No step-rate work until the profile and your")
+    assert not any(s.metronome_min for s in filmed.days)
     # read 43: the load factors were ranked as hers while the note said the runs may not be: marked '‡'
     load = [f for f in plan.top_factors if f.source == "load"]
     assert load and all(f.data_not_confirmed and " ‡" in f.marks for f in load)
@@ -111,8 +118,10 @@ def test_the_other_knee_note_is_said_first_with_the_profile_note():
                            checkin_history=EARLIER)
     plan = advise(context)
     assert plan.first_notes == [context.profile_note, context.other_knee_note]
-    assert "the one-leg exercises start with the left leg (if it is the same knee, correct the side with a new " \
-           "check-in before starting them)" in plan.other_knee_note
+    # read 44: the side decides the episode, so the level of care too: all of the plan waits, running included
+    assert ("the one-leg exercises start with the left leg. If it is the same knee, do a new check-in with the "
+            "correct side before following any of this plan, running included: your level of care may change") \
+        in plan.other_knee_note
     agreed = advise(make_context("ana", AS_OF, profile=profile, checkin=assess({**LEFT, "side": "right", "sex": "female",
                                                                                  "age": 38}, history=EARLIER, today=AS_OF),
                                  checkin_history=EARLIER))

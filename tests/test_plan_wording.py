@@ -368,14 +368,16 @@ def test_while_walking_only_the_exercises_keep_to_the_walks_limit():
     assert f"pain {pain_rule.safe_max():g}/10 or less during them" in plan.exercise_pain_words
     # read 40: the walking-only rule opens with its own 2/10, before the 5/10 of running, in every session
     opening = pain_rule.walking_only_exercise_words(with_walks=True)
-    assert plan.pain_rule_words.startswith(opening + " The next morning: back to 2/10 or less")
+    assert plan.pain_rule_words.startswith(opening + " The next morning: back to 2/10 or less, keep to the walks as "
+                                           "set (walk/run starts only as the running plan says)")
+    assert "the plan moves on" not in plan.pain_rule_words  # read 44: no meaning in a walking week
     assert "Once you run again: during a run or exercise, pain up to 5/10 is acceptable" in plan.pain_rule_words
     assert plan.pain_rule_words.index("2/10") < plan.pain_rule_words.index("5/10")
     # read 41: the step-back levels of a plan that runs did not apply to a walking week: left to that plan
     assert "Step back one level" not in plan.pain_rule_words and "Step back one level" in pain_rule.describe()
     # read 42: "the next morning no worse ...; above it, end the walk there": a walk cannot end the next morning
-    assert ("If the next morning is worse than the morning before, make the next walk shorter and the exercises "
-            "lighter.") in plan.pain_rule_words
+    assert ("above 2/10, increase nothing, and if it is worse than the morning before, make the next walk shorter "
+            "and the exercises lighter.") in plan.pain_rule_words
     # read 42: "if a walk goes above 5/10, see one sooner" said no action
     assert "if a walk goes above 5/10, stop the planned walks and contact one to be seen before then" in \
         plan.running.summary

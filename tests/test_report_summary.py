@@ -209,4 +209,4 @@ def test_a_single_check_in_is_said_as_such_under_the_pain_trend():
     from kneeguard.report.summary_charts import pain_trend_chart
 
     one = pain_trend_chart([{"date": dt.date(2026, 12, 7), "during": 3, "now": 0, "morning": 1, "ostrc": 22}])
-    assert one.caption.startswith("One check-in so far. ")
+    assert one.caption.startswith("One check-in of this pain episode so far. ")

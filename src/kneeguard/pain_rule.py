@@ -173,7 +173,13 @@ def _walking_only_rule() -> str:
     """The rule of a plan that walks only: its own limit first, for walks and exercises (read 40 found the rule's
     5/10 for exercise before it), the next morning, and running's limit for when it comes back. The step-back
     levels of a plan that runs are left to the plan that runs again (read 41: they did not apply to the week)."""
-    return (f"{walking_only_exercise_words(with_walks=True)} {_next_morning_words()} Once you run again: during a run "
+    settled = settled_max()
+    # read 44: "the plan moves on" had no meaning in a walking week (it could read as leave to start walk/run), and
+    # three next-morning sentences overlapped: one, in the walks' terms
+    morning = (f"The next morning: back to {settled:g}/10 or less, keep to the walks as set (walk/run starts only as "
+               f"the running plan says); above {settled:g}/10, increase nothing, and if it is worse than the morning "
+               "before, make the next walk shorter and the exercises lighter.")
+    return (f"{walking_only_exercise_words(with_walks=True)} {morning} Once you run again: during a run "
             f"or exercise, pain up to {acceptable_max():g}/10 is acceptable; above it, stop and walk home (the plan "
             f"that runs again gives the rest of the rule). {_WARNING}")
 
@@ -214,8 +220,7 @@ def walking_only_exercise_words(with_walks: bool = False) -> str:
         # read 42: "the next morning no worse ...; above it, end the walk there" - a walk cannot end the next day
         return (f"While you walk only (now), walks and exercises keep to {safe:g}/10: pain {safe:g}/10 or less during "
                 "them (or no more than your pain at rest, if that is higher); above it, end the walk there, or use "
-                "less weight, effort or range. If the next morning is worse than the morning before, make the next "
-                "walk shorter and the exercises lighter.")
+                "less weight, effort or range.")
     return (f"While you walk only, the exercises keep to the walks' limit too: pain {safe:g}/10 or less during them "
             "(or no more than your pain at rest, if that is higher), and the next morning no worse than the morning "
             "before; above it, use less weight, effort or range.")

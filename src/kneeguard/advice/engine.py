@@ -295,6 +295,12 @@ def advise(context: AthleteContext, *, weeks: int = DEFAULT_PLAN_WEEKS, start: d
                            runs_trusted=not context.profile_note)
     if pain.stop:
         gait = GaitRetraining(False, "No gait work until a professional has seen you.")
+    elif context.profile_note and context.gait is not None:
+        # the step-rate target comes from the profile's video, which may be another person's (read 44: +5 % of
+        # someone else's cadence may not be the smallest change for her)
+        gait = GaitRetraining(False, "No step-rate work until the profile and your check-in agree: the gait video "
+                              "it would start from may not be yours. Correct the profile, or film yourself "
+                              "(`kneeguard gait VIDEO`).", reason=["advice.run.profile_conflict"])
     else:
         gait_codes = [f.code for f in context.certain_findings if finding_source(f) == "gait"]
         gait = plan_gait(context.gait, gait_codes, start, weeks, context.gait_date)

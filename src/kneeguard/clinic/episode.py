@@ -96,8 +96,9 @@ def other_knee_words(side: str | None, days: Sequence) -> str:
     many = len(dates) > 1
     return (f"your latest check-in is about the {side} knee; your check-in{'s' if many else ''} of {listed} "
             f"{'were' if many else 'was'} about the {other_knee(side)}: the {side} knee's onset, usual next-morning "
-            f"pain and trend come from its own check-ins only, and the one-leg exercises start with the {side} leg "
-            "(if it is the same knee, correct the side with a new check-in before starting them)")
+            f"pain and trend come from its own check-ins only, and the one-leg exercises start with the {side} leg. If "
+            "it is the same knee, do a new check-in with the correct side before following any of this plan, running "
+            "included: your level of care may change")
 
 
 def estimate_pain_onset(checkins: Sequence[_Checkin]) -> PainOnset | None:

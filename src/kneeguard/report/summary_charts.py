@@ -139,7 +139,8 @@ def pain_trend_chart(points: list[dict[str, Any]]) -> Chart | None:
     ax.xaxis.set_major_formatter(mdates.DateFormatter("%d %b"))  # the month on each date (read 34)
     ax.legend(handles=lines, fontsize=FONT_PT - 0.5, loc="upper left", frameon=False, ncol=len(lines),
               handlelength=1.5, borderaxespad=0.1, columnspacing=0.8)
-    once = "One check-in so far. " if len(dates) == 1 else ""
+    # this episode's check-ins (another knee's are another episode): "One check-in so far" read against "3 on record"
+    once = "One check-in of this pain episode so far. " if len(dates) == 1 else ""
     return Chart("Pain trend", _uri(fig), "Pain in runs, at rest and the next morning at each check-in",
                  f"{once}Dotted: {acceptable}/10, the pain rule's upper limit during exercise"
                  + (f"; OSTRC severity at these check-ins: {', '.join(ostrc)} of 100." if ostrc else "."))
