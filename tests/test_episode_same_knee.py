@@ -118,6 +118,8 @@ def test_the_other_knee_note_is_said_first_with_the_profile_note():
                            checkin_history=EARLIER)
     plan = advise(context)
     assert plan.first_notes == [context.profile_note, context.other_knee_note]
+    # read 45: 'you can follow the plan as written' under a note asking for a new check-in read as a go-ahead
+    assert plan.verdict.startswith(plan.pain.verdict) and "This holds only if the notes above are settled" in plan.verdict
     # read 44: the side decides the episode, so the level of care too: all of the plan waits, running included
     assert ("the one-leg exercises start with the left leg. If it is the same knee, do a new check-in with the "
             "correct side before following any of this plan, running included: your level of care may change") \
@@ -125,4 +127,4 @@ def test_the_other_knee_note_is_said_first_with_the_profile_note():
     agreed = advise(make_context("ana", AS_OF, profile=profile, checkin=assess({**LEFT, "side": "right", "sex": "female",
                                                                                  "age": 38}, history=EARLIER, today=AS_OF),
                                  checkin_history=EARLIER))
-    assert agreed.first_notes == []
+    assert agreed.first_notes == [] and agreed.verdict == agreed.pain.verdict

@@ -398,7 +398,8 @@ def test_at_walking_only_an_unsettled_morning_says_what_to_do_not_a_level_that_i
     words = plan.usual_morning_words
     assert "steps back one level" not in words and "while you walk only" in words
     # read 41: "if it stays there" had no time frame: the re-check, or a further rise by the rule's own change
-    assert "if it is still 4/10 or more at your re-check, or rises by 2 or more points before it, see the " \
+    # read 45: the rise as a score (today's 4/10 + the rule's 2 points), not 'by 2 points' from an unnamed base
+    assert "if it is still 4/10 or more at your re-check, or reaches 6/10 before it, see the " \
            "professional then, sooner than planned." in words
     # read 38: a limit she had already reached; read 40: with the amounts the schedule has
     assert words.endswith("Your next morning is 4/10 now: this week's walks are 15 min instead of 30, and the "
@@ -450,3 +451,10 @@ def test_the_weeks_ahead_name_a_walk_run_weeks_sessions(monkeypatch):
     assert later.km == 0 and later.by_minutes == "Continuous easy 30 min"
     printed = " ".join(_printed(plan, monkeypatch).split())
     assert "km or sessions" in printed and "by minutes" not in printed
+
+
+def test_a_walk_run_returns_warm_up_does_not_add_a_jog():
+    """Read 45: 'Warm-up: brisk walk, easy jog, leg swings, before every run' added uncounted running to a walk/run."""
+    plan = advise(make_context("returning runner", AS_OF, checkin=checkin(pain_during_run=3, pain_next_morning=1)))
+    assert plan.running.mode == "return_to_run" and plan.warmup
+    assert all("walk only (no jog) until its continuous runs" in p.why for p in plan.warmup)

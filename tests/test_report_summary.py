@@ -210,3 +210,4 @@ def test_a_single_check_in_is_said_as_such_under_the_pain_trend():
 
     one = pain_trend_chart([{"date": dt.date(2026, 12, 7), "during": 3, "now": 0, "morning": 1, "ostrc": 22}])
     assert one.caption.startswith("One check-in of this pain episode so far. ")
+    assert one.caption.endswith("OSTRC severity at this check-in: 22 of 100.")  # read 45: not 'these check-ins'

@@ -109,8 +109,8 @@ def test_the_plan_rows_say_the_cap_until_the_visit_and_what_is_left_to_the_physi
             "footwear": [{"name": "Consider replacing 'Daily trainer (old)'"}]}
     rows = {r.area: r.what for r in plan_overview(plan, None)}
     assert rows["Running"].endswith("Walk/run stays at its first step until a professional has seen the knee.")
-    assert rows["Strength"] == ("Isometric hamstring hold. Left to the physiotherapist: Slow hamstring curl and "
-                                "Nordic hamstring lowers.")
+    assert rows["Strength"] == ("Isometric hamstring hold. Not started yet (a re-check or the physiotherapist starts "
+                                "them): Slow hamstring curl and Nordic hamstring lowers.")
     assert "'Daily trainer (old)'" in rows["Footwear"]  # a shoe's own name keeps its brackets
 
 
@@ -153,7 +153,7 @@ def test_the_summary_strength_row_gives_each_exercises_first_dose_in_shorthand()
     assert "Isometric hamstring hold 4 x 45 s each leg (~70 % effort, hips down)" in rows["Strength"]
     assert "; all 3x/week." in rows["Strength"]  # the sessions a week said once when every exercise shares them
     # a hamstring tendon may be the source: its stretch is the physiotherapist's (read 34)
-    assert "Mobility:" not in rows["Strength"] and "Left to the physiotherapist: Hamstring stretch" in rows["Strength"]
+    assert "Mobility:" not in rows["Strength"] and "Not started yet (a re-check or the physiotherapist starts them): Hamstring stretch" in rows["Strength"]
     assert "Exercise pain 2/10 or less while walking only." in rows["Strength"]  # the walks' limit (read 34)
     # the next morning (4/10) steps back: the walks are halved (advice.rtr.walk_fraction_unsettled, read 40)
     assert rows["Running"].startswith("Walking only, 15 min 3x/week (halved from 30: morning 4/10), flat")

@@ -132,11 +132,14 @@ def usual_morning_words(usual: float | None, from_days: tuple = (), walking_only
                  else "shorter walks")
         already = (f" Your next morning is {now:g}/10 now: {short}, and the exercises a set fewer (the doses below)."
                    if now is not None and now >= step else "")
-        # read 41: "if it stays there" had no time frame: the re-check, or a further rise by the rule's own change
+        # read 41: "if it stays there" had no time frame: the re-check, or a further rise by the rule's own change,
+        # as a score where today's is known (read 45: "rises by 2 points" - above what?)
+        change = important_change()
+        rise = (f"reaches {now + change:g}/10" if now is not None and now >= step
+                else f"rises by {change:g} or more points")
         return (f"Your usual next morning is {usual:g}/10 ({which}): while you walk only, a next morning of {step}/10 "
                 f"or more means shorter walks and lighter exercises; if it is still {step}/10 or more at your "
-                f"re-check, or rises by {important_change():g} or more points before it, see the professional then, "
-                f"sooner than planned.{already}")
+                f"re-check, or {rise} before it, see the professional then, sooner than planned.{already}")
     return (f"Your usual next morning is {usual:g}/10 ({which}): a next morning of {step}/10 or more steps back one "
             f"level{held}.")
 

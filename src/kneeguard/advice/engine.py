@@ -193,6 +193,14 @@ class Advice:
         return [n for n in (self.profile_note, self.other_knee_note) if n]
 
     @property
+    def verdict(self) -> str:
+        """The pain's verdict (`PainState.verdict`), conditional on the notes said first: 'you can follow the plan
+        as written' under a note asking for a new check-in first read as a go-ahead (read 45)."""
+        if not self.first_notes:
+            return self.pain.verdict
+        return f"{self.pain.verdict} This holds only if the notes above are settled: the check-in is yours and about this knee."
+
+    @property
     def pain_rule_words(self) -> str:
         """The pain rule as this plan states it (`pain_rule.describe`): a walking-only plan's own limit first."""
         return pain_rule.describe(walking_only=self.running.mode == WALKING_ONLY)
@@ -293,6 +301,10 @@ def advise(context: AthleteContext, *, weeks: int = DEFAULT_PLAN_WEEKS, start: d
                            onset=context.pain_onset, weekly=getattr(context.load_report, "weekly", None),
                            no_new_longest=eccentric_starts(strength), max_weekly_km=max_weekly_km(edits),
                            runs_trusted=not context.profile_note)
+    if running.mode == "return_to_run":  # read 45: an easy jog before a walk/run adds running it does not count
+        for p in strength:
+            if p.exercise.kind == "warmup":
+                p.why += "; before a walk/run session, walk only (no jog) until its continuous runs"
     if pain.stop:
         gait = GaitRetraining(False, "No gait work until a professional has seen you.")
     elif context.profile_note and context.gait is not None:

@@ -43,13 +43,13 @@ class GaitRetraining:
     @property
     def brief(self) -> str:
         """The summary in a line for the clinician's two pages: while on hold only the step rates and the
-        metronome (the weeks and the pain rule are for when it starts, in the full report)."""
+        metronome (the weeks and the pain rule are for when it starts, in the plan)."""
         if not (self.on_hold and self.measured_cadence_spm and self.target_cadence_spm and self.metronome_bpm):
             return self.summary
         low = evidence.value("gait.cadence.increase_pct")[0]  # said, as the runner's words say it
         return (f"On hold in this plan (no continuous runs yet); then step rate {self.measured_cadence_spm:.0f} to "
                 f"{self.target_cadence_spm} steps/min (+{low} %) with a metronome at {self.metronome_bpm} bpm (weeks "
-                "and pain rule in the full report).")
+                "and pain rule in the plan).")
 
     def to_dict(self) -> dict[str, Any]:
         return {"active": self.active, "summary": self.summary, "measured_cadence_spm": self.measured_cadence_spm,

@@ -94,7 +94,7 @@ def show_plan(advice) -> None:
         console.print(f"  [yellow]note:[/] {escape(sentence(note))}")
     if advice.usual_morning_words:  # the rule's "usual", as his own number
         console.print(f"  {escape(advice.usual_morning_words)}")
-    console.print(f"  {escape(advice.pain.verdict)}")
+    console.print(f"  {escape(advice.verdict)}")
     for reason in advice.pain.reasons:
         # "because", not "hold": the reasons behind the verdict above may be holds or steps back
         console.print(f"  [yellow]because:[/] {escape(reason)}" if advice.pain.hold else f"  {escape(reason)}")

@@ -46,7 +46,9 @@ def plan_overview(plan: dict[str, Any], review_date: str | None) -> list[PlanRow
         strength += f" Mobility: {_dosed_names(plan['flexibility'], '')}"
     if plan.get("held_back"):  # the plan's "Not in this plan" exercises, the professional's to start
         # by name without the set-up in brackets (the plan's note gives it): the row stays within two pages
-        strength += f" Left to the physiotherapist: {listed([_short(n) for n in plan['held_back']])}."
+        # read 45: 'left to the physiotherapist' beside the plan's 'to start at a later re-check or when your
+        # physiotherapist advises' read as two statements
+        strength += f" Not started yet (a re-check or the physiotherapist starts them): {listed([_short(n) for n in plan['held_back']])}."
     gait = plan.get("gait")
     # what to bring is for the runner (`Recommendation.bring`); the clinician reading the summary has it in hand
     professional = plan.get("professional") or {}

@@ -143,4 +143,5 @@ def pain_trend_chart(points: list[dict[str, Any]]) -> Chart | None:
     once = "One check-in of this pain episode so far. " if len(dates) == 1 else ""
     return Chart("Pain trend", _uri(fig), "Pain in runs, at rest and the next morning at each check-in",
                  f"{once}Dotted: {acceptable}/10, the pain rule's upper limit during exercise"
-                 + (f"; OSTRC severity at these check-ins: {', '.join(ostrc)} of 100." if ostrc else "."))
+                 + (f"; OSTRC severity at {'these check-ins' if len(ostrc) > 1 else 'this check-in'}: "
+                    f"{', '.join(ostrc)} of 100." if ostrc else "."))
