@@ -65,13 +65,13 @@ def profile_note(result, home=None, *, store: Store | None = None) -> str:
         found = athletes.find(session, result.athlete or DEFAULT_ATHLETE)
         profile = athletes.profile(found) if found is not None else None
     return sentence(profile_conflict_words(answers_against_profile(profile, result.answers, result.on_date)))
-def other_knee_note(result, home=None, *, store: Store | None = None) -> str:
+def other_knee_note(result) -> str:
     """The plan's note when the athlete's earlier check-ins were about the other knee ('' otherwise), for the
-    check-in's own result (read 43: the plan said it, the check-in did not)."""
-    from kneeguard.clinic.episode import other_knee_words, other_knee_days
+    check-in's own result (read 43: the plan said it, the check-in did not), from the days its assessment found."""
+    from kneeguard.clinic.episode import other_knee_words
     from kneeguard.text import sentence
 
-    earlier = [c for c in load_checkins(result.athlete, home, store=store) if c.on_date < result.on_date]
-    return sentence(other_knee_words(result.answers.get("side"), other_knee_days(earlier, result.answers)))
+    days = result.pain_history.other_knee_days if result.pain_history is not None else ()
+    return sentence(other_knee_words(result.answers.get("side"), days))
 
 

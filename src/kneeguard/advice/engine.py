@@ -275,6 +275,8 @@ def advise(context: AthleteContext, *, weeks: int = DEFAULT_PLAN_WEEKS, start: d
     as_of itself for a plan that stops training until a professional has been seen)."""
     check_plan_weeks(weeks)
     codes = context.finding_codes
+    # the check-in against the profile, once: it decides the runs, the step-rate work and the factors' marks
+    profile_note = context.profile_note
     stale = context.checkin_stale
     pain = pain_state(context.checkin, codes, stale=stale, session_pain=context.session_pain)
     # 'See a doctor today' is today's: a stop plan begins on the day it is made, not tomorrow (a coach found the
@@ -300,14 +302,14 @@ def advise(context: AthleteContext, *, weeks: int = DEFAULT_PLAN_WEEKS, start: d
     running = plan_running(context.past_runs(), context.as_of, start, weeks, pain, reason=load_codes,
                            onset=context.pain_onset, weekly=getattr(context.load_report, "weekly", None),
                            no_new_longest=eccentric_starts(strength), max_weekly_km=max_weekly_km(edits),
-                           runs_trusted=not context.profile_note)
+                           runs_trusted=not profile_note)
     if running.mode == "return_to_run":  # read 45: an easy jog before a walk/run adds running it does not count
         for p in strength:
             if p.exercise.kind == "warmup":
                 p.why += "; before a walk/run session, walk only (no jog) until its continuous runs"
     if pain.stop:
         gait = GaitRetraining(False, "No gait work until a professional has seen you.")
-    elif context.profile_note and context.gait is not None:
+    elif profile_note and context.gait is not None:
         # the step-rate target comes from the profile's video, which may be another person's (read 44: +5 % of
         # someone else's cadence may not be the smallest change for her)
         gait = GaitRetraining(False, "No step-rate work until the profile and your check-in agree: the gait video "
@@ -340,7 +342,7 @@ def advise(context: AthleteContext, *, weeks: int = DEFAULT_PLAN_WEEKS, start: d
                      painful_side=context.answers.get("side"),
                      onset_how=f"onset: {context.pain_onset.how}" if context.pain_onset else "",
                      pain_onset=context.pain_onset, filmed_on=context.gait_date,
-                     data_doubted=bool(context.profile_note)),
+                     data_doubted=bool(profile_note)),
         [p for p in strength if p.exercise.kind == "strength"],
         [p for p in strength if p.exercise.kind == "warmup" and running.includes_running],  # warm-ups go before runs
         [p for p in strength if p.exercise.kind == "flexibility"], running, gait,
@@ -350,7 +352,7 @@ def advise(context: AthleteContext, *, weeks: int = DEFAULT_PLAN_WEEKS, start: d
             professional_booked=pain.surgeon_first or (pain.level is not None and pain.level.needs_professional),
             step_rate_change=gait.active, pain_onset=context.pain_onset.day if context.pain_onset else None),
         professional, list(context.missing), [*context.notes, *_left_out_note(left_out)], days,
-        uncertain=context.uncertain_findings, left_out=left_out, profile_note=context.profile_note,
+        uncertain=context.uncertain_findings, left_out=left_out, profile_note=profile_note,
         other_knee_note=context.other_knee_note)
     advice = apply_overrides(advice, edits)  # the clinician's edits: they hold on every regeneration
     if holds_at_week_one(pain):

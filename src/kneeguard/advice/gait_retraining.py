@@ -180,19 +180,15 @@ def apply_gait(retraining: GaitRetraining, sessions: list[Session], start: dt.da
                 s.reason = list(dict.fromkeys([*s.reason, *retraining.reason]))
                 s.citations = unique_citations(s.citations, retraining.citations)
         if used and first > 0 and not retraining.on_hold:
-            cadence, target = retraining.measured_cadence_spm, retraining.target_cadence_spm
-            retraining.summary = _step_rate_words(cadence, target, retraining.weeks, retraining.pain_hold, True)
             last = max(s.date for s in sessions)
             retraining.film_date = min(start + dt.timedelta(days=7 * (first + retraining.weeks)), last)
-            retraining.schedule = _schedule(target, retraining.weeks, retraining.film_date, True)
+            _count_from_continuous(retraining)
         if not used and not retraining.on_hold:
             # the weekly metronome minutes counted from plan week 1 would read as work for this plan's walking
             # weeks: they are counted from the first week of continuous running instead
             retraining.on_hold = True
-            cadence, target = retraining.measured_cadence_spm, retraining.target_cadence_spm
-            retraining.summary = ("On hold in this plan (no continuous runs yet); once you run continuously again: "
-                                  + _step_rate_words(cadence, target, retraining.weeks, retraining.pain_hold, True))
-            retraining.schedule = _schedule(target, retraining.weeks, retraining.film_date, True)
+            _count_from_continuous(retraining, "On hold in this plan (no continuous runs yet); once you run "
+                                               "continuously again: ")
             retraining.schedule.append("Your plan has no continuous runs yet: start the metronome work once "
                                        "you run continuously again.")
     if retraining.film_date is not None:
@@ -201,6 +197,14 @@ def apply_gait(retraining: GaitRetraining, sessions: list[Session], start: dt.da
                            "then `kneeguard gait VIDEO`.", duration_min=15, reason=retraining.reason or ["advice.gait.refilm"],
                            citations=retraining.citations))
     return out
+
+
+def _count_from_continuous(retraining: GaitRetraining, lead: str = "") -> None:
+    """The retraining's words and schedule with its weeks counted from the first week of continuous running (a
+    plan that starts with walk/run, or has none yet: `lead` says so)."""
+    cadence, target = retraining.measured_cadence_spm, retraining.target_cadence_spm
+    retraining.summary = lead + _step_rate_words(cadence, target, retraining.weeks, retraining.pain_hold, True)
+    retraining.schedule = _schedule(target, retraining.weeks, retraining.film_date, True)
 
 
 def _continuous(session: Session) -> bool:

@@ -46,7 +46,7 @@ def checkin_command(
             from kneeguard.advice.checkins import other_knee_note, profile_note
 
             result = run_checkin(raw, athlete, home, save, store, source=answers)
-            notes = [n for n in (profile_note(result, store=store), other_knee_note(result, store=store)) if n]
+            notes = [n for n in (profile_note(result, store=store), other_knee_note(result)) if n]
     if as_json:
         from kneeguard.explain import finding_json
 

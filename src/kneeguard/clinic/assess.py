@@ -7,7 +7,7 @@ from typing import Any, Mapping
 
 from kneeguard.clinic.causes import context_notes, possible_causes
 from kneeguard.clinic.engine import Validation, load_questionnaire
-from kneeguard.clinic.episode import PainHistory, estimate_pain_onset, same_knee
+from kneeguard.clinic.episode import PainHistory, estimate_pain_onset, other_knee_days, same_knee
 from kneeguard.clinic.findings import recorded_without_norm, selftest_findings
 from kneeguard.clinic.history import (CheckinRecord, baseline_checkins, consecutive_ostrc_substantial,
                                       morning_baseline, pain_rises, trend_findings)
@@ -164,7 +164,8 @@ def assess(
     # One value for how long it has hurt and whether it has risen: the triage's words and the plan read it.
     pain_history = PainHistory(today, answers.get("duration_weeks"), estimate_pain_onset(records),
                                tuple(pain_rises(records)), morning_baseline(earlier),
-                               tuple(r.on_date for r in baseline_checkins(earlier)))
+                               tuple(r.on_date for r in baseline_checkins(earlier)),
+                               other_knee_days(every_earlier, answers))
     result = triage_checkin(questionnaire, validation, consecutive_ostrc_substantial(every_earlier), today, raw=raw,
                             pain_history=pain_history)
     causes = possible_causes(answers)

@@ -155,6 +155,7 @@ class PainHistory:
     # without it), the same number the check-in's words give, and not raised by this check-in's own flare.
     usual_morning: float | None = None
     usual_morning_from: tuple[dt.date, ...] = ()  # the check-ins it is the middle of (the plan names them)
+    other_knee_days: tuple[dt.date, ...] = ()  # earlier check-ins about the other knee: not this episode
 
     @property
     def risen(self) -> bool:

@@ -109,7 +109,7 @@ async def checkin_submit(request: Request):
     from kneeguard.advice.checkins import other_knee_note, profile_note
 
     return render(request, "checkin_result.html", result=result, findings=findings,
-                  profile_note=profile_note(result, store=store), other_knee_note=other_knee_note(result, store=store))
+                  profile_note=profile_note(result, store=store), other_knee_note=other_knee_note(result))
 
 
 def _posted_step(form: FormData, count: int) -> int | None:
