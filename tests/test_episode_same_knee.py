@@ -128,3 +128,7 @@ def test_the_other_knee_note_is_said_first_with_the_profile_note():
                                                                                  "age": 38}, history=EARLIER, today=AS_OF),
                                  checkin_history=EARLIER))
     assert agreed.first_notes == [] and agreed.verdict == agreed.pain.verdict
+    # read 46: the summary's headline 'Self-care is reasonable' was the one place without the condition
+    assert plan.banner.headline.endswith("This holds once the check-in is confirmed as yours and about this knee "
+                                         "(see the notes).")
+    assert "confirmed as yours" not in agreed.banner.headline

@@ -457,4 +457,4 @@ def test_a_walk_run_returns_warm_up_does_not_add_a_jog():
     """Read 45: 'Warm-up: brisk walk, easy jog, leg swings, before every run' added uncounted running to a walk/run."""
     plan = advise(make_context("returning runner", AS_OF, checkin=checkin(pain_during_run=3, pain_next_morning=1)))
     assert plan.running.mode == "return_to_run" and plan.warmup
-    assert all("walk only (no jog) until its continuous runs" in p.why for p in plan.warmup)
+    assert all("walk only (no jog) until the continuous runs start" in p.why for p in plan.warmup)

@@ -306,7 +306,7 @@ def advise(context: AthleteContext, *, weeks: int = DEFAULT_PLAN_WEEKS, start: d
     if running.mode == "return_to_run":  # read 45: an easy jog before a walk/run adds running it does not count
         for p in strength:
             if p.exercise.kind == "warmup":
-                p.why += "; before a walk/run session, walk only (no jog) until its continuous runs"
+                p.why += "; before a walk/run session, walk only (no jog) until the continuous runs start"
     if pain.stop:
         gait = GaitRetraining(False, "No gait work until a professional has seen you.")
     elif profile_note and context.gait is not None:
@@ -383,6 +383,8 @@ def _banner(ctx: AthleteContext, pain: PainState, stale: bool) -> Banner:
     headline = HEADLINES[c.level]
     if stale:
         headline += " Your check-in is out of date: run `kneeguard checkin` again."
+    if ctx.profile_note or ctx.other_knee_note:  # read 46: the level itself rests on whose check-in and which knee
+        headline += " This holds once the check-in is confirmed as yours and about this knee (see the notes)."
     reasons = [r.advice or r.summary or r.rule for r in c.reasons]
     what_to_do = list(c.what_to_do)
     if c.review_date is not None and c.review_date < ctx.as_of:
