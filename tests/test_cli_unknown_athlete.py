@@ -57,6 +57,16 @@ def test_the_check_in_says_when_its_answers_disagree_with_the_profile(tmp_path):
     out = " ".join(runner.invoke(app, ["checkin", "--answers", str(answers), "--athlete", "ana", "--home", home,
                                        "--no-save"]).output.split())
     assert "note: Your check-in says sex male (profile: female) and age 44 (profile: born 1988" in out
+    # routine: a level that sends her to a professional holds whoever's check-in it is (never conditional)
+    assert "Level: ROUTINE" in out and "This holds once" not in out
+    from tests.advice_support import BASE_ANSWERS
+
+    answers.write_text(json.dumps({**BASE_ANSWERS, "sex": "male", "age": 44}))
+    calm = " ".join(runner.invoke(app, ["checkin", "--answers", str(answers), "--athlete", "ana", "--home", home,
+                                        "--no-save"]).output.split())
+    # read 46: a self-care level and its dates read as settled before the notes questioned the check-in
+    assert ("Level: SELF-CARE This holds once the check-in is confirmed as yours and about this knee (see the "
+            "notes).") in calm and calm.index("This holds once") < calm.index("note: Your check-in says")
     answers.write_text(json.dumps({**base, "sex": "female"}))
     agreed = runner.invoke(app, ["checkin", "--answers", str(answers), "--athlete", "ana", "--home", home, "--no-save"])
     assert "profile:" not in agreed.output

@@ -29,7 +29,7 @@ def test_b5_a_trend_answer_that_disagrees_with_the_computed_rise_is_said_beside_
     line = _lasted(said_same)
     # read 41: '...rose above your usual 1.5/10, and it has not settled by the next morning (4/10)' was circular
     assert ("you said it is about the same, but your next-morning pain rose from your usual 1.5/10 to 4/10; "
-            "next-morning pain (4/10) should settle to 2/10 or less.") in line
+            "next-morning pain is 4/10, not yet back to 2/10 or less.") in line
     assert "has risen since" not in line and line.count(".") == 1 + line.count("1.5")  # one sentence
     said_worse = assess({**WORSE, "trend": "worse"}, history=HISTORY, today=TODAY)
     assert "has risen since your earlier check-ins (next-morning pain 4/10 against your usual 1.5/10)" in \

@@ -93,6 +93,11 @@ def test_a_plan_whose_profile_disagrees_with_the_checkin_sizes_no_run_from_the_p
     assert "until then running returns by walk/run phases" in plan.profile_note
     assert any("build back up" in line for line in plan.banner.lines)  # true of a walk/run return too
     assert [p.exercise.key for p in plan.strength] == [p.exercise.key for p in agreed.strength]
+    # read 46: the shoe and gait-analysis lines come from the same profile, and say so
+    from kneeguard.advice.footwear import PROFILE_SHOES_DOUBT
+
+    shoe_lines = [r for r in plan.footwear if r.domain == "footwear"]  # this profile records none: nothing doubted
+    assert shoe_lines and not any(PROFILE_SHOES_DOUBT in r.text for r in [*shoe_lines, *agreed.footwear])
     # read 44: the step-rate target would come from the profile's video: no metronome work until it agrees
     from tests.advice_support import gait_summary
 
@@ -132,3 +137,59 @@ def test_the_other_knee_note_is_said_first_with_the_profile_note():
     assert plan.banner.headline.endswith("This holds once the check-in is confirmed as yours and about this knee "
                                          "(see the notes).")
     assert "confirmed as yours" not in agreed.banner.headline
+
+
+def test_a_level_that_sends_the_runner_to_a_professional_is_never_made_conditional():
+    """Read 46 made the self-care headline conditional on the notes; a level above self-care holds whoever's
+    check-in it is (when unsure, escalate), so neither its headline nor its stop verdict carries the condition."""
+    from kneeguard.advice import advise
+    from kneeguard.advice.context import CONFIRM_FIRST, level_condition
+
+    profile = AthleteProfile("ana", sex="female", birth_year=AS_OF.year - 38)
+    urgent = advise(make_context("ana", AS_OF, profile=profile, checkin_history=EARLIER,
+                                 checkin=assess({**LEFT, "sex": "male", "age": 44, "calf_swelling": True},
+                                                history=EARLIER, today=AS_OF)))
+    assert urgent.banner.level == "urgent" and urgent.first_notes  # both notes still said
+    assert "confirmed as yours" not in urgent.banner.headline
+    assert urgent.verdict == urgent.pain.verdict
+    assert level_condition("self-care", True) == CONFIRM_FIRST
+    assert level_condition("routine", True) == level_condition("self-care", False) == ""
+
+
+def test_the_other_knee_note_asks_about_the_other_knee():
+    """Read 46: nothing asked whether the right knee, the earlier check-ins' knee, had settled."""
+    from kneeguard.clinic.episode import other_knee_words
+
+    words = other_knee_words("left", [c.on_date for c in EARLIER])
+    assert words.endswith("If the right knee still hurts too, this plan does not cover it: tell a professional "
+                          "about both knees")
+
+
+def test_shoe_and_gait_analysis_lines_say_when_the_profile_may_not_be_hers():
+    """Read 46: under a profile conflict the factors carried '‡', while the shoe-mileage and the professional gait
+    analysis lines, from the same profile's shoes and video, read as hers."""
+    from kneeguard.advice.footwear import PROFILE_SHOES_DOUBT, footwear_advice
+    from kneeguard.profile import ShoeStatus
+
+    shoe = ShoeStatus(1, "Daily trainer (old)", 1035.0, 700.0, False)
+    doubted = footwear_advice([shoe], [], None, {}, profile_doubted=True)
+    trusted = footwear_advice([shoe], [], None, {})
+    replace_doubted = next(r for r in doubted if r.title.startswith("Consider replacing"))
+    assert replace_doubted.text.endswith(PROFILE_SHOES_DOUBT)
+    assert not any(PROFILE_SHOES_DOUBT in r.text for r in trusted)
+    assert not any(PROFILE_SHOES_DOUBT in r.text for r in footwear_advice([], [], None, {}, profile_doubted=True))
+    from tests.advice_support import gait_summary
+
+    drop = gait_summary(codes=("gait.large_pelvic_drop",))
+    analysis = {doubt: next(r.text for r in footwear_advice([], ["gait.large_pelvic_drop"], drop, {}, profile_doubted=doubt)
+                            if r.domain == "gait_assessment") for doubt in (True, False)}
+    assert "this profile's video (which may not be yours: see the notes) shows a large pelvic drop" in analysis[True]
+    assert "your video shows a large pelvic drop" in analysis[False]
+    # the summary's Footwear row names them with the factors' '‡'
+    from kneeguard.report.summary import plan_overview
+
+    assert replace_doubted.data_not_confirmed and not any(r.data_not_confirmed for r in trusted)
+    listed_items = [{"name": r.title, "domain": r.domain, "condition": "", "data_not_confirmed": r.data_not_confirmed}
+                    for r in doubted if r.domain == "footwear"]
+    row = next(r for r in plan_overview({"available": True, "footwear": listed_items}, None) if r.area == "Footwear")
+    assert row.what.startswith("Consider replacing 'Daily trainer (old)' ‡;")

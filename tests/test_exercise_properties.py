@@ -155,3 +155,12 @@ def test_real_checkin_causes_reach_the_plan():
     a = advise(make_context("p", AS_OF, checkin=c), weeks=6)
     assert a.strength[0].exercise.key == "hamstring_isometric"
     assert "clinic.cause.biceps_femoris" in a.strength[0].reason
+
+
+def test_the_popliteus_rotation_says_how_hard():
+    """Read 46: the popliteus rotation (a band or the runner's own hand) had sets and reps but no resistance level,
+    where the other strength exercises name a repetition maximum or a share of the hardest push."""
+    rotation = library()["popliteus_rotation"]
+    assert "firm enough that the last 2-3 of each set are hard" in rotation.cue
+    assert rotation.shorthand == "last 2-3 reps hard"
+    assert "last 2-3 repetitions of each set are hard" in evidence.rule(rotation.dose_rule).summary

@@ -315,6 +315,9 @@ def test_a_walking_only_plan_states_one_rule_for_running_again_and_has_no_run_wa
 
     plan = _worse_checkin_plan()
     rule = resume_running_condition()  # the plan says "walking only until <it>; then walk/run step 1"
+    # read 45: the check-in's 5/10 beside the walks' 2/10 read as two limits for the same walks: it is running's
+    assert rule.endswith("a new check-in shows your pain within running's limits (5/10 or less in activity, back to "
+                         "2/10 or less by the next morning)") and rule.startswith("2 walks in a row stay at 2/10 or less")
     walks = [s for s in plan.days if s.kind == "walk"]
     assert walks and all(rule in s.details for s in walks)
     assert rule in plan.running.summary

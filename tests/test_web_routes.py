@@ -338,8 +338,13 @@ def test_the_check_in_result_says_when_its_answers_disagree_with_the_profile(tmp
         assert r.status_code == 200, r.text[:300]
         note = re.search(r'<p class="alert note" id="profile-note">(.*?)</p>', r.text, re.S)
         assert note and "sex male (profile: female)" in note.group(1) and 'href="/profile"' in note.group(1)
+        # read 46: the self-care level and its dates read as settled before the note questioned the check-in
+        condition = re.search(r'<p class="level-condition" id="level-condition"><strong>(.*?)</strong>', r.text)
+        assert condition and condition.group(1) == "This holds once the check-in is confirmed as yours and about " \
+            "this knee (see the notes)."
+        assert r.text.index('id="level-condition"') < r.text.index('id="profile-note"')
         calm = c.post("/checkin", data=CALM_CHECKIN | {"age": "38", "sex": "female"})
-        assert 'id="profile-note"' not in calm.text
+        assert 'id="profile-note"' not in calm.text and 'id="level-condition"' not in calm.text
 
 
 def test_the_plan_page_says_a_profile_conflict_first_and_lists_the_plans_notes(tmp_path):

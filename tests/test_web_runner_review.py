@@ -165,3 +165,34 @@ def test_a_runner_without_a_video_is_not_told_about_a_refilmed_one():
 
     assert "re-filmed" not in gait_advice().text
     assert "re-filmed" in gait_advice(gait=gait_summary(codes=())).text
+
+
+def test_a_check_in_of_today_leaves_nothing_to_tick_off_today():
+    """Read 46: the dashboard offered a strength session today beside a plan that starts tomorrow (the check-in's
+    plan starts the day after it, `advice.engine`): two plans for the same week."""
+    import datetime as dt
+
+    from kneeguard.advice import make_context
+    from kneeguard.web.advice_view import todays_sessions
+    from tests.advice_support import AS_OF, checkin, runs_frame
+
+    today = AS_OF + dt.timedelta(days=1)
+    runs = [(AS_OF - dt.timedelta(days=d), 8.0 if d % 7 else 12.0) for d in range(1, 60, 2)]
+    fresh = make_context("ana", today, activities=runs_frame(runs), checkin=checkin(today, pain_during_run=2,
+                                                                                 pain_next_morning=0))
+    earlier = make_context("ana", today, activities=runs_frame(runs),
+                           checkin=checkin(today - dt.timedelta(days=3), pain_during_run=2, pain_next_morning=0))
+    assert todays_sessions(fresh, today) == [] and todays_sessions(earlier, today)
+
+
+def test_the_dashboard_says_the_plan_starts_tomorrow_after_todays_check_in(tmp_path):
+    from fastapi.testclient import TestClient
+
+    from kneeguard.web import create_app
+    from tests.test_web_routes import CALM_CHECKIN
+
+    with TestClient(create_app(home=tmp_path / "home")) as c:
+        assert c.post("/checkin", data=CALM_CHECKIN).status_code == 200
+        page = c.get("/").text
+    card = page[page.index('id="today-title"'):page.index('id="painload-title"')]
+    assert "Nothing to tick off today: your plan starts tomorrow." in card and "tick-row" not in card

@@ -197,9 +197,11 @@ def resume_running_words() -> str:
 def resume_running_condition() -> str:
     """What `resume_running_words` waits for, on its own (the plan says 'walking only until ...')."""
     walks = int(evidence.value("advice.rtr.repeats"))  # each return-to-run phase is done at least this often
+    # read 45: "5/10 or less during activity" beside the walks' 2/10 read as two limits for the same walks; the
+    # check-in's limits are running's, and said so
     return (f"{walks} walks in a row stay at {safe_max():g}/10 or less and a new check-in "
-            f"shows the pain within the rule: {acceptable_max():g}/10 or less during activity and back to "
-            f"{settled_max():g}/10 or less by the next morning")
+            f"shows your pain within running's limits ({acceptable_max():g}/10 or less in activity, back to "
+            f"{settled_max():g}/10 or less by the next morning)")
 
 
 def walk_limit_words() -> str:

@@ -20,6 +20,7 @@ from kneeguard.clinic.episode import other_knee_days, other_knee_words, same_kne
 from kneeguard.advice.pain import SessionPain
 from kneeguard.advice.overrides import PlanOverride
 from kneeguard.clinic import codes as clinic_codes
+from kneeguard.clinic.levels import TriageLevel
 from kneeguard.findings import Finding
 from kneeguard.load.spike import in_reference_window, window_days
 from kneeguard.gait.summary import GaitSummary
@@ -326,6 +327,15 @@ def _notes(ctx: AthleteContext) -> list[str]:
 
 
 AGE_SLACK_YEARS = 1  # a birth year gives the age within a year
+# The level's condition while a note asks whether the check-in is this person's and about this knee (read 46): the
+# plan's banner and the check-in's own result (CLI, web) say it beside the level, before anything else
+CONFIRM_FIRST = "This holds once the check-in is confirmed as yours and about this knee (see the notes)."
+
+
+def level_condition(level: str | None, noted: bool) -> str:
+    """`CONFIRM_FIRST` for a self-care level under such notes, else '': a level that sends the runner to a
+    professional holds whoever's check-in it is (when unsure, escalate), so it is never made conditional."""
+    return CONFIRM_FIRST if noted and level == TriageLevel.SELF_CARE else ""
 
 
 def profile_conflict_words(found: list[str]) -> str:

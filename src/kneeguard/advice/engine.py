@@ -12,7 +12,8 @@ from typing import Any
 
 from kneeguard import evidence
 from kneeguard.advice.apply_overrides import apply_overrides
-from kneeguard.advice.context import AthleteContext, MissingPart, finding_source, self_tests_measured
+from kneeguard.advice.context import (AthleteContext, MissingPart, finding_source, level_condition,
+                                      self_tests_measured)
 from kneeguard.advice.exercise_sessions import AFTER_RUN, exercise_sessions
 from kneeguard.advice.exercises import PAIN_FREE, Prescription, pain_rule_text, self_test_counts
 from kneeguard.advice.factors import Factor, prompt_only, rank_factors
@@ -196,7 +197,7 @@ class Advice:
     def verdict(self) -> str:
         """The pain's verdict (`PainState.verdict`), conditional on the notes said first: 'you can follow the plan
         as written' under a note asking for a new check-in first read as a go-ahead (read 45)."""
-        if not self.first_notes:
+        if not self.first_notes or self.pain.stop:  # a stop is never made conditional
             return self.pain.verdict
         return f"{self.pain.verdict} This holds only if the notes above are settled: the check-in is yours and about this knee."
 
@@ -350,7 +351,8 @@ def advise(context: AthleteContext, *, weeks: int = DEFAULT_PLAN_WEEKS, start: d
             context.shoes, codes, context.gait, context.answers,
             review_date=context.checkin.review_date if context.checkin else None,
             professional_booked=pain.surgeon_first or (pain.level is not None and pain.level.needs_professional),
-            step_rate_change=gait.active, pain_onset=context.pain_onset.day if context.pain_onset else None),
+            step_rate_change=gait.active, pain_onset=context.pain_onset.day if context.pain_onset else None,
+            profile_doubted=bool(profile_note)),
         professional, list(context.missing), [*context.notes, *_left_out_note(left_out)], days,
         uncertain=context.uncertain_findings, left_out=left_out, profile_note=profile_note,
         other_knee_note=context.other_knee_note)
@@ -383,8 +385,9 @@ def _banner(ctx: AthleteContext, pain: PainState, stale: bool) -> Banner:
     headline = HEADLINES[c.level]
     if stale:
         headline += " Your check-in is out of date: run `kneeguard checkin` again."
-    if ctx.profile_note or ctx.other_knee_note:  # read 46: the level itself rests on whose check-in and which knee
-        headline += " This holds once the check-in is confirmed as yours and about this knee (see the notes)."
+    condition = level_condition(c.level, bool(ctx.profile_note or ctx.other_knee_note))
+    if condition:  # read 46: a self-care level rests on whose check-in and which knee it is
+        headline += f" {condition}"
     reasons = [r.advice or r.summary or r.rule for r in c.reasons]
     what_to_do = list(c.what_to_do)
     if c.review_date is not None and c.review_date < ctx.as_of:

@@ -217,7 +217,7 @@ ONSET_DAY = "on the day the pain began"
 FILMED_IN_PAIN = "filmed after the pain began: the pain may have changed how you run"
 # Runs and a video of a profile the check-in disagrees with may be another person's (read 43: ranked as hers
 # while the plan said they may not be).
-NOT_CONFIRMED = "from this profile's runs or video, which may not be yours (the check-in disagrees with the profile)"
+NOT_CONFIRMED = "from this profile's runs, video or shoes, which may not be yours (the check-in disagrees with the profile)"
 FACTOR_MARKS = (("*", PAIN_LIMITED), ("†", FILMED_IN_PAIN), ("‡", NOT_CONFIRMED))
 
 

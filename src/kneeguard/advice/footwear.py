@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import replace
 from typing import Any
 
 from kneeguard import evidence
@@ -26,10 +27,32 @@ PROFESSIONAL_GAIT_CODES = tuple(code for code, _ in PROFESSIONAL_GAIT_WORDS)
 
 def footwear_advice(shoes: list[ShoeStatus], codes: list[str], gait: GaitSummary | None,
                     answers: dict[str, Any], *, review_date: dt.date | None = None, professional_booked: bool = False,
-                    step_rate_change: bool = False, pain_onset: dt.date | None = None) -> list[Recommendation]:
+                    step_rate_change: bool = False, pain_onset: dt.date | None = None,
+                    profile_doubted: bool = False) -> list[Recommendation]:
     """`review_date`: the triage's review date (when a self-care runner who is not improving should be seen);
     `professional_booked`: the triage already books a visit; `step_rate_change`: the plan retrains cadence;
-    `pain_onset`: when the pain began (a video filmed since then may show a gait the pain has changed)."""
+    `pain_onset`: when the pain began (a video filmed since then may show a gait the pain has changed);
+    `profile_doubted`: the check-in disagrees with the profile, so its shoes and video may be another person's."""
+    out = _shoe_advice(shoes, codes, step_rate_change)
+    if profile_doubted:  # read 46: the factors said so ('‡'), the shoe and gait-analysis lines did not
+        out = [r if "advice.no_shoes" in r.reason else
+               replace(r, text=f"{r.text} {PROFILE_SHOES_DOUBT}", data_not_confirmed=True) for r in out]
+    out.append(Recommendation(
+        "orthotics", "Orthotics: only after a professional assessment",
+        "Foot orthoses lowered overall injury risk in prevention trials, mostly in military recruits; off-the-shelf "
+        "shock-absorbing insoles did not help. Past insert use is a marker of earlier problems, not a fix. Consider "
+        "orthoses if a physiotherapist or podiatrist finds a reason to.",
+        ["advice.orthotics"], list(evidence.rule("advice.footwear.orthoses_rr").citations)))
+    out.append(_professional_gait(codes, gait, answers, review_date, professional_booked, pain_onset,
+                                  video_doubted=profile_doubted))
+    return out
+
+
+PROFILE_SHOES_DOUBT = "(From the shoes recorded in this profile, which may not be yours: see the notes.)"
+
+
+def _shoe_advice(shoes: list[ShoeStatus], codes: list[str], step_rate_change: bool) -> list[Recommendation]:
+    """Replace, plan a replacement, record or rotate: the advice the profile's shoes give."""
     out: list[Recommendation] = []
     alert = evidence.rule("load.shoe.alert_km")
     active = [s for s in shoes if not s.retired]
@@ -57,13 +80,6 @@ def footwear_advice(shoes: list[ShoeStatus], codes: list[str], gait: GaitSummary
             "footwear", "Rotate two or more pairs",
             "In one study of recreational runners, those who alternated more than one pair had fewer injuries. "
             "A second pair is a simple change.", ["load.single_shoe"], list(rotation.citations)))
-    out.append(Recommendation(
-        "orthotics", "Orthotics: only after a professional assessment",
-        "Foot orthoses lowered overall injury risk in prevention trials, mostly in military recruits; off-the-shelf "
-        "shock-absorbing insoles did not help. Past insert use is a marker of earlier problems, not a fix. Consider "
-        "orthoses if a physiotherapist or podiatrist finds a reason to.",
-        ["advice.orthotics"], list(evidence.rule("advice.footwear.orthoses_rr").citations)))
-    out.append(_professional_gait(codes, gait, answers, review_date, professional_booked, pain_onset))
     return out
 
 
@@ -137,14 +153,16 @@ def _recorded_day(gait: GaitSummary | None) -> dt.date | None:
 
 def _professional_gait(codes: list[str], gait: GaitSummary | None, answers: dict[str, Any],
                        review_date: dt.date | None, professional_booked: bool,
-                       pain_onset: dt.date | None = None) -> Recommendation:
+                       pain_onset: dt.date | None = None, video_doubted: bool = False) -> Recommendation:
     reasons = list(dict.fromkeys(c for c in codes if any_of(c, PROFESSIONAL_GAIT_CODES)))  # one per code
     named = {declared: _named(declared, words, gait) for declared, words in PROFESSIONAL_GAIT_WORDS
              if any(declared.matches(c) for c in reasons)}
     # a flag whose every measure is within the video's error is no reason for an assessment
     reasons = [c for c in reasons if not any(d.matches(c) and not text for d, text in named.items())]
     why = [text for text in named.values() if text]
-    why = [f"your video shows {listed(why)}, which a phone video measures poorly"] if why else []
+    video = "this profile's video (which may not be yours: see the notes)" if video_doubted else "your video"
+    from_video = bool(why)
+    why = [f"{video} shows {listed(why)}, which a phone video measures poorly"] if why else []
     if gait is not None and gait.doubt:  # below the registry's quality score, or too few steps
         reasons.append("advice.gait.low_video_quality")
         why.append(f"your gait video is doubtful ({gait.doubt})")
@@ -170,7 +188,7 @@ def _professional_gait(codes: list[str], gait: GaitSummary | None, answers: dict
             else "")  # a runner with no video yet was told about a re-filmed one
         text = f"A professional running assessment is {condition}."
     return Recommendation("gait_assessment", "Professional gait analysis", text, reasons or ["advice.gait.when_professional"],
-                          cites, condition)
+                          cites, condition, data_not_confirmed=video_doubted and from_video)
 
 
 def _not_improving(answers: dict[str, Any]) -> bool:

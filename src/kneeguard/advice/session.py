@@ -94,6 +94,7 @@ class Recommendation:
     citations: list[Citation] = field(default_factory=list)
     condition: str = ""  # when it applies, in the text's own words ('' = always): a shortened view keeps it
     bring: str = ""  # what to bring to a visit ("Bring: ..."), the end of `text`: the clinician summary leaves it out
+    data_not_confirmed: bool = False  # from the profile's shoes or video while the check-in disagrees with it ('‡')
 
     @property
     def text_without_bring(self) -> str:
@@ -106,4 +107,5 @@ class Recommendation:
 
     def to_dict(self) -> dict[str, Any]:
         return {"domain": self.domain, "title": self.title, "text": self.text, "reason": list(self.reason),
-                "citations": [c.to_dict() for c in self.citations], "condition": self.condition}
+                "citations": [c.to_dict() for c in self.citations], "condition": self.condition,
+                "data_not_confirmed": self.data_not_confirmed}

@@ -98,7 +98,9 @@ def other_knee_words(side: str | None, days: Sequence) -> str:
             f"{'were' if many else 'was'} about the {other_knee(side)}: the {side} knee's onset, usual next-morning "
             f"pain and trend come from its own check-ins only, and the one-leg exercises start with the {side} leg. If "
             "it is the same knee, do a new check-in with the correct side before following any of this plan, running "
-            "included: your level of care may change")
+            # read 46: nothing asked whether the other knee had settled
+            f"included: your level of care may change. If the {other_knee(side)} knee still hurts too, this plan does "
+            "not cover it: tell a professional about both knees")
 
 
 def estimate_pain_onset(checkins: Sequence[_Checkin]) -> PainOnset | None:

@@ -29,6 +29,9 @@ def selftest_findings(answers: Mapping[str, Any], on_date: dt.date | None = None
     return out
 
 
+_PEOPLE = {"male": "men", "female": "women"}  # the norm's groups, in the words a runner uses
+
+
 def _heel_rise(answers: Mapping[str, Any], sex: str | None, on_date: dt.date | None) -> list[Finding]:
     median = evidence.rule("clinic.selftest.heel_rise_median")
     noise = evidence.rule("clinic.selftest.heel_rise_noise")
@@ -40,9 +43,11 @@ def _heel_rise(answers: Mapping[str, Any], sex: str | None, on_date: dt.date | N
         out.append(make_finding(
             # INFO: half of healthy adults are below it (physiotherapists' reads 15-21); the plan still acts on it
             # as a prompt (`advice.factors.prompt_only`), never ranking it as a cause.
-            codes.HEEL_RISE_BELOW_MEDIAN, Severity.INFO, f"Heel raises ({side}) below the median for {sex}s",
-            f"{count} single-leg heel raises is below the median of {median.value[sex]} in healthy adults. Half of healthy "
-            "people score below the median, so read this as a prompt to build calf capacity, not as a problem.",
+            # read 45: "for males" in the title and "in healthy adults" in the text read as two different norms
+            codes.HEEL_RISE_BELOW_MEDIAN, Severity.INFO, f"Heel raises ({side}) below the median for {_PEOPLE[sex]}",
+            f"{count} single-leg heel raises is below the median of {median.value[sex]} for healthy {_PEOPLE[sex]} "
+            "(a study of 566 adults). Half of healthy people score below the median, so read this as a prompt to build "
+            "calf capacity, not as a problem.",
             measured=count, threshold=median.value[sex], unit="reps", rule=median, on_date=on_date, side=side))
     left, right = answers.get("heel_rise_left"), answers.get("heel_rise_right")
     if left is not None and right is not None and abs(left - right) > noise.value:

@@ -104,7 +104,8 @@ def _exercise(p: Prescription, refs: References, titles: dict[str, str]) -> dict
 
 def _recommendation(r: Recommendation, refs: References, titles: dict[str, str]) -> dict[str, Any]:
     return {"name": r.title, "domain": r.domain, "condition": r.condition, "dosage": "", "details": r.text, "progression": "", "regression": "", "tempo": "",
-            "reason": _reason_text(r.reason, titles), "evidence": "", "cites": refs.cite(_cites(r.citations))}
+            "reason": _reason_text(r.reason, titles), "evidence": "", "cites": refs.cite(_cites(r.citations)),
+            "data_not_confirmed": r.data_not_confirmed}
 
 
 def _gait(g: GaitRetraining, refs: References, titles: dict[str, str]) -> dict[str, Any]:

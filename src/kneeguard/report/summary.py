@@ -95,6 +95,8 @@ def _names(items: list[dict] | None, none: str, limit: int = PLAN_ITEM_LIMIT) ->
         return none
     # A conditional item keeps its condition (its own words): shortened to a name it would read as unconditional.
     names = [f"{x['name']}: {x['condition']}" if x.get("condition") else x["name"] for x in items[:limit]]
+    # '‡' as the factors carry it: from the profile's shoes or video while the check-in disagrees (read 46)
+    names = [f"{n} ‡" if x.get("data_not_confirmed") else n for n, x in zip(names, items)]
     more = len(items) - len(names)
     # "the full report", not "the appendix": the summary is also printed alone, without one.
     return "; ".join(names) + (f"; and {more} more (see the full report)." if more else ".")

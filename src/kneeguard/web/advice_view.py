@@ -163,4 +163,8 @@ def todays_sessions(context, today: dt.date) -> list:
     from kneeguard.advice.ticks import TICKABLE_KINDS
 
     before_today = dataclasses.replace(context, session_pain=[p for p in context.session_pain if p.day != today])
-    return [s for s in advise(before_today, start=today).days if s.date == today and s.kind in TICKABLE_KINDS]
+    # a check-in of today: its plan starts where the engine starts it (tomorrow, or today for a stop plan's visit);
+    # a session today beside a plan that starts tomorrow read as two plans (read 46)
+    checked_today = context.checkin is not None and context.checkin.on_date >= today
+    plan = advise(before_today, start=None if checked_today else today)
+    return [s for s in plan.days if s.date == today and s.kind in TICKABLE_KINDS]

@@ -107,9 +107,11 @@ async def checkin_submit(request: Request):
     findings = [{**f.to_dict(), "caveat": PAIN_LIMITED if tested_on_painful_leg(f, side) else ""}
                 for f in result.findings]
     from kneeguard.advice.checkins import other_knee_note, profile_note
+    from kneeguard.advice.context import level_condition
 
-    return render(request, "checkin_result.html", result=result, findings=findings,
-                  profile_note=profile_note(result, store=store), other_knee_note=other_knee_note(result))
+    notes = {"profile_note": profile_note(result, store=store), "other_knee_note": other_knee_note(result)}
+    return render(request, "checkin_result.html", result=result, findings=findings, **notes,
+                  level_condition=level_condition(result.level, any(notes.values())))
 
 
 def _posted_step(form: FormData, count: int) -> int | None:

@@ -48,7 +48,8 @@ def dashboard(request: Request, as_of: str | None = None, period: str | None = N
                   recent_ticks=recent_ticks, kind_words=KIND_WORDS, chart=chart, chart_data=chart_data, period=period,
                   periods=[(key, label) for key, (label, _) in PERIODS.items()],
                   due=due, next_session=sessions[0] if sessions else None, ticks=ticks, today=today,
-                  tickable=TICKABLE_KINDS, back="/")
+                  tickable=TICKABLE_KINDS, back="/", starts_tomorrow=advice.start > today
+                  and advice.banner.checkin_date == today)
 
 
 @router.get("/dashboard/chart.json")
