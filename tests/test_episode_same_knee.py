@@ -124,7 +124,12 @@ def test_the_other_knee_note_is_said_first_with_the_profile_note():
     plan = advise(context)
     assert plan.first_notes == [context.profile_note, context.other_knee_note]
     # read 45: 'you can follow the plan as written' under a note asking for a new check-in read as a go-ahead
-    assert plan.verdict.startswith(plan.pain.verdict) and "This holds only if the notes above are settled" in plan.verdict
+    assert plan.pain.decision == "hold" and plan.verdict == plan.pain.verdict  # a hold holds whoever's it is
+    going = advise(make_context("ana", AS_OF, profile=profile, checkin_history=EARLIER, checkin=assess(
+        {**LEFT, "sex": "male", "age": 44, "pain_next_morning": 1}, history=EARLIER, today=AS_OF)))
+    assert going.pain.decision == "progress" and going.verdict.startswith(going.pain.verdict)
+    assert going.verdict.endswith("This holds only if the notes above are settled: the check-in is yours and about "
+                                  "this knee.")
     # read 44: the side decides the episode, so the level of care too: all of the plan waits, running included
     assert ("the one-leg exercises start with the left leg. If it is the same knee, do a new check-in with the "
             "correct side before following any of this plan, running included: your level of care may change") \
@@ -153,6 +158,11 @@ def test_a_level_that_sends_the_runner_to_a_professional_is_never_made_condition
     assert "confirmed as yours" not in urgent.banner.headline
     assert urgent.verdict == urgent.pain.verdict
     assert level_condition("self-care", True) == CONFIRM_FIRST
+    # a hold or step back is the cautious plan whoever's check-in it is: only the go-ahead is conditional
+    sore = advise(make_context("ana", AS_OF, profile=profile, checkin_history=EARLIER,
+                               checkin=assess({**LEFT, "sex": "male", "age": 44, "pain_during_run": 7},
+                                              history=EARLIER, today=AS_OF)))
+    assert sore.first_notes and sore.pain.decision != "progress" and sore.verdict == sore.pain.verdict
     assert level_condition("routine", True) == level_condition("self-care", False) == ""
 
 

@@ -197,7 +197,8 @@ class Advice:
     def verdict(self) -> str:
         """The pain's verdict (`PainState.verdict`), conditional on the notes said first: 'you can follow the plan
         as written' under a note asking for a new check-in first read as a go-ahead (read 45)."""
-        if not self.first_notes or self.pain.stop:  # a stop is never made conditional
+        # only the go-ahead: a hold, step back or stop holds whoever's check-in it is (when unsure, the cautious one)
+        if not self.first_notes or self.pain.decision is not pain_rule.LoadDecision.PROGRESS:
             return self.pain.verdict
         return f"{self.pain.verdict} This holds only if the notes above are settled: the check-in is yours and about this knee."
 
