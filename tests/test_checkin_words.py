@@ -31,6 +31,7 @@ def test_worse_checkin_reads_one_action_then_findings_about_the_person():
     assert result.level is TriageLevel.ROUTINE
     first, *findings = result.what_to_do
     assert first == ROUTINE_ACTION
+    assert first.endswith("If it gets worse before the visit, ask to be seen sooner.")  # read 47: no trigger said
     assert _booking_lines(result.what_to_do) == [ROUTINE_ACTION]  # the booking is said once
     assert findings == [
         "Your pain has lasted 3 weeks and is no better, and it has not settled by the next morning (4/10).",

@@ -28,8 +28,9 @@ def test_b5_a_trend_answer_that_disagrees_with_the_computed_rise_is_said_beside_
     said_same = assess(WORSE, history=HISTORY, today=TODAY)
     line = _lasted(said_same)
     # read 41: '...rose above your usual 1.5/10, and it has not settled by the next morning (4/10)' was circular
+    # read 47: "...rose to 4/10; next-morning pain is 4/10, not yet back to 2/10" said the value twice
     assert ("you said it is about the same, but your next-morning pain rose from your usual 1.5/10 to 4/10; "
-            "next-morning pain is 4/10, not yet back to 2/10 or less.") in line
+            "the pain rule asks for 2/10 or less by the next morning.") in line
     assert "has risen since" not in line and line.count(".") == 1 + line.count("1.5")  # one sentence
     said_worse = assess({**WORSE, "trend": "worse"}, history=HISTORY, today=TODAY)
     assert "has risen since your earlier check-ins (next-morning pain 4/10 against your usual 1.5/10)" in \

@@ -131,9 +131,9 @@ def test_the_other_knee_note_is_said_first_with_the_profile_note():
     assert going.verdict.endswith("This holds only if the notes above are settled: the check-in is yours and about "
                                   "this knee.")
     # read 44: the side decides the episode, so the level of care too: all of the plan waits, running included
-    assert ("the one-leg exercises start with the left leg. If it is the same knee, do a new check-in with the "
-            "correct side before following any of this plan, running included: your level of care may change") \
-        in plan.other_knee_note
+    assert ("the one-leg exercises start with the left leg. If the pain is really in your right knee, do a new "
+            "check-in with that side before following any of this plan, running included: your level of care may "
+            "change") in plan.other_knee_note
     agreed = advise(make_context("ana", AS_OF, profile=profile, checkin=assess({**LEFT, "side": "right", "sex": "female",
                                                                                  "age": 38}, history=EARLIER, today=AS_OF),
                                  checkin_history=EARLIER))
@@ -171,8 +171,8 @@ def test_the_other_knee_note_asks_about_the_other_knee():
     from kneeguard.clinic.episode import other_knee_words
 
     words = other_knee_words("left", [c.on_date for c in EARLIER])
-    assert words.endswith("If the right knee still hurts too, this plan does not cover it: tell a professional "
-                          "about both knees")
+    assert words.endswith("If the right knee still hurts too, this plan does not cover it: see a physiotherapist "
+                          "or sports doctor within 1-2 weeks about both knees")
 
 
 def test_shoe_and_gait_analysis_lines_say_when_the_profile_may_not_be_hers():

@@ -33,7 +33,7 @@ def test_the_checkin_dates_the_pain_from_the_earliest_checkin_and_says_it_has_ri
     # before: "Your pain has lasted 3 weeks and is no better, and it has not settled by the next morning (4/10)."
     # she answered "About the same": her answer and the computed rise are said together (a physio's read 7, B5)
     assert line == ("Your pain has lasted 5 weeks (since about 01 Nov 2026 by your earlier check-ins; your 07 Dec "
-                    f"check-in said 3 weeks); {SAID_BUT_ROSE}; next-morning pain is 4/10, not yet back to 2/10 or less.")
+                    f"check-in said 3 weeks); {SAID_BUT_ROSE}; the pain rule asks for 2/10 or less by the next morning.")
     assert "no better" not in " ".join(result.what_to_do)
     assert result.pain_history.onset.day == dt.date(2026, 11, 1) and result.pain_history.risen
 
@@ -72,7 +72,7 @@ def test_a_rise_within_two_weeks_is_said_with_its_scores_in_the_checkin_and_the_
     rise = "pain from 4/10 on 30 Nov 2026 to 6/10 now"
     assert result.pain_history.rise_words == rise and not result.pain_history.differs_from_answer
     assert ("Your pain has lasted 3 weeks; you said it is about the same, but your pain rose from 4/10 on "
-            "30 Nov 2026 to 6/10; next-morning pain is 4/10, not yet back to 2/10 or less." in result.what_to_do)
+            "30 Nov 2026 to 6/10; the pain rule asks for 2/10 or less by the next morning." in result.what_to_do)
     state = pain_state(result, [f.code for f in result.findings])
     assert f"pain has risen since your earlier check-ins ({rise}): step back one level" in state.reasons
 

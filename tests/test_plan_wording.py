@@ -402,8 +402,9 @@ def test_at_walking_only_an_unsettled_morning_says_what_to_do_not_a_level_that_i
     assert "steps back one level" not in words and "while you walk only" in words
     # read 41: "if it stays there" had no time frame: the re-check, or a further rise by the rule's own change
     # read 45: the rise as a score (today's 4/10 + the rule's 2 points), not 'by 2 points' from an unnamed base
-    assert "if it is still 4/10 or more at your re-check, or reaches 6/10 before it, see the " \
-           "professional then, sooner than planned." in words
+    # read 47: how and when to be seen
+    assert "if it is still 4/10 or more at your re-check, or reaches 6/10 before it, phone a physiotherapist or " \
+           "sports doctor that day and ask to be seen within a few days." in words
     # read 38: a limit she had already reached; read 40: with the amounts the schedule has
     assert words.endswith("Your next morning is 4/10 now: this week's walks are 15 min instead of 30, and the "
                           "exercises a set fewer (the doses below).")

@@ -98,6 +98,10 @@ def test_b7_a_plan_set_for_week_1_says_this_week_and_counts_the_step_rate_weeks_
 def test_b11_the_rest_day_is_between_the_planned_brisk_walks_not_from_walking(worse):
     assert worse.running.summary.startswith("Planned brisk walks: on the flat, no hills, never two days in a row. "
                                             "Everyday walking (getting about at home, to work, for errands) is fine "
-                                            "on any day while it stays at 2/10 or less; it is not a brisk walk.")
+                                            "on any day while it stays at 2/10 or less; it is not a brisk walk. "
+                                            # read 47: what to do above it
+                                            "If it goes above 2/10, cut it down (shorter trips, fewer stairs); above "
+                                            "5/10, or if you limp, contact a physiotherapist or sports doctor to be "
+                                            "seen within days.")
     walk = next(s for s in worse.days if s.kind == "walk")
     assert walk.title == "Brisk walk (no running)" and "Brisk walk" in walk.details  # the planned walks are the brisk ones

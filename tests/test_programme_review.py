@@ -256,6 +256,8 @@ def test_no_exercise_is_kept_for_a_single_week_of_the_plan():
     assert not any(p.exercise.name.startswith("Nordic") for p in advice.strength)
     [note] = [n for n in advice.notes if n.startswith("Not in this plan")]
     assert "Nordic hamstring lowers — would only start in the plan's last week, too late to build anything (a later plan can begin it)" in note
+    # read 47: 'Ask your physiotherapist' presumed one in a self-care plan
+    assert note.endswith("If you see a physiotherapist, ask whether to swap one in for another exercise.")
     # a hamstring tendon may be the source: the stretch is left to the physiotherapist (read 34)
     assert "Hamstring stretch (for a measured range deficit) — left to your physiotherapist: the tendon it " in note
 

@@ -139,7 +139,9 @@ def usual_morning_words(usual: float | None, from_days: tuple = (), walking_only
                 else f"rises by {change:g} or more points")
         return (f"Your usual next morning is {usual:g}/10 ({which}): while you walk only, a next morning of {step}/10 "
                 f"or more means shorter walks and lighter exercises; if it is still {step}/10 or more at your "
-                f"re-check, or {rise} before it, see the professional then, sooner than planned.{already}")
+                # read 47: 'see the professional then, sooner than planned' said no how or when
+                f"re-check, or {rise} before it, phone a physiotherapist or sports doctor that day and ask to be seen "
+                f"within a few days.{already}")
     return (f"Your usual next morning is {usual:g}/10 ({which}): a next morning of {step}/10 or more steps back one "
             f"level{held}.")
 

@@ -264,8 +264,9 @@ def _left_out_note(items: list[LeftOut]) -> list[str]:
     for item in items:
         by_reason.setdefault(item.reason, []).append(item.name)
     reasons = [f"{listed(names)} — {_reason_text(reason, minutes)}" for reason, names in by_reason.items()]
-    return [f"Not in this plan: {'; '.join(reasons)}. Ask your "
-            "physiotherapist whether to swap one in for another exercise."]
+    # read 47: 'your physiotherapist' presumed one in a self-care plan
+    return [f"Not in this plan: {'; '.join(reasons)}. If you see a physiotherapist, ask whether to swap one in for "
+            "another exercise."]
 
 
 def _reason_text(reason: str, minutes: int) -> str:

@@ -18,7 +18,9 @@ RTR_OFFSETS = (0, 2, 4)  # a rest day between return-to-run sessions, days after
 def brisk_walk_words() -> str:
     return ("Planned brisk walks: on the flat, no hills, never two days in a row. Everyday walking (getting about at "
             f"home, to work, for errands) is fine on any day while it stays at {safe_max():g}/10 or less; it is not a "
-            "brisk walk.")
+            # read 47: what to do above it was unsaid: the planned walks' own steps, in everyday terms
+            f"brisk walk. If it goes above {safe_max():g}/10, cut it down (shorter trips, fewer stairs); above "
+            f"{acceptable_max():g}/10, or if you limp, contact a physiotherapist or sports doctor to be seen within days.")
 
 
 def return_to_run(days, pain: PainState, reason: list[str], reference: LoadReference | None = None) -> RunningPlan:

@@ -97,10 +97,13 @@ def other_knee_words(side: str | None, days: Sequence) -> str:
     return (f"your latest check-in is about the {side} knee; your check-in{'s' if many else ''} of {listed} "
             f"{'were' if many else 'was'} about the {other_knee(side)}: the {side} knee's onset, usual next-morning "
             f"pain and trend come from its own check-ins only, and the one-leg exercises start with the {side} leg. If "
-            "it is the same knee, do a new check-in with the correct side before following any of this plan, running "
-            # read 46: nothing asked whether the other knee had settled
-            f"included: your level of care may change. If the {other_knee(side)} knee still hurts too, this plan does "
-            "not cover it: tell a professional about both knees")
+            # read 47: "if it is the same knee" left open which knee was meant
+            f"the pain is really in your {other_knee(side)} knee, do a new check-in with that side before following "
+            "any of this plan, running included: your level of care may change. "
+            # read 46: nothing asked whether the other knee had settled; read 47: with no time frame. Pain in both
+            # knees goes to a professional at the routine level's time (when unsure, escalate)
+            f"If the {other_knee(side)} knee still hurts too, this plan does not cover it: see a physiotherapist or "
+            "sports doctor within 1-2 weeks about both knees")
 
 
 def estimate_pain_onset(checkins: Sequence[_Checkin]) -> PainOnset | None:

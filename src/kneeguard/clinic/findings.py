@@ -32,6 +32,11 @@ def selftest_findings(answers: Mapping[str, Any], on_date: dt.date | None = None
 _PEOPLE = {"male": "men", "female": "women"}  # the norm's groups, in the words a runner uses
 
 
+def _other_median(medians: Mapping[str, int], sex: str) -> str:
+    """'women: 21': the other group's median, said too (read 47: the sex the finding rests on may be in doubt)."""
+    return "; ".join(f"{_PEOPLE[other]}: {value}" for other, value in medians.items() if other != sex)
+
+
 def _heel_rise(answers: Mapping[str, Any], sex: str | None, on_date: dt.date | None) -> list[Finding]:
     median = evidence.rule("clinic.selftest.heel_rise_median")
     noise = evidence.rule("clinic.selftest.heel_rise_noise")
@@ -46,8 +51,8 @@ def _heel_rise(answers: Mapping[str, Any], sex: str | None, on_date: dt.date | N
             # read 45: "for males" in the title and "in healthy adults" in the text read as two different norms
             codes.HEEL_RISE_BELOW_MEDIAN, Severity.INFO, f"Heel raises ({side}) below the median for {_PEOPLE[sex]}",
             f"{count} single-leg heel raises is below the median of {median.value[sex]} for healthy {_PEOPLE[sex]} "
-            "(a study of 566 adults). Half of healthy people score below the median, so read this as a prompt to build "
-            "calf capacity, not as a problem.",
+            f"({_other_median(median.value, sex)}; a study of 566 adults). Half of healthy people score below the "
+            "median, so read this as a prompt to build calf capacity, not as a problem.",
             measured=count, threshold=median.value[sex], unit="reps", rule=median, on_date=on_date, side=side))
     left, right = answers.get("heel_rise_left"), answers.get("heel_rise_right")
     if left is not None and right is not None and abs(left - right) > noise.value:
@@ -109,9 +114,17 @@ def _ake(answers: Mapping[str, Any], sex: str | None, on_date: dt.date | None) -
             out.append(make_finding(
                 codes.AKE_SHORT, Severity.LOW, f"Active knee extension ({side}): hamstring shortness",
                 f"{deg:g} degrees short of straight is beyond the {threshold} degree cut-off for hamstring shortness "
-                "(derived in adults aged 18-24).",
+                f"(derived in adults aged 18-24).{_other_side_words(answers, side)}",
                 measured=deg, threshold=threshold, unit="deg", rule=cut, on_date=on_date, side=side))
     return out
+
+
+def _other_side_words(answers: Mapping[str, Any], side: str) -> str:
+    """' Other side (left): 26 degrees.' where it was measured (read 47: a finding about one side read as if the
+    other were not measured or normal); '' otherwise."""
+    other = next(s for s in SIDES if s != side)
+    deg = answers.get(f"ake_{other}_deg")
+    return f" Other side ({other}): {deg:g} degrees." if deg is not None else ""
 
 
 def _history(answers: Mapping[str, Any], on_date: dt.date | None) -> list[Finding]:
