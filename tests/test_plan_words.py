@@ -79,7 +79,17 @@ def test_b7_a_plan_set_for_week_1_says_this_week_and_counts_the_step_rate_weeks_
     _, progressing, _ = demo_advice()
     assert not progressing.recheck and "Exercises (starting dose, in the weeks shown)" in _cli_text(progressing)
 
-    gait = worse_with_gait.gait
+    # read 47: a walking-only week that waits for a professional leaves the step rate to the professional
+    assert not worse_with_gait.gait.active and worse_with_gait.gait.summary == (
+        "Step rate: for the professional who sees the knee to decide, once you run again (your video: 168 steps/min; "
+        "kneeguard would start at +5 %, 176 steps/min).")
+    assert not any(s.metronome_min for s in worse_with_gait.days)
+    # the on-hold counting still serves a plan whose continuous runs come later (a walk/run return)
+    from kneeguard.advice.gait_retraining import apply_gait, plan_gait
+    from kneeguard.sample.history import DEMO_END
+
+    gait = plan_gait(gait_summary(168.0, day=DEMO_END), ["gait.overstride"], worse_with_gait.start, 6, DEMO_END)
+    apply_gait(gait, [s for s in worse_with_gait.days if s.kind == "walk"], worse_with_gait.start)
     assert gait.active and gait.on_hold
     # before: "... for 10 min of up to 3 runs a week in week 1, 20 in week 2, 30 in week 3" in a plan of walks
     minutes = evidence.value("advice.gait.metronome_minutes")

@@ -324,6 +324,7 @@ def advise(context: AthleteContext, *, weeks: int = DEFAULT_PLAN_WEEKS, start: d
     sessions = list(running.sessions)
     if not pain.stop:
         sessions += apply_gait(gait, sessions, start)
+        gait = _gait_for_the_professional(gait, pain, running)
         sessions += exercise_sessions(strength, start, weeks, {s.date for s in running.sessions},
                                       running.long_run_days, {s.date for s in running.sessions if s.is_running})
         if running.mode == WALKING_ONLY:  # each session says the walking-only limit first, as the plan does
@@ -371,6 +372,21 @@ def _hold_at_week_one(advice: Advice) -> None:
     kept = [s for s in advice.days if s.date <= advice.scheduled_end]
     kept.append(recheck_session(advice.recheck, advice.start, advice.weeks, walking_only=advice.running.mode == WALKING_ONLY))
     advice.days = sorted(kept, key=lambda s: (s.date, SESSION_KINDS.index(s.kind)))
+
+
+def _gait_for_the_professional(gait: GaitRetraining, pain: PainState, running: RunningPlan) -> GaitRetraining:
+    """A walking-only plan that waits for a professional (routine) has no running for a step rate: the change is
+    the professional's to decide, with the video's figures (read 47: a prescription in a walk-only week read as
+    noise beside 'walk/run stays at its first step until a professional has seen the knee')."""
+    if not (gait.on_hold and running.mode == WALKING_ONLY and pain.level is not None
+            and pain.level.needs_professional and gait.measured_cadence_spm and gait.target_cadence_spm):
+        return gait
+    low = evidence.value("gait.cadence.increase_pct")[0]
+    return GaitRetraining(False, f"Step rate: for the professional who sees the knee to decide, once you run again "
+                          f"(your video: {gait.measured_cadence_spm:.0f} steps/min; kneeguard would start at +{low} %, "
+                          f"{gait.target_cadence_spm} steps/min).", measured_cadence_spm=gait.measured_cadence_spm,
+                          target_cadence_spm=gait.target_cadence_spm, film_date=gait.film_date, reason=gait.reason,
+                          citations=gait.citations)
 
 
 def bring_text() -> str:
