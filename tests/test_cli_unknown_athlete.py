@@ -118,3 +118,11 @@ def test_the_plan_says_a_profile_conflict_first(tmp_path):
     note = "note: Your check-in says sex male (profile: female)"
     assert out.count("Your check-in says sex male") == 1 and note in out
     assert out.index(note) < out.index("This week") and "until then running returns by walk/run phases" in out
+    # a walking-only week (the worse check-in) holds whoever's check-in it is: its week is not conditional (read 47)
+    assert "This week (once the notes above are settled)" not in out
+    from tests.advice_support import BASE_ANSWERS
+
+    answers.write_text(json.dumps({**BASE_ANSWERS, "sex": "male", "age": 44}))
+    assert runner.invoke(app, ["checkin", "--answers", str(answers), "--athlete", "ana", "--home", home]).exit_code == 0
+    calm = " ".join(runner.invoke(app, ["plan", "--athlete", "ana", "--home", home], env={"COLUMNS": "200"}).output.split())
+    assert "This week (once the notes above are settled)" in calm

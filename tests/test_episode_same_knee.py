@@ -58,7 +58,10 @@ def test_the_summary_counts_the_other_knees_checkins_apart():
     context = make_context("ana", AS_OF, checkin=assess(LEFT, history=EARLIER, today=AS_OF), checkin_history=EARLIER)
     doc = build_report(context, advise(context), history=[*EARLIER, CheckinRecord(AS_OF, LEFT, "self-care")])
     row = next(s["detail"] for s in doc.sources if s["name"] == "Check-in")
-    assert row.endswith("3 check-ins on record, 2 about the right knee (a separate episode, unless the side is wrong)")
+    # read 47: what the other knee's episode was, and that nothing says whether it has settled
+    assert row.endswith("3 check-ins on record, 2 about the right knee (09 Jun: 1/10 next morning, self-care; 16 Jun: "
+                        "1/10 next morning, self-care; a separate episode, unless the side is wrong; whether it has "
+                        "settled: not asked)")
 
 
 def test_the_pain_trend_draws_this_knees_checkins_only():
@@ -128,6 +131,7 @@ def test_the_other_knee_note_is_said_first_with_the_profile_note():
     going = advise(make_context("ana", AS_OF, profile=profile, checkin_history=EARLIER, checkin=assess(
         {**LEFT, "sex": "male", "age": 44, "pain_next_morning": 1}, history=EARLIER, today=AS_OF)))
     assert going.pain.decision == "progress" and going.verdict.startswith(going.pain.verdict)
+    assert going.waits_for_notes and not plan.waits_for_notes  # the calendar's first week says it too (read 47)
     assert going.verdict.endswith("This holds only if the notes above are settled: the check-in is yours and about "
                                   "this knee.")
     # read 44: the side decides the episode, so the level of care too: all of the plan waits, running included

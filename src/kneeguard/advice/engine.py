@@ -194,11 +194,16 @@ class Advice:
         return [n for n in (self.profile_note, self.other_knee_note) if n]
 
     @property
+    def waits_for_notes(self) -> bool:
+        """The go-ahead waits for the notes said first (whose check-in, which knee): only the go-ahead; a hold, step
+        back or stop holds whoever's check-in it is (when unsure, the cautious one)."""
+        return bool(self.first_notes) and self.pain.decision is pain_rule.LoadDecision.PROGRESS
+
+    @property
     def verdict(self) -> str:
         """The pain's verdict (`PainState.verdict`), conditional on the notes said first: 'you can follow the plan
         as written' under a note asking for a new check-in first read as a go-ahead (read 45)."""
-        # only the go-ahead: a hold, step back or stop holds whoever's check-in it is (when unsure, the cautious one)
-        if not self.first_notes or self.pain.decision is not pain_rule.LoadDecision.PROGRESS:
+        if not self.waits_for_notes:
             return self.pain.verdict
         return f"{self.pain.verdict} This holds only if the notes above are settled: the check-in is yours and about this knee."
 

@@ -122,7 +122,8 @@ def show_plan(advice) -> None:
         for reason, titles in uncertain_groups(advice.uncertain).items():
             console.print(f"  [magenta]?[/] {escape('; '.join(titles))}\n    [magenta]why:[/] {escape(reason)}")
     console.print(f"\n[bold]Running[/] ({advice.running.mode_words}): {escape(advice.running.summary)}")
-    week = Table(title="This week")
+    # read 47: the first session stood in the calendar as if the notes asking for a new check-in were not there
+    week = Table(title="This week" + (" (once the notes above are settled)" if advice.waits_for_notes else ""))
     for col in ("date", "kind", "session", "km", "min", "metronome"):
         week.add_column(col)
     for s in advice.week(0):

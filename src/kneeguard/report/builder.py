@@ -24,7 +24,8 @@ from kneeguard.report.document import ReportDocument, References
 from kneeguard.report.measured import fmt as _fmt, value_text as _value_text
 from kneeguard.report.plan import build_plan
 from kneeguard.report.presenting import (driving_beyond_presenting, gait_shorthand, missing_runs_words,
-                                         presenting_complaint, running_since, selftest_shorthand)
+                                         other_knee_shorthand, presenting_complaint, running_since,
+                                         selftest_shorthand)
 from kneeguard.report.summary import plan_overview
 from kneeguard.report.summary_factors import mark_notes, more_factors, summary_factors
 
@@ -154,7 +155,8 @@ def _sources(context: AthleteContext, history: list[CheckinRecord] | None) -> li
                     "detail": (f"{presentation}; " if presentation else "")
                     + (f"differs from the profile: {' and '.join(conflicts)}; " if conflicts else "")
                     + f"{n} check-in{'s' if n != 1 else ''} on record"
-                    + (f", {other} about the {other_side} knee (a separate episode, unless the side is wrong)" if other else "")})
+                    + (f", {other} about the {other_side} knee ({other_knee_shorthand(history, context.other_knee_checkins)}"
+                       "a separate episode, unless the side is wrong; whether it has settled: not asked)" if other else "")})
         tests = selftest_shorthand(context.checkin.answers)
         if tests:
             out.append({"name": "Self-tests", "date": context.checkin.on_date.isoformat(), "detail": tests})

@@ -181,3 +181,17 @@ def running_since(run_days: list[dt.date], first_dated: dt.date | None) -> str:
     first = f"the first on {days[0]:%d %b %Y}" if earlier > 1 else f"on {days[0]:%d %b %Y}"
     return (f"runs from {starts[-1]:%d %b %Y} on with no break of {gap} days or more "
             f"({earlier} earlier dated run{'s' if earlier != 1 else ''}, {first})")
+
+
+def other_knee_shorthand(history: list | None, days: tuple) -> str:
+    """'15 Nov: 3/10 in runs, 1/10 next morning, self-care; 22 Nov: ...; ' for the other knee's check-ins (read 47:
+    a clinician asked what that knee's episode had been, not only that there was one); '' without the records."""
+    parts = []
+    for record in (r for r in history or [] if r.on_date in days):
+        answers = record.answers or {}
+        pain = [f"{answers[key]:g}/10 {where}" for key, where in (("pain_during_run", "in runs"),
+                                                                  ("pain_next_morning", "next morning"))
+                if isinstance(answers.get(key), (int, float))]
+        said = ", ".join([*pain, *([record.level.value] if record.level else [])])
+        parts.append(f"{record.on_date:%d %b}: {said}" if said else f"{record.on_date:%d %b}")
+    return "".join(f"{part}; " for part in parts)
