@@ -453,6 +453,10 @@ def test_the_weeks_ahead_name_a_walk_run_weeks_sessions(monkeypatch):
     plan = advise(ctx, weeks=6)
     later = plan.week_summaries[-1]
     assert later.km == 0 and later.by_minutes == "Continuous easy 30 min"
+    # read 47: a week of two session kinds says which day has which
+    mixed = next(w for w in plan.week_summaries if len({title for _, title in w.sessions_without_km}) > 1)
+    assert mixed.by_minutes.count(": ") >= 2 and all(
+        f"{day:%a}" in mixed.by_minutes.split(title)[0] for day, title in mixed.sessions_without_km)
     printed = " ".join(_printed(plan, monkeypatch).split())
     assert "km or sessions" in printed and "by minutes" not in printed
 

@@ -338,6 +338,9 @@ def test_the_medial_gastrocnemius_is_not_marked_less_likely_at_the_inner_back_of
     answers = {**WORSE, "location": ["posteromedial"], "aggravators": ["uphill", "push_off"]}
     gastro = next(c for c in possible_causes(answers) if c["id"] == "gastrocnemius")
     assert not gastro["site_note"]
+    # read 47: "the medial head arises at its inner back" was anatomy words for a runner
+    assert "pain behind the knee (the inner calf muscle starts just above it, on the inner side) or in the upper " \
+           "calf" in gastro["why"] and not any("medial head" in why for why in gastro["why"])
 
 
 def test_the_warning_signs_name_the_saddle_numbness_emergency_and_self_care_builds_back_gradually():

@@ -19,13 +19,19 @@ class WeekSummary:
     longest_km: float
     strength_days: tuple[dt.date, ...]
     exercise_min: int  # strength and mobility minutes (what the weekly budget counts)
-    sessions_without_km: tuple[str, ...] = ()  # the titles of its walk/run sessions, which have minutes, no km
+    sessions_without_km: tuple[tuple[dt.date, str], ...] = ()  # its walk/run sessions (minutes, no km): day, title
 
     @property
     def by_minutes(self) -> str:
-        """'Walk/run: 4 x (walk 2 min + run 3 min); Continuous easy 20 min' ('' without such sessions): what a week
-        without km holds (read 43: 'walk/run, by minutes' hid the continuous runs of weeks 3-6)."""
-        return "; ".join(dict.fromkeys(self.sessions_without_km))
+        """'Tue, Thu: Continuous easy 20 min; Sat: Continuous easy 30 min', or the one title when every such
+        session is the same ('' without them): what a week without km holds (read 43: 'walk/run, by minutes' hid
+        the continuous runs of weeks 3-6; read 47: two titles for three runs did not say which day had which)."""
+        days: dict[str, list[str]] = {}
+        for day, title in self.sessions_without_km:
+            days.setdefault(title, []).append(f"{day:%a}")
+        if len(days) <= 1:
+            return "".join(days)
+        return "; ".join(f"{', '.join(weekdays)}: {title}" for title, weekdays in days.items())
 
     @property
     def end(self) -> dt.date:
@@ -48,7 +54,7 @@ def week_summaries(days: list[Session], start: dt.date, weeks: int) -> list[Week
             index + 1, first, len(running), tuple(sorted({s.date for s in running})), sum(km), max(km, default=0.0),
             tuple(sorted({s.date for s in inside if s.kind == "strength"})),
             sum(int(s.duration_min or 0) for s in inside if s.kind in ("strength", "mobility")),
-            tuple(s.title for s in running if not s.distance_km)))
+            tuple((s.date, s.title) for s in sorted(running, key=lambda s: s.date) if not s.distance_km)))
     return out
 
 
