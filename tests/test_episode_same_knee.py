@@ -62,6 +62,14 @@ def test_the_summary_counts_the_other_knees_checkins_apart():
     assert row.endswith("3 check-ins on record, 2 about the right knee (09 Jun: 1/10 next morning, self-care; 16 Jun: "
                         "1/10 next morning, self-care; a separate episode, unless the side is wrong; whether it has "
                         "settled: not asked)")
+    # read 48: the headline's "(see the notes)" pointed at notes the summary did not have: a line under it
+    assert doc.triage["notes_line"] == "the earlier check-ins of 09 Jun and 16 Jun were about the right knee."
+    from kneeguard.report.presenting import unconfirmed_words
+
+    assert unconfirmed_words(["sex male (profile: female)"], (), "left") == (
+        "the check-in says sex male (profile: female), so the profile's runs, video and shoes (‡) may be another "
+        "person's.")
+    assert unconfirmed_words([], (), "left") == ""
 
 
 def test_the_pain_trend_draws_this_knees_checkins_only():
@@ -176,7 +184,8 @@ def test_the_other_knee_note_asks_about_the_other_knee():
 
     words = other_knee_words("left", [c.on_date for c in EARLIER])
     assert words.endswith("If the right knee still hurts too, this plan does not cover it: see a physiotherapist "
-                          "or sports doctor within 1-2 weeks about both knees")
+                          "or sports doctor within 1-2 weeks about both knees, and until then do the right leg's "
+                          "one-leg exercises with body weight only, within the pain rule")  # read 48
 
 
 def test_shoe_and_gait_analysis_lines_say_when_the_profile_may_not_be_hers():

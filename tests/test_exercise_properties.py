@@ -164,3 +164,10 @@ def test_the_popliteus_rotation_says_how_hard():
     assert "firm enough that the last 2-3 of each set are hard" in rotation.cue
     assert rotation.shorthand == "last 2-3 reps hard"
     assert "last 2-3 repetitions of each set are hard" in evidence.rule(rotation.dose_rule).summary
+
+
+def test_the_single_leg_bridge_says_where_the_weight_goes():
+    """Read 48: '3 x 15 each leg with a weight you can lift about 15 times' left the runner asking where a weight
+    goes in a bridge, and whether body weight is already enough."""
+    bridge = library()["single_leg_bridge"]
+    assert "any weight rests on your hips (body weight alone while the reps are about all you can do)" in bridge.cue

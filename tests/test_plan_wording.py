@@ -406,7 +406,7 @@ def test_at_walking_only_an_unsettled_morning_says_what_to_do_not_a_level_that_i
     assert "if it is still 4/10 or more at your re-check, or reaches 6/10 before it, phone a physiotherapist or " \
            "sports doctor that day and ask to be seen within a few days." in words
     # read 38: a limit she had already reached; read 40: with the amounts the schedule has
-    assert words.endswith("Your next morning is 4/10 now: this week's walks are 15 min instead of 30, and the "
+    assert words.endswith("Your next morning is 4/10 now: this week's walks are 15 min (half the walking phase's usual 30), and the "
                           "exercises a set fewer (the doses below).")
     walks = [s for s in plan.days if s.kind == "walk"]
     assert walks and all(s.duration_min == 15 and "15 min, not the usual 30" in s.details for s in walks)

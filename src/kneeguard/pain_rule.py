@@ -128,7 +128,9 @@ def usual_morning_words(usual: float | None, from_days: tuple = (), walking_only
              else "the middle of your latest check-ins")
     if walking_only:  # no level below walking only (read 37: 'steps back one level' said nothing there)
         # read 38: a limit she had already reached; read 40: with the amounts, as the schedule has them
-        short = (f"this week's walks are {walks[0]:g} min instead of {walks[1]:g}" if walks and walks[0] < walks[1]
+        # read 48: "15 min instead of 30" named walks she had never been given: the phase's usual, halved
+        short = (f"this week's walks are {walks[0]:g} min (half the walking phase's usual {walks[1]:g})"
+                 if walks and walks[0] < walks[1]
                  else "shorter walks")
         already = (f" Your next morning is {now:g}/10 now: {short}, and the exercises a set fewer (the doses below)."
                    if now is not None and now >= step else "")

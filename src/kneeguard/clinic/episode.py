@@ -103,7 +103,9 @@ def other_knee_words(side: str | None, days: Sequence) -> str:
             # read 46: nothing asked whether the other knee had settled; read 47: with no time frame. Pain in both
             # knees goes to a professional at the routine level's time (when unsure, escalate)
             f"If the {other_knee(side)} knee still hurts too, this plan does not cover it: see a physiotherapist or "
-            "sports doctor within 1-2 weeks about both knees")
+            # read 48: the one-leg exercises put a full weight on a leg whose knee hurt two weeks before
+            f"sports doctor within 1-2 weeks about both knees, and until then do the {other_knee(side)} leg's one-leg "
+            "exercises with body weight only, within the pain rule")
 
 
 def estimate_pain_onset(checkins: Sequence[_Checkin]) -> PainOnset | None:

@@ -25,7 +25,7 @@ from kneeguard.report.measured import fmt as _fmt, value_text as _value_text
 from kneeguard.report.plan import build_plan
 from kneeguard.report.presenting import (driving_beyond_presenting, gait_shorthand, missing_runs_words,
                                          other_knee_shorthand, presenting_complaint, running_since,
-                                         selftest_shorthand)
+                                         selftest_shorthand, unconfirmed_words)
 from kneeguard.report.summary import plan_overview
 from kneeguard.report.summary_factors import mark_notes, more_factors, summary_factors
 
@@ -68,6 +68,10 @@ def build_report(context: AthleteContext, advice: Advice | None = None, *, histo
 
     # Build in reading order so reference numbers rise through the document.
     triage = _triage(advice.banner if advice else None, checkin, refs)
+    # read 48: the headline said "(see the notes)" and the summary had none: what is unconfirmed, in a line
+    triage["notes_line"] = unconfirmed_words(profile_conflicts(context), context.other_knee_checkins,
+                                             (checkin.answers or {}).get("side") if checkin else None) \
+        if advice is not None and advice.first_notes else ""
     summary = summary_factors(advice, everything, refs)
     more = more_factors(advice)  # the plan's factors beyond the summary's rows, in a line
     aggravating = _aggravating(advice)

@@ -195,3 +195,20 @@ def other_knee_shorthand(history: list | None, days: tuple) -> str:
         said = ", ".join([*pain, *([record.level.value] if record.level else [])])
         parts.append(f"{record.on_date:%d %b}: {said}" if said else f"{record.on_date:%d %b}")
     return "".join(f"{part}; " for part in parts)
+
+
+def unconfirmed_words(conflicts: list[str], other_knee_days: tuple, side: str | None) -> str:
+    """What the summary's reader must know is unconfirmed, in a line (the plan's notes, for a clinician): 'the
+    check-in says sex male (profile: female), so the profile's runs, video and shoes (‡) may be another person's;
+    the earlier check-ins of 15 Nov and 22 Nov were about the right knee.' ('' when nothing is)."""
+    from kneeguard.clinic.episode import other_knee
+
+    parts = []
+    if conflicts:
+        parts.append(f"the check-in says {' and '.join(conflicts)}, so the profile's runs, video and shoes (‡) may "
+                     "be another person's")
+    if other_knee_days:
+        days = " and ".join(f"{d:%d %b}" for d in other_knee_days)
+        parts.append(f"the earlier check-in{'s' if len(other_knee_days) > 1 else ''} of {days} "
+                     f"{'were' if len(other_knee_days) > 1 else 'was'} about the {other_knee(side)} knee")
+    return f"{'; '.join(parts)}." if parts else ""
