@@ -71,6 +71,28 @@ def test_bad_query_values_are_400_not_500(client):
     assert "activity id 'abc': input should be a valid integer" in text and "int_parsing" not in text
 
 
+@pytest.mark.parametrize("path", ["/?as_of=9999-12-31", "/?as_of=0001-01-01", "/load?as_of=9999-12-31",
+                                  "/load?as_of=0001-01-01", "/plan?as_of=9999-12-30", "/plan.ics?as_of=9999-12-31",
+                                  "/report/view?as_of=0001-01-01", "/overview?as_of=9999-12-31"])
+def test_far_off_days_are_400_not_500(client, path):
+    """A runner's date picker reached 9999-12-31 and 0001-01-01: the date arithmetic overflowed (a 500)."""
+    r = client.get(path)
+    assert r.status_code == 400, (path, r.status_code)
+    assert "must be between 1989-01-01 and " in __import__("html").unescape(r.text)
+
+
+def test_a_day_that_does_not_exist_is_named_as_such(client):
+    text = __import__("html").unescape(client.get("/load?as_of=2026-02-30").text)
+    assert "'2026-02-30' is not a day in the calendar" in text  # not "must be YYYY-MM-DD": it has that shape
+
+
+@pytest.mark.parametrize("path", ["/activities/99999999999999999999999", "/gait/99999999999999999999999",
+                                  "/activities/0"])
+def test_ids_beyond_the_databases_range_are_a_page_not_a_500(client, path):
+    r = client.get(path)  # SQLite's INTEGER overflowed (a runner)
+    assert r.status_code == 422 and "kneeguard cannot use" in __import__("html").unescape(r.text)
+
+
 @pytest.mark.parametrize("path", ["/static/../app.py", "/static/%2e%2e/app.py", "/static/..%2fapp.py",
                                   "/static/%2e%2e/%2e%2e/cli/common.py", "/static//etc/passwd"])
 def test_static_files_refuse_path_traversal(client, path):

@@ -108,9 +108,7 @@ def print_json(payload: Any) -> None:
 
 
 def parse_date(text: str | None, name: str = "date") -> dt.date | None:
-    if text is None:
-        return None
-    try:
-        return dt.date.fromisoformat(text)
-    except ValueError:
-        raise UserError(f"{name} must be YYYY-MM-DD, got {text!r}") from None
+    """A day option (`kneeguard.dates.parse_day`: the format and the range), None when not given."""
+    from kneeguard.dates import parse_day
+
+    return None if text is None else parse_day(text, name)

@@ -6,7 +6,7 @@ from fastapi import APIRouter, Form, Request
 from fastapi.responses import RedirectResponse
 
 from kneeguard.errors import InvalidInput
-from kneeguard.web.common import athlete_name, render, store_of
+from kneeguard.web.common import RowId, athlete_name, render, store_of
 
 router = APIRouter()
 PAGE_SIZE = 200
@@ -28,12 +28,12 @@ def activities_page(request: Request, sport: str | None = None, page: int = 1):
 
 
 @router.get("/activities/{activity_id}")
-def activity_page(request: Request, activity_id: int, saved: int = 0):
+def activity_page(request: Request, activity_id: RowId, saved: int = 0):
     return _render_activity(request, activity_id, saved=bool(saved))
 
 
 @router.post("/activities/{activity_id}/edit")
-def edit_activity(request: Request, activity_id: int, sport: str = Form(""), title: str = Form(""),
+def edit_activity(request: Request, activity_id: RowId, sport: str = Form(""), title: str = Form(""),
                   shoe: str = Form(""), excluded: str = Form("")):
     from kneeguard.store.activity_edits import ActivityEdit
     from kneeguard.store.activity_edits import edit_activity as apply_edit

@@ -5,16 +5,17 @@ from __future__ import annotations
 import datetime as dt
 import math
 from pathlib import Path
-from typing import Any
+from typing import Annotated, Any
 
+from fastapi import Path as PathParam
 from fastapi import Request
 from fastapi.responses import HTMLResponse
 from fastapi.templating import Jinja2Templates
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from kneeguard.activity_time import activity_seconds, duration_label
+from kneeguard.dates import day_range
 from kneeguard.disclaimer import DISCLAIMER
-from kneeguard.errors import InvalidInput
 from kneeguard.evidence import marker_words
 from kneeguard.numbers import shown_unit
 from kneeguard.text import sentence
@@ -173,14 +174,18 @@ def error_page(request: Request, message: str, status_code: int) -> HTMLResponse
     return render(request, "error.html", status_code=status_code, message=message, athlete=name)
 
 
+# A stored row's id in an address: the database's integer range (a runner's /activities/99999999999999999999999
+# overflowed SQLite's INTEGER: a 500); beyond it, the friendly page every unusable address value gets
+RowId = Annotated[int, PathParam(ge=1, le=2**63 - 1)]
+
+
 def parse_day(text: str | None) -> dt.date:
     """A YYYY-MM-DD query parameter, today when absent; ValueError (a 400 page) when malformed."""
     if not text:
         return dt.date.today()
-    try:
-        return dt.date.fromisoformat(text)
-    except ValueError:
-        raise InvalidInput(f"the date must be YYYY-MM-DD, got {text!r}") from None
+    from kneeguard.dates import parse_day as checked_day
+
+    return checked_day(text, "the date")
 
 
 def fmt_number(value: Any, digits: int = 1, unit: str = "") -> str:
@@ -207,6 +212,7 @@ TEMPLATES.env.filters["shown_unit"] = shown_unit
 TEMPLATES.env.filters["sentence"] = sentence  # a clause as a sentence: capitalised, full stop
 TEMPLATES.env.globals["activity_seconds"] = activity_seconds  # timer, else moving, else elapsed: one rule
 TEMPLATES.env.globals["duration_label"] = duration_label
+TEMPLATES.env.globals["day_range"] = lambda: tuple(d.isoformat() for d in day_range())  # date inputs' min/max
 
 
 def _register_words() -> None:

@@ -14,7 +14,7 @@ from starlette.datastructures import UploadFile
 from kneeguard.errors import InvalidInput
 from kneeguard.gait.summary import GaitSummary
 from kneeguard.web import gait_view
-from kneeguard.web.common import athlete_name, render, store_of
+from kneeguard.web.common import RowId, athlete_name, render, store_of
 from kneeguard.web.uploads import UploadTooLarge, declared_too_large, limit_mb, save_upload, shown_name
 
 router = APIRouter()
@@ -162,7 +162,7 @@ def gait_compare(request: Request, before: int | None = None, after: int | None 
 
 
 @router.get("/gait/{session_id}")
-def gait_session_page(request: Request, session_id: int):
+def gait_session_page(request: Request, session_id: RowId):
     saved = _session(request, session_id)
     summary = _summary(saved)
     outputs = _outputs(request, saved)
@@ -178,7 +178,7 @@ def gait_session_page(request: Request, session_id: int):
 
 
 @router.get("/gait/{session_id}/files/{name}")
-def gait_session_file(request: Request, session_id: int, name: str):
+def gait_session_file(request: Request, session_id: RowId, name: str):
     from kneeguard.store.records import UnknownGaitSession
 
     saved = _session(request, session_id)

@@ -15,8 +15,8 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from kneeguard.errors import InvalidInput
 from kneeguard.web.advice_view import advice_for
-from kneeguard.web.common import athlete_name, ensure_visible, is_multi_user, render, signed_in_user, store_of, \
-    visible_athlete_names
+from kneeguard.web.common import (RowId, athlete_name, ensure_visible, is_multi_user, render, signed_in_user,
+                                  store_of, visible_athlete_names)
 
 router = APIRouter()
 NOT_FOUND = "No such plan edit."
@@ -79,7 +79,7 @@ def add_plan_edit(request: Request, athlete: str = Form(""), kind: str = Form(""
 
 
 @router.post("/plan/edits/{edit_id}/remove")
-def remove_plan_edit(request: Request, edit_id: int):
+def remove_plan_edit(request: Request, edit_id: RowId):
     from kneeguard.store import plan_overrides
 
     if not may_edit(request):
@@ -100,7 +100,6 @@ def _number(text: str, what: str) -> float:
 
 
 def _day(text: str, what: str) -> dt.date:
-    try:
-        return dt.date.fromisoformat(text.strip())
-    except ValueError:
-        raise InvalidInput(f"{what} must be YYYY-MM-DD, got {text!r}") from None
+    from kneeguard.dates import parse_day
+
+    return parse_day(text.strip(), what)
