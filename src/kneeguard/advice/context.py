@@ -21,6 +21,7 @@ from kneeguard.advice.pain import SessionPain
 from kneeguard.advice.overrides import PlanOverride
 from kneeguard.clinic import codes as clinic_codes
 from kneeguard.clinic.levels import TriageLevel
+from kneeguard.clinic.referral import EarlierReferral
 from kneeguard.findings import Finding
 from kneeguard.load.spike import in_reference_window, window_days
 from kneeguard.gait.summary import GaitSummary
@@ -75,6 +76,13 @@ class AthleteContext:
         """The note when the check-in's sex or age disagrees with the stored profile ('' when they agree): the
         self-test norms read the answers, the running plan the profile's data; the plan says it first (read 38)."""
         return profile_conflict_words(profile_conflicts(self))
+
+    @property
+    def referral_note(self) -> str:
+        """An earlier check-in's referral this calmer one must not quietly undo ('' without one): said first of
+        all the notes (`clinic.referral`)."""
+        referral = self.checkin.earlier_referral if self.checkin is not None else None
+        return referral.words if referral is not None else ""
 
     @property
     def other_knee_note(self) -> str:
@@ -316,6 +324,8 @@ def _notes(ctx: AthleteContext) -> list[str]:
                      f"{window_days()} days: import your recent runs so the plan can size them")
     if ctx.answers.get("has_pain") is False and any(clinic_codes.MORNING_PAIN_ABOVE_BASELINE.matches(f.code) for f in ctx.findings):
         notes.append("the check-in says no pain now but earlier check-ins showed rising morning pain: the plan stays cautious")
+    if referral := ctx.referral_note:
+        notes.append(referral)
     if profile := ctx.profile_note:
         notes.append(profile)
     if other := ctx.other_knee_note:
@@ -332,10 +342,15 @@ AGE_SLACK_YEARS = 1  # a birth year gives the age within a year
 CONFIRM_FIRST = "This holds once the check-in is confirmed as yours and about this knee (see the notes)."
 
 
-def level_condition(level: str | None, noted: bool) -> str:
-    """`CONFIRM_FIRST` for a self-care level under such notes, else '': a level that sends the runner to a
-    professional holds whoever's check-in it is (when unsure, escalate), so it is never made conditional."""
-    return CONFIRM_FIRST if noted and level == TriageLevel.SELF_CARE else ""
+def level_condition(level: str | None, noted: bool, referral: EarlierReferral | None = None) -> str:
+    """What the level holds once, said beside it ('' when nothing): an earlier, higher referral's visit
+    (`clinic.referral`: the lower level holds only once that professional has seen the runner), and
+    `CONFIRM_FIRST` for a self-care level under the profile or knee notes. A level that sends the runner to a
+    professional holds whoever's check-in it is (when unsure, escalate), so it never waits for those notes."""
+    parts = [f"This holds once {referral.condition} (see the notes)."] if referral is not None else []
+    if noted and level == TriageLevel.SELF_CARE:
+        parts.append(CONFIRM_FIRST)
+    return " ".join(parts)
 
 
 def profile_conflict_words(found: list[str]) -> str:

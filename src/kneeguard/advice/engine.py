@@ -18,7 +18,7 @@ from kneeguard.advice.exercise_sessions import AFTER_RUN, exercise_sessions
 from kneeguard.advice.exercises import PAIN_FREE, Prescription, pain_rule_text, self_test_counts
 from kneeguard.advice.factors import Factor, prompt_only, rank_factors
 from kneeguard.advice.footwear import footwear_advice
-from kneeguard.advice.gait_retraining import GaitRetraining, apply_gait, plan_gait
+from kneeguard.advice.gait_retraining import GaitRetraining, apply_gait, for_the_professional, plan_gait
 from kneeguard.advice.overrides import AppliedOverride, in_force, max_weekly_km
 from kneeguard.advice.pain import PainState, pain_state
 from kneeguard.advice.programme import AFTER_PLAN, NO_ROOM, SOURCE_STRETCH, LeftOut, choose, eccentric_starts
@@ -117,6 +117,8 @@ class Advice:
     # plan's distances come from the profile's runs (read 38); '' without
     profile_note: str = ""
     other_knee_note: str = ""  # earlier check-ins were about the other knee (`AthleteContext.other_knee_note`)
+    referral_note: str = ""  # an earlier, higher referral this check-in must not undo (`clinic.referral`)
+    referral_condition: str = ""  # what the go-ahead then waits for ('the professional ... has seen you')
     left_out: list[LeftOut] = field(default_factory=list)  # chosen but in no week (the notes name them, why)
 
     @property
@@ -191,7 +193,7 @@ class Advice:
     @property
     def first_notes(self) -> list[str]:
         """The notes said under the banner, before the plan: whose data and which knee it was made from."""
-        return [n for n in (self.profile_note, self.other_knee_note) if n]
+        return [n for n in (self.referral_note, self.profile_note, self.other_knee_note) if n]
 
     @property
     def waits_for_notes(self) -> bool:
@@ -205,7 +207,10 @@ class Advice:
         as written' under a note asking for a new check-in first read as a go-ahead (read 45)."""
         if not self.waits_for_notes:
             return self.pain.verdict
-        return f"{self.pain.verdict} This holds only if the notes above are settled: the check-in is yours and about this knee."
+        settled = [self.referral_condition] if self.referral_condition else []
+        if self.profile_note or self.other_knee_note:
+            settled.append("the check-in is yours and about this knee")
+        return f"{self.pain.verdict} This holds only if the notes above are settled: {listed(settled)}."
 
     @property
     def pain_rule_words(self) -> str:
@@ -329,7 +334,7 @@ def advise(context: AthleteContext, *, weeks: int = DEFAULT_PLAN_WEEKS, start: d
     sessions = list(running.sessions)
     if not pain.stop:
         sessions += apply_gait(gait, sessions, start)
-        gait = _gait_for_the_professional(gait, pain, running)
+        gait = for_the_professional(gait, running.mode == WALKING_ONLY, pain.level)
         sessions += exercise_sessions(strength, start, weeks, {s.date for s in running.sessions},
                                       running.long_run_days, {s.date for s in running.sessions if s.is_running})
         if running.mode == WALKING_ONLY:  # each session says the walking-only limit first, as the plan does
@@ -345,6 +350,7 @@ def advise(context: AthleteContext, *, weeks: int = DEFAULT_PLAN_WEEKS, start: d
         sessions.append(Session(start, "see_professional", professional.title,
                                 professional.text, reason=professional.reason, citations=professional.citations))
     days = _with_rest_days(sessions, start, weeks, pain)
+    referral = context.checkin.earlier_referral if context.checkin is not None else None
     advice = Advice(
         context.athlete, context.as_of, start, weeks, _banner(context, pain, stale), pain,
         rank_factors(context.findings, context.pain_onset.day if context.pain_onset else None,
@@ -363,7 +369,8 @@ def advise(context: AthleteContext, *, weeks: int = DEFAULT_PLAN_WEEKS, start: d
             profile_doubted=bool(profile_note)),
         professional, list(context.missing), [*context.notes, *_left_out_note(left_out)], days,
         uncertain=context.uncertain_findings, left_out=left_out, profile_note=profile_note,
-        other_knee_note=context.other_knee_note)
+        other_knee_note=context.other_knee_note, referral_note=context.referral_note,
+        referral_condition=referral.condition if referral is not None else "")
     advice = apply_overrides(advice, edits)  # the clinician's edits: they hold on every regeneration
     if holds_at_week_one(pain):
         _hold_at_week_one(advice)
@@ -377,21 +384,6 @@ def _hold_at_week_one(advice: Advice) -> None:
     kept = [s for s in advice.days if s.date <= advice.scheduled_end]
     kept.append(recheck_session(advice.recheck, advice.start, advice.weeks, walking_only=advice.running.mode == WALKING_ONLY))
     advice.days = sorted(kept, key=lambda s: (s.date, SESSION_KINDS.index(s.kind)))
-
-
-def _gait_for_the_professional(gait: GaitRetraining, pain: PainState, running: RunningPlan) -> GaitRetraining:
-    """A walking-only plan that waits for a professional (routine) has no running for a step rate: the change is
-    the professional's to decide, with the video's figures (read 47: a prescription in a walk-only week read as
-    noise beside 'walk/run stays at its first step until a professional has seen the knee')."""
-    if not (gait.on_hold and running.mode == WALKING_ONLY and pain.level is not None
-            and pain.level.needs_professional and gait.measured_cadence_spm and gait.target_cadence_spm):
-        return gait
-    low = evidence.value("gait.cadence.increase_pct")[0]
-    return GaitRetraining(False, f"Step rate: for the professional who sees the knee to decide, once you run again "
-                          f"(your video: {gait.measured_cadence_spm:.0f} steps/min; kneeguard would start at +{low} %, "
-                          f"{gait.target_cadence_spm} steps/min).", measured_cadence_spm=gait.measured_cadence_spm,
-                          target_cadence_spm=gait.target_cadence_spm, film_date=gait.film_date, reason=gait.reason,
-                          citations=gait.citations)
 
 
 def bring_text() -> str:
@@ -408,7 +400,7 @@ def _banner(ctx: AthleteContext, pain: PainState, stale: bool) -> Banner:
     headline = HEADLINES[c.level]
     if stale:
         headline += " Your check-in is out of date: run `kneeguard checkin` again."
-    condition = level_condition(c.level, bool(ctx.profile_note or ctx.other_knee_note))
+    condition = level_condition(c.level, bool(ctx.profile_note or ctx.other_knee_note), c.earlier_referral)
     if condition:  # read 46: a self-care level rests on whose check-in and which knee it is
         headline += f" {condition}"
     reasons = [r.advice or r.summary or r.rule for r in c.reasons]

@@ -13,6 +13,7 @@ from typing import Any
 
 from kneeguard import evidence, pain_rule
 from kneeguard.advice.session import Session, unique_citations
+from kneeguard.clinic.levels import TriageLevel
 from kneeguard.codes import any_of
 from kneeguard.evidence import Citation
 from kneeguard.gait import codes as gait_declared
@@ -211,3 +212,18 @@ def _continuous(session: Session) -> bool:
     """A run without walk breaks: a plan run, or the walk/run progression's continuous phases."""
     return session.kind == "run" or (session.kind == "walk_run" and bool(session.phase)
                                      and session.phase.startswith("Continuous"))
+
+
+def for_the_professional(gait: GaitRetraining, walking_only: bool, level: TriageLevel | None) -> GaitRetraining:
+    """A walking-only plan that waits for a professional (routine) has no running for a step rate: the change is
+    the professional's to decide, with the video's figures (read 47: a prescription in a walk-only week read as
+    noise beside 'walk/run stays at its first step until a professional has seen the knee')."""
+    if not (gait.on_hold and walking_only and level is not None and level.needs_professional
+            and gait.measured_cadence_spm and gait.target_cadence_spm):
+        return gait
+    low = evidence.value("gait.cadence.increase_pct")[0]
+    return GaitRetraining(False, f"Step rate: for the professional who sees the knee to decide, once you run again "
+                          f"(your video: {gait.measured_cadence_spm:.0f} steps/min; kneeguard would start at +{low} %, "
+                          f"{gait.target_cadence_spm} steps/min).", measured_cadence_spm=gait.measured_cadence_spm,
+                          target_cadence_spm=gait.target_cadence_spm, film_date=gait.film_date, reason=gait.reason,
+                          citations=gait.citations)

@@ -156,10 +156,13 @@ def show_result(result: CheckinAssessment, notes: list[str] | tuple = ()) -> Non
     console.rule(f"[bold]Check-in — {escape(result.athlete or '')}, {result.on_date.isoformat()}")
     console.print(f"Level: [{level_style(result.level)}] {result.level.upper()} [/]")
     from kneeguard.advice.context import level_condition
+    from kneeguard.text import sentence
 
-    condition = level_condition(result.level, bool(notes))
+    referral = result.earlier_referral  # said first of all: an earlier referral this check-in must not undo
+    condition = level_condition(result.level, bool(notes), referral)
     if condition:  # read 46: the level and its dates read as settled before the notes questioned the check-in
         console.print(f"[yellow]{escape(condition)}[/]")
+    notes = [sentence(referral.words), *notes] if referral is not None else list(notes)
     for i, line in enumerate(result.what_to_do):  # the level's action first, then what the answers show
         console.print(f"• [bold]{escape(line)}[/]" if i == 0 else f"• {escape(line)}")
     for note in notes:  # before the reasons: the norms below read these answers, the episode this knee's

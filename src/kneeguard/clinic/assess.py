@@ -8,6 +8,7 @@ from typing import Any, Mapping
 from kneeguard.clinic.causes import context_notes, possible_causes
 from kneeguard.clinic.engine import Validation, load_questionnaire
 from kneeguard.clinic.episode import PainHistory, estimate_pain_onset, other_knee_days, same_knee
+from kneeguard.clinic.referral import EarlierReferral, earlier_referral
 from kneeguard.clinic.findings import recorded_without_norm, selftest_findings
 from kneeguard.clinic.history import (CheckinRecord, baseline_checkins, consecutive_ostrc_substantial,
                                       morning_baseline, pain_rises, trend_findings)
@@ -47,6 +48,7 @@ class CheckinAssessment:
     athlete: str | None = None
     reassess_error: str | None = None
     pain_history: PainHistory | None = None  # how long it has hurt and any rise: the plan reads the same value
+    earlier_referral: EarlierReferral | None = None  # a recent higher referral this check-in must not undo
 
     @property
     def level(self) -> TriageLevel:
@@ -132,6 +134,10 @@ class CheckinAssessment:
             surgical_history=self.surgical_history,
             **self.triage.explanation_dict(),
         )
+        if self.earlier_referral is not None:  # a higher referral of the last days this check-in must not undo
+            payload["earlier_referral"] = {"date": self.earlier_referral.on_date.isoformat(),
+                                           "level": self.earlier_referral.level.value,
+                                           "words": self.earlier_referral.words}
         if self.reassess_error is not None:
             payload["reassess_error"] = self.reassess_error
         if self.athlete is not None:
@@ -180,4 +186,5 @@ def assess(
         recorded=recorded_without_norm(answers),
         validation=validation,
         pain_history=pain_history,
+        earlier_referral=earlier_referral(every_earlier, result.level, today),
     )

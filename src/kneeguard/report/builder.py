@@ -70,7 +70,8 @@ def build_report(context: AthleteContext, advice: Advice | None = None, *, histo
     triage = _triage(advice.banner if advice else None, checkin, refs)
     # read 48: the headline said "(see the notes)" and the summary had none: what is unconfirmed, in a line
     triage["notes_line"] = unconfirmed_words(profile_conflicts(context), context.other_knee_checkins,
-                                             (checkin.answers or {}).get("side") if checkin else None) \
+                                             (checkin.answers or {}).get("side") if checkin else None,
+                                             checkin.earlier_referral if checkin else None) \
         if advice is not None and advice.first_notes else ""
     summary = summary_factors(advice, everything, refs)
     more = more_factors(advice)  # the plan's factors beyond the summary's rows, in a line

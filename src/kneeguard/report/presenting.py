@@ -197,13 +197,16 @@ def other_knee_shorthand(history: list | None, days: tuple) -> str:
     return "".join(f"{part}; " for part in parts)
 
 
-def unconfirmed_words(conflicts: list[str], other_knee_days: tuple, side: str | None) -> str:
+def unconfirmed_words(conflicts: list[str], other_knee_days: tuple, side: str | None, referral: Any = None) -> str:
     """What the summary's reader must know is unconfirmed, in a line (the plan's notes, for a clinician): 'the
     check-in says sex male (profile: female), so the profile's runs, video and shoes (‡) may be another person's;
     the earlier check-ins of 15 Nov and 22 Nov were about the right knee.' ('' when nothing is)."""
     from kneeguard.clinic.episode import other_knee
 
     parts = []
+    if referral is not None:  # `clinic.referral.EarlierReferral`: a higher level this check-in must not undo
+        parts.append(f"the check-in of {referral.on_date:%d %b} was {referral.level.value}: {referral.action}; "
+                     "whether a professional has seen the runner since: not asked")
     if conflicts:
         parts.append(f"the check-in says {' and '.join(conflicts)}, so the profile's runs, video and shoes (‡) may "
                      "be another person's")

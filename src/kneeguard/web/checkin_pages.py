@@ -110,8 +110,10 @@ async def checkin_submit(request: Request):
     from kneeguard.advice.context import level_condition
 
     notes = {"profile_note": profile_note(result, store=store), "other_knee_note": other_knee_note(result)}
+    referral = result.earlier_referral  # an earlier referral this check-in must not undo: said first
     return render(request, "checkin_result.html", result=result, findings=findings, **notes,
-                  level_condition=level_condition(result.level, any(notes.values())))
+                  referral_note=referral.words if referral is not None else "",
+                  level_condition=level_condition(result.level, any(notes.values()), referral))
 
 
 def _posted_step(form: FormData, count: int) -> int | None:
