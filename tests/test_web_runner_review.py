@@ -196,3 +196,27 @@ def test_the_dashboard_says_the_plan_starts_tomorrow_after_todays_check_in(tmp_p
         page = c.get("/").text
     card = page[page.index('id="today-title"'):page.index('id="painload-title"')]
     assert "Nothing to tick off today: your plan starts tomorrow." in card and "tick-row" not in card
+    # a runner's try: what was done before today's check-in could not be recorded: a form for it
+    assert 'id="trained-today"' in card and "Trained earlier today? Record it:" in card
+
+
+def test_a_session_trained_before_todays_check_in_can_be_recorded(tmp_path):
+    import datetime as dt
+    import re
+
+    from fastapi.testclient import TestClient
+
+    from kneeguard.web import create_app
+    from tests.test_web_routes import CALM_CHECKIN
+
+    with TestClient(create_app(home=tmp_path / "home")) as c:
+        assert c.post("/checkin", data=CALM_CHECKIN).status_code == 200
+        page = c.get("/").text
+        token = re.search(r'name="csrf_token" value="([^"]+)"', page)
+        data = {"day": dt.date.today().isoformat(), "kind": "strength", "pain_during": "2", "back": "/"}
+        if token:
+            data["csrf_token"] = token.group(1)
+        assert c.post("/plan/done", data=data).status_code in (200, 303)
+        after = c.get("/").text
+    card = after[after.index('id="today-title"'):after.index('id="painload-title"')]
+    assert "Strength (done)" in card and "pain 2/10 during" in card

@@ -49,7 +49,8 @@ def dashboard(request: Request, as_of: str | None = None, period: str | None = N
                   periods=[(key, label) for key, (label, _) in PERIODS.items()],
                   due=due, next_session=sessions[0] if sessions else None, ticks=ticks, today=today,
                   tickable=TICKABLE_KINDS, back="/", starts_tomorrow=advice.start > today
-                  and advice.banner.checkin_date == today)
+                  and advice.banner.checkin_date == today,
+                  earlier_today_kinds=[k for k in ("run", "walk", "strength", "mobility") if k in TICKABLE_KINDS])
 
 
 @router.get("/dashboard/chart.json")
