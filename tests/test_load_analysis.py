@@ -153,6 +153,8 @@ def test_acwr_is_information_with_critiques():
     assert len(acwr) == 1 and acwr[0].severity is Severity.INFO and acwr[0].threshold == 1.5
     assert {"lolli2019", "impellizzeri2020", "impellizzeri2021", "frandsen2025"} <= {c.key for c in acwr[0].citations}
     assert "load.acwr_context" not in codes(analyze(steady(10, 0)))  # under 28 days of history
+    # a runner's try: no run in the last 28 days showed 'Acute:chronic load ratio 0.00' as a finding
+    assert "load.acwr_context" not in codes(analyze(steady(90, 30)))
 
 
 def test_long_run_share():
@@ -223,3 +225,14 @@ def test_values_excluded_at_import_are_said_to_be_left_out():
     report = analyze([run(3, 8.0, values_excluded=True), run(1, 8.0)])
     assert any("impossible values" in w and w.startswith("1 activity had") for w in report.warnings)
     assert not any("impossible values" in w for w in analyze([run(1, 8.0)]).warnings)
+
+
+def test_load_source_notes_count_one_activity_in_the_singular():
+    """A runner read '1 activities without heart rate or RPE have an estimated load'."""
+    from kneeguard.load.trimp import load_source_warnings
+
+    [one] = load_source_warnings(["duration_estimate"])
+    assert one.startswith("1 activity without heart rate or RPE has an estimated load")
+    two = load_source_warnings(["session_rpe", "session_rpe", "missing"])
+    assert two[0].startswith("2 activities without heart rate use session-RPE load")
+    assert two[1].startswith("1 activity has no heart rate, RPE or duration")

@@ -13,14 +13,14 @@ def test_the_presenting_complaint_names_the_negatives_and_what_aggravates_it():
     checkin = assess(WORSE, today=TODAY)
     text = presenting_complaint(checkin)
     assert text.startswith("38 y F; right posterolateral; gradual; 3 wk; pain 6/10 in runs, 4/10 next morning, 2/10 now")
-    assert ("stiffness; worse with downhill, push off, resisted bend; no swelling, locking, catching, giving way, "
+    assert ("stiffness; worse with downhill, push off, resisted bend; no knee swelling, locking, catching, giving way, "
             "lump, calf swelling or numbness or tingling; waking at night not ticked (when it hurts)") in text  # read 20: not asked alone
 
 
 def test_a_symptom_that_is_present_is_not_listed_as_absent():
     answers = negatives_and_aggravators({**assess(WORSE, today=TODAY).answers, "giving_way": True,
                                          "timing": ["during_run", "night"]})
-    assert "giving way" not in answers and "night pain" not in answers and "no swelling, locking" in answers
+    assert "giving way" not in answers and "night pain" not in answers and "no knee swelling, locking" in answers
 
 
 def test_self_tests_are_given_side_by_side_with_their_units():

@@ -256,6 +256,9 @@ def test_report_html_download(imported):
     r = imported.get("/report/download.html")
     assert r.status_code == 200 and "attachment" in r.headers["content-disposition"]
     assert r.text.lstrip().lower().startswith("<!doctype html")
+    # a runner's try: the full report and the two-page summary downloaded under the same name
+    summary = imported.get("/report/download.html?summary_only=true").headers["content-disposition"]
+    assert summary.endswith('-summary.html"') and not r.headers["content-disposition"].endswith('-summary.html"')
 
 
 def test_report_pdf_missing_engine_is_clear(client, monkeypatch):

@@ -220,3 +220,22 @@ def test_a_session_trained_before_todays_check_in_can_be_recorded(tmp_path):
         after = c.get("/").text
     card = after[after.index('id="today-title"'):after.index('id="painload-title"')]
     assert "Strength (done)" in card and "pain 2/10 during" in card
+
+
+def test_no_factors_with_runs_and_a_check_in_says_none_were_found(tmp_path):
+    """A runner with imported runs and a check-in read 'No contributing factors found yet. Import runs, do a
+    check-in...': the data was there, the factors were none."""
+    from pathlib import Path
+
+    from fastapi.testclient import TestClient
+
+    from kneeguard.web import create_app
+    from tests.test_web_routes import CALM_CHECKIN
+
+    run = Path(__file__).parent / "data" / "activities" / "fitparse" / "activity-small-fenix2-run.fit"
+    with TestClient(create_app(home=tmp_path / "home")) as c:
+        c.post("/import", files={"files": (run.name, run.read_bytes())})
+        c.post("/checkin", data=CALM_CHECKIN)
+        page = c.get("/").text
+    assert 'id="no-factors"' in page  # one short run and a pain-free check-in: no factor
+    assert "Import runs, do a check-in" not in page and "None found in your runs and check-in so far" in page

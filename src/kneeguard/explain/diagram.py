@@ -142,9 +142,10 @@ def _margin(texts: list[str], size: float, bold: bool) -> float:
 def _heading(scene: Scene, ml: float, width: float, highlighted: bool, top: float, title: bool) -> None:
     middle = ml + width / 2
     if title:
-        scene.add(Text(middle, 24, "Back of the right knee", 18, "middle", bold=True))
-        scene.add(Text(middle, 42, "seen from behind" + (" · hatched with a thick outline = involved" if highlighted
-                                                          else ""), 11.5, "middle", colour="#333333"))
+        # a right knee is drawn for everyone; a left-knee runner read 'the right knee' as the wrong knee
+        scene.add(Text(middle, 24, "Back of the knee", 18, "middle", bold=True))
+        scene.add(Text(middle, 42, "right knee from behind (left: mirror image)" + (
+            " · hatched = involved" if highlighted else ""), 11.5, "middle", colour="#333333"))
     size = 11.5 if title else 15.0
     scene.add(Text(ml + 2, top - 6, "inner side", size, "start", colour="#333333"))
     scene.add(Text(ml + width - 2, top - 6, "outer side", size, "end", colour="#333333"))

@@ -139,15 +139,27 @@ def load_source_warnings(sources: pd.Series | np.ndarray) -> list[str]:
     notes = []
     if counts.get("session_rpe", 0):
         notes.append(
-            f"{counts['session_rpe']} activities without heart rate use session-RPE load "
+            f"{_activities(counts['session_rpe'])} without heart rate {_verb(counts['session_rpe'], 'use')} session-RPE load "
             "(RPE x minutes), which is on a different scale from heart-rate TRIMP"
         )
     if counts.get("duration_estimate", 0):
         share = evidence.value("load.trimp.fallback_intensity")
         notes.append(
-            f"{counts['duration_estimate']} activities without heart rate or RPE have an estimated load "
+            f"{_activities(counts['duration_estimate'])} without heart rate or RPE "
+            f"{_verb(counts['duration_estimate'], 'have')} an estimated load "
             f"(duration at {share:.0%} of heart-rate reserve)"
         )
     if counts.get("missing", 0):
-        notes.append(f"{counts['missing']} activities have no heart rate, RPE or duration; their load counts as 0")
+        notes.append(f"{_activities(counts['missing'])} {_verb(counts['missing'], 'have')} no heart rate, RPE or "
+                     "duration; their load counts as 0")
     return notes
+
+
+def _activities(n: int) -> str:
+    """'1 activity', '3 activities' (a runner read '1 activities')."""
+    return f"{n} {'activity' if n == 1 else 'activities'}"
+
+
+def _verb(n: int, plural: str) -> str:
+    """The verb agreeing with `n` activities: 'has'/'uses' for one."""
+    return plural if n != 1 else {"have": "has"}.get(plural, plural + "s")

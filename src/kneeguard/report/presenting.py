@@ -18,7 +18,7 @@ DATA_GAP_DAYS = 7
 # Symptoms a clinician asks about at a posterior knee, by question: the answer(s) that mean "absent", and the short
 # name the shorthand uses. Presentation only: the triage reads the answers themselves.
 NEGATIVES = (
-    ("swelling", ("none",), "swelling"),
+    ("swelling", ("none",), "knee swelling"),  # the knee's: beside a swollen calf 'no swelling' read as a contradiction
     ("locking", ("no",), "locking"),
     ("catching", (False,), "catching"),
     ("giving_way", (False,), "giving way"),

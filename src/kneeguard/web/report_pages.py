@@ -44,7 +44,7 @@ def report_view(request: Request, as_of: str | None = None, weeks: int = DEFAULT
 @router.get("/report/download.html")
 def report_download_html(request: Request, as_of: str | None = None, weeks: int = DEFAULT_PLAN_WEEKS,
                          summary_only: bool = False):
-    name = _filename(request, ".html")
+    name = _filename(request, "-summary.html" if summary_only else ".html")
     return HTMLResponse(_html(request, as_of, weeks, summary_only),
                         headers={**REPORT_HEADERS, "Content-Disposition": f'attachment; filename="{name}"'})
 
@@ -65,6 +65,6 @@ def report_download_pdf(request: Request, as_of: str | None = None, weeks: int =
                           message=f"The PDF could not be made: {exc}. Download the HTML report and print it "
                           "from the browser instead.")
         pdf = target.read_bytes()
-    name = _filename(request, ".pdf")
+    name = _filename(request, "-summary.pdf" if summary_only else ".pdf")  # the two downloads kept apart
     return Response(pdf, media_type="application/pdf",
                     headers={"Content-Disposition": f'attachment; filename="{name}"'})
