@@ -2,6 +2,8 @@
 (403 on a write); a clinician not assigned gets 404; single-user mode edits as "local clinician"."""
 from __future__ import annotations
 
+import datetime as dt
+
 import pytest
 
 from kneeguard.store import plan_overrides
@@ -58,8 +60,9 @@ def test_single_user_mode_edits_as_local_clinician(tmp_path):
     client = web(create_app(home=tmp_path / "home"))
     form = client.get("/plan/edits").text
     assert 'value="no_running"' in form and "<script>" not in form
-    r = client.post("/plan/edits", data={"kind": "no_running", "start": "2030-01-01", "end": "2030-01-10"})
+    start, end = (dt.date.today() + dt.timedelta(days=d) for d in (200, 209))  # within `analysis.days_ahead`
+    r = client.post("/plan/edits", data={"kind": "no_running", "start": start.isoformat(), "end": end.isoformat()})
     assert r.status_code == 303
     page = client.get("/plan").text
-    assert "no running from 2030-01-01 to 2030-01-10" in page and "local clinician" in page
+    assert f"no running from {start.isoformat()} to {end.isoformat()}" in page and "local clinician" in page
     assert "not applied" in page  # the period lies after this plan: shown, not dropped

@@ -239,3 +239,21 @@ def test_no_factors_with_runs_and_a_check_in_says_none_were_found(tmp_path):
         page = c.get("/").text
     assert 'id="no-factors"' in page  # one short run and a pain-free check-in: no factor
     assert "Import runs, do a check-in" not in page and "None found in your runs and check-in so far" in page
+
+
+def test_a_plan_previewed_ahead_offers_no_tick_for_days_still_to_come(tmp_path):
+    """A runner ticked a session on /plan?as_of=<two days ahead> and got an error page ('still to come')."""
+    import datetime as dt
+    import re
+
+    from fastapi.testclient import TestClient
+
+    from kneeguard.web import create_app
+    from tests.test_web_routes import CALM_CHECKIN
+
+    ahead = dt.date.today() + dt.timedelta(days=9)
+    with TestClient(create_app(home=tmp_path / "home")) as c:
+        c.post("/checkin", data=CALM_CHECKIN)
+        page = c.get(f"/plan?as_of={ahead.isoformat()}").text
+    days = re.findall(r'action="/plan/done".*?name="day" value="([0-9-]+)"', page, re.S)
+    assert all(dt.date.fromisoformat(d) <= dt.date.today() for d in days)

@@ -173,7 +173,7 @@ def _findings(runs, daily, weekly, acwr, monotony, strain, as_of, record_start, 
             load_findings.weekly_jump_finding(weekly, as_of),
             load_findings.rest_streak_finding(daily),
             load_findings.monotony_finding(monotony, strain, as_of),
-            load_findings.acwr_finding(acwr, history_days, as_of, daily["load"]),
+            load_findings.acwr_finding(acwr, history_days, as_of),
             load_findings.long_run_share_finding(weekly, as_of),
         ):
             if finding is not None:

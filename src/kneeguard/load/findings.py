@@ -233,16 +233,11 @@ def monotony_finding(monotony: float, strain: float, as_of: dt.date) -> Finding 
     )
 
 
-def acwr_finding(acwr: pd.DataFrame, history_days: int, as_of: dt.date,
-                 daily_load: pd.Series | None = None) -> Finding | None:
-    """Today's EWMA ACWR as information, with the critiques; needs a full chronic span of history, and some load
-    within it (`daily_load`): with no session in the chronic span a runner read 'ratio 0.00' as a finding about
-    nothing."""
+def acwr_finding(acwr: pd.DataFrame, history_days: int, as_of: dt.date) -> Finding | None:
+    """Today's EWMA ACWR as information, with the critiques; needs a full chronic span of history."""
     rule = evidence.rule("load.acwr.high")
     _, chronic_days = evidence.value("load.acwr.spans")
     if acwr.empty or history_days < int(chronic_days) or acwr["acwr"].iloc[-1] != acwr["acwr"].iloc[-1]:
-        return None
-    if daily_load is not None and not float(daily_load.tail(int(chronic_days)).sum()) > 0:
         return None
     ratio = float(acwr["acwr"].iloc[-1])
     explanation = (

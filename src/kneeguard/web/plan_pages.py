@@ -47,7 +47,9 @@ def plan_page(request: Request, as_of: str | None = None, weeks: int = DEFAULT_P
                               advice.start)
     return render(request, "plan.html", advice=advice, banner=advice.banner, calendar=calendar,
                   banner_class=banner_class(advice.banner), weeks_n=weeks, day_names=day_names(advice.start),
-                  ticks=ticks, today=day, tickable=TICKABLE_KINDS, back="/plan",
+                  # a preview ahead (as_of in the future) offers no tick for days still to come (a runner's
+                  # tick there was refused: 'still to come')
+                  ticks=ticks, today=min(day, dt.date.today()), tickable=TICKABLE_KINDS, back="/plan",
                   pain_rule_text=advice.pain_rule_words,
                   # read 43: 'effort ≤ 4/10' beside the 5/10 pain limit was never defined
                   easy_effort=int(evidence.value("advice.run.easy_rpe")),
