@@ -222,7 +222,9 @@ def triage(
         what_to_do = list(dict.fromkeys(r.advice for r in routed if r.advice))
         action = what_to_do[0] if what_to_do else ""
     else:
-        action = evidence.value(level.registry_key)
+        # a pain-free check-in read "run less than before the pain" (a research engineer): its own words
+        pain_free = level is TriageLevel.SELF_CARE and answers.get("has_pain") is False
+        action = evidence.value("clinic.level.self_care_pain_free" if pain_free else level.registry_key)
         what_to_do = [action]
         # A route's advice (surgeon first) is kept whatever the level: it changes who sees the knee first.
         # Then what the answers show at this level, about this person (a rule may add no line of its own).

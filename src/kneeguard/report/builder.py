@@ -131,10 +131,11 @@ def _sources(context: AthleteContext, history: list[CheckinRecord] | None) -> li
             detail += f"; last run {gap} day{'s' if gap != 1 else ''} before it"
         missing = missing_runs_words(context.checkin, _day(s.get("last_run_date")))
         if missing:
-            weeks = (context.checkin.answers or {}).get("reduced_load_weeks")  # said once, here
-            said = ("check-in: not running less" if weeks == 0 else  # "0 weeks running less" puzzled a reader
-                    f"check-in: {counted(weeks, 'week')} running less")
-            detail += f": {missing}" + (f" ({said})" if isinstance(weeks, (int, float)) else "")
+            weeks = (context.checkin.answers or {}).get("reduced_load_weeks")  # said once, here; optional
+            said = "" if not isinstance(weeks, (int, float)) else (  # unanswered: a report, not a crash
+                "check-in: not running less" if weeks == 0 else  # "0 weeks running less" puzzled a reader
+                f"check-in: {counted(weeks, 'week')} running less")
+            detail += f": {missing}" + (f" ({said})" if said else "")
         if unset:
             detail += f"; {unset} undated run{'s' if unset != 1 else ''} (watch clock unset)"
         out.append({"name": "Activities", "date": f"{first} to {s.get('last_run_date')}", "detail": detail})

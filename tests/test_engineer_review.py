@@ -1,0 +1,41 @@
+"""A research engineer's try of the CLI before using it on a cohort: crashes and wrong results, each with the
+command that showed it."""
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from typer.testing import CliRunner
+
+from kneeguard.cli import app
+from tests.advice_support import BASE_ANSWERS
+
+RUN = Path(__file__).resolve().parents[1] / "src" / "kneeguard" / "sample" / "files" / "activity-small-fenix2-run.fit"
+runner = CliRunner()
+
+
+def test_a_report_after_a_check_in_without_the_optional_reduced_load_weeks(tmp_path):
+    """`report` crashed (TypeError formatting None weeks) when the check-in left out `reduced_load_weeks` and the
+    imported runs ended long before it: the usual case for a runner importing an old history."""
+    home = str(tmp_path / "home")
+    assert runner.invoke(app, ["import", str(RUN), "--home", home]).exit_code == 0
+    answers = tmp_path / "a.json"
+    answers.write_text(json.dumps({**BASE_ANSWERS, "pain_during_run": 3, "pain_next_morning": 1}))
+    assert "reduced_load_weeks" not in json.loads(answers.read_text())
+    assert runner.invoke(app, ["checkin", "--answers", str(answers), "--home", home]).exit_code == 0
+    result = runner.invoke(app, ["report", "--out", str(tmp_path / "r.html"), "--home", home])
+    assert result.exit_code == 0, result.output
+    assert "may be missing from the import" in (tmp_path / "r.html").read_text(encoding="utf-8")
+
+
+def test_a_pain_free_check_in_is_not_told_to_run_less_than_before_the_pain():
+    """`has_pain: false` still read 'Self-manage: run less than before the pain and build back up gradually'."""
+    from kneeguard import evidence
+    from kneeguard.clinic import assess
+
+    calm = assess({k: v for k, v in {**BASE_ANSWERS, "has_pain": False}.items()
+                   if k not in ("onset", "location", "pain_now")})
+    assert calm.level == "self-care" and calm.what_to_do[0] == evidence.value("clinic.level.self_care_pain_free")
+    assert calm.is_action(calm.what_to_do[0]) and "before the pain" not in " ".join(calm.what_to_do)
+    sore = assess({**BASE_ANSWERS, "pain_during_run": 3, "pain_next_morning": 1})
+    assert sore.what_to_do[0] == evidence.value("clinic.level.self_care")
