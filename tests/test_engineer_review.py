@@ -39,3 +39,48 @@ def test_a_pain_free_check_in_is_not_told_to_run_less_than_before_the_pain():
     assert calm.is_action(calm.what_to_do[0]) and "before the pain" not in " ".join(calm.what_to_do)
     sore = assess({**BASE_ANSWERS, "pain_during_run": 3, "pain_next_morning": 1})
     assert sore.what_to_do[0] == evidence.value("clinic.level.self_care")
+
+
+def _intervals(events: dict[str, list[int]]):
+    """Counting-process rows: per band, one athlete-run per listed event flag (1 = injury), a day at risk each."""
+    import pandas as pd
+
+    rows, run = [], 0
+    for band, flags in events.items():
+        for i, flag in enumerate(flags):
+            run += 1
+            rows.append({"athlete": f"a{i % 3}", "run_id": run, "band": band, "event": flag,
+                         "entry": float(run), "exit": float(run) + 1.0})
+    return pd.DataFrame(rows)
+
+
+def test_a_band_without_injuries_keeps_its_interval_around_its_estimate():
+    """`batch cohort` crashed drawing a band with 0 injuries: Wilson's lower bound (~1e-14) sat above the 0 rate."""
+    from kneeguard.batch.cohort_stats import incidence_by_band
+
+    table = incidence_by_band(_intervals({"reference": [1, 0, 0, 0], "small": [0] * 6}))  # Wilson: ~1e-17 > 0
+    for row in table.itertuples():
+        assert row.per_1000_runs_low <= row.per_1000_runs <= row.per_1000_runs_high
+        assert row.per_1000_days_low <= row.per_1000_days <= row.per_1000_days_high
+
+
+def test_hazard_ratios_say_why_there_are_none_instead_of_crashing(monkeypatch):
+    """Only the reference band with injuries ('need at least one array to concatenate'), and a Cox fit with a
+    singular information matrix (LinAlgError, then statsmodels' ValueError): notes and NaN, not a crash."""
+    import math
+
+    import numpy as np
+    from statsmodels.duration.hazard_regression import PHReg
+
+    from kneeguard.batch.cohort_stats import hazard_ratios
+
+    table, notes, p = hazard_ratios(_intervals({"reference": [1, 0, 1], "small": [0, 0]}))
+    assert table.empty and math.isnan(p) and notes[-1] == ("no injury outside the reference band: no hazard ratio "
+                                                           "can be estimated")
+
+    def singular(self, *args, **kwargs):
+        raise np.linalg.LinAlgError("Singular matrix") if not kwargs else ValueError("need covariance")
+
+    monkeypatch.setattr(PHReg, "fit", singular)
+    table, notes, p = hazard_ratios(_intervals({"reference": [1, 0, 1], "small": [1, 0]}))
+    assert table.empty and math.isnan(p) and "the Cox model cannot be fitted" in notes[-1]

@@ -56,7 +56,12 @@ def incidence_by_band(intervals: pd.DataFrame) -> pd.DataFrame:
         injuries = int(mine["event"].sum())
         days = float((mine["exit"] - mine["entry"]).sum())
         low, high = proportion_confint(injuries, runs, alpha=alpha, method="wilson")
+        # Wilson's lower bound at 0 injuries comes back as ~1e-14, above the estimate 0: the interval is made to
+        # hold its estimate (a plot's error bar of negative length crashed `batch cohort`)
+        low, high = min(float(low), injuries / runs), max(float(high), injuries / runs)
         rate_low, rate_high = confint_poisson(injuries, days, method="exact-c", alpha=alpha)
+        if days:
+            rate_low, rate_high = min(float(rate_low), injuries / days), max(float(rate_high), injuries / days)
         rows.append({
             "band": band, "runs": runs, "injuries": injuries,
             "per_1000_runs": PER * injuries / runs, "per_1000_runs_low": PER * low, "per_1000_runs_high": PER * high,
@@ -80,6 +85,9 @@ def hazard_ratios(intervals: pd.DataFrame) -> tuple[pd.DataFrame, list[str], flo
     for band in STATES[1:]:
         if band in events_by_band.index and band not in compared:
             notes.append(f"no injury in the {band} band: its hazard ratio is not estimable and it is left out")
+    if not compared:  # only the reference band has injuries: nothing to compare it with (was a crash)
+        return (pd.DataFrame(columns=["band", "hr", "hr_low", "hr_high", "p"]),
+                notes + ["no injury outside the reference band: no hazard ratio can be estimated"], float("nan"))
     kept = intervals[intervals["band"].isin(["reference", *compared])]
     exog = np.column_stack([(kept["band"] == b).to_numpy(dtype=float) for b in compared])
     model = PHReg(kept["exit"].to_numpy(float), exog, status=kept["event"].to_numpy(float),
@@ -87,9 +95,18 @@ def hazard_ratios(intervals: pd.DataFrame) -> tuple[pd.DataFrame, list[str], flo
     tolerance = 1e-4 * (1 + kept["event"].sum())
     with warnings.catch_warnings():  # trial steps may overflow; convergence is checked on the gradient
         warnings.simplefilter("ignore", RuntimeWarning)
-        fitted = model.fit()  # Newton: fast, but without a line search it can overshoot on a small band
-        if not _converged(model, fitted.params, tolerance):
-            fitted = model.fit(method="bfgs", maxiter=500)
+        try:
+            fitted = model.fit()  # Newton: fast, but without a line search it can overshoot on a small band
+        except np.linalg.LinAlgError:  # a singular information matrix (a tiny cohort): the slower search
+            fitted = None
+        if fitted is None or not _converged(model, fitted.params, tolerance):
+            try:
+                fitted = model.fit(method="bfgs", maxiter=500)
+            except (np.linalg.LinAlgError, ValueError):  # no fit at all (statsmodels: no covariance): said,
+                # not a crash (a research engineer's two-athlete subset)
+                return (pd.DataFrame(columns=["band", "hr", "hr_low", "hr_high", "p"]),
+                        notes + ["the Cox model cannot be fitted (too few injuries or athletes): no hazard ratio"],
+                        float("nan"))
     if not _converged(model, fitted.params, tolerance):
         notes.append("the Cox fit did not converge (too few new problems in some band): the hazard ratios are "
                      "not reliable")
@@ -100,7 +117,11 @@ def hazard_ratios(intervals: pd.DataFrame) -> tuple[pd.DataFrame, list[str], flo
     table = pd.DataFrame({"band": compared, "hr": np.exp(log_hr), "hr_low": np.exp(log_hr - z * se),
                           "hr_high": np.exp(log_hr + z * se), "p": 2 * norm.sf(np.abs(log_hr / se)),
                           "log_hr_se": se})
-    wald = float(log_hr @ np.linalg.solve(cov, log_hr))
+    try:
+        wald = float(log_hr @ np.linalg.solve(cov, log_hr))
+    except np.linalg.LinAlgError:  # too few athletes or events for the clustered covariance (was a crash)
+        notes.append("the clustered covariance is singular (too few athletes or injuries): no joint test")
+        return table, notes, float("nan")
     return table, notes, float(chi2.sf(wald, len(log_hr)))
 
 
