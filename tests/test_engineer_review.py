@@ -84,3 +84,25 @@ def test_hazard_ratios_say_why_there_are_none_instead_of_crashing(monkeypatch):
     monkeypatch.setattr(PHReg, "fit", singular)
     table, notes, p = hazard_ratios(_intervals({"reference": [1, 0, 1], "small": [1, 0]}))
     assert table.empty and math.isnan(p) and "the Cox model cannot be fitted" in notes[-1]
+
+
+def test_out_naming_a_file_is_a_usage_error(tmp_path):
+    """`batch load --out afile` and `batch cohort --out afile` ended in 'internal error: FileExistsError'."""
+    a_file = tmp_path / "afile"
+    a_file.write_text("x")
+    for command in (["batch", "load"], ["batch", "cohort"]):
+        result = runner.invoke(app, [*command, "--out", str(a_file), "--home", str(tmp_path / "home")],
+                               env={"COLUMNS": "400"})
+        assert result.exit_code == 2 and "is a file" in result.output and "internal error" not in result.output
+
+
+def test_activities_limit_and_sport_filter(tmp_path):
+    """`activities --limit -1` dropped the oldest row from the table only; `--sport RUNNING` found nothing and
+    said nothing."""
+    home = str(tmp_path / "home")
+    assert runner.invoke(app, ["import", str(RUN), "--home", home]).exit_code == 0
+    assert runner.invoke(app, ["activities", "--limit", "-1", "--home", home]).exit_code == 2
+    upper = runner.invoke(app, ["activities", "--sport", "RUNNING", "--json", "--home", home])
+    assert upper.exit_code == 0 and len(json.loads(upper.stdout)) == 1
+    bogus = runner.invoke(app, ["activities", "--sport", "bogus", "--home", home])
+    assert "no 'bogus' activities; the sports here: running" in " ".join(bogus.output.split())

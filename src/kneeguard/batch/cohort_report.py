@@ -104,7 +104,7 @@ def summary(result: CohortResult) -> str:
         lines.append(f"| {labels[row.band]} | {row.runs:,} | {row.injuries} | {row.per_1000_runs:.1f} "
                      f"({row.per_1000_runs_low:.1f}–{row.per_1000_runs_high:.1f}) | {row.per_1000_days:.2f} "
                      f"({row.per_1000_days_low:.2f}–{row.per_1000_days_high:.2f}) | {hr} | {p} |")
-    lines += ["", f"Joint Wald test that every band's hazard ratio is 1: "
+    lines += ["", "Joint Wald test that every band's hazard ratio is 1: "
               + (f"p = {result.joint_p:.3f}." if result.joint_p == result.joint_p else "not computed (see the notes)."),
               *[f"- Note: {note}" for note in result.notes],
               "", "Hazard ratios: Cox proportional hazards on counting-process intervals (statsmodels PHReg, "

@@ -7,7 +7,8 @@ import typer
 from rich.table import Table
 
 from kneeguard.activity_time import activity_seconds
-from kneeguard.cli.common import AthleteOption, DbOption, HomeOption, JsonOption, console, print_json, store_session, user_errors
+from kneeguard.cli.common import (AthleteOption, DbOption, HomeOption, JsonOption, console, err_console, print_json,
+                                  store_session, user_errors)
 
 
 def register(app: typer.Typer) -> None:
@@ -17,7 +18,7 @@ def register(app: typer.Typer) -> None:
 def activities_command(
     athlete: AthleteOption = None,
     sport: Annotated[str | None, typer.Option(help="Only this sport, e.g. running.")] = None,
-    limit: Annotated[int, typer.Option(help="Show at most this many (newest first); 0 = all.")] = 50,
+    limit: Annotated[int, typer.Option(min=0, help="Show at most this many (newest first); 0 = all.")] = 50,
     as_json: JsonOption = False,
     db: DbOption = None,
     home: HomeOption = None,
@@ -28,8 +29,11 @@ def activities_command(
     with user_errors():
         with store_session(db, home) as session:
             rows = list_activities(session, athlete=athlete)
-    if sport:
-        rows = [r for r in rows if r["sport"] == sport]
+    if sport:  # as stored ('running'); 'RUNNING' found nothing and said nothing (a research engineer)
+        known = sorted({str(r["sport"]) for r in rows if r["sport"]})
+        rows = [r for r in rows if str(r["sport"]).lower() == sport.strip().lower()]
+        if not rows and known:
+            err_console.print(f"no {sport!r} activities; the sports here: {', '.join(known)}")
     rows.sort(key=lambda r: r["start"], reverse=True)
     if limit and not as_json:
         rows = rows[:limit]

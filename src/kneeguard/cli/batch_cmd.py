@@ -113,7 +113,8 @@ def import_command(
 
 @app.command("load")
 def load_command(
-    out: Annotated[Path, typer.Option("--out", help="Folder for the Parquet dataset (daily/, weekly/, findings/, "
+    out: Annotated[Path, typer.Option("--out", file_okay=False,  # a file there: a usage error, not a crash
+                                      help="Folder for the Parquet dataset (daily/, weekly/, findings/, "
                                       "each partitioned by athlete).")],
     athlete: Annotated[list[str] | None, typer.Option("--athlete", "-a", help="Only these athletes (repeat).")] = None,
     as_of: Annotated[str | None, typer.Option("--as-of", help="Analyse as of this day, YYYY-MM-DD (default: today).")]

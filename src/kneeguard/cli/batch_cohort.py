@@ -17,7 +17,8 @@ from kneeguard.errors import UserError
 
 
 def cohort_command(
-    out: Annotated[Path, typer.Option("--out", help="Folder for the table (CSV, Parquet), the plot and summary.md.")],
+    out: Annotated[Path, typer.Option("--out", file_okay=False,  # a file there: a usage error, not a crash
+                                      help="Folder for the table (CSV, Parquet), the plot and summary.md.")],
     events: Annotated[str, typer.Option("--events", help="'first' new problem per athlete (as Frandsen et al. "
                                                          "2025) or 'all' (recurrent, athlete as cluster).")] = "first",
     athlete: Annotated[list[str] | None, typer.Option("--athlete", "-a", help="Only these athletes (repeatable).")]
