@@ -106,3 +106,20 @@ def test_activities_limit_and_sport_filter(tmp_path):
     assert upper.exit_code == 0 and len(json.loads(upper.stdout)) == 1
     bogus = runner.invoke(app, ["activities", "--sport", "bogus", "--home", home])
     assert "no 'bogus' activities; the sports here: running" in " ".join(bogus.output.split())
+
+
+def test_a_renamed_athlete_is_not_counted_twice_in_the_dataset(tmp_path):
+    """After `athlete set alice --rename alicia`, `batch load` left alice's files beside alicia's: every reader
+    counted her runs twice."""
+    import pandas as pd
+
+    home, out = str(tmp_path / "home"), tmp_path / "dataset"
+    assert runner.invoke(app, ["import", str(RUN), "--athlete", "alice", "--home", home]).exit_code == 0
+    load = ["batch", "load", "--out", str(out), "--home", home, "--workers", "0", "--as-of", "2024-01-01", "--json"]
+    assert runner.invoke(app, load).exit_code == 0
+    assert runner.invoke(app, ["athlete", "set", "alice", "--rename", "alicia", "--home", home]).exit_code == 0
+    result = runner.invoke(app, load)
+    assert result.exit_code == 0, result.output
+    statuses = {r["athlete"]: r["status"] for r in json.loads(result.stdout)}
+    assert statuses == {"alice": "removed", "alicia": "written"}
+    assert set(pd.read_parquet(out / "daily")["athlete"]) == {"alicia"}

@@ -42,8 +42,8 @@ class LoadTask:
 
 @dataclass(frozen=True)
 class LoadOutcome:
-    """One athlete: 'written', 'unchanged' (resumed: the counts are those recorded when its files were written)
-    or 'error' (`detail` says why; the counts are 0)."""
+    """One athlete: 'written', 'unchanged' (resumed: the counts are those recorded when its files were written),
+    'removed' (no longer in the store: its files deleted) or 'error' (`detail` says why; the counts are 0)."""
 
     athlete: str
     status: str
@@ -135,6 +135,22 @@ def _up_to_date(out: Path, task: LoadTask, done: dict[str, Recorded]) -> bool:
         athlete_file(out, table, task.athlete).is_file() for table in TABLES)
 
 
+def _remove_gone(out: Path, store, done: dict[str, Recorded]) -> Iterator[LoadOutcome]:
+    """The files of athletes this folder recorded who are no longer in the store (renamed or deleted): a research
+    engineer's renamed athlete was counted twice, under both names. Only athletes kneeguard wrote here."""
+    from sqlalchemy import select
+
+    from kneeguard.store.models import Athlete
+
+    with store.session() as session:
+        present = set(session.scalars(select(Athlete.name)))
+    for athlete in sorted(a for a in done if a not in present):
+        for table in TABLES:
+            athlete_file(out, table, athlete).unlink(missing_ok=True)
+        done.pop(athlete)
+        yield LoadOutcome(athlete, "removed", detail="no longer in the store (renamed or deleted): its files removed")
+
+
 def run_load(client, store, out: Path, as_of: dt.date, athletes: list[str] | None = None, *,
              force: bool = False, show: bool = True) -> Iterator[LoadOutcome]:
     """Analyse every athlete not up to date in `out`; yields each athlete's outcome as it finishes."""
@@ -143,6 +159,7 @@ def run_load(client, store, out: Path, as_of: dt.date, athletes: list[str] | Non
     remove_legacy_folders(out)
     tasks = fingerprints(store, athletes, as_of)
     done = read_fingerprints(out)  # with --force too: the athletes not chosen keep their records
+    yield from _remove_gone(out, store, done)
     todo = []
     for task in tasks:
         if not force and _up_to_date(out, task, done):

@@ -141,7 +141,7 @@ def load_command(
         for column, justify in (("athlete", "left"), ("status", "left"), ("runs", "right"), ("findings", "right"),
                                 ("note", "left")):
             table.add_column(column, justify=justify, overflow="fold")
-        for r in _notable(results, lambda r: r.status == "error"):
+        for r in _notable(results, lambda r: r.status in ("error", "removed")):
             table.add_row(_plain(r.athlete), _styled(r.status), str(r.runs), str(r.findings), _plain(r.detail))
         console.print(table)
         console.print(_counts(r.status for r in results))
@@ -199,7 +199,7 @@ def gait_command(
         raise typer.Exit(1)
 
 
-_STYLES = {"stored": "green", "written": "green", "unchanged": "dim", "error": "bold red"}
+_STYLES = {"stored": "green", "written": "green", "unchanged": "dim", "removed": "yellow", "error": "bold red"}
 
 
 def _notable(results: list, is_problem) -> list:
