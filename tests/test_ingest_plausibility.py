@@ -156,3 +156,24 @@ def test_gpx_with_internal_dtd_is_refused_by_name() -> None:
 def test_1901_timestamps_say_the_clock_was_not_set() -> None:
     with pytest.raises(IngestError, match=r"timestamps before 1970 \(the device clock was not set\)"):
         read_bytes("Mojstrovka.gpx", (DATA / "gpxpy" / "Mojstrovka.gpx").read_bytes())
+
+
+def test_moving_time_never_exceeds_the_elapsed_time() -> None:
+    """A research engineer's `activities --json`: garmin-edge-820-bike.fit had moving 68.5 s against 64.5 s
+    elapsed (each rounded by the device on its own)."""
+    bike = _only((DATA / "fitparse" / "garmin-edge-820-bike.fit").read_bytes(), "garmin-edge-820-bike.fit")
+    assert bike.moving_s is not None and bike.elapsed_s is not None and bike.moving_s <= bike.elapsed_s
+    assert _excluded(bike, "moving_s")[0].endswith("capped at it")
+
+
+def test_a_zero_moving_time_for_a_distance_is_unknown_not_zero() -> None:
+    """An 11 km, 59-minute run stored moving 0 s (its speed stream all zeros): no time passed is impossible."""
+    from kneeguard.ingest.model import ParsedActivity
+    from kneeguard.ingest.plausibility import clean_activity
+    import datetime as dt
+
+    run = ParsedActivity(sport="running", start=dt.datetime(2024, 5, 1, 7, tzinfo=dt.timezone.utc),
+                         distance_m=11270.0, timer_s=3540.0, moving_s=0.0, elapsed_s=3560.0)
+    assert clean_activity(run) is None
+    assert run.moving_s is None and run.timer_s == 3540.0 and run.distance_m == 11270.0
+    assert _excluded(run, "moving_s")[-1].endswith("left empty")
