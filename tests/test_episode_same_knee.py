@@ -141,7 +141,7 @@ def test_the_other_knee_note_is_said_first_with_the_profile_note():
     assert going.pain.decision == "progress" and going.verdict.startswith(going.pain.verdict)
     assert going.waits_for_notes and not plan.waits_for_notes  # the calendar's first week says it too (read 47)
     assert going.verdict.endswith("This holds only if the notes above are settled: the check-in is yours and about "
-                                  "this knee.")
+                                  "your left knee.")  # read 49: 'this knee' left open which
     # read 44: the side decides the episode, so the level of care too: all of the plan waits, running included
     assert ("the one-leg exercises start with the left leg. If the pain is really in your right knee, do a new "
             "check-in with that side before following any of this plan, running included: your level of care may "
@@ -151,8 +151,8 @@ def test_the_other_knee_note_is_said_first_with_the_profile_note():
                                  checkin_history=EARLIER))
     assert agreed.first_notes == [] and agreed.verdict == agreed.pain.verdict
     # read 46: the summary's headline 'Self-care is reasonable' was the one place without the condition
-    assert plan.banner.headline.endswith("This holds once the check-in is confirmed as yours and about this knee "
-                                         "(see the notes).")
+    assert plan.banner.headline.endswith("This holds once the check-in is confirmed as yours and about your left "
+                                         "knee (see the notes).")
     assert "confirmed as yours" not in agreed.banner.headline
 
 
@@ -184,8 +184,9 @@ def test_the_other_knee_note_asks_about_the_other_knee():
 
     words = other_knee_words("left", [c.on_date for c in EARLIER])
     assert words.endswith("If the right knee still hurts too, this plan does not cover it: see a physiotherapist "
-                          "or sports doctor within 1-2 weeks about both knees, and until then do the right leg's "
-                          "one-leg exercises with body weight only, within the pain rule")  # read 48
+                          "or sports doctor within 1-2 weeks about both knees; until then the pain rule applies to "
+                          "both knees in every session, running included (the more painful knee sets the sets and "
+                          "repetitions), and the right leg's one-leg exercises are done with body weight only")
 
 
 def test_shoe_and_gait_analysis_lines_say_when_the_profile_may_not_be_hers():

@@ -137,6 +137,10 @@ def test_no_rest_streak():
     assert streak[0].details["ongoing"]
     assert report.summary["current_streak_days"] == 16
     assert "load.no_rest" not in codes(analyze([run(d, 5.0) for d in range(12, -1, -1)]))
+    # read 49: 'flagged above 14 days, Foster 1998' credited Foster with a number that is kneeguard's own
+    from kneeguard.report.measured import measured_text
+
+    assert measured_text(streak[0]).endswith("(flagged above 14 days, kneeguard design value; not injury-based)")
 
 
 def test_monotony_findings():

@@ -387,4 +387,4 @@ def test_the_plan_page_says_a_profile_conflict_first_and_lists_the_plans_notes(t
     assert page.index('id="profile-note"') < page.index('id="plan-calendar"')
     assert page.count("Your check-in says sex male") == 1  # not again among the notes below
     # read 47: the first week stood in the calendar as if the note were not there
-    assert page.count('id="waits-for-notes"') == 1 and "· once the notes above are settled" in page
+    assert page.count('id="waits-for-notes"') == 1 and "· if the check-in is yours and about this knee" in page

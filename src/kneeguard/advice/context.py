@@ -342,14 +342,20 @@ AGE_SLACK_YEARS = 1  # a birth year gives the age within a year
 CONFIRM_FIRST = "This holds once the check-in is confirmed as yours and about this knee (see the notes)."
 
 
-def level_condition(level: str | None, noted: bool, referral: EarlierReferral | None = None) -> str:
+def knee_words(side: str | None) -> str:
+    """'your left knee' for a check-in's side, else 'this knee' (read 49: 'this knee' left open which)."""
+    return f"your {side} knee" if side in ("left", "right") else "this knee"
+
+
+def level_condition(level: str | None, noted: bool, referral: EarlierReferral | None = None,
+                    side: str | None = None) -> str:
     """What the level holds once, said beside it ('' when nothing): an earlier, higher referral's visit
     (`clinic.referral`: the lower level holds only once that professional has seen the runner), and
     `CONFIRM_FIRST` for a self-care level under the profile or knee notes. A level that sends the runner to a
     professional holds whoever's check-in it is (when unsure, escalate), so it never waits for those notes."""
     parts = [f"This holds once {referral.condition} (see the notes)."] if referral is not None else []
     if noted and level == TriageLevel.SELF_CARE:
-        parts.append(CONFIRM_FIRST)
+        parts.append(CONFIRM_FIRST.replace("this knee", knee_words(side)))
     return " ".join(parts)
 
 

@@ -12,7 +12,7 @@ from typing import Any
 
 from kneeguard import evidence
 from kneeguard.advice.apply_overrides import apply_overrides
-from kneeguard.advice.context import (AthleteContext, MissingPart, finding_source, level_condition,
+from kneeguard.advice.context import (AthleteContext, MissingPart, finding_source, knee_words, level_condition,
                                       self_tests_measured)
 from kneeguard.advice.exercise_sessions import AFTER_RUN, exercise_sessions
 from kneeguard.advice.exercises import PAIN_FREE, Prescription, pain_rule_text, self_test_counts
@@ -119,6 +119,7 @@ class Advice:
     other_knee_note: str = ""  # earlier check-ins were about the other knee (`AthleteContext.other_knee_note`)
     referral_note: str = ""  # an earlier, higher referral this check-in must not undo (`clinic.referral`)
     referral_condition: str = ""  # what the go-ahead then waits for ('the professional ... has seen you')
+    knee_side: str | None = None  # the check-in's knee ('left', 'right', 'both'), named where the notes ask
     left_out: list[LeftOut] = field(default_factory=list)  # chosen but in no week (the notes name them, why)
 
     @property
@@ -207,10 +208,16 @@ class Advice:
         as written' under a note asking for a new check-in first read as a go-ahead (read 45)."""
         if not self.waits_for_notes:
             return self.pain.verdict
+        return f"{self.pain.verdict} This holds only if the notes above are settled: {self.notes_settled}."
+
+    @property
+    def notes_settled(self) -> str:
+        """What the notes said first wait for, in a clause: 'the professional your check-in of 30 Jun asked for
+        has seen you and the check-in is yours and about your left knee' (the verdict and the first week say it)."""
         settled = [self.referral_condition] if self.referral_condition else []
         if self.profile_note or self.other_knee_note:
-            settled.append("the check-in is yours and about this knee")
-        return f"{self.pain.verdict} This holds only if the notes above are settled: {listed(settled)}."
+            settled.append(f"the check-in is yours and about {knee_words(self.knee_side)}")
+        return listed(settled)
 
     @property
     def pain_rule_words(self) -> str:
@@ -370,7 +377,7 @@ def advise(context: AthleteContext, *, weeks: int = DEFAULT_PLAN_WEEKS, start: d
         professional, list(context.missing), [*context.notes, *_left_out_note(left_out)], days,
         uncertain=context.uncertain_findings, left_out=left_out, profile_note=profile_note,
         other_knee_note=context.other_knee_note, referral_note=context.referral_note,
-        referral_condition=referral.condition if referral is not None else "")
+        referral_condition=referral.condition if referral is not None else "", knee_side=context.answers.get("side"))
     advice = apply_overrides(advice, edits)  # the clinician's edits: they hold on every regeneration
     if holds_at_week_one(pain):
         _hold_at_week_one(advice)
@@ -400,7 +407,8 @@ def _banner(ctx: AthleteContext, pain: PainState, stale: bool) -> Banner:
     headline = HEADLINES[c.level]
     if stale:
         headline += " Your check-in is out of date: run `kneeguard checkin` again."
-    condition = level_condition(c.level, bool(ctx.profile_note or ctx.other_knee_note), c.earlier_referral)
+    condition = level_condition(c.level, bool(ctx.profile_note or ctx.other_knee_note), c.earlier_referral,
+                                ctx.answers.get("side"))
     if condition:  # read 46: a self-care level rests on whose check-in and which knee it is
         headline += f" {condition}"
     reasons = [r.advice or r.summary or r.rule for r in c.reasons]

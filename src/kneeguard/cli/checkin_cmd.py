@@ -159,7 +159,7 @@ def show_result(result: CheckinAssessment, notes: list[str] | tuple = ()) -> Non
     from kneeguard.text import sentence
 
     referral = result.earlier_referral  # said first of all: an earlier referral this check-in must not undo
-    condition = level_condition(result.level, bool(notes), referral)
+    condition = level_condition(result.level, bool(notes), referral, result.answers.get("side"))
     if condition:  # read 46: the level and its dates read as settled before the notes questioned the check-in
         console.print(f"[yellow]{escape(condition)}[/]")
     notes = [sentence(referral.words), *notes] if referral is not None else list(notes)

@@ -123,7 +123,8 @@ def show_plan(advice) -> None:
             console.print(f"  [magenta]?[/] {escape('; '.join(titles))}\n    [magenta]why:[/] {escape(reason)}")
     console.print(f"\n[bold]Running[/] ({advice.running.mode_words}): {escape(advice.running.summary)}")
     # read 47: the first session stood in the calendar as if the notes asking for a new check-in were not there
-    week = Table(title="This week" + (" (once the notes above are settled)" if advice.waits_for_notes else ""))
+    # read 49: 'once the notes above are settled' read as 'fix the profile first': what it waits for, said
+    week = Table(title="This week" + (f" (if {advice.notes_settled})" if advice.waits_for_notes else ""))
     for col in ("date", "kind", "session", "km", "min", "metronome"):
         week.add_column(col)
     for s in advice.week(0):

@@ -104,8 +104,10 @@ def other_knee_words(side: str | None, days: Sequence) -> str:
             # knees goes to a professional at the routine level's time (when unsure, escalate)
             f"If the {other_knee(side)} knee still hurts too, this plan does not cover it: see a physiotherapist or "
             # read 48: the one-leg exercises put a full weight on a leg whose knee hurt two weeks before
-            f"sports doctor within 1-2 weeks about both knees, and until then do the {other_knee(side)} leg's one-leg "
-            "exercises with body weight only, within the pain rule")
+            f"sports doctor within 1-2 weeks about both knees; until then the pain rule applies to both knees in "
+            # read 49: it said nothing of running on a knee that hurt 4/10 in runs two weeks before
+            "every session, running included (the more painful knee sets the sets and repetitions), and the "
+            f"{other_knee(side)} leg's one-leg exercises are done with body weight only")
 
 
 def estimate_pain_onset(checkins: Sequence[_Checkin]) -> PainOnset | None:

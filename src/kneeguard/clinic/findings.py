@@ -45,11 +45,13 @@ def _heel_rise(answers: Mapping[str, Any], sex: str | None, on_date: dt.date | N
         count = answers.get(f"heel_rise_{side}")
         if count is None or sex not in median.value or count >= median.value[sex]:
             continue
+        # read 49: below every group's median, the title does not rest on the sex (which may be in doubt)
+        groups = "men and women" if count < min(median.value.values()) else _PEOPLE[sex]
         out.append(make_finding(
             # INFO: half of healthy adults are below it (physiotherapists' reads 15-21); the plan still acts on it
             # as a prompt (`advice.factors.prompt_only`), never ranking it as a cause.
             # read 45: "for males" in the title and "in healthy adults" in the text read as two different norms
-            codes.HEEL_RISE_BELOW_MEDIAN, Severity.INFO, f"Heel raises ({side}) below the median for {_PEOPLE[sex]}",
+            codes.HEEL_RISE_BELOW_MEDIAN, Severity.INFO, f"Heel raises ({side}) below the median for {groups}",
             f"{count} single-leg heel raises is below the median of {median.value[sex]} for healthy {_PEOPLE[sex]} "
             f"({_other_median(median.value, sex)}; a study of 566 adults). Half of healthy people score below the "
             "median, so read this as a prompt to build calf capacity, not as a problem.",

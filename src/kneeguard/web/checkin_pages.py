@@ -113,7 +113,8 @@ async def checkin_submit(request: Request):
     referral = result.earlier_referral  # an earlier referral this check-in must not undo: said first
     return render(request, "checkin_result.html", result=result, findings=findings, **notes,
                   referral_note=referral.words if referral is not None else "",
-                  level_condition=level_condition(result.level, any(notes.values()), referral))
+                  level_condition=level_condition(result.level, any(notes.values()), referral,
+                                                  result.answers.get("side")))
 
 
 def _posted_step(form: FormData, count: int) -> int | None:
