@@ -19,21 +19,16 @@ Run `python -m tests.test_triage_vignettes_fourth` for the figures.
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
 import json
 from pathlib import Path
 
-import pytest
 
-from kneeguard.clinic import TriageLevel, assess
-from tests.vignette_support import assert_disagreements_documented
+from kneeguard.clinic import assess
+from tests.vignette_support import FrozenSet, assert_disagreements_documented
 
-DATA = Path(__file__).parent / "data" / "vignettes_fourth.json"
-DOC = json.loads(DATA.read_text(encoding="utf-8"))
-CASES = DOC["cases"]
 TODAY = dt.date(2026, 12, 7)
-LEVELS = [level.value for level in sorted(TriageLevel, key=lambda lv: lv.rank)]
-RESULTS = {c["id"]: assess(c["answers"], today=TODAY).level.value for c in CASES}
+SET = FrozenSet.load(Path(__file__).parent / "data" / "vignettes_fourth.json", TODAY)
+CASES, RESULTS = SET.cases, SET.results
 
 # Every case the engine triages differently, with the decision taken (never edit the case to agree).
 DOCUMENTED_DISAGREEMENTS = {
@@ -58,39 +53,19 @@ DOCUMENTED_DISAGREEMENTS = {
 
 
 def figures() -> dict:
-    rank = {level: i for i, level in enumerate(LEVELS)}
-    return {
-        "cases": len(CASES),
-        "agreement": sum(RESULTS[c["id"]] == c["expected_level"] for c in CASES) / len(CASES),
-        "under_triage": [(c["id"], c["expected_level"], RESULTS[c["id"]]) for c in CASES
-                         if rank[RESULTS[c["id"]]] < rank[c["expected_level"]]],
-        "disagreements": [(c["id"], c["expected_level"], RESULTS[c["id"]]) for c in CASES
-                          if RESULTS[c["id"]] != c["expected_level"]],
-    }
+    return SET.figures()
 
 
 def test_cases_are_frozen():
-    canon = json.dumps(CASES, sort_keys=True, ensure_ascii=False).encode("utf-8")
-    assert hashlib.sha256(canon).hexdigest() == DOC["cases_sha256"], "a blinded case was edited after freezing"
+    assert SET.frozen(), "a blinded case was edited after freezing"
 
 
 def test_set_size_and_sources():
-    assert len(CASES) == 30 and len({c["id"] for c in CASES}) == 30
-    for c in CASES:
-        assert c["source"].strip() and c["description"].strip() and c["expected_level"] in LEVELS, c["id"]
-        assert not c.get("ambiguous") or c.get("ambiguity", "").strip(), c["id"]
+    assert len(CASES) == 30 and len({c["id"] for c in CASES}) == 30 and SET.unsourced("ambiguity") == []
 
 
-@pytest.mark.parametrize("case", CASES, ids=[c["id"] for c in CASES])
-def test_no_under_triage(case):
-    assert TriageLevel(RESULTS[case["id"]]).rank >= TriageLevel(case["expected_level"]).rank
-
-
-@pytest.mark.parametrize("case", [c for c in CASES if c["expected_red_flags"]],
-                         ids=[c["id"] for c in CASES if c["expected_red_flags"]])
-def test_no_red_flag_case_reaches_self_care(case):
-    if case["expected_level"] != "self-care":
-        assert RESULTS[case["id"]] != "self-care"
+def test_no_under_triage_and_no_red_flag_case_at_self_care():
+    assert SET.figures()["under_triage"] == [] and SET.red_flags_at_self_care() == []
 
 
 def test_exact_agreement_at_least_after_the_scope_fix():

@@ -11,21 +11,13 @@ Run `python -m tests.test_triage_vignettes_third` for the figures.
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
 import json
 from pathlib import Path
 
-import pytest
+from tests.vignette_support import FrozenSet, assert_disagreements_documented
 
-from kneeguard.clinic import TriageLevel, assess
-from tests.vignette_support import assert_disagreements_documented
-
-DATA = Path(__file__).parent / "data" / "vignettes_third.json"
-DOC = json.loads(DATA.read_text(encoding="utf-8"))
-CASES = DOC["cases"]
-TODAY = dt.date(2026, 12, 7)
-LEVELS = [level.value for level in sorted(TriageLevel, key=lambda lv: lv.rank)]
-RESULTS = {c["id"]: assess(c["answers"], today=TODAY).level.value for c in CASES}
+SET = FrozenSet.load(Path(__file__).parent / "data" / "vignettes_third.json", dt.date(2026, 12, 7))
+CASES, RESULTS = SET.cases, SET.results
 
 # Every case the engine triages differently, with the decision taken (never edit the case to agree).
 DOCUMENTED_DISAGREEMENTS = {
@@ -47,40 +39,23 @@ DOCUMENTED_DISAGREEMENTS = {
 
 
 def figures() -> dict:
-    rank = {level: i for i, level in enumerate(LEVELS)}
-    return {
-        "cases": len(CASES),
-        "agreement": sum(RESULTS[c["id"]] == c["expected_level"] for c in CASES) / len(CASES),
-        "under_triage": [(c["id"], c["expected_level"], RESULTS[c["id"]]) for c in CASES
-                         if rank[RESULTS[c["id"]]] < rank[c["expected_level"]]],
-        "disagreements": [(c["id"], c["expected_level"], RESULTS[c["id"]]) for c in CASES
-                          if RESULTS[c["id"]] != c["expected_level"]],
-    }
+    return SET.figures()
 
 
 def test_cases_are_frozen():
-    canon = json.dumps(CASES, sort_keys=True, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
-    assert hashlib.sha256(canon).hexdigest() == DOC["cases_sha256"], "a blinded case was edited after freezing"
+    assert SET.frozen(separators=(",", ":")), "a blinded case was edited after freezing"
 
 
 def test_set_size_and_sources():
-    assert len(CASES) == 30 and len({c["id"] for c in CASES}) == 30
-    for c in CASES:
-        assert c["source"].strip() and c["description"].strip() and c["expected_level"] in LEVELS, c["id"]
-        assert not c.get("ambiguous") or c.get("why_ambiguous", "").strip(), c["id"]
+    assert len(CASES) == 30 and len({c["id"] for c in CASES}) == 30 and SET.unsourced("why_ambiguous") == []
 
 
-@pytest.mark.parametrize("case", CASES, ids=[c["id"] for c in CASES])
-def test_no_under_triage_of_emergency_or_urgent(case):
-    if case["expected_level"] in ("emergency", "urgent"):
-        assert TriageLevel(RESULTS[case["id"]]).rank >= TriageLevel(case["expected_level"]).rank
+def test_no_under_triage_of_emergency_or_urgent():
+    assert not [c for c in SET.figures()["under_triage"] if c[1] in ("emergency", "urgent")]
 
 
-@pytest.mark.parametrize("case", [c for c in CASES if c["expected_red_flags"]],
-                         ids=[c["id"] for c in CASES if c["expected_red_flags"]])
-def test_no_red_flag_case_reaches_self_care(case):
-    if case["expected_level"] != "self-care":
-        assert RESULTS[case["id"]] != "self-care"
+def test_no_red_flag_case_reaches_self_care():
+    assert SET.red_flags_at_self_care() == []
 
 
 def test_exact_agreement_at_least_the_first_run():
