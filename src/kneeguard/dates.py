@@ -2,7 +2,7 @@
 and the web app.
 
 A valid ISO date can still be one no analysis can use: 0001-01-01 or 9999-12-31 overflowed the date arithmetic
-(a runner's browser date picker reached them, issue-free, and the page crashed). The range is the one the import
+(a runner's browser date picker reached them and the page crashed). The range is the one the import
 accepts for activity times (`ingest.plausible.start_year`: from the FIT epoch's year) up to
 `analysis.days_ahead` days after today (a coach previews a plan ahead; a year is kneeguard's design choice).
 """

@@ -339,12 +339,16 @@ def _notes(ctx: AthleteContext) -> list[str]:
 AGE_SLACK_YEARS = 1  # a birth year gives the age within a year
 # The level's condition while a note asks whether the check-in is this person's and about this knee (read 46): the
 # plan's banner and the check-in's own result (CLI, web) say it beside the level, before anything else
-CONFIRM_FIRST = "This holds once the check-in is confirmed as yours and about this knee (see the notes)."
-
-
 def knee_words(side: str | None) -> str:
     """'your left knee' for a check-in's side, else 'this knee' (read 49: 'this knee' left open which)."""
     return f"your {side} knee" if side in ("left", "right") else "this knee"
+
+
+def confirm_first(side: str | None = None) -> str:
+    return f"This holds once the check-in is confirmed as yours and about {knee_words(side)} (see the notes)."
+
+
+CONFIRM_FIRST = confirm_first()  # without a side: 'about this knee'
 
 
 def level_condition(level: str | None, noted: bool, referral: EarlierReferral | None = None,
@@ -355,7 +359,7 @@ def level_condition(level: str | None, noted: bool, referral: EarlierReferral | 
     professional holds whoever's check-in it is (when unsure, escalate), so it never waits for those notes."""
     parts = [f"This holds once {referral.condition} (see the notes)."] if referral is not None else []
     if noted and level == TriageLevel.SELF_CARE:
-        parts.append(CONFIRM_FIRST.replace("this knee", knee_words(side)))
+        parts.append(confirm_first(side))
     return " ".join(parts)
 
 
