@@ -126,5 +126,5 @@ def test_the_plan_says_a_profile_conflict_first(tmp_path):
     assert runner.invoke(app, ["checkin", "--answers", str(answers), "--athlete", "ana", "--home", home]).exit_code == 0
     calm = " ".join(runner.invoke(app, ["plan", "--athlete", "ana", "--home", home], env={"COLUMNS": "200"}).output.split())
     # the routine check-in before it is a referral this one must not undo, and these answers name no side
-    assert ("This week (if the professional your check-in of" in calm
+    assert ("This week (if the professional your earlier check-in of" in calm
             and "has seen you and the check-in is yours and about this knee)" in calm)

@@ -32,7 +32,7 @@ def test_a_calm_check_in_after_an_urgent_one_keeps_its_level_and_says_the_referr
     assert calm.to_dict()["earlier_referral"] == {"date": "2025-06-30", "level": "urgent",
                                                   "words": calm.earlier_referral.words}  # --json says it too
     assert calm.earlier_referral.words == (
-        "your check-in of 30 Jun was URGENT: see a doctor today (GP, urgent care or a sports doctor). If no "
+        "your earlier check-in of 30 Jun was URGENT: see a doctor today (GP, urgent care or a sports doctor). If no "
         "professional has examined you since, do that first, before any of this plan: a later check-in does not "
         "undo it")
 
@@ -41,12 +41,12 @@ def test_the_plan_says_it_first_and_holds_its_go_ahead_for_the_visit():
     history = [_urgent()]
     plan = advise(make_context("ana", AS_OF, checkin=assess(CALM, history=history, today=AS_OF),
                                checkin_history=history))
-    assert plan.first_notes[0] == plan.referral_note and plan.referral_note.startswith("your check-in of 30 Jun")
-    assert plan.banner.headline.endswith("This holds once the professional your check-in of 30 Jun asked for has "
-                                         "seen you (see the notes).")
+    assert plan.first_notes[0] == plan.referral_note and plan.referral_note.startswith("your earlier check-in of 30 Jun")
+    assert plan.banner.headline.endswith("This holds once the professional your earlier check-in of 30 Jun asked "
+                                         "for has seen you (see the notes).")
     assert plan.pain.decision == "progress" and plan.waits_for_notes
-    assert plan.verdict.endswith("This holds only if the notes above are settled: the professional your check-in "
-                                 "of 30 Jun asked for has seen you.")
+    assert plan.verdict.endswith("This holds only if the notes above are settled: the professional your earlier "
+                                 "check-in of 30 Jun asked for has seen you.")
 
 
 @pytest.mark.parametrize("days_before, level, expected", [
@@ -92,12 +92,12 @@ def test_the_cli_and_web_check_in_results_say_it_first(tmp_path):
         answers.write_text(json.dumps({**CALM, "calf_swelling": calf}))
         out = CliRunner().invoke(app, ["checkin", "--answers", str(answers), "--home", str(home)]).output
     flat = " ".join(out.split())
-    assert "Level: SELF-CARE This holds once the professional your check-in of" in flat
-    assert flat.index("note: Your check-in of") < flat.index("Possible sources")
+    assert "Level: SELF-CARE This holds once the professional your earlier check-in of" in flat
+    assert flat.index("note: Your earlier check-in of") < flat.index("Possible sources")
     with TestClient(create_app(home=tmp_path / "web")) as c:
         c.post("/checkin", data=CALM_CHECKIN | {"calf_swelling": "yes"})
         page = c.post("/checkin", data=CALM_CHECKIN).text
         dashboard = c.get("/").text
     assert 'id="referral-note"' in page and "was URGENT" in page
-    assert re.search(r'id="level-condition"><strong>This holds once the professional your check-in of', page)
+    assert re.search(r'id="level-condition"><strong>This holds once the professional your earlier check-in of', page)
     assert 'id="referral-note"' in dashboard

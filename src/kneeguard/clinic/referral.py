@@ -34,7 +34,7 @@ class EarlierReferral:
     @property
     def words(self) -> str:
         """The note said first in the check-in result, the plan and the dashboard."""
-        said = f"your check-in of {self.on_date:%d %b} was {self.level.value.upper()}: {self.action}"
+        said = f"your earlier check-in of {self.on_date:%d %b} was {self.level.value.upper()}: {self.action}"
         if self.level.stops_training:
             return (f"{said}. If no professional has examined you since, do that first, before any of this plan: a "
                     "later check-in does not undo it")
@@ -43,7 +43,7 @@ class EarlierReferral:
     @property
     def condition(self) -> str:
         """What a lower level and the plan's go-ahead wait for."""
-        return f"the professional your check-in of {self.on_date:%d %b} asked for has seen you"
+        return f"the professional your earlier check-in of {self.on_date:%d %b} asked for has seen you"
 
 
 def earlier_referral(earlier: Sequence, level: TriageLevel, today: dt.date) -> EarlierReferral | None:
