@@ -62,6 +62,12 @@ def test_the_summary_counts_the_other_knees_checkins_apart():
     assert row.endswith("3 check-ins on record, 2 about the right knee (09 Jun: 1/10 next morning, self-care; 16 Jun: "
                         "1/10 next morning, self-care; a separate episode, unless the side is wrong; whether it has "
                         "settled: not asked)")
+    # read 49: the summary's follow-up repeats the visit for both knees the plan's note asks for
+    from kneeguard.clinic.episode import both_knees_visit
+    from kneeguard.report.summary import plan_overview
+
+    follow = next(r for r in plan_overview(doc.plan, None) if r.area == "Follow-up")
+    assert f"{both_knees_visit('left')}." in follow.what and both_knees_visit("left").startswith("If the right knee")
     # read 48: the headline's "(see the notes)" pointed at notes the summary did not have: a line under it
     assert doc.triage["notes_line"] == "the earlier check-ins of 09 Jun and 16 Jun were about the right knee."
     from kneeguard.report.presenting import unconfirmed_words

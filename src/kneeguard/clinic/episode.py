@@ -86,6 +86,12 @@ def other_knee_days(earlier: Sequence[_Checkin], answers: dict[str, Any]) -> tup
     return tuple(c.on_date for c in list(earlier)[:len(earlier) - len(episode)])
 
 
+def both_knees_visit(side: str | None) -> str:
+    """The visit when the earlier check-ins' knee still hurts: the plan's note and the summary's follow-up say it."""
+    return (f"If the {other_knee(side)} knee still hurts too, this plan does not cover it: see a physiotherapist or "
+            "sports doctor within 1-2 weeks about both knees")
+
+
 def other_knee_words(side: str | None, days: Sequence) -> str:
     """The note when earlier check-ins were about the other knee ('' without them): this knee's episode starts
     afresh, and the one-leg exercises start with this side. The plan and the check-in say it first (read 42, 43)."""
@@ -102,9 +108,8 @@ def other_knee_words(side: str | None, days: Sequence) -> str:
             "any of this plan, running included: your level of care may change. "
             # read 46: nothing asked whether the other knee had settled; read 47: with no time frame. Pain in both
             # knees goes to a professional at the routine level's time (when unsure, escalate)
-            f"If the {other_knee(side)} knee still hurts too, this plan does not cover it: see a physiotherapist or "
+            f"{both_knees_visit(side)}; until then the pain rule applies to both knees in "
             # read 48: the one-leg exercises put a full weight on a leg whose knee hurt two weeks before
-            f"sports doctor within 1-2 weeks about both knees; until then the pain rule applies to both knees in "
             # read 49: it said nothing of running on a knee that hurt 4/10 in runs two weeks before
             "every session, running included (the more painful knee sets the sets and repetitions), and the "
             f"{other_knee(side)} leg's one-leg exercises are done with body weight only")

@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 from typing import TYPE_CHECKING, Any
 
+from kneeguard.clinic.episode import both_knees_visit
 from kneeguard.report.document import References
 
 if TYPE_CHECKING:
@@ -50,6 +51,8 @@ def build_plan(advice: Advice | None, refs: References, titles: dict[str, str] |
         "weeks": [] if advice.recheck else _weeks(advice),
         "later_weeks": advice.later_weeks_words,
         "later_weeks_brief": advice.later_weeks_brief,
+        # read 49: the summary's follow-up left out the visit for both knees the plan's note asks for
+        "both_knees": f"{both_knees_visit(advice.knee_side)}." if advice.other_knee_note else "",
         # Day by day only for the first fortnight: the weekly table covers the rest in two minutes' reading.
         "days": [_day(s, refs, titles) for s in days if (s.date - first).days < DETAIL_DAYS],
         "days_total": len(days),

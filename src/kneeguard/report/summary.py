@@ -55,7 +55,8 @@ def plan_overview(plan: dict[str, Any], review_date: str | None) -> list[PlanRow
     # the triage's own booking is the banner's headline; a conditional visit (self-care) is said here
     professional = "" if professional.get("books_visit") else professional.get("summary_text", "")
     # the review date once: the professional's text may already name it
-    follow = [f"Review by {review_date}." if review_date and review_date not in professional else "", professional]
+    follow = [f"Review by {review_date}." if review_date and review_date not in professional else "", professional,
+              plan.get("both_knees") or ""]
     # a plan held at week 1: the weeks after it wait for its re-check, the first follow-up
     follow.insert(0, plan.get("later_weeks_brief") or plan.get("later_weeks") or "")
     return [
