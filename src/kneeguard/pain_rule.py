@@ -132,18 +132,20 @@ def usual_morning_words(usual: float | None, from_days: tuple = (), walking_only
         short = (f"this week's walks are {walks[0]:g} min (half the walking phase's usual {walks[1]:g})"
                  if walks and walks[0] < walks[1]
                  else "shorter walks")
-        already = (f" Your next morning is {now:g}/10 now: {short}, and the exercises a set fewer (the doses below)."
-                   if now is not None and now >= step else "")
         # read 41: "if it stays there" had no time frame: the re-check, or a further rise by the rule's own change,
         # as a score where today's is known (read 45: "rises by 2 points" - above what?)
         change = important_change()
-        rise = (f"reaches {now + change:g}/10" if now is not None and now >= step
-                else f"rises by {change:g} or more points")
+        already = now is not None and now >= step
+        rise = f"reaches {now + change:g}/10" if already else f"rises by {change:g} or more points"
+        # read 47: 'see the professional then, sooner than planned' said no how or when
+        seen = (f"if it is still {step}/10 or more at your re-check, or {rise} before it, phone a physiotherapist or "
+                "sports doctor that day and ask to be seen within a few days.")
+        if already:  # read 49: three shortening rules for one morning; the week is already shortened for it
+            return (f"Your usual next morning is {usual:g}/10 ({which}); it is {now:g}/10 now, so {short} and the "
+                    "exercises a set fewer (the doses below). While you walk only, shorten a walk further only if a "
+                    f"morning is worse than the one before; {seen}")
         return (f"Your usual next morning is {usual:g}/10 ({which}): while you walk only, a next morning of {step}/10 "
-                f"or more means shorter walks and lighter exercises; if it is still {step}/10 or more at your "
-                # read 47: 'see the professional then, sooner than planned' said no how or when
-                f"re-check, or {rise} before it, phone a physiotherapist or sports doctor that day and ask to be seen "
-                f"within a few days.{already}")
+                f"or more means shorter walks and lighter exercises; {seen}")
     return (f"Your usual next morning is {usual:g}/10 ({which}): a next morning of {step}/10 or more steps back one "
             f"level{held}.")
 
