@@ -8,6 +8,7 @@ from __future__ import annotations
 import contextlib
 import datetime as dt
 from collections.abc import Iterator
+from dataclasses import dataclass
 
 from kneeguard.clinic.history import CheckinRecord
 from kneeguard.store import UnknownAthlete, open_store, records
@@ -65,6 +66,8 @@ def profile_note(result, home=None, *, store: Store | None = None) -> str:
         found = athletes.find(session, result.athlete or DEFAULT_ATHLETE)
         profile = athletes.profile(found) if found is not None else None
     return sentence(profile_conflict_words(answers_against_profile(profile, result.answers, result.on_date)))
+
+
 def other_knee_note(result) -> str:
     """The plan's note when the athlete's earlier check-ins were about the other knee ('' otherwise), for the
     check-in's own result (read 43: the plan said it, the check-in did not), from the days its assessment found."""
@@ -74,4 +77,31 @@ def other_knee_note(result) -> str:
     days = result.pain_history.other_knee_days if result.pain_history is not None else ()
     return sentence(other_knee_words(result.answers.get("side"), days))
 
+
+@dataclass(frozen=True)
+class ResultNotes:
+    """What a check-in's own result says beside its level, as sentences: an earlier referral it must not undo,
+    a profile that disagrees, earlier check-ins about the other knee, and what the level then holds once
+    (`advice.context.level_condition`). The CLI and the web result read this one value."""
+
+    referral: str = ""
+    profile: str = ""
+    other_knee: str = ""
+    condition: str = ""
+
+    @property
+    def notes(self) -> list[str]:
+        """The notes in the order they are said: the referral first of all."""
+        return [n for n in (self.referral, self.profile, self.other_knee) if n]
+
+
+def result_notes(result, *, store: Store) -> ResultNotes:
+    """`ResultNotes` for an assessed check-in (`result`) of the athlete in `store`."""
+    from kneeguard.advice.context import level_condition
+    from kneeguard.text import sentence
+
+    profile, other = profile_note(result, store=store), other_knee_note(result)
+    referral = result.earlier_referral
+    return ResultNotes(sentence(referral.words) if referral is not None else "", profile, other,
+                       level_condition(result.level, bool(profile or other), referral, result.answers.get("side")))
 

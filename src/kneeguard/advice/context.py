@@ -337,14 +337,16 @@ def _notes(ctx: AthleteContext) -> list[str]:
 
 
 AGE_SLACK_YEARS = 1  # a birth year gives the age within a year
-# The level's condition while a note asks whether the check-in is this person's and about this knee (read 46): the
-# plan's banner and the check-in's own result (CLI, web) say it beside the level, before anything else
+
+
 def knee_words(side: str | None) -> str:
     """'your left knee' for a check-in's side, else 'this knee' (read 49: 'this knee' left open which)."""
     return f"your {side} knee" if side in ("left", "right") else "this knee"
 
 
 def confirm_first(side: str | None = None) -> str:
+    """The level's condition while a note asks whether the check-in is this person's and about this knee (read 46):
+    the plan's banner and the check-in's own result (CLI, web) say it beside the level, before anything else."""
     return f"This holds once the check-in is confirmed as yours and about {knee_words(side)} (see the notes)."
 
 

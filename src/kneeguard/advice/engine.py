@@ -212,8 +212,8 @@ class Advice:
 
     @property
     def notes_settled(self) -> str:
-        """What the notes said first wait for, in a clause: 'the professional your check-in of 30 Jun asked for
-        has seen you and the check-in is yours and about your left knee' (the verdict and the first week say it)."""
+        """What the notes said first wait for, in a clause: 'the professional your earlier check-in of 30 Jun asked
+        for has seen you and the check-in is yours and about your left knee' (the verdict and the first week say it)."""
         settled = [self.referral_condition] if self.referral_condition else []
         if self.profile_note or self.other_knee_note:
             settled.append(f"the check-in is yours and about {knee_words(self.knee_side)}")

@@ -60,6 +60,7 @@ def longest_ref(day: dt.date, runs: list[RefRun]) -> RefRun | None:
 
 PROFILE_CONFLICT = "advice.run.profile_conflict"  # the check-in disagrees with the profile: runs not used
 
+
 def plan_running(past: list[PastRun], as_of: dt.date, start: dt.date, weeks: int, pain: PainState,
                  reason: list[str] | None = None, *, onset: PainOnset | None = None, weekly: Any = None,
                  no_new_longest: dict[int, str] | None = None, max_weekly_km: float | None = None,

@@ -16,6 +16,7 @@ from kneeguard.cli.common import (
 from kneeguard.cli.render import level_style, print_disclaimer, print_findings
 
 if TYPE_CHECKING:
+    from kneeguard.advice.checkins import ResultNotes
     from kneeguard.clinic.assess import CheckinAssessment
 
 
@@ -43,10 +44,10 @@ def checkin_command(
         with open_store(db, home) as store:
             if save:
                 announce_new_athlete(store, athlete)
-            from kneeguard.advice.checkins import other_knee_note, profile_note
+            from kneeguard.advice.checkins import result_notes
 
             result = run_checkin(raw, athlete, home, save, store, source=answers)
-            notes = [n for n in (profile_note(result, store=store), other_knee_note(result)) if n]
+            notes = result_notes(result, store=store)
     if as_json:
         from kneeguard.explain import finding_json
 
@@ -150,22 +151,18 @@ def _ask(question) -> Any:
             console.print(f"[red]{escape(str(exc))}[/] Please try again.")
 
 
-def show_result(result: CheckinAssessment, notes: list[str] | tuple = ()) -> None:
+def show_result(result: CheckinAssessment, notes: ResultNotes | None = None) -> None:
+    from kneeguard.advice.checkins import ResultNotes
     from kneeguard.clinic.engine import answer_in_words
 
+    notes = notes or ResultNotes()
     console.rule(f"[bold]Check-in — {escape(result.athlete or '')}, {result.on_date.isoformat()}")
     console.print(f"Level: [{level_style(result.level)}] {result.level.upper()} [/]")
-    from kneeguard.advice.context import level_condition
-    from kneeguard.text import sentence
-
-    referral = result.earlier_referral  # said first of all: an earlier referral this check-in must not undo
-    condition = level_condition(result.level, bool(notes), referral, result.answers.get("side"))
-    if condition:  # read 46: the level and its dates read as settled before the notes questioned the check-in
-        console.print(f"[yellow]{escape(condition)}[/]")
-    notes = [sentence(referral.words), *notes] if referral is not None else list(notes)
+    if notes.condition:  # read 46: the level and its dates read as settled before the notes questioned the check-in
+        console.print(f"[yellow]{escape(notes.condition)}[/]")
     for i, line in enumerate(result.what_to_do):  # the level's action first, then what the answers show
         console.print(f"• [bold]{escape(line)}[/]" if i == 0 else f"• {escape(line)}")
-    for note in notes:  # before the reasons: the norms below read these answers, the episode this knee's
+    for note in notes.notes:  # before the reasons: the norms below read these answers, the episode this knee's
         console.print(f"[yellow]note:[/] {escape(note)}")
     if result.reasons:
         console.print("\n[bold]Why[/]")

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from typing import Any, Protocol, Sequence
 
 from kneeguard.numbers import counted
+from kneeguard.text import listed
 
 DISAGREE_DAYS = 7  # design: answers a week or more apart on the start date are a disagreement worth saying
 
@@ -97,10 +98,9 @@ def other_knee_words(side: str | None, days: Sequence) -> str:
     afresh, and the one-leg exercises start with this side. The plan and the check-in say it first (read 42, 43)."""
     if not days:
         return ""
-    dates = [f"{d:%d %b}" for d in days]
-    listed = ", ".join(dates[:-1]) + " and " + dates[-1] if len(dates) > 1 else dates[0]
-    many = len(dates) > 1
-    return (f"your latest check-in is about the {side} knee; your check-in{'s' if many else ''} of {listed} "
+    many = len(days) > 1
+    return (f"your latest check-in is about the {side} knee; your check-in{'s' if many else ''} of "
+            f"{listed([f'{d:%d %b}' for d in days])} "
             f"{'were' if many else 'was'} about the {other_knee(side)}: the {side} knee's onset, usual next-morning "
             f"pain and trend come from its own check-ins only, and the one-leg exercises start with the {side} leg. If "
             # read 47: "if it is the same knee" left open which knee was meant

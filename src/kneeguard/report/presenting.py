@@ -10,6 +10,8 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
+from kneeguard.text import listed
+
 # A display rule, not a health threshold: the check-in counts running less in whole weeks, so a whole week or
 # more with no imported run before it, beside "0 weeks" of running less and a pain score for the last run, does
 # not add up: runs may be missing from the import (or she stopped without saying). Said neutrally, never judged.
@@ -82,8 +84,7 @@ def presenting_complaint(checkin) -> str:
     who = " ".join(x for x in (f"{a['age']:g} y" if isinstance(a.get("age"), (int, float)) else "",
                                {"female": "F", "male": "M"}.get(a.get("sex") or "", "")) if x)
     parts = [who, where, a.get("onset") or "", duration_shorthand(checkin)]
-    pain = [f"{a[k]:g}/10 {label}" for k, label in (("pain_during_run", "in runs"), ("pain_next_morning", "next morning"),
-                                                     ("pain_now", "now")) if isinstance(a.get(k), (int, float))]
+    pain = pain_scores(a, with_now=True)
     if pain:
         parts.append("pain " + ", ".join(pain))
     if checkin.ostrc is not None:
@@ -92,6 +93,13 @@ def presenting_complaint(checkin) -> str:
         parts.append("previous injury")
     parts.append(negatives_and_aggravators(a))
     return "; ".join(p.replace("_", " ") for p in parts if p)
+
+
+def pain_scores(answers: dict[str, Any], with_now: bool = False) -> list[str]:
+    """['3/10 in runs', '1/10 next morning'(, '0/10 now')]: the pain answers given, as the summary says them."""
+    labels = (("pain_during_run", "in runs"), ("pain_next_morning", "next morning"),
+              *((("pain_now", "now"),) if with_now else ()))
+    return [f"{answers[k]:g}/10 {label}" for k, label in labels if isinstance(answers.get(k), (int, float))]
 
 
 def negatives_and_aggravators(answers: dict[str, Any]) -> str:
@@ -188,11 +196,7 @@ def other_knee_shorthand(history: list | None, days: tuple) -> str:
     a clinician asked what that knee's episode had been, not only that there was one); '' without the records."""
     parts = []
     for record in (r for r in history or [] if r.on_date in days):
-        answers = record.answers or {}
-        pain = [f"{answers[key]:g}/10 {where}" for key, where in (("pain_during_run", "in runs"),
-                                                                  ("pain_next_morning", "next morning"))
-                if isinstance(answers.get(key), (int, float))]
-        said = ", ".join([*pain, *([record.level.value] if record.level else [])])
+        said = ", ".join([*pain_scores(record.answers or {}), *([record.level.value] if record.level else [])])
         parts.append(f"{record.on_date:%d %b}: {said}" if said else f"{record.on_date:%d %b}")
     return "".join(f"{part}; " for part in parts)
 
@@ -211,7 +215,7 @@ def unconfirmed_words(conflicts: list[str], other_knee_days: tuple, side: str | 
         parts.append(f"the check-in says {' and '.join(conflicts)}, so the profile's runs, video and shoes (‡) may "
                      "be another person's")
     if other_knee_days:
-        days = " and ".join(f"{d:%d %b}" for d in other_knee_days)
+        days = listed([f"{d:%d %b}" for d in other_knee_days])
         parts.append(f"the earlier check-in{'s' if len(other_knee_days) > 1 else ''} of {days} "
                      f"{'were' if len(other_knee_days) > 1 else 'was'} about the {other_knee(side)} knee")
     return f"{'; '.join(parts)}." if parts else ""

@@ -106,15 +106,10 @@ async def checkin_submit(request: Request):
     side = result.answers.get("side")  # the painful leg's results carry the plan's caveat here too
     findings = [{**f.to_dict(), "caveat": PAIN_LIMITED if tested_on_painful_leg(f, side) else ""}
                 for f in result.findings]
-    from kneeguard.advice.checkins import other_knee_note, profile_note
-    from kneeguard.advice.context import level_condition
+    from kneeguard.advice.checkins import result_notes
 
-    notes = {"profile_note": profile_note(result, store=store), "other_knee_note": other_knee_note(result)}
-    referral = result.earlier_referral  # an earlier referral this check-in must not undo: said first
-    return render(request, "checkin_result.html", result=result, findings=findings, **notes,
-                  referral_note=referral.words if referral is not None else "",
-                  level_condition=level_condition(result.level, any(notes.values()), referral,
-                                                  result.answers.get("side")))
+    return render(request, "checkin_result.html", result=result, findings=findings,
+                  notes=result_notes(result, store=store))
 
 
 def _posted_step(form: FormData, count: int) -> int | None:

@@ -14,7 +14,7 @@ from fastapi.templating import Jinja2Templates
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from kneeguard.activity_time import activity_seconds, duration_label
-from kneeguard.dates import day_range
+from kneeguard.dates import day_range, parse_day as checked_day
 from kneeguard.disclaimer import DISCLAIMER
 from kneeguard.evidence import marker_words
 from kneeguard.numbers import shown_unit
@@ -183,8 +183,6 @@ def parse_day(text: str | None) -> dt.date:
     """A YYYY-MM-DD query parameter, today when absent; ValueError (a 400 page) when malformed."""
     if not text:
         return dt.date.today()
-    from kneeguard.dates import parse_day as checked_day
-
     return checked_day(text, "the date")
 
 
