@@ -92,6 +92,9 @@ def test_the_check_in_says_when_earlier_check_ins_were_about_the_other_knee(tmp_
                                        "--no-save"]).output.split())
     assert (f"note: Your latest check-in is about the left knee; your check-in of {earlier:%d %b} was about the "
             "right") in out
+    # read 50: the visit for both knees is said in the level's own block, before the notes
+    both = "• If the right knee still hurts too, this plan does not cover it: see a physiotherapist or sports doctor"
+    assert both in out and out.index(both) < out.index("note: Your latest check-in")
     answers.write_text(json.dumps({**base, "side": "right"}))
     same = runner.invoke(app, ["checkin", "--answers", str(answers), "--athlete", "ana", "--home", home, "--no-save"])
     assert "about the left knee" not in same.output

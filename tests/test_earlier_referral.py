@@ -101,3 +101,26 @@ def test_the_cli_and_web_check_in_results_say_it_first(tmp_path):
     assert 'id="referral-note"' in page and "was URGENT" in page
     assert re.search(r'id="level-condition"><strong>This holds once the professional your earlier check-in of', page)
     assert 'id="referral-note"' in dashboard
+
+
+def test_the_web_check_in_result_says_the_both_knees_visit_in_the_level_box(tmp_path):
+    """Read 50: the visit for both knees sat mid-note below a box that said self-care; the web result shows it
+    in the level's own list, with the other-knee note below."""
+    import datetime as dt
+
+    from fastapi.testclient import TestClient
+
+    from kneeguard.advice.checkins import save_checkin
+    from kneeguard.web import create_app
+    from tests.test_web_routes import CALM_CHECKIN
+
+    home = tmp_path / "home"
+    earlier = dt.date.today() - dt.timedelta(days=20)  # beyond the referral's memory: only the other knee is noted
+    save_checkin(CheckinRecord(earlier, {**CALM, "side": "right"}, "self-care"), "me", home)
+    form = CALM_CHECKIN | {"has_pain": "yes", "side": "left", "onset": "gradual", "location": "posteromedial",
+                           "pain_now": "1", "duration_weeks": "1"}
+    with TestClient(create_app(home=home)) as c:
+        page = c.post("/checkin", data=form).text
+    assert 'id="other-knee-note"' in page
+    box = page[page.index('id="level-banner"'):page.index("</section>")]
+    assert 'id="both-knees"' in box and "If the right knee still hurts too" in box

@@ -160,6 +160,11 @@ def test_the_other_knee_note_is_said_first_with_the_profile_note():
     assert plan.banner.headline.endswith("This holds once the check-in is confirmed as yours and about your left "
                                          "knee (see the notes).")
     assert "confirmed as yours" not in agreed.banner.headline
+    # read 50: the visit for both knees in the level's own box (second line), not only mid-note
+    from kneeguard.clinic.episode import both_knees_visit
+
+    assert plan.banner.lines[1] == plan.banner.both_knees == f"{both_knees_visit('left')}."
+    assert agreed.banner.both_knees == "" and plan.banner.both_knees not in agreed.banner.lines
 
 
 def test_a_level_that_sends_the_runner_to_a_professional_is_never_made_conditional():

@@ -88,6 +88,7 @@ class ResultNotes:
     profile: str = ""
     other_knee: str = ""
     condition: str = ""
+    both_knees: str = ""  # the visit for both knees, said in the level's own box (read 50)
 
     @property
     def notes(self) -> list[str]:
@@ -100,8 +101,11 @@ def result_notes(result, *, store: Store) -> ResultNotes:
     from kneeguard.advice.context import level_condition
     from kneeguard.text import sentence
 
+    from kneeguard.clinic.episode import both_knees_visit
+
     profile, other = profile_note(result, store=store), other_knee_note(result)
-    referral = result.earlier_referral
+    referral, side = result.earlier_referral, result.answers.get("side")
     return ResultNotes(sentence(referral.words) if referral is not None else "", profile, other,
-                       level_condition(result.level, bool(profile or other), referral, result.answers.get("side")))
+                       level_condition(result.level, bool(profile or other), referral, side),
+                       f"{both_knees_visit(side)}." if other else "")
 

@@ -28,6 +28,7 @@ from kneeguard.advice.running import RunningPlan, plan_running
 from kneeguard.advice.running_plan import WALKING_ONLY
 from kneeguard.advice.session import SESSION_KINDS, Recommendation, Session, unique_citations
 from kneeguard.advice.week_summary import WeekSummary, week_summaries
+from kneeguard.clinic.episode import both_knees_visit
 from kneeguard.clinic.levels import TriageLevel
 from kneeguard.disclaimer import DISCLAIMER
 from kneeguard.load import codes as load_codes_declared
@@ -70,6 +71,7 @@ class Banner:
     checkin_date: dt.date | None = None
     review_date: dt.date | None = None
     stale: bool = False
+    both_knees: str = ""  # the visit for both knees, one of `what_to_do` when the other knee may still hurt
 
     @property
     def lines(self) -> list[str]:
@@ -420,7 +422,10 @@ def _banner(ctx: AthleteContext, pain: PainState, stale: bool) -> Banner:
         due = f"{CHECK_IN_AGAIN} {c.review_date.isoformat()}"
         what_to_do = [f"Your re-check was due on {c.review_date:%d %b %Y}: check in now (`kneeguard checkin`)."
                       if step.startswith(due) else step for step in what_to_do]
-    return Banner(c.level, headline, what_to_do, [r for r in reasons if r], c.on_date, c.review_date, stale)
+    both = f"{both_knees_visit(ctx.answers.get('side'))}." if ctx.other_knee_note else ""
+    if both:  # read 50: the visit for both knees sat mid-note, below a box that said self-care
+        what_to_do.insert(1, both)
+    return Banner(c.level, headline, what_to_do, [r for r in reasons if r], c.on_date, c.review_date, stale, both)
 
 
 def _professional(ctx: AthleteContext, pain: PainState) -> Recommendation:

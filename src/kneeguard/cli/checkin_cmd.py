@@ -162,6 +162,8 @@ def show_result(result: CheckinAssessment, notes: ResultNotes | None = None) -> 
         console.print(f"[yellow]{escape(notes.condition)}[/]")
     for i, line in enumerate(result.what_to_do):  # the level's action first, then what the answers show
         console.print(f"• [bold]{escape(line)}[/]" if i == 0 else f"• {escape(line)}")
+        if i == 0 and notes.both_knees:  # read 50: in the level's block, not mid-note
+            console.print(f"• [bold]{escape(notes.both_knees)}[/]")
     for note in notes.notes:  # before the reasons: the norms below read these answers, the episode this knee's
         console.print(f"[yellow]note:[/] {escape(note)}")
     if result.reasons:

@@ -201,7 +201,9 @@ def _triage(banner: Banner | None, checkin: CheckinAssessment | None, refs: Refe
         "headline": (f"{level.upper()}: " if level in ("urgent", "emergency") else "") + banner.headline if banner
         else TRIAGE_TEXT[level],
         # Under the banner's headline: its lines (the level action once); without a banner, the check-in's.
-        "what_to_do": list(banner.lines if banner else (checkin.what_to_do if checkin else [])),
+        # the visit for both knees is the Follow-up row's in the summary (its two pages): not again here
+        "what_to_do": [line for line in banner.lines if line != banner.both_knees] if banner else
+        list(checkin.what_to_do if checkin else []),
         "reasons": reasons,
         "red_flags": list(checkin.red_flags) if checkin is not None else [],
         "review_date": review.isoformat() if review else None,
