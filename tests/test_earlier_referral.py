@@ -29,7 +29,7 @@ def _urgent(day: dt.date = AS_OF) -> CheckinRecord:
 def test_a_calm_check_in_after_an_urgent_one_keeps_its_level_and_says_the_referral():
     calm = assess(CALM, history=[_urgent()], today=AS_OF)
     assert calm.level == "self-care" and calm.earlier_referral is not None
-    assert calm.to_dict()["earlier_referral"] == {"date": "2025-06-30", "level": "urgent",
+    assert calm.to_dict()["earlier_referral"] == {"date": "2025-06-30", "level": "urgent", "seen_since": None,
                                                   "words": calm.earlier_referral.words}  # --json says it too
     assert calm.earlier_referral.words == (
         "your earlier check-in of 30 Jun was URGENT: see a doctor today (GP, urgent care or a sports doctor). If no "
@@ -47,6 +47,46 @@ def test_the_plan_says_it_first_and_holds_its_go_ahead_for_the_visit():
     assert plan.pain.decision == "progress" and plan.waits_for_notes
     assert plan.verdict.endswith("This holds only if the notes above are settled: the professional your earlier "
                                  "check-in of 30 Jun asked for has seen you.")
+
+
+def test_a_runner_who_says_they_were_seen_since_is_told_to_follow_that_advice_and_nothing_waits():
+    """The question the last note asked for: 'yes' settles the earlier referral, 'no' says it plainly."""
+    history = [_urgent()]
+    seen = assess({**CALM, "seen_since_last_checkin": True}, history=history, today=AS_OF)
+    assert seen.earlier_referral.words.endswith(
+        "You said a doctor or physiotherapist has examined you since: follow their advice; where it differs from "
+        "this plan, theirs comes first")
+    assert seen.earlier_referral.condition == "" and seen.to_dict()["earlier_referral"]["seen_since"] is True
+    plan = advise(make_context("ana", AS_OF, checkin=seen, checkin_history=history))
+    assert plan.first_notes[0] == plan.referral_note  # still said first, as the advice to follow
+    assert "This holds once" not in plan.banner.headline and not plan.waits_for_notes
+    not_seen = assess({**CALM, "seen_since_last_checkin": False}, history=history, today=AS_OF).earlier_referral
+    assert "You said no professional has examined you since: do that first, before any of this plan" in not_seen.words
+    assert not_seen.condition.startswith("the professional your earlier check-in")
+    routine = CheckinRecord(AS_OF - dt.timedelta(days=3), CALM, "routine")
+    not_seen = assess({**CALM, "seen_since_last_checkin": False}, history=[routine], today=AS_OF).earlier_referral
+    assert not_seen.words.endswith("You said no professional has examined you since: keep that appointment, a later "
+                                   "check-in does not cancel it")
+
+
+def test_the_question_is_not_carried_over_from_the_last_check_in():
+    from kneeguard.clinic import load_questionnaire
+    from kneeguard.web.checkin_pages import REMEMBERED
+
+    question = load_questionnaire().by_id["seen_since_last_checkin"]
+    assert not question.required and question.show_if is None and question.id not in REMEMBERED
+
+
+@pytest.mark.parametrize("seen, words", [(True, "yes (the runner's answer)"), (False, "no (the runner's answer)")])
+def test_the_summary_says_the_runners_answer(seen, words):
+    from kneeguard.report.builder import build_report
+
+    history = [_urgent()]
+    answers = {**CALM, "seen_since_last_checkin": seen}
+    context = make_context("ana", AS_OF, checkin=assess(answers, history=history, today=AS_OF),
+                           checkin_history=history)
+    doc = build_report(context, advise(context), history=[*history, CheckinRecord(AS_OF, answers, "self-care")])
+    assert f"whether a professional has seen the runner since: {words}" in doc.triage["notes_line"]
 
 
 @pytest.mark.parametrize("days_before, level, expected", [
@@ -73,7 +113,7 @@ def test_the_summary_says_it_under_the_banner():
     doc = build_report(context, advise(context), history=[*history, CheckinRecord(AS_OF, CALM, "self-care")])
     assert doc.triage["notes_line"].startswith(
         "the check-in of 30 Jun was urgent: see a doctor today (GP, urgent care or a sports doctor); whether a "
-        "professional has seen the runner since: not asked")
+        "professional has seen the runner since: not answered")
 
 
 def test_the_cli_and_web_check_in_results_say_it_first(tmp_path):

@@ -359,7 +359,7 @@ def level_condition(level: str | None, noted: bool, referral: EarlierReferral | 
     (`clinic.referral`: the lower level holds only once that professional has seen the runner), and
     `CONFIRM_FIRST` for a self-care level under the profile or knee notes. A level that sends the runner to a
     professional holds whoever's check-in it is (when unsure, escalate), so it never waits for those notes."""
-    parts = [f"This holds once {referral.condition} (see the notes)."] if referral is not None else []
+    parts = [f"This holds once {referral.condition} (see the notes)."] if referral and referral.condition else []
     if noted and level == TriageLevel.SELF_CARE:
         parts.append(confirm_first(side))
     return " ".join(parts)

@@ -201,8 +201,9 @@ class Advice:
     @property
     def waits_for_notes(self) -> bool:
         """The go-ahead waits for the notes said first (whose check-in, which knee): only the go-ahead; a hold, step
-        back or stop holds whoever's check-in it is (when unsure, the cautious one)."""
-        return bool(self.first_notes) and self.pain.decision is pain_rule.LoadDecision.PROGRESS
+        back or stop holds whoever's check-in it is (when unsure, the cautious one). An earlier referral the runner
+        said was seen to is said first but waits for nothing."""
+        return bool(self.notes_settled) and self.pain.decision is pain_rule.LoadDecision.PROGRESS
 
     @property
     def verdict(self) -> str:
@@ -379,7 +380,7 @@ def advise(context: AthleteContext, *, weeks: int = DEFAULT_PLAN_WEEKS, start: d
         professional, list(context.missing), [*context.notes, *_left_out_note(left_out)], days,
         uncertain=context.uncertain_findings, left_out=left_out, profile_note=profile_note,
         other_knee_note=context.other_knee_note, referral_note=context.referral_note,
-        referral_condition=referral.condition if referral is not None else "", knee_side=context.answers.get("side"))
+        referral_condition=referral.condition if referral else "", knee_side=context.answers.get("side"))
     advice = apply_overrides(advice, edits)  # the clinician's edits: they hold on every regeneration
     if holds_at_week_one(pain):
         _hold_at_week_one(advice)

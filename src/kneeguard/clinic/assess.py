@@ -137,6 +137,7 @@ class CheckinAssessment:
         if self.earlier_referral is not None:  # a higher referral of the last days this check-in must not undo
             payload["earlier_referral"] = {"date": self.earlier_referral.on_date.isoformat(),
                                            "level": self.earlier_referral.level.value,
+                                           "seen_since": self.earlier_referral.seen_since,
                                            "words": self.earlier_referral.words}
         if self.reassess_error is not None:
             payload["reassess_error"] = self.reassess_error
@@ -186,5 +187,5 @@ def assess(
         recorded=recorded_without_norm(answers),
         validation=validation,
         pain_history=pain_history,
-        earlier_referral=earlier_referral(every_earlier, result.level, today),
+        earlier_referral=earlier_referral(every_earlier, result.level, today, answers.get("seen_since_last_checkin")),
     )

@@ -210,7 +210,7 @@ def unconfirmed_words(conflicts: list[str], other_knee_days: tuple, side: str | 
     parts = []
     if referral is not None:  # `clinic.referral.EarlierReferral`: a higher level this check-in must not undo
         parts.append(f"the check-in of {referral.on_date:%d %b} was {referral.level.value}: {referral.action}; "
-                     "whether a professional has seen the runner since: not asked")
+                     f"whether a professional has seen the runner since: {referral.seen_words}")
     if conflicts:
         parts.append(f"the check-in says {' and '.join(conflicts)}, so the profile's runs, video and shoes (‡) may "
                      "be another person's")
