@@ -37,6 +37,10 @@ def test_a_writing_command_says_it_creates_an_athlete_and_refuses_one_differing_
         assert "athlete 'Anna' does not exist, but 'anna' does" in " ".join(result.output.split())
     result = runner.invoke(app, ["checkin", "--answers", answers, "--athlete", "ben", "--home", home])
     assert result.exit_code == 0 and "new athlete 'ben' (known: anna)" in " ".join(result.output.split())
+    result = runner.invoke(app, ["shoes", "add", "Pegasus", "--athlete", "anan", "--home", home])
+    assert result.exit_code == 0 and "new athlete 'anan' (known: anna, ben)" in " ".join(result.output.split())
+    result = runner.invoke(app, ["shoes", "add", "Pegasus", "--athlete", "ANNA", "--home", home])
+    assert result.exit_code == 2 and "athlete 'ANNA' does not exist, but 'anna' does" in result.output
     result = runner.invoke(app, ["athlete", "add", "ANNA", "--home", home])
     assert result.exit_code == 2 and "use 'anna'" in result.output
     result = runner.invoke(app, ["athlete", "list", "--home", home])

@@ -39,13 +39,13 @@ def test_open_store_creates_home_and_migrates(tmp_path):
     with db.open_store(home=home) as store:
         assert (home / "kneeguard.db").exists()
         assert store.samples_dir.is_dir()
-        assert db.current_revision(store.engine) == db.head_revision() == "0007"
+        assert db.current_revision(store.engine) == db.head_revision() == "0008"
         tables = set(inspect(store.engine).get_table_names())
     assert {"athletes", "activities", "imported_files", "shoes", "shoe_assignments", "checkins",
             "gait_sessions"} <= tables
     # Re-opening an up-to-date database is a no-op.
     with db.open_store(home=home) as again:
-        assert db.current_revision(again.engine) == "0007"
+        assert db.current_revision(again.engine) == "0008"
 
 
 def test_in_memory_sqlite_shares_one_database(tmp_path):

@@ -8,8 +8,8 @@ import typer
 from rich.table import Table
 
 from kneeguard.cli.common import (
-    AthleteOption, DbOption, HomeOption, JsonOption, UserError, console, parse_date, print_json, store_session,
-    user_errors,
+    AthleteOption, DbOption, HomeOption, JsonOption, UserError, announce_new_athlete, console, open_store,
+    parse_date, print_json, store_session, user_errors,
 )
 
 app = typer.Typer(help="Track kilometres per shoe, with an alert limit and rotation.", no_args_is_help=True)
@@ -35,11 +35,13 @@ def add_command(
     from kneeguard.store import athletes, shoes
 
     with user_errors():
-        with store_session(db, home, write=True) as session:
-            athletes.get_or_create(session, _athlete(athlete))
-            shoe = shoes.add(session, _athlete(athlete), name, start_km=start_km, alert_km=alert_km,
-                             default=default, notes=notes)
-            limit = shoe.alert_km
+        with open_store(db, home) as store:
+            announce_new_athlete(store, athlete)  # a misspelt --athlete made a new athlete without a word
+            with store.write() as session:
+                athletes.get_or_create(session, _athlete(athlete))
+                shoe = shoes.add(session, _athlete(athlete), name, start_km=start_km, alert_km=alert_km,
+                                 default=default, notes=notes)
+                limit = shoe.alert_km
     console.print(f"added shoe [bold]{name}[/] (alert at {limit:.0f} km{', default' if default else ''})")
 
 

@@ -37,7 +37,7 @@ from kneeguard.ingest.model import IngestError, ParsedActivity, ParsedFile
 from kneeguard.ingest.sports import UNKNOWN_SPORTS
 from kneeguard.store import athletes, config
 from kneeguard.store.hr_histogram import HR_BINS, histogram_array, histogram_blob  # noqa: F401 - re-exported
-from kneeguard.store.models import Activity, ImportedFile
+from kneeguard.store.models import Activity, Athlete, ImportedFile
 from kneeguard.numbers import finite_float
 from kneeguard.text import storable, without_control_characters
 
@@ -264,8 +264,20 @@ def _store_parsed(store: Store, athlete_id: int, name: str, raw_hash: str,
             warnings.extend(prefix + w for w in [*activity.warnings, *notes])
             added += 1
         status = "imported" if added else "duplicate"
+        if added and (elsewhere := _imported_for_others(session, athlete_id, raw_hash)):
+            warnings.append(f"the same file is already imported for {elsewhere}: a watch file is one person's, "
+                            "so check it is this athlete's ('Exclude from analysis' on the activity's web page "
+                            "leaves it out of the wrong one)")
         _add_file_row(session, athlete_id, raw_hash, parsed, name, status, added, "")
     return FileOutcome(name, status, activities=added, warnings=warnings)
+
+
+def _imported_for_others(session: Session, athlete_id: int, raw_hash: str) -> str:
+    """The other athletes this very file (same bytes) was imported for, as words ('' when none)."""
+    names = session.scalars(select(Athlete.name).join(ImportedFile, ImportedFile.athlete_id == Athlete.id).where(
+        ImportedFile.content_hash == raw_hash, ImportedFile.athlete_id != athlete_id,
+        ImportedFile.status == "imported").order_by(Athlete.name)).all()
+    return ", ".join(f"'{n}'" for n in names)
 
 
 def _minutes(span_s: float | None) -> str:

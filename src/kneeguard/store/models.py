@@ -180,7 +180,9 @@ class ImportedFile(Base):
     """Every file seen per athlete, so re-imports are recognised before decoding."""
 
     __tablename__ = "imported_files"
-    __table_args__ = (UniqueConstraint("athlete_id", "content_hash"),)
+    # The index finds a file imported under another athlete (revision 0008): the unique pair leads with athlete_id.
+    __table_args__ = (UniqueConstraint("athlete_id", "content_hash"),
+                      Index("ix_imported_files_content_hash", "content_hash"))
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     athlete_id: Mapped[int] = mapped_column(ForeignKey("athletes.id", ondelete="CASCADE"))
