@@ -224,8 +224,14 @@ class Advice:
 
     @property
     def pain_rule_words(self) -> str:
-        """The pain rule as this plan states it (`pain_rule.describe`): a walking-only plan's own limit first."""
-        return pain_rule.describe(walking_only=self.running.mode == WALKING_ONLY)
+        """The pain rule as this plan states it (`pain_rule.describe`): a walking-only plan's own limit first; a
+        plan that stops training says it is for later (an urgent plan read "pain up to 5/10 is acceptable" in a
+        run right under "no running until you have been seen")."""
+        rule = pain_rule.describe(walking_only=self.running.mode == WALKING_ONLY)
+        if self.pain.decision is pain_rule.LoadDecision.STOP:
+            return ("For later, once a professional has cleared you to train again (not before): "
+                    f"{rule[0].lower()}{rule[1:]}")
+        return rule
 
     @property
     def exercise_pain_words(self) -> str:

@@ -228,7 +228,7 @@ def triage(
         what_to_do = [action]
         # A route's advice (surgeon first) is kept whatever the level: it changes who sees the knee first.
         # Then what the answers show at this level, about this person (a rule may add no line of its own).
-        what_to_do += [r.advice for r in reasons
+        what_to_do += [without_repeated_lead(r.advice, action) for r in reasons
                        if (r.level == level or r.route) and r.advice and r.advice not in what_to_do]
     review = None
     if level is TriageLevel.SELF_CARE:
@@ -243,6 +243,26 @@ def triage(
         unanswered_red_flags=list(missing_red_flags),
         action=action,
     )
+
+
+# How a rule's advice goes on once the level's own opening ("See a doctor today") is taken off it.
+_LEAD_CONNECTORS = ((": ", ""), ("; ", ""), (". ", ""), (" and ", ""), (" to ", "The visit is to "),
+                    (" for ", "The visit is for "))
+
+
+def without_repeated_lead(advice: str, action: str) -> str:
+    """A rule's advice said under the level's own action without repeating its opening: an urgent calf read
+    "See a doctor today" three times in a row (a physiotherapist). 'See a doctor today: new foot weakness needs a
+    nerve check.' -> 'New foot weakness needs a nerve check.'; advice that opens otherwise is kept as it is."""
+    lead = action.split(" (")[0].split(".")[0]
+    if not lead or not advice.startswith(lead):
+        return advice
+    rest = advice[len(lead):]
+    for connector, opening in _LEAD_CONNECTORS:
+        if rest.startswith(connector):
+            rest = opening + rest[len(connector):]
+            return rest[0].upper() + rest[1:]
+    return advice
 
 
 def _reason(rule: TriageRule, facts: Mapping[str, Any], answers: Mapping[str, Any]) -> Reason:

@@ -1,0 +1,50 @@
+"""An urgent check-in read "See a doctor today" three times in a row (the level's line, then each rule's), and its
+plan stated the pain rule ("pain up to 5/10 is acceptable in a run") right under "no running until you have been
+seen" (a physiotherapist)."""
+from __future__ import annotations
+
+import pytest
+
+from kneeguard import evidence
+from kneeguard.advice import advise, make_context
+from kneeguard.clinic import assess
+from kneeguard.clinic.triage import triage_rules, without_repeated_lead
+from tests.advice_support import AS_OF, BASE_ANSWERS
+
+
+def test_an_urgent_calf_says_see_a_doctor_today_once():
+    result = assess({**BASE_ANSWERS, "calf_swelling": True, "calf_tender": True}, today=AS_OF)
+    assert result.level == "urgent"
+    lines = result.triage.what_to_do
+    assert sum(line.startswith("See a doctor today") for line in lines) == 1 and lines[0] == result.triage.action
+    assert "The visit is to rule out a blood clot (usually an ultrasound or a blood test). Do not run or massage " \
+           "the calf until then." in lines
+
+
+@pytest.mark.parametrize("advice, expected", [
+    ("See a doctor today: new foot weakness needs a nerve check.", "New foot weakness needs a nerve check."),
+    ("See a doctor today; use crutches or avoid walking on the leg until then.",
+     "Use crutches or avoid walking on the leg until then."),
+    ("See a doctor today and ask about a vascular (artery) assessment; stop running until then.",
+     "Ask about a vascular (artery) assessment; stop running until then."),
+    ("See a doctor today for very severe pain.", "The visit is for very severe pain."),
+    ("See a doctor within 48 hours and ask for an X-ray.", "See a doctor within 48 hours and ask for an X-ray.")])
+def test_the_lead_comes_off_only_where_it_repeats_the_level(advice, expected):
+    assert without_repeated_lead(advice, str(evidence.value("clinic.level.urgent"))) == expected
+
+
+def test_no_urgent_or_emergency_line_is_left_empty_or_lowercase():
+    for rule in triage_rules():
+        if rule.level.stops_training:
+            for variant in rule.text.variants:
+                line = without_repeated_lead(variant.text, str(evidence.value(rule.level.registry_key)))
+                assert len(line) > 20 and line[0].isupper(), (rule.id, line)
+
+
+def test_a_plan_that_stops_training_states_the_pain_rule_for_later():
+    checkin = assess({**BASE_ANSWERS, "calf_swelling": True}, today=AS_OF)
+    plan = advise(make_context("ana", AS_OF, checkin=checkin))
+    assert plan.pain_rule_words.startswith("For later, once a professional has cleared you to train again (not "
+                                           "before): during a run or exercise, pain up to 5/10 is acceptable")
+    calm = advise(make_context("ana", AS_OF, checkin=assess(BASE_ANSWERS, today=AS_OF)))
+    assert not calm.pain_rule_words.startswith("For later")
