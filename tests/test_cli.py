@@ -209,3 +209,26 @@ def test_the_summary_of_a_worse_week_still_fits_two_pages(tmp_path):
     assert "Not started yet (a re-check or the physiotherapist starts them):" in html and "step rate 168/min" in html
     assert "peak knee bend L 28° / R 20°, ±5 deg 2D-video error" in html  # the plan's reason gives the same
     assert len(weasyprint.HTML(string=html).render().pages) <= MAX_SUMMARY_PAGES
+
+
+def test_the_summary_of_an_urgent_check_in_fits_two_pages_and_prescribes_nothing(tmp_path):
+    """The demo runner with a swollen, tender calf (urgent): the summary ran to three pages with five plan rows of
+    'nothing', one of them 'no shoes are tracked' beside a tracked pair."""
+    weasyprint = pytest.importorskip("weasyprint")
+    from tests.test_report_summary import MAX_SUMMARY_PAGES
+
+    out = tmp_path / "demo"
+    assert runner.invoke(app, ["demo", "--out", str(out), "--no-pdf"], catch_exceptions=False).exit_code == 0
+    home = ["--home", str(out / "data"), "--athlete", "demo runner"]
+    answers = json.loads((Path(__file__).parent / "data" / "checkins" / "worse_routine.json").read_text())
+    urgent = tmp_path / "urgent.json"
+    urgent.write_text(json.dumps({**answers, "calf_swelling": True, "calf_tender": True}))
+    assert runner.invoke(app, ["checkin", *home, "--answers", str(urgent)], catch_exceptions=False).exit_code == 0
+    summary = tmp_path / "summary.html"
+    result = runner.invoke(app, ["report", *home, "--out", str(summary), "--summary-only"], catch_exceptions=False)
+    assert result.exit_code == 0, result.output
+    html = summary.read_text(encoding="utf-8")
+    assert "Nothing until a professional has seen the runner: no running, exercises, gait or footwear" in html
+    assert "no shoes are tracked" not in html  # headline, action and the warning-sign list each say it once:
+    assert html.count("See a doctor today") == 3
+    assert len(weasyprint.HTML(string=html).render().pages) <= MAX_SUMMARY_PAGES

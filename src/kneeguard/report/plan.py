@@ -35,7 +35,7 @@ def build_plan(advice: Advice | None, refs: References, titles: dict[str, str] |
     if advice is None:
         return {"available": False, "no_advice": NO_ADVICE, "running_notes": [], "weeks": [], "later_weeks": "", "days": [],
                 "days_total": 0, "strength": [], "pain_rule": "", "warmup": [], "flexibility": [], "gait": None,
-                "footwear": [], "professional": None, "edits": [], "cap": "", "held_back": []}
+                "footwear": [], "professional": None, "edits": [], "cap": "", "held_back": [], "stopped": ""}
     days = advice.days
     first = min((s.date for s in days), default=None)
     return {
@@ -64,6 +64,9 @@ def build_plan(advice: Advice | None, refs: References, titles: dict[str, str] |
         "flexibility": [_exercise(p, refs, titles) for p in advice.flexibility],
         "gait": _gait(advice.gait, refs, titles),
         "footwear": [_recommendation(r, refs, titles) for r in advice.footwear],
+        # a plan that stops training prescribes nothing (its footwear line read "no shoes are tracked" beside a
+        # tracked pair)
+        "stopped": STOPPED_WORDS if advice.pain.stop else "",
         "professional": {"rows": [], "text": advice.professional.text,
                          # the visit the triage books (the report's banner says it): not repeated in the summary
                          "books_visit": advice.professional.title == PROFESSIONAL_TITLES.get(advice.pain.level),
@@ -71,6 +74,9 @@ def build_plan(advice: Advice | None, refs: References, titles: dict[str, str] |
                          "reason": _reason_text(advice.professional.reason, titles),
                          "cites": refs.cite(_cites(advice.professional.citations))},
     }
+
+
+STOPPED_WORDS = "Nothing until a professional has seen the runner: no running, exercises, gait or footwear changes."
 
 
 def _day(s: Session, refs: References, titles: dict[str, str]) -> dict[str, Any]:

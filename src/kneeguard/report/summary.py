@@ -27,6 +27,8 @@ def plan_overview(plan: dict[str, Any], review_date: str | None) -> list[PlanRow
     """Running, strength, gait, footwear and follow-up, one row each, from the report's plan section."""
     if not plan.get("available"):
         return [PlanRow("Plan", plan.get("no_advice", ""))]
+    if plan.get("stopped"):  # an urgent or emergency plan: one row, so the summary stays two pages (it ran to three)
+        return [PlanRow("Plan", plan["stopped"]), PlanRow("Follow-up", "See the triage above.")]
     weeks = plan.get("weeks") or []
     running = plan.get("running_brief") or (plan["running_notes"][0] if plan.get("running_notes") else "No running planned.")
     # the last calendar week with running (a plan starting mid-week can end with a week of rest days only)
@@ -65,7 +67,7 @@ def plan_overview(plan: dict[str, Any], review_date: str | None) -> list[PlanRow
         PlanRow("Gait", (gait or {}).get("brief") or (gait or {}).get("text") or "No gait retraining: nothing to retrain was measured."),
         # The summary lists what to do; "orthotics only after a professional assessment" is for the full report.
         PlanRow("Footwear", _names([x for x in plan.get("footwear") or [] if x.get("domain") != "orthotics"],
-                                   "No footwear advice: no shoes are tracked.")),
+                                   "No footwear advice.")),
         PlanRow("Follow-up", " ".join(t for t in follow if t) or "See the triage above."),
     ]
 
