@@ -164,6 +164,11 @@ def test_the_popliteus_rotation_says_how_hard():
     assert "firm enough that the last 2-3 of each set are hard" in rotation.cue
     assert rotation.shorthand == "last 2-3 reps hard"
     assert "last 2-3 repetitions of each set are hard" in evidence.rule(rotation.dose_rule).summary
+    # read 50: its set-up (knee at 90°, band or hand) was only on the web page's "How"; the CLI plan and summary
+    # show the cue, so the set-up leads it, from its registry rule (it carries a number)
+    assert rotation.cue.startswith("set-up: sit, knee bent to 90°, a band round the front of the foot anchored to "
+                                   "the outside (or your own hand on the inner side of the foot)")
+    assert rotation.cue.startswith(str(evidence.value("advice.exercise.popliteus_setup")))
 
 
 def test_the_single_leg_bridge_says_where_the_weight_goes():

@@ -30,7 +30,8 @@ def test_a_leg_whose_heel_raises_are_about_the_doses_repetitions_starts_at_body_
     assert text.startswith("2 x 15 each leg with a weight you can lift about 15 times")
     assert ("Right leg: body weight only to start, as many of the 15 as you can do at the slow tempo, stopping "
             "before you fail (your heel-raise test: 17; expect fewer at this tempo at first)") in text
-    assert "add weight" not in text  # the plan holds: no weight is added until the next check-in
+    # the plan holds: no weight is added until a check-in lets it move on, and it says so (read 50: no end point)
+    assert text.endswith("; it stays at body weight until a check-in lets the plan move on.")
     assert "Left" not in text and 24 > 15 + noise  # the left leg's 24 is beyond the test's noise of the dose
     progressing = _calf(False, RIGHT_17).dose_text(0)
     assert progressing.endswith("Right leg: body weight only to start, as many of the 15 as you can do at the slow "

@@ -262,6 +262,12 @@ def test_the_runners_footwear_text_has_no_statistics_and_one_pair_changes_gradua
     assert "not in the same weeks as the step-rate change" in replace.text
     alone = footwear_advice([ShoeStatus(1, "Old", 900.0, 700.0)], [], None, {})
     assert "Bring the new pair in gradually" in alone[0].text and "step-rate" not in alone[0].text
+    # read 50: a plan that walks only gave "a few shorter runs first" as if running went on
+    walking = footwear_advice([ShoeStatus(1, "Old", 900.0, 700.0)], [], None, {}, walking_only=True)
+    shoes = [r for r in walking if r.domain == "footwear"]
+    assert shoes and all(r.text.startswith("For when you run again (nothing to change for the walks): ")
+                         for r in shoes)
+    assert not any(r.text.startswith("For when") for r in walking if r.domain != "footwear")
 
 
 def test_a_leg_length_difference_needs_no_action():

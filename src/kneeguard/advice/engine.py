@@ -382,7 +382,7 @@ def advise(context: AthleteContext, *, weeks: int = DEFAULT_PLAN_WEEKS, start: d
             review_date=context.checkin.review_date if context.checkin else None,
             professional_booked=pain.surgeon_first or (pain.level is not None and pain.level.needs_professional),
             step_rate_change=gait.active, pain_onset=context.pain_onset.day if context.pain_onset else None,
-            profile_doubted=bool(profile_note)),
+            profile_doubted=bool(profile_note), walking_only=running.mode == WALKING_ONLY),
         professional, list(context.missing), [*context.notes, *_left_out_note(left_out)], days,
         uncertain=context.uncertain_findings, left_out=left_out, profile_note=profile_note,
         other_knee_note=context.other_knee_note, referral_note=context.referral_note,

@@ -185,8 +185,9 @@ class Prescription:
         words = evidence.value(BODYWEIGHT_START)
         legs = f"{next(iter(close)).capitalize()} leg" if len(close) == 1 else "Both legs"
         counts = " and ".join(f"{n} ({side})" if len(close) > 1 else str(n) for side, n in close.items())
-        # while the plan holds or steps back, no weight is added at all (HELD_LOADING), so no "add weight when"
-        text = str(words["text"]) + ("" if self.held or self.stepped_back else str(words["add"])) + "."
+        # while the plan holds or steps back, no weight is added at all (HELD_LOADING): said with its end point (read
+        # 50: "body weight only to start" gave none)
+        text = str(words["text"]) + str(words["held"] if self.held or self.stepped_back else words["add"]) + "."
         return text.format(legs=legs, counts=counts, test=words["test_words"][ex.self_test], reps=dose.reps,
                            sets=dose.sets)
 

@@ -28,12 +28,16 @@ PROFESSIONAL_GAIT_CODES = tuple(code for code, _ in PROFESSIONAL_GAIT_WORDS)
 def footwear_advice(shoes: list[ShoeStatus], codes: list[str], gait: GaitSummary | None,
                     answers: dict[str, Any], *, review_date: dt.date | None = None, professional_booked: bool = False,
                     step_rate_change: bool = False, pain_onset: dt.date | None = None,
-                    profile_doubted: bool = False) -> list[Recommendation]:
+                    profile_doubted: bool = False, walking_only: bool = False) -> list[Recommendation]:
     """`review_date`: the triage's review date (when a self-care runner who is not improving should be seen);
     `professional_booked`: the triage already books a visit; `step_rate_change`: the plan retrains cadence;
     `pain_onset`: when the pain began (a video filmed since then may show a gait the pain has changed);
-    `profile_doubted`: the check-in disagrees with the profile, so its shoes and video may be another person's."""
+    `profile_doubted`: the check-in disagrees with the profile, so its shoes and video may be another person's;
+    `walking_only`: the plan walks only, so replacing or rotating running shoes is for when running restarts."""
     out = _shoe_advice(shoes, codes, step_rate_change)
+    if walking_only:  # read 50: "a few shorter runs first" in a plan with no running
+        out = [replace(r, text=f"{RUN_AGAIN_FIRST}{r.text}") if r.domain == "footwear" and
+               "advice.no_shoes" not in r.reason else r for r in out]
     if profile_doubted:  # read 46: the factors said so ('‡'), the shoe and gait-analysis lines did not
         out = [r if "advice.no_shoes" in r.reason else
                replace(r, text=f"{r.text} {PROFILE_SHOES_DOUBT}", data_not_confirmed=True) for r in out]
@@ -48,6 +52,7 @@ def footwear_advice(shoes: list[ShoeStatus], codes: list[str], gait: GaitSummary
     return out
 
 
+RUN_AGAIN_FIRST = "For when you run again (nothing to change for the walks): "
 PROFILE_SHOES_DOUBT = "(From the shoes recorded in this profile, which may not be yours: see the notes.)"
 
 

@@ -250,7 +250,8 @@ LAST_WEEK_ONLY = "would only start in the plan's last week, too late to build an
 # Not "after this plan": a plan held at week 1 has no end in sight, so the runner is told who starts it.
 AFTER_PLAN = "to start at a later re-check or when your physiotherapist advises"
 # advice.exercise.no_stretch_of_a_possible_source
-SOURCE_STRETCH = "left to your physiotherapist: the tendon it stretches may be the source of the pain"
+SOURCE_STRETCH = ("left to your physiotherapist: the tendon it stretches may be the source of the pain, so do not "
+                  "stretch the back of the thigh hard yourself until they have seen it")
 
 
 def fit_budget(prescriptions: list[Prescription], weeks: int) -> list[LeftOut]:
