@@ -89,6 +89,7 @@ class ResultNotes:
     other_knee: str = ""
     condition: str = ""
     both_knees: str = ""  # the visit for both knees, said in the level's own box (read 50)
+    recheck: str = ""  # a plan this check-in holds at week 1: its re-check day, said in the level's box (read 50)
 
     @property
     def notes(self) -> list[str]:
@@ -107,5 +108,21 @@ def result_notes(result, *, store: Store) -> ResultNotes:
     referral, side = result.earlier_referral, result.answers.get("side")
     return ResultNotes(sentence(referral.words) if referral is not None else "", profile, other,
                        level_condition(result.level, bool(profile or other), referral, side),
-                       f"{both_knees_visit(side)}." if other else "")
+                       f"{both_knees_visit(side)}." if other else "", recheck_note(result))
+
+
+def recheck_note(result) -> str:
+    """When the check-in's own pain holds the plan at week 1 (`advice.recheck`): the re-check day the plan will
+    set and where the rest is said ('' otherwise). A physiotherapist (read 50): the worse week's result said
+    "walk instead of running" with no date to check in again and no point at which to phone sooner."""
+    import datetime as dt
+
+    from kneeguard.advice.pain import pain_state
+    from kneeguard.advice.recheck import holds_at_week_one, recheck_day
+
+    if not holds_at_week_one(pain_state(result, [f.code for f in result.findings])):
+        return ""
+    day = recheck_day(result.on_date + dt.timedelta(days=1), result.on_date)
+    return (f"Check in again on {day:%a %d %b} (your plan's re-check). Until then your plan (`kneeguard plan`) "
+            "keeps to this week's sessions and says when to contact a professional sooner.")
 

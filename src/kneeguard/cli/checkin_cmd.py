@@ -164,6 +164,8 @@ def show_result(result: CheckinAssessment, notes: ResultNotes | None = None) -> 
         console.print(f"• [bold]{escape(line)}[/]" if i == 0 else f"• {escape(line)}")
         if i == 0 and notes.both_knees:  # read 50: in the level's block, not mid-note
             console.print(f"• [bold]{escape(notes.both_knees)}[/]")
+    if notes.recheck:  # read 50: when to check in again, and where the thresholds to phone sooner are
+        console.print(f"• {escape(notes.recheck)}")
     for note in notes.notes:  # before the reasons: the norms below read these answers, the episode this knee's
         console.print(f"[yellow]note:[/] {escape(note)}")
     if result.reasons:
