@@ -167,10 +167,10 @@ def test_demo_prints_load_findings(tmp_path):
     summary = (tmp_path / "demo" / "report-summary.html").read_text()
     assert "not a diagnosis" in summary.lower()  # the two-page summary
     weasyprint = pytest.importorskip("weasyprint")
-    from tests.test_report_summary import MAX_SUMMARY_PAGES
+    from tests.test_report_summary import MAX_SUMMARY_PAGES, summary_pages
 
     # the real demo, not only the report fixtures: the plan's wording grew it to three pages once
-    assert len(weasyprint.HTML(string=summary).render().pages) <= MAX_SUMMARY_PAGES
+    assert summary_pages(summary) <= MAX_SUMMARY_PAGES
     # Golden structure of the demo athlete's report: triage and summary first, disclaimer last.
     import re
 
@@ -190,7 +190,7 @@ def test_the_summary_of_a_worse_week_still_fits_two_pages(tmp_path):
     """The demo runner after a worse week (6/10 in runs, 4/10 next morning, rising over 3 check-ins; the plan
     held at walking with a re-check): the summary a clinician is handed in exactly this case grew to three pages."""
     weasyprint = pytest.importorskip("weasyprint")
-    from tests.test_report_summary import MAX_SUMMARY_PAGES
+    from tests.test_report_summary import MAX_SUMMARY_PAGES, summary_pages
 
     out = tmp_path / "demo"
     result = runner.invoke(app, ["demo", "--out", str(out), "--no-pdf"], catch_exceptions=False)
@@ -208,14 +208,14 @@ def test_the_summary_of_a_worse_week_still_fits_two_pages(tmp_path):
     assert "Walk/run stays at its first step until a professional has seen the knee" in html
     assert "Not started yet (a re-check or the physiotherapist starts them):" in html and "step rate 168/min" in html
     assert "peak knee bend L 28° / R 20°, ±5 deg 2D-video error" in html  # the plan's reason gives the same
-    assert len(weasyprint.HTML(string=html).render().pages) <= MAX_SUMMARY_PAGES
+    assert summary_pages(html) <= MAX_SUMMARY_PAGES
 
 
 def test_the_summary_of_an_urgent_check_in_fits_two_pages_and_prescribes_nothing(tmp_path):
     """The demo runner with a swollen, tender calf (urgent): the summary ran to three pages with five plan rows of
     'nothing', one of them 'no shoes are tracked' beside a tracked pair."""
     weasyprint = pytest.importorskip("weasyprint")
-    from tests.test_report_summary import MAX_SUMMARY_PAGES
+    from tests.test_report_summary import MAX_SUMMARY_PAGES, summary_pages
 
     out = tmp_path / "demo"
     assert runner.invoke(app, ["demo", "--out", str(out), "--no-pdf"], catch_exceptions=False).exit_code == 0
@@ -231,4 +231,4 @@ def test_the_summary_of_an_urgent_check_in_fits_two_pages_and_prescribes_nothing
     assert "Nothing until a professional has seen the runner: no running, exercises, gait or footwear" in html
     assert "no shoes are tracked" not in html  # headline, action and the warning-sign list each say it once:
     assert html.count("See a doctor today") == 3
-    assert len(weasyprint.HTML(string=html).render().pages) <= MAX_SUMMARY_PAGES
+    assert summary_pages(html) <= MAX_SUMMARY_PAGES

@@ -112,13 +112,13 @@ def _worse_report():
 def test_the_summarys_top_factors_mark_the_painful_legs_self_tests():
     doc, html = _worse_report()
     # the bridge's cut-off is a clinic guide's, not an injury study's: low like the others (reads 34, 36)
+    # (the active knee extension is beyond a young-adult cut-off only at 38: uncertain, not ranked; read 50)
     assert [(r.title, r.marks) for r in doc.summary] == [
-        ("Active knee extension (right): hamstring shortness", ("*",)),
         ("Heel raises: right side weaker beyond test noise", ("*",)),
         ("Single-leg hamstring bridge (right) in the 'poor' range", ("*",))]
     assert doc.mark_notes == [("*", PAIN_LIMITED)]  # the plan's words, one owner
     summary = html.split('id="summary"', 1)[1].split("</section>", 1)[0]
-    assert len(re.findall(r"</b>&nbsp;\*</td>", summary)) == 3  # never wrapped alone onto a line at 390 px
+    assert len(re.findall(r"</b>&nbsp;\*</td>", summary)) == 2  # never wrapped alone onto a line at 390 px
     assert summary.count(PAIN_LIMITED) == 1 and f"* {PAIN_LIMITED}" in summary
     assert "below the median" not in summary
 

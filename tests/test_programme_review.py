@@ -61,7 +61,8 @@ def _stretched_or_two_sources(**answers):
 
 @pytest.fixture(scope="module")
 def stretched():
-    plan = _stretched_or_two_sources(location=["central"], aggravators=["sitting_long"])  # no likely tendon
+    # no likely tendon; 22 years old, within the AKE norm's ages (`clinic.selftest.ake_norm_ages`)
+    plan = _stretched_or_two_sources(location=["central"], aggravators=["sitting_long"], age=22)
     assert any(p.exercise.key == "hamstring_stretch" for p in plan.flexibility)
     return plan
 
@@ -157,10 +158,12 @@ def test_exercises_for_a_measured_deficit_are_kept_in_every_week_they_are_planne
         assert p.why.startswith("for your results: "), p.why  # it names the results that chose it
 
 
-def test_a_stretch_for_a_measured_deficit_is_kept_in_every_week_unless_its_tendon_may_be_the_source(stretched, demo):
+def test_a_stretch_for_a_measured_deficit_is_kept_in_every_week_unless_its_tendon_may_be_the_source(stretched):
     p = _prescription(stretched, "hamstring_stretch")
     assert p.for_measured_deficit and p.active_weeks == list(range(stretched.weeks))
-    _, plan, _ = demo  # a distal hamstring tendinopathy is possible: the stretch is left to the physiotherapist
+    # the demo's answers at 22 (within the AKE norm's ages): a distal hamstring tendinopathy is possible, so the
+    # stretch is left to the physiotherapist
+    plan = _stretched_or_two_sources(age=22)
     from kneeguard.advice.programme import SOURCE_STRETCH
 
     assert not plan.flexibility and "Hamstring stretch (for a measured range deficit)" in plan.held_back
@@ -258,8 +261,9 @@ def test_no_exercise_is_kept_for_a_single_week_of_the_plan():
     assert "Nordic hamstring lowers — would only start in the plan's last week, too late to build anything (a later plan can begin it)" in note
     # read 47: 'Ask your physiotherapist' presumed one in a self-care plan
     assert note.endswith("If you see a physiotherapist, ask whether to swap one in for another exercise.")
-    # a hamstring tendon may be the source: the stretch is left to the physiotherapist (read 34)
-    assert "Hamstring stretch (for a measured range deficit) — left to your physiotherapist: the tendon it " in note
+    # the demo runner is 38: her AKE is beyond a young-adult cut-off only, shown as uncertain and not acted on
+    # (read 50), so no hamstring stretch is chosen, kept or left to the physiotherapist
+    assert "Hamstring stretch" not in note
 
 
 def test_in_an_eight_week_plan_the_nordic_lowers_start_at_their_entry_dose():

@@ -12,14 +12,23 @@ from tests.report_fixtures import AS_OF, advice, full_context, history
 MAX_SUMMARY_PAGES = 2
 
 
-def _pdf_pages(html: str, tmp_path) -> int:
-    """Pages WeasyPrint lays out for `html`, checked against the PDF it writes from the same layout."""
+def summary_pages(html: str) -> int:
+    """Pages of the layout the PDF writer keeps for `html` (`report.pdf.fitted_layout`: the summary's own page
+    limit tightens the type, never the content)."""
     weasyprint = pytest.importorskip("weasyprint")
+    from kneeguard.report.pdf import fitted_layout
+
+    return len(fitted_layout(html, lambda text: weasyprint.HTML(string=text).render()).pages)
+
+
+def _pdf_pages(html: str, tmp_path) -> int:
+    """Pages of the summary's layout, with the PDF written from it."""
     from kneeguard.report import write_pdf
 
+    pages = summary_pages(html)
     pdf = write_pdf(html, tmp_path / "summary.pdf", engine="weasyprint")
     assert pdf.stat().st_size > 0
-    return len(weasyprint.HTML(string=html).render().pages)
+    return pages
 
 
 def _text(html: str) -> str:
@@ -211,3 +220,23 @@ def test_a_single_check_in_is_said_as_such_under_the_pain_trend():
     one = pain_trend_chart([{"date": dt.date(2026, 12, 7), "during": 3, "now": 0, "morning": 1, "ostrc": 22}])
     assert one.caption.startswith("One check-in of this pain episode so far. ")
     assert one.caption.endswith("OSTRC severity at this check-in: 22 of 100.")  # read 45: not 'these check-ins'
+
+
+def test_the_pdf_writer_tightens_an_over_long_summary_and_leaves_other_documents_alone(demo_doc):
+    """A held-out case with more to say than the ones read (read 50's worse week ran to three pages once a
+    warning sign was added): the summary states its limit, the writer tightens type and charts until it fits,
+    never below 7.6 pt and never by leaving anything out; the full report states no limit."""
+    weasyprint = pytest.importorskip("weasyprint")
+    from kneeguard.report.pdf import FIT_STEPS, fitted_layout, page_limit
+
+    html = render_html(demo_doc, summary_only=True)
+    assert page_limit(html) == MAX_SUMMARY_PAGES and page_limit(render_html(demo_doc)) is None
+    # a few more lines of the same text, as a longer case would bring
+    longer = html.replace('<section id="uncertain"',
+                          f'<p class="small">{" kneeguard filler words" * 90}</p><section id="uncertain"', 1)
+    assert len(weasyprint.HTML(string=longer).render().pages) > MAX_SUMMARY_PAGES
+    fitted = fitted_layout(longer, lambda text: weasyprint.HTML(string=text).render())
+    assert len(fitted.pages) <= MAX_SUMMARY_PAGES
+    body_sizes = [float(re.search(r"font-size: ([\d.]+)pt", css).group(1)) for css in FIT_STEPS]
+    assert body_sizes == sorted(body_sizes, reverse=True) and min(body_sizes) >= 7.9
+    assert min(float(size) for css in FIT_STEPS for size in re.findall(r"font-size: ([\d.]+)pt", css)) >= 6.6

@@ -153,7 +153,7 @@ def test_the_summary_strength_row_gives_each_exercises_first_dose_in_shorthand()
     assert "Isometric hamstring hold 4 x 45 s each leg (~70 % effort, hips down)" in rows["Strength"]
     assert "; all 3x/week." in rows["Strength"]  # the sessions a week said once when every exercise shares them
     # a hamstring tendon may be the source: its stretch is the physiotherapist's (read 34)
-    assert "Mobility:" not in rows["Strength"] and "Not started yet (a re-check or the physiotherapist starts them): Hamstring stretch" in rows["Strength"]
+    assert "Mobility:" not in rows["Strength"] and "Not started yet (a re-check or the physiotherapist starts them): " in rows["Strength"]
     assert "Exercise pain 2/10 or less while walking only." in rows["Strength"]  # the walks' limit (read 34)
     # the next morning (4/10) steps back: the walks are halved (advice.rtr.walk_fraction_unsettled, read 40)
     assert rows["Running"].startswith("Walking only, 15 min 3x/week (halved from 30: morning 4/10), flat")
@@ -420,7 +420,10 @@ def test_the_summary_names_the_plans_other_factors_with_their_values():
     from tests.advice_support import gait_summary
     from tests.test_plan_wording import _worse_checkin_context
 
-    context = _worse_checkin_context(DEMO_END, gait=gait_summary(168.0, day=DEMO_END))
+    # a video with two findings: more factors than the summary's three (her active knee extension, beyond a
+    # young-adult cut-off only at 38, is no longer one of them: read 50)
+    gait = gait_summary(168.0, codes=("gait.overstride", "gait.extended_knee_landing"), day=DEMO_END)
+    context = _worse_checkin_context(DEMO_END, gait=gait)
     plan = advise(context, weeks=6)
     doc = build_report(context, plan)
     assert len(plan.top_factors) > len(doc.summary)

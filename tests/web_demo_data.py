@@ -63,8 +63,10 @@ def build(home: Path, today: dt.date | None = None) -> DemoIds:
         save_checkin(CheckinRecord(today - dt.timedelta(days=3), calm.answers, calm.level), SECOND, store=store,
                      now=dt.datetime.combine(today - dt.timedelta(days=3), dt.time(20), tzinfo=dt.timezone.utc))
         with store.write() as s:
-            # a strength day of last week's plan (after its long run; strength keeps off the long run's eve)
-            plan_log.mark_done(s, RUNNER, today - dt.timedelta(days=1), "strength", pain_during=2)
+            # the strength sessions of the last week, whichever days the plan's layout puts them on (it moves with
+            # the weekday the suite runs on; a tick on a day without one is not due and not counted)
+            for days_ago in range(1, 8):
+                plan_log.mark_done(s, RUNNER, today - dt.timedelta(days=days_ago), "strength", pain_during=2)
         result = analyse_series(read_keypoints_json(KEYPOINTS), None, "side clip.mp4", view="side", height_cm=178)
         summary, _ = write_results(result, home / "cli-gait", athlete=RUNNER, source="side clip.mp4", video_name=None)
         with store.write() as s:

@@ -149,7 +149,19 @@ def uncertain_groups(findings: list[Finding], *, brief: bool = False) -> dict[st
             titles = groups.setdefault(f.uncertain.split("; ")[0] if brief else f.uncertain, [])
             if (f.title or f.code) not in titles:
                 titles.append(f.title or f.code)
-    return groups
+    return {reason: _both_sides_once(titles) for reason, titles in groups.items()}
+
+
+def _both_sides_once(titles: list[str]) -> list[str]:
+    """'X (left): Y' and 'X (right): Y' as one 'X (left and right): Y' (the same doubt about both legs)."""
+    out = []
+    for title in titles:
+        if "(right)" in title and title.replace("(right)", "(left)") in titles:
+            continue  # said with its left twin
+        if "(left)" in title and title.replace("(left)", "(right)") in titles:
+            title = title.replace("(left)", "(left and right)")
+        out.append(title)
+    return out
 
 
 def sort_findings(findings: list[Finding]) -> list[Finding]:

@@ -109,15 +109,22 @@ def _ake(answers: Mapping[str, Any], sex: str | None, on_date: dt.date | None) -
     cut = evidence.rule("clinic.selftest.ake_shortness")
     # Without a sex, only a value beyond both cut-offs is flagged.
     threshold = cut.value.get(sex, max(cut.value.values())) if sex else max(cut.value.values())
+    youngest, oldest = evidence.value("clinic.selftest.ake_norm_ages")
+    age = answers.get("age")
+    # a young-adult norm: outside its ages the result is shown, not judged (`clinic.selftest.ake_norm_ages`)
+    outside = (f"the cut-off comes from adults aged {youngest}-{oldest} and you are {age}: shown, not judged"
+               if isinstance(age, (int, float)) and not youngest <= age <= oldest else "")
     out = []
     for side in SIDES:
         deg = answers.get(f"ake_{side}_deg")
         if deg is not None and deg > threshold:
             out.append(make_finding(
-                codes.AKE_SHORT, Severity.LOW, f"Active knee extension ({side}): hamstring shortness",
+                codes.AKE_SHORT, Severity.LOW, f"Active knee extension ({side}): "
+                + ("beyond the young-adult cut-off" if outside else "hamstring shortness"),
                 f"{deg:g} degrees short of straight is beyond the {threshold} degree cut-off for hamstring shortness "
-                f"(derived in adults aged 18-24).{_other_side_words(answers, side)}",
-                measured=deg, threshold=threshold, unit="deg", rule=cut, on_date=on_date, side=side))
+                f"(derived in adults aged {youngest}-{oldest}).{_other_side_words(answers, side)}",
+                measured=deg, threshold=threshold, unit="deg", rule=cut, on_date=on_date, side=side,
+                uncertain=outside))
     return out
 
 

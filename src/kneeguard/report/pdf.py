@@ -5,10 +5,17 @@ libraries (Pango) are missing.
 Neither route may touch the network: WeasyPrint gets a URL fetcher that serves
 data: URIs only, and Chromium runs with background networking disabled on a
 local file.
+
+A document may carry a page limit (`<meta name="kneeguard-max-pages">`: the clinician summary's two A4 pages).
+WeasyPrint then lays it out, and while it runs over, lays it out again with each of `FIT_STEPS` in turn: a
+slightly smaller type and chart, never less content. A held-out case with more notes or factors than the cases
+the summary was read on stays within its pages, and one that still runs over keeps the tightest layout.
+Chromium (the fallback) prints the document as it is.
 """
 from __future__ import annotations
 
 import os
+import re
 import shutil
 import subprocess
 import tempfile
@@ -22,6 +29,34 @@ INSTALL_HINT = (
     "install WeasyPrint (`pip install weasyprint==65.1`, needs Debian's libpango-1.0-0 and libpangoft2-1.0-0) "
     "or Chromium (`apt-get install chromium`), or set KNEEGUARD_CHROMIUM to a Chrome/Chromium binary"
 )
+
+
+_MAX_PAGES = re.compile(r'<meta name="kneeguard-max-pages" content="(\d+)">')
+# Each step a little tighter than the last: type, references, disclaimer and charts (report.css's summary sizes
+# are 8.8 / 7.2 / 8.3 pt and 18 mm); the body text never below 7.9 pt, the small print 7.6 pt, references 6.6 pt.
+FIT_STEPS = tuple(
+    f"#header, #triage, #summary, #plan-overview, #trend, #uncertain, #summary-references, #disclaimer "
+    f"{{ font-size: {body}pt; }} #summary .small, #plan-overview .small, #uncertain .small {{ font-size: {small}pt; }} "
+    f".disclaimer {{ font-size: {small}pt; }} #summary-references .refs li {{ font-size: {refs}pt; }} "
+    f".trend img {{ height: {chart}mm; }}"
+    for body, small, refs, chart in ((8.5, 8.0, 7.0, 16), (8.2, 7.8, 6.8, 15), (7.9, 7.6, 6.6, 14)))
+
+
+def page_limit(text: str) -> int | None:
+    """The document's own page limit, if it states one."""
+    found = _MAX_PAGES.search(text)
+    return int(found.group(1)) if found else None
+
+
+def fitted_layout(text: str, render):
+    """`render(html)` -> a laid-out document (WeasyPrint's `Document`), tightened by `FIT_STEPS` while it runs
+    over the document's page limit."""
+    document, limit = render(text), page_limit(text)
+    for css in FIT_STEPS if limit else ():
+        if len(document.pages) <= limit:
+            break
+        document = render(text.replace("</head>", f"<style>{css}</style>\n</head>", 1))
+    return document
 
 
 class PdfEngineMissing(UserError, RuntimeError):
@@ -75,7 +110,7 @@ def _weasyprint(text: str, pdf_path: Path) -> Path:
         return weasyprint.default_url_fetcher(url, *args, **kwargs)
 
     tmp = pdf_path.with_name(pdf_path.name + ".tmp")
-    weasyprint.HTML(string=text, url_fetcher=data_only).write_pdf(tmp)
+    fitted_layout(text, lambda html: weasyprint.HTML(string=html, url_fetcher=data_only).render()).write_pdf(tmp)
     os.replace(tmp, pdf_path)
     return pdf_path
 
