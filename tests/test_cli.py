@@ -166,7 +166,7 @@ def test_demo_prints_load_findings(tmp_path):
     html = (tmp_path / "demo" / "report.html").read_text()
     summary = (tmp_path / "demo" / "report-summary.html").read_text()
     assert "not a diagnosis" in summary.lower()  # the two-page summary
-    weasyprint = pytest.importorskip("weasyprint")
+    pytest.importorskip("weasyprint")
     from tests.test_report_summary import MAX_SUMMARY_PAGES, summary_pages
 
     # the real demo, not only the report fixtures: the plan's wording grew it to three pages once
@@ -189,7 +189,7 @@ def test_demo_prints_load_findings(tmp_path):
 def test_the_summary_of_a_worse_week_still_fits_two_pages(tmp_path):
     """The demo runner after a worse week (6/10 in runs, 4/10 next morning, rising over 3 check-ins; the plan
     held at walking with a re-check): the summary a clinician is handed in exactly this case grew to three pages."""
-    weasyprint = pytest.importorskip("weasyprint")
+    pytest.importorskip("weasyprint")
     from tests.test_report_summary import MAX_SUMMARY_PAGES, summary_pages
 
     out = tmp_path / "demo"
@@ -214,7 +214,7 @@ def test_the_summary_of_a_worse_week_still_fits_two_pages(tmp_path):
 def test_the_summary_of_an_urgent_check_in_fits_two_pages_and_prescribes_nothing(tmp_path):
     """The demo runner with a swollen, tender calf (urgent): the summary ran to three pages with five plan rows of
     'nothing', one of them 'no shoes are tracked' beside a tracked pair."""
-    weasyprint = pytest.importorskip("weasyprint")
+    pytest.importorskip("weasyprint")
     from tests.test_report_summary import MAX_SUMMARY_PAGES, summary_pages
 
     out = tmp_path / "demo"
