@@ -32,7 +32,8 @@ def test_a_calm_check_in_after_an_urgent_one_keeps_its_level_and_says_the_referr
     assert calm.to_dict()["earlier_referral"] == {"date": "2025-06-30", "level": "urgent", "seen_since": None,
                                                   "words": calm.earlier_referral.words}  # --json says it too
     assert calm.earlier_referral.words == (
-        "your earlier check-in of 30 Jun was URGENT: see a doctor today (GP, urgent care or a sports doctor). If no "
+        "your earlier check-in of 30 Jun was URGENT: see a doctor today (GP, urgent care or a sports doctor; if none "
+        "can see you today, an emergency department). If no "
         "professional has examined you since, do that first, before any of this plan: a later check-in does not "
         "undo it")
 
@@ -112,7 +113,8 @@ def test_the_summary_says_it_under_the_banner():
     context = make_context("ana", AS_OF, checkin=assess(CALM, history=history, today=AS_OF), checkin_history=history)
     doc = build_report(context, advise(context), history=[*history, CheckinRecord(AS_OF, CALM, "self-care")])
     assert doc.triage["notes_line"].startswith(
-        "the check-in of 30 Jun was urgent: see a doctor today (GP, urgent care or a sports doctor); whether a "
+        "the check-in of 30 Jun was urgent: see a doctor today (GP, urgent care or a sports doctor; if none can see "
+        "you today, an emergency department); whether a "
         "professional has seen the runner since: not answered")
 
 

@@ -48,3 +48,18 @@ def test_a_plan_that_stops_training_states_the_pain_rule_for_later():
                                            "before): during a run or exercise, pain up to 5/10 is acceptable")
     calm = advise(make_context("ana", AS_OF, checkin=assess(BASE_ANSWERS, today=AS_OF)))
     assert not calm.pain_rule_words.startswith("For later")
+
+
+def test_a_possible_clot_says_the_chest_warning_second_and_names_the_flags_as_answered():
+    """Read 51: the chest warning stood only in the warning box at the end, and the summary's red flags said
+    'calf red warm' for a calf answered tender, neither red nor warm."""
+    from kneeguard.clinic.triage import triage_rules
+
+    result = assess({**BASE_ANSWERS, "calf_swelling": True, "calf_tender": True}, today=AS_OF)
+    assert result.triage.what_to_do[1] == evidence.value("clinic.triage.clot_chest_warning")
+    assert "if none can see you today, an emergency department" in result.triage.what_to_do[0]
+    assert [r.flag_words for r in result.reasons if r.red_flag] == ["calf swelling", "calf tender"]
+    clot_rules = {r.id for r in triage_rules() if r.possible_clot}
+    assert clot_rules == {"calf_swelling", "calf_red_warm", "calf_pain_clot_risk", "pregnancy_clot_pain"}
+    foot = assess({**BASE_ANSWERS, "knee_red": True}, today=AS_OF)  # urgent, but no clot: no chest line
+    assert foot.level == "urgent" and evidence.value("clinic.triage.clot_chest_warning") not in foot.triage.what_to_do

@@ -44,6 +44,7 @@ class TriageRule:
     red_flag: bool
     level: TriageLevel
     route: str | None = None
+    possible_clot: bool = False  # sent to a doctor today for a possible clot: the chest warning is said second
 
     @property
     def evidence(self) -> evidence.Rule:
@@ -64,6 +65,14 @@ class Reason:
 
     def to_dict(self) -> dict[str, Any]:
         return {**self.__dict__, "level": self.level.value}
+
+    @property
+    def flag_words(self) -> str:
+        """The red flag as what was answered: the answers behind it that were not 'no' ('calf tender'), not the
+        rule's name: a summary said 'calf red warm' for a calf answered tender but not red or warm (read 51)."""
+        said = [q.replace("_", " ") for q, answer in self.triggered_by.items()
+                if answer not in (False, None, 0, "no", "none", [])]
+        return ", ".join(said) or self.rule.replace("_", " ")
 
 
 @dataclass(frozen=True)
@@ -152,7 +161,7 @@ def triage_rules() -> tuple[TriageRule, ...]:
         # A rule whose registry value is a threshold (weeks, points) states its level in the data.
         level = registry_value if registry_value in list(TriageLevel) else r["level"]
         rules.append(TriageRule(r["id"], r["when"], RuleText.from_json(r), r.get("red_flag", False),
-                                TriageLevel(level), r.get("route")))
+                                TriageLevel(level), r.get("route"), r.get("possible_clot", False)))
     return tuple(rules)
 
 
@@ -208,7 +217,8 @@ def triage(
         facts["duration_weeks"] = max(answers["duration_weeks"], pain_history.weeks)
     facts[PAIN_RISEN_KEY] = bool(pain_history and pain_history.risen)
 
-    reasons = [_reason(rule, facts, answers) for rule in triage_rules() if evaluate(rule.when, facts) is True]
+    fired = [rule for rule in triage_rules() if evaluate(rule.when, facts) is True]
+    reasons = [_reason(rule, facts, answers) for rule in fired]
     if missing_red_flags:
         reasons.append(_unanswered_reason(missing_red_flags))
     reasons += extra_reasons
@@ -230,6 +240,8 @@ def triage(
         # Then what the answers show at this level, about this person (a rule may add no line of its own).
         what_to_do += [without_repeated_lead(r.advice, action) for r in reasons
                        if (r.level == level or r.route) and r.advice and r.advice not in what_to_do]
+    if level is TriageLevel.URGENT and any(rule.possible_clot for rule in fired):
+        what_to_do.insert(1, str(evidence.value("clinic.triage.clot_chest_warning")))  # read 51: not only at the end
     review = None
     if level is TriageLevel.SELF_CARE:
         review = today + dt.timedelta(days=int(evidence.value("clinic.selfcare.review_days")))

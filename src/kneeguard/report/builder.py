@@ -205,7 +205,9 @@ def _triage(banner: Banner | None, checkin: CheckinAssessment | None, refs: Refe
         "what_to_do": [line for line in banner.lines if line != banner.both_knees] if banner else
         list(checkin.what_to_do if checkin else []),
         "reasons": reasons,
-        "red_flags": list(checkin.red_flags) if checkin is not None else [],
+        # as answered (read 51: the rule's name 'calf red warm' for a tender calf that was neither)
+        "red_flags": list(dict.fromkeys(r.flag_words for r in checkin.reasons if r.red_flag))
+        if checkin is not None else [],
         "review_date": review.isoformat() if review else None,
         "stale": bool(banner and banner.stale),
         "unanswered": list(checkin.triage.unanswered_red_flags) if checkin is not None else [],
