@@ -206,7 +206,7 @@ def test_the_summary_of_a_worse_week_still_fits_two_pages(tmp_path):
     # what a physiotherapist asked the summary to hand over (read 8: B5 the cap and what is left to her, B6 the
     # gait numbers): said within the same two pages
     assert "Walk/run stays at its first step until a professional has seen the knee" in html
-    assert "Not started yet (a re-check or the physiotherapist starts them):" in html and "step rate 168/min" in html
+    assert "Not started yet (the physiotherapist starts them):" in html and "step rate 168/min" in html
     assert "peak knee bend L 28° / R 20°, ±5 deg 2D-video error" in html  # the plan's reason gives the same
     assert summary_pages(html) <= MAX_SUMMARY_PAGES
 

@@ -100,8 +100,8 @@ def test_b7_a_plan_set_for_week_1_says_this_week_and_counts_the_step_rate_weeks_
 
     [note] = [n for n in worse.notes if n.startswith("Not in this plan")]
     assert "after this plan" not in note
-    # said once for the three exercises that share it
-    assert note.count("to start at a later re-check or when your physiotherapist advises") == 1
+    # said once for the three exercises that share it; a routine plan: only the physiotherapist starts them (read 51)
+    assert note.count("to start only when your physiotherapist advises") == 1 and "re-check or" not in note
     assert "Slow hamstring curl (single leg, band or machine) and Nordic hamstring lowers — to start" in note
 
 

@@ -116,15 +116,16 @@ def test_the_plan_rows_say_the_cap_until_the_visit_and_what_is_left_to_the_physi
 
 def test_the_worse_weeks_plan_carries_the_cap_and_the_held_back_exercises():
     from kneeguard.advice.pain import pain_state
-    from kneeguard.advice.programme import AFTER_PLAN
+    from kneeguard.advice.programme import AFTER_VISIT
     from tests.test_plan_wording import _worse_checkin_plan
 
     plan = _worse_checkin_plan()
     assert plan.pain.cap == "walk/run stays at its first step until a professional has seen the knee"
     from kneeguard.advice.programme import SOURCE_STRETCH
 
-    assert plan.held_back == [x.name for x in plan.left_out if x.reason in (AFTER_PLAN, SOURCE_STRETCH)]
-    assert plan.held_back
+    # routine: only the physiotherapist starts them (read 51), and the summary says so
+    assert plan.held_back == [x.name for x in plan.left_out if x.reason in (AFTER_VISIT, SOURCE_STRETCH)]
+    assert plan.held_back and plan.held_back_starter == "the physiotherapist starts them"
     assert pain_state(None, []).cap == ""  # no check-in, no visit booked: no cap
 
 
@@ -153,7 +154,7 @@ def test_the_summary_strength_row_gives_each_exercises_first_dose_in_shorthand()
     assert "Isometric hamstring hold 4 x 45 s each leg (~70 % effort, hips down)" in rows["Strength"]
     assert "; all 3x/week." in rows["Strength"]  # the sessions a week said once when every exercise shares them
     # a hamstring tendon may be the source: its stretch is the physiotherapist's (read 34)
-    assert "Mobility:" not in rows["Strength"] and "Not started yet (a re-check or the physiotherapist starts them): " in rows["Strength"]
+    assert "Mobility:" not in rows["Strength"] and "Not started yet (the physiotherapist starts them): " in rows["Strength"]
     assert "Exercise pain 2/10 or less while walking only." in rows["Strength"]  # the walks' limit (read 34)
     # the next morning (4/10) steps back: the walks are halved (advice.rtr.walk_fraction_unsettled, read 40)
     assert rows["Running"].startswith("Walking only, 15 min 3x/week (halved from 30: morning 4/10), flat")

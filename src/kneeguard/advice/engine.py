@@ -21,7 +21,9 @@ from kneeguard.advice.footwear import footwear_advice
 from kneeguard.advice.gait_retraining import GaitRetraining, apply_gait, for_the_professional, plan_gait
 from kneeguard.advice.overrides import AppliedOverride, in_force, max_weekly_km
 from kneeguard.advice.pain import PainState, pain_state
-from kneeguard.advice.programme import AFTER_PLAN, NO_ROOM, SOURCE_STRETCH, LeftOut, choose, eccentric_starts
+from kneeguard.advice.programme import (
+    AFTER_PLAN, AFTER_VISIT, NO_ROOM, SOURCE_STRETCH, LeftOut, choose, eccentric_starts,
+)
 from kneeguard.advice.recheck import SET_WEEKS, holds_at_week_one, later_weeks_words, recheck_day, recheck_session
 from kneeguard.advice.return_to_run import walk_minutes
 from kneeguard.advice.running import RunningPlan, plan_running
@@ -128,7 +130,15 @@ class Advice:
     def held_back(self) -> list[str]:
         """The exercises left for a later re-check or the physiotherapist (`programme.AFTER_PLAN`), by name: the
         summary's Strength row names them as the plan's note does (a physiotherapist's read: what is decided)."""
-        return [x.name for x in self.left_out if x.reason in (AFTER_PLAN, SOURCE_STRETCH)]
+        return [x.name for x in self.left_out if x.reason in (AFTER_PLAN, AFTER_VISIT, SOURCE_STRETCH)]
+
+    @property
+    def held_back_starter(self) -> str:
+        """Who starts `held_back`, as the summary says it: the physiotherapist alone in a plan that sends the
+        runner to one (`programme.AFTER_VISIT`)."""
+        if any(x.reason == AFTER_VISIT for x in self.left_out):
+            return "the physiotherapist starts them"
+        return "a re-check or the physiotherapist starts them"
 
     @property
     def end(self) -> dt.date:
@@ -323,6 +333,8 @@ def advise(context: AthleteContext, *, weeks: int = DEFAULT_PLAN_WEEKS, start: d
         strength = choose([f.code for f in acted_on], causes, weeks=weeks, hold=pain.hold, step_back=pain.step_back,
                           self_tests_measured=self_tests_measured(context), left_out=left_out,
                           finding_titles={f.code: f.title for f in acted_on})
+        if pain.level is not None and pain.level.needs_professional:
+            left_out[:] = [LeftOut(x.name, AFTER_VISIT) if x.reason == AFTER_PLAN else x for x in left_out]
         side = PAIN_FREE if context.answers.get("has_pain") is False else context.answers.get("side")
         for p in strength:  # one-leg exercises name the leg that leads (advice.exercise.legs)
             p.painful_side = side

@@ -249,6 +249,9 @@ NO_ROOM = f"no room within {WEEKLY_LIMITS}"
 LAST_WEEK_ONLY = "would only start in the plan's last week, too late to build anything (a later plan can begin it)"
 # Not "after this plan": a plan held at week 1 has no end in sight, so the runner is told who starts it.
 AFTER_PLAN = "to start at a later re-check or when your physiotherapist advises"
+# A plan that sends the runner to a professional: not before they have seen the knee (read 51: Nordic lowers with a
+# possible hamstring tendon and 6/10 in runs could start at a re-check without one).
+AFTER_VISIT = "to start only when your physiotherapist advises"
 # advice.exercise.no_stretch_of_a_possible_source
 SOURCE_STRETCH = ("left to your physiotherapist: the tendon it stretches may be the source of the pain, so do not "
                   "stretch the back of the thigh hard yourself until they have seen it")

@@ -46,7 +46,7 @@ def build_plan(advice: Advice | None, refs: References, titles: dict[str, str] |
         "running_notes": [t for t in [advice.running.summary, *(r.get("text") for r in advice.running.rules)] if t],
         "running_brief": advice.running.brief or advice.running.summary,
         "cap": advice.pain.cap,  # how far running goes until the professional's visit ('' without one)
-        "held_back": advice.held_back,  # exercises left for the physiotherapist (the plan's "Not in this plan")
+        "held_back": advice.held_back, "held_back_starter": advice.held_back_starter,  # exercises left for the physiotherapist (the plan's "Not in this plan")
         # A plan held at week 1 has no weekly table: week 1 is shown day by day and the later weeks are not set.
         "weeks": [] if advice.recheck else _weeks(advice),
         "later_weeks": advice.later_weeks_words,

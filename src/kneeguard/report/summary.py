@@ -50,7 +50,8 @@ def plan_overview(plan: dict[str, Any], review_date: str | None) -> list[PlanRow
         # by name without the set-up in brackets (the plan's note gives it): the row stays within two pages
         # read 45: 'left to the physiotherapist' beside the plan's 'to start at a later re-check or when your
         # physiotherapist advises' read as two statements
-        strength += f" Not started yet (a re-check or the physiotherapist starts them): {listed([_short(n) for n in plan['held_back']])}."
+        starter = plan.get("held_back_starter") or "a re-check or the physiotherapist starts them"
+        strength += f" Not started yet ({starter}): {listed([_short(n) for n in plan['held_back']])}."
     gait = plan.get("gait")
     # what to bring is for the runner (`Recommendation.bring`); the clinician reading the summary has it in hand
     professional = plan.get("professional") or {}
