@@ -25,6 +25,7 @@ def test_the_cut_off_is_judged_only_within_the_ages_it_was_derived_in(age, judge
         assert found.title == "Active knee extension (left): beyond the young-adult cut-off"
         assert found.uncertain == (f"the cut-off comes from adults aged 18-24 and you are {age}: shown, not "
                                    "judged")
+        assert "hamstring shortness" not in found.explanation.replace("read it as hamstring shortness", "")
 
 
 def test_both_sides_beyond_it_are_named_once_in_the_uncertain_list():

@@ -19,6 +19,9 @@ def test_an_urgent_calf_says_see_a_doctor_today_once():
     assert sum(line.startswith("See a doctor today") for line in lines) == 1 and lines[0] == result.triage.action
     assert "The visit is to rule out a blood clot (usually an ultrasound or a blood test). Do not run or massage " \
            "the calf until then." in lines
+    # read 51: the second clot rule's line says only what is new ("Do not run or massage ..." once)
+    assert lines[-1] == "The visit is to rule out a clot or a burst Baker's cyst."
+    assert sum("Do not run or massage the calf" in line for line in lines) == 1
 
 
 @pytest.mark.parametrize("advice, expected", [
@@ -63,3 +66,48 @@ def test_a_possible_clot_says_the_chest_warning_second_and_names_the_flags_as_an
     assert clot_rules == {"calf_swelling", "calf_red_warm", "calf_pain_clot_risk", "pregnancy_clot_pain"}
     foot = assess({**BASE_ANSWERS, "knee_red": True}, today=AS_OF)  # urgent, but no clot: no chest line
     assert foot.level == "urgent" and evidence.value("clinic.triage.clot_chest_warning") not in foot.triage.what_to_do
+
+
+def test_the_urgent_plan_says_the_visit_once_where_its_text_repeats_its_title(tmp_path):
+    """Read 51: 'See a doctor today: See a doctor today (GP, ...)' in the CLI plan."""
+    import json
+    from pathlib import Path
+
+    from typer.testing import CliRunner
+
+    from kneeguard.cli import app
+
+    answers = json.loads((Path(__file__).parent / "data" / "checkins" / "worse_routine.json").read_text())
+    urgent = tmp_path / "urgent.json"
+    urgent.write_text(json.dumps({**answers, "calf_swelling": True}))
+    home = ["--home", str(tmp_path / "h")]
+    assert CliRunner().invoke(app, ["checkin", "--answers", str(urgent), *home]).exit_code == 0
+    out = " ".join(CliRunner().invoke(app, ["plan", *home], env={"COLUMNS": "200"}).output.split())
+    assert "See a doctor today: See a doctor today" not in out and "See a doctor today (GP, urgent care" in out
+
+
+def test_an_urgent_result_stops_leg_exercises_and_gives_its_findings_to_the_professional(tmp_path):
+    """Read 51: an urgent check-in stopped running only, and its findings read as training advice."""
+    import json
+    from pathlib import Path
+
+    from fastapi.testclient import TestClient
+    from typer.testing import CliRunner
+
+    from kneeguard.cli import app
+    from kneeguard.web import create_app
+    from tests.test_web_routes import CALM_CHECKIN
+
+    assert str(evidence.value("clinic.level.urgent")).endswith("Stop running and leg exercises until you have been "
+                                                               "seen.")
+    answers = json.loads((Path(__file__).parent / "data" / "checkins" / "worse_routine.json").read_text())
+    urgent = tmp_path / "urgent.json"
+    urgent.write_text(json.dumps({**answers, "calf_swelling": True}))
+    out = CliRunner().invoke(app, ["checkin", "--answers", str(urgent), "--home", str(tmp_path / "h"), "--no-save"],
+                             env={"COLUMNS": "200"}).output
+    assert "Self-test and trend findings (for the professional who sees you: no training until then)" in " ".join(
+        out.split())
+    form = CALM_CHECKIN | {"calf_swelling": "yes", "heel_rise_left": "24", "heel_rise_right": "12", "sex": "female"}
+    with TestClient(create_app(home=tmp_path / "web")) as c:
+        page = c.post("/checkin", data=form).text
+    assert 'id="findings-for-professional"' in page

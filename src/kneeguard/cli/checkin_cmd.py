@@ -191,7 +191,10 @@ def show_result(result: CheckinAssessment, notes: ResultNotes | None = None) -> 
         o = result.ostrc
         console.print(f"\n{escape(o.words())}")
     if result.findings:
-        print_findings(console, result.findings, "Self-test and trend findings", painful_side=result.answers.get("side"))
+        # read 51: an urgent result's findings read as training advice ("build calf capacity", "progress load")
+        title = ("Self-test and trend findings (for the professional who sees you: no training until then)"
+                 if result.level.stops_training else "Self-test and trend findings")
+        print_findings(console, result.findings, title, painful_side=result.answers.get("side"))
     console.print(f"\n[dim]{escape(result.not_a_diagnosis)}[/]")
     print_disclaimer(console)
 

@@ -159,7 +159,10 @@ def show_plan(advice) -> None:
             console.print(f"[bold]Caution[/]: {escape(advice.gait.caution)}")
     for r in advice.footwear:
         console.print(f"[bold]{escape(r.title)}[/]: {escape(r.text)}")
-    console.print(f"\n[bold]{escape(advice.professional.title)}[/]: {escape(advice.professional.text)}")
+    title, text = advice.professional.title, advice.professional.text
+    # 'See a doctor today: See a doctor today (GP, ...)' (read 51): a text that opens with its title is said alone
+    console.print(f"\n[bold]{escape(text)}[/]" if text.startswith(title) else
+                  f"\n[bold]{escape(title)}[/]: {escape(text)}")
     for m in advice.missing:
         console.print(f"[cyan]missing:[/] {escape(m.text())}")
     for n in advice.notes:

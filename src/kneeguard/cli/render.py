@@ -51,7 +51,9 @@ def print_findings(console: Console, findings: list[Finding], title: str = "Find
     for f in findings:
         style = SEVERITY_STYLE[f.severity]
         when = f"  [dim]{f.on_date.isoformat()}[/]" if f.on_date else ""
-        console.print(f"\n[{style}]● {f.severity.value.upper()}[/]  [bold]{f.title}[/]{when}")
+        # an uncertain finding is marked as the plan marks it ('?'), not with a severity it is not judged by (read 51)
+        mark = "[magenta]? UNCERTAIN[/]" if f.uncertain else f"[{style}]● {f.severity.value.upper()}[/]"
+        console.print(f"\n{mark}  [bold]{f.title}[/]{when}")
         if painful_side and tested_on_painful_leg(f, painful_side):
             console.print(_indent(f"[yellow]{escape(PAIN_LIMITED)}[/]"))
         if f.measured is not None:

@@ -121,8 +121,11 @@ def _ake(answers: Mapping[str, Any], sex: str | None, on_date: dt.date | None) -
             out.append(make_finding(
                 codes.AKE_SHORT, Severity.LOW, f"Active knee extension ({side}): "
                 + ("beyond the young-adult cut-off" if outside else "hamstring shortness"),
-                f"{deg:g} degrees short of straight is beyond the {threshold} degree cut-off for hamstring shortness "
-                f"(derived in adults aged {youngest}-{oldest}).{_other_side_words(answers, side)}",
+                (f"{deg:g} degrees short of straight is beyond the {threshold} degree cut-off, which was derived in "
+                 f"adults aged {youngest}-{oldest}: at {age}, compare it with your own later re-tests rather than "
+                 "read it as hamstring shortness." if outside else
+                 f"{deg:g} degrees short of straight is beyond the {threshold} degree cut-off for hamstring shortness "
+                 f"(derived in adults aged {youngest}-{oldest}).") + _other_side_words(answers, side),
                 measured=deg, threshold=threshold, unit="deg", rule=cut, on_date=on_date, side=side,
                 uncertain=outside))
     return out

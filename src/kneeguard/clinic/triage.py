@@ -238,8 +238,11 @@ def triage(
         what_to_do = [action]
         # A route's advice (surgeon first) is kept whatever the level: it changes who sees the knee first.
         # Then what the answers show at this level, about this person (a rule may add no line of its own).
-        what_to_do += [without_repeated_lead(r.advice, action) for r in reasons
-                       if (r.level == level or r.route) and r.advice and r.advice not in what_to_do]
+        for r in reasons:
+            if (r.level == level or r.route) and r.advice and r.advice not in what_to_do:
+                line = _not_said_before(without_repeated_lead(r.advice, action), what_to_do)
+                if line:
+                    what_to_do.append(line)
     if level is TriageLevel.URGENT and any(rule.possible_clot for rule in fired):
         what_to_do.insert(1, str(evidence.value("clinic.triage.clot_chest_warning")))  # read 51: not only at the end
     review = None
@@ -275,6 +278,17 @@ def without_repeated_lead(advice: str, action: str) -> str:
             rest = opening + rest[len(connector):]
             return rest[0].upper() + rest[1:]
     return advice
+
+
+def _not_said_before(line: str, said: list[str]) -> str:
+    """`line` without the sentences an earlier line already said word for word (two possible-clot rules both
+    ended "Do not run or massage the calf until then.", read 51); '' when nothing new is left."""
+    earlier = {sentence for text in said for sentence in _sentences(text)}
+    return " ".join(sentence for sentence in _sentences(line) if sentence not in earlier)
+
+
+def _sentences(text: str) -> list[str]:
+    return [part if part.endswith((".", "!", "?")) else f"{part}." for part in text.split(". ") if part]
 
 
 def _reason(rule: TriageRule, facts: Mapping[str, Any], answers: Mapping[str, Any]) -> Reason:
