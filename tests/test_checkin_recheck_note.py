@@ -10,6 +10,7 @@ from pathlib import Path
 from kneeguard.advice import advise, make_context
 from kneeguard.advice.checkins import recheck_note
 from kneeguard.clinic import assess
+from kneeguard.clinic.history import CheckinRecord
 from tests.advice_support import AS_OF, BASE_ANSWERS
 
 WORSE = json.loads((Path(__file__).parent / "data" / "checkins" / "worse_routine.json").read_text())
@@ -22,6 +23,15 @@ def test_a_held_check_in_names_the_plans_re_check_day():
     assert plan.recheck == AS_OF + dt.timedelta(days=7)
     assert note == (f"Check in again on {plan.recheck:%a %d %b} (your plan's re-check). Until then your plan "
                     "(`kneeguard plan`) keeps to this week's sessions and says when to contact a professional sooner.")
+    # walking only (a run above 5/10) with a usual next morning: the plan's own sentence for phoning sooner (read 51)
+    history = [CheckinRecord(AS_OF - dt.timedelta(days=d), {**WORSE, "pain_next_morning": 1, "pain_during_run": 3},
+                             "routine") for d in (14, 7)]
+    worse = assess(WORSE, history=history, today=AS_OF)
+    walking = advise(make_context("ana", AS_OF, checkin=worse, checkin_history=history))
+    phone = ("If your next-morning pain is still 3/10 or more at your re-check, or reaches 6/10 before it, phone a "
+             "physiotherapist or sports doctor that day and ask to be seen within a few days.")
+    assert recheck_note(worse).endswith(f"keeps to this week's sessions. {phone}")
+    assert phone[3:].replace("your next-morning pain", "it") in walking.usual_morning_words
 
 
 def test_a_check_in_that_lets_the_plan_progress_has_no_such_line():

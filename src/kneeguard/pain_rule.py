@@ -132,14 +132,8 @@ def usual_morning_words(usual: float | None, from_days: tuple = (), walking_only
         short = (f"this week's walks are {walks[0]:g} min (half the walking phase's usual {walks[1]:g})"
                  if walks and walks[0] < walks[1]
                  else "shorter walks")
-        # read 41: "if it stays there" had no time frame: the re-check, or a further rise by the rule's own change,
-        # as a score where today's is known (read 45: "rises by 2 points" - above what?)
-        change = important_change()
         already = now is not None and now >= step
-        rise = f"reaches {now + change:g}/10" if already else f"rises by {change:g} or more points"
-        # read 47: 'see the professional then, sooner than planned' said no how or when
-        seen = (f"if it is still {step}/10 or more at your re-check, or {rise} before it, phone a physiotherapist or "
-                "sports doctor that day and ask to be seen within a few days.")
+        seen = sooner_words(usual, now)
         if already:  # read 49: three shortening rules for one morning; the week is already shortened for it
             return (f"Your usual next morning is {usual:g}/10 ({which}); it is {now:g}/10 now, so {short} and the "
                     "exercises a set fewer (the doses below). While you walk only, shorten a walk further only if a "
@@ -148,6 +142,21 @@ def usual_morning_words(usual: float | None, from_days: tuple = (), walking_only
                 f"or more means shorter walks and lighter exercises; {seen}")
     return (f"Your usual next morning is {usual:g}/10 ({which}): a next morning of {step}/10 or more steps back one "
             f"level{held}.")
+
+
+def sooner_words(usual: float, now: float | None, subject: str = "it") -> str:
+    """When a walking-only plan's runner phones a professional sooner, by the next-morning pain (`subject`): 'if it
+    is still 4/10 or more at your re-check, or reaches 6/10 before it, phone ...'. The plan's pain paragraph and
+    the check-in result that holds the plan say this one sentence (read 51: the check-in pointed to the plan)."""
+    step = min(score for score in range(11) if morning_decision(score, usual) is LoadDecision.STEP_BACK)
+    # read 41: "if it stays there" had no time frame: the re-check, or a further rise by the rule's own change,
+    # as a score where today's is known (read 45: "rises by 2 points" - above what?)
+    change = important_change()
+    rise = (f"reaches {now + change:g}/10" if now is not None and now >= step
+            else f"rises by {change:g} or more points")
+    # read 47: 'see the professional then, sooner than planned' said no how or when
+    return (f"if {subject} is still {step}/10 or more at your re-check, or {rise} before it, phone a physiotherapist "
+            "or sports doctor that day and ask to be seen within a few days.")
 
 
 def describe(walking_only: bool = False) -> str:

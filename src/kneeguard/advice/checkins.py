@@ -120,9 +120,19 @@ def recheck_note(result) -> str:
     from kneeguard.advice.pain import pain_state
     from kneeguard.advice.recheck import holds_at_week_one, recheck_day
 
+    from kneeguard import pain_rule
+    from kneeguard.text import sentence
+
     if not holds_at_week_one(pain_state(result, [f.code for f in result.findings])):
         return ""
     day = recheck_day(result.on_date + dt.timedelta(days=1), result.on_date)
-    return (f"Check in again on {day:%a %d %b} (your plan's re-check). Until then your plan (`kneeguard plan`) "
-            "keeps to this week's sessions and says when to contact a professional sooner.")
+    said = (f"Check in again on {day:%a %d %b} (your plan's re-check). Until then your plan (`kneeguard plan`) "
+            "keeps to this week's sessions")
+    usual = result.pain_history.usual_morning if result.pain_history is not None else None
+    run = result.answers.get("pain_during_run")
+    if usual is None or not isinstance(run, (int, float)) or run <= pain_rule.acceptable_max():
+        return f"{said} and says when to contact a professional sooner."
+    # walking only after a run above the acceptable pain: the plan's own sentence for phoning sooner (read 51)
+    now = result.answers.get("pain_next_morning")
+    return f"{said}. {sentence(pain_rule.sooner_words(usual, now, subject='your next-morning pain').rstrip('.'))}"
 
