@@ -150,7 +150,7 @@ def test_disclaimer_agrees_with_the_routine_worsening_rule():
                  "numbness in the groin or buttocks", "bladder or bowel"):
         assert sign in emergency, sign
     for sign in ("very severe pain at rest", "a red knee", "cannot stand on", "painful, swollen, warm or red calf",
-                 "weak or drags", "calf cramp or tingling on runs that eases at rest"):  # exertional_calf (read 50)
+                 "weak or drags", "calf cramp or tingling that comes on at the same point in each run"):  # exertional_calf (read 50)
         assert sign in today, sign
     # numbness in the leg or foot alone is routine in the triage (nerve_symptoms), so it is said apart; numbness
     # in the groin (with the bladder and bowel) is the emergency rule's, and said as one

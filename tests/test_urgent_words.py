@@ -111,3 +111,12 @@ def test_an_urgent_result_stops_leg_exercises_and_gives_its_findings_to_the_prof
     with TestClient(create_app(home=tmp_path / "web")) as c:
         page = c.post("/checkin", data=form).text
     assert 'id="findings-for-professional"' in page
+
+
+def test_a_same_day_visit_asks_for_what_a_doctor_needs_today():
+    """Read 51: 'Bring: ... your running shoes; your gait video' for a same-day clot check."""
+    plan = advise(make_context("ana", AS_OF, checkin=assess({**BASE_ANSWERS, "calf_swelling": True}, today=AS_OF)))
+    assert "a list of your medicines (including contraception or hormone treatment)" in plan.professional.text
+    assert "running shoes" not in plan.professional.text and "earlier blood clot" in plan.professional.text
+    routine = advise(make_context("ana", AS_OF, checkin=assess({**BASE_ANSWERS, "lump": True}, today=AS_OF)))
+    assert "your running shoes" in routine.professional.text

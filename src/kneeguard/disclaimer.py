@@ -12,8 +12,8 @@ DISCLAIMER = (
     "emergency department now: a knee that suddenly swells and turns hot, or with a fever; a knee that locks "
     "and will not straighten; a foot that turns pale or cold; numbness in the groin or buttocks, or new bladder "
     "or bowel problems. See a doctor today: very severe pain at rest; a red knee; a leg you cannot stand on; a "
-    "painful, swollen, warm or red calf; a foot that is weak or drags; calf cramp or tingling on runs that "
-    "eases at rest. Chest pain or breathlessness: call "
+    "painful, swollen, warm or red calf; a foot that is weak or drags; calf cramp or tingling that comes on at "
+    "the same point in each run and goes within minutes of stopping. Chest pain or breathlessness: call "
     "emergency services. Numbness or tingling in the leg or foot alone: see a professional within 1-2 weeks. "
     "If it keeps getting worse, see a professional sooner than planned."
 )

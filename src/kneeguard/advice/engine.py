@@ -59,6 +59,11 @@ PROFESSIONAL_TITLES = {
 }
 BRING = ["this report (its two-page summary is enough)", "your latest check-in and pain diary", "your runs of the last 30 days",
          "your running shoes", "your gait video, if you have one", "your self-test results"]
+# A same-day or emergency visit (read 51: shoes and a gait video were the wrong list for a clot check): what the
+# doctor needs to weigh a clot, an infection or a fracture.
+BRING_TODAY = ("Bring: a list of your medicines (including contraception or hormone treatment) and, if you can, this "
+               "report's two-page summary. Tell the doctor about any recent long journey, operation or illness, and "
+               "any earlier blood clot.")
 
 
 NO_CHECKIN = "no-checkin"  # the banner's level in JSON when there is no check-in yet
@@ -414,9 +419,10 @@ def _hold_at_week_one(advice: Advice) -> None:
     advice.days = sorted(kept, key=lambda s: (s.date, SESSION_KINDS.index(s.kind)))
 
 
-def bring_text() -> str:
-    """What to bring to the appointment (`Recommendation.bring` of the professional's advice)."""
-    return "Bring: " + "; ".join(BRING) + "."
+def bring_text(today: bool = False) -> str:
+    """What to bring to the appointment (`Recommendation.bring` of the professional's advice); `today`: a
+    same-day or emergency visit (`BRING_TODAY`)."""
+    return BRING_TODAY if today else "Bring: " + "; ".join(BRING) + "."
 
 
 def _banner(ctx: AthleteContext, pain: PainState, stale: bool) -> Banner:
@@ -449,7 +455,7 @@ def _banner(ctx: AthleteContext, pain: PainState, stale: bool) -> Banner:
 
 def _professional(ctx: AthleteContext, pain: PainState) -> Recommendation:
     level = pain.level
-    bring = bring_text()
+    bring = bring_text(today=level is not None and level.stops_training)
     if level is None:
         return Recommendation.with_bring("professional", "Check in first",
                                          "Without a check-in kneeguard cannot tell whether you need a professional: "
