@@ -169,6 +169,8 @@ def test_the_popliteus_rotation_says_how_hard():
     assert rotation.cue.startswith("set-up: sit, knee bent to 90°, a band round the front of the foot anchored to "
                                    "the outside (or your own hand on the inner side of the foot)")
     assert rotation.cue.startswith(str(evidence.value("advice.exercise.popliteus_setup")))
+    # read 51: "turn the foot" invited turning at the ankle; the turn comes from below the knee
+    assert "from below the knee, heel on the floor as the pivot and the ankle still" in rotation.cue
 
 
 def test_the_single_leg_bridge_says_where_the_weight_goes():
