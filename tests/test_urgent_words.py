@@ -120,3 +120,19 @@ def test_a_same_day_visit_asks_for_what_a_doctor_needs_today():
     assert "running shoes" not in plan.professional.text and "earlier blood clot" in plan.professional.text
     routine = advise(make_context("ana", AS_OF, checkin=assess({**BASE_ANSWERS, "lump": True}, today=AS_OF)))
     assert "your running shoes" in routine.professional.text
+
+
+def test_the_answers_that_set_the_level_leave_out_an_any_rules_branches_that_did_not_hold():
+    """Read 51: 'Is the skin of the calf red or warm? no' was listed among the answers that set an urgent level,
+    beside the tender calf that did; a rule's "all" conditions and a "no" that is the trigger are kept."""
+    from kneeguard.clinic.conditions import deciding_questions
+
+    result = assess({**BASE_ANSWERS, "calf_swelling": True, "calf_tender": True}, today=AS_OF)
+    assert result.driving_answers_words() == [
+        "Is one calf swollen or bigger than the other? yes",
+        "Is the calf tender when you press along the middle of the back of the calf? yes"]
+    cond = {"all": [{"q": "a", "eq": True}, {"any": [{"q": "b", "eq": True}, {"q": "c", "eq": True}]}]}
+    assert list(deciding_questions(cond, {"a": True, "b": False, "c": True})) == ["a", "c"]
+    assert list(deciding_questions(cond, {"a": True, "b": None, "c": None})) == ["a", "b", "c"]  # none held
+    no_weight = assess({**BASE_ANSWERS, "can_bear_weight_now": False}, today=AS_OF)
+    assert no_weight.driving_answers_words() == ["Can you take four steps on the leg now? (Limping counts as yes.): no"]

@@ -90,6 +90,22 @@ def referenced_questions(cond: Mapping[str, Any]) -> Iterator[str]:
                 yield cond[op]["answer"]
 
 
+def deciding_questions(cond: Mapping[str, Any], answers: Mapping[str, Any]) -> Iterator[str]:
+    """The question ids that decided a condition that holds: as `referenced_questions`, but of an "any" only the
+    branches that hold (read 51: "red or warm? no" listed among the answers that set an urgent level, beside the
+    tender calf that did)."""
+    if "any" in cond:
+        held = [c for c in cond["any"] if evaluate(c, answers) is True]
+        for c in held or cond["any"]:
+            yield from deciding_questions(c, answers)
+    for c in cond.get("all", []):
+        yield from deciding_questions(c, answers)
+    if "not" in cond:
+        yield from referenced_questions(cond["not"])
+    if "q" in cond:
+        yield from referenced_questions({k: v for k, v in cond.items() if k not in ("all", "any", "not")})
+
+
 def referenced_rules(cond: Mapping[str, Any]) -> Iterator[str]:
     """Every registry key a condition reads (tests check they all exist)."""
     for key in ("all", "any"):

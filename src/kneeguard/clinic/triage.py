@@ -18,7 +18,7 @@ from importlib import resources
 from typing import Any, Mapping, Sequence
 
 from kneeguard import evidence
-from kneeguard.clinic.conditions import evaluate, referenced_questions
+from kneeguard.clinic.conditions import deciding_questions, evaluate
 from kneeguard.clinic.episode import PainHistory
 from kneeguard.clinic.levels import TriageLevel
 from kneeguard.clinic.rule_text import PAIN_HISTORY_FACT, RuleText
@@ -294,7 +294,7 @@ def _sentences(text: str) -> list[str]:
 def _reason(rule: TriageRule, facts: Mapping[str, Any], answers: Mapping[str, Any]) -> Reason:
     ev = rule.evidence
     # the answers as the runner gave them (a duration the history lengthened is said in the advice's words)
-    used = {q: answers.get(q, facts[q]) for q in dict.fromkeys(referenced_questions(rule.when)) if q in facts}
+    used = {q: answers.get(q, facts[q]) for q in dict.fromkeys(deciding_questions(rule.when, facts)) if q in facts}
     return Reason(rule.id, rule.level, ev.summary, used, rule.text.advice_for(facts), rule.red_flag,
                   [c.to_dict() for c in ev.citations], rule.route, rule.text.why)
 
