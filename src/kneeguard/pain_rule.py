@@ -120,7 +120,7 @@ def usual_morning_words(usual: float | None, from_days: tuple = (), walking_only
     if usual is None:
         return ""
     decisions = {score: morning_decision(score, usual) for score in range(11)}
-    step = min(score for score, d in decisions.items() if d is LoadDecision.STEP_BACK)
+    step = step_back_morning(usual)
     repeat = [score for score, d in decisions.items() if d is LoadDecision.HOLD]
     held = "" if not repeat else (f" ({repeat[0]}/10 repeats the week)" if len(repeat) == 1 else
                                   f" ({repeat[0]}-{repeat[-1]}/10 repeat the week)")
@@ -144,11 +144,16 @@ def usual_morning_words(usual: float | None, from_days: tuple = (), walking_only
             f"level{held}.")
 
 
+def step_back_morning(usual: float) -> int:
+    """The lowest next-morning score that steps the plan back against this `usual` (`morning_decision`'s own)."""
+    return min(score for score in range(11) if morning_decision(score, usual) is LoadDecision.STEP_BACK)
+
+
 def sooner_words(usual: float, now: float | None, subject: str = "it") -> str:
     """When a walking-only plan's runner phones a professional sooner, by the next-morning pain (`subject`): 'if it
     is still 4/10 or more at your re-check, or reaches 6/10 before it, phone ...'. The plan's pain paragraph and
     the check-in result that holds the plan say this one sentence (read 51: the check-in pointed to the plan)."""
-    step = min(score for score in range(11) if morning_decision(score, usual) is LoadDecision.STEP_BACK)
+    step = step_back_morning(usual)
     # read 41: "if it stays there" had no time frame: the re-check, or a further rise by the rule's own change,
     # as a score where today's is known (read 45: "rises by 2 points" - above what?)
     change = important_change()
